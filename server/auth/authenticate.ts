@@ -1,0 +1,42 @@
+// Turns the Authorization header into the user the request acts as. Three kinds of bearer token are
+// accepted: Concilia API tokens (cnc_…), Google ID tokens (Gmail add-on) and Entra ID tokens
+// (Outlook single sign-on); the latter two are verified against the issuers' published keys.
+import { eq } from "drizzle-orm";
+import type { AppContext } from "../context.js";
+import { users } from "../db/schema.js";
+import { unauthorized } from "../api/problem.js";
+import { findApiToken, TOKEN_PREFIX } from "./tokens.js";
+import type { AuthUser } from "./user.js";
+import { verifyIdToken } from "./id-tokens.js";
+
+type UserRow = typeof users.$inferSelect;
+
+export function toAuthUser(u: UserRow, scopes: string[], via: string): AuthUser {
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: u.role,
+    locale: u.locale,
+    timeZone: u.timeZone,
+    addresses: [u.email, ...u.aliases].map((a) => a.toLowerCase()),
+    scopes,
+    via,
+  };
+}
+
+export async function authenticate(ctx: AppContext, header: string | undefined): Promise<AuthUser | null> {
+  if (!header) return null;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!m) throw unauthorized("The Authorization header must be 'Bearer <token>'.");
+  const token = m[1];
+  if (token.startsWith(TOKEN_PREFIX)) {
+    const row = await findApiToken(ctx.db, token);
+    if (!row) throw unauthorized("This token is unknown, expired or revoked. Sign in again.");
+    return toAuthUser(row.user, row.token.scopes, `token:${row.token.id}`);
+  }
+  const identity = await verifyIdToken(ctx, token);
+  const [u] = await ctx.db.select().from(users).where(eq(users.email, identity.email.toLowerCase()));
+  if (!u) throw unauthorized(`No Concilia user has the address ${identity.email}. Ask an admin to add you.`);
+  return toAuthUser(u, ["crm"], identity.issuer);
+}

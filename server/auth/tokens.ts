@@ -1,0 +1,50 @@
+// Concilia API tokens: random, shown once, stored only as a SHA-256 hash, revocable, scoped.
+import { createHash, randomBytes } from "node:crypto";
+import { and, eq, isNull } from "drizzle-orm";
+import type { Tx } from "../db/index.js";
+import { apiTokens, users } from "../db/schema.js";
+import { newId } from "../ids.js";
+
+export const TOKEN_PREFIX = "cnc_";
+/** What a sidebar token may do: the CRM API, nothing administrative. */
+export const SIDEBAR_SCOPES = ["crm"];
+
+export const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
+
+export async function createApiToken(
+  db: Tx,
+  userId: string,
+  opts: { name: string; scopes?: string[]; expiresAt?: Date | null },
+): Promise<{ id: string; token: string }> {
+  const token = TOKEN_PREFIX + randomBytes(32).toString("base64url");
+  const id = newId();
+  await db.insert(apiTokens).values({
+    id,
+    userId,
+    name: opts.name,
+    tokenHash: hashToken(token),
+    scopes: opts.scopes ?? SIDEBAR_SCOPES,
+    expiresAt: opts.expiresAt ?? null,
+  });
+  return { id, token };
+}
+
+export async function findApiToken(db: Tx, token: string) {
+  const [row] = await db
+    .select({ token: apiTokens, user: users })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt)));
+  if (!row) return null;
+  if (row.token.expiresAt && row.token.expiresAt.getTime() <= Date.now()) return null;
+  return row;
+}
+
+export async function revokeApiToken(db: Tx, userId: string, tokenId: string): Promise<boolean> {
+  const rows = await db
+    .update(apiTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id });
+  return rows.length > 0;
+}

@@ -1,0 +1,27 @@
+// Builds the application context: database (migrated), blob store, secret box, job queue.
+import type { Config } from "./config.js";
+import type { AppContext } from "./context.js";
+import { type Database, migrate, openDatabase } from "./db/index.js";
+import { createJobs } from "./jobs/pgboss.js";
+import type { Logger } from "./log.js";
+import { fileBlobStore } from "./mail/blobs.js";
+import { loadSecretBox } from "./secrets/key.js";
+
+export async function createContext(
+  config: Config,
+  log: Logger,
+  opts: { database?: Database; memory?: boolean } = {},
+): Promise<AppContext> {
+  const secrets = loadSecretBox(config);
+  const database =
+    opts.database ??
+    (await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir, memory: opts.memory }));
+  await migrate(database);
+  const jobs = await createJobs(database, log);
+  return { config, database, db: database.db, log, blobs: fileBlobStore(config.blobDir), jobs, secrets };
+}
+
+export async function closeContext(ctx: AppContext): Promise<void> {
+  await ctx.jobs.stop();
+  await ctx.database.close();
+}

@@ -1,0 +1,74 @@
+// Configuration comes from environment variables only, validated once at start-up so that a wrong
+// value stops the server with a message naming the variable, not with a crash later on.
+import path from "node:path";
+import { z } from "zod";
+
+const bool = z
+  .enum(["1", "0", "true", "false", "yes", "no", ""])
+  .transform((v) => v === "1" || v === "true" || v === "yes");
+
+const list = z.string().transform((v) =>
+  v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  CONCILIA_DATA: z.string().min(1).default("./data"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+    .optional(),
+  CONCILIA_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  CONCILIA_DEV: bool.default(false),
+  CONCILIA_SECRET_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, "must be 32 bytes in base64 (openssl rand -base64 32)")
+    .optional(),
+  CONCILIA_OLD_SECRET_KEYS: list.default([]),
+  CONCILIA_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  CONCILIA_MAX_EMAIL_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(35 * 1024 * 1024),
+  CONCILIA_BLOB_DIR: z.string().optional(),
+  CONCILIA_WORKER: z.enum(["inline", "off"]).default("inline"),
+  CONCILIA_OWN_DOMAINS: list.default([]),
+  GOOGLE_CLIENT_IDS: list.default([]),
+  GOOGLE_JWKS_URL: z.url().default("https://www.googleapis.com/oauth2/v3/certs"),
+  GOOGLE_ISSUERS: list.default(["https://accounts.google.com", "accounts.google.com"]),
+  ENTRA_CLIENT_IDS: list.default([]),
+  ENTRA_TENANT_ID: z.string().default("common"),
+  ENTRA_JWKS_URL: z.url().default("https://login.microsoftonline.com/common/discovery/v2.0/keys"),
+  ENTRA_ISSUER: z.string().optional(),
+});
+
+export type Config = z.infer<typeof configSchema> & {
+  dataDir: string;
+  blobDir: string;
+  publicUrl: string;
+};
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = configSchema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([k, v]) => k in configSchema.shape && v !== undefined)),
+  );
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const c = parsed.data;
+  const dataDir = path.resolve(c.CONCILIA_DATA);
+  return {
+    ...c,
+    dataDir,
+    blobDir: path.resolve(c.CONCILIA_BLOB_DIR ?? path.join(dataDir, "blobs")),
+    publicUrl: (c.CONCILIA_PUBLIC_URL ?? `http://${c.HOST}:${c.PORT}`).replace(/\/$/, ""),
+  };
+}

@@ -1,0 +1,102 @@
+// One database interface over two engines: embedded PGlite (a data folder, the default) and
+// PostgreSQL (DATABASE_URL). Everything above this file sees a drizzle database and does not
+// know which engine runs underneath.
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
+import { type SQL, sql } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
+import { drizzle as drizzleLite } from "drizzle-orm/pglite";
+import { migrate as migrateLite } from "drizzle-orm/pglite/migrator";
+import pg from "pg";
+import * as schema from "./schema.js";
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/** A database handle or an open transaction: the functions of the store accept either. */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0] | Db;
+
+export const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), "migrations");
+
+export interface Database {
+  db: Db;
+  kind: "pglite" | "postgres";
+  /** Runs SQL text with $1… placeholders, as pg-boss and hand-written queries need. */
+  query<T = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: T[] }>;
+  /** The PGlite instance when embedded (pg-boss needs it to run outside drizzle). */
+  lite?: PGlite;
+  pool?: pg.Pool;
+  close(): Promise<void>;
+}
+
+// PostgreSQL returns int8 as strings; our counts and sizes fit in a JS number.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export async function openDatabase(opts: { url?: string; dataDir?: string; memory?: boolean }): Promise<Database> {
+  if (opts.url) {
+    const pool = new pg.Pool({ connectionString: opts.url, max: 10 });
+    pool.on("error", () => {}); // a dropped idle client is replaced on next use
+    const db = drizzlePg(pool, { schema }) as unknown as Db;
+    return {
+      db,
+      kind: "postgres",
+      pool,
+      query: async (text, values) => pool.query(text, values as unknown[]) as any,
+      close: () => pool.end(),
+    };
+  }
+  let lite: PGlite;
+  if (opts.memory) lite = await PGlite.create();
+  else {
+    const dir = path.join(opts.dataDir ?? "./data", "pgdata");
+    fs.mkdirSync(dir, { recursive: true });
+    lite = await PGlite.create(dir);
+  }
+  const db = drizzleLite(lite, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: "pglite",
+    lite,
+    query: async (text, values) => lite.query(text, values as unknown[]) as any,
+    close: async () => {
+      if (!lite.closed) await lite.close();
+    },
+  };
+}
+
+export async function migrate(database: Database): Promise<void> {
+  if (database.kind === "postgres") await migratePg(database.db as any, { migrationsFolder });
+  else await migrateLite(database.db as any, { migrationsFolder });
+}
+
+/** True when every migration shipped with this build has been applied. */
+export async function migrationsApplied(database: Database): Promise<boolean> {
+  const journal = JSON.parse(fs.readFileSync(path.join(migrationsFolder, "meta/_journal.json"), "utf8"));
+  try {
+    const { rows } = await database.query<{ n: number }>(
+      "select count(*)::int as n from drizzle.__drizzle_migrations",
+    );
+    return Number(rows[0]?.n) >= journal.entries.length;
+  } catch {
+    return false;
+  }
+}
+
+/** Turns SQL text with $n placeholders into a drizzle SQL object, so it can run inside a transaction. */
+export function rawSql(text: string, values: unknown[] = []): SQL {
+  const parts = text.split(/\$(\d+)/);
+  const chunks: SQL[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    if (i % 2 === 0) chunks.push(sql.raw(parts[i]));
+    else chunks.push(sql`${values[Number(parts[i]) - 1]}`);
+  }
+  return sql.join(chunks, sql.raw(""));
+}
+
+/** Rows of a drizzle `execute`, whichever driver ran it. */
+export function rowsOf<T>(result: unknown): T[] {
+  return ((result as { rows?: T[] }).rows ?? (result as T[])) as T[];
+}

@@ -1,0 +1,327 @@
+// The CRM store. One schema for PGlite (embedded) and PostgreSQL; migrations are generated from it
+// with `npx drizzle-kit generate` and applied at start-up.
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+const id = () => text("id").primaryKey();
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
+
+export type RecordType = "person" | "company" | "lead";
+export type CustomerStatus = "none" | "current" | "former";
+
+export const users = pgTable("users", {
+  id: id(),
+  email: text("email").notNull().unique(),
+  name: text("name").notNull(),
+  role: text("role").$type<"admin" | "member">().notNull().default("member"),
+  passwordHash: text("password_hash"),
+  /** Further addresses of the user's own mailboxes: mail from any of them is outgoing. */
+  aliases: jsonb("aliases").$type<string[]>().notNull().default([]),
+  locale: text("locale").notNull().default("en"),
+  timeZone: text("time_zone").notNull().default("UTC"),
+  createdAt: createdAt(),
+});
+
+/** Read access to a record the user does not own. */
+export const grants = pgTable(
+  "grants",
+  {
+    recordType: text("record_type").$type<RecordType | "deal">().notNull(),
+    recordId: text("record_id").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.recordType, t.recordId, t.userId] }), index("grants_user").on(t.userId)],
+);
+
+export const companies = pgTable(
+  "companies",
+  {
+    id: id(),
+    name: text("name").notNull(),
+    domain: text("domain"),
+    phones: jsonb("phones").$type<string[]>().notNull().default([]),
+    customerStatus: text("customer_status").$type<CustomerStatus>().notNull().default("none"),
+    ownerId: text("owner_id")
+      .notNull()
+      .references(() => users.id),
+    customFields: jsonb("custom_fields").$type<Record<string, unknown>>().notNull().default({}),
+    searchText: text("search_text").notNull().default(""),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("companies_owner").on(t.ownerId)],
+);
+
+export const persons = pgTable(
+  "persons",
+  {
+    id: id(),
+    firstName: text("first_name").notNull().default(""),
+    lastName: text("last_name").notNull().default(""),
+    title: text("title"),
+    companyId: text("company_id").references(() => companies.id, { onDelete: "set null" }),
+    phones: jsonb("phones").$type<string[]>().notNull().default([]),
+    customerStatus: text("customer_status").$type<CustomerStatus>().notNull().default("none"),
+    ownerId: text("owner_id")
+      .notNull()
+      .references(() => users.id),
+    customFields: jsonb("custom_fields").$type<Record<string, unknown>>().notNull().default({}),
+    /** Set when this person was merged into another; such rows are hidden everywhere. */
+    mergedInto: text("merged_into"),
+    searchText: text("search_text").notNull().default(""),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("persons_owner").on(t.ownerId), index("persons_company").on(t.companyId)],
+);
+
+export const leads = pgTable(
+  "leads",
+  {
+    id: id(),
+    firstName: text("first_name").notNull().default(""),
+    lastName: text("last_name").notNull().default(""),
+    title: text("title"),
+    companyName: text("company_name"),
+    phones: jsonb("phones").$type<string[]>().notNull().default([]),
+    ownerId: text("owner_id")
+      .notNull()
+      .references(() => users.id),
+    customFields: jsonb("custom_fields").$type<Record<string, unknown>>().notNull().default({}),
+    searchText: text("search_text").notNull().default(""),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("leads_owner").on(t.ownerId)],
+);
+
+/** Every email address of a person, company or lead; `email` is stored lower-cased for matching. */
+export const recordEmails = pgTable(
+  "record_emails",
+  {
+    recordType: text("record_type").$type<RecordType>().notNull(),
+    recordId: text("record_id").notNull(),
+    email: text("email").notNull(),
+    position: integer("position").notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.recordType, t.recordId, t.email] }),
+    index("record_emails_email").on(t.email),
+  ],
+);
+
+export const deals = pgTable(
+  "deals",
+  {
+    id: id(),
+    name: text("name").notNull(),
+    status: text("status").$type<"open" | "won" | "lost" | "unqualified">().notNull().default("open"),
+    value: bigint("value", { mode: "number" }),
+    currency: text("currency"),
+    personId: text("person_id").references(() => persons.id, { onDelete: "set null" }),
+    companyId: text("company_id").references(() => companies.id, { onDelete: "set null" }),
+    ownerId: text("owner_id")
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("deals_person").on(t.personId), index("deals_company").on(t.companyId)],
+);
+
+export const activityTypes = pgTable("activity_types", {
+  key: text("key").primaryKey(),
+  name: text("name").notNull(),
+  showInCalendars: boolean("show_in_calendars").notNull().default(false),
+  createdAt: createdAt(),
+});
+
+export interface MailAddress {
+  name?: string;
+  address: string;
+}
+
+export const activities = pgTable(
+  "activities",
+  {
+    id: id(),
+    type: text("type")
+      .notNull()
+      .references(() => activityTypes.key),
+    state: text("state").$type<"planned" | "done">().notNull().default("done"),
+    subject: text("subject").notNull().default(""),
+    description: text("description"),
+    startAt: timestamp("start_at", { withTimezone: true }),
+    endAt: timestamp("end_at", { withTimezone: true }),
+    timeZone: text("time_zone"),
+    ownerId: text("owner_id")
+      .notNull()
+      .references(() => users.id),
+    dealId: text("deal_id").references(() => deals.id, { onDelete: "set null" }),
+    /** `manual`: created by a person, editable. `auto`: logged mail, read-only (R-MAIL-3). */
+    source: text("source").$type<"manual" | "auto">().notNull().default("manual"),
+    // Email activities
+    messageId: text("message_id"),
+    inReplyTo: text("in_reply_to"),
+    references: jsonb("references").$type<string[]>(),
+    threadId: text("thread_id"),
+    direction: text("direction").$type<"incoming" | "outgoing">(),
+    fromAddress: jsonb("from_address").$type<MailAddress | null>(),
+    toAddresses: jsonb("to_addresses").$type<MailAddress[]>(),
+    ccAddresses: jsonb("cc_addresses").$type<MailAddress[]>(),
+    bodyHtml: text("body_html"),
+    bodyText: text("body_text"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("activities_owner").on(t.ownerId),
+    index("activities_thread").on(t.threadId),
+    uniqueIndex("activities_owner_message").on(t.ownerId, t.messageId).where(sql`message_id is not null`),
+  ],
+);
+
+/** The records an activity is about: an email is linked to every CRM participant. */
+export const activityLinks = pgTable(
+  "activity_links",
+  {
+    activityId: text("activity_id")
+      .notNull()
+      .references(() => activities.id, { onDelete: "cascade" }),
+    recordType: text("record_type").$type<RecordType>().notNull(),
+    recordId: text("record_id").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.activityId, t.recordType, t.recordId] }),
+    index("activity_links_record").on(t.recordType, t.recordId),
+  ],
+);
+
+export const attachments = pgTable(
+  "attachments",
+  {
+    id: id(),
+    activityId: text("activity_id")
+      .notNull()
+      .references(() => activities.id, { onDelete: "cascade" }),
+    filename: text("filename").notNull(),
+    contentType: text("content_type").notNull(),
+    size: integer("size").notNull(),
+    sha256: text("sha256").notNull(),
+    contentId: text("content_id"),
+    inline: boolean("inline").notNull().default(false),
+    position: integer("position").notNull().default(0),
+  },
+  (t) => [index("attachments_activity").on(t.activityId), index("attachments_sha").on(t.sha256)],
+);
+
+export const events = pgTable(
+  "events",
+  {
+    id: id(),
+    title: text("title").notNull(),
+    description: text("description"),
+    location: text("location"),
+    startAt: timestamp("start_at", { withTimezone: true }).notNull(),
+    endAt: timestamp("end_at", { withTimezone: true }).notNull(),
+    timeZone: text("time_zone").notNull().default("UTC"),
+    allDay: boolean("all_day").notNull().default(false),
+    /** `crm`: created in Concilia, editable. `external`: imported from a calendar. */
+    origin: text("origin").$type<"crm" | "external">().notNull().default("crm"),
+    status: text("status").$type<"confirmed" | "tentative" | "cancelled">().notNull().default("confirmed"),
+    organizerEmail: text("organizer_email"),
+    recurrence: text("recurrence"),
+    dealId: text("deal_id").references(() => deals.id, { onDelete: "set null" }),
+    ownerId: text("owner_id")
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("events_owner_start").on(t.ownerId, t.startAt)],
+);
+
+export const eventAttendees = pgTable(
+  "event_attendees",
+  {
+    eventId: text("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    name: text("name"),
+    responseStatus: text("response_status")
+      .$type<"needsAction" | "accepted" | "declined" | "tentative">()
+      .notNull()
+      .default("needsAction"),
+    recordType: text("record_type").$type<RecordType>(),
+    recordId: text("record_id"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.eventId, t.email] }),
+    index("event_attendees_record").on(t.recordType, t.recordId),
+  ],
+);
+
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: id(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    scopes: jsonb("scopes").$type<string[]>().notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("api_tokens_user").on(t.userId)],
+);
+
+/** One-time codes of the sign-in dialog: valid 3 minutes, used once. */
+export const loginCodes = pgTable("login_codes", {
+  codeHash: text("code_hash").primaryKey(),
+  userId: text("user_id")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
+  scopes: jsonb("scopes").$type<string[]>().notNull(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  usedAt: timestamp("used_at", { withTimezone: true }),
+  createdAt: createdAt(),
+});
+
+/** Credentials (refresh tokens, app passwords), encrypted with AES-256-GCM (R-CON-11). */
+export const secrets = pgTable("secrets", {
+  id: id(),
+  userId: text("user_id")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
+  kind: text("kind").notNull(),
+  keyId: text("key_id").notNull(),
+  ciphertext: text("ciphertext").notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** Workspace-wide settings, one row per key. */
+export const settings = pgTable("settings", {
+  key: text("key").primaryKey(),
+  value: jsonb("value").notNull(),
+});

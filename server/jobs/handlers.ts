@@ -1,0 +1,31 @@
+// What each job does. Handlers are idempotent: a job may run again after a worker dies mid-way.
+import { and, inArray, isNotNull, lt, or } from "drizzle-orm";
+import { apiTokens, attachments, loginCodes } from "../db/schema.js";
+import type { JobHandler, JobName } from "./queue.js";
+
+const collectBlobs: JobHandler<"blobs.collect"> = async (ctx, { sha256 }) => {
+  if (!sha256.length) return;
+  const used = await ctx.db
+    .selectDistinct({ sha: attachments.sha256 })
+    .from(attachments)
+    .where(inArray(attachments.sha256, sha256));
+  const keep = new Set(used.map((r) => r.sha));
+  for (const sha of sha256) if (!keep.has(sha)) await ctx.blobs.delete(sha);
+};
+
+const purgeExpired: JobHandler<"auth.purge-expired"> = async (ctx) => {
+  const now = new Date();
+  await ctx.db.delete(loginCodes).where(or(lt(loginCodes.expiresAt, now), isNotNull(loginCodes.usedAt)));
+  const monthAgo = new Date(now.getTime() - 30 * 86_400_000);
+  await ctx.db
+    .delete(apiTokens)
+    .where(or(lt(apiTokens.expiresAt, monthAgo), and(isNotNull(apiTokens.revokedAt), lt(apiTokens.revokedAt, monthAgo))));
+};
+
+export const handlers: { [N in JobName]: JobHandler<N> } = {
+  "blobs.collect": collectBlobs,
+  "auth.purge-expired": purgeExpired,
+};
+
+/** Jobs that run on a schedule (cron, UTC). */
+export const schedules: { name: JobName; cron: string }[] = [{ name: "auth.purge-expired", cron: "17 * * * *" }];

@@ -1,0 +1,30 @@
+// Prometheus metrics: request counts and durations by route, plus Node's default process metrics.
+import type { FastifyInstance } from "fastify";
+import client from "prom-client";
+
+export const registry = new client.Registry();
+client.collectDefaultMetrics({ register: registry });
+
+const httpDuration = new client.Histogram({
+  name: "concilia_http_request_duration_seconds",
+  help: "HTTP request duration by route and status",
+  labelNames: ["method", "route", "status"] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  registers: [registry],
+});
+
+export const emailsLogged = new client.Counter({
+  name: "concilia_emails_logged_total",
+  help: "Emails logged as activities, by outcome",
+  labelNames: ["outcome"] as const,
+  registers: [registry],
+});
+
+export function httpMetrics(app: FastifyInstance): void {
+  app.addHook("onResponse", async (req, reply) => {
+    httpDuration.observe(
+      { method: req.method, route: req.routeOptions.url ?? "unmatched", status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+}

@@ -1,0 +1,24 @@
+// Where the secret key comes from: CONCILIA_SECRET_KEY, or, for the embedded default only, a key file
+// generated in the data folder on first start (readable by its owner alone).
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { type Config, ConfigError } from "../config.js";
+import { decodeKey, type SecretBox, secretBox } from "./box.js";
+
+export const KEY_FILE = "secret.key";
+
+export function loadSecretBox(config: Config): SecretBox {
+  const previous = config.CONCILIA_OLD_SECRET_KEYS.map(decodeKey);
+  if (config.CONCILIA_SECRET_KEY) return secretBox(decodeKey(config.CONCILIA_SECRET_KEY), previous);
+  if (config.DATABASE_URL)
+    throw new ConfigError(
+      "CONCILIA_SECRET_KEY is required with DATABASE_URL: every server and worker must share one key (openssl rand -base64 32).",
+    );
+  const file = path.join(config.dataDir, KEY_FILE);
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(config.dataDir, { recursive: true });
+    fs.writeFileSync(file, `${randomBytes(32).toString("base64")}\n`, { mode: 0o600, flag: "wx" });
+  }
+  return secretBox(decodeKey(fs.readFileSync(file, "utf8").trim()), previous);
+}

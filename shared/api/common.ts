@@ -1,0 +1,36 @@
+import { z } from "zod";
+
+export const email = z.email({ error: "must be an email address" });
+export const isoDateTime = z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time with offset" });
+export const recordType = z.enum(["person", "company", "lead"]);
+export type RecordType = z.infer<typeof recordType>;
+export const customFields = z.record(z.string().max(100), z.unknown());
+
+export const pageQuery = z.strictObject({
+  q: z.string().max(200).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export function page<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** RFC 9457 problem details, as every error of the API is answered. */
+export const problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number(),
+  detail: z.string(),
+  requestId: z.string().optional(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+export type Problem = z.infer<typeof problem>;
+
+export const userRef = z.object({ id: z.string(), name: z.string(), email: z.string() });
+export type UserRef = z.infer<typeof userRef>;

@@ -1,0 +1,100 @@
+// A real Concilia server for tests: the same bootstrap as `concilia serve`, on a fresh database
+// (in-memory PGlite, or a new database on the test PostgreSQL cluster) and a temporary data folder.
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { FastifyInstance } from "fastify";
+import pg from "pg";
+import { buildApp } from "../../server/app.js";
+import { closeContext, createContext } from "../../server/bootstrap.js";
+import { loadConfig } from "../../server/config.js";
+import type { AppContext } from "../../server/context.js";
+import { createLogger } from "../../server/log.js";
+import { createUser } from "../../server/crm/users.js";
+import { createApiToken } from "../../server/auth/tokens.js";
+
+export type Engine = "pglite" | "postgres";
+
+export interface TestServer {
+  ctx: AppContext;
+  app: FastifyInstance;
+  /** Base URL once `listen()` was called. */
+  url: string;
+  listen(): Promise<string>;
+  /** Adds a user and returns a bearer token for it. */
+  user(email: string, opts?: { name?: string; role?: "admin" | "member"; locale?: string; aliases?: string[] }): Promise<{ id: string; token: string; email: string }>;
+  close(): Promise<void>;
+}
+
+export const engines: Engine[] = process.env.TEST_DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
+
+async function freshPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const admin = process.env.TEST_DATABASE_URL;
+  if (!admin) throw new Error("TEST_DATABASE_URL is not set: run the tests through `npm test`.");
+  const name = `t_${randomBytes(6).toString("hex")}`;
+  const c = new pg.Client({ connectionString: admin });
+  await c.connect();
+  await c.query(`create database ${name}`);
+  await c.end();
+  const url = admin.replace(/\/[^/?]*(\?|$)/, `/${name}$1`);
+  return {
+    url,
+    async drop() {
+      const c2 = new pg.Client({ connectionString: admin });
+      await c2.connect();
+      await c2.query(`drop database if exists ${name} with (force)`);
+      await c2.end();
+    },
+  };
+}
+
+export async function startTestServer(
+  opts: { engine?: Engine; env?: Record<string, string> } = {},
+): Promise<TestServer> {
+  const engine = opts.engine ?? "pglite";
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "concilia-test-"));
+  const pgdb = engine === "postgres" ? await freshPostgresDatabase() : null;
+  const config = loadConfig({
+    CONCILIA_DATA: dataDir,
+    CONCILIA_LOG_LEVEL: "silent",
+    CONCILIA_DEV: "1",
+    CONCILIA_SECRET_KEY: randomBytes(32).toString("base64"),
+    PORT: "0",
+    ...(pgdb ? { DATABASE_URL: pgdb.url } : {}),
+    ...opts.env,
+  });
+  const log = createLogger(config.CONCILIA_LOG_LEVEL);
+  const ctx = await createContext(config, log, { memory: engine === "pglite" });
+  await ctx.jobs.work(ctx);
+  const app = await buildApp(ctx);
+  await app.ready();
+  const server: TestServer = {
+    ctx,
+    app,
+    url: "",
+    async listen() {
+      const address = await app.listen({ host: "127.0.0.1", port: 0 });
+      server.url = address;
+      return address;
+    },
+    async user(email, o = {}) {
+      const u = await createUser(ctx.db, {
+        email,
+        name: o.name ?? email.split("@")[0],
+        role: o.role ?? "member",
+        locale: o.locale ?? "en",
+        aliases: o.aliases ?? [],
+      });
+      const { token } = await createApiToken(ctx.db, u.id, { name: "test", scopes: ["crm", "admin"] });
+      return { id: u.id, token, email: u.email };
+    },
+    async close() {
+      await app.close();
+      await closeContext(ctx);
+      await pgdb?.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return server;
+}
