@@ -1,5 +1,5 @@
 // The HTTP server: fastify with problem+json errors, bearer authentication and the API routes.
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { registerRoutes } from "./api/index.js";
 import { HttpProblem } from "./api/problem.js";
 import { authenticate } from "./auth/authenticate.js";
@@ -10,9 +10,8 @@ const JSON_BODY_LIMIT = 1024 * 1024;
 
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: ctx.log,
+    loggerInstance: ctx.log as unknown as FastifyBaseLogger,
     bodyLimit: JSON_BODY_LIMIT,
-    disableRequestLogging: false,
     requestIdHeader: false,
     genReqId: () => crypto.randomUUID(),
     routerOptions: { ignoreTrailingSlash: true },

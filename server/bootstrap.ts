@@ -2,6 +2,7 @@
 import type { Config } from "./config.js";
 import type { AppContext } from "./context.js";
 import { type Database, migrate, openDatabase } from "./db/index.js";
+import { ensureDefaults } from "./crm/defaults.js";
 import { createJobs } from "./jobs/pgboss.js";
 import type { Logger } from "./log.js";
 import { fileBlobStore } from "./mail/blobs.js";
@@ -17,6 +18,7 @@ export async function createContext(
     opts.database ??
     (await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir, memory: opts.memory }));
   await migrate(database);
+  await ensureDefaults(database.db);
   const jobs = await createJobs(database, log);
   return { config, database, db: database.db, log, blobs: fileBlobStore(config.blobDir), jobs, secrets };
 }

@@ -23,6 +23,14 @@ export const redactPaths = [
   "*.CONCILIA_SECRET_KEY",
   "config.CONCILIA_SECRET_KEY",
   "config.CONCILIA_OLD_SECRET_KEYS",
+  "passwordHash",
+  "*.passwordHash",
+  "tokenHash",
+  "*.tokenHash",
+  "ciphertext",
+  "*.ciphertext",
+  "idToken",
+  "*.idToken",
 ];
 
 export type Logger = pino.Logger;

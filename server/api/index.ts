@@ -1,7 +1,17 @@
 import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../context.js";
+import { activityRoutes } from "./activities.js";
+import { authRoutes } from "./auth.js";
+import { contextRoutes } from "./context.js";
+import { eventRoutes } from "./events.js";
 import { healthRoutes } from "./health.js";
+import { recordRoutes } from "./records.js";
 
 export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   healthRoutes(app, ctx);
+  authRoutes(app, ctx);
+  recordRoutes(app, ctx);
+  activityRoutes(app, ctx);
+  eventRoutes(app, ctx);
+  contextRoutes(app, ctx);
 }

@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import { users } from "../db/schema.js";
 import { unauthorized } from "../api/problem.js";
-import { findApiToken, TOKEN_PREFIX } from "./tokens.js";
+import { findApiToken, TOKEN_PREFIX, touchApiToken } from "./tokens.js";
 import type { AuthUser } from "./user.js";
 import { verifyIdToken } from "./id-tokens.js";
 
@@ -33,6 +33,7 @@ export async function authenticate(ctx: AppContext, header: string | undefined):
   if (token.startsWith(TOKEN_PREFIX)) {
     const row = await findApiToken(ctx.db, token);
     if (!row) throw unauthorized("This token is unknown, expired or revoked. Sign in again.");
+    await touchApiToken(ctx.db, row.token);
     return toAuthUser(row.user, row.token.scopes, `token:${row.token.id}`);
   }
   const identity = await verifyIdToken(ctx, token);

@@ -1,10 +1,154 @@
-// Placeholder until ID-token verification lands: refuses every non-Concilia token.
+// R-SB-7: ID tokens of Google (Gmail add-on) and Entra ID (Outlook single sign-on) are verified
+// against the issuer's published keys (JWKS URL from configuration, so tests use local keys): RS256
+// only, issuer, audience and expiry checked. Which issuer's rules apply is decided by the token's
+// unverified `iss`, and then everything is verified against that issuer's own keys and settings.
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from "jose";
+import { HttpProblem, unauthorized } from "../api/problem.js";
+import type { Config } from "../config.js";
 import type { AppContext } from "../context.js";
-import { unauthorized } from "../api/problem.js";
 
-export async function verifyIdToken(
-  _ctx: AppContext,
-  _token: string,
-): Promise<{ email: string; issuer: string; subject: string }> {
-  throw unauthorized("This token is not a Concilia token and cannot be verified.");
+export interface VerifiedIdentity {
+  email: string;
+  issuer: string;
+  subject: string;
+}
+
+const ALGORITHMS = ["RS256"];
+/** Small allowance for clocks that disagree; a token is never accepted a minute past expiry. */
+const CLOCK_TOLERANCE_SECONDS = 30;
+const ENTRA_ISSUER = /^https:\/\/login\.microsoftonline\.com\/([0-9a-f-]{36})\/v2\.0$/;
+/** The tenant of personal Microsoft accounts, which "organizations" excludes. */
+const CONSUMER_TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad";
+
+const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+
+/** One remote key set per URL, so keys are fetched once and refreshed only for an unknown `kid`. */
+function keySet(url: string) {
+  let set = keySets.get(url);
+  if (!set) {
+    set = createRemoteJWKSet(new URL(url), { timeoutDuration: 5000, cooldownDuration: 30_000 });
+    keySets.set(url, set);
+  }
+  return set;
+}
+
+interface IssuerRules {
+  name: string;
+  jwksUrl: string;
+  audiences: string[];
+  notConfigured: string;
+  email(claims: JWTPayload): string | undefined;
+}
+
+function googleRules(config: Config): IssuerRules {
+  return {
+    name: "Google",
+    jwksUrl: config.GOOGLE_JWKS_URL,
+    audiences: config.GOOGLE_CLIENT_IDS,
+    notConfigured: "Google sign-in is not configured on this server (GOOGLE_CLIENT_IDS is empty).",
+    email(claims) {
+      // Google has sent email_verified both as a boolean and as a string.
+      const verified = claims.email_verified === true || claims.email_verified === "true";
+      if (!verified) throw unauthorized("The Google account's email address is not verified.");
+      return typeof claims.email === "string" ? claims.email : undefined;
+    },
+  };
+}
+
+function entraRules(config: Config): IssuerRules {
+  return {
+    name: "Microsoft Entra ID",
+    jwksUrl: config.ENTRA_JWKS_URL,
+    audiences: config.ENTRA_CLIENT_IDS,
+    notConfigured: "Microsoft sign-in is not configured on this server (ENTRA_CLIENT_IDS is empty).",
+    email(claims) {
+      // Multi-tenant issuers carry the tenant twice; a token whose `tid` disagrees is not genuine.
+      const tenant = ENTRA_ISSUER.exec(String(claims.iss))?.[1];
+      if (tenant && claims.tid !== undefined && claims.tid !== tenant)
+        throw unauthorized("Wrong issuer: the token's tenant does not match its issuer.");
+      for (const c of [claims.preferred_username, claims.email, claims.upn])
+        if (typeof c === "string" && c.includes("@")) return c;
+      return undefined;
+    },
+  };
+}
+
+/** The Entra issuer this server accepts for `iss`, or null when the tenant is not allowed. */
+function acceptedEntraIssuer(config: Config, iss: string): string | null {
+  if (config.ENTRA_ISSUER) return iss === config.ENTRA_ISSUER ? iss : null;
+  const tenant = ENTRA_ISSUER.exec(iss)?.[1];
+  if (!tenant) return null;
+  const configured = config.ENTRA_TENANT_ID.toLowerCase();
+  if (configured === "common") return iss;
+  if (configured === "organizations") return tenant === CONSUMER_TENANT ? null : iss;
+  return tenant === configured ? iss : null;
+}
+
+function rulesFor(config: Config, iss: string): { rules: IssuerRules; issuer: string } {
+  if (config.GOOGLE_ISSUERS.includes(iss)) return { rules: googleRules(config), issuer: iss };
+  const entra = acceptedEntraIssuer(config, iss);
+  if (entra) return { rules: entraRules(config), issuer: entra };
+  throw unauthorized(`Wrong issuer: tokens issued by '${iss}' are not accepted here.`);
+}
+
+/** Reads the unverified header and payload only to choose the rules; nothing here is trusted yet. */
+function peek(token: string): { alg: unknown; iss: string } {
+  try {
+    const header = decodeProtectedHeader(token);
+    const payload = decodeJwt(token);
+    if (typeof payload.iss !== "string") throw new Error("no iss");
+    return { alg: header.alg, iss: payload.iss };
+  } catch {
+    throw unauthorized("The bearer token is neither a Concilia token nor a well-formed ID token with an issuer.");
+  }
+}
+
+function explain(err: unknown, rules: IssuerRules): HttpProblem {
+  if (err instanceof HttpProblem) return err;
+  if (err instanceof errors.JWTExpired) return unauthorized("The ID token has expired. Sign in again.");
+  if (err instanceof errors.JWTClaimValidationFailed) {
+    if (err.claim === "aud")
+      return unauthorized(`Wrong audience: this ${rules.name} token was issued for another application.`);
+    if (err.claim === "iss") return unauthorized(`Wrong issuer for a ${rules.name} token.`);
+    if (err.claim === "nbf" || err.claim === "iat") return unauthorized("The ID token is not valid yet.");
+    return unauthorized(`The ID token's '${err.claim}' claim is invalid: ${err.reason}.`);
+  }
+  if (err instanceof errors.JOSEAlgNotAllowed || err instanceof errors.JOSENotSupported)
+    return unauthorized("Unsupported algorithm: ID tokens must be signed with RS256.");
+  if (err instanceof errors.JWKSNoMatchingKey)
+    return unauthorized(`Unknown signing key: ${rules.name} does not publish the key this token names.`);
+  if (err instanceof errors.JWSSignatureVerificationFailed)
+    return unauthorized(`The ID token's signature does not verify against ${rules.name}'s keys.`);
+  if (err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid)
+    return unauthorized("The ID token is malformed.");
+  // Fetching the keys failed (network, timeout, bad JWKS): not the caller's fault, so not a 401.
+  return new HttpProblem(
+    503,
+    "Service unavailable",
+    `${rules.name}'s signing keys could not be fetched; try again shortly.`,
+  );
+}
+
+export async function verifyIdToken(ctx: AppContext, token: string): Promise<VerifiedIdentity> {
+  const { alg, iss } = peek(token);
+  if (alg !== "RS256") throw unauthorized(`Unsupported algorithm '${String(alg)}': ID tokens must be signed with RS256.`);
+  const { rules, issuer } = rulesFor(ctx.config, iss);
+  if (rules.audiences.length === 0) throw unauthorized(rules.notConfigured);
+  let claims: JWTPayload;
+  try {
+    ({ payload: claims } = await jwtVerify(token, keySet(rules.jwksUrl), {
+      algorithms: ALGORITHMS,
+      issuer,
+      audience: rules.audiences,
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      requiredClaims: ["exp", "sub"],
+    }));
+  } catch (err) {
+    const problem = explain(err, rules);
+    if (problem.status >= 500) ctx.log.warn({ err, jwksUrl: rules.jwksUrl }, "ID token keys unavailable");
+    throw problem;
+  }
+  const email = rules.email(claims);
+  if (!email) throw unauthorized(`The ${rules.name} token carries no email address.`);
+  return { email: email.toLowerCase(), issuer, subject: claims.sub as string };
 }

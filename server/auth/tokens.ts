@@ -1,6 +1,6 @@
 // Concilia API tokens: random, shown once, stored only as a SHA-256 hash, revocable, scoped.
 import { createHash, randomBytes } from "node:crypto";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, isNull } from "drizzle-orm";
 import type { Tx } from "../db/index.js";
 import { apiTokens, users } from "../db/schema.js";
 import { newId } from "../ids.js";
@@ -47,4 +47,30 @@ export async function revokeApiToken(db: Tx, userId: string, tokenId: string): P
     .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
     .returning({ id: apiTokens.id });
   return rows.length > 0;
+}
+
+/** The user's tokens as they may be shown: never the hash. */
+export async function listApiTokens(db: Tx, userId: string) {
+  return db
+    .select({
+      id: apiTokens.id,
+      name: apiTokens.name,
+      scopes: apiTokens.scopes,
+      createdAt: apiTokens.createdAt,
+      lastUsedAt: apiTokens.lastUsedAt,
+      expiresAt: apiTokens.expiresAt,
+      revokedAt: apiTokens.revokedAt,
+    })
+    .from(apiTokens)
+    .where(eq(apiTokens.userId, userId))
+    .orderBy(desc(apiTokens.createdAt), apiTokens.id);
+}
+
+/** How stale `last_used_at` may get: at most one write a minute per token, not one per request. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+export async function touchApiToken(db: Tx, token: { id: string; lastUsedAt: Date | null }): Promise<void> {
+  const now = Date.now();
+  if (token.lastUsedAt && now - token.lastUsedAt.getTime() < TOUCH_INTERVAL_MS) return;
+  await db.update(apiTokens).set({ lastUsedAt: new Date(now) }).where(eq(apiTokens.id, token.id));
 }

@@ -7,6 +7,15 @@ import { type Config, ConfigError } from "../config.js";
 import { decodeKey, type SecretBox, secretBox } from "./box.js";
 
 export const KEY_FILE = "secret.key";
+/** A rotation's new key until its transaction has committed (see rotate.ts). */
+export const NEXT_KEY_FILE = "secret.key.next";
+/** The replaced key while a rotation swaps the files. */
+export const PREVIOUS_KEY_FILE = "secret.key.previous";
+
+export function readKeyFile(file: string): Buffer | null {
+  if (!fs.existsSync(file)) return null;
+  return decodeKey(fs.readFileSync(file, "utf8").trim());
+}
 
 export function loadSecretBox(config: Config): SecretBox {
   const previous = config.CONCILIA_OLD_SECRET_KEYS.map(decodeKey);
@@ -20,5 +29,10 @@ export function loadSecretBox(config: Config): SecretBox {
     fs.mkdirSync(config.dataDir, { recursive: true });
     fs.writeFileSync(file, `${randomBytes(32).toString("base64")}\n`, { mode: 0o600, flag: "wx" });
   }
-  return secretBox(decodeKey(fs.readFileSync(file, "utf8").trim()), previous);
+  // An interrupted rotation may have sealed rows with either of these: keep them readable.
+  for (const extra of [NEXT_KEY_FILE, PREVIOUS_KEY_FILE]) {
+    const key = readKeyFile(path.join(config.dataDir, extra));
+    if (key) previous.push(key);
+  }
+  return secretBox(readKeyFile(file)!, previous);
 }

@@ -1,0 +1,58 @@
+// The small surface the pane needs from its host. Only code under src/host/ knows it is Outlook
+// (or the playground's fake of Outlook) behind it; views see these types and nothing else.
+
+export interface Address {
+  name: string;
+  email: string;
+}
+
+export interface AttachmentSummary {
+  id: string;
+  name: string;
+  contentType: string;
+  size: number;
+  isInline: boolean;
+  kind: "file" | "item" | "cloud";
+}
+
+/** The message open in the reading pane, as far as the card needs it. */
+export interface OpenMessage {
+  /** Host item id; changes per item, used to ignore answers for an item no longer shown. */
+  itemId: string;
+  /** RFC 5322 Message-ID (R-MAIL-4 key); null while the host does not know it. */
+  internetMessageId: string | null;
+  subject: string;
+  from: Address | null;
+  to: Address[];
+  cc: Address[];
+  attachments: AttachmentSummary[];
+}
+
+export type CategoryResult = "added" | "unsupported" | "failed";
+
+export interface Mailbox {
+  /** The mailbox owner; used to recognise sent items. */
+  user: Address;
+  /** IANA time zone of the mailbox (Windows names mapped). */
+  timeZone: string;
+  /** Office display language, e.g. "es-ES". */
+  language: string;
+  dark: boolean;
+  current(): OpenMessage | null;
+  /** Called on every selection change of a pinned pane (item may then be null). */
+  onItemChanged(listener: () => void): void;
+  /** The open message as RFC 822 bytes: the host's own file where it has one, else rebuilt. */
+  rawMessage(): Promise<Uint8Array>;
+  /** R-SB-9: files the open message under the "Logged in Concilia" category where supported. */
+  markLogged(): Promise<CategoryResult>;
+  auth: HostAuth;
+}
+
+export interface HostAuth {
+  /** A bearer token for the Concilia server, or null when signed out and not `interactive`. */
+  token(interactive: boolean): Promise<string | null>;
+  /** Forgets a token the server refused. */
+  forget(): void;
+}
+
+export const LOGGED_CATEGORY = "Logged in Concilia";

@@ -1,0 +1,121 @@
+// Companies (accounts). A company's own addresses (info@…) match mail like a person's do.
+import { and, desc, eq, ilike, lt, or, type SQL } from "drizzle-orm";
+import type { z } from "zod";
+import type { Company, companyInput, companyPatch } from "../../shared/api/records.js";
+import { notFound } from "../api/problem.js";
+import type { AuthUser } from "../auth/user.js";
+import type { Tx } from "../db/index.js";
+import { companies } from "../db/schema.js";
+import { newId } from "../ids.js";
+import { visibleTo } from "./access.js";
+import { categoriesOf, dealStatusesOf } from "./categories.js";
+import { decodeCursor, pageOf } from "./cursor.js";
+import { emailsOf, setRecordEmails } from "./emails.js";
+import { ownerRefs, unknownOwner } from "./owners.js";
+import { stripUndefined } from "./persons.js";
+import { assertOwner } from "./records-common.js";
+import { searchPatterns, searchText } from "./search-text.js";
+
+type Row = typeof companies.$inferSelect;
+
+export const companyVisible = (user: AuthUser) => visibleTo(user, "company", companies);
+
+export async function toCompanies(db: Tx, rows: Row[]): Promise<Company[]> {
+  const ids = rows.map((r) => r.id);
+  const [emails, owners, statuses] = await Promise.all([
+    emailsOf(db, "company", ids),
+    ownerRefs(
+      db,
+      rows.map((r) => r.ownerId),
+    ),
+    dealStatusesOf(db, [], ids),
+  ]);
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    domain: r.domain,
+    emails: emails.get(r.id) ?? [],
+    phones: r.phones,
+    customerStatus: r.customerStatus,
+    categories: categoriesOf("company", r.customerStatus, statuses.company.get(r.id)),
+    owner: owners.get(r.ownerId) ?? unknownOwner(r.ownerId),
+    customFields: r.customFields,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+  }));
+}
+
+export async function getCompanyRow(db: Tx, user: AuthUser, id: string): Promise<Row> {
+  const [row] = await db
+    .select()
+    .from(companies)
+    .where(and(eq(companies.id, id), companyVisible(user)));
+  if (!row) throw notFound(`Company ${id}`);
+  return row;
+}
+
+export async function listCompanies(db: Tx, user: AuthUser, q: { q?: string; cursor?: string; limit: number }) {
+  const conds: (SQL | undefined)[] = [companyVisible(user)];
+  const after = decodeCursor(q.cursor);
+  if (after) conds.push(lt(companies.id, after));
+  const patterns = searchPatterns(q.q);
+  if (patterns.length) conds.push(or(...patterns.map((p) => ilike(companies.searchText, p))));
+  const rows = await db
+    .select()
+    .from(companies)
+    .where(and(...conds))
+    .orderBy(desc(companies.id))
+    .limit(q.limit + 1);
+  const page = pageOf(rows, q.limit);
+  return { items: await toCompanies(db, page.items), nextCursor: page.nextCursor };
+}
+
+const domainOf = (d: string | null | undefined) => d?.trim().toLowerCase().replace(/^www\./, "") || null;
+
+export async function createCompany(db: Tx, user: AuthUser, input: z.output<typeof companyInput>): Promise<Row> {
+  const ownerId = await assertOwner(db, user, input.ownerId);
+  const id = newId();
+  const [row] = await db
+    .insert(companies)
+    .values({
+      id,
+      name: input.name,
+      domain: domainOf(input.domain),
+      phones: input.phones,
+      customerStatus: input.customerStatus,
+      ownerId,
+      customFields: input.customFields,
+      searchText: searchText({ names: [input.name, input.domain], emails: input.emails, phones: input.phones }),
+    })
+    .returning();
+  await setRecordEmails(db, "company", id, input.emails);
+  return row;
+}
+
+export async function updateCompany(
+  db: Tx,
+  user: AuthUser,
+  id: string,
+  patch: z.output<typeof companyPatch>,
+): Promise<Row> {
+  const current = await getCompanyRow(db, user, id);
+  const ownerId = patch.ownerId !== undefined ? await assertOwner(db, user, patch.ownerId) : current.ownerId;
+  const emails = patch.emails ?? (await emailsOf(db, "company", [id])).get(id) ?? [];
+  const next = { ...current, ...stripUndefined(patch), ownerId };
+  const [row] = await db
+    .update(companies)
+    .set({
+      name: next.name,
+      domain: domainOf(next.domain),
+      phones: next.phones,
+      customerStatus: next.customerStatus,
+      ownerId,
+      customFields: next.customFields,
+      searchText: searchText({ names: [next.name, next.domain], emails, phones: next.phones }),
+      updatedAt: new Date(),
+    })
+    .where(eq(companies.id, id))
+    .returning();
+  if (patch.emails) await setRecordEmails(db, "company", id, patch.emails);
+  return row;
+}

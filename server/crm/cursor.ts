@@ -1,0 +1,19 @@
+// Cursor pagination over time-ordered ids (UUIDv7): newest first, stable under inserts.
+import { badRequest } from "../api/problem.js";
+
+export function encodeCursor(lastId: string): string {
+  return Buffer.from(lastId).toString("base64url");
+}
+
+export function decodeCursor(cursor: string | undefined): string | null {
+  if (!cursor) return null;
+  const id = Buffer.from(cursor, "base64url").toString();
+  if (!/^[0-9a-f-]{36}$/.test(id)) throw badRequest("The cursor is not valid: pass back nextCursor as it was given.");
+  return id;
+}
+
+export function pageOf<T extends { id: string }>(rows: T[], limit: number) {
+  const more = rows.length > limit;
+  const items = more ? rows.slice(0, limit) : rows;
+  return { items, nextCursor: more ? encodeCursor(items[items.length - 1].id) : null };
+}

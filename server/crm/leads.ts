@@ -1,0 +1,134 @@
+// Leads: people not yet qualified as contacts.
+import { and, desc, eq, ilike, lt, or, type SQL } from "drizzle-orm";
+import type { z } from "zod";
+import type { Lead, leadInput, leadPatch } from "../../shared/api/records.js";
+import { badRequest, notFound } from "../api/problem.js";
+import type { AuthUser } from "../auth/user.js";
+import type { Tx } from "../db/index.js";
+import { leads } from "../db/schema.js";
+import { newId } from "../ids.js";
+import { visibleTo } from "./access.js";
+import { categoriesOf } from "./categories.js";
+import { decodeCursor, pageOf } from "./cursor.js";
+import { emailsOf, setRecordEmails } from "./emails.js";
+import { ownerRefs, unknownOwner } from "./owners.js";
+import { stripUndefined } from "./persons.js";
+import { assertOwner } from "./records-common.js";
+import { searchPatterns, searchText } from "./search-text.js";
+
+type Row = typeof leads.$inferSelect;
+
+export const leadVisible = (user: AuthUser) => visibleTo(user, "lead", leads);
+
+export async function toLeads(db: Tx, rows: Row[]): Promise<Lead[]> {
+  const ids = rows.map((r) => r.id);
+  const [emails, owners] = await Promise.all([
+    emailsOf(db, "lead", ids),
+    ownerRefs(
+      db,
+      rows.map((r) => r.ownerId),
+    ),
+  ]);
+  return rows.map((r) => ({
+    id: r.id,
+    firstName: r.firstName,
+    lastName: r.lastName,
+    name: `${r.firstName} ${r.lastName}`.trim(),
+    title: r.title,
+    companyName: r.companyName,
+    emails: emails.get(r.id) ?? [],
+    phones: r.phones,
+    categories: categoriesOf("lead", "none", []),
+    owner: owners.get(r.ownerId) ?? unknownOwner(r.ownerId),
+    customFields: r.customFields,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+  }));
+}
+
+export async function getLeadRow(db: Tx, user: AuthUser, id: string): Promise<Row> {
+  const [row] = await db
+    .select()
+    .from(leads)
+    .where(and(eq(leads.id, id), leadVisible(user)));
+  if (!row) throw notFound(`Lead ${id}`);
+  return row;
+}
+
+export async function listLeads(db: Tx, user: AuthUser, q: { q?: string; cursor?: string; limit: number }) {
+  const conds: (SQL | undefined)[] = [leadVisible(user)];
+  const after = decodeCursor(q.cursor);
+  if (after) conds.push(lt(leads.id, after));
+  const patterns = searchPatterns(q.q);
+  if (patterns.length) conds.push(or(...patterns.map((p) => ilike(leads.searchText, p))));
+  const rows = await db
+    .select()
+    .from(leads)
+    .where(and(...conds))
+    .orderBy(desc(leads.id))
+    .limit(q.limit + 1);
+  const page = pageOf(rows, q.limit);
+  return { items: await toLeads(db, page.items), nextCursor: page.nextCursor };
+}
+
+export async function createLead(db: Tx, user: AuthUser, input: z.output<typeof leadInput>): Promise<Row> {
+  if (!input.firstName && !input.lastName && !input.emails.length)
+    throw badRequest("A lead needs a name or an email address.", [
+      { path: "body.lastName", message: "give a first name, a last name or an email" },
+    ]);
+  const ownerId = await assertOwner(db, user, input.ownerId);
+  const id = newId();
+  const [row] = await db
+    .insert(leads)
+    .values({
+      id,
+      firstName: input.firstName,
+      lastName: input.lastName,
+      title: input.title ?? null,
+      companyName: input.companyName ?? null,
+      phones: input.phones,
+      ownerId,
+      customFields: input.customFields,
+      searchText: searchText({
+        names: [input.firstName, input.lastName, input.title, input.companyName],
+        emails: input.emails,
+        phones: input.phones,
+      }),
+    })
+    .returning();
+  await setRecordEmails(db, "lead", id, input.emails);
+  return row;
+}
+
+export async function updateLead(
+  db: Tx,
+  user: AuthUser,
+  id: string,
+  patch: z.output<typeof leadPatch>,
+): Promise<Row> {
+  const current = await getLeadRow(db, user, id);
+  const ownerId = patch.ownerId !== undefined ? await assertOwner(db, user, patch.ownerId) : current.ownerId;
+  const emails = patch.emails ?? (await emailsOf(db, "lead", [id])).get(id) ?? [];
+  const next = { ...current, ...stripUndefined(patch), ownerId };
+  const [row] = await db
+    .update(leads)
+    .set({
+      firstName: next.firstName,
+      lastName: next.lastName,
+      title: next.title ?? null,
+      companyName: next.companyName ?? null,
+      phones: next.phones,
+      ownerId,
+      customFields: next.customFields,
+      searchText: searchText({
+        names: [next.firstName, next.lastName, next.title, next.companyName],
+        emails,
+        phones: next.phones,
+      }),
+      updatedAt: new Date(),
+    })
+    .where(eq(leads.id, id))
+    .returning();
+  if (patch.emails) await setRecordEmails(db, "lead", id, patch.emails);
+  return row;
+}

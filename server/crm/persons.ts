@@ -1,0 +1,176 @@
+// Persons: contacts who are people, optionally at a company.
+import { and, desc, eq, ilike, inArray, isNull, lt, or, type SQL } from "drizzle-orm";
+import type { Person } from "../../shared/api/records.js";
+import type { z } from "zod";
+import type { personInput, personPatch } from "../../shared/api/records.js";
+import { badRequest, notFound } from "../api/problem.js";
+import type { AuthUser } from "../auth/user.js";
+import type { Tx } from "../db/index.js";
+import { companies, persons } from "../db/schema.js";
+import { newId } from "../ids.js";
+import { visibleTo } from "./access.js";
+import { categoriesOf, dealStatusesOf } from "./categories.js";
+import { decodeCursor, pageOf } from "./cursor.js";
+import { emailsOf, setRecordEmails } from "./emails.js";
+import { ownerRefs, unknownOwner } from "./owners.js";
+import { searchPatterns, searchText } from "./search-text.js";
+import { assertOwner } from "./records-common.js";
+
+type Row = typeof persons.$inferSelect;
+
+export const personVisible = (user: AuthUser) =>
+  and(isNull(persons.mergedInto), visibleTo(user, "person", { id: persons.id, ownerId: persons.ownerId }))!;
+
+export async function toPersons(db: Tx, rows: Row[]): Promise<Person[]> {
+  const ids = rows.map((r) => r.id);
+  const [emails, owners, statuses, comps] = await Promise.all([
+    emailsOf(db, "person", ids),
+    ownerRefs(
+      db,
+      rows.map((r) => r.ownerId),
+    ),
+    dealStatusesOf(db, ids, []),
+    companyNames(
+      db,
+      rows.map((r) => r.companyId),
+    ),
+  ]);
+  return rows.map((r) => ({
+    id: r.id,
+    firstName: r.firstName,
+    lastName: r.lastName,
+    name: `${r.firstName} ${r.lastName}`.trim(),
+    title: r.title,
+    company: r.companyId ? { id: r.companyId, name: comps.get(r.companyId) ?? "" } : null,
+    emails: emails.get(r.id) ?? [],
+    phones: r.phones,
+    customerStatus: r.customerStatus,
+    categories: categoriesOf("person", r.customerStatus, statuses.person.get(r.id)),
+    owner: owners.get(r.ownerId) ?? unknownOwner(r.ownerId),
+    customFields: r.customFields,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+  }));
+}
+
+async function companyNames(db: Tx, ids: (string | null)[]) {
+  const unique = [...new Set(ids.filter((x): x is string => !!x))];
+  if (!unique.length) return new Map<string, string>();
+  const rows = await db
+    .select({ id: companies.id, name: companies.name })
+    .from(companies)
+    .where(inArray(companies.id, unique));
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+export async function getPersonRow(db: Tx, user: AuthUser, id: string): Promise<Row> {
+  const [row] = await db
+    .select()
+    .from(persons)
+    .where(and(eq(persons.id, id), personVisible(user)));
+  if (!row) throw notFound(`Person ${id}`);
+  return row;
+}
+
+export async function listPersons(db: Tx, user: AuthUser, q: { q?: string; cursor?: string; limit: number }) {
+  const conds: (SQL | undefined)[] = [personVisible(user)];
+  const after = decodeCursor(q.cursor);
+  if (after) conds.push(lt(persons.id, after));
+  const patterns = searchPatterns(q.q);
+  if (patterns.length) conds.push(or(...patterns.map((p) => ilike(persons.searchText, p))));
+  const rows = await db
+    .select()
+    .from(persons)
+    .where(and(...conds))
+    .orderBy(desc(persons.id))
+    .limit(q.limit + 1);
+  const page = pageOf(rows, q.limit);
+  return { items: await toPersons(db, page.items), nextCursor: page.nextCursor };
+}
+
+async function checkCompany(db: Tx, user: AuthUser, companyId: string | null | undefined) {
+  if (!companyId) return;
+  const [c] = await db
+    .select({ id: companies.id })
+    .from(companies)
+    .where(and(eq(companies.id, companyId), visibleTo(user, "company", companies)));
+  if (!c) throw badRequest(`Company ${companyId} does not exist or is not visible to you.`, [
+    { path: "body.companyId", message: "unknown company" },
+  ]);
+}
+
+async function companyNameOf(db: Tx, companyId: string | null | undefined) {
+  if (!companyId) return null;
+  const [c] = await db.select({ name: companies.name }).from(companies).where(eq(companies.id, companyId));
+  return c?.name ?? null;
+}
+
+export async function createPerson(db: Tx, user: AuthUser, input: z.output<typeof personInput>): Promise<Row> {
+  if (!input.firstName && !input.lastName && !input.emails.length)
+    throw badRequest("A person needs a name or an email address.", [
+      { path: "body.lastName", message: "give a first name, a last name or an email" },
+    ]);
+  await checkCompany(db, user, input.companyId);
+  const ownerId = await assertOwner(db, user, input.ownerId);
+  const id = newId();
+  const [row] = await db
+    .insert(persons)
+    .values({
+      id,
+      firstName: input.firstName,
+      lastName: input.lastName,
+      title: input.title ?? null,
+      companyId: input.companyId ?? null,
+      phones: input.phones,
+      customerStatus: input.customerStatus,
+      ownerId,
+      customFields: input.customFields,
+      searchText: searchText({
+        names: [input.firstName, input.lastName, input.title, await companyNameOf(db, input.companyId)],
+        emails: input.emails,
+        phones: input.phones,
+      }),
+    })
+    .returning();
+  await setRecordEmails(db, "person", id, input.emails);
+  return row;
+}
+
+export async function updatePerson(
+  db: Tx,
+  user: AuthUser,
+  id: string,
+  patch: z.output<typeof personPatch>,
+): Promise<Row> {
+  const current = await getPersonRow(db, user, id);
+  if (patch.companyId !== undefined) await checkCompany(db, user, patch.companyId);
+  const ownerId = patch.ownerId !== undefined ? await assertOwner(db, user, patch.ownerId) : current.ownerId;
+  const emails = patch.emails ?? (await emailsOf(db, "person", [id])).get(id) ?? [];
+  const next = { ...current, ...stripUndefined(patch), ownerId };
+  const [row] = await db
+    .update(persons)
+    .set({
+      firstName: next.firstName,
+      lastName: next.lastName,
+      title: next.title ?? null,
+      companyId: next.companyId ?? null,
+      phones: next.phones,
+      customerStatus: next.customerStatus,
+      ownerId,
+      customFields: next.customFields,
+      searchText: searchText({
+        names: [next.firstName, next.lastName, next.title, await companyNameOf(db, next.companyId)],
+        emails,
+        phones: next.phones,
+      }),
+      updatedAt: new Date(),
+    })
+    .where(eq(persons.id, id))
+    .returning();
+  if (patch.emails) await setRecordEmails(db, "person", id, patch.emails);
+  return row;
+}
+
+export function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ContextResponse } from "../../shared/api/context.js";
+import { seedDemo } from "../../server/crm/demo.js";
+import { createApiToken } from "../../server/auth/tokens.js";
+import { engines, startTestServer, type TestServer } from "../harness/app.js";
+
+describe.each(engines)("context endpoint on %s", (engine) => {
+  let s: TestServer;
+  let sara: string;
+  let admin: string;
+  beforeAll(async () => {
+    s = await startTestServer({ engine });
+    const { users } = await seedDemo(s.ctx);
+    sara = (await createApiToken(s.ctx.db, users.sales.id, { name: "t" })).token;
+    admin = (await createApiToken(s.ctx.db, users.admin.id, { name: "t" })).token;
+  });
+  afterAll(() => s?.close());
+
+  const context = async (token: string, addresses: string[], extra = "", lang = "en") => {
+    const qs = addresses.map((a) => `address=${encodeURIComponent(a)}`).join("&");
+    const r = await s.app.inject({
+      url: `/api/v1/context?${qs}${extra}`,
+      headers: { authorization: `Bearer ${token}`, "accept-language": lang },
+    });
+    return { status: r.statusCode, body: r.json() as ContextResponse };
+  };
+
+  it("R-SB-8: one request answers every address with its record, badge, deals, events and activities", async () => {
+    const { status, body } = await context(sara, [
+      "José García <JOSE.GARCIA@acme-iberia.example>",
+      "marta.nunez@acme-iberia.example",
+      "sara@concilia.demo",
+      "Nuevo Contacto <nuevo.contacto@acme-iberia.example>",
+    ]);
+    expect(status).toBe(200);
+    const [jose, marta, self, unknown] = body.participants;
+    expect(jose.status).toBe("known");
+    if (jose.status !== "known") throw new Error();
+    expect(jose.record.name).toBe("José García");
+    expect(jose.record.company?.name).toBe("Acme Iberia");
+    expect(jose.record.title).toBe("Director de compras");
+    expect(jose.record.badge).toEqual({ key: "current_customer", label: "Current customer", name: "Concilia Current customer" });
+    expect(jose.record.owner.email).toBe("sara@concilia.demo");
+    expect(jose.record.phones).toEqual(["+34 600 000 101"]);
+    expect(jose.record.nextEvents.map((e) => e.title)).toEqual(["Revisión trimestral con Acme"]);
+    expect(jose.record.lastActivities.map((a) => a.subject)).toContain("Llamada de seguimiento de la renovación");
+    if (marta.status !== "known") throw new Error();
+    expect(marta.record.openDeals.map((d) => d.name)).toEqual(["Acme: ampliación a 200 puestos"]);
+    expect(marta.record.badge.key).toBe("current_prospect");
+    expect(self.status).toBe("self");
+    expect(unknown).toMatchObject({
+      status: "unknown",
+      suggestion: { firstName: "Nuevo", lastName: "Contacto", companyName: "Acme Iberia", domain: "acme-iberia.example" },
+    });
+  });
+
+  it("R-CAT-2: badges are localized by Accept-Language", async () => {
+    const es = await context(sara, ["jose.garcia@acme-iberia.example", "nina.weber@nordlicht.example"], "", "es-ES,es;q=0.9");
+    const it_ = await context(sara, ["jose.garcia@acme-iberia.example"], "", "it");
+    const badges = es.body.participants.map((p) => (p.status === "known" ? p.record.badge.label : null));
+    expect(badges).toEqual(["Cliente actual", "Lead"]);
+    const p = it_.body.participants[0];
+    expect(p.status === "known" && p.record.badge.name).toBe("Cliente attuale di Concilia");
+  });
+
+  it("R-SB-8: a record the user may not see comes back as unknown", async () => {
+    // Elena belongs to the admin; Sara has no grant on her.
+    const r = await context(sara, ["elena.sanz@estrella.example"]);
+    expect(r.body.participants[0].status).toBe("unknown");
+    const a = await context(admin, ["elena.sanz@estrella.example"]);
+    expect(a.body.participants[0].status).toBe("known");
+  });
+
+  it("R-SB-8: more than 100 addresses is a clear 400", async () => {
+    const many = Array.from({ length: 101 }, (_, i) => `a${i}@x.example`);
+    const r = await s.app.inject({
+      url: `/api/v1/context?${many.map((a) => `address=${a}`).join("&")}`,
+      headers: { authorization: `Bearer ${sara}` },
+    });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().errors[0]).toEqual({ path: "query.address", message: "at most 100 addresses" });
+  });
+
+  it("R-SB-3: an unlogged message says so", async () => {
+    const r = await context(sara, ["jose.garcia@acme-iberia.example"], "&messageId=%3Cnot-logged%40x%3E");
+    expect(r.body.messageId).toBe("not-logged@x");
+    expect(r.body.logged).toBeNull();
+  });
+});
