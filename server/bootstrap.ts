@@ -11,12 +11,17 @@ import { loadSecretBox } from "./secrets/key.js";
 export async function createContext(
   config: Config,
   log: Logger,
-  opts: { database?: Database; memory?: boolean } = {},
+  opts: { database?: Database; memory?: boolean; loadDataDir?: Blob } = {},
 ): Promise<AppContext> {
   const secrets = loadSecretBox(config);
   const database =
     opts.database ??
-    (await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir, memory: opts.memory }));
+    (await openDatabase({
+      url: config.DATABASE_URL,
+      dataDir: config.dataDir,
+      memory: opts.memory,
+      loadDataDir: opts.loadDataDir,
+    }));
   await migrate(database);
   await ensureDefaults(database.db);
   const jobs = await createJobs(database, log);

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../context.js";
+import { addinRoutes } from "./addin.js";
 import { activityRoutes } from "./activities.js";
 import { authRoutes } from "./auth.js";
 import { contextRoutes } from "./context.js";
@@ -14,4 +15,5 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
   activityRoutes(app, ctx);
   eventRoutes(app, ctx);
   contextRoutes(app, ctx);
+  addinRoutes(app, ctx);
 }

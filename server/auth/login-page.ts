@@ -81,7 +81,8 @@ export function renderLoginPage(o: PageOptions & { email?: string; error?: strin
   const focusPassword = o.email ? " autofocus" : "";
   const body = `<h1>${escapeHtml(m.title)}</h1>
 <p class="hint">${escapeHtml(m.intro)}</p>
-${error}<form method="post" action="/auth/login?${escapeHtml(query(o))}" novalidate>
+${error}
+<form method="post" action="/auth/login?${escapeHtml(query(o))}" novalidate>
 <label for="email">${escapeHtml(m.email)}</label>
 <input id="email" name="email" type="email" inputmode="email" autocomplete="username" required value="${escapeHtml(o.email ?? "")}"${described}${focusEmail}>
 <label for="password">${escapeHtml(m.password)}</label>

@@ -35,7 +35,13 @@ export interface Database {
 // PostgreSQL returns int8 as strings; our counts and sizes fit in a JS number.
 pg.types.setTypeParser(20, (v) => Number(v));
 
-export async function openDatabase(opts: { url?: string; dataDir?: string; memory?: boolean }): Promise<Database> {
+export async function openDatabase(opts: {
+  url?: string;
+  dataDir?: string;
+  memory?: boolean;
+  /** In-memory only: start from this dump (tests start from a migrated template). */
+  loadDataDir?: Blob;
+}): Promise<Database> {
   if (opts.url) {
     const pool = new pg.Pool({ connectionString: opts.url, max: 10 });
     pool.on("error", () => {}); // a dropped idle client is replaced on next use
@@ -49,7 +55,7 @@ export async function openDatabase(opts: { url?: string; dataDir?: string; memor
     };
   }
   let lite: PGlite;
-  if (opts.memory) lite = await PGlite.create();
+  if (opts.memory) lite = await PGlite.create(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {});
   else {
     const dir = path.join(opts.dataDir ?? "./data", "pgdata");
     fs.mkdirSync(dir, { recursive: true });

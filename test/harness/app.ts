@@ -13,6 +13,7 @@ import type { AppContext } from "../../server/context.js";
 import { createLogger } from "../../server/log.js";
 import { createUser } from "../../server/crm/users.js";
 import { createApiToken } from "../../server/auth/tokens.js";
+import { pgliteTemplate } from "./pglite-template.js";
 
 export type Engine = "pglite" | "postgres";
 
@@ -65,7 +66,10 @@ export async function startTestServer(
     ...opts.env,
   });
   const log = createLogger(config.CONCILIA_LOG_LEVEL);
-  const ctx = await createContext(config, log, { memory: engine === "pglite" });
+  const ctx = await createContext(config, log, {
+    memory: engine === "pglite",
+    loadDataDir: engine === "pglite" ? await pgliteTemplate() : undefined,
+  });
   await ctx.jobs.work(ctx);
   const app = await buildApp(ctx);
   await app.ready();

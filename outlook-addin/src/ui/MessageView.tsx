@@ -41,7 +41,6 @@ export function MessageView({ api, mailbox, message, context, notice, reload }: 
   const [meeting, setMeeting] = useState(false);
   useEffect(() => setSelected(people[0]?.address ?? ""), [message.itemId]);
   const main = people.find((p) => p.address === selected) ?? people[0];
-  const others = people.filter((p) => p !== people[0]);
   const invitees = people.flatMap((p) => (p.status === "known" ? [{ email: p.address, name: p.record.name }] : []));
 
   return (
@@ -80,7 +79,7 @@ export function MessageView({ api, mailbox, message, context, notice, reload }: 
       )}
       <Participants
         title={sent ? t("recipients") : t("participants")}
-        entries={sent ? people : others}
+        entries={people}
         selected={main?.address ?? ""}
         onSelect={setSelected}
       />

@@ -1,0 +1,60 @@
+// R-SB-1 as cards: a CRM record with its badge (R-CAT-2), company, owner, open deals, next events
+// and last activities.
+import type { RecordCard } from "../../../shared/api/context.js";
+import { date, dateTime, esc, money } from "../format.js";
+import type { I18n } from "../i18n.js";
+import { field, paragraph, section } from "./widgets.js";
+
+/** Lists are capped so that a busy record never nears the 100-widgets-per-section limit. */
+const MAX_ITEMS = 10;
+
+export interface View {
+  t: I18n["t"];
+  locale: I18n["locale"];
+  timeZone: string;
+}
+
+export function recordSections(r: RecordCard, v: View): GoogleAppsScript.Card_Service.CardSection[] {
+  const { t } = v;
+  const summary = section().addWidget(
+    CardService.newDecoratedText()
+      .setTopLabel(esc(t("category")))
+      .setText(`<b>${esc(r.badge.label)}</b>`)
+      .setBottomLabel(esc(r.badge.name)),
+  );
+  if (r.company) summary.addWidget(field(t("company"), r.company.name));
+  if (r.title) summary.addWidget(field(t("jobTitle"), r.title));
+  summary.addWidget(field(t("owner"), r.owner.name));
+  for (const p of r.phones.slice(0, 3)) summary.addWidget(field(t("phone"), p));
+  for (const e of r.emails.slice(0, 3)) summary.addWidget(field(t("email"), e));
+
+  const deals = section(t("openDeals"));
+  for (const d of r.openDeals.slice(0, MAX_ITEMS)) {
+    const w = CardService.newDecoratedText().setText(esc(d.name)).setWrapText(true);
+    const amount = money(d.value, d.currency, v.locale);
+    deals.addWidget(amount ? w.setBottomLabel(esc(amount)) : w);
+  }
+  if (r.openDeals.length === 0) deals.addWidget(paragraph(t("noOpenDeals")));
+
+  const events = section(t("nextEvents"));
+  for (const ev of r.nextEvents.slice(0, MAX_ITEMS))
+    events.addWidget(
+      CardService.newDecoratedText()
+        .setText(esc(ev.title))
+        .setWrapText(true)
+        .setBottomLabel(esc(dateTime(ev.startAt, v.timeZone, v.locale))),
+    );
+  if (r.nextEvents.length === 0) events.addWidget(paragraph(t("noNextEvents")));
+
+  const activities = section(t("lastActivities"));
+  for (const a of r.lastActivities.slice(0, MAX_ITEMS))
+    activities.addWidget(
+      CardService.newDecoratedText()
+        .setTopLabel(esc(`${a.type} · ${date(a.at, v.timeZone, v.locale)}`))
+        .setText(esc(a.subject))
+        .setWrapText(true),
+    );
+  if (r.lastActivities.length === 0) activities.addWidget(paragraph(t("noActivities")));
+
+  return [summary, deals, events, activities];
+}

@@ -1,0 +1,43 @@
+// Small builders the cards share; every action parameter is a string (CardService refuses others).
+import { esc } from "../format.js";
+
+export function action(functionName: string, params: Record<string, string> = {}): GoogleAppsScript.Card_Service.Action {
+  return CardService.newAction()
+    .setFunctionName(functionName)
+    .setParameters(params)
+    .setLoadIndicator(CardService.LoadIndicator.SPINNER);
+}
+
+export function button(text: string, act: GoogleAppsScript.Card_Service.Action, filled = false) {
+  const b = CardService.newTextButton().setText(text).setOnClickAction(act);
+  return filled ? b.setTextButtonStyle(CardService.TextButtonStyle.FILLED) : b;
+}
+
+export function buttons(...list: GoogleAppsScript.Card_Service.TextButton[]) {
+  const set = CardService.newButtonSet();
+  for (const b of list) set.addButton(b);
+  return set;
+}
+
+/** A labelled value; label and value are user data, so both are escaped. */
+export function field(label: string, value: string) {
+  return CardService.newDecoratedText().setTopLabel(esc(label)).setText(esc(value)).setWrapText(true);
+}
+
+export function paragraph(text: string) {
+  return CardService.newTextParagraph().setText(esc(text));
+}
+
+export function section(header?: string) {
+  const s = CardService.newCardSection();
+  return header ? s.setHeader(esc(header)) : s;
+}
+
+export function header(title: string, subtitle?: string) {
+  const h = CardService.newCardHeader().setTitle(esc(title));
+  return subtitle ? h.setSubtitle(esc(subtitle)) : h;
+}
+
+export function notify(text: string): GoogleAppsScript.Card_Service.ActionResponse {
+  return CardService.newActionResponseBuilder().setNotification(CardService.newNotification().setText(text)).build();
+}

@@ -1,0 +1,57 @@
+// `concilia serve`: the API server, with the job worker in the same process unless CONCILIA_WORKER=off.
+import { buildApp } from "./app.js";
+import { createApiToken } from "./auth/tokens.js";
+import { closeContext, createContext } from "./bootstrap.js";
+import type { Config } from "./config.js";
+import { seedDemo } from "./crm/demo.js";
+import { demoUsers } from "./crm/demo-data.js";
+import { findUserByEmail } from "./crm/users.js";
+import type { Logger } from "./log.js";
+import { users } from "./db/schema.js";
+
+export async function serve(config: Config, log: Logger, opts: { demo: boolean }) {
+  const ctx = await createContext(config, log);
+  const empty = (await ctx.db.select({ id: users.id }).from(users).limit(1)).length === 0;
+  if (empty && opts.demo) {
+    await seedDemo(ctx);
+    log.info("seeded the demo workspace");
+  }
+  if (config.CONCILIA_WORKER === "inline") await ctx.jobs.work(ctx);
+  const app = await buildApp(ctx);
+  await app.listen({ host: config.HOST, port: config.PORT });
+  const base = config.publicUrl;
+  const lines = [
+    "",
+    `Concilia is running on ${config.DATABASE_URL ? "PostgreSQL" : `the embedded database in ${config.dataDir}`}.`,
+    `  API:       ${base}/api/v1`,
+    `  OpenAPI:   ${base}/api/v1/openapi.json`,
+    `  Health:    ${base}/healthz  (ready: ${base}/readyz, metrics: ${base}/metrics)`,
+    `  Sign-in:   ${base}/auth/login`,
+  ];
+  if (config.CONCILIA_DEV) {
+    const demo = await findUserByEmail(ctx.db, demoUsers[1].email);
+    if (demo) {
+      const { token } = await createApiToken(ctx.db, demo.id, { name: "dev (concilia serve)" });
+      lines.push(
+        `  Playground: ${base}/playground/`,
+        `  Dev token for ${demo.email} (dev mode only): ${token}`,
+        `  Demo sign-in: ${demoUsers[1].email} / ${demoUsers[1].password}, admin: ${demoUsers[0].email} / ${demoUsers[0].password}`,
+      );
+    }
+  }
+  console.log(`${lines.join("\n")}\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "shutting down");
+    const force = setTimeout(() => process.exit(1), 20_000);
+    force.unref();
+    await app.close(); // stops accepting, lets requests in flight finish
+    await closeContext(ctx); // finishes running jobs, then closes the database
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+  process.once("SIGINT", () => void stop("SIGINT"));
+}

@@ -1,0 +1,22 @@
+// `concilia worker`: works the shared job queue on PostgreSQL. Several may run at once: pg-boss hands
+// each job to one of them, and a job whose worker died is handed out again after its expiry.
+import { closeContext, createContext } from "./bootstrap.js";
+import { type Config, ConfigError } from "./config.js";
+import type { Logger } from "./log.js";
+
+export async function runWorker(config: Config, log: Logger) {
+  if (!config.DATABASE_URL)
+    throw new ConfigError(
+      "concilia worker needs DATABASE_URL (PostgreSQL). On the embedded database `concilia serve` works the queue itself: two processes must never open one data folder.",
+    );
+  const ctx = await createContext(config, log);
+  await ctx.jobs.work(ctx);
+  log.info("worker started");
+  console.log("concilia worker: working the job queue");
+  const stop = async () => {
+    await closeContext(ctx);
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void stop());
+  process.once("SIGINT", () => void stop());
+}
