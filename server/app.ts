@@ -17,6 +17,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true },
   });
 
+  // The API speaks JSON (and raw mail where it says so); plain text is not a way to send a record.
+  app.removeContentTypeParser("text/plain");
   app.addContentTypeParser(
     ["message/rfc822", "application/octet-stream"],
     { parseAs: "buffer", bodyLimit: ctx.config.CONCILIA_MAX_EMAIL_BYTES },

@@ -83,7 +83,8 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
     const form = (req.body ?? {}) as Record<string, unknown>;
     const email = typeof form.email === "string" ? form.email.trim().toLowerCase() : "";
     const password = typeof form.password === "string" ? form.password : "";
-    if (!email || !password) return sendPage(reply, 400, o.nonce, renderLoginPage({ ...o, email, error: m.missing }));
+    if (!email || !password)
+      return sendPage(reply, 400, o.nonce, renderLoginPage({ ...o, email, error: m.missing }));
 
     const key = `${email}|${req.ip}`;
     const wait = throttle.blockedFor(key);

@@ -2,12 +2,12 @@
 // accepted: Concilia API tokens (cnc_…), Google ID tokens (Gmail add-on) and Entra ID tokens
 // (Outlook single sign-on); the latter two are verified against the issuers' published keys.
 import { eq } from "drizzle-orm";
+import { unauthorized } from "../api/problem.js";
 import type { AppContext } from "../context.js";
 import { users } from "../db/schema.js";
-import { unauthorized } from "../api/problem.js";
+import { verifyIdToken } from "./id-tokens.js";
 import { findApiToken, TOKEN_PREFIX, touchApiToken } from "./tokens.js";
 import type { AuthUser } from "./user.js";
-import { verifyIdToken } from "./id-tokens.js";
 
 type UserRow = typeof users.$inferSelect;
 

@@ -2,7 +2,14 @@
 // against the issuer's published keys (JWKS URL from configuration, so tests use local keys): RS256
 // only, issuer, audience and expiry checked. Which issuer's rules apply is decided by the token's
 // unverified `iss`, and then everything is verified against that issuer's own keys and settings.
-import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from "jose";
+import {
+  createRemoteJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  errors,
+  type JWTPayload,
+  jwtVerify,
+} from "jose";
 import { HttpProblem, unauthorized } from "../api/problem.js";
 import type { Config } from "../config.js";
 import type { AppContext } from "../context.js";
@@ -99,7 +106,9 @@ function peek(token: string): { alg: unknown; iss: string } {
     if (typeof payload.iss !== "string") throw new Error("no iss");
     return { alg: header.alg, iss: payload.iss };
   } catch {
-    throw unauthorized("The bearer token is neither a Concilia token nor a well-formed ID token with an issuer.");
+    throw unauthorized(
+      "The bearer token is neither a Concilia token nor a well-formed ID token with an issuer.",
+    );
   }
 }
 
@@ -131,7 +140,8 @@ function explain(err: unknown, rules: IssuerRules): HttpProblem {
 
 export async function verifyIdToken(ctx: AppContext, token: string): Promise<VerifiedIdentity> {
   const { alg, iss } = peek(token);
-  if (alg !== "RS256") throw unauthorized(`Unsupported algorithm '${String(alg)}': ID tokens must be signed with RS256.`);
+  if (alg !== "RS256")
+    throw unauthorized(`Unsupported algorithm '${String(alg)}': ID tokens must be signed with RS256.`);
   const { rules, issuer } = rulesFor(ctx.config, iss);
   if (rules.audiences.length === 0) throw unauthorized(rules.notConfigured);
   let claims: JWTPayload;

@@ -41,12 +41,17 @@ export async function redeemLoginCode(db: Db, code: string, tokenName: string) {
       .where(eq(loginCodes.codeHash, hashToken(normalizeCode(code))))
       .for("update");
     if (!row) throw unauthorized("This sign-in code is unknown. Sign in again to get a new one.");
-    if (row.code.usedAt) throw unauthorized("This sign-in code was used already. Sign in again to get a new one.");
+    if (row.code.usedAt)
+      throw unauthorized("This sign-in code was used already. Sign in again to get a new one.");
     if (row.code.expiresAt.getTime() <= Date.now())
       throw unauthorized("This sign-in code has expired (codes last 3 minutes). Sign in again.");
     await tx.update(loginCodes).set({ usedAt: new Date() }).where(eq(loginCodes.codeHash, row.code.codeHash));
     const expiresAt = new Date(Date.now() + DIALOG_TOKEN_TTL_MS);
-    const token = await createApiToken(tx, row.user.id, { name: tokenName, scopes: row.code.scopes, expiresAt });
+    const token = await createApiToken(tx, row.user.id, {
+      name: tokenName,
+      scopes: row.code.scopes,
+      expiresAt,
+    });
     return { ...token, expiresAt, user: row.user };
   });
 }

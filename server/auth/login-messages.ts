@@ -45,10 +45,12 @@ export const loginMessages: Record<Locale, LoginMessages> = {
     submit: "Iniciar sesión",
     missing: "Escribe tu correo electrónico y tu contraseña.",
     wrong: "El correo electrónico o la contraseña no son correctos.",
-    throttled: (n) => `Demasiados intentos fallidos. Vuelve a intentarlo en ${n} minuto${n === 1 ? "" : "s"}.`,
+    throttled: (n) =>
+      `Demasiados intentos fallidos. Vuelve a intentarlo en ${n} minuto${n === 1 ? "" : "s"}.`,
     signedIn: "Has iniciado sesión",
     codeLabel: "Tu código de un solo uso",
-    codeHint: "Escribe este código en la barra lateral de Concilia. Es válido 3 minutos y sirve una sola vez.",
+    codeHint:
+      "Escribe este código en la barra lateral de Concilia. Es válido 3 minutos y sirve una sola vez.",
     returning: "Volviendo a la barra lateral…",
     copy: "Copiar código",
     copied: "Código copiado",
@@ -65,7 +67,8 @@ export const loginMessages: Record<Locale, LoginMessages> = {
     throttled: (n) => `Troppi tentativi non riusciti. Riprova tra ${n} minut${n === 1 ? "o" : "i"}.`,
     signedIn: "Accesso effettuato",
     codeLabel: "Il tuo codice monouso",
-    codeHint: "Inserisci questo codice nella barra laterale di Concilia. È valido 3 minuti e funziona una sola volta.",
+    codeHint:
+      "Inserisci questo codice nella barra laterale di Concilia. È valido 3 minuti e funziona una sola volta.",
     returning: "Ritorno alla barra laterale…",
     copy: "Copia codice",
     copied: "Codice copiato",

@@ -1,7 +1,8 @@
 // Password sign-in: the same answer, and about the same time, whether the address is unknown or the
 // password is wrong, so the dialog does not reveal who has an account.
-import type { Tx } from "../db/index.js";
+
 import { findUserByEmail } from "../crm/users.js";
+import type { Tx } from "../db/index.js";
 import { hashPassword, verifyPassword } from "./passwords.js";
 
 let decoy: Promise<string> | undefined;

@@ -72,5 +72,8 @@ const TOUCH_INTERVAL_MS = 60_000;
 export async function touchApiToken(db: Tx, token: { id: string; lastUsedAt: Date | null }): Promise<void> {
   const now = Date.now();
   if (token.lastUsedAt && now - token.lastUsedAt.getTime() < TOUCH_INTERVAL_MS) return;
-  await db.update(apiTokens).set({ lastUsedAt: new Date(now) }).where(eq(apiTokens.id, token.id));
+  await db
+    .update(apiTokens)
+    .set({ lastUsedAt: new Date(now) })
+    .where(eq(apiTokens.id, token.id));
 }

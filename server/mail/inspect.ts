@@ -8,7 +8,7 @@ export async function inspectMail(raw: Buffer): Promise<object> {
   const position = new Map(mail.attachments.map((a, i) => [a.contentId?.toLowerCase(), i]));
   const body = renderBody(mail, (cid) => {
     const i = position.get(cid.toLowerCase());
-    return i === undefined ? undefined : `attachment:${i}`;
+    return i === undefined ? undefined : `attachments/${i}`;
   });
   return {
     messageId: mail.messageId,

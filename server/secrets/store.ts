@@ -29,7 +29,9 @@ export function openSecretRow(
   try {
     return box.open(row.keyId, row.ciphertext, secretContext(row));
   } catch {
-    throw new SecretUnreadable(`The ${row.kind} secret does not open: it was altered or belongs to another row.`);
+    throw new SecretUnreadable(
+      `The ${row.kind} secret does not open: it was altered or belongs to another row.`,
+    );
   }
 }
 
@@ -61,7 +63,11 @@ export async function putSecret(ctx: SecretStoreContext, userId: string, kind: s
 }
 
 /** The user's secret of this kind, or null; throws SecretUnreadable when it cannot be opened. */
-export async function getSecret(ctx: SecretStoreContext, userId: string, kind: string): Promise<string | null> {
+export async function getSecret(
+  ctx: SecretStoreContext,
+  userId: string,
+  kind: string,
+): Promise<string | null> {
   const [row] = await rowsOf(ctx.db, userId, kind);
   return row ? openSecretRow(ctx.secrets, row) : null;
 }

@@ -80,12 +80,17 @@ describe.each(engines)("R-SB-7 Concilia API tokens on %s", (engine) => {
   });
 
   it("R-SB-7: an expired Concilia token is refused", async () => {
-    const { token } = await createApiToken(s.ctx.db, ana.id, { name: "old", expiresAt: new Date(Date.now() - 1000) });
+    const { token } = await createApiToken(s.ctx.db, ana.id, {
+      name: "old",
+      expiresAt: new Date(Date.now() - 1000),
+    });
     expect((await as(token, "GET", "/api/v1/me")).statusCode).toBe(401);
   });
 
   it("R-SB-7: dev tokens exist only in dev mode, and only for known users", async () => {
-    await expect(issueDevToken(s.ctx, "nobody@acme.test")).rejects.toThrow(/No Concilia user has the address/);
+    await expect(issueDevToken(s.ctx, "nobody@acme.test")).rejects.toThrow(
+      /No Concilia user has the address/,
+    );
     const prod = { ...s.ctx, config: { ...s.ctx.config, CONCILIA_DEV: false } };
     await expect(issueDevToken(prod, "ana@acme.test")).rejects.toThrow(/CONCILIA_DEV=1/);
   });

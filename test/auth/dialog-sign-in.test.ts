@@ -1,9 +1,9 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { normalizeCode } from "../../server/auth/login-codes.js";
+import { hashToken } from "../../server/auth/tokens.js";
 import { createUser } from "../../server/crm/users.js";
 import { loginCodes, users } from "../../server/db/schema.js";
-import { hashToken } from "../../server/auth/tokens.js";
-import { normalizeCode } from "../../server/auth/login-codes.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 
 const PASSWORD = "correct horse battery staple";
@@ -35,7 +35,12 @@ describe.each(engines)("R-SB-7 sign-in dialog on %s", (engine) => {
   beforeAll(async () => {
     s = await startTestServer({ engine });
     base = await s.listen();
-    await createUser(s.ctx.db, { email: "ana@acme.test", name: "Ana Ruiz", password: PASSWORD, locale: "es" });
+    await createUser(s.ctx.db, {
+      email: "ana@acme.test",
+      name: "Ana Ruiz",
+      password: PASSWORD,
+      locale: "es",
+    });
     await createUser(s.ctx.db, { email: "carla@acme.test", name: "Carla", password: PASSWORD });
     await createUser(s.ctx.db, { email: "dario@acme.test", name: "Dario", password: PASSWORD });
   });
@@ -62,11 +67,20 @@ describe.each(engines)("R-SB-7 sign-in dialog on %s", (engine) => {
     const t = await exchange(code);
     expect(t.status).toBe(200);
     const grant = await t.json();
-    expect(grant.user).toEqual({ id: expect.any(String), email: "ana@acme.test", name: "Ana Ruiz", locale: "es" });
+    expect(grant.user).toEqual({
+      id: expect.any(String),
+      email: "ana@acme.test",
+      name: "Ana Ruiz",
+      locale: "es",
+    });
     expect(grant.token).toMatch(/^cnc_/);
     const me = await fetch(`${base}/api/v1/me`, { headers: { authorization: `Bearer ${grant.token}` } });
     expect(me.status).toBe(200);
-    expect(await me.json()).toMatchObject({ email: "ana@acme.test", scopes: ["crm"], via: `token:${grant.tokenId}` });
+    expect(await me.json()).toMatchObject({
+      email: "ana@acme.test",
+      scopes: ["crm"],
+      via: `token:${grant.tokenId}`,
+    });
   });
 
   it("R-SB-7: outside Office the code is shown to copy, without loading office.js", async () => {
@@ -81,7 +95,9 @@ describe.each(engines)("R-SB-7 sign-in dialog on %s", (engine) => {
     expect(es).toContain('<html lang="es">');
     expect(es).toContain("Inicia sesión en Concilia");
     expect(es).toContain('<label for="password">Contraseña</label>');
-    const it_ = await (await fetch(`${base}/auth/login`, { headers: { "accept-language": "it-IT,it;q=0.9,en;q=0.5" } })).text();
+    const it_ = await (
+      await fetch(`${base}/auth/login`, { headers: { "accept-language": "it-IT,it;q=0.9,en;q=0.5" } })
+    ).text();
     expect(it_).toContain('<html lang="it">');
     expect(it_).toContain("Accedi a Concilia");
     const wrong = await (await submit("ana@acme.test", "nope", "lang=it")).text();
@@ -132,7 +148,10 @@ describe.each(engines)("R-SB-7 sign-in dialog on %s", (engine) => {
 
   it("R-SB-7: a fresh code expires 3 minutes after sign-in and is stored only as a hash", async () => {
     const code = await signIn("dario@acme.test");
-    const rows = await s.ctx.db.select().from(loginCodes).where(eq(loginCodes.codeHash, hashToken(normalizeCode(code))));
+    const rows = await s.ctx.db
+      .select()
+      .from(loginCodes)
+      .where(eq(loginCodes.codeHash, hashToken(normalizeCode(code))));
     expect(rows).toHaveLength(1);
     const ttl = rows[0].expiresAt.getTime() - rows[0].createdAt.getTime();
     expect(ttl).toBeGreaterThan(170_000);
@@ -162,6 +181,8 @@ describe.each(engines)("R-SB-7 sign-in dialog on %s", (engine) => {
   it("R-SB-7: the sign-in endpoints appear in the OpenAPI document", async () => {
     const doc = (await s.app.inject({ url: "/api/v1/openapi.json" })).json();
     expect(doc.paths["/auth/token"].post.security).toEqual([]);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/v1/me", "/api/v1/tokens", "/api/v1/tokens/{id}"]));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/api/v1/me", "/api/v1/tokens", "/api/v1/tokens/{id}"]),
+    );
   });
 });

@@ -61,7 +61,11 @@ describe.each(engines)("R-SB-7 ID tokens on %s", (engine) => {
   it("R-SB-7: a Google ID token signed by the configured keys maps to the Concilia user", async () => {
     const r = await me(await google.signIdToken(googleClaims()));
     expect(r.statusCode).toBe(200);
-    expect(r.json()).toMatchObject({ email: "ana@acme.test", name: "Ana", via: "https://accounts.google.com" });
+    expect(r.json()).toMatchObject({
+      email: "ana@acme.test",
+      name: "Ana",
+      via: "https://accounts.google.com",
+    });
   });
 
   it("R-SB-7: an Entra ID token maps to the Concilia user by its preferred_username", async () => {
@@ -71,7 +75,8 @@ describe.each(engines)("R-SB-7 ID tokens on %s", (engine) => {
   });
 
   it("R-SB-7: the issuer's keys are fetched once, not on every request", async () => {
-    for (let i = 0; i < 3; i++) expect((await me(await google.signIdToken(googleClaims()))).statusCode).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await me(await google.signIdToken(googleClaims()))).statusCode).toBe(200);
     expect(google.fetches).toBe(1);
   });
 
@@ -81,9 +86,13 @@ describe.each(engines)("R-SB-7 ID tokens on %s", (engine) => {
   });
 
   it("R-SB-7: a token issued for another application (wrong audience) is refused", async () => {
-    const detail = await refusal(await google.signIdToken(googleClaims({ aud: "someone-else.apps.googleusercontent.com" })));
+    const detail = await refusal(
+      await google.signIdToken(googleClaims({ aud: "someone-else.apps.googleusercontent.com" })),
+    );
     expect(detail).toMatch(/Wrong audience/);
-    expect(await refusal(await entra.signIdToken(entraClaims({ aud: "api://other-app" })))).toMatch(/Wrong audience/);
+    expect(await refusal(await entra.signIdToken(entraClaims({ aud: "api://other-app" })))).toMatch(
+      /Wrong audience/,
+    );
   });
 
   it("R-SB-7: a token of an unknown issuer, or of another Entra tenant, is refused", async () => {
@@ -91,7 +100,10 @@ describe.each(engines)("R-SB-7 ID tokens on %s", (engine) => {
       /Wrong issuer/,
     );
     const otherTenant = "99999999-6f53-4e57-9d3a-0c5f0e2b7a10";
-    const foreign = entraClaims({ iss: `https://login.microsoftonline.com/${otherTenant}/v2.0`, tid: otherTenant });
+    const foreign = entraClaims({
+      iss: `https://login.microsoftonline.com/${otherTenant}/v2.0`,
+      tid: otherTenant,
+    });
     expect(await refusal(await entra.signIdToken(foreign))).toMatch(/Wrong issuer/);
   });
 
@@ -101,7 +113,9 @@ describe.each(engines)("R-SB-7 ID tokens on %s", (engine) => {
 
   it("R-SB-7: an unsigned token (alg none) and an HS256 token are refused", async () => {
     expect(await refusal(google.signAlgNone(googleClaims()))).toMatch(/Unsupported algorithm/);
-    expect(await refusal(await google.signHs256(googleClaims(), "guessable"))).toMatch(/Unsupported algorithm/);
+    expect(await refusal(await google.signHs256(googleClaims(), "guessable"))).toMatch(
+      /Unsupported algorithm/,
+    );
   });
 
   it("R-SB-7: a token signed with a key the issuer does not publish is refused", async () => {
@@ -112,11 +126,15 @@ describe.each(engines)("R-SB-7 ID tokens on %s", (engine) => {
   });
 
   it("R-SB-7: a Google account whose address is not verified is refused", async () => {
-    expect(await refusal(await google.signIdToken(googleClaims({ email_verified: false })))).toMatch(/not verified/);
+    expect(await refusal(await google.signIdToken(googleClaims({ email_verified: false })))).toMatch(
+      /not verified/,
+    );
   });
 
   it("R-SB-7: a valid token of an address that is no Concilia user is refused", async () => {
-    const detail = await refusal(await google.signIdToken(googleClaims({ email: "stranger@elsewhere.test" })));
+    const detail = await refusal(
+      await google.signIdToken(googleClaims({ email: "stranger@elsewhere.test" })),
+    );
     expect(detail).toMatch(/No Concilia user has the address stranger@elsewhere\.test/);
   });
 

@@ -11,7 +11,13 @@ import { secrets } from "../../server/db/schema.js";
 import { keyFingerprint, secretBox } from "../../server/secrets/box.js";
 import { KEY_FILE, loadSecretBox, NEXT_KEY_FILE, PREVIOUS_KEY_FILE } from "../../server/secrets/key.js";
 import { rotateKeyFile, rotateSecrets } from "../../server/secrets/rotate.js";
-import { getSecret, putSecret, deleteSecret, SecretUnreadable, secretContext } from "../../server/secrets/store.js";
+import {
+  deleteSecret,
+  getSecret,
+  putSecret,
+  SecretUnreadable,
+  secretContext,
+} from "../../server/secrets/store.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 
 const REFRESH = "1//0gRefreshTokenOfAna-very-secret-value";
@@ -74,7 +80,10 @@ describe.each(engines)("R-CON-11 secrets at rest on %s", (engine) => {
     const onlyNew = secretBox(newKey);
     expect(before.every((r) => !onlyNew.canOpen(r.keyId))).toBe(true);
 
-    const rotating = secretBox(newKey, [randomBytes(32), Buffer.from(s.ctx.config.CONCILIA_SECRET_KEY!, "base64")]);
+    const rotating = secretBox(newKey, [
+      randomBytes(32),
+      Buffer.from(s.ctx.config.CONCILIA_SECRET_KEY!, "base64"),
+    ]);
     const result = await s.ctx.db.transaction((tx) => rotateSecrets({ db: tx, secrets: rotating }));
     expect(result).toEqual({ keyId: keyFingerprint(newKey), resealed: before.length });
 
@@ -149,7 +158,9 @@ describe("R-CON-11 key file of the embedded default", () => {
     // As if the transaction had committed and the process died before swapping the files.
     const sealed = secretBox(next).seal("hunter3", secretContext(u));
     await database.db.update(secrets).set(sealed).where(eq(secrets.id, u.id));
-    expect(await getSecret({ db: database.db, secrets: loadSecretBox(config()) }, u.userId, u.kind)).toBe("hunter3");
+    expect(await getSecret({ db: database.db, secrets: loadSecretBox(config()) }, u.userId, u.kind)).toBe(
+      "hunter3",
+    );
 
     const result = await rotateKeyFile(config(), database);
     expect(result.keyId).toBe(keyFingerprint(next));

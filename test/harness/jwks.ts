@@ -37,7 +37,12 @@ function withTimes(claims: JWTPayload, expiresIn = 3600): JWTPayload {
   return { iat: now, exp: now + expiresIn, ...claims };
 }
 
-async function sign(key: CryptoKey, kid: string, claims: JWTPayload, opts: SignOptions = {}): Promise<string> {
+async function sign(
+  key: CryptoKey,
+  kid: string,
+  claims: JWTPayload,
+  opts: SignOptions = {},
+): Promise<string> {
   return new SignJWT(withTimes(claims, opts.expiresIn))
     .setProtectedHeader({ alg: "RS256", kid: opts.kid ?? kid, typ: "JWT" })
     .sign(key);

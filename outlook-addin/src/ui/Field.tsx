@@ -4,7 +4,7 @@ interface FieldProps {
   label: string;
   value: string;
   onInput(value: string): void;
-  type?: string;
+  type?: "text" | "email" | "date" | "time";
   required?: boolean;
   name?: string;
   readOnly?: boolean;
@@ -19,7 +19,7 @@ export function Field({ label, value, onInput, type = "text", required, name, re
       <input
         id={id}
         name={name}
-        type={type}
+        type={type as "text"}
         value={value}
         required={required}
         readOnly={readOnly}

@@ -1,0 +1,159 @@
+// The one ingest pipeline for mail (R-MAIL-1..5, R-MAIL-9): the sidebars' "Log email" and every
+// sync worker end here. parse -> participants -> thread -> sanitise -> blobs -> one transaction.
+// Blobs are written first (content-addressed, so a retry writes nothing new); the activity, its
+// links and attachment rows are written in one transaction, so a failure stores none of them.
+import { and, count, eq } from "drizzle-orm";
+import { normalizeEmail } from "../../shared/text.js";
+import { unprocessable } from "../api/problem.js";
+import type { AuthUser } from "../auth/user.js";
+import type { AppContext } from "../context.js";
+import { matchAddresses } from "../crm/match.js";
+import type { Tx } from "../db/index.js";
+import { activities, activityLinks, activityTypes, attachments, type RecordType } from "../db/schema.js";
+import { newId } from "../ids.js";
+import { renderBody } from "./body.js";
+import { type ParsedEmail, parseEmail } from "./parse.js";
+import { findThreadParent } from "./thread.js";
+
+export type ActivityRow = typeof activities.$inferSelect;
+
+export interface IngestResult {
+  activity: ActivityRow;
+  links: { type: RecordType; id: string }[];
+  attachments: number;
+  alreadyLogged: boolean;
+}
+
+/** Where a stored attachment is served; cid: images of the logged HTML point here. */
+export const attachmentPath = (activityId: string, attachmentId: string) =>
+  `/api/v1/activities/${activityId}/attachments/${attachmentId}`;
+
+export async function ingestEmail(
+  ctx: AppContext,
+  user: AuthUser,
+  raw: Buffer,
+  opts: { source: "manual" | "auto" },
+): Promise<IngestResult> {
+  const mail = await parseEmail(raw);
+  const existing = await loggedAlready(ctx.db, user.id, mail.messageId);
+  if (existing) return existing;
+
+  const own = new Set(user.addresses.map(normalizeEmail));
+  const participants = participantsOf(mail).filter((a) => !own.has(a));
+  const matched = await matchAddresses(ctx.db, user, participants);
+  const parent = await findThreadParent(ctx.db, user.id, mail);
+  const links = uniqueLinks([...[...matched.values()].flat(), ...(parent?.links ?? [])]);
+  if (!links.length) throw noParticipant(participants);
+
+  const activityId = newId();
+  const stored = mail.attachments.map((a, position) => ({ ...a, id: newId(), position }));
+  const byCid = new Map(stored.filter((a) => a.contentId).map((a) => [a.contentId?.toLowerCase(), a.id]));
+  const body = renderBody(mail, (cid) => {
+    const id = byCid.get(cid.toLowerCase());
+    return id && attachmentPath(activityId, id);
+  });
+
+  const fresh = new Set<string>();
+  for (const a of stored) {
+    if (!(await ctx.blobs.has(a.sha256))) fresh.add(a.sha256);
+    await ctx.blobs.put(a.content);
+  }
+  const outgoing = [mail.from, mail.sender].some((a) => a && own.has(a.address));
+  try {
+    const activity = await ctx.db.transaction(async (tx) => {
+      await tx.insert(activityTypes).values({ key: "email", name: "Email" }).onConflictDoNothing();
+      const [row] = await tx
+        .insert(activities)
+        .values({
+          id: activityId,
+          type: "email",
+          state: "done",
+          subject: mail.subject,
+          startAt: mail.date ?? new Date(),
+          ownerId: user.id,
+          dealId: parent?.dealId ?? null,
+          source: opts.source,
+          messageId: mail.messageId,
+          inReplyTo: mail.inReplyTo[0] ?? null,
+          references: mail.references,
+          threadId: parent?.threadId ?? mail.messageId,
+          direction: outgoing ? "outgoing" : "incoming",
+          fromAddress: mail.from,
+          toAddresses: mail.to,
+          ccAddresses: mail.cc,
+          bodyHtml: body.html,
+          bodyText: body.text,
+        })
+        .returning();
+      await tx.insert(activityLinks).values(links.map((l) => ({ activityId, recordType: l.type, recordId: l.id })));
+      if (stored.length)
+        await tx.insert(attachments).values(
+          stored.map((a) => ({
+            id: a.id,
+            activityId,
+            filename: a.filename,
+            contentType: a.contentType,
+            size: a.size,
+            sha256: a.sha256,
+            contentId: a.contentId,
+            inline: a.inline,
+            position: a.position,
+          })),
+        );
+      return row;
+    });
+    return { activity, links, attachments: stored.length, alreadyLogged: false };
+  } catch (err) {
+    // The same message logged at the same moment by another request (a double click, a sync
+    // racing the sidebar): the unique index on (owner, Message-ID) let one of them in.
+    if (isUniqueViolation(err)) {
+      const winner = await loggedAlready(ctx.db, user.id, mail.messageId);
+      if (winner) return winner;
+    }
+    if (fresh.size)
+      await ctx.db
+        .transaction((tx) => ctx.jobs.send(tx, "blobs.collect", { sha256: [...fresh] }))
+        .catch((e) => ctx.log.warn({ err: e }, "could not queue collection of orphan blobs"));
+    throw err;
+  }
+}
+
+/** Everyone on the message, lower-cased, once each: From, Sender, Reply-To, To, Cc, Bcc. */
+export function participantsOf(mail: ParsedEmail): string[] {
+  const all = [mail.from, mail.sender, ...mail.replyTo, ...mail.to, ...mail.cc, ...mail.bcc];
+  return [...new Set(all.flatMap((a) => (a ? [normalizeEmail(a.address)] : [])))];
+}
+
+async function loggedAlready(db: Tx, ownerId: string, messageId: string): Promise<IngestResult | null> {
+  const [activity] = await db
+    .select()
+    .from(activities)
+    .where(and(eq(activities.ownerId, ownerId), eq(activities.messageId, messageId)));
+  if (!activity) return null;
+  const links = await db
+    .select({ type: activityLinks.recordType, id: activityLinks.recordId })
+    .from(activityLinks)
+    .where(eq(activityLinks.activityId, activity.id));
+  const [n] = await db.select({ n: count() }).from(attachments).where(eq(attachments.activityId, activity.id));
+  return { activity, links, attachments: Number(n?.n ?? 0), alreadyLogged: true };
+}
+
+function uniqueLinks(links: { type: RecordType; id: string }[]) {
+  const seen = new Set<string>();
+  return links.filter((l) => !seen.has(`${l.type}:${l.id}`) && seen.add(`${l.type}:${l.id}`));
+}
+
+function noParticipant(participants: string[]) {
+  if (!participants.length)
+    return unprocessable("Not logged: every address on this message is one of your own, so it has no CRM participant.");
+  const shown = participants.slice(0, 10).join(", ") + (participants.length > 10 ? ", …" : "");
+  return unprocessable(
+    `Not logged: no CRM participant. None of ${shown} belongs to a person, company or lead you can see, and the message does not answer a logged one. Nothing was stored.`,
+  );
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  for (let e = err as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e)
+    if (e.code === "23505") return true;
+  return false;
+}
