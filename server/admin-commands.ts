@@ -58,11 +58,8 @@ export async function runAdminCommand(config: Config, log: Logger, command: stri
         return 0;
       }
       case "rotate-key": {
-        const rotate = await import("./secrets/rotate.js");
-        const result = config.CONCILIA_SECRET_KEY
-          ? await rotate.rotateSecrets(ctx)
-          : await rotate.rotateKeyFile(ctx.config, ctx.database);
-        console.log(`Secrets re-sealed: ${JSON.stringify(result)}`);
+        const { rotateKey } = await import("./secrets/rotate.js");
+        console.log(`Secrets re-sealed: ${JSON.stringify(await rotateKey(ctx.config, ctx.database))}`);
         return 0;
       }
       default:

@@ -4,6 +4,7 @@ import { addinRoutes } from "./addin.js";
 import { activityRoutes } from "./activities.js";
 import { authRoutes } from "./auth.js";
 import { contextRoutes } from "./context.js";
+import { emailRoutes } from "./emails.js";
 import { eventRoutes } from "./events.js";
 import { healthRoutes } from "./health.js";
 import { recordRoutes } from "./records.js";
@@ -15,5 +16,6 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
   activityRoutes(app, ctx);
   eventRoutes(app, ctx);
   contextRoutes(app, ctx);
+  emailRoutes(app, ctx);
   addinRoutes(app, ctx);
 }

@@ -97,7 +97,7 @@ export function rawSql(text: string, values: unknown[] = []): SQL {
   const chunks: SQL[] = [];
   for (let i = 0; i < parts.length; i++) {
     if (i % 2 === 0) chunks.push(sql.raw(parts[i]));
-    else chunks.push(sql`${values[Number(parts[i]) - 1]}`);
+    else chunks.push(sql`${values[Number(parts[i]) - 1] ?? null}`); // drizzle renders undefined as nothing
   }
   return sql.join(chunks, sql.raw(""));
 }

@@ -15,6 +15,8 @@ import type { JobName, Jobs } from "./queue.js";
 export const JOB_EXPIRE_SECONDS = 15;
 const MAINTENANCE_SECONDS = 5;
 const POLL_SECONDS = 1;
+/** Jobs taken per fetch; a batch must finish well within JOB_EXPIRE_SECONDS. */
+const BATCH = 10;
 
 function liteExecutor(database: Database): PgBoss.Db {
   const lite = database.lite!;
@@ -59,8 +61,17 @@ export async function createJobs(database: Database, log: Logger): Promise<Jobs>
     },
     async work(ctx: AppContext) {
       for (const name of Object.keys(handlers) as JobName[]) {
-        const id = await boss.work(name, { pollingIntervalSeconds: POLL_SECONDS, batchSize: 1 }, async ([job]) => {
-          await (handlers[name] as (c: AppContext, d: unknown) => Promise<void>)(ctx, job.data);
+        const handler = handlers[name] as (c: AppContext, d: unknown) => Promise<void>;
+        const id = await boss.work(name, { pollingIntervalSeconds: POLL_SECONDS, batchSize: BATCH }, async (jobs) => {
+          // One failing job must not fail its batch: it alone goes back for a retry.
+          for (const job of jobs) {
+            try {
+              await handler(ctx, job.data);
+            } catch (err) {
+              log.warn({ err, job: job.id, queue: name }, "job failed; it will be retried");
+              await boss.fail(name, job.id, { message: String((err as Error)?.message ?? err) });
+            }
+          }
         });
         workerIds.push(id);
       }

@@ -1,6 +1,8 @@
 // A wall-clock time in an IANA zone → ISO 8601 with that zone's offset at that moment (R-ACT-5), using
 // only Intl, so the pane carries no time-zone database.
 function offsetMinutes(instant: number, timeZone: string): number {
+  // An unknown zone is sent as typed at UTC's offset: the server names what is wrong with it.
+  if (!isZone(timeZone)) return 0;
   const parts = new Intl.DateTimeFormat("en-US", {
     timeZone,
     hourCycle: "h23",
@@ -14,6 +16,15 @@ function offsetMinutes(instant: number, timeZone: string): number {
   const n = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const asUtc = Date.UTC(n("year"), n("month") - 1, n("day"), n("hour"), n("minute"), n("second"));
   return Math.round((asUtc - instant) / 60000);
+}
+
+function isZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const pad = (n: number) => String(n).padStart(2, "0");

@@ -35,7 +35,9 @@ function parts(date: Date, timeZone: string) {
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
 export function formatDate(date: Date, timeZone: string, pattern: string): string {
-  if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new Error("Exception: Invalid argument: date");
+  // The add-on's Date comes from another realm (its own context), so instanceof would not do.
+  if (Object.prototype.toString.call(date) !== "[object Date]" || Number.isNaN(date.getTime()))
+    throw new Error("Exception: Invalid argument: date");
   const v = parts(date, timeZone);
   let out = "";
   for (let i = 0; i < pattern.length; ) {

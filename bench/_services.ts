@@ -1,0 +1,9 @@
+// Typed access to scripts/services.mjs (plain JS, shared with the test runner).
+interface Services {
+  startPostgres(): Promise<{ url: string; stop(): void }>;
+  freePort(): Promise<number>;
+}
+
+const servicesPath: string = "../scripts/services.mjs";
+
+export const services = (await import(servicesPath)) as Services;

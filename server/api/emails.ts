@@ -1,0 +1,98 @@
+// Logging mail (R-MAIL-1..5, R-MAIL-9): the raw message in, one email activity out; and the exact
+// bytes of its attachments back.
+import { and, eq } from "drizzle-orm";
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { logEmailResponse } from "../../shared/api/context.js";
+import type { AppContext } from "../context.js";
+import { ownedBy } from "../crm/access.js";
+import { activities, attachments } from "../db/schema.js";
+import { ingestEmail } from "../mail/ingest.js";
+import { badRequest, HttpProblem, notFound } from "./problem.js";
+import { route } from "./route.js";
+
+const RAW_TYPES = ["message/rfc822", "application/octet-stream"];
+// Shown in place by a browser without running anything; every other type is a download.
+const INLINE_TYPES = new Set(["image/png", "image/gif", "image/jpeg", "image/webp", "image/bmp"]);
+
+export function emailRoutes(app: FastifyInstance, ctx: AppContext): void {
+  route(app, {
+    method: "POST",
+    url: "/api/v1/emails",
+    tag: "emails",
+    summary:
+      "Log an email: the raw RFC 5322 message in, one email activity linked to every CRM participant (201; 200 with alreadyLogged when this Message-ID is logged already)",
+    rawBody: "message/rfc822",
+    response: logEmailResponse,
+    handler: async ({ req, reply, user, body }) => {
+      const type = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+      if (!RAW_TYPES.includes(type) || (body !== undefined && !Buffer.isBuffer(body)))
+        throw new HttpProblem(
+          415,
+          "Unsupported media type",
+          `Send the raw message (the .eml bytes) with Content-Type: message/rfc822, not '${type || "none"}'.`,
+        );
+      if (!body || (body as Buffer).length === 0)
+        throw badRequest("The request body is empty: send the raw RFC 5322 message (headers, blank line, body).");
+      const result = await ingestEmail(ctx, user, body as Buffer, { source: "manual" });
+      reply.code(result.alreadyLogged ? 200 : 201);
+      return {
+        activityId: result.activity.id,
+        alreadyLogged: result.alreadyLogged,
+        subject: result.activity.subject,
+        links: result.links,
+        attachments: result.attachments,
+      };
+    },
+  });
+
+  route(app, {
+    method: "GET",
+    url: "/api/v1/activities/{id}/attachments/{attachmentId}",
+    tag: "emails",
+    summary: "Download an attachment of a logged email: its exact bytes",
+    params: z.strictObject({ id: z.string().min(1).max(64), attachmentId: z.string().min(1).max(64) }),
+    handler: async ({ reply, user, params }) => {
+      const [row] = await ctx.db
+        .select({
+          filename: attachments.filename,
+          contentType: attachments.contentType,
+          sha256: attachments.sha256,
+        })
+        .from(attachments)
+        .innerJoin(activities, eq(activities.id, attachments.activityId))
+        .where(
+          and(
+            eq(attachments.id, params.attachmentId),
+            eq(attachments.activityId, params.id),
+            ownedBy(user, activities.ownerId),
+          ),
+        );
+      if (!row) throw notFound(`Attachment ${params.attachmentId} of activity ${params.id}`);
+      let bytes: Buffer;
+      try {
+        bytes = await ctx.blobs.get(row.sha256);
+      } catch {
+        throw notFound(`The stored bytes of attachment '${row.filename}'`);
+      }
+      const disposition = INLINE_TYPES.has(row.contentType) ? "inline" : "attachment";
+      return reply
+        .type(row.contentType)
+        .headers({
+          "content-disposition": contentDisposition(disposition, row.filename),
+          "x-content-type-options": "nosniff",
+          "content-security-policy": "default-src 'none'; sandbox",
+          "cache-control": "private, max-age=86400",
+          etag: `"${row.sha256}"`,
+        })
+        .send(bytes);
+    },
+  });
+}
+
+/** RFC 6266: an ASCII fallback name plus the exact name in RFC 5987 form. */
+export function contentDisposition(kind: "inline" | "attachment", filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]|["\\%]/g, "_");
+  const exact = encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${exact}`;
+}

@@ -1,0 +1,107 @@
+// The pane in Spanish and Italian, in Office's dark theme, by keyboard, and under axe-core.
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import type { Browser, FrameLocator } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, openPlayground, type PaneServer, startPaneServer } from "./pane-harness.js";
+
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+let s: PaneServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  [s, browser] = await Promise.all([startPaneServer(), launchChromium()]);
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await s?.close();
+});
+
+/** axe-core's serious and critical violations in the pane frame. */
+async function axe(pane: FrameLocator): Promise<string[]> {
+  const frame = await (await pane.locator("html").elementHandle())!.ownerFrame();
+  await frame!.addScriptTag({ content: axeSource });
+  const result = await frame!.evaluate(async () => (globalThis as any).axe.run(document, { resultTypes: ["violations"] }));
+  return result.violations
+    .filter((v: any) => v.impact === "serious" || v.impact === "critical")
+    .map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(" ")).join(", ")}`);
+}
+
+describe("Outlook pane: languages, theme, keyboard, accessibility", () => {
+  it("R-SB-6 / R-CAT-2: in Spanish the pane and the badges follow Office's display language", async () => {
+    const pg = await openPlayground(browser, s.url, "lang=es-ES&message=customer");
+    await pg.pane.locator("h2#record-name", { hasText: "José García" }).waitFor();
+    expect(await pg.pane.locator("article .badge").innerText()).toBe("Cliente actual");
+    expect(await pg.pane.locator("article .badge").getAttribute("title")).toBe("Cliente actual de Concilia");
+    expect(await pg.pane.locator(".log button").innerText()).toBe("Registrar correo");
+    expect(await pg.pane.locator("article").innerText()).toContain("Empresa");
+    expect(await pg.pane.locator("html").getAttribute("lang")).toBe("es");
+    await pg.open("unknown");
+    await pg.pane.getByRole("button", { name: "Crear contacto" }).waitFor();
+    await pg.page.close();
+  });
+
+  it("R-SB-6 / R-CAT-2: in Italian too", async () => {
+    const pg = await openPlayground(browser, s.url, "lang=it-IT&message=known");
+    await pg.pane.locator("h2#record-name", { hasText: "Giulia Rossi" }).waitFor();
+    expect(await pg.pane.locator("article .badge").innerText()).toBe("Cliente potenziale attuale");
+    expect(await pg.pane.locator(".log button").innerText()).toBe("Registra email");
+    expect(await pg.pane.getByRole("button", { name: "Crea riunione" }).count()).toBe(1);
+    expect(await pg.pane.locator("article").innerText()).toContain("Trattative aperte");
+    await pg.page.close();
+  });
+
+  it("R-SB-6: Office's dark theme gives the pane dark colours", async () => {
+    const pg = await openPlayground(browser, s.url, "theme=dark&message=known");
+    await pg.pane.locator("h2#record-name").waitFor();
+    const bg = await pg.pane.locator("body").evaluate((b) => getComputedStyle(b).backgroundColor);
+    expect(bg).toBe("rgb(41, 41, 41)");
+    expect(await axe(pg.pane)).toEqual([]);
+    await pg.page.close();
+  });
+
+  it("R-SB-6: keyboard only: tab order follows the pane, focus is visible, Enter acts", async () => {
+    const pg = await openPlayground(browser, s.url, "message=customer");
+    await pg.pane.locator("h2#record-name").waitFor();
+    await pg.pane.locator("body").focus();
+    const focused = async () =>
+      pg.pane.locator(":focus").evaluate((e) => ({
+        text: (e as HTMLElement).innerText || e.getAttribute("aria-label") || "",
+        outline: getComputedStyle(e).outlineStyle,
+      }));
+    const order: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      await pg.page.keyboard.press("Tab");
+      const f = await focused();
+      expect(f.outline).not.toBe("none");
+      order.push(f.text.split("\n")[0]);
+    }
+    expect(order[0]).toBe("Log email");
+    expect(order[1]).toBe("Create meeting");
+    expect(order[2]).toBe("+34 600 000 101");
+    expect(order[3]).toBe("José García");
+    await pg.page.keyboard.press("Tab");
+    await pg.page.keyboard.press("Enter");
+    await pg.pane.locator("h2#record-name", { hasText: "Marta Núñez" }).waitFor();
+    await pg.page.close();
+  });
+
+  it("R-SB-6: axe-core finds no serious or critical violation in the card, the create form, the meeting form and the states", async () => {
+    const pg = await openPlayground(browser, s.url, "message=many");
+    await pg.pane.locator("h2#record-name").waitFor();
+    expect(await axe(pg.pane)).toEqual([]);
+    await pg.open("unknown");
+    await pg.pane.getByRole("button", { name: "Create lead" }).click();
+    expect(await axe(pg.pane)).toEqual([]);
+    await pg.open("customer");
+    await pg.pane.getByRole("button", { name: "Create meeting" }).click();
+    await pg.pane.getByLabel("Time zone").waitFor();
+    expect(await axe(pg.pane)).toEqual([]);
+    await pg.page.close();
+    const out = await openPlayground(browser, s.url, "signedIn=0");
+    await out.pane.getByRole("button", { name: "Sign in" }).waitFor();
+    expect(await axe(out.pane)).toEqual([]);
+    await out.page.close();
+  });
+});

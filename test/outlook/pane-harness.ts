@@ -1,0 +1,91 @@
+// Browser tests of the Outlook pane: a real server with the demo workspace, serving the built pane and
+// the playground, and Debian's Chromium driven by playwright-core (never a downloaded browser).
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Browser, chromium, type FrameLocator, type Page } from "playwright-core";
+import { ADDIN_DIST } from "../../server/api/addin.js";
+import { seedDemo } from "../../server/crm/demo.js";
+import { type TestServer, startTestServer } from "../harness/app.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** Builds the pane when the build is missing or older than its sources. */
+export function ensurePaneBuilt(): void {
+  const built = path.join(ADDIN_DIST, "index.html");
+  const newest = (dir: string): number =>
+    fs
+      .readdirSync(dir, { withFileTypes: true })
+      .reduce(
+        (m, e) => Math.max(m, e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs),
+        0,
+      );
+  if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= newest(path.join(root, "outlook-addin", "src"))) return;
+  const r = spawnSync("npx", ["vite", "build", "--config", "outlook-addin/vite.config.ts"], { cwd: root, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`Building the pane failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+export function chromiumPath(): string {
+  const p = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+  if (!fs.existsSync(p)) {
+    spawnSync("apt-get", ["install", "-y", "chromium"], { stdio: "ignore" });
+    if (!fs.existsSync(p)) throw new Error(`Chromium is missing at ${p}: apt-get install -y chromium`);
+  }
+  return p;
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+export interface PaneServer extends TestServer {
+  token: string;
+}
+
+export async function startPaneServer(): Promise<PaneServer> {
+  ensurePaneBuilt();
+  const s = await startTestServer();
+  await seedDemo(s.ctx);
+  await s.listen();
+  return Object.assign(s, { token: "" });
+}
+
+export interface Playground {
+  page: Page;
+  pane: FrameLocator;
+  /** Requests the pane made to /api/ since the last `open`. */
+  apiRequests: string[];
+  open(messageId: string): Promise<void>;
+}
+
+/** Opens the playground; `query` sets the fake Outlook (lang, theme, mailbox, signedIn, message). */
+export async function openPlayground(browser: Browser, url: string, query = ""): Promise<Playground> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const pg: Playground = {
+    page,
+    pane: page.frameLocator("iframe.pane-frame"),
+    apiRequests: [],
+    async open(id) {
+      pg.apiRequests.length = 0;
+      await page.locator(`[data-message="${id}"]`).click();
+    },
+  };
+  page.on("request", (r) => {
+    if (new URL(r.url()).pathname.startsWith("/api/")) pg.apiRequests.push(`${r.method()} ${new URL(r.url()).pathname}`);
+  });
+  await page.goto(`${url}/playground/?${query}`);
+  return pg;
+}

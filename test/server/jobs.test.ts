@@ -1,0 +1,105 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { JOB_EXPIRE_SECONDS } from "../../server/jobs/pgboss.js";
+import { engines, startTestServer, type TestServer } from "../harness/app.js";
+
+const until = async (check: () => Promise<boolean>, ms: number) => {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return false;
+};
+
+describe.each(engines)("jobs on %s", (engine) => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer({ engine });
+  });
+  afterAll(() => s?.close());
+
+  it("R-P-1: a job queued in a transaction that rolls back never runs; one that commits runs", async () => {
+    const kept = await s.ctx.blobs.put(Buffer.from(`kept ${engine} ${Math.random()}`));
+    const gone = await s.ctx.blobs.put(Buffer.from(`gone ${engine} ${Math.random()}`));
+    await expect(
+      s.ctx.db.transaction(async (tx) => {
+        await s.ctx.jobs.send(tx, "blobs.collect", { sha256: [kept] });
+        throw new Error("the request failed after queuing");
+      }),
+    ).rejects.toThrow(/request failed/);
+    await s.ctx.db.transaction((tx) => s.ctx.jobs.send(tx, "blobs.collect", { sha256: [gone] }));
+    expect(await until(async () => !(await s.ctx.blobs.has(gone)), 10_000)).toBe(true);
+    expect(await s.ctx.blobs.has(kept)).toBe(true);
+  });
+});
+
+describe.runIf(engines.includes("postgres"))("workers on PostgreSQL", () => {
+  let s: TestServer;
+  const children: ChildProcess[] = [];
+  beforeAll(async () => {
+    // The server here does not work the queue: separate worker processes do.
+    s = await startTestServer({ engine: "postgres", env: { CONCILIA_WORKER: "off" } });
+    await s.ctx.jobs.stop();
+  });
+  afterAll(async () => {
+    for (const c of children) c.kill("SIGKILL");
+    await s?.close().catch(() => {});
+  });
+
+  const env = () => ({
+    ...process.env,
+    DATABASE_URL: s.ctx.config.DATABASE_URL,
+    CONCILIA_SECRET_KEY: s.ctx.config.CONCILIA_SECRET_KEY,
+    CONCILIA_DATA: s.ctx.config.dataDir,
+    CONCILIA_LOG_LEVEL: "warn",
+  });
+  const worker = () => {
+    const c = spawn(process.execPath, ["bin/concilia.mjs", "worker"], { env: env(), stdio: "ignore" });
+    children.push(c);
+    return c;
+  };
+
+  it("R-P-1: several `concilia worker` processes share one queue and every job is done", async () => {
+    worker();
+    worker();
+    const shas: string[] = [];
+    for (let i = 0; i < 40; i++) shas.push(await s.ctx.blobs.put(Buffer.from(`shared queue ${i} ${Math.random()}`)));
+    for (const sha of shas) await s.ctx.db.transaction((tx) => s.ctx.jobs.send(tx, "blobs.collect", { sha256: [sha] }));
+    const done = await until(async () => {
+      for (const sha of shas) if (await s.ctx.blobs.has(sha)) return false;
+      return true;
+    }, 20_000);
+    expect(done).toBe(true);
+  }, 40_000);
+
+  it("R-P-3: a job taken by a worker that is killed runs again within 30 seconds", async () => {
+    for (const c of children.splice(0)) c.kill("SIGKILL");
+    const sha = await s.ctx.blobs.put(Buffer.from(`orphaned ${Math.random()}`));
+    await s.ctx.db.transaction((tx) => s.ctx.jobs.send(tx, "blobs.collect", { sha256: [sha] }));
+    // A worker takes the job (it becomes active) and dies before finishing it.
+    const dying = spawn(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        `import PgBoss from "pg-boss";
+         const boss = new PgBoss({ connectionString: process.env.DATABASE_URL, schema: "pgboss", supervise: false, schedule: false });
+         await boss.start();
+         const jobs = await boss.fetch("blobs.collect");
+         console.log(jobs.length);`,
+      ],
+      { env: env(), stdio: ["ignore", "pipe", "inherit"] },
+    );
+    children.push(dying);
+    const took = await new Promise<string>((resolve) => dying.stdout!.once("data", (d) => resolve(String(d).trim())));
+    expect(took).toBe("1");
+    dying.kill("SIGKILL");
+    const killedAt = Date.now();
+    worker();
+    expect(await until(async () => !(await s.ctx.blobs.has(sha)), 30_000)).toBe(true);
+    const seconds = (Date.now() - killedAt) / 1000;
+    expect(seconds).toBeLessThan(30);
+    expect(seconds).toBeGreaterThan(JOB_EXPIRE_SECONDS - 1);
+  }, 45_000);
+});
