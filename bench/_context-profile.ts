@@ -1,8 +1,9 @@
 // How many SQL round trips one context request costs, and where its database time goes: the real
 // authentication and messageContext code run in-process on a pool that records every query, then
 // each recorded query of one typical request is run again under EXPLAIN ANALYZE.
-import { findApiToken, touchApiToken } from "../server/auth/tokens.js";
+
 import { toAuthUser } from "../server/auth/authenticate.js";
+import { findApiToken, touchApiToken } from "../server/auth/tokens.js";
 import { messageContext } from "../server/crm/context.js";
 import { openDatabase } from "../server/db/index.js";
 
@@ -75,7 +76,8 @@ export async function profileContext(
 function planSummary(node: any): string {
   const out: string[] = [];
   const walk = (n: any) => {
-    if (n["Relation Name"]) out.push(`${n["Node Type"]} on ${n["Relation Name"]}${n["Index Name"] ? ` (${n["Index Name"]})` : ""}`);
+    if (n["Relation Name"])
+      out.push(`${n["Node Type"]} on ${n["Relation Name"]}${n["Index Name"] ? ` (${n["Index Name"]})` : ""}`);
     for (const c of n.Plans ?? []) walk(c);
   };
   walk(node);

@@ -35,7 +35,11 @@ export function contextRequests(data: ContextDataset, count: number, seed = 14):
       else {
         const r = rnd();
         address =
-          r < 0.4 ? `new.contact.${n}@${pick(data.companyDomains)}` : r < 0.7 ? `someone.${n}@startup-${n % 5000}.example` : `fan${n}@gmail.com`;
+          r < 0.4
+            ? `new.contact.${n}@${pick(data.companyDomains)}`
+            : r < 0.7
+              ? `someone.${n}@startup-${n % 5000}.example`
+              : `fan${n}@gmail.com`;
       }
       // A third arrive as the mail client gives them: a display name, and the case the sender typed.
       if (rnd() < 0.33) address = `"Sender ${k}" <${address.replace(/^./, (c) => c.toUpperCase())}>`;

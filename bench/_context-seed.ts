@@ -19,11 +19,36 @@ export interface ContextDataset {
   counts: Record<string, number>;
 }
 
-const FIRST = "Ana Luis Marta Jose Elena Pablo Lucia Jorge Sara Diego Nina Jonas Lea Paul Emma Felix Mia Leon Clara Hugo Julia Marco Giulia Luca Sofia Matteo Alice Louis Chloe Jules Ines Tomas Rosa Ivan Olga Piotr Anna Jan Eva Karl Lena Max Ida Otto Vera Adam Zoe Noah Lily Sam".split(" ");
-const LAST = "Garcia Lopez Martin Sanchez Perez Gomez Ruiz Diaz Moreno Alonso Muller Schmidt Schneider Fischer Weber Meyer Wagner Becker Schulz Hoffmann Rossi Russo Ferrari Esposito Bianchi Romano Colombo Ricci Marino Greco Martin Bernard Dubois Thomas Robert Richard Petit Durand Leroy Moreau Smith Jones Taylor Brown Williams Wilson Johnson Davies Evans Walker Nowak Kowalski Wisniewski Novak Svoboda Horvat Kovac Nagy Szabo Toth Jensen Nielsen Hansen Larsen Berg Lund Dahl Holm Silva Santos Costa Pereira Oliveira Ferreira Almeida Carvalho Sousa Ribeiro Murphy Kelly".split(" ");
-const TITLES = ["CEO", "CFO", "Head of Sales", "Purchasing Manager", "Office Manager", "IT Director", "Account Executive", "Procurement Lead", "Operations Manager", "Marketing Director", "Engineer", "Consultant"];
-const WORD_A = "Acme Nord Sol Vega Atlas Orion Delta Nova Terra Alpha Lumen Cobalt Iris Zenit Polar Aurora Sigma Boreal Quanta Helio Marea Lince Roble Cima Faro".split(" ");
-const WORD_B = "Systems Logistics Iberia Consulting Foods Energy Labs Industries Partners Trading Health Software Media Retail Capital Works".split(" ");
+const FIRST =
+  "Ana Luis Marta Jose Elena Pablo Lucia Jorge Sara Diego Nina Jonas Lea Paul Emma Felix Mia Leon Clara Hugo Julia Marco Giulia Luca Sofia Matteo Alice Louis Chloe Jules Ines Tomas Rosa Ivan Olga Piotr Anna Jan Eva Karl Lena Max Ida Otto Vera Adam Zoe Noah Lily Sam".split(
+    " ",
+  );
+const LAST =
+  "Garcia Lopez Martin Sanchez Perez Gomez Ruiz Diaz Moreno Alonso Muller Schmidt Schneider Fischer Weber Meyer Wagner Becker Schulz Hoffmann Rossi Russo Ferrari Esposito Bianchi Romano Colombo Ricci Marino Greco Martin Bernard Dubois Thomas Robert Richard Petit Durand Leroy Moreau Smith Jones Taylor Brown Williams Wilson Johnson Davies Evans Walker Nowak Kowalski Wisniewski Novak Svoboda Horvat Kovac Nagy Szabo Toth Jensen Nielsen Hansen Larsen Berg Lund Dahl Holm Silva Santos Costa Pereira Oliveira Ferreira Almeida Carvalho Sousa Ribeiro Murphy Kelly".split(
+    " ",
+  );
+const TITLES = [
+  "CEO",
+  "CFO",
+  "Head of Sales",
+  "Purchasing Manager",
+  "Office Manager",
+  "IT Director",
+  "Account Executive",
+  "Procurement Lead",
+  "Operations Manager",
+  "Marketing Director",
+  "Engineer",
+  "Consultant",
+];
+const WORD_A =
+  "Acme Nord Sol Vega Atlas Orion Delta Nova Terra Alpha Lumen Cobalt Iris Zenit Polar Aurora Sigma Boreal Quanta Helio Marea Lince Roble Cima Faro".split(
+    " ",
+  );
+const WORD_B =
+  "Systems Logistics Iberia Consulting Foods Energy Labs Industries Partners Trading Health Software Media Retail Capital Works".split(
+    " ",
+  );
 
 /** A time-ordered UUIDv7-shaped id for row n of a kind, reproducible so that rows can point at each other. */
 const ID_FN = `
@@ -34,7 +59,10 @@ create function pg_temp.bench_id(kind text, n bigint) returns text language sql 
             || '7' || substr(md5(kind || n), 1, 3) || '8' || substr(md5(kind || n), 4, 15) as h) x
 $$`;
 
-export async function seedContextDataset(url: string, opts: { persons: number; companies: number }): Promise<ContextDataset> {
+export async function seedContextDataset(
+  url: string,
+  opts: { persons: number; companies: number },
+): Promise<ContextDataset> {
   const database = await openDatabase({ url });
   await migrate(database);
   await ensureDefaults(database.db);
@@ -160,19 +188,30 @@ export async function seedContextDataset(url: string, opts: { persons: number; c
   await run("drop table people");
   await run("analyze");
 
-  const knownAddresses = (await run("select email from record_emails order by random() limit 30000")).rows.map(
-    (r) => r.email as string,
-  );
+  const knownAddresses = (
+    await run("select email from record_emails order by random() limit 30000")
+  ).rows.map((r) => r.email as string);
   const loggedMessageIds = (
-    await run("select message_id from activities where owner_id = $1 and message_id is not null order by random() limit 3000", [
-      bench.id,
-    ])
+    await run(
+      "select message_id from activities where owner_id = $1 and message_id is not null order by random() limit 3000",
+      [bench.id],
+    )
   ).rows.map((r) => r.message_id as string);
   const companyDomains = (await run("select domain from companies order by random() limit 3000")).rows.map(
     (r) => r.domain as string,
   );
   const counts: Record<string, number> = {};
-  for (const t of ["persons", "record_emails", "companies", "deals", "activities", "activity_links", "events", "event_attendees", "grants"])
+  for (const t of [
+    "persons",
+    "record_emails",
+    "companies",
+    "deals",
+    "activities",
+    "activity_links",
+    "events",
+    "event_attendees",
+    "grants",
+  ])
     counts[t] = Number((await run(`select count(*)::int as n from ${t}`)).rows[0].n);
   await client.end();
   return { userEmail, token, knownAddresses, loggedMessageIds, companyDomains, counts };

@@ -9,8 +9,11 @@ const help = `Concilia: the CRM in your inbox.
 Usage: concilia <command> [options]
 
 Commands:
-  serve [--no-demo]      Start the API server (and, on the embedded database, the job worker).
+  serve [--no-demo] [--dev]
+                         Start the API server (and, unless CONCILIA_WORKER=off, the job worker).
                          On first start of an empty database it seeds a demo workspace unless --no-demo.
+                         --dev turns dev mode on (playground, demo sign-in token) unless CONCILIA_DEV says
+                         otherwise; \`npm start\` uses it.
   worker                 Work the job queue only (PostgreSQL: run as many as you like, beside serve).
   migrate                Apply database migrations and exit.
   seed-demo              Add the demo workspace (users, companies, persons, leads, deals, activities).
@@ -39,11 +42,16 @@ async function main(argv: string[]): Promise<number> {
     console.log(JSON.stringify(await inspectMail(fs.readFileSync(file)), null, 2));
     return 0;
   }
+  // `npm start` is the try-it-out command: dev mode (playground, demo token) unless configured otherwise.
+  if (command === "serve" && rest.includes("--dev")) process.env.CONCILIA_DEV ??= "1";
   const config = loadConfig();
   const log = createLogger(config.CONCILIA_LOG_LEVEL);
   switch (command) {
     case "serve": {
-      const { values } = parseArgs({ args: rest, options: { "no-demo": { type: "boolean" } } });
+      const { values } = parseArgs({
+        args: rest,
+        options: { "no-demo": { type: "boolean" }, dev: { type: "boolean" } },
+      });
       const { serve } = await import("./serve.js");
       await serve(config, log, { demo: !values["no-demo"] });
       return -1; // keeps running until a signal

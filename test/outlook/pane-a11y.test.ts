@@ -35,7 +35,7 @@ describe("Outlook pane: languages, theme, keyboard, accessibility", () => {
     expect(await pg.pane.locator("article .badge").innerText()).toBe("Cliente actual");
     expect(await pg.pane.locator("article .badge").getAttribute("title")).toBe("Cliente actual de Concilia");
     expect(await pg.pane.locator(".log button").innerText()).toBe("Registrar correo");
-    expect(await pg.pane.locator("article").innerText()).toContain("Empresa");
+    expect(await pg.pane.locator("article").textContent()).toContain("Empresa");
     expect(await pg.pane.locator("html").getAttribute("lang")).toBe("es");
     await pg.open("unknown");
     await pg.pane.getByRole("button", { name: "Crear contacto" }).waitFor();
@@ -48,7 +48,7 @@ describe("Outlook pane: languages, theme, keyboard, accessibility", () => {
     expect(await pg.pane.locator("article .badge").innerText()).toBe("Cliente potenziale attuale");
     expect(await pg.pane.locator(".log button").innerText()).toBe("Registra email");
     expect(await pg.pane.getByRole("button", { name: "Crea riunione" }).count()).toBe(1);
-    expect(await pg.pane.locator("article").innerText()).toContain("Trattative aperte");
+    expect(await pg.pane.locator("article").textContent()).toContain("Trattative aperte");
     await pg.page.close();
   });
 
@@ -64,7 +64,8 @@ describe("Outlook pane: languages, theme, keyboard, accessibility", () => {
   it("R-SB-6: keyboard only: tab order follows the pane, focus is visible, Enter acts", async () => {
     const pg = await openPlayground(browser, s.url, "message=customer");
     await pg.pane.locator("h2#record-name").waitFor();
-    await pg.pane.locator("body").focus();
+    // A click on the pane's empty top edge puts the keyboard there, as a user clicking into the pane would.
+    await pg.pane.locator("main").click({ position: { x: 2, y: 2 } });
     const focused = async () =>
       pg.pane.locator(":focus").evaluate((e) => ({
         text: (e as HTMLElement).innerText || e.getAttribute("aria-label") || "",

@@ -1,0 +1,224 @@
+// `npm run bench -- context` (issue item 14): GET /api/v1/context under load on PostgreSQL with
+// 100,000 persons and 300,000 addresses, next to /healthz of the same server in the same run.
+// Options: --persons N, --connections N, --duration S, --health-duration S, --log-level L.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import pg from "pg";
+import { profileContext } from "./_context-profile.js";
+import { ADDRESSES_PER_REQUEST, contextPath, contextRequests, KNOWN_SHARE } from "./_context-requests.js";
+import { seedContextDataset } from "./_context-seed.js";
+import { startServer } from "./_server.js";
+import { services } from "./_services.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const TARGET_RATIO = 0.25;
+const TARGET_P99_MS = 50;
+
+interface Load {
+  rps: number;
+  total: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+}
+
+async function load(opts: autocannon.Options): Promise<Load> {
+  const r = await autocannon(opts);
+  return {
+    rps: Math.round(r.requests.average),
+    total: r.requests.total,
+    p50: r.latency.p50,
+    p90: r.latency.p90,
+    p99: r.latency.p99,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    non2xx: r.non2xx,
+  };
+}
+
+export default async function contextBench(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      persons: { type: "string", default: "100000" },
+      connections: { type: "string", default: "32" },
+      duration: { type: "string", default: "20" },
+      "health-duration": { type: "string", default: "10" },
+      "log-level": { type: "string", default: "warn" },
+    },
+  });
+  const persons = Number(values.persons);
+  const connections = Number(values.connections);
+  const duration = Number(values.duration);
+  const healthDuration = Number(values["health-duration"]);
+  const say = (s: string) => console.log(`[bench context] ${s}`);
+
+  const postgres = await services.startPostgres();
+  try {
+    const t = Date.now();
+    const data = await seedContextDataset(postgres.url, { persons, companies: Math.round(persons / 10) });
+    const seedSeconds = (Date.now() - t) / 1000;
+    say(`seeded in ${seedSeconds.toFixed(1)} s: ${JSON.stringify(data.counts)}`);
+    const client = new pg.Client({ connectionString: postgres.url });
+    await client.connect();
+    const pgVersion = (await client.query("show server_version")).rows[0].server_version as string;
+    await client.end();
+
+    const requests = contextRequests(data, 20_000);
+    const profile = await profileContext(postgres.url, data.token, requests.slice(0, 200));
+    say(`SQL round trips per request: ${JSON.stringify(profile.roundTrips)}`);
+
+    const server = await startServer({ databaseUrl: postgres.url, logLevel: values["log-level"] });
+    try {
+      const headers = { authorization: `Bearer ${data.token}` };
+      const mix = { self: 0, known: 0, unknown: 0, status: new Map<number, number>() };
+      for (const r of requests.slice(0, 200)) {
+        const res = await fetch(server.url + contextPath(r), { headers });
+        mix.status.set(res.status, (mix.status.get(res.status) ?? 0) + 1);
+        if (!res.ok) continue;
+        for (const p of ((await res.json()) as { participants: { status: "self" | "known" | "unknown" }[] })
+          .participants)
+          mix[p.status]++;
+      }
+      if (!mix.known || mix.status.get(200) !== 200)
+        throw new Error(
+          `The context endpoint does not answer as expected: ${JSON.stringify([...mix.status])}`,
+        );
+
+      let i = 0;
+      const contextLoad = (seconds: number) =>
+        load({
+          url: server.url,
+          connections,
+          duration: seconds,
+          headers,
+          requests: [
+            {
+              method: "GET",
+              setupRequest: (req: any) => ({ ...req, path: contextPath(requests[i++ % requests.length]) }),
+            },
+          ],
+        });
+      say("warming up (3 s of context requests, not reported)");
+      await contextLoad(3);
+      say(`/healthz: ${healthDuration} s, ${connections} connections`);
+      const health = await load({ url: `${server.url}/healthz`, connections, duration: healthDuration });
+      say(`/api/v1/context: ${duration} s, ${connections} connections`);
+      const context = await contextLoad(duration);
+
+      const ratio = context.rps / health.rps;
+      const report = renderReport({
+        date: new Date().toISOString(),
+        machine: `${os.cpus().length} cores (${os.cpus()[0]?.model ?? "unknown CPU"}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.type()} ${os.release()}`,
+        pgVersion,
+        logLevel: server.logLevel,
+        connections,
+        duration,
+        healthDuration,
+        counts: data.counts,
+        seedSeconds,
+        mix: { ...mix, status: Object.fromEntries(mix.status) },
+        profile,
+        health,
+        context,
+        ratio,
+      });
+      fs.mkdirSync(path.join(here, "reports"), { recursive: true });
+      fs.writeFileSync(path.join(here, "reports/context.md"), report);
+      say(
+        `healthz ${health.rps} req/s (p99 ${health.p99} ms); context ${context.rps} req/s, p50 ${context.p50} ms, p99 ${context.p99} ms`,
+      );
+      say(
+        `ratio ${(ratio * 100).toFixed(1)} % (target ≥ ${TARGET_RATIO * 100} %): ${ratio >= TARGET_RATIO ? "met" : "MISSED"}; p99 target < ${TARGET_P99_MS} ms: ${context.p99 < TARGET_P99_MS ? "met" : "MISSED"}`,
+      );
+      say("report written to bench/reports/context.md");
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    postgres.stop();
+  }
+}
+
+function renderReport(r: {
+  date: string;
+  machine: string;
+  pgVersion: string;
+  logLevel: string;
+  connections: number;
+  duration: number;
+  healthDuration: number;
+  counts: Record<string, number>;
+  seedSeconds: number;
+  mix: { self: number; known: number; unknown: number; status: Record<number, number> };
+  profile: Awaited<ReturnType<typeof profileContext>>;
+  health: Load;
+  context: Load;
+  ratio: number;
+}): string {
+  const row = (name: string, l: Load) =>
+    `| ${name} | ${l.rps} | ${l.total} | ${l.p50} | ${l.p90} | ${l.p99} | ${l.errors} | ${l.timeouts} | ${l.non2xx} |`;
+  const met = (ok: boolean) => (ok ? "met" : "**missed**");
+  const participants = r.mix.known + r.mix.unknown + r.mix.self;
+  const rt = r.profile.roundTrips;
+  return `# Context benchmark (\`npm run bench -- context\`)
+
+Date: ${r.date}. Machine: ${r.machine}. PostgreSQL ${r.pgVersion} (throwaway cluster from scripts/services.mjs,
+fsync off). The machine is shared and noisy (2 cores, other engineers run test suites at the same time), and the
+server, PostgreSQL and the load generator (autocannon, in the bench process) share those cores: absolute numbers
+move between runs; the ratio to /healthz, measured in the same run on the same server, is the figure to compare.
+
+Server: \`node bin/concilia.mjs serve --no-demo\` as its own process on PostgreSQL, \`CONCILIA_LOG_LEVEL=${r.logLevel}\`
+(request logging at \`info\` costs throughput), job worker inline (the default).
+
+## Results
+
+${r.connections} connections; /healthz for ${r.healthDuration} s, then /api/v1/context for ${r.duration} s, after a 3 s
+context warm-up that is not counted. Latencies in ms.
+
+| endpoint | req/s | requests | p50 | p90 | p99 | errors | timeouts | non-2xx |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+${row("/healthz", r.health)}
+${row("/api/v1/context", r.context)}
+
+| target | measured | |
+| --- | --- | --- |
+| context throughput ≥ ${TARGET_RATIO * 100} % of /healthz | ${(r.ratio * 100).toFixed(1)} % | ${met(r.ratio >= TARGET_RATIO)} |
+| context p99 < ${TARGET_P99_MS} ms | ${r.context.p99} ms | ${met(r.context.p99 < TARGET_P99_MS)} |
+
+## Data set
+
+Seeded with set-based SQL in ${r.seedSeconds.toFixed(1)} s (bench/_context-seed.ts), owned mostly (90 %) by the
+benchmark user, the rest by another seller who shares half of his persons through grants:
+
+${Object.entries(r.counts)
+  .map(([t, n]) => `- ${t}: ${n.toLocaleString("en")}`)
+  .join("\n")}
+
+## Requests
+
+Each request asks for ${ADDRESSES_PER_REQUEST} addresses: ${KNOWN_SHARE * 100} % picked at random from record_emails (some belong to
+persons the user may not see, which answer as unknown), the rest unknown (at a known company's domain, a new
+domain or free mail); a third carry a display name and a capitalised address; half carry the Message-ID of a
+logged email. 20,000 distinct URLs, cycled. In a sample of 200 requests: ${r.mix.known} known, ${r.mix.unknown} unknown of
+${participants} participants; statuses ${JSON.stringify(r.mix.status)}.
+
+## SQL per request
+
+Round trips per context request, counted on the real code (authentication + messageContext) over ${rt.requests}
+requests of the mix: min ${rt.min}, mean ${rt.mean}, max ${rt.max} (the token look-up is one of them; the token's
+last-used write happens at most once a minute). Queries of the heaviest request, under EXPLAIN ANALYZE on the
+seeded data (planning + execution, one at a time, unloaded):
+
+| ms | scans | query |
+| ---: | --- | --- |
+${r.profile.plans.map((p) => `| ${p.ms} | ${p.plan} | \`${p.sql.replace(/\|/g, "\\|")}\` |`).join("\n")}
+`;
+}
