@@ -130,7 +130,7 @@ export async function seedContextDataset(
     `insert into deals (id, name, status, value, currency, person_id, company_id, owner_id)
      select pg_temp.bench_id('deal', d), 'Deal ' || d || ': ' || p.l || ' licences',
             case when d % 13 = 0 then 'unqualified' when d % 4 = 0 then 'won' when d % 4 = 1 then 'lost' else 'open' end,
-            (d * 137) % 50000 * 100, 'EUR', pg_temp.bench_id('person', p.n),
+            (d::bigint * 137) % 50000 * 100, 'EUR', pg_temp.bench_id('person', p.n),
             case when p.cn is null then null else pg_temp.bench_id('company', p.cn) end, $1
      from generate_series(1, $2::int) d join people p on p.n = 1 + (d * 3) % $3::int`,
     [bench.id, Math.round(opts.persons * 0.3), opts.persons],
@@ -157,10 +157,10 @@ export async function seedContextDataset(
   );
   await run(
     `insert into activity_links (activity_id, record_type, record_id)
-     select pg_temp.bench_id('activity', a), 'person', pg_temp.bench_id('person', 1 + (a * 7919) % $2::int)
+     select pg_temp.bench_id('activity', a), 'person', pg_temp.bench_id('person', 1 + (a::bigint * 7919) % $2::int)
      from generate_series(1, $1::int) a
      union
-     select pg_temp.bench_id('activity', a), 'person', pg_temp.bench_id('person', 1 + (a * 104729) % $2::int)
+     select pg_temp.bench_id('activity', a), 'person', pg_temp.bench_id('person', 1 + (a::bigint * 104729) % $2::int)
      from generate_series(1, $1::int) a where a % 4 = 0`,
     [activityCount, opts.persons],
   );
@@ -178,7 +178,7 @@ export async function seedContextDataset(
      select pg_temp.bench_id('event', e), $1, 'Bench User', 'accepted', null, null from generate_series(1, $2::int) e
      union all
      select pg_temp.bench_id('event', e), p.e0, p.f || ' ' || p.l, 'needsAction', 'person', pg_temp.bench_id('person', p.n)
-     from generate_series(1, $2::int) e join people p on p.n = 1 + (e * 31337) % $3::int
+     from generate_series(1, $2::int) e join people p on p.n = 1 + (e::bigint * 31337) % $3::int
      union all
      select pg_temp.bench_id('event', e), p.e0, p.f || ' ' || p.l, 'tentative', 'person', pg_temp.bench_id('person', p.n)
      from generate_series(1, $2::int) e join people p on p.n = 1 + (e * 7) % $3::int where e % 3 = 0

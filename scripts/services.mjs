@@ -14,7 +14,8 @@ function sh(cmd, args, opts = {}) {
 }
 
 export function aptInstall(packages) {
-  if (!isRoot) throw new Error(`Missing ${packages.join(", ")}: install them (apt-get install ${packages.join(" ")}).`);
+  if (!isRoot)
+    throw new Error(`Missing ${packages.join(", ")}: install them (apt-get install ${packages.join(" ")}).`);
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   if (!aptUpdated) {
     spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit", env });
@@ -62,7 +63,18 @@ export async function startPostgres() {
   const asPg = (args) =>
     isRoot ? sh("runuser", ["-u", "postgres", "--", ...args]) : sh(args[0], args.slice(1));
   if (isRoot) sh("chown", ["-R", "postgres:postgres", dir]);
-  asPg([`${bin}/initdb`, "-D", `${dir}/data`, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8"]);
+  asPg([
+    `${bin}/initdb`,
+    "-D",
+    `${dir}/data`,
+    "-A",
+    "trust",
+    "-U",
+    "postgres",
+    "-E",
+    "UTF8",
+    "--locale=C.UTF-8",
+  ]);
   const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`;
   asPg([`${bin}/pg_ctl`, "-D", `${dir}/data`, "-o", opts, "-l", `${dir}/log`, "-w", "start"]);
   return {

@@ -7,7 +7,12 @@ import { createUser } from "./crm/users.js";
 import { migrate, openDatabase } from "./db/index.js";
 import type { Logger } from "./log.js";
 
-export async function runAdminCommand(config: Config, log: Logger, command: string, args: string[]): Promise<number> {
+export async function runAdminCommand(
+  config: Config,
+  log: Logger,
+  command: string,
+  args: string[],
+): Promise<number> {
   if (command === "migrate") {
     const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir });
     await migrate(database);
@@ -20,12 +25,17 @@ export async function runAdminCommand(config: Config, log: Logger, command: stri
     switch (command) {
       case "seed-demo": {
         const { users } = await seedDemo(ctx);
-        console.log(`Demo workspace ready. Users: ${Object.values(users).map((u) => u.email).join(", ")}`);
+        console.log(
+          `Demo workspace ready. Users: ${Object.values(users)
+            .map((u) => u.email)
+            .join(", ")}`,
+        );
         return 0;
       }
       case "user": {
         const [sub, ...rest] = args;
-        if (sub !== "add") throw new Error("Usage: concilia user add --email E --name N [--admin] [--password P]");
+        if (sub !== "add")
+          throw new Error("Usage: concilia user add --email E --name N [--admin] [--password P]");
         const { values } = parseArgs({
           args: rest,
           options: {
@@ -38,7 +48,8 @@ export async function runAdminCommand(config: Config, log: Logger, command: stri
         });
         if (!values.email || !values.name) throw new Error("user add needs --email and --name.");
         const password = values.password ?? process.env.CONCILIA_PASSWORD;
-        if (password !== undefined && password.length < 8) throw new Error("The password must have at least 8 characters.");
+        if (password !== undefined && password.length < 8)
+          throw new Error("The password must have at least 8 characters.");
         const u = await createUser(ctx.db, {
           email: values.email,
           name: values.name,
@@ -46,11 +57,16 @@ export async function runAdminCommand(config: Config, log: Logger, command: stri
           password,
           locale: values.locale,
         });
-        console.log(`Added ${u.role} ${u.email} (${u.id}).${password ? "" : " No password: sign in with Google or Microsoft."}`);
+        console.log(
+          `Added ${u.role} ${u.email} (${u.id}).${password ? "" : " No password: sign in with Google or Microsoft."}`,
+        );
         return 0;
       }
       case "token": {
-        const { values } = parseArgs({ args, options: { user: { type: "string" }, name: { type: "string" } } });
+        const { values } = parseArgs({
+          args,
+          options: { user: { type: "string" }, name: { type: "string" } },
+        });
         if (!values.user) throw new Error("token needs --user EMAIL.");
         const { issueDevToken } = await import("./auth/dev-token.js");
         const { token } = await issueDevToken(ctx, values.user);
@@ -69,4 +85,3 @@ export async function runAdminCommand(config: Config, log: Logger, command: stri
     await closeContext(ctx);
   }
 }
-

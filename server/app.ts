@@ -32,7 +32,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
 
   app.addHook("onRequest", async (req, reply) => {
     reply.header("x-request-id", req.id);
-    if (req.url.startsWith("/api/")) req.user = (await authenticate(ctx, req.headers.authorization)) ?? undefined;
+    if (req.url.startsWith("/api/"))
+      req.user = (await authenticate(ctx, req.headers.authorization)) ?? undefined;
   });
   httpMetrics(app);
 
@@ -55,7 +56,11 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       p = new HttpProblem(err.statusCode, "Bad request", err.message);
     else {
       req.log.error({ err }, "request failed");
-      p = new HttpProblem(500, "Internal error", `Something went wrong on the server; quote request id ${req.id}.`);
+      p = new HttpProblem(
+        500,
+        "Internal error",
+        `Something went wrong on the server; quote request id ${req.id}.`,
+      );
     }
     if (p.headers) reply.headers(p.headers);
     reply
@@ -71,13 +76,16 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       });
   });
   app.setNotFoundHandler((req, reply) => {
-    reply.code(404).type("application/problem+json").send({
-      type: "about:blank",
-      title: "Not found",
-      status: 404,
-      detail: `No route ${req.method} ${req.url.split("?")[0]}.`,
-      requestId: req.id,
-    });
+    reply
+      .code(404)
+      .type("application/problem+json")
+      .send({
+        type: "about:blank",
+        title: "Not found",
+        status: 404,
+        detail: `No route ${req.method} ${req.url.split("?")[0]}.`,
+        requestId: req.id,
+      });
   });
 
   await registerRoutes(app, ctx);

@@ -1,8 +1,8 @@
 // Builds the application context: database (migrated), blob store, secret box, job queue.
 import type { Config } from "./config.js";
 import type { AppContext } from "./context.js";
-import { type Database, migrate, openDatabase } from "./db/index.js";
 import { ensureDefaults } from "./crm/defaults.js";
+import { type Database, migrate, openDatabase } from "./db/index.js";
 import { createJobs } from "./jobs/pgboss.js";
 import type { Logger } from "./log.js";
 import { fileBlobStore } from "./mail/blobs.js";

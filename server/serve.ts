@@ -6,8 +6,8 @@ import type { Config } from "./config.js";
 import { seedDemo } from "./crm/demo.js";
 import { demoUsers } from "./crm/demo-data.js";
 import { findUserByEmail } from "./crm/users.js";
-import type { Logger } from "./log.js";
 import { users } from "./db/schema.js";
+import type { Logger } from "./log.js";
 
 export async function serve(config: Config, log: Logger, opts: { demo: boolean }) {
   const ctx = await createContext(config, log);

@@ -26,7 +26,8 @@ export function categorize(input: CategoryInput): Categories {
   if (cs === "current" || (deals.includes("won") && cs !== "former")) status = "current_customer";
   else if (cs === "former") status = "former_customer";
   else if (deals.includes("open")) status = "current_prospect";
-  else if (deals.length > 0 && deals.every((d) => d === "lost" || d === "unqualified")) status = "lost_prospect";
+  else if (deals.length > 0 && deals.every((d) => d === "lost" || d === "unqualified"))
+    status = "lost_prospect";
   return { kind: input.kind, status };
 }
 

@@ -3,12 +3,7 @@
 
 /** Lower case, accents removed, whitespace folded. */
 export function fold(s: string): string {
-  return s
-    .normalize("NFKD")
-    .replace(/\p{M}/gu, "")
-    .toLowerCase()
-    .replace(/\s+/g, " ")
-    .trim();
+  return s.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().replace(/\s+/g, " ").trim();
 }
 
 export function normalizeEmail(address: string): string {
@@ -36,7 +31,10 @@ export function splitName(display: string): { firstName: string; lastName: strin
 }
 
 /** A name to suggest for an unknown address: the display name, else the mailbox part title-cased. */
-export function suggestName(address: string, displayName?: string | null): { firstName: string; lastName: string } {
+export function suggestName(
+  address: string,
+  displayName?: string | null,
+): { firstName: string; lastName: string } {
   if (displayName && displayName.trim() && !displayName.includes("@")) return splitName(displayName);
   const local = address.split("@")[0] ?? "";
   const words = local

@@ -1,6 +1,7 @@
 // Activities and their configurable types (R-ACT-1: "show in calendars").
-import type { FastifyInstance } from "fastify";
+
 import { asc, eq } from "drizzle-orm";
+import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import * as A from "../../shared/api/activities.js";
 import { page, recordType } from "../../shared/api/common.js";
@@ -16,7 +17,10 @@ export function activityRoutes(app: FastifyInstance, ctx: AppContext): void {
   const db = ctx.db;
 
   route(app, {
-    method: "GET", url: "/api/v1/activity-types", tag: "activities", summary: "List activity types",
+    method: "GET",
+    url: "/api/v1/activity-types",
+    tag: "activities",
+    summary: "List activity types",
     response: z.object({ items: z.array(A.activityType) }),
     handler: async () => ({
       items: (await db.select().from(activityTypes).orderBy(asc(activityTypes.key))).map((t) => ({
@@ -27,8 +31,13 @@ export function activityRoutes(app: FastifyInstance, ctx: AppContext): void {
     }),
   });
   route(app, {
-    method: "POST", url: "/api/v1/activity-types", tag: "activities", summary: "Add an activity type (admin)",
-    body: A.activityTypeInput, response: A.activityType, status: 201,
+    method: "POST",
+    url: "/api/v1/activity-types",
+    tag: "activities",
+    summary: "Add an activity type (admin)",
+    body: A.activityTypeInput,
+    response: A.activityType,
+    status: 201,
     handler: async ({ user, body }) => {
       if (user.role !== "admin") throw forbidden("Only an admin can configure activity types.");
       const [row] = await db.insert(activityTypes).values(body).onConflictDoNothing().returning();
@@ -37,19 +46,30 @@ export function activityRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
   });
   route(app, {
-    method: "PATCH", url: "/api/v1/activity-types/{key}", tag: "activities",
+    method: "PATCH",
+    url: "/api/v1/activity-types/{key}",
+    tag: "activities",
     summary: "Rename an activity type or switch its 'show in calendars' flag (admin)",
-    params: z.strictObject({ key: z.string().max(40) }), body: A.activityTypePatch, response: A.activityType,
+    params: z.strictObject({ key: z.string().max(40) }),
+    body: A.activityTypePatch,
+    response: A.activityType,
     handler: async ({ user, params, body }) => {
       if (user.role !== "admin") throw forbidden("Only an admin can configure activity types.");
-      const [row] = await db.update(activityTypes).set(body).where(eq(activityTypes.key, params.key)).returning();
+      const [row] = await db
+        .update(activityTypes)
+        .set(body)
+        .where(eq(activityTypes.key, params.key))
+        .returning();
       if (!row) throw notFound(`Activity type '${params.key}'`);
       return { key: row.key, name: row.name, showInCalendars: row.showInCalendars };
     },
   });
 
   route(app, {
-    method: "GET", url: "/api/v1/activities", tag: "activities", summary: "List your activities",
+    method: "GET",
+    url: "/api/v1/activities",
+    tag: "activities",
+    summary: "List your activities",
     query: z.strictObject({
       cursor: z.string().max(200).optional(),
       limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -62,30 +82,52 @@ export function activityRoutes(app: FastifyInstance, ctx: AppContext): void {
     handler: ({ user, query }) => activities.listActivities(db, user, query),
   });
   route(app, {
-    method: "GET", url: "/api/v1/activities/{id}", tag: "activities", summary: "Get an activity",
-    params: idParams, response: A.activity,
+    method: "GET",
+    url: "/api/v1/activities/{id}",
+    tag: "activities",
+    summary: "Get an activity",
+    params: idParams,
+    response: A.activity,
     handler: async ({ user, params }) =>
       (await activities.toActivities(db, [await activities.getActivityRow(db, user, params.id)]))[0],
   });
   route(app, {
-    method: "POST", url: "/api/v1/activities", tag: "activities", summary: "Create an activity",
-    body: A.activityInput, response: A.activity, status: 201,
+    method: "POST",
+    url: "/api/v1/activities",
+    tag: "activities",
+    summary: "Create an activity",
+    body: A.activityInput,
+    response: A.activity,
+    status: 201,
     handler: async ({ user, body }) =>
-      db.transaction(async (tx) => (await activities.toActivities(tx, [await activities.createActivity(tx, user, body)]))[0]),
-  });
-  route(app, {
-    method: "PATCH", url: "/api/v1/activities/{id}", tag: "activities",
-    summary: "Change an activity (logged mail is read-only: 409)",
-    params: idParams, body: A.activityPatch, response: A.activity,
-    handler: async ({ user, params, body }) =>
       db.transaction(
-        async (tx) => (await activities.toActivities(tx, [await activities.updateActivity(tx, user, params.id, body)]))[0],
+        async (tx) =>
+          (await activities.toActivities(tx, [await activities.createActivity(tx, user, body)]))[0],
       ),
   });
   route(app, {
-    method: "DELETE", url: "/api/v1/activities/{id}", tag: "activities",
+    method: "PATCH",
+    url: "/api/v1/activities/{id}",
+    tag: "activities",
+    summary: "Change an activity (logged mail is read-only: 409)",
+    params: idParams,
+    body: A.activityPatch,
+    response: A.activity,
+    handler: async ({ user, params, body }) =>
+      db.transaction(
+        async (tx) =>
+          (
+            await activities.toActivities(tx, [await activities.updateActivity(tx, user, params.id, body)])
+          )[0],
+      ),
+  });
+  route(app, {
+    method: "DELETE",
+    url: "/api/v1/activities/{id}",
+    tag: "activities",
     summary: "Delete an activity (logged mail is read-only: 409)",
-    params: idParams, status: 204,
+    params: idParams,
+    status: 204,
     handler: async ({ user, params }) => {
       await db.transaction((tx) => activities.deleteActivity(tx, user, params.id));
     },

@@ -13,9 +13,12 @@ import { route } from "./route.js";
 
 export function contextRoutes(app: FastifyInstance, ctx: AppContext): void {
   route(app, {
-    method: "GET", url: "/api/v1/context", tag: "sidebar",
+    method: "GET",
+    url: "/api/v1/context",
+    tag: "sidebar",
     summary: "Everything a sidebar shows for an opened message, for up to 100 addresses (R-SB-8)",
-    query: contextQuery, response: contextResponse,
+    query: contextQuery,
+    response: contextResponse,
     handler: ({ req, user, query }) =>
       messageContext(ctx.db, user, {
         addresses: query.address,
@@ -25,7 +28,9 @@ export function contextRoutes(app: FastifyInstance, ctx: AppContext): void {
   });
 
   route(app, {
-    method: "GET", url: "/api/v1/search", tag: "sidebar",
+    method: "GET",
+    url: "/api/v1/search",
+    tag: "sidebar",
     summary: "Search persons, companies and leads by name, email or phone (case and accents ignored)",
     query: z.strictObject({
       q: z.string().trim().min(1, "type something to search for").max(200),
@@ -42,16 +47,31 @@ export function contextRoutes(app: FastifyInstance, ctx: AppContext): void {
       ]);
       const items = [
         ...p.items.map((x) => ({
-          type: "person" as const, id: x.id, name: x.name, emails: x.emails, phones: x.phones,
-          companyName: x.company?.name ?? null, badge: badgeFor(x.categories, locale),
+          type: "person" as const,
+          id: x.id,
+          name: x.name,
+          emails: x.emails,
+          phones: x.phones,
+          companyName: x.company?.name ?? null,
+          badge: badgeFor(x.categories, locale),
         })),
         ...c.items.map((x) => ({
-          type: "company" as const, id: x.id, name: x.name, emails: x.emails, phones: x.phones,
-          companyName: null, badge: badgeFor(x.categories, locale),
+          type: "company" as const,
+          id: x.id,
+          name: x.name,
+          emails: x.emails,
+          phones: x.phones,
+          companyName: null,
+          badge: badgeFor(x.categories, locale),
         })),
         ...l.items.map((x) => ({
-          type: "lead" as const, id: x.id, name: x.name, emails: x.emails, phones: x.phones,
-          companyName: x.companyName, badge: badgeFor(x.categories, locale),
+          type: "lead" as const,
+          id: x.id,
+          name: x.name,
+          emails: x.emails,
+          phones: x.phones,
+          companyName: x.companyName,
+          badge: badgeFor(x.categories, locale),
         })),
       ];
       return { items: items.slice(0, query.limit) };

@@ -33,7 +33,9 @@ export function emailRoutes(app: FastifyInstance, ctx: AppContext): void {
           `Send the raw message (the .eml bytes) with Content-Type: message/rfc822, not '${type || "none"}'.`,
         );
       if (!body || (body as Buffer).length === 0)
-        throw badRequest("The request body is empty: send the raw RFC 5322 message (headers, blank line, body).");
+        throw badRequest(
+          "The request body is empty: send the raw RFC 5322 message (headers, blank line, body).",
+        );
       const result = await ingestEmail(ctx, user, body as Buffer, { source: "manual" });
       reply.code(result.alreadyLogged ? 200 : 201);
       return {
@@ -93,6 +95,9 @@ export function emailRoutes(app: FastifyInstance, ctx: AppContext): void {
 /** RFC 6266: an ASCII fallback name plus the exact name in RFC 5987 form. */
 export function contentDisposition(kind: "inline" | "attachment", filename: string): string {
   const ascii = filename.replace(/[^\x20-\x7e]|["\\%]/g, "_");
-  const exact = encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const exact = encodeURIComponent(filename).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${exact}`;
 }

@@ -11,7 +11,10 @@ const idParams = z.strictObject({ id: z.string().min(1).max(64) });
 export function eventRoutes(app: FastifyInstance, ctx: AppContext): void {
   const db = ctx.db;
   route(app, {
-    method: "GET", url: "/api/v1/events", tag: "events", summary: "List your events in a time range",
+    method: "GET",
+    url: "/api/v1/events",
+    tag: "events",
+    summary: "List your events in a time range",
     query: z.strictObject({
       from: isoDateTime.optional(),
       to: isoDateTime.optional(),
@@ -23,26 +26,49 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext): void {
     handler: ({ user, query }) => events.listEvents(db, user, query),
   });
   route(app, {
-    method: "GET", url: "/api/v1/events/{id}", tag: "events", summary: "Get an event",
-    params: idParams, response: E.event,
-    handler: async ({ user, params }) => (await events.toEvents(db, user, [await events.getEventRow(db, user, params.id)]))[0],
+    method: "GET",
+    url: "/api/v1/events/{id}",
+    tag: "events",
+    summary: "Get an event",
+    params: idParams,
+    response: E.event,
+    handler: async ({ user, params }) =>
+      (await events.toEvents(db, user, [await events.getEventRow(db, user, params.id)]))[0],
   });
   route(app, {
-    method: "POST", url: "/api/v1/events", tag: "events", summary: "Create a CRM-owned event (a meeting)",
-    body: E.eventInput, response: E.event, status: 201,
+    method: "POST",
+    url: "/api/v1/events",
+    tag: "events",
+    summary: "Create a CRM-owned event (a meeting)",
+    body: E.eventInput,
+    response: E.event,
+    status: 201,
     handler: async ({ user, body }) =>
-      db.transaction(async (tx) => (await events.toEvents(tx, user, [await events.createEvent(tx, user, body)]))[0]),
+      db.transaction(
+        async (tx) => (await events.toEvents(tx, user, [await events.createEvent(tx, user, body)]))[0],
+      ),
   });
   route(app, {
-    method: "PATCH", url: "/api/v1/events/{id}", tag: "events",
+    method: "PATCH",
+    url: "/api/v1/events/{id}",
+    tag: "events",
     summary: "Change a CRM-owned event (read-only events answer 409)",
-    params: idParams, body: E.eventPatch, response: E.event,
+    params: idParams,
+    body: E.eventPatch,
+    response: E.event,
     handler: async ({ user, params, body }) =>
-      db.transaction(async (tx) => (await events.toEvents(tx, user, [await events.updateEvent(tx, user, params.id, body)]))[0]),
+      db.transaction(
+        async (tx) =>
+          (await events.toEvents(tx, user, [await events.updateEvent(tx, user, params.id, body)]))[0],
+      ),
   });
   route(app, {
-    method: "DELETE", url: "/api/v1/events/{id}", tag: "events", summary: "Delete a CRM-owned event",
-    params: idParams, status: 204,
+    method: "DELETE",
+    url: "/api/v1/events/{id}",
+    tag: "events",
+    summary: "Delete a CRM-owned event",
+    params: idParams,
+    status: 204,
     handler: async ({ user, params }) => {
       await db.transaction((tx) => events.deleteEvent(tx, user, params.id));
     },

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../context.js";
-import { addinRoutes } from "./addin.js";
 import { activityRoutes } from "./activities.js";
+import { addinRoutes } from "./addin.js";
 import { authRoutes } from "./auth.js";
 import { contextRoutes } from "./context.js";
 import { emailRoutes } from "./emails.js";

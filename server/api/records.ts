@@ -1,7 +1,7 @@
 // Companies, persons, leads and deals: list (with search and cursor), get, create, update.
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { pageQuery, page } from "../../shared/api/common.js";
+import { page, pageQuery } from "../../shared/api/common.js";
 import * as R from "../../shared/api/records.js";
 import type { AppContext } from "../context.js";
 import * as companies from "../crm/companies.js";
@@ -18,84 +18,156 @@ export function recordRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   // Persons
   route(app, {
-    method: "GET", url: "/api/v1/persons", tag: "persons", summary: "List or search persons",
-    query: pageQuery, response: page(R.person),
+    method: "GET",
+    url: "/api/v1/persons",
+    tag: "persons",
+    summary: "List or search persons",
+    query: pageQuery,
+    response: page(R.person),
     handler: ({ user, query }) => persons.listPersons(db, user, query),
   });
   route(app, {
-    method: "GET", url: "/api/v1/persons/{id}", tag: "persons", summary: "Get a person",
-    params: idParams, response: R.person,
-    handler: async ({ user, params }) => (await persons.toPersons(db, [await persons.getPersonRow(db, user, params.id)]))[0],
+    method: "GET",
+    url: "/api/v1/persons/{id}",
+    tag: "persons",
+    summary: "Get a person",
+    params: idParams,
+    response: R.person,
+    handler: async ({ user, params }) =>
+      (await persons.toPersons(db, [await persons.getPersonRow(db, user, params.id)]))[0],
   });
   route(app, {
-    method: "POST", url: "/api/v1/persons", tag: "persons", summary: "Create a person",
-    body: R.personInput, response: R.person, status: 201,
+    method: "POST",
+    url: "/api/v1/persons",
+    tag: "persons",
+    summary: "Create a person",
+    body: R.personInput,
+    response: R.person,
+    status: 201,
     handler: async ({ user, body }) =>
-      db.transaction(async (tx) => (await persons.toPersons(tx, [await persons.createPerson(tx, user, body)]))[0]),
+      db.transaction(
+        async (tx) => (await persons.toPersons(tx, [await persons.createPerson(tx, user, body)]))[0],
+      ),
   });
   route(app, {
-    method: "PATCH", url: "/api/v1/persons/{id}", tag: "persons", summary: "Change a person",
-    params: idParams, body: R.personPatch, response: R.person,
+    method: "PATCH",
+    url: "/api/v1/persons/{id}",
+    tag: "persons",
+    summary: "Change a person",
+    params: idParams,
+    body: R.personPatch,
+    response: R.person,
     handler: async ({ user, params, body }) =>
-      db.transaction(async (tx) => (await persons.toPersons(tx, [await persons.updatePerson(tx, user, params.id, body)]))[0]),
+      db.transaction(
+        async (tx) =>
+          (await persons.toPersons(tx, [await persons.updatePerson(tx, user, params.id, body)]))[0],
+      ),
   });
   route(app, {
-    method: "POST", url: "/api/v1/persons/merge", tag: "persons",
+    method: "POST",
+    url: "/api/v1/persons/merge",
+    tag: "persons",
     summary: "Merge one person into another: addresses, deals, activities and events move to the target",
-    body: R.mergeInput, response: R.person,
+    body: R.mergeInput,
+    response: R.person,
     handler: async ({ user, body }) =>
-      db.transaction(async (tx) => (await persons.toPersons(tx, [await mergePersons(tx, user, body.targetId, body.sourceId)]))[0]),
+      db.transaction(
+        async (tx) =>
+          (await persons.toPersons(tx, [await mergePersons(tx, user, body.targetId, body.sourceId)]))[0],
+      ),
   });
 
   // Companies
   route(app, {
-    method: "GET", url: "/api/v1/companies", tag: "companies", summary: "List or search companies",
-    query: pageQuery, response: page(R.company),
+    method: "GET",
+    url: "/api/v1/companies",
+    tag: "companies",
+    summary: "List or search companies",
+    query: pageQuery,
+    response: page(R.company),
     handler: ({ user, query }) => companies.listCompanies(db, user, query),
   });
   route(app, {
-    method: "GET", url: "/api/v1/companies/{id}", tag: "companies", summary: "Get a company",
-    params: idParams, response: R.company,
+    method: "GET",
+    url: "/api/v1/companies/{id}",
+    tag: "companies",
+    summary: "Get a company",
+    params: idParams,
+    response: R.company,
     handler: async ({ user, params }) =>
       (await companies.toCompanies(db, [await companies.getCompanyRow(db, user, params.id)]))[0],
   });
   route(app, {
-    method: "POST", url: "/api/v1/companies", tag: "companies", summary: "Create a company",
-    body: R.companyInput, response: R.company, status: 201,
+    method: "POST",
+    url: "/api/v1/companies",
+    tag: "companies",
+    summary: "Create a company",
+    body: R.companyInput,
+    response: R.company,
+    status: 201,
     handler: async ({ user, body }) =>
-      db.transaction(async (tx) => (await companies.toCompanies(tx, [await companies.createCompany(tx, user, body)]))[0]),
+      db.transaction(
+        async (tx) => (await companies.toCompanies(tx, [await companies.createCompany(tx, user, body)]))[0],
+      ),
   });
   route(app, {
-    method: "PATCH", url: "/api/v1/companies/{id}", tag: "companies", summary: "Change a company",
-    params: idParams, body: R.companyPatch, response: R.company,
+    method: "PATCH",
+    url: "/api/v1/companies/{id}",
+    tag: "companies",
+    summary: "Change a company",
+    params: idParams,
+    body: R.companyPatch,
+    response: R.company,
     handler: async ({ user, params, body }) =>
       db.transaction(
-        async (tx) => (await companies.toCompanies(tx, [await companies.updateCompany(tx, user, params.id, body)]))[0],
+        async (tx) =>
+          (await companies.toCompanies(tx, [await companies.updateCompany(tx, user, params.id, body)]))[0],
       ),
   });
 
   // Leads
   route(app, {
-    method: "GET", url: "/api/v1/leads", tag: "leads", summary: "List or search leads",
-    query: pageQuery, response: page(R.lead),
+    method: "GET",
+    url: "/api/v1/leads",
+    tag: "leads",
+    summary: "List or search leads",
+    query: pageQuery,
+    response: page(R.lead),
     handler: ({ user, query }) => leads.listLeads(db, user, query),
   });
   route(app, {
-    method: "GET", url: "/api/v1/leads/{id}", tag: "leads", summary: "Get a lead",
-    params: idParams, response: R.lead,
-    handler: async ({ user, params }) => (await leads.toLeads(db, [await leads.getLeadRow(db, user, params.id)]))[0],
+    method: "GET",
+    url: "/api/v1/leads/{id}",
+    tag: "leads",
+    summary: "Get a lead",
+    params: idParams,
+    response: R.lead,
+    handler: async ({ user, params }) =>
+      (await leads.toLeads(db, [await leads.getLeadRow(db, user, params.id)]))[0],
   });
   route(app, {
-    method: "POST", url: "/api/v1/leads", tag: "leads", summary: "Create a lead",
-    body: R.leadInput, response: R.lead, status: 201,
+    method: "POST",
+    url: "/api/v1/leads",
+    tag: "leads",
+    summary: "Create a lead",
+    body: R.leadInput,
+    response: R.lead,
+    status: 201,
     handler: async ({ user, body }) =>
       db.transaction(async (tx) => (await leads.toLeads(tx, [await leads.createLead(tx, user, body)]))[0]),
   });
   route(app, {
-    method: "PATCH", url: "/api/v1/leads/{id}", tag: "leads", summary: "Change a lead",
-    params: idParams, body: R.leadPatch, response: R.lead,
+    method: "PATCH",
+    url: "/api/v1/leads/{id}",
+    tag: "leads",
+    summary: "Change a lead",
+    params: idParams,
+    body: R.leadPatch,
+    response: R.lead,
     handler: async ({ user, params, body }) =>
-      db.transaction(async (tx) => (await leads.toLeads(tx, [await leads.updateLead(tx, user, params.id, body)]))[0]),
+      db.transaction(
+        async (tx) => (await leads.toLeads(tx, [await leads.updateLead(tx, user, params.id, body)]))[0],
+      ),
   });
 
   // Deals
@@ -105,25 +177,46 @@ export function recordRoutes(app: FastifyInstance, ctx: AppContext): void {
     companyId: z.string().optional(),
   });
   route(app, {
-    method: "GET", url: "/api/v1/deals", tag: "deals", summary: "List deals",
-    query: dealQuery, response: page(R.deal),
+    method: "GET",
+    url: "/api/v1/deals",
+    tag: "deals",
+    summary: "List deals",
+    query: dealQuery,
+    response: page(R.deal),
     handler: ({ user, query }) => deals.listDeals(db, user, query),
   });
   route(app, {
-    method: "GET", url: "/api/v1/deals/{id}", tag: "deals", summary: "Get a deal",
-    params: idParams, response: R.deal,
-    handler: async ({ user, params }) => (await deals.toDeals(db, [await deals.getDealRow(db, user, params.id)]))[0],
+    method: "GET",
+    url: "/api/v1/deals/{id}",
+    tag: "deals",
+    summary: "Get a deal",
+    params: idParams,
+    response: R.deal,
+    handler: async ({ user, params }) =>
+      (await deals.toDeals(db, [await deals.getDealRow(db, user, params.id)]))[0],
   });
   route(app, {
-    method: "POST", url: "/api/v1/deals", tag: "deals", summary: "Create a deal",
-    body: R.dealInput, response: R.deal, status: 201,
+    method: "POST",
+    url: "/api/v1/deals",
+    tag: "deals",
+    summary: "Create a deal",
+    body: R.dealInput,
+    response: R.deal,
+    status: 201,
     handler: async ({ user, body }) =>
       db.transaction(async (tx) => (await deals.toDeals(tx, [await deals.createDeal(tx, user, body)]))[0]),
   });
   route(app, {
-    method: "PATCH", url: "/api/v1/deals/{id}", tag: "deals", summary: "Change a deal",
-    params: idParams, body: R.dealPatch, response: R.deal,
+    method: "PATCH",
+    url: "/api/v1/deals/{id}",
+    tag: "deals",
+    summary: "Change a deal",
+    params: idParams,
+    body: R.dealPatch,
+    response: R.deal,
     handler: async ({ user, params, body }) =>
-      db.transaction(async (tx) => (await deals.toDeals(tx, [await deals.updateDeal(tx, user, params.id, body)]))[0]),
+      db.transaction(
+        async (tx) => (await deals.toDeals(tx, [await deals.updateDeal(tx, user, params.id, body)]))[0],
+      ),
   });
 }

@@ -24,16 +24,14 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z
   public?: boolean;
   /** Scope the token must carry; defaults to `crm`. */
   scope?: string;
-  handler: (
-    ctx: {
-      req: FastifyRequest;
-      reply: FastifyReply;
-      user: AuthUser;
-      body: z.output<B>;
-      query: z.output<Q>;
-      params: z.output<P>;
-    },
-  ) => Promise<unknown>;
+  handler: (ctx: {
+    req: FastifyRequest;
+    reply: FastifyReply;
+    user: AuthUser;
+    body: z.output<B>;
+    query: z.output<Q>;
+    params: z.output<P>;
+  }) => Promise<unknown>;
 }
 
 const registry: RouteSpec<any, any, any>[] = [];
@@ -108,10 +106,19 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
       if (!s) continue;
       const js = schema(s, "input") as { properties?: Record<string, unknown>; required?: string[] };
       for (const [name, p] of Object.entries(js.properties ?? {}))
-        parameters.push({ name, in: where, required: where === "path" || js.required?.includes(name), schema: p });
+        parameters.push({
+          name,
+          in: where,
+          required: where === "path" || js.required?.includes(name),
+          schema: p,
+        });
     }
     if (parameters.length) op.parameters = parameters;
-    if (r.body) op.requestBody = { required: true, content: { "application/json": { schema: schema(r.body, "input") } } };
+    if (r.body)
+      op.requestBody = {
+        required: true,
+        content: { "application/json": { schema: schema(r.body, "input") } },
+      };
     if (r.rawBody)
       op.requestBody = {
         required: true,
@@ -138,7 +145,10 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
             requestId: { type: "string" },
             errors: {
               type: "array",
-              items: { type: "object", properties: { path: { type: "string" }, message: { type: "string" } } },
+              items: {
+                type: "object",
+                properties: { path: { type: "string" }, message: { type: "string" } },
+              },
             },
           },
         },

@@ -27,7 +27,11 @@ export async function toActivities(db: Tx, rows: Row[]): Promise<Activity[]> {
     ),
     ids.length ? db.select().from(activityLinks).where(inArray(activityLinks.activityId, ids)) : [],
     ids.length
-      ? db.select().from(attachments).where(inArray(attachments.activityId, ids)).orderBy(asc(attachments.position))
+      ? db
+          .select()
+          .from(attachments)
+          .where(inArray(attachments.activityId, ids))
+          .orderBy(asc(attachments.position))
       : [],
   ]);
   return rows.map((r) => ({
@@ -85,7 +89,14 @@ export async function getActivityRow(db: Tx, user: AuthUser, id: string): Promis
 export async function listActivities(
   db: Tx,
   user: AuthUser,
-  q: { cursor?: string; limit: number; recordType?: RecordType; recordId?: string; state?: string; type?: string },
+  q: {
+    cursor?: string;
+    limit: number;
+    recordType?: RecordType;
+    recordId?: string;
+    state?: string;
+    type?: string;
+  },
 ) {
   const conds: (SQL | undefined)[] = [ownedBy(user, activities.ownerId)];
   const after = decodeCursor(q.cursor);
@@ -114,14 +125,21 @@ export async function listActivities(
 
 async function assertType(db: Tx, key: string) {
   const [t] = await db.select().from(activityTypes).where(eq(activityTypes.key, key));
-  if (!t) throw badRequest(`Activity type '${key}' does not exist.`, [{ path: "body.type", message: "unknown type" }]);
+  if (!t)
+    throw badRequest(`Activity type '${key}' does not exist.`, [
+      { path: "body.type", message: "unknown type" },
+    ]);
   if (key === "email")
     throw badRequest("Email activities are created by logging a message (POST /api/v1/emails).", [
       { path: "body.type", message: "email is reserved for logged mail" },
     ]);
 }
 
-export async function createActivity(db: Tx, user: AuthUser, input: z.output<typeof activityInput>): Promise<Row> {
+export async function createActivity(
+  db: Tx,
+  user: AuthUser,
+  input: z.output<typeof activityInput>,
+): Promise<Row> {
   await assertType(db, input.type);
   await assertRecordsVisible(db, user, input.links, input.dealId);
   const id = newId();
@@ -149,7 +167,12 @@ export async function createActivity(db: Tx, user: AuthUser, input: z.output<typ
   return row;
 }
 
-export async function updateActivity(db: Tx, user: AuthUser, id: string, patch: z.output<typeof activityPatch>) {
+export async function updateActivity(
+  db: Tx,
+  user: AuthUser,
+  id: string,
+  patch: z.output<typeof activityPatch>,
+) {
   const current = await getActivityRow(db, user, id);
   if (current.source === "auto") throw conflict(READ_ONLY_MESSAGE);
   if (patch.type) await assertType(db, patch.type);
@@ -161,7 +184,8 @@ export async function updateActivity(db: Tx, user: AuthUser, id: string, patch: 
       state: patch.state ?? current.state,
       subject: patch.subject ?? current.subject,
       description: patch.description !== undefined ? patch.description : current.description,
-      startAt: patch.startAt !== undefined ? (patch.startAt ? new Date(patch.startAt) : null) : current.startAt,
+      startAt:
+        patch.startAt !== undefined ? (patch.startAt ? new Date(patch.startAt) : null) : current.startAt,
       endAt: patch.endAt !== undefined ? (patch.endAt ? new Date(patch.endAt) : null) : current.endAt,
       timeZone: patch.timeZone !== undefined ? patch.timeZone : current.timeZone,
       dealId: patch.dealId !== undefined ? patch.dealId : current.dealId,

@@ -31,5 +31,9 @@ export function categoriesOf(
   customerStatus: "none" | "current" | "former" | undefined,
   dealStatuses: DealStatus[] | undefined,
 ): Categories {
-  return categorize({ kind: type, customerStatus, dealStatuses: type === "lead" ? [] : (dealStatuses ?? []) });
+  return categorize({
+    kind: type,
+    customerStatus,
+    dealStatuses: type === "lead" ? [] : (dealStatuses ?? []),
+  });
 }

@@ -54,7 +54,11 @@ export async function getCompanyRow(db: Tx, user: AuthUser, id: string): Promise
   return row;
 }
 
-export async function listCompanies(db: Tx, user: AuthUser, q: { q?: string; cursor?: string; limit: number }) {
+export async function listCompanies(
+  db: Tx,
+  user: AuthUser,
+  q: { q?: string; cursor?: string; limit: number },
+) {
   const conds: (SQL | undefined)[] = [companyVisible(user)];
   const after = decodeCursor(q.cursor);
   if (after) conds.push(lt(companies.id, after));
@@ -70,9 +74,17 @@ export async function listCompanies(db: Tx, user: AuthUser, q: { q?: string; cur
   return { items: await toCompanies(db, page.items), nextCursor: page.nextCursor };
 }
 
-const domainOf = (d: string | null | undefined) => d?.trim().toLowerCase().replace(/^www\./, "") || null;
+const domainOf = (d: string | null | undefined) =>
+  d
+    ?.trim()
+    .toLowerCase()
+    .replace(/^www\./, "") || null;
 
-export async function createCompany(db: Tx, user: AuthUser, input: z.output<typeof companyInput>): Promise<Row> {
+export async function createCompany(
+  db: Tx,
+  user: AuthUser,
+  input: z.output<typeof companyInput>,
+): Promise<Row> {
   const ownerId = await assertOwner(db, user, input.ownerId);
   const id = newId();
   const [row] = await db
@@ -85,7 +97,11 @@ export async function createCompany(db: Tx, user: AuthUser, input: z.output<type
       customerStatus: input.customerStatus,
       ownerId,
       customFields: input.customFields,
-      searchText: searchText({ names: [input.name, input.domain], emails: input.emails, phones: input.phones }),
+      searchText: searchText({
+        names: [input.name, input.domain],
+        emails: input.emails,
+        phones: input.phones,
+      }),
     })
     .returning();
   await setRecordEmails(db, "company", id, input.emails);

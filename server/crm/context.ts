@@ -8,18 +8,33 @@ import { pickLocale } from "../../shared/i18n.js";
 import { normalizeEmail, suggestName } from "../../shared/text.js";
 import type { AuthUser } from "../auth/user.js";
 import type { Tx } from "../db/index.js";
+import { rowsOf } from "../db/index.js";
 import { activities, companies, deals, leads, persons, type RecordType } from "../db/schema.js";
 import { visibleTo } from "./access.js";
 import { categoriesOf } from "./categories.js";
 import { emailsOf } from "./emails.js";
 import { matchAddresses } from "./match.js";
-import { ownerRefs, unknownOwner } from "./owners.js";
-import { rowsOf } from "../db/index.js";
 import { normalizeMessageId } from "./message-id.js";
+import { ownerRefs, unknownOwner } from "./owners.js";
 
 const FREE_MAIL = new Set([
-  "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "yahoo.com", "yahoo.es", "yahoo.it",
-  "icloud.com", "me.com", "aol.com", "gmx.de", "gmx.net", "proton.me", "protonmail.com", "libero.it", "virgilio.it",
+  "gmail.com",
+  "googlemail.com",
+  "outlook.com",
+  "hotmail.com",
+  "live.com",
+  "yahoo.com",
+  "yahoo.es",
+  "yahoo.it",
+  "icloud.com",
+  "me.com",
+  "aol.com",
+  "gmx.de",
+  "gmx.net",
+  "proton.me",
+  "protonmail.com",
+  "libero.it",
+  "virgilio.it",
 ]);
 
 /** `Ana López <ana@x.com>`, `"López, Ana" <ana@x.com>` or a bare address. */
@@ -74,7 +89,8 @@ export async function messageContext(
   const companyByDomain = await companiesByDomain(db, user, unknownDomains);
 
   const participants: ContextEntry[] = mailboxes.map((m) => {
-    if (user.addresses.includes(m.address)) return { address: m.address, displayName: m.displayName, status: "self" };
+    if (user.addresses.includes(m.address))
+      return { address: m.address, displayName: m.displayName, status: "self" };
     const ref = chosen.get(m.address);
     const card = ref && cards.get(`${ref.type}:${ref.id}`);
     if (card) return { address: m.address, displayName: m.displayName, status: "known", record: card };
@@ -203,7 +219,10 @@ async function recordCards(
         select ea.record_type, ea.record_id, e.id, e.title, e.start_at, e.end_at, e.time_zone, e.status,
                row_number() over (partition by ea.record_type, ea.record_id order by e.start_at) as n
         from event_attendees ea join events e on e.id = ea.event_id
-        where ea.record_id in (${sql.join(recordIds.map((i) => sql`${i}`), sql`, `)})
+        where ea.record_id in (${sql.join(
+          recordIds.map((i) => sql`${i}`),
+          sql`, `,
+        )})
           and e.end_at >= now() and e.status <> 'cancelled'
           ${user.role === "admin" ? sql`` : sql`and e.owner_id = ${user.id}`}
       ) t where n <= 3 order by start_at`),
@@ -214,7 +233,10 @@ async function recordCards(
                row_number() over (partition by al.record_type, al.record_id
                                   order by coalesce(a.start_at, a.created_at) desc, a.id desc) as n
         from activity_links al join activities a on a.id = al.activity_id
-        where al.record_id in (${sql.join(recordIds.map((i) => sql`${i}`), sql`, `)})
+        where al.record_id in (${sql.join(
+          recordIds.map((i) => sql`${i}`),
+          sql`, `,
+        )})
           ${user.role === "admin" ? sql`` : sql`and a.owner_id = ${user.id}`}
       ) t where n <= 5 order by at desc`),
   ]);
@@ -222,7 +244,9 @@ async function recordCards(
 
   const iso = (v: unknown) => (v instanceof Date ? v : new Date(String(v))).toISOString();
   for (const b of bases) {
-    const mine = dealRows.filter((d) => (b.type === "person" ? d.personId === b.id : b.type === "company" && d.companyId === b.id));
+    const mine = dealRows.filter((d) =>
+      b.type === "person" ? d.personId === b.id : b.type === "company" && d.companyId === b.id,
+    );
     const categories = categoriesOf(
       b.type,
       b.customerStatus,

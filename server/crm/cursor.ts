@@ -8,7 +8,8 @@ export function encodeCursor(lastId: string): string {
 export function decodeCursor(cursor: string | undefined): string | null {
   if (!cursor) return null;
   const id = Buffer.from(cursor, "base64url").toString();
-  if (!/^[0-9a-f-]{36}$/.test(id)) throw badRequest("The cursor is not valid: pass back nextCursor as it was given.");
+  if (!/^[0-9a-f-]{36}$/.test(id))
+    throw badRequest("The cursor is not valid: pass back nextCursor as it was given.");
   return id;
 }
 

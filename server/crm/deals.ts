@@ -11,7 +11,7 @@ import { decodeCursor, pageOf } from "./cursor.js";
 import { ownerRefs, unknownOwner } from "./owners.js";
 import { personVisible } from "./persons.js";
 import { assertOwner } from "./records-common.js";
-import { fold } from "../../shared/text.js";
+import { containsPattern } from "./search-text.js";
 
 type Row = typeof deals.$inferSelect;
 
@@ -53,7 +53,7 @@ export async function listDeals(
   const conds: (SQL | undefined)[] = [dealVisible(user)];
   const after = decodeCursor(q.cursor);
   if (after) conds.push(lt(deals.id, after));
-  if (q.q) conds.push(ilike(deals.name, `%${fold(q.q).replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
+  if (q.q) conds.push(ilike(deals.name, containsPattern(q.q.trim())));
   if (q.status) conds.push(eq(deals.status, q.status as Row["status"]));
   if (q.personId) conds.push(eq(deals.personId, q.personId));
   if (q.companyId) conds.push(eq(deals.companyId, q.companyId));
@@ -73,7 +73,10 @@ async function checkLinks(db: Tx, user: AuthUser, personId?: string | null, comp
       .select({ id: persons.id })
       .from(persons)
       .where(and(eq(persons.id, personId), personVisible(user)));
-    if (!p) throw badRequest(`Person ${personId} was not found.`, [{ path: "body.personId", message: "unknown person" }]);
+    if (!p)
+      throw badRequest(`Person ${personId} was not found.`, [
+        { path: "body.personId", message: "unknown person" },
+      ]);
   }
   if (companyId) {
     const [c] = await db
@@ -81,7 +84,9 @@ async function checkLinks(db: Tx, user: AuthUser, personId?: string | null, comp
       .from(companies)
       .where(and(eq(companies.id, companyId), visibleTo(user, "company", companies)));
     if (!c)
-      throw badRequest(`Company ${companyId} was not found.`, [{ path: "body.companyId", message: "unknown company" }]);
+      throw badRequest(`Company ${companyId} was not found.`, [
+        { path: "body.companyId", message: "unknown company" },
+      ]);
   }
 }
 

@@ -1,6 +1,8 @@
 // Seeds the demo workspace (server/crm/demo-data.ts) on first start. Runs once: a settings row marks it.
 // Records are created by the admin on behalf of their owners, as an admin importing a CRM would.
 import { eq } from "drizzle-orm";
+import { toAuthUser } from "../auth/authenticate.js";
+import type { AuthUser } from "../auth/user.js";
 import type { AppContext } from "../context.js";
 import {
   activities,
@@ -12,11 +14,16 @@ import {
   users,
 } from "../db/schema.js";
 import { newId } from "../ids.js";
-import { toAuthUser } from "../auth/authenticate.js";
-import type { AuthUser } from "../auth/user.js";
 import { createCompany } from "./companies.js";
 import { createDeal } from "./deals.js";
-import { demoCompanies, demoDeals, demoLeads, demoPersons, demoUsers, type DemoUserKey } from "./demo-data.js";
+import {
+  type DemoUserKey,
+  demoCompanies,
+  demoDeals,
+  demoLeads,
+  demoPersons,
+  demoUsers,
+} from "./demo-data.js";
 import { createLead } from "./leads.js";
 import { createPerson } from "./persons.js";
 import { createUser } from "./users.js";
@@ -29,7 +36,10 @@ export async function isDemoSeeded(ctx: AppContext): Promise<boolean> {
   return !!row;
 }
 
-export async function seedDemo(ctx: AppContext, now = new Date()): Promise<{ users: Record<DemoUserKey, AuthUser> }> {
+export async function seedDemo(
+  ctx: AppContext,
+  now = new Date(),
+): Promise<{ users: Record<DemoUserKey, AuthUser> }> {
   return ctx.db.transaction(async (tx) => {
     const [done] = await tx.select().from(settings).where(eq(settings.key, SEEDED));
     const byKey = {} as Record<DemoUserKey, AuthUser>;
@@ -108,14 +118,70 @@ export async function seedDemo(ctx: AppContext, now = new Date()): Promise<{ use
     const sara = byKey.sales;
     const at = (hours: number) => new Date(now.getTime() + hours * HOUR);
     const demoActivities = [
-      { type: "call", state: "done", subject: "Llamada de seguimiento de la renovación", at: -72, link: ["person", person.jose], deal: "Acme: renovación de licencias 2027" },
-      { type: "meeting", state: "done", subject: "Demo del producto con compras", at: -48, link: ["person", person.marta], deal: "Acme: ampliación a 200 puestos" },
-      { type: "task", state: "planned", subject: "Enviar propuesta de ampliación", at: 20, link: ["person", person.marta], deal: "Acme: ampliación a 200 puestos" },
-      { type: "call", state: "planned", subject: "Chiamata con Giulia sul pilota", at: 26, link: ["person", person.giulia], deal: "Borealis: pilota Nord Italia" },
-      { type: "visit", state: "planned", subject: "Visita in sede a Milano", at: 98, link: ["company", company.borealis], deal: "Borealis: pilota Nord Italia" },
-      { type: "task", state: "done", subject: "Preparar contrato", at: -120, link: ["person", person.jose], deal: null },
-      { type: "call", state: "done", subject: "Chiamata persa: catalogo digitale", at: -300, link: ["person", person.marco], deal: "Delta: catálogo digital" },
-      { type: "meeting", state: "planned", subject: "Kick-off con Nordlicht", at: 50, link: ["lead", lead.nina], deal: null },
+      {
+        type: "call",
+        state: "done",
+        subject: "Llamada de seguimiento de la renovación",
+        at: -72,
+        link: ["person", person.jose],
+        deal: "Acme: renovación de licencias 2027",
+      },
+      {
+        type: "meeting",
+        state: "done",
+        subject: "Demo del producto con compras",
+        at: -48,
+        link: ["person", person.marta],
+        deal: "Acme: ampliación a 200 puestos",
+      },
+      {
+        type: "task",
+        state: "planned",
+        subject: "Enviar propuesta de ampliación",
+        at: 20,
+        link: ["person", person.marta],
+        deal: "Acme: ampliación a 200 puestos",
+      },
+      {
+        type: "call",
+        state: "planned",
+        subject: "Chiamata con Giulia sul pilota",
+        at: 26,
+        link: ["person", person.giulia],
+        deal: "Borealis: pilota Nord Italia",
+      },
+      {
+        type: "visit",
+        state: "planned",
+        subject: "Visita in sede a Milano",
+        at: 98,
+        link: ["company", company.borealis],
+        deal: "Borealis: pilota Nord Italia",
+      },
+      {
+        type: "task",
+        state: "done",
+        subject: "Preparar contrato",
+        at: -120,
+        link: ["person", person.jose],
+        deal: null,
+      },
+      {
+        type: "call",
+        state: "done",
+        subject: "Chiamata persa: catalogo digitale",
+        at: -300,
+        link: ["person", person.marco],
+        deal: "Delta: catálogo digital",
+      },
+      {
+        type: "meeting",
+        state: "planned",
+        subject: "Kick-off con Nordlicht",
+        at: 50,
+        link: ["lead", lead.nina],
+        deal: null,
+      },
     ] as const;
     for (const a of demoActivities) {
       const id = newId();
@@ -135,10 +201,33 @@ export async function seedDemo(ctx: AppContext, now = new Date()): Promise<{ use
     }
 
     const demoEvents = [
-      { title: "Revisión trimestral con Acme", at: 30, attendees: [["jose.garcia@acme-iberia.example", "person", person.jose], ["marta.nunez@acme-iberia.example", "person", person.marta]] },
-      { title: "Riunione pilota Borealis", at: 74, attendees: [["giulia.rossi@borealis.example", "person", person.giulia], ["luca.bianchi@borealis.example", "person", person.luca], ["consulente@esterno.example", null, null]] },
-      { title: "Café con Nina (Nordlicht)", at: 52, attendees: [["nina.weber@nordlicht.example", "lead", lead.nina]] },
-      { title: "Cierre de la flota 2025", at: -400, attendees: [["lucia.fernandez@cumbre.example", "person", person.lucia]] },
+      {
+        title: "Revisión trimestral con Acme",
+        at: 30,
+        attendees: [
+          ["jose.garcia@acme-iberia.example", "person", person.jose],
+          ["marta.nunez@acme-iberia.example", "person", person.marta],
+        ],
+      },
+      {
+        title: "Riunione pilota Borealis",
+        at: 74,
+        attendees: [
+          ["giulia.rossi@borealis.example", "person", person.giulia],
+          ["luca.bianchi@borealis.example", "person", person.luca],
+          ["consulente@esterno.example", null, null],
+        ],
+      },
+      {
+        title: "Café con Nina (Nordlicht)",
+        at: 52,
+        attendees: [["nina.weber@nordlicht.example", "lead", lead.nina]],
+      },
+      {
+        title: "Cierre de la flota 2025",
+        at: -400,
+        attendees: [["lucia.fernandez@cumbre.example", "person", person.lucia]],
+      },
     ] as const;
     for (const e of demoEvents) {
       const id = newId();
@@ -174,7 +263,9 @@ export async function seedDemo(ctx: AppContext, now = new Date()): Promise<{ use
       organizerEmail: "elena.sanz@estrella.example",
       ownerId: sara.id,
     });
-    await tx.insert(eventAttendees).values({ eventId: invite, email: sara.email, responseStatus: "needsAction" });
+    await tx
+      .insert(eventAttendees)
+      .values({ eventId: invite, email: sara.email, responseStatus: "needsAction" });
 
     await tx.insert(settings).values({ key: SEEDED, value: { at: now.toISOString() } });
     return { users: byKey };

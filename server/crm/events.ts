@@ -106,7 +106,12 @@ export async function listEvents(
   return { items: await toEvents(db, user, rows), nextCursor: null };
 }
 
-async function writeAttendees(db: Tx, user: AuthUser, eventId: string, list: { email: string; name?: string | null }[]) {
+async function writeAttendees(
+  db: Tx,
+  user: AuthUser,
+  eventId: string,
+  list: { email: string; name?: string | null }[],
+) {
   await db.delete(eventAttendees).where(eq(eventAttendees.eventId, eventId));
   const unique = [...new Map(list.map((a) => [normalizeEmail(a.email), a])).values()];
   if (!unique.length) return;
@@ -165,11 +170,15 @@ export async function updateEvent(db: Tx, user: AuthUser, id: string, patch: z.o
         ? "This event comes from your calendar and you are not its organizer in Concilia: change it in the calendar."
         : "Recurring events and events you were invited to are read-only in Concilia.",
     );
-  if (current.status === "cancelled") throw conflict("This event was cancelled and can no longer be changed.");
+  if (current.status === "cancelled")
+    throw conflict("This event was cancelled and can no longer be changed.");
   if (patch.timeZone) assertZone(patch.timeZone);
   const startAt = patch.startAt ? new Date(patch.startAt) : current.startAt;
   const endAt = patch.endAt ? new Date(patch.endAt) : current.endAt;
-  if (endAt < startAt) throw badRequest("The end is before the start.", [{ path: "body.endAt", message: "must not be before startAt" }]);
+  if (endAt < startAt)
+    throw badRequest("The end is before the start.", [
+      { path: "body.endAt", message: "must not be before startAt" },
+    ]);
   if (patch.dealId) await assertRecordsVisible(db, user, [], patch.dealId);
   const [row] = await db
     .update(events)
@@ -193,6 +202,7 @@ export async function updateEvent(db: Tx, user: AuthUser, id: string, patch: z.o
 /** R-CAL-9: deleting a CRM-owned event removes it; the calendar side follows through sync. */
 export async function deleteEvent(db: Tx, user: AuthUser, id: string): Promise<void> {
   const current = await getEventRow(db, user, id);
-  if (isReadOnly(current, user)) throw conflict("Events from your calendar are deleted in the calendar, not in Concilia.");
+  if (isReadOnly(current, user))
+    throw conflict("Events from your calendar are deleted in the calendar, not in Concilia.");
   await db.delete(events).where(eq(events.id, id));
 }

@@ -53,11 +53,11 @@ export async function matchAddresses(
     if (!visible.has(r.id)) continue;
     out.set(r.email, [...(out.get(r.email) ?? []), { type: r.type, id: r.id }]);
   }
-  for (const list of out.values()) list.sort((a, b) => order[a.type] - order[b.type] || a.id.localeCompare(b.id));
+  for (const list of out.values())
+    list.sort((a, b) => order[a.type] - order[b.type] || a.id.localeCompare(b.id));
   return out;
 }
 
 export async function matchOne(db: Tx, user: Pick<AuthUser, "id" | "role">, address: string) {
   return (await matchAddresses(db, user, [address])).get(normalizeEmail(address))?.[0] ?? null;
 }
-

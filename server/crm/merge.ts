@@ -6,16 +6,16 @@ import { and, eq, sql } from "drizzle-orm";
 import { badRequest } from "../api/problem.js";
 import type { AuthUser } from "../auth/user.js";
 import type { Tx } from "../db/index.js";
-import { activityLinks, deals, eventAttendees, grants, persons } from "../db/schema.js";
+import { activityLinks, companies, deals, eventAttendees, grants, persons } from "../db/schema.js";
 import { emailsOf, setRecordEmails } from "./emails.js";
 import { getPersonRow } from "./persons.js";
-import { companies } from "../db/schema.js";
 import { searchText } from "./search-text.js";
 
 export async function mergePersons(db: Tx, user: AuthUser, targetId: string, sourceId: string) {
-  if (targetId === sourceId) throw badRequest("A person cannot be merged into itself.", [
-    { path: "body.sourceId", message: "must differ from targetId" },
-  ]);
+  if (targetId === sourceId)
+    throw badRequest("A person cannot be merged into itself.", [
+      { path: "body.sourceId", message: "must differ from targetId" },
+    ]);
   const target = await getPersonRow(db, user, targetId);
   const source = await getPersonRow(db, user, sourceId);
   const emails = await emailsOf(db, "person", [targetId, sourceId]);
@@ -49,7 +49,10 @@ export async function mergePersons(db: Tx, user: AuthUser, targetId: string, sou
     select 'person', ${targetId}, user_id from ${grants}
     where record_type = 'person' and record_id = ${sourceId}
     on conflict do nothing`);
-  await db.update(persons).set({ mergedInto: targetId, updatedAt: new Date() }).where(eq(persons.id, sourceId));
+  await db
+    .update(persons)
+    .set({ mergedInto: targetId, updatedAt: new Date() })
+    .where(eq(persons.id, sourceId));
   const [row] = await db
     .update(persons)
     .set({
@@ -60,7 +63,11 @@ export async function mergePersons(db: Tx, user: AuthUser, targetId: string, sou
       phones,
       customerStatus: target.customerStatus !== "none" ? target.customerStatus : source.customerStatus,
       customFields: { ...source.customFields, ...target.customFields },
-      searchText: searchText({ names: [firstName, lastName, title, company?.name], emails: mergedEmails, phones }),
+      searchText: searchText({
+        names: [firstName, lastName, title, company?.name],
+        emails: mergedEmails,
+        phones,
+      }),
       updatedAt: new Date(),
     })
     .where(eq(persons.id, targetId))

@@ -1,8 +1,7 @@
 // Persons: contacts who are people, optionally at a company.
 import { and, desc, eq, ilike, inArray, isNull, lt, or, type SQL } from "drizzle-orm";
-import type { Person } from "../../shared/api/records.js";
 import type { z } from "zod";
-import type { personInput, personPatch } from "../../shared/api/records.js";
+import type { Person, personInput, personPatch } from "../../shared/api/records.js";
 import { badRequest, notFound } from "../api/problem.js";
 import type { AuthUser } from "../auth/user.js";
 import type { Tx } from "../db/index.js";
@@ -13,8 +12,8 @@ import { categoriesOf, dealStatusesOf } from "./categories.js";
 import { decodeCursor, pageOf } from "./cursor.js";
 import { emailsOf, setRecordEmails } from "./emails.js";
 import { ownerRefs, unknownOwner } from "./owners.js";
-import { searchPatterns, searchText } from "./search-text.js";
 import { assertOwner } from "./records-common.js";
+import { searchPatterns, searchText } from "./search-text.js";
 
 type Row = typeof persons.$inferSelect;
 
@@ -94,9 +93,10 @@ async function checkCompany(db: Tx, user: AuthUser, companyId: string | null | u
     .select({ id: companies.id })
     .from(companies)
     .where(and(eq(companies.id, companyId), visibleTo(user, "company", companies)));
-  if (!c) throw badRequest(`Company ${companyId} does not exist or is not visible to you.`, [
-    { path: "body.companyId", message: "unknown company" },
-  ]);
+  if (!c)
+    throw badRequest(`Company ${companyId} does not exist or is not visible to you.`, [
+      { path: "body.companyId", message: "unknown company" },
+    ]);
 }
 
 async function companyNameOf(db: Tx, companyId: string | null | undefined) {
@@ -105,7 +105,11 @@ async function companyNameOf(db: Tx, companyId: string | null | undefined) {
   return c?.name ?? null;
 }
 
-export async function createPerson(db: Tx, user: AuthUser, input: z.output<typeof personInput>): Promise<Row> {
+export async function createPerson(
+  db: Tx,
+  user: AuthUser,
+  input: z.output<typeof personInput>,
+): Promise<Row> {
   if (!input.firstName && !input.lastName && !input.emails.length)
     throw badRequest("A person needs a name or an email address.", [
       { path: "body.lastName", message: "give a first name, a last name or an email" },

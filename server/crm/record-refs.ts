@@ -16,7 +16,10 @@ export async function assertRecordsVisible(
   for (const [i, l] of links.entries()) {
     const found =
       l.type === "person"
-        ? await db.select({ id: persons.id }).from(persons).where(and(eq(persons.id, l.id), personVisible(user)))
+        ? await db
+            .select({ id: persons.id })
+            .from(persons)
+            .where(and(eq(persons.id, l.id), personVisible(user)))
         : l.type === "company"
           ? await db
               .select({ id: companies.id })
@@ -27,13 +30,16 @@ export async function assertRecordsVisible(
               .from(leads)
               .where(and(eq(leads.id, l.id), visibleTo(user, "lead", leads)));
     if (!found.length)
-      throw badRequest(`The ${l.type} ${l.id} was not found.`, [{ path: `body.links.${i}`, message: "unknown record" }]);
+      throw badRequest(`The ${l.type} ${l.id} was not found.`, [
+        { path: `body.links.${i}`, message: "unknown record" },
+      ]);
   }
   if (dealId) {
     const [d] = await db
       .select({ id: deals.id })
       .from(deals)
       .where(and(eq(deals.id, dealId), visibleTo(user, "deal", deals)));
-    if (!d) throw badRequest(`Deal ${dealId} was not found.`, [{ path: "body.dealId", message: "unknown deal" }]);
+    if (!d)
+      throw badRequest(`Deal ${dealId} was not found.`, [{ path: "body.dealId", message: "unknown deal" }]);
   }
 }

@@ -9,6 +9,7 @@ export async function assertOwner(db: Tx, user: AuthUser, ownerId: string | unde
   if (!ownerId || ownerId === user.id) return user.id;
   if (user.role !== "admin") throw forbidden("Only an admin can give a record to another owner.");
   const [u] = await db.select({ id: users.id }).from(users).where(eq(users.id, ownerId));
-  if (!u) throw badRequest(`User ${ownerId} does not exist.`, [{ path: "body.ownerId", message: "unknown user" }]);
+  if (!u)
+    throw badRequest(`User ${ownerId} does not exist.`, [{ path: "body.ownerId", message: "unknown user" }]);
   return ownerId;
 }

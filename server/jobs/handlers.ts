@@ -19,7 +19,12 @@ const purgeExpired: JobHandler<"auth.purge-expired"> = async (ctx) => {
   const monthAgo = new Date(now.getTime() - 30 * 86_400_000);
   await ctx.db
     .delete(apiTokens)
-    .where(or(lt(apiTokens.expiresAt, monthAgo), and(isNotNull(apiTokens.revokedAt), lt(apiTokens.revokedAt, monthAgo))));
+    .where(
+      or(
+        lt(apiTokens.expiresAt, monthAgo),
+        and(isNotNull(apiTokens.revokedAt), lt(apiTokens.revokedAt, monthAgo)),
+      ),
+    );
 };
 
 export const handlers: { [N in JobName]: JobHandler<N> } = {
@@ -28,4 +33,6 @@ export const handlers: { [N in JobName]: JobHandler<N> } = {
 };
 
 /** Jobs that run on a schedule (cron, UTC). */
-export const schedules: { name: JobName; cron: string }[] = [{ name: "auth.purge-expired", cron: "17 * * * *" }];
+export const schedules: { name: JobName; cron: string }[] = [
+  { name: "auth.purge-expired", cron: "17 * * * *" },
+];

@@ -62,17 +62,21 @@ export async function createJobs(database: Database, log: Logger): Promise<Jobs>
     async work(ctx: AppContext) {
       for (const name of Object.keys(handlers) as JobName[]) {
         const handler = handlers[name] as (c: AppContext, d: unknown) => Promise<void>;
-        const id = await boss.work(name, { pollingIntervalSeconds: POLL_SECONDS, batchSize: BATCH }, async (jobs) => {
-          // One failing job must not fail its batch: it alone goes back for a retry.
-          for (const job of jobs) {
-            try {
-              await handler(ctx, job.data);
-            } catch (err) {
-              log.warn({ err, job: job.id, queue: name }, "job failed; it will be retried");
-              await boss.fail(name, job.id, { message: String((err as Error)?.message ?? err) });
+        const id = await boss.work(
+          name,
+          { pollingIntervalSeconds: POLL_SECONDS, batchSize: BATCH },
+          async (jobs) => {
+            // One failing job must not fail its batch: it alone goes back for a retry.
+            for (const job of jobs) {
+              try {
+                await handler(ctx, job.data);
+              } catch (err) {
+                log.warn({ err, job: job.id, queue: name }, "job failed; it will be retried");
+                await boss.fail(name, job.id, { message: String((err as Error)?.message ?? err) });
+              }
             }
-          }
-        });
+          },
+        );
         workerIds.push(id);
       }
       for (const s of schedules) await boss.schedule(s.name, s.cron, {}, { tz: "UTC" });

@@ -15,7 +15,12 @@ export type JobHandler<N extends JobName> = (ctx: AppContext, data: JobPayloads[
 
 export interface Jobs {
   /** Queues a job inside the caller's transaction: the job exists only if the transaction commits. */
-  send<N extends JobName>(tx: Tx, name: N, data: JobPayloads[N], opts?: { singletonKey?: string }): Promise<void>;
+  send<N extends JobName>(
+    tx: Tx,
+    name: N,
+    data: JobPayloads[N],
+    opts?: { singletonKey?: string },
+  ): Promise<void>;
   /** Starts processing jobs in this process. */
   work(ctx: AppContext): Promise<void>;
   /** Counts of jobs by state, for /metrics and tests. */

@@ -48,7 +48,8 @@ const SINGLE_BYTE = /^(?:windows-12|iso-8859-|koi8-|x-mac-|macintosh|ibm866)/;
 /** Decodes bytes declared in `charset`; an unknown or missing charset falls back as explained above. */
 export function decodeText(bytes: Uint8Array, charset?: string): { text: string; fallback: boolean } {
   const known = knownDecoder(charset);
-  if (known && !(SINGLE_BYTE.test(known.encoding) && isUtf8(bytes))) return { text: known.decode(bytes), fallback: false };
+  if (known && !(SINGLE_BYTE.test(known.encoding) && isUtf8(bytes)))
+    return { text: known.decode(bytes), fallback: false };
   if (isUtf8(bytes)) return { text: new TextDecoder("utf-8").decode(bytes), fallback: true };
   return { text: new TextDecoder("windows-1252").decode(bytes), fallback: true };
 }

@@ -54,17 +54,18 @@ export function splitMessage(raw: Buffer): SplitMessage {
   let s = raw.toString("latin1");
   if (s.startsWith(BOM)) s = s.slice(BOM.length);
   s = s.replace(MBOX_FROM, "");
-  if (!s.trim()) throw badRequest("The message is empty: send the raw RFC 5322 message (headers, blank line, body).");
+  if (!s.trim())
+    throw badRequest("The message is empty: send the raw RFC 5322 message (headers, blank line, body).");
   const blank = /\n\r?\n/.exec(s);
   const headerEnd = blank ? blank.index : s.length;
   const header = s.slice(0, headerEnd).replace(/\r$/, "");
   const body = blank ? Buffer.from(s.slice(headerEnd + blank[0].length), "latin1") : Buffer.alloc(0);
+  if (BINARY.test(header))
+    throw badRequest("The header section contains binary data: this is not an RFC 5322 message.");
   if (!blank && !/\n$/.test(s))
     throw badRequest(
       "The header section is cut off: the message ends in the middle of a header line, before the blank line that ends the headers.",
     );
-  if (BINARY.test(header))
-    throw badRequest("The header section contains binary data: this is not an RFC 5322 message.");
   const lines = header.split(/\r?\n/);
   if (!FIELD.test(lines[0]))
     throw badRequest(

@@ -85,7 +85,9 @@ export async function ingestEmail(
           bodyText: body.text,
         })
         .returning();
-      await tx.insert(activityLinks).values(links.map((l) => ({ activityId, recordType: l.type, recordId: l.id })));
+      await tx
+        .insert(activityLinks)
+        .values(links.map((l) => ({ activityId, recordType: l.type, recordId: l.id })));
       if (stored.length)
         await tx.insert(attachments).values(
           stored.map((a) => ({
@@ -134,7 +136,10 @@ async function loggedAlready(db: Tx, ownerId: string, messageId: string): Promis
     .select({ type: activityLinks.recordType, id: activityLinks.recordId })
     .from(activityLinks)
     .where(eq(activityLinks.activityId, activity.id));
-  const [n] = await db.select({ n: count() }).from(attachments).where(eq(attachments.activityId, activity.id));
+  const [n] = await db
+    .select({ n: count() })
+    .from(attachments)
+    .where(eq(attachments.activityId, activity.id));
   return { activity, links, attachments: Number(n?.n ?? 0), alreadyLogged: true };
 }
 
@@ -145,7 +150,9 @@ function uniqueLinks(links: { type: RecordType; id: string }[]) {
 
 function noParticipant(participants: string[]) {
   if (!participants.length)
-    return unprocessable("Not logged: every address on this message is one of your own, so it has no CRM participant.");
+    return unprocessable(
+      "Not logged: every address on this message is one of your own, so it has no CRM participant.",
+    );
   const shown = participants.slice(0, 10).join(", ") + (participants.length > 10 ? ", …" : "");
   return unprocessable(
     `Not logged: no CRM participant. None of ${shown} belongs to a person, company or lead you can see, and the message does not answer a logged one. Nothing was stored.`,

@@ -60,7 +60,9 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
   let mail: ParsedMail;
   try {
     mail = await simpleParser(joinMessage(split), {
-      Iconv: fallbackIconv((charset) => notes.push(`unknown charset "${charset}" decoded as UTF-8 or Windows-1252`)),
+      Iconv: fallbackIconv((charset) =>
+        notes.push(`unknown charset "${charset}" decoded as UTF-8 or Windows-1252`),
+      ),
       skipHtmlToText: true,
       skipTextToHtml: true,
       skipTextLinks: true,

@@ -8,27 +8,121 @@
 import sanitizeHtml from "sanitize-html";
 
 const TAGS = [
-  "a", "abbr", "address", "b", "bdi", "bdo", "big", "blockquote", "br", "caption", "center", "cite", "code",
-  "col", "colgroup", "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "font",
-  "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s",
-  "samp", "small", "span", "strike", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
-  "thead", "tr", "tt", "u", "ul", "var", "wbr",
+  "a",
+  "abbr",
+  "address",
+  "b",
+  "bdi",
+  "bdo",
+  "big",
+  "blockquote",
+  "br",
+  "caption",
+  "center",
+  "cite",
+  "code",
+  "col",
+  "colgroup",
+  "dd",
+  "del",
+  "details",
+  "dfn",
+  "div",
+  "dl",
+  "dt",
+  "em",
+  "figcaption",
+  "figure",
+  "font",
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
+  "hr",
+  "i",
+  "img",
+  "ins",
+  "kbd",
+  "li",
+  "mark",
+  "ol",
+  "p",
+  "pre",
+  "q",
+  "s",
+  "samp",
+  "small",
+  "span",
+  "strike",
+  "strong",
+  "sub",
+  "summary",
+  "sup",
+  "table",
+  "tbody",
+  "td",
+  "tfoot",
+  "th",
+  "thead",
+  "tr",
+  "tt",
+  "u",
+  "ul",
+  "var",
+  "wbr",
 ];
 
 const COMMON_ATTRIBUTES = [
-  "style", "align", "valign", "dir", "lang", "title", "width", "height", "bgcolor", "color", "border",
-  "cellpadding", "cellspacing", "colspan", "rowspan", "nowrap", "face", "size", "start", "type",
+  "style",
+  "align",
+  "valign",
+  "dir",
+  "lang",
+  "title",
+  "width",
+  "height",
+  "bgcolor",
+  "color",
+  "border",
+  "cellpadding",
+  "cellspacing",
+  "colspan",
+  "rowspan",
+  "nowrap",
+  "face",
+  "size",
+  "start",
+  "type",
 ];
 
 // Whole elements whose content is not text a reader should see.
 const DROP_WITH_CONTENT = [
-  "script", "style", "head", "title", "noscript", "template", "textarea", "option", "select", "object", "embed",
-  "iframe", "frame", "frameset", "applet", "svg", "math", "xml",
+  "script",
+  "style",
+  "head",
+  "title",
+  "noscript",
+  "template",
+  "textarea",
+  "option",
+  "select",
+  "object",
+  "embed",
+  "iframe",
+  "frame",
+  "frameset",
+  "applet",
+  "svg",
+  "math",
+  "xml",
 ];
 
 const SAFE_DATA_IMAGE = /^data:image\/(?:png|gif|jpe?g|webp|bmp);/i;
 const REMOTE = /^(?:https?:)?\/\//i;
-const UNSAFE_CSS = /url\s*\(|image-set\s*\(|expression\s*\(|@import|behaviou?r\s*:|-moz-binding|javascript:|\\/i;
+const UNSAFE_CSS =
+  /url\s*\(|image-set\s*\(|expression\s*\(|@import|behaviou?r\s*:|-moz-binding|javascript:|\\/i;
 
 /** Drops style declarations that could load something or run code; keeps the rest. */
 function safeStyle(style: string): string | undefined {
@@ -50,7 +144,10 @@ function cidOf(src: string): string | undefined {
 }
 
 /** `attachmentUrl(contentId)` gives the address of the stored inline image, if there is one. */
-export function sanitizeEmailHtml(html: string, attachmentUrl: (contentId: string) => string | undefined): string {
+export function sanitizeEmailHtml(
+  html: string,
+  attachmentUrl: (contentId: string) => string | undefined,
+): string {
   return sanitizeHtml(html, {
     allowedTags: TAGS,
     allowedAttributes: {

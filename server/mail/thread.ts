@@ -20,7 +20,12 @@ export async function findThreadParent(
   const wanted = [...new Set([...mail.inReplyTo, ...[...mail.references].reverse()])];
   if (!wanted.length) return null;
   const rows = await db
-    .select({ id: activities.id, messageId: activities.messageId, threadId: activities.threadId, dealId: activities.dealId })
+    .select({
+      id: activities.id,
+      messageId: activities.messageId,
+      threadId: activities.threadId,
+      dealId: activities.dealId,
+    })
     .from(activities)
     .where(and(eq(activities.ownerId, ownerId), inArray(activities.messageId, wanted)));
   const parent = wanted.map((id) => rows.find((r) => r.messageId === id)).find(Boolean);
@@ -29,5 +34,10 @@ export async function findThreadParent(
     .select({ type: activityLinks.recordType, id: activityLinks.recordId })
     .from(activityLinks)
     .where(eq(activityLinks.activityId, parent.id));
-  return { id: parent.id, threadId: parent.threadId ?? parent.messageId ?? parent.id, dealId: parent.dealId, links };
+  return {
+    id: parent.id,
+    threadId: parent.threadId ?? parent.messageId ?? parent.id,
+    dealId: parent.dealId,
+    links,
+  };
 }

@@ -2,9 +2,7 @@ import { z } from "zod";
 import { isoDateTime, recordType, userRef } from "./common.js";
 
 export const activityTypeInput = z.strictObject({
-  key: z
-    .string()
-    .regex(/^[a-z][a-z0-9_]{1,39}$/, "must be lower-case letters, digits or _ (2-40)"),
+  key: z.string().regex(/^[a-z][a-z0-9_]{1,39}$/, "must be lower-case letters, digits or _ (2-40)"),
   name: z.string().trim().min(1).max(100),
   showInCalendars: z.boolean().default(false),
 });

@@ -1,7 +1,10 @@
 import { z } from "zod";
 
 export const email = z.email({ error: "must be an email address" });
-export const isoDateTime = z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time with offset" });
+export const isoDateTime = z.iso.datetime({
+  offset: true,
+  error: "must be an ISO 8601 date-time with offset",
+});
 export const recordType = z.enum(["person", "company", "lead"]);
 export type RecordType = z.infer<typeof recordType>;
 export const customFields = z.record(z.string().max(100), z.unknown());

@@ -59,7 +59,12 @@ export type RecordCard = z.infer<typeof recordCard>;
 
 export const contextEntry = z.discriminatedUnion("status", [
   z.object({ address: z.string(), displayName: z.string().nullable(), status: z.literal("self") }),
-  z.object({ address: z.string(), displayName: z.string().nullable(), status: z.literal("known"), record: recordCard }),
+  z.object({
+    address: z.string(),
+    displayName: z.string().nullable(),
+    status: z.literal("known"),
+    record: recordCard,
+  }),
   z.object({
     address: z.string(),
     displayName: z.string().nullable(),

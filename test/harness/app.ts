@@ -7,12 +7,12 @@ import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import pg from "pg";
 import { buildApp } from "../../server/app.js";
+import { createApiToken } from "../../server/auth/tokens.js";
 import { closeContext, createContext } from "../../server/bootstrap.js";
 import { loadConfig } from "../../server/config.js";
 import type { AppContext } from "../../server/context.js";
-import { createLogger } from "../../server/log.js";
 import { createUser } from "../../server/crm/users.js";
-import { createApiToken } from "../../server/auth/tokens.js";
+import { createLogger } from "../../server/log.js";
 import { pgliteTemplate } from "./pglite-template.js";
 
 export type Engine = "pglite" | "postgres";
@@ -24,7 +24,10 @@ export interface TestServer {
   url: string;
   listen(): Promise<string>;
   /** Adds a user and returns a bearer token for it. */
-  user(email: string, opts?: { name?: string; role?: "admin" | "member"; locale?: string; aliases?: string[] }): Promise<{ id: string; token: string; email: string }>;
+  user(
+    email: string,
+    opts?: { name?: string; role?: "admin" | "member"; locale?: string; aliases?: string[] },
+  ): Promise<{ id: string; token: string; email: string }>;
   close(): Promise<void>;
 }
 

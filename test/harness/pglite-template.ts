@@ -4,10 +4,10 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { migrationsFolder, openDatabase, migrate } from "../../server/db/index.js";
+import { ensureDefaults } from "../../server/crm/defaults.js";
+import { migrate, migrationsFolder, openDatabase } from "../../server/db/index.js";
 import { createJobs } from "../../server/jobs/pgboss.js";
 import { createLogger } from "../../server/log.js";
-import { ensureDefaults } from "../../server/crm/defaults.js";
 
 function fingerprint(): string {
   const h = createHash("sha256");

@@ -21,7 +21,14 @@ interface Inspected {
   references: string[];
   html: string | null;
   text: string;
-  attachments: { filename: string; contentType: string; size: number; sha256: string; inline: boolean; contentId: string | null }[];
+  attachments: {
+    filename: string;
+    contentType: string;
+    size: number;
+    sha256: string;
+    inline: boolean;
+    contentId: string | null;
+  }[];
   notes: string[];
 }
 const inspect = async (name: string) => (await inspectMail(raw(name))) as Inspected;
@@ -76,7 +83,8 @@ describe("mail corpus", () => {
     const m = await inspect("comm-central__evil-meta-msg.eml");
     expect(m.subject).toBe("test case 17");
     expect(m.html).toContain("KABOOM!");
-    for (const bad of ["<meta", "refresh", "localhost:8090", "<object", "onerror", "alert("]) expect(m.html).not.toContain(bad);
+    for (const bad of ["<meta", "refresh", "localhost:8090", "<object", "onerror", "alert("])
+      expect(m.html).not.toContain(bad);
     expect(m.text).toContain("KABOOM!");
   });
 
@@ -87,7 +95,10 @@ describe("mail corpus", () => {
     expect(m.sender?.address).toBe("send1@example.com");
     expect(m.messageId).toBe("11111111-bdfd-ca83-6479-3427940164a8@invalid");
     expect(m.date).toBe("2011-01-10T17:00:00.000Z");
-    expect(m.references).toEqual(["aaaaaaaa-3d7b-22d2-f859-4c1e6a2164d6@invalid", "bbbbbbb-3d7b-22d2-f859-4c1e6a2164d6@invalid"]);
+    expect(m.references).toEqual([
+      "aaaaaaaa-3d7b-22d2-f859-4c1e6a2164d6@invalid",
+      "bbbbbbb-3d7b-22d2-f859-4c1e6a2164d6@invalid",
+    ]);
     expect(m.text.trim()).toBe("Hello there");
   });
 
@@ -98,7 +109,8 @@ describe("mail corpus", () => {
       expect(m.text).not.toContain(hidden);
       expect(m.html).not.toContain(hidden);
     }
-    for (const shown of ["Münster", "AT&T", "A < B", "beautiful", "coworker", "Sale Today"]) expect(m.text).toContain(shown);
+    for (const shown of ["Münster", "AT&T", "A < B", "beautiful", "coworker", "Sale Today"])
+      expect(m.text).toContain(shown);
     expect(m.text).not.toContain("SaleToday");
     expect(m.html).toContain("AT&amp;T");
   });
@@ -157,7 +169,9 @@ describe("mail corpus", () => {
     const m = await inspect("mailparser__spam.eml");
     expect(m.subject).toBe("123.042 Euro pro Jahr GRARANTIERT von einer Bank! KOSTENLOS");
     expect(m.html).toContain("„asozialer Penner“");
-    expect(m.html).toContain('<a href="http://www.geheimesgeld.ru" target="_blank" rel="noopener noreferrer nofollow">');
+    expect(m.html).toContain(
+      '<a href="http://www.geheimesgeld.ru" target="_blank" rel="noopener noreferrer nofollow">',
+    );
     expect(m.attachments).toHaveLength(0);
   });
 
@@ -165,7 +179,9 @@ describe("mail corpus", () => {
     const m = await inspect("mikel-mail__attachment_message_rfc822.eml");
     expect(m.subject).toBe("testing");
     expect(m.text).toContain("This is the first part.");
-    expect(m.attachments).toEqual([expect.objectContaining({ filename: "ForwardedMessage.eml", contentType: "message/rfc822" })]);
+    expect(m.attachments).toEqual([
+      expect.objectContaining({ filename: "ForwardedMessage.eml", contentType: "message/rfc822" }),
+    ]);
     const parsed = await parseEmail(raw("mikel-mail__attachment_message_rfc822.eml"));
     expect(parsed.attachments[0].content.toString("latin1")).toContain("broken.pdf");
   });
@@ -178,7 +194,9 @@ describe("mail corpus", () => {
   it("R-MAIL-1: attachment_pdf_non_ascii: raw UTF-8 subject with emoji, broken.pdf of 1026 bytes", async () => {
     const m = await inspect("mikel-mail__attachment_pdf_non_ascii.eml");
     expect(m.subject).toBe("Another PDF with 🎉 Unicode chars in it 🍿");
-    expect(m.attachments).toEqual([expect.objectContaining({ filename: "broken.pdf", size: 1026, contentType: "application/pdf" })]);
+    expect(m.attachments).toEqual([
+      expect.objectContaining({ filename: "broken.pdf", size: 1026, contentType: "application/pdf" }),
+    ]);
   });
 
   it("R-MAIL-1: attachment_with_encoded_name: RFC 2231 name in iso-2022-jp with an invalid byte", async () => {
@@ -214,7 +232,9 @@ describe("mail corpus", () => {
   it("R-MAIL-1: japanese.txt: ISO-2022-JP subject and body", async () => {
     const m = await inspect("mimekit__japanese.txt");
     expect(m.subject).toBe("日本語メールテスト (testing Japanese emails)");
-    expect(m.text).toBe("Let's see if both subject and body works fine...\n\n日本語が\n正常に\n送れているか\nテスト.\n");
+    expect(m.text).toBe(
+      "Let's see if both subject and body works fine...\n\n日本語が\n正常に\n送れているか\nテスト.\n",
+    );
   });
 
   it("R-MAIL-1: missing-multipart-end-boundary: the body and the cut attachment are recovered", async () => {
@@ -236,7 +256,9 @@ describe("mail corpus", () => {
     const m = await inspect("mimekit__ukr.eml");
     expect(m.subject).toBe("rr test 7");
     expect(m.text).toContain("шостий");
-    expect(m.attachments).toEqual([expect.objectContaining({ filename: "winmail.dat", contentType: "application/ms-tnef" })]);
+    expect(m.attachments).toEqual([
+      expect.objectContaining({ filename: "winmail.dat", contentType: "application/ms-tnef" }),
+    ]);
   });
 
   it("R-MAIL-1: issue230: conflicting x-mac-cyrillic declarations still give subject and text", async () => {
@@ -253,7 +275,9 @@ describe("mail corpus", () => {
     expect(m.html).toContain("<strong>*How The Sale Works</strong>");
     expect(m.html).not.toMatch(/\ssrc="https?:/);
     expect(m.html).not.toMatch(/url\(/);
-    expect(m.html).toContain('data-remote-src="https://healthmarketing.infusionsoft.com/app/emailOpened/4852414/61286"');
+    expect(m.html).toContain(
+      'data-remote-src="https://healthmarketing.infusionsoft.com/app/emailOpened/4852414/61286"',
+    );
     expect(m.html).toContain('alt="Vitamart.ca"');
     expect(m.attachments).toHaveLength(0);
   });
@@ -268,7 +292,9 @@ describe("mail corpus", () => {
 
   it("R-MAIL-1: calendar-event: folded RFC 2047 subject; invite.ics stored, its text/calendar body twin not", async () => {
     const m = await inspect("postal-mime__calendar-event.eml");
-    expect(m.subject).toBe("Invitation: Test event ⏰ @ Thu Apr 11, 2024 11am - 12pm (GMT+3) (andris@ethereal.email)");
+    expect(m.subject).toBe(
+      "Invitation: Test event ⏰ @ Thu Apr 11, 2024 11am - 12pm (GMT+3) (andris@ethereal.email)",
+    );
     expect(names(m)).toEqual(["invite.ics"]);
     const parsed = await parseEmail(raw("postal-mime__calendar-event.eml"));
     expect(parsed.attachments[0].content.toString()).toContain("METHOD:REQUEST");
@@ -289,7 +315,10 @@ describe("mail corpus", () => {
       "signature.asc",
       "attachment-9.gif",
     ]);
-    expect(m.attachments.filter((a) => a.inline).map((a) => a.filename)).toEqual(["smiley-3.png", "attachment-9.gif"]);
+    expect(m.attachments.filter((a) => a.inline).map((a) => a.filename)).toEqual([
+      "smiley-3.png",
+      "attachment-9.gif",
+    ]);
   });
 
   it("R-MAIL-1: m0010: Windows-1252 subject, To name and body; of two From headers the first counts", async () => {
@@ -306,6 +335,8 @@ describe("mail corpus", () => {
       expect(createHash("sha256").update(a.content).digest("hex")).toBe(a.sha256);
       expect(a.content.length).toBe(a.size);
     }
-    expect(parsed.attachments.find((a) => a.filename === "notes.txt")?.content.toString()).toMatch(/^Some notes/);
+    expect(parsed.attachments.find((a) => a.filename === "notes.txt")?.content.toString()).toMatch(
+      /^Some notes/,
+    );
   });
 });

@@ -16,8 +16,25 @@ describe("email HTML sanitiser", () => {
       <form action="https://evil.test"><input name="pw"><button>Go</button></form>
       <svg><script>steal()</script></svg><math><mi>x</mi></math>
       <meta http-equiv="refresh" content="0;url=https://evil.test">`);
-    for (const bad of ["<script", "steal", "onclick", "onmouseover", "javascript", "data:text", "vbscript", "<iframe", "<embed",
-      "<object", "<form", "<input", "<base", "<link", "<svg", "<meta", "evil.test"])
+    for (const bad of [
+      "<script",
+      "steal",
+      "onclick",
+      "onmouseover",
+      "javascript",
+      "data:text",
+      "vbscript",
+      "<iframe",
+      "<embed",
+      "<object",
+      "<form",
+      "<input",
+      "<base",
+      "<link",
+      "<svg",
+      "<meta",
+      "evil.test",
+    ])
       expect(out.toLowerCase()).not.toContain(bad.toLowerCase());
     expect(out).toContain("<p>Hello</p>");
     expect(out).toContain(">js</a>");
@@ -46,13 +63,17 @@ describe("email HTML sanitiser", () => {
   });
 
   it("R-MAIL-5: links keep working but open without referrer", () => {
-    expect(clean('<a href="https://example.com/x" target="_self">x</a> <a href="mailto:a@b.test">m</a>')).toBe(
+    expect(
+      clean('<a href="https://example.com/x" target="_self">x</a> <a href="mailto:a@b.test">m</a>'),
+    ).toBe(
       '<a href="https://example.com/x" target="_blank" rel="noopener noreferrer nofollow">x</a> <a href="mailto:a@b.test" target="_blank" rel="noopener noreferrer nofollow">m</a>',
     );
   });
 
   it("R-MAIL-5: the plain-text rendition comes from the sanitised HTML when the message has no text part", () => {
-    const html = clean("<style>.x{}</style><script>var secret=1</script><h1>Offer</h1><p>Sale&nbsp;Today</p>");
+    const html = clean(
+      "<style>.x{}</style><script>var secret=1</script><h1>Offer</h1><p>Sale&nbsp;Today</p>",
+    );
     const text = plainTextOf(undefined, html);
     expect(text).toBe("Offer\n\nSale Today");
     expect(plainTextOf("Own text part", html)).toBe("Own text part");

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ContextResponse } from "../../shared/api/context.js";
-import { seedDemo } from "../../server/crm/demo.js";
 import { createApiToken } from "../../server/auth/tokens.js";
+import { seedDemo } from "../../server/crm/demo.js";
+import type { ContextResponse } from "../../shared/api/context.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 
 describe.each(engines)("context endpoint on %s", (engine) => {
@@ -39,23 +39,39 @@ describe.each(engines)("context endpoint on %s", (engine) => {
     expect(jose.record.name).toBe("José García");
     expect(jose.record.company?.name).toBe("Acme Iberia");
     expect(jose.record.title).toBe("Director de compras");
-    expect(jose.record.badge).toEqual({ key: "current_customer", label: "Current customer", name: "Concilia Current customer" });
+    expect(jose.record.badge).toEqual({
+      key: "current_customer",
+      label: "Current customer",
+      name: "Concilia Current customer",
+    });
     expect(jose.record.owner.email).toBe("sara@concilia.demo");
     expect(jose.record.phones).toEqual(["+34 600 000 101"]);
     expect(jose.record.nextEvents.map((e) => e.title)).toEqual(["Revisión trimestral con Acme"]);
-    expect(jose.record.lastActivities.map((a) => a.subject)).toContain("Llamada de seguimiento de la renovación");
+    expect(jose.record.lastActivities.map((a) => a.subject)).toContain(
+      "Llamada de seguimiento de la renovación",
+    );
     if (marta.status !== "known") throw new Error();
     expect(marta.record.openDeals.map((d) => d.name)).toEqual(["Acme: ampliación a 200 puestos"]);
     expect(marta.record.badge.key).toBe("current_prospect");
     expect(self.status).toBe("self");
     expect(unknown).toMatchObject({
       status: "unknown",
-      suggestion: { firstName: "Nuevo", lastName: "Contacto", companyName: "Acme Iberia", domain: "acme-iberia.example" },
+      suggestion: {
+        firstName: "Nuevo",
+        lastName: "Contacto",
+        companyName: "Acme Iberia",
+        domain: "acme-iberia.example",
+      },
     });
   });
 
   it("R-CAT-2: badges are localized by Accept-Language", async () => {
-    const es = await context(sara, ["jose.garcia@acme-iberia.example", "nina.weber@nordlicht.example"], "", "es-ES,es;q=0.9");
+    const es = await context(
+      sara,
+      ["jose.garcia@acme-iberia.example", "nina.weber@nordlicht.example"],
+      "",
+      "es-ES,es;q=0.9",
+    );
     const it_ = await context(sara, ["jose.garcia@acme-iberia.example"], "", "it");
     const badges = es.body.participants.map((p) => (p.status === "known" ? p.record.badge.label : null));
     expect(badges).toEqual(["Cliente actual", "Lead"]);

@@ -64,8 +64,10 @@ describe.runIf(engines.includes("postgres"))("workers on PostgreSQL", () => {
     worker();
     worker();
     const shas: string[] = [];
-    for (let i = 0; i < 40; i++) shas.push(await s.ctx.blobs.put(Buffer.from(`shared queue ${i} ${Math.random()}`)));
-    for (const sha of shas) await s.ctx.db.transaction((tx) => s.ctx.jobs.send(tx, "blobs.collect", { sha256: [sha] }));
+    for (let i = 0; i < 40; i++)
+      shas.push(await s.ctx.blobs.put(Buffer.from(`shared queue ${i} ${Math.random()}`)));
+    for (const sha of shas)
+      await s.ctx.db.transaction((tx) => s.ctx.jobs.send(tx, "blobs.collect", { sha256: [sha] }));
     const done = await until(async () => {
       for (const sha of shas) if (await s.ctx.blobs.has(sha)) return false;
       return true;
@@ -92,7 +94,9 @@ describe.runIf(engines.includes("postgres"))("workers on PostgreSQL", () => {
       { env: env(), stdio: ["ignore", "pipe", "inherit"] },
     );
     children.push(dying);
-    const took = await new Promise<string>((resolve) => dying.stdout!.once("data", (d) => resolve(String(d).trim())));
+    const took = await new Promise<string>((resolve) =>
+      dying.stdout!.once("data", (d) => resolve(String(d).trim())),
+    );
     expect(took).toBe("1");
     dying.kill("SIGKILL");
     const killedAt = Date.now();

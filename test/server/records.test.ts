@@ -25,7 +25,10 @@ describe.each(engines)("CRM records API on %s", (engine) => {
   };
 
   it("a person is created with addresses and found again by name, email or phone, ignoring case and accents", async () => {
-    const company = await call(ana, "POST", "/api/v1/companies", { name: "Pérez & Hijos", domain: "perez.example" });
+    const company = await call(ana, "POST", "/api/v1/companies", {
+      name: "Pérez & Hijos",
+      domain: "perez.example",
+    });
     expect(company.status).toBe(201);
     const p = await call(ana, "POST", "/api/v1/persons", {
       firstName: "José",
@@ -44,7 +47,10 @@ describe.each(engines)("CRM records API on %s", (engine) => {
     });
     for (const q of ["jose", "PEREZ nunez", "jose.perez@perez", "611 223", "+34611223344", "hijos"]) {
       const r = await call(ana, "GET", `/api/v1/persons?q=${encodeURIComponent(q)}`);
-      expect(r.body.items.map((x: { id: string }) => x.id), q).toContain(p.body.id);
+      expect(
+        r.body.items.map((x: { id: string }) => x.id),
+        q,
+      ).toContain(p.body.id);
     }
     const all = await call(ana, "GET", `/api/v1/search?q=${encodeURIComponent("pérez")}`);
     expect(all.body.items.map((x: { type: string }) => x.type).sort()).toEqual(["company", "person"]);
@@ -72,7 +78,9 @@ describe.each(engines)("CRM records API on %s", (engine) => {
   it("cursor pagination walks every record once, newest first", async () => {
     const made: string[] = [];
     for (let i = 0; i < 7; i++)
-      made.push((await call(bob, "POST", "/api/v1/leads", { firstName: `Page${i}`, lastName: "Walk" })).body.id);
+      made.push(
+        (await call(bob, "POST", "/api/v1/leads", { firstName: `Page${i}`, lastName: "Walk" })).body.id,
+      );
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
@@ -88,20 +96,36 @@ describe.each(engines)("CRM records API on %s", (engine) => {
   it("R-CAT-1: deals decide the category of their person and company", async () => {
     const c = await call(ana, "POST", "/api/v1/companies", { name: "Deal Co" });
     const p = await call(ana, "POST", "/api/v1/persons", { firstName: "Dee", companyId: c.body.id });
-    const d = await call(ana, "POST", "/api/v1/deals", { name: "First", personId: p.body.id, companyId: c.body.id });
+    const d = await call(ana, "POST", "/api/v1/deals", {
+      name: "First",
+      personId: p.body.id,
+      companyId: c.body.id,
+    });
     expect(d.status).toBe(201);
-    expect((await call(ana, "GET", `/api/v1/persons/${p.body.id}`)).body.categories.status).toBe("current_prospect");
+    expect((await call(ana, "GET", `/api/v1/persons/${p.body.id}`)).body.categories.status).toBe(
+      "current_prospect",
+    );
     await call(ana, "PATCH", `/api/v1/deals/${d.body.id}`, { status: "lost" });
-    expect((await call(ana, "GET", `/api/v1/companies/${c.body.id}`)).body.categories.status).toBe("lost_prospect");
+    expect((await call(ana, "GET", `/api/v1/companies/${c.body.id}`)).body.categories.status).toBe(
+      "lost_prospect",
+    );
     await call(ana, "PATCH", `/api/v1/deals/${d.body.id}`, { status: "won" });
-    expect((await call(ana, "GET", `/api/v1/persons/${p.body.id}`)).body.categories.status).toBe("current_customer");
+    expect((await call(ana, "GET", `/api/v1/persons/${p.body.id}`)).body.categories.status).toBe(
+      "current_customer",
+    );
     await call(ana, "PATCH", `/api/v1/persons/${p.body.id}`, { customerStatus: "former" });
-    expect((await call(ana, "GET", `/api/v1/persons/${p.body.id}`)).body.categories.status).toBe("former_customer");
+    expect((await call(ana, "GET", `/api/v1/persons/${p.body.id}`)).body.categories.status).toBe(
+      "former_customer",
+    );
     expect((await call(ana, "POST", "/api/v1/deals", { name: "Nobody's" })).status).toBe(400);
   });
 
   it("R-X-9: merging two persons keeps one, with both addresses, deals and activities; the other is gone", async () => {
-    const a = await call(ana, "POST", "/api/v1/persons", { firstName: "Marí", lastName: "Dup", emails: ["mari@one.example"] });
+    const a = await call(ana, "POST", "/api/v1/persons", {
+      firstName: "Marí",
+      lastName: "Dup",
+      emails: ["mari@one.example"],
+    });
     const b = await call(ana, "POST", "/api/v1/persons", {
       firstName: "Mari",
       lastName: "Dup",
@@ -125,12 +149,20 @@ describe.each(engines)("CRM records API on %s", (engine) => {
     expect((await call(ana, "GET", `/api/v1/activities/${act.body.id}`)).body.links).toEqual([
       { type: "person", id: a.body.id },
     ]);
-    expect((await call(ana, "POST", "/api/v1/persons/merge", { targetId: a.body.id, sourceId: a.body.id })).status).toBe(400);
+    expect(
+      (await call(ana, "POST", "/api/v1/persons/merge", { targetId: a.body.id, sourceId: a.body.id })).status,
+    ).toBe(400);
   });
 
   it("R-ACT-1: activity types are configurable, with their 'show in calendars' flag; members cannot change them", async () => {
-    expect((await call(ana, "POST", "/api/v1/activity-types", { key: "demo", name: "Demo" })).status).toBe(403);
-    const t = await call(boss, "POST", "/api/v1/activity-types", { key: "demo", name: "Demo", showInCalendars: true });
+    expect((await call(ana, "POST", "/api/v1/activity-types", { key: "demo", name: "Demo" })).status).toBe(
+      403,
+    );
+    const t = await call(boss, "POST", "/api/v1/activity-types", {
+      key: "demo",
+      name: "Demo",
+      showInCalendars: true,
+    });
     expect(t).toMatchObject({ status: 201, body: { key: "demo", showInCalendars: true } });
     const off = await call(boss, "PATCH", "/api/v1/activity-types/demo", { showInCalendars: false });
     expect(off.body.showInCalendars).toBe(false);
@@ -153,7 +185,10 @@ describe.each(engines)("CRM records API on %s", (engine) => {
   });
 
   it("R-CAL-5: event attendees who are CRM persons are linked, others kept by address only", async () => {
-    const p = await call(ana, "POST", "/api/v1/persons", { firstName: "Eve", emails: ["eve@client.example"] });
+    const p = await call(ana, "POST", "/api/v1/persons", {
+      firstName: "Eve",
+      emails: ["eve@client.example"],
+    });
     const e = await call(ana, "POST", "/api/v1/events", {
       title: "Kick-off",
       startAt: "2026-12-02T15:00:00+01:00",
@@ -162,17 +197,38 @@ describe.each(engines)("CRM records API on %s", (engine) => {
       attendees: [{ email: "EVE@client.example", name: "Eve" }, { email: "stranger@else.example" }],
     });
     expect(e.status).toBe(201);
-    expect(e.body).toMatchObject({ origin: "crm", readOnly: false, organizerEmail: "ana@team.example", timeZone: "Europe/Rome" });
+    expect(e.body).toMatchObject({
+      origin: "crm",
+      readOnly: false,
+      organizerEmail: "ana@team.example",
+      timeZone: "Europe/Rome",
+    });
     expect(e.body.attendees).toEqual(
       expect.arrayContaining([
-        { email: "eve@client.example", name: "Eve", responseStatus: "needsAction", record: { type: "person", id: p.body.id } },
+        {
+          email: "eve@client.example",
+          name: "Eve",
+          responseStatus: "needsAction",
+          record: { type: "person", id: p.body.id },
+        },
         { email: "stranger@else.example", name: null, responseStatus: "needsAction", record: null },
       ]),
     );
-    const moved = await call(ana, "PATCH", `/api/v1/events/${e.body.id}`, { startAt: "2026-12-02T17:00:00+01:00" });
+    const moved = await call(ana, "PATCH", `/api/v1/events/${e.body.id}`, {
+      startAt: "2026-12-02T17:00:00+01:00",
+    });
     expect(moved.status).toBe(400);
     expect(moved.body.errors[0].path).toBe("body.endAt");
-    expect((await call(ana, "POST", "/api/v1/events", { title: "x", startAt: "2026-12-02T15:00:00Z", endAt: "2026-12-02T16:00:00Z", timeZone: "Mars/Base" })).status).toBe(400);
+    expect(
+      (
+        await call(ana, "POST", "/api/v1/events", {
+          title: "x",
+          startAt: "2026-12-02T15:00:00Z",
+          endAt: "2026-12-02T16:00:00Z",
+          timeZone: "Mars/Base",
+        })
+      ).status,
+    ).toBe(400);
   });
 
   it("R-CAL-4: an event imported from the calendar where the user is a guest is read-only", async () => {
@@ -180,8 +236,13 @@ describe.each(engines)("CRM records API on %s", (engine) => {
     const { newId } = await import("../../server/ids.js");
     const id = newId();
     await s.ctx.db.insert(events).values({
-      id, title: "Their meeting", startAt: new Date("2026-12-03T10:00:00Z"), endAt: new Date("2026-12-03T11:00:00Z"),
-      origin: "external", organizerEmail: "someone@client.example", ownerId: ana.id,
+      id,
+      title: "Their meeting",
+      startAt: new Date("2026-12-03T10:00:00Z"),
+      endAt: new Date("2026-12-03T11:00:00Z"),
+      origin: "external",
+      organizerEmail: "someone@client.example",
+      ownerId: ana.id,
     });
     const got = await call(ana, "GET", `/api/v1/events/${id}`);
     expect(got.body.readOnly).toBe(true);
@@ -227,7 +288,9 @@ describe.each(engines)("CRM records API on %s", (engine) => {
       expect(r.body.errors[0]).toEqual({ path: "body", message: "has unknown field(s): favouriteColour" });
     });
     it("oversized bodies", async () => {
-      const r = await bad(JSON.stringify({ firstName: "A", customFields: { big: "x".repeat(2 * 1024 * 1024) } }));
+      const r = await bad(
+        JSON.stringify({ firstName: "A", customFields: { big: "x".repeat(2 * 1024 * 1024) } }),
+      );
       expect(r.status).toBe(413);
     });
     it("wrong media type", async () => {
@@ -237,12 +300,17 @@ describe.each(engines)("CRM records API on %s", (engine) => {
     it("no or bad token", async () => {
       const r = await s.app.inject({ url: "/api/v1/persons" });
       expect(r.statusCode).toBe(401);
-      const r2 = await s.app.inject({ url: "/api/v1/persons", headers: { authorization: "Bearer cnc_forged" } });
+      const r2 = await s.app.inject({
+        url: "/api/v1/persons",
+        headers: { authorization: "Bearer cnc_forged" },
+      });
       expect(r2.statusCode).toBe(401);
       expect(r2.json().detail).toMatch(/unknown, expired or revoked/);
     });
     it("the server keeps serving afterwards", async () => {
-      expect((await call(ana, "POST", "/api/v1/persons", { firstName: "Still", lastName: "Working" })).status).toBe(201);
+      expect(
+        (await call(ana, "POST", "/api/v1/persons", { firstName: "Still", lastName: "Working" })).status,
+      ).toBe(201);
     });
   });
 
@@ -253,6 +321,9 @@ describe.each(engines)("CRM records API on %s", (engine) => {
     const post = doc.paths["/api/v1/persons"].post;
     expect(post.requestBody.content["application/json"].schema.properties.emails.items.format).toBe("email");
     expect(post.requestBody.content["application/json"].schema.additionalProperties).toBe(false);
-    expect(doc.paths["/api/v1/context"].get.parameters.map((p: { name: string }) => p.name)).toEqual(["address", "messageId"]);
+    expect(doc.paths["/api/v1/context"].get.parameters.map((p: { name: string }) => p.name)).toEqual([
+      "address",
+      "messageId",
+    ]);
   });
 });

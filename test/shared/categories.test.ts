@@ -67,7 +67,11 @@ describe("categories", () => {
   });
 
   it("R-CAT-2: the badge is the short form, the status when there is one; Exchange files under both", () => {
-    expect(badgeFor({ kind: "lead", status: null }, "es-MX")).toEqual({ key: "lead", label: "Lead", name: "Lead de Concilia" });
+    expect(badgeFor({ kind: "lead", status: null }, "es-MX")).toEqual({
+      key: "lead",
+      label: "Lead",
+      name: "Lead de Concilia",
+    });
     expect(badgeFor({ kind: "person", status: "current_customer" }, "es").label).toBe("Cliente actual");
     expect(badgeFor({ kind: "person", status: "current_customer" }, "it-IT").label).toBe("Cliente attuale");
     expect(categoryNamesFor({ kind: "company", status: "lost_prospect" }, "en")).toEqual([

@@ -1,0 +1,455 @@
+// The Gmail add-on as Gmail runs it: the BUILT Code.js in the Apps Script emulation, every request
+// going to a real Concilia server with the demo workspace, authenticated with Google ID tokens.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CardJson, cardText, clickables, type WidgetJson } from "./fakes/card-json.js";
+import { type DemoMessage, demoMessages } from "./fakes/demo-messages.js";
+import { builtAddon } from "./fakes/load.js";
+import { type GmailWorld, SARA, startGmailWorld } from "./setup.js";
+
+const demo = demoMessages();
+const byId = (n: number) => demo[n - 1].id;
+const extra = (n: number, m: Partial<DemoMessage>): DemoMessage => ({
+  id: `18f0c0de0001${String(n).padStart(4, "0")}`,
+  threadId: `18f0c0de0001${String(n).padStart(4, "0")}`,
+  messageId: `<test-${n}@mail.example>`,
+  label: "",
+  from: "",
+  to: ["Sara Ventas <sara@concilia.demo>"],
+  cc: [],
+  subject: "Test",
+  date: new Date(),
+  text: "Hello",
+  ...m,
+});
+const LEAD_MSG = extra(1, { from: "Kai Jensen <kai.jensen@fjordtech.example>", subject: "Partnership" });
+const BAD_MSG = extra(2, { from: "Ana Typo <ana@typo.example>", subject: "Hola" });
+const CROWD_MSG = extra(3, {
+  from: "Giulia Rossi <giulia.rossi@borealis.example>",
+  to: [
+    "Sara Ventas <sara@concilia.demo>",
+    ...Array.from({ length: 80 }, (_, i) => `Recipient Number ${i} <recipient.number.${i}@bulk-mailing.example>`),
+  ],
+  subject: "Newsletter",
+});
+const MARKUP_MSG = extra(4, { from: "Eve Markup <eve@markup.example>", subject: "Hi" });
+
+let w: GmailWorld;
+beforeAll(async () => {
+  w = await startGmailWorld({ messages: [...demo, LEAD_MSG, BAD_MSG, CROWD_MSG, MARKUP_MSG] });
+});
+afterAll(async () => {
+  await w?.close();
+});
+
+const invoked = new Set<string>();
+function track(sb: { history: { fn: string }[] }) {
+  for (const h of sb.history) invoked.add(h.fn);
+}
+const sidebars: { history: { fn: string }[] }[] = [];
+function sidebar(...args: Parameters<GmailWorld["sidebar"]>) {
+  const sb = w.sidebar(...args);
+  sidebars.push(sb);
+  return sb;
+}
+
+function widgets(card: CardJson): WidgetJson[] {
+  return card.sections.flatMap((s) => s.widgets);
+}
+function section(card: CardJson, header: string) {
+  const s = card.sections.find((x) => cardText({ sections: [{ ...x, widgets: [] }] }) === header);
+  if (!s) throw new Error(`No section "${header}" in:\n${cardText(card)}`);
+  return cardText({ sections: [s] });
+}
+function paths(fetches: { url: string; method: string }[]) {
+  return fetches.map((f) => `${f.method} ${new URL(f.url).pathname}`);
+}
+
+describe("message open (contextual trigger)", () => {
+  it("R-SB-8: opening a message costs one UrlFetch call, carrying every address and the Message-ID", async () => {
+    const sb = sidebar();
+    const inv = await sb.openMessage(byId(1));
+    expect(inv.fetches).toHaveLength(1);
+    const url = new URL(inv.fetches[0].url);
+    expect(url.origin).toBe("https://crm.example.com");
+    expect(url.pathname).toBe("/api/v1/context");
+    expect(url.searchParams.get("messageId")).toBe("<demo-1.gmail@mail.concilia.demo>");
+    expect(url.searchParams.getAll("address")).toEqual([
+      "José García <jose.garcia@acme-iberia.example>",
+      "Sara Ventas <sara@concilia.demo>",
+      "Núñez, Marta <marta.nunez@acme-iberia.example>",
+      "Pablo Ortega <pablo.ortega@acme-iberia.example>",
+    ]);
+    expect(inv.fetches[0].status).toBe(200);
+  });
+
+  it("R-SB-1: the card shows the sender's record with badge, company, owner, open deals, next events, last activities and the other participants", async () => {
+    const sb = sidebar();
+    await sb.openMessage(byId(2));
+    const card = sb.card;
+    expect(card.header).toEqual({ title: "Giulia Rossi", subtitle: "Current prospect · Borealis Srl" });
+    const text = cardText(card);
+    expect(text).toContain("Category | Current prospect | Concilia Current prospect");
+    expect(text).toContain("Company | Borealis Srl");
+    expect(text).toContain("Job title | Responsabile acquisti");
+    expect(text).toContain("Owner | Sara Ventas");
+    expect(text).toContain("Phone | +39 333 000 201");
+    expect(section(card, "Open deals")).toContain("Borealis: pilota Nord Italia | 25,000 EUR");
+    expect(section(card, "Next events")).not.toBe("Next events\nNo upcoming events.");
+    expect(section(card, "Last activities").split("\n").length).toBeGreaterThan(1);
+    const others = section(card, "Other participants");
+    expect(others).toContain("Luca Bianchi | Current prospect · Borealis Srl");
+    expect(others).toContain("Tommaso Galli | Person · Borealis Srl");
+    // The user herself is never listed as a participant.
+    expect(others).not.toContain("sara@concilia.demo");
+    expect(clickables(card).map((c) => c.label)).toEqual(["Log email", "Create meeting", "Open", "Open"]);
+  });
+
+  it("R-SB-1: a participant opens on its own card from the cached context, without another request", async () => {
+    const sb = sidebar();
+    await sb.openMessage(byId(1));
+    await sb.click("Open");
+    expect(sb.last.fetches).toHaveLength(0);
+    expect(sb.stack).toHaveLength(2);
+    expect(sb.card.header).toEqual({ title: "Marta Núñez", subtitle: "Current prospect · Acme Iberia" });
+    expect(section(sb.card, "Open deals")).toContain("Acme: ampliación a 200 puestos | 90,000 EUR");
+  });
+
+  it("R-SB-8: a message with too many addresses for one URL still costs one request, within Apps Script's 2 KB URL limit", async () => {
+    const sb = sidebar();
+    const inv = await sb.openMessage(CROWD_MSG.id);
+    expect(inv.fetches).toHaveLength(1);
+    expect(inv.fetches[0].url.length).toBeLessThanOrEqual(2048);
+    const sent = new URL(inv.fetches[0].url).searchParams.getAll("address");
+    expect(sent[0]).toBe("Giulia Rossi <giulia.rossi@borealis.example>");
+    expect(cardText(sb.card)).toContain(`${82 - sent.length} more addresses were left out`);
+    expect(sb.card.header?.title).toBe("Giulia Rossi");
+  });
+
+  it("R-SB-6: CRM data is shown as text, never read as card markup", async () => {
+    const created = await w.api("POST", "/api/v1/persons", {
+      firstName: "Eve <b>Bold</b>",
+      lastName: "& Co",
+      emails: ["eve@markup.example"],
+    });
+    expect(created.status).toBe(201);
+    const sb = sidebar();
+    await sb.openMessage(MARKUP_MSG.id);
+    expect(sb.card.header?.title).toBe("Eve &lt;b&gt;Bold&lt;/b&gt; &amp; Co");
+    expect(cardText(sb.card)).toContain("Email | eve@markup.example");
+  });
+});
+
+describe("log email", () => {
+  it("R-SB-3: one click posts the raw message once; the card shows it logged and the server has the activity", async () => {
+    const sb = sidebar();
+    await sb.openMessage(byId(1));
+    const logAction = clickables(sb.card).find((c) => c.label === "Log email")!.onClick.action!;
+    const inv = await sb.click("Log email");
+    expect(paths(inv.fetches)).toEqual(["POST /api/v1/emails"]);
+    expect(inv.fetches[0].status).toBe(201);
+    expect(sb.notifications).toEqual(["Email logged in Concilia."]);
+    expect(cardText(sb.card)).toMatch(/Logged in Concilia \| Logged on \d{4}-\d\d-\d\d \d\d:\d\d/);
+    expect(clickables(sb.card).map((c) => c.label)).not.toContain("Log email");
+
+    const logged = await w.api("GET", "/api/v1/activities?type=email&limit=200");
+    const mine = logged.body.items.filter((a: any) => a.email?.messageId === "demo-1.gmail@mail.concilia.demo");
+    expect(mine).toHaveLength(1);
+    expect(mine[0].subject).toBe("Re: Ampliación a 200 puestos");
+    expect(mine[0].email.text).toContain("¿Podemos vernos la semana que viene");
+
+    // A repeat (a stale card's button) changes nothing on the server and says so.
+    const again = await sb.runAction(logAction);
+    expect(again.fetches.map((f) => f.status)).toEqual([200]);
+    expect(sb.notifications.at(-1)).toBe("This email was already logged; nothing changed.");
+    const after = await w.api("GET", "/api/v1/activities?type=email&limit=200");
+    expect(after.body.items.filter((a: any) => a.email?.messageId === "demo-1.gmail@mail.concilia.demo")).toHaveLength(1);
+
+    // Reopening the message shows the logged state straight from the one context request.
+    const reopen = sidebar();
+    const open = await reopen.openMessage(byId(1));
+    expect(open.fetches).toHaveLength(1);
+    expect(cardText(reopen.card)).toContain("Logged in Concilia");
+  });
+});
+
+describe("unknown sender", () => {
+  it("R-SB-2: an unknown sender gets Create contact / Create lead; the contact form is prefilled and creates the person", async () => {
+    const sb = sidebar();
+    await sb.openMessage(byId(3));
+    expect(sb.card.header).toEqual({ title: "Laura Pérez", subtitle: "Not in Concilia" });
+    expect(cardText(sb.card)).toContain("Laura Pérez is not in Concilia yet.");
+    expect(clickables(sb.card).map((c) => c.label)).toEqual(["Log email", "Create meeting", "Create contact", "Create lead"]);
+
+    const form = await sb.click("Create contact");
+    expect(form.fetches).toHaveLength(0);
+    const inputs = Object.fromEntries(
+      widgets(sb.card).flatMap((x) => ("textInput" in x ? [[x.textInput.name, x.textInput.value ?? ""]] : [])),
+    );
+    expect(inputs).toEqual({ firstName: "Laura", lastName: "Pérez", email: "laura.perez@nuevocliente.example", title: "" });
+
+    sb.fill({ title: "Directora de compras" });
+    const save = await sb.click("Save");
+    expect(paths(save.fetches)).toEqual(["POST /api/v1/persons", "GET /api/v1/context"]);
+    expect(sb.notifications).toEqual(["Contact Laura Pérez created."]);
+    expect(sb.stack).toHaveLength(1);
+    expect(sb.card.header).toEqual({ title: "Laura Pérez", subtitle: "Person" });
+    expect(cardText(sb.card)).toContain("Job title | Directora de compras");
+
+    const found = await w.api("GET", "/api/v1/search?q=laura.perez@nuevocliente.example");
+    expect(found.body.items.map((r: any) => [r.type, r.name])).toEqual([["person", "Laura Pérez"]]);
+  });
+
+  it("R-SB-2: Create lead makes a lead with the company name, and a person form offers the companies seen in the message", async () => {
+    const sb = sidebar();
+    await sb.openMessage(LEAD_MSG.id);
+    await sb.click("Create lead");
+    sb.fill({ companyName: "Fjord Tech AS" });
+    await sb.click("Save");
+    expect(sb.notifications).toEqual(["Lead Kai Jensen created."]);
+    expect(sb.card.header).toEqual({ title: "Kai Jensen", subtitle: "Lead · Fjord Tech AS" });
+    const lead = await w.api("GET", "/api/v1/search?q=kai.jensen");
+    expect(lead.body.items).toMatchObject([{ type: "lead", name: "Kai Jensen", companyName: "Fjord Tech AS" }]);
+
+    // Sara's outgoing message: an unknown Cc beside known Cumbre people.
+    const out = sidebar();
+    await out.openMessage(byId(5));
+    expect(out.card.header?.title).toBe("Lucía Fernández");
+    await out.click("Add");
+    const company = widgets(out.card).find((x) => "selectionInput" in x && x.selectionInput.name === "companyId");
+    expect(company && "selectionInput" in company ? company.selectionInput.items.map((i) => [i.text, i.selected]) : null).toEqual([
+      ["No company", false],
+      ["Cumbre Logística", true],
+    ]);
+    out.fill({ firstName: "Nuevo", lastName: "Comprador" });
+    await out.click("Save");
+    expect(out.notifications).toEqual(["Contact Nuevo Comprador created."]);
+    expect(section(out.card, "Other participants")).toContain("Nuevo Comprador | Person · Cumbre Logística");
+  });
+});
+
+describe("create CRM meeting", () => {
+  it("R-SB-4: participants are prefilled as checkboxes, the picker uses the user's zone, and a CRM-owned event is created", async () => {
+    const sb = sidebar({ timeZone: { id: "Europe/Rome", offsetMs: 3_600_000 } });
+    await sb.openMessage(byId(2));
+    const open = await sb.click("Create meeting");
+    expect(open.fetches).toHaveLength(0);
+    const form = widgets(sb.card);
+    const picker = form.find((x) => "dateTimePicker" in x);
+    expect(picker && "dateTimePicker" in picker ? picker.dateTimePicker.timezoneOffsetDate : null).toBe(60);
+    const checks = form.find((x) => "selectionInput" in x && x.selectionInput.name === "participants");
+    expect(checks && "selectionInput" in checks ? checks.selectionInput : null).toMatchObject({
+      type: "CHECK_BOX",
+      items: [
+        { value: "giulia.rossi@borealis.example", selected: true },
+        { value: "luca.bianchi@borealis.example", selected: true },
+        { value: "tommaso.galli@borealis.example", selected: true },
+      ],
+    });
+    expect(cardText(sb.card)).toContain("Title: Pilota Nord Italia: prossimi passi");
+    expect(cardText(sb.card)).toContain("Time zone: Europe/Rome");
+
+    const start = Date.parse("2031-03-04T09:30:00Z");
+    sb.fill({
+      title: "Kick-off pilota",
+      start,
+      minutes: "45",
+      participants: ["giulia.rossi@borealis.example", "luca.bianchi@borealis.example"],
+    });
+    const inv = await sb.click("Create meeting");
+    expect(paths(inv.fetches)).toEqual(["POST /api/v1/events", "GET /api/v1/context"]);
+    expect(sb.notifications).toEqual(['Meeting "Kick-off pilota" created for 2031-03-04 10:30.']);
+    expect(sb.stack).toHaveLength(1);
+    expect(section(sb.card, "Next events")).toContain("Kick-off pilota | 2031-03-04 10:30");
+
+    const list = await w.api("GET", "/api/v1/events?from=2031-03-04T00:00:00Z&to=2031-03-05T00:00:00Z");
+    expect(list.body.items).toHaveLength(1);
+    const ev = list.body.items[0];
+    expect(ev).toMatchObject({
+      title: "Kick-off pilota",
+      origin: "crm",
+      timeZone: "Europe/Rome",
+      startAt: "2031-03-04T09:30:00.000Z",
+      endAt: "2031-03-04T10:15:00.000Z",
+    });
+    expect(ev.attendees.map((a: any) => [a.email, a.name])).toEqual(
+      expect.arrayContaining([
+        ["giulia.rossi@borealis.example", "Giulia Rossi"],
+        ["luca.bianchi@borealis.example", "Luca Bianchi"],
+      ]),
+    );
+    expect(ev.attendees.map((a: any) => a.email)).not.toContain("tommaso.galli@borealis.example");
+
+    // The chosen duration is remembered in the user's properties.
+    await sb.click("Create meeting");
+    const duration = widgets(sb.card).find((x) => "selectionInput" in x && x.selectionInput.name === "minutes");
+    expect(duration && "selectionInput" in duration ? duration.selectionInput.items.find((i) => i.selected)?.value : null).toBe("45");
+  });
+
+  it("R-SB-4: unknown addresses are offered but not ticked, and a meeting without a title is refused before any request", async () => {
+    const sb = sidebar();
+    await sb.openMessage(byId(4));
+    await sb.click("Create meeting");
+    const checks = widgets(sb.card).find((x) => "selectionInput" in x && x.selectionInput.name === "participants");
+    expect(checks && "selectionInput" in checks ? checks.selectionInput.items.map((i) => i.selected) : null).toEqual([true, true]);
+    sb.fill({ title: "" });
+    const inv = await sb.click("Create meeting");
+    expect(inv.fetches).toHaveLength(0);
+    expect(sb.notifications).toEqual(["Give the meeting a title."]);
+    expect(sb.stack).toHaveLength(2);
+  });
+});
+
+describe("homepage (no message open)", () => {
+  it("R-SB-5: the homepage lists the user's contacts in one request and searches the CRM", async () => {
+    const sb = sidebar();
+    const home = await sb.openHomepage();
+    expect(paths(home.fetches)).toEqual(["GET /api/v1/persons"]);
+    expect(sb.card.header?.title).toBe("Concilia CRM");
+    const contacts = section(sb.card, "Contacts").split("\n").slice(1);
+    expect(contacts).toHaveLength(5);
+    // Badges computed from the categories use the same labels as the server (R-CAT-2).
+    for (const line of contacts) expect(line).toMatch(/^(Person|Current customer|Former customer|Current prospect|Lost prospect) \| /);
+
+    const empty = await sb.click("Search");
+    expect(empty.fetches).toHaveLength(0);
+    expect(sb.notifications).toEqual(["Type a name, an email address or a phone number."]);
+
+    sb.fill({ q: "borealis" });
+    const found = await sb.click("Search");
+    expect(paths(found.fetches)).toEqual(["GET /api/v1/search"]);
+    expect(sb.stack).toHaveLength(2);
+    const results = section(sb.card, 'Results for "borealis"');
+    expect(results).toContain("Current prospect | Giulia Rossi | Borealis Srl | Open");
+    expect(results).toContain("Current prospect | Borealis Srl | info@borealis.example | Open");
+
+    sb.fill({ q: "zzz-nothing" });
+    await sb.click("Search");
+    expect(sb.stack).toHaveLength(2);
+    expect(cardText(sb.card)).toContain('Nothing in Concilia matches "zzz-nothing".');
+
+    sb.fill({ q: "Giulia" });
+    await sb.click("Search");
+    const open = await sb.click("Open");
+    expect(paths(open.fetches)).toEqual(["GET /api/v1/context"]);
+    expect(sb.card.header).toEqual({ title: "Giulia Rossi", subtitle: "Current prospect · Borealis Srl" });
+  });
+});
+
+describe("languages (R-SB-6)", () => {
+  it("R-SB-6: a Spanish Gmail gets Spanish labels, Spanish badges (R-CAT-2) and Spanish dates", async () => {
+    const sb = sidebar({ locale: "es-419" });
+    const inv = await sb.openMessage(byId(2));
+    expect(inv.fetches).toHaveLength(1);
+    expect(sb.card.header?.subtitle).toBe("Cliente potencial actual · Borealis Srl");
+    const text = cardText(sb.card);
+    expect(text).toContain("[Registrar correo] [Crear reunión]");
+    expect(text).toContain("Categoría | Cliente potencial actual | Cliente potencial actual de Concilia");
+    expect(text).toContain("Oportunidades abiertas");
+    expect(text).toContain("Borealis: pilota Nord Italia | 25.000 EUR");
+    expect(section(sb.card, "Próximos eventos")).toMatch(/\d\d\/\d\d\/\d{4} \d\d:\d\d/);
+  });
+
+  it("R-SB-6: an Italian Gmail gets Italian labels and badges", async () => {
+    const sb = sidebar({ locale: "it-IT" });
+    await sb.openMessage(byId(6));
+    expect(sb.card.header?.subtitle).toBe("Cliente potenziale perso · Delta Foods");
+    const text = cardText(sb.card);
+    expect(text).toContain("[Registra email] [Crea riunione]");
+    expect(text).toContain("Trattative aperte");
+    expect(text).toContain("Proprietario | Sara Ventas");
+  });
+});
+
+describe("errors", () => {
+  it("R-SB-6: an unreachable server gives a card with a retry that works once the server is back", async () => {
+    const sb = sidebar();
+    w.online = false;
+    try {
+      const inv = await sb.openMessage(byId(4));
+      expect(inv.fetches.map((f) => f.error)).toEqual(["Address unavailable"]);
+      expect(sb.card.header?.title).toBe("Concilia is unreachable");
+      expect(cardText(sb.card)).toContain("The Concilia server at https://crm.example.com did not answer.");
+      await sb.click("Try again");
+      expect(sb.card.header?.title).toBe("Concilia is unreachable");
+      expect(sb.notifications.at(-1)).toContain("did not answer");
+    } finally {
+      w.online = true;
+    }
+    const retry = await sb.click("Try again");
+    expect(retry.fetches).toHaveLength(1);
+    expect(sb.stack).toHaveLength(1);
+    expect(sb.card.header).toEqual({ title: "Nina Weber", subtitle: "Lead · Nordlicht GmbH" });
+  });
+
+  it("R-SB-6: the homepage offers the same retry, and an action during an outage is a notification that leaves the card alone", async () => {
+    const sb = sidebar({ locale: "es" });
+    w.online = false;
+    try {
+      await sb.openHomepage();
+      expect(sb.card.header?.title).toBe("No se puede conectar con Concilia");
+    } finally {
+      w.online = true;
+    }
+    await sb.click("Reintentar");
+    expect(sb.card.header?.title).toBe("Concilia CRM");
+
+    const msg = sidebar();
+    await msg.openMessage(byId(6));
+    const before = msg.card;
+    w.online = false;
+    try {
+      await msg.click("Log email");
+    } finally {
+      w.online = true;
+    }
+    expect(msg.notifications).toEqual([
+      "The Concilia server at https://crm.example.com did not answer. Check your connection and try again.",
+    ]);
+    expect(msg.card).toEqual(before);
+  });
+
+  it("R-SB-7: without the openid scope there is no identity token, and the card says exactly that without calling the server", async () => {
+    const host = await w.otherHost((m) => ({ ...m, oauthScopes: m.oauthScopes.filter((s) => s !== "openid") }));
+    const sb = sidebar({ host });
+    const inv = await sb.openMessage(byId(1));
+    expect(inv.fetches).toHaveLength(0);
+    expect(sb.card.header?.title).toBe("Cannot sign in");
+    expect(cardText(sb.card)).toContain(
+      'Google gave the add-on no identity token, so Concilia cannot tell who you are. The add-on\'s manifest must include the "openid" scope',
+    );
+    expect(clickables(sb.card)).toHaveLength(0);
+  });
+
+  it("R-SB-7: the server verifies the Google ID token: a token for another client is refused and the card says why", async () => {
+    const sb = sidebar({ identityToken: () => w.idToken(SARA, { aud: "someone-elses-client" }) });
+    const inv = await sb.openMessage(byId(1));
+    expect(inv.fetches.map((f) => f.status)).toEqual([401]);
+    expect(sb.card.header?.title).toBe("Cannot sign in");
+    expect(cardText(sb.card)).toMatch(/^Concilia refused the sign-in: .+/m);
+
+    const stranger = sidebar({ identityToken: () => w.idToken("nobody@elsewhere.example") });
+    await stranger.openMessage(byId(1));
+    expect(cardText(stranger.card)).toContain("No Concilia user has the address nobody@elsewhere.example");
+  });
+
+  it("R-P-4: a value the server rejects comes back as a notification naming the field", async () => {
+    const sb = sidebar();
+    await sb.openMessage(BAD_MSG.id);
+    await sb.click("Create contact");
+    sb.fill({ email: "not-an-email" });
+    const inv = await sb.click("Save");
+    expect(inv.fetches.map((f) => f.status)).toEqual([400]);
+    expect(sb.notifications).toHaveLength(1);
+    expect(sb.notifications[0]).toMatch(/^Concilia answered with an error: .*emails/);
+    expect(sb.stack).toHaveLength(2);
+  });
+});
+
+describe("the bundle", () => {
+  it("R-SB-5: every trigger and action function of Code.js was exercised by the tests above", async () => {
+    for (const sb of sidebars) track(sb);
+    const { functions } = await builtAddon();
+    expect(functions.length).toBeGreaterThanOrEqual(12);
+    expect(functions.filter((f) => !invoked.has(f))).toEqual([]);
+  });
+});
