@@ -74,7 +74,13 @@ export async function seedContextDataset(
 
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  const run = (text: string, values: unknown[] = []) => client.query(text, values);
+  const run = async (text: string, values: unknown[] = []) => {
+    const t = Date.now();
+    const r = await client.query(text, values);
+    if (Date.now() - t > 1000)
+      console.log(`[seed] ${((Date.now() - t) / 1000).toFixed(1)} s: ${text.trim().split("\n")[0].slice(0, 60)}`);
+    return r;
+  };
   await run(ID_FN);
   const owner = (n: string) => `case when ${n} % 10 = 9 then $2 else $1 end`;
   const users = [bench.id, other.id];

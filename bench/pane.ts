@@ -41,14 +41,21 @@ export default async function pane(args: string[]): Promise<void> {
     );
     const files = loaded.map((p) => {
       const body = fs.readFileSync(path.join(ADDIN_DIST, p.replace(/^\/addin\//, "")));
-      return { file: p.replace(/^\/addin\//, ""), raw: body.length, gzip: gzipSync(body, { level: 9 }).length };
+      return {
+        file: p.replace(/^\/addin\//, ""),
+        raw: body.length,
+        gzip: gzipSync(body, { level: 9 }).length,
+      };
     });
     const raw = files.reduce((n, f) => n + f.raw, 0);
     const gzip = files.reduce((n, f) => n + f.gzip, 0);
     const lazy = fs
       .readdirSync(path.join(ADDIN_DIST, "assets"))
       .filter((f) => /^(mime|rebuild-message)-.*\.js$/.test(f))
-      .map((f) => ({ file: f, gzip: gzipSync(fs.readFileSync(path.join(ADDIN_DIST, "assets", f)), { level: 9 }).length }));
+      .map((f) => ({
+        file: f,
+        gzip: gzipSync(fs.readFileSync(path.join(ADDIN_DIST, "assets", f)), { level: 9 }).length,
+      }));
 
     // (b) + (c): open messages one after another as a pinned pane sees them.
     const times: number[] = [];

@@ -55,7 +55,11 @@ async function sendFile(reply: FastifyReply, file: string, cache: string): Promi
   try {
     body = await fs.readFile(file);
   } catch {
-    throw new HttpProblem(404, "Not found", "No such file in the add-in. Was it built (`npm run build:addin`)?");
+    throw new HttpProblem(
+      404,
+      "Not found",
+      "No such file in the add-in. Was it built (`npm run build:addin`)?",
+    );
   }
   return reply
     .type(types[path.extname(file)] ?? "application/octet-stream")
@@ -65,7 +69,10 @@ async function sendFile(reply: FastifyReply, file: string, cache: string): Promi
 
 export function addinRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get("/addin/manifest.xml", async (_req, reply) =>
-    reply.type("text/xml; charset=utf-8").header("cache-control", "no-cache").send(await renderManifest(ctx)),
+    reply
+      .type("text/xml; charset=utf-8")
+      .header("cache-control", "no-cache")
+      .send(await renderManifest(ctx)),
   );
   app.get("/addin", async (_req, reply) => sendFile(reply, path.join(ADDIN_DIST, "index.html"), "no-cache"));
   app.get("/addin/*", async (req, reply) => {
@@ -83,14 +90,23 @@ export function addinRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get("/playground", async (_req, reply) => {
     if (!token) {
       const user = await findUserByEmail(ctx.db, PLAYGROUND_USER);
-      if (user) token = (await createApiToken(ctx.db, user.id, { name: "playground", scopes: SIDEBAR_SCOPES })).token;
+      if (user)
+        token = (await createApiToken(ctx.db, user.id, { name: "playground", scopes: SIDEBAR_SCOPES })).token;
     }
     const dev = token
       ? { token }
-      : { token: null, note: `No demo data: run \`concilia seed-demo\` to create ${PLAYGROUND_USER} and the demo CRM.` };
-    const html = (await fs.readFile(path.join(ADDIN_DIST, "playground.html"), "utf8").catch(() => null)) ?? null;
-    if (!html) throw new HttpProblem(404, "Not found", "The playground is not built: run `npm run build:addin`.");
+      : {
+          token: null,
+          note: `No demo data: run \`concilia seed-demo\` to create ${PLAYGROUND_USER} and the demo CRM.`,
+        };
+    const html =
+      (await fs.readFile(path.join(ADDIN_DIST, "playground.html"), "utf8").catch(() => null)) ?? null;
+    if (!html)
+      throw new HttpProblem(404, "Not found", "The playground is not built: run `npm run build:addin`.");
     const script = `<script>window.conciliaDev=${JSON.stringify(dev).replace(/</g, "\\u003c")}</script>`;
-    return reply.type("text/html; charset=utf-8").header("cache-control", "no-store").send(html.replace("<!--concilia-dev-->", script));
+    return reply
+      .type("text/html; charset=utf-8")
+      .header("cache-control", "no-store")
+      .send(html.replace("<!--concilia-dev-->", script));
   });
 }

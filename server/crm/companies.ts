@@ -1,5 +1,5 @@
 // Companies (accounts). A company's own addresses (info@…) match mail like a person's do.
-import { and, desc, eq, ilike, lt, or, type SQL } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import type { z } from "zod";
 import type { Company, companyInput, companyPatch } from "../../shared/api/records.js";
 import { notFound } from "../api/problem.js";
@@ -9,12 +9,12 @@ import { companies } from "../db/schema.js";
 import { newId } from "../ids.js";
 import { visibleTo } from "./access.js";
 import { categoriesOf, dealStatusesOf } from "./categories.js";
-import { decodeCursor, pageOf } from "./cursor.js";
+import { pageOf, pageWhere } from "./cursor.js";
 import { emailsOf, setRecordEmails } from "./emails.js";
 import { ownerRefs, unknownOwner } from "./owners.js";
 import { stripUndefined } from "./persons.js";
 import { assertOwner } from "./records-common.js";
-import { searchPatterns, searchText } from "./search-text.js";
+import { searchText } from "./search-text.js";
 
 type Row = typeof companies.$inferSelect;
 
@@ -59,11 +59,7 @@ export async function listCompanies(
   user: AuthUser,
   q: { q?: string; cursor?: string; limit: number },
 ) {
-  const conds: (SQL | undefined)[] = [companyVisible(user)];
-  const after = decodeCursor(q.cursor);
-  if (after) conds.push(lt(companies.id, after));
-  const patterns = searchPatterns(q.q);
-  if (patterns.length) conds.push(or(...patterns.map((p) => ilike(companies.searchText, p))));
+  const conds = [companyVisible(user), ...pageWhere(companies, q)];
   const rows = await db
     .select()
     .from(companies)

@@ -185,7 +185,20 @@ async function recordCards(
     })),
   ];
 
-  const recordIds = bases.map((b) => b.id);
+  // By type and id, so that the (record_type, record_id) indexes of event_attendees and activity_links serve.
+  const ofBases = (alias: string) => {
+    const byType = (["person", "company", "lead"] as const)
+      .map((t) => [t, bases.filter((b) => b.type === t).map((b) => b.id)] as const)
+      .filter(([, ids]) => ids.length);
+    if (!byType.length) return sql`false`;
+    const a = sql.raw(alias);
+    const one = ([t, ids]: (typeof byType)[number]) =>
+      sql`(${a}.record_type = ${t} and ${a}.record_id in (${sql.join(
+        ids.map((i) => sql`${i}`),
+        sql`, `,
+      )}))`;
+    return sql`(${sql.join(byType.map(one), sql` or `)})`;
+  };
   const [owners, pEmails, cEmails, lEmails, dealRows, eventRows, activityRows] = await Promise.all([
     ownerRefs(
       db,
@@ -219,10 +232,7 @@ async function recordCards(
         select ea.record_type, ea.record_id, e.id, e.title, e.start_at, e.end_at, e.time_zone, e.status,
                row_number() over (partition by ea.record_type, ea.record_id order by e.start_at) as n
         from event_attendees ea join events e on e.id = ea.event_id
-        where ea.record_id in (${sql.join(
-          recordIds.map((i) => sql`${i}`),
-          sql`, `,
-        )})
+        where ${ofBases("ea")}
           and e.end_at >= now() and e.status <> 'cancelled'
           ${user.role === "admin" ? sql`` : sql`and e.owner_id = ${user.id}`}
       ) t where n <= 3 order by start_at`),
@@ -233,10 +243,7 @@ async function recordCards(
                row_number() over (partition by al.record_type, al.record_id
                                   order by coalesce(a.start_at, a.created_at) desc, a.id desc) as n
         from activity_links al join activities a on a.id = al.activity_id
-        where al.record_id in (${sql.join(
-          recordIds.map((i) => sql`${i}`),
-          sql`, `,
-        )})
+        where ${ofBases("al")}
           ${user.role === "admin" ? sql`` : sql`and a.owner_id = ${user.id}`}
       ) t where n <= 5 order by at desc`),
   ]);

@@ -1,5 +1,8 @@
 // Cursor pagination over time-ordered ids (UUIDv7): newest first, stable under inserts.
+import { ilike, lt, or, type SQL } from "drizzle-orm";
+import type { PgColumn } from "drizzle-orm/pg-core";
 import { badRequest } from "../api/problem.js";
+import { searchPatterns } from "./search-text.js";
 
 export function encodeCursor(lastId: string): string {
   return Buffer.from(lastId).toString("base64url");
@@ -17,4 +20,17 @@ export function pageOf<T extends { id: string }>(rows: T[], limit: number) {
   const more = rows.length > limit;
   const items = more ? rows.slice(0, limit) : rows;
   return { items, nextCursor: more ? encodeCursor(items[items.length - 1].id) : null };
+}
+
+/** The conditions of one page of a list: after the cursor, and matching the search when one is given. */
+export function pageWhere(
+  cols: { id: PgColumn; searchText?: PgColumn },
+  q: { q?: string; cursor?: string },
+): SQL[] {
+  const conds: SQL[] = [];
+  const after = decodeCursor(q.cursor);
+  if (after) conds.push(lt(cols.id, after));
+  const patterns = cols.searchText ? searchPatterns(q.q) : [];
+  if (patterns.length) conds.push(or(...patterns.map((p) => ilike(cols.searchText!, p)))!);
+  return conds;
 }

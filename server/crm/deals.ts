@@ -1,4 +1,4 @@
-import { and, desc, eq, ilike, lt, type SQL } from "drizzle-orm";
+import { and, desc, eq, ilike, type SQL } from "drizzle-orm";
 import type { z } from "zod";
 import type { Deal, dealInput, dealPatch } from "../../shared/api/records.js";
 import { badRequest, notFound } from "../api/problem.js";
@@ -7,7 +7,7 @@ import type { Tx } from "../db/index.js";
 import { companies, deals, persons } from "../db/schema.js";
 import { newId } from "../ids.js";
 import { visibleTo } from "./access.js";
-import { decodeCursor, pageOf } from "./cursor.js";
+import { pageOf, pageWhere } from "./cursor.js";
 import { ownerRefs, unknownOwner } from "./owners.js";
 import { personVisible } from "./persons.js";
 import { assertOwner } from "./records-common.js";
@@ -50,9 +50,7 @@ export async function listDeals(
   user: AuthUser,
   q: { q?: string; cursor?: string; limit: number; status?: string; personId?: string; companyId?: string },
 ) {
-  const conds: (SQL | undefined)[] = [dealVisible(user)];
-  const after = decodeCursor(q.cursor);
-  if (after) conds.push(lt(deals.id, after));
+  const conds: (SQL | undefined)[] = [dealVisible(user), ...pageWhere(deals, { cursor: q.cursor })];
   if (q.q) conds.push(ilike(deals.name, containsPattern(q.q.trim())));
   if (q.status) conds.push(eq(deals.status, q.status as Row["status"]));
   if (q.personId) conds.push(eq(deals.personId, q.personId));

@@ -1,5 +1,5 @@
 // Leads: people not yet qualified as contacts.
-import { and, desc, eq, ilike, lt, or, type SQL } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import type { z } from "zod";
 import type { Lead, leadInput, leadPatch } from "../../shared/api/records.js";
 import { badRequest, notFound } from "../api/problem.js";
@@ -9,12 +9,12 @@ import { leads } from "../db/schema.js";
 import { newId } from "../ids.js";
 import { visibleTo } from "./access.js";
 import { categoriesOf } from "./categories.js";
-import { decodeCursor, pageOf } from "./cursor.js";
+import { pageOf, pageWhere } from "./cursor.js";
 import { emailsOf, setRecordEmails } from "./emails.js";
 import { ownerRefs, unknownOwner } from "./owners.js";
 import { stripUndefined } from "./persons.js";
 import { assertOwner } from "./records-common.js";
-import { searchPatterns, searchText } from "./search-text.js";
+import { searchText } from "./search-text.js";
 
 type Row = typeof leads.$inferSelect;
 
@@ -56,11 +56,7 @@ export async function getLeadRow(db: Tx, user: AuthUser, id: string): Promise<Ro
 }
 
 export async function listLeads(db: Tx, user: AuthUser, q: { q?: string; cursor?: string; limit: number }) {
-  const conds: (SQL | undefined)[] = [leadVisible(user)];
-  const after = decodeCursor(q.cursor);
-  if (after) conds.push(lt(leads.id, after));
-  const patterns = searchPatterns(q.q);
-  if (patterns.length) conds.push(or(...patterns.map((p) => ilike(leads.searchText, p))));
+  const conds = [leadVisible(user), ...pageWhere(leads, q)];
   const rows = await db
     .select()
     .from(leads)

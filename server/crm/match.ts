@@ -1,6 +1,6 @@
 // Finds the CRM records behind email addresses: the one lookup mail logging, event attendees and the
 // sidebars' context share. Only records the user may see are returned.
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, inArray, isNull } from "drizzle-orm";
 import { normalizeEmail } from "../../shared/text.js";
 import type { AuthUser } from "../auth/user.js";
 import type { Tx } from "../db/index.js";

@@ -1,5 +1,5 @@
 // Persons: contacts who are people, optionally at a company.
-import { and, desc, eq, ilike, inArray, isNull, lt, or, type SQL } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull } from "drizzle-orm";
 import type { z } from "zod";
 import type { Person, personInput, personPatch } from "../../shared/api/records.js";
 import { badRequest, notFound } from "../api/problem.js";
@@ -9,11 +9,11 @@ import { companies, persons } from "../db/schema.js";
 import { newId } from "../ids.js";
 import { visibleTo } from "./access.js";
 import { categoriesOf, dealStatusesOf } from "./categories.js";
-import { decodeCursor, pageOf } from "./cursor.js";
+import { pageOf, pageWhere } from "./cursor.js";
 import { emailsOf, setRecordEmails } from "./emails.js";
 import { ownerRefs, unknownOwner } from "./owners.js";
 import { assertOwner } from "./records-common.js";
-import { searchPatterns, searchText } from "./search-text.js";
+import { searchText } from "./search-text.js";
 
 type Row = typeof persons.$inferSelect;
 
@@ -72,11 +72,7 @@ export async function getPersonRow(db: Tx, user: AuthUser, id: string): Promise<
 }
 
 export async function listPersons(db: Tx, user: AuthUser, q: { q?: string; cursor?: string; limit: number }) {
-  const conds: (SQL | undefined)[] = [personVisible(user)];
-  const after = decodeCursor(q.cursor);
-  if (after) conds.push(lt(persons.id, after));
-  const patterns = searchPatterns(q.q);
-  if (patterns.length) conds.push(or(...patterns.map((p) => ilike(persons.searchText, p))));
+  const conds = [personVisible(user), ...pageWhere(persons, q)];
   const rows = await db
     .select()
     .from(persons)

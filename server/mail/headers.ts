@@ -58,18 +58,18 @@ export function splitMessage(raw: Buffer): SplitMessage {
     throw badRequest("The message is empty: send the raw RFC 5322 message (headers, blank line, body).");
   const blank = /\n\r?\n/.exec(s);
   const headerEnd = blank ? blank.index : s.length;
-  const header = s.slice(0, headerEnd).replace(/\r$/, "");
+  const header = s.slice(0, headerEnd).replace(/\r?\n?$/, "");
   const body = blank ? Buffer.from(s.slice(headerEnd + blank[0].length), "latin1") : Buffer.alloc(0);
   if (BINARY.test(header))
     throw badRequest("The header section contains binary data: this is not an RFC 5322 message.");
-  if (!blank && !/\n$/.test(s))
-    throw badRequest(
-      "The header section is cut off: the message ends in the middle of a header line, before the blank line that ends the headers.",
-    );
   const lines = header.split(/\r?\n/);
   if (!FIELD.test(lines[0]))
     throw badRequest(
       `The message does not start with a header field ("Name: value"); its first line is "${printable(lines[0])}".`,
+    );
+  if (!blank && !/\n$/.test(s))
+    throw badRequest(
+      "The header section is cut off: the message ends in the middle of a header line, before the blank line that ends the headers.",
     );
   const notes: string[] = [];
   const folded: { name: string; parts: string[] }[] = [];
@@ -77,7 +77,7 @@ export function splitMessage(raw: Buffer): SplitMessage {
     const field = FIELD.exec(line);
     if (field) folded.push({ name: field[1], parts: [field[2]] });
     else if (/^[ \t]/.test(line)) folded[folded.length - 1].parts.push(line);
-    else notes.push(`ignored a header line that is not a field: "${printable(line)}"`);
+    else if (line.trim()) notes.push(`ignored a header line that is not a field: "${printable(line)}"`);
   }
   const seen = new Set<string>();
   const kept = folded.filter((f) => {

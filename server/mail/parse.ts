@@ -87,7 +87,7 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
     references: messageIds(mail.references),
     html: typeof mail.html === "string" && mail.html.trim() ? noNul(mail.html) : null,
     text: mail.text ? noNul(mail.text) : null,
-    notes,
+    notes: [...new Set(notes)],
   };
   const everyone = [parsed.from, parsed.sender, ...parsed.replyTo, ...parsed.to, ...parsed.cc, ...parsed.bcc];
   if (!everyone.some(Boolean))

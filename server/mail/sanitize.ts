@@ -7,117 +7,22 @@
 // data-remote-src so a viewer may offer "load images".
 import sanitizeHtml from "sanitize-html";
 
-const TAGS = [
-  "a",
-  "abbr",
-  "address",
-  "b",
-  "bdi",
-  "bdo",
-  "big",
-  "blockquote",
-  "br",
-  "caption",
-  "center",
-  "cite",
-  "code",
-  "col",
-  "colgroup",
-  "dd",
-  "del",
-  "details",
-  "dfn",
-  "div",
-  "dl",
-  "dt",
-  "em",
-  "figcaption",
-  "figure",
-  "font",
-  "h1",
-  "h2",
-  "h3",
-  "h4",
-  "h5",
-  "h6",
-  "hr",
-  "i",
-  "img",
-  "ins",
-  "kbd",
-  "li",
-  "mark",
-  "ol",
-  "p",
-  "pre",
-  "q",
-  "s",
-  "samp",
-  "small",
-  "span",
-  "strike",
-  "strong",
-  "sub",
-  "summary",
-  "sup",
-  "table",
-  "tbody",
-  "td",
-  "tfoot",
-  "th",
-  "thead",
-  "tr",
-  "tt",
-  "u",
-  "ul",
-  "var",
-  "wbr",
-];
+const TAGS = (
+  "a abbr address b bdi bdo big blockquote br caption center cite code col colgroup dd del details " +
+  "dfn div dl dt em figcaption figure font h1 h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p pre q s " +
+  "samp small span strike strong sub summary sup table tbody td tfoot th thead tr tt u ul var wbr"
+).split(" ");
 
-const COMMON_ATTRIBUTES = [
-  "style",
-  "align",
-  "valign",
-  "dir",
-  "lang",
-  "title",
-  "width",
-  "height",
-  "bgcolor",
-  "color",
-  "border",
-  "cellpadding",
-  "cellspacing",
-  "colspan",
-  "rowspan",
-  "nowrap",
-  "face",
-  "size",
-  "start",
-  "type",
-];
+const COMMON_ATTRIBUTES = (
+  "style align valign dir lang title width height bgcolor color border cellpadding cellspacing " +
+  "colspan rowspan nowrap face size start type"
+).split(" ");
 
 // Whole elements whose content is not text a reader should see.
-const DROP_WITH_CONTENT = [
-  "script",
-  "style",
-  "head",
-  "title",
-  "noscript",
-  "template",
-  "textarea",
-  "option",
-  "select",
-  "object",
-  "embed",
-  "iframe",
-  "frame",
-  "frameset",
-  "applet",
-  "svg",
-  "math",
-  "xml",
-];
+const DROP_WITH_CONTENT = (
+  "script style title noscript template textarea option select object embed iframe frame " +
+  "frameset applet svg math xml"
+).split(" ");
 
 const SAFE_DATA_IMAGE = /^data:image\/(?:png|gif|jpe?g|webp|bmp);/i;
 const REMOTE = /^(?:https?:)?\/\//i;

@@ -62,6 +62,10 @@ describe("email HTML sanitiser", () => {
     expect(out).toContain('<img alt="d" />');
   });
 
+  it("R-MAIL-5: a head that is never closed does not swallow the body", () => {
+    expect(clean("<head><meta charset=utf-8><title>T</title><p>Body text</p>")).toBe("<p>Body text</p>");
+  });
+
   it("R-MAIL-5: links keep working but open without referrer", () => {
     expect(
       clean('<a href="https://example.com/x" target="_self">x</a> <a href="mailto:a@b.test">m</a>'),

@@ -22,7 +22,12 @@ interface Node {
 
 /** The manifest as a plain tree (element names without namespace prefixes). */
 function parse(xml: string): Node {
-  const raw = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", preserveOrder: true, trimValues: true }).parse(xml);
+  const raw = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: "",
+    preserveOrder: true,
+    trimValues: true,
+  }).parse(xml);
   const toNode = (entry: any): Node | null => {
     const key = Object.keys(entry).find((k) => k !== ":@");
     if (!key || key === "?xml" || key === "#comment") return null;
@@ -31,7 +36,10 @@ function parse(xml: string): Node {
     return {
       name: key.replace(/^\w+:/, ""),
       attrs: entry[":@"] ?? {},
-      text: children.filter((c) => c.name === "#text").map((c) => c.text).join(""),
+      text: children
+        .filter((c) => c.name === "#text")
+        .map((c) => c.text)
+        .join(""),
       children: children.filter((c) => c.name !== "#text"),
     };
   };
@@ -57,7 +65,9 @@ describe("manifest.xml", () => {
 
   it("R-SB-1: is a mail add-in with a GUID Id, a read surface for messages and a pinnable task pane", () => {
     expect(tree.attrs["xsi:type"]).toBe("MailApp");
-    expect(find(tree, "Id")[0].text).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i);
+    expect(find(tree, "Id")[0].text).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i,
+    );
     const rule = find(tree, "Rule").find((r) => r.attrs["xsi:type"] === "ItemIs");
     expect(rule?.attrs).toMatchObject({ ItemType: "Message", FormType: "Read" });
     const surface = find(tree, "ExtensionPoint").map((e) => e.attrs["xsi:type"]);
@@ -96,24 +106,39 @@ describe("manifest.xml", () => {
     expect(new URL(pane).searchParams.get("v")).toBe(version);
     expect(find(tree, "SourceLocation").find((s) => s.attrs.DefaultValue)?.attrs.DefaultValue).toBe(pane);
     for (const u of urls.filter((u) => u.endsWith(".png")))
-      expect(fs.existsSync(path.join(root, "outlook-addin/public", new URL(u).pathname.replace("/addin/", ""))), u).toBe(true);
+      expect(
+        fs.existsSync(path.join(root, "outlook-addin/public", new URL(u).pathname.replace("/addin/", ""))),
+        u,
+      ).toBe(true);
   });
 
   it("R-SB-6: every string has English, Spanish and Italian", () => {
-    const strings = [...find(tree, "DisplayName"), ...find(tree, "Description").filter((d) => d.attrs.DefaultValue), ...find(tree, "String")];
+    const strings = [
+      ...find(tree, "DisplayName"),
+      ...find(tree, "Description").filter((d) => d.attrs.DefaultValue),
+      ...find(tree, "String"),
+    ];
     expect(strings.length).toBeGreaterThanOrEqual(5);
     for (const s of strings) {
       expect(s.attrs.DefaultValue).toBeTruthy();
-      expect(find(s, "Override").map((o) => o.attrs.Locale).sort()).toEqual(["es-ES", "it-IT"]);
+      expect(
+        find(s, "Override")
+          .map((o) => o.attrs.Locale)
+          .sort(),
+      ).toEqual(["es-ES", "it-IT"]);
     }
   });
 
   it("office-addin-manifest reads it", () => {
-    const out = execFileSync("npx", ["--yes", "office-addin-manifest@3.0.0", "info", path.join(root, "manifest.xml")], {
-      encoding: "utf8",
-      cwd: path.join(root, ".."),
-      timeout: 120_000,
-    });
+    const out = execFileSync(
+      "npx",
+      ["--yes", "office-addin-manifest@3.0.0", "info", path.join(root, "manifest.xml")],
+      {
+        encoding: "utf8",
+        cwd: path.join(root, ".."),
+        timeout: 120_000,
+      },
+    );
     expect(out).toContain("Type: MailApp");
     expect(out).toContain(`Id: ${find(tree, "Id")[0].text}`);
   }, 150_000);
@@ -124,7 +149,11 @@ describe("the server's /addin/", () => {
   beforeAll(async () => {
     ensurePaneBuilt();
     s = await startTestServer({
-      env: { CONCILIA_PUBLIC_URL: "https://crm.acme.test/", CONCILIA_DEV: "0", ENTRA_CLIENT_IDS: "0f1e2d3c-aaaa-4bbb-8ccc-123456789abc" },
+      env: {
+        CONCILIA_PUBLIC_URL: "https://crm.acme.test/",
+        CONCILIA_DEV: "0",
+        ENTRA_CLIENT_IDS: "0f1e2d3c-aaaa-4bbb-8ccc-123456789abc",
+      },
     });
   });
   afterAll(() => s?.close());

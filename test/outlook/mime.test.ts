@@ -21,8 +21,18 @@ describe("rebuilt RFC 822 message", () => {
       messageId: "<abc.123@acme-iberia.example>",
       html: `<p>Hola Sara, adjunto la orden.</p><img src="cid:image001.png@01DB3C2A.5E6F7080">`,
       attachments: [
-        { name: "orden de compra.pdf", contentType: "application/pdf", inline: false, content: { base64: pdf.toString("base64") } },
-        { name: "image001.png", contentType: "image/png", inline: true, content: { base64: png.toString("base64") } },
+        {
+          name: "orden de compra.pdf",
+          contentType: "application/pdf",
+          inline: false,
+          content: { base64: pdf.toString("base64") },
+        },
+        {
+          name: "image001.png",
+          contentType: "image/png",
+          inline: true,
+          content: { base64: png.toString("base64") },
+        },
       ],
     });
     expect(raw.split("\r\n").every((line) => line.length <= 998)).toBe(true);

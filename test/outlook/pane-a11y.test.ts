@@ -1,3 +1,4 @@
+// biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright locators' innerText(), as a user reads the text.
 // The pane in Spanish and Italian, in Office's dark theme, by keyboard, and under axe-core.
 import fs from "node:fs";
 import { createRequire } from "node:module";
@@ -22,7 +23,9 @@ afterAll(async () => {
 async function axe(pane: FrameLocator): Promise<string[]> {
   const frame = await (await pane.locator("html").elementHandle())!.ownerFrame();
   await frame!.addScriptTag({ content: axeSource });
-  const result = await frame!.evaluate(async () => (globalThis as any).axe.run(document, { resultTypes: ["violations"] }));
+  const result = await frame!.evaluate(async () =>
+    (globalThis as any).axe.run(document, { resultTypes: ["violations"] }),
+  );
   return result.violations
     .filter((v: any) => v.impact === "serious" || v.impact === "critical")
     .map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(" ")).join(", ")}`);

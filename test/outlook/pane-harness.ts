@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { type Browser, chromium, type FrameLocator, type Page } from "playwright-core";
 import { ADDIN_DIST } from "../../server/api/addin.js";
 import { seedDemo } from "../../server/crm/demo.js";
-import { type TestServer, startTestServer } from "../harness/app.js";
+import { startTestServer, type TestServer } from "../harness/app.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -18,11 +18,19 @@ export function ensurePaneBuilt(): void {
     fs
       .readdirSync(dir, { withFileTypes: true })
       .reduce(
-        (m, e) => Math.max(m, e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs),
+        (m, e) =>
+          Math.max(
+            m,
+            e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs,
+          ),
         0,
       );
-  if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= newest(path.join(root, "outlook-addin", "src"))) return;
-  const r = spawnSync("npx", ["vite", "build", "--config", "outlook-addin/vite.config.ts"], { cwd: root, encoding: "utf8" });
+  if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= newest(path.join(root, "outlook-addin", "src")))
+    return;
+  const r = spawnSync("npx", ["vite", "build", "--config", "outlook-addin/vite.config.ts"], {
+    cwd: root,
+    encoding: "utf8",
+  });
   if (r.status !== 0) throw new Error(`Building the pane failed:\n${r.stdout}\n${r.stderr}`);
 }
 
@@ -84,7 +92,8 @@ export async function openPlayground(browser: Browser, url: string, query = ""):
     },
   };
   page.on("request", (r) => {
-    if (new URL(r.url()).pathname.startsWith("/api/")) pg.apiRequests.push(`${r.method()} ${new URL(r.url()).pathname}`);
+    if (new URL(r.url()).pathname.startsWith("/api/"))
+      pg.apiRequests.push(`${r.method()} ${new URL(r.url()).pathname}`);
   });
   await page.goto(`${url}/playground/?${query}`);
   return pg;

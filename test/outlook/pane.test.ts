@@ -1,8 +1,15 @@
+// biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright locators' innerText(), as a user reads the text.
 // The Outlook pane in Chromium against a real server with the demo workspace: what Sara sees when she
 // opens each demo message in the playground's fake Outlook, and what the buttons do.
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, openPlayground, type PaneServer, type Playground, startPaneServer } from "./pane-harness.js";
+import {
+  launchChromium,
+  openPlayground,
+  type PaneServer,
+  type Playground,
+  startPaneServer,
+} from "./pane-harness.js";
 
 let s: PaneServer;
 let browser: Browser;
@@ -60,15 +67,19 @@ describe("Outlook pane", () => {
     await pg.open("many");
     await pg.pane.locator("h2#record-name", { hasText: "Luca Bianchi" }).waitFor();
     const rows = pg.pane.locator(".participants li");
-    const addresses = await pg.pane.locator(".participant").evaluateAll((els) =>
-      els.map((e) => e.getAttribute("data-address")),
-    );
+    const addresses = await pg.pane
+      .locator(".participant")
+      .evaluateAll((els) => els.map((e) => e.getAttribute("data-address")));
     expect(addresses).not.toContain("sara.ventas@concilia.demo");
     expect(addresses).not.toContain("sara@concilia.demo");
     expect(addresses).toContain("pietro.longo@fornitori.example");
-    expect(await rows.filter({ hasText: "Giulia Rossi" }).locator(".badge").innerText()).toBe("Current prospect");
+    expect(await rows.filter({ hasText: "Giulia Rossi" }).locator(".badge").innerText()).toBe(
+      "Current prospect",
+    );
     expect(await rows.filter({ hasText: "Omar Haddad" }).locator(".badge").innerText()).toBe("Lead");
-    expect(await rows.filter({ hasText: "pietro.longo@fornitori.example" }).innerText()).toContain("Not in Concilia");
+    expect(await rows.filter({ hasText: "pietro.longo@fornitori.example" }).innerText()).toContain(
+      "Not in Concilia",
+    );
     expect(pg.apiRequests).toEqual(["GET /api/v1/context"]);
   });
 
@@ -122,7 +133,12 @@ describe("Outlook pane", () => {
     const activity = await api(`/api/v1/activities/${ctx.logged.activityId}`);
     expect(activity.subject).toBe("Offerta firmata e logo");
     const files = activity.email.attachments.map((a: any) => [a.filename, a.inline]);
-    expect(files).toEqual(expect.arrayContaining([["offerta-firmata.pdf", false], ["logo.png", true]]));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        ["offerta-firmata.pdf", false],
+        ["logo.png", true],
+      ]),
+    );
     await old.page.close();
   });
 
@@ -149,7 +165,10 @@ describe("Outlook pane", () => {
     expect(await pg.pane.getByLabel("First name").inputValue()).toBe("Pietro");
     expect(await pg.pane.getByLabel("Company").inputValue()).not.toBe("");
     await pg.pane.getByRole("button", { name: "Save" }).click();
-    await pg.pane.locator(".participant", { hasText: "Pietro Longo" }).locator(".badge", { hasText: "Lead" }).waitFor();
+    await pg.pane
+      .locator(".participant", { hasText: "Pietro Longo" })
+      .locator(".badge", { hasText: "Lead" })
+      .waitFor();
   });
 
   it("R-SB-4: Create meeting prefills the CRM participants and the mailbox's time zone and creates a CRM event", async () => {
@@ -176,7 +195,11 @@ describe("Outlook pane", () => {
       "jose.garcia@acme-iberia.example",
       "marta.nunez@acme-iberia.example",
     ]);
-    expect(new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Paris", timeStyle: "short" }).format(new Date(ev.startAt))).toBe("11:30");
+    expect(
+      new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Paris", timeStyle: "short" }).format(
+        new Date(ev.startAt),
+      ),
+    ).toBe("11:30");
   });
 
   it("R-SB-6: a refused request shows the server's error with its request id", async () => {

@@ -18,8 +18,8 @@ function searchSection(q: string, t: I18n["t"], params: Record<string, string>) 
 }
 
 function entry(name: string, top: string, bottom: string, address: string | undefined, t: I18n["t"]) {
-  const w = CardService.newDecoratedText().setText(esc(name)).setTopLabel(esc(top)).setWrapText(true);
-  if (bottom) w.setBottomLabel(esc(bottom));
+  const w = CardService.newDecoratedText().setText(esc(name)).setTopLabel(top).setWrapText(true);
+  if (bottom) w.setBottomLabel(bottom);
   return address ? w.setButton(button(t("open"), action("openRecord", { address }))) : w;
 }
 

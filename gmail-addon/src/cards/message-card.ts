@@ -17,7 +17,7 @@ function logSection(s: MessageState, v: View) {
     .addWidget(
       CardService.newDecoratedText()
         .setText(`<b>${esc(v.t("logged"))}</b>`)
-        .setBottomLabel(esc(v.t("loggedOn", { date: dateTime(logged.loggedAt, v.timeZone, v.locale) }))),
+        .setBottomLabel(v.t("loggedOn", { date: dateTime(logged.loggedAt, v.timeZone, v.locale) })),
     )
     .addWidget(buttons(meeting));
 }
@@ -46,15 +46,15 @@ function participantsSection(s: MessageState, v: View) {
       const company = p.record.company ? ` · ${p.record.company.name}` : "";
       sec.addWidget(
         w
-          .setTopLabel(esc(p.address))
-          .setBottomLabel(esc(p.record.badge.label + company))
+          .setTopLabel(p.address)
+          .setBottomLabel(p.record.badge.label + company)
           .setButton(button(v.t("open"), action("openParticipant", params))),
       );
     } else if (p.status === "unknown") {
       sec.addWidget(
         w
-          .setTopLabel(esc(p.address))
-          .setBottomLabel(esc(v.t("notInCrm")))
+          .setTopLabel(p.address)
+          .setBottomLabel(v.t("notInCrm"))
           .setButton(button(v.t("add"), action("showCreateRecord", { ...params, kind: "person" }))),
       );
     }

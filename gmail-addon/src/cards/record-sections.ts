@@ -18,9 +18,9 @@ export function recordSections(r: RecordCard, v: View): GoogleAppsScript.Card_Se
   const { t } = v;
   const summary = section().addWidget(
     CardService.newDecoratedText()
-      .setTopLabel(esc(t("category")))
+      .setTopLabel(t("category"))
       .setText(`<b>${esc(r.badge.label)}</b>`)
-      .setBottomLabel(esc(r.badge.name)),
+      .setBottomLabel(r.badge.name),
   );
   if (r.company) summary.addWidget(field(t("company"), r.company.name));
   if (r.title) summary.addWidget(field(t("jobTitle"), r.title));
@@ -32,7 +32,7 @@ export function recordSections(r: RecordCard, v: View): GoogleAppsScript.Card_Se
   for (const d of r.openDeals.slice(0, MAX_ITEMS)) {
     const w = CardService.newDecoratedText().setText(esc(d.name)).setWrapText(true);
     const amount = money(d.value, d.currency, v.locale);
-    deals.addWidget(amount ? w.setBottomLabel(esc(amount)) : w);
+    deals.addWidget(amount ? w.setBottomLabel(amount) : w);
   }
   if (r.openDeals.length === 0) deals.addWidget(paragraph(t("noOpenDeals")));
 
@@ -42,7 +42,7 @@ export function recordSections(r: RecordCard, v: View): GoogleAppsScript.Card_Se
       CardService.newDecoratedText()
         .setText(esc(ev.title))
         .setWrapText(true)
-        .setBottomLabel(esc(dateTime(ev.startAt, v.timeZone, v.locale))),
+        .setBottomLabel(dateTime(ev.startAt, v.timeZone, v.locale)),
     );
   if (r.nextEvents.length === 0) events.addWidget(paragraph(t("noNextEvents")));
 
@@ -50,7 +50,7 @@ export function recordSections(r: RecordCard, v: View): GoogleAppsScript.Card_Se
   for (const a of r.lastActivities.slice(0, MAX_ITEMS))
     activities.addWidget(
       CardService.newDecoratedText()
-        .setTopLabel(esc(`${a.type} · ${date(a.at, v.timeZone, v.locale)}`))
+        .setTopLabel(`${a.type} · ${date(a.at, v.timeZone, v.locale)}`)
         .setText(esc(a.subject))
         .setWrapText(true),
     );

@@ -19,9 +19,9 @@ export function buttons(...list: GoogleAppsScript.Card_Service.TextButton[]) {
   return set;
 }
 
-/** A labelled value; label and value are user data, so both are escaped. */
+/** A labelled value. Only `text` fields take the HTML subset, so only they are escaped. */
 export function field(label: string, value: string) {
-  return CardService.newDecoratedText().setTopLabel(esc(label)).setText(esc(value)).setWrapText(true);
+  return CardService.newDecoratedText().setTopLabel(label).setText(esc(value)).setWrapText(true);
 }
 
 export function paragraph(text: string) {
@@ -34,8 +34,8 @@ export function section(header?: string) {
 }
 
 export function header(title: string, subtitle?: string) {
-  const h = CardService.newCardHeader().setTitle(esc(title));
-  return subtitle ? h.setSubtitle(esc(subtitle)) : h;
+  const h = CardService.newCardHeader().setTitle(title);
+  return subtitle ? h.setSubtitle(subtitle) : h;
 }
 
 export function notify(text: string): GoogleAppsScript.Card_Service.ActionResponse {

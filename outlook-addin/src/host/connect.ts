@@ -9,7 +9,8 @@ type FakeOfficeFactory = (frame: Window) => typeof Office;
 export async function connectHost(): Promise<Mailbox | null> {
   const w = window as unknown as { Office?: typeof Office };
   if (new URLSearchParams(location.search).get("host") === "playground") {
-    const factory = (window.parent as unknown as { conciliaFakeOffice?: FakeOfficeFactory }).conciliaFakeOffice;
+    const factory = (window.parent as unknown as { conciliaFakeOffice?: FakeOfficeFactory })
+      .conciliaFakeOffice;
     if (factory) w.Office = factory(window);
   }
   if (!w.Office) return null;

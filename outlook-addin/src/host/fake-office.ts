@@ -40,7 +40,12 @@ export interface FakeUser extends Address {
   timeZone: string;
 }
 
-const ok = <T>(value: T) => ({ status: "succeeded", value, error: undefined as any, asyncContext: undefined });
+const ok = <T>(value: T) => ({
+  status: "succeeded",
+  value,
+  error: undefined as any,
+  asyncContext: undefined,
+});
 const fail = (code: number, message: string) => ({
   status: "failed",
   value: undefined as any,
@@ -49,7 +54,11 @@ const fail = (code: number, message: string) => ({
 });
 const later = (fn: () => void) => setTimeout(fn, 0);
 const callbackOf = (args: any[]) => args.find((a) => typeof a === "function") as (r: any) => void;
-const details = (a: Address) => ({ displayName: a.name, emailAddress: a.email, recipientType: "externalUser" });
+const details = (a: Address) => ({
+  displayName: a.name,
+  emailAddress: a.email,
+  recipientType: "externalUser",
+});
 
 export class FakeOutlook {
   selected: FakeMessage | null = null;
@@ -93,7 +102,11 @@ export class FakeOutlook {
       get item() {
         return self.selected ? self.itemFor(self.selected) : null;
       },
-      userProfile: { displayName: this.user.name, emailAddress: this.user.email, timeZone: this.user.timeZone },
+      userProfile: {
+        displayName: this.user.name,
+        emailAddress: this.user.email,
+        timeZone: this.user.timeZone,
+      },
       addHandlerAsync(type: string, handler: () => void, ...rest: any[]) {
         if (type === "olkItemSelectedChanged") self.handler = handler;
         const cb = callbackOf(rest);
@@ -101,7 +114,8 @@ export class FakeOutlook {
       },
       masterCategories: {
         addAsync(cats: { displayName: string }[], ...rest: any[]) {
-          for (const c of cats) if (!self.masterCategories.includes(c.displayName)) self.masterCategories.push(c.displayName);
+          for (const c of cats)
+            if (!self.masterCategories.includes(c.displayName)) self.masterCategories.push(c.displayName);
           later(() => callbackOf(rest)(ok(undefined)));
         },
       },
@@ -123,7 +137,10 @@ export class FakeOutlook {
       context: {
         displayLanguage: s.language,
         officeTheme: s.mailbox114
-          ? { bodyBackgroundColor: s.dark ? "#292929" : "#ffffff", bodyForegroundColor: s.dark ? "#ffffff" : "#000000" }
+          ? {
+              bodyBackgroundColor: s.dark ? "#292929" : "#ffffff",
+              bodyForegroundColor: s.dark ? "#ffffff" : "#000000",
+            }
           : undefined,
         requirements: {
           isSetSupported: (name: string, v = "1.1") => name in supported && atLeast(supported[name], v),
@@ -131,7 +148,9 @@ export class FakeOutlook {
         mailbox,
         ui: {
           displayDialogAsync(_url: string, ...rest: any[]) {
-            later(() => callbackOf(rest)(fail(12007, "The playground has no sign-in dialog; use single sign-on.")));
+            later(() =>
+              callbackOf(rest)(fail(12007, "The playground has no sign-in dialog; use single sign-on.")),
+            );
           },
         },
       },
@@ -177,7 +196,11 @@ export class FakeOutlook {
     if (s.mailbox18) {
       item.getAttachmentContentAsync = (id: string, ...rest: any[]) => {
         const a = m.attachments.find((x) => x.id === id);
-        later(() => callbackOf(rest)(a ? ok({ format: "base64", content: a.base64 }) : fail(9002, "No such attachment")));
+        later(() =>
+          callbackOf(rest)(
+            a ? ok({ format: "base64", content: a.base64 }) : fail(9002, "No such attachment"),
+          ),
+        );
       };
       item.categories = {
         addAsync(cats: string[], ...rest: any[]) {

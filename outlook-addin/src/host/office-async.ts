@@ -5,7 +5,8 @@ export function officeCall<T>(start: (cb: (r: Office.AsyncResult<T>) => void) =>
   return new Promise((resolve, reject) => {
     start((r) => {
       if (r.status === Office.AsyncResultStatus.Succeeded) resolve(r.value);
-      else reject(Object.assign(new Error(r.error?.message ?? "Office call failed"), { code: r.error?.code }));
+      else
+        reject(Object.assign(new Error(r.error?.message ?? "Office call failed"), { code: r.error?.code }));
     });
   });
 }

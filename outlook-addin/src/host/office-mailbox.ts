@@ -2,10 +2,17 @@
 // The Mailbox the pane uses, over Office.js (Outlook, or the playground's fake of it).
 // Requirement sets: the manifest asks for Mailbox 1.5 (ItemChanged for pinning); every newer API is
 // guarded here with isSetSupported so older hosts degrade instead of failing.
-import { officeAuth } from "./office-auth.js";
+
 import { base64ToBytes, officeCall, supports } from "./office-async.js";
+import { officeAuth } from "./office-auth.js";
 import { ianaZone } from "./time-zone.js";
-import { type Address, type CategoryResult, LOGGED_CATEGORY, type Mailbox, type OpenMessage } from "./types.js";
+import {
+  type Address,
+  type CategoryResult,
+  LOGGED_CATEGORY,
+  type Mailbox,
+  type OpenMessage,
+} from "./types.js";
 
 const address = (d: Office.EmailAddressDetails | undefined | null): Address | null =>
   d?.emailAddress ? { name: d.displayName || "", email: d.emailAddress } : null;

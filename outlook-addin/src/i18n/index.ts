@@ -25,7 +25,9 @@ export function i18n(language: string): I18n {
     dateTime: (iso) => dt.format(new Date(iso)),
     money: (value, currency) =>
       currency
-        ? new Intl.NumberFormat(locale, { style: "currency", currency, maximumFractionDigits: 0 }).format(value)
+        ? new Intl.NumberFormat(locale, { style: "currency", currency, maximumFractionDigits: 0 }).format(
+            value,
+          )
         : new Intl.NumberFormat(locale).format(value),
   };
 }

@@ -106,7 +106,9 @@ export function buildMessage(m: MessageParts): string {
   const related = inline.length
     ? multipart("related", [htmlPart, ...inline.map((a) => attachmentPart(a, cids.get(a)))])
     : htmlPart;
-  const body = files.length ? multipart("mixed", [related, ...files.map((a) => attachmentPart(a, undefined))]) : related;
+  const body = files.length
+    ? multipart("mixed", [related, ...files.map((a) => attachmentPart(a, undefined))])
+    : related;
   const headers = [
     `From: ${mailbox(m.from)}`,
     ...(m.to.length ? [`To: ${m.to.map(mailbox).join(", ")}`] : []),

@@ -2,7 +2,11 @@
 // case the pane must handle.
 import type { FakeMessage, FakeUser } from "../host/fake-office.js";
 
-export const demoUser: FakeUser = { name: "Sara Ventas", email: "sara@concilia.demo", timeZone: "Romance Standard Time" };
+export const demoUser: FakeUser = {
+  name: "Sara Ventas",
+  email: "sara@concilia.demo",
+  timeZone: "Romance Standard Time",
+};
 const sara = { name: "Sara Ventas", email: "sara@concilia.demo" };
 
 // A 16×16 blue square, as Outlook embeds a signature logo.
@@ -45,7 +49,9 @@ export const demoMessages: FakeMessage[] = [
     to: [sara],
     cc: [{ name: "Marta Núñez", email: "marta.nunez@acme-iberia.example" }],
     date: "2026-11-21T08:05:00Z",
-    html: p("Hola Sara, te confirmo la renovación. Marta se encarga de la orden de compra.") + p("Un saludo, José"),
+    html:
+      p("Hola Sara, te confirmo la renovación. Marta se encarga de la orden de compra.") +
+      p("Un saludo, José"),
     attachments: [],
   },
   {
@@ -56,7 +62,8 @@ export const demoMessages: FakeMessage[] = [
     to: [sara],
     cc: [],
     date: "2026-11-21T10:30:00Z",
-    html: p("Buenos días, me gustaría recibir información sobre vuestros planes para 20 usuarios.") + p("Laura"),
+    html:
+      p("Buenos días, me gustaría recibir información sobre vuestros planes para 20 usuarios.") + p("Laura"),
     attachments: [],
   },
   {
@@ -104,7 +111,13 @@ export const demoMessages: FakeMessage[] = [
       `<p><img src="cid:logo.png@01DB0000" alt="Studio Conti" width="16" height="16"></p>` +
       p("Francesca"),
     attachments: [
-      { id: "att-pdf", name: "offerta-firmata.pdf", contentType: "application/pdf", isInline: false, base64: proposalPdf },
+      {
+        id: "att-pdf",
+        name: "offerta-firmata.pdf",
+        contentType: "application/pdf",
+        isInline: false,
+        base64: proposalPdf,
+      },
       { id: "att-logo", name: "logo.png", contentType: "image/png", isInline: true, base64: logoPng },
     ],
   },

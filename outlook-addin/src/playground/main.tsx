@@ -61,14 +61,22 @@ function Playground() {
         <span class="muted">Signed in as {demoUser.email}</span>
         <label>
           Office language{" "}
-          <select value={settings.language} onChange={(e) => change({ language: e.currentTarget.value })} name="lang">
+          <select
+            value={settings.language}
+            onChange={(e) => change({ language: e.currentTarget.value })}
+            name="lang"
+          >
             <option value="en-US">English</option>
             <option value="es-ES">Español</option>
             <option value="it-IT">Italiano</option>
           </select>
         </label>
         <label>
-          <input type="checkbox" checked={settings.dark} onChange={(e) => change({ dark: e.currentTarget.checked })} />{" "}
+          <input
+            type="checkbox"
+            checked={settings.dark}
+            onChange={(e) => change({ dark: e.currentTarget.checked })}
+          />{" "}
           Dark theme
         </label>
         <label>
@@ -108,7 +116,9 @@ function Playground() {
                   aria-current={m.id === selected}
                   onClick={() => open(m.id)}
                 >
-                  <span class="from">{m.from.email === demoUser.email ? `To: ${m.to[0].name}` : m.from.name}</span>
+                  <span class="from">
+                    {m.from.email === demoUser.email ? `To: ${m.to[0].name}` : m.from.name}
+                  </span>
                   <span class="subject">{m.subject}</span>
                   {(outlook.categories.get(m.id) ?? []).map((c) => (
                     <span key={c} class="category" data-category={c}>
@@ -128,14 +138,23 @@ function Playground() {
                 {current.from.name} &lt;{current.from.email}&gt; → {current.to.map((a) => a.email).join(", ")}
                 {current.cc.length > 0 && ` · cc ${current.cc.map((a) => a.email).join(", ")}`}
               </p>
-              {current.attachments.filter((a) => !a.isInline).map((a) => (
-                <p key={a.id} class="muted">📎 {a.name}</p>
-              ))}
+              {current.attachments
+                .filter((a) => !a.isInline)
+                .map((a) => (
+                  <p key={a.id} class="muted">
+                    📎 {a.name}
+                  </p>
+                ))}
               <div dangerouslySetInnerHTML={{ __html: html ?? "" }} />
             </>
           )}
         </section>
-        <iframe key={frameKey} title="Concilia pane" class="pane-frame" src="/addin/index.html?host=playground" />
+        <iframe
+          key={frameKey}
+          title="Concilia pane"
+          class="pane-frame"
+          src="/addin/index.html?host=playground"
+        />
       </div>
     </div>
   );

@@ -4,7 +4,7 @@ import { type Api, ApiProblem, SignedOut, Unreachable } from "../api/client.js";
 import type { Address, Mailbox, OpenMessage } from "../host/types.js";
 import { useI18n } from "../i18n/index.js";
 import { MessageView } from "./MessageView.js";
-import { ErrorView, Loading, SignedOutView, Empty, UnreachableView } from "./States.js";
+import { Empty, ErrorView, Loading, SignedOutView, UnreachableView } from "./States.js";
 
 type View =
   | { kind: "loading" }
@@ -57,7 +57,8 @@ export function App({ mailbox, api }: { mailbox: Mailbox; api: Api }) {
 
   useEffect(() => {
     // The bench reads this mark: ItemChanged → card painted (after the next frame is drawn).
-    if (view.kind === "ready") requestAnimationFrame(() => setTimeout(() => performance.mark("concilia:card-painted")));
+    if (view.kind === "ready")
+      requestAnimationFrame(() => setTimeout(() => performance.mark("concilia:card-painted")));
   }, [view]);
 
   async function signIn() {

@@ -44,7 +44,9 @@ export function MeetingForm({ api, subject, invitees, timeZone, onDone }: Props)
         startAt,
         endAt: zonedIso(date, time, zone, minutes),
         timeZone: zone,
-        attendees: invitees.filter((i) => chosen.has(i.email)).map((i) => ({ email: i.email, name: i.name || null })),
+        attendees: invitees
+          .filter((i) => chosen.has(i.email))
+          .map((i) => ({ email: i.email, name: i.name || null })),
       });
       onDone(t("meetingCreated", { title: event.title, when: dateTime(event.startAt) }));
     } catch (err) {

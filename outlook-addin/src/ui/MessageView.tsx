@@ -41,7 +41,9 @@ export function MessageView({ api, mailbox, message, context, notice, reload }: 
   const [meeting, setMeeting] = useState(false);
   useEffect(() => setSelected(people[0]?.address ?? ""), [message.itemId]);
   const main = people.find((p) => p.address === selected) ?? people[0];
-  const invitees = people.flatMap((p) => (p.status === "known" ? [{ email: p.address, name: p.record.name }] : []));
+  const invitees = people.flatMap((p) =>
+    p.status === "known" ? [{ email: p.address, name: p.record.name }] : [],
+  );
 
   return (
     <div class="message">
@@ -51,7 +53,12 @@ export function MessageView({ api, mailbox, message, context, notice, reload }: 
         </p>
       )}
       <div class="actions toolbar">
-        <LogEmailButton key={message.itemId} api={api} mailbox={mailbox} loggedAt={context.logged?.loggedAt ?? null} />
+        <LogEmailButton
+          key={message.itemId}
+          api={api}
+          mailbox={mailbox}
+          loggedAt={context.logged?.loggedAt ?? null}
+        />
         <button type="button" onClick={() => setMeeting(true)} aria-expanded={meeting}>
           {t("createMeeting")}
         </button>

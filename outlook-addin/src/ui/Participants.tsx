@@ -29,10 +29,16 @@ export function Participants({ title, entries, selected, onSelect }: Props) {
                 data-address={e.address}
               >
                 <span class="who">
-                  <span class="name">{e.status === "known" ? e.record.name : e.displayName || e.address}</span>
+                  <span class="name">
+                    {e.status === "known" ? e.record.name : e.displayName || e.address}
+                  </span>
                   <span class="muted small">{e.address}</span>
                 </span>
-                {e.status === "known" ? <Badge badge={e.record.badge} /> : <span class="muted small">{t("notInCrm")}</span>}
+                {e.status === "known" ? (
+                  <Badge badge={e.record.badge} />
+                ) : (
+                  <span class="muted small">{t("notInCrm")}</span>
+                )}
               </button>
             </li>
           ))}

@@ -3,7 +3,15 @@ import type { RecordCard as Card } from "../../../shared/api/context.js";
 import { useI18n } from "../i18n/index.js";
 import { Badge } from "./Badge.js";
 
-function Section({ title, empty, children }: { title: string; empty: string; children: ComponentChildren[] }) {
+function Section({
+  title,
+  empty,
+  children,
+}: {
+  title: string;
+  empty: string;
+  children: ComponentChildren[];
+}) {
   return (
     <section class="section" aria-label={title}>
       <h3>{title}</h3>

@@ -8,7 +8,15 @@ import { Field } from "./Field.js";
 type Unknown = Extract<ContextEntry, { status: "unknown" }>;
 
 /** R-SB-2: an address not in the CRM, with Create contact / Create lead prefilled from the message. */
-export function UnknownSender({ entry, api, onCreated }: { entry: Unknown; api: Api; onCreated(name: string): void }) {
+export function UnknownSender({
+  entry,
+  api,
+  onCreated,
+}: {
+  entry: Unknown;
+  api: Api;
+  onCreated(name: string): void;
+}) {
   const { t } = useI18n();
   const s = entry.suggestion;
   const [kind, setKind] = useState<"person" | "lead" | null>(null);
@@ -52,10 +60,21 @@ export function UnknownSender({ entry, api, onCreated }: { entry: Unknown; api: 
           </button>
         </div>
       ) : (
-        <form class="form" onSubmit={submit} aria-label={kind === "lead" ? t("createLead") : t("createContact")}>
+        <form
+          class="form"
+          onSubmit={submit}
+          aria-label={kind === "lead" ? t("createLead") : t("createContact")}
+        >
           <Field label={t("firstName")} name="firstName" value={firstName} onInput={setFirstName} />
           <Field label={t("lastName")} name="lastName" value={lastName} onInput={setLastName} />
-          <Field label={t("email")} name="email" type="email" value={entry.address} onInput={() => {}} readOnly />
+          <Field
+            label={t("email")}
+            name="email"
+            type="email"
+            value={entry.address}
+            onInput={() => {}}
+            readOnly
+          />
           <Field label={t("jobTitle")} name="title" value={title} onInput={setTitle} />
           {kind === "lead" && (
             <Field label={t("companyName")} name="companyName" value={companyName} onInput={setCompanyName} />

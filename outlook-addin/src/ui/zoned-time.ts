@@ -48,7 +48,11 @@ export function zonedIso(date: string, time: string, timeZone: string, addMinute
 
 /** Today's date (YYYY-MM-DD) in `timeZone`, shifted by `days`. */
 export function dateIn(timeZone: string, days = 0): string {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" })
-    .format(new Date(Date.now() + days * 86400000));
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(new Date(Date.now() + days * 86400000));
   return parts;
 }
