@@ -53,10 +53,11 @@ const WORD_B =
 /** A time-ordered UUIDv7-shaped id for row n of a kind, reproducible so that rows can point at each other. */
 const ID_FN = `
 create function pg_temp.bench_id(kind text, n bigint) returns text language sql immutable as $$
-  select substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-' || substr(h, 13, 4) || '-' || substr(h, 17, 4) || '-' || substr(h, 21, 12)
-  from (select lpad(to_hex(1735689600000::bigint + n * 8 + case kind when 'company' then 1 when 'person' then 2
-                  when 'deal' then 3 when 'activity' then 4 else 5 end), 12, '0')
-            || '7' || substr(md5(kind || n), 1, 3) || '8' || substr(md5(kind || n), 4, 15) as h) x
+  select regexp_replace(
+    lpad(to_hex(1735689600000::bigint + n * 8 + case kind when 'company' then 1 when 'person' then 2
+                when 'deal' then 3 when 'activity' then 4 else 5 end), 12, '0')
+      || '7' || substr(md5(kind || n), 1, 3) || '8' || substr(md5(kind || n), 4, 15),
+    '^(.{8})(.{4})(.{4})(.{4})(.{12})$', '\\1-\\2-\\3-\\4-\\5')
 $$`;
 
 export async function seedContextDataset(

@@ -20,7 +20,8 @@ export async function runAdminCommand(
     console.log("Migrations applied.");
     return 0;
   }
-  const ctx = await createContext(config, log);
+  // Only seeding touches the job queue's tables; the other commands are quicker without it.
+  const ctx = await createContext(config, log, { jobs: command === "seed-demo" });
   try {
     switch (command) {
       case "seed-demo": {

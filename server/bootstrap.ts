@@ -4,6 +4,7 @@ import type { AppContext } from "./context.js";
 import { ensureDefaults } from "./crm/defaults.js";
 import { type Database, migrate, openDatabase } from "./db/index.js";
 import { createJobs } from "./jobs/pgboss.js";
+import type { Jobs } from "./jobs/queue.js";
 import type { Logger } from "./log.js";
 import { fileBlobStore } from "./mail/blobs.js";
 import { loadSecretBox } from "./secrets/key.js";
@@ -11,7 +12,7 @@ import { loadSecretBox } from "./secrets/key.js";
 export async function createContext(
   config: Config,
   log: Logger,
-  opts: { database?: Database; memory?: boolean; loadDataDir?: Blob } = {},
+  opts: { database?: Database; memory?: boolean; loadDataDir?: Blob; jobs?: boolean } = {},
 ): Promise<AppContext> {
   const secrets = loadSecretBox(config);
   const database =
@@ -24,7 +25,7 @@ export async function createContext(
     }));
   await migrate(database);
   await ensureDefaults(database.db);
-  const jobs = await createJobs(database, log);
+  const jobs = opts.jobs === false ? noJobs : await createJobs(database, log);
   return { config, database, db: database.db, log, blobs: fileBlobStore(config.blobDir), jobs, secrets };
 }
 
@@ -32,3 +33,13 @@ export async function closeContext(ctx: AppContext): Promise<void> {
   await ctx.jobs.stop();
   await ctx.database.close();
 }
+
+/** For short commands that queue nothing: skips starting the queue (its schema costs seconds on a new folder). */
+const noJobs: Jobs = {
+  send: async (_tx, name) => {
+    throw new Error(`This command does not run the job queue, so it cannot queue '${name}'.`);
+  },
+  work: async () => {},
+  counts: async () => ({}),
+  stop: async () => {},
+};

@@ -12,6 +12,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzleLite } from "drizzle-orm/pglite";
 import { migrate as migrateLite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
+import { lockDataFolder } from "./lock.js";
 import * as schema from "./schema.js";
 
 export type Schema = typeof schema;
@@ -55,11 +56,18 @@ export async function openDatabase(opts: {
     };
   }
   let lite: PGlite;
+  let unlock = () => {};
   if (opts.memory) lite = await PGlite.create(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {});
   else {
     const dir = path.join(opts.dataDir ?? "./data", "pgdata");
     fs.mkdirSync(dir, { recursive: true });
-    lite = await PGlite.create(dir);
+    unlock = lockDataFolder(dir);
+    try {
+      lite = await PGlite.create(dir);
+    } catch (err) {
+      unlock();
+      throw err;
+    }
   }
   const db = drizzleLite(lite, { schema }) as unknown as Db;
   return {
@@ -69,6 +77,7 @@ export async function openDatabase(opts: {
     query: async (text, values) => lite.query(text, values as unknown[]) as any,
     close: async () => {
       if (!lite.closed) await lite.close();
+      unlock();
     },
   };
 }

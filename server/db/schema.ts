@@ -64,7 +64,8 @@ export const companies = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("companies_owner").on(t.ownerId)],
+  // companies_domain: the context suggests the company of an unknown address by its domain.
+  (t) => [index("companies_owner").on(t.ownerId), index("companies_domain").on(t.domain)],
 );
 
 export const persons = pgTable(

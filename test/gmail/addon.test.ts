@@ -31,7 +31,11 @@ const CROWD_MSG = extra(3, {
   ],
   subject: "Newsletter",
 });
-const MARKUP_MSG = extra(4, { from: "Eve Markup <eve@markup.example>", subject: "Hi" });
+const MARKUP_MSG = extra(4, {
+  from: "Giulia Rossi <giulia.rossi@borealis.example>",
+  cc: ["Eve Markup <eve@markup.example>"],
+  subject: "Hi",
+});
 
 let w: GmailWorld;
 beforeAll(async () => {
@@ -134,8 +138,12 @@ describe("message open (contextual trigger)", () => {
     expect(created.status).toBe(201);
     const sb = sidebar();
     await sb.openMessage(MARKUP_MSG.id);
-    expect(sb.card.header?.title).toBe("Eve &lt;b&gt;Bold&lt;/b&gt; &amp; Co");
-    expect(cardText(sb.card)).toContain("Email | eve@markup.example");
+    const eve = widgets(sb.card).find((x) => "decoratedText" in x && x.decoratedText.topLabel === "eve@markup.example");
+    expect(eve && "decoratedText" in eve ? eve.decoratedText.text : null).toBe("Eve &lt;b&gt;Bold&lt;/b&gt; &amp; Co");
+    expect(section(sb.card, "Other participants")).toContain("Eve <b>Bold</b> & Co | Person");
+    // Plain-text fields (the header of the participant's own card) are not escaped.
+    await sb.click("Open");
+    expect(sb.card.header?.title).toBe("Eve <b>Bold</b> & Co");
   });
 });
 

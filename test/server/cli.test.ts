@@ -83,8 +83,14 @@ describe("the concilia command", () => {
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toContain('concilia_http_request_duration_seconds_count{method="GET",route="/api/v1/persons",status="200"} 1');
 
+    // A second process on the same data folder would lose writes: it is refused with the reason.
+    const second = cli(["migrate"], { CONCILIA_DATA: data });
+    expect(second.status).not.toBe(0);
+    expect(second.stderr).toContain(`Another Concilia process (pid ${child.pid})`);
+
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
+    expect(fs.existsSync(path.join(data, "pgdata", "concilia.pid"))).toBe(false);
   }, 90_000);
 });

@@ -1,5 +1,11 @@
 // The JSON a built card records (the shape of Google's card JSON: what `Card.printJson()` prints),
-// shared by the CardService fake, the tests and the HTML preview.
+// shared by the CardService fake, the tests and the HTML preview. Fields Google documents as taking
+// the simple HTML subset (<b> <i> <u> <s> <font color> <a href> <br>): TextParagraph text,
+// DecoratedText text and section headers. Everything else (card header, top and bottom labels,
+// button and item texts, input values) is plain text.
+
+/** The HTML subset Google renders in formatted fields. */
+export const FORMATTED_TAGS = ["b", "i", "u", "s", "font", "a", "br", "time"];
 
 export interface ActionJson {
   function: string;
@@ -110,8 +116,10 @@ export function clickables(card: CardJson): { label: string; onClick: OnClickJso
   return out;
 }
 
-/** The visible text of a card, tags removed and entities decoded, one widget a line. */
+/** The visible text of a card, one widget a line: formatted fields as read (tags removed, entities
+ * decoded), plain fields as they are. */
 export function cardText(card: CardJson): string {
+  const plain = (s = "") => s;
   const strip = (s = "") =>
     s
       .replace(/<br\s*\/?>/gi, " ")
@@ -122,14 +130,14 @@ export function cardText(card: CardJson): string {
       .replace(/&#39;/g, "'")
       .replace(/&amp;/g, "&");
   const lines: string[] = [];
-  if (card.header) lines.push(strip(card.header.title), strip(card.header.subtitle));
+  if (card.header) lines.push(plain(card.header.title), plain(card.header.subtitle));
   for (const s of card.sections) {
     if (s.header) lines.push(strip(s.header));
     for (const w of s.widgets) {
       if ("textParagraph" in w) lines.push(strip(w.textParagraph.text));
       else if ("decoratedText" in w) {
         const d = w.decoratedText;
-        lines.push([d.topLabel, d.text, d.bottomLabel, d.button?.text].filter(Boolean).map(strip).join(" | "));
+        lines.push([plain(d.topLabel), strip(d.text), plain(d.bottomLabel), plain(d.button?.text)].filter(Boolean).join(" | "));
       } else if ("buttonList" in w) lines.push(w.buttonList.buttons.map((b) => `[${b.text}]`).join(" "));
       else if ("textInput" in w) lines.push(`${w.textInput.label ?? ""}: ${w.textInput.value ?? ""}`);
       else if ("selectionInput" in w)
