@@ -20,8 +20,8 @@ export async function runAdminCommand(
     console.log("Migrations applied.");
     return 0;
   }
-  // Only seeding touches the job queue's tables; the other commands are quicker without it.
-  const ctx = await createContext(config, log, { jobs: command === "seed-demo" });
+  // None of these commands queues a job; the queue is left to the server and the workers.
+  const ctx = await createContext(config, log, { jobs: false });
   try {
     switch (command) {
       case "seed-demo": {
