@@ -4,7 +4,6 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "rolldown";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const GLOBAL = "__Concilia";
@@ -43,6 +42,8 @@ export async function buildGmailAddon(opts: { server: string; outDir?: string })
   const dir = path.resolve(opts.outDir ?? path.join(here, "dist"));
   fs.mkdirSync(dir, { recursive: true });
   let functions: string[] = [];
+  // Loaded on use: the dev server imports this module but builds only when the preview is opened.
+  const { build } = await import("rolldown");
   const out = await build({
     input: path.join(here, "src/main.ts"),
     tsconfig: path.join(here, "tsconfig.json"),

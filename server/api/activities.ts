@@ -109,7 +109,7 @@ export function activityRoutes(app: FastifyInstance, ctx: AppContext): void {
     method: "PATCH",
     url: "/api/v1/activities/{id}",
     tag: "activities",
-    summary: "Change an activity (logged mail is read-only: 409)",
+    summary: "Change an activity (automatically logged mail is read-only: 409)",
     params: idParams,
     body: A.activityPatch,
     response: A.activity,
@@ -125,7 +125,7 @@ export function activityRoutes(app: FastifyInstance, ctx: AppContext): void {
     method: "DELETE",
     url: "/api/v1/activities/{id}",
     tag: "activities",
-    summary: "Delete an activity (logged mail is read-only: 409)",
+    summary: "Delete an activity (automatically logged mail is read-only: 409)",
     params: idParams,
     status: 204,
     handler: async ({ user, params }) => {

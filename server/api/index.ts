@@ -18,4 +18,5 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
   contextRoutes(app, ctx);
   emailRoutes(app, ctx);
   addinRoutes(app, ctx);
+  if (ctx.config.CONCILIA_DEV) await (await import("./gmail-preview.js")).gmailPreviewRoutes(app, ctx);
 }

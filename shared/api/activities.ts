@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { isoDateTime, recordType, userRef } from "./common.js";
+import { isoDateTime, patchOf, recordType, userRef } from "./common.js";
 
 export const activityTypeInput = z.strictObject({
   key: z.string().regex(/^[a-z][a-z0-9_]{1,39}$/, "must be lower-case letters, digits or _ (2-40)"),
   name: z.string().trim().min(1).max(100),
   showInCalendars: z.boolean().default(false),
 });
-export const activityTypePatch = activityTypeInput.omit({ key: true }).partial();
+export const activityTypePatch = patchOf(activityTypeInput.omit({ key: true }));
 export const activityType = z.object({ key: z.string(), name: z.string(), showInCalendars: z.boolean() });
 export type ActivityType = z.infer<typeof activityType>;
 
@@ -23,7 +23,7 @@ export const activityInput = z.strictObject({
   dealId: z.string().nullish(),
   links: z.array(link).max(50).default([]),
 });
-export const activityPatch = activityInput.partial();
+export const activityPatch = patchOf(activityInput);
 
 export const mailAddress = z.object({ name: z.string().optional(), address: z.string() });
 

@@ -37,3 +37,16 @@ export type Problem = z.infer<typeof problem>;
 
 export const userRef = z.object({ id: z.string(), name: z.string(), email: z.string() });
 export type UserRef = z.infer<typeof userRef>;
+
+/**
+ * The PATCH form of a create schema: every field optional and, unlike zod's `partial()`, without the
+ * create defaults — a PATCH that leaves a field out must leave it unchanged, not reset it.
+ */
+export function patchOf<S extends z.ZodRawShape>(create: z.ZodObject<S>) {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [key, field] of Object.entries(create.shape)) {
+    const bare = field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : (field as z.ZodType);
+    shape[key] = bare.optional();
+  }
+  return z.strictObject(shape) as unknown as ReturnType<z.ZodObject<S>["partial"]>;
+}

@@ -1,6 +1,6 @@
 // Companies, persons, leads and deals as the API takes and gives them.
 import { z } from "zod";
-import { customFields, email, userRef } from "./common.js";
+import { customFields, email, patchOf, userRef } from "./common.js";
 
 const phones = z.array(z.string().min(1).max(50)).max(20);
 const emails = z.array(email).max(50);
@@ -19,7 +19,7 @@ export const companyInput = z.strictObject({
   ownerId: z.string().optional(),
   customFields: customFields.default({}),
 });
-export const companyPatch = companyInput.partial();
+export const companyPatch = patchOf(companyInput);
 export const company = z.object({
   id: z.string(),
   name: z.string(),
@@ -46,7 +46,7 @@ export const personInput = z.strictObject({
   ownerId: z.string().optional(),
   customFields: customFields.default({}),
 });
-export const personPatch = personInput.partial();
+export const personPatch = patchOf(personInput);
 export const person = z.object({
   id: z.string(),
   firstName: z.string(),
@@ -75,7 +75,7 @@ export const leadInput = z.strictObject({
   ownerId: z.string().optional(),
   customFields: customFields.default({}),
 });
-export const leadPatch = leadInput.partial();
+export const leadPatch = patchOf(leadInput);
 export const lead = z.object({
   id: z.string(),
   firstName: z.string(),
@@ -106,7 +106,7 @@ export const dealInput = z.strictObject({
   companyId: z.string().nullish(),
   ownerId: z.string().optional(),
 });
-export const dealPatch = dealInput.partial();
+export const dealPatch = patchOf(dealInput);
 export const deal = z.object({
   id: z.string(),
   name: z.string(),

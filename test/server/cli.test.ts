@@ -4,8 +4,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../server/config.js";
 import { freePort } from "../../scripts/services.mjs";
+import { loadConfig } from "../../server/config.js";
 
 const cli = (args: string[], env: Record<string, string> = {}) =>
   spawnSync(process.execPath, ["bin/concilia.mjs", ...args], {
@@ -28,7 +28,16 @@ describe("the concilia command", () => {
   it("R-P-1: `concilia --help` explains every command", () => {
     const r = cli(["--help"]);
     expect(r.status).toBe(0);
-    for (const c of ["serve", "worker", "migrate", "seed-demo", "user add", "token", "rotate-key", "inspect-mail"])
+    for (const c of [
+      "serve",
+      "worker",
+      "migrate",
+      "seed-demo",
+      "user add",
+      "token",
+      "rotate-key",
+      "inspect-mail",
+    ])
       expect(r.stdout).toContain(c);
     expect(cli(["frobnicate"]).status).toBe(2);
   });
@@ -38,15 +47,20 @@ describe("the concilia command", () => {
     expect(r.status).toBe(78);
     expect(r.stderr).toContain("PORT");
     expect(() => loadConfig({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL: must be a postgres/);
-    expect(() => loadConfig({ CONCILIA_SECRET_KEY: "short" })).toThrow(/CONCILIA_SECRET_KEY: must be 32 bytes/);
+    expect(() => loadConfig({ CONCILIA_SECRET_KEY: "short" })).toThrow(
+      /CONCILIA_SECRET_KEY: must be 32 bytes/,
+    );
     expect(() => loadConfig({ CONCILIA_DEV: "maybe" })).toThrow(/CONCILIA_DEV/);
   });
 
   it("R-SB-7: `concilia token` works in dev mode only; `user add` adds a user who can then get one", () => {
     const data = tmp();
-    const add = cli(["user", "add", "--email", "Nora@Example.com", "--name", "Nora", "--password", "long-enough"], {
-      CONCILIA_DATA: data,
-    });
+    const add = cli(
+      ["user", "add", "--email", "Nora@Example.com", "--name", "Nora", "--password", "long-enough"],
+      {
+        CONCILIA_DATA: data,
+      },
+    );
     expect(add.status).toBe(0);
     expect(add.stdout).toContain("nora@example.com");
     const refused = cli(["token", "--user", "nora@example.com"], { CONCILIA_DATA: data, CONCILIA_DEV: "0" });
@@ -61,7 +75,13 @@ describe("the concilia command", () => {
     const port = await freePort();
     const data = tmp();
     const child = spawn(process.execPath, ["bin/concilia.mjs", "serve"], {
-      env: { ...process.env, CONCILIA_DATA: data, PORT: String(port), CONCILIA_DEV: "1", CONCILIA_LOG_LEVEL: "warn" },
+      env: {
+        ...process.env,
+        CONCILIA_DATA: data,
+        PORT: String(port),
+        CONCILIA_DEV: "1",
+        CONCILIA_LOG_LEVEL: "warn",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
@@ -69,7 +89,8 @@ describe("the concilia command", () => {
       out += d;
     });
     const started = Date.now();
-    while (!out.includes("Dev token") && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 200));
+    while (!out.includes("Dev token") && Date.now() - started < 60_000)
+      await new Promise((r) => setTimeout(r, 200));
     expect(out).toContain(`http://127.0.0.1:${port}/api/v1/openapi.json`);
     expect(out).toContain(`http://127.0.0.1:${port}/healthz`);
     const token = /cnc_[A-Za-z0-9_-]+/.exec(out)?.[0];
@@ -78,10 +99,14 @@ describe("the concilia command", () => {
 
     const base = `http://127.0.0.1:${port}`;
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
-    const persons = await (await fetch(`${base}/api/v1/persons?limit=200`, { headers: { authorization: `Bearer ${token}` } })).json();
+    const persons = await (
+      await fetch(`${base}/api/v1/persons?limit=200`, { headers: { authorization: `Bearer ${token}` } })
+    ).json();
     expect(persons.items.length).toBeGreaterThanOrEqual(10);
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    expect(metrics).toContain('concilia_http_request_duration_seconds_count{method="GET",route="/api/v1/persons",status="200"} 1');
+    expect(metrics).toContain(
+      'concilia_http_request_duration_seconds_count{method="GET",route="/api/v1/persons",status="200"} 1',
+    );
 
     // A second process on the same data folder would lose writes: it is refused with the reason.
     const second = cli(["migrate"], { CONCILIA_DATA: data });

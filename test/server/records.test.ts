@@ -67,6 +67,36 @@ describe.each(engines)("CRM records API on %s", (engine) => {
     expect((await call(bob, "GET", `/api/v1/persons/${p.body.id}`)).status).toBe(200);
   });
 
+  it("a PATCH changes only the fields it names", async () => {
+    const p = await call(ana, "POST", "/api/v1/persons", {
+      firstName: "Keep",
+      lastName: "Me",
+      emails: ["keep@me.example"],
+      phones: ["+34 1"],
+      customerStatus: "current",
+    });
+    const r = await call(ana, "PATCH", `/api/v1/persons/${p.body.id}`, { title: "Boss" });
+    expect(r.body).toMatchObject({
+      title: "Boss",
+      emails: ["keep@me.example"],
+      phones: ["+34 1"],
+      customerStatus: "current",
+      firstName: "Keep",
+    });
+    const a = await call(ana, "POST", "/api/v1/activities", {
+      type: "call",
+      state: "done",
+      subject: "Keep links",
+      links: [{ type: "person", id: p.body.id }],
+    });
+    const a2 = await call(ana, "PATCH", `/api/v1/activities/${a.body.id}`, { subject: "Renamed" });
+    expect(a2.body).toMatchObject({
+      subject: "Renamed",
+      state: "done",
+      links: [{ type: "person", id: p.body.id }],
+    });
+  });
+
   it("only an admin gives a record to another owner", async () => {
     const r = await call(ana, "POST", "/api/v1/leads", { firstName: "L", ownerId: bob.id });
     expect(r.status).toBe(403);
