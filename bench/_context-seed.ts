@@ -53,11 +53,9 @@ const WORD_B =
 /** A time-ordered UUIDv7-shaped id for row n of a kind, reproducible so that rows can point at each other. */
 const ID_FN = `
 create function pg_temp.bench_id(kind text, n bigint) returns text language sql immutable as $$
-  select regexp_replace(
-    lpad(to_hex(1735689600000::bigint + n * 8 + case kind when 'company' then 1 when 'person' then 2
-                when 'deal' then 3 when 'activity' then 4 else 5 end), 12, '0')
-      || '7' || substr(md5(kind || n), 1, 3) || '8' || substr(md5(kind || n), 4, 15),
-    '^(.{8})(.{4})(.{4})(.{4})(.{12})$', '\\1-\\2-\\3-\\4-\\5')
+  select ((lpad(to_hex(1735689600000::bigint + n * 8 + case kind when 'company' then 1 when 'person' then 2
+                 when 'deal' then 3 when 'activity' then 4 else 5 end), 12, '0')
+           || '7' || overlay(substr(md5(kind || n), 1, 19) placing '8' from 4 for 1))::uuid)::text
 $$`;
 
 export async function seedContextDataset(
@@ -101,7 +99,7 @@ export async function seedContextDataset(
   // One row per person with the fields derived from n, from which persons and record_emails are written.
   await run(
     `create temp table people as
-     select n, f, l, t, cn, c.name as company_name,
+     select n, pg_temp.bench_id('person', n) as pid, f, l, t, cn, c.id as cid, c.name as company_name,
             lower(f || '.' || l || '.' || n || '@' || coalesce(c.domain, 'mail-' || n % 500 || '.example')) as e0,
             lower(left(f, 1) || l || n || '@gmail.com') as e1,
             lower(f || n || '@home-' || n % 997 || '.example') as e2,
@@ -114,9 +112,11 @@ export async function seedContextDataset(
           left join companies c on c.id = pg_temp.bench_id('company', x.cn)`,
     [opts.persons, opts.companies, FIRST, LAST, TITLES],
   );
+  await run("alter table people add primary key (n)");
+  await run("analyze people");
   await run(
     `insert into persons (id, first_name, last_name, title, company_id, phones, customer_status, owner_id, search_text)
-     select pg_temp.bench_id('person', n), f, l, t, case when cn is null then null else pg_temp.bench_id('company', cn) end,
+     select pid, f, l, t, cid,
             jsonb_build_array(phone), case when n % 10 = 0 then 'current' when n % 13 = 0 then 'former' else 'none' end,
             ${owner("n")}, lower(concat_ws(' ', f, l, t, company_name, e0, e1, e2, regexp_replace(phone, '\\D', '', 'g')))
      from people`,
@@ -124,21 +124,20 @@ export async function seedContextDataset(
   );
   await run(
     `insert into record_emails (record_type, record_id, email, position)
-     select 'person', pg_temp.bench_id('person', n), e.email, e.position
+     select 'person', pid, e.email, e.position
      from people, lateral (values (e0, 0), (e1, 1), (e2, 2)) e(email, position)`,
   );
   // Half of the other seller's persons are shared with the benchmark user.
   await run(
     `insert into grants (record_type, record_id, user_id)
-     select 'person', pg_temp.bench_id('person', n), $1 from people where n % 20 = 9`,
+     select 'person', pid, $1 from people where n % 20 = 9`,
     [bench.id],
   );
   await run(
     `insert into deals (id, name, status, value, currency, person_id, company_id, owner_id)
      select pg_temp.bench_id('deal', d), 'Deal ' || d || ': ' || p.l || ' licences',
             case when d % 13 = 0 then 'unqualified' when d % 4 = 0 then 'won' when d % 4 = 1 then 'lost' else 'open' end,
-            (d::bigint * 137) % 50000 * 100, 'EUR', pg_temp.bench_id('person', p.n),
-            case when p.cn is null then null else pg_temp.bench_id('company', p.cn) end, $1
+            (d::bigint * 137) % 50000 * 100, 'EUR', p.pid, p.cid, $1
      from generate_series(1, $2::int) d join people p on p.n = 1 + (d * 3) % $3::int`,
     [bench.id, Math.round(opts.persons * 0.3), opts.persons],
   );
@@ -164,11 +163,11 @@ export async function seedContextDataset(
   );
   await run(
     `insert into activity_links (activity_id, record_type, record_id)
-     select pg_temp.bench_id('activity', a), 'person', pg_temp.bench_id('person', 1 + (a::bigint * 7919) % $2::int)
-     from generate_series(1, $1::int) a
+     select pg_temp.bench_id('activity', a), 'person', p.pid
+     from generate_series(1, $1::int) a join people p on p.n = 1 + (a::bigint * 7919) % $2::int
      union
-     select pg_temp.bench_id('activity', a), 'person', pg_temp.bench_id('person', 1 + (a::bigint * 104729) % $2::int)
-     from generate_series(1, $1::int) a where a % 4 = 0`,
+     select pg_temp.bench_id('activity', a), 'person', p.pid
+     from generate_series(1, $1::int) a join people p on p.n = 1 + (a::bigint * 104729) % $2::int where a % 4 = 0`,
     [activityCount, opts.persons],
   );
   const eventCount = Math.round(opts.persons * 0.3);
@@ -184,10 +183,10 @@ export async function seedContextDataset(
     `insert into event_attendees (event_id, email, name, response_status, record_type, record_id)
      select pg_temp.bench_id('event', e), $1, 'Bench User', 'accepted', null, null from generate_series(1, $2::int) e
      union all
-     select pg_temp.bench_id('event', e), p.e0, p.f || ' ' || p.l, 'needsAction', 'person', pg_temp.bench_id('person', p.n)
+     select pg_temp.bench_id('event', e), p.e0, p.f || ' ' || p.l, 'needsAction', 'person', p.pid
      from generate_series(1, $2::int) e join people p on p.n = 1 + (e::bigint * 31337) % $3::int
      union all
-     select pg_temp.bench_id('event', e), p.e0, p.f || ' ' || p.l, 'tentative', 'person', pg_temp.bench_id('person', p.n)
+     select pg_temp.bench_id('event', e), p.e0, p.f || ' ' || p.l, 'tentative', 'person', p.pid
      from generate_series(1, $2::int) e join people p on p.n = 1 + (e * 7) % $3::int where e % 3 = 0
      on conflict do nothing`,
     [userEmail, eventCount, opts.persons],

@@ -15,11 +15,16 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(opts: { databaseUrl: string; logLevel?: string }): Promise<RunningServer> {
+export async function startServer(opts: {
+  databaseUrl: string;
+  logLevel?: string;
+  /** Extra node flags, such as --cpu-prof to profile the server under load. */
+  nodeArgs?: string[];
+}): Promise<RunningServer> {
   const port = await services.freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "concilia-bench-"));
   const logLevel = opts.logLevel ?? "warn";
-  const child: ChildProcess = spawn(process.execPath, ["bin/concilia.mjs", "serve", "--no-demo"], {
+  const child: ChildProcess = spawn(process.execPath, [...(opts.nodeArgs ?? []), "bin/concilia.mjs", "serve", "--no-demo"], {
     cwd: root,
     env: {
       ...process.env,

@@ -31,7 +31,8 @@ export function serverOrigin(input: string): string {
   } catch {
     throw new Error(`--server must be a URL such as https://crm.example.com (got "${input}").`);
   }
-  if (url.protocol !== "https:") throw new Error(`--server must be an https:// URL: Apps Script fetches only HTTPS.`);
+  if (url.protocol !== "https:")
+    throw new Error(`--server must be an https:// URL: Apps Script fetches only HTTPS.`);
   if (url.pathname !== "/" || url.search || url.hash)
     throw new Error(`--server must be an origin without a path (got "${input}").`);
   return url.origin;
@@ -64,7 +65,9 @@ export async function buildGmailAddon(opts: { server: string; outDir?: string })
     },
   });
   const code = out.output[0].code;
-  const manifest = JSON.parse(fs.readFileSync(path.join(here, "appsscript.json"), "utf8")) as AppsScriptManifest;
+  const manifest = JSON.parse(
+    fs.readFileSync(path.join(here, "appsscript.json"), "utf8"),
+  ) as AppsScriptManifest;
   manifest.urlFetchWhitelist = [`${origin}/`];
   fs.writeFileSync(path.join(dir, "Code.js"), code);
   fs.writeFileSync(path.join(dir, "appsscript.json"), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -85,7 +88,9 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   }
   try {
     const r = await buildGmailAddon({ server, outDir: argValue(process.argv.slice(2), "--out") });
-    console.log(`Built ${path.relative(process.cwd(), r.dir)}/Code.js (${r.code.length} bytes, ${r.functions.length} functions)`);
+    console.log(
+      `Built ${path.relative(process.cwd(), r.dir)}/Code.js (${r.code.length} bytes, ${r.functions.length} functions)`,
+    );
     console.log(`urlFetchWhitelist: ${r.manifest.urlFetchWhitelist.join(", ")}`);
   } catch (e) {
     console.error((e as Error).message);

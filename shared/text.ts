@@ -35,7 +35,7 @@ export function suggestName(
   address: string,
   displayName?: string | null,
 ): { firstName: string; lastName: string } {
-  if (displayName && displayName.trim() && !displayName.includes("@")) return splitName(displayName);
+  if (displayName?.trim() && !displayName.includes("@")) return splitName(displayName);
   const local = address.split("@")[0] ?? "";
   const words = local
     .split(/[._-]+/)

@@ -33,7 +33,11 @@ export function createApi(opts: ApiOptions) {
     const req: HttpRequest = {
       method,
       url: opts.origin + path,
-      headers: { Authorization: `Bearer ${token}`, Accept: "application/json", "Accept-Language": opts.locale },
+      headers: {
+        Authorization: `Bearer ${token}`,
+        Accept: "application/json",
+        "Accept-Language": opts.locale,
+      },
     };
     if (body?.json !== undefined) {
       req.payload = JSON.stringify(body.json);
@@ -56,9 +60,15 @@ export function createApi(opts: ApiOptions) {
     }
     if (res.status >= 200 && res.status < 300 && parsed !== null) return parsed as T;
     if (parsed && typeof parsed === "object" && (parsed.detail || parsed.title))
-      throw new ApiProblem(res.status, String(parsed.title ?? ""), String(parsed.detail ?? ""), parsed.errors ?? []);
+      throw new ApiProblem(
+        res.status,
+        String(parsed.title ?? ""),
+        String(parsed.detail ?? ""),
+        parsed.errors ?? [],
+      );
     // Proxies and load balancers answer with HTML; a 502 from one means the server is not there.
-    if (res.status === 502 || res.status === 503 || res.status === 504) throw new Unreachable(`HTTP ${res.status}`);
+    if (res.status === 502 || res.status === 503 || res.status === 504)
+      throw new Unreachable(`HTTP ${res.status}`);
     throw new ApiProblem(res.status, "", "");
   }
 

@@ -6,11 +6,10 @@ export const SERVER_ORIGIN: string = __CONCILIA_SERVER__;
 
 type Event = GoogleAppsScript.Addons.EventObject;
 
-/** The user's IANA zone and offset; only present with `useLocaleFromApp` and the locale scope. */
-export function userTimeZone(e: Event): { id: string; offsetMinutes: number } {
-  const tz = e.commonEventObject?.timeZone;
-  if (!tz?.id) return { id: "UTC", offsetMinutes: 0 };
-  return { id: tz.id, offsetMinutes: Math.round(Number(tz.offset) / 60000) || 0 };
+/** The user's IANA zone; only present with `useLocaleFromApp` and the locale scope. */
+export function userTimeZone(e: Event): { id: string } {
+  const id = e.commonEventObject?.timeZone?.id;
+  return { id: id || "UTC" };
 }
 
 export function userLocale(e: Event): string | undefined {

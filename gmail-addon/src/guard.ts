@@ -11,13 +11,19 @@ type ActionResponse = GoogleAppsScript.Card_Service.ActionResponse;
 
 function explain(e: unknown, t: I18n["t"]): { title: string; message: string; retry: boolean } {
   if (e instanceof Unreachable)
-    return { title: t("unreachableTitle"), message: t("unreachable", { origin: SERVER_ORIGIN }), retry: true };
+    return {
+      title: t("unreachableTitle"),
+      message: t("unreachable", { origin: SERVER_ORIGIN }),
+      retry: true,
+    };
   if (e instanceof NoIdentity) return { title: t("noIdentityTitle"), message: t("noIdentity"), retry: false };
   if (e instanceof ApiProblem) {
     const fields = e.errors.map((x) => (x.path ? `${x.path}: ${x.message}` : x.message)).join("; ");
     const detail = [e.detail || e.title, fields].filter(Boolean).join(" ");
-    if (!detail) return { title: t("errorTitle"), message: t("badAnswer", { status: e.status }), retry: true };
-    if (e.status === 401) return { title: t("noIdentityTitle"), message: t("signInFailed", { detail }), retry: false };
+    if (!detail)
+      return { title: t("errorTitle"), message: t("badAnswer", { status: e.status }), retry: true };
+    if (e.status === 401)
+      return { title: t("noIdentityTitle"), message: t("signInFailed", { detail }), retry: false };
     return { title: t("errorTitle"), message: t("serverError", { detail }), retry: e.status >= 500 };
   }
   return { title: t("errorTitle"), message: String((e as Error)?.message ?? e), retry: true };
@@ -54,11 +60,15 @@ export function retried(
 ): ActionResponse {
   try {
     const card = build();
-    return CardService.newActionResponseBuilder().setNavigation(CardService.newNavigation().updateCard(card)).build();
+    return CardService.newActionResponseBuilder()
+      .setNavigation(CardService.newNavigation().updateCard(card))
+      .build();
   } catch (e) {
     const x = explain(e, t);
     return CardService.newActionResponseBuilder()
-      .setNavigation(CardService.newNavigation().updateCard(errorCard(x.title, x.message, t, x.retry ? retry : undefined)))
+      .setNavigation(
+        CardService.newNavigation().updateCard(errorCard(x.title, x.message, t, x.retry ? retry : undefined)),
+      )
       .setNotification(CardService.newNotification().setText(x.message))
       .build();
   }

@@ -29,7 +29,11 @@ export function httpFetch(req: HttpRequest): HttpResponse {
   const res = UrlFetchApp.fetch(req.url, options);
   const headers = res.getHeaders() as Record<string, string>;
   const contentType = Object.keys(headers).find((k) => k.toLowerCase() === "content-type");
-  return { status: res.getResponseCode(), contentType: contentType ? headers[contentType] : "", text: res.getContentText() };
+  return {
+    status: res.getResponseCode(),
+    contentType: contentType ? headers[contentType] : "",
+    text: res.getContentText(),
+  };
 }
 
 /** The Google ID token of the user; null when the manifest lacks the `openid` scope. */

@@ -1,7 +1,8 @@
 // Entry points: every export becomes a top-level function of Code.js (Apps Script finds trigger and
 // action callbacks by global name). Triggers return cards; actions return action responses.
-import { createApi } from "./api.js";
+
 import { formatMailbox } from "./addresses.js";
+import { createApi } from "./api.js";
 import { homeCard, resultsCard } from "./cards/home-card.js";
 import { DURATIONS, meetingCard } from "./cards/meeting-card.js";
 import { MESSAGE_CARD, messageCard } from "./cards/message-card.js";
@@ -9,7 +10,15 @@ import { recordCard } from "./cards/record-card.js";
 import { prefillFor, type RecordKind, recordFormCard } from "./cards/record-form-card.js";
 import type { View } from "./cards/record-sections.js";
 import { notify } from "./cards/widgets.js";
-import { formDateTime, formValue, formValues, parameters, SERVER_ORIGIN, userLocale, userTimeZone } from "./config.js";
+import {
+  formDateTime,
+  formValue,
+  formValues,
+  parameters,
+  SERVER_ORIGIN,
+  userLocale,
+  userTimeZone,
+} from "./config.js";
 import { dateTime } from "./format.js";
 import { cardOrError, responseOrNotice, retried } from "./guard.js";
 import { identityToken, userSettings } from "./host.js";
@@ -71,7 +80,11 @@ export function onGmailMessageOpen(e: Event): Card[] {
 
 export function onHomepage(e: Event): Card[] {
   const x = session(e);
-  return [cardOrError(x.t, { functionName: "retryHomepage", params: {} }, () => homeCard(x.api.recentPersons(5).items, x.i))];
+  return [
+    cardOrError(x.t, { functionName: "retryHomepage", params: {} }, () =>
+      homeCard(x.api.recentPersons(5).items, x.i),
+    ),
+  ];
 }
 
 // --- Actions ----------------------------------------------------------------------------------
@@ -84,7 +97,9 @@ export function retryMessageOpen(e: Event): ActionResponse {
 
 export function retryHomepage(e: Event): ActionResponse {
   const x = session(e);
-  return retried(x.t, { functionName: "retryHomepage", params: {} }, () => homeCard(x.api.recentPersons(5).items, x.i));
+  return retried(x.t, { functionName: "retryHomepage", params: {} }, () =>
+    homeCard(x.api.recentPersons(5).items, x.i),
+  );
 }
 
 /** R-SB-3: the raw message is posted once; the server dedupes repeats on the Message-ID. */
@@ -94,7 +109,10 @@ export function logEmail(e: Event): ActionResponse {
     const g = requireGmail(e);
     const res = x.api.logEmail(rawMessage(g));
     const s = stateOf(g, x);
-    s.context.logged = { activityId: res.activityId, loggedAt: s.context.logged?.loggedAt ?? new Date().toISOString() };
+    s.context.logged = {
+      activityId: res.activityId,
+      loggedAt: s.context.logged?.loggedAt ?? new Date().toISOString(),
+    };
     saveState(s);
     return respond()
       .setNavigation(nav().updateCard(messageCard(s, x.view)))
@@ -112,7 +130,9 @@ export function openParticipant(e: Event): ActionResponse {
     let entry = cached?.context.participants.find((p) => p.address === address);
     if (!entry) entry = x.api.context([address], null).response.participants[0];
     if (entry?.status !== "known") return notify(x.t("notInCrm"));
-    return respond().setNavigation(nav().pushCard(recordCard(entry.record, x.view))).build();
+    return respond()
+      .setNavigation(nav().pushCard(recordCard(entry.record, x.view)))
+      .build();
   });
 }
 
@@ -123,7 +143,9 @@ export function openRecord(e: Event): ActionResponse {
     const address = parameters(e).address ?? "";
     const entry = x.api.context([address], null).response.participants[0];
     if (entry?.status !== "known") return notify(x.t("notInCrm"));
-    return respond().setNavigation(nav().pushCard(recordCard(entry.record, x.view))).build();
+    return respond()
+      .setNavigation(nav().pushCard(recordCard(entry.record, x.view)))
+      .build();
   });
 }
 
@@ -168,7 +190,9 @@ export function createRecord(e: Event): ActionResponse {
     const g = gmailContext(e);
     // The message card is rebuilt so that the new record shows with its badge right away.
     const navigation = g
-      ? nav().popToNamedCard(MESSAGE_CARD).updateCard(messageCard(loadMessage(g, x), x.view))
+      ? nav()
+          .popToNamedCard(MESSAGE_CARD)
+          .updateCard(messageCard(loadMessage(g, x), x.view))
       : nav().popCard();
     return respond().setNavigation(navigation).setNotification(note(text)).setStateChanged(true).build();
   });
@@ -231,7 +255,11 @@ export function createMeeting(e: Event): ActionResponse {
     const text = x.t("meetingCreated", { title: event.title, date: dateTime(start, x.tz.id, x.i.locale) });
     // Rebuilt so that the new meeting shows under "Next events" at once.
     return respond()
-      .setNavigation(nav().popToNamedCard(MESSAGE_CARD).updateCard(messageCard(loadMessage(g, x), x.view)))
+      .setNavigation(
+        nav()
+          .popToNamedCard(MESSAGE_CARD)
+          .updateCard(messageCard(loadMessage(g, x), x.view)),
+      )
       .setNotification(note(text))
       .setStateChanged(true)
       .build();

@@ -30,7 +30,11 @@ export function readMessage(g: GmailContext): OpenMessage {
     gmailId: g.messageId,
     subject: msg.getSubject() || "",
     rfcMessageId: rfc,
-    mailboxes: uniqueMailboxes([parseAddressList(msg.getFrom()), parseAddressList(msg.getTo()), parseAddressList(msg.getCc())]),
+    mailboxes: uniqueMailboxes([
+      parseAddressList(msg.getFrom()),
+      parseAddressList(msg.getTo()),
+      parseAddressList(msg.getCc()),
+    ]),
   };
 }
 

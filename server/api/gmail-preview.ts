@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import type { AddonHost } from "../../test/gmail/fakes/addon-host.js";
 import { type DemoMessage, demoMessages } from "../../test/gmail/fakes/demo-messages.js";
 import { startGmailAddon } from "../../test/gmail/fakes/load.js";
-import { formValuesFromPost, renderCard } from "../../test/gmail/fakes/render-html.js";
+import { formValuesFromPost, renderCard, zoneOffsetMinutes } from "../../test/gmail/fakes/render-html.js";
 import { GmailSidebar } from "../../test/gmail/fakes/sidebar.js";
 import { issueDevToken } from "../auth/dev-token.js";
 import type { AppContext } from "../context.js";
@@ -23,16 +23,8 @@ interface Session {
   shownNotices: number;
 }
 
-const esc = (s = "") => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-
-function zoneOffsetMs(timeZone: string, at = new Date()): number {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" })
-      .formatToParts(at)
-      .map((x) => [x.type, Number(x.value)]),
-  );
-  return Date.UTC(p.year, p.month - 1, p.day, p.hour % 24, p.minute, p.second) - Math.floor(at.getTime() / 1000) * 1000;
-}
+const esc = (s = "") =>
+  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 const STYLE = `body{font:14px system-ui,sans-serif;margin:0;background:#f6f8fc;color:#1f1f1f}
 main{display:flex;gap:24px;padding:24px;align-items:flex-start}.mail{flex:1;background:#fff;border-radius:12px;padding:20px;max-width:640px}
@@ -59,7 +51,14 @@ export async function gmailPreviewRoutes(app: FastifyInstance, ctx: AppContext):
   const ownUrl = () => {
     const a = app.server.address() as AddressInfo | null;
     if (!a) return null;
-    const h = a.family === "IPv6" ? (a.address === "::" ? "[::1]" : `[${a.address}]`) : a.address === "0.0.0.0" ? "127.0.0.1" : a.address;
+    const h =
+      a.family === "IPv6"
+        ? a.address === "::"
+          ? "[::1]"
+          : `[${a.address}]`
+        : a.address === "0.0.0.0"
+          ? "127.0.0.1"
+          : a.address;
     return `http://${h}:${a.port}`;
   };
   const addon = () => (host ??= startGmailAddon({ target: ownUrl, messages }));
@@ -80,7 +79,7 @@ export async function gmailPreviewRoutes(app: FastifyInstance, ctx: AppContext):
       host: await addon(),
       user: DEMO_USER,
       locale: lang,
-      timeZone: { id: TIME_ZONE, offsetMs: zoneOffsetMs(TIME_ZONE) },
+      timeZone: { id: TIME_ZONE, offsetMs: zoneOffsetMinutes(TIME_ZONE, Date.now()) * 60_000 },
       identityToken: () => devToken(),
     });
     const id = randomUUID();
@@ -93,11 +92,18 @@ export async function gmailPreviewRoutes(app: FastifyInstance, ctx: AppContext):
     reply
       .code(503)
       .type("text/html")
-      .send(page("Gmail preview", `<main><div class="mail"><h1>Gmail add-on preview</h1><p>${esc(String((e as Error)?.message ?? e))}</p><p><a href="/playground/gmail">Back</a></p></div></main>`));
+      .send(
+        page(
+          "Gmail preview",
+          `<main><div class="mail"><h1>Gmail add-on preview</h1><p>${esc(String((e as Error)?.message ?? e))}</p><p><a href="/playground/gmail">Back</a></p></div></main>`,
+        ),
+      );
 
   app.get("/playground/gmail", async (req, reply) => {
     const lang = (req.query as { lang?: string }).lang ?? "en";
-    const langs = ["en", "es", "it"].map((l) => (l === lang ? `<b>${l}</b>` : `<a href="?lang=${l}">${l}</a>`)).join(" · ");
+    const langs = ["en", "es", "it"]
+      .map((l) => (l === lang ? `<b>${l}</b>` : `<a href="?lang=${l}">${l}</a>`))
+      .join(" · ");
     const list = messages
       .map((m) => `<li><a href="/playground/gmail/open?m=${m.id}&lang=${esc(lang)}">${esc(m.label)}</a></li>`)
       .join("");
@@ -150,7 +156,7 @@ export async function gmailPreviewRoutes(app: FastifyInstance, ctx: AppContext):
         `<main><div class="mail">${mail}<p><a href="/playground/gmail">Other messages</a></p></div>
 <aside class="pane" aria-label="Concilia add-on"><div class="bar">${back}<span>Concilia</span><span></span></div>
 ${notices.map((n) => `<div class="toast" role="status">${esc(n)}</div>`).join("")}
-${renderCard(s.sidebar.card, `/playground/gmail/s/${id}/click`)}
+${renderCard(s.sidebar.card, `/playground/gmail/s/${id}/click`, TIME_ZONE)}
 <div class="meta">${stats}</div></aside></main>`,
       ),
     );
@@ -162,7 +168,7 @@ ${renderCard(s.sidebar.card, `/playground/gmail/s/${id}/click`)}
     if (!s) return reply.redirect("/playground/gmail", 303);
     const body = (req.body ?? {}) as Record<string, string>;
     try {
-      s.sidebar.fill(formValuesFromPost(s.sidebar.card, body));
+      s.sidebar.fill(formValuesFromPost(s.sidebar.card, body, TIME_ZONE));
       await s.sidebar.clickIndex(Number(body.__click));
     } catch (e) {
       return failure(reply, e);

@@ -1,21 +1,20 @@
 // R-SB-8: the one answer a sidebar needs when a message is opened — for every address, the CRM
 // record behind it with badge, company, owner, open deals, next events and last activities, plus
 // whether this message is logged already. A fixed number of queries, whatever the address count.
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { ContextEntry, ContextResponse, RecordCard } from "../../shared/api/context.js";
-import { badgeFor } from "../../shared/categories.js";
+import { badgeFor, type DealStatus } from "../../shared/categories.js";
 import { pickLocale } from "../../shared/i18n.js";
 import { normalizeEmail, suggestName } from "../../shared/text.js";
 import type { AuthUser } from "../auth/user.js";
 import type { Tx } from "../db/index.js";
 import { rowsOf } from "../db/index.js";
-import { activities, companies, deals, leads, persons, type RecordType } from "../db/schema.js";
+import { activities, companies, type RecordType } from "../db/schema.js";
 import { visibleTo } from "./access.js";
 import { categoriesOf } from "./categories.js";
-import { emailsOf } from "./emails.js";
 import { matchAddresses } from "./match.js";
 import { normalizeMessageId } from "./message-id.js";
-import { ownerRefs, unknownOwner } from "./owners.js";
+import { unknownOwner } from "./owners.js";
 
 const FREE_MAIL = new Set([
   "gmail.com",
@@ -44,15 +43,24 @@ export function parseMailbox(input: string): { address: string; displayName: str
   return { address: normalizeEmail(input), displayName: null };
 }
 
-interface Base {
+/** A record as one row of the cards statement: its own fields, and its related rows as JSON. */
+interface CardRow {
   type: RecordType;
   id: string;
-  name: string;
+  first_name: string;
+  last_name: string | null;
   title: string | null;
-  company: { id: string | null; name: string } | null;
+  company_id: string | null;
+  company_name: string | null;
   phones: string[];
-  ownerId: string;
-  customerStatus?: "none" | "current" | "former";
+  owner_id: string;
+  owner_name: string | null;
+  owner_email: string | null;
+  customer_status: "none" | "current" | "former" | null;
+  emails: string[];
+  deals: (Omit<RecordCard["openDeals"][number], "status"> & { status: DealStatus; ownerId: string })[];
+  events: RecordCard["nextEvents"];
+  activities: RecordCard["lastActivities"];
 }
 
 export async function messageContext(
@@ -84,9 +92,11 @@ export async function messageContext(
     const m = matches.get(a)?.[0];
     if (m) chosen.set(a, m);
   }
-  const cards = await recordCards(db, user, [...chosen.values()], locale);
   const unknownDomains = others.filter((a) => !chosen.has(a)).map((a) => a.split("@")[1] ?? "");
-  const companyByDomain = await companiesByDomain(db, user, unknownDomains);
+  const [cards, companyByDomain] = await Promise.all([
+    recordCards(db, user, [...chosen.values()], locale),
+    companiesByDomain(db, user, unknownDomains),
+  ]);
 
   const participants: ContextEntry[] = mailboxes.map((m) => {
     if (user.addresses.includes(m.address))
@@ -131,6 +141,11 @@ async function companiesByDomain(db: Tx, user: AuthUser, domains: string[]) {
   return new Map(rows.map((r) => [r.domain!, r.name]));
 }
 
+/**
+ * The cards of the matched records in one statement (R-SB-8: a fixed number of queries): one row per
+ * record with company, owner and addresses, its deals (all, for the badge), its next 3 events and its
+ * last 5 activities as JSON. Events and activities are the user's own unless he is an admin.
+ */
 async function recordCards(
   db: Tx,
   user: AuthUser,
@@ -139,161 +154,85 @@ async function recordCards(
 ): Promise<Map<string, RecordCard>> {
   const out = new Map<string, RecordCard>();
   if (!refs.length) return out;
-  const ids = (t: RecordType) => [...new Set(refs.filter((r) => r.type === t).map((r) => r.id))];
-  const [pIds, cIds, lIds] = [ids("person"), ids("company"), ids("lead")];
+  const ids = (t: RecordType) =>
+    sql.join(
+      [...new Set(refs.filter((r) => r.type === t).map((r) => r.id))].map((i) => sql`${i}`),
+      sql`, `,
+    );
+  const own = (col: string) => (user.role === "admin" ? sql`` : sql` and ${sql.raw(col)} = ${user.id}`);
+  const ms = (col: string) => sql.raw(`date_trunc('milliseconds', ${col})`);
+  // The related rows of record `r` of type t; deals hang off persons and companies only.
+  const related = (t: RecordType) => sql`
+    (select coalesce(json_agg(re.email order by re.position), '[]') from record_emails re
+      where re.record_type = ${t} and re.record_id = r.id) as emails,
+    ${
+      t === "lead"
+        ? sql`'[]'::json`
+        : sql`(select coalesce(json_agg(json_build_object('id', d.id, 'name', d.name, 'status', d.status, 'value', d.value,
+                 'currency', d.currency, 'ownerId', d.owner_id) order by d.id desc), '[]')
+             from deals d where ${sql.raw(t === "person" ? "d.person_id" : "d.company_id")} = r.id)`
+    } as deals,
+    (select coalesce(json_agg(json_build_object('id', e.id, 'title', e.title, 'startAt', ${ms("e.start_at")},
+              'endAt', ${ms("e.end_at")}, 'timeZone', e.time_zone, 'status', e.status) order by e.start_at), '[]')
+       from (select e.* from event_attendees ea join events e on e.id = ea.event_id
+             where ea.record_type = ${t} and ea.record_id = r.id and e.end_at >= now() and e.status <> 'cancelled'${own("e.owner_id")}
+             order by e.start_at limit 3) e) as events,
+    (select coalesce(json_agg(json_build_object('id', a.id, 'type', a.type, 'subject', a.subject, 'state', a.state,
+              'at', ${ms("a.at")}, 'direction', a.direction) order by a.at desc, a.id desc), '[]')
+       from (select a.*, coalesce(a.start_at, a.created_at) as at from activity_links al join activities a on a.id = al.activity_id
+             where al.record_type = ${t} and al.record_id = r.id${own("a.owner_id")}
+             order by coalesce(a.start_at, a.created_at) desc, a.id desc limit 5) a) as activities`;
+  const parts = [];
+  if (refs.some((r) => r.type === "person"))
+    parts.push(sql`select 'person' as type, r.id, r.first_name, r.last_name, r.title, r.company_id, c.name as company_name,
+        r.phones, r.owner_id, u.name as owner_name, u.email as owner_email, r.customer_status, ${related("person")}
+      from persons r left join companies c on c.id = r.company_id left join users u on u.id = r.owner_id
+      where r.id in (${ids("person")}) and r.merged_into is null`);
+  if (refs.some((r) => r.type === "company"))
+    parts.push(sql`select 'company' as type, r.id, r.name as first_name, null as last_name, null as title,
+        null as company_id, null as company_name, r.phones, r.owner_id, u.name as owner_name, u.email as owner_email,
+        r.customer_status, ${related("company")}
+      from companies r left join users u on u.id = r.owner_id where r.id in (${ids("company")})`);
+  if (refs.some((r) => r.type === "lead"))
+    parts.push(sql`select 'lead' as type, r.id, r.first_name, r.last_name, r.title, null as company_id, r.company_name,
+        r.phones, r.owner_id, u.name as owner_name, u.email as owner_email, null as customer_status, ${related("lead")}
+      from leads r left join users u on u.id = r.owner_id where r.id in (${ids("lead")})`);
+  const rows = rowsOf<CardRow>(await db.execute(sql.join(parts, sql` union all `)));
 
-  const [pRows, cRows, lRows] = await Promise.all([
-    pIds.length
-      ? db
-          .select({ p: persons, companyName: companies.name })
-          .from(persons)
-          .leftJoin(companies, eq(companies.id, persons.companyId))
-          .where(and(inArray(persons.id, pIds), isNull(persons.mergedInto)))
-      : [],
-    cIds.length ? db.select().from(companies).where(inArray(companies.id, cIds)) : [],
-    lIds.length ? db.select().from(leads).where(inArray(leads.id, lIds)) : [],
-  ]);
-  const bases: Base[] = [
-    ...pRows.map(({ p, companyName }) => ({
-      type: "person" as const,
-      id: p.id,
-      name: `${p.firstName} ${p.lastName}`.trim(),
-      title: p.title,
-      company: p.companyId ? { id: p.companyId, name: companyName ?? "" } : null,
-      phones: p.phones,
-      ownerId: p.ownerId,
-      customerStatus: p.customerStatus,
-    })),
-    ...cRows.map((c) => ({
-      type: "company" as const,
-      id: c.id,
-      name: c.name,
-      title: null,
-      company: null,
-      phones: c.phones,
-      ownerId: c.ownerId,
-      customerStatus: c.customerStatus,
-    })),
-    ...lRows.map((l) => ({
-      type: "lead" as const,
-      id: l.id,
-      name: `${l.firstName} ${l.lastName}`.trim(),
-      title: l.title,
-      company: l.companyName ? { id: null, name: l.companyName } : null,
-      phones: l.phones,
-      ownerId: l.ownerId,
-    })),
-  ];
-
-  // By type and id, so that the (record_type, record_id) indexes of event_attendees and activity_links serve.
-  const ofBases = (alias: string) => {
-    const byType = (["person", "company", "lead"] as const)
-      .map((t) => [t, bases.filter((b) => b.type === t).map((b) => b.id)] as const)
-      .filter(([, ids]) => ids.length);
-    if (!byType.length) return sql`false`;
-    const a = sql.raw(alias);
-    const one = ([t, ids]: (typeof byType)[number]) =>
-      sql`(${a}.record_type = ${t} and ${a}.record_id in (${sql.join(
-        ids.map((i) => sql`${i}`),
-        sql`, `,
-      )}))`;
-    return sql`(${sql.join(byType.map(one), sql` or `)})`;
-  };
-  const [owners, pEmails, cEmails, lEmails, dealRows, eventRows, activityRows] = await Promise.all([
-    ownerRefs(
-      db,
-      bases.map((b) => b.ownerId),
-    ),
-    emailsOf(db, "person", pIds),
-    emailsOf(db, "company", cIds),
-    emailsOf(db, "lead", lIds),
-    pIds.length || cIds.length
-      ? db
-          .select({
-            id: deals.id,
-            name: deals.name,
-            status: deals.status,
-            value: deals.value,
-            currency: deals.currency,
-            personId: deals.personId,
-            companyId: deals.companyId,
-            ownerId: deals.ownerId,
-          })
-          .from(deals)
-          .where(
-            sql`(${pIds.length ? inArray(deals.personId, pIds) : sql`false`} or ${
-              cIds.length ? inArray(deals.companyId, cIds) : sql`false`
-            })`,
-          )
-          .orderBy(sql`${deals.id} desc`)
-      : [],
-    db.execute(sql`
-      select * from (
-        select ea.record_type, ea.record_id, e.id, e.title, e.start_at, e.end_at, e.time_zone, e.status,
-               row_number() over (partition by ea.record_type, ea.record_id order by e.start_at) as n
-        from event_attendees ea join events e on e.id = ea.event_id
-        where ${ofBases("ea")}
-          and e.end_at >= now() and e.status <> 'cancelled'
-          ${user.role === "admin" ? sql`` : sql`and e.owner_id = ${user.id}`}
-      ) t where n <= 3 order by start_at`),
-    db.execute(sql`
-      select * from (
-        select al.record_type, al.record_id, a.id, a.type, a.subject, a.state, a.direction,
-               coalesce(a.start_at, a.created_at) as at,
-               row_number() over (partition by al.record_type, al.record_id
-                                  order by coalesce(a.start_at, a.created_at) desc, a.id desc) as n
-        from activity_links al join activities a on a.id = al.activity_id
-        where ${ofBases("al")}
-          ${user.role === "admin" ? sql`` : sql`and a.owner_id = ${user.id}`}
-      ) t where n <= 5 order by at desc`),
-  ]);
   const visibleDeal = (d: { ownerId: string }) => user.role === "admin" || d.ownerId === user.id;
-
-  const iso = (v: unknown) => (v instanceof Date ? v : new Date(String(v))).toISOString();
-  for (const b of bases) {
-    const mine = dealRows.filter((d) =>
-      b.type === "person" ? d.personId === b.id : b.type === "company" && d.companyId === b.id,
-    );
+  const iso = (v: string) => new Date(v).toISOString();
+  for (const r of rows) {
     const categories = categoriesOf(
-      b.type,
-      b.customerStatus,
-      mine.map((d) => d.status),
+      r.type,
+      r.customer_status ?? undefined,
+      r.deals.map((d) => d.status),
     );
-    const emails = (b.type === "person" ? pEmails : b.type === "company" ? cEmails : lEmails).get(b.id) ?? [];
-    out.set(`${b.type}:${b.id}`, {
-      type: b.type,
-      id: b.id,
-      name: b.name,
-      title: b.title,
-      company: b.company,
-      emails,
-      phones: b.phones,
-      owner: owners.get(b.ownerId) ?? unknownOwner(b.ownerId),
+    out.set(`${r.type}:${r.id}`, {
+      type: r.type,
+      id: r.id,
+      name: r.type === "company" ? r.first_name : `${r.first_name} ${r.last_name}`.trim(),
+      title: r.title,
+      company:
+        r.type === "person"
+          ? r.company_id
+            ? { id: r.company_id, name: r.company_name ?? "" }
+            : null
+          : r.type === "lead" && r.company_name
+            ? { id: null, name: r.company_name }
+            : null,
+      emails: r.emails,
+      phones: r.phones,
+      owner:
+        r.owner_name === null
+          ? unknownOwner(r.owner_id)
+          : { id: r.owner_id, name: r.owner_name, email: r.owner_email ?? "" },
       badge: badgeFor(categories, locale),
-      openDeals: mine
+      openDeals: r.deals
         .filter((d) => d.status === "open" && visibleDeal(d))
         .slice(0, 5)
         .map((d) => ({ id: d.id, name: d.name, status: d.status, value: d.value, currency: d.currency })),
-      nextEvents: rowsOf<any>(eventRows)
-        .filter((e) => e.record_type === b.type && e.record_id === b.id)
-        .map((e) => ({
-          id: e.id,
-          title: e.title,
-          startAt: iso(e.start_at),
-          endAt: iso(e.end_at),
-          timeZone: e.time_zone,
-          status: e.status,
-        })),
-      lastActivities: rowsOf<any>(activityRows)
-        .filter((a) => a.record_type === b.type && a.record_id === b.id)
-        .map((a) => ({
-          id: a.id,
-          type: a.type,
-          subject: a.subject,
-          state: a.state,
-          at: iso(a.at),
-          direction: a.direction ?? null,
-        })),
+      nextEvents: r.events.map((e) => ({ ...e, startAt: iso(e.startAt), endAt: iso(e.endAt) })),
+      lastActivities: r.activities.map((a) => ({ ...a, at: iso(a.at), direction: a.direction ?? null })),
     });
   }
   return out;

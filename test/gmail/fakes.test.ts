@@ -1,13 +1,13 @@
 // The Apps Script emulation is only worth its tests if it refuses what Google refuses: these prove
 // the fakes hold the add-on to the host's rules (provider-contracts §8), so a violation fails.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { serverOrigin } from "../../gmail-addon/build.js";
 import { AddonHost, routeOrigin } from "./fakes/addon-host.js";
 import type { Manifest } from "./fakes/apps-script.js";
 import { cardText } from "./fakes/card-json.js";
 import { createCardService } from "./fakes/card-service.js";
 import { demoMessages } from "./fakes/demo-messages.js";
 import { formatDate } from "./fakes/format-date.js";
-import { serverOrigin } from "../../gmail-addon/build.js";
 import { builtAddon } from "./fakes/load.js";
 
 const CS = createCardService();
@@ -16,9 +16,11 @@ const oneSection = () => CS.newCardSection().addWidget(text("x"));
 
 describe("CardService fake", () => {
   it("R-SB-5: action parameters must be strings, as in Apps Script", () => {
-    expect(() => CS.newAction().setFunctionName("f").setParameters({ id: 42 as unknown as string })).toThrow(
-      /parameter values must be strings; 'id' is number/,
-    );
+    expect(() =>
+      CS.newAction()
+        .setFunctionName("f")
+        .setParameters({ id: 42 as unknown as string }),
+    ).toThrow(/parameter values must be strings; 'id' is number/);
     expect(CS.newAction().setFunctionName("f").setParameters({ id: "42" })).toBeTruthy();
   });
 
@@ -40,23 +42,33 @@ describe("CardService fake", () => {
     const section = CS.newCardSection();
     expect(() => section.addWidget(CS.newCardSection() as never)).toThrow(/cannot be added to a section/);
     expect(() => section.addWidget(CS.newCardBuilder() as never)).toThrow(/cannot be added to a section/);
-    expect(() => CS.newCardBuilder().addSection(CS.newCardSection().addWidget(CS.newTextInput().setTitle("t"))).build()).toThrow(
-      /needs a field name/,
+    expect(() =>
+      CS.newCardBuilder()
+        .addSection(CS.newCardSection().addWidget(CS.newTextInput().setTitle("t")))
+        .build(),
+    ).toThrow(/needs a field name/);
+    expect(() => CS.newNavigation().pushCard(CS.newCardBuilder() as never)).toThrow(
+      /build\(\) the CardBuilder first/,
     );
-    expect(() => CS.newNavigation().pushCard(CS.newCardBuilder() as never)).toThrow(/build\(\) the CardBuilder first/);
     expect(() => CS.newActionResponseBuilder().build()).toThrow(/needs a navigation, a notification/);
     expect(() =>
       CS.newCardBuilder()
         .addSection(
           CS.newCardSection().addWidget(
-            CS.newSelectionInput().setFieldName("d").setType(CS.SelectionInputType.DROPDOWN).addItem("a", "a", true).addItem("b", "b", true),
+            CS.newSelectionInput()
+              .setFieldName("d")
+              .setType(CS.SelectionInputType.DROPDOWN)
+              .addItem("a", "a", true)
+              .addItem("b", "b", true),
           ),
         )
         .build(),
     ).toThrow(/only one selected item/);
     expect(() =>
       CS.newCardBuilder()
-        .addSection(CS.newCardSection().addWidget(CS.newButtonSet().addButton(CS.newTextButton().setText("No action"))))
+        .addSection(
+          CS.newCardSection().addWidget(CS.newButtonSet().addButton(CS.newTextButton().setText("No action"))),
+        )
         .build(),
     ).toThrow(/needs an action or a link/);
   });
@@ -108,7 +120,11 @@ describe("Apps Script execution", () => {
   const run = (h: AddonHost, fn: string, event: unknown = {}) =>
     h.invoke(fn, event, { user: "u", identityToken: null, grant: null });
   const shown = (r: Awaited<ReturnType<typeof run>>) =>
-    r.result.kind === "cards" ? cardText(r.result.cards[0]) : r.result.kind === "error" ? r.result.message : r.result.kind;
+    r.result.kind === "cards"
+      ? cardText(r.result.cards[0])
+      : r.result.kind === "error"
+        ? r.result.message
+        : r.result.kind;
 
   it("R-SB-8: the add-on sees Apps Script's globals only: no fetch, timers, TextEncoder, URL or Node", async () => {
     expect(shown(await run(host, "probe"))).toBe(
@@ -123,7 +139,10 @@ describe("Apps Script execution", () => {
   });
 
   it("R-SB-5: a trigger must return built cards", async () => {
-    expect((await run(host, "builder")).result).toEqual({ kind: "invalid", description: "object (CardBuilder)" });
+    expect((await run(host, "builder")).result).toEqual({
+      kind: "invalid",
+      description: "object (CardBuilder)",
+    });
   });
 
   it("R-SB-8: UrlFetchApp reaches only the whitelisted origin, over https, within 2 KB of URL and with the scope", async () => {
@@ -131,7 +150,9 @@ describe("Apps Script execution", () => {
       /not in the add-on's urlFetchWhitelist/,
     );
     expect(shown(await run(host, "fetchUrl", { url: "http://crm.example.com/" }))).toMatch(/only https/);
-    expect(shown(await run(host, "fetchUrl", { url: `${ORIGIN}/${"x".repeat(2100)}` }))).toMatch(/URL Length/);
+    expect(shown(await run(host, "fetchUrl", { url: `${ORIGIN}/${"x".repeat(2100)}` }))).toMatch(
+      /URL Length/,
+    );
     expect(shown(await run(host, "fetchUrl", { url: `${ORIGIN}/api` }))).toMatch(/Address unavailable/);
     expect(shown(await run(noFetchScope, "fetchUrl", { url: `${ORIGIN}/api` }))).toMatch(
       /permission to call UrlFetchApp.fetch.*script.external_request/,
@@ -140,16 +161,27 @@ describe("Apps Script execution", () => {
 
   it("R-SB-8: GmailApp reads only the open message, after setCurrentMessageAccessToken, and its body only with the readonly scope", async () => {
     const id = demoMessages()[0].id;
-    expect(shown(await run(host, "readMessage", { id }))).toMatch(/Missing access token for per message scope/);
+    expect(shown(await run(host, "readMessage", { id }))).toMatch(
+      /Missing access token for per message scope/,
+    );
     const withToken = `${code}
       function readWithToken(e) { GmailApp.setCurrentMessageAccessToken(e.gmail.accessToken); return readMessage(e); }`;
-    const h = await AddonHost.start({ code: withToken, manifest: manifest(), messages: demoMessages(), router: () => null });
+    const h = await AddonHost.start({
+      code: withToken,
+      manifest: manifest(),
+      messages: demoMessages(),
+      router: () => null,
+    });
     try {
       const grant = { messageId: id, accessToken: "tok" };
       const event = { id, gmail: { messageId: id, accessToken: "tok" } };
       const metadataOnly = await h.invoke("readWithToken", event, { user: "u", identityToken: null, grant });
       expect(shown(metadataOnly)).toMatch(/permission to call GmailMessage.getRawContent/);
-      const other = await h.invoke("readWithToken", { ...event, id: demoMessages()[1].id }, { user: "u", identityToken: null, grant });
+      const other = await h.invoke(
+        "readWithToken",
+        { ...event, id: demoMessages()[1].id },
+        { user: "u", identityToken: null, grant },
+      );
       expect(shown(other)).toMatch(/only the open message/);
     } finally {
       await h.close();

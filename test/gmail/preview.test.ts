@@ -1,13 +1,16 @@
 // The playground's Gmail preview: the built add-on in the Apps Script emulation, rendered as HTML
 // whose buttons run the add-on's actions against this same server.
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { createApiToken } from "../../server/auth/tokens.js";
 import { seedDemo } from "../../server/crm/demo.js";
 import { startTestServer, type TestServer } from "../harness/app.js";
 
 let s: TestServer;
+let saraToken: string;
 beforeAll(async () => {
   s = await startTestServer();
-  await seedDemo(s.ctx);
+  const { users } = await seedDemo(s.ctx);
+  saraToken = (await createApiToken(s.ctx.db, users.sales.id, { name: "test" })).token;
   await s.listen();
 });
 afterAll(async () => {
@@ -32,14 +35,17 @@ async function post(path: string, form: Record<string, string>) {
 /** The form fields of the rendered card, as a browser would post them. */
 function formOf(html: string): Record<string, string> {
   const form: Record<string, string> = {};
-  for (const m of html.matchAll(/<input type="(text|checkbox|datetime-local)" name="([^"]+)" value="([^"]*)"([^>]*)>/g))
+  for (const m of html.matchAll(
+    /<input type="(text|checkbox|datetime-local)" name="([^"]+)" value="([^"]*)"([^>]*)>/g,
+  ))
     if (m[1] !== "checkbox" || m[4].includes("checked")) form[m[2]] = m[3].replace(/&amp;/g, "&");
   for (const m of html.matchAll(/<select name="([^"]+)">(.*?)<\/select>/g))
     form[m[1]] = /<option value="([^"]*)" selected>/.exec(m[2])?.[1] ?? "";
   return form;
 }
 
-const buttonIndex = (html: string, label: string) => new RegExp(`name="__click" value="(\\d+)"[^>]*>${label}<`).exec(html)?.[1];
+const buttonIndex = (html: string, label: string) =>
+  new RegExp(`name="__click" value="(\\d+)"[^>]*>${label}<`).exec(html)?.[1];
 
 it("R-SB-5: the preview lists demo messages and shows the Gmail card of the picked one, with working buttons", async () => {
   const list = await get("/playground/gmail");
@@ -53,7 +59,10 @@ it("R-SB-5: the preview lists demo messages and shows the Gmail card of the pick
   expect(card.html).toContain("onGmailMessageOpen: 1 UrlFetch call · GET /api/v1/context 200");
 
   const sessionPath = open.location!;
-  const logged = await post(`${sessionPath}/click`, { ...formOf(card.html), __click: buttonIndex(card.html, "Log email")! });
+  const logged = await post(`${sessionPath}/click`, {
+    ...formOf(card.html),
+    __click: buttonIndex(card.html, "Log email")!,
+  });
   expect(logged.status).toBe(303);
   const after = await get(sessionPath);
   expect(after.html).toContain('<div class="toast" role="status">Email logged in Concilia.</div>');
@@ -69,8 +78,21 @@ it("R-SB-5: the preview lists demo messages and shows the Gmail card of the pick
   form.minutes = "60";
   await post(`${sessionPath}/click`, { ...form, __click: buttonIndex(meeting.html, "Create meeting")! });
   const done = await get(sessionPath);
-  expect(done.html).toContain('Meeting "Catálogo: nueva propuesta" created for 2031-05-06 10:00.');
-  expect(done.html).toContain("Catálogo: nueva propuesta");
+  // 10:00 in Madrid in May (summer time) whatever the season today.
+  expect(done.html).toContain("Meeting &quot;Catálogo: nueva propuesta&quot; created for 2031-05-06 10:00.");
+  const events = await s.app.inject({
+    url: "/api/v1/events?from=2031-05-06T00:00:00Z&to=2031-05-07T00:00:00Z",
+    headers: { authorization: `Bearer ${saraToken}` },
+  });
+  expect(events.json().items).toMatchObject([
+    {
+      title: "Catálogo: nueva propuesta",
+      startAt: "2031-05-06T08:00:00.000Z",
+      endAt: "2031-05-06T09:00:00.000Z",
+      timeZone: "Europe/Madrid",
+      origin: "crm",
+    },
+  ]);
 });
 
 it("R-SB-6: the preview speaks the chosen language and shows the homepage when no message is open", async () => {

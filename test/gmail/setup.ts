@@ -31,17 +31,25 @@ export interface GmailWorld {
 
 export async function startGmailWorld(opts: { messages?: DemoMessage[] } = {}): Promise<GmailWorld> {
   const jwks = await startJwks();
-  const server = await startTestServer({ env: { GOOGLE_JWKS_URL: jwks.url, GOOGLE_CLIENT_IDS: GOOGLE_CLIENT_ID } });
+  const server = await startTestServer({
+    env: { GOOGLE_JWKS_URL: jwks.url, GOOGLE_CLIENT_IDS: GOOGLE_CLIENT_ID },
+  });
   const { users } = await seedDemo(server.ctx);
   await server.listen();
-  const { token: saraToken } = await createApiToken(server.ctx.db, users.sales.id, { name: "test", scopes: ["crm"] });
+  const { token: saraToken } = await createApiToken(server.ctx.db, users.sales.id, {
+    name: "test",
+    scopes: ["crm"],
+  });
   const extraHosts: AddonHost[] = [];
   const world: GmailWorld = {
     server,
     jwks,
     saraToken,
     online: true,
-    host: await startGmailAddon({ target: () => (world.online ? server.url : null), messages: opts.messages }),
+    host: await startGmailAddon({
+      target: () => (world.online ? server.url : null),
+      messages: opts.messages,
+    }),
     idToken: (email = SARA, claims = {}) =>
       jwks.signIdToken({
         iss: "https://accounts.google.com",
@@ -61,7 +69,11 @@ export async function startGmailWorld(opts: { messages?: DemoMessage[] } = {}): 
         ...o,
       }),
     async otherHost(manifest) {
-      const h = await startGmailAddon({ target: () => (world.online ? server.url : null), messages: opts.messages, manifest });
+      const h = await startGmailAddon({
+        target: () => (world.online ? server.url : null),
+        messages: opts.messages,
+        manifest,
+      });
       extraHosts.push(h);
       return h;
     },

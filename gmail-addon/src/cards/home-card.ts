@@ -39,7 +39,11 @@ export function homeCard(persons: Person[], i: I18n): GoogleAppsScript.Card_Serv
     .build();
 }
 
-export function resultsCard(q: string, items: SearchResult[], t: I18n["t"]): GoogleAppsScript.Card_Service.Card {
+export function resultsCard(
+  q: string,
+  items: SearchResult[],
+  t: I18n["t"],
+): GoogleAppsScript.Card_Service.Card {
   const list = section(t("searchResults", { q }));
   for (const r of items.slice(0, 50))
     list.addWidget(entry(r.name, r.badge.label, r.companyName ?? r.emails[0] ?? "", r.emails[0], t));

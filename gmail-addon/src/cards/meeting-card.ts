@@ -10,7 +10,7 @@ export interface MeetingDefaults {
   title: string;
   startMs: number;
   minutes: number;
-  timeZone: { id: string; offsetMinutes: number };
+  timeZone: { id: string };
   participants: ContextEntry[];
 }
 
@@ -21,8 +21,8 @@ export function meetingCard(d: MeetingDefaults, params: Record<string, string>, 
       CardService.newDateTimePicker()
         .setFieldName("start")
         .setTitle(t("meetingStart"))
-        .setValueInMsSinceEpoch(d.startMs)
-        .setTimeZoneOffsetInMins(d.timeZone.offsetMinutes),
+        // No fixed offset: Gmail then shows the user's own zone, daylight saving time included.
+        .setValueInMsSinceEpoch(d.startMs),
     );
   const duration = CardService.newSelectionInput()
     .setType(CardService.SelectionInputType.DROPDOWN)
@@ -40,7 +40,8 @@ export function meetingCard(d: MeetingDefaults, params: Record<string, string>, 
       .setTitle(t("meetingParticipants"));
     // CRM participants are ticked (R-SB-4); addresses not in the CRM are offered but not ticked.
     for (const p of people.slice(0, 90)) {
-      const label = p.status === "known" ? `${entryName(p)} · ${p.record.badge.label}` : `${entryName(p)} <${p.address}>`;
+      const label =
+        p.status === "known" ? `${entryName(p)} · ${p.record.badge.label}` : `${entryName(p)} <${p.address}>`;
       checks.addItem(label, p.address, p.status === "known");
     }
     form.addWidget(checks);
@@ -49,5 +50,8 @@ export function meetingCard(d: MeetingDefaults, params: Record<string, string>, 
     CardService.newTextInput().setFieldName("notes").setTitle(t("meetingNotes")).setMultiline(true),
   );
   form.addWidget(buttons(button(t("createMeeting"), action("createMeeting", params), true)));
-  return CardService.newCardBuilder().setHeader(header(t("createMeeting"))).addSection(form).build();
+  return CardService.newCardBuilder()
+    .setHeader(header(t("createMeeting")))
+    .addSection(form)
+    .build();
 }

@@ -41,7 +41,9 @@ function participantsSection(s: MessageState, v: View) {
   // Two widgets are kept for the note on omitted addresses and headroom (limit: 100 per section).
   for (const p of list.slice(0, 98)) {
     const params = { messageId: s.gmailId, address: p.address };
-    const w = CardService.newDecoratedText().setText(esc(entryName(p))).setWrapText(true);
+    const w = CardService.newDecoratedText()
+      .setText(esc(entryName(p)))
+      .setWrapText(true);
     if (p.status === "known") {
       const company = p.record.company ? ` · ${p.record.company.name}` : "";
       sec.addWidget(

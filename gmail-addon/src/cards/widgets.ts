@@ -1,7 +1,10 @@
 // Small builders the cards share; every action parameter is a string (CardService refuses others).
 import { esc } from "../format.js";
 
-export function action(functionName: string, params: Record<string, string> = {}): GoogleAppsScript.Card_Service.Action {
+export function action(
+  functionName: string,
+  params: Record<string, string> = {},
+): GoogleAppsScript.Card_Service.Action {
   return CardService.newAction()
     .setFunctionName(functionName)
     .setParameters(params)
@@ -39,5 +42,7 @@ export function header(title: string, subtitle?: string) {
 }
 
 export function notify(text: string): GoogleAppsScript.Card_Service.ActionResponse {
-  return CardService.newActionResponseBuilder().setNotification(CardService.newNotification().setText(text)).build();
+  return CardService.newActionResponseBuilder()
+    .setNotification(CardService.newNotification().setText(text))
+    .build();
 }

@@ -53,7 +53,10 @@ function buildWorker(): Promise<string> {
       output: { format: "esm" },
     });
     const code = out.output[0].code;
-    const file = path.join(os.tmpdir(), `concilia-gmail-worker-${crypto.createHash("sha256").update(code).digest("hex").slice(0, 12)}.mjs`);
+    const file = path.join(
+      os.tmpdir(),
+      `concilia-gmail-worker-${crypto.createHash("sha256").update(code).digest("hex").slice(0, 12)}.mjs`,
+    );
     if (!fs.existsSync(file)) fs.writeFileSync(file, code);
     return file;
   })();
@@ -87,11 +90,19 @@ export class AddonHost {
     });
   }
 
-  static async start(opts: { code: string; manifest: Manifest; messages: DemoMessage[]; router: Router }): Promise<AddonHost> {
+  static async start(opts: {
+    code: string;
+    manifest: Manifest;
+    messages: DemoMessage[];
+    router: Router;
+  }): Promise<AddonHost> {
     const shared = new SharedArrayBuffer(4);
     const signal = new Int32Array(shared);
     const { port1, port2 } = new MessageChannel();
-    const worker = new Worker(await buildWorker(), { workerData: { shared, port: port2 }, transferList: [port2] });
+    const worker = new Worker(await buildWorker(), {
+      workerData: { shared, port: port2 },
+      transferList: [port2],
+    });
     const host = new AddonHost(worker, port1, opts.router, opts.manifest);
     port1.on("message", async (req: WireRequest) => {
       const res = await host.perform(req);
@@ -120,10 +131,14 @@ export class AddonHost {
         const r = await fetch(target, {
           method: req.method,
           headers: req.headers,
-          body: req.body,
+          body: req.body ? Buffer.from(req.body) : undefined,
           redirect: req.followRedirects ? "follow" : "manual",
         });
-        res = { status: r.status, headers: Object.fromEntries(r.headers), body: new Uint8Array(await r.arrayBuffer()) };
+        res = {
+          status: r.status,
+          headers: Object.fromEntries(r.headers),
+          body: new Uint8Array(await r.arrayBuffer()),
+        };
       } catch (_e) {
         res = { error: "Address unavailable" };
       }
@@ -149,7 +164,13 @@ export class AddonHost {
       const started = performance.now();
       const id = this.nextId++;
       const reply = await this.send({ type: "invoke", id, fn, event, ...opts });
-      return { fn, result: reply.result, fetches: this.current, logs: reply.logs, ms: performance.now() - started };
+      return {
+        fn,
+        result: reply.result,
+        fetches: this.current,
+        logs: reply.logs,
+        ms: performance.now() - started,
+      };
     };
     const p = this.queue.then(run, run);
     this.queue = p.catch(() => undefined);

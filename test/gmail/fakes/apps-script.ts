@@ -51,7 +51,11 @@ export function executionGlobals(o: ExecutionOptions): Record<string, unknown> {
   };
   return {
     CardService: createCardService(),
-    UrlFetchApp: createUrlFetchApp({ scopes, whitelist: o.manifest.urlFetchWhitelist ?? [], transport: o.transport }),
+    UrlFetchApp: createUrlFetchApp({
+      scopes,
+      whitelist: o.manifest.urlFetchWhitelist ?? [],
+      transport: o.transport,
+    }),
     GmailApp: createGmailApp({ scopes, messages: o.messages, grant: o.grant }),
     ScriptApp: Object.freeze({
       getIdentityToken: () => (scopes.includes(SCOPES.openid) ? o.identityToken : null),

@@ -106,7 +106,8 @@ export function clickables(card: CardJson): { label: string; onClick: OnClickJso
       if ("buttonList" in w) w.buttonList.buttons.forEach(add);
       if ("decoratedText" in w) {
         if (w.decoratedText.button) add(w.decoratedText.button);
-        if (w.decoratedText.onClick) out.push({ label: w.decoratedText.text, onClick: w.decoratedText.onClick, disabled: false });
+        if (w.decoratedText.onClick)
+          out.push({ label: w.decoratedText.text, onClick: w.decoratedText.onClick, disabled: false });
       }
     }
   if (card.fixedFooter) {
@@ -137,14 +138,19 @@ export function cardText(card: CardJson): string {
       if ("textParagraph" in w) lines.push(strip(w.textParagraph.text));
       else if ("decoratedText" in w) {
         const d = w.decoratedText;
-        lines.push([plain(d.topLabel), strip(d.text), plain(d.bottomLabel), plain(d.button?.text)].filter(Boolean).join(" | "));
+        lines.push(
+          [plain(d.topLabel), strip(d.text), plain(d.bottomLabel), plain(d.button?.text)]
+            .filter(Boolean)
+            .join(" | "),
+        );
       } else if ("buttonList" in w) lines.push(w.buttonList.buttons.map((b) => `[${b.text}]`).join(" "));
       else if ("textInput" in w) lines.push(`${w.textInput.label ?? ""}: ${w.textInput.value ?? ""}`);
       else if ("selectionInput" in w)
         lines.push(
           `${w.selectionInput.label ?? ""}: ${w.selectionInput.items.map((i) => `${i.selected ? "[x]" : "[ ]"} ${i.text}`).join(", ")}`,
         );
-      else if ("dateTimePicker" in w) lines.push(`${w.dateTimePicker.label ?? ""}: ${w.dateTimePicker.valueMsEpoch ?? ""}`);
+      else if ("dateTimePicker" in w)
+        lines.push(`${w.dateTimePicker.label ?? ""}: ${w.dateTimePicker.valueMsEpoch ?? ""}`);
     }
   }
   return lines.filter(Boolean).join("\n");

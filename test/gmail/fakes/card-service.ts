@@ -41,7 +41,8 @@ export class Action {
     return this;
   }
   setParameters(parameters: Record<string, string>) {
-    if (!parameters || typeof parameters !== "object") throw new CardServiceError("Invalid argument: parameters");
+    if (!parameters || typeof parameters !== "object")
+      throw new CardServiceError("Invalid argument: parameters");
     this.json.parameters = Object.keys(parameters).map((key) => {
       const value = (parameters as Record<string, unknown>)[key];
       if (typeof value !== "string")
@@ -61,7 +62,11 @@ export class Action {
   }
   toJSON(): ActionJson {
     if (!this.json.function) throw new CardServiceError("An Action needs a function name (setFunctionName).");
-    return { function: this.json.function, parameters: this.json.parameters ?? [], loadIndicator: this.json.loadIndicator };
+    return {
+      function: this.json.function,
+      parameters: this.json.parameters ?? [],
+      loadIndicator: this.json.loadIndicator,
+    };
   }
 }
 
@@ -125,7 +130,12 @@ export class TextButton {
     if (!this.text) throw new CardServiceError("A TextButton needs text.");
     const onClick = onClickJson(this.action, this.link);
     if (!onClick) throw new CardServiceError("A TextButton needs an action or a link.");
-    return { text: this.text, onClick, ...(this.disabled ? { disabled: true } : {}), ...(this.style ? { type: this.style } : {}) };
+    return {
+      text: this.text,
+      onClick,
+      ...(this.disabled ? { disabled: true } : {}),
+      ...(this.style ? { type: this.style } : {}),
+    };
   }
 }
 
@@ -204,7 +214,8 @@ function requireField(name: string | undefined, widget: string): string {
 }
 
 export class TextInput extends Widget {
-  private json: { name?: string; label?: string; value?: string; hintText?: string; multiline?: boolean } = {};
+  private json: { name?: string; label?: string; value?: string; hintText?: string; multiline?: boolean } =
+    {};
   private onChange: Action | null = null;
   setFieldName(name: string) {
     this.json.name = requireString(name, "fieldName");
@@ -299,12 +310,20 @@ export class DateTimePicker extends Widget {
   setTimeZoneOffsetInMins(minutes: number) {
     const m = requireNumber(minutes, "timeZoneOffsetInMins");
     if (!Number.isInteger(m) || Math.abs(m) > 14 * 60)
-      throw new CardServiceError("Invalid argument: timeZoneOffsetInMins must be whole minutes within ±14 hours");
+      throw new CardServiceError(
+        "Invalid argument: timeZoneOffsetInMins must be whole minutes within ±14 hours",
+      );
     this.json.timezoneOffsetDate = m;
     return this;
   }
   toJSON(): WidgetJson {
-    return { dateTimePicker: { ...this.json, name: requireField(this.json.name, "DateTimePicker"), type: "DATE_AND_TIME" } };
+    return {
+      dateTimePicker: {
+        ...this.json,
+        name: requireField(this.json.name, "DateTimePicker"),
+        type: "DATE_AND_TIME",
+      },
+    };
   }
 }
 
@@ -347,7 +366,9 @@ export class CardSection {
   }
   addWidget(widget: Widget) {
     if (!(widget instanceof Widget))
-      throw new CardServiceError("Invalid argument: widget (cards, sections and builders cannot be added to a section)");
+      throw new CardServiceError(
+        "Invalid argument: widget (cards, sections and builders cannot be added to a section)",
+      );
     this.widgets.push(widget);
     return this;
   }
@@ -362,7 +383,9 @@ export class CardSection {
   toJSON(): SectionJson {
     if (this.widgets.length === 0) throw new CardServiceError("A card section needs at least one widget.");
     if (this.widgets.length > MAX_WIDGETS)
-      throw new CardServiceError(`A card section can have at most ${MAX_WIDGETS} widgets (this one has ${this.widgets.length}).`);
+      throw new CardServiceError(
+        `A card section can have at most ${MAX_WIDGETS} widgets (this one has ${this.widgets.length}).`,
+      );
     return {
       ...(this.header !== undefined ? { header: this.header } : {}),
       ...(this.collapsible ? { collapsible: true, uncollapsibleWidgetsCount: this.uncollapsible ?? 0 } : {}),
@@ -420,9 +443,12 @@ export class CardBuilder {
   build(): Card {
     if (this.sections.length === 0) throw new CardServiceError("A card needs at least one section.");
     if (this.sections.length > MAX_SECTIONS)
-      throw new CardServiceError(`A card can have at most ${MAX_SECTIONS} sections (this one has ${this.sections.length}).`);
+      throw new CardServiceError(
+        `A card can have at most ${MAX_SECTIONS} sections (this one has ${this.sections.length}).`,
+      );
     if (this.header && !this.header.json.title) throw new CardServiceError("A card header needs a title.");
-    if (this.footer && !this.footer.primary) throw new CardServiceError("A fixed footer needs a primary button.");
+    if (this.footer && !this.footer.primary)
+      throw new CardServiceError("A fixed footer needs a primary button.");
     const json: CardJson = {
       ...(this.name ? { name: this.name } : {}),
       ...(this.header ? { header: { ...this.header.json, title: this.header.json.title! } } : {}),
@@ -441,7 +467,8 @@ export class CardBuilder {
 }
 
 function requireCard(card: unknown): CardJson {
-  if (!(card instanceof Card)) throw new CardServiceError("Invalid argument: card (build() the CardBuilder first)");
+  if (!(card instanceof Card))
+    throw new CardServiceError("Invalid argument: card (build() the CardBuilder first)");
   return card.json;
 }
 
@@ -511,8 +538,11 @@ export class ActionResponseBuilder {
   }
   build(): ActionResponse {
     if (!this.navigation && !this.notification && !this.link && !this.stateChanged)
-      throw new CardServiceError("An ActionResponse needs a navigation, a notification, a link or a state change.");
-    if (this.notification && !this.notification.text) throw new CardServiceError("A notification needs text.");
+      throw new CardServiceError(
+        "An ActionResponse needs a navigation, a notification, a link or a state change.",
+      );
+    if (this.notification && !this.notification.text)
+      throw new CardServiceError("A notification needs text.");
     return new ActionResponse({
       navigations: this.navigation ? [...this.navigation.ops] : [],
       ...(this.notification ? { notification: { text: this.notification.text } } : {}),

@@ -32,7 +32,10 @@ export function demoMessages(now = new Date()): DemoMessage[] {
       label: "José García (Acme Iberia, current customer) asks about more seats",
       from: "José García <jose.garcia@acme-iberia.example>",
       to: [SARA],
-      cc: ['"Núñez, Marta" <marta.nunez@acme-iberia.example>', "Pablo Ortega <pablo.ortega@acme-iberia.example>"],
+      cc: [
+        '"Núñez, Marta" <marta.nunez@acme-iberia.example>',
+        "Pablo Ortega <pablo.ortega@acme-iberia.example>",
+      ],
       subject: "Re: Ampliación a 200 puestos",
       date: ago(2),
       text: "Hola Sara,\n\n¿Podemos vernos la semana que viene para cerrar la ampliación?\n\nUn saludo,\nJosé",
@@ -86,7 +89,6 @@ export function demoMessages(now = new Date()): DemoMessage[] {
 }
 
 function encodeWord(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII check
   return /^[\x20-\x7e]*$/.test(text) ? text : `=?UTF-8?B?${Buffer.from(text, "utf8").toString("base64")}?=`;
 }
 
@@ -111,7 +113,9 @@ export function rawContent(msg: DemoMessage): string {
     "Content-Type: text/plain; charset=UTF-8",
     "Content-Transfer-Encoding: base64",
     "",
-    ...(Buffer.from(msg.text, "utf8").toString("base64").match(/.{1,76}/g) ?? []),
+    ...(Buffer.from(msg.text, "utf8")
+      .toString("base64")
+      .match(/.{1,76}/g) ?? []),
     "",
   ];
   return lines.join("\r\n");

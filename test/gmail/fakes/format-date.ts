@@ -32,7 +32,20 @@ function parts(date: Date, timeZone: string) {
   };
 }
 
-const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
 
 export function formatDate(date: Date, timeZone: string, pattern: string): string {
   // The add-on's Date comes from another realm (its own context), so instanceof would not do.
@@ -85,7 +98,9 @@ export function formatDate(date: Date, timeZone: string, pattern: string): strin
         out += n >= 4 ? v.weekday : v.weekday.slice(0, 3);
         break;
       default:
-        throw new Error(`Exception: Invalid argument: pattern letter '${c}' in "${pattern}" (not supported by this fake)`);
+        throw new Error(
+          `Exception: Invalid argument: pattern letter '${c}' in "${pattern}" (not supported by this fake)`,
+        );
     }
   }
   return out;

@@ -24,26 +24,39 @@ export function createGmailApp(opts: {
       "message-id": m.messageId,
       date: m.date.toUTCString(),
     };
+    const meta =
+      <T>(name: string, value: () => T) =>
+      () => {
+        scope(`GmailMessage.${name}`, METADATA);
+        return value();
+      };
+    const content =
+      <T>(name: string, value: () => T) =>
+      () => {
+        scope(`GmailMessage.${name}`, CONTENT);
+        return value();
+      };
     return Object.freeze({
       getId: () => m.id,
-      getFrom: () => (scope("GmailMessage.getFrom", METADATA), m.from),
-      getTo: () => (scope("GmailMessage.getTo", METADATA), m.to.join(", ")),
-      getCc: () => (scope("GmailMessage.getCc", METADATA), m.cc.join(", ")),
-      getBcc: () => (scope("GmailMessage.getBcc", METADATA), ""),
-      getReplyTo: () => (scope("GmailMessage.getReplyTo", METADATA), ""),
-      getSubject: () => (scope("GmailMessage.getSubject", METADATA), m.subject),
-      getDate: () => (scope("GmailMessage.getDate", METADATA), new Date(m.date)),
-      getHeader: (name: string) => (scope("GmailMessage.getHeader", METADATA), headers[String(name).toLowerCase()] ?? ""),
-      getRawContent: () => (scope("GmailMessage.getRawContent", CONTENT), rawContent(m)),
-      getPlainBody: () => (scope("GmailMessage.getPlainBody", CONTENT), m.text),
-      getBody: () => (scope("GmailMessage.getBody", CONTENT), m.text.replace(/\n/g, "<br>")),
-      getAttachments: () => (scope("GmailMessage.getAttachments", CONTENT), []),
+      getFrom: meta("getFrom", () => m.from),
+      getTo: meta("getTo", () => m.to.join(", ")),
+      getCc: meta("getCc", () => m.cc.join(", ")),
+      getBcc: meta("getBcc", () => ""),
+      getReplyTo: meta("getReplyTo", () => ""),
+      getSubject: meta("getSubject", () => m.subject),
+      getDate: meta("getDate", () => new Date(m.date)),
+      getHeader: (name: string) => meta("getHeader", () => headers[String(name).toLowerCase()] ?? "")(),
+      getRawContent: content("getRawContent", () => rawContent(m)),
+      getPlainBody: content("getPlainBody", () => m.text),
+      getBody: content("getBody", () => m.text.replace(/\n/g, "<br>")),
+      getAttachments: content("getAttachments", () => []),
     });
   }
 
   return Object.freeze({
     setCurrentMessageAccessToken(accessToken: string) {
-      if (typeof accessToken !== "string" || !accessToken) throw new Exception("Invalid argument: accessToken");
+      if (typeof accessToken !== "string" || !accessToken)
+        throw new Exception("Invalid argument: accessToken");
       token = accessToken;
     },
     getMessageById(id: string) {
@@ -54,7 +67,9 @@ export function createGmailApp(opts: {
         );
       const g = opts.grant;
       if (!g || g.messageId !== id || g.accessToken !== token)
-        throw new Exception(`Access denied: the add-on may read only the open message, with its access token (asked for ${id}).`);
+        throw new Exception(
+          `Access denied: the add-on may read only the open message, with its access token (asked for ${id}).`,
+        );
       const m = opts.messages.find((x) => x.id === id);
       if (!m) throw new Exception(`Invalid argument: id ${id}`);
       return message(m);

@@ -14,7 +14,10 @@ const builds = new Map<string, Promise<BuildResult>>();
 export function builtAddon(origin = ADDON_ORIGIN): Promise<BuildResult> {
   let b = builds.get(origin);
   if (!b) {
-    b = buildGmailAddon({ server: origin, outDir: path.join(os.tmpdir(), `concilia-gmail-${process.pid}-${builds.size}`) });
+    b = buildGmailAddon({
+      server: origin,
+      outDir: path.join(os.tmpdir(), `concilia-gmail-${process.pid}-${builds.size}`),
+    });
     builds.set(origin, b);
   }
   return b;

@@ -3,7 +3,12 @@
 import { type ButtonJson, type CardJson, clickables, FORMATTED_TAGS, type WidgetJson } from "./card-json.js";
 
 const esc = (s = "") =>
-  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  s
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
 
 /** Keeps only the HTML subset Google renders in formatted fields; anything else shows as text. */
 export function formatted(html = ""): string {
@@ -23,14 +28,43 @@ export function formatted(html = ""): string {
   });
 }
 
-/** datetime-local value shown in the picker's zone (offset in minutes). */
-export function toLocalInput(ms: number, offsetMinutes = 0): string {
-  return new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, 16);
+/** Minutes east of UTC of a zone at an instant. */
+export function zoneOffsetMinutes(timeZone: string, ms: number): number {
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+    })
+      .formatToParts(new Date(ms))
+      .map((x) => [x.type, Number(x.value)]),
+  );
+  const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour % 24, p.minute);
+  return Math.round((wall - Math.floor(ms / 60_000) * 60_000) / 60_000);
 }
 
-export function fromLocalInput(value: string, offsetMinutes = 0): number | null {
-  const ms = Date.parse(`${value}:00Z`);
-  return Number.isNaN(ms) ? null : ms - offsetMinutes * 60_000;
+/** A picker shows its fixed offset if it has one, else the user's zone (as Gmail does). */
+export interface PickerZone {
+  offsetMinutes?: number;
+  timeZone: string;
+}
+
+const offsetAt = (z: PickerZone, ms: number) => z.offsetMinutes ?? zoneOffsetMinutes(z.timeZone, ms);
+
+export function toLocalInput(ms: number, z: PickerZone): string {
+  return new Date(ms + offsetAt(z, ms) * 60_000).toISOString().slice(0, 16);
+}
+
+export function fromLocalInput(value: string, z: PickerZone): number | null {
+  const wall = Date.parse(`${value}:00Z`);
+  if (Number.isNaN(wall)) return null;
+  // The offset depends on the instant; one correction step settles it except inside a DST gap.
+  const guess = wall - offsetAt(z, wall) * 60_000;
+  return wall - offsetAt(z, guess) * 60_000;
 }
 
 export const CHECKBOX_SEPARATOR = "__";
@@ -42,7 +76,7 @@ function button(b: ButtonJson, index: number): string {
   return `<button class="${cls}" name="__click" value="${index}"${b.disabled ? " disabled" : ""}>${esc(b.text)}</button>`;
 }
 
-function widget(w: WidgetJson, indexOf: (b: ButtonJson) => number): string {
+function widget(w: WidgetJson, indexOf: (b: ButtonJson) => number, timeZone: string): string {
   if ("textParagraph" in w) return `<p class="para">${formatted(w.textParagraph.text)}</p>`;
   if ("decoratedText" in w) {
     const d = w.decoratedText;
@@ -53,7 +87,8 @@ function widget(w: WidgetJson, indexOf: (b: ButtonJson) => number): string {
     ].join("");
     return `<div class="decorated"><div class="dt-body">${body}</div>${d.button ? button(d.button, indexOf(d.button)) : ""}</div>`;
   }
-  if ("buttonList" in w) return `<div class="buttons">${w.buttonList.buttons.map((b) => button(b, indexOf(b))).join("")}</div>`;
+  if ("buttonList" in w)
+    return `<div class="buttons">${w.buttonList.buttons.map((b) => button(b, indexOf(b))).join("")}</div>`;
   if ("textInput" in w) {
     const t = w.textInput;
     const field =
@@ -80,7 +115,8 @@ function widget(w: WidgetJson, indexOf: (b: ButtonJson) => number): string {
   }
   if ("dateTimePicker" in w) {
     const p = w.dateTimePicker;
-    const value = p.valueMsEpoch !== undefined ? toLocalInput(p.valueMsEpoch, p.timezoneOffsetDate) : "";
+    const zone = { offsetMinutes: p.timezoneOffsetDate, timeZone };
+    const value = p.valueMsEpoch !== undefined ? toLocalInput(p.valueMsEpoch, zone) : "";
     return `<label class="input"><span>${esc(p.label)}</span><input type="datetime-local" name="${esc(p.name)}" value="${value}"></label>`;
   }
   if ("divider" in w) return "<hr>";
@@ -88,8 +124,9 @@ function widget(w: WidgetJson, indexOf: (b: ButtonJson) => number): string {
   return "";
 }
 
-/** The card as a form posting to `action`; each button posts its index among the card's clickables. */
-export function renderCard(card: CardJson, action: string): string {
+/** The card as a form posting to `action`; each button posts its index among the card's clickables.
+ * `timeZone`: the user's zone, in which pickers without a fixed offset show their time. */
+export function renderCard(card: CardJson, action: string, timeZone: string): string {
   const all = clickables(card);
   const indexOf = (b: ButtonJson) => all.findIndex((c) => c.onClick === b.onClick);
   const header = card.header
@@ -98,7 +135,7 @@ export function renderCard(card: CardJson, action: string): string {
   const sections = card.sections
     .map(
       (s) =>
-        `<section class="card-section">${s.header ? `<h3>${formatted(s.header)}</h3>` : ""}${s.widgets.map((w) => widget(w, indexOf)).join("")}</section>`,
+        `<section class="card-section">${s.header ? `<h3>${formatted(s.header)}</h3>` : ""}${s.widgets.map((w) => widget(w, indexOf, timeZone)).join("")}</section>`,
     )
     .join("");
   const footer = card.fixedFooter
@@ -108,20 +145,26 @@ export function renderCard(card: CardJson, action: string): string {
 }
 
 /** The form a card posted back, as sidebar values (checkbox groups gathered, pickers to ms). */
-export function formValuesFromPost(card: CardJson, body: Record<string, string>): Record<string, string | string[] | number> {
+export function formValuesFromPost(
+  card: CardJson,
+  body: Record<string, string>,
+  timeZone: string,
+): Record<string, string | string[] | number> {
   const out: Record<string, string | string[] | number> = {};
   for (const s of card.sections)
     for (const w of s.widgets) {
       if ("textInput" in w) out[w.textInput.name] = body[w.textInput.name] ?? "";
       else if ("selectionInput" in w) {
         const si = w.selectionInput;
-        if (si.type === "DROPDOWN" || si.type === "RADIO_BUTTON") out[si.name] = body[si.name] ? [body[si.name]] : [];
+        if (si.type === "DROPDOWN" || si.type === "RADIO_BUTTON")
+          out[si.name] = body[si.name] ? [body[si.name]] : [];
         else
           out[si.name] = si.items
             .map((_i, n) => body[`${si.name}${CHECKBOX_SEPARATOR}${n}`])
             .filter((v): v is string => typeof v === "string");
       } else if ("dateTimePicker" in w) {
-        const ms = fromLocalInput(body[w.dateTimePicker.name] ?? "", w.dateTimePicker.timezoneOffsetDate);
+        const zone = { offsetMinutes: w.dateTimePicker.timezoneOffsetDate, timeZone };
+        const ms = fromLocalInput(body[w.dateTimePicker.name] ?? "", zone);
         if (ms !== null) out[w.dateTimePicker.name] = ms;
       }
     }

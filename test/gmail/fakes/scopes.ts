@@ -19,5 +19,7 @@ export class Exception extends Error {
 
 export function requireScope(granted: readonly string[], what: string, anyOf: string[]): void {
   if (anyOf.some((s) => granted.includes(s))) return;
-  throw new Exception(`You do not have permission to call ${what}. Required permissions: ${anyOf.join(" or ")}`);
+  throw new Exception(
+    `You do not have permission to call ${what}. Required permissions: ${anyOf.join(" or ")}`,
+  );
 }

@@ -48,12 +48,15 @@ export class GmailSidebar {
   private commonEvent(parameters: Record<string, string>, formInputs: Record<string, unknown>) {
     const common = this.manifest.addOns?.common ?? {};
     // userLocale and timeZone reach the add-on only with useLocaleFromApp and the locale scope.
-    const localeShared = common.useLocaleFromApp === true && this.manifest.oauthScopes.includes(SCOPES.locale);
+    const localeShared =
+      common.useLocaleFromApp === true && this.manifest.oauthScopes.includes(SCOPES.locale);
     const tz = this.o.timeZone ?? { id: "Europe/Madrid", offsetMs: 7_200_000 };
     return {
       hostApp: "GMAIL",
       platform: "WEB",
-      ...(localeShared ? { userLocale: this.o.locale ?? "en", timeZone: { id: tz.id, offset: String(tz.offsetMs) } } : {}),
+      ...(localeShared
+        ? { userLocale: this.o.locale ?? "en", timeZone: { id: tz.id, offset: String(tz.offsetMs) } }
+        : {}),
       parameters,
       formInputs,
     };
@@ -82,7 +85,9 @@ export class GmailSidebar {
     const inv = await this.o.host.invoke(fn, event, {
       user: this.o.user,
       identityToken: await this.o.identityToken(),
-      grant: this.message ? { messageId: this.message.messageId, accessToken: this.message.accessToken } : null,
+      grant: this.message
+        ? { messageId: this.message.messageId, accessToken: this.message.accessToken }
+        : null,
     });
     this.history.push(inv);
     return inv;
@@ -90,7 +95,9 @@ export class GmailSidebar {
 
   private showCards(inv: Invocation): Invocation {
     if (inv.result.kind !== "cards")
-      throw new SidebarError(`${inv.fn} must return a Card or Card[]; got ${JSON.stringify(inv.result).slice(0, 500)}`);
+      throw new SidebarError(
+        `${inv.fn} must return a Card or Card[]; got ${JSON.stringify(inv.result).slice(0, 500)}`,
+      );
     this.stack = [inv.result.cards[0]];
     this.edits = {};
     return inv;
@@ -127,12 +134,17 @@ export class GmailSidebar {
           if (v !== "") out[w.textInput.name] = { stringInputs: { value: [String(v)] } };
         } else if ("selectionInput" in w) {
           const edit = this.edits[w.selectionInput.name];
-          const v = edit !== undefined ? ([] as string[]).concat(edit as string | string[]) : w.selectionInput.items.filter((i) => i.selected).map((i) => i.value);
+          const v =
+            edit !== undefined
+              ? ([] as string[]).concat(edit as string | string[])
+              : w.selectionInput.items.filter((i) => i.selected).map((i) => i.value);
           if (v.length) out[w.selectionInput.name] = { stringInputs: { value: v } };
         } else if ("dateTimePicker" in w) {
           const v = this.edits[w.dateTimePicker.name] ?? w.dateTimePicker.valueMsEpoch;
           if (v !== undefined)
-            out[w.dateTimePicker.name] = { dateTimeInput: { hasDate: true, hasTime: true, msSinceEpoch: String(v) } };
+            out[w.dateTimePicker.name] = {
+              dateTimeInput: { hasDate: true, hasTime: true, msSinceEpoch: String(v) },
+            };
         }
       }
     return out;
@@ -142,7 +154,10 @@ export class GmailSidebar {
   async click(label: string | RegExp): Promise<Invocation> {
     const all = clickables(this.card);
     const hit = all.find((c) => (typeof label === "string" ? c.label === label : label.test(c.label)));
-    if (!hit) throw new SidebarError(`No button "${label}" on the card; there are: ${all.map((c) => c.label).join(", ")}`);
+    if (!hit)
+      throw new SidebarError(
+        `No button "${label}" on the card; there are: ${all.map((c) => c.label).join(", ")}`,
+      );
     if (hit.disabled) throw new SidebarError(`The button "${hit.label}" is disabled.`);
     if (!hit.onClick.action) throw new SidebarError(`The button "${hit.label}" opens a link.`);
     return this.runAction(hit.onClick.action);
@@ -158,7 +173,9 @@ export class GmailSidebar {
     const params = Object.fromEntries(action.parameters.map((p) => [p.key, p.value]));
     const inv = await this.execute(action.function, this.event(params, this.formInputs()));
     if (inv.result.kind !== "action")
-      throw new SidebarError(`${action.function} must return an ActionResponse; got ${JSON.stringify(inv.result).slice(0, 500)}`);
+      throw new SidebarError(
+        `${action.function} must return an ActionResponse; got ${JSON.stringify(inv.result).slice(0, 500)}`,
+      );
     const r = inv.result.response;
     for (const n of r.navigations) this.navigate(n);
     if (r.notification) this.notifications.push(r.notification.text);

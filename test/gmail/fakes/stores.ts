@@ -70,7 +70,8 @@ export function cache(store: Map<string, CacheEntry>, now: () => number = Date.n
     get,
     put,
     remove: (key: string) => void store.delete(String(key)),
-    getAll: (keys: string[]) => Object.fromEntries(keys.map((k) => [k, get(k)]).filter(([, v]) => v !== null)),
+    getAll: (keys: string[]) =>
+      Object.fromEntries(keys.map((k) => [k, get(k)]).filter(([, v]) => v !== null)),
     putAll: (values: Record<string, string>, seconds?: number) => {
       for (const [k, v] of Object.entries(values)) put(k, v, seconds);
     },

@@ -63,7 +63,8 @@ export class HTTPResponse {
 function encodePayload(options: FetchOptions): { body?: Uint8Array; contentType?: string } {
   const p = options.payload;
   if (p === undefined || p === null) return {};
-  if (p instanceof Blob) return { body: p.data, contentType: options.contentType ?? p.getContentType() ?? undefined };
+  if (p instanceof Blob)
+    return { body: p.data, contentType: options.contentType ?? p.getContentType() ?? undefined };
   if (typeof p === "string" || Array.isArray(p))
     return { body: toBytes(p), contentType: options.contentType ?? "application/x-www-form-urlencoded" };
   if (typeof p === "object") {
@@ -75,14 +76,21 @@ function encodePayload(options: FetchOptions): { body?: Uint8Array; contentType?
   throw new Exception("Invalid argument: payload");
 }
 
-export function createUrlFetchApp(opts: { scopes: readonly string[]; whitelist: readonly string[]; transport: Transport }) {
+export function createUrlFetchApp(opts: {
+  scopes: readonly string[];
+  whitelist: readonly string[];
+  transport: Transport;
+}) {
   function fetch(url: string, options: FetchOptions = {}): HTTPResponse {
     requireScope(opts.scopes, "UrlFetchApp.fetch", [SCOPES.externalRequest]);
     if (typeof url !== "string") throw new Exception("Invalid argument: url");
     if (url.length > MAX_URL_LENGTH) throw new Exception(`Limit Exceeded: URLFetch URL Length.`);
-    if (!/^https:\/\//i.test(url)) throw new Exception(`Invalid argument: ${url} (Apps Script fetches only https URLs here)`);
+    if (!/^https:\/\//i.test(url))
+      throw new Exception(`Invalid argument: ${url} (Apps Script fetches only https URLs here)`);
     if (!opts.whitelist.some((prefix) => url.startsWith(prefix)))
-      throw new Exception(`The URL ${url} is not in the add-on's urlFetchWhitelist (${opts.whitelist.join(", ") || "empty"}).`);
+      throw new Exception(
+        `The URL ${url} is not in the add-on's urlFetchWhitelist (${opts.whitelist.join(", ") || "empty"}).`,
+      );
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(options.headers ?? {})) {
       if (typeof v !== "string") throw new Exception(`Invalid argument: header ${k}`);
@@ -96,7 +104,13 @@ export function createUrlFetchApp(opts: { scopes: readonly string[]; whitelist: 
       throw new Exception("Limit Exceeded: URLFetch header size.");
     if (body && body.length > MAX_PAYLOAD_BYTES) throw new Exception("Limit Exceeded: URLFetch POST Size.");
     const method = (options.method ?? "get").toUpperCase();
-    const res = opts.transport({ method, url, headers, body, followRedirects: options.followRedirects !== false });
+    const res = opts.transport({
+      method,
+      url,
+      headers,
+      body,
+      followRedirects: options.followRedirects !== false,
+    });
     if ("error" in res) throw new Exception(`${res.error}: ${url}`);
     if (res.status >= 400 && !options.muteHttpExceptions) {
       const text = new TextDecoder().decode(res.body).slice(0, 200);

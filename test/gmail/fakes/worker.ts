@@ -1,9 +1,16 @@
 // Runs the built add-on in a worker thread: Apps Script calls are synchronous, so UrlFetchApp blocks
 // this thread (Atomics.wait) while the main thread performs the real HTTP request, possibly to a
 // server living in the main thread itself.
-import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
+
 import vm from "node:vm";
-import { executionGlobals, loadBundle, type Manifest, newUserStores, type UserStores } from "./apps-script.js";
+import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
+import {
+  executionGlobals,
+  loadBundle,
+  type Manifest,
+  newUserStores,
+  type UserStores,
+} from "./apps-script.js";
 import { ActionResponse, Card } from "./card-service.js";
 import type { DemoMessage } from "./demo-messages.js";
 import type { WireRequest, WireResponse } from "./url-fetch.js";
@@ -15,7 +22,12 @@ export type InvokeResult =
   | { kind: "error"; message: string };
 
 export type WorkerRequest =
-  | { type: "load"; code: string; manifest: Manifest; messages: (Omit<DemoMessage, "date"> & { date: string })[] }
+  | {
+      type: "load";
+      code: string;
+      manifest: Manifest;
+      messages: (Omit<DemoMessage, "date"> & { date: string })[];
+    }
   | {
       type: "invoke";
       id: number;
@@ -58,9 +70,10 @@ function describe(value: unknown): InvokeResult {
 
 function invoke(req: Extract<WorkerRequest, { type: "invoke" }>): WorkerReply {
   const logs: string[] = [];
-  if (!script || !manifest) return { id: req.id, result: { kind: "error", message: "No bundle loaded." }, logs };
-  let userStores = stores.get(req.user);
-  if (!userStores) stores.set(req.user, (userStores = newUserStores()));
+  if (!script || !manifest)
+    return { id: req.id, result: { kind: "error", message: "No bundle loaded." }, logs };
+  const userStores = stores.get(req.user) ?? newUserStores();
+  stores.set(req.user, userStores);
   try {
     const globals = executionGlobals({
       manifest,
@@ -78,7 +91,11 @@ function invoke(req: Extract<WorkerRequest, { type: "invoke" }>): WorkerReply {
     return { id: req.id, result: describe(fn(req.event)), logs };
   } catch (e) {
     const err = e as Error;
-    return { id: req.id, result: { kind: "error", message: `${err?.message ?? e}\n${err?.stack ?? ""}` }, logs };
+    return {
+      id: req.id,
+      result: { kind: "error", message: `${err?.message ?? e}\n${err?.stack ?? ""}` },
+      logs,
+    };
   }
 }
 
