@@ -1,13 +1,15 @@
 // The real-world messages of ../shared/corpus/mail, each read the way its README entry says a
 // correct parser must read it (R-MAIL-1, R-MAIL-5). inspectMail is what the pipeline would store.
+
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { inspectMail } from "../../server/mail/inspect.js";
 import { parseEmail } from "../../server/mail/parse.js";
+import { corpusDir } from "../harness/corpus.js";
 
-const DIR = "/work/shared/corpus/mail";
+const DIR = corpusDir("mail");
 const raw = (name: string) => fs.readFileSync(path.join(DIR, name));
 
 interface Inspected {

@@ -1,12 +1,15 @@
 // The email ingest pipeline through the real server: POST /api/v1/emails with the raw message.
+
 import { createHash } from "node:crypto";
 import fs from "node:fs";
+import path from "node:path";
 import { count } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authenticate } from "../../server/auth/authenticate.js";
 import { activities, activityLinks, attachments } from "../../server/db/schema.js";
 import { ingestEmail } from "../../server/mail/ingest.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import { corpusDir } from "../harness/corpus.js";
 
 const PNG = Buffer.from(
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
@@ -203,7 +206,7 @@ describe.each(engines)("email ingest (%s)", (engine) => {
 
   it("R-MAIL-1: a real corpus message (HTML with a cid image and a file) is stored with exact attachment bytes", async () => {
     const raw = fs.readFileSync(
-      "/work/shared/corpus/mail/comm-central__30-plaintext+(HTML+embedded-image)+attachment.eml",
+      path.join(corpusDir("mail"), "comm-central__30-plaintext+(HTML+embedded-image)+attachment.eml"),
     );
     const r = await log(raw);
     expect(r.statusCode, r.body).toBe(201);
