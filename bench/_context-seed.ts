@@ -77,7 +77,9 @@ export async function seedContextDataset(
     const t = Date.now();
     const r = await client.query(text, values);
     if (Date.now() - t > 1000)
-      console.log(`[seed] ${((Date.now() - t) / 1000).toFixed(1)} s: ${text.trim().split("\n")[0].slice(0, 60)}`);
+      console.log(
+        `[seed] ${((Date.now() - t) / 1000).toFixed(1)} s: ${text.trim().split("\n")[0].slice(0, 60)}`,
+      );
     return r;
   };
   await run(ID_FN);

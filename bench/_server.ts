@@ -24,19 +24,23 @@ export async function startServer(opts: {
   const port = await services.freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "concilia-bench-"));
   const logLevel = opts.logLevel ?? "warn";
-  const child: ChildProcess = spawn(process.execPath, [...(opts.nodeArgs ?? []), "bin/concilia.mjs", "serve", "--no-demo"], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATABASE_URL: opts.databaseUrl,
-      CONCILIA_SECRET_KEY: randomBytes(32).toString("base64"),
-      CONCILIA_DATA: dataDir,
-      CONCILIA_LOG_LEVEL: logLevel,
-      PORT: String(port),
-      HOST: "127.0.0.1",
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...(opts.nodeArgs ?? []), "bin/concilia.mjs", "serve", "--no-demo"],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        DATABASE_URL: opts.databaseUrl,
+        CONCILIA_SECRET_KEY: randomBytes(32).toString("base64"),
+        CONCILIA_DATA: dataDir,
+        CONCILIA_LOG_LEVEL: logLevel,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+      },
+      stdio: ["ignore", "ignore", "pipe"],
     },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  );
   let stderr = "";
   child.stderr?.on("data", (d) => {
     stderr = (stderr + d).slice(-4000);

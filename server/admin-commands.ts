@@ -20,6 +20,8 @@ export async function runAdminCommand(
     console.log("Migrations applied.");
     return 0;
   }
+  if (command === "token" && !config.CONCILIA_DEV)
+    throw new Error("Dev tokens are switched off: set CONCILIA_DEV=1 (never in production) to issue one.");
   // None of these commands queues a job; the queue is left to the server and the workers.
   const ctx = await createContext(config, log, { jobs: false });
   try {

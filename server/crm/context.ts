@@ -174,12 +174,13 @@ async function recordCards(
     } as deals,
     (select coalesce(json_agg(json_build_object('id', e.id, 'title', e.title, 'startAt', ${ms("e.start_at")},
               'endAt', ${ms("e.end_at")}, 'timeZone', e.time_zone, 'status', e.status) order by e.start_at), '[]')
-       from (select e.* from event_attendees ea join events e on e.id = ea.event_id
+       from (select e.id, e.title, e.start_at, e.end_at, e.time_zone, e.status from event_attendees ea join events e on e.id = ea.event_id
              where ea.record_type = ${t} and ea.record_id = r.id and e.end_at >= now() and e.status <> 'cancelled'${own("e.owner_id")}
              order by e.start_at limit 3) e) as events,
     (select coalesce(json_agg(json_build_object('id', a.id, 'type', a.type, 'subject', a.subject, 'state', a.state,
               'at', ${ms("a.at")}, 'direction', a.direction) order by a.at desc, a.id desc), '[]')
-       from (select a.*, coalesce(a.start_at, a.created_at) as at from activity_links al join activities a on a.id = al.activity_id
+       from (select a.id, a.type, a.subject, a.state, a.direction, coalesce(a.start_at, a.created_at) as at
+             from activity_links al join activities a on a.id = al.activity_id
              where al.record_type = ${t} and al.record_id = r.id${own("a.owner_id")}
              order by coalesce(a.start_at, a.created_at) desc, a.id desc limit 5) a) as activities`;
   const parts = [];

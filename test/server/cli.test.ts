@@ -11,7 +11,7 @@ const cli = (args: string[], env: Record<string, string> = {}) =>
   spawnSync(process.execPath, ["bin/concilia.mjs", ...args], {
     encoding: "utf8",
     env: { ...process.env, CONCILIA_LOG_LEVEL: "warn", ...env },
-    timeout: 60_000,
+    timeout: 150_000,
   });
 
 describe("the concilia command", () => {
@@ -69,7 +69,7 @@ describe("the concilia command", () => {
     const ok = cli(["token", "--user", "nora@example.com"], { CONCILIA_DATA: data, CONCILIA_DEV: "1" });
     expect(ok.status).toBe(0);
     expect(ok.stdout.trim()).toMatch(/^cnc_[A-Za-z0-9_-]{40,}$/);
-  }, 90_000);
+  }, 240_000);
 
   it("R-P-1: `concilia serve` starts on the embedded database with the demo workspace, serves, and stops on SIGTERM", async () => {
     const port = await freePort();
@@ -89,7 +89,7 @@ describe("the concilia command", () => {
       out += d;
     });
     const started = Date.now();
-    while (!out.includes("Dev token") && Date.now() - started < 60_000)
+    while (!out.includes("Dev token") && Date.now() - started < 150_000)
       await new Promise((r) => setTimeout(r, 200));
     expect(out).toContain(`http://127.0.0.1:${port}/api/v1/openapi.json`);
     expect(out).toContain(`http://127.0.0.1:${port}/healthz`);
@@ -117,5 +117,5 @@ describe("the concilia command", () => {
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
     expect(fs.existsSync(path.join(data, "pgdata", "concilia.pid"))).toBe(false);
-  }, 90_000);
+  }, 240_000);
 });
