@@ -40,7 +40,7 @@ export async function profileContext(
       const row = await findApiToken(database.db, token);
       if (!row) throw new Error("The benchmark token was not found.");
       await touchApiToken(database.db, row.token);
-      await messageContext(database.db, toAuthUser(row.user, row.token.scopes, "bench"), r);
+      await messageContext(database, toAuthUser(row.user, row.token.scopes, "bench"), r);
       counts.push(log.length);
       if (log.length >= typical.length) typical = log;
     }

@@ -20,7 +20,7 @@ export function contextRoutes(app: FastifyInstance, ctx: AppContext): void {
     query: contextQuery,
     response: contextResponse,
     handler: ({ req, user, query }) =>
-      messageContext(ctx.db, user, {
+      messageContext(ctx.database, user, {
         addresses: query.address,
         messageId: query.messageId,
         acceptLanguage: req.headers["accept-language"],

@@ -6,7 +6,8 @@ import { unauthorized } from "../api/problem.js";
 import type { AppContext } from "../context.js";
 import { users } from "../db/schema.js";
 import { verifyIdToken } from "./id-tokens.js";
-import { findApiToken, TOKEN_PREFIX, touchApiToken } from "./tokens.js";
+import { cachedToken, rememberToken } from "./token-cache.js";
+import { findApiToken, hashToken, TOKEN_PREFIX, touchApiToken } from "./tokens.js";
 import type { AuthUser } from "./user.js";
 
 type UserRow = typeof users.$inferSelect;
@@ -31,10 +32,16 @@ export async function authenticate(ctx: AppContext, header: string | undefined):
   if (!m) throw unauthorized("The Authorization header must be 'Bearer <token>'.");
   const token = m[1];
   if (token.startsWith(TOKEN_PREFIX)) {
+    const hash = hashToken(token);
+    const cached = cachedToken(hash);
+    // last_used_at is kept to the minute; a cached entry lives less than that.
+    if (cached) return cached.user;
     const row = await findApiToken(ctx.db, token);
     if (!row) throw unauthorized("This token is unknown, expired or revoked. Sign in again.");
     await touchApiToken(ctx.db, row.token);
-    return toAuthUser(row.user, row.token.scopes, `token:${row.token.id}`);
+    const user = toAuthUser(row.user, row.token.scopes, `token:${row.token.id}`);
+    rememberToken(hash, { user, tokenId: row.token.id, expiresAt: row.token.expiresAt });
+    return user;
   }
   const identity = await verifyIdToken(ctx, token);
   const [u] = await ctx.db.select().from(users).where(eq(users.email, identity.email.toLowerCase()));

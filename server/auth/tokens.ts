@@ -4,6 +4,7 @@ import { and, desc, eq, isNull } from "drizzle-orm";
 import type { Tx } from "../db/index.js";
 import { apiTokens, users } from "../db/schema.js";
 import { newId } from "../ids.js";
+import { forgetToken } from "./token-cache.js";
 
 export const TOKEN_PREFIX = "cnc_";
 /** What a sidebar token may do: the CRM API, nothing administrative. */
@@ -46,6 +47,7 @@ export async function revokeApiToken(db: Tx, userId: string, tokenId: string): P
     .set({ revokedAt: new Date() })
     .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
     .returning({ id: apiTokens.id });
+  forgetToken(tokenId);
   return rows.length > 0;
 }
 
