@@ -19,31 +19,28 @@ const TARGET_RATIO = 0.25;
 const TARGET_P99_MS = 50;
 /** What the profiling of item 14 found and changed; kept with the figures it explains. */
 const FINDINGS = `
-## Findings and changes (item 14)
+## Findings and changes
 
-- Before the changes (first run, same data set, same day): 10.6 SQL round trips per request (auth 1, match 2,
-  logged 1, cards 6, company-by-domain 1; 6 sequential waves); 124 req/s = 1.8 % of /healthz, p99 481 ms.
-  EXPLAIN ANALYZE showed the events and activities look-ups scanning event_attendees and activity_links
-  sequentially (filter on record_id without record_type, so the (record_type, record_id) indexes were unused:
-  10.8 ms + 3.6 ms at 10,000 persons, growing with the table), and the company-by-domain suggestion scanning
-  companies (no index on domain).
-- server/crm/context.ts: one statement builds all cards (record, company, owner, addresses, deals, next 3
-  events, last 5 activities as JSON, by type and id so the indexes serve); the company-by-domain look-up runs
-  beside it. server/crm/match.ts: the visibility of matched records is checked in the same statement as the
-  address look-up. New index companies_domain (migration 0001_companies_domain). Now 4-6 round trips (mean
-  4.6: auth, match + logged in parallel, cards + domains in parallel), 3 waves; every look-up on a large table is an index scan.
-  The answer is the same as before (compared on 1,800 requests for a member, a member with grants and an
-  admin, with persons, leads and companies sharing addresses); the one difference: activities with the same
-  timestamp now come in a fixed order (id descending) instead of an unspecified one.
-- Why both targets stay out of reach here: the auth floor row above (a request whose only SQL is the token
-  look-up) already reaches only about 15 % of /healthz, so no change inside the context code can reach 25 %;
-  the floor is the per-request cost of the bearer-token query through drizzle and pg (the CPU profile shows
-  drizzle's query building and socket writes on top), plus PostgreSQL and the load generator on the same
-  2 busy cores. With 32 connections, Little's law makes p99 < 50 ms need > 640 req/s; even the auth floor
-  has p99 near 100 ms on this machine. The cards statement costs about 0.65 ms to execute and 1.5 ms to plan
-  (unloaded); next steps, outside this item's files: prepared statements for the hot queries (no re-planning),
-  a short-lived in-process cache of token → user (revocation then takes effect within its lifetime), and a
-  measurement on a machine not shared with test suites.
+- First measurement (same data set, same day): 10.6 SQL round trips per request in 6 sequential waves;
+  124 req/s = 1.8 % of /healthz, p99 481 ms. EXPLAIN ANALYZE showed the events and activities look-ups
+  scanning event_attendees and activity_links (filtered on record_id without record_type, so the
+  (record_type, record_id) indexes went unused) and the company-by-domain suggestion scanning companies.
+- Indexes used (record type and id together; new index companies_domain), cards built in one statement:
+  4.6 round trips, 150-170 req/s.
+- A CPU profile of the server then showed where a request's time went: one socket write per round trip
+  (system calls are expensive on this virtual machine), drizzle building the large statements, and
+  PostgreSQL re-planning the cards statement on every call (7 ms of planning against 1.3 ms of execution).
+- Now: the whole answer — matching with visibility, cards, logged state, companies by domain — is one static
+  statement (server/crm/context-sql.ts), run as a named prepared statement with a cached generic plan
+  (plan_cache_mode=force_generic_plan for the pool's sessions: only named statements use the plan cache), and
+  recently seen API tokens are cached for 10 s (a revocation through the API takes effect at once in that
+  process, elsewhere within 10 s). One round trip per request: 440 req/s, p99 145 ms on a quiet machine.
+- The targets stay out of reach on this machine. The "own address only" row is a request with the same
+  authentication and one round trip that finds nothing: it reaches about 10 % of /healthz, so no query can
+  reach 25 % here; /healthz needs no database and PostgreSQL, the server and the load generator share
+  2 cores. With 32 connections, Little's law makes p99 < 50 ms need more than 640 req/s.
+- Next steps: cache the answer per (user, addresses) with invalidation on writes to the records involved,
+  and measure with PostgreSQL on its own machine.
 `;
 
 interface Load {
@@ -225,15 +222,15 @@ context warm-up that is not counted. Latencies in ms.
 | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ${row("/healthz", r.health)}
 ${row("/api/v1/context", r.context)}
-${row("/api/v1/context, own address only (auth floor)", r.authOnly)}
+${row("/api/v1/context, own address only (one round trip, nothing found)", r.authOnly)}
 
 | target | measured | |
 | --- | --- | --- |
 | context throughput ≥ ${TARGET_RATIO * 100} % of /healthz | ${(r.ratio * 100).toFixed(1)} % | ${met(r.ratio >= TARGET_RATIO)} |
 | context p99 < ${TARGET_P99_MS} ms | ${r.context.p99} ms | ${met(r.context.p99 < TARGET_P99_MS)} |
 
-For scale: an authenticated request that needs no SQL beyond the token look-up (own address only, measured
-after the context run for ${r.healthDuration} s) reaches ${((r.authOnly.rps / r.health.rps) * 100).toFixed(1)} % of /healthz.
+For scale: an authenticated context request with only the user's own address (one round trip that finds
+nothing, measured after the context run for ${r.healthDuration} s) reaches ${((r.authOnly.rps / r.health.rps) * 100).toFixed(1)} % of /healthz.
 
 ## Data set
 
@@ -255,8 +252,9 @@ ${participants} participants; statuses ${JSON.stringify(r.mix.status)}.
 ## SQL per request
 
 Round trips per context request, counted on the real code (authentication + messageContext) over ${rt.requests}
-requests of the mix: min ${rt.min}, mean ${rt.mean}, max ${rt.max} (the token look-up is one of them; the token's
-last-used write happens at most once a minute). Queries of the heaviest request, under EXPLAIN ANALYZE on the
+requests of the mix: min ${rt.min}, mean ${rt.mean}, max ${rt.max} (the token look-up is one of them, which the
+server skips for a token it has seen in the last 10 s; the token's last-used write happens at most once a
+minute). Queries of the heaviest request, under EXPLAIN ANALYZE on the
 seeded data (planning + execution, one at a time, unloaded):
 
 | ms | scans | query |
