@@ -1,6 +1,6 @@
 // Activities: calls, meetings, tasks, and emails logged from the inbox. A user sees the activities he
 // owns (an admin sees all). Logged mail (source "auto") is read-only (R-MAIL-3).
-import { and, asc, desc, eq, inArray, lt, type SQL } from "drizzle-orm";
+import { and, asc, eq, inArray, type SQL } from "drizzle-orm";
 import type { z } from "zod";
 import type { Activity, activityInput, activityPatch } from "../../shared/api/activities.js";
 import { badRequest, conflict, notFound } from "../api/problem.js";
@@ -9,7 +9,7 @@ import type { Tx } from "../db/index.js";
 import { activities, activityLinks, activityTypes, attachments, type RecordType } from "../db/schema.js";
 import { newId } from "../ids.js";
 import { ownedBy } from "./access.js";
-import { decodeCursor, pageOf } from "./cursor.js";
+import { listPage, pageWhere } from "./cursor.js";
 import { ownerRefs, unknownOwner } from "./owners.js";
 import { assertRecordsVisible } from "./record-refs.js";
 
@@ -98,9 +98,7 @@ export async function listActivities(
     type?: string;
   },
 ) {
-  const conds: (SQL | undefined)[] = [ownedBy(user, activities.ownerId)];
-  const after = decodeCursor(q.cursor);
-  if (after) conds.push(lt(activities.id, after));
+  const conds: (SQL | undefined)[] = [ownedBy(user, activities.ownerId), ...pageWhere(activities, q)];
   if (q.state) conds.push(eq(activities.state, q.state as Row["state"]));
   if (q.type) conds.push(eq(activities.type, q.type));
   if (q.recordType && q.recordId)
@@ -113,14 +111,7 @@ export async function listActivities(
           .where(and(eq(activityLinks.recordType, q.recordType), eq(activityLinks.recordId, q.recordId))),
       ),
     );
-  const rows = await db
-    .select()
-    .from(activities)
-    .where(and(...conds))
-    .orderBy(desc(activities.id))
-    .limit(q.limit + 1);
-  const page = pageOf(rows, q.limit);
-  return { items: await toActivities(db, page.items), nextCursor: page.nextCursor };
+  return listPage(db, activities, conds, q.limit, toActivities);
 }
 
 async function assertType(db: Tx, key: string) {

@@ -1,5 +1,5 @@
 // Companies (accounts). A company's own addresses (info@…) match mail like a person's do.
-import { and, desc, eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { z } from "zod";
 import type { Company, companyInput, companyPatch } from "../../shared/api/records.js";
 import { notFound } from "../api/problem.js";
@@ -9,7 +9,7 @@ import { companies } from "../db/schema.js";
 import { newId } from "../ids.js";
 import { visibleTo } from "./access.js";
 import { categoriesOf, dealStatusesOf } from "./categories.js";
-import { pageOf, pageWhere } from "./cursor.js";
+import { listPage, pageWhere } from "./cursor.js";
 import { emailsOf, setRecordEmails } from "./emails.js";
 import { ownerRefs, unknownOwner } from "./owners.js";
 import { stripUndefined } from "./persons.js";
@@ -59,15 +59,7 @@ export async function listCompanies(
   user: AuthUser,
   q: { q?: string; cursor?: string; limit: number },
 ) {
-  const conds = [companyVisible(user), ...pageWhere(companies, q)];
-  const rows = await db
-    .select()
-    .from(companies)
-    .where(and(...conds))
-    .orderBy(desc(companies.id))
-    .limit(q.limit + 1);
-  const page = pageOf(rows, q.limit);
-  return { items: await toCompanies(db, page.items), nextCursor: page.nextCursor };
+  return listPage(db, companies, [companyVisible(user), ...pageWhere(companies, q)], q.limit, toCompanies);
 }
 
 const domainOf = (d: string | null | undefined) =>

@@ -1,7 +1,8 @@
 // Cursor pagination over time-ordered ids (UUIDv7): newest first, stable under inserts.
-import { ilike, lt, or, type SQL } from "drizzle-orm";
-import type { PgColumn } from "drizzle-orm/pg-core";
+import { and, desc, ilike, lt, or, type SQL } from "drizzle-orm";
+import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import { badRequest } from "../api/problem.js";
+import type { Tx } from "../db/index.js";
 import { searchPatterns } from "./search-text.js";
 
 export function encodeCursor(lastId: string): string {
@@ -33,4 +34,22 @@ export function pageWhere(
   const patterns = cols.searchText ? searchPatterns(q.q) : [];
   if (patterns.length) conds.push(or(...patterns.map((p) => ilike(cols.searchText!, p)))!);
   return conds;
+}
+
+/** One page of a table, newest first: the rows matching `where`, turned into what the API gives. */
+export async function listPage<Row extends { id: string }, Item>(
+  db: Tx,
+  table: PgTable & { id: PgColumn },
+  where: (SQL | undefined)[],
+  limit: number,
+  toItems: (db: Tx, rows: Row[]) => Promise<Item[]>,
+): Promise<{ items: Item[]; nextCursor: string | null }> {
+  const rows = (await db
+    .select()
+    .from(table as PgTable)
+    .where(and(...where))
+    .orderBy(desc(table.id))
+    .limit(limit + 1)) as unknown as Row[];
+  const page = pageOf(rows, limit);
+  return { items: await toItems(db, page.items), nextCursor: page.nextCursor };
 }

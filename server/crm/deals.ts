@@ -1,4 +1,4 @@
-import { and, desc, eq, ilike, type SQL } from "drizzle-orm";
+import { and, eq, ilike, type SQL } from "drizzle-orm";
 import type { z } from "zod";
 import type { Deal, dealInput, dealPatch } from "../../shared/api/records.js";
 import { badRequest, notFound } from "../api/problem.js";
@@ -7,7 +7,7 @@ import type { Tx } from "../db/index.js";
 import { companies, deals, persons } from "../db/schema.js";
 import { newId } from "../ids.js";
 import { visibleTo } from "./access.js";
-import { pageOf, pageWhere } from "./cursor.js";
+import { listPage, pageWhere } from "./cursor.js";
 import { ownerRefs, unknownOwner } from "./owners.js";
 import { personVisible } from "./persons.js";
 import { assertOwner } from "./records-common.js";
@@ -55,14 +55,7 @@ export async function listDeals(
   if (q.status) conds.push(eq(deals.status, q.status as Row["status"]));
   if (q.personId) conds.push(eq(deals.personId, q.personId));
   if (q.companyId) conds.push(eq(deals.companyId, q.companyId));
-  const rows = await db
-    .select()
-    .from(deals)
-    .where(and(...conds))
-    .orderBy(desc(deals.id))
-    .limit(q.limit + 1);
-  const page = pageOf(rows, q.limit);
-  return { items: await toDeals(db, page.items), nextCursor: page.nextCursor };
+  return listPage(db, deals, conds, q.limit, toDeals);
 }
 
 async function checkLinks(db: Tx, user: AuthUser, personId?: string | null, companyId?: string | null) {

@@ -1,5 +1,5 @@
 // Leads: people not yet qualified as contacts.
-import { and, desc, eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { z } from "zod";
 import type { Lead, leadInput, leadPatch } from "../../shared/api/records.js";
 import { badRequest, notFound } from "../api/problem.js";
@@ -9,7 +9,7 @@ import { leads } from "../db/schema.js";
 import { newId } from "../ids.js";
 import { visibleTo } from "./access.js";
 import { categoriesOf } from "./categories.js";
-import { pageOf, pageWhere } from "./cursor.js";
+import { listPage, pageWhere } from "./cursor.js";
 import { emailsOf, setRecordEmails } from "./emails.js";
 import { ownerRefs, unknownOwner } from "./owners.js";
 import { stripUndefined } from "./persons.js";
@@ -56,15 +56,7 @@ export async function getLeadRow(db: Tx, user: AuthUser, id: string): Promise<Ro
 }
 
 export async function listLeads(db: Tx, user: AuthUser, q: { q?: string; cursor?: string; limit: number }) {
-  const conds = [leadVisible(user), ...pageWhere(leads, q)];
-  const rows = await db
-    .select()
-    .from(leads)
-    .where(and(...conds))
-    .orderBy(desc(leads.id))
-    .limit(q.limit + 1);
-  const page = pageOf(rows, q.limit);
-  return { items: await toLeads(db, page.items), nextCursor: page.nextCursor };
+  return listPage(db, leads, [leadVisible(user), ...pageWhere(leads, q)], q.limit, toLeads);
 }
 
 export async function createLead(db: Tx, user: AuthUser, input: z.output<typeof leadInput>): Promise<Row> {

@@ -1,5 +1,5 @@
 // Persons: contacts who are people, optionally at a company.
-import { and, desc, eq, inArray, isNull } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { z } from "zod";
 import type { Person, personInput, personPatch } from "../../shared/api/records.js";
 import { badRequest, notFound } from "../api/problem.js";
@@ -9,7 +9,7 @@ import { companies, persons } from "../db/schema.js";
 import { newId } from "../ids.js";
 import { visibleTo } from "./access.js";
 import { categoriesOf, dealStatusesOf } from "./categories.js";
-import { pageOf, pageWhere } from "./cursor.js";
+import { listPage, pageWhere } from "./cursor.js";
 import { emailsOf, setRecordEmails } from "./emails.js";
 import { ownerRefs, unknownOwner } from "./owners.js";
 import { assertOwner } from "./records-common.js";
@@ -72,15 +72,7 @@ export async function getPersonRow(db: Tx, user: AuthUser, id: string): Promise<
 }
 
 export async function listPersons(db: Tx, user: AuthUser, q: { q?: string; cursor?: string; limit: number }) {
-  const conds = [personVisible(user), ...pageWhere(persons, q)];
-  const rows = await db
-    .select()
-    .from(persons)
-    .where(and(...conds))
-    .orderBy(desc(persons.id))
-    .limit(q.limit + 1);
-  const page = pageOf(rows, q.limit);
-  return { items: await toPersons(db, page.items), nextCursor: page.nextCursor };
+  return listPage(db, persons, [personVisible(user), ...pageWhere(persons, q)], q.limit, toPersons);
 }
 
 async function checkCompany(db: Tx, user: AuthUser, companyId: string | null | undefined) {
