@@ -14,6 +14,10 @@ import { route } from "./route.js";
 const RAW_TYPES = ["message/rfc822", "application/octet-stream"];
 // Shown in place by a browser without running anything; every other type is a download.
 const INLINE_TYPES = new Set(["image/png", "image/gif", "image/jpeg", "image/webp", "image/bmp"]);
+const attachmentPosition = z
+  .string()
+  .regex(/^\d{1,4}$/, "an attachment's 0-based position in the message, e.g. 0")
+  .transform(Number);
 
 export function emailRoutes(app: FastifyInstance, ctx: AppContext): void {
   route(app, {
@@ -21,10 +25,19 @@ export function emailRoutes(app: FastifyInstance, ctx: AppContext): void {
     url: "/api/v1/emails",
     tag: "emails",
     summary:
-      "Log an email: the raw RFC 5322 message in, one email activity linked to every CRM participant (201; 200 with alreadyLogged when this Message-ID is logged already)",
+      "Log an email: the raw RFC 5322 message in, one email activity linked to every CRM participant (201; 200 with alreadyLogged when this Message-ID is logged already, whatever it asks to leave out). " +
+      "To keep attachments out of the CRM without changing the message, repeat `skipAttachment=<position>`: the 0-based position of the attachment in the message's attachment list, " +
+      "in MIME document order as `concilia inspect-mail` lists them (parts that are the body, such as text alternatives, are not in that list). Skipped attachments are not stored at all and are counted in skippedAttachments; " +
+      "a position the message does not have is refused with 422 and nothing is stored.",
     rawBody: "message/rfc822",
+    query: z.strictObject({
+      skipAttachment: z
+        .union([attachmentPosition, z.array(attachmentPosition)])
+        .transform((v) => (Array.isArray(v) ? v : [v]))
+        .optional(),
+    }),
     response: logEmailResponse,
-    handler: async ({ req, reply, user, body }) => {
+    handler: async ({ req, reply, user, body, query }) => {
       const type = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
       if (!RAW_TYPES.includes(type) || (body !== undefined && !Buffer.isBuffer(body)))
         throw new HttpProblem(
@@ -36,7 +49,10 @@ export function emailRoutes(app: FastifyInstance, ctx: AppContext): void {
         throw badRequest(
           "The request body is empty: send the raw RFC 5322 message (headers, blank line, body).",
         );
-      const result = await ingestEmail(ctx, user, body as Buffer, { source: "manual" });
+      const result = await ingestEmail(ctx, user, body as Buffer, {
+        source: "manual",
+        skipAttachments: query.skipAttachment,
+      });
       reply.code(result.alreadyLogged ? 200 : 201);
       return {
         activityId: result.activity.id,
@@ -44,6 +60,7 @@ export function emailRoutes(app: FastifyInstance, ctx: AppContext): void {
         subject: result.activity.subject,
         links: result.links,
         attachments: result.attachments,
+        skippedAttachments: result.skippedAttachments,
       };
     },
   });

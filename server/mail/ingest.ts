@@ -21,6 +21,8 @@ export interface IngestResult {
   activity: ActivityRow;
   links: { type: RecordType; id: string }[];
   attachments: number;
+  /** Attachments of the message left out on request (`skipAttachments`); none are stored. */
+  skippedAttachments: number;
   alreadyLogged: boolean;
 }
 
@@ -32,11 +34,27 @@ export async function ingestEmail(
   ctx: AppContext,
   user: AuthUser,
   raw: Buffer,
-  opts: { source: "manual" | "auto" },
+  opts: {
+    source: "manual" | "auto";
+    /**
+     * Positions (0-based) in the message's attachment list, in the order parseEmail gives them and
+     * `concilia inspect-mail` shows them, of attachments not to store: no row, no blob. The message
+     * itself is not changed, so it keeps its Message-ID and a repeat still answers alreadyLogged.
+     */
+    skipAttachments?: readonly number[];
+  },
 ): Promise<IngestResult> {
   const mail = await parseEmail(raw);
+  // A repeat answers what was stored the first time, whatever it asks to leave out now.
+  const leftOut = (r: IngestResult) => ({
+    ...r,
+    skippedAttachments: Math.max(0, mail.attachments.length - r.attachments),
+  });
   const existing = await loggedAlready(ctx.db, user.id, mail.messageId);
-  if (existing) return existing;
+  if (existing) return leftOut(existing);
+  const skip = new Set(opts.skipAttachments ?? []);
+  const missing = [...skip].filter((i) => !Number.isInteger(i) || i < 0 || i >= mail.attachments.length);
+  if (missing.length) throw noSuchAttachment(missing, mail.attachments.length);
 
   const own = new Set(user.addresses.map(normalizeEmail));
   const participants = participantsOf(mail).filter((a) => !own.has(a));
@@ -46,7 +64,10 @@ export async function ingestEmail(
   if (!links.length) throw noParticipant(participants);
 
   const activityId = newId();
-  const stored = mail.attachments.map((a, position) => ({ ...a, id: newId(), position }));
+  // Kept attachments keep their position in the message, so positions mean the same everywhere.
+  const stored = mail.attachments.flatMap((a, position) =>
+    skip.has(position) ? [] : [{ ...a, id: newId(), position }],
+  );
   const byCid = new Map(stored.filter((a) => a.contentId).map((a) => [a.contentId?.toLowerCase(), a.id]));
   const body = renderBody(mail, (cid) => {
     const id = byCid.get(cid.toLowerCase());
@@ -104,13 +125,19 @@ export async function ingestEmail(
         );
       return row;
     });
-    return { activity, links, attachments: stored.length, alreadyLogged: false };
+    return {
+      activity,
+      links,
+      attachments: stored.length,
+      skippedAttachments: mail.attachments.length - stored.length,
+      alreadyLogged: false,
+    };
   } catch (err) {
     // The same message logged at the same moment by another request (a double click, a sync
     // racing the sidebar): the unique index on (owner, Message-ID) let one of them in.
     if (isUniqueViolation(err)) {
       const winner = await loggedAlready(ctx.db, user.id, mail.messageId);
-      if (winner) return winner;
+      if (winner) return leftOut(winner);
     }
     if (fresh.size)
       await ctx.db
@@ -140,7 +167,7 @@ async function loggedAlready(db: Tx, ownerId: string, messageId: string): Promis
     .select({ n: count() })
     .from(attachments)
     .where(eq(attachments.activityId, activity.id));
-  return { activity, links, attachments: Number(n?.n ?? 0), alreadyLogged: true };
+  return { activity, links, attachments: Number(n?.n ?? 0), skippedAttachments: 0, alreadyLogged: true };
 }
 
 function uniqueLinks(links: { type: RecordType; id: string }[]) {
@@ -156,6 +183,13 @@ function noParticipant(participants: string[]) {
   const shown = participants.slice(0, 10).join(", ") + (participants.length > 10 ? ", …" : "");
   return unprocessable(
     `Not logged: no CRM participant. None of ${shown} belongs to a person, company or lead you can see, and the message does not answer a logged one. Nothing was stored.`,
+  );
+}
+
+function noSuchAttachment(positions: number[], total: number) {
+  const has = total ? `${total} attachment${total > 1 ? "s" : ""} (positions 0 to ${total - 1})` : "no attachments";
+  return unprocessable(
+    `Not logged: the message has ${has}, so there is nothing at position ${positions.join(", ")} to leave out. Nothing was stored.`,
   );
 }
 

@@ -96,6 +96,9 @@ export const logEmailResponse = z.object({
   alreadyLogged: z.boolean(),
   subject: z.string(),
   links: z.array(z.object({ type: recordType, id: z.string() })),
+  /** Attachments stored with the activity. */
   attachments: z.number(),
+  /** Attachments of the message left out at the sender's request (`skipAttachment`), not stored. */
+  skippedAttachments: z.number(),
 });
 export type LogEmailResponse = z.infer<typeof logEmailResponse>;

@@ -104,6 +104,7 @@ describe.runIf(engines.includes("postgres"))("workers on PostgreSQL", () => {
     expect(await until(async () => !(await s.ctx.blobs.has(sha)), 30_000)).toBe(true);
     const seconds = (Date.now() - killedAt) / 1000;
     expect(seconds).toBeLessThan(30);
-    expect(seconds).toBeGreaterThan(JOB_EXPIRE_SECONDS - 1);
+    // Not before its expiry: the job really was held by the dead worker (a margin for a slow pipe).
+    expect(seconds).toBeGreaterThan(JOB_EXPIRE_SECONDS - 3);
   }, 45_000);
 });
