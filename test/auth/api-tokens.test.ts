@@ -87,6 +87,16 @@ describe.each(engines)("R-SB-7 Concilia API tokens on %s", (engine) => {
     expect((await as(token, "GET", "/api/v1/me")).statusCode).toBe(401);
   });
 
+  it("R-SB-7: a token that expires while the server remembers it is refused from its expiry on", async () => {
+    const { token } = await createApiToken(s.ctx.db, ana.id, {
+      name: "short",
+      expiresAt: new Date(Date.now() + 1500),
+    });
+    expect((await as(token, "GET", "/api/v1/me")).statusCode).toBe(200);
+    await new Promise((r) => setTimeout(r, 1600));
+    expect((await as(token, "GET", "/api/v1/me")).statusCode).toBe(401);
+  });
+
   it("R-SB-7: dev tokens exist only in dev mode, and only for known users", async () => {
     await expect(issueDevToken(s.ctx, "nobody@acme.test")).rejects.toThrow(
       /No Concilia user has the address/,
