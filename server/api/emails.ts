@@ -17,6 +17,7 @@ const INLINE_TYPES = new Set(["image/png", "image/gif", "image/jpeg", "image/web
 const attachmentPosition = z
   .string()
   .regex(/^\d{1,4}$/, "an attachment's 0-based position in the message, e.g. 0")
+  .describe("0-based position of an attachment in the message's attachment list (as inspect-mail lists them)")
   .transform(Number);
 
 export function emailRoutes(app: FastifyInstance, ctx: AppContext): void {

@@ -99,6 +99,10 @@ export function renderCodePage(o: PageOptions & { code: string }): string {
   // Inside the Office dialog the code goes straight to the add-in, which closes the dialog; the code
   // stays on screen so that it can still be typed if the host cannot pass messages.
   const head = office ? `<script src="${OFFICE_JS_URL}"></script>\n` : "";
+  // In a real dialog office.js makes Office. The playground's fake Outlook (outlook-addin/src/host/
+  // fake-office.ts) has no office.js to give, so it lends the window it opened a stand-in with
+  // messageParent. Only a same-origin opener can be read, and such a page can read this one anyway;
+  // Outlook's opener is cross-origin or absent, so there office.js is used as before.
   const script = `<script nonce="${o.nonce}">
 (function () {
   var code = ${code};
@@ -112,7 +116,11 @@ export function renderCodePage(o: PageOptions & { code: string }): string {
     if (navigator.clipboard) navigator.clipboard.writeText(code).then(done, function () {});
     else if (document.execCommand("copy")) done();
   });
-  if (${office} && window.Office) {
+  var Office = window.Office;
+  try {
+    if (window.opener && window.opener.conciliaDialogOffice) Office = window.opener.conciliaDialogOffice;
+  } catch (e) { /* a cross-origin opener: Outlook's own page */ }
+  if (${office} && Office) {
     Office.onReady(function () {
       try {
         Office.context.ui.messageParent(JSON.stringify({ code: code }));

@@ -187,7 +187,9 @@ function noParticipant(participants: string[]) {
 }
 
 function noSuchAttachment(positions: number[], total: number) {
-  const has = total ? `${total} attachment${total > 1 ? "s" : ""} (positions 0 to ${total - 1})` : "no attachments";
+  const has = total
+    ? `${total} attachment${total > 1 ? "s" : ""} (positions 0 to ${total - 1})`
+    : "no attachments";
   return unprocessable(
     `Not logged: the message has ${has}, so there is nothing at position ${positions.join(", ")} to leave out. Nothing was stored.`,
   );

@@ -91,12 +91,15 @@ describe("Outlook pane: languages, theme, keyboard, accessibility", () => {
     await pg.page.close();
   });
 
-  it("R-SB-6: axe-core finds no serious or critical violation in the card, the create form, the meeting form and the states", async () => {
+  it("R-SB-6: axe-core finds no serious or critical violation in the card, the attachment choice, the create form, the meeting form and the states", async () => {
     const pg = await openPlayground(browser, s.url, "message=many");
     await pg.pane.locator("h2#record-name").waitFor();
     expect(await axe(pg.pane)).toEqual([]);
     await pg.open("unknown");
     await pg.pane.getByRole("button", { name: "Create lead" }).click();
+    expect(await axe(pg.pane)).toEqual([]);
+    await pg.open("order");
+    await pg.pane.getByRole("group", { name: "Attachments to log" }).waitFor();
     expect(await axe(pg.pane)).toEqual([]);
     await pg.open("customer");
     await pg.pane.getByRole("button", { name: "Create meeting" }).click();

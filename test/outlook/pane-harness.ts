@@ -27,9 +27,11 @@ export function ensurePaneBuilt(): void {
       );
   if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= newest(path.join(root, "outlook-addin", "src")))
     return;
+  // Vitest sets NODE_ENV=test, which would make Vite keep Preact's debug code: build what ships.
   const r = spawnSync("npx", ["vite", "build", "--config", "outlook-addin/vite.config.ts"], {
     cwd: root,
     encoding: "utf8",
+    env: { ...process.env, NODE_ENV: "production" },
   });
   if (r.status !== 0) throw new Error(`Building the pane failed:\n${r.stdout}\n${r.stderr}`);
 }

@@ -3,6 +3,7 @@
 // opens each demo message in the playground's fake Outlook, and what the buttons do.
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { demoMessages } from "../../outlook-addin/src/playground/demo-messages.js";
 import {
   launchChromium,
   openPlayground,
@@ -219,6 +220,83 @@ describe("Outlook pane", () => {
     expect(out.apiRequests).toEqual([]);
     await out.pane.getByRole("button", { name: "Sign in" }).click();
     await out.pane.locator("h2#record-name", { hasText: "Giulia Rossi" }).waitFor();
+    await out.page.close();
+  });
+
+  it("R-SB-3: the pane lists the message's attachments, all ticked; an unticked one is not stored, the others are, with one click", async () => {
+    await pg.open("order");
+    await pg.pane.locator("h2#record-name", { hasText: "Marta Núñez" }).waitFor();
+    const choice = pg.pane.getByRole("group", { name: "Attachments to log" });
+    const boxes = choice.getByRole("checkbox");
+    expect(await boxes.count()).toBe(3);
+    expect(await boxes.evaluateAll((els) => els.every((e) => (e as HTMLInputElement).checked))).toBe(true);
+    expect(await choice.locator("label", { hasText: "firma.png" }).innerText()).toContain("inline image");
+    expect(await choice.locator("label", { hasText: "orden-de-compra.pdf" }).innerText()).not.toContain(
+      "inline image",
+    );
+    await choice.getByRole("checkbox", { name: "orden-de-compra.pdf" }).uncheck();
+
+    pg.apiRequests.length = 0;
+    await pg.pane.locator(".log button").click();
+    await pg.pane.locator(".log button[data-state=logged]").waitFor();
+    expect(pg.apiRequests).toEqual(["POST /api/v1/emails"]);
+    expect(await choice.count()).toBe(0);
+
+    const ctx = await api(
+      "/api/v1/context?address=marta.nunez@acme-iberia.example&messageId=" +
+        encodeURIComponent("<demo-marta-orden@acme-iberia.example>"),
+    );
+    const activity = await api(`/api/v1/activities/${ctx.logged.activityId}`);
+    const files = activity.email.attachments as { id: string; filename: string; inline: boolean }[];
+    expect(files.map((f) => [f.filename, f.inline])).toEqual([
+      ["firma.png", true],
+      ["anexo-precios.csv", false],
+    ]);
+    const csv = await s.app.inject({
+      method: "GET",
+      url: `/api/v1/activities/${activity.id}/attachments/${files[1].id}`,
+      headers: { authorization: `Bearer ${sara}` },
+    });
+    const sent = demoMessages.find((m) => m.id === "order")!.attachments.find((a) => a.id === "att-prices")!;
+    expect(csv.rawPayload.equals(Buffer.from(sent.base64, "base64"))).toBe(true);
+  });
+
+  it("R-SB-7: without single sign-on, Sign in opens Concilia's login page in the Office dialog, and the code it hands back signs the pane in", async () => {
+    const out = await openPlayground(browser, s.url, "signedIn=0&sso=0&message=known");
+    const context = out.page.context();
+    // office.js comes from Microsoft's CDN in a real dialog; the fake host needs none of it.
+    await context.route("https://appsforoffice.microsoft.com/**", (r) => r.abort());
+    const signIn = out.pane.getByRole("button", { name: "Sign in" });
+    await signIn.waitFor();
+    expect(out.apiRequests).toEqual([]);
+
+    // Closing the dialog leaves the pane signed out, ready to try again.
+    const [abandoned] = await Promise.all([context.waitForEvent("page"), signIn.click()]);
+    await abandoned.getByLabel("Email").waitFor();
+    await abandoned.close();
+    await signIn.waitFor();
+
+    const [dialog] = await Promise.all([context.waitForEvent("page"), signIn.click()]);
+    await dialog.getByLabel("Email").waitFor();
+    expect(new URL(dialog.url()).pathname).toBe("/auth/login");
+    expect(new URL(dialog.url()).searchParams.get("host")).toBe("office");
+    await dialog.getByLabel("Email").fill("sara@concilia.demo");
+    await dialog.getByLabel("Password").fill("demo");
+    await Promise.all([
+      dialog.waitForEvent("close"),
+      dialog.getByRole("button", { name: "Sign in" }).click(),
+    ]);
+    await out.pane.locator("h2#record-name", { hasText: "Giulia Rossi" }).waitFor();
+    expect(await out.pane.locator("article.card").innerText()).toContain("Borealis Srl");
+
+    // The pane keeps the Concilia token the code was exchanged for, and the server knows whose it is.
+    const token = await out.pane.locator("html").evaluate(() => localStorage.getItem("concilia.token"));
+    const me = await s.app.inject({
+      method: "GET",
+      url: "/api/v1/me",
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(me.json().email).toBe("sara@concilia.demo");
     await out.page.close();
   });
 

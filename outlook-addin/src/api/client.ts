@@ -23,7 +23,8 @@ export class ApiProblem extends Error {
 
 export interface Api {
   context(addresses: Address[], messageId: string | null): Promise<ContextResponse>;
-  logEmail(raw: Uint8Array): Promise<LogEmailResponse>;
+  /** `skip`: positions in the message's attachment list (server order) not to store. */
+  logEmail(raw: Uint8Array, skip?: number[]): Promise<LogEmailResponse>;
   createPerson(input: PersonDraft): Promise<{ id: string }>;
   createLead(input: LeadDraft): Promise<{ id: string }>;
   createEvent(input: EventDraft): Promise<CrmEvent>;
@@ -92,7 +93,10 @@ export function createApi(token: (interactive: boolean) => Promise<string | null
       if (messageId) q.set("messageId", messageId);
       return call("GET", `/api/v1/context?${q}`);
     },
-    logEmail: (raw) => call("POST", "/api/v1/emails", raw as unknown as BodyInit, "message/rfc822"),
+    logEmail(raw, skip = []) {
+      const q = skip.map((i) => `skipAttachment=${i}`).join("&");
+      return call("POST", `/api/v1/emails${q ? `?${q}` : ""}`, raw as unknown as BodyInit, "message/rfc822");
+    },
     createPerson: (input) => call("POST", "/api/v1/persons", json(input), "application/json"),
     createLead: (input) => call("POST", "/api/v1/leads", json(input), "application/json"),
     createEvent: (input) => call("POST", "/api/v1/events", json(input), "application/json"),

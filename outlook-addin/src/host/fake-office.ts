@@ -1,8 +1,10 @@
 // A fake of the Office.js surface the pane uses, for the playground and the browser tests. It behaves
 // as Outlook does where that matters to the pane: ItemChanged fires asynchronously on every selection,
 // requirement sets are reported per capability, categories must exist in the master list before an
-// item can carry them, and getAsFileAsync (Mailbox 1.14) hands over the message as base64 EML.
+// item can carry them, getAsFileAsync (Mailbox 1.14) hands over the message as base64 EML, and
+// displayDialogAsync opens the page in a real popup (fake-dialog.ts).
 import { buildMessage } from "../log/mime.js";
+import { displayFakeDialog } from "./fake-dialog.js";
 import type { Address } from "./types.js";
 
 export interface FakeAttachment {
@@ -33,6 +35,8 @@ export interface FakeSettings {
   mailbox114: boolean;
   /** Mailbox 1.8: categories and attachment contents. */
   mailbox18: boolean;
+  /** IdentityAPI 1.3 (single sign-on). Off, signing in goes through the sign-in dialog. */
+  sso: boolean;
 }
 
 export interface FakeUser extends Address {
@@ -83,13 +87,13 @@ export class FakeOutlook {
   }
 
   /** The `Office` global for one pane frame. */
-  officeFor(_frame: Window): any {
+  officeFor(frame: Window): any {
     const self = this;
     const s = this.settings;
     const supported: Record<string, string> = {
       Mailbox: s.mailbox114 ? "1.14" : s.mailbox18 ? "1.8" : "1.5",
-      IdentityAPI: "1.3",
       DialogApi: "1.1",
+      ...(s.sso ? { IdentityAPI: "1.3" } : {}),
     };
     this.handler = null;
     const version = (v: string) => v.split(".").map(Number);
@@ -147,15 +151,16 @@ export class FakeOutlook {
         },
         mailbox,
         ui: {
-          displayDialogAsync(_url: string, ...rest: any[]) {
-            later(() =>
-              callbackOf(rest)(fail(12007, "The playground has no sign-in dialog; use single sign-on.")),
-            );
+          displayDialogAsync(url: string, ...rest: any[]) {
+            const options = rest.find((a) => a && typeof a === "object") ?? {};
+            displayFakeDialog(frame, url, options, callbackOf(rest));
           },
         },
       },
       auth: {
         getAccessToken(opts: { allowSignInPrompt?: boolean } = {}) {
+          if (!self.settings.sso)
+            return Promise.reject({ code: 13012, message: "The host does not support single sign-on." });
           if (!self.settings.signedIn && opts.allowSignInPrompt) self.settings.signedIn = true;
           if (!self.settings.signedIn || !self.token)
             return Promise.reject({ code: 13001, message: "The user is not signed in." });

@@ -96,6 +96,7 @@ export function officeMailbox(): Mailbox {
       mailbox.addHandlerAsync(Office.EventType.ItemChanged, () => listener());
     },
     rawMessage,
+    logsAttachments: supports("Mailbox", "1.8"),
     markLogged,
     auth: officeAuth(),
   };

@@ -43,6 +43,8 @@ export interface Mailbox {
   onItemChanged(listener: () => void): void;
   /** The open message as RFC 822 bytes: the host's own file where it has one, else rebuilt. */
   rawMessage(): Promise<Uint8Array>;
+  /** False where rawMessage() cannot carry attachments (no attachment contents before Mailbox 1.8). */
+  logsAttachments: boolean;
   /** R-SB-9: files the open message under the "Logged in Concilia" category where supported. */
   markLogged(): Promise<CategoryResult>;
   auth: HostAuth;

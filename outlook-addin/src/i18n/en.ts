@@ -36,6 +36,10 @@ export const en = {
   logEmail: "Log email",
   logging: "Logging…",
   logged: "Logged in Concilia",
+  attachmentsToLog: "Attachments to log",
+  inlineImage: "inline image",
+  attachmentNotFound:
+    "Not logged: {name} could not be found in the message, so it cannot be left out. Tick it to log the message with it.",
   createMeeting: "Create meeting",
   meetingTitle: "Title",
   date: "Date",

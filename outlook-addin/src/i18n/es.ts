@@ -37,6 +37,10 @@ export const es: Catalog = {
   created: "{name} se ha añadido a Concilia.",
   logEmail: "Registrar correo",
   logging: "Registrando…",
+  attachmentsToLog: "Adjuntos que se registran",
+  inlineImage: "imagen insertada",
+  attachmentNotFound:
+    "No se ha registrado: {name} no se encuentra en el mensaje, así que no se puede dejar fuera. Márcalo para registrar el mensaje con él.",
   logged: "Registrado en Concilia",
   createMeeting: "Crear reunión",
   meetingTitle: "Título",

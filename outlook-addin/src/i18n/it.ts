@@ -37,6 +37,10 @@ export const it: Catalog = {
   created: "{name} è stato aggiunto a Concilia.",
   logEmail: "Registra email",
   logging: "Registrazione…",
+  attachmentsToLog: "Allegati da registrare",
+  inlineImage: "immagine incorporata",
+  attachmentNotFound:
+    "Non registrato: {name} non si trova nel messaggio, quindi non può essere escluso. Selezionalo per registrare il messaggio con l'allegato.",
   logged: "Registrata in Concilia",
   createMeeting: "Crea riunione",
   meetingTitle: "Titolo",

@@ -16,6 +16,11 @@ const proposalPdf = btoa(
   "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
 );
 
+const orderPdf = btoa(
+  "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n% orden 2027-118\ntrailer<</Root 1 0 R>>\n%%EOF\n",
+);
+const priceList = btoa("producto;puestos;precio\r\nConcilia Business;200;24000\r\n");
+
 const p = (text: string) => `<p>${text}</p>`;
 
 export const demoMessages: FakeMessage[] = [
@@ -119,6 +124,37 @@ export const demoMessages: FakeMessage[] = [
         base64: proposalPdf,
       },
       { id: "att-logo", name: "logo.png", contentType: "image/png", isInline: true, base64: logoPng },
+    ],
+  },
+  {
+    id: "order",
+    internetMessageId: "<demo-marta-orden@acme-iberia.example>",
+    subject: "Orden de compra 2027",
+    from: { name: "Marta Núñez", email: "marta.nunez@acme-iberia.example" },
+    to: [sara],
+    cc: [],
+    date: "2026-11-24T09:30:00Z",
+    html:
+      p("Hola Sara, te adjunto la orden de compra firmada y el anexo de precios.") +
+      `<p><img src="cid:firma.png@01DB0001" alt="Acme Iberia" width="16" height="16"></p>` +
+      p("Marta"),
+    // As Outlook lists them: the files first, the inline signature image last.
+    attachments: [
+      {
+        id: "att-order",
+        name: "orden-de-compra.pdf",
+        contentType: "application/pdf",
+        isInline: false,
+        base64: orderPdf,
+      },
+      {
+        id: "att-prices",
+        name: "anexo-precios.csv",
+        contentType: "text/csv",
+        isInline: false,
+        base64: priceList,
+      },
+      { id: "att-signature", name: "firma.png", contentType: "image/png", isInline: true, base64: logoPng },
     ],
   },
 ];

@@ -21,6 +21,7 @@ const initial: FakeSettings = {
   signedIn: query.get("signedIn") !== "0",
   mailbox114: query.get("mailbox") !== "1.8" && query.get("mailbox") !== "1.5",
   mailbox18: query.get("mailbox") !== "1.5",
+  sso: query.get("sso") !== "0",
 };
 
 function Playground() {
@@ -101,6 +102,14 @@ function Playground() {
             onChange={(e) => change({ signedIn: e.currentTarget.checked })}
           />{" "}
           Signed in
+        </label>
+        <label>
+          <input
+            type="checkbox"
+            checked={settings.sso}
+            onChange={(e) => change({ sso: e.currentTarget.checked })}
+          />{" "}
+          Single sign-on
         </label>
         <a href="/playground/gmail">Gmail card preview</a>
       </header>

@@ -1,7 +1,8 @@
 import { useState } from "preact/hooks";
 import type { Api } from "../api/client.js";
-import type { Mailbox } from "../host/types.js";
+import type { AttachmentSummary, Mailbox } from "../host/types.js";
 import { useI18n } from "../i18n/index.js";
+import { AttachmentChoice } from "./AttachmentChoice.js";
 import { ErrorNote } from "./ErrorNote.js";
 
 interface Props {
@@ -9,14 +10,23 @@ interface Props {
   mailbox: Mailbox;
   /** From the context answer: the message is already logged (by this pane, another device or sync). */
   loggedAt: string | null;
+  /** The open message's attachments, as the host lists them. */
+  attachments: AttachmentSummary[];
 }
 
-/** R-SB-3 / R-SB-9: one click sends the raw message once, then shows the logged state. */
-export function LogEmailButton({ api, mailbox, loggedAt }: Props) {
+/**
+ * R-SB-3 / R-SB-9: one click sends the raw message once, then shows the logged state. The message is
+ * sent whole; attachments the user unticked are named to the server, which does not store them.
+ */
+export function LogEmailButton({ api, mailbox, loggedAt, attachments }: Props) {
   const { t, dateTime } = useI18n();
   const [state, setState] = useState<"idle" | "busy" | "logged">(loggedAt ? "logged" : "idle");
   const [at, setAt] = useState(loggedAt);
   const [error, setError] = useState<unknown>(null);
+  const [skipped, setSkipped] = useState<ReadonlySet<string>>(new Set());
+  // Cloud attachments are links in the body, not parts of the message; before Mailbox 1.8 the
+  // rebuilt message has no attachments at all, so there is nothing to choose.
+  const choosable = mailbox.logsAttachments ? attachments.filter((a) => a.kind !== "cloud") : [];
 
   async function log() {
     if (state !== "idle") return;
@@ -24,7 +34,11 @@ export function LogEmailButton({ api, mailbox, loggedAt }: Props) {
     setError(null);
     try {
       const raw = await mailbox.rawMessage();
-      await api.logEmail(raw);
+      // Reading the message's structure is needed only when something is left out: loaded then.
+      const skip = skipped.size
+        ? (await import("../log/skip-positions.js")).skipPositions(raw, choosable, skipped)
+        : [];
+      await api.logEmail(raw, skip);
       setAt(new Date().toISOString());
       setState("logged");
       await mailbox.markLogged();
@@ -47,7 +61,26 @@ export function LogEmailButton({ api, mailbox, loggedAt }: Props) {
         {state === "logged" ? `✓ ${t("logged")}` : state === "busy" ? t("logging") : t("logEmail")}
       </button>
       {state === "logged" && at && <span class="muted small">{dateTime(at)}</span>}
-      {error !== null && <ErrorNote error={error} />}
+      {state !== "logged" && choosable.length > 0 && (
+        <AttachmentChoice
+          attachments={choosable}
+          skipped={skipped}
+          disabled={state === "busy"}
+          onChange={setSkipped}
+        />
+      )}
+      {error !== null && unmatched(error) !== null && (
+        <p role="alert" class="note error">
+          {t("attachmentNotFound", { name: unmatched(error) ?? "" })}
+        </p>
+      )}
+      {error !== null && unmatched(error) === null && <ErrorNote error={error} />}
     </div>
   );
+}
+
+/** The attachment skip-positions.ts could not find in the message (its error class loads lazily). */
+function unmatched(error: unknown): string | null {
+  const name = (error as { attachment?: unknown } | null)?.attachment;
+  return typeof name === "string" ? name : null;
 }

@@ -58,6 +58,7 @@ export function MessageView({ api, mailbox, message, context, notice, reload }: 
           api={api}
           mailbox={mailbox}
           loggedAt={context.logged?.loggedAt ?? null}
+          attachments={message.attachments}
         />
         <button type="button" onClick={() => setMeeting(true)} aria-expanded={meeting}>
           {t("createMeeting")}
