@@ -63,7 +63,7 @@ function urlsOf(tree: Node): string[] {
 describe("manifest.xml", () => {
   const tree = parse(source);
 
-  it("R-SB-1: is a mail add-in with a GUID Id, a read surface for messages and a pinnable task pane", () => {
+  it("R-SB-1: is a mail add-in with a GUID Id, a read surface for messages on desktop and mobile, and a pinnable task pane", () => {
     expect(tree.attrs["xsi:type"]).toBe("MailApp");
     expect(find(tree, "Id")[0].text).toMatch(
       /^[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i,
@@ -71,8 +71,12 @@ describe("manifest.xml", () => {
     const rule = find(tree, "Rule").find((r) => r.attrs["xsi:type"] === "ItemIs");
     expect(rule?.attrs).toMatchObject({ ItemType: "Message", FormType: "Read" });
     const surface = find(tree, "ExtensionPoint").map((e) => e.attrs["xsi:type"]);
-    expect(surface).toEqual(["MessageReadCommandSurface"]);
+    expect(surface).toEqual(["MessageReadCommandSurface", "MobileMessageReadCommandSurface"]);
+    // Pinning is a desktop feature; the mobile button opens the same pane.
     expect(find(tree, "SupportsPinning").map((n) => n.text)).toEqual(["true"]);
+    const mobileIcons = find(tree, "Icon").find((i) => i.attrs["xsi:type"] === "bt:MobileIconList");
+    const sizes = find(mobileIcons!, "Image").map((i) => `${i.attrs.size}@${i.attrs.scale}`);
+    expect(sizes).toEqual(["25@1", "25@2", "25@3", "32@1", "32@2", "32@3", "48@1", "48@2", "48@3"]);
     expect(find(tree, "SupportsSharedFolders").map((n) => n.text)).toEqual(["true"]);
   });
 
