@@ -10,6 +10,7 @@ import { activities, activityLinks, activityTypes, attachments, type RecordType 
 import { newId } from "../ids.js";
 import { ownedBy } from "./access.js";
 import { listPage, pageWhere } from "./cursor.js";
+import { inTurn } from "./in-turn.js";
 import { ownerRefs, unknownOwner } from "./owners.js";
 import { assertRecordsVisible } from "./record-refs.js";
 
@@ -20,20 +21,22 @@ export const READ_ONLY_MESSAGE =
 
 export async function toActivities(db: Tx, rows: Row[]): Promise<Activity[]> {
   const ids = rows.map((r) => r.id);
-  const [owners, links, atts] = await Promise.all([
-    ownerRefs(
-      db,
-      rows.map((r) => r.ownerId),
-    ),
-    ids.length ? db.select().from(activityLinks).where(inArray(activityLinks.activityId, ids)) : [],
-    ids.length
-      ? db
-          .select()
-          .from(attachments)
-          .where(inArray(attachments.activityId, ids))
-          .orderBy(asc(attachments.position))
-      : [],
-  ]);
+  const [owners, links, atts] = await inTurn(
+    () =>
+      ownerRefs(
+        db,
+        rows.map((r) => r.ownerId),
+      ),
+    () => (ids.length ? db.select().from(activityLinks).where(inArray(activityLinks.activityId, ids)) : []),
+    () =>
+      ids.length
+        ? db
+            .select()
+            .from(attachments)
+            .where(inArray(attachments.activityId, ids))
+            .orderBy(asc(attachments.position))
+        : [],
+  );
   return rows.map((r) => ({
     id: r.id,
     type: r.type,

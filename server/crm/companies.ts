@@ -11,6 +11,7 @@ import { visibleTo } from "./access.js";
 import { categoriesOf, dealStatusesOf } from "./categories.js";
 import { listPage, pageWhere } from "./cursor.js";
 import { emailsOf, setRecordEmails } from "./emails.js";
+import { inTurn } from "./in-turn.js";
 import { ownerRefs, unknownOwner } from "./owners.js";
 import { stripUndefined } from "./persons.js";
 import { assertOwner } from "./records-common.js";
@@ -22,14 +23,15 @@ export const companyVisible = (user: AuthUser) => visibleTo(user, "company", com
 
 export async function toCompanies(db: Tx, rows: Row[]): Promise<Company[]> {
   const ids = rows.map((r) => r.id);
-  const [emails, owners, statuses] = await Promise.all([
-    emailsOf(db, "company", ids),
-    ownerRefs(
-      db,
-      rows.map((r) => r.ownerId),
-    ),
-    dealStatusesOf(db, [], ids),
-  ]);
+  const [emails, owners, statuses] = await inTurn(
+    () => emailsOf(db, "company", ids),
+    () =>
+      ownerRefs(
+        db,
+        rows.map((r) => r.ownerId),
+      ),
+    () => dealStatusesOf(db, [], ids),
+  );
   return rows.map((r) => ({
     id: r.id,
     name: r.name,

@@ -10,6 +10,7 @@ import type { Tx } from "../db/index.js";
 import { eventAttendees, events, type RecordType } from "../db/schema.js";
 import { newId } from "../ids.js";
 import { ownedBy } from "./access.js";
+import { inTurn } from "./in-turn.js";
 import { matchAddresses } from "./match.js";
 import { ownerRefs, unknownOwner } from "./owners.js";
 import { assertRecordsVisible } from "./record-refs.js";
@@ -23,13 +24,14 @@ export function isReadOnly(e: Row, user: Pick<AuthUser, "addresses">): boolean {
 
 export async function toEvents(db: Tx, user: AuthUser, rows: Row[]): Promise<CrmEvent[]> {
   const ids = rows.map((r) => r.id);
-  const [owners, atts] = await Promise.all([
-    ownerRefs(
-      db,
-      rows.map((r) => r.ownerId),
-    ),
-    ids.length ? db.select().from(eventAttendees).where(inArray(eventAttendees.eventId, ids)) : [],
-  ]);
+  const [owners, atts] = await inTurn(
+    () =>
+      ownerRefs(
+        db,
+        rows.map((r) => r.ownerId),
+      ),
+    () => (ids.length ? db.select().from(eventAttendees).where(inArray(eventAttendees.eventId, ids)) : []),
+  );
   return rows.map((r) => ({
     id: r.id,
     title: r.title,

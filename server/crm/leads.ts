@@ -11,6 +11,7 @@ import { visibleTo } from "./access.js";
 import { categoriesOf } from "./categories.js";
 import { listPage, pageWhere } from "./cursor.js";
 import { emailsOf, setRecordEmails } from "./emails.js";
+import { inTurn } from "./in-turn.js";
 import { ownerRefs, unknownOwner } from "./owners.js";
 import { stripUndefined } from "./persons.js";
 import { assertOwner } from "./records-common.js";
@@ -22,13 +23,14 @@ export const leadVisible = (user: AuthUser) => visibleTo(user, "lead", leads);
 
 export async function toLeads(db: Tx, rows: Row[]): Promise<Lead[]> {
   const ids = rows.map((r) => r.id);
-  const [emails, owners] = await Promise.all([
-    emailsOf(db, "lead", ids),
-    ownerRefs(
-      db,
-      rows.map((r) => r.ownerId),
-    ),
-  ]);
+  const [emails, owners] = await inTurn(
+    () => emailsOf(db, "lead", ids),
+    () =>
+      ownerRefs(
+        db,
+        rows.map((r) => r.ownerId),
+      ),
+  );
   return rows.map((r) => ({
     id: r.id,
     firstName: r.firstName,

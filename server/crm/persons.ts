@@ -11,6 +11,7 @@ import { visibleTo } from "./access.js";
 import { categoriesOf, dealStatusesOf } from "./categories.js";
 import { listPage, pageWhere } from "./cursor.js";
 import { emailsOf, setRecordEmails } from "./emails.js";
+import { inTurn } from "./in-turn.js";
 import { ownerRefs, unknownOwner } from "./owners.js";
 import { assertOwner } from "./records-common.js";
 import { searchText } from "./search-text.js";
@@ -22,18 +23,20 @@ export const personVisible = (user: AuthUser) =>
 
 export async function toPersons(db: Tx, rows: Row[]): Promise<Person[]> {
   const ids = rows.map((r) => r.id);
-  const [emails, owners, statuses, comps] = await Promise.all([
-    emailsOf(db, "person", ids),
-    ownerRefs(
-      db,
-      rows.map((r) => r.ownerId),
-    ),
-    dealStatusesOf(db, ids, []),
-    companyNames(
-      db,
-      rows.map((r) => r.companyId),
-    ),
-  ]);
+  const [emails, owners, statuses, comps] = await inTurn(
+    () => emailsOf(db, "person", ids),
+    () =>
+      ownerRefs(
+        db,
+        rows.map((r) => r.ownerId),
+      ),
+    () => dealStatusesOf(db, ids, []),
+    () =>
+      companyNames(
+        db,
+        rows.map((r) => r.companyId),
+      ),
+  );
   return rows.map((r) => ({
     id: r.id,
     firstName: r.firstName,
