@@ -21,7 +21,8 @@ describe("CardService fake", () => {
         .setFunctionName("f")
         .setParameters({ id: 42 as unknown as string }),
     ).toThrow(/parameter values must be strings; 'id' is number/);
-    expect(CS.newAction().setFunctionName("f").setParameters({ id: "42" })).toBeTruthy();
+    const ok = CS.newAction().setFunctionName("f").setParameters({ id: "42" });
+    expect(JSON.parse(JSON.stringify(ok))).toMatchObject({ function: "f", parameters: { id: "42" } });
   });
 
   it("R-SB-5: a card holds 1 to 100 sections and a section 1 to 100 widgets", () => {

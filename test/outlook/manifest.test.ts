@@ -124,7 +124,7 @@ describe("manifest.xml", () => {
     ];
     expect(strings.length).toBeGreaterThanOrEqual(5);
     for (const s of strings) {
-      expect(s.attrs.DefaultValue).toBeTruthy();
+      expect(s.attrs.DefaultValue?.trim().length ?? 0).toBeGreaterThan(0);
       expect(
         find(s, "Override")
           .map((o) => o.attrs.Locale)

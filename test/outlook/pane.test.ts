@@ -117,7 +117,7 @@ describe("Outlook pane", () => {
       "/api/v1/context?address=jose.garcia@acme-iberia.example&messageId=" +
         encodeURIComponent("<demo-jose-renovacion@acme-iberia.example>"),
     );
-    expect(ctx.logged?.activityId).toBeTruthy();
+    expect(ctx.logged?.activityId).toMatch(/^[0-9a-f-]{36}$/);
     const activities = await api("/api/v1/activities?type=email&limit=200");
     expect(activities.items.filter((a: any) => a.subject === "Renovación de licencias 2027")).toHaveLength(1);
   });

@@ -94,7 +94,7 @@ describe("the concilia command", () => {
     expect(out).toContain(`http://127.0.0.1:${port}/api/v1/openapi.json`);
     expect(out).toContain(`http://127.0.0.1:${port}/healthz`);
     const token = /cnc_[A-Za-z0-9_-]+/.exec(out)?.[0];
-    expect(token).toBeTruthy();
+    expect(token).toMatch(/^cnc_[A-Za-z0-9_-]{40,}$/);
     expect(fs.existsSync(path.join(data, "secret.key"))).toBe(true);
 
     const base = `http://127.0.0.1:${port}`;
