@@ -12,6 +12,7 @@
 // - 422, a message that cannot be logged: no sender and no recipients at all; a multipart message
 //   without a boundary parameter, or whose boundary never appears (a multipart with no part).
 import { type AddressObject, type EmailAddress, type ParsedMail, simpleParser } from "mailparser";
+import { safeAttachmentName, unnamedAttachmentName } from "../../shared/attachment-names.js";
 import { badRequest, unprocessable } from "../api/problem.js";
 import type { MailAddress } from "../db/schema.js";
 import { sha256Hex } from "./blobs.js";
@@ -140,19 +141,6 @@ function messageIds(value: string | string[] | undefined): string[] {
   return [...new Set(ids.map((id) => noNul(id).replace(/\s+/g, "")).filter((id) => id && id.length <= 998))];
 }
 
-const EXTENSIONS: Record<string, string> = {
-  "message/rfc822": ".eml",
-  "text/calendar": ".ics",
-  "text/html": ".html",
-  "text/plain": ".txt",
-  "image/png": ".png",
-  "image/gif": ".gif",
-  "image/jpeg": ".jpg",
-  "application/pdf": ".pdf",
-  "application/x-gzip": ".gz",
-  "application/gzip": ".gz",
-};
-
 // Parts mailparser reports besides the files a person attached: unnamed text alternatives of the
 // body (text/watch-html, the text/calendar twin of an invitation) and empty unnamed parts (an empty
 // forwarded message). Neither is a file anyone sent, so neither is stored.
@@ -168,8 +156,8 @@ function attachmentsOf(mail: ParsedMail, html: string | null): ParsedAttachment[
     const contentId = a.cid ? noNul(a.cid).trim() : null;
     out.push({
       filename: named
-        ? safeFilename(a.filename as string)
-        : `attachment-${out.length + 1}${EXTENSIONS[contentType] ?? ".bin"}`,
+        ? safeAttachmentName(a.filename as string)
+        : unnamedAttachmentName(out.length + 1, contentType),
       contentType,
       size: a.content.length,
       sha256: sha256Hex(a.content),
@@ -187,12 +175,6 @@ function referencesCid(html: string, contentId: string): boolean {
 }
 
 /** No path separators or control characters: the name is offered for download as it is. */
-function safeFilename(name: string): string {
-  return name
-    .replace(/[\x00-\x1f\x7f/\\]/g, "_")
-    .trim()
-    .slice(0, 255);
-}
 
 function noNul(s: string): string {
   return s.replace(/\u0000/g, "");

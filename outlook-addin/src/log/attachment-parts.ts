@@ -2,6 +2,7 @@
 // leaf MIME parts in document order that are not body text, minus unnamed text alternatives and
 // unnamed empty parts. The pane needs it only to name attachments to leave out by position, so it
 // reads just the structure, names and sizes, and loads only when something is left out.
+import { safeAttachmentName, unnamedAttachmentName } from "../../../shared/attachment-names.js";
 
 export interface MessagePart {
   /** The file name as the server stores it (attachment-N.ext for unnamed parts). */
@@ -17,18 +18,6 @@ interface Header {
 }
 
 const TEXT_TYPES = ["text/plain", "text/html", "message/delivery-status"];
-const EXTENSIONS: Record<string, string> = {
-  "message/rfc822": ".eml",
-  "text/calendar": ".ics",
-  "text/html": ".html",
-  "text/plain": ".txt",
-  "image/png": ".png",
-  "image/gif": ".gif",
-  "image/jpeg": ".jpg",
-  "application/pdf": ".pdf",
-  "application/x-gzip": ".gz",
-  "application/gzip": ".gz",
-};
 
 function decodeBytes(bytes: Uint8Array, charset: string): string {
   try {
@@ -170,9 +159,7 @@ function walk(entity: string, out: MessagePart[]): void {
   if (!filename && kind.startsWith("text/") && disp.value !== "attachment") return;
   if (!filename && size === 0) return;
   out.push({
-    name: filename
-      ? filename.replace(/[\x00-\x1f\x7f/\\]/g, "_").slice(0, 255)
-      : `attachment-${out.length + 1}${EXTENSIONS[kind] ?? ".bin"}`,
+    name: filename ? safeAttachmentName(filename) : unnamedAttachmentName(out.length + 1, kind),
     size,
     inline: headers.has("content-id"),
   });
