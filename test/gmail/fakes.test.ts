@@ -22,7 +22,10 @@ describe("CardService fake", () => {
         .setParameters({ id: 42 as unknown as string }),
     ).toThrow(/parameter values must be strings; 'id' is number/);
     const ok = CS.newAction().setFunctionName("f").setParameters({ id: "42" });
-    expect(JSON.parse(JSON.stringify(ok))).toEqual({ function: "f", parameters: [{ key: "id", value: "42" }] });
+    expect(JSON.parse(JSON.stringify(ok))).toEqual({
+      function: "f",
+      parameters: [{ key: "id", value: "42" }],
+    });
   });
 
   it("R-SB-5: a card holds 1 to 100 sections and a section 1 to 100 widgets", () => {
