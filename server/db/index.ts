@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { type SQL, sql } from "drizzle-orm";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
@@ -66,13 +67,17 @@ export async function openDatabase(opts: {
   }
   let lite: PGlite;
   let unlock = () => {};
-  if (opts.memory) lite = await PGlite.create(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {});
+  const extensions = { pg_trgm }; // the search's trigram indexes
+  if (opts.memory)
+    lite = await PGlite.create(
+      opts.loadDataDir ? { loadDataDir: opts.loadDataDir, extensions } : { extensions },
+    );
   else {
     const dir = path.join(opts.dataDir ?? "./data", "pgdata");
     fs.mkdirSync(dir, { recursive: true });
     unlock = lockDataFolder(dir);
     try {
-      lite = await PGlite.create(dir);
+      lite = await PGlite.create(dir, { extensions });
     } catch (err) {
       unlock();
       throw err;
