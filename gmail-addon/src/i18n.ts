@@ -26,6 +26,11 @@ const en = {
   noNextEvents: "No upcoming events.",
   lastActivities: "Last activities",
   noActivities: "No activities yet.",
+  activity_email: "Email",
+  activity_call: "Call",
+  activity_meeting: "Meeting",
+  activity_task: "Task",
+  activity_visit: "Visit",
   participants: "Other participants",
   moreParticipants: "{count} more addresses were left out (too many for one request).",
   open: "Open",
@@ -100,6 +105,11 @@ const es: Messages = {
   noNextEvents: "Sin eventos próximos.",
   lastActivities: "Últimas actividades",
   noActivities: "Todavía no hay actividades.",
+  activity_email: "Correo",
+  activity_call: "Llamada",
+  activity_meeting: "Reunión",
+  activity_task: "Tarea",
+  activity_visit: "Visita",
   participants: "Otros participantes",
   moreParticipants: "Se han omitido {count} direcciones más (demasiadas para una sola petición).",
   open: "Abrir",
@@ -173,6 +183,11 @@ const it: Messages = {
   noNextEvents: "Nessun evento in programma.",
   lastActivities: "Ultime attività",
   noActivities: "Ancora nessuna attività.",
+  activity_email: "Email",
+  activity_call: "Chiamata",
+  activity_meeting: "Riunione",
+  activity_task: "Attività",
+  activity_visit: "Visita",
   participants: "Altri partecipanti",
   moreParticipants: "Altri {count} indirizzi sono stati tralasciati (troppi per una sola richiesta).",
   open: "Apri",
@@ -225,6 +240,8 @@ const catalogs: Record<Locale, Messages> = { en, es, it };
 export interface I18n {
   locale: Locale;
   t(key: keyof Messages, vars?: Record<string, string | number>): string;
+  /** A built-in activity type in the user's language; a workspace's own type by its name. */
+  activityType(key: string, name: string): string;
 }
 
 export function i18n(userLocale: string | undefined): I18n {
@@ -236,6 +253,10 @@ export function i18n(userLocale: string | undefined): I18n {
       return messages[key].replace(/\{(\w+)\}/g, (m, name: string) =>
         name in vars ? String(vars[name]) : m,
       );
+    },
+    activityType(key, name) {
+      const known = `activity_${key}` as keyof Messages;
+      return known in messages ? messages[known] : name;
     },
   };
 }

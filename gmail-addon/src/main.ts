@@ -36,7 +36,7 @@ function session(e: Event) {
   const i = i18n(userLocale(e));
   const tz = userTimeZone(e);
   const api = createApi({ origin: SERVER_ORIGIN, locale: i.locale, token: identityToken });
-  const view: View = { t: i.t, locale: i.locale, timeZone: tz.id };
+  const view: View = { t: i.t, activityType: i.activityType, locale: i.locale, timeZone: tz.id };
   return { i, t: i.t, tz, api, view };
 }
 type Session = ReturnType<typeof session>;

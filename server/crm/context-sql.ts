@@ -29,10 +29,13 @@ const related = (type: "person" | "company" | "lead") => `
            where ea.record_type = '${type}' and ea.record_id = r.id and e.end_at >= now()
              and e.status <> 'cancelled' and ($2::boolean or e.owner_id = $1)
            order by e.start_at limit 3) e) as events,
-  (select coalesce(json_agg(json_build_object('id', a.id, 'type', a.type, 'subject', a.subject, 'state', a.state,
+  (select coalesce(json_agg(json_build_object('id', a.id, 'type', a.type, 'typeName', a.type_name,
+      'subject', a.subject, 'state', a.state,
       'at', ${ms("a.at")}, 'direction', a.direction) order by a.at desc, a.id desc), '[]')
-     from (select a.id, a.type, a.subject, a.state, a.direction, coalesce(a.start_at, a.created_at) as at
+     from (select a.id, a.type, t.name as type_name, a.subject, a.state, a.direction,
+                  coalesce(a.start_at, a.created_at) as at
            from activity_links al join activities a on a.id = al.activity_id
+           join activity_types t on t.key = a.type
            where al.record_type = '${type}' and al.record_id = r.id and ($2::boolean or a.owner_id = $1)
            order by coalesce(a.start_at, a.created_at) desc, a.id desc limit 5) a) as activities`;
 

@@ -48,6 +48,8 @@ export const recordCard = z.object({
     z.object({
       id: z.string(),
       type: z.string(),
+      /** The workspace's name for the type (sidebars translate the built-in ones). */
+      typeName: z.string(),
       subject: z.string(),
       state: z.string(),
       at: z.string(),

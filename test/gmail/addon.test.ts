@@ -400,6 +400,7 @@ describe("languages (R-SB-6)", () => {
     expect(text).toContain("Oportunidades abiertas");
     expect(text).toContain("Borealis: pilota Nord Italia | 25.000 EUR");
     expect(section(sb.card, "Próximos eventos")).toMatch(/\d\d\/\d\d\/\d{4} \d\d:\d\d/);
+    expect(section(sb.card, "Últimas actividades")).toMatch(/Llamada · \d\d\/\d\d\/\d{4}/);
   });
 
   it("R-SB-6: an Italian Gmail gets Italian labels and badges", async () => {
@@ -410,6 +411,7 @@ describe("languages (R-SB-6)", () => {
     expect(text).toContain("[Registra email] [Crea riunione]");
     expect(text).toContain("Trattative aperte");
     expect(text).toContain("Proprietario | Sara Ventas");
+    expect(section(sb.card, "Ultime attività")).toMatch(/Chiamata · /);
   });
 });
 

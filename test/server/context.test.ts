@@ -50,6 +50,11 @@ describe.each(engines)("context endpoint on %s", (engine) => {
     expect(jose.record.lastActivities.map((a) => a.subject)).toContain(
       "Llamada de seguimiento de la renovación",
     );
+    expect(jose.record.lastActivities.find((a) => a.type === "call")).toMatchObject({
+      subject: "Llamada de seguimiento de la renovación",
+      typeName: "Call",
+      state: "done",
+    });
     if (marta.status !== "known") throw new Error();
     expect(marta.record.openDeals.map((d) => d.name)).toEqual(["Acme: ampliación a 200 puestos"]);
     expect(marta.record.badge.key).toBe("current_prospect");

@@ -10,6 +10,7 @@ const MAX_ITEMS = 10;
 
 export interface View {
   t: I18n["t"];
+  activityType: I18n["activityType"];
   locale: I18n["locale"];
   timeZone: string;
 }
@@ -50,7 +51,7 @@ export function recordSections(r: RecordCard, v: View): GoogleAppsScript.Card_Se
   for (const a of r.lastActivities.slice(0, MAX_ITEMS))
     activities.addWidget(
       CardService.newDecoratedText()
-        .setTopLabel(`${a.type} · ${date(a.at, v.timeZone, v.locale)}`)
+        .setTopLabel(`${v.activityType(a.type, a.typeName)} · ${date(a.at, v.timeZone, v.locale)}`)
         .setText(esc(a.subject))
         .setWrapText(true),
     );
