@@ -34,7 +34,7 @@ const FINDINGS = `
   statement (server/crm/context-sql.ts), run as a named prepared statement with a cached generic plan
   (plan_cache_mode=force_generic_plan for the pool's sessions: only named statements use the plan cache), and
   recently seen API tokens are cached for 10 s (a revocation through the API takes effect at once in that
-  process, elsewhere within 10 s). One round trip per request: 440 req/s, p99 145 ms on a quiet machine.
+  process, elsewhere within 10 s). One round trip per request: 440–520 req/s, p99 120–145 ms over several runs on a quiet machine.
 - The targets stay out of reach on this machine. The "own address only" row is a request with the same
   authentication and one round trip that finds nothing: it reaches about 10 % of /healthz, so no query can
   reach 25 % here; /healthz needs no database and PostgreSQL, the server and the load generator share
