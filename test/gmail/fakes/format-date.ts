@@ -3,7 +3,8 @@
 
 const pad = (n: number, width: number) => String(n).padStart(width, "0");
 
-function parts(date: Date, timeZone: string) {
+/** The wall-clock fields of an instant in a zone; an unknown zone fails as Apps Script does. */
+export function parts(date: Date, timeZone: string) {
   let f: Intl.DateTimeFormat;
   try {
     f = new Intl.DateTimeFormat("en-US", {

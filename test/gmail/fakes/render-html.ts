@@ -1,6 +1,7 @@
 // Renders recorded card JSON as HTML for the playground preview: one <form> per card, so the
 // buttons post the card's inputs back and the server runs the action in the add-on.
 import { type ButtonJson, type CardJson, clickables, FORMATTED_TAGS, type WidgetJson } from "./card-json.js";
+import { parts } from "./format-date.js";
 
 const esc = (s = "") =>
   s
@@ -30,20 +31,8 @@ export function formatted(html = ""): string {
 
 /** Minutes east of UTC of a zone at an instant. */
 export function zoneOffsetMinutes(timeZone: string, ms: number): number {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-    })
-      .formatToParts(new Date(ms))
-      .map((x) => [x.type, Number(x.value)]),
-  );
-  const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour % 24, p.minute);
+  const p = parts(new Date(ms), timeZone);
+  const wall = Date.UTC(p.y, p.M - 1, p.d, p.H, p.m);
   return Math.round((wall - Math.floor(ms / 60_000) * 60_000) / 60_000);
 }
 
