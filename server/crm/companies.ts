@@ -70,6 +70,21 @@ const domainOf = (d: string | null | undefined) =>
     .toLowerCase()
     .replace(/^www\./, "") || null;
 
+type CompanyValues = Omit<z.output<typeof companyInput>, "emails" | "ownerId"> & { ownerId: string };
+
+/** The stored columns of a company, the search text included; create and update both write these. */
+function companyColumns(v: CompanyValues, emails: string[]) {
+  return {
+    name: v.name,
+    domain: domainOf(v.domain),
+    phones: v.phones,
+    customerStatus: v.customerStatus,
+    ownerId: v.ownerId,
+    customFields: v.customFields,
+    searchText: searchText({ names: [v.name, v.domain], emails, phones: v.phones }),
+  };
+}
+
 export async function createCompany(
   db: Tx,
   user: AuthUser,
@@ -79,20 +94,7 @@ export async function createCompany(
   const id = newId();
   const [row] = await db
     .insert(companies)
-    .values({
-      id,
-      name: input.name,
-      domain: domainOf(input.domain),
-      phones: input.phones,
-      customerStatus: input.customerStatus,
-      ownerId,
-      customFields: input.customFields,
-      searchText: searchText({
-        names: [input.name, input.domain],
-        emails: input.emails,
-        phones: input.phones,
-      }),
-    })
+    .values({ id, ...companyColumns({ ...input, ownerId }, input.emails) })
     .returning();
   await setRecordEmails(db, "company", id, input.emails);
   return row;
@@ -110,16 +112,7 @@ export async function updateCompany(
   const next = { ...current, ...stripUndefined(patch), ownerId };
   const [row] = await db
     .update(companies)
-    .set({
-      name: next.name,
-      domain: domainOf(next.domain),
-      phones: next.phones,
-      customerStatus: next.customerStatus,
-      ownerId,
-      customFields: next.customFields,
-      searchText: searchText({ names: [next.name, next.domain], emails, phones: next.phones }),
-      updatedAt: new Date(),
-    })
+    .set({ ...companyColumns(next, emails), updatedAt: new Date() })
     .where(eq(companies.id, id))
     .returning();
   if (patch.emails) await setRecordEmails(db, "company", id, patch.emails);

@@ -61,6 +61,26 @@ export async function listLeads(db: Tx, user: AuthUser, q: { q?: string; cursor?
   return listPage(db, leads, [leadVisible(user), ...pageWhere(leads, q)], q.limit, toLeads);
 }
 
+type LeadValues = Omit<z.output<typeof leadInput>, "emails" | "ownerId"> & { ownerId: string };
+
+/** The stored columns of a lead, the search text included; create and update both write these. */
+function leadColumns(v: LeadValues, emails: string[]) {
+  return {
+    firstName: v.firstName,
+    lastName: v.lastName,
+    title: v.title ?? null,
+    companyName: v.companyName ?? null,
+    phones: v.phones,
+    ownerId: v.ownerId,
+    customFields: v.customFields,
+    searchText: searchText({
+      names: [v.firstName, v.lastName, v.title, v.companyName],
+      emails,
+      phones: v.phones,
+    }),
+  };
+}
+
 export async function createLead(db: Tx, user: AuthUser, input: z.output<typeof leadInput>): Promise<Row> {
   if (!input.firstName && !input.lastName && !input.emails.length)
     throw badRequest("A lead needs a name or an email address.", [
@@ -70,21 +90,7 @@ export async function createLead(db: Tx, user: AuthUser, input: z.output<typeof 
   const id = newId();
   const [row] = await db
     .insert(leads)
-    .values({
-      id,
-      firstName: input.firstName,
-      lastName: input.lastName,
-      title: input.title ?? null,
-      companyName: input.companyName ?? null,
-      phones: input.phones,
-      ownerId,
-      customFields: input.customFields,
-      searchText: searchText({
-        names: [input.firstName, input.lastName, input.title, input.companyName],
-        emails: input.emails,
-        phones: input.phones,
-      }),
-    })
+    .values({ id, ...leadColumns({ ...input, ownerId }, input.emails) })
     .returning();
   await setRecordEmails(db, "lead", id, input.emails);
   return row;
@@ -102,21 +108,7 @@ export async function updateLead(
   const next = { ...current, ...stripUndefined(patch), ownerId };
   const [row] = await db
     .update(leads)
-    .set({
-      firstName: next.firstName,
-      lastName: next.lastName,
-      title: next.title ?? null,
-      companyName: next.companyName ?? null,
-      phones: next.phones,
-      ownerId,
-      customFields: next.customFields,
-      searchText: searchText({
-        names: [next.firstName, next.lastName, next.title, next.companyName],
-        emails,
-        phones: next.phones,
-      }),
-      updatedAt: new Date(),
-    })
+    .set({ ...leadColumns(next, emails), updatedAt: new Date() })
     .where(eq(leads.id, id))
     .returning();
   if (patch.emails) await setRecordEmails(db, "lead", id, patch.emails);

@@ -96,6 +96,27 @@ async function companyNameOf(db: Tx, companyId: string | null | undefined) {
   return c?.name ?? null;
 }
 
+type PersonValues = Omit<z.output<typeof personInput>, "emails" | "ownerId"> & { ownerId: string };
+
+/** The stored columns of a person, the search text included; create and update both write these. */
+async function personColumns(db: Tx, v: PersonValues, emails: string[]) {
+  return {
+    firstName: v.firstName,
+    lastName: v.lastName,
+    title: v.title ?? null,
+    companyId: v.companyId ?? null,
+    phones: v.phones,
+    customerStatus: v.customerStatus,
+    ownerId: v.ownerId,
+    customFields: v.customFields,
+    searchText: searchText({
+      names: [v.firstName, v.lastName, v.title, await companyNameOf(db, v.companyId)],
+      emails,
+      phones: v.phones,
+    }),
+  };
+}
+
 export async function createPerson(
   db: Tx,
   user: AuthUser,
@@ -110,22 +131,7 @@ export async function createPerson(
   const id = newId();
   const [row] = await db
     .insert(persons)
-    .values({
-      id,
-      firstName: input.firstName,
-      lastName: input.lastName,
-      title: input.title ?? null,
-      companyId: input.companyId ?? null,
-      phones: input.phones,
-      customerStatus: input.customerStatus,
-      ownerId,
-      customFields: input.customFields,
-      searchText: searchText({
-        names: [input.firstName, input.lastName, input.title, await companyNameOf(db, input.companyId)],
-        emails: input.emails,
-        phones: input.phones,
-      }),
-    })
+    .values({ id, ...(await personColumns(db, { ...input, ownerId }, input.emails)) })
     .returning();
   await setRecordEmails(db, "person", id, input.emails);
   return row;
@@ -144,22 +150,7 @@ export async function updatePerson(
   const next = { ...current, ...stripUndefined(patch), ownerId };
   const [row] = await db
     .update(persons)
-    .set({
-      firstName: next.firstName,
-      lastName: next.lastName,
-      title: next.title ?? null,
-      companyId: next.companyId ?? null,
-      phones: next.phones,
-      customerStatus: next.customerStatus,
-      ownerId,
-      customFields: next.customFields,
-      searchText: searchText({
-        names: [next.firstName, next.lastName, next.title, await companyNameOf(db, next.companyId)],
-        emails,
-        phones: next.phones,
-      }),
-      updatedAt: new Date(),
-    })
+    .set({ ...(await personColumns(db, next, emails)), updatedAt: new Date() })
     .where(eq(persons.id, id))
     .returning();
   if (patch.emails) await setRecordEmails(db, "person", id, patch.emails);
