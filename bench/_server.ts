@@ -11,6 +11,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 export interface RunningServer {
   url: string;
+  pid: number;
   logLevel: string;
   stop(): Promise<void>;
 }
@@ -61,6 +62,7 @@ export async function startServer(opts: {
   }
   return {
     url,
+    pid: child.pid as number,
     logLevel,
     async stop() {
       if (child.exitCode === null) child.kill("SIGTERM");

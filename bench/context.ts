@@ -11,6 +11,7 @@ import pg from "pg";
 import { profileContext } from "./_context-profile.js";
 import { ADDRESSES_PER_REQUEST, contextPath, contextRequests, KNOWN_SHARE } from "./_context-requests.js";
 import { seedContextDataset } from "./_context-seed.js";
+import { type CpuSplit, cpuMeter } from "./_cpu.js";
 import { startServer } from "./_server.js";
 import { services } from "./_services.js";
 
@@ -42,6 +43,13 @@ const FINDINGS = `
 - Next steps: cache the answer per (user, addresses) with invalidation on writes to the records involved,
   and measure with PostgreSQL on its own machine.
 `;
+
+/** The context statements run so far and the requests they answered, from the server's /metrics. */
+async function batchStats(url: string): Promise<{ sum: number; count: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1] ?? 0);
+  return { sum: value("concilia_context_batch_size_sum"), count: value("concilia_context_batch_size_count") };
+}
 
 interface Load {
   rps: number;
@@ -134,9 +142,19 @@ export default async function contextBench(args: string[]): Promise<void> {
       say("warming up (3 s of context requests, not reported)");
       await contextLoad(3);
       say(`/healthz: ${healthDuration} s, ${connections} connections`);
-      const health = await load({ url: `${server.url}/healthz`, connections, duration: healthDuration });
+      const measured = async (run: () => Promise<Load>) => {
+        const meter = await cpuMeter(postgres.url, server.pid);
+        const result = await run();
+        return { ...result, cpu: await meter.stop() };
+      };
+      const health = await measured(() =>
+        load({ url: `${server.url}/healthz`, connections, duration: healthDuration }),
+      );
       say(`/api/v1/context: ${duration} s, ${connections} connections`);
-      const context = await contextLoad(duration);
+      const batches0 = await batchStats(server.url);
+      const context = await measured(() => contextLoad(duration));
+      const batches1 = await batchStats(server.url);
+      const perStatement = (batches1.sum - batches0.sum) / Math.max(1, batches1.count - batches0.count);
       // The floor of any authenticated request: the token look-up only (the user's own address needs no other SQL).
       say(`/api/v1/context with only the user's own address: ${healthDuration} s`);
       const authOnly = await load({
@@ -163,6 +181,7 @@ export default async function contextBench(args: string[]): Promise<void> {
         context,
         authOnly,
         ratio,
+        perStatement,
       });
       fs.mkdirSync(path.join(here, "reports"), { recursive: true });
       fs.writeFileSync(path.join(here, "reports/context.md"), report);
@@ -181,6 +200,13 @@ export default async function contextBench(args: string[]): Promise<void> {
   }
 }
 
+function cpuRow(name: string, l: Load & { cpu: CpuSplit }): string {
+  const us = (seconds: number) => Math.round((seconds / Math.max(1, l.total)) * 1e6);
+  const total = us(l.cpu.server + l.cpu.postgres + l.cpu.loadGenerator);
+  const ceiling = Math.round((os.cpus().length * 1e6) / Math.max(1, total));
+  return `| ${name} | ${us(l.cpu.server)} | ${us(l.cpu.postgres)} | ${us(l.cpu.loadGenerator)} | ${total} | ${ceiling} req/s |`;
+}
+
 function renderReport(r: {
   date: string;
   machine: string;
@@ -193,10 +219,11 @@ function renderReport(r: {
   seedSeconds: number;
   mix: { self: number; known: number; unknown: number; status: Record<number, number> };
   profile: Awaited<ReturnType<typeof profileContext>>;
-  health: Load;
-  context: Load;
+  health: Load & { cpu: CpuSplit };
+  context: Load & { cpu: CpuSplit };
   authOnly: Load;
   ratio: number;
+  perStatement: number;
 }): string {
   const row = (name: string, l: Load) =>
     `| ${name} | ${l.rps} | ${l.total} | ${l.p50} | ${l.p90} | ${l.p99} | ${l.errors} | ${l.timeouts} | ${l.non2xx} |`;
@@ -231,6 +258,20 @@ ${row("/api/v1/context, own address only (one round trip, nothing found)", r.aut
 
 For scale: an authenticated context request with only the user's own address (one round trip that finds
 nothing, measured after the context run for ${r.healthDuration} s) reaches ${((r.authOnly.rps / r.health.rps) * 100).toFixed(1)} % of /healthz.
+
+## Where the CPU goes
+
+CPU time per request, in microseconds, read from /proc for the server process, all of PostgreSQL's processes
+and the bench process (the load generator), over each measured run:
+
+| endpoint | server | PostgreSQL | load generator | total | ceiling on ${os.cpus().length} cores |
+| --- | ---: | ---: | ---: | ---: | ---: |
+${cpuRow("/healthz", r.health)}
+${cpuRow("/api/v1/context", r.context)}
+
+The ceiling is the request rate at which these costs would fill every core. Under load the server answered
+${r.perStatement.toFixed(1)} context requests per SQL statement on average (concilia_context_batch_size in /metrics): concurrent
+requests share one statement (server/db/batcher.ts).
 
 ## Data set
 

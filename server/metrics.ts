@@ -20,6 +20,14 @@ export const emailsLogged = new client.Counter({
   registers: [registry],
 });
 
+/** How many context requests shared one statement: the batching's effect under load (R-SB-8). */
+export const contextBatchSize = new client.Histogram({
+  name: "concilia_context_batch_size",
+  help: "Context requests answered by one SQL statement",
+  buckets: [1, 2, 4, 8, 16, 32],
+  registers: [registry],
+});
+
 export function httpMetrics(app: FastifyInstance): void {
   app.addHook("onResponse", async (req, reply) => {
     httpDuration.observe(

@@ -1,17 +1,21 @@
-// The sidebar context as ONE statement (R-SB-8): address matching with visibility, the cards of the
-// matched records (company, owner, addresses, deals, next 3 events, last 5 activities), whether the
-// message is logged, and companies by domain for suggestions. Static text, so PostgreSQL prepares it once
-// per connection; one round trip, because on this hot path every round trip costs more than the query.
+// The sidebar context as ONE statement (R-SB-8) for a batch of opened messages: address matching with
+// visibility, the cards of the matched records (company, owner, addresses, deals, next 3 events, last 5
+// activities), whether each message is logged, and companies by domain for suggestions. Static text, so
+// PostgreSQL prepares it once per connection; one round trip for the whole batch, because on this hot
+// path the round trip and the executor's start-up cost more than the look-ups themselves.
 //
-// Parameters: $1 user id, $2 is admin, $3 addresses (lower-cased), $4 Message-ID or null, $5 domains.
+// Parameters, one entry per request of the batch: $1 user ids, $2 admin flags, $3 Message-IDs (or null).
+// Then per address: $4 lower-cased addresses and $5 the request each belongs to (1-based); per domain:
+// $6 domains and $7 their request. One row comes back per request, in order.
 
-const visible = (type: string, alias: string) =>
-  `($2::boolean or ${alias}.owner_id = $1 or exists (select 1 from grants g
-     where g.record_type = '${type}' and g.record_id = ${alias}.id and g.user_id = $1))`;
+/** Whether the request's user (columns `${q}.user_id`, `${q}.is_admin`) may see record `alias`. */
+const visible = (type: string, alias: string, q: string) =>
+  `(${q}.is_admin or ${alias}.owner_id = ${q}.user_id or exists (select 1 from grants g
+     where g.record_type = '${type}' and g.record_id = ${alias}.id and g.user_id = ${q}.user_id))`;
 
 const ms = (col: string) => `date_trunc('milliseconds', ${col})`;
 
-/** The related rows of record `r` of `type`, as JSON columns. */
+/** The related rows of record `r` of `type`, as JSON columns, for the user of ref `x`. */
 const related = (type: "person" | "company" | "lead") => `
   (select coalesce(json_agg(re.email order by re.position), '[]') from record_emails re
     where re.record_type = '${type}' and re.record_id = r.id) as emails,
@@ -27,7 +31,7 @@ const related = (type: "person" | "company" | "lead") => `
      from (select e.id, e.title, e.start_at, e.end_at, e.time_zone, e.status
            from event_attendees ea join events e on e.id = ea.event_id
            where ea.record_type = '${type}' and ea.record_id = r.id and e.end_at >= now()
-             and e.status <> 'cancelled' and ($2::boolean or e.owner_id = $1)
+             and e.status <> 'cancelled' and (x.is_admin or e.owner_id = x.user_id)
            order by e.start_at limit 3) e) as events,
   (select coalesce(json_agg(json_build_object('id', a.id, 'type', a.type, 'typeName', a.type_name,
       'subject', a.subject, 'state', a.state,
@@ -36,44 +40,53 @@ const related = (type: "person" | "company" | "lead") => `
                   coalesce(a.start_at, a.created_at) as at
            from activity_links al join activities a on a.id = al.activity_id
            join activity_types t on t.key = a.type
-           where al.record_type = '${type}' and al.record_id = r.id and ($2::boolean or a.owner_id = $1)
+           where al.record_type = '${type}' and al.record_id = r.id and (x.is_admin or a.owner_id = x.user_id)
            order by coalesce(a.start_at, a.created_at) desc, a.id desc limit 5) a) as activities`;
 
 export const CONTEXT_SQL = `
-with matched as (
-  -- Precedence when one address belongs to several records: a person, then a lead, then a company.
-  select distinct on (re.email) re.email, re.record_type, re.record_id
-  from record_emails re
-  where re.email = any($3::text[])
-    and ((re.record_type = 'person' and exists (select 1 from persons p where p.id = re.record_id
-            and p.merged_into is null and ${visible("person", "p")}))
-      or (re.record_type = 'lead' and exists (select 1 from leads l where l.id = re.record_id and ${visible("lead", "l")}))
-      or (re.record_type = 'company' and exists (select 1 from companies c where c.id = re.record_id
-            and ${visible("company", "c")})))
-  order by re.email, case re.record_type when 'person' then 0 when 'lead' then 1 else 2 end, re.record_id
+with q as (
+  select * from unnest($1::text[], $2::boolean[], $3::text[]) with ordinality as q(user_id, is_admin, message_id, n)
 ),
-refs as (select distinct record_type, record_id from matched),
+wanted as (
+  select a.email, a.n, q.user_id, q.is_admin
+  from unnest($4::text[], $5::int[]) as a(email, n) join q on q.n = a.n
+),
+matched as (
+  -- Precedence when one address belongs to several records: a person, then a lead, then a company.
+  select distinct on (w.n, re.email) w.n, w.user_id, w.is_admin, re.email, re.record_type, re.record_id
+  from wanted w join record_emails re on re.email = w.email
+  where (re.record_type = 'person' and exists (select 1 from persons p where p.id = re.record_id
+            and p.merged_into is null and ${visible("person", "p", "w")}))
+     or (re.record_type = 'lead' and exists (select 1 from leads l where l.id = re.record_id
+            and ${visible("lead", "l", "w")}))
+     or (re.record_type = 'company' and exists (select 1 from companies c where c.id = re.record_id
+            and ${visible("company", "c", "w")}))
+  order by w.n, re.email, case re.record_type when 'person' then 0 when 'lead' then 1 else 2 end, re.record_id
+),
+refs as (select distinct n, user_id, is_admin, record_type, record_id from matched),
 cards as (
-  select 'person' as type, r.id, r.first_name, r.last_name, r.title, r.company_id, c.name as company_name,
+  select x.n, 'person' as type, r.id, r.first_name, r.last_name, r.title, r.company_id, c.name as company_name,
          r.phones, r.owner_id, u.name as owner_name, u.email as owner_email, r.customer_status, ${related("person")}
   from refs x join persons r on x.record_type = 'person' and r.id = x.record_id
   left join companies c on c.id = r.company_id left join users u on u.id = r.owner_id
   union all
-  select 'company', r.id, r.name, null, null, null, null, r.phones, r.owner_id, u.name, u.email,
+  select x.n, 'company', r.id, r.name, null, null, null, null, r.phones, r.owner_id, u.name, u.email,
          r.customer_status, ${related("company")}
   from refs x join companies r on x.record_type = 'company' and r.id = x.record_id
   left join users u on u.id = r.owner_id
   union all
-  select 'lead', r.id, r.first_name, r.last_name, r.title, null, r.company_name, r.phones, r.owner_id, u.name,
+  select x.n, 'lead', r.id, r.first_name, r.last_name, r.title, null, r.company_name, r.phones, r.owner_id, u.name,
          u.email, null, ${related("lead")}
   from refs x join leads r on x.record_type = 'lead' and r.id = x.record_id
   left join users u on u.id = r.owner_id
 )
 select
   (select coalesce(json_agg(json_build_object('email', m.email, 'type', m.record_type, 'id', m.record_id)), '[]')
-     from matched m) as matches,
-  (select coalesce(json_agg(c), '[]') from cards c) as cards,
+     from matched m where m.n = q.n) as matches,
+  (select coalesce(json_agg(c), '[]') from cards c where c.n = q.n) as cards,
   (select json_build_object('id', a.id, 'createdAt', ${ms("a.created_at")}) from activities a
-     where $4::text is not null and a.owner_id = $1 and a.message_id = $4 limit 1) as logged,
-  (select coalesce(json_agg(json_build_object('domain', c.domain, 'name', c.name)), '[]') from companies c
-     where c.domain = any($5::text[]) and ${visible("company", "c")}) as domains`;
+     where q.message_id is not null and a.owner_id = q.user_id and a.message_id = q.message_id limit 1) as logged,
+  (select coalesce(json_agg(json_build_object('domain', c.domain, 'name', c.name)), '[]')
+     from unnest($6::text[], $7::int[]) as d(domain, n) join companies c on c.domain = d.domain
+     where d.n = q.n and ${visible("company", "c", "q")}) as domains
+from q order by q.n`;

@@ -92,6 +92,38 @@ describe.each(engines)("context endpoint on %s", (engine) => {
     expect(a.body.participants[0].status).toBe("known");
   });
 
+  it("R-SB-8: requests answered together in one statement each get their own user's answer", async () => {
+    const asks = [
+      [sara, "elena.sanz@estrella.example"],
+      [admin, "elena.sanz@estrella.example"],
+      [sara, "jose.garcia@acme-iberia.example"],
+      [admin, "nobody@estrella.example"],
+    ] as const;
+    const alone: ContextResponse[] = [];
+    for (const [token, address] of asks) alone.push((await context(token, [address])).body);
+
+    const database = s.ctx.database;
+    const query = database.query;
+    let statements = 0;
+    database.query = (...args) => {
+      if (args[2] === "concilia_context") statements++;
+      return query(...args);
+    };
+    try {
+      const rounds = 3;
+      const together = await Promise.all(
+        Array.from({ length: rounds }, () =>
+          asks.map(([token, address]) => context(token, [address])),
+        ).flat(),
+      );
+      expect(together.map((r) => r.body)).toEqual(Array.from({ length: rounds }, () => alone).flat());
+      expect(statements).toBeLessThan(asks.length * rounds);
+    } finally {
+      database.query = query;
+    }
+    expect(alone.map((b) => b.participants[0].status)).toEqual(["unknown", "known", "known", "unknown"]);
+  });
+
   it("R-SB-8: more than 100 addresses is a clear 400", async () => {
     const many = Array.from({ length: 101 }, (_, i) => `a${i}@x.example`);
     const r = await s.app.inject({
