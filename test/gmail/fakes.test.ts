@@ -2,13 +2,13 @@
 // the fakes hold the add-on to the host's rules (provider-contracts §8), so a violation fails.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serverOrigin } from "../../gmail-addon/build.js";
-import { AddonHost, routeOrigin } from "./fakes/addon-host.js";
-import type { Manifest } from "./fakes/apps-script.js";
-import { cardText } from "./fakes/card-json.js";
-import { createCardService } from "./fakes/card-service.js";
-import { demoMessages } from "./fakes/demo-messages.js";
-import { formatDate } from "./fakes/format-date.js";
-import { builtAddon } from "./fakes/load.js";
+import { AddonHost, routeOrigin } from "../../gmail-addon/emulator/addon-host.js";
+import type { Manifest } from "../../gmail-addon/emulator/apps-script.js";
+import { cardText } from "../../gmail-addon/emulator/card-json.js";
+import { createCardService } from "../../gmail-addon/emulator/card-service.js";
+import { demoMessages } from "../../gmail-addon/emulator/demo-messages.js";
+import { formatDate } from "../../gmail-addon/emulator/format-date.js";
+import { builtAddon } from "../../gmail-addon/emulator/load.js";
 
 const CS = createCardService();
 const text = (t: string) => CS.newTextParagraph().setText(t);
