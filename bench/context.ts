@@ -45,15 +45,19 @@ const FINDINGS = `
   went from about 1,100 to about 4,000 req/s; the full mix from about 500 to 900–1,000 req/s (8–9 % of
   /healthz), p99 from 122 ms to about 75 ms.
 - What is left is the work itself, and the table "Where the CPU goes" splits it: per request, PostgreSQL spends
-  about 1 ms building four cards (EXPLAIN ANALYZE: about 170 µs a card; its last 5 activities about a third of
-  that, its next events a fifth, at 7–10 µs per index probe on this machine), the server about 0.5 ms (HTTP,
-  parsing the JSON PostgreSQL returns, building and serialising the answer), and the load generator 0.16 ms.
-  The 25 % target means a total of about 600 µs per request on these 2 cores, and the server's own share alone
-  is 6 times that of /healthz, so even with PostgreSQL and the load generator elsewhere the ratio would be about
-  17 %.
-- Next step: keep a ready-made card document per record (addresses, deals, upcoming events and recent
-  activities per owner), maintained by triggers in the transaction that changes a record, so a context request
-  reads one row per matched record instead of about ten index probes, and trim the server's per-request work.
+  about 1 ms building four cards (EXPLAIN ANALYZE: about 170 µs a card, at 7–10 µs per index probe on this
+  machine; a perf profile of the back-ends shows B-tree descents on the text keys as the largest share), the
+  server about 0.55 ms (HTTP, parsing the JSON PostgreSQL returns, building and serialising the answer), and the
+  load generator about 0.18 ms. The 25 % target means a total of about 4 times /healthz's, here about 700 µs.
+- The floor, measured once by hand (not part of this command): the same server answering the same requests
+  from answers kept in memory, with no database work at all, reached 2,950–3,030 req/s, 22–31 % of /healthz in
+  the same runs, p99 21–24 ms. HTTP, authentication, building the cards and serialising them, and the load
+  generator parsing them, already use the whole 25 % budget on this machine, so no database design reaches the
+  throughput target here; the p99 target needs about 1,300 req/s.
+- Next step, for the p99 and for a machine where PostgreSQL has cores of its own: keep a ready-made card
+  document per record (addresses, deals, upcoming events and recent activities per owner), maintained by
+  triggers in the transaction that changes a record, so a context request reads one row per matched record
+  instead of about ten index probes.
 `;
 
 /** The context statements run so far and the requests they answered, from the server's /metrics. */
