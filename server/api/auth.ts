@@ -70,7 +70,7 @@ function sendPage(reply: FastifyReply, status: number, nonce: string, html: stri
 }
 
 export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const throttle = failureThrottle();
+  const throttle = failureThrottle(ctx.db);
 
   app.get("/auth/login", async (req, reply) => {
     const o = pageContext(req);
@@ -87,7 +87,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
       return sendPage(reply, 400, o.nonce, renderLoginPage({ ...o, email, error: m.missing }));
 
     const key = `${email}|${req.ip}`;
-    const wait = throttle.blockedFor(key);
+    const wait = await throttle.blockedFor(key);
     if (wait > 0) {
       reply.header("retry-after", String(Math.ceil(wait / 1000)));
       const error = m.throttled(Math.ceil(wait / 60_000));
@@ -95,11 +95,11 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
     }
     const user = await signInWithPassword(ctx.db, email, password);
     if (!user) {
-      throttle.fail(key);
+      await throttle.fail(key);
       req.log.warn({ email }, "password sign-in refused");
       return sendPage(reply, 401, o.nonce, renderLoginPage({ ...o, email, error: m.wrong }));
     }
-    throttle.succeed(key);
+    await throttle.succeed(key);
     const code = await createLoginCode(ctx.db, user.id);
     req.log.info({ userId: user.id }, "password sign-in: one-time code issued");
     return sendPage(reply, 200, o.nonce, renderCodePage({ ...o, code }));

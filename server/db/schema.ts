@@ -320,6 +320,17 @@ export const loginCodes = pgTable("login_codes", {
   createdAt: createdAt(),
 });
 
+/**
+ * Failed password sign-ins per (address, client), kept in the database so that every server process
+ * counts the same failures. The key is a hash: no address or IP address is stored here.
+ */
+export const signInFailures = pgTable("sign_in_failures", {
+  keyHash: text("key_hash").primaryKey(),
+  failures: integer("failures").notNull(),
+  since: timestamp("since", { withTimezone: true }).notNull(),
+  lockedUntil: timestamp("locked_until", { withTimezone: true }),
+});
+
 /** Credentials (refresh tokens, app passwords), encrypted with AES-256-GCM (R-CON-11). */
 export const secrets = pgTable("secrets", {
   id: id(),

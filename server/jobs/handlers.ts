@@ -1,5 +1,6 @@
 // What each job does. Handlers are idempotent: a job may run again after a worker dies mid-way.
 import { and, inArray, isNotNull, lt, or } from "drizzle-orm";
+import { purgeSignInFailures } from "../auth/throttle.js";
 import { apiTokens, attachments, loginCodes } from "../db/schema.js";
 import type { JobHandler, JobName } from "./queue.js";
 
@@ -25,6 +26,7 @@ const purgeExpired: JobHandler<"auth.purge-expired"> = async (ctx) => {
         and(isNotNull(apiTokens.revokedAt), lt(apiTokens.revokedAt, monthAgo)),
       ),
     );
+  await purgeSignInFailures(ctx.db, now.getTime());
 };
 
 export const handlers: { [N in JobName]: JobHandler<N> } = {
