@@ -54,10 +54,11 @@ const FINDINGS = `
   the same runs, p99 21–24 ms. HTTP, authentication, building the cards and serialising them, and the load
   generator parsing them, already use the whole 25 % budget on this machine, so no database design reaches the
   throughput target here; the p99 target needs about 1,300 req/s.
-- Next step, for the p99 and for a machine where PostgreSQL has cores of its own: keep a ready-made card
-  document per record (addresses, deals, upcoming events and recent activities per owner), maintained by
-  triggers in the transaction that changes a record, so a context request reads one row per matched record
-  instead of about ten index probes.
+- Next step, for the p99 (about 1,300 req/s needed) and for a machine where PostgreSQL has cores of its own:
+  keep a ready-made card document per record (addresses, deals, upcoming events and recent activities with
+  their owners), maintained by triggers in the transaction that changes a record. Tried by hand on this data
+  set (documents built once, batches of 16, one connection): PostgreSQL's time per request fell from 870–1,000
+  µs to 545–600 µs; of that, 240–255 µs is matching, the logged state and domains, which stay.
 `;
 
 /** The context statements run so far and the requests they answered, from the server's /metrics. */
