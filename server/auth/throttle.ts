@@ -2,7 +2,7 @@
 // refused for a while. The count lives in the database, so several server processes share it and a
 // restart does not reset it.
 import { createHash } from "node:crypto";
-import { eq, lt, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Tx } from "../db/index.js";
 import { signInFailures } from "../db/schema.js";
 
@@ -22,13 +22,15 @@ export interface ThrottleOptions {
 }
 
 const WINDOW_MS = 15 * 60 * 1000;
+const LOCK_MS = 15 * 60 * 1000;
 const hashKey = (key: string) => createHash("sha256").update(key).digest("hex");
+/** A point in time as an SQL value: both engines take the ISO text the same way. */
 const at = (ms: number) => sql`${new Date(ms).toISOString()}::timestamptz`;
 
 export function failureThrottle(db: Tx, opts: ThrottleOptions = {}): Throttle {
   const maxFailures = opts.maxFailures ?? 5;
   const windowMs = opts.windowMs ?? WINDOW_MS;
-  const lockMs = opts.lockMs ?? 15 * 60 * 1000;
+  const lockMs = opts.lockMs ?? LOCK_MS;
   const now = opts.now ?? Date.now;
   const t = signInFailures;
 
@@ -71,6 +73,6 @@ export async function purgeSignInFailures(db: Tx, nowMs = Date.now()): Promise<v
   await db
     .delete(t)
     .where(
-      sql`${lt(t.since, new Date(nowMs - WINDOW_MS))} and (${t.lockedUntil} is null or ${t.lockedUntil} < ${at(nowMs)})`,
+      sql`${t.since} < ${at(nowMs - WINDOW_MS)} and (${t.lockedUntil} is null or ${t.lockedUntil} < ${at(nowMs)})`,
     );
 }
