@@ -134,18 +134,16 @@ describe("manifest.xml", () => {
   });
 
   it("office-addin-manifest reads it", () => {
-    const out = execFileSync(
-      "npx",
-      ["--yes", "office-addin-manifest@3.0.0", "info", path.join(root, "manifest.xml")],
-      {
-        encoding: "utf8",
-        cwd: path.join(root, ".."),
-        timeout: 120_000,
-      },
-    );
+    // The pinned devDependency, run from node_modules: the test downloads nothing.
+    const bin = path.join(root, "node_modules", ".bin", "office-addin-manifest");
+    const out = execFileSync(bin, ["info", path.join(root, "manifest.xml")], {
+      encoding: "utf8",
+      cwd: root,
+      timeout: 60_000,
+    });
     expect(out).toContain("Type: MailApp");
     expect(out).toContain(`Id: ${find(tree, "Id")[0].text}`);
-  }, 150_000);
+  });
 });
 
 describe("the server's /addin/", () => {
