@@ -37,6 +37,7 @@ export const configSchema = z.object({
     .default(35 * 1024 * 1024),
   CONCILIA_BLOB_DIR: z.string().optional(),
   CONCILIA_WORKER: z.enum(["inline", "off"]).default("inline"),
+  CONCILIA_PURGE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(43_200).default(3600),
   GOOGLE_CLIENT_IDS: list.default([]),
   GOOGLE_JWKS_URL: z.url().default("https://www.googleapis.com/oauth2/v3/certs"),
   GOOGLE_ISSUERS: list.default(["https://accounts.google.com", "accounts.google.com"]),

@@ -2,9 +2,9 @@
 import { and, inArray, isNotNull, lt, or } from "drizzle-orm";
 import { purgeSignInFailures } from "../auth/throttle.js";
 import { apiTokens, attachments, loginCodes } from "../db/schema.js";
-import type { JobHandler, JobName } from "./queue.js";
+import type { JobHandler, JobPayloads } from "./queue.js";
 
-const collectBlobs: JobHandler<"blobs.collect"> = async (ctx, { sha256 }) => {
+export const collectBlobs: JobHandler<JobPayloads["blobs.collect"]> = async (ctx, { sha256 }) => {
   if (!sha256.length) return;
   const used = await ctx.db
     .selectDistinct({ sha: attachments.sha256 })
@@ -14,7 +14,7 @@ const collectBlobs: JobHandler<"blobs.collect"> = async (ctx, { sha256 }) => {
   for (const sha of sha256) if (!keep.has(sha)) await ctx.blobs.delete(sha);
 };
 
-const purgeExpired: JobHandler<"auth.purge-expired"> = async (ctx) => {
+export const purgeExpired: JobHandler<JobPayloads["auth.purge-expired"]> = async (ctx) => {
   const now = new Date();
   await ctx.db.delete(loginCodes).where(or(lt(loginCodes.expiresAt, now), isNotNull(loginCodes.usedAt)));
   const monthAgo = new Date(now.getTime() - 30 * 86_400_000);
@@ -28,13 +28,3 @@ const purgeExpired: JobHandler<"auth.purge-expired"> = async (ctx) => {
     );
   await purgeSignInFailures(ctx.db, now.getTime());
 };
-
-export const handlers: { [N in JobName]: JobHandler<N> } = {
-  "blobs.collect": collectBlobs,
-  "auth.purge-expired": purgeExpired,
-};
-
-/** Jobs that run on a schedule (cron, UTC). */
-export const schedules: { name: JobName; cron: string }[] = [
-  { name: "auth.purge-expired", cron: "17 * * * *" },
-];

@@ -1,23 +1,18 @@
 // Jobs on pg-boss, in the same database as the CRM: on PostgreSQL several `concilia worker`
-// processes share the queue; on PGlite the server process works the queue itself.
+// processes share the queue; on PGlite the server process works the queue itself. The queues and
+// why they are set as they are: queues.ts.
 import PgBoss from "pg-boss";
 import type { AppContext } from "../context.js";
 import { type Database, rawSql, rowsOf, type Tx } from "../db/index.js";
 import type { Logger } from "../log.js";
-import { handlers, schedules } from "./handlers.js";
-import type { JobName, Jobs } from "./queue.js";
+import type { JobPayloads, Jobs, QueueDef, QueueDefs } from "./queue.js";
+import { queues } from "./queues.js";
+import { startSchedules } from "./scheduler.js";
+import { QueueWorker } from "./worker-loop.js";
 
-/**
- * pg-boss's default expiry is 15 minutes: a job taken by a worker that then dies would wait that long.
- * Jobs here are short, so a job is given back after 12 s, maintenance looks every 2 s, and the first
- * retry waits 1 s (an expiry counts as a failed try): a killed worker's jobs run again within about
- * 15 s, well inside the 30 s promised.
- */
-export const JOB_EXPIRE_SECONDS = 12;
+const SCHEMA = "pgboss";
+/** How often expired jobs are taken back: with a 12 s expiry, a dead worker's job waits about 15 s. */
 const MAINTENANCE_SECONDS = 2;
-const POLL_SECONDS = 1;
-/** Jobs taken per fetch; a batch must finish well within JOB_EXPIRE_SECONDS. */
-const BATCH = 10;
 
 function liteExecutor(database: Database): PgBoss.Db {
   const lite = database.lite!;
@@ -32,67 +27,68 @@ function liteExecutor(database: Database): PgBoss.Db {
   };
 }
 
-export async function createJobs(database: Database, log: Logger): Promise<Jobs> {
+function poolExecutor(database: Database): PgBoss.Db {
+  return { executeSql: (text, values) => database.pool!.query(text, values) as any };
+}
+
+/** The job queue with Concilia's queues (tests pass their own to exercise the machinery). */
+export async function createJobs<P = JobPayloads>(
+  database: Database,
+  log: Logger,
+  defs: QueueDefs<P> = queues as unknown as QueueDefs<P>,
+): Promise<Jobs<P>> {
   const boss = new PgBoss({
-    schema: "pgboss",
-    ...(database.kind === "postgres"
-      ? { connectionString: undefined, db: poolExecutor(database) }
-      : { db: liteExecutor(database) }),
-    expireInSeconds: JOB_EXPIRE_SECONDS,
+    schema: SCHEMA,
+    db: database.kind === "postgres" ? poolExecutor(database) : liteExecutor(database),
     maintenanceIntervalSeconds: MAINTENANCE_SECONDS,
-    retryLimit: 5,
-    retryDelay: 1,
-    retryBackoff: true, // 1, 2, 4, 8… seconds
-    schedule: database.kind === "postgres",
+    schedule: false, // scheduler.ts, on both engines
   } as PgBoss.ConstructorOptions);
   boss.on("error", (err) => log.error({ err }, "job queue error"));
   await boss.start();
-  for (const name of Object.keys(handlers)) {
-    if (!(await boss.getQueue(name))) await boss.createQueue(name);
+  const byName = defs as unknown as Record<string, QueueDef<never>>;
+  for (const [name, def] of Object.entries(byName)) {
+    const options = {
+      name,
+      policy: def.policy,
+      expireInSeconds: def.expireInSeconds,
+      retryLimit: def.retryLimit,
+      retryDelay: def.retryDelay,
+      retryBackoff: def.retryBackoff,
+    };
+    if (await boss.getQueue(name)) await boss.updateQueue(name, options);
+    else await boss.createQueue(name, options);
   }
-  const workerIds: string[] = [];
+  const workers = new Map<string, QueueWorker>();
+  let stopSchedules = () => {};
 
   return {
-    async send(tx: Tx, name, data, opts) {
+    async send(tx: Tx, name, data) {
       const db: PgBoss.Db = {
         executeSql: async (text, values) => ({ rows: rowsOf(await tx.execute(rawSql(text, values))) }),
       };
-      await boss.send(name, data as object, { db, singletonKey: opts?.singletonKey });
-      for (const id of workerIds) boss.notifyWorker(id);
+      const def = byName[name] as QueueDef<unknown>;
+      await boss.send(name, data as object, { db, singletonKey: def.keyOf?.(data) });
+      workers.get(name)?.wake();
     },
     async work(ctx: AppContext) {
-      for (const name of Object.keys(handlers) as JobName[]) {
-        const handler = handlers[name] as (c: AppContext, d: unknown) => Promise<void>;
-        const id = await boss.work(
-          name,
-          { pollingIntervalSeconds: POLL_SECONDS, batchSize: BATCH },
-          async (jobs) => {
-            // One failing job must not fail its batch: it alone goes back for a retry.
-            for (const job of jobs) {
-              try {
-                await handler(ctx, job.data);
-              } catch (err) {
-                log.warn({ err, job: job.id, queue: name }, "job failed; it will be retried");
-                await boss.fail(name, job.id, { message: String((err as Error)?.message ?? err) });
-              }
-            }
-          },
-        );
-        workerIds.push(id);
+      for (const [name, def] of Object.entries(byName)) {
+        const worker = new QueueWorker(boss, database, log, name, def as QueueDef<unknown>, SCHEMA);
+        workers.set(name, worker);
+        worker.start(ctx);
       }
-      for (const s of schedules) await boss.schedule(s.name, s.cron, {}, { tz: "UTC" });
+      // Schedules kept by pg-boss's cron in earlier versions of Concilia: nothing reads them now.
+      for (const s of await boss.getSchedules()) await boss.unschedule(s.name);
+      stopSchedules = startSchedules(boss, byName, ctx.config, log);
     },
     async counts() {
       const out: Record<string, number> = {};
-      for (const name of Object.keys(handlers)) out[name] = await boss.getQueueSize(name);
+      for (const name of Object.keys(byName)) out[name] = await boss.getQueueSize(name);
       return out;
     },
     async stop() {
-      await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+      stopSchedules();
+      await Promise.all([...workers.values()].map((w) => w.stop()));
+      await boss.stop({ graceful: true, wait: true, timeout: 2_000 });
     },
   };
-}
-
-function poolExecutor(database: Database): PgBoss.Db {
-  return { executeSql: (text, values) => database.pool!.query(text, values) as any };
 }

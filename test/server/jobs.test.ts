@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { JOB_EXPIRE_SECONDS } from "../../server/jobs/pgboss.js";
+import { queues } from "../../server/jobs/queues.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 
 const until = async (check: () => Promise<boolean>, ms: number) => {
@@ -105,6 +105,6 @@ describe.runIf(engines.includes("postgres"))("workers on PostgreSQL", () => {
     const seconds = (Date.now() - killedAt) / 1000;
     expect(seconds).toBeLessThan(30);
     // Not before its expiry: the job really was held by the dead worker (a margin for a slow pipe).
-    expect(seconds).toBeGreaterThan(JOB_EXPIRE_SECONDS - 3);
+    expect(seconds).toBeGreaterThan(queues["blobs.collect"].expireInSeconds - 3);
   }, 45_000);
 });

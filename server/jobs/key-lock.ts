@@ -1,0 +1,47 @@
+// The per-key lease of keyed queues: while a job with key K of queue Q runs, no other job of Q with key K
+// starts, in this process or any other. pg-boss's `singleton`/`stately` policies cannot give this without
+// stalling the whole queue (see queues.ts), and they stop guarding once a late heartbeat lets a job expire.
+import type { Database } from "../db/index.js";
+
+export interface KeyLease {
+  release(): Promise<void>;
+}
+
+/** Keys held on each embedded database: one process owns it, so memory is the whole truth. */
+const liteHeld = new WeakMap<object, Set<string>>();
+
+/** Takes the lease of `key` in `queue`, or answers null when a job of that key is running. */
+export async function tryLockKey(database: Database, queue: string, key: string): Promise<KeyLease | null> {
+  const id = `${queue}:${key}`;
+  if (database.kind === "pglite") {
+    const lite = database.lite as object;
+    const keys = liteHeld.get(lite) ?? new Set<string>();
+    liteHeld.set(lite, keys);
+    if (keys.has(id)) return null;
+    keys.add(id);
+    return { release: async () => void keys.delete(id) };
+  }
+  // A session advisory lock on a connection kept for the job: PostgreSQL ends it with the connection,
+  // so the lease of a killed worker ends as its connection drops.
+  const client = await database.pool!.connect();
+  try {
+    const { rows } = await client.query("select pg_try_advisory_lock(hashtextextended($1, 0)) as ok", [id]);
+    if (!rows[0]?.ok) {
+      client.release();
+      return null;
+    }
+  } catch (err) {
+    client.release(true);
+    throw err;
+  }
+  return {
+    async release() {
+      try {
+        await client.query("select pg_advisory_unlock(hashtextextended($1, 0))", [id]);
+        client.release();
+      } catch {
+        client.release(true); // closing the connection ends the lock too
+      }
+    },
+  };
+}
