@@ -1,5 +1,6 @@
 // Real services the tests need, installed from Debian's packages when missing and run as throwaway
-// instances on 127.0.0.1. Used by scripts/test.mjs; each start returns a stop function.
+// instances on 127.0.0.1. Used by scripts/test.mjs through `testServices` at the end of this file: a new
+// service (a CalDAV or IMAP server for the sync tests) is one start function and one entry there.
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
@@ -94,3 +95,21 @@ export function ensureChromium() {
   aptInstall(["chromium"]);
   return "/usr/bin/chromium";
 }
+
+/**
+ * What `npm test` provides to the tests, each through one environment variable. A variable already set
+ * is used as it is (a service of your own); otherwise `start` provides it and returns how to stop it.
+ * Tests that need a service and do not find its variable fail; they are never skipped.
+ * @type {{ name: string, env: string, start: () => Promise<{ value: string, stop?: () => void }> }[]}
+ */
+export const testServices = [
+  {
+    name: "PostgreSQL",
+    env: "TEST_DATABASE_URL",
+    start: async () => {
+      const pg = await startPostgres();
+      return { value: pg.url, stop: pg.stop };
+    },
+  },
+  { name: "Chromium", env: "CHROMIUM_PATH", start: async () => ({ value: ensureChromium() }) },
+];

@@ -1,10 +1,12 @@
-// `npm test`: type-check and lint, start the real services the tests need (PostgreSQL, Chromium), run
-// every test, stop the services, and end with one line "N passed, N failed".
+// `npm test`: type-check and lint, start the real services the tests need (services.mjs), run every
+// test, stop the services, and end with one line "N passed, N failed, N skipped". Only optional extras
+// may be skipped (test-summary.mjs); any other test that did not run counts as failed.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ensureChromium, startPostgres } from "./services.mjs";
+import { testServices } from "./services.mjs";
+import { summarize, summaryLine } from "./test-summary.mjs";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const run = (cmd, args, env = {}) =>
@@ -13,6 +15,8 @@ const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"))
 
 let passed = 0;
 let failed = 0;
+let skipped = 0;
+const notes = [];
 const stops = [];
 const stopAll = () => {
   for (const stop of stops.splice(0).reverse()) stop();
@@ -43,24 +47,35 @@ try {
 
   console.log("\n== services");
   const env = {};
-  if (process.env.TEST_DATABASE_URL) env.TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
-  else {
-    const pg = await startPostgres();
-    stops.push(pg.stop);
-    env.TEST_DATABASE_URL = pg.url;
-    console.log(`PostgreSQL on ${pg.url}`);
+  for (const service of testServices) {
+    if (process.env[service.env]) {
+      env[service.env] = process.env[service.env];
+      console.log(`${service.name}: ${env[service.env]} (from ${service.env})`);
+      continue;
+    }
+    const started = await service.start();
+    if (started.stop) stops.push(started.stop);
+    env[service.env] = started.value;
+    console.log(`${service.name}: ${started.value}`);
   }
-  env.CHROMIUM_PATH = ensureChromium();
 
   console.log("\n== tests");
   const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "concilia-vitest-")), "report.json");
-  run("npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`], env);
+  const status = run(
+    "npx",
+    ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`],
+    env,
+  );
   if (fs.existsSync(report)) {
-    const r = JSON.parse(fs.readFileSync(report, "utf8"));
-    passed += r.numPassedTests;
-    failed += r.numFailedTests;
-    // A test file that failed to load counts as a failure even though none of its tests ran.
-    failed += r.testResults.filter((f) => f.status === "failed" && f.assertionResults.length === 0).length;
+    const r = summarize(JSON.parse(fs.readFileSync(report, "utf8")), root);
+    passed += r.passed;
+    failed += r.failed;
+    skipped += r.skipped;
+    notes.push(...r.notes);
+    if (status !== 0 && r.failed === 0) {
+      failed++;
+      notes.push("vitest reported errors outside the tests (see above)");
+    }
   } else {
     failed++;
     console.error("vitest wrote no report");
@@ -71,5 +86,7 @@ try {
 } finally {
   stopAll();
 }
-console.log(`\n${passed} passed, ${failed} failed`);
+console.log("");
+for (const note of notes) console.log(note);
+console.log(summaryLine({ passed, failed, skipped }));
 process.exit(failed ? 1 : 0);

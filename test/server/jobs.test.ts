@@ -34,7 +34,7 @@ describe.each(engines)("jobs on %s", (engine) => {
   });
 });
 
-describe.runIf(engines.includes("postgres"))("workers on PostgreSQL", () => {
+describe("workers on PostgreSQL", () => {
   let s: TestServer;
   const children: ChildProcess[] = [];
   beforeAll(async () => {
