@@ -60,7 +60,11 @@ export class QueueWorker {
       } catch (err) {
         this.log.error({ err, queue: this.name }, "could not fetch jobs");
       }
-      if (job && !this.stopping) await this.run(ctx, job);
+      if (job && !this.stopping)
+        await this.run(ctx, job).catch((err) =>
+          // Left active, the job expires and is retried: the loop itself must go on.
+          this.log.error({ err, job: job?.id, queue: this.name }, "could not run a job"),
+        );
       else if (!this.stopping) await this.idle();
     }
   }

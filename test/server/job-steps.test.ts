@@ -11,8 +11,8 @@ interface Payloads {
   "test.resumable": { key: string };
 }
 
-const EXPIRE = 2;
-const UNITS = 25;
+const EXPIRE = 3;
+const UNITS = 40;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const until = async (check: () => Promise<boolean>, ms: number) => {
   const end = Date.now() + ms;
@@ -119,13 +119,13 @@ describe.each(engines)("long jobs on %s", (engine) => {
     const finished = await until(async () => {
       const st = await states("test.slow");
       return runs.length >= 2 && runs.every((r) => r.end) && !st.created && !st.active && !st.retry;
-    }, 20_000);
+    }, 30_000);
     expect(finished).toBe(true);
     expect(runs.map((r) => r.run)).toEqual([1, 2]);
     expect(runs[0].end! - runs[0].start).toBeGreaterThanOrEqual(ms - 50);
     expect(overlaps(runs)).toBe(false);
     expect((await states("test.slow")).failed ?? 0).toBe(0);
-  }, 30_000);
+  }, 45_000);
 
   it("R-P-3: work longer than an expiry is done in short resumable steps, each unit once, keys side by side", async () => {
     await s.ctx.database.query("insert into test_progress (key) values ('mailbox-a'), ('mailbox-b')");
@@ -144,7 +144,7 @@ describe.each(engines)("long jobs on %s", (engine) => {
     const finished = await until(async () => {
       const st = await states("test.resumable");
       return (await done()).every((r) => r.done >= UNITS) && !st.created && !st.active && !st.retry;
-    }, 30_000);
+    }, 40_000);
     expect(finished).toBe(true);
     expect(Date.now() - started).toBeGreaterThan(EXPIRE * 1000);
     // Every unit exactly once: two steps of one key at a time would have counted past the end.
@@ -162,5 +162,5 @@ describe.each(engines)("long jobs on %s", (engine) => {
     const b = steps.filter((st) => st.key === "mailbox-b");
     expect(b[0].start).toBeLessThan(a[a.length - 1].start);
     expect((await states("test.resumable")).failed ?? 0).toBe(0);
-  }, 45_000);
+  }, 60_000);
 });
