@@ -22,7 +22,8 @@ export async function tryLockKey(database: Database, queue: string, key: string)
     return { release: async () => void keys.delete(id) };
   }
   // A session advisory lock on a connection kept for the job: PostgreSQL ends it with the connection,
-  // so the lease of a killed worker ends as its connection drops.
+  // so the lease of a killed worker ends as its connection drops. Each running keyed job holds one of
+  // the pool's 10 connections: keep the keyed queues' concurrency well below that.
   const client = await database.pool!.connect();
   try {
     const { rows } = await client.query("select pg_try_advisory_lock(hashtextextended($1, 0)) as ok", [id]);
