@@ -71,9 +71,9 @@ describe("workers on PostgreSQL", () => {
     const done = await until(async () => {
       for (const sha of shas) if (await s.ctx.blobs.has(sha)) return false;
       return true;
-    }, 20_000);
+    }, 30_000);
     expect(done).toBe(true);
-  }, 40_000);
+  }, 50_000);
 
   it("R-P-3: a job taken by a worker that is killed runs again within 30 seconds", async () => {
     for (const c of children.splice(0)) c.kill("SIGKILL");
