@@ -64,13 +64,12 @@ describe.each(engines)("event pages on %s", (engine) => {
     const pages: string[][] = [];
     let cursor: string | null = null;
     do {
-      const r = await s.app.inject({
-        url: `/api/v1/events?from=2031-01-01T00:00:00Z&limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`,
-        headers: { authorization: `Bearer ${ivy.token}` },
-      });
+      const url: string = `/api/v1/events?from=2031-01-01T00:00:00Z&limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`;
+      const r = await s.app.inject({ url, headers: { authorization: `Bearer ${ivy.token}` } });
       expect(r.statusCode).toBe(200);
-      pages.push(r.json().items.map((e: { id: string }) => e.id));
-      cursor = r.json().nextCursor;
+      const page: { items: { id: string }[]; nextCursor: string | null } = r.json();
+      pages.push(page.items.map((e) => e.id));
+      cursor = page.nextCursor;
       expect(pages.length).toBeLessThan(20);
     } while (cursor);
     return pages;
