@@ -8,9 +8,10 @@
 // Then per address: $4 lower-cased addresses and $5 the request each belongs to (1-based); per domain:
 // $6 domains and $7 their request. One row comes back per request, in order.
 //
-// Who may see a record or a deal is access.ts's rule, spliced in as text with the request's user.
+// Who may see a record, a deal, an event or an activity is access.ts's rule, spliced in as text with the
+// request's user.
 
-import { visibleInStatement as visible } from "./access.js";
+import { ownedInStatement as owned, visibleInStatement as visible } from "./access.js";
 import { precedenceSql } from "./precedence.js";
 
 const ms = (col: string) => `date_trunc('milliseconds', ${col})`;
@@ -31,7 +32,7 @@ const related = (type: "person" | "company" | "lead") => `
      from (select e.id, e.title, e.start_at, e.end_at, e.time_zone, e.status
            from event_attendees ea join events e on e.id = ea.event_id
            where ea.record_type = '${type}' and ea.record_id = r.id and e.end_at >= now()
-             and e.status <> 'cancelled' and (x.is_admin or e.owner_id = x.user_id)
+             and e.status <> 'cancelled' and ${owned("e", "x")}
            order by e.start_at limit 3) e) as events,
   (select coalesce(json_agg(json_build_object('id', a.id, 'type', a.type, 'typeName', a.type_name,
       'subject', a.subject, 'state', a.state,
@@ -40,7 +41,7 @@ const related = (type: "person" | "company" | "lead") => `
                   coalesce(a.start_at, a.created_at) as at
            from activity_links al join activities a on a.id = al.activity_id
            join activity_types t on t.key = a.type
-           where al.record_type = '${type}' and al.record_id = r.id and (x.is_admin or a.owner_id = x.user_id)
+           where al.record_type = '${type}' and al.record_id = r.id and ${owned("a", "x")}
            order by coalesce(a.start_at, a.created_at) desc, a.id desc limit 5) a) as activities`;
 
 export const CONTEXT_SQL = `
