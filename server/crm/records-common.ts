@@ -1,8 +1,8 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { badRequest, forbidden } from "../api/problem.js";
 import type { AuthUser } from "../auth/user.js";
 import type { Tx } from "../db/index.js";
-import { users } from "../db/schema.js";
+import { grants, users } from "../db/schema.js";
 import { assertWritable, type GrantableType } from "./access.js";
 
 /** The owner of a new record: the acting user, or another user when an admin says so. */
@@ -31,5 +31,13 @@ export async function writableWithOwner(
 ): Promise<string> {
   const givesAway = ownerId !== undefined && ownerId !== current.ownerId;
   assertWritable(user, recordType, current, givesAway ? "give it to another owner" : "change it");
-  return givesAway ? existingUser(db, ownerId) : current.ownerId;
+  if (!givesAway) return current.ownerId;
+  await existingUser(db, ownerId);
+  // The new owner needs no grant any more.
+  await db
+    .delete(grants)
+    .where(
+      and(eq(grants.recordType, recordType), eq(grants.recordId, current.id), eq(grants.userId, ownerId)),
+    );
+  return ownerId;
 }

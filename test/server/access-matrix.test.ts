@@ -135,6 +135,12 @@ describe.each(engines)("R-1 access matrix on %s", (engine) => {
           expect(now.body.owner.email).toBe(status === 200 ? newOwner(actor).email : who.owner.email);
           // The owner still sees what he still owns.
           if (status !== 200) expect((await get("owner", type, id)).status).toBe(200);
+          // The grantee who received it owns it now, and needs no grant.
+          if (actor === "owner") {
+            const grants = await call("grantee", "GET", `${url(id)}/grants`);
+            expect(grants).toMatchObject({ status: 200, body: { items: [] } });
+            expect((await call("grantee", "PATCH", url(id), change[type])).status).toBe(200);
+          }
         },
       );
     });
