@@ -2,13 +2,10 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { contextQuery, contextResponse } from "../../shared/api/context.js";
 import { searchResult } from "../../shared/api/records.js";
-import { badgeFor } from "../../shared/categories.js";
 import { pickLocale } from "../../shared/i18n.js";
 import type { AppContext } from "../context.js";
-import { listCompanies } from "../crm/companies.js";
 import { messageContext } from "../crm/context.js";
-import { listLeads } from "../crm/leads.js";
-import { listPersons } from "../crm/persons.js";
+import { searchRecords } from "../crm/search.js";
 import { route } from "./route.js";
 
 export function contextRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -31,50 +28,19 @@ export function contextRoutes(app: FastifyInstance, ctx: AppContext): void {
     method: "GET",
     url: "/api/v1/search",
     tag: "sidebar",
-    summary: "Search persons, companies and leads by name, email or phone (case and accents ignored)",
+    summary:
+      "Search persons, companies and leads by name, email or phone (case and accents ignored); each type gets a fair share of the limit",
     query: z.strictObject({
       q: z.string().trim().min(1, "type something to search for").max(200),
       limit: z.coerce.number().int().min(1).max(50).default(10),
     }),
     response: z.object({ items: z.array(searchResult) }),
-    handler: async ({ req, user, query }) => {
-      const locale = pickLocale(req.headers["accept-language"] || user.locale);
-      const q = { q: query.q, limit: query.limit };
-      const [p, c, l] = await Promise.all([
-        listPersons(ctx.db, user, q),
-        listCompanies(ctx.db, user, q),
-        listLeads(ctx.db, user, q),
-      ]);
-      const items = [
-        ...p.items.map((x) => ({
-          type: "person" as const,
-          id: x.id,
-          name: x.name,
-          emails: x.emails,
-          phones: x.phones,
-          companyName: x.company?.name ?? null,
-          badge: badgeFor(x.categories, locale),
-        })),
-        ...c.items.map((x) => ({
-          type: "company" as const,
-          id: x.id,
-          name: x.name,
-          emails: x.emails,
-          phones: x.phones,
-          companyName: null,
-          badge: badgeFor(x.categories, locale),
-        })),
-        ...l.items.map((x) => ({
-          type: "lead" as const,
-          id: x.id,
-          name: x.name,
-          emails: x.emails,
-          phones: x.phones,
-          companyName: x.companyName,
-          badge: badgeFor(x.categories, locale),
-        })),
-      ];
-      return { items: items.slice(0, query.limit) };
-    },
+    handler: async ({ req, user, query }) => ({
+      items: await searchRecords(ctx.db, user, {
+        q: query.q,
+        limit: query.limit,
+        locale: pickLocale(req.headers["accept-language"] || user.locale),
+      }),
+    }),
   });
 }

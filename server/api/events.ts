@@ -14,10 +14,11 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext): void {
     method: "GET",
     url: "/api/v1/events",
     tag: "events",
-    summary: "List your events in a time range",
+    summary: "List your events in a time range, by start; pass nextCursor back for the next page",
     query: z.strictObject({
       from: isoDateTime.optional(),
       to: isoDateTime.optional(),
+      cursor: z.string().max(300).optional(),
       limit: z.coerce.number().int().min(1).max(500).default(100),
       recordType: recordType.optional(),
       recordId: z.string().optional(),

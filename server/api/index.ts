@@ -6,6 +6,7 @@ import { authRoutes } from "./auth.js";
 import { contextRoutes } from "./context.js";
 import { emailRoutes } from "./emails.js";
 import { eventRoutes } from "./events.js";
+import { grantRoutes } from "./grants.js";
 import { healthRoutes } from "./health.js";
 import { recordRoutes } from "./records.js";
 
@@ -13,6 +14,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
   healthRoutes(app, ctx);
   authRoutes(app, ctx);
   recordRoutes(app, ctx);
+  grantRoutes(app, ctx);
   activityRoutes(app, ctx);
   eventRoutes(app, ctx);
   contextRoutes(app, ctx);

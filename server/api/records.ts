@@ -1,11 +1,14 @@
-// Companies, persons, leads and deals: list (with search and cursor), get, create, update.
+// Companies, persons, leads and deals: list (with search and cursor), get, create, update, delete,
+// merge (persons). Sharing them is in grants.ts.
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { page, pageQuery } from "../../shared/api/common.js";
 import * as R from "../../shared/api/records.js";
 import type { AppContext } from "../context.js";
+import type { GrantableType } from "../crm/access.js";
 import * as companies from "../crm/companies.js";
 import * as deals from "../crm/deals.js";
+import { deleteRecord } from "../crm/deletion.js";
 import * as leads from "../crm/leads.js";
 import { mergePersons } from "../crm/merge.js";
 import * as persons from "../crm/persons.js";
@@ -219,4 +222,23 @@ export function recordRoutes(app: FastifyInstance, ctx: AppContext): void {
         async (tx) => (await deals.toDeals(tx, [await deals.updateDeal(tx, user, params.id, body)]))[0],
       ),
   });
+
+  // Deleting: the owner or an admin (R-1); a user the record is shared with gets 403.
+  for (const [type, path, a] of [
+    ["person", "persons", "a person"],
+    ["company", "companies", "a company"],
+    ["lead", "leads", "a lead"],
+    ["deal", "deals", "a deal (its activities and events stay, without the deal)"],
+  ] as [GrantableType, string, string][])
+    route(app, {
+      method: "DELETE",
+      url: `/api/v1/${path}/{id}`,
+      tag: path,
+      summary: `Delete ${a}`,
+      params: idParams,
+      status: 204,
+      handler: async ({ user, params }) => {
+        await db.transaction((tx) => deleteRecord(tx, user, type, params.id));
+      },
+    });
 }

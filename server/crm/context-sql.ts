@@ -7,11 +7,12 @@
 // Parameters, one entry per request of the batch: $1 user ids, $2 admin flags, $3 Message-IDs (or null).
 // Then per address: $4 lower-cased addresses and $5 the request each belongs to (1-based); per domain:
 // $6 domains and $7 their request. One row comes back per request, in order.
+//
+// Who may see a record, a deal, an event or an activity is access.ts's rule, spliced in as text with the
+// request's user.
 
-/** Whether the request's user (columns `${q}.user_id`, `${q}.is_admin`) may see record `alias`. */
-const visible = (type: string, alias: string, q: string) =>
-  `(${q}.is_admin or ${alias}.owner_id = ${q}.user_id or exists (select 1 from grants g
-     where g.record_type = '${type}' and g.record_id = ${alias}.id and g.user_id = ${q}.user_id))`;
+import { ownedInStatement as owned, visibleInStatement as visible } from "./access.js";
+import { precedenceSql } from "./precedence.js";
 
 const ms = (col: string) => `date_trunc('milliseconds', ${col})`;
 
@@ -23,7 +24,7 @@ const related = (type: "person" | "company" | "lead") => `
     type === "lead"
       ? `'[]'::json`
       : `(select coalesce(json_agg(json_build_object('id', d.id, 'name', d.name, 'status', d.status, 'value', d.value,
-           'currency', d.currency, 'ownerId', d.owner_id) order by d.id desc), '[]')
+           'currency', d.currency, 'visible', ${visible("deal", "d", "x")}) order by d.id desc), '[]')
          from deals d where d.${type === "person" ? "person_id" : "company_id"} = r.id)`
   } as deals,
   (select coalesce(json_agg(json_build_object('id', e.id, 'title', e.title, 'startAt', ${ms("e.start_at")},
@@ -31,7 +32,7 @@ const related = (type: "person" | "company" | "lead") => `
      from (select e.id, e.title, e.start_at, e.end_at, e.time_zone, e.status
            from event_attendees ea join events e on e.id = ea.event_id
            where ea.record_type = '${type}' and ea.record_id = r.id and e.end_at >= now()
-             and e.status <> 'cancelled' and (x.is_admin or e.owner_id = x.user_id)
+             and e.status <> 'cancelled' and ${owned("e", "x")}
            order by e.start_at limit 3) e) as events,
   (select coalesce(json_agg(json_build_object('id', a.id, 'type', a.type, 'typeName', a.type_name,
       'subject', a.subject, 'state', a.state,
@@ -40,7 +41,7 @@ const related = (type: "person" | "company" | "lead") => `
                   coalesce(a.start_at, a.created_at) as at
            from activity_links al join activities a on a.id = al.activity_id
            join activity_types t on t.key = a.type
-           where al.record_type = '${type}' and al.record_id = r.id and (x.is_admin or a.owner_id = x.user_id)
+           where al.record_type = '${type}' and al.record_id = r.id and ${owned("a", "x")}
            order by coalesce(a.start_at, a.created_at) desc, a.id desc limit 5) a) as activities`;
 
 export const CONTEXT_SQL = `
@@ -52,7 +53,7 @@ wanted as (
   from unnest($4::text[], $5::int[]) as a(email, n) join q on q.n = a.n
 ),
 matched as (
-  -- Precedence when one address belongs to several records: a person, then a lead, then a company.
+  -- One record per address, by precedence (precedence.ts).
   select distinct on (w.n, re.email) w.n, w.user_id, w.is_admin, re.email, re.record_type, re.record_id
   from wanted w join record_emails re on re.email = w.email
   where (re.record_type = 'person' and exists (select 1 from persons p where p.id = re.record_id
@@ -61,7 +62,7 @@ matched as (
             and ${visible("lead", "l", "w")}))
      or (re.record_type = 'company' and exists (select 1 from companies c where c.id = re.record_id
             and ${visible("company", "c", "w")}))
-  order by w.n, re.email, case re.record_type when 'person' then 0 when 'lead' then 1 else 2 end, re.record_id
+  order by w.n, re.email, ${precedenceSql("re.record_type")}, re.record_id
 ),
 refs as (select distinct n, user_id, is_admin, record_type, record_id from matched),
 cards as (

@@ -57,7 +57,8 @@ interface CardRow {
   owner_email: string | null;
   customer_status: "none" | "current" | "former" | null;
   emails: string[];
-  deals: (Omit<RecordCard["openDeals"][number], "status"> & { status: DealStatus; ownerId: string })[];
+  /** Every deal of the record (its category counts them all); `visible`: the user may see this one. */
+  deals: (Omit<RecordCard["openDeals"][number], "status"> & { status: DealStatus; visible: boolean })[];
   events: RecordCard["nextEvents"];
   activities: RecordCard["lastActivities"];
 }
@@ -88,7 +89,7 @@ export async function messageContext(
     domains,
   });
   const chosen = new Map(row.matches.map((m) => [m.email, `${m.type}:${m.id}`]));
-  const cards = new Map(row.cards.map((c) => [`${c.type}:${c.id}`, toCard(c, user, locale)]));
+  const cards = new Map(row.cards.map((c) => [`${c.type}:${c.id}`, toCard(c, locale)]));
   const companyByDomain = new Map(row.domains.map((d) => [d.domain, d.name]));
 
   const participants: ContextEntry[] = mailboxes.map((m) => {
@@ -182,8 +183,7 @@ function companyFromDomain(domain: string): string | null {
     .join(" ");
 }
 
-function toCard(r: CardRow, user: AuthUser, locale: string): RecordCard {
-  const visibleDeal = (d: { ownerId: string }) => user.role === "admin" || d.ownerId === user.id;
+function toCard(r: CardRow, locale: string): RecordCard {
   const iso = (v: string) => new Date(v).toISOString();
   const categories = categoriesOf(
     r.type,
@@ -211,7 +211,7 @@ function toCard(r: CardRow, user: AuthUser, locale: string): RecordCard {
         : { id: r.owner_id, name: r.owner_name, email: r.owner_email ?? "" },
     badge: badgeFor(categories, locale),
     openDeals: r.deals
-      .filter((d) => d.status === "open" && visibleDeal(d))
+      .filter((d) => d.status === "open" && d.visible)
       .slice(0, 5)
       .map((d) => ({ id: d.id, name: d.name, status: d.status, value: d.value, currency: d.currency })),
     nextEvents: r.events.map((e) => ({ ...e, startAt: iso(e.startAt), endAt: iso(e.endAt) })),

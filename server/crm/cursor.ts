@@ -1,5 +1,6 @@
-// Cursor pagination over time-ordered ids (UUIDv7): newest first, stable under inserts.
-import { and, desc, ilike, lt, or, type SQL } from "drizzle-orm";
+// Cursor pagination over time-ordered ids (UUIDv7): newest first, stable under inserts; and over a
+// time column then the id (timeCursor) for lists in time order.
+import { and, desc, eq, gt, ilike, lt, or, type SQL, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import { badRequest } from "../api/problem.js";
 import type { Tx } from "../db/index.js";
@@ -53,3 +54,24 @@ export async function listPage<Row extends { id: string }, Item>(
   const page = pageOf(rows, limit);
   return { items: await toItems(db, page.items), nextCursor: page.nextCursor };
 }
+
+/**
+ * Cursors for lists ordered by a time column and then the id (events by their start). The cursor holds
+ * the last row's time to the microsecond, as PostgreSQL stores it, so rows that start at the same
+ * moment are neither skipped nor repeated across pages.
+ */
+export const timeCursor = {
+  /** The time column as UTC text to the microsecond: select it beside the row to encode the cursor. */
+  text: (col: PgColumn) => sql<string>`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+  encode: (at: string, id: string) => Buffer.from(`${at}|${id}`).toString("base64url"),
+  /** The condition "after the cursor" for ascending (time, id), or none without a cursor. */
+  after(cols: { at: PgColumn; id: PgColumn }, cursor: string | undefined): SQL | undefined {
+    if (!cursor) return undefined;
+    const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)\|(.{1,64})$/.exec(
+      Buffer.from(cursor, "base64url").toString(),
+    );
+    if (!m) throw badRequest("The cursor is not valid: pass back nextCursor as it was given.");
+    const at = sql`${m[1]}::timestamptz`;
+    return or(gt(cols.at, at), and(eq(cols.at, at), gt(cols.id, m[2])));
+  },
+};

@@ -10,7 +10,7 @@ import { visibleTo } from "./access.js";
 import { listPage, pageWhere } from "./cursor.js";
 import { ownerRefs, unknownOwner } from "./owners.js";
 import { personVisible } from "./persons.js";
-import { assertOwner } from "./records-common.js";
+import { assertOwner, writableWithOwner } from "./records-common.js";
 import { containsPattern } from "./search-text.js";
 
 type Row = typeof deals.$inferSelect;
@@ -106,8 +106,8 @@ export async function createDeal(db: Tx, user: AuthUser, input: z.output<typeof 
 
 export async function updateDeal(db: Tx, user: AuthUser, id: string, patch: z.output<typeof dealPatch>) {
   const current = await getDealRow(db, user, id);
+  const ownerId = await writableWithOwner(db, user, "deal", current, patch.ownerId);
   await checkLinks(db, user, patch.personId, patch.companyId);
-  const ownerId = patch.ownerId !== undefined ? await assertOwner(db, user, patch.ownerId) : current.ownerId;
   const [row] = await db
     .update(deals)
     .set({

@@ -10,6 +10,7 @@ import type { Tx } from "../db/index.js";
 import { eventAttendees, events, type RecordType } from "../db/schema.js";
 import { newId } from "../ids.js";
 import { ownedBy } from "./access.js";
+import { timeCursor } from "./cursor.js";
 import { inTurn } from "./in-turn.js";
 import { matchAddresses } from "./match.js";
 import { ownerRefs, unknownOwner } from "./owners.js";
@@ -81,12 +82,23 @@ export async function getEventRow(db: Tx, user: AuthUser, id: string): Promise<R
   return row;
 }
 
+/** The user's events by start (then id), one page after `cursor`. */
 export async function listEvents(
   db: Tx,
   user: AuthUser,
-  q: { from?: string; to?: string; limit: number; recordType?: RecordType; recordId?: string },
+  q: {
+    from?: string;
+    to?: string;
+    cursor?: string;
+    limit: number;
+    recordType?: RecordType;
+    recordId?: string;
+  },
 ) {
-  const conds: (SQL | undefined)[] = [ownedBy(user, events.ownerId)];
+  const conds: (SQL | undefined)[] = [
+    ownedBy(user, events.ownerId),
+    timeCursor.after({ at: events.startAt, id: events.id }, q.cursor),
+  ];
   if (q.from) conds.push(gte(events.endAt, new Date(q.from)));
   if (q.to) conds.push(lt(events.startAt, new Date(q.to)));
   if (q.recordType && q.recordId)
@@ -100,12 +112,21 @@ export async function listEvents(
       ),
     );
   const rows = await db
-    .select()
+    .select({ row: events, at: timeCursor.text(events.startAt) })
     .from(events)
     .where(and(...conds))
-    .orderBy(asc(events.startAt))
-    .limit(q.limit);
-  return { items: await toEvents(db, user, rows), nextCursor: null };
+    .orderBy(asc(events.startAt), asc(events.id))
+    .limit(q.limit + 1);
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  return {
+    items: await toEvents(
+      db,
+      user,
+      page.map((r) => r.row),
+    ),
+    nextCursor: rows.length > q.limit ? timeCursor.encode(last.at, last.row.id) : null,
+  };
 }
 
 async function writeAttendees(

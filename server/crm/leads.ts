@@ -14,7 +14,7 @@ import { emailsOf, setRecordEmails } from "./emails.js";
 import { inTurn } from "./in-turn.js";
 import { ownerRefs, unknownOwner } from "./owners.js";
 import { stripUndefined } from "./persons.js";
-import { assertOwner } from "./records-common.js";
+import { assertOwner, writableWithOwner } from "./records-common.js";
 import { searchText } from "./search-text.js";
 
 type Row = typeof leads.$inferSelect;
@@ -103,7 +103,7 @@ export async function updateLead(
   patch: z.output<typeof leadPatch>,
 ): Promise<Row> {
   const current = await getLeadRow(db, user, id);
-  const ownerId = patch.ownerId !== undefined ? await assertOwner(db, user, patch.ownerId) : current.ownerId;
+  const ownerId = await writableWithOwner(db, user, "lead", current, patch.ownerId);
   const emails = patch.emails ?? (await emailsOf(db, "lead", [id])).get(id) ?? [];
   const next = { ...current, ...stripUndefined(patch), ownerId };
   const [row] = await db

@@ -1,19 +1,18 @@
-// Finds the CRM records behind email addresses: the one lookup mail logging, event attendees and the
-// sidebars' context share. Only records the user may see are returned.
+// Finds the CRM records behind email addresses, for mail logging and event attendees (the sidebars'
+// context does the same inside its one statement, context-sql.ts, with the same access rule and
+// precedence). Only records the user may see are returned, in the order of precedence.ts.
 import { and, inArray, isNull, or, sql } from "drizzle-orm";
 import { normalizeEmail } from "../../shared/text.js";
 import type { AuthUser } from "../auth/user.js";
 import type { Tx } from "../db/index.js";
 import { companies, leads, persons, type RecordType, recordEmails } from "../db/schema.js";
 import { visibleTo } from "./access.js";
+import { precedenceOf } from "./precedence.js";
 
 export interface MatchedRecord {
   type: RecordType;
   id: string;
 }
-
-/** Precedence when one address belongs to several records: a person, then a lead, then a company. */
-const order: Record<RecordType, number> = { person: 0, lead: 1, company: 2 };
 
 export async function matchAddresses(
   db: Tx,
@@ -41,7 +40,7 @@ export async function matchAddresses(
     );
   for (const r of rows) out.set(r.email, [...(out.get(r.email) ?? []), { type: r.type, id: r.id }]);
   for (const list of out.values())
-    list.sort((a, b) => order[a.type] - order[b.type] || a.id.localeCompare(b.id));
+    list.sort((a, b) => precedenceOf(a.type) - precedenceOf(b.type) || a.id.localeCompare(b.id));
   return out;
 }
 

@@ -1,5 +1,6 @@
 // Merging two persons: the target keeps its values, gains what only the source had (addresses,
 // phones, empty fields), and takes over the source's deals, activities, event attendances and grants.
+// Only the owner of both, or an admin, merges (R-1).
 // The source row stays, marked merged_into, so that links held elsewhere (e.g. a synced contact id)
 // still resolve to the survivor and the source is never imported again (R-X-9).
 import { and, eq, sql } from "drizzle-orm";
@@ -7,6 +8,7 @@ import { badRequest } from "../api/problem.js";
 import type { AuthUser } from "../auth/user.js";
 import type { Tx } from "../db/index.js";
 import { activityLinks, companies, deals, eventAttendees, grants, persons } from "../db/schema.js";
+import { assertWritable } from "./access.js";
 import { emailsOf, setRecordEmails } from "./emails.js";
 import { getPersonRow } from "./persons.js";
 import { searchText } from "./search-text.js";
@@ -18,6 +20,8 @@ export async function mergePersons(db: Tx, user: AuthUser, targetId: string, sou
     ]);
   const target = await getPersonRow(db, user, targetId);
   const source = await getPersonRow(db, user, sourceId);
+  assertWritable(user, "person", target, "merge into it");
+  assertWritable(user, "person", source, "merge it");
   const emails = await emailsOf(db, "person", [targetId, sourceId]);
   const mergedEmails = [...new Set([...(emails.get(targetId) ?? []), ...(emails.get(sourceId) ?? [])])];
   const phones = [...new Set([...target.phones, ...source.phones])];
@@ -49,6 +53,12 @@ export async function mergePersons(db: Tx, user: AuthUser, targetId: string, sou
     select 'person', ${targetId}, user_id from ${grants}
     where record_type = 'person' and record_id = ${sourceId}
     on conflict do nothing`);
+  // An admin may merge persons of two owners: the source's owner keeps reading what was his.
+  if (source.ownerId !== target.ownerId)
+    await db
+      .insert(grants)
+      .values({ recordType: "person", recordId: targetId, userId: source.ownerId })
+      .onConflictDoNothing();
   await db
     .update(persons)
     .set({ mergedInto: targetId, updatedAt: new Date() })

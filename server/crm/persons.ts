@@ -13,7 +13,7 @@ import { listPage, pageWhere } from "./cursor.js";
 import { emailsOf, setRecordEmails } from "./emails.js";
 import { inTurn } from "./in-turn.js";
 import { ownerRefs, unknownOwner } from "./owners.js";
-import { assertOwner } from "./records-common.js";
+import { assertOwner, writableWithOwner } from "./records-common.js";
 import { searchText } from "./search-text.js";
 
 type Row = typeof persons.$inferSelect;
@@ -144,8 +144,8 @@ export async function updatePerson(
   patch: z.output<typeof personPatch>,
 ): Promise<Row> {
   const current = await getPersonRow(db, user, id);
+  const ownerId = await writableWithOwner(db, user, "person", current, patch.ownerId);
   if (patch.companyId !== undefined) await checkCompany(db, user, patch.companyId);
-  const ownerId = patch.ownerId !== undefined ? await assertOwner(db, user, patch.ownerId) : current.ownerId;
   const emails = patch.emails ?? (await emailsOf(db, "person", [id])).get(id) ?? [];
   const next = { ...current, ...stripUndefined(patch), ownerId };
   const [row] = await db

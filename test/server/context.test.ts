@@ -139,4 +139,63 @@ describe.each(engines)("context endpoint on %s", (engine) => {
     expect(r.body.messageId).toBe("not-logged@x");
     expect(r.body.logged).toBeNull();
   });
+
+  it("R-SB-8: the card shows the open deals shared with the user, as the deal listing does, and no others", async () => {
+    const bea = await s.user("bea@concilia.demo");
+    const cai = await s.user("cai@concilia.demo");
+    const as = (who: { token: string }, method: string, url: string, payload?: object) =>
+      s.app
+        .inject({ method: method as "GET", url, headers: { authorization: `Bearer ${who.token}` }, payload })
+        .then((r) => r.json());
+    const person = await as(bea, "POST", "/api/v1/persons", {
+      firstName: "Dana",
+      emails: ["dana@shared-deals.example"],
+    });
+    const shared = await as(bea, "POST", "/api/v1/deals", { name: "Shared deal", personId: person.id });
+    await as(bea, "POST", "/api/v1/deals", { name: "Bea's own deal", personId: person.id });
+    for (const [type, id] of [
+      ["persons", person.id],
+      ["deals", shared.id],
+    ])
+      await as(bea, "POST", `/api/v1/${type}/${id}/grants`, { userId: cai.id });
+
+    const listed = await as(cai, "GET", `/api/v1/deals?personId=${person.id}`);
+    expect(listed.items.map((d: { name: string }) => d.name)).toEqual(["Shared deal"]);
+    const r = await context(cai.token, ["dana@shared-deals.example"]);
+    const dana = r.body.participants[0];
+    if (dana.status !== "known") throw new Error(`Dana is ${dana.status}`);
+    expect(dana.record.openDeals.map((d) => d.name)).toEqual(["Shared deal"]);
+    const own = (await context(bea.token, ["dana@shared-deals.example"])).body.participants[0];
+    expect(own.status === "known" && own.record.openDeals.map((d) => d.name)).toEqual([
+      "Bea's own deal",
+      "Shared deal",
+    ]);
+  });
+
+  it("R-SB-1: an address on several records shows one, person before lead before company, in the card and for attendees alike", async () => {
+    const eli = await s.user("eli@concilia.demo");
+    const as = (method: string, url: string, payload?: object) =>
+      s.app
+        .inject({ method: method as "GET", url, headers: { authorization: `Bearer ${eli.token}` }, payload })
+        .then((r) => (r.body ? r.json() : r.statusCode));
+    const address = "desk@precedence.example";
+    const company = await as("POST", "/api/v1/companies", { name: "Precedence Co", emails: [address] });
+    const lead = await as("POST", "/api/v1/leads", { firstName: "Lee", emails: [address] });
+    const shown = async () => {
+      const p = (await context(eli.token, [address])).body.participants[0];
+      const event = await as("POST", "/api/v1/events", {
+        title: "Who is it",
+        startAt: "2030-01-01T10:00:00Z",
+        endAt: "2030-01-01T11:00:00Z",
+        attendees: [{ email: address }],
+      });
+      return [p.status === "known" ? `${p.record.type}:${p.record.id}` : p.status, event.attendees[0].record];
+    };
+    expect(await shown()).toEqual([`lead:${lead.id}`, { type: "lead", id: lead.id }]);
+    const person = await as("POST", "/api/v1/persons", { firstName: "Pat", emails: [address] });
+    expect(await shown()).toEqual([`person:${person.id}`, { type: "person", id: person.id }]);
+    expect(await as("DELETE", `/api/v1/persons/${person.id}`)).toBe(204);
+    expect(await as("DELETE", `/api/v1/leads/${lead.id}`)).toBe(204);
+    expect(await shown()).toEqual([`company:${company.id}`, { type: "company", id: company.id }]);
+  });
 });

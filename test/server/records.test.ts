@@ -97,7 +97,7 @@ describe.each(engines)("CRM records API on %s", (engine) => {
     });
   });
 
-  it("only an admin gives a record to another owner", async () => {
+  it("R-1: only an admin creates a record for another owner", async () => {
     const r = await call(ana, "POST", "/api/v1/leads", { firstName: "L", ownerId: bob.id });
     expect(r.status).toBe(403);
     const ok = await call(boss, "POST", "/api/v1/leads", { firstName: "L", ownerId: bob.id });
