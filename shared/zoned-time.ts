@@ -13,28 +13,40 @@ export interface WallClock {
 
 const weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
-export function isTimeZone(timeZone: string): boolean {
-  if (!timeZone) return false;
-  try {
-    new Intl.DateTimeFormat("en", { timeZone });
-    return true;
-  } catch {
-    return false;
+// Building a formatter costs far more than using one; a zone list formats hundreds of zones.
+const clocks = new Map<string, Intl.DateTimeFormat | null>();
+
+function clock(timeZone: string): Intl.DateTimeFormat | null {
+  let f = clocks.get(timeZone);
+  if (f === undefined) {
+    try {
+      f = new Intl.DateTimeFormat("en-US", {
+        timeZone,
+        hourCycle: "h23",
+        year: "numeric",
+        month: "2-digit",
+        day: "2-digit",
+        hour: "2-digit",
+        minute: "2-digit",
+        weekday: "short",
+      });
+    } catch {
+      f = null;
+    }
+    clocks.set(timeZone, f);
   }
+  return f;
 }
 
-/** The wall clock in `timeZone` at an instant. */
+export function isTimeZone(timeZone: string): boolean {
+  return !!timeZone && clock(timeZone) !== null;
+}
+
+/** The wall clock in `timeZone` at an instant; an unknown zone is refused as Intl refuses it. */
 export function wallClock(instant: number, timeZone: string): WallClock {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    weekday: "short",
-  }).formatToParts(new Date(instant));
+  const f = clock(timeZone);
+  if (!f) throw new RangeError(`Invalid time zone: ${timeZone}`);
+  const parts = f.formatToParts(new Date(instant));
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
   return {
     year: Number(part("year")),

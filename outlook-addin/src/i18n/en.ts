@@ -9,7 +9,7 @@ export const en = {
   error: "Something went wrong.",
   requestId: "Request id",
   company: "Company",
-  role: "Role",
+  role: "Job title",
   owner: "Owner",
   phone: "Phone",
   openDeals: "Open deals",
