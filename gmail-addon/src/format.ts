@@ -1,6 +1,14 @@
 // Dates and amounts as the user's locale writes them, on the user's clock: the same shared formatting
 // as the Outlook pane (shared/format.ts), so both sidebars look alike.
-import { formatFor } from "../../shared/format.js";
+import { type Format, formatFor } from "../../shared/format.js";
+
+// A card formats dozens of dates with one locale and zone; Intl formatters are costly to build.
+const formats: Record<string, Format> = {};
+function format(locale: string, timeZone: string): Format {
+  const key = `${locale}|${timeZone}`;
+  formats[key] ??= formatFor(locale, timeZone);
+  return formats[key];
+}
 
 export function dateTime(
   iso: string | number,
@@ -8,16 +16,16 @@ export function dateTime(
   locale: string,
   enteredIn?: string | null,
 ): string {
-  return formatFor(locale, timeZone).dateTime(iso, enteredIn);
+  return format(locale, timeZone).dateTime(iso, enteredIn);
 }
 
 export function date(iso: string, timeZone: string, locale: string): string {
-  return formatFor(locale, timeZone).date(iso);
+  return format(locale, timeZone).date(iso);
 }
 
 export function money(value: number | null, currency: string | null, locale: string): string {
   if (value === null) return "";
-  return formatFor(locale, "UTC").money(value, currency);
+  return format(locale, "UTC").money(value, currency);
 }
 
 /** Card text fields take a small HTML subset: user data must not be read as markup. */

@@ -58,10 +58,13 @@ export function meetingCard(d: MeetingDefaults, params: Record<string, string>, 
       .setTitle(t("attendees"));
     // CRM participants are ticked (R-SB-4); addresses not in the CRM are offered but not ticked.
     for (const p of people.slice(0, 90)) {
+      const name = entryName(p);
       const label =
         p.status === "known"
-          ? `${entryName(p)} · ${p.record.badge.label}`
-          : `${entryName(p)} <${shortAddress(p.address)}>`;
+          ? `${name} · ${p.record.badge.label}`
+          : name === p.address
+            ? shortAddress(p.address)
+            : `${name} <${shortAddress(p.address)}>`;
       checks.addItem(label, p.address, p.status === "known");
     }
     form.addWidget(checks);
