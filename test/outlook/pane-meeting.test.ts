@@ -1,12 +1,15 @@
 // biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright locators' innerText(), as a user reads the text.
 // The pane's meeting form in Chromium against a real server: zones from a list, the proposed start,
 // times on the clock they were entered on, location and link, and problems told in the pane's language.
+import fs from "node:fs";
+import { createRequire } from "node:module";
 import type { Browser, FrameLocator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { meetingMessages } from "../../shared/meeting-form.js";
 import { proposedMeetingStart } from "../../shared/meeting-start.js";
 import { launchChromium, type PaneServer, startPaneServer } from "./pane-harness.js";
 
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 let s: PaneServer;
 let browser: Browser;
 let sara: string;
@@ -41,6 +44,18 @@ async function openPane(query: string, machineZone = "America/Los_Angeles"): Pro
   sara ||= await page.evaluate(() => window.conciliaDev?.token ?? "");
   await p.pane.locator("h2#record-name").waitFor();
   return p;
+}
+
+/** axe-core's serious and critical violations in the pane frame. */
+async function axe(pane: FrameLocator): Promise<string[]> {
+  const frame = await (await pane.locator("html").elementHandle())!.ownerFrame();
+  await frame!.addScriptTag({ content: axeSource });
+  const result = await frame!.evaluate(async () =>
+    (globalThis as any).axe.run(document, { resultTypes: ["violations"] }),
+  );
+  return result.violations
+    .filter((v: any) => v.impact === "serious" || v.impact === "critical")
+    .map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(" ")).join(", ")}`);
 }
 
 async function events(from: string, to: string) {
@@ -155,6 +170,7 @@ describe("Outlook pane: meeting form", () => {
     expect(await described(link)).toBe(meetingMessages.es.onlineMeetingUrl);
     expect(await title.evaluate((e) => e === document.activeElement)).toBe(true);
     expect(posts).toEqual([]);
+    expect(await axe(pane)).toEqual([]);
 
     // The server judges the limits; its English problem+json comes back as the form's own words.
     await link.fill("");
