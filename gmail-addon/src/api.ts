@@ -21,6 +21,8 @@ export interface EventInput {
   startAt: string;
   endAt: string;
   timeZone: string;
+  location?: string | null;
+  onlineMeetingUrl?: string | null;
   attendees: { email: string; name?: string }[];
 }
 

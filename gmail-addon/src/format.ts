@@ -1,25 +1,31 @@
-// Dates and amounts as the user's language writes them, in the user's zone.
-import type { Locale } from "../../shared/i18n.js";
-import { formatDate } from "./host.js";
+// Dates and amounts as the user's locale writes them, on the user's clock: the same shared formatting
+// as the Outlook pane (shared/format.ts), so both sidebars look alike.
+import { type Format, formatFor } from "../../shared/format.js";
 
-const patterns: Record<Locale, { dateTime: string; date: string; thousands: string }> = {
-  en: { dateTime: "yyyy-MM-dd HH:mm", date: "yyyy-MM-dd", thousands: "," },
-  es: { dateTime: "dd/MM/yyyy HH:mm", date: "dd/MM/yyyy", thousands: "." },
-  it: { dateTime: "dd/MM/yyyy HH:mm", date: "dd/MM/yyyy", thousands: "." },
-};
-
-export function dateTime(iso: string | number, timeZone: string, locale: Locale): string {
-  return formatDate(new Date(iso), timeZone, patterns[locale].dateTime);
+// A card formats dozens of dates with one locale and zone; Intl formatters are costly to build.
+const formats: Record<string, Format> = {};
+function format(locale: string, timeZone: string): Format {
+  const key = `${locale}|${timeZone}`;
+  formats[key] ??= formatFor(locale, timeZone);
+  return formats[key];
 }
 
-export function date(iso: string, timeZone: string, locale: Locale): string {
-  return formatDate(new Date(iso), timeZone, patterns[locale].date);
+export function dateTime(
+  iso: string | number,
+  timeZone: string,
+  locale: string,
+  enteredIn?: string | null,
+): string {
+  return format(locale, timeZone).dateTime(iso, enteredIn);
 }
 
-export function money(value: number | null, currency: string | null, locale: Locale): string {
+export function date(iso: string, timeZone: string, locale: string): string {
+  return format(locale, timeZone).date(iso);
+}
+
+export function money(value: number | null, currency: string | null, locale: string): string {
   if (value === null) return "";
-  const digits = String(Math.round(value)).replace(/\B(?=(\d{3})+(?!\d))/g, patterns[locale].thousands);
-  return currency ? `${digits} ${currency}` : digits;
+  return format(locale, "UTC").money(value, currency);
 }
 
 /** Card text fields take a small HTML subset: user data must not be read as markup. */

@@ -13,7 +13,7 @@ function explain(e: unknown, t: I18n["t"]): { title: string; message: string; re
   if (e instanceof Unreachable)
     return {
       title: t("unreachableTitle"),
-      message: t("unreachable", { origin: SERVER_ORIGIN }),
+      message: t("unreachableAt", { origin: SERVER_ORIGIN }),
       retry: true,
     };
   if (e instanceof NoIdentity) return { title: t("noIdentityTitle"), message: t("noIdentity"), retry: false };

@@ -51,10 +51,6 @@ export function rfc822Blob(raw: string): GoogleAppsScript.Base.Blob {
   return Utilities.newBlob(raw, "message/rfc822", "message.eml");
 }
 
-export function formatDate(date: Date, timeZone: string, pattern: string): string {
-  return Utilities.formatDate(date, timeZone, pattern);
-}
-
 export const cache = {
   get(key: string): string | null {
     return CacheService.getUserCache()?.get(key) ?? null;

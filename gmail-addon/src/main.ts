@@ -1,6 +1,14 @@
 // Entry points: every export becomes a top-level function of Code.js (Apps Script finds trigger and
 // action callbacks by global name). Triggers return cards; actions return action responses.
 
+import {
+  isHttpsUrl,
+  type MeetingProblem,
+  meetingMessages,
+  meetingProblemsAt,
+} from "../../shared/meeting-form.js";
+import { proposedMeetingStart } from "../../shared/meeting-start.js";
+import { isTimeZone, wallStrings, zonedIso } from "../../shared/zoned-time.js";
 import { formatMailbox } from "./addresses.js";
 import { createApi } from "./api.js";
 import { homeCard, resultsCard } from "./cards/home-card.js";
@@ -19,6 +27,7 @@ import {
   userLocale,
   userTimeZone,
 } from "./config.js";
+import { ApiProblem } from "./errors.js";
 import { dateTime } from "./format.js";
 import { cardOrError, responseOrNotice, retried } from "./guard.js";
 import { identityToken, userSettings } from "./host.js";
@@ -36,7 +45,12 @@ function session(e: Event) {
   const i = i18n(userLocale(e));
   const tz = userTimeZone(e);
   const api = createApi({ origin: SERVER_ORIGIN, locale: i.locale, token: identityToken });
-  const view: View = { t: i.t, activityType: i.activityType, locale: i.locale, timeZone: tz.id };
+  const view: View = {
+    t: i.t,
+    activityType: i.activityType,
+    locale: userLocale(e) || i.locale,
+    timeZone: tz.id,
+  };
   return { i, t: i.t, tz, api, view };
 }
 type Session = ReturnType<typeof session>;
@@ -198,11 +212,6 @@ export function createRecord(e: Event): ActionResponse {
   });
 }
 
-function nextFullHour(now: number): number {
-  const hour = 3600_000;
-  return Math.ceil((now + 5 * 60_000) / hour) * hour;
-}
-
 function cleanSubject(subject: string): string {
   return subject.replace(/^\s*((re|fw|fwd|rv|r|i|enc)\s*:\s*)+/i, "").trim();
 }
@@ -215,9 +224,9 @@ export function showCreateMeeting(e: Event): ActionResponse {
     const card = meetingCard(
       {
         title: cleanSubject(s.subject),
-        startMs: nextFullHour(Date.now()),
+        startMs: proposedMeetingStart(Date.now(), x.tz.id).instant,
         minutes: DURATIONS.indexOf(saved) >= 0 ? saved : 30,
-        timeZone: x.tz,
+        timeZone: x.tz.id,
         participants: s.context.participants,
       },
       { messageId: s.gmailId },
@@ -227,14 +236,25 @@ export function showCreateMeeting(e: Event): ActionResponse {
   });
 }
 
-/** R-SB-4: a CRM-owned event, in the zone the user works in (R-ACT-5). */
+/** Each problem's message in the user's language, the server's field paths included (R-SB-6). */
+function meetingNotice(x: Session, problems: MeetingProblem[]): ActionResponse {
+  return notify(problems.map((p) => meetingMessages[x.i.locale][p]).join(" "));
+}
+
+/** R-SB-4: a CRM-owned event, at the time the user picked on the clock of the zone they chose (R-ACT-5). */
 export function createMeeting(e: Event): ActionResponse {
   const x = session(e);
   return responseOrNotice(x.t, () => {
     const title = formValue(e, "title");
     const start = formDateTime(e, "start");
-    if (!title) return notify(x.t("titleRequired"));
-    if (start === null) return notify(x.t("startRequired"));
+    const zone = formValue(e, "timeZone") || x.tz.id;
+    const link = formValue(e, "onlineMeetingUrl");
+    const problems: MeetingProblem[] = [];
+    if (!title) problems.push("title");
+    if (start === null) problems.push("start");
+    if (!isTimeZone(zone)) problems.push("timeZone");
+    if (link && !isHttpsUrl(link)) problems.push("onlineMeetingUrl");
+    if (start === null || problems.length > 0) return meetingNotice(x, problems);
     const minutes = Number(formValue(e, "minutes")) || 30;
     const g = requireGmail(e);
     const s = loadState(g.messageId);
@@ -243,17 +263,29 @@ export function createMeeting(e: Event): ActionResponse {
       return p ? { email, name: entryName(p) } : { email };
     });
     const notes = formValue(e, "notes");
-    const event = x.api.createEvent({
-      title,
-      ...(notes ? { description: notes } : {}),
-      startAt: new Date(start).toISOString(),
-      endAt: new Date(start + minutes * 60_000).toISOString(),
-      timeZone: x.tz.id,
-      attendees,
-    });
+    // The picker shows the user's clock: the wall time it shows is meant on the chosen zone's clock.
+    const wall = wallStrings(start, x.tz.id);
+    let event: ReturnType<typeof x.api.createEvent>;
+    try {
+      event = x.api.createEvent({
+        title,
+        ...(notes ? { description: notes } : {}),
+        startAt: zonedIso(wall.date, wall.time, zone),
+        endAt: zonedIso(wall.date, wall.time, zone, minutes),
+        timeZone: zone,
+        location: formValue(e, "location") || null,
+        onlineMeetingUrl: link || null,
+        attendees,
+      });
+    } catch (err) {
+      if (err instanceof ApiProblem && err.errors.length > 0 && err.status < 500)
+        return meetingNotice(x, meetingProblemsAt(err.errors.map((p) => p.path)));
+      throw err;
+    }
     userSettings.set(MEETING_MINUTES, String(minutes));
-    const text = x.t("meetingCreated", { title: event.title, date: dateTime(start, x.tz.id, x.i.locale) });
-    // Rebuilt so that the new meeting shows under "Next events" at once.
+    const when = dateTime(event.startAt, x.tz.id, x.view.locale, event.timeZone);
+    const text = x.t("meetingCreated", { title: event.title, when });
+    // Rebuilt so that the new meeting shows under "Upcoming events" at once.
     return respond()
       .setNavigation(
         nav()

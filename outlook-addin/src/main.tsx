@@ -10,7 +10,7 @@ const mailbox = await connectHost();
 if (!mailbox) {
   root.textContent = "Open Concilia from Outlook: this page is the Outlook add-in's task pane.";
 } else {
-  const lang = i18n(mailbox.language);
+  const lang = i18n(mailbox.language, mailbox.timeZone);
   document.documentElement.lang = lang.locale;
   document.documentElement.dataset.theme = mailbox.dark ? "dark" : "light";
   const api = createApi((interactive) => mailbox.auth.token(interactive), mailbox.language);

@@ -34,8 +34,8 @@ main{display:flex;gap:24px;padding:24px;align-items:flex-start}.mail{flex:1;back
 .decorated{display:flex;align-items:center;gap:8px;margin:6px 0}.dt-body{flex:1}.top,.bottom{font-size:12px;color:#5f6368}.para{margin:6px 0}
 .buttons{display:flex;gap:8px;flex-wrap:wrap;margin:8px 0}.btn{border:1px solid #dadce0;background:#fff;color:#0b57d0;border-radius:18px;padding:6px 14px;cursor:pointer;font:inherit}
 .btn.filled{background:#0b57d0;color:#fff;border-color:#0b57d0}.btn:focus-visible{outline:2px solid #0b57d0;outline-offset:2px}
-.input{display:block;margin:8px 0}.input span,.input legend{display:block;font-size:12px;color:#5f6368}.input input,.input select,.input textarea{width:100%;box-sizing:border-box;padding:6px;font:inherit}
-fieldset.input{border:0;padding:0}.check{display:block}.toast{background:#323232;color:#fff;padding:8px 12px;margin:8px;border-radius:6px}
+.input{display:block;margin:8px 0}.input span,.input legend{display:block;font-size:12px;color:#5f6368}.input input:not([type=checkbox]):not([type=radio]),.input select,.input textarea{width:100%;box-sizing:border-box;padding:6px;font:inherit}
+fieldset.input{border:0;padding:0}.check{display:flex;gap:8px;align-items:center;margin:4px 0}.check input{margin:0}.toast{background:#323232;color:#fff;padding:8px 12px;margin:8px;border-radius:6px}
 .meta{color:#5f6368;font-size:12px;padding:8px 12px}ul{line-height:1.8}a{color:#0b57d0}pre{white-space:pre-wrap;font:inherit}`;
 
 function page(title: string, body: string): string {

@@ -250,6 +250,8 @@ export const events = pgTable(
     title: text("title").notNull(),
     description: text("description"),
     location: text("location"),
+    /** The https link attendees join an online meeting with. */
+    onlineMeetingUrl: text("online_meeting_url"),
     startAt: timestamp("start_at", { withTimezone: true }).notNull(),
     endAt: timestamp("end_at", { withTimezone: true }).notNull(),
     timeZone: text("time_zone").notNull().default("UTC"),

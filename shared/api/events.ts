@@ -1,13 +1,22 @@
 import { z } from "zod";
+import { isHttpsUrl, MEETING_LOCATION_MAX, MEETING_URL_MAX } from "../meeting-form.js";
 import { email, isoDateTime, recordType, userRef } from "./common.js";
 
 export const responseStatus = z.enum(["needsAction", "accepted", "declined", "tentative"]);
+
+/** The link attendees click to join an online meeting: an absolute https URL. */
+const onlineMeetingUrl = z
+  .string()
+  .trim()
+  .max(MEETING_URL_MAX)
+  .refine(isHttpsUrl, { message: "must be an https:// URL with a host name" });
 
 export const eventInput = z
   .strictObject({
     title: z.string().trim().min(1).max(500),
     description: z.string().max(100_000).nullish(),
-    location: z.string().max(500).nullish(),
+    location: z.string().max(MEETING_LOCATION_MAX).nullish(),
+    onlineMeetingUrl: onlineMeetingUrl.nullish(),
     startAt: isoDateTime,
     endAt: isoDateTime,
     /** IANA zone the event was planned in (R-ACT-5); instants are stored in UTC. */
@@ -26,7 +35,8 @@ export const eventInput = z
 export const eventPatch = z.strictObject({
   title: z.string().trim().min(1).max(500).optional(),
   description: z.string().max(100_000).nullish(),
-  location: z.string().max(500).nullish(),
+  location: z.string().max(MEETING_LOCATION_MAX).nullish(),
+  onlineMeetingUrl: onlineMeetingUrl.nullish(),
   startAt: isoDateTime.optional(),
   endAt: isoDateTime.optional(),
   timeZone: z.string().min(1).max(64).optional(),
@@ -50,6 +60,7 @@ export const event = z.object({
   title: z.string(),
   description: z.string().nullable(),
   location: z.string().nullable(),
+  onlineMeetingUrl: z.string().nullable(),
   startAt: z.string(),
   endAt: z.string(),
   timeZone: z.string(),

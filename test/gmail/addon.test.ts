@@ -9,6 +9,8 @@ import {
 } from "../../gmail-addon/emulator/card-json.js";
 import { type DemoMessage, demoMessages } from "../../gmail-addon/emulator/demo-messages.js";
 import { builtAddon } from "../../gmail-addon/emulator/load.js";
+import { proposedMeetingStart } from "../../shared/meeting-start.js";
+import { wallClock, wallStrings } from "../../shared/zoned-time.js";
 import { type GmailWorld, SARA, startGmailWorld } from "./setup.js";
 
 const demo = demoMessages();
@@ -72,6 +74,14 @@ function section(card: CardJson, header: string) {
   if (!s) throw new Error(`No section "${header}" in:\n${cardText(card)}`);
   return cardText({ sections: [s] });
 }
+function input(card: CardJson, name: string): WidgetJson | undefined {
+  return widgets(card).find((x) => Object.values(x)[0]?.name === name);
+}
+function choice(card: CardJson, name: string) {
+  const w = input(card, name);
+  if (!w || !("selectionInput" in w)) throw new Error(`No selection input "${name}" in:\n${cardText(card)}`);
+  return w.selectionInput;
+}
 function paths(fetches: { url: string; method: string }[]) {
   return fetches.map((f) => `${f.method} ${new URL(f.url).pathname}`);
 }
@@ -100,13 +110,15 @@ describe("message open (contextual trigger)", () => {
     const card = sb.card;
     expect(card.header).toEqual({ title: "Giulia Rossi", subtitle: "Current prospect · Borealis Srl" });
     const text = cardText(card);
-    expect(text).toContain("Category | Current prospect | Concilia Current prospect");
+    // R-CAT-2: the badge's short form only, not the long category name under it.
+    expect(text.split("\n")).toContain("Category | Current prospect");
+    expect(text).not.toContain("Concilia Current prospect");
     expect(text).toContain("Company | Borealis Srl");
     expect(text).toContain("Job title | Responsabile acquisti");
     expect(text).toContain("Owner | Sara Ventas");
     expect(text).toContain("Phone | +39 333 000 201");
-    expect(section(card, "Open deals")).toContain("Borealis: pilota Nord Italia | 25,000 EUR");
-    expect(section(card, "Next events")).not.toBe("Next events\nNo upcoming events.");
+    expect(section(card, "Open deals")).toContain("Borealis: pilota Nord Italia | €25,000");
+    expect(section(card, "Upcoming events")).not.toBe("Upcoming events\nNo upcoming events");
     expect(section(card, "Last activities").split("\n").length).toBeGreaterThan(1);
     const others = section(card, "Other participants");
     expect(others).toContain("Luca Bianchi | Current prospect · Borealis Srl");
@@ -123,7 +135,7 @@ describe("message open (contextual trigger)", () => {
     expect(sb.last.fetches).toHaveLength(0);
     expect(sb.stack).toHaveLength(2);
     expect(sb.card.header).toEqual({ title: "Marta Núñez", subtitle: "Current prospect · Acme Iberia" });
-    expect(section(sb.card, "Open deals")).toContain("Acme: ampliación a 200 puestos | 90,000 EUR");
+    expect(section(sb.card, "Open deals")).toContain("Acme: ampliación a 200 puestos | €90,000");
   });
 
   it("R-SB-8: a message with too many addresses for one URL still costs one request, within Apps Script's 2 KB URL limit", async () => {
@@ -168,7 +180,9 @@ describe("log email", () => {
     expect(paths(inv.fetches)).toEqual(["POST /api/v1/emails"]);
     expect(inv.fetches[0].status).toBe(201);
     expect(sb.notifications).toEqual(["Email logged in Concilia."]);
-    expect(cardText(sb.card)).toMatch(/Logged in Concilia \| Logged on \d{4}-\d\d-\d\d \d\d:\d\d/);
+    expect(cardText(sb.card)).toMatch(
+      /Logged in Concilia \| Logged on [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d\d [AP]M/,
+    );
     expect(clickables(sb.card).map((c) => c.label)).not.toContain("Log email");
 
     const logged = await w.api("GET", "/api/v1/activities?type=email&limit=200");
@@ -272,41 +286,50 @@ describe("unknown sender", () => {
 });
 
 describe("create CRM meeting", () => {
-  it("R-SB-4: participants are prefilled as checkboxes, the event takes the user's zone, and a CRM-owned event is created", async () => {
+  it("R-SB-4 / R-ACT-5: participants are prefilled as checkboxes, the zone is picked from a list with the user's preselected, and a CRM-owned event is created with location and link", async () => {
     const sb = sidebar({ timeZone: { id: "Europe/Rome", offsetMs: 3_600_000 } });
     await sb.openMessage(byId(2));
     const open = await sb.click("Create meeting");
     expect(open.fetches).toHaveLength(0);
-    const form = widgets(sb.card);
-    const picker = form.find((x) => "dateTimePicker" in x);
+    const picker = input(sb.card, "start");
     // No fixed offset: the picker shows the user's zone, so daylight saving time is Gmail's business.
     expect(
       picker && "dateTimePicker" in picker ? picker.dateTimePicker.timezoneOffsetDate : null,
     ).toBeUndefined();
-    const checks = form.find((x) => "selectionInput" in x && x.selectionInput.name === "participants");
-    expect(checks && "selectionInput" in checks ? checks.selectionInput : null).toMatchObject({
+    expect(choice(sb.card, "participants")).toMatchObject({
       type: "CHECK_BOX",
+      label: "Attendees",
       items: [
-        { value: "giulia.rossi@borealis.example", selected: true },
-        { value: "luca.bianchi@borealis.example", selected: true },
-        { value: "tommaso.galli@borealis.example", selected: true },
+        { text: "Giulia Rossi · Current prospect", value: "giulia.rossi@borealis.example", selected: true },
+        { text: "Luca Bianchi · Current prospect", value: "luca.bianchi@borealis.example", selected: true },
+        { text: "Tommaso Galli · Person", value: "tommaso.galli@borealis.example", selected: true },
       ],
     });
     expect(cardText(sb.card)).toContain("Title: Pilota Nord Italia: prossimi passi");
-    expect(cardText(sb.card)).toContain("Time zone: Europe/Rome");
+    const zones = choice(sb.card, "timeZone");
+    expect(zones.type).toBe("DROPDOWN");
+    expect(zones.items.filter((i) => i.selected).map((i) => i.value)).toEqual(["Europe/Rome"]);
+    expect(zones.items.find((i) => i.value === "America/New_York")?.text).toMatch(
+      /^New York · America \(UTC−0[45]:00\)$/,
+    );
+    expect(zones.items.length).toBeGreaterThan(300);
+    expect(cardText(sb.card)).toContain("Location: ");
+    expect(cardText(sb.card)).toContain("Online meeting link: ");
 
-    const start = Date.parse("2031-03-04T09:30:00Z");
     sb.fill({
       title: "Kick-off pilota",
-      start,
+      start: Date.parse("2031-03-04T09:30:00Z"),
       minutes: "45",
+      location: "Sala Verdi, Milano",
+      onlineMeetingUrl: "https://meet.example.com/kick-off",
       participants: ["giulia.rossi@borealis.example", "luca.bianchi@borealis.example"],
     });
     const inv = await sb.click("Create meeting");
     expect(paths(inv.fetches)).toEqual(["POST /api/v1/events", "GET /api/v1/context"]);
-    expect(sb.notifications).toEqual(['Meeting "Kick-off pilota" created for 2031-03-04 10:30.']);
+    // The user's own zone is not named: it is the clock they read everything on.
+    expect(sb.notifications).toEqual(["Meeting created: Kick-off pilota, Mar 4, 2031, 10:30 AM."]);
     expect(sb.stack).toHaveLength(1);
-    expect(section(sb.card, "Next events")).toContain("Kick-off pilota | 2031-03-04 10:30");
+    expect(section(sb.card, "Upcoming events")).toContain("Kick-off pilota | Mar 4, 2031, 10:30 AM");
 
     const list = await w.api("GET", "/api/v1/events?from=2031-03-04T00:00:00Z&to=2031-03-05T00:00:00Z");
     expect(list.body.items).toHaveLength(1);
@@ -317,6 +340,8 @@ describe("create CRM meeting", () => {
       timeZone: "Europe/Rome",
       startAt: "2031-03-04T09:30:00.000Z",
       endAt: "2031-03-04T10:15:00.000Z",
+      location: "Sala Verdi, Milano",
+      onlineMeetingUrl: "https://meet.example.com/kick-off",
     });
     expect(ev.attendees.map((a: any) => [a.email, a.name])).toEqual(
       expect.arrayContaining([
@@ -328,14 +353,78 @@ describe("create CRM meeting", () => {
 
     // The chosen duration is remembered in the user's properties.
     await sb.click("Create meeting");
-    const duration = widgets(sb.card).find(
-      (x) => "selectionInput" in x && x.selectionInput.name === "minutes",
+    expect(choice(sb.card, "minutes").items.find((i) => i.selected)?.value).toBe("45");
+  });
+
+  it("R-ACT-5: a time picked for another zone means that zone's clock, and the confirmation names the zone", async () => {
+    const sb = sidebar({ timeZone: { id: "Europe/Rome", offsetMs: 3_600_000 } });
+    await sb.openMessage(byId(2));
+    await sb.click("Create meeting");
+    // The picker shows Rome's clock: 10:00 there on 5 March 2031 is 09:00 UTC.
+    sb.fill({
+      title: "Call with New York",
+      start: Date.parse("2031-03-05T09:00:00Z"),
+      timeZone: "America/New_York",
+    });
+    await sb.click("Create meeting");
+    expect(sb.notifications).toEqual([
+      "Meeting created: Call with New York, Mar 5, 2031, 10:00 AM (New York).",
+    ]);
+    expect(section(sb.card, "Upcoming events")).toContain(
+      "Call with New York | Mar 5, 2031, 10:00 AM (New York)",
     );
-    expect(
-      duration && "selectionInput" in duration
-        ? duration.selectionInput.items.find((i) => i.selected)?.value
-        : null,
-    ).toBe("45");
+    const list = await w.api("GET", "/api/v1/events?from=2031-03-05T00:00:00Z&to=2031-03-06T00:00:00Z");
+    expect(list.body.items).toMatchObject([
+      { title: "Call with New York", timeZone: "America/New_York", startAt: "2031-03-05T15:00:00.000Z" },
+    ]);
+  });
+
+  it("R-SB-4: the proposed start is the next round half hour in working hours on the user's clock, else the next working day at 09:00", async () => {
+    // A zone where it is night now: the old proposal (the next full hour) fell outside working hours there.
+    const now = Date.now();
+    const night = [
+      "Pacific/Kiritimati",
+      "Pacific/Auckland",
+      "Asia/Tokyo",
+      "Asia/Kolkata",
+      "Europe/Rome",
+      "America/Sao_Paulo",
+      "America/New_York",
+      "America/Los_Angeles",
+      "Pacific/Honolulu",
+    ].find((z) => {
+      const h = wallClock(now, z).hour;
+      return h >= 19 || h < 7;
+    })!;
+    const sb = sidebar({ timeZone: { id: night, offsetMs: 0 } });
+    await sb.openMessage(byId(2));
+    const before = proposedMeetingStart(Date.now(), night);
+    await sb.click("Create meeting");
+    const after = proposedMeetingStart(Date.now(), night);
+    const picker = input(sb.card, "start");
+    const shown = picker && "dateTimePicker" in picker ? picker.dateTimePicker.valueMsEpoch : null;
+    expect([before.instant, after.instant]).toContain(shown);
+    expect(wallStrings(shown!, night).time).toBe("09:00");
+    expect([1, 2, 3, 4, 5]).toContain(wallClock(shown!, night).weekday);
+    expect(shown! > now).toBe(true);
+  });
+
+  it("R-SB-6: meeting form problems are told in the user's language, a refusal of the server mapped by its field path", async () => {
+    const sb = sidebar({ locale: "es" });
+    await sb.openMessage(byId(2));
+    await sb.click("Crear reunión");
+    sb.fill({ title: "", onlineMeetingUrl: "http://meet.example.com/x" });
+    const local = await sb.click("Crear reunión");
+    expect(local.fetches).toHaveLength(0);
+    expect(sb.notifications.at(-1)).toBe(
+      "Ponle un título a la reunión (500 caracteres como máximo). El enlace de la reunión en línea debe ser una dirección https:// completa, como https://meet.example.com/abc.",
+    );
+    // The server judges the limits; its English problem+json comes back as the form's own message.
+    sb.fill({ title: "x".repeat(501), onlineMeetingUrl: "" });
+    const refused = await sb.click("Crear reunión");
+    expect(refused.fetches.map((f) => f.status)).toEqual([400]);
+    expect(sb.notifications.at(-1)).toBe("Ponle un título a la reunión (500 caracteres como máximo).");
+    expect(sb.stack).toHaveLength(2);
   });
 
   it("R-SB-4: unknown addresses are offered but not ticked, and a meeting without a title is refused before any request", async () => {
@@ -351,7 +440,7 @@ describe("create CRM meeting", () => {
     sb.fill({ title: "" });
     const inv = await sb.click("Create meeting");
     expect(inv.fetches).toHaveLength(0);
-    expect(sb.notifications).toEqual(["Give the meeting a title."]);
+    expect(sb.notifications).toEqual(["Give the meeting a title (at most 500 characters)."]);
     expect(sb.stack).toHaveLength(2);
   });
 });
@@ -401,11 +490,18 @@ describe("languages (R-SB-6)", () => {
     expect(sb.card.header?.subtitle).toBe("Cliente potencial actual · Borealis Srl");
     const text = cardText(sb.card);
     expect(text).toContain("[Registrar correo] [Crear reunión]");
-    expect(text).toContain("Categoría | Cliente potencial actual | Cliente potencial actual de Concilia");
+    expect(text.split("\n")).toContain("Categoría | Cliente potencial actual");
     expect(text).toContain("Oportunidades abiertas");
-    expect(text).toContain("Borealis: pilota Nord Italia | 25.000 EUR");
-    expect(section(sb.card, "Próximos eventos")).toMatch(/\d\d\/\d\d\/\d{4} \d\d:\d\d/);
-    expect(section(sb.card, "Últimas actividades")).toMatch(/Llamada · \d\d\/\d\d\/\d{4}/);
+    // Latin-American Spanish (es-419) writes amounts and dates its own way: Intl for the user's locale.
+    const es419 = (n: number) =>
+      new Intl.NumberFormat("es-419", {
+        style: "currency",
+        currency: "EUR",
+        maximumFractionDigits: 0,
+      }).format(n);
+    expect(text).toContain(`Borealis: pilota Nord Italia | ${es419(25000)}`);
+    expect(section(sb.card, "Próximos eventos")).toMatch(/\d{1,2} [a-z]{3} \d{4}, \d{1,2}:\d\d/);
+    expect(section(sb.card, "Últimas actividades")).toMatch(/Llamada · \d{1,2} [a-z]{3} \d{4}/);
   });
 
   it("R-SB-6: an Italian Gmail gets Italian labels and badges", async () => {

@@ -79,7 +79,7 @@ it("R-SB-5: the preview lists demo messages and shows the Gmail card of the pick
   await post(`${sessionPath}/click`, { ...form, __click: buttonIndex(meeting.html, "Create meeting")! });
   const done = await get(sessionPath);
   // 10:00 in Madrid in May (summer time) whatever the season today.
-  expect(done.html).toContain("Meeting &quot;Catálogo: nueva propuesta&quot; created for 2031-05-06 10:00.");
+  expect(done.html).toContain("Meeting created: Catálogo: nueva propuesta, May 6, 2031, 10:00 AM.");
   const events = await s.app.inject({
     url: "/api/v1/events?from=2031-05-06T00:00:00Z&to=2031-05-07T00:00:00Z",
     headers: { authorization: `Bearer ${saraToken}` },

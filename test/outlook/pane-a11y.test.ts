@@ -38,7 +38,7 @@ describe("Outlook pane: languages, theme, keyboard, accessibility", () => {
     expect(await pg.pane.locator("article .badge").innerText()).toBe("Cliente actual");
     expect(await pg.pane.locator("article .badge").getAttribute("title")).toBe("Cliente actual de Concilia");
     expect(await pg.pane.locator(".log button").innerText()).toBe("Registrar correo");
-    expect(await pg.pane.locator("article").textContent()).toContain("Empresa");
+    expect(await pg.pane.locator("article").textContent()).toContain("Compañía");
     expect(await pg.pane.locator("html").getAttribute("lang")).toBe("es");
     await pg.open("unknown");
     await pg.pane.getByRole("button", { name: "Crear contacto" }).waitFor();

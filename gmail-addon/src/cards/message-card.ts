@@ -1,5 +1,6 @@
 // R-SB-1..5: the contextual card of an opened message.
 import type { ContextEntry } from "../../../shared/api/context.js";
+import { shortAddress } from "../../../shared/short-address.js";
 import { dateTime, esc } from "../format.js";
 import { entryName, type MessageState, others, primary } from "../message-state.js";
 import { recordSections, type View } from "./record-sections.js";
@@ -37,7 +38,7 @@ function unknownSection(p: Extract<ContextEntry, { status: "unknown" }>, s: Mess
 function participantsSection(s: MessageState, v: View) {
   const list = others(s);
   if (list.length === 0 && s.omitted === 0) return null;
-  const sec = section(v.t("participants"));
+  const sec = section(v.t("otherParticipants"));
   // Two widgets are kept for the note on omitted addresses and headroom (limit: 100 per section).
   for (const p of list.slice(0, 98)) {
     const params = { messageId: s.gmailId, address: p.address };
@@ -48,14 +49,14 @@ function participantsSection(s: MessageState, v: View) {
       const company = p.record.company ? ` · ${p.record.company.name}` : "";
       sec.addWidget(
         w
-          .setTopLabel(p.address)
+          .setTopLabel(shortAddress(p.address))
           .setBottomLabel(p.record.badge.label + company)
           .setButton(button(v.t("open"), action("openParticipant", params))),
       );
     } else if (p.status === "unknown") {
       sec.addWidget(
         w
-          .setTopLabel(p.address)
+          .setTopLabel(shortAddress(p.address))
           .setBottomLabel(v.t("notInCrm"))
           .setButton(button(v.t("add"), action("showCreateRecord", { ...params, kind: "person" }))),
       );

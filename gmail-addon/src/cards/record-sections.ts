@@ -11,7 +11,8 @@ const MAX_ITEMS = 10;
 export interface View {
   t: I18n["t"];
   activityType: I18n["activityType"];
-  locale: I18n["locale"];
+  /** The user's locale tag (`es-419`), for dates and amounts. */
+  locale: string;
   timeZone: string;
 }
 
@@ -20,8 +21,8 @@ export function recordSections(r: RecordCard, v: View): GoogleAppsScript.Card_Se
   const summary = section().addWidget(
     CardService.newDecoratedText()
       .setTopLabel(t("category"))
-      .setText(`<b>${esc(r.badge.label)}</b>`)
-      .setBottomLabel(r.badge.name),
+      // R-CAT-2: the sidebars show the short form only.
+      .setText(`<b>${esc(r.badge.label)}</b>`),
   );
   if (r.company) summary.addWidget(field(t("company"), r.company.name));
   if (r.title) summary.addWidget(field(t("jobTitle"), r.title));
@@ -37,15 +38,15 @@ export function recordSections(r: RecordCard, v: View): GoogleAppsScript.Card_Se
   }
   if (r.openDeals.length === 0) deals.addWidget(paragraph(t("noOpenDeals")));
 
-  const events = section(t("nextEvents"));
+  const events = section(t("upcomingEvents"));
   for (const ev of r.nextEvents.slice(0, MAX_ITEMS))
     events.addWidget(
       CardService.newDecoratedText()
         .setText(esc(ev.title))
         .setWrapText(true)
-        .setBottomLabel(dateTime(ev.startAt, v.timeZone, v.locale)),
+        .setBottomLabel(dateTime(ev.startAt, v.timeZone, v.locale, ev.timeZone)),
     );
-  if (r.nextEvents.length === 0) events.addWidget(paragraph(t("noNextEvents")));
+  if (r.nextEvents.length === 0) events.addWidget(paragraph(t("noUpcomingEvents")));
 
   const activities = section(t("lastActivities"));
   for (const a of r.lastActivities.slice(0, MAX_ITEMS))

@@ -44,6 +44,8 @@ export interface EventDraft {
   startAt: string;
   endAt: string;
   timeZone: string;
+  location?: string | null;
+  onlineMeetingUrl?: string | null;
   attendees: { email: string; name?: string | null }[];
 }
 

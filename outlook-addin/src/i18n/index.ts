@@ -1,6 +1,8 @@
-// The pane's language follows Office's display language (R-SB-6), not the browser's.
+// The pane's language follows Office's display language (R-SB-6), not the browser's; its clock is the
+// mailbox's time zone, not the machine's.
 import { createContext } from "preact";
 import { useContext } from "preact/hooks";
+import { type Format, formatFor } from "../../../shared/format.js";
 import { type Locale, pickLocale } from "../../../shared/i18n.js";
 import { type Catalog, en } from "./en.js";
 import { es } from "./es.js";
@@ -10,25 +12,24 @@ const catalogs: Record<Locale, Catalog> = { en, es, it };
 
 export interface I18n {
   locale: Locale;
+  /** The mailbox's IANA zone: the user's clock. */
+  timeZone: string;
   t(key: keyof Catalog, vars?: Record<string, string | number>): string;
-  dateTime(iso: string): string;
-  money(value: number, currency: string | null): string;
+  /** Date and time on the user's clock, or on `enteredIn`'s clock with that zone named (R-ACT-5). */
+  dateTime: Format["dateTime"];
+  money: Format["money"];
 }
 
-export function i18n(language: string): I18n {
+export function i18n(language: string, timeZone = "UTC"): I18n {
   const locale = pickLocale(language);
   const catalog = catalogs[locale];
-  const dt = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
+  const format = formatFor(language, timeZone);
   return {
     locale,
+    timeZone,
     t: (key, vars) => catalog[key].replace(/\{(\w+)\}/g, (_m, k) => String(vars?.[k] ?? "")),
-    dateTime: (iso) => dt.format(new Date(iso)),
-    money: (value, currency) =>
-      currency
-        ? new Intl.NumberFormat(locale, { style: "currency", currency, maximumFractionDigits: 0 }).format(
-            value,
-          )
-        : new Intl.NumberFormat(locale).format(value),
+    dateTime: format.dateTime,
+    money: format.money,
   };
 }
 

@@ -4,15 +4,29 @@ interface FieldProps {
   label: string;
   value: string;
   onInput(value: string): void;
-  type?: "text" | "email" | "date" | "time";
+  type?: "text" | "email" | "date" | "time" | "url";
   required?: boolean;
   name?: string;
   readOnly?: boolean;
+  placeholder?: string;
+  /** A problem with the value, shown under the field and announced with it. */
+  error?: string;
 }
 
 /** A labelled input: every control of the pane has a visible label bound to it. */
-export function Field({ label, value, onInput, type = "text", required, name, readOnly }: FieldProps) {
+export function Field({
+  label,
+  value,
+  onInput,
+  type = "text",
+  required,
+  name,
+  readOnly,
+  placeholder,
+  error,
+}: FieldProps) {
   const id = useId();
+  const errorId = useId();
   return (
     <div class="field">
       <label for={id}>{label}</label>
@@ -23,8 +37,16 @@ export function Field({ label, value, onInput, type = "text", required, name, re
         value={value}
         required={required}
         readOnly={readOnly}
+        placeholder={placeholder}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? errorId : undefined}
         onInput={(e) => onInput((e.currentTarget as HTMLInputElement).value)}
       />
+      {error && (
+        <p id={errorId} class="field-error">
+          {error}
+        </p>
+      )}
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import type { ContextEntry } from "../../../shared/api/context.js";
+import { shortAddress } from "../../../shared/short-address.js";
 import { useI18n } from "../i18n/index.js";
 import { Badge } from "./Badge.js";
 
@@ -30,9 +31,11 @@ export function Participants({ title, entries, selected, onSelect }: Props) {
               >
                 <span class="who">
                   <span class="name">
-                    {e.status === "known" ? e.record.name : e.displayName || e.address}
+                    {e.status === "known" ? e.record.name : e.displayName || shortAddress(e.address)}
                   </span>
-                  <span class="muted small">{e.address}</span>
+                  <span class="muted small" title={e.address}>
+                    {shortAddress(e.address)}
+                  </span>
                 </span>
                 {e.status === "known" ? (
                   <Badge badge={e.record.badge} />

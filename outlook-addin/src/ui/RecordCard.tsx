@@ -68,7 +68,7 @@ export function RecordCard({ record }: { record: Card }) {
       <Section title={t("upcomingEvents")} empty={t("noUpcomingEvents")}>
         {record.nextEvents.map((e) => (
           <li key={e.id}>
-            <span>{e.title}</span> <span class="muted">· {dateTime(e.startAt)}</span>
+            <span>{e.title}</span> <span class="muted">· {dateTime(e.startAt, e.timeZone)}</span>
           </li>
         ))}
       </Section>
