@@ -38,6 +38,11 @@ export function emailRoutes(app: FastifyInstance, ctx: AppContext): void {
         .optional(),
     }),
     response: logEmailResponse,
+    status: 201,
+    alsoAnswers: [
+      { status: 200, description: "Logged already (alreadyLogged: true): the existing activity" },
+    ],
+    errors: [422],
     handler: async ({ req, reply, user, body, query }) => {
       const type = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
       if (!RAW_TYPES.includes(type) || (body !== undefined && !Buffer.isBuffer(body)))
@@ -72,6 +77,7 @@ export function emailRoutes(app: FastifyInstance, ctx: AppContext): void {
     tag: "emails",
     summary: "Download an attachment of a logged email: its exact bytes",
     params: z.strictObject({ id: z.string().min(1).max(64), attachmentId: z.string().min(1).max(64) }),
+    produces: "*/*",
     handler: async ({ reply, user, params }) => {
       const [row] = await ctx.db
         .select({

@@ -6,6 +6,8 @@ export const isoDateTime = z.iso.datetime({
   error: "must be an ISO 8601 date-time with offset",
 });
 export const recordType = z.enum(["person", "company", "lead"]);
+// Schemas with `.meta({ id })` become named components of the OpenAPI document (server/api/openapi.ts), so
+// clients generated from it get named types.
 export type RecordType = z.infer<typeof recordType>;
 export const customFields = z.record(z.string().max(100), z.unknown());
 
@@ -15,8 +17,11 @@ export const pageQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
+/** A page of a list; named `<Item>Page` in the OpenAPI document when the item is named. */
 export function page<T extends z.ZodType>(item: T) {
-  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+  const schema = z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+  const id = z.globalRegistry.get(item)?.id;
+  return id ? schema.meta({ id: `${id}Page` }) : schema;
 }
 
 export interface Page<T> {
@@ -25,17 +30,21 @@ export interface Page<T> {
 }
 
 /** RFC 9457 problem details, as every error of the API is answered. */
-export const problem = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.number(),
-  detail: z.string(),
-  requestId: z.string().optional(),
-  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-});
+export const problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number(),
+    detail: z.string(),
+    requestId: z.string().optional(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: "Problem", description: "RFC 9457 problem details; `errors` names each offending field" });
 export type Problem = z.infer<typeof problem>;
 
-export const userRef = z.object({ id: z.string(), name: z.string(), email: z.string() });
+export const userRef = z
+  .object({ id: z.string(), name: z.string(), email: z.string() })
+  .meta({ id: "UserRef" });
 export type UserRef = z.infer<typeof userRef>;
 
 /**
