@@ -447,3 +447,40 @@ describe.each(engines)("OpenAPI document on %s", (engine) => {
     expect(failures).toEqual([]);
   });
 });
+
+describe("the OpenAPI structural check", () => {
+  it("finds a dangling $ref, an operation without responses and a path parameter the template lacks", () => {
+    const problems = openApiProblems({
+      openapi: "3.1.0",
+      info: { title: "t", version: "1" },
+      paths: {
+        "/things/{id}": {
+          get: {
+            operationId: "getThing",
+            summary: "Get",
+            parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+            responses: {
+              200: {
+                description: "ok",
+                content: { "application/json": { schema: { $ref: "#/components/schemas/Thing" } } },
+              },
+            },
+          },
+          delete: {
+            operationId: "deleteThing",
+            summary: "Delete",
+            parameters: [{ name: "key", in: "path", required: true, schema: {} }],
+          },
+        },
+      },
+      components: { schemas: {} },
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/\$ref '#\/components\/schemas\/Thing' does not resolve/),
+        "DELETE /things/{id}: no responses",
+        expect.stringMatching(/^DELETE \/things\/\{id\}: path parameters \["key"\]/),
+      ]),
+    );
+  });
+});
