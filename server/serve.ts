@@ -34,6 +34,7 @@ export async function serve(
   const lines = [
     "",
     `Concilia is running on ${config.DATABASE_URL ? "PostgreSQL" : `the embedded database in ${config.dataDir}`}.`,
+    `  Start:     ${base}/`,
     `  API:       ${base}/api/v1`,
     `  OpenAPI:   ${base}/api/v1/openapi.json`,
     `  Health:    ${base}/healthz  (ready: ${base}/readyz, metrics: ${base}/metrics)`,

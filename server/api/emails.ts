@@ -30,7 +30,7 @@ export function emailRoutes(app: FastifyInstance, ctx: AppContext): void {
       "To keep attachments out of the CRM without changing the message, repeat `skipAttachment=<position>`: the 0-based position of the attachment in the message's attachment list, " +
       "in MIME document order as `concilia inspect-mail` lists them (parts that are the body, such as text alternatives, are not in that list). Skipped attachments are not stored at all and are counted in skippedAttachments; " +
       "a position the message does not have is refused with 422 and nothing is stored.",
-    rawBody: "message/rfc822",
+    rawBody: RAW_TYPES,
     query: z.strictObject({
       skipAttachment: z
         .union([attachmentPosition, z.array(attachmentPosition)])

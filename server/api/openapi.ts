@@ -122,7 +122,9 @@ function operation(r: Spec, components: Components): Record<string, unknown> {
   if (r.rawBody)
     op.requestBody = {
       required: true,
-      content: { [r.rawBody]: { schema: { type: "string", contentMediaType: r.rawBody } } },
+      content: Object.fromEntries(
+        r.rawBody.map((type) => [type, { schema: { type: "string", contentMediaType: type } }]),
+      ),
     };
   op.responses = responses;
   return op;

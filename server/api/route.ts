@@ -33,8 +33,8 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z
   example?: z.input<B>;
   /** Media type of a non-JSON answer (e.g. an attachment's bytes). */
   produces?: string;
-  /** Raw body media type instead of JSON (e.g. message/rfc822). */
-  rawBody?: string;
+  /** Raw body media types instead of JSON (e.g. message/rfc822). */
+  rawBody?: string[];
   /** Routes are signed-in by default. */
   public?: boolean;
   /** Scope the token must carry; defaults to `crm`. */
