@@ -6,8 +6,6 @@ export const isoDateTime = z.iso.datetime({
   error: "must be an ISO 8601 date-time with offset",
 });
 export const recordType = z.enum(["person", "company", "lead"]);
-// Schemas with `.meta({ id })` become named components of the OpenAPI document (server/api/openapi.ts), so
-// clients generated from it get named types.
 export type RecordType = z.infer<typeof recordType>;
 export const customFields = z.record(z.string().max(100), z.unknown());
 
@@ -30,21 +28,17 @@ export interface Page<T> {
 }
 
 /** RFC 9457 problem details, as every error of the API is answered. */
-export const problem = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number(),
-    detail: z.string(),
-    requestId: z.string().optional(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  })
-  .meta({ id: "Problem", description: "RFC 9457 problem details; `errors` names each offending field" });
+export const problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number(),
+  detail: z.string(),
+  requestId: z.string().optional(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
 export type Problem = z.infer<typeof problem>;
 
-export const userRef = z
-  .object({ id: z.string(), name: z.string(), email: z.string() })
-  .meta({ id: "UserRef" });
+export const userRef = z.object({ id: z.string(), name: z.string(), email: z.string() });
 export type UserRef = z.infer<typeof userRef>;
 
 /**
@@ -59,3 +53,10 @@ export function patchOf<S extends z.ZodRawShape>(create: z.ZodObject<S>) {
   }
   return z.strictObject(shape) as unknown as ReturnType<z.ZodObject<S>["partial"]>;
 }
+
+// Named components of the OpenAPI document (server/api/openapi.ts), so that generated clients get named types.
+problem.register(z.globalRegistry, {
+  id: "Problem",
+  description: "RFC 9457 problem details; `errors` names each offending field",
+});
+userRef.register(z.globalRegistry, { id: "UserRef" });

@@ -12,103 +12,105 @@ export const contextQuery = z.strictObject({
   messageId: z.string().max(998).optional(),
 });
 
-export const badge = z.object({ key: z.string(), label: z.string(), name: z.string() }).meta({ id: "Badge" });
+export const badge = z.object({ key: z.string(), label: z.string(), name: z.string() });
 export type BadgeDto = z.infer<typeof badge>;
 
-export const recordCard = z
-  .object({
-    type: recordType,
-    id: z.string(),
-    name: z.string(),
-    title: z.string().nullable(),
-    company: z.object({ id: z.string().nullable(), name: z.string() }).nullable(),
-    emails: z.array(z.string()),
-    phones: z.array(z.string()),
-    owner: userRef,
-    badge,
-    openDeals: z.array(
-      z.object({
-        id: z.string(),
-        name: z.string(),
-        status: z.string(),
-        value: z.number().nullable(),
-        currency: z.string().nullable(),
-      }),
-    ),
-    nextEvents: z.array(
-      z.object({
-        id: z.string(),
-        title: z.string(),
-        startAt: z.string(),
-        endAt: z.string(),
-        timeZone: z.string(),
-        status: z.string(),
-      }),
-    ),
-    lastActivities: z.array(
-      z.object({
-        id: z.string(),
-        type: z.string(),
-        /** The workspace's name for the type (sidebars translate the built-in ones). */
-        typeName: z.string(),
-        subject: z.string(),
-        state: z.string(),
-        at: z.string(),
-        direction: z.enum(["incoming", "outgoing"]).nullable(),
-      }),
-    ),
-  })
-  .meta({ id: "RecordCard" });
+export const recordCard = z.object({
+  type: recordType,
+  id: z.string(),
+  name: z.string(),
+  title: z.string().nullable(),
+  company: z.object({ id: z.string().nullable(), name: z.string() }).nullable(),
+  emails: z.array(z.string()),
+  phones: z.array(z.string()),
+  owner: userRef,
+  badge,
+  openDeals: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      status: z.string(),
+      value: z.number().nullable(),
+      currency: z.string().nullable(),
+    }),
+  ),
+  nextEvents: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      startAt: z.string(),
+      endAt: z.string(),
+      timeZone: z.string(),
+      status: z.string(),
+    }),
+  ),
+  lastActivities: z.array(
+    z.object({
+      id: z.string(),
+      type: z.string(),
+      /** The workspace's name for the type (sidebars translate the built-in ones). */
+      typeName: z.string(),
+      subject: z.string(),
+      state: z.string(),
+      at: z.string(),
+      direction: z.enum(["incoming", "outgoing"]).nullable(),
+    }),
+  ),
+});
 export type RecordCard = z.infer<typeof recordCard>;
 
-export const contextEntry = z
-  .discriminatedUnion("status", [
-    z.object({ address: z.string(), displayName: z.string().nullable(), status: z.literal("self") }),
-    z.object({
-      address: z.string(),
-      displayName: z.string().nullable(),
-      status: z.literal("known"),
-      record: recordCard,
+export const contextEntry = z.discriminatedUnion("status", [
+  z.object({ address: z.string(), displayName: z.string().nullable(), status: z.literal("self") }),
+  z.object({
+    address: z.string(),
+    displayName: z.string().nullable(),
+    status: z.literal("known"),
+    record: recordCard,
+  }),
+  z.object({
+    address: z.string(),
+    displayName: z.string().nullable(),
+    status: z.literal("unknown"),
+    suggestion: z.object({
+      firstName: z.string(),
+      lastName: z.string(),
+      companyName: z.string().nullable(),
+      domain: z.string(),
     }),
-    z.object({
-      address: z.string(),
-      displayName: z.string().nullable(),
-      status: z.literal("unknown"),
-      suggestion: z.object({
-        firstName: z.string(),
-        lastName: z.string(),
-        companyName: z.string().nullable(),
-        domain: z.string(),
-      }),
-    }),
-  ])
-  .meta({ id: "ContextEntry" });
+  }),
+]);
 export type ContextEntry = z.infer<typeof contextEntry>;
 
-export const contextResponse = z
-  .object({
-    user: z.object({ id: z.string(), name: z.string(), email: z.string(), locale: z.string() }),
-    locale: z.string(),
-    messageId: z.string().nullable(),
-    /** Whether the message is already logged for this user (R-SB-3). */
-    logged: z.object({ activityId: z.string(), loggedAt: z.string() }).nullable(),
-    /** One entry per distinct address, in the order asked. */
-    participants: z.array(contextEntry),
-  })
-  .meta({ id: "Context" });
+export const contextResponse = z.object({
+  user: z.object({ id: z.string(), name: z.string(), email: z.string(), locale: z.string() }),
+  locale: z.string(),
+  messageId: z.string().nullable(),
+  /** Whether the message is already logged for this user (R-SB-3). */
+  logged: z.object({ activityId: z.string(), loggedAt: z.string() }).nullable(),
+  /** One entry per distinct address, in the order asked. */
+  participants: z.array(contextEntry),
+});
 export type ContextResponse = z.infer<typeof contextResponse>;
 
 /** Answer of POST /api/v1/emails. */
-export const logEmailResponse = z
-  .object({
-    activityId: z.string(),
-    alreadyLogged: z.boolean(),
-    subject: z.string(),
-    links: z.array(z.object({ type: recordType, id: z.string() })),
-    /** Attachments stored with the activity. */
-    attachments: z.number(),
-    /** Attachments of the message left out at the sender's request (`skipAttachment`), not stored. */
-    skippedAttachments: z.number(),
-  })
-  .meta({ id: "LoggedEmail" });
+export const logEmailResponse = z.object({
+  activityId: z.string(),
+  alreadyLogged: z.boolean(),
+  subject: z.string(),
+  links: z.array(z.object({ type: recordType, id: z.string() })),
+  /** Attachments stored with the activity. */
+  attachments: z.number(),
+  /** Attachments of the message left out at the sender's request (`skipAttachment`), not stored. */
+  skippedAttachments: z.number(),
+});
 export type LogEmailResponse = z.infer<typeof logEmailResponse>;
+
+// Named components of the OpenAPI document (server/api/openapi.ts), so that generated clients get named types.
+const named: [z.ZodType, string][] = [
+  [badge, "Badge"],
+  [recordCard, "RecordCard"],
+  [contextEntry, "ContextEntry"],
+  [contextResponse, "Context"],
+  [logEmailResponse, "LoggedEmail"],
+];
+for (const [schema, id] of named) schema.register(z.globalRegistry, { id });

@@ -1,9 +1,7 @@
 import { z } from "zod";
 import { email, isoDateTime, recordType, userRef } from "./common.js";
 
-export const responseStatus = z
-  .enum(["needsAction", "accepted", "declined", "tentative"])
-  .meta({ id: "ResponseStatus" });
+export const responseStatus = z.enum(["needsAction", "accepted", "declined", "tentative"]);
 
 export const eventInput = z
   .strictObject({
@@ -24,54 +22,57 @@ export const eventInput = z
   .refine((e) => Date.parse(e.endAt) >= Date.parse(e.startAt), {
     message: "must not be before startAt",
     path: ["endAt"],
-  })
-  .meta({ id: "EventInput" });
-export const eventPatch = z
-  .strictObject({
-    title: z.string().trim().min(1).max(500).optional(),
-    description: z.string().max(100_000).nullish(),
-    location: z.string().max(500).nullish(),
-    startAt: isoDateTime.optional(),
-    endAt: isoDateTime.optional(),
-    timeZone: z.string().min(1).max(64).optional(),
-    allDay: z.boolean().optional(),
-    dealId: z.string().nullish(),
-    attendees: z
-      .array(z.strictObject({ email, name: z.string().max(200).nullish() }))
-      .max(200)
-      .optional(),
-  })
-  .meta({ id: "EventPatch" });
+  });
+export const eventPatch = z.strictObject({
+  title: z.string().trim().min(1).max(500).optional(),
+  description: z.string().max(100_000).nullish(),
+  location: z.string().max(500).nullish(),
+  startAt: isoDateTime.optional(),
+  endAt: isoDateTime.optional(),
+  timeZone: z.string().min(1).max(64).optional(),
+  allDay: z.boolean().optional(),
+  dealId: z.string().nullish(),
+  attendees: z
+    .array(z.strictObject({ email, name: z.string().max(200).nullish() }))
+    .max(200)
+    .optional(),
+});
 
-export const attendee = z
-  .object({
-    email: z.string(),
-    name: z.string().nullable(),
-    responseStatus,
-    record: z.object({ type: recordType, id: z.string() }).nullable(),
-  })
-  .meta({ id: "Attendee" });
+export const attendee = z.object({
+  email: z.string(),
+  name: z.string().nullable(),
+  responseStatus,
+  record: z.object({ type: recordType, id: z.string() }).nullable(),
+});
 
-export const event = z
-  .object({
-    id: z.string(),
-    title: z.string(),
-    description: z.string().nullable(),
-    location: z.string().nullable(),
-    startAt: z.string(),
-    endAt: z.string(),
-    timeZone: z.string(),
-    allDay: z.boolean(),
-    origin: z.enum(["crm", "external"]),
-    status: z.enum(["confirmed", "tentative", "cancelled"]),
-    organizerEmail: z.string().nullable(),
-    recurrence: z.string().nullable(),
-    readOnly: z.boolean(),
-    dealId: z.string().nullable(),
-    owner: userRef,
-    attendees: z.array(attendee),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .meta({ id: "Event" });
+export const event = z.object({
+  id: z.string(),
+  title: z.string(),
+  description: z.string().nullable(),
+  location: z.string().nullable(),
+  startAt: z.string(),
+  endAt: z.string(),
+  timeZone: z.string(),
+  allDay: z.boolean(),
+  origin: z.enum(["crm", "external"]),
+  status: z.enum(["confirmed", "tentative", "cancelled"]),
+  organizerEmail: z.string().nullable(),
+  recurrence: z.string().nullable(),
+  readOnly: z.boolean(),
+  dealId: z.string().nullable(),
+  owner: userRef,
+  attendees: z.array(attendee),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
 export type CrmEvent = z.infer<typeof event>;
+
+// Named components of the OpenAPI document (server/api/openapi.ts), so that generated clients get named types.
+const named: [z.ZodType, string][] = [
+  [responseStatus, "ResponseStatus"],
+  [attendee, "Attendee"],
+  [event, "Event"],
+  [eventInput, "EventInput"],
+  [eventPatch, "EventPatch"],
+];
+for (const [schema, id] of named) schema.register(z.globalRegistry, { id });
