@@ -1,6 +1,6 @@
 // /api/v1/openapi.json (OpenAPI 3.1) from the endpoints' own declarations (server/api/route.ts): the zod
 // schemas that validate requests give the request and answer schemas, and the declaration gives every
-// status the endpoint answers. Schemas named with `.meta({ id })` become components referenced by $ref,
+// status the endpoint answers. Schemas with an id in zod's global registry become components referenced by $ref,
 // so generated clients get named types (Person, Deal, Context, Problem, …).
 import { z } from "zod";
 import { problem } from "../../shared/api/common.js";
