@@ -21,13 +21,18 @@ export async function startServer(opts: {
   logLevel?: string;
   /** Extra node flags, such as --cpu-prof to profile the server under load. */
   nodeArgs?: string[];
+  /** A TypeScript entry (relative to the repository) to run instead of `concilia serve --no-demo`. */
+  entry?: string;
 }): Promise<RunningServer> {
   const port = await services.freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "concilia-bench-"));
   const logLevel = opts.logLevel ?? "warn";
   const child: ChildProcess = spawn(
     process.execPath,
-    [...(opts.nodeArgs ?? []), "bin/concilia.mjs", "serve", "--no-demo"],
+    [
+      ...(opts.nodeArgs ?? []),
+      ...(opts.entry ? ["--import", "tsx", opts.entry] : ["bin/concilia.mjs", "serve", "--no-demo"]),
+    ],
     {
       cwd: root,
       env: {

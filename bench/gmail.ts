@@ -6,8 +6,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Invocation } from "../gmail-addon/emulator/addon-host.js";
-import { demoMessages } from "../gmail-addon/emulator/demo-messages.js";
+import type { Invocation } from "../dev/gmail-emulator/addon-host.js";
+import { demoMessages } from "../dev/gmail-emulator/demo-messages.js";
 import { startGmailWorld } from "../test/gmail/setup.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -60,7 +60,7 @@ export default async function gmail(args: string[]): Promise<void> {
     const n = calls.length;
     const report = `# Gmail add-on benchmark
 
-Built \`Code.js\` run in the Apps Script emulation (\`gmail-addon/emulator\`), every UrlFetchApp call
+Built \`Code.js\` run in the Apps Script emulation (\`dev/gmail-emulator\`), every UrlFetchApp call
 routed to a real Concilia server on loopback (in-memory PGlite, demo workspace), signed in with a
 Google ID token verified against a local JWKS. ${rounds} rounds over the ${messages.length} demo
 messages: ${n} contextual cards. Machine: ${os.cpus()[0]?.model ?? "unknown"} × ${os.cpus().length}, Node ${process.version}.

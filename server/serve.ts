@@ -1,15 +1,25 @@
 // `concilia serve`: the API server, with the job worker in the same process unless CONCILIA_WORKER=off.
+import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app.js";
 import { createApiToken } from "./auth/tokens.js";
 import { closeContext, createContext } from "./bootstrap.js";
 import type { Config } from "./config.js";
+import type { AppContext } from "./context.js";
 import { seedDemo } from "./crm/demo.js";
 import { demoUsers } from "./crm/demo-data.js";
 import { findUserByEmail } from "./crm/users.js";
 import { users } from "./db/schema.js";
 import type { Logger } from "./log.js";
 
-export async function serve(config: Config, log: Logger, opts: { demo: boolean }) {
+export async function serve(
+  config: Config,
+  log: Logger,
+  opts: {
+    demo: boolean;
+    /** Routes added before listening; only the benchmarks use it (their in-memory floor). */
+    extend?: (app: FastifyInstance, ctx: AppContext) => void;
+  },
+) {
   const ctx = await createContext(config, log);
   const empty = (await ctx.db.select({ id: users.id }).from(users).limit(1)).length === 0;
   if (empty && opts.demo) {
@@ -18,11 +28,13 @@ export async function serve(config: Config, log: Logger, opts: { demo: boolean }
   }
   if (config.CONCILIA_WORKER === "inline") await ctx.jobs.work(ctx);
   const app = await buildApp(ctx);
+  opts.extend?.(app, ctx);
   await app.listen({ host: config.HOST, port: config.PORT });
   const base = config.publicUrl;
   const lines = [
     "",
     `Concilia is running on ${config.DATABASE_URL ? "PostgreSQL" : `the embedded database in ${config.dataDir}`}.`,
+    `  Start:     ${base}/`,
     `  API:       ${base}/api/v1`,
     `  OpenAPI:   ${base}/api/v1/openapi.json`,
     `  Health:    ${base}/healthz  (ready: ${base}/readyz, metrics: ${base}/metrics)`,

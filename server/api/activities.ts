@@ -36,8 +36,10 @@ export function activityRoutes(app: FastifyInstance, ctx: AppContext): void {
     tag: "activities",
     summary: "Add an activity type (admin)",
     body: A.activityTypeInput,
+    example: { key: "site_visit", name: "Site visit", showInCalendars: true },
     response: A.activityType,
     status: 201,
+    errors: [403, 409],
     handler: async ({ user, body }) => {
       if (user.role !== "admin") throw forbidden("Only an admin can configure activity types.");
       const [row] = await db.insert(activityTypes).values(body).onConflictDoNothing().returning();
@@ -53,6 +55,7 @@ export function activityRoutes(app: FastifyInstance, ctx: AppContext): void {
     params: z.strictObject({ key: z.string().max(40) }),
     body: A.activityTypePatch,
     response: A.activityType,
+    errors: [403],
     handler: async ({ user, params, body }) => {
       if (user.role !== "admin") throw forbidden("Only an admin can configure activity types.");
       const [row] = await db
@@ -97,6 +100,15 @@ export function activityRoutes(app: FastifyInstance, ctx: AppContext): void {
     tag: "activities",
     summary: "Create an activity",
     body: A.activityInput,
+    example: {
+      type: "call",
+      state: "done",
+      subject: "Call about the 2027 renewal",
+      startAt: "2026-11-20T10:00:00+01:00",
+      endAt: "2026-11-20T10:20:00+01:00",
+      timeZone: "Europe/Madrid",
+      links: [{ type: "person", id: "0192f5a0-7c1e-7b2a-9f3d-2c4b5a6d7e8f" }],
+    },
     response: A.activity,
     status: 201,
     handler: async ({ user, body }) =>
@@ -113,6 +125,7 @@ export function activityRoutes(app: FastifyInstance, ctx: AppContext): void {
     params: idParams,
     body: A.activityPatch,
     response: A.activity,
+    errors: [409],
     handler: async ({ user, params, body }) =>
       db.transaction(
         async (tx) =>
@@ -128,6 +141,7 @@ export function activityRoutes(app: FastifyInstance, ctx: AppContext): void {
     summary: "Delete an activity (automatically logged mail is read-only: 409)",
     params: idParams,
     status: 204,
+    errors: [409],
     handler: async ({ user, params }) => {
       await db.transaction((tx) => activities.deleteActivity(tx, user, params.id));
     },

@@ -42,6 +42,10 @@ const tokenInfo = z.object({
   /** True for the token this request was made with. */
   current: z.boolean(),
 });
+// Named components of the OpenAPI document.
+tokenGrant.register(z.globalRegistry, { id: "TokenGrant" });
+me.register(z.globalRegistry, { id: "Me" });
+tokenInfo.register(z.globalRegistry, { id: "TokenInfo" });
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const tokenIdOf = (via: string) => (via.startsWith("token:") ? via.slice("token:".length) : null);
@@ -111,6 +115,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
     summary: "Exchange the sign-in dialog's one-time code for an API token",
     tag: "auth",
     public: true,
+    errors: [401],
     body: z.strictObject({
       code: z.string().min(1).max(64),
       /** Shown in the user's token list, e.g. "Outlook on Mac". */

@@ -30,7 +30,7 @@ export function emailRoutes(app: FastifyInstance, ctx: AppContext): void {
       "To keep attachments out of the CRM without changing the message, repeat `skipAttachment=<position>`: the 0-based position of the attachment in the message's attachment list, " +
       "in MIME document order as `concilia inspect-mail` lists them (parts that are the body, such as text alternatives, are not in that list). Skipped attachments are not stored at all and are counted in skippedAttachments; " +
       "a position the message does not have is refused with 422 and nothing is stored.",
-    rawBody: "message/rfc822",
+    rawBody: RAW_TYPES,
     query: z.strictObject({
       skipAttachment: z
         .union([attachmentPosition, z.array(attachmentPosition)])
@@ -38,6 +38,11 @@ export function emailRoutes(app: FastifyInstance, ctx: AppContext): void {
         .optional(),
     }),
     response: logEmailResponse,
+    status: 201,
+    alsoAnswers: [
+      { status: 200, description: "Logged already (alreadyLogged: true): the existing activity" },
+    ],
+    errors: [422],
     handler: async ({ req, reply, user, body, query }) => {
       const type = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
       if (!RAW_TYPES.includes(type) || (body !== undefined && !Buffer.isBuffer(body)))
@@ -72,6 +77,7 @@ export function emailRoutes(app: FastifyInstance, ctx: AppContext): void {
     tag: "emails",
     summary: "Download an attachment of a logged email: its exact bytes",
     params: z.strictObject({ id: z.string().min(1).max(64), attachmentId: z.string().min(1).max(64) }),
+    produces: "*/*",
     handler: async ({ reply, user, params }) => {
       const [row] = await ctx.db
         .select({

@@ -42,6 +42,14 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext): void {
     tag: "events",
     summary: "Create a CRM-owned event (a meeting)",
     body: E.eventInput,
+    example: {
+      title: "Acme Iberia: renewal",
+      startAt: "2026-12-03T10:00:00+01:00",
+      endAt: "2026-12-03T11:00:00+01:00",
+      timeZone: "Europe/Madrid",
+      location: "Calle Mayor 1, Madrid",
+      attendees: [{ email: "jose.garcia@acme-iberia.example", name: "José García" }],
+    },
     response: E.event,
     status: 201,
     handler: async ({ user, body }) =>
@@ -57,6 +65,7 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext): void {
     params: idParams,
     body: E.eventPatch,
     response: E.event,
+    errors: [409],
     handler: async ({ user, params, body }) =>
       db.transaction(
         async (tx) =>
@@ -70,6 +79,7 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext): void {
     summary: "Delete a CRM-owned event",
     params: idParams,
     status: 204,
+    errors: [409],
     handler: async ({ user, params }) => {
       await db.transaction((tx) => events.deleteEvent(tx, user, params.id));
     },

@@ -1,15 +1,20 @@
 // Dev mode only: GET /playground/gmail shows the Gmail add-on without a Google account. Picking a
-// demo message runs the BUILT Code.js in the Apps Script emulation (gmail-addon/emulator), its
+// demo message runs the BUILT Code.js in the Apps Script emulation (dev/gmail-emulator), its
 // UrlFetchApp routed to this same server with a dev token of the demo sales user, and renders the
 // recorded cards as HTML whose buttons run the add-on's actions.
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import type { FastifyInstance, FastifyReply } from "fastify";
-import type { AddonHost } from "../../gmail-addon/emulator/addon-host.js";
-import { type DemoMessage, demoMessages } from "../../gmail-addon/emulator/demo-messages.js";
-import { startGmailAddon } from "../../gmail-addon/emulator/load.js";
-import { formValuesFromPost, renderCard, zoneOffsetMinutes } from "../../gmail-addon/emulator/render-html.js";
-import { GmailSidebar } from "../../gmail-addon/emulator/sidebar.js";
+import {
+  type AddonHost,
+  type DemoMessage,
+  demoMessages,
+  formValuesFromPost,
+  GmailSidebar,
+  renderCard,
+  startGmailAddon,
+  zoneOffsetMinutes,
+} from "../../dev/gmail-emulator/index.js";
 import { issueDevToken } from "../auth/dev-token.js";
 import type { AppContext } from "../context.js";
 

@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../context.js";
 import { migrationsApplied } from "../db/index.js";
 import { registry } from "../metrics.js";
-import { openApiDocument } from "./route.js";
+import { openApiDocument } from "./openapi.js";
 
 export function healthRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get("/healthz", async () => ({ status: "ok" }));

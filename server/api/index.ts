@@ -8,10 +8,12 @@ import { emailRoutes } from "./emails.js";
 import { eventRoutes } from "./events.js";
 import { grantRoutes } from "./grants.js";
 import { healthRoutes } from "./health.js";
+import { landingRoutes } from "./landing/index.js";
 import { recordRoutes } from "./records.js";
 
 export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   healthRoutes(app, ctx);
+  landingRoutes(app, ctx);
   authRoutes(app, ctx);
   recordRoutes(app, ctx);
   grantRoutes(app, ctx);

@@ -45,8 +45,17 @@ export function recordRoutes(app: FastifyInstance, ctx: AppContext): void {
     tag: "persons",
     summary: "Create a person",
     body: R.personInput,
+    example: {
+      firstName: "Marta",
+      lastName: "Núñez",
+      title: "Compras",
+      emails: ["marta.nunez@acme-iberia.example"],
+      phones: ["+34 600 123 456"],
+      customerStatus: "current",
+    },
     response: R.person,
     status: 201,
+    errors: [403],
     handler: async ({ user, body }) =>
       db.transaction(
         async (tx) => (await persons.toPersons(tx, [await persons.createPerson(tx, user, body)]))[0],
@@ -59,7 +68,9 @@ export function recordRoutes(app: FastifyInstance, ctx: AppContext): void {
     summary: "Change a person",
     params: idParams,
     body: R.personPatch,
+    example: { title: "Head of purchasing", phones: ["+34 600 123 456", "+34 91 555 01 02"] },
     response: R.person,
+    errors: [403],
     handler: async ({ user, params, body }) =>
       db.transaction(
         async (tx) =>
@@ -73,6 +84,7 @@ export function recordRoutes(app: FastifyInstance, ctx: AppContext): void {
     summary: "Merge one person into another: addresses, deals, activities and events move to the target",
     body: R.mergeInput,
     response: R.person,
+    errors: [404],
     handler: async ({ user, body }) =>
       db.transaction(
         async (tx) =>
@@ -106,8 +118,15 @@ export function recordRoutes(app: FastifyInstance, ctx: AppContext): void {
     tag: "companies",
     summary: "Create a company",
     body: R.companyInput,
+    example: {
+      name: "Acme Iberia",
+      domain: "acme-iberia.example",
+      emails: ["info@acme-iberia.example"],
+      customerStatus: "current",
+    },
     response: R.company,
     status: 201,
+    errors: [403],
     handler: async ({ user, body }) =>
       db.transaction(
         async (tx) => (await companies.toCompanies(tx, [await companies.createCompany(tx, user, body)]))[0],
@@ -121,6 +140,7 @@ export function recordRoutes(app: FastifyInstance, ctx: AppContext): void {
     params: idParams,
     body: R.companyPatch,
     response: R.company,
+    errors: [403],
     handler: async ({ user, params, body }) =>
       db.transaction(
         async (tx) =>
@@ -154,8 +174,15 @@ export function recordRoutes(app: FastifyInstance, ctx: AppContext): void {
     tag: "leads",
     summary: "Create a lead",
     body: R.leadInput,
+    example: {
+      firstName: "Nina",
+      lastName: "Weber",
+      companyName: "Nordlicht GmbH",
+      emails: ["nina.weber@nordlicht.example"],
+    },
     response: R.lead,
     status: 201,
+    errors: [403],
     handler: async ({ user, body }) =>
       db.transaction(async (tx) => (await leads.toLeads(tx, [await leads.createLead(tx, user, body)]))[0]),
   });
@@ -167,6 +194,7 @@ export function recordRoutes(app: FastifyInstance, ctx: AppContext): void {
     params: idParams,
     body: R.leadPatch,
     response: R.lead,
+    errors: [403],
     handler: async ({ user, params, body }) =>
       db.transaction(
         async (tx) => (await leads.toLeads(tx, [await leads.updateLead(tx, user, params.id, body)]))[0],
@@ -204,8 +232,16 @@ export function recordRoutes(app: FastifyInstance, ctx: AppContext): void {
     tag: "deals",
     summary: "Create a deal",
     body: R.dealInput,
+    example: {
+      name: "Renewal 2027: 200 seats",
+      status: "open",
+      value: 24000,
+      currency: "EUR",
+      companyId: "0192f5a0-7c1e-7b2a-9f3d-2c4b5a6d7e8f",
+    },
     response: R.deal,
     status: 201,
+    errors: [403],
     handler: async ({ user, body }) =>
       db.transaction(async (tx) => (await deals.toDeals(tx, [await deals.createDeal(tx, user, body)]))[0]),
   });
@@ -217,6 +253,7 @@ export function recordRoutes(app: FastifyInstance, ctx: AppContext): void {
     params: idParams,
     body: R.dealPatch,
     response: R.deal,
+    errors: [403],
     handler: async ({ user, params, body }) =>
       db.transaction(
         async (tx) => (await deals.toDeals(tx, [await deals.updateDeal(tx, user, params.id, body)]))[0],

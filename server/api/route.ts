@@ -1,7 +1,7 @@
 // One way to declare an endpoint: zod schemas validate the request and the same schemas produce the
 // OpenAPI document, so the documentation cannot drift from what the server accepts.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { z } from "zod";
+import type { z } from "zod";
 import type { AuthUser } from "../auth/user.js";
 import { fromZod, unauthorized } from "./problem.js";
 
@@ -17,9 +17,24 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z
   params?: P;
   /** Schema of a 2xx answer, for the OpenAPI document. */
   response?: z.ZodType;
+  /** The usual success status (default 200, or 204 when the handler returns nothing). */
   status?: number;
-  /** Raw body media type instead of JSON (e.g. message/rfc822). */
-  rawBody?: string;
+  /**
+   * Other success statuses, with the same response schema. With these the handler sets the status itself
+   * (`reply.code`) and `status` is only what the document calls the usual one.
+   */
+  alsoAnswers?: { status: number; description: string }[];
+  /**
+   * Error statuses beyond those the declaration implies (400 for any input, 401 unless public, 404 with
+   * path parameters, 413 and 415 with a body): see server/api/openapi.ts.
+   */
+  errors?: number[];
+  /** A request body that works, shown in the OpenAPI document (and sent by its test). */
+  example?: z.input<B>;
+  /** Media type of a non-JSON answer (e.g. an attachment's bytes). */
+  produces?: string;
+  /** Raw body media types instead of JSON (e.g. message/rfc822). */
+  rawBody?: string[];
   /** Routes are signed-in by default. */
   public?: boolean;
   /** Scope the token must carry; defaults to `crm`. */
@@ -68,91 +83,14 @@ export function route<
       const body = spec.rawBody ? req.body : parse(spec.body, req.body ?? {}, "body");
       const result = await spec.handler({ req, reply, user: user as AuthUser, body, query, params } as any);
       if (reply.sent) return reply;
-      if (spec.status) reply.code(spec.status);
+      if (spec.status && !spec.alsoAnswers) reply.code(spec.status);
       if (result === undefined) return reply.code(spec.status ?? 204).send();
       return result;
     },
   });
 }
 
-export function openApiDocument(publicUrl: string): Record<string, unknown> {
-  const paths: Record<string, Record<string, unknown>> = {};
-  const schema = (s: z.ZodType, io: "input" | "output") =>
-    z.toJSONSchema(s, { io, unrepresentable: "any", target: "openapi-3.0" });
-  for (const r of registry) {
-    const op: Record<string, unknown> = {
-      summary: r.summary,
-      tags: [r.tag],
-      operationId: `${r.method.toLowerCase()}${r.url.replace(/[^a-zA-Z0-9]+(\w)?/g, (_m, c) => (c ? c.toUpperCase() : ""))}`,
-      security: r.public ? [] : [{ bearer: [] }],
-      responses: {
-        [String(r.status ?? 200)]: r.response
-          ? {
-              description: "Success",
-              content: { "application/json": { schema: schema(r.response, "output") } },
-            }
-          : { description: "Success" },
-        default: {
-          description: "Error",
-          content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
-        },
-      },
-    };
-    const parameters: unknown[] = [];
-    for (const [where, s] of [
-      ["path", r.params],
-      ["query", r.query],
-    ] as const) {
-      if (!s) continue;
-      const js = schema(s, "input") as { properties?: Record<string, unknown>; required?: string[] };
-      for (const [name, p] of Object.entries(js.properties ?? {}))
-        parameters.push({
-          name,
-          in: where,
-          required: where === "path" || js.required?.includes(name),
-          schema: p,
-        });
-    }
-    if (parameters.length) op.parameters = parameters;
-    if (r.body)
-      op.requestBody = {
-        required: true,
-        content: { "application/json": { schema: schema(r.body, "input") } },
-      };
-    if (r.rawBody)
-      op.requestBody = {
-        required: true,
-        content: { [r.rawBody]: { schema: { type: "string", format: "binary" } } },
-      };
-    paths[r.url] ??= {};
-    paths[r.url][r.method.toLowerCase()] = op;
-  }
-  return {
-    openapi: "3.0.3",
-    info: { title: "Concilia API", version: "1", description: "The CRM behind the Concilia sidebars." },
-    servers: [{ url: publicUrl }],
-    paths,
-    components: {
-      securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
-      schemas: {
-        Problem: {
-          type: "object",
-          properties: {
-            type: { type: "string" },
-            title: { type: "string" },
-            status: { type: "integer" },
-            detail: { type: "string" },
-            requestId: { type: "string" },
-            errors: {
-              type: "array",
-              items: {
-                type: "object",
-                properties: { path: { type: "string" }, message: { type: "string" } },
-              },
-            },
-          },
-        },
-      },
-    },
-  };
+/** Every endpoint declared so far, for the OpenAPI document. */
+export function declaredRoutes(): readonly RouteSpec<any, any, any>[] {
+  return registry;
 }

@@ -1,5 +1,6 @@
-// Calendar events. CRM-owned events are edited here and synced out; external events (imported from
-// a calendar), events where the user is a guest, and recurring events are read-only (R-CAL-4, R-CAL-6).
+// Calendar events. CRM-owned events are edited here; calendar sync, which would send them out and import
+// external events, is not built yet (the job queue is ready for it). External events, events where the
+// user is a guest, and recurring events are read-only (R-CAL-4, R-CAL-6).
 import { and, asc, eq, gte, inArray, lt, type SQL } from "drizzle-orm";
 import type { z } from "zod";
 import type { CrmEvent, eventInput, eventPatch } from "../../shared/api/events.js";
@@ -226,7 +227,7 @@ export async function updateEvent(db: Tx, user: AuthUser, id: string, patch: z.o
   return row;
 }
 
-/** R-CAL-9: deleting a CRM-owned event removes it; the calendar side follows through sync. */
+/** R-CAL-9: deleting a CRM-owned event removes it here; the calendar side will follow once calendar sync exists. */
 export async function deleteEvent(db: Tx, user: AuthUser, id: string): Promise<void> {
   const current = await getEventRow(db, user, id);
   if (isReadOnly(current, user))

@@ -1,8 +1,9 @@
 // Merging two persons: the target keeps its values, gains what only the source had (addresses,
 // phones, empty fields), and takes over the source's deals, activities, event attendances and grants.
 // Only the owner of both, or an admin, merges.
-// The source row stays, marked merged_into, so that links held elsewhere (e.g. a synced contact id)
-// still resolve to the survivor and the source is never imported again (R-X-9).
+// The source row stays, marked merged_into, so that links held elsewhere (today the API's ids; once contact
+// sync is built, a synced contact id) still resolve to the survivor and the source is never imported
+// again (R-X-9).
 import { and, eq, sql } from "drizzle-orm";
 import { badRequest } from "../api/problem.js";
 import type { AuthUser } from "../auth/user.js";

@@ -256,7 +256,7 @@ export const events = pgTable(
     endAt: timestamp("end_at", { withTimezone: true }).notNull(),
     timeZone: text("time_zone").notNull().default("UTC"),
     allDay: boolean("all_day").notNull().default(false),
-    /** `crm`: created in Concilia, editable. `external`: imported from a calendar. */
+    /** `crm`: created in Concilia, editable. `external`: from a calendar (calendar sync, not built yet). */
     origin: text("origin").$type<"crm" | "external">().notNull().default("crm"),
     status: text("status").$type<"confirmed" | "tentative" | "cancelled">().notNull().default("confirmed"),
     organizerEmail: text("organizer_email"),

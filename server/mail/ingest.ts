@@ -1,5 +1,5 @@
-// The one ingest pipeline for mail (R-MAIL-1..5, R-MAIL-9): the sidebars' "Log email" and every
-// sync worker end here. parse -> participants -> thread -> sanitise -> blobs -> one transaction.
+// The one ingest pipeline for mail (R-MAIL-1..5, R-MAIL-9): the sidebars' "Log email" ends here, and so
+// will the mail sync workers once they are built (not yet; the job queue is ready for them). parse -> participants -> thread -> sanitise -> blobs -> one transaction.
 // Blobs are written first (content-addressed, so a retry writes nothing new); the activity, its
 // links and attachment rows are written in one transaction, so a failure stores none of them.
 import { and, count, eq } from "drizzle-orm";
@@ -133,8 +133,8 @@ export async function ingestEmail(
       alreadyLogged: false,
     };
   } catch (err) {
-    // The same message logged at the same moment by another request (a double click, a sync
-    // racing the sidebar): the unique index on (owner, Message-ID) let one of them in.
+    // The same message logged at the same moment by another request (a double click, two devices;
+    // later a sync racing the sidebar): the unique index on (owner, Message-ID) let one of them in.
     if (isUniqueViolation(err)) {
       const winner = await loggedAlready(ctx.db, user.id, mail.messageId);
       if (winner) return leftOut(winner);

@@ -1,5 +1,5 @@
-// Raw RFC 5322 bytes -> what Concilia keeps of a message. Every ingest path (the sidebars' "Log
-// email", Gmail/Graph/IMAP sync, `concilia inspect-mail`) goes through parseEmail.
+// Raw RFC 5322 bytes -> what Concilia keeps of a message. Every ingest path (today the sidebars' "Log
+// email" and `concilia inspect-mail`; Gmail/Graph/IMAP sync once it is built) goes through parseEmail.
 //
 // Where the line is drawn. Real mail is often broken; whatever a mail client would still show is
 // repaired and logged: unknown or wrong charsets (charset.ts), a missing closing boundary, an

@@ -68,3 +68,17 @@ export const activity = z.object({
   updatedAt: z.string(),
 });
 export type Activity = z.infer<typeof activity>;
+
+// Named components of the OpenAPI document (server/api/openapi.ts), so that generated clients get named types.
+const named: [z.ZodType, string][] = [
+  [activityType, "ActivityType"],
+  [activityTypeInput, "ActivityTypeInput"],
+  [activityTypePatch, "ActivityTypePatch"],
+  [link, "RecordLink"],
+  [mailAddress, "MailAddress"],
+  [attachmentInfo, "AttachmentInfo"],
+  [activity, "Activity"],
+  [activityInput, "ActivityInput"],
+  [activityPatch, "ActivityPatch"],
+];
+for (const [schema, id] of named) schema.register(z.globalRegistry, { id });

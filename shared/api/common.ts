@@ -15,8 +15,11 @@ export const pageQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
+/** A page of a list; named `<Item>Page` in the OpenAPI document when the item is named. */
 export function page<T extends z.ZodType>(item: T) {
-  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+  const schema = z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+  const id = z.globalRegistry.get(item)?.id;
+  return id ? schema.meta({ id: `${id}Page` }) : schema;
 }
 
 export interface Page<T> {
@@ -50,3 +53,10 @@ export function patchOf<S extends z.ZodRawShape>(create: z.ZodObject<S>) {
   }
   return z.strictObject(shape) as unknown as ReturnType<z.ZodObject<S>["partial"]>;
 }
+
+// Named components of the OpenAPI document (server/api/openapi.ts), so that generated clients get named types.
+problem.register(z.globalRegistry, {
+  id: "Problem",
+  description: "RFC 9457 problem details; `errors` names each offending field",
+});
+userRef.register(z.globalRegistry, { id: "UserRef" });

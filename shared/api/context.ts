@@ -104,3 +104,13 @@ export const logEmailResponse = z.object({
   skippedAttachments: z.number(),
 });
 export type LogEmailResponse = z.infer<typeof logEmailResponse>;
+
+// Named components of the OpenAPI document (server/api/openapi.ts), so that generated clients get named types.
+const named: [z.ZodType, string][] = [
+  [badge, "Badge"],
+  [recordCard, "RecordCard"],
+  [contextEntry, "ContextEntry"],
+  [contextResponse, "Context"],
+  [logEmailResponse, "LoggedEmail"],
+];
+for (const [schema, id] of named) schema.register(z.globalRegistry, { id });

@@ -77,3 +77,13 @@ export const event = z.object({
   updatedAt: z.string(),
 });
 export type CrmEvent = z.infer<typeof event>;
+
+// Named components of the OpenAPI document (server/api/openapi.ts), so that generated clients get named types.
+const named: [z.ZodType, string][] = [
+  [responseStatus, "ResponseStatus"],
+  [attendee, "Attendee"],
+  [event, "Event"],
+  [eventInput, "EventInput"],
+  [eventPatch, "EventPatch"],
+];
+for (const [schema, id] of named) schema.register(z.globalRegistry, { id });

@@ -138,3 +138,23 @@ export const searchResult = z.object({
   badge: z.object({ key: z.string(), label: z.string(), name: z.string() }),
 });
 export type SearchResult = z.infer<typeof searchResult>;
+
+// Named components of the OpenAPI document (server/api/openapi.ts), so that generated clients get named types.
+const named: [z.ZodType, string][] = [
+  [categories, "Categories"],
+  [company, "Company"],
+  [companyInput, "CompanyInput"],
+  [companyPatch, "CompanyPatch"],
+  [person, "Person"],
+  [personInput, "PersonInput"],
+  [personPatch, "PersonPatch"],
+  [lead, "Lead"],
+  [leadInput, "LeadInput"],
+  [leadPatch, "LeadPatch"],
+  [deal, "Deal"],
+  [dealInput, "DealInput"],
+  [dealPatch, "DealPatch"],
+  [mergeInput, "MergeInput"],
+  [searchResult, "SearchResult"],
+];
+for (const [schema, id] of named) schema.register(z.globalRegistry, { id });

@@ -1,14 +1,9 @@
 // The Gmail add-on as Gmail runs it: the BUILT Code.js in the Apps Script emulation, every request
 // going to a real Concilia server with the demo workspace, authenticated with Google ID tokens.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type CardJson,
-  cardText,
-  clickables,
-  type WidgetJson,
-} from "../../gmail-addon/emulator/card-json.js";
-import { type DemoMessage, demoMessages } from "../../gmail-addon/emulator/demo-messages.js";
-import { builtAddon } from "../../gmail-addon/emulator/load.js";
+import { type CardJson, cardText, clickables, type WidgetJson } from "../../dev/gmail-emulator/card-json.js";
+import { type DemoMessage, demoMessages } from "../../dev/gmail-emulator/demo-messages.js";
+import { builtAddon } from "../../dev/gmail-emulator/load.js";
 import { proposedMeetingStart } from "../../shared/meeting-start.js";
 import { wallClock, wallStrings } from "../../shared/zoned-time.js";
 import { type GmailWorld, SARA, startGmailWorld } from "./setup.js";

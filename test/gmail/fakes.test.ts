@@ -1,14 +1,14 @@
 // The Apps Script emulation is only worth its tests if it refuses what Google refuses: these prove
 // the fakes hold the add-on to the host's rules (provider-contracts §8), so a violation fails.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AddonHost, routeOrigin } from "../../dev/gmail-emulator/addon-host.js";
+import type { Manifest } from "../../dev/gmail-emulator/apps-script.js";
+import { cardText } from "../../dev/gmail-emulator/card-json.js";
+import { createCardService } from "../../dev/gmail-emulator/card-service.js";
+import { demoMessages } from "../../dev/gmail-emulator/demo-messages.js";
+import { formatDate } from "../../dev/gmail-emulator/format-date.js";
+import { builtAddon } from "../../dev/gmail-emulator/load.js";
 import { serverOrigin } from "../../gmail-addon/build.js";
-import { AddonHost, routeOrigin } from "../../gmail-addon/emulator/addon-host.js";
-import type { Manifest } from "../../gmail-addon/emulator/apps-script.js";
-import { cardText } from "../../gmail-addon/emulator/card-json.js";
-import { createCardService } from "../../gmail-addon/emulator/card-service.js";
-import { demoMessages } from "../../gmail-addon/emulator/demo-messages.js";
-import { formatDate } from "../../gmail-addon/emulator/format-date.js";
-import { builtAddon } from "../../gmail-addon/emulator/load.js";
 
 const CS = createCardService();
 const text = (t: string) => CS.newTextParagraph().setText(t);

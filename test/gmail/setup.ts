@@ -1,11 +1,11 @@
 // A Concilia server with the demo workspace, a local Google key set, and the built Gmail add-on
 // loaded in the Apps Script emulation with its origin routed to the server.
 
-import type { AddonHost } from "../../gmail-addon/emulator/addon-host.js";
-import type { Manifest } from "../../gmail-addon/emulator/apps-script.js";
-import type { DemoMessage } from "../../gmail-addon/emulator/demo-messages.js";
-import { startGmailAddon } from "../../gmail-addon/emulator/load.js";
-import { GmailSidebar, type SidebarOptions } from "../../gmail-addon/emulator/sidebar.js";
+import type { AddonHost } from "../../dev/gmail-emulator/addon-host.js";
+import type { Manifest } from "../../dev/gmail-emulator/apps-script.js";
+import type { DemoMessage } from "../../dev/gmail-emulator/demo-messages.js";
+import { startGmailAddon } from "../../dev/gmail-emulator/load.js";
+import { GmailSidebar, type SidebarOptions } from "../../dev/gmail-emulator/sidebar.js";
 import { createApiToken } from "../../server/auth/tokens.js";
 import { seedDemo } from "../../server/crm/demo.js";
 import { startTestServer, type TestServer } from "../harness/app.js";

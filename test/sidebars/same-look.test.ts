@@ -4,8 +4,8 @@
 // same dates and amounts, the same badge and the same cut of a long address.
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CardJson, cardText } from "../../gmail-addon/emulator/card-json.js";
-import { type DemoMessage, demoMessages } from "../../gmail-addon/emulator/demo-messages.js";
+import { type CardJson, cardText } from "../../dev/gmail-emulator/card-json.js";
+import { type DemoMessage, demoMessages } from "../../dev/gmail-emulator/demo-messages.js";
 import { shortAddress } from "../../shared/short-address.js";
 import { type GmailWorld, startGmailWorld } from "../gmail/setup.js";
 import { ensurePaneBuilt, launchChromium, openPlayground } from "../outlook/pane-harness.js";

@@ -8,7 +8,7 @@ import { ErrorNote } from "./ErrorNote.js";
 interface Props {
   api: Api;
   mailbox: Mailbox;
-  /** From the context answer: the message is already logged (by this pane, another device or sync). */
+  /** From the context answer: the message is already logged (by this pane or another device). */
   loggedAt: string | null;
   /** The open message's attachments, as the host lists them. */
   attachments: AttachmentSummary[];

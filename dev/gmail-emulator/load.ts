@@ -1,7 +1,7 @@
 // Builds the add-on (the real build, into a temporary folder) and loads Code.js into an AddonHost.
 import os from "node:os";
 import path from "node:path";
-import { type BuildResult, buildGmailAddon } from "../build.js";
+import { type BuildResult, buildGmailAddon } from "../../gmail-addon/build.js";
 import { AddonHost, routeOrigin } from "./addon-host.js";
 import type { Manifest } from "./apps-script.js";
 import { type DemoMessage, demoMessages } from "./demo-messages.js";

@@ -1,0 +1,486 @@
+// The OpenAPI document tells the truth: every operation it lists is exercised with real data, every
+// status answered is one the document gives for that operation, every documented success status occurs,
+// and every JSON answer matches its documented schema.
+import type { LightMyRequestResponse } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLoginCode } from "../../server/auth/login-codes.js";
+import { createApiToken } from "../../server/auth/tokens.js";
+import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import { type Doc, openApiProblems, schemaValidator } from "../harness/openapi-structure.js";
+
+const MESSAGE_ID = "<po-2027-118@acme-iberia.example>";
+const RAW_MAIL = [
+  "From: Marta Núñez <marta.nunez@acme-iberia.example>",
+  "To: Ana <ana@acme.test>",
+  "Subject: Orden de compra 2027-118",
+  `Message-ID: ${MESSAGE_ID}`,
+  "Date: Fri, 20 Nov 2026 09:00:00 +0100",
+  "MIME-Version: 1.0",
+  'Content-Type: multipart/mixed; boundary="b1"',
+  "",
+  "--b1",
+  "Content-Type: text/plain; charset=utf-8",
+  "",
+  "Adjunto la orden de compra.",
+  "--b1",
+  'Content-Type: application/pdf; name="orden.pdf"',
+  'Content-Disposition: attachment; filename="orden.pdf"',
+  "Content-Transfer-Encoding: base64",
+  "",
+  "JVBERi0xLjQKJSVFT0YK",
+  "--b1--",
+  "",
+].join("\r\n");
+
+/** Ids and tokens the examples create and later examples use. */
+type State = Record<string, string>;
+
+interface Example {
+  /** "METHOD /path/{param}" as the document lists it. */
+  op: string;
+  /** The status this request must get. */
+  status: number;
+  params?: Record<string, string>;
+  query?: string;
+  /** JSON body; "example" sends the document's own example for the operation (with `patch` applied). */
+  body?: unknown;
+  patch?: Record<string, unknown>;
+  raw?: { type: string; data: string };
+  /** Who asks: a user of the test, "nobody" (no token), or a token. */
+  as?: "ana" | "admin" | "nobody" | { token: string };
+  keep?: (res: LightMyRequestResponse, st: State) => void;
+}
+
+const UNKNOWN = "0192f5a0-0000-7000-8000-000000000000";
+
+/** Real requests per operation, in an order where each finds what the earlier ones created. */
+const table: ((st: State) => Example)[] = [
+  // Sign-in and tokens
+  () => ({ op: "POST /auth/token", status: 400, body: {}, as: "nobody" }),
+  () => ({ op: "POST /auth/token", status: 401, body: { code: "NOPE-NOPE" }, as: "nobody" }),
+  (st) => ({
+    op: "POST /auth/token",
+    status: 200,
+    body: { code: st.loginCode, name: "OpenAPI test" },
+    as: "nobody",
+    keep: (r, s) => {
+      s.grantedTokenId = r.json().tokenId;
+    },
+  }),
+  () => ({ op: "GET /api/v1/me", status: 200 }),
+  () => ({ op: "GET /api/v1/me", status: 401, as: "nobody" }),
+  () => ({ op: "GET /api/v1/tokens", status: 200 }),
+  (st) => ({ op: "DELETE /api/v1/tokens/{id}", status: 204, params: { id: st.grantedTokenId } }),
+  () => ({ op: "DELETE /api/v1/tokens/{id}", status: 404, params: { id: UNKNOWN } }),
+  (st) => ({ op: "POST /api/v1/auth/sign-out", status: 204, as: { token: st.spareToken } }),
+  (st) => ({ op: "POST /api/v1/auth/sign-out", status: 401, as: { token: st.spareToken } }),
+
+  // Companies
+  () => ({
+    op: "POST /api/v1/companies",
+    status: 201,
+    body: "example",
+    keep: (r, s) => {
+      s.company = r.json().id;
+    },
+  }),
+  () => ({ op: "POST /api/v1/companies", status: 400, body: { name: "" } }),
+  (st) => ({ op: "POST /api/v1/companies", status: 403, body: { name: "Not mine", ownerId: st.adminId } }),
+  () => ({ op: "POST /api/v1/companies", status: 415, raw: { type: "text/plain", data: "name=Acme" } }),
+  () => ({ op: "GET /api/v1/companies", status: 200, query: "q=acme" }),
+  () => ({ op: "GET /api/v1/companies", status: 400, query: "limit=0" }),
+  (st) => ({ op: "GET /api/v1/companies/{id}", status: 200, params: { id: st.company } }),
+  () => ({ op: "GET /api/v1/companies/{id}", status: 404, params: { id: UNKNOWN } }),
+  (st) => ({
+    op: "PATCH /api/v1/companies/{id}",
+    status: 200,
+    params: { id: st.company },
+    body: { phones: ["+34 91 555 00 00"] },
+  }),
+  (st) => ({
+    op: "PATCH /api/v1/companies/{id}",
+    status: 400,
+    params: { id: st.company },
+    body: { bogus: 1 },
+  }),
+
+  // Persons
+  (st) => ({
+    op: "POST /api/v1/persons",
+    status: 201,
+    body: "example",
+    patch: { companyId: st.company },
+    keep: (r, s) => {
+      s.person = r.json().id;
+    },
+  }),
+  () => ({
+    op: "POST /api/v1/persons",
+    status: 201,
+    body: { firstName: "M.", lastName: "Núñez", emails: ["m.nunez@acme-iberia.example"] },
+    keep: (r, s) => {
+      s.duplicate = r.json().id;
+    },
+  }),
+  () => ({ op: "POST /api/v1/persons", status: 400, body: {} }),
+  () => ({ op: "GET /api/v1/persons", status: 200, query: "q=marta" }),
+  (st) => ({ op: "GET /api/v1/persons/{id}", status: 200, params: { id: st.person } }),
+  () => ({ op: "GET /api/v1/persons/{id}", status: 404, params: { id: UNKNOWN } }),
+  (st) => ({ op: "PATCH /api/v1/persons/{id}", status: 200, params: { id: st.person }, body: "example" }),
+  () => ({ op: "PATCH /api/v1/persons/{id}", status: 404, params: { id: UNKNOWN }, body: { title: "x" } }),
+  (st) => ({
+    op: "POST /api/v1/persons/merge",
+    status: 200,
+    body: { targetId: st.person, sourceId: st.duplicate },
+  }),
+  (st) => ({
+    op: "POST /api/v1/persons/merge",
+    status: 400,
+    body: { targetId: st.person, sourceId: st.person },
+  }),
+  (st) => ({
+    op: "POST /api/v1/persons/merge",
+    status: 404,
+    body: { targetId: st.person, sourceId: UNKNOWN },
+  }),
+
+  // Leads
+  () => ({
+    op: "POST /api/v1/leads",
+    status: 201,
+    body: "example",
+    keep: (r, s) => {
+      s.lead = r.json().id;
+    },
+  }),
+  () => ({ op: "GET /api/v1/leads", status: 200 }),
+  (st) => ({ op: "GET /api/v1/leads/{id}", status: 200, params: { id: st.lead } }),
+  (st) => ({ op: "PATCH /api/v1/leads/{id}", status: 200, params: { id: st.lead }, body: { title: "CTO" } }),
+  () => ({ op: "PATCH /api/v1/leads/{id}", status: 404, params: { id: UNKNOWN }, body: { title: "CTO" } }),
+
+  // Deals
+  (st) => ({
+    op: "POST /api/v1/deals",
+    status: 201,
+    body: "example",
+    patch: { companyId: st.company },
+    keep: (r, s) => {
+      s.deal = r.json().id;
+    },
+  }),
+  () => ({ op: "POST /api/v1/deals", status: 400, body: { name: "Nobody's deal" } }),
+  (st) => ({ op: "GET /api/v1/deals", status: 200, query: `status=open&companyId=${st.company}` }),
+  (st) => ({ op: "GET /api/v1/deals/{id}", status: 200, params: { id: st.deal } }),
+  (st) => ({ op: "PATCH /api/v1/deals/{id}", status: 200, params: { id: st.deal }, body: { status: "won" } }),
+  (st) => ({
+    op: "PATCH /api/v1/deals/{id}",
+    status: 400,
+    params: { id: st.deal },
+    body: { currency: "euro" },
+  }),
+
+  // Activity types
+  () => ({ op: "GET /api/v1/activity-types", status: 200 }),
+  () => ({ op: "POST /api/v1/activity-types", status: 201, body: "example", as: "admin" }),
+  () => ({ op: "POST /api/v1/activity-types", status: 409, body: "example", as: "admin" }),
+  () => ({ op: "POST /api/v1/activity-types", status: 403, body: "example" }),
+  () => ({
+    op: "PATCH /api/v1/activity-types/{key}",
+    status: 200,
+    params: { key: "site_visit" },
+    body: { name: "Visit on site" },
+    as: "admin",
+  }),
+  () => ({
+    op: "PATCH /api/v1/activity-types/{key}",
+    status: 404,
+    params: { key: "no_such_type" },
+    body: { name: "x" },
+    as: "admin",
+  }),
+  () => ({
+    op: "PATCH /api/v1/activity-types/{key}",
+    status: 403,
+    params: { key: "site_visit" },
+    body: { name: "x" },
+  }),
+
+  // Activities
+  (st) => ({
+    op: "POST /api/v1/activities",
+    status: 201,
+    body: "example",
+    patch: { links: [{ type: "person", id: st.person }] },
+    keep: (r, s) => {
+      s.activity = r.json().id;
+    },
+  }),
+  () => ({ op: "POST /api/v1/activities", status: 400, body: { type: "email", subject: "Hand-made mail" } }),
+  (st) => ({ op: "GET /api/v1/activities", status: 200, query: `recordType=person&recordId=${st.person}` }),
+  (st) => ({ op: "GET /api/v1/activities/{id}", status: 200, params: { id: st.activity } }),
+  (st) => ({
+    op: "PATCH /api/v1/activities/{id}",
+    status: 200,
+    params: { id: st.activity },
+    body: { subject: "Call about the renewal" },
+  }),
+  (st) => ({ op: "DELETE /api/v1/activities/{id}", status: 204, params: { id: st.activity } }),
+  (st) => ({ op: "DELETE /api/v1/activities/{id}", status: 404, params: { id: st.activity } }),
+
+  // Logging mail
+  () => ({
+    op: "POST /api/v1/emails",
+    status: 201,
+    raw: { type: "message/rfc822", data: RAW_MAIL },
+    keep: (r, s) => {
+      s.mail = r.json().activityId;
+    },
+  }),
+  () => ({ op: "POST /api/v1/emails", status: 200, raw: { type: "message/rfc822", data: RAW_MAIL } }),
+  () => ({ op: "POST /api/v1/emails", status: 400, raw: { type: "message/rfc822", data: "" } }),
+  () => ({ op: "POST /api/v1/emails", status: 415, body: { raw: RAW_MAIL } }),
+  () => ({
+    op: "POST /api/v1/emails",
+    status: 422,
+    query: "skipAttachment=5",
+    raw: { type: "message/rfc822", data: RAW_MAIL.replace(MESSAGE_ID, "<another@acme-iberia.example>") },
+  }),
+  (st) => ({
+    op: "GET /api/v1/activities/{id}/attachments/{attachmentId}",
+    status: 200,
+    params: { id: st.mail, attachmentId: st.attachment },
+  }),
+  (st) => ({
+    op: "GET /api/v1/activities/{id}/attachments/{attachmentId}",
+    status: 404,
+    params: { id: st.mail, attachmentId: UNKNOWN },
+  }),
+
+  // Events
+  () => ({
+    op: "POST /api/v1/events",
+    status: 201,
+    body: "example",
+    keep: (r, s) => {
+      s.event = r.json().id;
+    },
+  }),
+  () => ({
+    op: "POST /api/v1/events",
+    status: 400,
+    body: { title: "Backwards", startAt: "2026-12-03T11:00:00Z", endAt: "2026-12-03T10:00:00Z" },
+  }),
+  () => ({
+    op: "GET /api/v1/events",
+    status: 200,
+    query: "from=2026-12-01T00:00:00Z&to=2026-12-31T00:00:00Z",
+  }),
+  (st) => ({ op: "GET /api/v1/events/{id}", status: 200, params: { id: st.event } }),
+  (st) => ({
+    op: "PATCH /api/v1/events/{id}",
+    status: 200,
+    params: { id: st.event },
+    body: { title: "Renewal" },
+  }),
+  (st) => ({ op: "DELETE /api/v1/events/{id}", status: 204, params: { id: st.event } }),
+  (st) => ({ op: "GET /api/v1/events/{id}", status: 404, params: { id: st.event } }),
+
+  // Sidebar
+  () => ({
+    op: "GET /api/v1/context",
+    status: 200,
+    query: `address=${encodeURIComponent("Marta <marta.nunez@acme-iberia.example>")}&address=new.person%40elsewhere.example&messageId=${encodeURIComponent(MESSAGE_ID)}`,
+    keep: (r) => {
+      const body = r.json();
+      expect(body.logged).not.toBeNull();
+      expect(body.participants.map((p: { status: string }) => p.status)).toEqual(["known", "unknown"]);
+    },
+  }),
+  () => ({ op: "GET /api/v1/context", status: 400 }),
+  () => ({ op: "GET /api/v1/context", status: 401, query: "address=a%40b.example", as: "nobody" }),
+  () => ({ op: "GET /api/v1/search", status: 200, query: "q=nunez" }),
+  () => ({ op: "GET /api/v1/search", status: 400, query: "q=" }),
+];
+
+describe.each(engines)("OpenAPI document on %s", (engine) => {
+  let s: TestServer;
+  let doc: Doc;
+  const st: State = {};
+  const tokens: Record<string, string> = {};
+  beforeAll(async () => {
+    s = await startTestServer({ engine });
+    const ana = await s.user("ana@acme.test", { name: "Ana" });
+    const admin = await s.user("admin@acme.test", { role: "admin" });
+    tokens.ana = ana.token;
+    tokens.admin = admin.token;
+    st.adminId = admin.id;
+    st.loginCode = await createLoginCode(s.ctx.db, ana.id);
+    st.spareToken = (await createApiToken(s.ctx.db, ana.id, { name: "spare" })).token;
+    const r = await s.app.inject({ url: "/api/v1/openapi.json" });
+    expect(r.statusCode).toBe(200);
+    doc = r.json();
+  });
+  afterAll(() => s?.close());
+
+  it("is a sound OpenAPI 3.1 document: every $ref resolves, every operation has responses", () => {
+    expect(openApiProblems(doc)).toEqual([]);
+  });
+
+  it("names its schemas as components and references them, with examples for the main requests", () => {
+    const names = Object.keys(doc.components.schemas);
+    for (const name of ["Person", "Company", "Lead", "Deal", "Activity", "Event", "Context", "Problem"])
+      expect(names).toContain(name);
+    const get = (op: string) => {
+      const [method, path] = op.split(" ");
+      return doc.paths[path][method.toLowerCase()];
+    };
+    expect(get("GET /api/v1/persons/{id}").responses["200"].content["application/json"].schema).toEqual({
+      $ref: "#/components/schemas/Person",
+    });
+    expect(get("GET /api/v1/context").responses["200"].content["application/json"].schema).toEqual({
+      $ref: "#/components/schemas/Context",
+    });
+    expect(get("POST /api/v1/persons").requestBody.content["application/json"].schema).toEqual({
+      $ref: "#/components/schemas/PersonInput",
+    });
+    const ajv = schemaValidator();
+    for (const op of [
+      "POST /api/v1/persons",
+      "POST /api/v1/companies",
+      "POST /api/v1/leads",
+      "POST /api/v1/deals",
+      "POST /api/v1/activities",
+      "POST /api/v1/events",
+    ]) {
+      const media = get(op).requestBody.content["application/json"];
+      expect(media.example, op).toBeDefined();
+      const valid = ajv.validate({ ...media.schema, components: doc.components }, media.example);
+      expect(valid ? "valid" : `${op}: ${ajv.errorsText(ajv.errors)}`).toBe("valid");
+    }
+  });
+
+  it("POST /api/v1/emails documents 201 for a first log and 200 for a repeat", () => {
+    expect(Object.keys(doc.paths["/api/v1/emails"].post.responses)).toEqual(
+      expect.arrayContaining(["200", "201", "422"]),
+    );
+  });
+
+  it("every operation answers only documented statuses, every documented success occurs, answers match their schemas", async () => {
+    const operations = Object.entries<Record<string, any>>(doc.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    const answered = new Map<string, Set<number>>(operations.map((op) => [op, new Set()]));
+    const ajv = schemaValidator();
+    const failures: string[] = [];
+
+    for (const row of table) {
+      const ex = row(st);
+      const [method, template] = ex.op.split(" ");
+      const op = doc.paths[template]?.[method.toLowerCase()];
+      if (!op) {
+        failures.push(`${ex.op} is not in the document`);
+        continue;
+      }
+      if (ex.op === "GET /api/v1/activities/{id}/attachments/{attachmentId}" && !st.attachment) {
+        const mail = await s.app.inject({
+          url: `/api/v1/activities/${st.mail}`,
+          headers: { authorization: `Bearer ${tokens.ana}` },
+        });
+        st.attachment = mail.json().email.attachments[0].id;
+        ex.params = { id: st.mail, attachmentId: st.attachment };
+      }
+      const url =
+        template.replace(/\{(\w+)\}/g, (_m, name) => encodeURIComponent(ex.params?.[name] ?? "")) +
+        (ex.query ? `?${ex.query}` : "");
+      let body = ex.body;
+      if (body === "example") body = { ...op.requestBody.content["application/json"].example, ...ex.patch };
+      const who = ex.as ?? "ana";
+      const headers: Record<string, string> = {};
+      if (typeof who === "object") headers.authorization = `Bearer ${who.token}`;
+      else if (who !== "nobody") headers.authorization = `Bearer ${tokens[who]}`;
+      let payload: string | undefined;
+      if (ex.raw) {
+        headers["content-type"] = ex.raw.type;
+        payload = ex.raw.data;
+      } else if (body !== undefined) {
+        headers["content-type"] = "application/json";
+        payload = JSON.stringify(body);
+      }
+      const res = await s.app.inject({ method: method as any, url, headers, payload });
+      const where = `${ex.op} (${url})`;
+      answered.get(ex.op)?.add(res.statusCode);
+
+      const documented = op.responses[String(res.statusCode)];
+      if (!documented)
+        failures.push(`${where} answered ${res.statusCode}, not documented: ${res.body.slice(0, 200)}`);
+      if (res.statusCode !== ex.status)
+        failures.push(
+          `${where} answered ${res.statusCode}, expected ${ex.status}: ${res.body.slice(0, 200)}`,
+        );
+      if (!documented) continue;
+      const type = String(res.headers["content-type"] ?? "").split(";")[0];
+      const media = documented.content?.[type] ?? documented.content?.["*/*"];
+      if (documented.content && !media) {
+        failures.push(
+          `${where} ${res.statusCode}: answered ${type}, documented ${Object.keys(documented.content)}`,
+        );
+        continue;
+      }
+      if (!documented.content && res.body !== "")
+        failures.push(`${where} ${res.statusCode}: undocumented body`);
+      if (media?.schema) {
+        const valid = ajv.validate({ ...media.schema, components: doc.components }, res.json());
+        if (!valid) failures.push(`${where} ${res.statusCode}: ${ajv.errorsText(ajv.errors)}`);
+      }
+      if (res.statusCode < 300) ex.keep?.(res, st);
+    }
+
+    for (const op of operations) {
+      const got = answered.get(op)!;
+      if (!got.size) failures.push(`${op}: no example request in this test's table; add one`);
+      const successes = Object.keys(doc.paths[op.split(" ")[1]][op.split(" ")[0].toLowerCase()].responses)
+        .filter((status) => /^2\d\d$/.test(status))
+        .map(Number);
+      for (const status of successes)
+        if (got.size && !got.has(status)) failures.push(`${op}: documented ${status} never answered`);
+    }
+    expect(failures).toEqual([]);
+  });
+});
+
+describe("the OpenAPI structural check", () => {
+  it("finds a dangling $ref, an operation without responses and a path parameter the template lacks", () => {
+    const problems = openApiProblems({
+      openapi: "3.1.0",
+      info: { title: "t", version: "1" },
+      paths: {
+        "/things/{id}": {
+          get: {
+            operationId: "getThing",
+            summary: "Get",
+            parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+            responses: {
+              200: {
+                description: "ok",
+                content: { "application/json": { schema: { $ref: "#/components/schemas/Thing" } } },
+              },
+            },
+          },
+          delete: {
+            operationId: "deleteThing",
+            summary: "Delete",
+            parameters: [{ name: "key", in: "path", required: true, schema: {} }],
+          },
+        },
+      },
+      components: { schemas: {} },
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/\$ref '#\/components\/schemas\/Thing' does not resolve/),
+        "DELETE /things/{id}: no responses",
+        expect.stringMatching(/^DELETE \/things\/\{id\}: path parameters \["key"\]/),
+      ]),
+    );
+  });
+});
