@@ -69,6 +69,8 @@ export async function buildGmailAddon(opts: { server: string; outDir?: string })
     fs.readFileSync(path.join(here, "appsscript.json"), "utf8"),
   ) as AppsScriptManifest;
   manifest.urlFetchWhitelist = [`${origin}/`];
+  // The sign-in page opens from the error card (R-SB-7): links outside Google must be allowlisted too.
+  manifest.addOns.common.openLinkUrlPrefixes = [`${origin}/`];
   fs.writeFileSync(path.join(dir, "Code.js"), code);
   fs.writeFileSync(path.join(dir, "appsscript.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   return { dir, code, manifest, functions };

@@ -46,6 +46,8 @@ export type WidgetJson =
         hintText?: string;
         type: "SINGLE_LINE" | "MULTIPLE_LINE";
         onChangeAction?: ActionJson;
+        /** Values offered as the user types (Suggestions). */
+        initialSuggestions?: { items: { text: string }[] };
       };
     }
   | {

@@ -213,10 +213,29 @@ function requireField(name: string | undefined, widget: string): string {
   return name;
 }
 
+/** Values a TextInput offers as the user types (CardService.newSuggestions()). */
+export class Suggestions {
+  readonly items: string[] = [];
+  addSuggestion(text: string) {
+    this.items.push(requireString(text, "suggestion"));
+    return this;
+  }
+  addSuggestions(texts: string[]) {
+    for (const t of texts) this.addSuggestion(t);
+    return this;
+  }
+}
+
 export class TextInput extends Widget {
   private json: { name?: string; label?: string; value?: string; hintText?: string; multiline?: boolean } =
     {};
   private onChange: Action | null = null;
+  private suggestions: Suggestions | null = null;
+  setSuggestions(suggestions: Suggestions) {
+    if (!(suggestions instanceof Suggestions)) throw new CardServiceError("Invalid argument: suggestions");
+    this.suggestions = suggestions;
+    return this;
+  }
   setFieldName(name: string) {
     this.json.name = requireString(name, "fieldName");
     return this;
@@ -249,6 +268,9 @@ export class TextInput extends Widget {
         name: requireField(this.json.name, "TextInput"),
         type: multiline ? "MULTIPLE_LINE" : "SINGLE_LINE",
         ...(this.onChange ? { onChangeAction: this.onChange.toJSON() } : {}),
+        ...(this.suggestions?.items.length
+          ? { initialSuggestions: { items: this.suggestions.items.map((text) => ({ text })) } }
+          : {}),
       },
     };
   }
@@ -563,6 +585,7 @@ export function createCardService() {
     newTextParagraph: () => new TextParagraph(),
     newDecoratedText: () => new DecoratedText(),
     newTextInput: () => new TextInput(),
+    newSuggestions: () => new Suggestions(),
     newSelectionInput: () => new SelectionInput(),
     newDateTimePicker: () => new DateTimePicker(),
     newDivider: () => new Divider(),

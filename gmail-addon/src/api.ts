@@ -11,8 +11,10 @@ export const MAX_URL_LENGTH = 2000;
 export interface ApiOptions {
   origin: string;
   locale: string;
-  /** Google ID token in Gmail; a Concilia token (cnc_…) in the dev preview. */
+  /** Google ID token in Gmail; a Concilia token (cnc_…) after a sign-in by code or in the dev preview. */
   token: () => string | null;
+  /** Called when the server refuses the token (401), e.g. to forget a revoked Concilia token. */
+  onRefused?: () => void;
 }
 
 export interface EventInput {
@@ -61,6 +63,7 @@ export function createApi(opts: ApiOptions) {
       parsed = null;
     }
     if (res.status >= 200 && res.status < 300 && parsed !== null) return parsed as T;
+    if (res.status === 401) opts.onRefused?.();
     if (parsed && typeof parsed === "object" && (parsed.detail || parsed.title))
       throw new ApiProblem(
         res.status,
@@ -75,6 +78,27 @@ export function createApi(opts: ApiOptions) {
   }
 
   return {
+    /**
+     * R-SB-7: a one-time code from Concilia's sign-in page exchanged for a Concilia token. Public: it
+     * needs no bearer token, so it works exactly when the Google identity does not.
+     */
+    redeemCode(code: string): { token: string; user: { email: string } } | null {
+      let res: ReturnType<typeof httpFetch>;
+      try {
+        res = httpFetch({
+          method: "post",
+          url: `${opts.origin}/auth/token`,
+          headers: { Accept: "application/json", "Accept-Language": opts.locale },
+          payload: JSON.stringify({ code, name: "Gmail add-on" }),
+          contentType: "application/json",
+        });
+      } catch (e) {
+        throw new Unreachable(String((e as Error)?.message ?? e));
+      }
+      if (res.status === 401 || res.status === 400) return null;
+      if (res.status < 200 || res.status >= 300) throw new ApiProblem(res.status, "", "");
+      return JSON.parse(res.text);
+    },
     /** R-SB-8: every address of the message in one request, as many as fit in one URL. */
     context(addresses: string[], messageId: string | null): { response: ContextResponse; omitted: number } {
       let query = messageId ? `messageId=${encodeURIComponent(messageId)}` : "";
@@ -95,6 +119,13 @@ export function createApi(opts: ApiOptions) {
     createEvent: (body: EventInput) => call<CrmEvent>("post", "/api/v1/events", { json: body }),
     search: (q: string, limit: number) =>
       call<{ items: SearchResult[] }>("get", `/api/v1/search?q=${encodeURIComponent(q)}&limit=${limit}`),
+    /** Adds an address to an existing record; the server checks that the user may change it. */
+    addEmail: (type: "person" | "company" | "lead", id: string, email: string) =>
+      call<{ id: string; name: string }>(
+        "post",
+        `/api/v1/${{ person: "persons", company: "companies", lead: "leads" }[type]}/${encodeURIComponent(id)}/emails`,
+        { json: { email } },
+      ),
     recentPersons: (limit: number) =>
       call<{ items: Person[]; nextCursor: string | null }>("get", `/api/v1/persons?limit=${limit}`),
   };

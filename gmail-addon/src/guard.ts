@@ -9,37 +9,60 @@ import type { I18n } from "./i18n.js";
 type Card = GoogleAppsScript.Card_Service.Card;
 type ActionResponse = GoogleAppsScript.Card_Service.ActionResponse;
 
-function explain(e: unknown, t: I18n["t"]): { title: string; message: string; retry: boolean } {
+interface Explained {
+  title: string;
+  message: string;
+  retry: boolean;
+  /** The sign-in failed: offer Concilia's sign-in page and its one-time code. */
+  signIn?: boolean;
+}
+
+function explain(e: unknown, t: I18n["t"]): Explained {
   if (e instanceof Unreachable)
     return {
       title: t("unreachableTitle"),
       message: t("unreachableAt", { origin: SERVER_ORIGIN }),
       retry: true,
     };
-  if (e instanceof NoIdentity) return { title: t("noIdentityTitle"), message: t("noIdentity"), retry: false };
+  if (e instanceof NoIdentity)
+    return { title: t("noIdentityTitle"), message: t("noIdentity"), retry: false, signIn: true };
   if (e instanceof ApiProblem) {
     const fields = e.errors.map((x) => (x.path ? `${x.path}: ${x.message}` : x.message)).join("; ");
     const detail = [e.detail || e.title, fields].filter(Boolean).join(" ");
     if (!detail)
       return { title: t("errorTitle"), message: t("badAnswer", { status: e.status }), retry: true };
     if (e.status === 401)
-      return { title: t("noIdentityTitle"), message: t("signInFailed", { detail }), retry: false };
+      return {
+        title: t("noIdentityTitle"),
+        message: t("signInFailed", { detail }),
+        retry: false,
+        signIn: true,
+      };
     return { title: t("errorTitle"), message: t("serverError", { detail }), retry: e.status >= 500 };
   }
   return { title: t("errorTitle"), message: String((e as Error)?.message ?? e), retry: true };
 }
 
+/** The error card for `e`; R-SB-7: the sign-in page opens in the add-on's language. */
+function failureCard(e: unknown, i: I18n, retry: { functionName: string; params: Record<string, string> }) {
+  const x = explain(e, i.t);
+  const signIn = x.signIn ? { loginUrl: `${SERVER_ORIGIN}/auth/login?lang=${i.locale}` } : undefined;
+  return {
+    card: errorCard(x.title, x.message, i.t, x.retry ? retry : undefined, signIn),
+    message: x.message,
+  };
+}
+
 /** For triggers: the card, or a card that says what went wrong. */
 export function cardOrError(
-  t: I18n["t"],
+  i: I18n,
   retry: { functionName: string; params: Record<string, string> },
   build: () => Card,
 ): Card {
   try {
     return build();
   } catch (e) {
-    const x = explain(e, t);
-    return errorCard(x.title, x.message, t, x.retry ? retry : undefined);
+    return failureCard(e, i, retry).card;
   }
 }
 
@@ -54,7 +77,7 @@ export function responseOrNotice(t: I18n["t"], build: () => ActionResponse): Act
 
 /** For retry buttons: the fresh card replaces the error card, or the error card is shown again. */
 export function retried(
-  t: I18n["t"],
+  i: I18n,
   retry: { functionName: string; params: Record<string, string> },
   build: () => Card,
 ): ActionResponse {
@@ -64,12 +87,10 @@ export function retried(
       .setNavigation(CardService.newNavigation().updateCard(card))
       .build();
   } catch (e) {
-    const x = explain(e, t);
+    const failed = failureCard(e, i, retry);
     return CardService.newActionResponseBuilder()
-      .setNavigation(
-        CardService.newNavigation().updateCard(errorCard(x.title, x.message, t, x.retry ? retry : undefined)),
-      )
-      .setNotification(CardService.newNotification().setText(x.message))
+      .setNavigation(CardService.newNavigation().updateCard(failed.card))
+      .setNotification(CardService.newNotification().setText(failed.message))
       .build();
   }
 }

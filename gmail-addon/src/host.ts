@@ -74,4 +74,7 @@ export const userSettings = {
   set(key: string, value: string): void {
     PropertiesService.getUserProperties().setProperty(key, value);
   },
+  remove(key: string): void {
+    PropertiesService.getUserProperties().deleteProperty(key);
+  },
 };

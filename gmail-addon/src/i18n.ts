@@ -76,6 +76,23 @@ const en = {
   serverError: "Concilia answered with an error: {detail}",
   errorTitle: "Something went wrong",
   badAnswer: "Concilia sent an answer the add-on does not understand (HTTP {status}).",
+  plannedActivities: "Planned",
+  noPlanned: "Nothing planned.",
+  noDueDate: "No date",
+  signIn: "Sign in to Concilia",
+  haveCode: "Have a code?",
+  codeHint: "Signed in on Concilia's page? Enter the code it showed.",
+  useCode: "Use code",
+  codeEmpty: "Enter the code from Concilia's sign-in page.",
+  codeRefused:
+    "That code did not work: it may have expired (codes last 3 minutes) or been used. Sign in again to get a new one.",
+  addToExisting: "Add to existing",
+  findRecord: "Find a person or company",
+  addTo: "Add {address} to a record",
+  addedTo: "{address} was added to {name}.",
+  companyHint: "Pick a suggestion or type a new name: a new company is created.",
+  resultsPersons: "Persons",
+  resultsCompanies: "Companies",
 };
 
 export type Messages = typeof en;
@@ -156,6 +173,23 @@ const es: Messages = {
   serverError: "Concilia ha respondido con un error: {detail}",
   errorTitle: "Algo ha fallado",
   badAnswer: "Concilia ha enviado una respuesta que el complemento no entiende (HTTP {status}).",
+  plannedActivities: "Planificadas",
+  noPlanned: "Nada planificado.",
+  noDueDate: "Sin fecha",
+  signIn: "Iniciar sesión en Concilia",
+  haveCode: "¿Tienes un código?",
+  codeHint: "¿Has iniciado sesión en la página de Concilia? Escribe el código que te mostró.",
+  useCode: "Usar código",
+  codeEmpty: "Escribe el código de la página de inicio de sesión de Concilia.",
+  codeRefused:
+    "Ese código no ha funcionado: puede haber caducado (los códigos duran 3 minutos) o ya se ha usado. Vuelve a iniciar sesión para obtener otro.",
+  addToExisting: "Añadir a uno existente",
+  findRecord: "Busca una persona o empresa",
+  addTo: "Añadir {address} a un registro",
+  addedTo: "{address} se ha añadido a {name}.",
+  companyHint: "Elige una sugerencia o escribe un nombre nuevo: se creará la empresa.",
+  resultsPersons: "Personas",
+  resultsCompanies: "Empresas",
 };
 
 const it: Messages = {
@@ -233,6 +267,23 @@ const it: Messages = {
   serverError: "Concilia ha risposto con un errore: {detail}",
   errorTitle: "Qualcosa è andato storto",
   badAnswer: "Concilia ha inviato una risposta che il componente non comprende (HTTP {status}).",
+  plannedActivities: "Pianificate",
+  noPlanned: "Niente in programma.",
+  noDueDate: "Senza data",
+  signIn: "Accedi a Concilia",
+  haveCode: "Hai un codice?",
+  codeHint: "Hai effettuato l'accesso alla pagina di Concilia? Inserisci il codice che ti ha mostrato.",
+  useCode: "Usa codice",
+  codeEmpty: "Inserisci il codice della pagina di accesso di Concilia.",
+  codeRefused:
+    "Il codice non ha funzionato: potrebbe essere scaduto (i codici durano 3 minuti) o essere già stato usato. Accedi di nuovo per riceverne uno nuovo.",
+  addToExisting: "Aggiungi a uno esistente",
+  findRecord: "Cerca una persona o un'azienda",
+  addTo: "Aggiungi {address} a una scheda",
+  addedTo: "{address} è stato aggiunto a {name}.",
+  companyHint: "Scegli un suggerimento o scrivi un nome nuovo: l'azienda verrà creata.",
+  resultsPersons: "Persone",
+  resultsCompanies: "Aziende",
 };
 
 export const catalogs: Record<Locale, Messages> = { en, es, it };

@@ -11,6 +11,7 @@ import { proposedMeetingStart } from "../../shared/meeting-start.js";
 import { isTimeZone, wallStrings, zonedIso } from "../../shared/zoned-time.js";
 import { formatMailbox } from "./addresses.js";
 import { createApi } from "./api.js";
+import { addToExistingCard } from "./cards/add-to-existing-card.js";
 import { homeCard, resultsCard } from "./cards/home-card.js";
 import { DURATIONS, meetingCard } from "./cards/meeting-card.js";
 import { MESSAGE_CARD, messageCard } from "./cards/message-card.js";
@@ -41,10 +42,19 @@ type ActionResponse = GoogleAppsScript.Card_Service.ActionResponse;
 
 const MEETING_MINUTES = "meetingMinutes";
 
+/** A Concilia token from a sign-in by code; when present it is used instead of the Google identity. */
+const SIGN_IN_TOKEN = "conciliaToken";
+
 function session(e: Event) {
   const i = i18n(userLocale(e));
   const tz = userTimeZone(e);
-  const api = createApi({ origin: SERVER_ORIGIN, locale: i.locale, token: identityToken });
+  const api = createApi({
+    origin: SERVER_ORIGIN,
+    locale: i.locale,
+    token: () => userSettings.get(SIGN_IN_TOKEN) ?? identityToken(),
+    // A revoked or expired code token is forgotten, so the next try uses the Google identity again.
+    onRefused: () => userSettings.remove(SIGN_IN_TOKEN),
+  });
   const view: View = {
     t: i.t,
     activityType: i.activityType,
@@ -89,13 +99,13 @@ const note = (text: string) => CardService.newNotification().setText(text);
 export function onGmailMessageOpen(e: Event): Card[] {
   const x = session(e);
   const retry = { functionName: "retryMessageOpen", params: { messageId: e.gmail?.messageId ?? "" } };
-  return [cardOrError(x.t, retry, () => messageCard(loadMessage(requireGmail(e), x), x.view))];
+  return [cardOrError(x.i, retry, () => messageCard(loadMessage(requireGmail(e), x), x.view))];
 }
 
 export function onHomepage(e: Event): Card[] {
   const x = session(e);
   return [
-    cardOrError(x.t, { functionName: "retryHomepage", params: {} }, () =>
+    cardOrError(x.i, { functionName: "retryHomepage", params: {} }, () =>
       homeCard(x.api.recentPersons(5).items, x.i),
     ),
   ];
@@ -103,15 +113,37 @@ export function onHomepage(e: Event): Card[] {
 
 // --- Actions ----------------------------------------------------------------------------------
 
+/**
+ * R-SB-7: the one-time code of Concilia's sign-in page (opened from the error card) signs the add-on
+ * in; the card the user wanted is then shown.
+ */
+export function useSignInCode(e: Event): ActionResponse {
+  const x = session(e);
+  return responseOrNotice(x.t, () => {
+    const code = formValue(e, "code");
+    if (!code) return notify(x.t("codeEmpty"));
+    const grant = x.api.redeemCode(code);
+    if (!grant) return notify(x.t("codeRefused"));
+    userSettings.set(SIGN_IN_TOKEN, grant.token);
+    const g = gmailContext(e);
+    const card = g ? messageCard(loadMessage(g, x), x.view) : homeCard(x.api.recentPersons(5).items, x.i);
+    return respond()
+      .setNavigation(nav().updateCard(card))
+      .setNotification(note(x.t("signedInAs", { email: grant.user.email })))
+      .setStateChanged(true)
+      .build();
+  });
+}
+
 export function retryMessageOpen(e: Event): ActionResponse {
   const x = session(e);
   const retry = { functionName: "retryMessageOpen", params: parameters(e) };
-  return retried(x.t, retry, () => messageCard(loadMessage(requireGmail(e), x), x.view));
+  return retried(x.i, retry, () => messageCard(loadMessage(requireGmail(e), x), x.view));
 }
 
 export function retryHomepage(e: Event): ActionResponse {
   const x = session(e);
-  return retried(x.t, { functionName: "retryHomepage", params: {} }, () =>
+  return retried(x.i, { functionName: "retryHomepage", params: {} }, () =>
     homeCard(x.api.recentPersons(5).items, x.i),
   );
 }
@@ -122,12 +154,8 @@ export function logEmail(e: Event): ActionResponse {
   return responseOrNotice(x.t, () => {
     const g = requireGmail(e);
     const res = x.api.logEmail(rawMessage(g));
-    const s = stateOf(g, x);
-    s.context.logged = {
-      activityId: res.activityId,
-      loggedAt: s.context.logged?.loggedAt ?? new Date().toISOString(),
-    };
-    saveState(s);
+    // Read again, so that the email shows among the card's last activities at once.
+    const s = loadMessage(g, x);
     return respond()
       .setNavigation(nav().updateCard(messageCard(s, x.view)))
       .setNotification(note(x.t(res.alreadyLogged ? "alreadyLogged" : "emailLogged")))
@@ -198,7 +226,7 @@ export function createRecord(e: Event): ActionResponse {
             lastName,
             emails,
             title: formValue(e, "title") || null,
-            companyId: formValue(e, "companyId") || null,
+            companyName: formValue(e, "companyName") || null,
           });
     const text = x.t(kind === "lead" ? "leadCreated" : "contactCreated", { name: created.name });
     const g = gmailContext(e);
@@ -209,6 +237,55 @@ export function createRecord(e: Event): ActionResponse {
           .updateCard(messageCard(loadMessage(g, x), x.view))
       : nav().popCard();
     return respond().setNavigation(navigation).setNotification(note(text)).setStateChanged(true).build();
+  });
+}
+
+export function showAddToExisting(e: Event): ActionResponse {
+  const x = session(e);
+  return responseOrNotice(x.t, () => {
+    const p = parameters(e);
+    const s = stateOf(requireGmail(e), x);
+    const entry = s.context.participants.find((q) => q.address === p.address);
+    const q = entry?.displayName ?? "";
+    const params = { messageId: s.gmailId, address: p.address ?? "" };
+    return respond()
+      .setNavigation(nav().pushCard(addToExistingCard(params.address, q, null, params, x.t)))
+      .build();
+  });
+}
+
+export function searchToAdd(e: Event): ActionResponse {
+  const x = session(e);
+  return responseOrNotice(x.t, () => {
+    const q = formValue(e, "q");
+    if (!q) return notify(x.t("searchEmpty"));
+    const p = parameters(e);
+    const params = { messageId: p.messageId ?? "", address: p.address ?? "" };
+    const found = x.api.search(q, 30).items;
+    return respond()
+      .setNavigation(nav().updateCard(addToExistingCard(params.address, q, found, params, x.t)))
+      .build();
+  });
+}
+
+/** R-SB-2: the address joins the chosen record; the message card is rebuilt to show it known. */
+export function addToRecord(e: Event): ActionResponse {
+  const x = session(e);
+  return responseOrNotice(x.t, () => {
+    const p = parameters(e);
+    const type = p.type === "company" ? "company" : "person";
+    const address = p.address ?? "";
+    x.api.addEmail(type, p.id ?? "", address);
+    const text = x.t("addedTo", { address, name: p.name ?? "" });
+    return respond()
+      .setNavigation(
+        nav()
+          .popToNamedCard(MESSAGE_CARD)
+          .updateCard(messageCard(loadMessage(requireGmail(e), x), x.view)),
+      )
+      .setNotification(note(text))
+      .setStateChanged(true)
+      .build();
   });
 }
 

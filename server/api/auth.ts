@@ -52,9 +52,12 @@ const tokenIdOf = (via: string) => (via.startsWith("token:") ? via.slice("token:
 
 function pageContext(req: FastifyRequest) {
   const q = (req.query ?? {}) as Record<string, unknown>;
-  const lang = typeof q.lang === "string" && (locales as readonly string[]).includes(q.lang) ? q.lang : null;
+  // The sidebars pass their own language (`es`, or Office's `es-ES`): it wins over the browser's.
+  const lang = typeof q.lang === "string" ? q.lang.trim().toLowerCase().split(/[-_]/)[0] : "";
   return {
-    locale: (lang ?? pickLocale(req.headers["accept-language"])) as Locale,
+    locale: (locales as readonly string[]).includes(lang)
+      ? (lang as Locale)
+      : pickLocale(req.headers["accept-language"]),
     host: q.host === "office" ? ("office" as const) : undefined,
     nonce: randomBytes(16).toString("base64"),
   };

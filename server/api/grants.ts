@@ -26,6 +26,7 @@ export function grantRoutes(app: FastifyInstance, ctx: AppContext): void {
       summary: `List the users ${a} is shared with for reading (owner or admin)`,
       params: z.strictObject({ id }),
       response: z.object({ items: z.array(grant) }),
+      errors: [403],
       handler: async ({ user, params }) => ({ items: await listGrants(db, user, type, params.id) }),
     });
     route(app, {
@@ -36,6 +37,7 @@ export function grantRoutes(app: FastifyInstance, ctx: AppContext): void {
       params: z.strictObject({ id }),
       body: grantInput,
       response: grant,
+      errors: [403],
       handler: ({ user, params, body }) =>
         db.transaction((tx) => shareRecord(tx, user, type, params.id, body)),
     });
@@ -46,6 +48,7 @@ export function grantRoutes(app: FastifyInstance, ctx: AppContext): void {
       summary: `Stop sharing ${a} with a user (owner or admin)`,
       params: z.strictObject({ id, userId: id }),
       status: 204,
+      errors: [403],
       handler: async ({ user, params }) => {
         await db.transaction((tx) => withdrawGrant(tx, user, type, params.id, params.userId));
       },

@@ -4,17 +4,34 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { page, pageQuery } from "../../shared/api/common.js";
 import * as R from "../../shared/api/records.js";
+import type { AuthUser } from "../auth/user.js";
 import type { AppContext } from "../context.js";
 import type { GrantableType } from "../crm/access.js";
+import { addRecordEmail } from "../crm/add-email.js";
 import * as companies from "../crm/companies.js";
+import { companyForName } from "../crm/company-for-name.js";
 import * as deals from "../crm/deals.js";
 import { deleteRecord } from "../crm/deletion.js";
 import * as leads from "../crm/leads.js";
 import { mergePersons } from "../crm/merge.js";
 import * as persons from "../crm/persons.js";
+import type { Tx } from "../db/index.js";
+import type { RecordType } from "../db/schema.js";
 import { route } from "./route.js";
 
 const idParams = z.strictObject({ id: z.string().min(1).max(64) });
+
+/** A person's `companyName` (typed in a sidebar) becomes the `companyId` of that company, found or created. */
+async function withCompanyId<T extends { companyId?: string | null; companyName?: string | null }>(
+  tx: Tx,
+  user: AuthUser,
+  body: T,
+  emails: string[],
+): Promise<Omit<T, "companyName">> {
+  const { companyName, ...rest } = body;
+  if (!companyName || body.companyId) return rest;
+  return { ...rest, companyId: await companyForName(tx, user, companyName, emails) };
+}
 
 export function recordRoutes(app: FastifyInstance, ctx: AppContext): void {
   const db = ctx.db;
@@ -57,9 +74,10 @@ export function recordRoutes(app: FastifyInstance, ctx: AppContext): void {
     status: 201,
     errors: [403],
     handler: async ({ user, body }) =>
-      db.transaction(
-        async (tx) => (await persons.toPersons(tx, [await persons.createPerson(tx, user, body)]))[0],
-      ),
+      db.transaction(async (tx) => {
+        const input = await withCompanyId(tx, user, body, body.emails);
+        return (await persons.toPersons(tx, [await persons.createPerson(tx, user, input)]))[0];
+      }),
   });
   route(app, {
     method: "PATCH",
@@ -72,10 +90,10 @@ export function recordRoutes(app: FastifyInstance, ctx: AppContext): void {
     response: R.person,
     errors: [403],
     handler: async ({ user, params, body }) =>
-      db.transaction(
-        async (tx) =>
-          (await persons.toPersons(tx, [await persons.updatePerson(tx, user, params.id, body)]))[0],
-      ),
+      db.transaction(async (tx) => {
+        const input = await withCompanyId(tx, user, body, body.emails ?? []);
+        return (await persons.toPersons(tx, [await persons.updatePerson(tx, user, params.id, input)]))[0];
+      }),
   });
   route(app, {
     method: "POST",
@@ -201,6 +219,31 @@ export function recordRoutes(app: FastifyInstance, ctx: AppContext): void {
       ),
   });
 
+  // An address added to an existing record (a sidebar's "add to an existing person or company").
+  const shown = {
+    person: { plural: "persons", response: R.person, show: persons.toPersons },
+    company: { plural: "companies", response: R.company, show: companies.toCompanies },
+    lead: { plural: "leads", response: R.lead, show: leads.toLeads },
+  } as const;
+  for (const type of ["person", "company", "lead"] as const satisfies RecordType[]) {
+    const { plural, response, show } = shown[type];
+    route(app, {
+      method: "POST",
+      url: `/api/v1/${plural}/{id}/emails`,
+      tag: plural,
+      summary: `Add an email address to a ${type} (the same checks as changing it)`,
+      params: idParams,
+      body: R.addEmailInput,
+      response,
+      errors: [403],
+      handler: async ({ user, params, body }) =>
+        db.transaction(async (tx) => {
+          const row = await addRecordEmail(tx, user, type, params.id, body.email);
+          return (await (show as (tx: Tx, rows: (typeof row)[]) => Promise<unknown[]>)(tx, [row]))[0];
+        }),
+    });
+  }
+
   // Deals
   const dealQuery = pageQuery.extend({
     status: R.dealStatus.optional(),
@@ -274,6 +317,7 @@ export function recordRoutes(app: FastifyInstance, ctx: AppContext): void {
       summary: `Delete ${a}`,
       params: idParams,
       status: 204,
+      errors: [403, 409],
       handler: async ({ user, params }) => {
         await db.transaction((tx) => deleteRecord(tx, user, type, params.id));
       },

@@ -1,6 +1,6 @@
 // The sidebar context as ONE statement (R-SB-8) for a batch of opened messages: address matching with
 // visibility, the cards of the matched records (company, owner, addresses, deals, next 3 events, last 5
-// activities), whether each message is logged, and companies by domain for suggestions. Static text, so
+// done activities, the first 5 planned ones by due date), whether each message is logged, and companies by domain for suggestions. Static text, so
 // PostgreSQL prepares it once per connection; one round trip for the whole batch, because on this hot
 // path the round trip and the executor's start-up cost more than the look-ups themselves.
 //
@@ -42,7 +42,16 @@ const related = (type: "person" | "company" | "lead") => `
            from activity_links al join activities a on a.id = al.activity_id
            join activity_types t on t.key = a.type
            where al.record_type = '${type}' and al.record_id = r.id and ${owned("a", "x")}
-           order by coalesce(a.start_at, a.created_at) desc, a.id desc limit 5) a) as activities`;
+             and a.state = 'done'
+           order by coalesce(a.start_at, a.created_at) desc, a.id desc limit 5) a) as activities,
+  (select coalesce(json_agg(json_build_object('id', a.id, 'type', a.type, 'typeName', a.type_name,
+      'subject', a.subject, 'dueAt', ${ms("a.start_at")}) order by a.start_at nulls last, a.id), '[]')
+     from (select a.id, a.type, t.name as type_name, a.subject, a.start_at
+           from activity_links al join activities a on a.id = al.activity_id
+           join activity_types t on t.key = a.type
+           where al.record_type = '${type}' and al.record_id = r.id and ${owned("a", "x")}
+             and a.state = 'planned'
+           order by a.start_at nulls last, a.id limit 5) a) as planned`;
 
 export const CONTEXT_SQL = `
 with q as (

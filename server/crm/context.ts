@@ -12,28 +12,9 @@ import type { RecordType } from "../db/schema.js";
 import { contextBatchSize } from "../metrics.js";
 import { categoriesOf } from "./categories.js";
 import { CONTEXT_SQL } from "./context-sql.js";
+import { isFreeMailDomain } from "./free-mail.js";
 import { normalizeMessageId } from "./message-id.js";
 import { unknownOwner } from "./owners.js";
-
-const FREE_MAIL = new Set([
-  "gmail.com",
-  "googlemail.com",
-  "outlook.com",
-  "hotmail.com",
-  "live.com",
-  "yahoo.com",
-  "yahoo.es",
-  "yahoo.it",
-  "icloud.com",
-  "me.com",
-  "aol.com",
-  "gmx.de",
-  "gmx.net",
-  "proton.me",
-  "protonmail.com",
-  "libero.it",
-  "virgilio.it",
-]);
 
 /** `Ana López <ana@x.com>`, `"López, Ana" <ana@x.com>` or a bare address. */
 export function parseMailbox(input: string): { address: string; displayName: string | null } {
@@ -61,6 +42,7 @@ interface CardRow {
   deals: (Omit<RecordCard["openDeals"][number], "status"> & { status: DealStatus; visible: boolean })[];
   events: RecordCard["nextEvents"];
   activities: RecordCard["lastActivities"];
+  planned: RecordCard["plannedActivities"];
 }
 
 export async function messageContext(
@@ -78,7 +60,7 @@ export async function messageContext(
   const others = mailboxes.filter((m) => !user.addresses.includes(m.address)).map((m) => m.address);
   const messageId = input.messageId ? normalizeMessageId(input.messageId) : null;
   const domains = [...new Set(others.map((a) => a.split("@")[1] ?? ""))].filter(
-    (d) => d && !FREE_MAIL.has(d),
+    (d) => d && !isFreeMailDomain(d),
   );
 
   const row = await lookupOn(database)({
@@ -175,7 +157,7 @@ interface ContextRow {
 }
 
 function companyFromDomain(domain: string): string | null {
-  if (!domain || FREE_MAIL.has(domain)) return null;
+  if (!domain || isFreeMailDomain(domain)) return null;
   const label = domain.split(".").slice(-2, -1)[0] ?? domain;
   return label
     .split("-")
@@ -215,6 +197,7 @@ function toCard(r: CardRow, locale: string): RecordCard {
       .slice(0, 5)
       .map((d) => ({ id: d.id, name: d.name, status: d.status, value: d.value, currency: d.currency })),
     nextEvents: r.events.map((e) => ({ ...e, startAt: iso(e.startAt), endAt: iso(e.endAt) })),
+    plannedActivities: r.planned.map((a) => ({ ...a, dueAt: a.dueAt ? iso(a.dueAt) : null })),
     lastActivities: r.activities.map((a) => ({ ...a, at: iso(a.at), direction: a.direction ?? null })),
   };
 }

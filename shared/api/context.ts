@@ -44,6 +44,19 @@ export const recordCard = z.object({
       status: z.string(),
     }),
   ),
+  /** Activities still to do (a call tomorrow, a task due tonight), earliest due first; overdue ones too. */
+  plannedActivities: z.array(
+    z.object({
+      id: z.string(),
+      type: z.string(),
+      /** The workspace's name for the type (sidebars translate the built-in ones). */
+      typeName: z.string(),
+      subject: z.string(),
+      /** When it is due; null for a to-do without a date. */
+      dueAt: z.string().nullable(),
+    }),
+  ),
+  /** Done activities, latest first. */
   lastActivities: z.array(
     z.object({
       id: z.string(),

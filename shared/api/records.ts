@@ -40,6 +40,11 @@ export const personInput = z.strictObject({
   lastName: z.string().trim().max(100).default(""),
   title: z.string().max(200).nullish(),
   companyId: z.string().nullish(),
+  /**
+   * Instead of `companyId`: the company's name, as typed in a sidebar. The visible company of that
+   * name (ignoring case) is used, or a new company is created.
+   */
+  companyName: z.string().trim().min(1).max(200).nullish(),
   emails: emails.default([]),
   phones: phones.default([]),
   customerStatus: customerStatus.default("none"),
@@ -120,6 +125,9 @@ export const deal = z.object({
   updatedAt: z.string(),
 });
 export type Deal = z.infer<typeof deal>;
+
+/** Body of POST /api/v1/{persons,companies,leads}/{id}/emails. */
+export const addEmailInput = z.strictObject({ email });
 
 export const mergeInput = z.strictObject({
   /** The person that is kept. */

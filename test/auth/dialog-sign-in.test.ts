@@ -104,6 +104,23 @@ describe.each(engines)("R-SB-7 sign-in dialog on %s", (engine) => {
     expect(wrong).toContain("L&#39;indirizzo email o la password non sono corretti.");
   });
 
+  it("R-SB-7: the sidebars' language tag (Office's es-ES, Gmail's it-IT) picks the page's language over the browser's, and stays through the form", async () => {
+    const es = await (
+      await fetch(`${base}/auth/login?lang=es-ES&host=office`, { headers: { "accept-language": "en-US" } })
+    ).text();
+    expect(es).toContain('<html lang="es">');
+    expect(es).toContain('action="/auth/login?lang=es&amp;host=office"');
+    const it_ = await (
+      await fetch(`${base}/auth/login?lang=it-IT`, { headers: { "accept-language": "en-US" } })
+    ).text();
+    expect(it_).toContain("Accedi a Concilia");
+    // An unsupported language falls back to the browser's.
+    const fr = await (
+      await fetch(`${base}/auth/login?lang=fr-FR`, { headers: { "accept-language": "es" } })
+    ).text();
+    expect(fr).toContain('<html lang="es">');
+  });
+
   it("R-SB-7: a wrong password or an unknown address is refused alike, with no code", async () => {
     for (const [email, password] of [
       ["dario@acme.test", "wrong password"],

@@ -36,6 +36,10 @@ const CROWD_MSG = extra(3, {
   ],
   subject: "Newsletter",
 });
+const PRIVATE_MSG = extra(5, {
+  from: "Compras Acme <compras@acme-grupo.example>",
+  subject: "Pedido de licencias",
+});
 const MARKUP_MSG = extra(4, {
   from: "Giulia Rossi <giulia.rossi@borealis.example>",
   cc: ["Eve Markup <eve@markup.example>"],
@@ -44,7 +48,7 @@ const MARKUP_MSG = extra(4, {
 
 let w: GmailWorld;
 beforeAll(async () => {
-  w = await startGmailWorld({ messages: [...demo, LEAD_MSG, BAD_MSG, CROWD_MSG, MARKUP_MSG] });
+  w = await startGmailWorld({ messages: [...demo, LEAD_MSG, BAD_MSG, CROWD_MSG, MARKUP_MSG, PRIVATE_MSG] });
 });
 afterAll(async () => {
   await w?.close();
@@ -172,8 +176,12 @@ describe("log email", () => {
     await sb.openMessage(byId(1));
     const logAction = clickables(sb.card).find((c) => c.label === "Log email")!.onClick.action!;
     const inv = await sb.click("Log email");
-    expect(paths(inv.fetches)).toEqual(["POST /api/v1/emails"]);
+    // The card is read again after the log, so the email shows among the last activities at once.
+    expect(paths(inv.fetches)).toEqual(["POST /api/v1/emails", "GET /api/v1/context"]);
     expect(inv.fetches[0].status).toBe(201);
+    expect(section(sb.card, "Last activities")).toMatch(
+      /Email · [A-Z][a-z]{2} \d{1,2}, \d{4} \| Re: Ampliación a 200 puestos/,
+    );
     expect(sb.notifications).toEqual(["Email logged in Concilia."]);
     expect(cardText(sb.card)).toMatch(
       /Logged in Concilia \| Logged on [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d\d [AP]M/,
@@ -190,7 +198,7 @@ describe("log email", () => {
 
     // A repeat (a stale card's button) changes nothing on the server and says so.
     const again = await sb.runAction(logAction);
-    expect(again.fetches.map((f) => f.status)).toEqual([200]);
+    expect(again.fetches.map((f) => f.status)).toEqual([200, 200]);
     expect(sb.notifications.at(-1)).toBe("This email was already logged; nothing changed.");
     const after = await w.api("GET", "/api/v1/activities?type=email&limit=200");
     expect(
@@ -216,6 +224,7 @@ describe("unknown sender", () => {
       "Create meeting",
       "Create contact",
       "Create lead",
+      "Add to existing",
     ]);
 
     const form = await sb.click("Create contact");
@@ -230,6 +239,7 @@ describe("unknown sender", () => {
       lastName: "Pérez",
       email: "laura.perez@nuevocliente.example",
       title: "",
+      companyName: "Nuevocliente",
     });
 
     sb.fill({ title: "Directora de compras" });
@@ -237,14 +247,15 @@ describe("unknown sender", () => {
     expect(paths(save.fetches)).toEqual(["POST /api/v1/persons", "GET /api/v1/context"]);
     expect(sb.notifications).toEqual(["Contact Laura Pérez created."]);
     expect(sb.stack).toHaveLength(1);
-    expect(sb.card.header).toEqual({ title: "Laura Pérez", subtitle: "Person" });
+    // The company field was prefilled from the address's domain: a new company of that name.
+    expect(sb.card.header).toEqual({ title: "Laura Pérez", subtitle: "Person · Nuevocliente" });
     expect(cardText(sb.card)).toContain("Job title | Directora de compras");
 
     const found = await w.api("GET", "/api/v1/search?q=laura.perez@nuevocliente.example");
     expect(found.body.items.map((r: any) => [r.type, r.name])).toEqual([["person", "Laura Pérez"]]);
   });
 
-  it("R-SB-2: Create lead makes a lead with the company name, and a person form offers the companies seen in the message", async () => {
+  it("R-SB-2: Create lead makes a lead with the company name, and a person form suggests the companies seen in the message", async () => {
     const sb = sidebar();
     await sb.openMessage(LEAD_MSG.id);
     await sb.click("Create lead");
@@ -262,21 +273,21 @@ describe("unknown sender", () => {
     await out.openMessage(byId(5));
     expect(out.card.header?.title).toBe("Lucía Fernández");
     await out.click("Add");
-    const company = widgets(out.card).find(
-      (x) => "selectionInput" in x && x.selectionInput.name === "companyId",
-    );
-    expect(
-      company && "selectionInput" in company
-        ? company.selectionInput.items.map((i) => [i.text, i.selected])
-        : null,
-    ).toEqual([
-      ["No company", false],
-      ["Cumbre Logística", true],
-    ]);
+    const company = widgets(out.card).find((x) => "textInput" in x && x.textInput.name === "companyName");
+    expect(company && "textInput" in company ? company.textInput : null).toMatchObject({
+      label: "Company",
+      value: "Cumbre Logística",
+      initialSuggestions: { items: [{ text: "Cumbre Logística" }] },
+    });
     out.fill({ firstName: "Nuevo", lastName: "Comprador" });
     await out.click("Save");
     expect(out.notifications).toEqual(["Contact Nuevo Comprador created."]);
     expect(section(out.card, "Other participants")).toContain("Nuevo Comprador | Person · Cumbre Logística");
+    // The suggested name linked the existing company; no second Cumbre was created.
+    const cumbre = await w.api("GET", "/api/v1/companies?q=cumbre");
+    expect(cumbre.body.items).toHaveLength(1);
+    const buyer = await w.api("GET", "/api/v1/persons?q=new.buyer@cumbre.example");
+    expect(buyer.body.items[0].company.id).toBe(cumbre.body.items[0].id);
   });
 });
 
@@ -496,7 +507,7 @@ describe("languages (R-SB-6)", () => {
       }).format(n);
     expect(text).toContain(`Borealis: pilota Nord Italia | ${es419(25000)}`);
     expect(section(sb.card, "Próximos eventos")).toMatch(/\d{1,2} [a-z]{3} \d{4}, \d{1,2}:\d\d/);
-    expect(section(sb.card, "Últimas actividades")).toMatch(/Llamada · \d{1,2} [a-z]{3} \d{4}/);
+    expect(section(sb.card, "Planificadas")).toMatch(/Llamada · \d{1,2} [a-z]{3} \d{4}/);
   });
 
   it("R-SB-6: an Italian Gmail gets Italian labels and badges", async () => {
@@ -571,7 +582,8 @@ describe("errors", () => {
     expect(cardText(sb.card)).toContain(
       'Google gave the add-on no identity token, so Concilia cannot tell who you are. The add-on\'s manifest must include the "openid" scope',
     );
-    expect(clickables(sb.card)).toHaveLength(0);
+    // What is left is signing in on Concilia's own page and typing its code.
+    expect(clickables(sb.card).map((c) => c.label)).toEqual(["Sign in to Concilia", "Use code"]);
   });
 
   it("R-SB-7: the server verifies the Google ID token: a token for another client is refused and the card says why", async () => {
@@ -596,6 +608,92 @@ describe("errors", () => {
     expect(sb.notifications).toHaveLength(1);
     expect(sb.notifications[0]).toMatch(/^Concilia answered with an error: .*emails/);
     expect(sb.stack).toHaveLength(2);
+  });
+});
+
+describe("activities (R-SB-1)", () => {
+  it("R-SB-1: planned activities are listed apart from done ones, each with its type and due date", async () => {
+    const sb = sidebar();
+    await sb.openMessage(byId(2));
+    expect(section(sb.card, "Planned")).toMatch(
+      /Call · [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d\d [AP]M \| Chiamata con Giulia sul pilota/,
+    );
+    expect(section(sb.card, "Last activities")).not.toContain("Chiamata con Giulia sul pilota");
+    const sections = sb.card.sections.map((x) => cardText({ sections: [{ ...x, widgets: [] }] }));
+    expect(sections.indexOf("Planned")).toBe(sections.indexOf("Last activities") - 1);
+  });
+});
+
+describe("sign-in by code (R-SB-7)", () => {
+  async function codeFromLoginPage(): Promise<string> {
+    const res = await fetch(`${w.server.url}/auth/login?lang=en`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ email: SARA, password: "demo" }),
+    });
+    return /id="code"[^>]*value="([^"]+)"/.exec(await res.text())![1];
+  }
+
+  it("R-SB-7: when Concilia refuses the Google identity, the card opens the sign-in page in the user's language and takes its one-time code", async () => {
+    const stranger = () => w.idToken("nobody@elsewhere.example");
+    const es = sidebar({ user: "nobody-es@elsewhere.example", locale: "es", identityToken: stranger });
+    await es.openMessage(byId(2));
+    const link = clickables(es.card).find((c) => c.label === "Iniciar sesión en Concilia");
+    expect(link?.onClick.openLink?.url).toBe("https://crm.example.com/auth/login?lang=es");
+
+    const sb = sidebar({ user: "nobody@elsewhere.example", identityToken: stranger });
+    await sb.openMessage(byId(2));
+    expect(sb.card.header?.title).toBe("Cannot sign in");
+    const empty = await sb.click("Use code");
+    expect(empty.fetches).toHaveLength(0);
+    expect(sb.notifications).toEqual(["Enter the code from Concilia's sign-in page."]);
+
+    sb.fill({ code: "AAAAA-BBBBB-CCCCC" });
+    const wrong = await sb.click("Use code");
+    expect(wrong.fetches.map((f) => f.status)).toEqual([401]);
+    expect(sb.notifications.at(-1)).toMatch(/^That code did not work/);
+
+    sb.fill({ code: await codeFromLoginPage() });
+    const used = await sb.click("Use code");
+    expect(paths(used.fetches)).toEqual(["POST /auth/token", "GET /api/v1/context"]);
+    expect(sb.notifications.at(-1)).toBe(`Signed in as ${SARA}`);
+    expect(sb.card.header).toEqual({ title: "Giulia Rossi", subtitle: "Current prospect · Borealis Srl" });
+
+    // The add-on keeps the Concilia token: the next message opens signed in.
+    const next = await sb.openMessage(byId(1));
+    expect(next.fetches.map((f) => f.status)).toEqual([200]);
+    expect(sb.card.header?.title).toBe("José García");
+  });
+});
+
+describe("add to an existing record (R-SB-2)", () => {
+  it("R-SB-2: an unknown sender's address is added to an existing company found by search, and the card then shows that company", async () => {
+    const sb = sidebar();
+    await sb.openMessage(PRIVATE_MSG.id);
+    await sb.click("Add to existing");
+    expect(sb.card.header).toEqual({ title: "Add to existing", subtitle: "compras@acme-grupo.example" });
+    sb.fill({ q: "" });
+    const empty = await sb.click("Search");
+    expect(empty.fetches).toHaveLength(0);
+    sb.fill({ q: "acme" });
+    const found = await sb.click("Search");
+    expect(paths(found.fetches)).toEqual(["GET /api/v1/search"]);
+    expect(section(sb.card, "Companies")).toContain("Current customer | Acme Iberia");
+    expect(section(sb.card, "Persons")).toContain("José García");
+
+    const companyAdd = clickables(sb.card).findIndex(
+      (c) => c.label === "Add" && c.onClick.action?.parameters.some((p) => p.value === "company"),
+    );
+    const added = await sb.clickIndex(companyAdd);
+    expect(paths(added.fetches)).toEqual([
+      expect.stringMatching(/^POST \/api\/v1\/companies\/[0-9a-f-]{36}\/emails$/),
+      "GET /api/v1/context",
+    ]);
+    expect(sb.notifications.at(-1)).toBe("compras@acme-grupo.example was added to Acme Iberia.");
+    expect(sb.stack).toHaveLength(1);
+    expect(sb.card.header?.title).toBe("Acme Iberia");
+    const acme = await w.api("GET", "/api/v1/companies?q=acme%20iberia");
+    expect(acme.body.items[0].emails).toContain("compras@acme-grupo.example");
   });
 });
 

@@ -108,7 +108,29 @@ describe("Outlook pane: languages, theme, keyboard, accessibility", () => {
     await pg.page.close();
     const out = await openPlayground(browser, s.url, "signedIn=0");
     await out.pane.getByRole("button", { name: "Sign in" }).waitFor();
+    await out.pane.getByLabel("Have a code?").waitFor();
     expect(await axe(out.pane)).toEqual([]);
     await out.page.close();
+  });
+
+  it("R-SB-6: axe-core finds no serious or critical violation in the CRM search, an opened hit, the company field and adding to an existing record", async () => {
+    const pg = await openPlayground(browser, s.url, "message=unknown");
+    await pg.pane.getByRole("button", { name: "Create contact" }).click();
+    await pg.pane.getByLabel("Company").waitFor();
+    expect(await axe(pg.pane)).toEqual([]);
+    await pg.pane.getByRole("button", { name: "Cancel" }).click();
+    await pg.pane.getByRole("button", { name: "Add to existing" }).click();
+    const adding = pg.pane.getByRole("region", { name: "Add to existing" });
+    await adding.getByLabel("Find a person or company").fill("a");
+    await adding.getByRole("button", { name: "Search", exact: true }).click();
+    await adding.getByRole("region", { name: "Persons" }).waitFor();
+    expect(await axe(pg.pane)).toEqual([]);
+    const search = pg.pane.getByRole("region", { name: "Search Concilia" });
+    await search.getByLabel("Look up in Concilia").fill("borealis");
+    await search.getByRole("button", { name: "Search", exact: true }).click();
+    await search.getByRole("button", { name: "Open: Giulia Rossi" }).click();
+    await search.getByRole("button", { name: "Back to results" }).waitFor();
+    expect(await axe(pg.pane)).toEqual([]);
+    await pg.page.close();
   });
 });

@@ -103,7 +103,9 @@ describe("Outlook pane", () => {
     await pg.pane.locator(".log button[data-state=logged]").waitFor();
     expect(await button.innerText()).toContain("Logged in Concilia");
     expect(await button.isDisabled()).toBe(true);
-    expect(pg.apiRequests).toEqual(["POST /api/v1/emails"]);
+    // After the log the card is read again, so that the email shows among its activities.
+    await pg.pane.locator("article.card li", { hasText: "Renovación de licencias 2027" }).waitFor();
+    expect(pg.apiRequests).toEqual(["POST /api/v1/emails", "GET /api/v1/context"]);
     await pg.page.locator('[data-message="customer"] [data-category="Logged in Concilia"]').waitFor();
 
     await pg.open("known");
@@ -224,7 +226,8 @@ describe("Outlook pane", () => {
     pg.apiRequests.length = 0;
     await pg.pane.locator(".log button").click();
     await pg.pane.locator(".log button[data-state=logged]").waitFor();
-    expect(pg.apiRequests).toEqual(["POST /api/v1/emails"]);
+    await pg.pane.locator("article.card li", { hasText: "Orden de compra" }).waitFor();
+    expect(pg.apiRequests).toEqual(["POST /api/v1/emails", "GET /api/v1/context"]);
     expect(await choice.count()).toBe(0);
 
     const ctx = await api(

@@ -16,6 +16,14 @@ describe.each(engines)("context endpoint on %s", (engine) => {
   });
   afterAll(() => s?.close());
 
+  const personId = async (address: string) => {
+    const r = await s.app.inject({
+      url: `/api/v1/persons?q=${encodeURIComponent(address)}`,
+      headers: { authorization: `Bearer ${sara}` },
+    });
+    return r.json().items[0].id as string;
+  };
+
   const context = async (token: string, addresses: string[], extra = "", lang = "en") => {
     const qs = addresses.map((a) => `address=${encodeURIComponent(a)}`).join("&");
     const r = await s.app.inject({
@@ -82,6 +90,47 @@ describe.each(engines)("context endpoint on %s", (engine) => {
     expect(badges).toEqual(["Cliente actual", "Lead"]);
     const p = it_.body.participants[0];
     expect(p.status === "known" && p.record.badge.name).toBe("Cliente attuale di Concilia");
+  });
+
+  it("R-SB-1: planned activities come apart from done ones, each with its type, type name and due date", async () => {
+    const dueTonight = new Date(Date.now() + 3 * 3600_000).toISOString();
+    const created = await s.app.inject({
+      method: "POST",
+      url: "/api/v1/activities",
+      headers: { authorization: `Bearer ${sara}` },
+      payload: {
+        type: "task",
+        state: "planned",
+        subject: "Enviar contrato firmado",
+        startAt: dueTonight,
+        links: [{ type: "person", id: await personId("jose.garcia@acme-iberia.example") }],
+      },
+    });
+    expect(created.statusCode).toBe(201);
+    const { body } = await context(sara, [
+      "jose.garcia@acme-iberia.example",
+      "giulia.rossi@borealis.example",
+    ]);
+    const [jose, giulia] = body.participants;
+    if (jose.status !== "known" || giulia.status !== "known") throw new Error("both are known");
+    expect(jose.record.plannedActivities).toEqual([
+      {
+        id: created.json().id,
+        type: "task",
+        typeName: "Task",
+        subject: "Enviar contrato firmado",
+        dueAt: new Date(dueTonight).toISOString(),
+      },
+    ]);
+    expect(jose.record.lastActivities.map((a) => a.subject)).not.toContain("Enviar contrato firmado");
+    expect(jose.record.lastActivities.every((a) => a.state === "done")).toBe(true);
+    // The demo's call with Giulia is tomorrow: planned, not among her last activities.
+    expect(giulia.record.plannedActivities.map((a) => [a.type, a.subject])).toEqual([
+      ["call", "Chiamata con Giulia sul pilota"],
+    ]);
+    expect(giulia.record.lastActivities.map((a) => a.subject)).not.toContain(
+      "Chiamata con Giulia sul pilota",
+    );
   });
 
   it("R-SB-8: a record the user may not see comes back as unknown", async () => {

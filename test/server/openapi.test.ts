@@ -179,6 +179,77 @@ const table: ((st: State) => Example)[] = [
     body: { currency: "euro" },
   }),
 
+  // Sharing, addresses and deleting, for each record type
+  ...(["persons", "companies", "leads", "deals"] as const).flatMap((path) => {
+    const key = { persons: "person", companies: "company", leads: "lead", deals: "deal" }[path];
+    return [
+      (st: State) => ({
+        op: `POST /api/v1/${path}/{id}/grants`,
+        status: 200,
+        params: { id: st[key] },
+        body: { userId: st.adminId },
+      }),
+      (st: State) => ({ op: `GET /api/v1/${path}/{id}/grants`, status: 200, params: { id: st[key] } }),
+      (st: State) => ({
+        op: `DELETE /api/v1/${path}/{id}/grants/{userId}`,
+        status: 204,
+        params: { id: st[key], userId: st.adminId },
+      }),
+      () => ({ op: `GET /api/v1/${path}/{id}/grants`, status: 404, params: { id: UNKNOWN } }),
+    ];
+  }),
+  ...(["persons", "companies", "leads"] as const).map((path) => (st: State) => ({
+    op: `POST /api/v1/${path}/{id}/emails`,
+    status: 200,
+    params: { id: st[{ persons: "person", companies: "company", leads: "lead" }[path]] },
+    body: { email: `added.${path}@acme-iberia.example` },
+  })),
+  () => ({
+    op: "POST /api/v1/persons/{id}/emails",
+    status: 404,
+    params: { id: UNKNOWN },
+    body: { email: "x@y.example" },
+  }),
+  () => ({
+    op: "POST /api/v1/persons",
+    status: 201,
+    body: { firstName: "To", lastName: "Delete" },
+    keep: (r, s) => {
+      s.spare = r.json().id;
+    },
+  }),
+  (st) => ({ op: "DELETE /api/v1/persons/{id}", status: 204, params: { id: st.spare } }),
+  (st) => ({ op: "DELETE /api/v1/persons/{id}", status: 404, params: { id: st.spare } }),
+  () => ({
+    op: "POST /api/v1/companies",
+    status: 201,
+    body: { name: "Short-lived Ltd" },
+    keep: (r, s) => {
+      s.spareCompany = r.json().id;
+    },
+  }),
+  (st) => ({ op: "DELETE /api/v1/companies/{id}", status: 204, params: { id: st.spareCompany } }),
+  () => ({
+    op: "POST /api/v1/leads",
+    status: 201,
+    body: "example",
+    patch: { emails: ["short.lived@lead.example"] },
+    keep: (r, s) => {
+      s.spareLead = r.json().id;
+    },
+  }),
+  (st) => ({ op: "DELETE /api/v1/leads/{id}", status: 204, params: { id: st.spareLead } }),
+  (st) => ({
+    op: "POST /api/v1/deals",
+    status: 201,
+    body: "example",
+    patch: { companyId: st.company },
+    keep: (r, s) => {
+      s.spareDeal = r.json().id;
+    },
+  }),
+  (st) => ({ op: "DELETE /api/v1/deals/{id}", status: 204, params: { id: st.spareDeal } }),
+
   // Activity types
   () => ({ op: "GET /api/v1/activity-types", status: 200 }),
   () => ({ op: "POST /api/v1/activity-types", status: 201, body: "example", as: "admin" }),

@@ -31,6 +31,7 @@ function unknownSection(p: Extract<ContextEntry, { status: "unknown" }>, s: Mess
       buttons(
         button(v.t("createContact"), action("showCreateRecord", { ...params, kind: "person" }), true),
         button(v.t("createLead"), action("showCreateRecord", { ...params, kind: "lead" })),
+        button(v.t("addToExisting"), action("showAddToExisting", params)),
       ),
     );
 }

@@ -27,7 +27,10 @@ function input(name: string, title: string, value: string) {
   return CardService.newTextInput().setFieldName(name).setTitle(title).setValue(value);
 }
 
-/** `companies`: CRM companies seen among the message's participants, offered for a new person. */
+/**
+ * `companies`: CRM companies seen among the message's participants, suggested for a new person's
+ * company (prefilled with the one the address's domain suggests, else the first of these).
+ */
 export function recordFormCard(
   kind: RecordKind,
   fill: Prefill,
@@ -42,17 +45,13 @@ export function recordFormCard(
   if (kind === "lead") form.addWidget(input("companyName", t("companyName"), fill.companyName));
   else {
     form.addWidget(input("title", t("jobTitle"), ""));
-    if (companies.length > 0) {
-      const select = CardService.newSelectionInput()
-        .setType(CardService.SelectionInputType.DROPDOWN)
-        .setFieldName("companyId")
-        .setTitle(t("company"))
-        .addItem(t("noCompany"), "", false);
-      companies.forEach((c, i) => {
-        select.addItem(c.name, c.id, i === 0);
-      });
-      form.addWidget(select);
-    }
+    // The company by name, as in Outlook: the server links the CRM company of that name, or creates it.
+    const company = input("companyName", t("company"), fill.companyName || companies[0]?.name || "").setHint(
+      t("companyHint"),
+    );
+    if (companies.length > 0)
+      company.setSuggestions(CardService.newSuggestions().addSuggestions(companies.map((c) => c.name)));
+    form.addWidget(company);
   }
   form.addWidget(buttons(button(t("save"), action("createRecord", { ...params, kind }), true)));
   return CardService.newCardBuilder()

@@ -1,5 +1,5 @@
-// R-SB-1 as cards: a CRM record with its badge (R-CAT-2), company, owner, open deals, next events
-// and last activities.
+// R-SB-1 as cards: a CRM record with its badge (R-CAT-2), company, owner, open deals, next events,
+// planned activities and last (done) activities.
 import type { RecordCard } from "../../../shared/api/context.js";
 import { date, dateTime, esc, money } from "../format.js";
 import type { I18n } from "../i18n.js";
@@ -48,6 +48,19 @@ export function recordSections(r: RecordCard, v: View): GoogleAppsScript.Card_Se
     );
   if (r.nextEvents.length === 0) events.addWidget(paragraph(t("noUpcomingEvents")));
 
+  // What is still to do (with its type and due date) apart from what was done.
+  const planned = section(t("plannedActivities"));
+  for (const a of r.plannedActivities.slice(0, MAX_ITEMS))
+    planned.addWidget(
+      CardService.newDecoratedText()
+        .setTopLabel(
+          `${v.activityType(a.type, a.typeName)} · ${a.dueAt ? dateTime(a.dueAt, v.timeZone, v.locale) : t("noDueDate")}`,
+        )
+        .setText(esc(a.subject))
+        .setWrapText(true),
+    );
+  if (r.plannedActivities.length === 0) planned.addWidget(paragraph(t("noPlanned")));
+
   const activities = section(t("lastActivities"));
   for (const a of r.lastActivities.slice(0, MAX_ITEMS))
     activities.addWidget(
@@ -58,5 +71,5 @@ export function recordSections(r: RecordCard, v: View): GoogleAppsScript.Card_Se
     );
   if (r.lastActivities.length === 0) activities.addWidget(paragraph(t("noActivities")));
 
-  return [summary, deals, events, activities];
+  return [summary, deals, events, planned, activities];
 }

@@ -2,6 +2,7 @@
 // (R-SB-7), the Office display language as Accept-Language so badges come back localized (R-CAT-2).
 import type { ContextResponse, LogEmailResponse } from "../../../shared/api/context.js";
 import type { CrmEvent } from "../../../shared/api/events.js";
+import type { SearchResult } from "../../../shared/api/records.js";
 import type { Address } from "../host/types.js";
 
 /** The server could not be reached at all (offline, stopped, blocked). */
@@ -28,6 +29,10 @@ export interface Api {
   createPerson(input: PersonDraft): Promise<{ id: string }>;
   createLead(input: LeadDraft): Promise<{ id: string }>;
   createEvent(input: EventDraft): Promise<CrmEvent>;
+  /** Persons, companies and leads by name, email or phone. */
+  search(q: string, limit?: number): Promise<SearchResult[]>;
+  /** Adds an address to an existing record (the server checks the user may change it). */
+  addEmail(type: SearchResult["type"], id: string, email: string): Promise<{ id: string; name: string }>;
 }
 
 export interface PersonDraft {
@@ -35,8 +40,11 @@ export interface PersonDraft {
   lastName: string;
   title?: string | null;
   emails: string[];
+  /** An existing company; or `companyName`, which the server finds or creates. */
+  companyId?: string | null;
+  companyName?: string | null;
 }
-export interface LeadDraft extends PersonDraft {
+export interface LeadDraft extends Omit<PersonDraft, "companyId"> {
   companyName?: string | null;
 }
 export interface EventDraft {
@@ -102,5 +110,21 @@ export function createApi(token: (interactive: boolean) => Promise<string | null
     createPerson: (input) => call("POST", "/api/v1/persons", json(input), "application/json"),
     createLead: (input) => call("POST", "/api/v1/leads", json(input), "application/json"),
     createEvent: (input) => call("POST", "/api/v1/events", json(input), "application/json"),
+    async search(q, limit = 20) {
+      const found = await call<{ items: SearchResult[] }>(
+        "GET",
+        `/api/v1/search?${new URLSearchParams({ q, limit: String(limit) })}`,
+      );
+      return found.items;
+    },
+    addEmail(type, id, email) {
+      const plural = { person: "persons", company: "companies", lead: "leads" }[type];
+      return call(
+        "POST",
+        `/api/v1/${plural}/${encodeURIComponent(id)}/emails`,
+        json({ email }),
+        "application/json",
+      );
+    },
   };
 }

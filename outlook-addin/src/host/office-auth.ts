@@ -36,8 +36,9 @@ async function singleSignOn(interactive: boolean): Promise<string | null> {
   }
 }
 
-function dialogCode(): Promise<string> {
-  const url = `${location.origin}/auth/login?host=office`;
+/** `language`: Office's display language, so that the sign-in page speaks the pane's language. */
+function dialogCode(language: string): Promise<string> {
+  const url = `${location.origin}/auth/login?${new URLSearchParams({ host: "office", lang: language })}`;
   return new Promise((resolve, reject) => {
     Office.context.ui.displayDialogAsync(url, { height: 60, width: 30, promptBeforeOpen: false }, (r) => {
       if (r.status !== Office.AsyncResultStatus.Succeeded) return reject(new Error(r.error.message));
@@ -69,7 +70,7 @@ async function exchange(code: string): Promise<string> {
   return ((await res.json()) as { token: string }).token;
 }
 
-export function officeAuth(): HostAuth {
+export function officeAuth(language: string): HostAuth {
   return {
     async token(interactive) {
       const saved = stored();
@@ -77,12 +78,15 @@ export function officeAuth(): HostAuth {
       const ssoToken = await singleSignOn(interactive);
       if (ssoToken) return ssoToken;
       if (!interactive) return null;
-      const token = await exchange(await dialogCode());
+      const token = await exchange(await dialogCode(language));
       store(token);
       return token;
     },
     forget() {
       store(null);
+    },
+    async redeem(code) {
+      store(await exchange(code.trim()));
     },
   };
 }

@@ -86,10 +86,11 @@ async function markLogged(): Promise<CategoryResult> {
 export function officeMailbox(): Mailbox {
   const mailbox = Office.context.mailbox;
   const profile = mailbox.userProfile;
+  const language = Office.context.displayLanguage || navigator.language;
   return {
     user: { name: profile.displayName, email: profile.emailAddress },
     timeZone: ianaZone(profile.timeZone),
-    language: Office.context.displayLanguage || navigator.language,
+    language,
     dark: isDark(),
     current: readItem,
     onItemChanged(listener) {
@@ -98,6 +99,6 @@ export function officeMailbox(): Mailbox {
     rawMessage,
     logsAttachments: supports("Mailbox", "1.8"),
     markLogged,
-    auth: officeAuth(),
+    auth: officeAuth(language),
   };
 }

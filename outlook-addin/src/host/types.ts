@@ -55,6 +55,11 @@ export interface HostAuth {
   token(interactive: boolean): Promise<string | null>;
   /** Forgets a token the server refused. */
   forget(): void;
+  /**
+   * Signs in with a one-time code typed by the user (from Concilia's sign-in page opened outside the
+   * dialog); rejects when the server refuses the code.
+   */
+  redeem(code: string): Promise<void>;
 }
 
 export const LOGGED_CATEGORY = "Logged in Concilia";

@@ -3,6 +3,7 @@ import type { ContextResponse } from "../../../shared/api/context.js";
 import { type Api, ApiProblem, SignedOut, Unreachable } from "../api/client.js";
 import type { Address, Mailbox, OpenMessage } from "../host/types.js";
 import { useI18n } from "../i18n/index.js";
+import { CrmSearch } from "./CrmSearch.js";
 import { MessageView } from "./MessageView.js";
 import { Empty, ErrorView, Loading, SignedOutView, UnreachableView } from "./States.js";
 
@@ -76,7 +77,15 @@ export function App({ mailbox, api }: { mailbox: Mailbox; api: Api }) {
       <h1 class="visually-hidden">Concilia</h1>
       {view.kind === "loading" && <Loading />}
       {view.kind === "empty" && <Empty />}
-      {view.kind === "signedOut" && <SignedOutView onSignIn={signIn} />}
+      {view.kind === "signedOut" && (
+        <SignedOutView
+          onSignIn={signIn}
+          onCode={async (code) => {
+            await mailbox.auth.redeem(code);
+            load();
+          }}
+        />
+      )}
       {view.kind === "unreachable" && <UnreachableView onRetry={() => load()} />}
       {view.kind === "error" && <ErrorView problem={view.problem} onRetry={() => load()} />}
       {view.kind === "ready" && (
@@ -90,6 +99,7 @@ export function App({ mailbox, api }: { mailbox: Mailbox; api: Api }) {
           reload={(notice) => load(notice)}
         />
       )}
+      {(view.kind === "ready" || view.kind === "empty") && <CrmSearch api={api} />}
       <span class="visually-hidden" aria-live="polite">
         {view.kind === "loading" ? t("loading") : ""}
       </span>

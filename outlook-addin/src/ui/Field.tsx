@@ -11,6 +11,11 @@ interface FieldProps {
   placeholder?: string;
   /** A problem with the value, shown under the field and announced with it. */
   error?: string;
+  /** Id of a hint that describes the field. */
+  describedBy?: string;
+  autoComplete?: string;
+  /** Id of a <datalist> of suggestions. */
+  list?: string;
 }
 
 /** A labelled input: every control of the pane has a visible label bound to it. */
@@ -24,6 +29,9 @@ export function Field({
   readOnly,
   placeholder,
   error,
+  describedBy,
+  autoComplete,
+  list,
 }: FieldProps) {
   const id = useId();
   const errorId = useId();
@@ -39,7 +47,9 @@ export function Field({
         readOnly={readOnly}
         placeholder={placeholder}
         aria-invalid={error ? true : undefined}
-        aria-describedby={error ? errorId : undefined}
+        aria-describedby={[error ? errorId : "", describedBy ?? ""].join(" ").trim() || undefined}
+        autoComplete={autoComplete}
+        list={list}
         onInput={(e) => onInput((e.currentTarget as HTMLInputElement).value)}
       />
       {error && (

@@ -12,13 +12,15 @@ interface Props {
   loggedAt: string | null;
   /** The open message's attachments, as the host lists them. */
   attachments: AttachmentSummary[];
+  /** After a successful log: the card refreshes so the email shows among the last activities. */
+  onLogged?(): void;
 }
 
 /**
  * R-SB-3 / R-SB-9: one click sends the raw message once, then shows the logged state. The message is
  * sent whole; attachments the user unticked are named to the server, which does not store them.
  */
-export function LogEmailButton({ api, mailbox, loggedAt, attachments }: Props) {
+export function LogEmailButton({ api, mailbox, loggedAt, attachments, onLogged }: Props) {
   const { t, dateTime } = useI18n();
   const [state, setState] = useState<"idle" | "busy" | "logged">(loggedAt ? "logged" : "idle");
   const [at, setAt] = useState(loggedAt);
@@ -41,6 +43,7 @@ export function LogEmailButton({ api, mailbox, loggedAt, attachments }: Props) {
       await api.logEmail(raw, skip);
       setAt(new Date().toISOString());
       setState("logged");
+      onLogged?.();
       await mailbox.markLogged();
     } catch (err) {
       setError(err);

@@ -44,6 +44,15 @@ export function MessageView({ api, mailbox, message, context, notice, reload }: 
   const invitees = people.flatMap((p) =>
     p.status === "known" ? [{ email: p.address, name: p.record.name }] : [],
   );
+  const companies = [
+    ...new Map(
+      people.flatMap((p) =>
+        p.status === "known" && p.record.company?.id
+          ? [[p.record.company.id, { id: p.record.company.id, name: p.record.company.name }] as const]
+          : [],
+      ),
+    ).values(),
+  ];
 
   return (
     <div class="message">
@@ -59,6 +68,7 @@ export function MessageView({ api, mailbox, message, context, notice, reload }: 
           mailbox={mailbox}
           loggedAt={context.logged?.loggedAt ?? null}
           attachments={message.attachments}
+          onLogged={() => reload(null)}
         />
         <button type="button" onClick={() => setMeeting(true)} aria-expanded={meeting}>
           {t("createMeeting")}
@@ -82,7 +92,8 @@ export function MessageView({ api, mailbox, message, context, notice, reload }: 
           key={main.address}
           entry={main}
           api={api}
-          onCreated={(name) => reload(t("created", { name }))}
+          companies={companies}
+          onSaved={(notice) => reload(notice)}
         />
       )}
       <Participants

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from "preact";
 import type { RecordCard as Card } from "../../../shared/api/context.js";
 import { useI18n } from "../i18n/index.js";
+import { activityTypeName } from "./activity-type.js";
 import { Badge } from "./Badge.js";
 
 function Section({
@@ -20,13 +21,17 @@ function Section({
   );
 }
 
-/** R-SB-1: the sender's record with its deals, events and activities. */
-export function RecordCard({ record }: { record: Card }) {
+/**
+ * R-SB-1: the sender's record with its deals, events and activities: what is planned (with its type
+ * and due date) apart from what was done. `headingId` differs where a second card can be on screen.
+ */
+export function RecordCard({ record, headingId = "record-name" }: { record: Card; headingId?: string }) {
   const { t, dateTime, money } = useI18n();
+  const typeOf = (a: { type: string; typeName: string }) => activityTypeName(t, a.type, a.typeName);
   return (
-    <article class="card" aria-labelledby="record-name" data-record-id={record.id}>
+    <article class="card" aria-labelledby={headingId} data-record-id={record.id}>
       <header class="card-head">
-        <h2 id="record-name">{record.name}</h2>
+        <h2 id={headingId}>{record.name}</h2>
         <Badge badge={record.badge} />
       </header>
       <dl class="facts">
@@ -72,10 +77,19 @@ export function RecordCard({ record }: { record: Card }) {
           </li>
         ))}
       </Section>
+      <Section title={t("plannedActivities")} empty={t("noPlannedActivities")}>
+        {record.plannedActivities.map((a) => (
+          <li key={a.id} class="activity planned" data-type={a.type}>
+            <span class="activity-type">{typeOf(a)}</span> · <span>{a.subject}</span>{" "}
+            <span class="muted">· {a.dueAt ? dateTime(a.dueAt) : t("noDueDate")}</span>
+          </li>
+        ))}
+      </Section>
       <Section title={t("lastActivities")} empty={t("noActivities")}>
         {record.lastActivities.map((a) => (
-          <li key={a.id}>
-            <span>{a.subject}</span> <span class="muted">· {dateTime(a.at)}</span>
+          <li key={a.id} class="activity" data-type={a.type}>
+            <span class="activity-type">{typeOf(a)}</span> · <span>{a.subject}</span>{" "}
+            <span class="muted">· {dateTime(a.at)}</span>
           </li>
         ))}
       </Section>
