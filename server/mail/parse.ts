@@ -91,8 +91,8 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
     bcc: addresses(mail.bcc),
     inReplyTo: messageIds(mail.inReplyTo),
     references: messageIds(mail.references),
-    html: typeof mail.html === "string" && mail.html.trim() ? noNul(mail.html) : null,
-    text: mail.text ? noNul(mail.text) : null,
+    html: typeof mail.html === "string" && mail.html.trim() ? bodyText(mail.html) : null,
+    text: mail.text ? bodyText(mail.text) : null,
     notes: [...new Set(notes)],
   };
   const everyone = [parsed.from, parsed.sender, ...parsed.replyTo, ...parsed.to, ...parsed.cc, ...parsed.bcc];
@@ -174,7 +174,10 @@ function referencesCid(html: string, contentId: string): boolean {
   return [contentId, encodeURIComponent(contentId)].some((id) => lower.includes(`cid:${id.toLowerCase()}`));
 }
 
-/** No path separators or control characters: the name is offered for download as it is. */
+/** A byte order mark is not text: Windows tools write one at the start of UTF-8 parts. */
+function bodyText(s: string): string {
+  return noNul(s).replace(/^\uFEFF/, "");
+}
 
 function noNul(s: string): string {
   return s.replace(/\u0000/g, "");
