@@ -28,6 +28,7 @@ export function repairPartHeaders(
 const isEncoded = (encoding: string | undefined) => /^\s*(?:base64|quoted-printable)\b/i.test(encoding ?? "");
 
 const MAX_DEPTH = 50;
+const FIELD = /^[\x21-\x39\x3b-\x7e]+[ \t]*:/;
 
 function walkBody(
   body: Bytes,
@@ -70,7 +71,10 @@ function walkEntity(
   onRepair: (note: string) => void,
   depth: number,
 ): Bytes {
-  const blank = /\r?\n\r?\n/.exec(entity);
+  // A part that starts with a line break has no header section; one that does not start with a
+  // field is not something to repair.
+  const blank = /^\r?\n/.exec(entity) ?? /\r?\n\r?\n/.exec(entity);
+  if (blank?.index !== 0 && !FIELD.test(entity)) return entity;
   const headEnd = blank ? blank.index : entity.length;
   const head = repairHead(entity.slice(0, headEnd), charset, onRepair);
   if (!blank) return head;
