@@ -99,11 +99,12 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
   if (!everyone.some(Boolean))
     throw unprocessable("The message has no sender and no recipients: no usable From, To or Cc address.");
   const ownId = messageIds(mail.messageId)[0];
+  const attachments = attachmentsOf(mail, parsed.html);
   return {
     ...parsed,
-    messageId: ownId ?? substituteMessageId(parsed),
+    messageId: ownId ?? substituteMessageId({ ...parsed, attachments }),
     syntheticMessageId: !ownId,
-    attachments: attachmentsOf(mail, parsed.html),
+    attachments,
   };
 }
 

@@ -147,6 +147,29 @@ describe.each(engines)("one activity per message (%s)", (engine) => {
     expect(await emailsWithSubject("Logo firmado")).toHaveLength(1);
   });
 
+  it("R-MAIL-4: scans without text or Message-ID are told apart by their files, whatever their boundary", async () => {
+    const scan = (boundary: string, pdf: string) =>
+      [
+        "From: carla@client.test",
+        "To: ana@acme.test",
+        "Subject: Scan",
+        "Date: Wed, 05 Mar 2025 12:00:00 +0100",
+        `Content-Type: multipart/mixed; boundary="${boundary}"`,
+        "",
+        `--${boundary}`,
+        'Content-Type: application/pdf; name="scan.pdf"',
+        "Content-Transfer-Encoding: base64",
+        "",
+        Buffer.from(pdf).toString("base64"),
+        `--${boundary}--`,
+        "",
+      ].join("\r\n");
+    expect((await log(scan("s1", "%PDF-1 page one"))).statusCode).toBe(201);
+    expect((await log(scan("s2", "%PDF-1 page one"))).json().alreadyLogged).toBe(true);
+    expect((await log(scan("s1", "%PDF-1 page two"))).statusCode).toBe(201);
+    expect(await emailsWithSubject("Scan")).toHaveLength(2);
+  });
+
   it("R-MAIL-4: a sidebar asking about a folded Message-ID finds the message logged under it", async () => {
     const raw =
       "From: carla@client.test\r\nTo: ana@acme.test\r\nSubject: Folded id\r\n" +
