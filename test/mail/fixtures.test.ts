@@ -131,6 +131,13 @@ describe("mail fixtures", () => {
       expect(m.text).toContain("Добрый день! Счёт во вложении.");
     });
 
+    it("R-MAIL-1: x-mac-cyrillic sender, subject and text", async () => {
+      const m = await inspect("x-mac-cyrillic.eml");
+      expect(m.from?.name).toBe("Ольга");
+      expect(m.subject).toBe("Конференция 2025");
+      expect(m.text).toContain("Приглашаем на конференцию.");
+    });
+
     it("R-MAIL-1: ks_c_5601-1987 text and an RFC 2047 file name inside a quoted parameter", async () => {
       const m = await inspect("ks_c_5601-1987.eml");
       expect(m.subject).toBe("[Korea] 사진");
@@ -272,6 +279,27 @@ describe("mail fixtures", () => {
       expect(m.html).toContain('href="https://example.com/offer"');
       expect(m.text).toContain("Offer for Münster: AT&T < 5 €");
       expect(m.text).not.toMatch(/HiddenCity|opacity/);
+    });
+
+    it("R-MAIL-5: an empty text part of Word HTML is replaced by the HTML's text; Office markup is removed", async () => {
+      const m = await inspect("outlook-word-html.eml");
+      expect(m.text).toBe("Buongiorno, la riunione è confermata – a presto…");
+      expect(m.html).toContain("<p>Buongiorno, la riunione è confermata – a presto…</p>");
+      expect(m.html).not.toMatch(/<o:p|<!--|xmlns|mso/);
+    });
+
+    it("R-MAIL-1: format=flowed delsp=yes text is joined where the sender wrapped it", async () => {
+      const m = await inspect("format-flowed.eml");
+      expect(m.text).toBe(
+        "This is a long line that was wrapped by the sender, café included.\n> A quoted line.",
+      );
+    });
+
+    it("R-MAIL-1: both alternatives (body and footer) are kept and text/watch-html is neither body nor file", async () => {
+      const m = await inspect("watch-html-and-footer.eml");
+      expect(m.text).toBe("Dear Sir,\nThe footer");
+      expect(m.html).toBe("<p>Dear Sir,</p><br />\n<p>The footer</p>");
+      expect(m.attachments).toEqual([]);
     });
 
     it("R-MAIL-1: NUL bytes in a body never reach the stored text", async () => {
