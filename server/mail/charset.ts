@@ -39,27 +39,49 @@ const SINGLE_BYTE = /^(?:windows-?12\d\d|cp12\d\d|iso-?8859|koi8|mac|ibm866|cp86
 
 export type Charset = { codec: "iconv" | "whatwg"; name: string };
 
+// Looking a name up costs a thrown exception per spelling tried, and a message may name the same
+// unknown charset thousands of times, so answers are remembered (a bounded number of them).
+const resolved = new Map<string, Charset | null>();
+const REMEMBERED = 1000;
+
 /** The decoder for a declared charset, or null when the name is unknown. */
 export function resolveCharset(declared: string | undefined): Charset | null {
   const name = (declared ?? "").trim().toLowerCase();
+  const known = resolved.get(name);
+  if (known !== undefined) return known;
+  const answer = lookUp(name);
+  if (resolved.size >= REMEMBERED) resolved.clear();
+  resolved.set(name, answer);
+  return answer;
+}
+
+function lookUp(name: string): Charset | null {
   if (!name || NOT_A_CHARSET.test(name)) return null;
   if (LATIN1.test(name)) return { codec: "iconv", name: "windows-1252" };
-  const candidates = [
+  // Canonical spellings first, so that the name given back is the one SINGLE_BYTE recognises.
+  const respelled = (pattern: RegExp, to: string) => (pattern.test(name) ? name.replace(pattern, to) : "");
+  const candidates = new Set([
+    ALIASES[name] ?? "",
+    respelled(/^win(?:dows)?[-_]?(\d+)$/, "windows-$1"),
+    respelled(/^(?:iso[-_]?)?8859[-_]?(\d+)$/, "iso-8859-$1"),
+    respelled(/^cp[-_]?(12\d\d)$/, "windows-$1"),
+    respelled(/^x-/, ""),
     name,
-    ALIASES[name] ?? name,
-    name.replace(/^x-/, ""),
-    name.replace(/^win(?:dows)?[-_]?(\d+)$/, "windows-$1"),
-    name.replace(/^(?:iso[-_]?)?8859[-_]?(\d+)$/, "iso-8859-$1"),
-    name.replace(/^cp[-_]?(\d+)$/, "windows-$1"),
-  ];
+  ]);
   for (const label of candidates)
-    if (!NOT_A_CHARSET.test(label) && iconv.encodingExists(label)) return { codec: "iconv", name: label };
-  for (const label of candidates)
-    try {
-      return { codec: "whatwg", name: new TextDecoder(label).encoding };
-    } catch {}
-  return null;
+    if (label && !NOT_A_CHARSET.test(label) && iconvKnows(label)) return { codec: "iconv", name: label };
+  // The WHATWG labels (ISO-2022-JP, ...) are tried as declared: an unknown one costs one exception.
+  try {
+    return { codec: "whatwg", name: new TextDecoder(name).encoding };
+  } catch {
+    return null;
+  }
 }
+
+// iconv-lite's own check throws and catches an error per unknown name; its table answers directly.
+iconv.encodingExists("utf-8");
+const iconvKnows = (label: string) =>
+  iconv.encodings?.[iconv._canonicalizeEncoding(label) as keyof typeof iconv.encodings] !== undefined;
 
 export interface DecodedText {
   text: string;

@@ -59,21 +59,28 @@ function relabelWords(value: string, onRepair: (note: string) => void): string {
   return out + value.slice(at);
 }
 
-// `name*=charset'lang'value` or `name*0*=charset'lang'value; name*1*=value; …`.
-const EXTENDED = /([\w.-]+)(\*(?:0\*)?)(\s*=\s*"?)([^'";\s]+)('[^'";\s]*'[^";\s]*)/g;
+// `name*=charset'lang'value` or `name*0*=charset'lang'value; name*1*=value; …`. A name starts only
+// where no name character precedes it, so a long run of letters is scanned once, not once per letter.
+const EXTENDED = /(?<![\w.-])([\w.-]+)(\*(?:0\*)?)(\s*=\s*"?)([^'";\s]+)('[^'";\s]*'[^";\s]*)/g;
+const SEGMENT = /(?<![\w.-])([\w.-]+)\*([1-9]\d{0,3})\*\s*=\s*"?([^";\s]*)/g;
 
 function relabelParameters(value: string, onRepair: (note: string) => void): string {
+  if (!value.includes("'")) return value;
+  const continued = new Map<string, Map<number, string>>();
+  for (const [, name, n, text] of value.matchAll(SEGMENT)) {
+    const key = name.toLowerCase();
+    if (!continued.has(key)) continued.set(key, new Map());
+    continued.get(key)?.set(Number(n), text);
+  }
   return value.replace(
     EXTENDED,
     (whole, name: string, star: string, eq: string, charset: string, rest: string) => {
-      const segments = [rest.replace(/^'[^']*'/, "")];
-      const more = new RegExp(
-        `(?:^|;)\\s*${name.replace(/[.-]/g, "\\$&")}\\*([1-9]\\d*)\\*\\s*=\\s*"?([^";\\s]*)`,
-        "gi",
+      const more = star === "*0*" ? [...(continued.get(name.toLowerCase()) ?? [])] : [];
+      const text = [rest.replace(/^'[^']*'/, ""), ...more.sort(([a], [b]) => a - b).map(([, t]) => t)].join(
+        "",
       );
-      for (const m of value.matchAll(more)) segments[Number(m[1])] = m[2];
       const bytes = Buffer.from(
-        segments.join("").replace(/%([0-9a-f]{2})/gi, (_m, h) => String.fromCharCode(Number.parseInt(h, 16))),
+        text.replace(/%([0-9a-f]{2})/gi, (_m, h) => String.fromCharCode(Number.parseInt(h, 16))),
         "latin1",
       );
       const label = relabel(bytes, charset, onRepair);
