@@ -6,7 +6,8 @@
 // - ISO-8859-1 and US-ASCII are read as Windows-1252, as the WHATWG Encoding standard and every
 //   browser do: mail declared Latin-1 is very often written in Windows-1252 and keeps its "€".
 // - Mail declared in a legacy single-byte charset but written in UTF-8 (a mis-configured sender) is
-//   read as UTF-8: accented text in a single-byte charset is almost never valid UTF-8.
+//   read as UTF-8: accented text in a single-byte charset is almost never valid UTF-8. The other way
+//   round, raw header bytes declared UTF-8 that are not are read as Windows-1252.
 // - A charset nobody knows ("bad-charset", typos, vendor names) is still read: valid UTF-8 as
 //   UTF-8, anything else as Windows-1252, which maps every byte, so umlauts survive instead of
 //   turning into "�".
@@ -35,6 +36,7 @@ const LATIN1 =
 const NOT_A_CHARSET = /^(?:utf-?7(?:-?imap)?|unicode-1-1-utf-7|base64|hex|binary)$/;
 /** Spellings seen in mail that iconv-lite lacks. */
 const ALIASES: Record<string, string> = { "x-mac-cyrillic": "maccyrillic", "x-mac-roman": "macroman" };
+const UTF8 = /^utf-?8$/;
 const SINGLE_BYTE = /^(?:windows-?12\d\d|cp12\d\d|iso-?8859|koi8|mac|ibm866|cp866)/;
 
 export type Charset = { codec: "iconv" | "whatwg"; name: string };
@@ -95,9 +97,17 @@ export interface DecodedText {
 export function decodeText(bytes: Uint8Array, declared?: string): DecodedText {
   const known = resolveCharset(declared);
   const ascii = isAscii(bytes);
-  if (known && !(SINGLE_BYTE.test(known.name) && !ascii && isUtf8(bytes)))
-    return { text: decodeWith(known, bytes), charset: known.name, repair: null };
-  if (ascii || isUtf8(bytes)) {
+  const utf8 = ascii || isUtf8(bytes);
+  const mislabelled =
+    known && !ascii && (SINGLE_BYTE.test(known.name) ? utf8 : UTF8.test(known.name) && !utf8);
+  if (known && !mislabelled) return { text: decodeWith(known, bytes), charset: known.name, repair: null };
+  if (known && !utf8)
+    return {
+      text: iconv.decode(Buffer.from(bytes), "windows-1252"),
+      charset: "windows-1252",
+      repair: `text declared "${declared}" is not UTF-8 and was read as Windows-1252`,
+    };
+  if (utf8) {
     const repair = ascii
       ? null
       : known

@@ -29,6 +29,15 @@ describe("charsets", () => {
     expect(r.repair).toBe('text declared "iso-8859-1" is UTF-8 and was read as UTF-8');
   });
 
+  it("R-MAIL-5: bytes declared UTF-8 that are not UTF-8 (a raw Windows-1252 header) are read as Windows-1252", () => {
+    expect(decodeText(CP1252, "utf-8")).toMatchObject({ text: "€ “q” – …", charset: "windows-1252" });
+    expect(decodeText(Buffer.from("Grüße", "utf8"), "UTF-8")).toEqual({
+      text: "Grüße",
+      charset: "utf-8",
+      repair: null,
+    });
+  });
+
   it("R-MAIL-5: unknown charsets fall back to UTF-8 or Windows-1252; pure ASCII needs no repair", () => {
     expect(decodeText(CP1252, "bad-charset")).toMatchObject({
       text: "€ “q” – …",
