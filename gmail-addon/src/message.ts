@@ -1,4 +1,5 @@
 // What the add-on reads from the open message (scope gmail.addons.current.message.readonly).
+import { normalizeMessageId } from "../../shared/message-id.js";
 import { type Mailbox, parseAddressList, uniqueMailboxes } from "./addresses.js";
 import { openMessage } from "./host.js";
 
@@ -25,7 +26,7 @@ export function gmailContext(e: GoogleAppsScript.Addons.EventObject): GmailConte
 
 export function readMessage(g: GmailContext): OpenMessage {
   const msg = openMessage(g.messageId, g.accessToken);
-  const rfc = msg.getHeader("Message-ID") || null;
+  const rfc = normalizeMessageId(msg.getHeader("Message-ID") || "") || null;
   return {
     gmailId: g.messageId,
     subject: msg.getSubject() || "",

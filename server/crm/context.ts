@@ -4,6 +4,7 @@
 import type { ContextEntry, ContextResponse, RecordCard } from "../../shared/api/context.js";
 import { badgeFor, type DealStatus } from "../../shared/categories.js";
 import { pickLocale } from "../../shared/i18n.js";
+import { normalizeMessageId } from "../../shared/message-id.js";
 import { normalizeEmail, suggestName } from "../../shared/text.js";
 import type { AuthUser } from "../auth/user.js";
 import { batcher } from "../db/batcher.js";
@@ -13,7 +14,6 @@ import { contextBatchSize } from "../metrics.js";
 import { categoriesOf } from "./categories.js";
 import { CONTEXT_SQL } from "./context-sql.js";
 import { isFreeMailDomain } from "./free-mail.js";
-import { normalizeMessageId } from "./message-id.js";
 import { unknownOwner } from "./owners.js";
 
 /** `Ana López <ana@x.com>`, `"López, Ana" <ana@x.com>` or a bare address. */
@@ -58,7 +58,7 @@ export async function messageContext(
     return true;
   });
   const others = mailboxes.filter((m) => !user.addresses.includes(m.address)).map((m) => m.address);
-  const messageId = input.messageId ? normalizeMessageId(input.messageId) : null;
+  const messageId = normalizeMessageId(input.messageId ?? "") || null;
   const domains = [...new Set(others.map((a) => a.split("@")[1] ?? ""))].filter(
     (d) => d && !isFreeMailDomain(d),
   );

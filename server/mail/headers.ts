@@ -5,9 +5,12 @@
 // - duplicates: of fields that may occur once (RFC 5322 §3.6 and the MIME fields) the first wins;
 // - raw 8-bit bytes that are not UTF-8 are decoded with the message's declared charset (else
 //   Windows-1252), so a KOI8-R subject is read as KOI8-R instead of "������";
+// - encoded words and RFC 2231 parameters in a charset nobody knows are relabelled with the charset
+//   their bytes are read in, as bodies are (header-charsets.ts);
 // - whether there is a header section at all (see the comment at the top of parse.ts).
 import { badRequest } from "../api/problem.js";
-import { decodeText, isUtf8, knownDecoder } from "./charset.js";
+import { decodeText, isUtf8 } from "./charset.js";
+import { relabelHeaderCharsets } from "./header-charsets.js";
 
 export interface HeaderField {
   name: string;
@@ -98,13 +101,16 @@ export function splitMessage(raw: Buffer): SplitMessage {
       .join(" "),
   }));
   const contentType = unfolded.find((f) => f.name.toLowerCase() === "content-type")?.value ?? "";
-  const declared = /charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1];
-  const charset = knownDecoder(declared) ? declared : undefined;
+  const charset = declaredCharset(contentType);
   const fields = unfolded.map((f) => {
     const bytes = Buffer.from(f.value, "latin1");
-    if (isUtf8(bytes)) return { name: f.name, value: bytes.toString("utf8") };
-    notes.push(`decoded raw 8-bit bytes in ${f.name} as ${charset ?? "windows-1252"}`);
-    return { name: f.name, value: decodeText(bytes, charset ?? "windows-1252").text };
+    let value = bytes.toString("utf8");
+    if (!isUtf8(bytes)) {
+      const decoded = decodeText(bytes, charset);
+      notes.push(`decoded raw 8-bit bytes in ${f.name} as ${decoded.charset}`);
+      value = decoded.text;
+    }
+    return { name: f.name, value: relabelHeaderCharsets(value, (note) => notes.push(`${f.name}: ${note}`)) };
   });
   return { fields, body, eol: /\r\n/.test(header) ? "\r\n" : "\n", notes };
 }
@@ -113,6 +119,11 @@ export function splitMessage(raw: Buffer): SplitMessage {
 export function joinMessage(m: SplitMessage): Buffer {
   const head = m.fields.map((f) => `${f.name}: ${f.value}${m.eol}`).join("");
   return Buffer.concat([Buffer.from(head + m.eol, "utf8"), m.body]);
+}
+
+/** The charset parameter of a Content-Type value. */
+export function declaredCharset(contentType: string): string | undefined {
+  return /charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1];
 }
 
 export function headerValue(m: SplitMessage, name: string): string | undefined {

@@ -13,11 +13,14 @@
 //   without a boundary parameter, or whose boundary never appears (a multipart with no part).
 import { type AddressObject, type EmailAddress, type ParsedMail, simpleParser } from "mailparser";
 import { safeAttachmentName, unnamedAttachmentName } from "../../shared/attachment-names.js";
+import { messageIdsOf } from "../../shared/message-id.js";
 import { badRequest, unprocessable } from "../api/problem.js";
 import type { MailAddress } from "../db/schema.js";
 import { sha256Hex } from "./blobs.js";
 import { fallbackIconv } from "./charset.js";
-import { headerValue, joinMessage, type SplitMessage, splitMessage } from "./headers.js";
+import { declaredCharset, headerValue, joinMessage, type SplitMessage, splitMessage } from "./headers.js";
+import { repairPartHeaders } from "./part-headers.js";
+import { substituteMessageId } from "./substitute-id.js";
 
 export interface ParsedAttachment {
   filename: string;
@@ -33,7 +36,7 @@ export interface ParsedAttachment {
 
 export interface ParsedEmail {
   messageId: string;
-  /** True when the message had no Message-ID and `messageId` was derived from its bytes. */
+  /** True when the message had no Message-ID and `messageId` was derived from its content (substitute-id.ts). */
   syntheticMessageId: boolean;
   subject: string;
   date: Date | null;
@@ -58,12 +61,14 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
   const split = splitMessage(raw);
   checkMultipart(split);
   const notes = [...split.notes];
+  const contentType = headerValue(split, "content-type") ?? "";
+  const body = repairPartHeaders(split.body, { contentType, charset: declaredCharset(contentType) }, (note) =>
+    notes.push(note),
+  );
   let mail: ParsedMail;
   try {
-    mail = await simpleParser(joinMessage(split), {
-      Iconv: fallbackIconv((charset) =>
-        notes.push(`unknown charset "${charset}" decoded as UTF-8 or Windows-1252`),
-      ),
+    mail = await simpleParser(joinMessage({ ...split, body }), {
+      Iconv: fallbackIconv((note) => notes.push(note)),
       skipHtmlToText: true,
       skipTextToHtml: true,
       skipTextLinks: true,
@@ -86,19 +91,20 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
     bcc: addresses(mail.bcc),
     inReplyTo: messageIds(mail.inReplyTo),
     references: messageIds(mail.references),
-    html: typeof mail.html === "string" && mail.html.trim() ? noNul(mail.html) : null,
-    text: mail.text ? noNul(mail.text) : null,
+    html: typeof mail.html === "string" && mail.html.trim() ? bodyText(mail.html) : null,
+    text: mail.text ? bodyText(mail.text) : null,
     notes: [...new Set(notes)],
   };
   const everyone = [parsed.from, parsed.sender, ...parsed.replyTo, ...parsed.to, ...parsed.cc, ...parsed.bcc];
   if (!everyone.some(Boolean))
     throw unprocessable("The message has no sender and no recipients: no usable From, To or Cc address.");
   const ownId = messageIds(mail.messageId)[0];
+  const attachments = attachmentsOf(mail, parsed.html);
   return {
     ...parsed,
-    messageId: ownId ?? `sha256-${sha256Hex(raw)}@concilia.invalid`,
+    messageId: ownId ?? substituteMessageId({ ...parsed, attachments }),
     syntheticMessageId: !ownId,
-    attachments: attachmentsOf(mail, parsed.html),
+    attachments,
   };
 }
 
@@ -132,13 +138,8 @@ function addresses(field: AddressObject | AddressObject[] | undefined): MailAddr
   return out;
 }
 
-/** Message-IDs without angle brackets, from a header that may hold several. */
 function messageIds(value: string | string[] | undefined): string[] {
-  const text = (Array.isArray(value) ? value.join(" ") : (value ?? "")).trim();
-  if (!text) return [];
-  const bracketed = [...text.matchAll(/<([^<>]+)>/g)].map((m) => m[1].trim());
-  const ids = bracketed.length ? bracketed : text.split(/\s+/);
-  return [...new Set(ids.map((id) => noNul(id).replace(/\s+/g, "")).filter((id) => id && id.length <= 998))];
+  return messageIdsOf(Array.isArray(value) ? value.join(" ") : (value ?? ""));
 }
 
 // Parts mailparser reports besides the files a person attached: unnamed text alternatives of the
@@ -174,7 +175,10 @@ function referencesCid(html: string, contentId: string): boolean {
   return [contentId, encodeURIComponent(contentId)].some((id) => lower.includes(`cid:${id.toLowerCase()}`));
 }
 
-/** No path separators or control characters: the name is offered for download as it is. */
+/** A byte order mark is not text: Windows tools write one at the start of UTF-8 parts. */
+function bodyText(s: string): string {
+  return noNul(s).replace(/^\uFEFF/, "");
+}
 
 function noNul(s: string): string {
   return s.replace(/\u0000/g, "");

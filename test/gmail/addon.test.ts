@@ -93,7 +93,7 @@ describe("message open (contextual trigger)", () => {
     const url = new URL(inv.fetches[0].url);
     expect(url.origin).toBe("https://crm.example.com");
     expect(url.pathname).toBe("/api/v1/context");
-    expect(url.searchParams.get("messageId")).toBe("<demo-1.gmail@mail.concilia.demo>");
+    expect(url.searchParams.get("messageId")).toBe("demo-1.gmail@mail.concilia.demo");
     expect(url.searchParams.getAll("address")).toEqual([
       "José García <jose.garcia@acme-iberia.example>",
       "Sara Ventas <sara@concilia.demo>",

@@ -1,4 +1,7 @@
-// The real-world corpus lives in the project's shared folder, beside the repository (../shared).
+// Test messages. The repository's own fixtures (test/fixtures/mail) are always there; the real-world
+// corpus lives in the project's shared folder beside the repository (../shared/corpus, or wherever
+// CONCILIA_CORPUS points) and is missing from a plain clone, so its tests run only where it exists.
+import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -6,4 +9,28 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 
 export function corpusDir(kind: "mail" | "ical"): string {
   return path.resolve(process.env.CONCILIA_CORPUS ?? path.join(root, "../shared/corpus"), kind);
+}
+
+/** Whether the shared corpus is there to test against. */
+export function corpusPresent(kind: "mail" | "ical"): boolean {
+  return fs.existsSync(corpusDir(kind));
+}
+
+/** Where the corpus was looked for, as the skipped test names it. */
+export function corpusLocation(): string {
+  return process.env.CONCILIA_CORPUS ?? "../shared/corpus";
+}
+
+export const mailFixturesDir = path.join(root, "test/fixtures/mail");
+
+export function mailFixture(name: string): Buffer {
+  return fs.readFileSync(path.join(mailFixturesDir, name));
+}
+
+/** The .eml files of test/fixtures/mail. */
+export function mailFixtureNames(): string[] {
+  return fs
+    .readdirSync(mailFixturesDir)
+    .filter((f) => f.endsWith(".eml"))
+    .sort();
 }

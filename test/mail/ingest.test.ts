@@ -2,14 +2,13 @@
 
 import { createHash } from "node:crypto";
 import fs from "node:fs";
-import path from "node:path";
 import { count } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authenticate } from "../../server/auth/authenticate.js";
 import { activities, activityLinks, attachments } from "../../server/db/schema.js";
 import { ingestEmail } from "../../server/mail/ingest.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
-import { corpusDir } from "../harness/corpus.js";
+import { mailFixture } from "../harness/corpus.js";
 
 const PNG = Buffer.from(
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
@@ -123,7 +122,7 @@ describe.each(engines)("email ingest (%s)", (engine) => {
     });
     ids.corpusPerson = await make(ana.token, "/api/v1/persons", {
       firstName: "Test",
-      emails: ["test@example.com"],
+      emails: ["designer@example.com"],
     });
     ids.deal = await make(ana.token, "/api/v1/deals", { name: "Big deal", personId: ids.person });
   });
@@ -204,18 +203,16 @@ describe.each(engines)("email ingest (%s)", (engine) => {
     expect((await api(bo.token, "GET", pngUrl)).statusCode).toBe(404);
   });
 
-  it("R-MAIL-1: a real corpus message (HTML with a cid image and a file) is stored with exact attachment bytes", async () => {
-    const raw = fs.readFileSync(
-      path.join(corpusDir("mail"), "comm-central__30-plaintext+(HTML+embedded-image)+attachment.eml"),
-    );
+  it("R-MAIL-1: a message with a cid image and files (fixture) is stored with exact attachment bytes", async () => {
+    const raw = mailFixture("inline-cid-images.eml");
     const r = await log(raw);
     expect(r.statusCode, r.body).toBe(201);
     expect(r.json().links).toEqual([{ type: "person", id: ids.corpusPerson }]);
     const a = (await api(ana.token, "GET", `/api/v1/activities/${r.json().activityId}`)).json();
-    expect(a.email.text).toContain("hähä");
-    expect(a.email.html).toContain("höhö");
+    expect(a.email.text).toContain("Our logo:");
+    expect(a.email.html).toContain('alt="logo"');
     const files = a.email.attachments as { id: string; filename: string; sha256: string }[];
-    expect(files.map((f) => f.filename)).toEqual(["kigaaldcbanejcbi.png", "attach2.png"]);
+    expect(files.map((f) => f.filename)).toEqual(["logo.png", "spacer.gif", "plan.pdf"]);
     for (const f of files) {
       const got = await api(ana.token, "GET", `/api/v1/activities/${a.id}/attachments/${f.id}`);
       expect(sha(got.rawPayload)).toBe(f.sha256);

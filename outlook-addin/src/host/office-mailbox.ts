@@ -3,6 +3,7 @@
 // Requirement sets: the manifest asks for Mailbox 1.5 (ItemChanged for pinning); every newer API is
 // guarded here with isSetSupported so older hosts degrade instead of failing.
 
+import { normalizeMessageId } from "../../../shared/message-id.js";
 import { base64ToBytes, officeCall, supports } from "./office-async.js";
 import { officeAuth } from "./office-auth.js";
 import { ianaZone } from "./time-zone.js";
@@ -22,7 +23,7 @@ function readItem(): OpenMessage | null {
   if (!item || item.itemType !== Office.MailboxEnums.ItemType.Message) return null;
   return {
     itemId: item.itemId ?? item.internetMessageId ?? item.subject,
-    internetMessageId: item.internetMessageId || null,
+    internetMessageId: normalizeMessageId(item.internetMessageId ?? "") || null,
     subject: item.subject ?? "",
     from: address(item.from) ?? address(item.sender),
     to: (item.to ?? []).map(address).filter((a): a is Address => a !== null),

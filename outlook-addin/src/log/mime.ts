@@ -1,5 +1,7 @@
 // RFC 822 / MIME writer for hosts that cannot hand over the message file. The server parses what this
 // writes with the same parser as every other path (R-MAIL-4), so it only has to be correct, not clever.
+import { bracketMessageId, normalizeMessageId } from "../../../shared/message-id.js";
+
 export interface MimeMailbox {
   name: string;
   email: string;
@@ -115,7 +117,9 @@ export function buildMessage(m: MessageParts): string {
     ...(m.cc.length ? [`Cc: ${m.cc.map(mailbox).join(", ")}`] : []),
     `Subject: ${encodeWord(m.subject)}`,
     `Date: ${rfc2822Date(m.date)}`,
-    ...(m.messageId ? [`Message-ID: ${m.messageId.startsWith("<") ? m.messageId : `<${m.messageId}>`}`] : []),
+    ...(m.messageId && normalizeMessageId(m.messageId)
+      ? [`Message-ID: ${bracketMessageId(m.messageId)}`]
+      : []),
     "MIME-Version: 1.0",
   ];
   return headers.join(CRLF) + CRLF + body;

@@ -1,4 +1,0 @@
-/** A Message-ID as stored: without angle brackets or surrounding space ("<a@b>" → "a@b"). */
-export function normalizeMessageId(id: string): string {
-  return id.trim().replace(/^<+/, "").replace(/>+$/, "").trim();
-}
