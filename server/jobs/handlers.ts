@@ -1,17 +1,12 @@
 // What each job does. Handlers are idempotent: a job may run again after a worker dies mid-way.
-import { and, inArray, isNotNull, lt, or } from "drizzle-orm";
+import { and, isNotNull, lt, or } from "drizzle-orm";
 import { purgeSignInFailures } from "../auth/throttle.js";
-import { apiTokens, attachments, loginCodes } from "../db/schema.js";
+import { apiTokens, loginCodes } from "../db/schema.js";
+import { collectBlobs } from "../mail/blobs.js";
 import type { JobHandler, JobName } from "./queue.js";
 
-const collectBlobs: JobHandler<"blobs.collect"> = async (ctx, { sha256 }) => {
-  if (!sha256.length) return;
-  const used = await ctx.db
-    .selectDistinct({ sha: attachments.sha256 })
-    .from(attachments)
-    .where(inArray(attachments.sha256, sha256));
-  const keep = new Set(used.map((r) => r.sha));
-  for (const sha of sha256) if (!keep.has(sha)) await ctx.blobs.delete(sha);
+const collect: JobHandler<"blobs.collect"> = async (ctx, { sha256 }) => {
+  await collectBlobs(ctx.db, ctx.blobs, sha256);
 };
 
 const purgeExpired: JobHandler<"auth.purge-expired"> = async (ctx) => {
@@ -30,7 +25,7 @@ const purgeExpired: JobHandler<"auth.purge-expired"> = async (ctx) => {
 };
 
 export const handlers: { [N in JobName]: JobHandler<N> } = {
-  "blobs.collect": collectBlobs,
+  "blobs.collect": collect,
   "auth.purge-expired": purgeExpired,
 };
 
