@@ -49,7 +49,7 @@ export async function claimBlobRow(
     // Absent, or deleted by a collection that held it: insert it. A concurrent insert of the same
     // content makes this wait for that transaction, then find its row on the next turn.
     const inserted = await tx.execute(
-      sql`insert into blobs (sha256, size, bytes) values (${sha}, ${size}, ${bytes && Buffer.from(bytes)})
+      sql`insert into blobs (sha256, size, bytes) values (${sha}, ${size}, ${bytes && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)})
           on conflict do nothing returning 1`,
     );
     if (rowsOf(inserted).length) return true;

@@ -127,17 +127,17 @@ export async function ingestEmail(
     if (!logged) throw new Error(`The email ${mail.messageId} was not found right after logging it.`);
     return { ...logged, skippedAttachments: mail.attachments.length - stored.length, alreadyLogged: false };
   } catch (err) {
+    // The folder store may keep files of the rolled-back transaction; collection removes unused ones.
+    if (blobs.length)
+      await ctx.db
+        .transaction((tx) => ctx.jobs.send(tx, "blobs.collect", { sha256: blobs.map(([sha]) => sha) }))
+        .catch((e) => ctx.log.warn({ err: e }, "could not queue collection of orphan blobs"));
     // The same message logged at the same moment by another request (a double click, a sync
     // racing the sidebar): the unique index on (owner, Message-ID) let one of them in.
     if (isUniqueViolation(err)) {
       const winner = await loggedAlready(ctx.db, user.id, mail.messageId);
       if (winner) return leftOut(winner);
     }
-    // The folder store may keep files of the rolled-back transaction; collection removes unused ones.
-    if (blobs.length)
-      await ctx.db
-        .transaction((tx) => ctx.jobs.send(tx, "blobs.collect", { sha256: blobs.map(([sha]) => sha) }))
-        .catch((e) => ctx.log.warn({ err: e }, "could not queue collection of orphan blobs"));
     throw err;
   }
 }
