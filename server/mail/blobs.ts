@@ -64,16 +64,15 @@ export async function collectBlobs(db: Db, store: BlobStore, shas: readonly stri
   const wanted = [...new Set(shas.map(assertSha256))].sort();
   if (!wanted.length) return [];
   return db.transaction(async (tx) => {
-    // A blob whose inserting transaction rolled back has no row, yet the folder store may keep its
-    // file: a row inserted here is a lock for it like any other, and is deleted below.
-    await tx.execute(sql`insert into blobs (sha256, size)
-      select sha, 0 from unnest(${sqlTextArray(wanted)}) with ordinality as w(sha, n) order by n
-      on conflict do nothing`);
-    const locked = rowsOf<{ sha256: string }>(
-      await tx.execute(
-        sql`select sha256 from blobs where sha256 = any(${sqlTextArray(wanted)}) order by sha256 for update`,
-      ),
-    ).map((r) => r.sha256);
+    const locked: string[] = [];
+    for (const sha of wanted) {
+      // A blob whose inserting transaction rolled back has no row, yet the folder store may keep its
+      // file: a row inserted here is a lock for it like any other, and is deleted below. One blob
+      // at a time, in order, so that no ingest holds one of these while waiting for another.
+      await tx.execute(sql`insert into blobs (sha256, size) values (${sha}, 0) on conflict do nothing`);
+      const held = await tx.execute(sql`select 1 from blobs where sha256 = ${sha} for update`);
+      if (rowsOf(held).length) locked.push(sha); // else another collection just deleted it
+    }
     const used = new Set(
       rowsOf<{ sha256: string }>(
         await tx.execute(
@@ -84,8 +83,8 @@ export async function collectBlobs(db: Db, store: BlobStore, shas: readonly stri
     const unused = locked.filter((sha) => !used.has(sha));
     if (!unused.length) return [];
     await tx.execute(sql`delete from blobs where sha256 = any(${sqlTextArray(unused)})`);
-    // Before commit: should the commit fail, the row stays without bytes and unused, and the next
-    // ingest of that content writes them again.
+    // Before commit: should the commit fail, a folder store's row stays, unused, without its file,
+    // and the next ingest of that content writes the file again.
     for (const sha of unused) await store.dropBytes(tx, sha);
     return unused;
   });
