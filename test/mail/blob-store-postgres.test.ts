@@ -2,6 +2,7 @@
 // database, so attachment bytes live in the database, written with the rows that use them.
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import { eml } from "../harness/eml.js";
@@ -101,5 +102,23 @@ describe.runIf(engines.includes("postgres"))("attachment blobs on PostgreSQL", (
     }
     expect(await blobRows(first, sha(bytes))).toBe(0);
     expect(await second.ctx.blobs.has(sha(bytes))).toBe(false);
+  });
+
+  it("R-P-1: attachments logged while blobs were files stay readable from the blob folder", async () => {
+    const old = Buffer.concat([Buffer.from("%PDF-1.3 from before\n"), randomBytes(800)]);
+    const logged = await log(first, `old.${randomBytes(4).toString("hex")}@client.test`, {
+      name: "old.pdf",
+      bytes: old,
+    });
+    expect(logged.statusCode, logged.body).toBe(201);
+    // What the upgrade leaves of a blob stored before: a row without bytes (the migration) and the
+    // file in the folder named by CONCILIA_BLOB_DIR.
+    await first.ctx.database.query("update blobs set bytes = null where sha256 = $1", [sha(old)]);
+    const file = path.join(first.ctx.config.blobDir, sha(old).slice(0, 2), sha(old));
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, old);
+    const got = await download(first, logged.json().activityId);
+    expect(got.statusCode, got.body).toBe(200);
+    expect(got.rawPayload.equals(old)).toBe(true);
   });
 });
