@@ -83,27 +83,30 @@ export async function ingestEmail(
     const logged = await ctx.db.transaction(async (tx) => {
       for (const [, bytes] of blobs) await ctx.blobs.put(tx, bytes);
       await tx.insert(activityTypes).values({ key: "email", name: "Email" }).onConflictDoNothing();
-      await tx.insert(activities).values({
-        id: activityId,
-        type: "email",
-        state: "done",
-        subject: mail.subject,
-        startAt: mail.date ?? new Date(),
-        ownerId: user.id,
-        dealId: thread?.dealId ?? null,
-        source: opts.source,
-        messageId: mail.messageId,
-        inReplyTo: mail.inReplyTo[0] ?? null,
-        references: mail.references,
-        threadId: mail.messageId,
-        threadKeys: keys,
-        direction: outgoing ? "outgoing" : "incoming",
-        fromAddress: mail.from,
-        toAddresses: mail.to,
-        ccAddresses: mail.cc,
-        bodyHtml: body.html,
-        bodyText: body.text,
-      });
+      const [row] = await tx
+        .insert(activities)
+        .values({
+          id: activityId,
+          type: "email",
+          state: "done",
+          subject: mail.subject,
+          startAt: mail.date ?? new Date(),
+          ownerId: user.id,
+          dealId: thread?.dealId ?? null,
+          source: opts.source,
+          messageId: mail.messageId,
+          inReplyTo: mail.inReplyTo[0] ?? null,
+          references: mail.references,
+          threadId: mail.messageId,
+          threadKeys: keys,
+          direction: outgoing ? "outgoing" : "incoming",
+          fromAddress: mail.from,
+          toAddresses: mail.to,
+          ccAddresses: mail.cc,
+          bodyHtml: body.html,
+          bodyText: body.text,
+        })
+        .returning();
       await tx
         .insert(activityLinks)
         .values(links.map((l) => ({ activityId, recordType: l.type, recordId: l.id })));
@@ -122,7 +125,8 @@ export async function ingestEmail(
           })),
         );
       await joinThreads(tx, user.id, keys);
-      return loggedAlready(tx, user.id, mail.messageId);
+      // Joining threads may have changed its thread, deal and links.
+      return loggedAlready(tx, user.id, row.messageId ?? mail.messageId);
     });
     if (!logged) throw new Error(`The email ${mail.messageId} was not found right after logging it.`);
     return { ...logged, skippedAttachments: mail.attachments.length - stored.length, alreadyLogged: false };
