@@ -6,7 +6,8 @@ import { type Database, migrate, openDatabase } from "./db/index.js";
 import { createJobs } from "./jobs/pgboss.js";
 import type { Jobs } from "./jobs/queue.js";
 import type { Logger } from "./log.js";
-import { fileBlobStore } from "./mail/blobs.js";
+import { databaseBlobStore } from "./mail/blob-database.js";
+import { folderBlobStore } from "./mail/blob-folder.js";
 import { loadSecretBox } from "./secrets/key.js";
 
 export async function createContext(
@@ -26,7 +27,11 @@ export async function createContext(
   await migrate(database);
   await ensureDefaults(database.db);
   const jobs = opts.jobs === false ? noJobs : await createJobs(database, log);
-  return { config, database, db: database.db, log, blobs: fileBlobStore(config.blobDir), jobs, secrets };
+  // On PostgreSQL every process on every host must read every blob: they live in the database. The
+  // folder is read only for attachments logged before that.
+  const folder = folderBlobStore(config.blobDir);
+  const blobs = database.kind === "postgres" ? databaseBlobStore(database.db, folder) : folder;
+  return { config, database, db: database.db, log, blobs, jobs, secrets };
 }
 
 export async function closeContext(ctx: AppContext): Promise<void> {

@@ -143,7 +143,11 @@ export function activityRoutes(app: FastifyInstance, ctx: AppContext): void {
     status: 204,
     errors: [409],
     handler: async ({ user, params }) => {
-      await db.transaction((tx) => activities.deleteActivity(tx, user, params.id));
+      await db.transaction(async (tx) => {
+        const released = await activities.deleteActivity(tx, user, params.id);
+        // Blobs are shared between emails: collection removes those no other attachment uses.
+        if (released.length) await ctx.jobs.send(tx, "blobs.collect", { sha256: released });
+      });
     },
   });
 }

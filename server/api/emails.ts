@@ -95,12 +95,8 @@ export function emailRoutes(app: FastifyInstance, ctx: AppContext): void {
           ),
         );
       if (!row) throw notFound(`Attachment ${params.attachmentId} of activity ${params.id}`);
-      let bytes: Buffer;
-      try {
-        bytes = await ctx.blobs.get(row.sha256);
-      } catch {
-        throw notFound(`The stored bytes of attachment '${row.filename}'`);
-      }
+      const bytes = await ctx.blobs.get(row.sha256);
+      if (!bytes) throw notFound(`The stored bytes of attachment '${row.filename}'`);
       const disposition = INLINE_TYPES.has(row.contentType) ? "inline" : "attachment";
       return reply
         .type(row.contentType)

@@ -198,8 +198,14 @@ export async function updateActivity(
   return row;
 }
 
-export async function deleteActivity(db: Tx, user: AuthUser, id: string): Promise<void> {
+/** Returns the SHA-256 of the attachment blobs the activity used: collect them once this commits. */
+export async function deleteActivity(db: Tx, user: AuthUser, id: string): Promise<string[]> {
   const current = await getActivityRow(db, user, id);
   if (current.source === "auto") throw conflict(READ_ONLY_MESSAGE);
+  const used = await db
+    .selectDistinct({ sha256: attachments.sha256 })
+    .from(attachments)
+    .where(eq(attachments.activityId, id));
   await db.delete(activities).where(eq(activities.id, id));
+  return used.map((a) => a.sha256);
 }

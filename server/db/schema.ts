@@ -4,6 +4,7 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
+  customType,
   index,
   integer,
   jsonb,
@@ -15,6 +16,7 @@ import {
 } from "drizzle-orm/pg-core";
 
 const id = () => text("id").primaryKey();
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
 
@@ -193,6 +195,11 @@ export const activities = pgTable(
     inReplyTo: text("in_reply_to"),
     references: jsonb("references").$type<string[]>(),
     threadId: text("thread_id"),
+    /**
+     * Every Message-ID the email names: its own, In-Reply-To and References. Logged emails that share
+     * one are one conversation, whatever order they arrived in (R-MAIL-9).
+     */
+    threadKeys: text("thread_keys").array(),
     direction: text("direction").$type<"incoming" | "outgoing">(),
     fromAddress: jsonb("from_address").$type<MailAddress | null>(),
     toAddresses: jsonb("to_addresses").$type<MailAddress[]>(),
@@ -205,6 +212,7 @@ export const activities = pgTable(
   (t) => [
     index("activities_owner").on(t.ownerId),
     index("activities_thread").on(t.threadId),
+    index("activities_thread_keys").using("gin", t.threadKeys),
     uniqueIndex("activities_owner_message").on(t.ownerId, t.messageId).where(sql`message_id is not null`),
   ],
 );
@@ -235,6 +243,7 @@ export const attachments = pgTable(
     filename: text("filename").notNull(),
     contentType: text("content_type").notNull(),
     size: integer("size").notNull(),
+    /** The content's row in `blobs`. */
     sha256: text("sha256").notNull(),
     contentId: text("content_id"),
     inline: boolean("inline").notNull().default(false),
@@ -242,6 +251,19 @@ export const attachments = pgTable(
   },
   (t) => [index("attachments_activity").on(t.activityId), index("attachments_sha").on(t.sha256)],
 );
+
+/**
+ * Attachment bytes, once per content. Ingest holds a blob's row FOR SHARE until it commits the
+ * attachment rows that use it; collection deletes only rows it holds FOR UPDATE and finds unused.
+ * `bytes` holds the content on PostgreSQL (every process on every host reads it); on the embedded
+ * database it is null and the bytes are a file in the blob folder.
+ */
+export const blobs = pgTable("blobs", {
+  sha256: text("sha256").primaryKey(),
+  size: integer("size").notNull(),
+  bytes: bytea("bytes"),
+  createdAt: createdAt(),
+});
 
 export const events = pgTable(
   "events",

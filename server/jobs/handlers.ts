@@ -1,17 +1,12 @@
 // What each job does. Handlers are idempotent: a job may run again after a worker dies mid-way.
-import { and, inArray, isNotNull, lt, or } from "drizzle-orm";
+import { and, isNotNull, lt, or } from "drizzle-orm";
 import { purgeSignInFailures } from "../auth/throttle.js";
-import { apiTokens, attachments, loginCodes } from "../db/schema.js";
+import { apiTokens, loginCodes } from "../db/schema.js";
+import { collectBlobs as collectUnusedBlobs } from "../mail/blobs.js";
 import type { JobHandler, JobPayloads } from "./queue.js";
 
 export const collectBlobs: JobHandler<JobPayloads["blobs.collect"]> = async (ctx, { sha256 }) => {
-  if (!sha256.length) return;
-  const used = await ctx.db
-    .selectDistinct({ sha: attachments.sha256 })
-    .from(attachments)
-    .where(inArray(attachments.sha256, sha256));
-  const keep = new Set(used.map((r) => r.sha));
-  for (const sha of sha256) if (!keep.has(sha)) await ctx.blobs.delete(sha);
+  await collectUnusedBlobs(ctx.db, ctx.blobs, sha256);
 };
 
 export const purgeExpired: JobHandler<JobPayloads["auth.purge-expired"]> = async (ctx) => {

@@ -4,7 +4,7 @@ import type { Tx } from "../db/index.js";
 
 /** The background jobs Concilia knows, with their payloads. */
 export interface JobPayloads {
-  /** Remove attachment blobs that no attachment row refers to any more. */
+  /** Remove these attachment blobs if no attachment row uses them (any more). */
   "blobs.collect": { sha256: string[] };
   /** Delete used or expired one-time codes, long-expired API tokens and stale sign-in failures. */
   "auth.purge-expired": Record<string, never>;

@@ -1,7 +1,7 @@
 // The one ingest pipeline for mail (R-MAIL-1..5, R-MAIL-9): the sidebars' "Log email" ends here, and so
-// will the mail sync workers once they are built (not yet; the job queue is ready for them). parse -> participants -> thread -> sanitise -> blobs -> one transaction.
-// Blobs are written first (content-addressed, so a retry writes nothing new); the activity, its
-// links and attachment rows are written in one transaction, so a failure stores none of them.
+// will the mail sync workers once they are built. parse -> participants -> thread -> sanitise -> one
+// transaction: blobs, the activity, its links and attachment rows, joined threads; a failure stores none
+// of them.
 import { and, count, eq } from "drizzle-orm";
 import { normalizeEmail } from "../../shared/text.js";
 import { unprocessable } from "../api/problem.js";
@@ -13,7 +13,7 @@ import { activities, activityLinks, activityTypes, attachments, type RecordType 
 import { newId } from "../ids.js";
 import { renderBody } from "./body.js";
 import { type ParsedEmail, parseEmail } from "./parse.js";
-import { findThreadParent } from "./thread.js";
+import { findConversation, joinThreads, threadKeys } from "./thread.js";
 
 export type ActivityRow = typeof activities.$inferSelect;
 
@@ -59,8 +59,9 @@ export async function ingestEmail(
   const own = new Set(user.addresses.map(normalizeEmail));
   const participants = participantsOf(mail).filter((a) => !own.has(a));
   const matched = await matchAddresses(ctx.db, user, participants);
-  const parent = await findThreadParent(ctx.db, user.id, mail);
-  const links = uniqueLinks([...[...matched.values()].flat(), ...(parent?.links ?? [])]);
+  const keys = threadKeys(mail);
+  const thread = await findConversation(ctx.db, user.id, keys);
+  const links = uniqueLinks([...[...matched.values()].flat(), ...(thread?.links ?? [])]);
   if (!links.length) throw noParticipant(participants);
 
   const activityId = newId();
@@ -74,14 +75,14 @@ export async function ingestEmail(
     return id && attachmentPath(activityId, id);
   });
 
-  const fresh = new Set<string>();
-  for (const a of stored) {
-    if (!(await ctx.blobs.has(a.sha256))) fresh.add(a.sha256);
-    await ctx.blobs.put(a.content);
-  }
+  // One per content, in SHA-256 order: the order collection locks blobs in too.
+  const blobs = [...new Map(stored.map((a) => [a.sha256, a.content])).entries()].sort(([x], [y]) =>
+    x < y ? -1 : 1,
+  );
   const outgoing = [mail.from, mail.sender].some((a) => a && own.has(a.address));
   try {
-    const activity = await ctx.db.transaction(async (tx) => {
+    const logged = await ctx.db.transaction(async (tx) => {
+      for (const [, bytes] of blobs) await ctx.blobs.put(tx, bytes);
       await tx.insert(activityTypes).values({ key: "email", name: "Email" }).onConflictDoNothing();
       const [row] = await tx
         .insert(activities)
@@ -92,12 +93,13 @@ export async function ingestEmail(
           subject: mail.subject,
           startAt: mail.date ?? new Date(),
           ownerId: user.id,
-          dealId: parent?.dealId ?? null,
+          dealId: thread?.dealId ?? null,
           source: opts.source,
           messageId: mail.messageId,
           inReplyTo: mail.inReplyTo[0] ?? null,
           references: mail.references,
-          threadId: parent?.threadId ?? mail.messageId,
+          threadId: mail.messageId,
+          threadKeys: keys,
           direction: outgoing ? "outgoing" : "incoming",
           fromAddress: mail.from,
           toAddresses: mail.to,
@@ -123,26 +125,24 @@ export async function ingestEmail(
             position: a.position,
           })),
         );
-      return row;
+      await joinThreads(tx, user.id, keys);
+      // Joining threads may have changed its thread, deal and links.
+      return loggedAlready(tx, user.id, row.messageId ?? mail.messageId);
     });
-    return {
-      activity,
-      links,
-      attachments: stored.length,
-      skippedAttachments: mail.attachments.length - stored.length,
-      alreadyLogged: false,
-    };
+    if (!logged) throw new Error(`The email ${mail.messageId} was not found right after logging it.`);
+    return { ...logged, skippedAttachments: mail.attachments.length - stored.length, alreadyLogged: false };
   } catch (err) {
-    // The same message logged at the same moment by another request (a double click, two devices;
-    // later a sync racing the sidebar): the unique index on (owner, Message-ID) let one of them in.
+    // The folder store may keep files of the rolled-back transaction; collection removes unused ones.
+    if (blobs.length)
+      await ctx.db
+        .transaction((tx) => ctx.jobs.send(tx, "blobs.collect", { sha256: blobs.map(([sha]) => sha) }))
+        .catch((e) => ctx.log.warn({ err: e }, "could not queue collection of orphan blobs"));
+    // The same message logged at the same moment by another request (a double click, a sync
+    // racing the sidebar): the unique index on (owner, Message-ID) let one of them in.
     if (isUniqueViolation(err)) {
       const winner = await loggedAlready(ctx.db, user.id, mail.messageId);
       if (winner) return leftOut(winner);
     }
-    if (fresh.size)
-      await ctx.db
-        .transaction((tx) => ctx.jobs.send(tx, "blobs.collect", { sha256: [...fresh] }))
-        .catch((e) => ctx.log.warn({ err: e }, "could not queue collection of orphan blobs"));
     throw err;
   }
 }

@@ -60,7 +60,12 @@ export const activity = z.object({
       cc: z.array(mailAddress),
       html: z.string().nullable(),
       text: z.string().nullable(),
-      threadId: z.string().nullable(),
+      threadId: z
+        .string()
+        .nullable()
+        .describe(
+          "The conversation: the Message-ID of its first logged email. Emails that name one another (In-Reply-To, References) share it, whatever order they were logged in; it changes when a later email joins two conversations.",
+        ),
       attachments: z.array(attachmentInfo),
     })
     .nullable(),

@@ -62,11 +62,24 @@ async function freshPostgresDatabase(): Promise<{ url: string; drop(): Promise<v
 }
 
 export async function startTestServer(
-  opts: { engine?: Engine; env?: Record<string, string> } = {},
+  opts: {
+    engine?: Engine;
+    env?: Record<string, string>;
+    /**
+     * PostgreSQL only: join the database of this URL (another test server's) instead of creating one,
+     * as a second server process would; it keeps its own data folder and leaves the database to its owner.
+     */
+    joinDatabase?: string;
+  } = {},
 ): Promise<TestServer> {
-  const engine = opts.engine ?? "pglite";
+  const engine = opts.joinDatabase ? "postgres" : (opts.engine ?? "pglite");
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "concilia-test-"));
-  const pgdb = engine === "postgres" ? await freshPostgresDatabase() : null;
+  const pgdb =
+    engine !== "postgres"
+      ? null
+      : opts.joinDatabase
+        ? { url: opts.joinDatabase, drop: async () => {} }
+        : await freshPostgresDatabase();
   const config = loadConfig({
     CONCILIA_DATA: dataDir,
     CONCILIA_LOG_LEVEL: "silent",

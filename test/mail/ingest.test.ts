@@ -1,11 +1,10 @@
 // The email ingest pipeline through the real server: POST /api/v1/emails with the raw message.
 
 import { createHash } from "node:crypto";
-import fs from "node:fs";
 import { count } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authenticate } from "../../server/auth/authenticate.js";
-import { activities, activityLinks, attachments } from "../../server/db/schema.js";
+import { activities, activityLinks, attachments, blobs } from "../../server/db/schema.js";
 import { ingestEmail } from "../../server/mail/ingest.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import { mailFixture } from "../harness/corpus.js";
@@ -91,10 +90,7 @@ describe.each(engines)("email ingest (%s)", (engine) => {
     const [f] = await s.ctx.db.select({ n: count() }).from(attachments);
     return { activities: Number(a.n), links: Number(l.n), attachments: Number(f.n) };
   };
-  const blobFiles = () =>
-    fs.existsSync(s.ctx.config.blobDir)
-      ? fs.readdirSync(s.ctx.config.blobDir, { recursive: true }).length
-      : 0;
+  const blobRows = async () => Number((await s.ctx.db.select({ n: count() }).from(blobs))[0].n);
 
   beforeAll(async () => {
     s = await startTestServer({ engine, env: { CONCILIA_MAX_EMAIL_BYTES: "200000" } });
@@ -232,7 +228,7 @@ describe.each(engines)("email ingest (%s)", (engine) => {
 
   it("R-MAIL-2: an email with no CRM participant is refused with the reason, and nothing is stored", async () => {
     const before = await stored();
-    const blobs = blobFiles();
+    const blobsBefore = await blobRows();
     const r = await log(
       eml({
         from: "nobody@nowhere.test",
@@ -244,7 +240,7 @@ describe.each(engines)("email ingest (%s)", (engine) => {
     expect(r.headers["content-type"]).toMatch(/^application\/problem\+json/);
     expect(r.json().detail).toMatch(/no CRM participant.*nobody@nowhere\.test/);
     expect(await stored()).toEqual(before);
-    expect(blobFiles()).toBe(blobs);
+    expect(await blobRows()).toBe(blobsBefore);
     const own = await log(eml({ from: "ana@acme.test", to: "ana.lopez@acme-mail.test" }));
     expect(own.statusCode).toBe(422);
     expect(own.json().detail).toMatch(/your own/);

@@ -1,4 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queues } from "../../server/jobs/queues.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
@@ -11,6 +14,9 @@ const until = async (check: () => Promise<boolean>, ms: number) => {
   }
   return false;
 };
+/** A blob no attachment uses: what a collection job removes. */
+const putBlob = (s: TestServer, text: string) =>
+  s.ctx.db.transaction((tx) => s.ctx.blobs.put(tx, Buffer.from(`${text} ${Math.random()}`)));
 
 describe.each(engines)("jobs on %s", (engine) => {
   let s: TestServer;
@@ -20,8 +26,8 @@ describe.each(engines)("jobs on %s", (engine) => {
   afterAll(() => s?.close());
 
   it("R-P-1: a job queued in a transaction that rolls back never runs; one that commits runs", async () => {
-    const kept = await s.ctx.blobs.put(Buffer.from(`kept ${engine} ${Math.random()}`));
-    const gone = await s.ctx.blobs.put(Buffer.from(`gone ${engine} ${Math.random()}`));
+    const kept = await putBlob(s, `kept ${engine}`);
+    const gone = await putBlob(s, `gone ${engine}`);
     await expect(
       s.ctx.db.transaction(async (tx) => {
         await s.ctx.jobs.send(tx, "blobs.collect", { sha256: [kept] });
@@ -45,15 +51,21 @@ describe("workers on PostgreSQL", () => {
   afterAll(async () => {
     for (const c of children) c.kill("SIGKILL");
     await s?.close().catch(() => {});
+    for (const f of folders) fs.rmSync(f, { recursive: true, force: true });
   });
 
-  const env = () => ({
-    ...process.env,
-    DATABASE_URL: s.ctx.config.DATABASE_URL,
-    CONCILIA_SECRET_KEY: s.ctx.config.CONCILIA_SECRET_KEY,
-    CONCILIA_DATA: s.ctx.config.dataDir,
-    CONCILIA_LOG_LEVEL: "warn",
-  });
+  const folders: string[] = [];
+  // Each process its own data folder, as on separate hosts: nothing may pass between them but the database.
+  const env = () => {
+    folders.push(fs.mkdtempSync(path.join(os.tmpdir(), "concilia-worker-")));
+    return {
+      ...process.env,
+      DATABASE_URL: s.ctx.config.DATABASE_URL,
+      CONCILIA_SECRET_KEY: s.ctx.config.CONCILIA_SECRET_KEY,
+      CONCILIA_DATA: folders.at(-1),
+      CONCILIA_LOG_LEVEL: "warn",
+    };
+  };
   const worker = () => {
     const c = spawn(process.execPath, ["bin/concilia.mjs", "worker"], { env: env(), stdio: "ignore" });
     children.push(c);
@@ -64,8 +76,7 @@ describe("workers on PostgreSQL", () => {
     worker();
     worker();
     const shas: string[] = [];
-    for (let i = 0; i < 40; i++)
-      shas.push(await s.ctx.blobs.put(Buffer.from(`shared queue ${i} ${Math.random()}`)));
+    for (let i = 0; i < 40; i++) shas.push(await putBlob(s, `shared queue ${i}`));
     for (const sha of shas)
       await s.ctx.db.transaction((tx) => s.ctx.jobs.send(tx, "blobs.collect", { sha256: [sha] }));
     const done = await until(async () => {
@@ -77,7 +88,7 @@ describe("workers on PostgreSQL", () => {
 
   it("R-P-3: a job taken by a worker that is killed runs again within 30 seconds", async () => {
     for (const c of children.splice(0)) c.kill("SIGKILL");
-    const sha = await s.ctx.blobs.put(Buffer.from(`orphaned ${Math.random()}`));
+    const sha = await putBlob(s, "orphaned");
     await s.ctx.db.transaction((tx) => s.ctx.jobs.send(tx, "blobs.collect", { sha256: [sha] }));
     // A worker takes the job (it becomes active) and dies before finishing it.
     const dying = spawn(
