@@ -67,7 +67,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       .code(p.status)
       .type("application/problem+json")
       .send({
-        type: "about:blank",
+        type: p.type,
         title: p.title,
         status: p.status,
         detail: p.detail,

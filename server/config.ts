@@ -14,6 +14,13 @@ const list = z.string().transform((v) =>
     .filter(Boolean),
 );
 
+const entraTenant = z
+  .string()
+  .regex(
+    /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|common|organizations)$/,
+    "must be tenant ids (GUIDs), or 'organizations' (any work account) or 'common' (any account)",
+  );
+
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default("127.0.0.1"),
@@ -41,12 +48,30 @@ export const configSchema = z.object({
   GOOGLE_JWKS_URL: z.url().default("https://www.googleapis.com/oauth2/v3/certs"),
   GOOGLE_ISSUERS: list.default(["https://accounts.google.com", "accounts.google.com"]),
   ENTRA_CLIENT_IDS: list.default([]),
-  ENTRA_TENANT_ID: z.string().default("common"),
+  /** R-SB-7: the Entra tenants whose accounts may sign in; required once ENTRA_CLIENT_IDS is set. */
+  ENTRA_TENANT_IDS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(",")
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(z.array(entraTenant))
+    .default([]),
+  /** The single tenant of earlier versions; added to ENTRA_TENANT_IDS. */
+  ENTRA_TENANT_ID: z
+    .string()
+    .transform((v) => v.trim().toLowerCase())
+    .pipe(entraTenant)
+    .optional(),
   ENTRA_JWKS_URL: z.url().default("https://login.microsoftonline.com/common/discovery/v2.0/keys"),
   ENTRA_ISSUER: z.string().optional(),
 });
 
 export type Config = z.infer<typeof configSchema> & {
+  /** ENTRA_TENANT_IDS and ENTRA_TENANT_ID together. */
+  entraTenants: string[];
   dataDir: string;
   blobDir: string;
   publicUrl: string;
@@ -63,9 +88,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const c = parsed.data;
+  const entraTenants = [
+    ...new Set([...c.ENTRA_TENANT_IDS, ...(c.ENTRA_TENANT_ID ? [c.ENTRA_TENANT_ID] : [])]),
+  ];
+  // Accepting every tenant's accounts must be a decision, not what an unset variable means.
+  if (c.ENTRA_CLIENT_IDS.length > 0 && entraTenants.length === 0 && !c.ENTRA_ISSUER)
+    throw new ConfigError(
+      "Invalid configuration:\n  ENTRA_TENANT_IDS: required with ENTRA_CLIENT_IDS: the ids of the Entra tenants whose accounts may sign in ('organizations' or 'common' to accept any)",
+    );
   const dataDir = path.resolve(c.CONCILIA_DATA);
   return {
     ...c,
+    entraTenants,
     dataDir,
     blobDir: path.resolve(c.CONCILIA_BLOB_DIR ?? path.join(dataDir, "blobs")),
     publicUrl: (c.CONCILIA_PUBLIC_URL ?? `http://${c.HOST}:${c.PORT}`).replace(/\/$/, ""),

@@ -7,11 +7,13 @@ import { contextRoutes } from "./context.js";
 import { emailRoutes } from "./emails.js";
 import { eventRoutes } from "./events.js";
 import { healthRoutes } from "./health.js";
+import { identityRoutes } from "./identities.js";
 import { recordRoutes } from "./records.js";
 
 export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   healthRoutes(app, ctx);
   authRoutes(app, ctx);
+  identityRoutes(app, ctx);
   recordRoutes(app, ctx);
   activityRoutes(app, ctx);
   eventRoutes(app, ctx);

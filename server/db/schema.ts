@@ -308,6 +308,34 @@ export const apiTokens = pgTable(
   (t) => [index("api_tokens_user").on(t.userId)],
 );
 
+/**
+ * An account at an identity provider linked to one Concilia user (R-SB-7). ID tokens sign in by this
+ * link only, keyed by the provider's stable ids (Entra: tenant + object id; Google: subject), never
+ * by an address claim. A link is made by a password sign-in in the dialog or by an admin.
+ */
+export const externalIdentities = pgTable(
+  "external_identities",
+  {
+    id: id(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    provider: text("provider").$type<"entra" | "google">().notNull(),
+    /** Entra's `tid`; empty for Google, whose subjects are global. */
+    tenantId: text("tenant_id").notNull().default(""),
+    /** Entra's `oid`, Google's `sub`. */
+    subject: text("subject").notNull(),
+    /** The address the provider last named, shown to people; never used to sign in. */
+    email: text("email"),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("external_identities_key").on(t.provider, t.tenantId, t.subject),
+    index("external_identities_user").on(t.userId),
+  ],
+);
+
 /** One-time codes of the sign-in dialog: valid 3 minutes, used once. */
 export const loginCodes = pgTable("login_codes", {
   codeHash: text("code_hash").primaryKey(),

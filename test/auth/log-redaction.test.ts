@@ -7,6 +7,7 @@ import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../server/app.js";
+import { linkIdentity } from "../../server/auth/identities.js";
 import { closeContext, createContext } from "../../server/bootstrap.js";
 import { loadConfig } from "../../server/config.js";
 import type { AppContext } from "../../server/context.js";
@@ -71,6 +72,7 @@ describe("R-CON-11 secrets never reach the logs", () => {
       email: "ana@acme.test",
       email_verified: true,
     });
+    await linkIdentity(ctx.db, ana.id, { provider: "google", tenantId: "", subject: "1" });
     const me = await app.inject(bearer(idToken));
     expect(me.statusCode).toBe(200);
     await putSecret(ctx, ana.id, "google-refresh-token", REFRESH);
