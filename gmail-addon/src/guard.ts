@@ -1,6 +1,8 @@
 // Every failure becomes something the user can read: a card for triggers (with a retry when the
 // server was unreachable), a notification for actions (R-SB-6).
+import { IDENTITY_NOT_LINKED } from "../../shared/problem-types.js";
 import { errorCard } from "./cards/error-card.js";
+import { linkCard } from "./cards/link-card.js";
 import { notify } from "./cards/widgets.js";
 import { SERVER_ORIGIN } from "./config.js";
 import { ApiProblem, NoIdentity, Unreachable } from "./errors.js";
@@ -29,17 +31,23 @@ function explain(e: unknown, t: I18n["t"]): { title: string; message: string; re
   return { title: t("errorTitle"), message: String((e as Error)?.message ?? e), retry: true };
 }
 
+type Retry = { functionName: string; params: Record<string, string> };
+
+const notLinked = (e: unknown) => e instanceof ApiProblem && e.type === IDENTITY_NOT_LINKED;
+
+/** The card for a failure: linking the account when that is what is missing, else the error. */
+function failureCard(e: unknown, t: I18n["t"], locale: string, retry: Retry): Card {
+  if (notLinked(e)) return linkCard(t, locale, retry);
+  const x = explain(e, t);
+  return errorCard(x.title, x.message, t, x.retry ? retry : undefined);
+}
+
 /** For triggers: the card, or a card that says what went wrong. */
-export function cardOrError(
-  t: I18n["t"],
-  retry: { functionName: string; params: Record<string, string> },
-  build: () => Card,
-): Card {
+export function cardOrError(t: I18n["t"], retry: Retry, build: () => Card, locale = "en"): Card {
   try {
     return build();
   } catch (e) {
-    const x = explain(e, t);
-    return errorCard(x.title, x.message, t, x.retry ? retry : undefined);
+    return failureCard(e, t, locale, retry);
   }
 }
 
@@ -53,23 +61,16 @@ export function responseOrNotice(t: I18n["t"], build: () => ActionResponse): Act
 }
 
 /** For retry buttons: the fresh card replaces the error card, or the error card is shown again. */
-export function retried(
-  t: I18n["t"],
-  retry: { functionName: string; params: Record<string, string> },
-  build: () => Card,
-): ActionResponse {
+export function retried(t: I18n["t"], retry: Retry, build: () => Card, locale = "en"): ActionResponse {
   try {
     const card = build();
     return CardService.newActionResponseBuilder()
       .setNavigation(CardService.newNavigation().updateCard(card))
       .build();
   } catch (e) {
-    const x = explain(e, t);
     return CardService.newActionResponseBuilder()
-      .setNavigation(
-        CardService.newNavigation().updateCard(errorCard(x.title, x.message, t, x.retry ? retry : undefined)),
-      )
-      .setNotification(CardService.newNotification().setText(x.message))
+      .setNavigation(CardService.newNavigation().updateCard(failureCard(e, t, locale, retry)))
+      .setNotification(CardService.newNotification().setText(explain(e, t).message))
       .build();
   }
 }

@@ -4,6 +4,7 @@
 import { formatMailbox } from "./addresses.js";
 import { createApi } from "./api.js";
 import { homeCard, resultsCard } from "./cards/home-card.js";
+import { LINK_CODE_FIELD } from "./cards/link-card.js";
 import { DURATIONS, meetingCard } from "./cards/meeting-card.js";
 import { MESSAGE_CARD, messageCard } from "./cards/message-card.js";
 import { recordCard } from "./cards/record-card.js";
@@ -75,14 +76,17 @@ const note = (text: string) => CardService.newNotification().setText(text);
 export function onGmailMessageOpen(e: Event): Card[] {
   const x = session(e);
   const retry = { functionName: "retryMessageOpen", params: { messageId: e.gmail?.messageId ?? "" } };
-  return [cardOrError(x.t, retry, () => messageCard(loadMessage(requireGmail(e), x), x.view))];
+  return [cardOrError(x.t, retry, () => messageCard(loadMessage(requireGmail(e), x), x.view), x.i.locale)];
 }
 
 export function onHomepage(e: Event): Card[] {
   const x = session(e);
   return [
-    cardOrError(x.t, { functionName: "retryHomepage", params: {} }, () =>
-      homeCard(x.api.recentPersons(5).items, x.i),
+    cardOrError(
+      x.t,
+      { functionName: "retryHomepage", params: {} },
+      () => homeCard(x.api.recentPersons(5).items, x.i),
+      x.i.locale,
     ),
   ];
 }
@@ -92,14 +96,35 @@ export function onHomepage(e: Event): Card[] {
 export function retryMessageOpen(e: Event): ActionResponse {
   const x = session(e);
   const retry = { functionName: "retryMessageOpen", params: parameters(e) };
-  return retried(x.t, retry, () => messageCard(loadMessage(requireGmail(e), x), x.view));
+  return retried(x.t, retry, () => messageCard(loadMessage(requireGmail(e), x), x.view), x.i.locale);
 }
 
 export function retryHomepage(e: Event): ActionResponse {
   const x = session(e);
-  return retried(x.t, { functionName: "retryHomepage", params: {} }, () =>
-    homeCard(x.api.recentPersons(5).items, x.i),
+  return retried(
+    x.t,
+    { functionName: "retryHomepage", params: {} },
+    () => homeCard(x.api.recentPersons(5).items, x.i),
+    x.i.locale,
   );
+}
+
+/** R-SB-7: the one-time code of the sign-in page links this Google account; then the card loads. */
+export function linkAccount(e: Event): ActionResponse {
+  const x = session(e);
+  return responseOrNotice(x.t, () => {
+    const code = formValue(e, LINK_CODE_FIELD);
+    if (!code) return notify(x.t("linkCodeRequired"));
+    const linked = x.api.link(code);
+    const card =
+      parameters(e).then === "retryHomepage"
+        ? homeCard(x.api.recentPersons(5).items, x.i)
+        : messageCard(loadMessage(requireGmail(e), x), x.view);
+    return respond()
+      .setNavigation(nav().updateCard(card))
+      .setNotification(note(x.t("linked", { email: linked.user.email })))
+      .build();
+  });
 }
 
 /** R-SB-3: the raw message is posted once; the server dedupes repeats on the Message-ID. */

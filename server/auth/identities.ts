@@ -3,7 +3,8 @@
 // token never choose a user. Links are made by a password sign-in in the dialog that presents the
 // ID token (both proofs in one request) or by an admin.
 import { and, eq, sql } from "drizzle-orm";
-import { IDENTITY_NOT_LINKED, type LinkedIdentity } from "../../shared/api/identities.js";
+import type { LinkedIdentity } from "../../shared/api/identities.js";
+import { IDENTITY_NOT_LINKED } from "../../shared/problem-types.js";
 import { conflict, type HttpProblem, unauthorized, unprocessable } from "../api/problem.js";
 import type { Tx } from "../db/index.js";
 import { externalIdentities, users } from "../db/schema.js";

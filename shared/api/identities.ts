@@ -1,12 +1,6 @@
 // R-SB-7: accounts at identity providers (Microsoft Entra ID, Google) linked to a Concilia user.
 import { z } from "zod";
 
-/**
- * The problem type of a valid ID token whose account is linked to no Concilia user: the sidebar
- * then signs in through the dialog once, presenting the ID token, and the account is linked.
- */
-export const IDENTITY_NOT_LINKED = "urn:concilia:problem:identity-not-linked";
-
 export const identityProvider = z.enum(["entra", "google"]);
 
 export const linkedIdentity = z.object({

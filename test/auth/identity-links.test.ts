@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../server/config.js";
 import { createUser } from "../../server/crm/users.js";
-import { IDENTITY_NOT_LINKED } from "../../shared/api/identities.js";
+import { IDENTITY_NOT_LINKED } from "../../shared/problem-types.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import { type Jwks, startJwks } from "../harness/jwks.js";
 
