@@ -174,3 +174,24 @@ describe("R-CON-11 key file of the embedded default", () => {
     await expect(rotateKeyFile(c, database)).rejects.toThrow(/CONCILIA_OLD_SECRET_KEYS/);
   });
 });
+
+describe("R-CON-11 the sealing itself", () => {
+  it("R-CON-11: a ciphertext whose GCM tag was cut short is refused, however little it hides", () => {
+    const box = secretBox(randomBytes(32));
+    const sealed = box.seal("", "concilia-secret:row");
+    const raw = Buffer.from(sealed.ciphertext, "base64");
+    expect(raw).toHaveLength(12 + 16);
+    expect(box.open(sealed.keyId, sealed.ciphertext, "concilia-secret:row")).toBe("");
+    // The first 4 bytes of the right tag: GCM without a fixed tag length would take them (2^32 tries to forge).
+    for (const tagBytes of [4, 8, 12, 15]) {
+      const truncated = raw.subarray(0, 12 + tagBytes).toString("base64");
+      expect(() => box.open(sealed.keyId, truncated, "concilia-secret:row")).toThrow();
+    }
+    const text = box.seal("refresh-token", "concilia-secret:row");
+    const long = Buffer.from(text.ciphertext, "base64");
+    const flipped = Buffer.from(long);
+    flipped[long.length - 1] ^= 1;
+    expect(() => box.open(text.keyId, flipped.toString("base64"), "concilia-secret:row")).toThrow();
+    expect(box.open(text.keyId, text.ciphertext, "concilia-secret:row")).toBe("refresh-token");
+  });
+});
