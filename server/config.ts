@@ -1,5 +1,6 @@
 // Configuration comes from environment variables only, validated once at start-up so that a wrong
 // value stops the server with a message naming the variable, not with a crash later on.
+import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
 
@@ -20,6 +21,41 @@ const entraTenant = z
     /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|common|organizations)$/,
     "must be tenant ids (GUIDs), or 'organizations' (any work account) or 'common' (any account)",
   );
+
+/** proxy-addr's names for address ranges, accepted beside addresses and CIDRs. */
+const PROXY_RANGE_NAMES = ["loopback", "linklocal", "uniquelocal"];
+
+function isAddressOrCidr(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.includes(entry)) return true;
+  const [address, bits, extra] = entry.split("/");
+  const version = isIP(address);
+  if (!version || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * Which hops in front of the server may say who the client is (X-Forwarded-For): off (the default:
+ * the peer is the client), the number of proxies in front, or their addresses and CIDRs.
+ */
+const trustProxy = z
+  .string()
+  .transform((v) => v.trim().toLowerCase())
+  .transform((v, c): false | number | string[] => {
+    if (["", "0", "off", "false", "no"].includes(v)) return false;
+    if (/^\d+$/.test(v)) return Number(v);
+    const entries = v
+      .split(",")
+      .map((e) => e.trim())
+      .filter(Boolean);
+    const bad = entries.filter((e) => !isAddressOrCidr(e));
+    if (bad.length)
+      c.addIssue({
+        code: "custom",
+        message: `must be off, a number of proxies, or proxy addresses and CIDRs (not: ${bad.join(", ")})`,
+      });
+    return entries;
+  });
 
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -44,6 +80,7 @@ export const configSchema = z.object({
     .default(35 * 1024 * 1024),
   CONCILIA_BLOB_DIR: z.string().optional(),
   CONCILIA_WORKER: z.enum(["inline", "off"]).default("inline"),
+  CONCILIA_TRUST_PROXY: trustProxy.default(false),
   GOOGLE_CLIENT_IDS: list.default([]),
   GOOGLE_JWKS_URL: z.url().default("https://www.googleapis.com/oauth2/v3/certs"),
   GOOGLE_ISSUERS: list.default(["https://accounts.google.com", "accounts.google.com"]),

@@ -12,7 +12,7 @@ import { createLoginCode, linkWithLoginCode, redeemLoginCode } from "../auth/log
 import { loginMessages } from "../auth/login-messages.js";
 import { pageSecurityPolicy, renderCodePage, renderLoginPage } from "../auth/login-page.js";
 import { signInWithPassword } from "../auth/sign-in.js";
-import { failureThrottle } from "../auth/throttle.js";
+import { signInThrottle } from "../auth/throttle.js";
 import { listApiTokens, revokeApiToken } from "../auth/tokens.js";
 import type { AppContext } from "../context.js";
 import { apiTokens, users } from "../db/schema.js";
@@ -77,7 +77,7 @@ function sendPage(reply: FastifyReply, status: number, nonce: string, html: stri
 }
 
 export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const throttle = failureThrottle(ctx.db);
+  const throttle = signInThrottle(ctx.db);
 
   app.get("/auth/login", async (req, reply) => {
     const o = pageContext(req);
@@ -93,8 +93,8 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
     if (!email || !password)
       return sendPage(reply, 400, o.nonce, renderLoginPage({ ...o, email, error: m.missing }));
 
-    const key = `${email}|${req.ip}`;
-    const wait = await throttle.blockedFor(key);
+    // req.ip is the client's address, also behind a proxy named in CONCILIA_TRUST_PROXY.
+    const wait = await throttle.check(email, req.ip);
     if (wait > 0) {
       reply.header("retry-after", String(Math.ceil(wait / 1000)));
       const error = m.throttled(Math.ceil(wait / 60_000));
@@ -102,11 +102,11 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
     }
     const user = await signInWithPassword(ctx.db, email, password);
     if (!user) {
-      await throttle.fail(key);
+      await throttle.fail(email, req.ip);
       req.log.warn({ email }, "password sign-in refused");
       return sendPage(reply, 401, o.nonce, renderLoginPage({ ...o, email, error: m.wrong }));
     }
-    await throttle.succeed(key);
+    await throttle.succeed(email, req.ip);
     const code = await createLoginCode(ctx.db, user.id);
     req.log.info({ userId: user.id }, "password sign-in: one-time code issued");
     return sendPage(reply, 200, o.nonce, renderCodePage({ ...o, code }));

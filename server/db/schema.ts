@@ -349,13 +349,16 @@ export const loginCodes = pgTable("login_codes", {
 });
 
 /**
- * Failed password sign-ins per (address, client), kept in the database so that every server process
- * counts the same failures. The key is a hash: no address or IP address is stored here.
+ * Failed password sign-ins per (account, client), per account and per client address (see
+ * auth/throttle.ts), kept in the database so that every server process counts the same failures.
+ * The key is a hash: no address or IP address is stored here.
  */
 export const signInFailures = pgTable("sign_in_failures", {
   keyHash: text("key_hash").primaryKey(),
   failures: integer("failures").notNull(),
+  /** The last failure: the count is forgotten an hour after it. */
   since: timestamp("since", { withTimezone: true }).notNull(),
+  /** No attempt is checked before this time (the column keeps its first name). */
   lockedUntil: timestamp("locked_until", { withTimezone: true }),
 });
 
