@@ -3,6 +3,7 @@ import type { AppContext } from "../context.js";
 import { activityRoutes } from "./activities.js";
 import { addinRoutes } from "./addin.js";
 import { authRoutes } from "./auth.js";
+import { connectionRoutes } from "./connections.js";
 import { contextRoutes } from "./context.js";
 import { emailRoutes } from "./emails.js";
 import { eventRoutes } from "./events.js";
@@ -14,6 +15,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
   healthRoutes(app, ctx);
   authRoutes(app, ctx);
   identityRoutes(app, ctx);
+  connectionRoutes(app, ctx);
   recordRoutes(app, ctx);
   activityRoutes(app, ctx);
   eventRoutes(app, ctx);

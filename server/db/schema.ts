@@ -362,18 +362,54 @@ export const signInFailures = pgTable("sign_in_failures", {
   lockedUntil: timestamp("locked_until", { withTimezone: true }),
 });
 
-/** Credentials (refresh tokens, app passwords), encrypted with AES-256-GCM (R-CON-11). */
-export const secrets = pgTable("secrets", {
-  id: id(),
-  userId: text("user_id")
-    .notNull()
-    .references(() => users.id, { onDelete: "cascade" }),
-  kind: text("kind").notNull(),
-  keyId: text("key_id").notNull(),
-  ciphertext: text("ciphertext").notNull(),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
-});
+/**
+ * A user's account at a mail or calendar provider that Concilia talks to (a Google account, a
+ * Microsoft 365 mailbox, an IMAP server): a user may have several. Its credentials are in
+ * `connection_secrets`. The sync work extends this table.
+ */
+export const connections = pgTable(
+  "connections",
+  {
+    id: id(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** e.g. "google", "microsoft", "imap". */
+    provider: text("provider").notNull(),
+    /** The account's address at the provider, lower-cased. */
+    accountAddress: text("account_address").notNull(),
+    displayName: text("display_name").notNull().default(""),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("connections_account").on(t.userId, t.provider, t.accountAddress),
+    index("connections_user").on(t.userId),
+  ],
+);
+
+/**
+ * A connection's credentials (refresh tokens, app passwords), one row per name, encrypted with
+ * AES-256-GCM (R-CON-11). `version` grows with each write, and a write names the version it
+ * replaces, so that of two workers refreshing a rotating token at once only one wins.
+ */
+export const connectionSecrets = pgTable(
+  "connection_secrets",
+  {
+    id: id(),
+    connectionId: text("connection_id")
+      .notNull()
+      .references(() => connections.id, { onDelete: "cascade" }),
+    /** e.g. "refresh-token", "app-password". */
+    name: text("name").notNull(),
+    version: integer("version").notNull(),
+    keyId: text("key_id").notNull(),
+    ciphertext: text("ciphertext").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("connection_secrets_name").on(t.connectionId, t.name)],
+);
 
 /** Workspace-wide settings, one row per key. */
 export const settings = pgTable("settings", {
