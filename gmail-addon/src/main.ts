@@ -117,7 +117,7 @@ export function linkAccount(e: Event): ActionResponse {
     if (!code) return notify(x.t("linkCodeRequired"));
     const linked = x.api.link(code);
     const card =
-      parameters(e).then === "retryHomepage"
+      parameters(e).afterLink === "retryHomepage"
         ? homeCard(x.api.recentPersons(5).items, x.i)
         : messageCard(loadMessage(requireGmail(e), x), x.view);
     return respond()

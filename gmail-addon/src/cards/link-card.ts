@@ -17,7 +17,7 @@ export function linkCard(
     `${SERVER_ORIGIN}/auth/login?lang=${encodeURIComponent(locale)}`,
   );
   const code = CardService.newTextInput().setFieldName(LINK_CODE_FIELD).setTitle(t("linkCode"));
-  const link = action("linkAccount", { ...after.params, then: after.functionName });
+  const link = action("linkAccount", { ...after.params, afterLink: after.functionName });
   const s = section()
     .addWidget(paragraph(t("linkIntro")))
     .addWidget(buttons(CardService.newTextButton().setText(t("linkOpenPage")).setOpenLink(page)))
