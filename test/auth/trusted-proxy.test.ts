@@ -1,9 +1,15 @@
 // The sign-in throttle behind the TLS reverse proxy that Office add-ins require: every request
 // reaches the server from the proxy's address, and only CONCILIA_TRUST_PROXY lets the server see
 // the client's address in X-Forwarded-For.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../../server/app.js";
+import { closeContext, createContext } from "../../server/bootstrap.js";
 import { loadConfig } from "../../server/config.js";
 import { createUser } from "../../server/crm/users.js";
+import { createLogger } from "../../server/log.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 
 const PASSWORD = "correct horse battery staple";
@@ -105,5 +111,38 @@ describe("R-SB-7 CONCILIA_TRUST_PROXY", () => {
     expect(() => loadConfig({ CONCILIA_TRUST_PROXY: "true" })).toThrow(/CONCILIA_TRUST_PROXY: must be off/);
     expect(() => loadConfig({ CONCILIA_TRUST_PROXY: "10.0.0.0/33" })).toThrow(/not: 10\.0\.0\.0\/33/);
     expect(() => loadConfig({ CONCILIA_TRUST_PROXY: "proxy.internal" })).toThrow(/not: proxy\.internal/);
+  });
+});
+
+describe("R-SB-7 a proxy the server was not told about", () => {
+  it("R-SB-7: requests with X-Forwarded-For while CONCILIA_TRUST_PROXY is off get one warning in the log", async () => {
+    const lines: string[] = [];
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "concilia-proxy-"));
+    const config = loadConfig({ CONCILIA_DATA: dataDir, CONCILIA_LOG_LEVEL: "warn" });
+    const ctx = await createContext(
+      config,
+      createLogger("warn", { write: (l: string) => void lines.push(l) }),
+      {
+        memory: true,
+      },
+    );
+    const app = await buildApp(ctx);
+    try {
+      await app.inject({ url: "/healthz" });
+      expect(lines.join("")).not.toContain("CONCILIA_TRUST_PROXY");
+      for (let i = 0; i < 3; i++)
+        await app.inject({
+          url: "/healthz",
+          remoteAddress: PROXY,
+          headers: { "x-forwarded-for": "198.51.100.7" },
+        });
+      const warnings = lines.filter((l) => l.includes("CONCILIA_TRUST_PROXY is off"));
+      expect(warnings).toHaveLength(1);
+      expect(JSON.parse(warnings[0]).level).toBe(40);
+    } finally {
+      await app.close();
+      await closeContext(ctx);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
