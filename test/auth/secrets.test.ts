@@ -210,8 +210,57 @@ describe.each(engines)("R-CON-11 connection secrets at rest on %s", (engine) => 
     expect(await s.ctx.db.select().from(connectionSecrets)).toEqual(before);
   });
 
+  it.skipIf(engine !== "postgres")(
+    "R-CON-11: a token refreshed while rotate-key runs is kept, and re-sealed with the new key",
+    async () => {
+      await s.ctx.db.delete(connectionSecrets); // the earlier rotations' rows are under keys gone now
+      const carla = await s.user("carla@acme.test");
+      const conn = (
+        await createConnection(s.ctx.db, carla.id, { provider: "google", accountAddress: "c@gmail.test" })
+      ).id;
+      await putSecret(s.ctx, conn, "refresh-token", "rt-old", null);
+      const [row] = await s.ctx.db
+        .select()
+        .from(connectionSecrets)
+        .where(eq(connectionSecrets.connectionId, conn));
+      const newKey = randomBytes(32);
+      const previous = [Buffer.from(s.ctx.config.CONCILIA_SECRET_KEY!, "base64")];
+      const rotating = secretBox(newKey, previous);
+      const waitingForLock = async () => {
+        for (;;) {
+          const { rows } = await s.ctx.database.query(
+            "select 1 from pg_stat_activity where wait_event_type = 'Lock' and query ilike 'update %connection_secrets%'",
+          );
+          if (rows.length) return;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      };
+      let rotation: Promise<unknown> = Promise.resolve();
+      // A worker (still on the old key) holds the row, the rotation reads it and waits for it, then the
+      // worker stores the provider's new token and commits: the rotation must not write rt-old back.
+      await s.ctx.db.transaction(async (worker) => {
+        await worker.select().from(connectionSecrets).where(eq(connectionSecrets.id, row.id)).for("update");
+        rotation = s.ctx.db.transaction((tx) => rotateSecrets({ db: tx, secrets: rotating }));
+        await Promise.race([
+          waitingForLock(),
+          rotation.then(() => Promise.reject(new Error("rotation did not wait"))),
+        ]);
+        await putSecret({ db: worker, secrets: s.ctx.secrets }, conn, "refresh-token", "rt-from-worker", 1);
+      });
+      await rotation;
+      const [after] = await s.ctx.db.select().from(connectionSecrets).where(eq(connectionSecrets.id, row.id));
+      expect(after.keyId).toBe(keyFingerprint(newKey));
+      expect(await getSecret({ db: s.ctx.db, secrets: secretBox(newKey) }, conn, "refresh-token")).toEqual({
+        value: "rt-from-worker",
+        version: 2,
+      });
+    },
+  );
+
   it("R-CON-11: deleting a connection deletes its credentials", async () => {
+    await putSecret(s.ctx, anaGoogle, "app-password", "to be deleted", null);
     expect(await deleteConnection(s.ctx.db, bruno.id, anaGoogle)).toBe(false); // not his
+    expect((await getSecret(s.ctx, anaGoogle, "app-password"))?.value).toBe("to be deleted");
     expect(await deleteConnection(s.ctx.db, ana.id, anaGoogle)).toBe(true);
     const left = await s.ctx.db
       .select()
