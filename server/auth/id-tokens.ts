@@ -3,7 +3,7 @@
 // only, issuer, audience and expiry checked. Which issuer's rules apply is decided by the token's
 // unverified `iss`, and then everything is verified against that issuer's own keys and settings.
 // What comes out is the account's stable key (Entra: tenant + object id; Google: subject); the
-// address claims are kept for display and for a link's first check, never to choose a user.
+// address claims are kept for display only, never used to choose a user.
 import {
   createRemoteJWKSet,
   decodeJwt,

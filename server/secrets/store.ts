@@ -5,7 +5,7 @@
 //
 // Every write names the version it replaces (compare-and-swap): two workers that refresh a rotating
 // refresh token at once cannot lose the newer one. The loser gets SecretVersionConflict with the
-// stored secret and carries on with that (see refreshSecret).
+// version now stored, reads the secret again and carries on with that (see refreshSecret).
 import { and, eq } from "drizzle-orm";
 import type { Tx } from "../db/index.js";
 import { connectionSecrets } from "../db/schema.js";
@@ -28,13 +28,18 @@ type SecretKey = Pick<SecretRow, "id" | "connectionId" | "name" | "version">;
 
 export class SecretUnreadable extends Error {}
 
-/** Another write came first: `current` is what is stored now (null: the secret was deleted). */
+/**
+ * Another write came first: read the secret again. It carries the stored version (null: deleted),
+ * never a value, so that logging the error cannot leak one.
+ */
 export class SecretVersionConflict extends Error {
   constructor(
-    readonly name: string,
-    readonly current: StoredSecret | null,
+    readonly secretName: string,
+    readonly currentVersion: number | null,
   ) {
-    super(`The ${name} secret was changed by someone else meanwhile.`);
+    super(
+      `The ${secretName} secret was changed meanwhile (now ${currentVersion === null ? "deleted" : `version ${currentVersion}`}).`,
+    );
   }
 }
 
@@ -86,7 +91,7 @@ export async function putSecret(
   replaces: number | null,
 ): Promise<number> {
   const conflict = async () =>
-    new SecretVersionConflict(name, await getSecret(ctx, connectionId, name).catch(() => null));
+    new SecretVersionConflict(name, (await rowOf(ctx.db, connectionId, name))?.version ?? null);
   if (replaces === null) {
     const row = { id: newId(), connectionId, name, version: 1 };
     const sealed = ctx.secrets.seal(value, secretContext(row));
@@ -128,8 +133,10 @@ export async function refreshSecret(
   try {
     return { value, version: await putSecret(ctx, connectionId, name, value, current.version), stored: true };
   } catch (err) {
-    if (!(err instanceof SecretVersionConflict) || !err.current) throw err;
-    return { ...err.current, stored: false };
+    if (!(err instanceof SecretVersionConflict)) throw err;
+    const winner = await getSecret(ctx, connectionId, name);
+    if (!winner) throw err;
+    return { ...winner, stored: false };
   }
 }
 

@@ -83,6 +83,9 @@ describe("R-CON-11 secrets never reach the logs", () => {
     await putSecret(ctx, google.id, "refresh-token", REFRESH, null);
     expect((await getSecret(ctx, google.id, "refresh-token"))?.value).toBe(REFRESH);
     await refreshSecret(ctx, google.id, "refresh-token", async () => `${REFRESH}-rotated`);
+    // A worker that lost a refresh race logs the conflict as it is.
+    const lost = await putSecret(ctx, google.id, "refresh-token", `${REFRESH}-lost`, 1).catch((e) => e);
+    ctx.log.warn({ err: lost }, "refresh token changed meanwhile");
     const connections = await app.inject({ ...bearer(grant.token), url: "/api/v1/connections" });
     expect(connections.statusCode).toBe(200);
     // A careless log call with whole objects: redaction still holds.
@@ -95,6 +98,7 @@ describe("R-CON-11 secrets never reach the logs", () => {
     expect(output).toContain("password sign-in refused");
     expect(output).toContain("request completed");
     expect(output).toContain("[redacted]");
+    expect(output).toContain("refresh-token secret was changed meanwhile (now version 2)");
     for (const secret of [
       PASSWORD,
       WRONG_PASSWORD,
