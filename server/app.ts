@@ -5,6 +5,7 @@ import { HttpProblem } from "./api/problem.js";
 import { authenticate } from "./auth/authenticate.js";
 import type { AppContext } from "./context.js";
 import { httpMetrics } from "./metrics.js";
+import { fastifyTrustProxy } from "./trust-proxy.js";
 
 const JSON_BODY_LIMIT = 1024 * 1024;
 
@@ -15,7 +16,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     requestIdHeader: false,
     genReqId: () => crypto.randomUUID(),
     routerOptions: { ignoreTrailingSlash: true },
+    trustProxy: fastifyTrustProxy(ctx.config.CONCILIA_TRUST_PROXY),
   });
+  let proxyWarned = ctx.config.CONCILIA_TRUST_PROXY !== false;
 
   // The API speaks JSON (and raw mail where it says so); plain text is not a way to send a record.
   app.removeContentTypeParser("text/plain");
@@ -32,6 +35,12 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
 
   app.addHook("onRequest", async (req, reply) => {
     reply.header("x-request-id", req.id);
+    if (!proxyWarned && req.headers["x-forwarded-for"]) {
+      proxyWarned = true;
+      req.log.warn(
+        "requests carry X-Forwarded-For but CONCILIA_TRUST_PROXY is off: every client behind the proxy looks like the proxy to the sign-in throttle",
+      );
+    }
     if (req.url.startsWith("/api/"))
       req.user = (await authenticate(ctx, req.headers.authorization)) ?? undefined;
   });
@@ -67,7 +76,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       .code(p.status)
       .type("application/problem+json")
       .send({
-        type: "about:blank",
+        type: p.type,
         title: p.title,
         status: p.status,
         detail: p.detail,

@@ -1,5 +1,6 @@
 // Configuration comes from environment variables only, validated once at start-up so that a wrong
 // value stops the server with a message naming the variable, not with a crash later on.
+import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
 
@@ -13,6 +14,48 @@ const list = z.string().transform((v) =>
     .map((s) => s.trim())
     .filter(Boolean),
 );
+
+const entraTenant = z
+  .string()
+  .regex(
+    /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|common|organizations)$/,
+    "must be tenant ids (GUIDs), or 'organizations' (any work account) or 'common' (any account)",
+  );
+
+/** proxy-addr's names for address ranges, accepted beside addresses and CIDRs. */
+const PROXY_RANGE_NAMES = ["loopback", "linklocal", "uniquelocal"];
+
+function isAddressOrCidr(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.includes(entry)) return true;
+  const [address, bits, extra] = entry.split("/");
+  const version = isIP(address);
+  if (!version || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * Which hops in front of the server may say who the client is (X-Forwarded-For): off (the default:
+ * the peer is the client), the number of proxies in front, or their addresses and CIDRs.
+ */
+const trustProxy = z
+  .string()
+  .transform((v) => v.trim().toLowerCase())
+  .transform((v, c): false | number | string[] => {
+    if (["", "0", "off", "false", "no"].includes(v)) return false;
+    if (/^\d+$/.test(v)) return Number(v);
+    const entries = v
+      .split(",")
+      .map((e) => e.trim())
+      .filter(Boolean);
+    const bad = entries.filter((e) => !isAddressOrCidr(e));
+    if (bad.length)
+      c.addIssue({
+        code: "custom",
+        message: `must be off, a number of proxies, or proxy addresses and CIDRs (not: ${bad.join(", ")})`,
+      });
+    return entries;
+  });
 
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -38,16 +81,35 @@ export const configSchema = z.object({
   CONCILIA_BLOB_DIR: z.string().optional(),
   CONCILIA_WORKER: z.enum(["inline", "off"]).default("inline"),
   CONCILIA_PURGE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(43_200).default(3600),
+  CONCILIA_TRUST_PROXY: trustProxy.default(false),
   GOOGLE_CLIENT_IDS: list.default([]),
   GOOGLE_JWKS_URL: z.url().default("https://www.googleapis.com/oauth2/v3/certs"),
   GOOGLE_ISSUERS: list.default(["https://accounts.google.com", "accounts.google.com"]),
   ENTRA_CLIENT_IDS: list.default([]),
-  ENTRA_TENANT_ID: z.string().default("common"),
+  /** R-SB-7: the Entra tenants whose accounts may sign in; required once ENTRA_CLIENT_IDS is set. */
+  ENTRA_TENANT_IDS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(",")
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(z.array(entraTenant))
+    .default([]),
+  /** The single tenant of earlier versions; added to ENTRA_TENANT_IDS. */
+  ENTRA_TENANT_ID: z
+    .string()
+    .transform((v) => v.trim().toLowerCase())
+    .pipe(entraTenant)
+    .optional(),
   ENTRA_JWKS_URL: z.url().default("https://login.microsoftonline.com/common/discovery/v2.0/keys"),
   ENTRA_ISSUER: z.string().optional(),
 });
 
 export type Config = z.infer<typeof configSchema> & {
+  /** ENTRA_TENANT_IDS and ENTRA_TENANT_ID together. */
+  entraTenants: string[];
   dataDir: string;
   blobDir: string;
   publicUrl: string;
@@ -64,9 +126,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const c = parsed.data;
+  const entraTenants = [
+    ...new Set([...c.ENTRA_TENANT_IDS, ...(c.ENTRA_TENANT_ID ? [c.ENTRA_TENANT_ID] : [])]),
+  ];
+  // Accepting every tenant's accounts must be a decision, not what an unset variable means.
+  if (c.ENTRA_CLIENT_IDS.length > 0 && entraTenants.length === 0 && !c.ENTRA_ISSUER)
+    throw new ConfigError(
+      "Invalid configuration:\n  ENTRA_TENANT_IDS: required with ENTRA_CLIENT_IDS: the ids of the Entra tenants whose accounts may sign in ('organizations' or 'common' to accept any)",
+    );
   const dataDir = path.resolve(c.CONCILIA_DATA);
   return {
     ...c,
+    entraTenants,
     dataDir,
     blobDir: path.resolve(c.CONCILIA_BLOB_DIR ?? path.join(dataDir, "blobs")),
     publicUrl: (c.CONCILIA_PUBLIC_URL ?? `http://${c.HOST}:${c.PORT}`).replace(/\/$/, ""),

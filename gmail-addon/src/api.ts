@@ -70,6 +70,7 @@ export function createApi(opts: ApiOptions) {
         String(parsed.title ?? ""),
         String(parsed.detail ?? ""),
         parsed.errors ?? [],
+        typeof parsed.type === "string" ? parsed.type : undefined,
       );
     // Proxies and load balancers answer with HTML; a 502 from one means the server is not there.
     if (res.status === 502 || res.status === 503 || res.status === 504)
@@ -113,6 +114,9 @@ export function createApi(opts: ApiOptions) {
       const response = call<ContextResponse>("get", `/api/v1/context?${query}`);
       return { response, omitted: addresses.length - used };
     },
+    /** R-SB-7: links this Google account to the user who got the one-time code on the sign-in page. */
+    link: (code: string) =>
+      call<{ user: { email: string } }>("post", "/auth/link", { json: { code, idToken: opts.token() } }),
     logEmail: (raw: string) => call<LogEmailResponse>("post", "/api/v1/emails", { raw }),
     createPerson: (body: Record<string, unknown>) => call<Person>("post", "/api/v1/persons", { json: body }),
     createLead: (body: Record<string, unknown>) => call<Lead>("post", "/api/v1/leads", { json: body }),

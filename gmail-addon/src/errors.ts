@@ -13,6 +13,8 @@ export class ApiProblem extends Error {
     readonly title: string,
     readonly detail: string,
     readonly errors: { path: string; message: string }[] = [],
+    /** The problem's `type` URI, e.g. IDENTITY_NOT_LINKED. */
+    readonly type = "about:blank",
   ) {
     super(detail || title);
   }

@@ -1,6 +1,8 @@
 // Every failure becomes something the user can read: a card for triggers (with a retry when the
 // server was unreachable), a notification for actions (R-SB-6).
+import { IDENTITY_NOT_LINKED } from "../../shared/problem-types.js";
 import { errorCard } from "./cards/error-card.js";
+import { linkCard } from "./cards/link-card.js";
 import { notify } from "./cards/widgets.js";
 import { SERVER_ORIGIN } from "./config.js";
 import { ApiProblem, NoIdentity, Unreachable } from "./errors.js";
@@ -43,9 +45,17 @@ function explain(e: unknown, t: I18n["t"]): Explained {
   return { title: t("errorTitle"), message: String((e as Error)?.message ?? e), retry: true };
 }
 
-/** The error card for `e`; R-SB-7: the sign-in page opens in the add-on's language. */
-function failureCard(e: unknown, i: I18n, retry: { functionName: string; params: Record<string, string> }) {
+type Retry = { functionName: string; params: Record<string, string> };
+
+const notLinked = (e: unknown) => e instanceof ApiProblem && e.type === IDENTITY_NOT_LINKED;
+
+/**
+ * The card for a failure: linking the account when that is what is missing, else the error card;
+ * R-SB-7: the sign-in page opens in the add-on's language.
+ */
+function failureCard(e: unknown, i: I18n, retry: Retry) {
   const x = explain(e, i.t);
+  if (notLinked(e)) return { card: linkCard(i.t, i.locale, retry), message: x.message };
   const signIn = x.signIn ? { loginUrl: `${SERVER_ORIGIN}/auth/login?lang=${i.locale}` } : undefined;
   return {
     card: errorCard(x.title, x.message, i.t, x.retry ? retry : undefined, signIn),
@@ -54,11 +64,7 @@ function failureCard(e: unknown, i: I18n, retry: { functionName: string; params:
 }
 
 /** For triggers: the card, or a card that says what went wrong. */
-export function cardOrError(
-  i: I18n,
-  retry: { functionName: string; params: Record<string, string> },
-  build: () => Card,
-): Card {
+export function cardOrError(i: I18n, retry: Retry, build: () => Card): Card {
   try {
     return build();
   } catch (e) {
@@ -76,11 +82,7 @@ export function responseOrNotice(t: I18n["t"], build: () => ActionResponse): Act
 }
 
 /** For retry buttons: the fresh card replaces the error card, or the error card is shown again. */
-export function retried(
-  i: I18n,
-  retry: { functionName: string; params: Record<string, string> },
-  build: () => Card,
-): ActionResponse {
+export function retried(i: I18n, retry: Retry, build: () => Card): ActionResponse {
   try {
     const card = build();
     return CardService.newActionResponseBuilder()

@@ -93,6 +93,14 @@ const en = {
   companyHint: "Pick a suggestion or type a new name: a new company is created.",
   resultsPersons: "Persons",
   resultsCompanies: "Companies",
+  linkTitle: "Link your Google account",
+  linkIntro:
+    "Concilia does not know this Google account yet. Open the sign-in page, sign in with your Concilia email and password, and enter the one-time code it shows here. You do this once.",
+  linkOpenPage: "Open the sign-in page",
+  linkCode: "One-time code",
+  linkAccount: "Link account",
+  linkCodeRequired: "Enter the one-time code from the sign-in page.",
+  linked: "Your Google account is now linked to {email} in Concilia.",
 };
 
 export type Messages = typeof en;
@@ -190,6 +198,14 @@ const es: Messages = {
   companyHint: "Elige una sugerencia o escribe un nombre nuevo: se creará la empresa.",
   resultsPersons: "Personas",
   resultsCompanies: "Empresas",
+  linkTitle: "Vincula tu cuenta de Google",
+  linkIntro:
+    "Concilia todavía no conoce esta cuenta de Google. Abre la página de inicio de sesión, entra con tu correo y contraseña de Concilia y escribe aquí el código de un solo uso que te muestra. Solo hay que hacerlo una vez.",
+  linkOpenPage: "Abrir la página de inicio de sesión",
+  linkCode: "Código de un solo uso",
+  linkAccount: "Vincular cuenta",
+  linkCodeRequired: "Escribe el código de un solo uso de la página de inicio de sesión.",
+  linked: "Tu cuenta de Google ya está vinculada a {email} en Concilia.",
 };
 
 const it: Messages = {
@@ -284,6 +300,14 @@ const it: Messages = {
   companyHint: "Scegli un suggerimento o scrivi un nome nuovo: l'azienda verrà creata.",
   resultsPersons: "Persone",
   resultsCompanies: "Aziende",
+  linkTitle: "Collega il tuo account Google",
+  linkIntro:
+    "Concilia non conosce ancora questo account Google. Apri la pagina di accesso, accedi con email e password di Concilia e inserisci qui il codice monouso che ti mostra. Va fatto una sola volta.",
+  linkOpenPage: "Apri la pagina di accesso",
+  linkCode: "Codice monouso",
+  linkAccount: "Collega account",
+  linkCodeRequired: "Inserisci il codice monouso della pagina di accesso.",
+  linked: "Il tuo account Google ora è collegato a {email} in Concilia.",
 };
 
 export const catalogs: Record<Locale, Messages> = { en, es, it };

@@ -13,6 +13,7 @@ import { formatMailbox } from "./addresses.js";
 import { createApi } from "./api.js";
 import { addToExistingCard } from "./cards/add-to-existing-card.js";
 import { homeCard, resultsCard } from "./cards/home-card.js";
+import { LINK_CODE_FIELD } from "./cards/link-card.js";
 import { DURATIONS, meetingCard } from "./cards/meeting-card.js";
 import { MESSAGE_CARD, messageCard } from "./cards/message-card.js";
 import { recordCard } from "./cards/record-card.js";
@@ -146,6 +147,24 @@ export function retryHomepage(e: Event): ActionResponse {
   return retried(x.i, { functionName: "retryHomepage", params: {} }, () =>
     homeCard(x.api.recentPersons(5).items, x.i),
   );
+}
+
+/** R-SB-7: the one-time code of the sign-in page links this Google account; then the card loads. */
+export function linkAccount(e: Event): ActionResponse {
+  const x = session(e);
+  return responseOrNotice(x.t, () => {
+    const code = formValue(e, LINK_CODE_FIELD);
+    if (!code) return notify(x.t("linkCodeRequired"));
+    const linked = x.api.link(code);
+    const card =
+      parameters(e).afterLink === "retryHomepage"
+        ? homeCard(x.api.recentPersons(5).items, x.i)
+        : messageCard(loadMessage(requireGmail(e), x), x.view);
+    return respond()
+      .setNavigation(nav().updateCard(card))
+      .setNotification(note(x.t("linked", { email: linked.user.email })))
+      .build();
+  });
 }
 
 /** R-SB-3: the raw message is posted once; the server dedupes repeats on the Message-ID. */

@@ -4,16 +4,19 @@ import { randomBytes } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
+import { linkedIdentity } from "../../shared/api/identities.js";
 import { type Locale, locales, pickLocale } from "../../shared/i18n.js";
-import { createLoginCode, redeemLoginCode } from "../auth/login-codes.js";
+import { type VerifiedIdentity, verifyIdToken } from "../auth/id-tokens.js";
+import { identityDto } from "../auth/identities.js";
+import { createLoginCode, linkWithLoginCode, redeemLoginCode } from "../auth/login-codes.js";
 import { loginMessages } from "../auth/login-messages.js";
 import { pageSecurityPolicy, renderCodePage, renderLoginPage } from "../auth/login-page.js";
 import { signInWithPassword } from "../auth/sign-in.js";
-import { failureThrottle } from "../auth/throttle.js";
+import { signInThrottle } from "../auth/throttle.js";
 import { listApiTokens, revokeApiToken } from "../auth/tokens.js";
 import type { AppContext } from "../context.js";
 import { apiTokens, users } from "../db/schema.js";
-import { notFound } from "./problem.js";
+import { HttpProblem, notFound } from "./problem.js";
 import { route } from "./route.js";
 
 const signedInUser = z.object({ id: z.string(), email: z.string(), name: z.string(), locale: z.string() });
@@ -22,6 +25,10 @@ const tokenGrant = z.object({
   tokenId: z.string(),
   expiresAt: z.string().nullable(),
   user: signedInUser,
+  /** The account of the presented ID token, now linked to this user. */
+  linked: linkedIdentity.nullable(),
+  /** Why the presented ID token's account was not linked (the sign-in itself succeeded). */
+  linkRefused: z.string().nullable(),
 });
 const me = signedInUser.extend({
   role: z.enum(["admin", "member"]),
@@ -77,7 +84,7 @@ function sendPage(reply: FastifyReply, status: number, nonce: string, html: stri
 }
 
 export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const throttle = failureThrottle(ctx.db);
+  const throttle = signInThrottle(ctx.db);
 
   app.get("/auth/login", async (req, reply) => {
     const o = pageContext(req);
@@ -93,8 +100,8 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
     if (!email || !password)
       return sendPage(reply, 400, o.nonce, renderLoginPage({ ...o, email, error: m.missing }));
 
-    const key = `${email}|${req.ip}`;
-    const wait = await throttle.blockedFor(key);
+    // req.ip is the client's address, also behind a proxy named in CONCILIA_TRUST_PROXY.
+    const wait = await throttle.check(email, req.ip);
     if (wait > 0) {
       reply.header("retry-after", String(Math.ceil(wait / 1000)));
       const error = m.throttled(Math.ceil(wait / 60_000));
@@ -102,11 +109,11 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
     }
     const user = await signInWithPassword(ctx.db, email, password);
     if (!user) {
-      await throttle.fail(key);
+      await throttle.fail(email, req.ip);
       req.log.warn({ email }, "password sign-in refused");
       return sendPage(reply, 401, o.nonce, renderLoginPage({ ...o, email, error: m.wrong }));
     }
-    await throttle.succeed(key);
+    await throttle.succeed(email, req.ip);
     const code = await createLoginCode(ctx.db, user.id);
     req.log.info({ userId: user.id }, "password sign-in: one-time code issued");
     return sendPage(reply, 200, o.nonce, renderCodePage({ ...o, code }));
@@ -123,17 +130,61 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
       code: z.string().min(1).max(64),
       /** Shown in the user's token list, e.g. "Outlook on Mac". */
       name: z.string().trim().min(1).max(100).optional(),
+      /**
+       * The sidebar's Entra or Google ID token that the server refused as not linked: its account
+       * is linked to the user who signed in, so that it signs in by itself from then on.
+       */
+      idToken: z.string().min(1).max(20_000).optional(),
     }),
     response: tokenGrant,
     handler: async ({ body, req }) => {
-      const grant = await redeemLoginCode(ctx.db, body.code, body.name ?? "Sign-in dialog");
-      req.log.info({ userId: grant.user.id, tokenId: grant.id }, "sign-in code exchanged for a token");
+      let identity: VerifiedIdentity | undefined;
+      let linkRefused: string | null = null;
+      if (body.idToken)
+        try {
+          identity = await verifyIdToken(ctx, body.idToken);
+        } catch (err) {
+          if (!(err instanceof HttpProblem)) throw err;
+          linkRefused = err.detail;
+        }
+      const grant = await redeemLoginCode(ctx.db, body.code, body.name ?? "Sign-in dialog", identity);
+      const linked = grant.linked;
+      req.log.info(
+        { userId: grant.user.id, tokenId: grant.id, linkedIdentity: linked?.id },
+        "sign-in code exchanged for a token",
+      );
       const u = grant.user;
       return {
         token: grant.token,
         tokenId: grant.id,
         expiresAt: iso(grant.expiresAt),
         user: { id: u.id, email: u.email, name: u.name, locale: u.locale },
+        linked: linked ? identityDto(linked) : null,
+        linkRefused: linkRefused ?? grant.linkRefused,
+      };
+    },
+  });
+
+  route(app, {
+    method: "POST",
+    url: "/auth/link",
+    summary: "Link the account of an ID token to the user of a sign-in dialog's one-time code",
+    tag: "auth",
+    public: true,
+    body: z.strictObject({
+      code: z.string().min(1).max(64),
+      /** The sidebar's Google or Entra ID token, refused so far as not linked. */
+      idToken: z.string().min(1).max(20_000),
+    }),
+    response: z.object({ user: signedInUser, linked: linkedIdentity }),
+    errors: [401, 409, 422],
+    handler: async ({ body, req }) => {
+      const identity = await verifyIdToken(ctx, body.idToken);
+      const { user: u, linked } = await linkWithLoginCode(ctx.db, body.code, identity);
+      req.log.info({ userId: u.id, linkedIdentity: linked.id }, "sign-in code spent to link an account");
+      return {
+        user: { id: u.id, email: u.email, name: u.name, locale: u.locale },
+        linked: identityDto(linked),
       };
     },
   });

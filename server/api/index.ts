@@ -3,11 +3,13 @@ import type { AppContext } from "../context.js";
 import { activityRoutes } from "./activities.js";
 import { addinRoutes } from "./addin.js";
 import { authRoutes } from "./auth.js";
+import { connectionRoutes } from "./connections.js";
 import { contextRoutes } from "./context.js";
 import { emailRoutes } from "./emails.js";
 import { eventRoutes } from "./events.js";
 import { grantRoutes } from "./grants.js";
 import { healthRoutes } from "./health.js";
+import { identityRoutes } from "./identities.js";
 import { landingRoutes } from "./landing/index.js";
 import { recordRoutes } from "./records.js";
 
@@ -15,6 +17,8 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
   healthRoutes(app, ctx);
   landingRoutes(app, ctx);
   authRoutes(app, ctx);
+  identityRoutes(app, ctx);
+  connectionRoutes(app, ctx);
   recordRoutes(app, ctx);
   grantRoutes(app, ctx);
   activityRoutes(app, ctx);

@@ -14,6 +14,8 @@ export class HttpProblem extends Error {
     public detail: string,
     public errors?: FieldError[],
     public headers?: Record<string, string>,
+    /** A URI naming the kind of problem, for clients that act on it; "about:blank" otherwise. */
+    public type = "about:blank",
   ) {
     super(detail);
   }

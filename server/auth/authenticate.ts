@@ -1,11 +1,12 @@
 // Turns the Authorization header into the user the request acts as. Three kinds of bearer token are
 // accepted: Concilia API tokens (cnc_…), Google ID tokens (Gmail add-on) and Entra ID tokens
-// (Outlook single sign-on); the latter two are verified against the issuers' published keys.
-import { eq } from "drizzle-orm";
+// (Outlook single sign-on); the latter two are verified against the issuers' published keys and
+// sign in as the user their account is linked to.
 import { unauthorized } from "../api/problem.js";
 import type { AppContext } from "../context.js";
-import { users } from "../db/schema.js";
+import type { users } from "../db/schema.js";
 import { verifyIdToken } from "./id-tokens.js";
+import { userOfIdentity } from "./identities.js";
 import { cachedToken, rememberToken } from "./token-cache.js";
 import { findApiToken, hashToken, TOKEN_PREFIX, touchApiToken } from "./tokens.js";
 import type { AuthUser } from "./user.js";
@@ -44,7 +45,5 @@ export async function authenticate(ctx: AppContext, header: string | undefined):
     return user;
   }
   const identity = await verifyIdToken(ctx, token);
-  const [u] = await ctx.db.select().from(users).where(eq(users.email, identity.email.toLowerCase()));
-  if (!u) throw unauthorized(`No Concilia user has the address ${identity.email}. Ask an admin to add you.`);
-  return toAuthUser(u, ["crm"], identity.issuer);
+  return toAuthUser(await userOfIdentity(ctx.db, identity), ["crm"], identity.issuer);
 }

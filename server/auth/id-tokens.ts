@@ -2,6 +2,8 @@
 // against the issuer's published keys (JWKS URL from configuration, so tests use local keys): RS256
 // only, issuer, audience and expiry checked. Which issuer's rules apply is decided by the token's
 // unverified `iss`, and then everything is verified against that issuer's own keys and settings.
+// What comes out is the account's stable key (Entra: tenant + object id; Google: subject); the
+// address claims are kept for display only, never used to choose a user.
 import {
   createRemoteJWKSet,
   decodeJwt,
@@ -15,9 +17,16 @@ import type { Config } from "../config.js";
 import type { AppContext } from "../context.js";
 
 export interface VerifiedIdentity {
-  email: string;
-  issuer: string;
+  provider: "entra" | "google";
+  /** Entra's `tid`; "" for Google. */
+  tenantId: string;
+  /** Entra's `oid`, Google's `sub`: what a link is keyed by. */
   subject: string;
+  /** The address the token names, lower-cased; display only. */
+  email: string | null;
+  /** Whether the provider vouches for `email` (Google's email_verified; never for Entra). */
+  emailVerified: boolean;
+  issuer: string;
 }
 
 const ALGORITHMS = ["RS256"];
@@ -44,8 +53,13 @@ interface IssuerRules {
   jwksUrl: string;
   audiences: string[];
   notConfigured: string;
-  email(claims: JWTPayload): string | undefined;
+  identity(claims: JWTPayload, issuer: string): VerifiedIdentity;
 }
+
+const addressIn = (...claims: unknown[]) => {
+  for (const c of claims) if (typeof c === "string" && c.includes("@")) return c.toLowerCase();
+  return null;
+};
 
 function googleRules(config: Config): IssuerRules {
   return {
@@ -53,11 +67,16 @@ function googleRules(config: Config): IssuerRules {
     jwksUrl: config.GOOGLE_JWKS_URL,
     audiences: config.GOOGLE_CLIENT_IDS,
     notConfigured: "Google sign-in is not configured on this server (GOOGLE_CLIENT_IDS is empty).",
-    email(claims) {
-      // Google has sent email_verified both as a boolean and as a string.
-      const verified = claims.email_verified === true || claims.email_verified === "true";
-      if (!verified) throw unauthorized("The Google account's email address is not verified.");
-      return typeof claims.email === "string" ? claims.email : undefined;
+    identity(claims, issuer) {
+      return {
+        provider: "google",
+        tenantId: "",
+        subject: claims.sub as string,
+        email: addressIn(claims.email),
+        // Google has sent email_verified both as a boolean and as a string.
+        emailVerified: claims.email_verified === true || claims.email_verified === "true",
+        issuer,
+      };
     },
   };
 }
@@ -68,27 +87,42 @@ function entraRules(config: Config): IssuerRules {
     jwksUrl: config.ENTRA_JWKS_URL,
     audiences: config.ENTRA_CLIENT_IDS,
     notConfigured: "Microsoft sign-in is not configured on this server (ENTRA_CLIENT_IDS is empty).",
-    email(claims) {
+    identity(claims, issuer) {
+      if (typeof claims.tid !== "string" || typeof claims.oid !== "string")
+        throw unauthorized("The Microsoft Entra ID token carries no tenant (tid) or object id (oid).");
+      const tid = claims.tid.toLowerCase();
       // Multi-tenant issuers carry the tenant twice; a token whose `tid` disagrees is not genuine.
-      const tenant = ENTRA_ISSUER.exec(String(claims.iss))?.[1];
-      if (tenant && claims.tid !== undefined && claims.tid !== tenant)
+      const issuerTenant = ENTRA_ISSUER.exec(issuer)?.[1];
+      if (issuerTenant && tid !== issuerTenant)
         throw unauthorized("Wrong issuer: the token's tenant does not match its issuer.");
-      for (const c of [claims.preferred_username, claims.email, claims.upn])
-        if (typeof c === "string" && c.includes("@")) return c;
-      return undefined;
+      if (!tenantAccepted(config, tid))
+        throw unauthorized(`Wrong tenant: accounts of the Entra tenant ${tid} are not accepted here.`);
+      return {
+        provider: "entra",
+        tenantId: tid,
+        subject: claims.oid.toLowerCase(),
+        email: addressIn(claims.preferred_username, claims.email, claims.upn),
+        emailVerified: false,
+        issuer,
+      };
     },
   };
+}
+
+/** Whether ENTRA_TENANT_IDS lets accounts of this tenant sign in. */
+function tenantAccepted(config: Config, tenant: string): boolean {
+  // Without a list, ENTRA_ISSUER (checked before this) names the one tenant.
+  if (config.entraTenants.length === 0) return Boolean(config.ENTRA_ISSUER);
+  return config.entraTenants.some(
+    (t) => t === tenant || t === "common" || (t === "organizations" && tenant !== CONSUMER_TENANT),
+  );
 }
 
 /** The Entra issuer this server accepts for `iss`, or null when the tenant is not allowed. */
 function acceptedEntraIssuer(config: Config, iss: string): string | null {
   if (config.ENTRA_ISSUER) return iss === config.ENTRA_ISSUER ? iss : null;
   const tenant = ENTRA_ISSUER.exec(iss)?.[1];
-  if (!tenant) return null;
-  const configured = config.ENTRA_TENANT_ID.toLowerCase();
-  if (configured === "common") return iss;
-  if (configured === "organizations") return tenant === CONSUMER_TENANT ? null : iss;
-  return tenant === configured ? iss : null;
+  return tenant && tenantAccepted(config, tenant) ? iss : null;
 }
 
 function rulesFor(config: Config, iss: string): { rules: IssuerRules; issuer: string } {
@@ -158,7 +192,5 @@ export async function verifyIdToken(ctx: AppContext, token: string): Promise<Ver
     if (problem.status >= 500) ctx.log.warn({ err, jwksUrl: rules.jwksUrl }, "ID token keys unavailable");
     throw problem;
   }
-  const email = rules.email(claims);
-  if (!email) throw unauthorized(`The ${rules.name} token carries no email address.`);
-  return { email: email.toLowerCase(), issuer, subject: claims.sub as string };
+  return rules.identity(claims, issuer);
 }

@@ -332,6 +332,34 @@ export const apiTokens = pgTable(
   (t) => [index("api_tokens_user").on(t.userId)],
 );
 
+/**
+ * An account at an identity provider linked to one Concilia user (R-SB-7). ID tokens sign in by this
+ * link only, keyed by the provider's stable ids (Entra: tenant + object id; Google: subject), never
+ * by an address claim. A link is made by a password sign-in in the dialog or by an admin.
+ */
+export const externalIdentities = pgTable(
+  "external_identities",
+  {
+    id: id(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    provider: text("provider").$type<"entra" | "google">().notNull(),
+    /** Entra's `tid`; empty for Google, whose subjects are global. */
+    tenantId: text("tenant_id").notNull().default(""),
+    /** Entra's `oid`, Google's `sub`. */
+    subject: text("subject").notNull(),
+    /** The address the provider last named, shown to people; never used to sign in. */
+    email: text("email"),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("external_identities_key").on(t.provider, t.tenantId, t.subject),
+    index("external_identities_user").on(t.userId),
+  ],
+);
+
 /** One-time codes of the sign-in dialog: valid 3 minutes, used once. */
 export const loginCodes = pgTable("login_codes", {
   codeHash: text("code_hash").primaryKey(),
@@ -345,28 +373,67 @@ export const loginCodes = pgTable("login_codes", {
 });
 
 /**
- * Failed password sign-ins per (address, client), kept in the database so that every server process
- * counts the same failures. The key is a hash: no address or IP address is stored here.
+ * Failed password sign-ins per (account, client), per account and per client address (see
+ * auth/throttle.ts), kept in the database so that every server process counts the same failures.
+ * The key is a hash: no address or IP address is stored here.
  */
 export const signInFailures = pgTable("sign_in_failures", {
   keyHash: text("key_hash").primaryKey(),
   failures: integer("failures").notNull(),
+  /** The last failure: the count is forgotten an hour after it. */
   since: timestamp("since", { withTimezone: true }).notNull(),
+  /** No attempt is checked before this time (the column keeps its first name). */
   lockedUntil: timestamp("locked_until", { withTimezone: true }),
 });
 
-/** Credentials (refresh tokens, app passwords), encrypted with AES-256-GCM (R-CON-11). */
-export const secrets = pgTable("secrets", {
-  id: id(),
-  userId: text("user_id")
-    .notNull()
-    .references(() => users.id, { onDelete: "cascade" }),
-  kind: text("kind").notNull(),
-  keyId: text("key_id").notNull(),
-  ciphertext: text("ciphertext").notNull(),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
-});
+/**
+ * A user's account at a mail or calendar provider that Concilia talks to (a Google account, a
+ * Microsoft 365 mailbox, an IMAP server): a user may have several. Its credentials are in
+ * `connection_secrets`. The sync work extends this table.
+ */
+export const connections = pgTable(
+  "connections",
+  {
+    id: id(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** e.g. "google", "microsoft", "imap". */
+    provider: text("provider").notNull(),
+    /** The account's address at the provider, lower-cased. */
+    accountAddress: text("account_address").notNull(),
+    displayName: text("display_name").notNull().default(""),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("connections_account").on(t.userId, t.provider, t.accountAddress),
+    index("connections_user").on(t.userId),
+  ],
+);
+
+/**
+ * A connection's credentials (refresh tokens, app passwords), one row per name, encrypted with
+ * AES-256-GCM (R-CON-11). `version` grows with each write, and a write names the version it
+ * replaces, so that of two workers refreshing a rotating token at once only one wins.
+ */
+export const connectionSecrets = pgTable(
+  "connection_secrets",
+  {
+    id: id(),
+    connectionId: text("connection_id")
+      .notNull()
+      .references(() => connections.id, { onDelete: "cascade" }),
+    /** e.g. "refresh-token", "app-password". */
+    name: text("name").notNull(),
+    version: integer("version").notNull(),
+    keyId: text("key_id").notNull(),
+    ciphertext: text("ciphertext").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("connection_secrets_name").on(t.connectionId, t.name)],
+);
 
 /** Workspace-wide settings, one row per key. */
 export const settings = pgTable("settings", {

@@ -10,6 +10,10 @@ export interface SecretBox {
   canOpen(keyId: string): boolean;
 }
 
+const IV_BYTES = 12;
+/** The full GCM tag: every byte of it is checked on opening. */
+const TAG_BYTES = 16;
+
 export function keyFingerprint(key: Buffer): string {
   return createHash("sha256").update(key).digest("hex").slice(0, 16);
 }
@@ -31,8 +35,8 @@ export function secretBox(current: Buffer, previous: Buffer[] = []): SecretBox {
   return {
     keyId,
     seal(plaintext, context) {
-      const iv = randomBytes(12);
-      const cipher = createCipheriv("aes-256-gcm", current, iv);
+      const iv = randomBytes(IV_BYTES);
+      const cipher = createCipheriv("aes-256-gcm", current, iv, { authTagLength: TAG_BYTES });
       cipher.setAAD(Buffer.from(context));
       const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
       const tag = cipher.getAuthTag();
@@ -42,10 +46,15 @@ export function secretBox(current: Buffer, previous: Buffer[] = []): SecretBox {
       const key = keys.get(id);
       if (!key) throw new Error(`No configured key opens secrets sealed with key ${id}.`);
       const raw = Buffer.from(ciphertext, "base64");
-      const decipher = createDecipheriv("aes-256-gcm", key, raw.subarray(0, 12));
+      // Without authTagLength GCM accepts tags as short as 4 bytes, which a forger can guess.
+      if (raw.length < IV_BYTES + TAG_BYTES) throw new Error("The ciphertext is too short to hold its tag.");
+      const decipher = createDecipheriv("aes-256-gcm", key, raw.subarray(0, IV_BYTES), {
+        authTagLength: TAG_BYTES,
+      });
       decipher.setAAD(Buffer.from(context));
-      decipher.setAuthTag(raw.subarray(12, 28));
-      return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString("utf8");
+      decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+      const body = raw.subarray(IV_BYTES + TAG_BYTES);
+      return Buffer.concat([decipher.update(body), decipher.final()]).toString("utf8");
     },
     canOpen: (id) => keys.has(id),
   };

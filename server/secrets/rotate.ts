@@ -13,10 +13,10 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { eq, ne } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
 import type { Config } from "../config.js";
 import type { Database, Tx } from "../db/index.js";
-import { secrets } from "../db/schema.js";
+import { connectionSecrets } from "../db/schema.js";
 import { decodeKey, type SecretBox, secretBox } from "./box.js";
 import { KEY_FILE, loadSecretBox, NEXT_KEY_FILE, PREVIOUS_KEY_FILE, readKeyFile } from "./key.js";
 import { openSecretRow, secretContext } from "./store.js";
@@ -26,19 +26,33 @@ export interface RotationResult {
   resealed: number;
 }
 
-/** Re-seals every row not sealed with the box's current key. Run it inside a transaction. */
+/**
+ * Re-seals every row not sealed with the box's current key. Run it inside a transaction. A row is
+ * replaced only if it still holds what was read (same version and key), so a token refreshed
+ * meanwhile is never overwritten with its predecessor; such a row is read again.
+ */
 export async function rotateSecrets(ctx: { db: Tx; secrets: SecretBox }): Promise<RotationResult> {
   const box = ctx.secrets;
-  const rows = await ctx.db.select().from(secrets).where(ne(secrets.keyId, box.keyId));
-  for (const row of rows) {
-    const plaintext = openSecretRow(box, row);
-    const sealed = box.seal(plaintext, secretContext(row));
-    await ctx.db
-      .update(secrets)
-      .set({ keyId: sealed.keyId, ciphertext: sealed.ciphertext, updatedAt: new Date() })
-      .where(eq(secrets.id, row.id));
+  const t = connectionSecrets;
+  let resealed = 0;
+  for (let row of await ctx.db.select().from(t).where(ne(t.keyId, box.keyId))) {
+    for (;;) {
+      const sealed = box.seal(openSecretRow(box, row), secretContext(row));
+      const done = await ctx.db
+        .update(t)
+        .set({ keyId: sealed.keyId, ciphertext: sealed.ciphertext })
+        .where(and(eq(t.id, row.id), eq(t.version, row.version), eq(t.keyId, row.keyId)))
+        .returning({ id: t.id });
+      if (done.length) {
+        resealed++;
+        break;
+      }
+      const [now] = await ctx.db.select().from(t).where(eq(t.id, row.id));
+      if (!now || now.keyId === box.keyId) break; // deleted, or written with the new key
+      row = now;
+    }
   }
-  return { keyId: box.keyId, resealed: rows.length };
+  return { keyId: box.keyId, resealed };
 }
 
 /**

@@ -1,9 +1,14 @@
-// R-CON-11: a user's credentials (OAuth refresh tokens, app passwords), one per kind, sealed at rest.
-// The ciphertext is bound to its row (id, user, kind), so a ciphertext copied onto another row does
-// not open. Plaintext leaves this module only as the return value of getSecret.
-import { and, desc, eq, inArray } from "drizzle-orm";
+// R-CON-11: the credentials of a connection (OAuth refresh tokens, app passwords), one per name,
+// sealed at rest. The ciphertext is bound to its row (id, connection, name, version), so a
+// ciphertext copied onto another row, or back onto an older version, does not open. Plaintext
+// leaves this module only as a return value.
+//
+// Every write names the version it replaces (compare-and-swap): two workers that refresh a rotating
+// refresh token at once cannot lose the newer one. The loser gets SecretVersionConflict with the
+// version now stored, reads the secret again and carries on with that (see refreshSecret).
+import { and, eq } from "drizzle-orm";
 import type { Tx } from "../db/index.js";
-import { secrets } from "../db/schema.js";
+import { connectionSecrets } from "../db/schema.js";
 import { newId } from "../ids.js";
 import type { SecretBox } from "./box.js";
 
@@ -12,70 +17,137 @@ export interface SecretStoreContext {
   secrets: SecretBox;
 }
 
+export interface StoredSecret {
+  value: string;
+  /** Name it when replacing this secret. */
+  version: number;
+}
+
+type SecretRow = typeof connectionSecrets.$inferSelect;
+type SecretKey = Pick<SecretRow, "id" | "connectionId" | "name" | "version">;
+
 export class SecretUnreadable extends Error {}
 
-/** The associated data sealed with a row's ciphertext. */
-export const secretContext = (row: { id: string; userId: string; kind: string }) =>
-  `concilia-secret:${row.id}:${row.userId}:${row.kind}`;
+/**
+ * Another write came first: read the secret again. It carries the stored version (null: deleted),
+ * never a value, so that logging the error cannot leak one.
+ */
+export class SecretVersionConflict extends Error {
+  constructor(
+    readonly secretName: string,
+    readonly currentVersion: number | null,
+  ) {
+    super(
+      `The ${secretName} secret was changed meanwhile (now ${currentVersion === null ? "deleted" : `version ${currentVersion}`}).`,
+    );
+  }
+}
 
-export function openSecretRow(
-  box: SecretBox,
-  row: { id: string; userId: string; kind: string; keyId: string; ciphertext: string },
-): string {
+/** The associated data sealed with a row's ciphertext. */
+export const secretContext = (row: SecretKey) =>
+  `concilia-secret:${row.id}:${row.connectionId}:${row.name}:${row.version}`;
+
+export function openSecretRow(box: SecretBox, row: SecretRow): string {
   if (!box.canOpen(row.keyId))
     throw new SecretUnreadable(
-      `The ${row.kind} secret was sealed with key ${row.keyId}, which is not configured (CONCILIA_OLD_SECRET_KEYS?).`,
+      `The ${row.name} secret was sealed with key ${row.keyId}, which is not configured (CONCILIA_OLD_SECRET_KEYS?).`,
     );
   try {
     return box.open(row.keyId, row.ciphertext, secretContext(row));
   } catch {
     throw new SecretUnreadable(
-      `The ${row.kind} secret does not open: it was altered or belongs to another row.`,
+      `The ${row.name} secret does not open: it was altered or belongs to another row.`,
     );
   }
 }
 
-async function rowsOf(db: Tx, userId: string, kind: string) {
-  return db
-    .select()
-    .from(secrets)
-    .where(and(eq(secrets.userId, userId), eq(secrets.kind, kind)))
-    .orderBy(desc(secrets.updatedAt), desc(secrets.id));
+const byName = (connectionId: string, name: string) =>
+  and(eq(connectionSecrets.connectionId, connectionId), eq(connectionSecrets.name, name));
+
+async function rowOf(db: Tx, connectionId: string, name: string): Promise<SecretRow | undefined> {
+  const [row] = await db.select().from(connectionSecrets).where(byName(connectionId, name));
+  return row;
 }
 
-/** Stores (or replaces) the user's secret of this kind; returns the row id. */
-export async function putSecret(ctx: SecretStoreContext, userId: string, kind: string, value: string) {
-  const [current, ...stale] = await rowsOf(ctx.db, userId, kind);
-  const id = current?.id ?? newId();
-  const { keyId, ciphertext } = ctx.secrets.seal(value, secretContext({ id, userId, kind }));
-  if (current)
-    await ctx.db.update(secrets).set({ keyId, ciphertext, updatedAt: new Date() }).where(eq(secrets.id, id));
-  else await ctx.db.insert(secrets).values({ id, userId, kind, keyId, ciphertext });
-  // Two concurrent first writes can leave two rows; the newest wins and the others go.
-  if (stale.length)
-    await ctx.db.delete(secrets).where(
-      inArray(
-        secrets.id,
-        stale.map((r) => r.id),
-      ),
-    );
-  return id;
-}
-
-/** The user's secret of this kind, or null; throws SecretUnreadable when it cannot be opened. */
+/** The connection's secret of this name, or null; throws SecretUnreadable when it cannot be opened. */
 export async function getSecret(
   ctx: SecretStoreContext,
-  userId: string,
-  kind: string,
-): Promise<string | null> {
-  const [row] = await rowsOf(ctx.db, userId, kind);
-  return row ? openSecretRow(ctx.secrets, row) : null;
+  connectionId: string,
+  name: string,
+): Promise<StoredSecret | null> {
+  const row = await rowOf(ctx.db, connectionId, name);
+  return row ? { value: openSecretRow(ctx.secrets, row), version: row.version } : null;
 }
 
-export async function deleteSecret(ctx: SecretStoreContext, userId: string, kind: string): Promise<boolean> {
+/**
+ * Stores the secret in place of version `replaces` (null: there must be none yet) and answers the
+ * new version. Throws SecretVersionConflict when the stored version is another.
+ */
+export async function putSecret(
+  ctx: SecretStoreContext,
+  connectionId: string,
+  name: string,
+  value: string,
+  replaces: number | null,
+): Promise<number> {
+  const conflict = async () =>
+    new SecretVersionConflict(name, (await rowOf(ctx.db, connectionId, name))?.version ?? null);
+  if (replaces === null) {
+    const row = { id: newId(), connectionId, name, version: 1 };
+    const sealed = ctx.secrets.seal(value, secretContext(row));
+    const [inserted] = await ctx.db
+      .insert(connectionSecrets)
+      .values({ ...row, keyId: sealed.keyId, ciphertext: sealed.ciphertext })
+      .onConflictDoNothing()
+      .returning({ version: connectionSecrets.version });
+    if (!inserted) throw await conflict();
+    return inserted.version;
+  }
+  const current = await rowOf(ctx.db, connectionId, name);
+  if (current?.version !== replaces) throw await conflict();
+  const next = { ...current, version: replaces + 1 };
+  const sealed = ctx.secrets.seal(value, secretContext(next));
+  const [updated] = await ctx.db
+    .update(connectionSecrets)
+    .set({ version: next.version, keyId: sealed.keyId, ciphertext: sealed.ciphertext, updatedAt: new Date() })
+    .where(and(eq(connectionSecrets.id, current.id), eq(connectionSecrets.version, replaces)))
+    .returning({ version: connectionSecrets.version });
+  if (!updated) throw await conflict();
+  return updated.version;
+}
+
+/**
+ * The rotating-token pattern: `exchange` gets the stored secret and answers its successor (e.g. a
+ * provider's new refresh token), which is stored in its place. When another worker stored a
+ * successor first, that one is kept and answered, and this one is dropped.
+ */
+export async function refreshSecret(
+  ctx: SecretStoreContext,
+  connectionId: string,
+  name: string,
+  exchange: (current: string) => Promise<string>,
+): Promise<StoredSecret & { stored: boolean }> {
+  const current = await getSecret(ctx, connectionId, name);
+  if (!current) throw new SecretUnreadable(`The connection has no ${name} secret to refresh.`);
+  const value = await exchange(current.value);
+  try {
+    return { value, version: await putSecret(ctx, connectionId, name, value, current.version), stored: true };
+  } catch (err) {
+    if (!(err instanceof SecretVersionConflict)) throw err;
+    const winner = await getSecret(ctx, connectionId, name);
+    if (!winner) throw err;
+    return { ...winner, stored: false };
+  }
+}
+
+export async function deleteSecret(
+  ctx: SecretStoreContext,
+  connectionId: string,
+  name: string,
+): Promise<boolean> {
   const rows = await ctx.db
-    .delete(secrets)
-    .where(and(eq(secrets.userId, userId), eq(secrets.kind, kind)))
-    .returning({ id: secrets.id });
+    .delete(connectionSecrets)
+    .where(byName(connectionId, name))
+    .returning({ id: connectionSecrets.id });
   return rows.length > 0;
 }

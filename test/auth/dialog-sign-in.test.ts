@@ -135,9 +135,9 @@ describe.each(engines)("R-SB-7 sign-in dialog on %s", (engine) => {
     }
   });
 
-  it("R-SB-7: repeated failures for one address are throttled, even with the right password next", async () => {
+  it("R-SB-7: repeated failures for one address from one client are slowed, even with the right password next", async () => {
     await createUser(s.ctx.db, { email: "eva@acme.test", name: "Eva", password: PASSWORD });
-    for (let i = 0; i < 5; i++) expect((await submit("eva@acme.test", `guess ${i}`)).status).toBe(401);
+    for (let i = 0; i < 3; i++) expect((await submit("eva@acme.test", `guess ${i}`)).status).toBe(401);
     const r = await submit("eva@acme.test", PASSWORD);
     expect(r.status).toBe(429);
     expect(Number(r.headers.get("retry-after"))).toBeGreaterThan(0);

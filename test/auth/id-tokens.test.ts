@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyIdToken } from "../../server/auth/id-tokens.js";
+import { linkIdentity } from "../../server/auth/identities.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import { type Jwks, startJwks } from "../harness/jwks.js";
 
@@ -7,6 +8,8 @@ const GOOGLE_CLIENT = "123-gmail-addon.apps.googleusercontent.com";
 const ENTRA_CLIENT = "api://concilia.test/0b7c2a55-52d3-4b0e-9a43-6f3c2c0d9e11";
 const TENANT = "4a1d4c8e-6f53-4e57-9d3a-0c5f0e2b7a10";
 const ENTRA_ISS = `https://login.microsoftonline.com/${TENANT}/v2.0`;
+const BRUNO_OID = "6d0a9d8e-2c4b-4f1e-8a7d-3b5c9e1f2a40";
+const ANA_SUB = "10987654321";
 
 describe.each(engines)("R-SB-7 ID tokens on %s", (engine) => {
   let s: TestServer;
@@ -16,7 +19,7 @@ describe.each(engines)("R-SB-7 ID tokens on %s", (engine) => {
   const googleClaims = (over: Record<string, unknown> = {}) => ({
     iss: "https://accounts.google.com",
     aud: GOOGLE_CLIENT,
-    sub: "10987654321",
+    sub: ANA_SUB,
     email: "ana@acme.test",
     email_verified: true,
     ...over,
@@ -26,6 +29,7 @@ describe.each(engines)("R-SB-7 ID tokens on %s", (engine) => {
     aud: ENTRA_CLIENT,
     sub: "AAAAAAAAAAAAAAAAAAAAAIkzqFVrSaSaFHy782bbtaQ",
     tid: TENANT,
+    oid: BRUNO_OID,
     preferred_username: "Bruno@Acme.test",
     ...over,
   });
@@ -50,15 +54,17 @@ describe.each(engines)("R-SB-7 ID tokens on %s", (engine) => {
         ENTRA_TENANT_ID: TENANT,
       },
     });
-    await s.user("ana@acme.test", { name: "Ana" });
-    await s.user("bruno@acme.test", { name: "Bruno" });
+    const ana = await s.user("ana@acme.test", { name: "Ana" });
+    const bruno = await s.user("bruno@acme.test", { name: "Bruno" });
+    await linkIdentity(s.ctx.db, ana.id, { provider: "google", tenantId: "", subject: ANA_SUB });
+    await linkIdentity(s.ctx.db, bruno.id, { provider: "entra", tenantId: TENANT, subject: BRUNO_OID });
   });
   afterAll(async () => {
     await s?.close();
     await Promise.all([google?.close(), entra?.close()]);
   });
 
-  it("R-SB-7: a Google ID token signed by the configured keys maps to the Concilia user", async () => {
+  it("R-SB-7: a Google ID token signed by the configured keys signs in as the user its account is linked to", async () => {
     const r = await me(await google.signIdToken(googleClaims()));
     expect(r.statusCode).toBe(200);
     expect(r.json()).toMatchObject({
@@ -68,7 +74,7 @@ describe.each(engines)("R-SB-7 ID tokens on %s", (engine) => {
     });
   });
 
-  it("R-SB-7: an Entra ID token maps to the Concilia user by its preferred_username", async () => {
+  it("R-SB-7: an Entra ID token signs in as the user its tenant and object id are linked to", async () => {
     const r = await me(await entra.signIdToken(entraClaims()));
     expect(r.statusCode).toBe(200);
     expect(r.json()).toMatchObject({ email: "bruno@acme.test", via: ENTRA_ISS, scopes: ["crm"] });
@@ -125,17 +131,17 @@ describe.each(engines)("R-SB-7 ID tokens on %s", (engine) => {
     expect(await refusal(forged)).toMatch(/signature does not verify/);
   });
 
-  it("R-SB-7: a Google account whose address is not verified is refused", async () => {
-    expect(await refusal(await google.signIdToken(googleClaims({ email_verified: false })))).toMatch(
-      /not verified/,
+  it("R-SB-7: a valid token of an account linked to no user is refused", async () => {
+    const detail = await refusal(
+      await google.signIdToken(googleClaims({ sub: "555", email: "stranger@elsewhere.test" })),
     );
+    expect(detail).toMatch(/Google account \(stranger@elsewhere\.test\) is not linked to a Concilia user/);
   });
 
-  it("R-SB-7: a valid token of an address that is no Concilia user is refused", async () => {
-    const detail = await refusal(
-      await google.signIdToken(googleClaims({ email: "stranger@elsewhere.test" })),
+  it("R-SB-7: an Entra token without tenant or object id is refused", async () => {
+    expect(await refusal(await entra.signIdToken(entraClaims({ oid: undefined })))).toMatch(
+      /no tenant \(tid\) or object id \(oid\)/,
     );
-    expect(detail).toMatch(/No Concilia user has the address stranger@elsewhere\.test/);
   });
 
   it("R-SB-7: garbage in the bearer is refused with a clear message", async () => {

@@ -7,12 +7,14 @@ import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../server/app.js";
+import { linkIdentity } from "../../server/auth/identities.js";
 import { closeContext, createContext } from "../../server/bootstrap.js";
 import { loadConfig } from "../../server/config.js";
+import { createConnection } from "../../server/connections/connections.js";
 import type { AppContext } from "../../server/context.js";
 import { createUser } from "../../server/crm/users.js";
 import { createLogger } from "../../server/log.js";
-import { getSecret, putSecret } from "../../server/secrets/store.js";
+import { getSecret, putSecret, refreshSecret } from "../../server/secrets/store.js";
 import { type Jwks, startJwks } from "../harness/jwks.js";
 
 const PASSWORD = "Tr0ub4dor&3-never-logged";
@@ -71,10 +73,21 @@ describe("R-CON-11 secrets never reach the logs", () => {
       email: "ana@acme.test",
       email_verified: true,
     });
+    await linkIdentity(ctx.db, ana.id, { provider: "google", tenantId: "", subject: "1" });
     const me = await app.inject(bearer(idToken));
     expect(me.statusCode).toBe(200);
-    await putSecret(ctx, ana.id, "google-refresh-token", REFRESH);
-    expect(await getSecret(ctx, ana.id, "google-refresh-token")).toBe(REFRESH);
+    const google = await createConnection(ctx.db, ana.id, {
+      provider: "google",
+      accountAddress: "ana@gmail.test",
+    });
+    await putSecret(ctx, google.id, "refresh-token", REFRESH, null);
+    expect((await getSecret(ctx, google.id, "refresh-token"))?.value).toBe(REFRESH);
+    await refreshSecret(ctx, google.id, "refresh-token", async () => `${REFRESH}-rotated`);
+    // A worker that lost a refresh race logs the conflict as it is.
+    const lost = await putSecret(ctx, google.id, "refresh-token", `${REFRESH}-lost`, 1).catch((e) => e);
+    ctx.log.warn({ err: lost }, "refresh token changed meanwhile");
+    const connections = await app.inject({ ...bearer(grant.token), url: "/api/v1/connections" });
+    expect(connections.statusCode).toBe(200);
     // A careless log call with whole objects: redaction still holds.
     ctx.log.info(
       { config: ctx.config, body: { password: PASSWORD, code }, user: { token: grant.token } },
@@ -85,6 +98,7 @@ describe("R-CON-11 secrets never reach the logs", () => {
     expect(output).toContain("password sign-in refused");
     expect(output).toContain("request completed");
     expect(output).toContain("[redacted]");
+    expect(output).toContain("refresh-token secret was changed meanwhile (now version 2)");
     for (const secret of [
       PASSWORD,
       WRONG_PASSWORD,
@@ -99,5 +113,7 @@ describe("R-CON-11 secrets never reach the logs", () => {
     // And the API's answers carry none of them either.
     expect(me.body).not.toContain(REFRESH);
     expect(me.body).not.toMatch(/scrypt|password/i);
+    expect(connections.body).toContain('"name":"refresh-token","version":2');
+    expect(connections.body).not.toContain(REFRESH);
   });
 });

@@ -592,10 +592,43 @@ describe("errors", () => {
     expect(inv.fetches.map((f) => f.status)).toEqual([401]);
     expect(sb.card.header?.title).toBe("Cannot sign in");
     expect(cardText(sb.card)).toMatch(/^Concilia refused the sign-in: .+/m);
+  });
 
-    const stranger = sidebar({ identityToken: () => w.idToken("nobody@elsewhere.example") });
-    await stranger.openMessage(byId(1));
-    expect(cardText(stranger.card)).toContain("No Concilia user has the address nobody@elsewhere.example");
+  it("R-SB-7: a Google account linked to no user gets the link card; the sign-in page's code links it once", async () => {
+    // Sara on a second Google account: its address is hers, but an address never signs anyone in.
+    const second = () => w.idToken(SARA, { sub: "google-sara-second-account" });
+    const sb = sidebar({ identityToken: second });
+    const inv = await sb.openMessage(byId(1));
+    expect(inv.fetches.map((f) => f.status)).toEqual([401]);
+    expect(sb.card.header?.title).toBe("Link your Google account");
+    expect(cardText(sb.card)).toContain("Concilia does not know this Google account yet.");
+    const page = clickables(sb.card).find((c) => c.label === "Open the sign-in page");
+    // The bundle is built for the example origin, which the emulation routes to the test server.
+    expect(page?.onClick.openLink?.url).toBe("https://crm.example.com/auth/login?lang=en");
+
+    await sb.click("Link account");
+    expect(sb.notifications.at(-1)).toBe("Enter the one-time code from the sign-in page.");
+    sb.fill({ linkCode: "AAAAA-BBBBB-CCCCC" });
+    await sb.click("Link account");
+    expect(sb.notifications.at(-1)).toMatch(/This sign-in code is unknown/);
+
+    // What the user does on the sign-in page: the demo password, then the code it shows.
+    const signIn = await fetch(`${w.server.url}/auth/login?lang=en`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ email: SARA, password: "demo" }),
+    });
+    const code = /id="code"[^>]*value="([0-9A-Z-]+)"/.exec(await signIn.text())![1];
+    sb.fill({ linkCode: code });
+    const linked = await sb.click("Link account");
+    expect(paths(linked.fetches)).toEqual(["POST /auth/link", "GET /api/v1/context"]);
+    expect(sb.notifications.at(-1)).toBe(
+      "Your Google account is now linked to sara@concilia.demo in Concilia.",
+    );
+    expect(sb.card.header?.title).not.toBe("Link your Google account");
+
+    const later = sidebar({ identityToken: second });
+    expect((await later.openMessage(byId(1))).fetches.map((f) => f.status)).toEqual([200]);
   });
 
   it("R-P-4: a value the server rejects comes back as a notification naming the field", async () => {
@@ -635,7 +668,8 @@ describe("sign-in by code (R-SB-7)", () => {
   }
 
   it("R-SB-7: when Concilia refuses the Google identity, the card opens the sign-in page in the user's language and takes its one-time code", async () => {
-    const stranger = () => w.idToken("nobody@elsewhere.example");
+    // A token Concilia cannot accept (issued for another client): a linked account would not help.
+    const stranger = () => w.idToken(SARA, { aud: "someone-elses-client" });
     const es = sidebar({ user: "nobody-es@elsewhere.example", locale: "es", identityToken: stranger });
     await es.openMessage(byId(2));
     const link = clickables(es.card).find((c) => c.label === "Iniciar sesión en Concilia");

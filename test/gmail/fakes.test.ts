@@ -212,7 +212,7 @@ describe("the built add-on", () => {
     expect(manifest.addOns.common.useLocaleFromApp).toBe(true);
     // Apps Script finds callbacks by global name: triggers and every action named in the code exist.
     const named = new Set([...code.matchAll(/(?:action\(|functionName: )"(\w+)"/g)].map((m) => m[1]));
-    expect(named.size).toBe(14);
+    expect(named.size).toBe(15);
     named.add(manifest.addOns.common.homepageTrigger.runFunction);
     named.add(manifest.addOns.gmail.contextualTriggers[0].onTriggerFunction);
     for (const fn of named) expect(functions).toContain(fn);

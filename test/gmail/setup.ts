@@ -6,6 +6,7 @@ import type { Manifest } from "../../dev/gmail-emulator/apps-script.js";
 import type { DemoMessage } from "../../dev/gmail-emulator/demo-messages.js";
 import { startGmailAddon } from "../../dev/gmail-emulator/load.js";
 import { GmailSidebar, type SidebarOptions } from "../../dev/gmail-emulator/sidebar.js";
+import { linkIdentity } from "../../server/auth/identities.js";
 import { createApiToken } from "../../server/auth/tokens.js";
 import { seedDemo } from "../../server/crm/demo.js";
 import { startTestServer, type TestServer } from "../harness/app.js";
@@ -36,6 +37,12 @@ export async function startGmailWorld(opts: { messages?: DemoMessage[] } = {}): 
     env: { GOOGLE_JWKS_URL: jwks.url, GOOGLE_CLIENT_IDS: GOOGLE_CLIENT_ID },
   });
   const { users } = await seedDemo(server.ctx);
+  // Sara's Google account signs in by its link (made once through the sign-in page in real life).
+  await linkIdentity(server.ctx.db, users.sales.id, {
+    provider: "google",
+    tenantId: "",
+    subject: `google-${SARA}`,
+  });
   await server.listen();
   const { token: saraToken } = await createApiToken(server.ctx.db, users.sales.id, {
     name: "test",

@@ -155,6 +155,7 @@ describe("the server's /addin/", () => {
         CONCILIA_PUBLIC_URL: "https://crm.acme.test/",
         CONCILIA_DEV: "0",
         ENTRA_CLIENT_IDS: "0f1e2d3c-aaaa-4bbb-8ccc-123456789abc",
+        ENTRA_TENANT_IDS: "organizations",
       },
     });
   });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLoginCode } from "../../server/auth/login-codes.js";
 import { createApiToken } from "../../server/auth/tokens.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import { type Jwks, startJwks } from "../harness/jwks.js";
 import { type Doc, openApiProblems, schemaValidator } from "../harness/openapi-structure.js";
 
 const MESSAGE_ID = "<po-2027-118@acme-iberia.example>";
@@ -51,6 +52,7 @@ interface Example {
   keep?: (res: LightMyRequestResponse, st: State) => void;
 }
 
+const GOOGLE_CLIENT = "123-gmail-addon.apps.googleusercontent.com";
 const UNKNOWN = "0192f5a0-0000-7000-8000-000000000000";
 
 /** Real requests per operation, in an order where each finds what the earlier ones created. */
@@ -74,6 +76,35 @@ const table: ((st: State) => Example)[] = [
   () => ({ op: "DELETE /api/v1/tokens/{id}", status: 404, params: { id: UNKNOWN } }),
   (st) => ({ op: "POST /api/v1/auth/sign-out", status: 204, as: { token: st.spareToken } }),
   (st) => ({ op: "POST /api/v1/auth/sign-out", status: 401, as: { token: st.spareToken } }),
+
+  // Linked sign-in accounts and provider connections
+  () => ({ op: "POST /auth/link", status: 400, body: {}, as: "nobody" }),
+  (st) => ({
+    op: "POST /auth/link",
+    status: 200,
+    body: { code: st.linkCode, idToken: st.googleToken },
+    as: "nobody",
+  }),
+  () => ({ op: "GET /api/v1/me/identities", status: 200 }),
+  (st) => ({ op: "GET /api/v1/users/{id}/identities", status: 200, params: { id: st.anaId }, as: "admin" }),
+  (st) => ({ op: "GET /api/v1/users/{id}/identities", status: 403, params: { id: st.anaId } }),
+  (st) => ({
+    op: "POST /api/v1/users/{id}/identities",
+    status: 201,
+    params: { id: st.anaId },
+    body: { provider: "google", subject: "google-ana-linked-by-admin" },
+    as: "admin",
+    keep: (r, s) => {
+      s.identity = r.json().id;
+    },
+  }),
+  (st) => ({
+    op: "DELETE /api/v1/users/{id}/identities/{identityId}",
+    status: 204,
+    params: { id: st.anaId, identityId: st.identity },
+    as: "admin",
+  }),
+  () => ({ op: "GET /api/v1/connections", status: 200 }),
 
   // Companies
   () => ({
@@ -376,11 +407,25 @@ const table: ((st: State) => Example)[] = [
 describe.each(engines)("OpenAPI document on %s", (engine) => {
   let s: TestServer;
   let doc: Doc;
+  let jwks: Jwks;
   const st: State = {};
   const tokens: Record<string, string> = {};
   beforeAll(async () => {
-    s = await startTestServer({ engine });
+    jwks = await startJwks();
+    s = await startTestServer({
+      engine,
+      env: { GOOGLE_JWKS_URL: jwks.url, GOOGLE_CLIENT_IDS: GOOGLE_CLIENT },
+    });
     const ana = await s.user("ana@acme.test", { name: "Ana" });
+    st.anaId = ana.id;
+    st.linkCode = await createLoginCode(s.ctx.db, ana.id);
+    st.googleToken = await jwks.signIdToken({
+      iss: "https://accounts.google.com",
+      aud: GOOGLE_CLIENT,
+      sub: "google-ana",
+      email: "ana@acme.test",
+      email_verified: true,
+    });
     const admin = await s.user("admin@acme.test", { role: "admin" });
     tokens.ana = ana.token;
     tokens.admin = admin.token;
@@ -391,7 +436,10 @@ describe.each(engines)("OpenAPI document on %s", (engine) => {
     expect(r.statusCode).toBe(200);
     doc = r.json();
   });
-  afterAll(() => s?.close());
+  afterAll(async () => {
+    await s?.close();
+    await jwks?.close();
+  });
 
   it("is a sound OpenAPI 3.1 document: every $ref resolves, every operation has responses", () => {
     expect(openApiProblems(doc)).toEqual([]);

@@ -1,7 +1,9 @@
 /// <reference types="office-js" />
 // R-SB-7 in Outlook: single sign-on (an Entra token the server verifies) where the host offers it,
 // otherwise Concilia's sign-in page in an Office dialog, which hands back a one-time code that is
-// exchanged for a scoped, revocable Concilia token kept in local storage.
+// exchanged for a scoped, revocable Concilia token kept in local storage. The server accepts an SSO
+// token only once its Microsoft account is linked to a Concilia user; when it refuses one, the
+// dialog signs the user in and the refused token goes along with the code, which links the account.
 import { supports } from "./office-async.js";
 import type { HostAuth } from "./types.js";
 
@@ -60,33 +62,45 @@ function dialogCode(language: string): Promise<string> {
   });
 }
 
-async function exchange(code: string): Promise<string> {
+async function exchange(code: string, idToken: string | null): Promise<string> {
   const res = await fetch("/auth/token", {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ code }),
+    body: JSON.stringify(idToken ? { code, idToken } : { code }),
   });
   if (!res.ok) throw new Error(`Sign-in failed (${res.status}).`);
   return ((await res.json()) as { token: string }).token;
 }
 
 export function officeAuth(language: string): HostAuth {
+  /** The SSO token last handed out, until the server refuses it. */
+  let lastSso: string | null = null;
+  /** Set once the server refused SSO: the dialog it is then, with the SSO token to link. */
+  let ssoRefused = false;
   return {
     async token(interactive) {
       const saved = stored();
       if (saved) return saved;
-      const ssoToken = await singleSignOn(interactive);
-      if (ssoToken) return ssoToken;
+      if (!ssoRefused) {
+        lastSso = await singleSignOn(interactive);
+        if (lastSso) return lastSso;
+      }
       if (!interactive) return null;
-      const token = await exchange(await dialogCode(language));
+      const code = await dialogCode(language);
+      // A fresh SSO token: the dialog may have taken a while.
+      const idToken = ssoRefused ? ((await singleSignOn(false)) ?? lastSso) : null;
+      const token = await exchange(code, idToken);
       store(token);
+      ssoRefused = false;
+      lastSso = null;
       return token;
     },
     forget() {
       store(null);
+      if (lastSso) ssoRefused = true;
     },
     async redeem(code) {
-      store(await exchange(code.trim()));
+      store(await exchange(code.trim(), null));
     },
   };
 }
