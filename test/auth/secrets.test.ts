@@ -211,9 +211,9 @@ describe.each(engines)("R-CON-11 connection secrets at rest on %s", (engine) => 
     expect(await s.ctx.db.select().from(connectionSecrets)).toEqual(before);
   });
 
-  it.skipIf(engine !== "postgres")(
-    "R-CON-11: a token refreshed while rotate-key runs is kept, and re-sealed with the new key",
-    async () => {
+  // Only PostgreSQL runs a refresh and a rotation at the same moment (the embedded database takes turns).
+  if (engine === "postgres")
+    it("R-CON-11: a token refreshed while rotate-key runs is kept, and re-sealed with the new key", async () => {
       await s.ctx.db.delete(connectionSecrets); // the earlier rotations' rows are under keys gone now
       const carla = await s.user("carla@acme.test");
       const conn = (
@@ -255,8 +255,7 @@ describe.each(engines)("R-CON-11 connection secrets at rest on %s", (engine) => 
         value: "rt-from-worker",
         version: 2,
       });
-    },
-  );
+    });
 
   it("R-CON-11: deleting a connection deletes its credentials", async () => {
     await putSecret(s.ctx, anaGoogle, "app-password", "to be deleted", null);

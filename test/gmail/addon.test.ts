@@ -478,7 +478,7 @@ describe("homepage (no message open)", () => {
     sb.fill({ q: "zzz-nothing" });
     await sb.click("Search");
     expect(sb.stack).toHaveLength(2);
-    expect(cardText(sb.card)).toContain('Nothing in Concilia matches "zzz-nothing".');
+    expect(cardText(sb.card)).toContain("Nothing in Concilia matches “zzz-nothing”.");
 
     sb.fill({ q: "Giulia" });
     await sb.click("Search");

@@ -16,7 +16,7 @@ export function addToExistingCard(
     .setName("add-to-existing")
     .setHeader(header(t("addToExisting"), address))
     .addSection(
-      section(t("addTo", { address }))
+      section(t("addAddressTo", { address }))
         .addWidget(CardService.newTextInput().setFieldName("q").setTitle(t("findRecord")).setValue(q))
         .addWidget(buttons(button(t("search"), action("searchToAdd", params), true))),
     );

@@ -20,7 +20,7 @@ export function errorCard(
 
 function signInSection(loginUrl: string, t: I18n["t"]) {
   const open = CardService.newTextButton()
-    .setText(t("signIn"))
+    .setText(t("signInToConcilia"))
     .setOpenLink(CardService.newOpenLink().setUrl(loginUrl));
   return section(t("haveCode"))
     .addWidget(buttons(open))
