@@ -63,7 +63,9 @@ async function renderPart(part: Part, response: Response): Promise<string> {
   const id = part.contentId ? `<response-${part.contentId.replace(/^<|>$/g, "")}>` : null;
   const lines = ["Content-Type: application/http", ...(id ? [`Content-ID: ${id}`] : []), ""];
   lines.push(`HTTP/1.1 ${response.status} ${STATUS_TEXT[response.status] ?? ""}`.trimEnd());
-  response.headers.forEach((value, name) => lines.push(`${name}: ${value}`));
+  response.headers.forEach((value, name) => {
+    lines.push(`${name}: ${value}`);
+  });
   lines.push("", await response.text());
   return lines.join("\r\n");
 }

@@ -85,7 +85,7 @@ function list(ctx: Ctx, now: number): Response {
 
 /** The header block of the raw message, unfolded, values as written. */
 function headersOf(raw: Buffer): { name: string; value: string }[] {
-  const text = raw.toString("latin1");
+  const text = raw.toString("utf8");
   const end = text.search(/\r?\n\r?\n/);
   const block = (end < 0 ? text : text.slice(0, end)).replace(/\r?\n[ \t]+/g, " ");
   return block
