@@ -124,13 +124,17 @@ export class OAuthGrants {
     return token;
   }
 
-  /** A valid access token's grant, or why it is not valid. */
+  /**
+   * A valid access token's grant, or why it is not valid. Self-contained tokens (Entra JWTs) stay
+   * valid after a revocation until they expire: pass `honourRevocation: false` for those.
+   */
   checkAccess(
     token: string,
+    honourRevocation = true,
   ): { ok: true; grant: Grant } | { ok: false; reason: "unknown" | "expired" | "revoked" } {
     const entry = this.access.get(token);
     if (!entry) return { ok: false, reason: "unknown" };
-    if (entry.grant.revoked) return { ok: false, reason: "revoked" };
+    if (entry.grant.revoked && honourRevocation) return { ok: false, reason: "revoked" };
     if (entry.expiresAt <= this.now()) return { ok: false, reason: "expired" };
     return { ok: true, grant: entry.grant };
   }

@@ -1,0 +1,243 @@
+import { basicCredentials, json, randomId, readForm } from "../shared/http.js";
+import type { OAuthClient, OAuthGrants } from "../shared/oauth-grants.js";
+import type { Route } from "../shared/router.js";
+import { aadError } from "./errors.js";
+
+/**
+ * Microsoft identity platform v2.0 for a web app: `/{tenant}/oauth2/v2.0/authorize` and `/token`
+ * with PKCE. A refresh token is only issued when `offline_access` was requested; every refresh
+ * returns a new one (rotation) and the superseded one stays usable for `rotationGraceMs` only
+ * ([UNV]: real old tokens live on until they expire; a short grace catches clients that do not
+ * store the rotated token). Revocations answer `invalid_grant` with the AADSTS code of their cause.
+ */
+export type ConsentMode = "approve" | "deny" | "prompt";
+export type RevocationCause = "consent" | "password" | "inactivity";
+
+export type MicrosoftOAuthState = {
+  grants: OAuthGrants;
+  clients: Map<string, OAuthClient>;
+  consent(): ConsentMode;
+  defaultAccount(): string | null;
+  hasAccount(email: string): boolean;
+  accessTtlMs: number;
+  rotationGraceMs: number;
+};
+
+const PATH = "/([^/]+)/oauth2/v2\\.0";
+
+function page(status: number, title: string, body = ""): Response {
+  return new Response(`<!doctype html><title>${title}</title><h1>${title}</h1>${body}`, {
+    status,
+    headers: { "content-type": "text/html; charset=utf-8" },
+  });
+}
+
+function authorize(state: MicrosoftOAuthState, url: URL): Response {
+  const q = url.searchParams;
+  const clientId = q.get("client_id") ?? "";
+  const client = state.clients.get(clientId);
+  if (!client) {
+    return page(
+      400,
+      "AADSTS700016",
+      `<p>Application with identifier '${clientId}' was not found in the directory.</p>`,
+    );
+  }
+  const redirectUri = q.get("redirect_uri") ?? "";
+  if (!redirectUri || (client.redirectUris && !client.redirectUris.includes(redirectUri))) {
+    return page(
+      400,
+      "AADSTS50011",
+      "<p>The redirect URI specified in the request does not match the redirect URIs configured for the application.</p>",
+    );
+  }
+  const back = new URL(redirectUri);
+  const fail = (error: string, description: string) => {
+    back.searchParams.set("error", error);
+    back.searchParams.set("error_description", description);
+    if (q.has("state")) back.searchParams.set("state", q.get("state")!);
+    return new Response(null, { status: 302, headers: { location: back.toString() } });
+  };
+  if (q.get("response_type") !== "code")
+    return fail(
+      "unsupported_response_type",
+      "AADSTS700054: response_type 'id_token' is not enabled for the application.",
+    );
+  const scope = q.get("scope");
+  if (!scope)
+    return fail(
+      "invalid_request",
+      "AADSTS900144: The request body must contain the following parameter: 'scope'.",
+    );
+  const challenge = q.get("code_challenge");
+  const method = challenge ? (q.get("code_challenge_method") ?? "plain") : null;
+  if (method && method !== "S256" && method !== "plain")
+    return fail("invalid_request", "AADSTS501491: Invalid size of Code_Challenge parameter.");
+  const account = (q.get("login_hint") ?? state.defaultAccount() ?? "").toLowerCase();
+  if (!state.hasAccount(account))
+    return page(400, "AADSTS50034", `<p>The user account ${account} does not exist.</p>`);
+
+  const decision = q.get("emulator_consent") ?? (state.consent() === "prompt" ? null : state.consent());
+  if (decision === null) {
+    const link = (d: string) => {
+      const to = new URL(url);
+      to.searchParams.set("emulator_consent", d);
+      return to.toString();
+    };
+    return page(
+      200,
+      "Permissions requested",
+      `<p>${account}</p><p>${scope}</p><a id="approve" href="${link("approve")}">Accept</a> <a id="deny" href="${link("deny")}">Cancel</a>`,
+    );
+  }
+  if (decision !== "approve")
+    return fail("access_denied", "AADSTS65004: User declined to consent to access the app.");
+  const { grant } = state.grants.grantFor(account, clientId, scope);
+  const offline = scope.split(" ").includes("offline_access");
+  const code = state.grants.issueCode(grant, redirectUri, challenge, method, offline);
+  back.searchParams.set("code", code);
+  if (q.has("state")) back.searchParams.set("state", q.get("state")!);
+  back.searchParams.set("session_state", randomId(16));
+  return new Response(null, { status: 302, headers: { location: back.toString() } });
+}
+
+const REVOKED: Record<string, [number, string, string?]> = {
+  consent: [
+    65001,
+    "The user or administrator has not consented to use the application. Send an interactive authorization request for this user and resource.",
+    "consent_required",
+  ],
+  password: [
+    50173,
+    "The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password.",
+  ],
+  inactivity: [
+    700082,
+    "The refresh token has expired due to inactivity. The token was issued and was inactive for 90.00:00:00.",
+  ],
+  revoked: [50173, "The provided grant has expired due to it being revoked, a fresh auth token is needed."],
+};
+
+async function token(state: MicrosoftOAuthState, request: Request): Promise<Response> {
+  const form = await readForm(request);
+  const basic = basicCredentials(request);
+  const clientId = basic?.id ?? form.get("client_id") ?? "";
+  const client = state.clients.get(clientId);
+  if (!client)
+    return aadError(
+      "unauthorized_client",
+      700016,
+      `Application with identifier '${clientId}' was not found in the directory.`,
+    );
+  const secret = basic?.secret ?? form.get("client_secret");
+  if (client.clientSecret !== undefined && client.clientSecret !== secret) {
+    return aadError("invalid_client", 7000215, "Invalid client secret provided.", 401);
+  }
+  const issue = (grant: Parameters<OAuthGrants["issueAccess"]>[0], withRefresh: boolean) => {
+    const access = state.grants.issueAccess(grant);
+    const seconds = Math.floor(state.accessTtlMs / 1000);
+    const scope = grant.scope
+      .split(" ")
+      .filter((s) => s !== "offline_access")
+      .join(" ");
+    const body: Record<string, unknown> = {
+      token_type: "Bearer",
+      scope,
+      expires_in: seconds,
+      ext_expires_in: seconds,
+      access_token: access.token,
+    };
+    if (withRefresh) body.refresh_token = state.grants.issueRefresh(grant).token;
+    return json(body);
+  };
+  const grantType = form.get("grant_type");
+  if (grantType === "authorization_code") {
+    const code = form.get("code");
+    if (!code)
+      return aadError(
+        "invalid_request",
+        900144,
+        "The request body must contain the following parameter: 'code'.",
+      );
+    const result = state.grants.redeemCode(
+      code,
+      clientId,
+      form.get("redirect_uri") ?? "",
+      form.get("code_verifier"),
+    );
+    if (!result.ok) {
+      const [n, text] =
+        result.reason === "redeemed"
+          ? [
+              54005,
+              "OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.",
+            ]
+          : result.reason === "expired"
+            ? [
+                70008,
+                "The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.",
+              ]
+            : result.reason === "verifier" || result.reason === "verifier-missing"
+              ? [
+                  501481,
+                  "The Code_Verifier does not match the code_challenge supplied in the authorization request.",
+                ]
+              : result.reason === "redirect"
+                ? [
+                    50148,
+                    "The redirect_uri does not match the redirect_uri used in the authorization request.",
+                  ]
+                : [9002313, "Invalid request. Request is malformed or invalid."];
+      return aadError("invalid_grant", n as number, text as string);
+    }
+    return issue(result.grant, result.offline);
+  }
+  if (grantType === "refresh_token") {
+    const refresh = form.get("refresh_token");
+    if (!refresh)
+      return aadError(
+        "invalid_request",
+        900144,
+        "The request body must contain the following parameter: 'refresh_token'.",
+      );
+    const check = state.grants.checkRefresh(refresh, state.rotationGraceMs);
+    if (!check.ok) {
+      if (check.reason === "revoked") {
+        const cause = state.grants.grantOfToken(refresh)?.revoked ?? "revoked";
+        const [n, text, sub] = REVOKED[cause] ?? REVOKED.revoked;
+        return aadError("invalid_grant", n, text, 400, sub);
+      }
+      if (check.reason === "expired")
+        return aadError("invalid_grant", ...(REVOKED.inactivity.slice(0, 2) as [number, string]));
+      return aadError("invalid_grant", 70000, "Provided grant is invalid or malformed.");
+    }
+    if (check.entry.grant.clientId !== clientId)
+      return aadError("invalid_grant", 70000, "Provided grant is invalid or malformed.");
+    state.grants.supersede(check.entry);
+    return issue(check.entry.grant, true);
+  }
+  return aadError(
+    "unsupported_grant_type",
+    70003,
+    `The app requested an unsupported grant type '${grantType ?? ""}'.`,
+  );
+}
+
+export function microsoftOAuthRoutes(state: MicrosoftOAuthState): Route<never>[] {
+  return [
+    {
+      method: "GET",
+      path: new RegExp(`^${PATH}/authorize$`),
+      endpoint: "oauth.authorize",
+      auth: false,
+      handle: ({ url }) => authorize(state, url),
+    },
+    {
+      method: "POST",
+      path: new RegExp(`^${PATH}/token$`),
+      endpoint: "oauth.token",
+      auth: false,
+      handle: ({ request }) => token(state, request),
+    },
+  ];
+}

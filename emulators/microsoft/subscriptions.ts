@@ -1,0 +1,330 @@
+import { randomUUID } from "node:crypto";
+import { json } from "../shared/http.js";
+import type { PushOutbox } from "../shared/push.js";
+import type { Route } from "../shared/router.js";
+import { graphError } from "./errors.js";
+import type { GraphCaller, GraphCtx } from "./graph-caller.js";
+import type { ChangeKind, GraphMailbox, GraphMessage } from "./mailbox.js";
+
+/**
+ * Graph change notifications for mail (§1.9). Creating a subscription first validates both URLs:
+ * the emulator POSTs `?validationToken=…` (form-encoded, `+` for spaces, quirk 14) and requires
+ * the decoded token back as text/plain with 200 within the timeout. Notifications carry ids only,
+ * echo `clientState`, share one POST per URL when queued together, and go through the outbox (so
+ * the notification knobs drop, duplicate and reorder them).
+ */
+export type Subscription = {
+  id: string;
+  account: string;
+  resource: string;
+  folderId: string | null;
+  changeTypes: ChangeKind[];
+  notificationUrl: string;
+  lifecycleNotificationUrl: string | null;
+  clientState: string | null;
+  expiration: number;
+  applicationId: string;
+  creatorId: string;
+};
+
+export type LifecycleEvent = "reauthorizationRequired" | "subscriptionRemoved" | "missed";
+
+export type SubscriptionOptions = {
+  /** Basic notifications on Outlook resources: 10,080 minutes (the older docs say 4,230). */
+  maxMinutes: number;
+  validationTimeoutMs: number;
+  /** Real Graph wants https; loopback http is allowed so local receivers can be used. */
+  allowHttp: boolean;
+};
+
+export const TENANT_ID = "9a5b1c2d-0e3f-4a5b-8c7d-6e5f4a3b2c1d";
+
+const isoInstant = (ms: number) => new Date(ms).toISOString().replace("Z", "0000Z");
+
+export class GraphSubscriptions {
+  readonly all = new Map<string, Subscription>();
+
+  constructor(
+    private readonly outbox: PushOutbox,
+    private readonly now: () => number,
+    private readonly doFetch: () => typeof fetch,
+    readonly options: SubscriptionOptions,
+  ) {}
+
+  attach(mailbox: GraphMailbox): void {
+    mailbox.onChange((kind, message, restId) => this.changed(mailbox, kind, message, restId));
+  }
+
+  json(s: Subscription, base: string) {
+    return {
+      "@odata.context": `${base}/$metadata#subscriptions/$entity`,
+      id: s.id,
+      resource: s.resource,
+      applicationId: s.applicationId,
+      changeType: s.changeTypes.join(","),
+      clientState: s.clientState,
+      notificationUrl: s.notificationUrl,
+      notificationQueryOptions: null,
+      lifecycleNotificationUrl: s.lifecycleNotificationUrl,
+      expirationDateTime: isoInstant(s.expiration),
+      creatorId: s.creatorId,
+      includeResourceData: null,
+      latestSupportedTlsVersion: "v1_2",
+      encryptionCertificate: null,
+      encryptionCertificateId: null,
+      notificationUrlAppId: null,
+    };
+  }
+
+  async create(ctx: GraphCtx, base: string): Promise<Response> {
+    const caller = ctx.account!;
+    const body = (await ctx.request.json().catch(() => null)) as Record<string, unknown> | null;
+    if (!body) return graphError(400, "BadRequest", "Empty Payload. JSON content expected.");
+    const invalid = (message: string) => graphError(400, "InvalidRequest", message);
+    const changeTypes = String(body.changeType ?? "")
+      .split(",")
+      .map((c) => c.trim());
+    if (!changeTypes.every((c) => c === "created" || c === "updated" || c === "deleted")) {
+      return invalid("Invalid 'changeType' attribute: '" + String(body.changeType) + "'.");
+    }
+    const resource = String(body.resource ?? "");
+    const folderId = this.resourceFolder(caller, resource);
+    if (folderId === undefined) return invalid(`Resource '${resource}' is not supported.`);
+    const expiration = Date.parse(String(body.expirationDateTime ?? ""));
+    const expiryProblem = this.checkExpiration(expiration);
+    if (expiryProblem) return expiryProblem;
+    const clientState = body.clientState == null ? null : String(body.clientState);
+    if (clientState && clientState.length > 128)
+      return invalid("clientState must be at most 128 characters.");
+    const notificationUrl = String(body.notificationUrl ?? "");
+    const lifecycleNotificationUrl = body.lifecycleNotificationUrl
+      ? String(body.lifecycleNotificationUrl)
+      : null;
+    for (const url of [notificationUrl, lifecycleNotificationUrl]) {
+      if (url === null) continue;
+      const problem = this.checkUrl(url) ?? (await this.validate(url));
+      if (problem) return invalid(problem);
+    }
+    const mine = [...this.all.values()].filter((s) => s.account === caller.email);
+    if (mine.length >= 1000)
+      return graphError(403, "ExtensionError", "Subscription limit of 1000 per mailbox reached.");
+    const subscription: Subscription = {
+      id: randomUUID(),
+      account: caller.email,
+      resource,
+      folderId,
+      changeTypes: changeTypes as ChangeKind[],
+      notificationUrl,
+      lifecycleNotificationUrl,
+      clientState,
+      expiration,
+      applicationId: caller.clientId,
+      creatorId: caller.mailbox.userId,
+    };
+    this.all.set(subscription.id, subscription);
+    return json(this.json(subscription, base), 201);
+  }
+
+  async renew(ctx: GraphCtx, id: string, base: string): Promise<Response> {
+    const s = this.owned(ctx, id);
+    if (s instanceof Response) return s;
+    const body = (await ctx.request.json().catch(() => null)) as { expirationDateTime?: string } | null;
+    const expiration = Date.parse(body?.expirationDateTime ?? "");
+    const problem = this.checkExpiration(expiration);
+    if (problem) return problem;
+    s.expiration = expiration;
+    return json(this.json(s, base));
+  }
+
+  owned(ctx: GraphCtx, id: string): Subscription | Response {
+    const s = this.all.get(id);
+    if (!s || s.account !== ctx.account!.email || s.expiration <= this.now()) {
+      return graphError(404, "ResourceNotFound", "The object was not found.");
+    }
+    return s;
+  }
+
+  /** Sends a lifecycle notification; `subscriptionRemoved` also ends the subscription. */
+  lifecycle(id: string, event: LifecycleEvent): void {
+    const s = this.all.get(id);
+    if (!s) throw new Error(`no subscription ${id}`);
+    if (event === "subscriptionRemoved") this.all.delete(id);
+    if (!s.lifecycleNotificationUrl) return;
+    this.outbox.enqueue({
+      account: s.account,
+      url: s.lifecycleNotificationUrl,
+      groupKey: `lifecycle ${s.lifecycleNotificationUrl}`,
+      headers: { "content-type": "application/json; charset=utf-8" },
+      body: JSON.stringify({
+        value: [
+          {
+            subscriptionId: s.id,
+            subscriptionExpirationDateTime: isoInstant(s.expiration),
+            tenantId: TENANT_ID,
+            clientState: s.clientState,
+            lifecycleEvent: event,
+          },
+        ],
+      }),
+    });
+  }
+
+  /** undefined: unsupported resource; null: the whole mailbox; else a folder id. */
+  private resourceFolder(caller: GraphCaller, resource: string): string | null | undefined {
+    const path = resource.replace(/^\//, "");
+    const user = `(?:me|users/(?:${caller.mailbox.userId}|${caller.email.replace(/[.]/g, "\\.")}))`;
+    if (new RegExp(`^${user}/messages$`, "i").test(path)) return null;
+    const match = new RegExp(`^${user}/mailfolders(?:/([^/()]+)|\\('([^']+)'\\))/messages$`, "i").exec(path);
+    if (!match) return undefined;
+    return caller.mailbox.folder(match[1] ?? match[2])?.id;
+  }
+
+  private checkExpiration(expiration: number): Response | null {
+    if (!Number.isFinite(expiration))
+      return graphError(400, "InvalidRequest", "expirationDateTime is required.");
+    if (expiration <= this.now()) {
+      return graphError(400, "InvalidRequest", "Subscription expiration date time must be in the future.");
+    }
+    if (expiration > this.now() + this.options.maxMinutes * 60_000) {
+      return graphError(
+        400,
+        "InvalidRequest",
+        `Subscription expiration can only be ${this.options.maxMinutes} minutes in the future.`,
+      );
+    }
+    return null;
+  }
+
+  private checkUrl(url: string): string | null {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return "The notification URL is not a valid URL.";
+    }
+    const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(parsed.hostname);
+    if (parsed.protocol === "https:" || (parsed.protocol === "http:" && (loopback || this.options.allowHttp)))
+      return null;
+    return "Subscription validation request failed. Notification endpoint must be https.";
+  }
+
+  private async validate(url: string): Promise<string | null> {
+    const token = `Validation: Testing client application reachability for subscription Request-Id: ${randomUUID()}`;
+    const target = new URL(url);
+    // URLSearchParams form-encodes: `:` as %3A, spaces as `+`.
+    target.search = `${target.search ? `${target.search.slice(1)}&` : ""}${new URLSearchParams({ validationToken: token })}`;
+    try {
+      const response = await this.doFetch()(target, {
+        method: "POST",
+        headers: { "content-type": "text/plain; charset=utf-8" },
+        signal: AbortSignal.timeout(this.options.validationTimeoutMs),
+      });
+      const body = await response.text();
+      const plain = (response.headers.get("content-type") ?? "").startsWith("text/plain");
+      if (response.status === 200 && plain && body === token) return null;
+      return "Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.";
+    } catch (error) {
+      return error instanceof Error && error.name === "TimeoutError"
+        ? "Subscription validation request timed out."
+        : "Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.";
+    }
+  }
+
+  private changed(mailbox: GraphMailbox, kind: ChangeKind, message: GraphMessage, restId: string): void {
+    for (const s of this.all.values()) {
+      if (s.account !== mailbox.email || s.expiration <= this.now()) continue;
+      if (!s.changeTypes.includes(kind)) continue;
+      if (s.folderId !== null && s.folderId !== message.folderId) continue;
+      const path = `Users/${mailbox.userId}/Messages/${restId}`;
+      this.outbox.enqueue({
+        account: s.account,
+        url: s.notificationUrl,
+        groupKey: s.notificationUrl,
+        headers: { "content-type": "application/json; charset=utf-8" },
+        body: JSON.stringify({
+          value: [
+            {
+              subscriptionId: s.id,
+              subscriptionExpirationDateTime: isoInstant(s.expiration),
+              changeType: kind,
+              resource: path,
+              resourceData: {
+                "@odata.type": "#Microsoft.Graph.Message",
+                "@odata.id": path,
+                "@odata.etag": `W/"${message.changeKey}"`,
+                id: restId,
+              },
+              clientState: s.clientState,
+              tenantId: TENANT_ID,
+            },
+          ],
+        }),
+      });
+    }
+  }
+}
+
+export function subscriptionRoutes(subs: GraphSubscriptions): Route<GraphCaller>[] {
+  const base = (ctx: GraphCtx) => `${ctx.url.origin}/v1.0`;
+  return [
+    {
+      method: "POST",
+      path: /^\/v1\.0\/subscriptions$/i,
+      endpoint: "graph.subscriptions.create",
+      auth: true,
+      handle: (ctx) => subs.create(ctx, base(ctx)),
+    },
+    {
+      method: "GET",
+      path: /^\/v1\.0\/subscriptions$/i,
+      endpoint: "graph.subscriptions.list",
+      auth: true,
+      handle: (ctx) =>
+        json({
+          "@odata.context": `${base(ctx)}/$metadata#subscriptions`,
+          value: [...subs.all.values()]
+            .filter((s) => s.account === ctx.account!.email)
+            .map((s) => subs.json(s, base(ctx))),
+        }),
+    },
+    {
+      method: "GET",
+      path: /^\/v1\.0\/subscriptions\/([^/]+)$/i,
+      endpoint: "graph.subscriptions.get",
+      auth: true,
+      handle: (ctx) => {
+        const s = subs.owned(ctx, ctx.params[0]);
+        return s instanceof Response ? s : json(subs.json(s, base(ctx)));
+      },
+    },
+    {
+      method: "PATCH",
+      path: /^\/v1\.0\/subscriptions\/([^/]+)$/i,
+      endpoint: "graph.subscriptions.update",
+      auth: true,
+      handle: (ctx) => subs.renew(ctx, ctx.params[0], base(ctx)),
+    },
+    {
+      method: "POST",
+      path: /^\/v1\.0\/subscriptions\/([^/]+)\/reauthorize$/i,
+      endpoint: "graph.subscriptions.reauthorize",
+      auth: true,
+      handle: (ctx) => {
+        const s = subs.owned(ctx, ctx.params[0]);
+        return s instanceof Response ? s : new Response(null, { status: 200 });
+      },
+    },
+    {
+      method: "DELETE",
+      path: /^\/v1\.0\/subscriptions\/([^/]+)$/i,
+      endpoint: "graph.subscriptions.delete",
+      auth: true,
+      handle: (ctx) => {
+        const s = subs.owned(ctx, ctx.params[0]);
+        if (s instanceof Response) return s;
+        subs.all.delete(s.id);
+        return new Response(null, { status: 204 });
+      },
+    },
+  ];
+}
