@@ -160,6 +160,18 @@ export class GoogleEmulator {
     this.grants.expireAccessTokens(email.toLowerCase());
   }
 
+  async seed(email: string, raw: string, labelIds: string[]): Promise<{ id: string }> {
+    return { id: (await this.mailbox(email).addRaw(raw, labelIds)).id };
+  }
+
+  snapshot(email: string): { id: string; messageId: string; where: string[] }[] {
+    return [...this.mailbox(email).messages.values()].map((m) => ({
+      id: m.id,
+      messageId: m.facts.messageId,
+      where: [...m.labelIds],
+    }));
+  }
+
   /** The user (or an admin, or Google for a Testing app) revoked access: refresh gives invalid_grant. */
   revokeTokens(email: string): void {
     this.grants.revokeAccount(email.toLowerCase(), "revoked");

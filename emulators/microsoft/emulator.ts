@@ -178,6 +178,18 @@ export class MicrosoftEmulator {
     else this.grants.revokeAccount(email.toLowerCase(), cause);
   }
 
+  async seed(email: string, raw: string, where: string[]): Promise<{ id: string }> {
+    return { id: (await this.mailbox(email).addRaw(raw, where[0])).restId };
+  }
+
+  snapshot(email: string): { id: string; messageId: string; where: string[] }[] {
+    const box = this.mailbox(email);
+    return [...box.messages.values()].map((m) => {
+      const folder = box.folders.get(m.folderId)!;
+      return { id: m.restId, messageId: m.facts.messageId, where: [folder.wellKnownName ?? folder.id] };
+    });
+  }
+
   lifecycle(subscriptionId: string, event: LifecycleEvent): void {
     this.subscriptions.lifecycle(subscriptionId, event);
   }

@@ -65,22 +65,35 @@ describe("Graph JSON batch emulator", () => {
 
   it("items are throttled one by one: 429 with their own Retry-After inside a 200", async () => {
     microsoft.faults.set("ana@contoso.example", { batchConcurrency: 4 });
-    const { status, body } = await batch(Array.from({ length: 6 }, (_, i) => ({ id: String(i), method: "GET", url: "/me" })));
+    const { status, body } = await batch(
+      Array.from({ length: 6 }, (_, i) => ({ id: String(i), method: "GET", url: "/me" })),
+    );
     expect(status).toBe(200);
     const statuses = body.responses.map((r: BatchResponse) => [r.id, r.status]).sort();
-    expect(statuses).toEqual([["0", 200], ["1", 200], ["2", 200], ["3", 200], ["4", 429], ["5", 429]]);
+    expect(statuses).toEqual([
+      ["0", 200],
+      ["1", 200],
+      ["2", 200],
+      ["3", 200],
+      ["4", 429],
+      ["5", 429],
+    ]);
     const throttled = byId(body.responses)["5"];
     expect(throttled.headers["retry-after"]).toBe("1");
     expect(throttled.body.error.code).toBe("ApplicationThrottled");
 
-    microsoft.faults.set("ana@contoso.example", { throttle: { status: 429, retryAfter: 9, endpoints: ["graph.me"], times: 1 } });
+    microsoft.faults.set("ana@contoso.example", {
+      throttle: { status: 429, retryAfter: 9, endpoints: ["graph.me"], times: 1 },
+    });
     const knob = byId((await batch([{ id: "x", method: "GET", url: "/me" }])).body.responses);
     expect(knob.x.status).toBe(429);
     expect(knob.x.headers["retry-after"]).toBe("9");
   });
 
   it("refuses more than 20 requests, duplicate ids, and a body without Content-Type", async () => {
-    const tooMany = await batch(Array.from({ length: 21 }, (_, i) => ({ id: String(i), method: "GET", url: "/me" })));
+    const tooMany = await batch(
+      Array.from({ length: 21 }, (_, i) => ({ id: String(i), method: "GET", url: "/me" })),
+    );
     expect(tooMany.status).toBe(400);
     const duplicate = await batch([
       { id: "A", method: "GET", url: "/me" },

@@ -4,9 +4,19 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { MicrosoftEmulator } from "../../emulators/microsoft/emulator.js";
 
 let now = Date.UTC(2026, 10, 30, 9);
-const microsoft = new MicrosoftEmulator({ clock: () => now, validationTimeoutMs: 200, notificationRetryDelaysMs: [] });
+const microsoft = new MicrosoftEmulator({
+  clock: () => now,
+  validationTimeoutMs: 200,
+  notificationRetryDelaysMs: [],
+});
 const GRAPH = "https://graph.microsoft.com/v1.0";
-type Notification = { subscriptionId: string; changeType?: string; clientState: string; resourceData?: { id: string }; lifecycleEvent?: string };
+type Notification = {
+  subscriptionId: string;
+  changeType?: string;
+  clientState: string;
+  resourceData?: { id: string };
+  lifecycleEvent?: string;
+};
 const received: Notification[][] = [];
 const validations: string[] = [];
 let mode: "echo" | "wrong" | "slow" = "echo";
@@ -18,7 +28,9 @@ const server = setupServer(
     if (token !== null) {
       validations.push(new URL(request.url).search);
       if (mode === "slow") await delay(1000);
-      return new HttpResponse(mode === "wrong" ? "nope" : token, { headers: { "content-type": "text/plain" } });
+      return new HttpResponse(mode === "wrong" ? "nope" : token, {
+        headers: { "content-type": "text/plain" },
+      });
     }
     received.push(((await request.json()) as { value: Notification[] }).value);
     return new HttpResponse(null, { status: 202 });
@@ -54,7 +66,8 @@ function subscribe(extra: Record<string, unknown> = {}) {
   });
 }
 
-const RAW = "From: bo@client.example\r\nTo: ana@contoso.example\r\nSubject: Hi\r\nMessage-ID: <n@x>\r\n\r\nHi\r\n";
+const RAW =
+  "From: bo@client.example\r\nTo: ana@contoso.example\r\nSubject: Hi\r\nMessage-ID: <n@x>\r\n\r\nHi\r\n";
 
 describe("Graph subscriptions emulator", () => {
   it("creates a subscription after the validation handshake echoes the form-decoded token", async () => {
@@ -62,7 +75,11 @@ describe("Graph subscriptions emulator", () => {
     const response = await subscribe();
     expect(response.status).toBe(201);
     const body = await response.json();
-    expect(body).toMatchObject({ resource: "/me/mailFolders('inbox')/messages", clientState: "secret-state", changeType: "created,updated,deleted" });
+    expect(body).toMatchObject({
+      resource: "/me/mailFolders('inbox')/messages",
+      clientState: "secret-state",
+      changeType: "created,updated,deleted",
+    });
     expect(validations).toHaveLength(2);
     expect(validations[0]).toMatch(/^\?validationToken=Validation%3A\+Testing\+client/);
   });
@@ -81,7 +98,9 @@ describe("Graph subscriptions emulator", () => {
   it("limits expirationDateTime and renews through PATCH", async () => {
     const tooFar = await subscribe({ expirationDateTime: new Date(now + 10_081 * 60_000).toISOString() });
     expect(tooFar.status).toBe(400);
-    expect((await tooFar.json()).error.message).toBe("Subscription expiration can only be 10080 minutes in the future.");
+    expect((await tooFar.json()).error.message).toBe(
+      "Subscription expiration can only be 10080 minutes in the future.",
+    );
     const created = await (await subscribe()).json();
     const renewed = await fetch(`${GRAPH}/subscriptions/${created.id}`, {
       method: "PATCH",
@@ -89,8 +108,13 @@ describe("Graph subscriptions emulator", () => {
       body: JSON.stringify({ expirationDateTime: new Date(now + 6 * 86_400_000).toISOString() }),
     });
     expect(renewed.status).toBe(200);
-    expect((await renewed.json()).expirationDateTime).toBe(new Date(now + 6 * 86_400_000).toISOString().replace("Z", "0000Z"));
-    await fetch(`${GRAPH}/subscriptions/${created.id}`, { method: "DELETE", headers: { authorization: `Bearer ${token}` } });
+    expect((await renewed.json()).expirationDateTime).toBe(
+      new Date(now + 6 * 86_400_000).toISOString().replace("Z", "0000Z"),
+    );
+    await fetch(`${GRAPH}/subscriptions/${created.id}`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${token}` },
+    });
   });
 
   it("notifies changes with clientState and ids only, several in one POST", async () => {
@@ -101,7 +125,9 @@ describe("Graph subscriptions emulator", () => {
     await box.addRaw(RAW.replace("<n@x>", "<sent@x>"), "sentitems");
     await microsoft.outbox.flush();
     expect(received).toHaveLength(1);
-    expect(received[0].map((n) => [n.subscriptionId, n.changeType, n.clientState, n.resourceData?.id])).toEqual([
+    expect(
+      received[0].map((n) => [n.subscriptionId, n.changeType, n.clientState, n.resourceData?.id]),
+    ).toEqual([
       [created.id, "created", "secret-state", message.restId],
       [created.id, "updated", "secret-state", message.restId],
     ]);
@@ -136,7 +162,9 @@ describe("Graph subscriptions emulator", () => {
       ["reauthorizationRequired", "secret-state"],
       ["subscriptionRemoved", "secret-state"],
     ]);
-    const gone = await fetch(`${GRAPH}/subscriptions/${subscription.id}`, { headers: { authorization: `Bearer ${token}` } });
+    const gone = await fetch(`${GRAPH}/subscriptions/${subscription.id}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(gone.status).toBe(404);
   });
 
