@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { type MailFacts, readMail } from "../shared/mail.js";
 
 /**
@@ -62,6 +63,9 @@ export class GmailMailbox {
   private readonly byMessageId = new Map<string, string>();
   private readonly listeners = new Set<(record: HistoryRecord) => void>();
   userLabels: { id: string; name: string }[] = [];
+  /** Attachment ids handed out by the last messages.get of each message (they are not stable, §4.5). */
+  private readonly attachmentIds = new Map<string, { messageId: string; partId: string }>();
+  private readonly attachmentIdsOf = new Map<string, string[]>();
 
   constructor(
     readonly email: string,
@@ -132,6 +136,23 @@ export class GmailMailbox {
   findByMessageId(messageId: string): GmailMessage | undefined {
     const id = this.byMessageId.get(messageId);
     return id ? this.messages.get(id) : undefined;
+  }
+
+  /** New attachment ids for a message; those of its previous fetch stop working. */
+  mintAttachmentIds(messageId: string): (partId: string) => string {
+    for (const old of this.attachmentIdsOf.get(messageId) ?? []) this.attachmentIds.delete(old);
+    const minted: string[] = [];
+    this.attachmentIdsOf.set(messageId, minted);
+    return (partId) => {
+      const id = `ANGjdJ${randomBytes(48).toString("base64url")}`;
+      this.attachmentIds.set(id, { messageId, partId });
+      minted.push(id);
+      return id;
+    };
+  }
+
+  attachment(attachmentId: string): { messageId: string; partId: string } | undefined {
+    return this.attachmentIds.get(attachmentId);
   }
 
   /** Records after `startHistoryId`, or null when that id is older than what is kept. */

@@ -1,5 +1,6 @@
 import { decodeCursor, encodeCursor, json } from "../shared/http.js";
 import { htmlEscape, snippetOf } from "../shared/mail.js";
+import { findPart, type MimePart, mimeTree } from "../shared/mime-tree.js";
 import type { Route, RouteContext } from "../shared/router.js";
 import { googleError, googleNotFound } from "./errors.js";
 import { accessLevel, type GmailCaller } from "./gmail-account.js";
@@ -83,20 +84,6 @@ function list(ctx: Ctx, now: number): Response {
   return json(body);
 }
 
-/** The header block of the raw message, unfolded, values as written. */
-function headersOf(raw: Buffer): { name: string; value: string }[] {
-  const text = raw.toString("utf8");
-  const end = text.search(/\r?\n\r?\n/);
-  const block = (end < 0 ? text : text.slice(0, end)).replace(/\r?\n[ \t]+/g, " ");
-  return block
-    .split(/\r?\n/)
-    .map((line) => {
-      const colon = line.indexOf(":");
-      return { name: line.slice(0, colon), value: line.slice(colon + 1).trim() };
-    })
-    .filter((h) => h.name);
-}
-
 function minimal(m: GmailMessage) {
   return {
     id: m.id,
@@ -126,20 +113,63 @@ function get(ctx: Ctx): Response {
     const raw = message.raw.toString("base64").replace(/\+/g, "-").replace(/\//g, "_");
     return json({ ...base, raw });
   }
+  if (format === "full") {
+    const mint = ctx.account!.mailbox.mintAttachmentIds(message.id);
+    return json({ ...base, payload: fullPayload(treeOf(message), mint) });
+  }
   const wanted = ctx.url.searchParams.getAll("metadataHeaders").map((h) => h.toLowerCase());
-  const headers = headersOf(message.raw);
-  const contentType = headers.find((h) => h.name.toLowerCase() === "content-type")?.value ?? "text/plain";
+  const tree = treeOf(message);
   const payload = {
     partId: "",
-    mimeType: contentType.split(";")[0].trim().toLowerCase(),
+    mimeType: tree.mimeType,
     filename: "",
-    headers:
-      format === "metadata" && wanted.length
-        ? headers.filter((h) => wanted.includes(h.name.toLowerCase()))
-        : headers,
+    headers: wanted.length ? tree.headers.filter((h) => wanted.includes(h.name.toLowerCase())) : tree.headers,
     body: { size: 0 },
   };
   return json({ ...base, payload });
+}
+
+const trees = new WeakMap<GmailMessage, MimePart>();
+
+function treeOf(message: GmailMessage): MimePart {
+  let tree = trees.get(message);
+  if (!tree) {
+    tree = mimeTree(message.raw);
+    trees.set(message, tree);
+  }
+  return tree;
+}
+
+const base64url = (bytes: Buffer) => bytes.toString("base64").replace(/\+/g, "-").replace(/\//g, "_");
+
+/** The parsed MIME tree of `format=full`: inline data for text parts, an attachmentId for files. */
+function fullPayload(part: MimePart, mint: (partId: string) => string): Record<string, unknown> {
+  const attachment = part.parts.length === 0 && (part.filename !== "" || part.disposition === "attachment");
+  const body = part.parts.length
+    ? { size: 0 }
+    : attachment
+      ? { attachmentId: mint(part.partId), size: part.body.length }
+      : { size: part.body.length, data: base64url(part.body) };
+  const out: Record<string, unknown> = {
+    partId: part.partId,
+    mimeType: part.mimeType,
+    filename: part.filename,
+    headers: part.headers,
+    body,
+  };
+  if (part.parts.length) out.parts = part.parts.map((p) => fullPayload(p, mint));
+  return out;
+}
+
+function attachment(ctx: Ctx): Response {
+  const box = ctx.account!.mailbox;
+  const message = box.messages.get(ctx.params[1]);
+  const ref = box.attachment(ctx.params[2]);
+  if (!message || !ref || ref.messageId !== message.id) {
+    return googleError(400, "invalidArgument", "Invalid attachment token");
+  }
+  const part = findPart(treeOf(message), ref.partId)!;
+  return json({ size: part.body.length, data: base64url(part.body) });
 }
 
 function guarded(handle: (ctx: Ctx) => Response) {
@@ -160,5 +190,6 @@ export function gmailMessageRoutes(now: () => number): Route<GmailCaller>[] {
     route("GET", "/labels", "gmail.users.labels.list", labels),
     route("GET", "/messages", "gmail.users.messages.list", (ctx) => list(ctx, now())),
     route("GET", "/messages/([^/]+)", "gmail.users.messages.get", get),
+    route("GET", "/messages/([^/]+)/attachments/([^/]+)", "gmail.users.messages.attachments.get", attachment),
   ];
 }

@@ -7,6 +7,7 @@ import { PushOutbox } from "../shared/push.js";
 import { dispatch, mswHandler, type ProviderShape, type Route } from "../shared/router.js";
 import { type SyntheticOptions, syntheticMail } from "../shared/synthetic.js";
 import { graphError, graphThrottled, graphUnauthenticated } from "./errors.js";
+import { graphAttachmentRoutes } from "./graph-attachments.js";
 import { graphBatchRoute } from "./graph-batch.js";
 import type { GraphCaller } from "./graph-caller.js";
 import { graphDeltaRoutes } from "./graph-delta.js";
@@ -97,6 +98,7 @@ export class MicrosoftEmulator {
       ),
       ...subscriptionRoutes(this.subscriptions),
       ...graphDeltaRoutes(),
+      ...graphAttachmentRoutes(),
       ...graphMailRoutes(),
     ];
     this.provider = {
