@@ -36,6 +36,8 @@ export type AccountFaults = {
   /** Apply the request, then fail with a network error instead of answering. */
   loseResponse?: FaultScope;
   latencyMs?: number;
+  /** Requests of this account in flight at once beyond this number answer 429 (Outlook allows 4). */
+  maxConcurrent?: number;
   /** Items of one batch beyond this number answer 429 (Outlook: 4 concurrent per mailbox). */
   batchConcurrency?: number;
   notifications?: NotificationKnobs;
@@ -89,6 +91,10 @@ export class Faults {
 
   latency(account: string): number {
     return this.get(account).latencyMs ?? 0;
+  }
+
+  maxConcurrent(account: string): number | undefined {
+    return this.get(account).maxConcurrent;
   }
 
   batchConcurrency(account: string): number | undefined {

@@ -108,6 +108,7 @@ export class MicrosoftEmulator {
       authenticate: (request) => this.authenticate(request),
       accountKey: (account, request) => this.accountKey(account, request),
       throttled: graphThrottled,
+      concurrencyCode: "ApplicationThrottled",
       notFound: (request) => {
         const segment = new URL(request.url).pathname.split("/").filter(Boolean).pop() ?? "";
         return graphError(400, "BadRequest", `Resource not found for the segment '${segment}'.`);

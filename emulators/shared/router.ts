@@ -35,6 +35,8 @@ export type ProviderShape<Account> = {
   /** The key fault knobs are stored under, for an account or for an OAuth request. */
   accountKey(account: Account | null, request: Request): Promise<string | null> | string | null;
   throttled(knob: ThrottleKnob): Response;
+  /** The provider's error code for too many concurrent requests (`maxConcurrent` knob). */
+  concurrencyCode?: string;
   notFound(request: Request): Response;
 };
 
@@ -44,6 +46,9 @@ export function markBatchPart(headers: Headers): Headers {
   headers.set(BATCH_PART, "1");
   return headers;
 }
+
+const captured = (match: RegExpExecArray) =>
+  match.slice(1).map((p) => (p === undefined ? p : decodeURIComponent(p)));
 
 export async function dispatch<Account>(
   provider: ProviderShape<Account>,
@@ -63,17 +68,24 @@ export async function dispatch<Account>(
       account = who;
     }
     const key = await provider.accountKey(account, request.clone());
-    if (key) {
+    if (!key) return route.handle({ request, url, params: captured(match), account, batchPart });
+    // Batch parts run inside their batch's slot; only whole requests count as concurrent.
+    const slot = batchPart ? null : provider.counter.begin(key);
+    try {
+      const limit = provider.faults.maxConcurrent(key);
+      if (slot && limit !== undefined && slot.inFlight > limit) {
+        return provider.throttled({ status: 429, retryAfter: 1, code: provider.concurrencyCode });
+      }
       const latency = provider.faults.latency(key);
       if (latency > 0) await new Promise((r) => setTimeout(r, latency));
       const knob = provider.faults.takeThrottle(key, route.endpoint);
       if (knob) return provider.throttled(knob);
+      const response = await route.handle({ request, url, params: captured(match), account, batchPart });
+      if (!batchPart && provider.faults.takeLostResponse(key, route.endpoint)) return HttpResponse.error();
+      return response;
+    } finally {
+      slot?.end();
     }
-    const params = match.slice(1).map((p) => (p === undefined ? p : decodeURIComponent(p)));
-    const response = await route.handle({ request, url, params, account, batchPart });
-    if (key && !batchPart && provider.faults.takeLostResponse(key, route.endpoint))
-      return HttpResponse.error();
-    return response;
   }
   provider.counter.record("unknown", batchPart);
   return provider.notFound(request);

@@ -180,6 +180,16 @@ describe("Graph mail emulator", () => {
     });
   });
 
+  it("more than maxConcurrent requests in flight answer 429 ApplicationThrottled; the peak is recorded", async () => {
+    microsoft.faults.set("ana@contoso.example", { maxConcurrent: 4, latencyMs: 30 });
+    const statuses = await Promise.all(Array.from({ length: 6 }, () => get("/me").then((r) => r.status)));
+    expect(statuses.sort()).toEqual([200, 200, 200, 200, 429, 429]);
+    expect(microsoft.counter.peakConcurrency("ana@contoso.example")).toBeGreaterThan(4);
+    microsoft.counter.reset();
+    for (let i = 0; i < 3; i++) await get("/me");
+    expect(microsoft.counter.peakConcurrency("ana@contoso.example")).toBe(1);
+  });
+
   it("a lost response still applies the write: the PATCH fails on the wire but the message is read", async () => {
     const box = microsoft.mailbox("ana@contoso.example");
     const target = [...box.messages.values()].find((m) => !m.isRead)!;

@@ -7,7 +7,7 @@ let now = Date.UTC(2026, 10, 30, 9);
 const microsoft = new MicrosoftEmulator({
   clock: () => now,
   validationTimeoutMs: 200,
-  notificationRetryDelaysMs: [],
+  notificationRetryDelaysMs: [10],
 });
 const GRAPH = "https://graph.microsoft.com/v1.0";
 type Notification = {
@@ -20,6 +20,7 @@ type Notification = {
 const received: Notification[][] = [];
 const validations: string[] = [];
 let mode: "echo" | "wrong" | "slow" = "echo";
+let failNext = 0;
 
 const server = setupServer(
   ...microsoft.handlers(),
@@ -31,6 +32,10 @@ const server = setupServer(
       return new HttpResponse(mode === "wrong" ? "nope" : token, {
         headers: { "content-type": "text/plain" },
       });
+    }
+    if (failNext > 0) {
+      failNext--;
+      return new HttpResponse(null, { status: 503 });
     }
     received.push(((await request.json()) as { value: Notification[] }).value);
     return new HttpResponse(null, { status: 202 });
@@ -151,6 +156,19 @@ describe("Graph subscriptions emulator", () => {
     const second = await box.addRaw(RAW.replace("<n@x>", "<r2@x>"), "inbox");
     await microsoft.outbox.flush();
     expect(received.flat().map((n) => n.resourceData?.id)).toEqual([second.restId, first.restId]);
+  });
+
+  it("redelivers a notification the receiver answered with 5xx", async () => {
+    microsoft.faults.clear();
+    failNext = 1;
+    const before = microsoft.outbox.log.length;
+    const message = await box.addRaw(RAW.replace("<n@x>", "<retry@x>"), "inbox");
+    await microsoft.outbox.flush();
+    expect(microsoft.outbox.log.slice(before).map((d) => [d.status, d.attempt])).toEqual([
+      [503, 1],
+      [202, 2],
+    ]);
+    expect(received.flat().map((n) => n.resourceData?.id)).toEqual([message.restId]);
   });
 
   it("sends lifecycle notifications; subscriptionRemoved ends the subscription", async () => {
