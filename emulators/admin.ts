@@ -1,6 +1,6 @@
 import { HttpResponse, http, type RequestHandler } from "msw";
 import { z } from "zod";
-import type { Faults } from "./faults.js";
+import type { AccountFaults, Faults } from "./faults.js";
 import type { RequestCounter } from "./shared/counters.js";
 import type { PushOutbox } from "./shared/push.js";
 
@@ -36,6 +36,7 @@ const faultsSchema = z
       .optional(),
     loseResponse: z.object(scope).optional(),
     latencyMs: z.number().nonnegative().optional(),
+    maxConcurrent: z.number().int().positive().optional(),
     batchConcurrency: z.number().int().positive().optional(),
     notifications: z
       .object({
@@ -46,7 +47,7 @@ const faultsSchema = z
       })
       .optional(),
   })
-  .strict();
+  .strict() satisfies z.ZodType<AccountFaults>;
 
 const actionSchema = z.object({
   action: z.enum(["invalidateCursors", "expireAccessTokens", "revokeTokens"]),

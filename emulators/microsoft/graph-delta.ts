@@ -105,7 +105,10 @@ function delta(ctx: GraphCtx): Response {
     if (box.quirks.emptyFirstDeltaPage) return page(ctx, folder.id, token, [], true);
   }
   const { size } = pageSize(ctx.request);
-  const items = token.initial ? initialItems(box, token) : changedItems(box, token);
+  // Replays (the same item again in a round) are allowed; pages of one item could not advance.
+  const replay = box.quirks.replayDeltaItems && token.after > 0 && size > 1;
+  const from = replay ? { ...token, after: token.after - 1 } : token;
+  const items = token.initial ? initialItems(box, from) : changedItems(box, from);
   const slice = items.slice(0, size);
   const more = items.length > size;
   const next = more ? { ...token, after: slice[slice.length - 1].seq } : token;

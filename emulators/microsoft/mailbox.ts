@@ -55,9 +55,13 @@ export class GraphMailbox {
   readonly log: LogEntry[] = [];
   seq = 0;
   generation = 1;
-  /** Quirks a test may switch on: an empty first delta page (issue #7790). */
+  /**
+   * Quirks a test may switch on: an empty first delta page (issue #7790), items replayed (each
+   * page repeats the previous page's last item), and which code rejects an invalidated cursor.
+   */
   quirks: {
     emptyFirstDeltaPage?: boolean;
+    replayDeltaItems?: boolean;
     cursorRejection?: "SyncStateNotFound" | "syncStateNotFound" | "resyncRequired";
   } = {};
   private readonly listeners = new Set<(kind: ChangeKind, message: GraphMessage, restId: string) => void>();

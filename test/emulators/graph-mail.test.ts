@@ -145,6 +145,18 @@ describe("Graph mail emulator", () => {
     expect(pages.map((p) => p.value.length)).toEqual([0, 12]);
   });
 
+  it("replays items across pages under the quirk: a client must merge by id", async () => {
+    const box = microsoft.mailbox("ana@contoso.example");
+    box.quirks.replayDeltaItems = true;
+    const { pages } = await round("/me/mailFolders/sentitems/messages/delta", {
+      prefer: "odata.maxpagesize=5",
+    });
+    box.quirks.replayDeltaItems = false;
+    const ids = pages.flatMap((p) => p.value.map((v) => v.id));
+    expect(ids.length).toBeGreaterThan(12);
+    expect(new Set(ids).size).toBe(12);
+  });
+
   it("$value gives the exact MIME bytes as text/plain; ImmutableId survives a move", async () => {
     const box = microsoft.mailbox("ana@contoso.example");
     const quote = box.findByMessageId("<quote-1@client.example>")!;
