@@ -93,6 +93,9 @@ export class GraphSubscriptions {
     const expiration = Date.parse(String(body.expirationDateTime ?? ""));
     const expiryProblem = this.checkExpiration(expiration);
     if (expiryProblem) return expiryProblem;
+    if (body.includeResourceData === true && !body.encryptionCertificate) {
+      return invalid("encryptionCertificate is required when includeResourceData is true.");
+    }
     const clientState = body.clientState == null ? null : String(body.clientState);
     if (clientState && clientState.length > 128)
       return invalid("clientState must be at most 128 characters.");

@@ -275,6 +275,28 @@ describe("Gmail API emulator", () => {
     expect(historyIds()).toEqual([h2, h1]);
   });
 
+  it("sends at most one push per second per user; the extra ones are dropped", async () => {
+    let clock = now;
+    const paced = new GoogleEmulator({ clock: () => clock, pushRetryDelaysMs: [] });
+    const box = paced.addAccount("dee@example.com");
+    paced.push.registerTopic("projects/concilia/topics/gmail", "https://app.test/google/push");
+    const t = paced.issueTokens("dee@example.com").accessToken;
+    await paced.handle(
+      new Request(`${API}/watch`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${t}`, "content-type": "application/json" },
+        body: JSON.stringify({ topicName: "projects/concilia/topics/gmail" }),
+      }),
+    );
+    pushes.length = 0;
+    await box.addRaw(RAW.replace("quote-1", "p1"), ["INBOX"]);
+    await box.addRaw(RAW.replace("quote-1", "p2"), ["INBOX"]);
+    clock += 1000;
+    await box.addRaw(RAW.replace("quote-1", "p3"), ["INBOX"]);
+    await paced.outbox.flush();
+    expect(pushes).toHaveLength(2);
+  });
+
   it("a lost watch response still leaves the watch in place", async () => {
     google.push.registerTopic("projects/concilia/topics/lost", "https://app.test/google/push");
     google.faults.set("ana@example.com", { loseResponse: { endpoints: ["gmail.users.watch"], times: 1 } });

@@ -100,6 +100,14 @@ describe("Graph subscriptions emulator", () => {
     expect((await slow.json()).error.message).toContain("timed out");
   });
 
+  it("refuses resource data without an encryption certificate, and unsupported resources", async () => {
+    const withData = await subscribe({ includeResourceData: true });
+    expect(withData.status).toBe(400);
+    const events = await subscribe({ resource: "/me/drive/root" });
+    expect(events.status).toBe(400);
+    expect((await events.json()).error.code).toBe("InvalidRequest");
+  });
+
   it("limits expirationDateTime and renews through PATCH", async () => {
     const tooFar = await subscribe({ expirationDateTime: new Date(now + 10_081 * 60_000).toISOString() });
     expect(tooFar.status).toBe(400);

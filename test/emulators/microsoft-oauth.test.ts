@@ -131,6 +131,17 @@ describe("Microsoft identity platform emulator", () => {
     );
   });
 
+  it("a lost refresh response rotated the token anyway: the old one works only within the grace", async () => {
+    const { refreshToken } = microsoft.issueTokens("ana@contoso.example");
+    microsoft.faults.set("ana@contoso.example", { loseResponse: { endpoints: ["oauth.token"], times: 1 } });
+    await expect(token({ grant_type: "refresh_token", refresh_token: refreshToken })).rejects.toThrow(
+      TypeError,
+    );
+    expect((await token({ grant_type: "refresh_token", refresh_token: refreshToken })).status).toBe(200);
+    now += 61_000;
+    expect((await token({ grant_type: "refresh_token", refresh_token: refreshToken })).status).toBe(400);
+  });
+
   it("revoked consent gives invalid_grant AADSTS65001; a password reset AADSTS50173; access tokens live on until expiry", async () => {
     const { accessToken, refreshToken } = microsoft.issueTokens("ana@contoso.example");
     microsoft.revokeTokens("ana@contoso.example", "consent");
