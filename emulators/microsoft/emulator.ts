@@ -14,7 +14,8 @@ import { graphDeltaRoutes } from "./graph-delta.js";
 import { graphMailRoutes } from "./graph-mail.js";
 import { GraphMailbox } from "./mailbox.js";
 import { type ConsentMode, microsoftOAuthRoutes, type RevocationCause } from "./oauth.js";
-import { GraphSubscriptions, type LifecycleEvent, subscriptionRoutes } from "./subscriptions.js";
+import { subscriptionRoutes } from "./subscription-routes.js";
+import { GraphSubscriptions, type LifecycleEvent } from "./subscriptions.js";
 
 /**
  * The Microsoft emulator: the identity platform (v2.0 endpoints) and Graph mail over in-memory

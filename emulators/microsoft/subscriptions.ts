@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { json } from "../shared/http.js";
 import type { PushOutbox } from "../shared/push.js";
-import type { Route } from "../shared/router.js";
 import { graphError } from "./errors.js";
 import type { GraphCaller, GraphCtx } from "./graph-caller.js";
 import type { ChangeKind, GraphMailbox, GraphMessage } from "./mailbox.js";
+import { notificationUrlProblem, validationProblem } from "./subscription-handshake.js";
 
 /**
  * Graph change notifications for mail (§1.9). Creating a subscription first validates both URLs:
@@ -105,7 +105,9 @@ export class GraphSubscriptions {
       : null;
     for (const url of [notificationUrl, lifecycleNotificationUrl]) {
       if (url === null) continue;
-      const problem = this.checkUrl(url) ?? (await this.validate(url));
+      const problem =
+        notificationUrlProblem(url, this.options.allowHttp) ??
+        (await validationProblem(url, this.doFetch(), this.options.validationTimeoutMs));
       if (problem) return invalid(problem);
     }
     const mine = [...this.all.values()].filter((s) => s.account === caller.email);
@@ -198,41 +200,6 @@ export class GraphSubscriptions {
     return null;
   }
 
-  private checkUrl(url: string): string | null {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      return "The notification URL is not a valid URL.";
-    }
-    const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(parsed.hostname);
-    if (parsed.protocol === "https:" || (parsed.protocol === "http:" && (loopback || this.options.allowHttp)))
-      return null;
-    return "Subscription validation request failed. Notification endpoint must be https.";
-  }
-
-  private async validate(url: string): Promise<string | null> {
-    const token = `Validation: Testing client application reachability for subscription Request-Id: ${randomUUID()}`;
-    const target = new URL(url);
-    // URLSearchParams form-encodes: `:` as %3A, spaces as `+`.
-    target.search = `${target.search ? `${target.search.slice(1)}&` : ""}${new URLSearchParams({ validationToken: token })}`;
-    try {
-      const response = await this.doFetch()(target, {
-        method: "POST",
-        headers: { "content-type": "text/plain; charset=utf-8" },
-        signal: AbortSignal.timeout(this.options.validationTimeoutMs),
-      });
-      const body = await response.text();
-      const plain = (response.headers.get("content-type") ?? "").startsWith("text/plain");
-      if (response.status === 200 && plain && body === token) return null;
-      return "Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.";
-    } catch (error) {
-      return error instanceof Error && error.name === "TimeoutError"
-        ? "Subscription validation request timed out."
-        : "Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.";
-    }
-  }
-
   private changed(mailbox: GraphMailbox, kind: ChangeKind, message: GraphMessage, restId: string): void {
     for (const s of this.all.values()) {
       if (s.account !== mailbox.email || s.expiration <= this.now()) continue;
@@ -265,69 +232,4 @@ export class GraphSubscriptions {
       });
     }
   }
-}
-
-export function subscriptionRoutes(subs: GraphSubscriptions): Route<GraphCaller>[] {
-  const base = (ctx: GraphCtx) => `${ctx.url.origin}/v1.0`;
-  return [
-    {
-      method: "POST",
-      path: /^\/v1\.0\/subscriptions$/i,
-      endpoint: "graph.subscriptions.create",
-      auth: true,
-      handle: (ctx) => subs.create(ctx, base(ctx)),
-    },
-    {
-      method: "GET",
-      path: /^\/v1\.0\/subscriptions$/i,
-      endpoint: "graph.subscriptions.list",
-      auth: true,
-      handle: (ctx) =>
-        json({
-          "@odata.context": `${base(ctx)}/$metadata#subscriptions`,
-          value: [...subs.all.values()]
-            .filter((s) => s.account === ctx.account!.email)
-            .map((s) => subs.json(s, base(ctx))),
-        }),
-    },
-    {
-      method: "GET",
-      path: /^\/v1\.0\/subscriptions\/([^/]+)$/i,
-      endpoint: "graph.subscriptions.get",
-      auth: true,
-      handle: (ctx) => {
-        const s = subs.owned(ctx, ctx.params[0]);
-        return s instanceof Response ? s : json(subs.json(s, base(ctx)));
-      },
-    },
-    {
-      method: "PATCH",
-      path: /^\/v1\.0\/subscriptions\/([^/]+)$/i,
-      endpoint: "graph.subscriptions.update",
-      auth: true,
-      handle: (ctx) => subs.renew(ctx, ctx.params[0], base(ctx)),
-    },
-    {
-      method: "POST",
-      path: /^\/v1\.0\/subscriptions\/([^/]+)\/reauthorize$/i,
-      endpoint: "graph.subscriptions.reauthorize",
-      auth: true,
-      handle: (ctx) => {
-        const s = subs.owned(ctx, ctx.params[0]);
-        return s instanceof Response ? s : new Response(null, { status: 200 });
-      },
-    },
-    {
-      method: "DELETE",
-      path: /^\/v1\.0\/subscriptions\/([^/]+)$/i,
-      endpoint: "graph.subscriptions.delete",
-      auth: true,
-      handle: (ctx) => {
-        const s = subs.owned(ctx, ctx.params[0]);
-        if (s instanceof Response) return s;
-        subs.all.delete(s.id);
-        return new Response(null, { status: 204 });
-      },
-    },
-  ];
 }
