@@ -1,6 +1,7 @@
 import { basicCredentials, json, randomId, readForm } from "../shared/http.js";
 import type { OAuthClient, OAuthGrants } from "../shared/oauth-grants.js";
 import type { Route } from "../shared/router.js";
+import { type AadstsError, CODE_REDEMPTION_ERRORS, REVOCATION_ERRORS } from "./aadsts.js";
 import { aadError } from "./errors.js";
 
 /**
@@ -101,22 +102,8 @@ function authorize(state: MicrosoftOAuthState, url: URL): Response {
   return new Response(null, { status: 302, headers: { location: back.toString() } });
 }
 
-const REVOKED: Record<string, [number, string, string?]> = {
-  consent: [
-    65001,
-    "The user or administrator has not consented to use the application. Send an interactive authorization request for this user and resource.",
-    "consent_required",
-  ],
-  password: [
-    50173,
-    "The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password.",
-  ],
-  inactivity: [
-    700082,
-    "The refresh token has expired due to inactivity. The token was issued and was inactive for 90.00:00:00.",
-  ],
-  revoked: [50173, "The provided grant has expired due to it being revoked, a fresh auth token is needed."],
-};
+const invalidGrant = ([code, description, suberror]: AadstsError) =>
+  aadError("invalid_grant", code, description, 400, suberror);
 
 async function token(state: MicrosoftOAuthState, request: Request): Promise<Response> {
   const form = await readForm(request);
@@ -165,31 +152,7 @@ async function token(state: MicrosoftOAuthState, request: Request): Promise<Resp
       form.get("redirect_uri") ?? "",
       form.get("code_verifier"),
     );
-    if (!result.ok) {
-      const [n, text] =
-        result.reason === "redeemed"
-          ? [
-              54005,
-              "OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.",
-            ]
-          : result.reason === "expired"
-            ? [
-                70008,
-                "The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.",
-              ]
-            : result.reason === "verifier" || result.reason === "verifier-missing"
-              ? [
-                  501481,
-                  "The Code_Verifier does not match the code_challenge supplied in the authorization request.",
-                ]
-              : result.reason === "redirect"
-                ? [
-                    50148,
-                    "The redirect_uri does not match the redirect_uri used in the authorization request.",
-                  ]
-                : [9002313, "Invalid request. Request is malformed or invalid."];
-      return aadError("invalid_grant", n as number, text as string);
-    }
+    if (!result.ok) return invalidGrant(CODE_REDEMPTION_ERRORS[result.reason]);
     return issue(result.grant, result.offline);
   }
   if (grantType === "refresh_token") {
@@ -202,17 +165,15 @@ async function token(state: MicrosoftOAuthState, request: Request): Promise<Resp
       );
     const check = state.grants.checkRefresh(refresh, state.rotationGraceMs);
     if (!check.ok) {
-      if (check.reason === "revoked") {
-        const cause = state.grants.grantOfToken(refresh)?.revoked ?? "revoked";
-        const [n, text, sub] = REVOKED[cause] ?? REVOKED.revoked;
-        return aadError("invalid_grant", n, text, 400, sub);
-      }
-      if (check.reason === "expired")
-        return aadError("invalid_grant", ...(REVOKED.inactivity.slice(0, 2) as [number, string]));
-      return aadError("invalid_grant", 70000, "Provided grant is invalid or malformed.");
+      const cause =
+        check.reason === "revoked"
+          ? (state.grants.grantOfToken(refresh)?.revoked ?? "revoked")
+          : check.reason === "expired"
+            ? "inactivity"
+            : "malformed";
+      return invalidGrant(REVOCATION_ERRORS[cause] ?? REVOCATION_ERRORS.revoked);
     }
-    if (check.entry.grant.clientId !== clientId)
-      return aadError("invalid_grant", 70000, "Provided grant is invalid or malformed.");
+    if (check.entry.grant.clientId !== clientId) return invalidGrant(REVOCATION_ERRORS.malformed);
     state.grants.supersede(check.entry);
     return issue(check.entry.grant, true);
   }
