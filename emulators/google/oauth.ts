@@ -1,4 +1,5 @@
 import { basicCredentials, json, readForm } from "../shared/http.js";
+import { htmlEscape } from "../shared/mail.js";
 import type { OAuthClient, OAuthGrants } from "../shared/oauth-grants.js";
 import type { Route } from "../shared/router.js";
 import { oauthError } from "./errors.js";
@@ -54,7 +55,8 @@ function authorize(state: GoogleOAuthState, url: URL): Response {
   const method = challenge ? (q.get("code_challenge_method") ?? "plain") : null;
   if (method && method !== "S256" && method !== "plain") return fail("invalid_request");
   const account = (q.get("login_hint") ?? state.defaultAccount() ?? "").toLowerCase();
-  if (!state.hasAccount(account)) return page(400, "Error 400: no such account", `<p>${account}</p>`);
+  if (!state.hasAccount(account))
+    return page(400, "Error 400: no such account", `<p>${htmlEscape(account)}</p>`);
 
   const decision = q.get("emulator_consent") ?? (state.consent() === "prompt" ? null : state.consent());
   if (decision === null) {
@@ -65,7 +67,7 @@ function authorize(state: GoogleOAuthState, url: URL): Response {
     return page(
       200,
       "Concilia Emulator wants to access your Google Account",
-      `<p>${account}</p><p>${scope}</p><a id="approve" href="${approve}">Allow</a> <a id="deny" href="${deny}">Cancel</a>`,
+      `<p>${htmlEscape(account)}</p><p>${htmlEscape(scope)}</p><a id="approve" href="${htmlEscape(approve.toString())}">Allow</a> <a id="deny" href="${htmlEscape(deny.toString())}">Cancel</a>`,
     );
   }
   if (decision !== "approve") return fail("access_denied");

@@ -1,4 +1,5 @@
 import { basicCredentials, json, randomId, readForm } from "../shared/http.js";
+import { htmlEscape } from "../shared/mail.js";
 import type { OAuthClient, OAuthGrants } from "../shared/oauth-grants.js";
 import type { Route } from "../shared/router.js";
 import { type AadstsError, CODE_REDEMPTION_ERRORS, REVOCATION_ERRORS } from "./aadsts.js";
@@ -41,7 +42,7 @@ function authorize(state: MicrosoftOAuthState, url: URL): Response {
     return page(
       400,
       "AADSTS700016",
-      `<p>Application with identifier '${clientId}' was not found in the directory.</p>`,
+      `<p>Application with identifier '${htmlEscape(clientId)}' was not found in the directory.</p>`,
     );
   }
   const redirectUri = q.get("redirect_uri") ?? "";
@@ -76,7 +77,7 @@ function authorize(state: MicrosoftOAuthState, url: URL): Response {
     return fail("invalid_request", "AADSTS501491: Invalid size of Code_Challenge parameter.");
   const account = (q.get("login_hint") ?? state.defaultAccount() ?? "").toLowerCase();
   if (!state.hasAccount(account))
-    return page(400, "AADSTS50034", `<p>The user account ${account} does not exist.</p>`);
+    return page(400, "AADSTS50034", `<p>The user account ${htmlEscape(account)} does not exist.</p>`);
 
   const decision = q.get("emulator_consent") ?? (state.consent() === "prompt" ? null : state.consent());
   if (decision === null) {
@@ -88,7 +89,7 @@ function authorize(state: MicrosoftOAuthState, url: URL): Response {
     return page(
       200,
       "Permissions requested",
-      `<p>${account}</p><p>${scope}</p><a id="approve" href="${link("approve")}">Accept</a> <a id="deny" href="${link("deny")}">Cancel</a>`,
+      `<p>${htmlEscape(account)}</p><p>${htmlEscape(scope)}</p><a id="approve" href="${htmlEscape(link("approve"))}">Accept</a> <a id="deny" href="${htmlEscape(link("deny"))}">Cancel</a>`,
     );
   }
   if (decision !== "approve")

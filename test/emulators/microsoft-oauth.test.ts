@@ -115,6 +115,24 @@ describe("Microsoft identity platform emulator", () => {
     expect(again.error_codes).toEqual([54005]);
   });
 
+  it("a declined consent comes back to the redirect URI as access_denied with AADSTS65004 and the state", async () => {
+    microsoft.consent = "deny";
+    const url = new URL(`${LOGIN}/authorize`);
+    url.search = new URLSearchParams({
+      client_id: DEMO_MICROSOFT_CLIENT.clientId,
+      response_type: "code",
+      redirect_uri: REDIRECT,
+      scope: "offline_access Mail.Read",
+      state: "ms-state",
+    }).toString();
+    const response = await fetch(url, { redirect: "manual" });
+    microsoft.consent = "approve";
+    const back = new URL(response.headers.get("location")!);
+    expect(back.searchParams.get("error")).toBe("access_denied");
+    expect(back.searchParams.get("error_description")).toMatch(/^AADSTS65004:/);
+    expect(back.searchParams.get("state")).toBe("ms-state");
+  });
+
   it("rotates refresh tokens: the old one works only within the grace period", async () => {
     const { refreshToken } = microsoft.issueTokens("ana@contoso.example");
     const first = await (await token({ grant_type: "refresh_token", refresh_token: refreshToken })).json();
