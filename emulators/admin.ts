@@ -37,6 +37,7 @@ const faultsSchema = z
     loseResponse: z.object(scope).optional(),
     latencyMs: z.number().nonnegative().optional(),
     maxConcurrent: z.number().int().positive().optional(),
+    quota: z.object({ units: z.number().positive(), windowMs: z.number().positive() }).optional(),
     batchConcurrency: z.number().int().positive().optional(),
     notifications: z
       .object({

@@ -36,6 +36,8 @@ export type AccountFaults = {
   /** Apply the request, then fail with a network error instead of answering. */
   loseResponse?: FaultScope;
   latencyMs?: number;
+  /** Usage quota over a sliding window (units: Gmail quota units, Graph requests). */
+  quota?: { units: number; windowMs: number };
   /** Requests of this account in flight at once beyond this number answer 429 (Outlook allows 4). */
   maxConcurrent?: number;
   /** Items of one batch beyond this number answer 429 (Outlook: 4 concurrent per mailbox). */
@@ -91,6 +93,10 @@ export class Faults {
 
   latency(account: string): number {
     return this.get(account).latencyMs ?? 0;
+  }
+
+  quota(account: string): { units: number; windowMs: number } | undefined {
+    return this.get(account).quota;
   }
 
   maxConcurrent(account: string): number | undefined {

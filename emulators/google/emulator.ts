@@ -4,9 +4,10 @@ import { RequestCounter } from "../shared/counters.js";
 import { bearerToken, readForm } from "../shared/http.js";
 import { type OAuthClient, OAuthGrants } from "../shared/oauth-grants.js";
 import { PushOutbox } from "../shared/push.js";
+import { QuotaMeter } from "../shared/quota.js";
 import { dispatch, mswHandler, type ProviderShape, type Route } from "../shared/router.js";
 import { type SyntheticOptions, syntheticMail } from "../shared/synthetic.js";
-import { googleNotFound, googleThrottled, googleUnauthenticated } from "./errors.js";
+import { googleError, googleNotFound, googleThrottled, googleUnauthenticated } from "./errors.js";
 import type { GmailCaller } from "./gmail-account.js";
 import { gmailBatchRoute } from "./gmail-batch.js";
 import { gmailHistoryRoutes } from "./gmail-history.js";
@@ -26,6 +27,18 @@ export const GOOGLE_ORIGINS = [
   "https://gmail.googleapis.com",
   "https://www.googleapis.com",
 ];
+
+/** Gmail quota units per call (§4.1); batch parts are charged one by one, OAuth is free. */
+export const GMAIL_QUOTA_UNITS: Record<string, number> = {
+  "gmail.users.getProfile": 1,
+  "gmail.users.labels.list": 1,
+  "gmail.users.messages.list": 5,
+  "gmail.users.messages.get": 5,
+  "gmail.users.messages.attachments.get": 5,
+  "gmail.users.history.list": 2,
+  "gmail.users.watch": 100,
+  "gmail.users.stop": 100,
+};
 
 export const DEMO_GOOGLE_CLIENT: OAuthClient = {
   clientId: "concilia-demo.apps.googleusercontent.com",
@@ -48,6 +61,7 @@ export type GoogleEmulatorOptions = {
 export class GoogleEmulator {
   readonly faults = new Faults();
   readonly counter = new RequestCounter();
+  readonly quota: QuotaMeter;
   readonly grants: OAuthGrants;
   readonly outbox: PushOutbox;
   readonly push: GmailPush;
@@ -59,6 +73,7 @@ export class GoogleEmulator {
 
   constructor(private readonly options: GoogleEmulatorOptions = {}) {
     this.now = options.clock ?? Date.now;
+    this.quota = new QuotaMeter(this.now);
     const accessTtlMs = options.accessTokenTtlMs ?? 3_599_000;
     const refreshTtlMs = options.refreshTokenTtlMs ?? Number.POSITIVE_INFINITY;
     this.grants = new OAuthGrants(this.now, { codeTtlMs: 600_000, accessTtlMs, refreshTtlMs });
@@ -96,6 +111,14 @@ export class GoogleEmulator {
       authenticate: (request) => this.authenticate(request),
       accountKey: (account, request) => this.accountKey(account, request),
       throttled: googleThrottled,
+      quota: this.quota,
+      cost: (endpoint) => GMAIL_QUOTA_UNITS[endpoint] ?? 0,
+      quotaExceeded: (retryAfter) =>
+        googleError(
+          429,
+          "rateLimitExceeded",
+          `User-rate limit exceeded.  Retry after ${new Date(this.now() + retryAfter * 1000).toISOString()}`,
+        ),
       notFound: () => googleNotFound(),
     };
   }

@@ -4,6 +4,7 @@ import { RequestCounter } from "../shared/counters.js";
 import { bearerToken, readForm } from "../shared/http.js";
 import { type OAuthClient, OAuthGrants } from "../shared/oauth-grants.js";
 import { PushOutbox } from "../shared/push.js";
+import { QuotaMeter } from "../shared/quota.js";
 import { dispatch, mswHandler, type ProviderShape, type Route } from "../shared/router.js";
 import { type SyntheticOptions, syntheticMail } from "../shared/synthetic.js";
 import { graphError, graphThrottled, graphUnauthenticated } from "./errors.js";
@@ -52,6 +53,7 @@ function mergeNotifications(bodies: string[]): string {
 export class MicrosoftEmulator {
   readonly faults = new Faults();
   readonly counter = new RequestCounter();
+  readonly quota: QuotaMeter;
   readonly grants: OAuthGrants;
   readonly outbox: PushOutbox;
   readonly subscriptions: GraphSubscriptions;
@@ -63,6 +65,7 @@ export class MicrosoftEmulator {
 
   constructor(private readonly options: MicrosoftEmulatorOptions = {}) {
     this.now = options.clock ?? Date.now;
+    this.quota = new QuotaMeter(this.now);
     const accessTtlMs = options.accessTokenTtlMs ?? 3_599_000;
     this.grants = new OAuthGrants(this.now, {
       codeTtlMs: 600_000,
@@ -110,6 +113,10 @@ export class MicrosoftEmulator {
       accountKey: (account, request) => this.accountKey(account, request),
       throttled: graphThrottled,
       concurrencyCode: "ApplicationThrottled",
+      quota: this.quota,
+      // Graph counts every request (each batch item too) but not the sign-in endpoints.
+      cost: (endpoint) => (endpoint.startsWith("oauth.") || endpoint === "graph.batch" ? 0 : 1),
+      quotaExceeded: (retryAfter) => graphThrottled({ status: 429, retryAfter }),
       notFound: (request) => {
         const segment = new URL(request.url).pathname.split("/").filter(Boolean).pop() ?? "";
         return graphError(400, "BadRequest", `Resource not found for the segment '${segment}'.`);

@@ -1,6 +1,7 @@
 import { HttpResponse, http, type RequestHandler } from "msw";
 import type { Faults, ThrottleKnob } from "../faults.js";
 import type { RequestCounter } from "./counters.js";
+import type { QuotaMeter } from "./quota.js";
 
 /**
  * A provider's routes, matched on method and pathname (hosts do not matter: in-process the real
@@ -37,6 +38,11 @@ export type ProviderShape<Account> = {
   throttled(knob: ThrottleKnob): Response;
   /** The provider's error code for too many concurrent requests (`maxConcurrent` knob). */
   concurrencyCode?: string;
+  quota: QuotaMeter;
+  /** Quota cost of one request to an endpoint (Gmail units; 1 by default). */
+  cost?(endpoint: string): number;
+  /** The provider's throttling answer when the quota knob is exhausted. */
+  quotaExceeded(retryAfter: number): Response;
   notFound(request: Request): Response;
 };
 
@@ -76,6 +82,9 @@ export async function dispatch<Account>(
       if (slot && limit !== undefined && slot.inFlight > limit) {
         return provider.throttled({ status: 429, retryAfter: 1, code: provider.concurrencyCode });
       }
+      const quota = provider.faults.quota(key);
+      const wait = quota ? provider.quota.take(key, quota, provider.cost?.(route.endpoint) ?? 1) : null;
+      if (wait !== null) return provider.quotaExceeded(wait);
       const latency = provider.faults.latency(key);
       if (latency > 0) await new Promise((r) => setTimeout(r, latency));
       const knob = provider.faults.takeThrottle(key, route.endpoint);

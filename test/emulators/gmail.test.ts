@@ -3,7 +3,7 @@ import { setupServer } from "msw/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { GoogleEmulator } from "../../emulators/google/emulator.js";
 
-const now = Date.UTC(2026, 10, 30, 9);
+let now = Date.UTC(2026, 10, 30, 9);
 const google = new GoogleEmulator({ clock: () => now, pushMinIntervalMs: 0, pushRetryDelaysMs: [] });
 const pushes: { message: { data: string; messageId: string }; subscription: string }[] = [];
 const server = setupServer(
@@ -218,6 +218,19 @@ describe("Gmail API emulator", () => {
     expect((await get("/profile")).status).toBe(429);
     expect((await get("/profile")).status).toBe(200);
     expect(google.counter.snapshot().perEndpoint["gmail.users.getProfile"]).toBe(3);
+  });
+
+  it("charges quota units per call and answers 429 rateLimitExceeded when the window is spent", async () => {
+    google.faults.set("ana@example.com", { quota: { units: 12, windowMs: 1000 } });
+    const [message] = google.mailbox("ana@example.com").messages.values();
+    expect((await get(`/messages/${message.id}?format=minimal`)).status).toBe(200);
+    expect((await get(`/messages/${message.id}?format=minimal`)).status).toBe(200);
+    const refused = await get(`/messages/${message.id}?format=minimal`);
+    expect(refused.status).toBe(429);
+    expect((await refused.json()).error.message).toMatch(/^User-rate limit exceeded\. {2}Retry after \d{4}-/);
+    expect((await get("/profile")).status).toBe(200);
+    now += 1000;
+    expect((await get(`/messages/${message.id}?format=minimal`)).status).toBe(200);
   });
 
   it("watch pushes a Pub/Sub envelope whose data is base64 JSON {emailAddress, historyId}", async () => {

@@ -90,6 +90,19 @@ describe("Graph JSON batch emulator", () => {
     expect(knob.x.headers["retry-after"]).toBe("9");
   });
 
+  it("counts each batch item against the mailbox quota", async () => {
+    microsoft.faults.set("ana@contoso.example", { quota: { units: 3, windowMs: 600_000 } });
+    const { status, body } = await batch(
+      Array.from({ length: 4 }, (_, i) => ({ id: String(i), method: "GET", url: "/me" })),
+    );
+    expect(status).toBe(200);
+    const statuses = body.responses.map((r: BatchResponse) => r.status).sort();
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const refused = body.responses.find((r: BatchResponse) => r.status === 429);
+    expect(Number(refused.headers["retry-after"])).toBeGreaterThan(590);
+    microsoft.quota.reset();
+  });
+
   it("refuses more than 20 requests, duplicate ids, and a body without Content-Type", async () => {
     const tooMany = await batch(
       Array.from({ length: 21 }, (_, i) => ({ id: String(i), method: "GET", url: "/me" })),
