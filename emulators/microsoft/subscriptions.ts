@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { json } from "../shared/http.js";
 import type { PushOutbox } from "../shared/push.js";
 import { graphError } from "./errors.js";
-import type { GraphCaller, GraphCtx } from "./graph-caller.js";
+import { type GraphCaller, type GraphCtx, immutableIds } from "./graph-caller.js";
 import type { ChangeKind, GraphMailbox, GraphMessage } from "./mailbox.js";
 import { notificationUrlProblem, validationProblem } from "./subscription-handshake.js";
 
@@ -25,6 +25,8 @@ export type Subscription = {
   expiration: number;
   applicationId: string;
   creatorId: string;
+  /** Created with `Prefer: IdType="ImmutableId"`: notifications carry immutable ids. */
+  immutableIds: boolean;
 };
 
 export type LifecycleEvent = "reauthorizationRequired" | "subscriptionRemoved" | "missed";
@@ -125,6 +127,7 @@ export class GraphSubscriptions {
       expiration,
       applicationId: caller.clientId,
       creatorId: caller.mailbox.userId,
+      immutableIds: immutableIds(ctx.request),
     };
     this.all.set(subscription.id, subscription);
     return json(this.json(subscription, base), 201);
@@ -205,7 +208,8 @@ export class GraphSubscriptions {
       if (s.account !== mailbox.email || s.expiration <= this.now()) continue;
       if (!s.changeTypes.includes(kind)) continue;
       if (s.folderId !== null && s.folderId !== message.folderId) continue;
-      const path = `Users/${mailbox.userId}/Messages/${restId}`;
+      const id = s.immutableIds ? message.immutableId : restId;
+      const path = `Users/${mailbox.userId}/Messages/${id}`;
       this.outbox.enqueue({
         account: s.account,
         url: s.notificationUrl,
@@ -222,7 +226,7 @@ export class GraphSubscriptions {
                 "@odata.type": "#Microsoft.Graph.Message",
                 "@odata.id": path,
                 "@odata.etag": `W/"${message.changeKey}"`,
-                id: restId,
+                id,
               },
               clientState: s.clientState,
               tenantId: TENANT_ID,

@@ -146,6 +146,30 @@ describe("Graph subscriptions emulator", () => {
     ]);
   });
 
+  it("a subscription made with Prefer IdType=ImmutableId notifies immutable ids", async () => {
+    for (const s of [...microsoft.subscriptions.all.keys()]) microsoft.subscriptions.all.delete(s);
+    await fetch(`${GRAPH}/subscriptions`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${token}`,
+        "content-type": "application/json",
+        prefer: 'IdType="ImmutableId"',
+      },
+      body: JSON.stringify({
+        changeType: "created",
+        notificationUrl: "https://app.test/graph/notify",
+        resource: "me/messages",
+        expirationDateTime: new Date(now + 86_400_000).toISOString(),
+        clientState: "secret-state",
+      }),
+    });
+    const message = await box.addRaw(RAW.replace("<n@x>", "<imm@x>"), "inbox");
+    await microsoft.outbox.flush();
+    expect(received.flat().map((n) => n.resourceData?.id)).toEqual([message.immutableId]);
+    for (const s of [...microsoft.subscriptions.all.keys()]) microsoft.subscriptions.all.delete(s);
+    await subscribe();
+  });
+
   it("duplicates, drops and reorders notifications under the knob", async () => {
     microsoft.faults.set("ana@contoso.example", { notifications: { duplicate: 1 } });
     const one = await box.addRaw(RAW.replace("<n@x>", "<d1@x>"), "inbox");
