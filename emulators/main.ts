@@ -1,4 +1,6 @@
-import { seedDemo } from "./demo.js";
+import { DEMO_ACCOUNT, seedDemo } from "./demo.js";
+import { DEMO_GOOGLE_CLIENT } from "./google/emulator.js";
+import { DEMO_MICROSOFT_CLIENT } from "./microsoft/emulator.js";
 import { serveEmulators } from "./serve.js";
 
 /**
@@ -23,6 +25,11 @@ await seedDemo(served.google, served.microsoft);
 console.log(`Google emulator    ${served.googleUrl}`);
 console.log(`Microsoft emulator ${served.microsoftUrl}`);
 for (const [name, value] of Object.entries(served.env)) console.log(`${name}=${value}`);
+console.log(`Demo account ${DEMO_ACCOUNT.email} (consent is given automatically)`);
+console.log(`Google OAuth client    ${DEMO_GOOGLE_CLIENT.clientId} / ${DEMO_GOOGLE_CLIENT.clientSecret}`);
+console.log(
+  `Microsoft OAuth client ${DEMO_MICROSOFT_CLIENT.clientId} / ${DEMO_MICROSOFT_CLIENT.clientSecret}`,
+);
 console.log("Admin route: /__emulator/ on each (see emulators/README.md). Ctrl-C stops.");
 
 let stopping = false;
