@@ -15,6 +15,7 @@ import { graphDeltaRoutes } from "./graph-delta.js";
 import { graphMailRoutes } from "./graph-mail.js";
 import { GraphMailbox } from "./mailbox.js";
 import { type ConsentMode, microsoftOAuthRoutes, type RevocationCause } from "./oauth.js";
+import { mailChange, mailResource } from "./subscription-resources.js";
 import { subscriptionRoutes } from "./subscription-routes.js";
 import { GraphSubscriptions, type LifecycleEvent } from "./subscriptions.js";
 
@@ -80,11 +81,17 @@ export class MicrosoftEmulator {
       retryDelaysMs: options.notificationRetryDelaysMs,
       merge: mergeNotifications,
     });
-    this.subscriptions = new GraphSubscriptions(this.outbox, this.now, () => options.fetch ?? fetch, {
-      maxMinutes: options.subscriptionMaxMinutes ?? 10_080,
-      validationTimeoutMs: options.validationTimeoutMs ?? 10_000,
-      allowHttp: options.allowHttpNotificationUrls ?? false,
-    });
+    this.subscriptions = new GraphSubscriptions(
+      this.outbox,
+      this.now,
+      () => options.fetch ?? fetch,
+      {
+        maxMinutes: options.subscriptionMaxMinutes ?? 10_080,
+        validationTimeoutMs: options.validationTimeoutMs ?? 10_000,
+        allowHttp: options.allowHttpNotificationUrls ?? false,
+      },
+      [mailResource],
+    );
     const oauth = microsoftOAuthRoutes({
       grants: this.grants,
       clients: this.clients,
@@ -138,7 +145,9 @@ export class MicrosoftEmulator {
     const existing = this.mailboxes.get(key);
     if (existing) return existing;
     const mailbox = new GraphMailbox(key, displayName, this.now);
-    this.subscriptions.attach(mailbox);
+    mailbox.onChange((kind, message, restId) =>
+      this.subscriptions.notify(mailChange(mailbox, kind, message, restId)),
+    );
     this.mailboxes.set(key, mailbox);
     return mailbox;
   }

@@ -2,12 +2,13 @@ import { randomUUID } from "node:crypto";
 import { json } from "../shared/http.js";
 import type { PushOutbox } from "../shared/push.js";
 import { graphError } from "./errors.js";
-import { type GraphCaller, type GraphCtx, immutableIds } from "./graph-caller.js";
-import type { ChangeKind, GraphMailbox, GraphMessage } from "./mailbox.js";
+import { type GraphCtx, immutableIds } from "./graph-caller.js";
+import type { ChangeKind } from "./mailbox.js";
 import { notificationUrlProblem, validationProblem } from "./subscription-handshake.js";
+import type { ResourceChange, SubscribableResource } from "./subscription-resources.js";
 
 /**
- * Graph change notifications for mail (§1.9). Creating a subscription first validates both URLs:
+ * Graph change notifications (§1.9), for the resources in `subscription-resources.ts`. Creating a subscription first validates both URLs:
  * the emulator POSTs `?validationToken=…` (form-encoded, `+` for spaces, quirk 14) and requires
  * the decoded token back as text/plain with 200 within the timeout. Notifications carry ids only,
  * echo `clientState`, share one POST per URL when queued together, and go through the outbox (so
@@ -17,7 +18,8 @@ export type Subscription = {
   id: string;
   account: string;
   resource: string;
-  folderId: string | null;
+  /** What the resource path resolved to (see `SubscribableResource`). */
+  scope: string;
   changeTypes: ChangeKind[];
   notificationUrl: string;
   lifecycleNotificationUrl: string | null;
@@ -51,11 +53,8 @@ export class GraphSubscriptions {
     private readonly now: () => number,
     private readonly doFetch: () => typeof fetch,
     readonly options: SubscriptionOptions,
+    private readonly resources: SubscribableResource[],
   ) {}
-
-  attach(mailbox: GraphMailbox): void {
-    mailbox.onChange((kind, message, restId) => this.changed(mailbox, kind, message, restId));
-  }
 
   json(s: Subscription, base: string) {
     return {
@@ -90,8 +89,8 @@ export class GraphSubscriptions {
       return invalid("Invalid 'changeType' attribute: '" + String(body.changeType) + "'.");
     }
     const resource = String(body.resource ?? "");
-    const folderId = this.resourceFolder(caller, resource);
-    if (folderId === undefined) return invalid(`Resource '${resource}' is not supported.`);
+    const scope = this.resources.map((r) => r.scopeOf(caller, resource)).find((x) => x !== undefined);
+    if (scope === undefined) return invalid(`Resource '${resource}' is not supported.`);
     const expiration = Date.parse(String(body.expirationDateTime ?? ""));
     const expiryProblem = this.checkExpiration(expiration);
     if (expiryProblem) return expiryProblem;
@@ -119,7 +118,7 @@ export class GraphSubscriptions {
       id: randomUUID(),
       account: caller.email,
       resource,
-      folderId,
+      scope,
       changeTypes: changeTypes as ChangeKind[],
       notificationUrl,
       lifecycleNotificationUrl,
@@ -177,16 +176,6 @@ export class GraphSubscriptions {
     });
   }
 
-  /** undefined: unsupported resource; null: the whole mailbox; else a folder id. */
-  private resourceFolder(caller: GraphCaller, resource: string): string | null | undefined {
-    const path = resource.replace(/^\//, "");
-    const user = `(?:me|users/(?:${caller.mailbox.userId}|${caller.email.replace(/[.]/g, "\\.")}))`;
-    if (new RegExp(`^${user}/messages$`, "i").test(path)) return null;
-    const match = new RegExp(`^${user}/mailfolders(?:/([^/()]+)|\\('([^']+)'\\))/messages$`, "i").exec(path);
-    if (!match) return undefined;
-    return caller.mailbox.folder(match[1] ?? match[2])?.id;
-  }
-
   private checkExpiration(expiration: number): Response | null {
     if (!Number.isFinite(expiration))
       return graphError(400, "InvalidRequest", "expirationDateTime is required.");
@@ -203,13 +192,13 @@ export class GraphSubscriptions {
     return null;
   }
 
-  private changed(mailbox: GraphMailbox, kind: ChangeKind, message: GraphMessage, restId: string): void {
+  /** Queues a notification for every live subscription whose scope the change belongs to. */
+  notify(change: ResourceChange): void {
     for (const s of this.all.values()) {
-      if (s.account !== mailbox.email || s.expiration <= this.now()) continue;
-      if (!s.changeTypes.includes(kind)) continue;
-      if (s.folderId !== null && s.folderId !== message.folderId) continue;
-      const id = s.immutableIds ? message.immutableId : restId;
-      const path = `Users/${mailbox.userId}/Messages/${id}`;
+      if (s.account !== change.account || s.expiration <= this.now()) continue;
+      if (!s.changeTypes.includes(change.kind) || !change.scopes.includes(s.scope)) continue;
+      const id = s.immutableIds ? change.ids.immutable : change.ids.rest;
+      const path = `Users/${change.userId}/${change.collection}/${id}`;
       this.outbox.enqueue({
         account: s.account,
         url: s.notificationUrl,
@@ -220,12 +209,12 @@ export class GraphSubscriptions {
             {
               subscriptionId: s.id,
               subscriptionExpirationDateTime: isoInstant(s.expiration),
-              changeType: kind,
+              changeType: change.kind,
               resource: path,
               resourceData: {
-                "@odata.type": "#Microsoft.Graph.Message",
+                "@odata.type": change.odataType,
                 "@odata.id": path,
-                "@odata.etag": `W/"${message.changeKey}"`,
+                "@odata.etag": `W/"${change.changeKey}"`,
                 id,
               },
               clientState: s.clientState,
