@@ -164,7 +164,9 @@ export class GmailMailbox {
 
   /** Forget all history: every stored startHistoryId now answers 404. */
   invalidateHistory(): void {
+    // As if history up to now were pruned: even the current id is too old; a fresh profile's is not.
     this.history = [];
+    this.historyId += 1;
     this.floor = this.historyId;
   }
 

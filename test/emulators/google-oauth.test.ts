@@ -180,6 +180,32 @@ describe("Google OAuth emulator", () => {
     });
   });
 
+  it("an app in Testing gets refresh tokens that die after 7 days with invalid_grant", async () => {
+    let clock = now;
+    const testing = new GoogleEmulator({ clock: () => clock, refreshTokenTtlMs: 7 * 86_400_000 });
+    testing.addAccount("ana@example.com");
+    const { refreshToken } = testing.issueTokens("ana@example.com");
+    const refresh = () =>
+      testing.handle(
+        new Request("https://oauth2.googleapis.com/token", {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({
+            client_id: DEMO_GOOGLE_CLIENT.clientId,
+            client_secret: DEMO_GOOGLE_CLIENT.clientSecret!,
+            grant_type: "refresh_token",
+            refresh_token: refreshToken,
+          }),
+        }),
+      );
+    clock += 6 * 86_400_000;
+    expect((await refresh()).status).toBe(200);
+    clock += 86_400_000;
+    const dead = await refresh();
+    expect(dead.status).toBe(400);
+    expect((await dead.json()).error).toBe("invalid_grant");
+  });
+
   it("the revocation endpoint revokes the whole grant", async () => {
     const { accessToken, refreshToken } = google.issueTokens("ana@example.com");
     const response = await fetch("https://oauth2.googleapis.com/revoke", {

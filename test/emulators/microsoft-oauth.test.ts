@@ -186,5 +186,12 @@ describe("Microsoft identity platform emulator", () => {
       await token({ grant_type: "refresh_token", refresh_token: again.refreshToken })
     ).json();
     expect(reset.error_codes).toEqual([50173]);
+
+    const idle = microsoft.issueTokens("ana@contoso.example");
+    microsoft.revokeTokens("ana@contoso.example", "inactivity");
+    const inactive = await (
+      await token({ grant_type: "refresh_token", refresh_token: idle.refreshToken })
+    ).json();
+    expect(inactive.error_codes).toEqual([700082]);
   });
 });

@@ -86,6 +86,36 @@ describe("served emulators", () => {
     expect(bad.headers.get("content-type")).toContain("application/problem+json");
   });
 
+  it("run account actions through the admin route: invalidated cursors give Gmail's 404", async () => {
+    const { accessToken } = served.google.issueTokens(DEMO_ACCOUNT.email);
+    const auth = { authorization: `Bearer ${accessToken}` };
+    const { historyId } = await (
+      await fetch(`${served.env.GOOGLE_API_URL}/gmail/v1/users/me/profile`, { headers: auth })
+    ).json();
+    const action = await fetch(
+      `${served.googleUrl}/__emulator/accounts/${encodeURIComponent(DEMO_ACCOUNT.email)}/actions`,
+      {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ action: "invalidateCursors" }),
+      },
+    );
+    expect(action.status).toBe(204);
+    const history = await fetch(
+      `${served.env.GOOGLE_API_URL}/gmail/v1/users/me/history?startHistoryId=${historyId}`,
+      {
+        headers: auth,
+      },
+    );
+    expect(history.status).toBe(404);
+    const unknown = await fetch(`${served.googleUrl}/__emulator/accounts/nobody%40x.example/actions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ action: "invalidateCursors" }),
+    });
+    expect(unknown.status).toBe(404);
+  });
+
   it("validate and notify a real loopback subscriber", async () => {
     const { accessToken } = served.microsoft.issueTokens(DEMO_ACCOUNT.email);
     const created = await fetch(`${served.env.GRAPH_URL}/subscriptions`, {
