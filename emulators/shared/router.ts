@@ -53,8 +53,16 @@ export function markBatchPart(headers: Headers): Headers {
   return headers;
 }
 
+/** Path parameters, percent-decoded; a malformed escape is kept as sent (the lookup then fails cleanly). */
 const captured = (match: RegExpExecArray) =>
-  match.slice(1).map((p) => (p === undefined ? p : decodeURIComponent(p)));
+  match.slice(1).map((p) => {
+    if (p === undefined) return p;
+    try {
+      return decodeURIComponent(p);
+    } catch {
+      return p;
+    }
+  });
 
 export async function dispatch<Account>(
   provider: ProviderShape<Account>,

@@ -171,6 +171,7 @@ describe("Graph mail emulator", () => {
     expect(message.receivedDateTime).toBe("2026-11-30T08:00:00Z");
     expect(message.from).toEqual({ emailAddress: { name: "Bo Díaz", address: "bo@client.example" } });
     expect((await get("/me/messages/AAMkNOPE")).status).toBe(404);
+    expect((await get("/me/messages/AAMk%E0%A4%A")).status).toBe(404);
   });
 
   it("throttles with 429 TooManyRequests and Retry-After, and 503 under the knob", async () => {
