@@ -128,7 +128,7 @@ export class GoogleEmulator {
     return [mswHandler(this.provider, origins === "any" ? null : () => origins)];
   }
 
-  /** Answer one request directly (used by the server and by tests that bypass msw). */
+  /** Answers one request without msw (tests that run several emulator instances side by side). */
   handle(request: Request): Promise<Response> {
     return dispatch(this.provider, request);
   }

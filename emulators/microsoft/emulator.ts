@@ -136,6 +136,7 @@ export class MicrosoftEmulator {
     return [mswHandler(this.provider, origins === "any" ? null : () => origins)];
   }
 
+  /** Answers one request without msw (tests that run several emulator instances side by side). */
   handle(request: Request): Promise<Response> {
     return dispatch(this.provider, request);
   }
