@@ -170,8 +170,8 @@ export class GoogleEmulator {
     const client = clientId ?? this.clients.keys().next().value!;
     const { grant } = this.grants.grantFor(email.toLowerCase(), client, scope);
     return {
-      accessToken: this.grants.issueAccess(grant).token,
-      refreshToken: this.grants.issueRefresh(grant).token,
+      accessToken: this.grants.issueAccess(grant, scope).token,
+      refreshToken: this.grants.issueRefresh(grant, scope).token,
     };
   }
 
@@ -206,7 +206,7 @@ export class GoogleEmulator {
     if (!check?.ok) return googleUnauthenticated();
     const mailbox = this.mailboxes.get(check.grant.account);
     if (!mailbox) return googleUnauthenticated();
-    return { email: mailbox.email, scope: check.grant.scope, mailbox };
+    return { email: mailbox.email, scope: check.scope, mailbox };
   }
 
   private async accountKey(account: GmailCaller | null, request: Request): Promise<string | null> {

@@ -75,11 +75,13 @@ function authorize(state: GoogleOAuthState, url: URL): Response {
   const { grant, first } = state.grants.grantFor(account, client.clientId, scope);
   const prompts = (q.get("prompt") ?? "").split(" ");
   const offline = q.get("access_type") === "offline" && (first || prompts.includes("consent"));
-  const code = state.grants.issueCode(grant, redirectUri, challenge, method, offline);
+  // Tokens carry what was asked for, plus earlier grants only with include_granted_scopes=true.
+  const tokenScope = q.get("include_granted_scopes") === "true" ? grant.scope : scope.split(/\s+/).join(" ");
+  const code = state.grants.issueCode(grant, redirectUri, challenge, method, offline, tokenScope);
   if (q.has("state")) back.searchParams.set("state", q.get("state")!);
   back.searchParams.set("iss", "https://accounts.google.com");
   back.searchParams.set("code", code);
-  back.searchParams.set("scope", grant.scope);
+  back.searchParams.set("scope", tokenScope);
   back.searchParams.set("authuser", "0");
   back.searchParams.set("prompt", first ? "consent" : "none");
   return redirect(back);
@@ -122,10 +124,10 @@ async function token(state: GoogleOAuthState, request: Request): Promise<Respons
         result.reason === "expired" ? "Token has been expired or revoked." : "Bad Request",
       );
     }
-    const access = state.grants.issueAccess(result.grant);
-    const body: Record<string, unknown> = { access_token: access.token, ...times, scope: result.grant.scope };
+    const access = state.grants.issueAccess(result.grant, result.scope);
+    const body: Record<string, unknown> = { access_token: access.token, ...times, scope: result.scope };
     if (result.offline) {
-      body.refresh_token = state.grants.issueRefresh(result.grant).token;
+      body.refresh_token = state.grants.issueRefresh(result.grant, result.scope).token;
       if (Number.isFinite(state.refreshTtlMs))
         body.refresh_token_expires_in = Math.floor(state.refreshTtlMs / 1000);
     }
@@ -138,8 +140,8 @@ async function token(state: GoogleOAuthState, request: Request): Promise<Respons
     if (!check.ok || check.entry.grant.clientId !== client.clientId) {
       return oauthError("invalid_grant", check.ok ? "Unauthorized" : "Token has been expired or revoked.");
     }
-    const access = state.grants.issueAccess(check.entry.grant);
-    return json({ access_token: access.token, ...times, scope: check.entry.grant.scope });
+    const access = state.grants.issueAccess(check.entry.grant, check.entry.scope);
+    return json({ access_token: access.token, ...times, scope: check.entry.scope });
   }
   return oauthError("unsupported_grant_type", `Invalid grant_type: ${grantType ?? ""}`);
 }

@@ -180,8 +180,8 @@ export class MicrosoftEmulator {
     const client = clientId ?? this.clients.keys().next().value!;
     const { grant } = this.grants.grantFor(email.toLowerCase(), client, scope);
     return {
-      accessToken: this.grants.issueAccess(grant).token,
-      refreshToken: this.grants.issueRefresh(grant).token,
+      accessToken: this.grants.issueAccess(grant, scope).token,
+      refreshToken: this.grants.issueRefresh(grant, scope).token,
     };
   }
 
@@ -222,7 +222,7 @@ export class MicrosoftEmulator {
     if (!check.ok) return graphUnauthenticated(check.reason === "unknown" ? "invalid" : "expired");
     const mailbox = this.mailboxes.get(check.grant.account);
     if (!mailbox) return graphUnauthenticated("invalid");
-    return { email: mailbox.email, scope: check.grant.scope, mailbox, clientId: check.grant.clientId };
+    return { email: mailbox.email, scope: check.scope, mailbox, clientId: check.grant.clientId };
   }
 
   private async accountKey(account: GraphCaller | null, request: Request): Promise<string | null> {

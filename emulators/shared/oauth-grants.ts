@@ -23,15 +23,23 @@ type Code = {
   expiresAt: number;
   redeemed: boolean;
   offline: boolean;
+  /** What the tokens from this code may do (a grant can hold more than one request asked for). */
+  scope: string;
 };
 
-export type AccessToken = { token: string; grant: Grant; expiresAt: number };
-export type RefreshToken = { token: string; grant: Grant; expiresAt: number; supersededAt: number | null };
+export type AccessToken = { token: string; grant: Grant; scope: string; expiresAt: number };
+export type RefreshToken = {
+  token: string;
+  grant: Grant;
+  scope: string;
+  expiresAt: number;
+  supersededAt: number | null;
+};
 
 export type GrantTimes = { codeTtlMs: number; accessTtlMs: number; refreshTtlMs: number };
 
 export type CodeRedemption =
-  | { ok: true; grant: Grant; offline: boolean }
+  | { ok: true; grant: Grant; offline: boolean; scope: string }
   | {
       ok: false;
       reason: "unknown" | "redeemed" | "expired" | "redirect" | "client" | "verifier-missing" | "verifier";
@@ -73,6 +81,7 @@ export class OAuthGrants {
     challenge: string | null,
     method: string | null,
     offline: boolean,
+    scope = grant.scope,
   ) {
     const code = `4/${randomId(24)}`;
     this.codes.set(code, {
@@ -81,6 +90,7 @@ export class OAuthGrants {
       challenge,
       method,
       offline,
+      scope,
       expiresAt: this.now() + this.times.codeTtlMs,
       redeemed: false,
     });
@@ -100,11 +110,12 @@ export class OAuthGrants {
       if (!VERIFIER.test(verifier) || computed !== entry.challenge) return { ok: false, reason: "verifier" };
     }
     entry.redeemed = true;
-    return { ok: true, grant: entry.grant, offline: entry.offline };
+    return { ok: true, grant: entry.grant, offline: entry.offline, scope: entry.scope };
   }
 
-  issueAccess(grant: Grant): AccessToken {
+  issueAccess(grant: Grant, scope = grant.scope): AccessToken {
     const token: AccessToken = {
+      scope,
       token: `ya29.${randomId(32)}`,
       grant,
       expiresAt: this.now() + this.times.accessTtlMs,
@@ -113,8 +124,9 @@ export class OAuthGrants {
     return token;
   }
 
-  issueRefresh(grant: Grant): RefreshToken {
+  issueRefresh(grant: Grant, scope = grant.scope): RefreshToken {
     const token: RefreshToken = {
+      scope,
       token: `1//${randomId(32)}`,
       grant,
       expiresAt: this.now() + this.times.refreshTtlMs,
@@ -131,12 +143,12 @@ export class OAuthGrants {
   checkAccess(
     token: string,
     honourRevocation = true,
-  ): { ok: true; grant: Grant } | { ok: false; reason: "unknown" | "expired" | "revoked" } {
+  ): { ok: true; grant: Grant; scope: string } | { ok: false; reason: "unknown" | "expired" | "revoked" } {
     const entry = this.access.get(token);
     if (!entry) return { ok: false, reason: "unknown" };
     if (entry.grant.revoked && honourRevocation) return { ok: false, reason: "revoked" };
     if (entry.expiresAt <= this.now()) return { ok: false, reason: "expired" };
-    return { ok: true, grant: entry.grant };
+    return { ok: true, grant: entry.grant, scope: entry.scope };
   }
 
   /** Refresh tokens may be superseded (rotation): they then stay valid for `graceMs` only. */

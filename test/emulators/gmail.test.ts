@@ -139,6 +139,39 @@ describe("Gmail API emulator", () => {
     expect((await gone.json()).error.errors[0].reason).toBe("notFound");
   });
 
+  it("history reports deletions; the deleted message then answers 404; labelId narrows the records", async () => {
+    const box = google.mailbox("ana@example.com");
+    const start = box.historyId;
+    const sent = await box.addRaw(RAW.replace("quote-1", "del-1"), ["SENT"]);
+    const inbox = await box.addRaw(RAW.replace("quote-1", "del-2"), ["INBOX"]);
+    box.delete(inbox.id);
+    const deleted = await (await get(`/history?startHistoryId=${start}&historyTypes=messageDeleted`)).json();
+    expect(
+      deleted.history.map(
+        (h: { messagesDeleted: { message: { id: string } }[] }) => h.messagesDeleted[0].message.id,
+      ),
+    ).toEqual([inbox.id]);
+    expect((await get(`/messages/${inbox.id}?format=minimal`)).status).toBe(404);
+    const onlySent = await (await get(`/history?startHistoryId=${start}&labelId=SENT`)).json();
+    expect(onlySent.history.map((h: { messages: { id: string }[] }) => h.messages[0].id)).toEqual([sent.id]);
+  });
+
+  it("a metadata-only grant may not read bodies or search", async () => {
+    const metadataToken = google.issueTokens(
+      "ana@example.com",
+      "https://www.googleapis.com/auth/gmail.metadata",
+    ).accessToken;
+    const [message] = google.mailbox("ana@example.com").messages.values();
+    const ask = (path: string) =>
+      fetch(`${API}${path}`, { headers: { authorization: `Bearer ${metadataToken}` } });
+    expect((await ask(`/messages/${message.id}?format=metadata`)).status).toBe(200);
+    expect((await ask(`/messages/${message.id}?format=raw`)).status).toBe(403);
+    expect((await ask("/messages?q=from:bo")).status).toBe(403);
+    const none = google.issueTokens("ana@example.com", "openid email").accessToken;
+    const refused = await fetch(`${API}/profile`, { headers: { authorization: `Bearer ${none}` } });
+    expect((await refused.json()).error.errors[0].reason).toBe("insufficientPermissions");
+  });
+
   it("history older than the retention window answers 404", async () => {
     let later = now;
     const kept = new GoogleEmulator({ clock: () => later, historyRetention: { ms: 7 * 86_400_000 } });
