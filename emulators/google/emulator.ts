@@ -53,6 +53,7 @@ export type GoogleEmulatorOptions = {
   accessTokenTtlMs?: number;
   /** Finite for apps in "Testing" publishing status (7 days); real production tokens do not expire. */
   refreshTokenTtlMs?: number;
+  /** How long history records are kept; Gmail keeps "at least a week, sometimes much less". */
   historyRetention?: Retention;
   pushMinIntervalMs?: number;
   pushRetryDelaysMs?: number[];
@@ -137,7 +138,12 @@ export class GoogleEmulator {
     const key = email.toLowerCase();
     const existing = this.mailboxes.get(key);
     if (existing) return existing;
-    const mailbox = new GmailMailbox(key, displayName, this.now, this.options.historyRetention ?? {});
+    const mailbox = new GmailMailbox(
+      key,
+      displayName,
+      this.now,
+      this.options.historyRetention ?? { ms: 7 * 86_400_000 },
+    );
     this.push.attach(mailbox);
     this.mailboxes.set(key, mailbox);
     return mailbox;

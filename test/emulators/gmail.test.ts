@@ -172,9 +172,9 @@ describe("Gmail API emulator", () => {
     expect((await refused.json()).error.errors[0].reason).toBe("insufficientPermissions");
   });
 
-  it("history older than the retention window answers 404", async () => {
+  it("history older than the retention window (7 days by default) answers 404", async () => {
     let later = now;
-    const kept = new GoogleEmulator({ clock: () => later, historyRetention: { ms: 7 * 86_400_000 } });
+    const kept = new GoogleEmulator({ clock: () => later });
     const box = kept.addAccount("cy@example.com");
     const start = box.historyId;
     await box.addRaw(RAW, ["INBOX"]);
