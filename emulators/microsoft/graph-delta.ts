@@ -23,6 +23,8 @@ type Token = {
   to: number;
   after: number;
   initial: boolean;
+  /** Which deltaLink this is, for the size-bounded token cache (`quirks.deltaTokenCache`). */
+  n?: number;
 };
 
 const DEFAULT_PAGE = 10;
@@ -87,6 +89,10 @@ function delta(ctx: GraphCtx): Response {
     const decoded = decodeCursor<Token>(carried);
     if (!decoded || decoded.f !== folder.id) return graphError(400, "BadRequest", "Invalid delta token.");
     if (decoded.g !== box.generation) return gone(ctx, box, folder.id);
+    const cache = box.quirks.deltaTokenCache;
+    if (deltaToken && cache !== undefined && (decoded.n ?? 0) <= box.deltaLinksIssued - cache) {
+      return gone(ctx, box, folder.id);
+    }
     token = skip ? decoded : { ...decoded, from: decoded.to, to: box.seq, after: 0, initial: false };
   } else {
     const select = parseSelect(q.get("$select"));
@@ -130,7 +136,10 @@ function page(ctx: GraphCtx, folderId: string, token: Token, value: unknown[], m
     "@odata.context": `${graphBase(ctx.url)}/$metadata#Collection(message)`,
   };
   if (more) body["@odata.nextLink"] = link(ctx, folderId, "$skiptoken", token);
-  else body["@odata.deltaLink"] = link(ctx, folderId, "$deltatoken", token);
+  else {
+    const box = ctx.account!.mailbox;
+    body["@odata.deltaLink"] = link(ctx, folderId, "$deltatoken", { ...token, n: ++box.deltaLinksIssued });
+  }
   body.value = value;
   const headers: Record<string, string> = {};
   if (applied) headers["preference-applied"] = applied;

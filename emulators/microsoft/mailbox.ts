@@ -55,6 +55,7 @@ export class GraphMailbox {
   readonly log: LogEntry[] = [];
   seq = 0;
   generation = 1;
+  deltaLinksIssued = 0;
   /**
    * Quirks a test may switch on: an empty first delta page (issue #7790), items replayed (each
    * page repeats the previous page's last item), and which code rejects an invalidated cursor.
@@ -62,6 +63,8 @@ export class GraphMailbox {
   quirks: {
     emptyFirstDeltaPage?: boolean;
     replayDeltaItems?: boolean;
+    /** Delta tokens live in a size-bounded cache: only the last n deltaLinks stay valid. */
+    deltaTokenCache?: number;
     cursorRejection?: "SyncStateNotFound" | "syncStateNotFound" | "resyncRequired";
   } = {};
   private readonly listeners = new Set<(kind: ChangeKind, message: GraphMessage, restId: string) => void>();

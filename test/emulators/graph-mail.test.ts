@@ -135,6 +135,17 @@ describe("Graph mail emulator", () => {
     expect((await (await get(fresh)).json()).error.code).toBe("resyncRequired");
   });
 
+  it("evicts old delta tokens from a size-bounded cache under the quirk", async () => {
+    const box = microsoft.mailbox("ana@contoso.example");
+    box.quirks.deltaTokenCache = 2;
+    const first = await round("/me/mailFolders/sentitems/messages/delta", { prefer: "odata.maxpagesize=50" });
+    await round("/me/mailFolders/inbox/messages/delta", { prefer: "odata.maxpagesize=50" });
+    const third = await round("/me/mailFolders/inbox/messages/delta", { prefer: "odata.maxpagesize=50" });
+    expect((await get(first.deltaLink)).status).toBe(410);
+    expect((await get(third.deltaLink)).status).toBe(200);
+    box.quirks.deltaTokenCache = undefined;
+  });
+
   it("can start a round with an empty page that only has a nextLink", async () => {
     const box = microsoft.mailbox("ana@contoso.example");
     box.quirks.emptyFirstDeltaPage = true;
