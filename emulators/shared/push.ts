@@ -74,10 +74,12 @@ export class PushOutbox {
     const ordered = pending.some((d) => this.options.faults.reorders(d.account))
       ? pending.reverse()
       : pending;
-    for (const batch of this.group(ordered)) {
-      const promise = this.deliver(batch).finally(() => this.inFlight.delete(promise));
-      this.inFlight.add(promise);
-    }
+    // One after the other, so that the order chosen here is the order the receiver sees.
+    const batches = this.group(ordered);
+    const promise = (async () => {
+      for (const batch of batches) await this.deliver(batch);
+    })().finally(() => this.inFlight.delete(promise));
+    this.inFlight.add(promise);
   }
 
   private group(deliveries: Delivery[]): Delivery[] {
