@@ -1,0 +1,41 @@
+/**
+ * Requests counted per endpoint, for benchmarks' "requests per 1,000 items". Parts of a batch
+ * count under their own endpoint (`perEndpoint`) but not as HTTP requests (`http`): the first is
+ * the provider's quota view, the second the network's.
+ */
+export type RequestCounts = { http: number; perEndpoint: Record<string, number> };
+
+export class RequestCounter {
+  private http = 0;
+  private readonly perEndpoint = new Map<string, number>();
+  private readonly inFlight = new Map<string, number>();
+  private readonly peak = new Map<string, number>();
+
+  /** Marks a request of `account` as started; returns how many are now in flight, and a release. */
+  begin(account: string): { inFlight: number; end(): void } {
+    const now = (this.inFlight.get(account) ?? 0) + 1;
+    this.inFlight.set(account, now);
+    this.peak.set(account, Math.max(this.peak.get(account) ?? 0, now));
+    return { inFlight: now, end: () => this.inFlight.set(account, (this.inFlight.get(account) ?? 1) - 1) };
+  }
+
+  /** The most requests of one account seen in flight at once (bounded-concurrency checks). */
+  peakConcurrency(account: string): number {
+    return this.peak.get(account.toLowerCase()) ?? 0;
+  }
+
+  record(endpoint: string, batchPart: boolean): void {
+    if (!batchPart) this.http++;
+    this.perEndpoint.set(endpoint, (this.perEndpoint.get(endpoint) ?? 0) + 1);
+  }
+
+  snapshot(): RequestCounts {
+    return { http: this.http, perEndpoint: Object.fromEntries([...this.perEndpoint].sort()) };
+  }
+
+  reset(): void {
+    this.http = 0;
+    this.perEndpoint.clear();
+    this.peak.clear();
+  }
+}
