@@ -51,6 +51,9 @@ export async function newMailbox(): Promise<TestMailbox> {
   const username = `u${randomBytes(5).toString("hex")}`;
   const password = randomBytes(9).toString("base64url");
   fs.appendFileSync(path.join(imap.dir, "users"), `${username}:{PLAIN}${password}::::::\n`);
+  // Dovecot looks at the passwd-file at most once a second: a user added within the second of an
+  // earlier look-up would not be found yet.
+  await new Promise((resolve) => setTimeout(resolve, 1100));
   const account = (tls: ImapTlsMode = "none", host = imap.host): ImapAccount => ({
     host,
     port: tls === "implicit" ? imap.tlsPort : imap.plainPort,

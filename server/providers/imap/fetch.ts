@@ -4,6 +4,7 @@
 import type { ImapFlow } from "imapflow";
 import { UidValidityChanged } from "./errors.js";
 import type { ImapChange } from "./list-changes.js";
+import { examineFresh } from "./select.js";
 
 export type FetchedMessage =
   | { uid: number; uidValidity: string; source: Buffer; internalDate: string | null }
@@ -18,7 +19,7 @@ export async function* fetchMessages(
   changes: readonly ImapChange[],
   opts: { maxBytes: number },
 ): AsyncGenerator<FetchedMessage> {
-  const lock = await client.getMailboxLock(path, { readOnly: true });
+  const lock = await examineFresh(client, path);
   try {
     const found = client.mailbox ? client.mailbox.uidValidity.toString() : "";
     // The listed UIDs belong to the old UIDVALIDITY: fetching them now would fetch other messages.

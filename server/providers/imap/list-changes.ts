@@ -5,6 +5,7 @@
 // nothing twice. Each answer carries the cursor to commit together with the messages it lists.
 import type { ImapFlow } from "imapflow";
 import type { ImapFolderCursor } from "./cursor.js";
+import { examineFresh } from "./select.js";
 
 export interface ImapChange {
   uid: number;
@@ -44,7 +45,7 @@ export async function listChanges(
   opts: ListChangesOptions = {},
 ): Promise<ImapChangesPage> {
   const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
-  const lock = await client.getMailboxLock(path, { readOnly: true });
+  const lock = await examineFresh(client, path);
   try {
     const box = client.mailbox;
     if (!box) throw new Error(`${path} could not be opened.`);
