@@ -8,6 +8,7 @@ import {
   refuseMailProtocol,
 } from "../../../server/providers/imap/account-rules.js";
 import { classifyImapError, UidValidityChanged } from "../../../server/providers/imap/errors.js";
+import { findFolders } from "../../../server/providers/imap/folders.js";
 import {
   HostLookupError,
   isPublicAddress,
@@ -139,5 +140,42 @@ describe("private addresses (SSRF)", () => {
       /CONCILIA_ALLOW_PRIVATE_HOSTS/,
     );
     expect(() => loadConfig({ CONCILIA_ALLOW_PRIVATE_HOSTS: "not a host!" })).toThrow(/not a host name/);
+  });
+});
+
+describe("Sent folder without SPECIAL-USE (R-MAIL-6)", () => {
+  // A server's LIST answer as imapflow gives it; Dovecot always offers SPECIAL-USE, so the fallback is
+  // shown on the listing alone.
+  const listing = (paths: [string, string[]][]) =>
+    paths.map(([path, flags]) => ({ path, name: path, delimiter: "/", flags: new Set(flags), listed: true }));
+  const server = (capabilities: string[], paths: [string, string[]][]) =>
+    ({
+      capabilities: new Map(capabilities.map((c) => [c, true])),
+      list: async () => listing(paths),
+    }) as unknown as Parameters<typeof findFolders>[0];
+
+  it("R-MAIL-6: only a server without SPECIAL-USE has its Sent folder found by a well-known name", async () => {
+    const old = server(
+      ["IMAP4rev1"],
+      [
+        ["INBOX", []],
+        ["Sent Items", []],
+        ["Archive", []],
+      ],
+    );
+    expect(await findFolders(old)).toEqual({
+      inbox: { path: "INBOX", role: "inbox" },
+      sent: { path: "Sent Items", role: "sent" },
+      sentFoundBy: "name",
+    });
+    // With SPECIAL-USE, a folder merely called "Sent" is not the Sent folder.
+    const modern = server(
+      ["IMAP4rev1", "SPECIAL-USE"],
+      [
+        ["INBOX", []],
+        ["Sent", []],
+      ],
+    );
+    expect(await findFolders(modern)).toMatchObject({ sent: null, sentFoundBy: null });
   });
 });
