@@ -46,11 +46,18 @@ export interface TestMailbox {
   append(folder: string, raw: string, date?: Date): Promise<number>;
 }
 
-export async function newMailbox(): Promise<TestMailbox> {
+/**
+ * A fresh user. `capability` replaces what Dovecot announces after login (one word, a passwd-file
+ * extra field), to play an older server.
+ */
+export async function newMailbox(opts: { capability?: string } = {}): Promise<TestMailbox> {
   const imap = testImap();
   const username = `u${randomBytes(5).toString("hex")}`;
   const password = randomBytes(9).toString("base64url");
-  fs.appendFileSync(path.join(imap.dir, "users"), `${username}:{PLAIN}${password}::::::\n`);
+  fs.appendFileSync(
+    path.join(imap.dir, "users"),
+    `${username}:{PLAIN}${password}::::::${opts.capability ? `userdb_imap_capability=${opts.capability}` : ""}\n`,
+  );
   // Dovecot looks at the passwd-file at most once a second: a user added within the second of an
   // earlier look-up would not be found yet.
   await new Promise((resolve) => setTimeout(resolve, 1100));

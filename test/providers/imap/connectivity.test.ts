@@ -102,6 +102,20 @@ describe("IMAP connectivity test (R-CON-6)", () => {
   });
 });
 
+describe("IMAP connectivity test: capabilities (R-CON-6)", () => {
+  it("R-CON-6: a server that does not speak IMAP4rev1 after login fails at the capability step", async () => {
+    const old = await newMailbox({ capability: "IMAP2" });
+    const r = await testImapConnectivity(old.account("none"), { allowPrivate: allowLoopback });
+    expect(r).toMatchObject({ ok: false, step: "capability", messageKey: "imap.capability.missing" });
+  });
+
+  it("R-CON-6: a server without IDLE still passes; the answer says new mail will be polled", async () => {
+    const noIdle = await newMailbox({ capability: "IMAP4rev1" });
+    const r = await testImapConnectivity(noIdle.account("none"), { allowPrivate: allowLoopback });
+    expect(r).toMatchObject({ ok: true, idle: false });
+  });
+});
+
 describe("private addresses (SSRF)", () => {
   it("a name resolving to loopback is refused when private hosts are not allowed", async () => {
     const r = await testImapConnectivity(box.account("implicit", "localhost"), {

@@ -61,6 +61,13 @@ describe("IMAP IDLE on INBOX (R-P-2)", () => {
     await waitFor(() => events.length > before && events.at(-1)?.reason === "exists", 3000);
   });
 
+  it("R-P-2: a server without IDLE gets no watcher, and the answer says to poll", async () => {
+    const box = await newMailbox({ capability: "IMAP4rev1" });
+    watch = await watchInbox(box.account("none"), { allowPrivate: allowLoopback, onNewMail: () => {} });
+    expect(watch.mode).toBe("poll");
+    expect(watch.pollIntervalMs).toBeGreaterThan(0);
+  });
+
   it("R-P-2: a wrong password is reported at once, not retried in the background", async () => {
     const box = await newMailbox();
     await expect(
