@@ -1,9 +1,11 @@
 // R-CON-6 against a real Dovecot: the connectivity test answers ok, or the step that failed with the
 // message key the settings views show.
 import net from "node:net";
+import { inspect } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { closeImap, connectImap } from "../../../server/providers/imap/client.js";
 import { testImapConnectivity } from "../../../server/providers/imap/connectivity.js";
+import { classifyImapError } from "../../../server/providers/imap/errors.js";
 import { noPrivateHosts } from "../../../server/providers/private-hosts.js";
 import { allowLoopback, newMailbox, type TestMailbox, testImap } from "../../harness/imap.js";
 
@@ -53,6 +55,13 @@ describe("IMAP connectivity test (R-CON-6)", () => {
     );
     expect(r).toMatchObject({ ok: false, step: "login", messageKey: "imap.login.failed" });
     if (!r.ok) expect(r.detail).not.toContain("not-the-password");
+    // The error the engine would classify and log carries no password either.
+    const err = await connectImap(
+      { ...box.account("none"), password: "not-the-password" },
+      { allowPrivate: allowLoopback },
+    ).catch((e: unknown) => e);
+    expect(inspect(classifyImapError(err), { depth: 8 })).not.toContain("not-the-password");
+    expect(classifyImapError(err).kind).toBe("auth");
   });
 
   it("R-CON-6: a closed port fails at the connection step as refused", async () => {
