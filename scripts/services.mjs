@@ -1,6 +1,6 @@
 // Real services the tests need, installed from Debian's packages when missing and run as throwaway
 // instances on 127.0.0.1. Used by scripts/test.mjs through `testServices` at the end of this file: a new
-// service (a CalDAV or IMAP server for the sync tests) is one start function and one entry there.
+// service (a CalDAV server for the sync tests) is one start function and one entry there.
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
@@ -97,6 +97,137 @@ export function ensureChromium() {
 }
 
 /**
+ * A throwaway Dovecot IMAP server on 127.0.0.1 with a plain port (STARTTLS offered, plaintext login
+ * allowed) and an implicit-TLS port, a self-signed certificate made at start, Maildir storage and a
+ * passwd-file the tests append their own users to (Dovecot re-reads it when it changes, so every test
+ * file gets fresh mailboxes). The Sent folder has a localized name and the \Sent attribute, so code that
+ * finds it by name instead of SPECIAL-USE fails. Resolves to { value, stop } where value is
+ * `host:plainPort:tlsPort:dir`; `dir` holds `users` (append `name:{PLAIN}password::::::`) and `ca.pem`.
+ */
+export async function startDovecot() {
+  if (!fs.existsSync("/usr/sbin/dovecot")) aptInstall(["dovecot-imapd"]);
+  if (!fs.existsSync("/usr/bin/openssl")) aptInstall(["openssl"]);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "concilia-dovecot-"));
+  fs.chmodSync(dir, 0o755);
+  for (const sub of ["run", "state", "mail"]) fs.mkdirSync(path.join(dir, sub));
+  sh("openssl", [
+    "req",
+    "-x509",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:prime256v1",
+    "-nodes",
+    "-days",
+    "7",
+    "-subj",
+    "/CN=localhost",
+    "-addext",
+    "subjectAltName=DNS:localhost,IP:127.0.0.1",
+    "-keyout",
+    path.join(dir, "key.pem"),
+    "-out",
+    path.join(dir, "ca.pem"),
+  ]);
+  fs.writeFileSync(path.join(dir, "users"), "");
+  const [plainPort, tlsPort] = [await freePort(), await freePort()];
+  // As root the mail belongs to nobody; otherwise every Dovecot process runs as the current user.
+  const me = os.userInfo();
+  const mailUid = isRoot ? 65534 : me.uid;
+  const mailGid = isRoot ? 65534 : me.gid;
+  if (isRoot) fs.chownSync(path.join(dir, "mail"), mailUid, mailGid);
+  const unprivileged = isRoot
+    ? ""
+    : `default_internal_user = ${me.username}\ndefault_login_user = ${me.username}\ndefault_internal_group = ${me.username}\n`;
+  const conf = `${unprivileged}protocols = imap
+listen = 127.0.0.1
+base_dir = ${dir}/run
+state_dir = ${dir}/state
+log_path = ${dir}/dovecot.log
+ssl = yes
+ssl_cert = <${dir}/ca.pem
+ssl_key = <${dir}/key.pem
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+mail_location = maildir:${dir}/mail/%u
+first_valid_uid = ${mailUid}
+mail_uid = ${mailUid}
+mail_gid = ${mailGid}
+mailbox_idle_check_interval = 1 secs
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u ${dir}/users
+}
+userdb {
+  driver = static
+  args = uid=${mailUid} gid=${mailGid} home=${dir}/mail/%u
+}
+namespace inbox {
+  inbox = yes
+  separator = /
+  mailbox "Posta inviata" {
+    special_use = \\Sent
+    auto = subscribe
+  }
+  mailbox Cestino {
+    special_use = \\Trash
+    auto = subscribe
+  }
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = ${plainPort}
+  }
+  inet_listener imaps {
+    address = 127.0.0.1
+    port = ${tlsPort}
+    ssl = yes
+  }
+}
+`;
+  const confPath = path.join(dir, "dovecot.conf");
+  fs.writeFileSync(confPath, conf);
+  // Dovecot forks into the background; its pipes must not be ours or this call would wait for it.
+  execFileSync("/usr/sbin/dovecot", ["-c", confPath], { stdio: "ignore" });
+  const stop = () => {
+    try {
+      execFileSync("/usr/sbin/dovecot", ["-c", confPath, "stop"], { stdio: "ignore" });
+    } catch {}
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    for (const port of [plainPort, tlsPort]) await waitForPort(port, 10_000);
+  } catch (err) {
+    const log = fs.existsSync(path.join(dir, "dovecot.log"))
+      ? fs.readFileSync(path.join(dir, "dovecot.log"), "utf8")
+      : "";
+    stop();
+    throw new Error(`Dovecot did not start: ${err.message}\n${log}`);
+  }
+  return { value: `127.0.0.1:${plainPort}:${tlsPort}:${dir}`, stop };
+}
+
+function waitForPort(port, timeoutMs) {
+  const until = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      const s = net.connect(port, "127.0.0.1");
+      s.once("connect", () => {
+        s.destroy();
+        resolve();
+      });
+      s.once("error", () => {
+        s.destroy();
+        if (Date.now() > until) reject(new Error(`nothing listens on 127.0.0.1:${port}`));
+        else setTimeout(attempt, 100);
+      });
+    };
+    attempt();
+  });
+}
+
+/**
  * What `npm test` provides to the tests, each through one environment variable. A variable already set
  * is used as it is (a service of your own); otherwise `start` provides it and returns how to stop it.
  * Tests that need a service and do not find its variable fail; they are never skipped.
@@ -112,4 +243,5 @@ export const testServices = [
     },
   },
   { name: "Chromium", env: "CHROMIUM_PATH", start: async () => ({ value: ensureChromium() }) },
+  { name: "Dovecot", env: "TEST_IMAP", start: startDovecot },
 ];

@@ -3,6 +3,7 @@
 import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
+import { allowanceEntryProblem } from "./providers/private-hosts.js";
 
 const bool = z
   .enum(["1", "0", "true", "false", "yes", "no", ""])
@@ -82,6 +83,15 @@ export const configSchema = z.object({
   CONCILIA_WORKER: z.enum(["inline", "off"]).default("inline"),
   CONCILIA_PURGE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(43_200).default(3600),
   CONCILIA_TRUST_PROXY: trustProxy.default(false),
+  /** Custom mail servers allowed to be private, loopback or link-local (SSRF guard): hosts, CIDRs or `*`. */
+  CONCILIA_ALLOW_PRIVATE_HOSTS: list
+    .superRefine((entries, ctx) => {
+      for (const entry of entries) {
+        const problem = allowanceEntryProblem(entry);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }
+    })
+    .default([]),
   GOOGLE_CLIENT_IDS: list.default([]),
   GOOGLE_JWKS_URL: z.url().default("https://www.googleapis.com/oauth2/v3/certs"),
   GOOGLE_ISSUERS: list.default(["https://accounts.google.com", "accounts.google.com"]),
