@@ -18,7 +18,9 @@ export function automatedBy(head: SplitMessage, senders: (MailAddress | null)[])
   if (auto && auto.split(";")[0].trim().toLowerCase() !== "no") return `Auto-Submitted: ${auto}`;
   const precedence = value("Precedence");
   if (precedence && /^(bulk|list|junk)$/i.test(precedence)) return `Precedence: ${precedence}`;
-  for (const name of ["List-Unsubscribe", "List-Id"]) if (value(name)) return `${name}: ${value(name)}`;
+  // The unsubscribe links are long and mean nothing to the reader: the header's name says enough.
+  if (value("List-Unsubscribe")) return "List-Unsubscribe";
+  if (value("List-Id")) return `List-Id: ${value("List-Id")}`;
   for (const s of senders)
     if (s && MACHINE_SENDER.test(s.address.split("@")[0] ?? "")) return `From: ${s.address}`;
   return null;
