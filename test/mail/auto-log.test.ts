@@ -305,6 +305,26 @@ describe.each(engines)("automatic logging (%s)", (engine) => {
     expect(await skips(idOf(raw))).toEqual([]);
   });
 
+  it("R-MAIL-4: two syncs and the Log email button racing on one message make one activity, and every one of them answers it", async () => {
+    const raw = mail({ From: "carla@client.test", To: "ana@acme.test", Subject: "Race" });
+    const inTx = (meta: AutoMeta) =>
+      s.ctx.db.transaction((tx) => ingestAutomatic(s.ctx, anaUser, raw, meta, tx));
+    const [a, b, hand] = await Promise.all([
+      inTx(inbox),
+      inTx({ source: "imap", providerId: "9", folderRole: "inbox" }),
+      logByHand(raw),
+    ]);
+    const rows = await stored(idOf(raw));
+    expect(rows).toHaveLength(1);
+    for (const r of [a, b]) expect(r).toMatchObject({ activityId: rows[0].id });
+    expect(hand.json().activityId).toBe(rows[0].id);
+    expect([a.outcome, b.outcome, hand.statusCode === 201 ? "logged" : "already-logged"].sort()).toEqual([
+      "already-logged",
+      "already-logged",
+      "logged",
+    ]);
+  });
+
   it("inside the caller's transaction: a rollback stores neither the activity nor the skip", async () => {
     const logged = mail({ From: "carla@client.test", To: "ana@acme.test", Subject: "Rolled back" });
     const skipped = mail({ From: "x@nowhere.test", To: "ana@acme.test" });
@@ -322,6 +342,44 @@ describe.each(engines)("automatic logging (%s)", (engine) => {
       expect((await ingestAutomatic(s.ctx, anaUser, logged, inbox, tx)).outcome).toBe("logged");
     });
     expect(await stored(idOf(logged))).toHaveLength(1);
+  });
+
+  it("R-MAIL-1: inside the caller's transaction an attachment is stored with its exact bytes", async () => {
+    const pdf = Buffer.concat([
+      Buffer.from("%PDF-1.4\n"),
+      Buffer.from([0, 255, 13, 10, 128]),
+      Buffer.from("%%EOF"),
+    ]);
+    const raw = Buffer.from(
+      [
+        "From: Carla Client <carla@client.test>",
+        "To: ana@acme.test",
+        "Subject: Signed offer",
+        "Date: Tue, 24 Nov 2026 11:00:00 +0100",
+        `Message-ID: <offer-${Date.now()}@client.test>`,
+        "MIME-Version: 1.0",
+        'Content-Type: multipart/mixed; boundary="b1"',
+        "",
+        "--b1",
+        "Content-Type: text/plain; charset=utf-8",
+        "",
+        "Signed.",
+        "--b1",
+        'Content-Type: application/pdf; name="offer.pdf"',
+        'Content-Disposition: attachment; filename="offer.pdf"',
+        "Content-Transfer-Encoding: base64",
+        "",
+        pdf.toString("base64"),
+        "--b1--",
+        "",
+      ].join("\r\n"),
+    );
+    const r = await s.ctx.db.transaction((tx) => ingestAutomatic(s.ctx, anaUser, raw, inbox, tx));
+    if (r.outcome !== "logged") throw new Error(`not logged: ${JSON.stringify(r)}`);
+    const activity = (await api(ana.token, "GET", `/api/v1/activities/${r.activityId}`)).json();
+    const [file] = activity.email.attachments;
+    const bytes = await api(ana.token, "GET", `/api/v1/activities/${r.activityId}/attachments/${file.id}`);
+    expect(bytes.rawPayload.equals(pdf)).toBe(true);
   });
 
   it("R-MAIL-8: before sync sees a message, the context says why it would not be logged from its addresses, or that sync has not seen it yet", async () => {
