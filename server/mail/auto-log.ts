@@ -42,6 +42,8 @@ export type AutoOutcome =
  * Logs one synced message, or records why not. Pass the engine's open transaction as `tx`: everything
  * is read and written in it, so the outcome commits (or rolls back) with the engine's cursor. A message
  * logged already — by hand or by an earlier sync — is left as it is (R-MAIL-4), whatever the policy says now.
+ * A message that is not usable mail throws the same problem as the Log email button gets (400 or 422,
+ * see parse.ts): the engine's failed items, not a skip.
  */
 export async function ingestAutomatic(
   ctx: AppContext,
