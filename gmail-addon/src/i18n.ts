@@ -5,6 +5,15 @@ const en = {
   appName: "Concilia",
   logEmail: "Log email",
   logged: "Logged in Concilia",
+  loggedByHand: "Logged by hand",
+  loggedAutomatically: "Logged automatically by mail sync; read-only",
+  whyNoCrmParticipant: "Not logged: no one on this message is in Concilia. Add a contact to log it.",
+  whyNeverLog: "Not logged automatically: on a never-log list ({detail}). You can still log it by hand.",
+  whyInternal:
+    "Not logged automatically: internal mail, everyone on it is in your organization. You can still log it by hand.",
+  whyAutomated: "Not logged automatically: sent by a machine ({detail}). You can still log it by hand.",
+  whyNotSyncedYet: "Not logged yet: mail sync has not reached this message.",
+  whyFailed: "Mail sync could not log this message: {detail}. You can log it by hand.",
   loggedOn: "Logged on {date}",
   emailLogged: "Email logged in Concilia.",
   alreadyLogged: "This email was already logged; nothing changed.",
@@ -109,6 +118,19 @@ const es: Messages = {
   appName: "Concilia",
   logEmail: "Registrar correo",
   logged: "Registrado en Concilia",
+  loggedByHand: "Registrado a mano",
+  loggedAutomatically: "Registrado automáticamente por la sincronización del correo; solo lectura",
+  whyNoCrmParticipant:
+    "No registrado: nadie de este mensaje está en Concilia. Añade un contacto para registrarlo.",
+  whyNeverLog:
+    "No se registra automáticamente: está en una lista de no registrar ({detail}). Puedes registrarlo a mano.",
+  whyInternal:
+    "No se registra automáticamente: correo interno, todos sus participantes son de tu organización. Puedes registrarlo a mano.",
+  whyAutomated:
+    "No se registra automáticamente: es un envío automático ({detail}). Puedes registrarlo a mano.",
+  whyNotSyncedYet: "Aún no registrado: la sincronización del correo todavía no ha llegado a este mensaje.",
+  whyFailed:
+    "La sincronización del correo no pudo registrar este mensaje: {detail}. Puedes registrarlo a mano.",
   loggedOn: "Registrado el {date}",
   emailLogged: "Correo registrado en Concilia.",
   alreadyLogged: "Este correo ya estaba registrado; no ha cambiado nada.",
@@ -212,6 +234,20 @@ const it: Messages = {
   appName: "Concilia",
   logEmail: "Registra email",
   logged: "Registrata in Concilia",
+  loggedByHand: "Registrata a mano",
+  loggedAutomatically: "Registrata automaticamente dalla sincronizzazione della posta; sola lettura",
+  whyNoCrmParticipant:
+    "Non registrata: nessuno in questo messaggio è in Concilia. Aggiungi un contatto per registrarla.",
+  whyNeverLog:
+    "Non registrata automaticamente: è in un elenco da non registrare ({detail}). Puoi comunque registrarla a mano.",
+  whyInternal:
+    "Non registrata automaticamente: posta interna, tutti i partecipanti sono della tua organizzazione. Puoi comunque registrarla a mano.",
+  whyAutomated:
+    "Non registrata automaticamente: è un invio automatico ({detail}). Puoi comunque registrarla a mano.",
+  whyNotSyncedYet:
+    "Non ancora registrata: la sincronizzazione della posta non è ancora arrivata a questo messaggio.",
+  whyFailed:
+    "La sincronizzazione della posta non è riuscita a registrare questo messaggio: {detail}. Puoi registrarla a mano.",
   loggedOn: "Registrata il {date}",
   emailLogged: "Email registrata in Concilia.",
   alreadyLogged: "Questa email era già registrata; non è cambiato nulla.",

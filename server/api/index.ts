@@ -11,6 +11,7 @@ import { grantRoutes } from "./grants.js";
 import { healthRoutes } from "./health.js";
 import { identityRoutes } from "./identities.js";
 import { landingRoutes } from "./landing/index.js";
+import { neverLogRoutes } from "./never-log.js";
 import { recordRoutes } from "./records.js";
 
 export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -25,6 +26,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
   eventRoutes(app, ctx);
   contextRoutes(app, ctx);
   emailRoutes(app, ctx);
+  neverLogRoutes(app, ctx);
   addinRoutes(app, ctx);
   if (ctx.config.CONCILIA_DEV) await (await import("./gmail-preview.js")).gmailPreviewRoutes(app, ctx);
 }

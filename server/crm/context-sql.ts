@@ -1,6 +1,8 @@
 // The sidebar context as ONE statement (R-SB-8) for a batch of opened messages: address matching with
 // visibility, the cards of the matched records (company, owner, addresses, deals, next 3 events, last 5
-// done activities, the first 5 planned ones by due date), whether each message is logged, and companies by domain for suggestions. Static text, so
+// done activities, the first 5 planned ones by due date), whether each message is logged and, if not,
+// what automatic logging decided or would decide (R-MAIL-8: its skip, whether the user has a mail
+// connection, the never-log lists and internal domains), and companies by domain for suggestions. Static text, so
 // PostgreSQL prepares it once per connection; one round trip for the whole batch, because on this hot
 // path the round trip and the executor's start-up cost more than the look-ups themselves.
 //
@@ -94,8 +96,20 @@ select
   (select coalesce(json_agg(json_build_object('email', m.email, 'type', m.record_type, 'id', m.record_id)), '[]')
      from matched m where m.n = q.n) as matches,
   (select coalesce(json_agg(c), '[]') from cards c where c.n = q.n) as cards,
-  (select json_build_object('id', a.id, 'createdAt', ${ms("a.created_at")}) from activities a
+  (select json_build_object('id', a.id, 'createdAt', ${ms("a.created_at")}, 'source', a.source) from activities a
      where q.message_id is not null and a.owner_id = q.user_id and a.message_id = q.message_id limit 1) as logged,
+  (select json_build_object('reason', s.reason, 'detail', s.detail) from mail_skips s
+     where q.message_id is not null and s.user_id = q.user_id and s.message_id = q.message_id) as skip,
+  -- The engine's dead-letter list (sync_failed_items) joins here as 'failed' once it exists.
+  exists (select 1 from connections c where c.user_id = q.user_id) as connected,
+  coalesce((select u.never_log from users u where u.id = q.user_id), '[]'::jsonb)
+    || coalesce((select st.value from settings st where st.key = 'mail.never-log'), '[]'::jsonb) as never_log,
+  -- Until an admin sets them, the domains of the users' addresses (never-log.ts drops free-mail ones).
+  coalesce((select st.value from settings st where st.key = 'mail.internal-domains'),
+    (select coalesce(jsonb_agg(distinct lower(split_part(e.address, '@', 2))), '[]'::jsonb)
+       from users u2, lateral (select u2.email union all select jsonb_array_elements_text(u2.aliases)) e(address)))
+    as internal_domains,
+  not exists (select 1 from settings st where st.key = 'mail.internal-domains') as internal_default,
   (select coalesce(json_agg(json_build_object('domain', c.domain, 'name', c.name)), '[]')
      from unnest($6::text[], $7::int[]) as d(domain, n) join companies c on c.domain = d.domain
      where d.n = q.n and ${visible("company", "c", "q")}) as domains

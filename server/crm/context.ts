@@ -1,7 +1,13 @@
 // R-SB-8: the one answer a sidebar needs when a message is opened — for every address, the CRM
 // record behind it with badge, company, owner, open deals, next events and last activities, plus
 // whether this message is logged already. One statement (context-sql.ts), whatever the address count.
-import type { ContextEntry, ContextResponse, RecordCard } from "../../shared/api/context.js";
+import type {
+  ContextEntry,
+  ContextResponse,
+  LogState,
+  NotLoggedReason,
+  RecordCard,
+} from "../../shared/api/context.js";
 import { badgeFor, type DealStatus } from "../../shared/categories.js";
 import { pickLocale } from "../../shared/i18n.js";
 import { normalizeMessageId } from "../../shared/message-id.js";
@@ -10,6 +16,8 @@ import type { AuthUser } from "../auth/user.js";
 import { batcher } from "../db/batcher.js";
 import type { Database } from "../db/index.js";
 import type { RecordType } from "../db/schema.js";
+import { isInternal, neverLogEntries } from "../mail/log-policy.js";
+import { defaultInternalDomains } from "../mail/never-log.js";
 import { contextBatchSize } from "../metrics.js";
 import { categoriesOf } from "./categories.js";
 import { CONTEXT_SQL } from "./context-sql.js";
@@ -96,6 +104,7 @@ export async function messageContext(
     logged: row.logged
       ? { activityId: row.logged.id, loggedAt: new Date(row.logged.createdAt).toISOString() }
       : null,
+    logState: logStateOf(row, participants),
     participants,
   };
 }
@@ -152,8 +161,52 @@ const batching = (database: Database) => ({
 interface ContextRow {
   matches: { email: string; type: RecordType; id: string }[];
   cards: CardRow[];
-  logged: { id: string; createdAt: string } | null;
+  logged: { id: string; createdAt: string; source: "manual" | "auto" } | null;
+  skip: {
+    reason: "no-crm-participant" | "never-log" | "internal" | "automated";
+    detail: string | null;
+  } | null;
+  connected: boolean;
+  never_log: string[];
+  internal_domains: string[];
+  internal_default: boolean;
   domains: { domain: string; name: string }[];
+}
+
+/**
+ * R-MAIL-8. What mail sync decided comes first; otherwise what it would decide from the addresses
+ * (the headers that make mail automated are not known here), then whether sync has yet to see it.
+ */
+function logStateOf(row: ContextRow, participants: ContextEntry[]): LogState {
+  if (row.logged)
+    return {
+      status: "logged",
+      by: row.logged.source === "auto" ? "automatically" : "hand",
+      activityId: row.logged.id,
+      loggedAt: new Date(row.logged.createdAt).toISOString(),
+    };
+  if (row.skip) return { status: "not-logged", ...row.skip, seenBySync: true };
+  const live = (reason: NotLoggedReason | null, detail: string | null = null): LogState => ({
+    status: "not-logged",
+    reason,
+    detail,
+    seenBySync: false,
+  });
+  const internal = row.internal_default
+    ? defaultInternalDomains(row.internal_domains.map((d) => `@${d}`))
+    : row.internal_domains;
+  if (
+    isInternal(
+      participants.map((p) => p.address),
+      internal,
+    )
+  )
+    return live("internal");
+  const crm = participants.filter((p) => p.status === "known").map((p) => p.address);
+  const listed = neverLogEntries(crm, row.never_log);
+  if (listed) return live("never-log", listed.join(", "));
+  if (!crm.length) return live("no-crm-participant");
+  return live(row.connected ? "not-synced-yet" : null);
 }
 
 function companyFromDomain(domain: string): string | null {

@@ -31,6 +31,8 @@ export const users = pgTable("users", {
   passwordHash: text("password_hash"),
   /** Further addresses of the user's own mailboxes: mail from any of them is outgoing. */
   aliases: jsonb("aliases").$type<string[]>().notNull().default([]),
+  /** R-MAIL-7: the user's own never-log list, addresses and domains (mail/never-log.ts). */
+  neverLog: jsonb("never_log").$type<string[]>().notNull().default([]),
   locale: text("locale").notNull().default("en"),
   timeZone: text("time_zone").notNull().default("UTC"),
   createdAt: createdAt(),
@@ -440,3 +442,28 @@ export const settings = pgTable("settings", {
   key: text("key").primaryKey(),
   value: jsonb("value").notNull(),
 });
+
+/**
+ * R-MAIL-8: a message automatic logging saw and did not store, and why (mail/auto-log.ts). Only the
+ * Message-ID is kept, never content (R-MAIL-2). One row per user and message: the source and time it
+ * was first seen stay; the reason follows the latest decision.
+ */
+export const mailSkips = pgTable(
+  "mail_skips",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    messageId: text("message_id").notNull(),
+    reason: text("reason").$type<"no-crm-participant" | "never-log" | "internal" | "automated">().notNull(),
+    /** What decided it, e.g. the never-log entry or the automated header; shown to the user. */
+    detail: text("detail"),
+    source: text("source").$type<"gmail" | "graph" | "imap">().notNull(),
+    firstSeenAt: timestamp("first_seen_at", { withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.messageId] }),
+    index("mail_skips_user_seen").on(t.userId, t.firstSeenAt),
+  ],
+);

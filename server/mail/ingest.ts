@@ -1,7 +1,7 @@
 // The one ingest pipeline for mail (R-MAIL-1..5, R-MAIL-9): the sidebars' "Log email" ends here, and so
-// will the mail sync workers once they are built. parse -> participants -> thread -> sanitise -> one
-// transaction: blobs, the activity, its links and attachment rows, joined threads; a failure stores none
-// of them.
+// does automatic logging (auto-log.ts, which decides first whether a synced message is logged at all).
+// parse -> participants -> thread -> sanitise -> one transaction: blobs, the activity, its links and
+// attachment rows, joined threads; a failure stores none of them.
 import { and, count, eq } from "drizzle-orm";
 import { normalizeEmail } from "../../shared/text.js";
 import { unprocessable } from "../api/problem.js";
@@ -42,15 +42,23 @@ export async function ingestEmail(
      * itself is not changed, so it keeps its Message-ID and a repeat still answers alreadyLogged.
      */
     skipAttachments?: readonly number[];
+    /**
+     * The caller's open transaction (the sync engine commits the items of a step with its cursor):
+     * every query runs in it, and the logging is a savepoint inside it. Without it, the database.
+     */
+    tx?: Tx;
+    /** The message parsed already by the caller: parsed again otherwise. */
+    parsed?: ParsedEmail;
   },
 ): Promise<IngestResult> {
-  const mail = await parseEmail(raw);
+  const db = opts.tx ?? ctx.db;
+  const mail = opts.parsed ?? (await parseEmail(raw));
   // A repeat answers what was stored the first time, whatever it asks to leave out now.
   const leftOut = (r: IngestResult) => ({
     ...r,
     skippedAttachments: Math.max(0, mail.attachments.length - r.attachments),
   });
-  const existing = await loggedAlready(ctx.db, user.id, mail.messageId);
+  const existing = await loggedAlready(db, user.id, mail.messageId);
   if (existing) return leftOut(existing);
   const skip = new Set(opts.skipAttachments ?? []);
   const missing = [...skip].filter((i) => !Number.isInteger(i) || i < 0 || i >= mail.attachments.length);
@@ -58,9 +66,9 @@ export async function ingestEmail(
 
   const own = new Set(user.addresses.map(normalizeEmail));
   const participants = participantsOf(mail).filter((a) => !own.has(a));
-  const matched = await matchAddresses(ctx.db, user, participants);
+  const matched = await matchAddresses(db, user, participants);
   const keys = threadKeys(mail);
-  const thread = await findConversation(ctx.db, user.id, keys);
+  const thread = await findConversation(db, user.id, keys);
   const links = uniqueLinks([...[...matched.values()].flat(), ...(thread?.links ?? [])]);
   if (!links.length) throw noParticipant(participants);
 
@@ -81,7 +89,7 @@ export async function ingestEmail(
   );
   const outgoing = [mail.from, mail.sender].some((a) => a && own.has(a.address));
   try {
-    const logged = await ctx.db.transaction(async (tx) => {
+    const logged = await db.transaction(async (tx) => {
       for (const [, bytes] of blobs) await ctx.blobs.put(tx, bytes);
       await tx.insert(activityTypes).values({ key: "email", name: "Email" }).onConflictDoNothing();
       const [row] = await tx
@@ -134,13 +142,13 @@ export async function ingestEmail(
   } catch (err) {
     // The folder store may keep files of the rolled-back transaction; collection removes unused ones.
     if (blobs.length)
-      await ctx.db
+      await db
         .transaction((tx) => ctx.jobs.send(tx, "blobs.collect", { sha256: blobs.map(([sha]) => sha) }))
         .catch((e) => ctx.log.warn({ err: e }, "could not queue collection of orphan blobs"));
     // The same message logged at the same moment by another request (a double click, a sync
     // racing the sidebar): the unique index on (owner, Message-ID) let one of them in.
     if (isUniqueViolation(err)) {
-      const winner = await loggedAlready(ctx.db, user.id, mail.messageId);
+      const winner = await loggedAlready(db, user.id, mail.messageId);
       if (winner) return leftOut(winner);
     }
     throw err;
@@ -153,7 +161,11 @@ export function participantsOf(mail: ParsedEmail): string[] {
   return [...new Set(all.flatMap((a) => (a ? [normalizeEmail(a.address)] : [])))];
 }
 
-async function loggedAlready(db: Tx, ownerId: string, messageId: string): Promise<IngestResult | null> {
+export async function loggedAlready(
+  db: Tx,
+  ownerId: string,
+  messageId: string,
+): Promise<IngestResult | null> {
   const [activity] = await db
     .select()
     .from(activities)

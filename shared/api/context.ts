@@ -94,12 +94,48 @@ export const contextEntry = z.discriminatedUnion("status", [
 ]);
 export type ContextEntry = z.infer<typeof contextEntry>;
 
+/** Why a message is not logged (R-MAIL-8). */
+export const notLoggedReason = z.enum([
+  "no-crm-participant",
+  "never-log",
+  "internal",
+  "automated",
+  "not-synced-yet",
+  "failed",
+]);
+export type NotLoggedReason = z.infer<typeof notLoggedReason>;
+
+/** R-MAIL-8: whether the message is logged, how, and if not, why. */
+export const logState = z.discriminatedUnion("status", [
+  z.object({
+    status: z.literal("logged"),
+    /** `hand`: the Log email button (editable); `automatically`: mail sync (read-only, R-MAIL-3). */
+    by: z.enum(["hand", "automatically"]),
+    activityId: z.string(),
+    loggedAt: z.string(),
+  }),
+  z.object({
+    status: z.literal("not-logged"),
+    /**
+     * Null when there is nothing to say (no mail connection, and the message would be logged). The
+     * Log email button logs the message by hand whatever the reason.
+     */
+    reason: notLoggedReason.nullable(),
+    /** What decided it: the never-log entries, the automated header, or why it failed. */
+    detail: z.string().nullable(),
+    /** True when mail sync saw the message and decided; false when read from the addresses alone. */
+    seenBySync: z.boolean(),
+  }),
+]);
+export type LogState = z.infer<typeof logState>;
+
 export const contextResponse = z.object({
   user: z.object({ id: z.string(), name: z.string(), email: z.string(), locale: z.string() }),
   locale: z.string(),
   messageId: z.string().nullable(),
   /** Whether the message is already logged for this user (R-SB-3). */
   logged: z.object({ activityId: z.string(), loggedAt: z.string() }).nullable(),
+  logState,
   /** One entry per distinct address, in the order asked. */
   participants: z.array(contextEntry),
 });
@@ -123,6 +159,7 @@ const named: [z.ZodType, string][] = [
   [badge, "Badge"],
   [recordCard, "RecordCard"],
   [contextEntry, "ContextEntry"],
+  [logState, "LogState"],
   [contextResponse, "Context"],
   [logEmailResponse, "LoggedEmail"],
 ];

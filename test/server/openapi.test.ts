@@ -358,6 +358,28 @@ const table: ((st: State) => Example)[] = [
     params: { id: st.mail, attachmentId: UNKNOWN },
   }),
 
+  // Never-log lists and internal domains (R-MAIL-7)
+  () => ({ op: "PUT /api/v1/never-log", status: 200, body: "example" }),
+  () => ({ op: "PUT /api/v1/never-log", status: 400, body: { entries: ["not an address"] } }),
+  () => ({ op: "GET /api/v1/never-log", status: 200 }),
+  () => ({ op: "PUT /api/v1/admin/never-log", status: 200, body: "example", as: "admin" }),
+  () => ({ op: "PUT /api/v1/admin/never-log", status: 403, body: "example" }),
+  () => ({ op: "PUT /api/v1/admin/never-log", status: 400, body: { entries: "x" }, as: "admin" }),
+  () => ({ op: "GET /api/v1/admin/never-log", status: 200, as: "admin" }),
+  () => ({ op: "GET /api/v1/admin/never-log", status: 403 }),
+  () => ({ op: "PUT /api/v1/admin/internal-domains", status: 200, body: "example", as: "admin" }),
+  () => ({ op: "PUT /api/v1/admin/internal-domains", status: 403, body: "example" }),
+  () => ({
+    op: "PUT /api/v1/admin/internal-domains",
+    status: 400,
+    body: { domains: ["a@b.example"] },
+    as: "admin",
+  }),
+  () => ({ op: "GET /api/v1/admin/internal-domains", status: 200, as: "admin" }),
+  () => ({ op: "GET /api/v1/admin/internal-domains", status: 403 }),
+  () => ({ op: "DELETE /api/v1/admin/internal-domains", status: 200, as: "admin" }),
+  () => ({ op: "DELETE /api/v1/admin/internal-domains", status: 403 }),
+
   // Events
   () => ({
     op: "POST /api/v1/events",

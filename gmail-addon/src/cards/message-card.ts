@@ -1,24 +1,44 @@
 // R-SB-1..5: the contextual card of an opened message.
-import type { ContextEntry } from "../../../shared/api/context.js";
+import type { ContextEntry, NotLoggedReason } from "../../../shared/api/context.js";
 import { shortAddress } from "../../../shared/short-address.js";
 import { dateTime, esc } from "../format.js";
+import type { Messages } from "../i18n.js";
 import { entryName, type MessageState, others, primary } from "../message-state.js";
 import { recordSections, type View } from "./record-sections.js";
 import { action, button, buttons, header, paragraph, section } from "./widgets.js";
 
 export const MESSAGE_CARD = "message";
 
+/** R-MAIL-8: why the message is not logged, in the user's words. */
+const WHY: Record<NotLoggedReason, keyof Messages> = {
+  "no-crm-participant": "whyNoCrmParticipant",
+  "never-log": "whyNeverLog",
+  internal: "whyInternal",
+  automated: "whyAutomated",
+  "not-synced-yet": "whyNotSyncedYet",
+  failed: "whyFailed",
+};
+
+/** Log email, or the logged state (by hand, or by mail sync and read-only); if not logged, why (R-MAIL-8). */
 function logSection(s: MessageState, v: View) {
   const params = { messageId: s.gmailId };
   const meeting = button(v.t("createMeeting"), action("showCreateMeeting", params));
-  const logged = s.context.logged;
-  if (!logged)
-    return section().addWidget(buttons(button(v.t("logEmail"), action("logEmail", params), true), meeting));
+  const state = s.context.logState;
+  if (state.status === "not-logged") {
+    const sec = section().addWidget(
+      buttons(button(v.t("logEmail"), action("logEmail", params), true), meeting),
+    );
+    if (state.reason) sec.addWidget(paragraph(v.t(WHY[state.reason], { detail: state.detail ?? "" })));
+    return sec;
+  }
+  const on = v.t("loggedOn", { date: dateTime(state.loggedAt, v.timeZone, v.locale) });
+  const by = v.t(state.by === "automatically" ? "loggedAutomatically" : "loggedByHand");
   return section()
     .addWidget(
       CardService.newDecoratedText()
         .setText(`<b>${esc(v.t("logged"))}</b>`)
-        .setBottomLabel(v.t("loggedOn", { date: dateTime(logged.loggedAt, v.timeZone, v.locale) })),
+        .setBottomLabel(`${on} · ${by}`)
+        .setWrapText(true),
     )
     .addWidget(buttons(meeting));
 }

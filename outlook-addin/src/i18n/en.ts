@@ -36,6 +36,15 @@ export const en = {
   logEmail: "Log email",
   logging: "Logging…",
   logged: "Logged in Concilia",
+  loggedByHand: "Logged by hand",
+  loggedAutomatically: "Logged automatically by mail sync; read-only",
+  whyNoCrmParticipant: "Not logged: no one on this message is in Concilia. Add a contact to log it.",
+  whyNeverLog: "Not logged automatically: on a never-log list ({detail}). You can still log it by hand.",
+  whyInternal:
+    "Not logged automatically: internal mail, everyone on it is in your organization. You can still log it by hand.",
+  whyAutomated: "Not logged automatically: sent by a machine ({detail}). You can still log it by hand.",
+  whyNotSyncedYet: "Not logged yet: mail sync has not reached this message.",
+  whyFailed: "Mail sync could not log this message: {detail}. You can log it by hand.",
   attachmentsToLog: "Attachments to log",
   inlineImage: "inline image",
   attachmentNotFound:

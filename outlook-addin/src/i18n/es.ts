@@ -42,6 +42,19 @@ export const es: Catalog = {
   attachmentNotFound:
     "No se ha registrado: {name} no se encuentra en el mensaje, así que no se puede dejar fuera. Márcalo para registrar el mensaje con él.",
   logged: "Registrado en Concilia",
+  loggedByHand: "Registrado a mano",
+  loggedAutomatically: "Registrado automáticamente por la sincronización del correo; solo lectura",
+  whyNoCrmParticipant:
+    "No registrado: nadie de este mensaje está en Concilia. Añade un contacto para registrarlo.",
+  whyNeverLog:
+    "No se registra automáticamente: está en una lista de no registrar ({detail}). Puedes registrarlo a mano.",
+  whyInternal:
+    "No se registra automáticamente: correo interno, todos sus participantes son de tu organización. Puedes registrarlo a mano.",
+  whyAutomated:
+    "No se registra automáticamente: es un envío automático ({detail}). Puedes registrarlo a mano.",
+  whyNotSyncedYet: "Aún no registrado: la sincronización del correo todavía no ha llegado a este mensaje.",
+  whyFailed:
+    "La sincronización del correo no pudo registrar este mensaje: {detail}. Puedes registrarlo a mano.",
   createMeeting: "Crear reunión",
   meetingTitle: "Título",
   date: "Fecha",

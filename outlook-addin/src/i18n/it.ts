@@ -42,6 +42,20 @@ export const it: Catalog = {
   attachmentNotFound:
     "Non registrato: {name} non si trova nel messaggio, quindi non può essere escluso. Selezionalo per registrare il messaggio con l'allegato.",
   logged: "Registrata in Concilia",
+  loggedByHand: "Registrata a mano",
+  loggedAutomatically: "Registrata automaticamente dalla sincronizzazione della posta; sola lettura",
+  whyNoCrmParticipant:
+    "Non registrata: nessuno in questo messaggio è in Concilia. Aggiungi un contatto per registrarla.",
+  whyNeverLog:
+    "Non registrata automaticamente: è in un elenco da non registrare ({detail}). Puoi comunque registrarla a mano.",
+  whyInternal:
+    "Non registrata automaticamente: posta interna, tutti i partecipanti sono della tua organizzazione. Puoi comunque registrarla a mano.",
+  whyAutomated:
+    "Non registrata automaticamente: è un invio automatico ({detail}). Puoi comunque registrarla a mano.",
+  whyNotSyncedYet:
+    "Non ancora registrata: la sincronizzazione della posta non è ancora arrivata a questo messaggio.",
+  whyFailed:
+    "La sincronizzazione della posta non è riuscita a registrare questo messaggio: {detail}. Puoi registrarla a mano.",
   createMeeting: "Crea riunione",
   meetingTitle: "Titolo",
   date: "Data",

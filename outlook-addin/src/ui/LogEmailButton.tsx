@@ -1,6 +1,8 @@
 import { useState } from "preact/hooks";
+import type { LogState, NotLoggedReason } from "../../../shared/api/context.js";
 import type { Api } from "../api/client.js";
 import type { AttachmentSummary, Mailbox } from "../host/types.js";
+import type { Catalog } from "../i18n/en.js";
 import { useI18n } from "../i18n/index.js";
 import { AttachmentChoice } from "./AttachmentChoice.js";
 import { ErrorNote } from "./ErrorNote.js";
@@ -8,8 +10,8 @@ import { ErrorNote } from "./ErrorNote.js";
 interface Props {
   api: Api;
   mailbox: Mailbox;
-  /** From the context answer: the message is already logged (by this pane or another device). */
-  loggedAt: string | null;
+  /** From the context answer: whether the message is logged (by hand or by mail sync) and if not, why. */
+  logState: LogState;
   /** The open message's attachments, as the host lists them. */
   attachments: AttachmentSummary[];
   /** After a successful log: the card refreshes so the email shows among the last activities. */
@@ -20,10 +22,12 @@ interface Props {
  * R-SB-3 / R-SB-9: one click sends the raw message once, then shows the logged state. The message is
  * sent whole; attachments the user unticked are named to the server, which does not store them.
  */
-export function LogEmailButton({ api, mailbox, loggedAt, attachments, onLogged }: Props) {
+export function LogEmailButton({ api, mailbox, logState, attachments, onLogged }: Props) {
   const { t, dateTime } = useI18n();
-  const [state, setState] = useState<"idle" | "busy" | "logged">(loggedAt ? "logged" : "idle");
-  const [at, setAt] = useState(loggedAt);
+  const logged = logState.status === "logged" ? logState : null;
+  const [state, setState] = useState<"idle" | "busy" | "logged">(logged ? "logged" : "idle");
+  const [at, setAt] = useState(logged?.loggedAt ?? null);
+  const [by, setBy] = useState(logged?.by ?? "hand");
   const [error, setError] = useState<unknown>(null);
   const [skipped, setSkipped] = useState<ReadonlySet<string>>(new Set());
   // Cloud attachments are links in the body, not parts of the message; before Mailbox 1.8 the
@@ -42,6 +46,7 @@ export function LogEmailButton({ api, mailbox, loggedAt, attachments, onLogged }
         : [];
       await api.logEmail(raw, skip);
       setAt(new Date().toISOString());
+      setBy("hand");
       setState("logged");
       onLogged?.();
       await mailbox.markLogged();
@@ -63,7 +68,16 @@ export function LogEmailButton({ api, mailbox, loggedAt, attachments, onLogged }
       >
         {state === "logged" ? `✓ ${t("logged")}` : state === "busy" ? t("logging") : t("logEmail")}
       </button>
-      {state === "logged" && at && <span class="muted small">{dateTime(at)}</span>}
+      {state === "logged" && at && (
+        <span class="muted small log-state" data-log-state={by}>
+          {t(by === "automatically" ? "loggedAutomatically" : "loggedByHand")} · {dateTime(at)}
+        </span>
+      )}
+      {state !== "logged" && logState.status === "not-logged" && logState.reason && (
+        <p class="note log-state" data-log-state={logState.reason}>
+          {t(WHY[logState.reason], { detail: logState.detail ?? "" })}
+        </p>
+      )}
       {state !== "logged" && choosable.length > 0 && (
         <AttachmentChoice
           attachments={choosable}
@@ -81,6 +95,16 @@ export function LogEmailButton({ api, mailbox, loggedAt, attachments, onLogged }
     </div>
   );
 }
+
+/** R-MAIL-8: why the message is not logged, in the user's words. */
+const WHY: Record<NotLoggedReason, keyof Catalog> = {
+  "no-crm-participant": "whyNoCrmParticipant",
+  "never-log": "whyNeverLog",
+  internal: "whyInternal",
+  automated: "whyAutomated",
+  "not-synced-yet": "whyNotSyncedYet",
+  failed: "whyFailed",
+};
 
 /** The attachment skip-positions.ts could not find in the message (its error class loads lazily). */
 function unmatched(error: unknown): string | null {

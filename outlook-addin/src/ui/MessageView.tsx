@@ -66,7 +66,7 @@ export function MessageView({ api, mailbox, message, context, notice, reload }: 
           key={message.itemId}
           api={api}
           mailbox={mailbox}
-          loggedAt={context.logged?.loggedAt ?? null}
+          logState={context.logState}
           attachments={message.attachments}
           onLogged={() => reload(null)}
         />
