@@ -13,7 +13,7 @@ export function instantOfWall(wall: WallMs, zone: string): number {
   const before = offsetMinutes(wall - 12 * HOUR, zone) * 60_000;
   const after = offsetMinutes(wall + 12 * HOUR, zone) * 60_000;
   const fits = (offset: number) => offsetMinutes(wall - offset, zone) * 60_000 === offset;
-  const candidates = [wall - before, wall - after].filter((t, i) => fits(i === 0 ? before : after));
+  const candidates = [before, after].filter(fits).map((offset) => wall - offset);
   if (candidates.length) return Math.min(...candidates);
   return wall - before;
 }

@@ -90,14 +90,22 @@ function floating(ms: number, allDay: boolean): ICAL.Time {
 }
 
 function floatingMs(t: ICAL.Time): number {
-  return Date.UTC(t.year, t.month - 1, t.day, t.isDate ? 0 : t.hour, t.isDate ? 0 : t.minute, t.isDate ? 0 : t.second);
+  return Date.UTC(
+    t.year,
+    t.month - 1,
+    t.day,
+    t.isDate ? 0 : t.hour,
+    t.isDate ? 0 : t.minute,
+    t.isDate ? 0 : t.second,
+  );
 }
 
 /** The rule's original starts, as wall-clock milliseconds, in order, until `untilWall`. */
 function originalStarts(e: EventTiming, untilWall: number): number[] {
   const allDay = e.allDay && !!e.startDate;
   const startWall = allDay ? dateKeyMs(e.startDate!) : wallOfInstant(e.startAt.getTime(), e.timeZone);
-  const toWall = (v: string) => (allDay ? dateKeyMs(v.slice(0, 10)) : wallOfInstant(Date.parse(v), e.timeZone));
+  const toWall = (v: string) =>
+    allDay ? dateKeyMs(v.slice(0, 10)) : wallOfInstant(Date.parse(v), e.timeZone);
   const vevent = new ICAL.Component("vevent");
   const dtstart = floating(startWall, allDay);
   vevent.addPropertyWithValue("dtstart", dtstart);
@@ -185,10 +193,17 @@ export function occurrencesBetween(
       });
     }
   }
-  return list.sort((a, b) => a.startAt.getTime() - b.startAt.getTime() || a.originalStart.localeCompare(b.originalStart));
+  return list.sort(
+    (a, b) => a.startAt.getTime() - b.startAt.getTime() || a.originalStart.localeCompare(b.originalStart),
+  );
 }
 
 /** The first occurrence that has not ended at `now`, or null. */
-export function nextOccurrence(event: EventTiming, exceptions: ExceptionRow[], now: Date, horizon: Date): Occurrence | null {
+export function nextOccurrence(
+  event: EventTiming,
+  exceptions: ExceptionRow[],
+  now: Date,
+  horizon: Date,
+): Occurrence | null {
   return occurrencesBetween(event, exceptions, now, horizon)[0] ?? null;
 }
