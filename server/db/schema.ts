@@ -16,6 +16,7 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import type { SyncedEventState } from "../calendar/synced-state.js";
 
 const id = () => text("id").primaryKey();
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
@@ -510,7 +511,7 @@ export const eventLinks = pgTable(
     /** Google etag, Graph changeKey, CalDAV ETag: byte for byte as the provider sent it. */
     etag: text("etag"),
     sequence: integer("sequence").notNull().default(0),
-    lastSynced: jsonb("last_synced").$type<Record<string, unknown>>(),
+    lastSynced: jsonb("last_synced").$type<SyncedEventState>(),
     updatedAt: updatedAt(),
   },
   (t) => [
@@ -525,6 +526,9 @@ export const eventLinks = pgTable(
     check("event_links_one_item", sql`(${t.eventId} is null) <> (${t.activityId} is null)`),
   ],
 );
+
+export type EventLink = typeof eventLinks.$inferSelect;
+export type NewEventLink = typeof eventLinks.$inferInsert;
 
 /** Workspace-wide settings, one row per key. */
 export const settings = pgTable("settings", {

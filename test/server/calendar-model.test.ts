@@ -6,6 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { syncedStateOf } from "../../server/calendar/synced-state.js";
 import { migrationsFolder } from "../../server/db/index.js";
 import { connections, eventAttendees, eventExceptions, eventLinks, events } from "../../server/db/schema.js";
 import { newId } from "../../server/ids.js";
@@ -232,6 +233,15 @@ describe.each(engines)("the event model on %s", (engine) => {
     await s.ctx.db
       .insert(connections)
       .values({ id: connectionId, userId: ana.id, provider: "google", accountAddress: ana.email });
+    const [row] = await s.ctx.db.select().from(events).where(eq(events.id, made.body.id));
+    const lastSynced = syncedStateOf(row, [], []);
+    expect(lastSynced.timing).toEqual({
+      allDay: false,
+      startAt: "2031-09-01T10:00:00.000Z",
+      endAt: "2031-09-01T11:00:00.000Z",
+      timeZone: "UTC",
+      endTimeZone: "UTC",
+    });
     await s.ctx.db.insert(eventLinks).values({
       id: newId(),
       eventId: made.body.id,
@@ -241,7 +251,7 @@ describe.each(engines)("the event model on %s", (engine) => {
       icalUid: "abc123@google.com",
       etag: '"3181161784712000"',
       sequence: 0,
-      lastSynced: { title: "Demo" },
+      lastSynced,
     });
     expect((await call("DELETE", `/api/v1/events/${made.body.id}`)).status).toBe(204);
     expect((await call("GET", `/api/v1/events/${made.body.id}`)).body.status).toBe("cancelled");
