@@ -82,12 +82,18 @@ describe.each(engines)("the event model on %s", (engine) => {
     expect(bad.body.errors).toEqual([expect.objectContaining({ path: "body.endDate" })]);
   });
 
-  it("R-ACT-5: an all-day event stored as instants before dates existed migrates to the dates its zone showed", async () => {
+  it("R-ACT-5: events stored before this model migrate: all-day ones to the dates their zone showed, timed ones keep their instants", async () => {
     const id = newId();
     // Old rows: 3 March in Auckland (UTC+13) stored as instants, the end at the next midnight there.
     await s.ctx.database.query(
       "insert into events (id, title, start_at, end_at, time_zone, all_day, owner_id) values ($1, 'Old all-day', '2031-03-02T11:00:00Z', '2031-03-03T11:00:00Z', 'Pacific/Auckland', true, $2)",
       [id, ana.id],
+    );
+    // A timed one whose zone was never checked: it keeps its instants, in UTC.
+    const timed = newId();
+    await s.ctx.database.query(
+      "insert into events (id, title, start_at, end_at, time_zone, owner_id) values ($1, 'Old timed', '2031-03-02T11:00:00Z', '2031-03-02T12:00:00Z', 'Nowhere/Special', $2)",
+      [timed, ana.id],
     );
     const file = fs.readFileSync(path.join(migrationsFolder, "0010_event_model_backfill.sql"), "utf8");
     for (const statement of file.split("--> statement-breakpoint")) await s.ctx.database.query(statement);
@@ -98,6 +104,14 @@ describe.each(engines)("the event model on %s", (engine) => {
       endDate: "2031-03-04",
       timeZone: "Pacific/Auckland",
       endTimeZone: "Pacific/Auckland",
+    });
+    expect((await call("GET", `/api/v1/events/${timed}`)).body).toMatchObject({
+      startAt: "2031-03-02T11:00:00.000Z",
+      endAt: "2031-03-02T12:00:00.000Z",
+      timeZone: "UTC",
+      endTimeZone: "UTC",
+      allDay: false,
+      startDate: null,
     });
   });
 

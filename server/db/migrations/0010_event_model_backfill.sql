@@ -1,3 +1,7 @@
+-- A zone the database does not know (stored before zones were checked) becomes UTC: the instants stay.
+UPDATE "events" SET "time_zone" = 'UTC'
+WHERE NOT EXISTS (SELECT 1 FROM pg_timezone_names z WHERE lower(z.name) = lower("events"."time_zone"));
+--> statement-breakpoint
 -- Events from before end zones: the end was planned in the start's zone.
 UPDATE "events" SET "end_time_zone" = "time_zone";
 --> statement-breakpoint
