@@ -72,16 +72,10 @@ export function allDaySpan(startDate: string, endDate: string): { from: number; 
   return { from: dateKeyMs(startDate) - 14 * 3_600_000, to: dateKeyMs(endDate) + 12 * 3_600_000 };
 }
 
-/** Normalises an RRULE as clients send it (`RRULE:FREQ=…` or `FREQ=…`); throws on a rule ical.js refuses. */
+/** Normalises an RRULE as providers send it (`RRULE:FREQ=…` or `FREQ=…`); throws on a rule ical.js refuses. */
 export function parseRule(text: string): string {
   const value = text.trim().replace(/^RRULE:/i, "");
   return ICAL.Recur.fromString(value).toString();
-}
-
-/** The key of an occurrence: a UTC instant to the millisecond, or a date. */
-export function occurrenceKey(allDay: boolean, at: string | Date): string {
-  if (allDay) return typeof at === "string" ? at.slice(0, 10) : msToDate(at.getTime());
-  return new Date(at).toISOString();
 }
 
 function floating(ms: number, allDay: boolean): ICAL.Time {
@@ -196,14 +190,4 @@ export function occurrencesBetween(
   return list.sort(
     (a, b) => a.startAt.getTime() - b.startAt.getTime() || a.originalStart.localeCompare(b.originalStart),
   );
-}
-
-/** The first occurrence that has not ended at `now`, or null. */
-export function nextOccurrence(
-  event: EventTiming,
-  exceptions: ExceptionRow[],
-  now: Date,
-  horizon: Date,
-): Occurrence | null {
-  return occurrencesBetween(event, exceptions, now, horizon)[0] ?? null;
 }
