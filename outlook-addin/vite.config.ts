@@ -3,13 +3,14 @@
 import { fileURLToPath } from "node:url";
 import preact from "@preact/preset-vite";
 import { defineConfig } from "vite";
+import { windowsZonesOnly } from "./windows-zones-only.js";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
 
 export default defineConfig({
   root,
   base: "/addin/",
-  plugins: [preact()],
+  plugins: [preact(), windowsZonesOnly()],
   build: {
     outDir: "dist",
     emptyOutDir: true,

@@ -9,6 +9,11 @@ export interface Format {
   /** Date and time; `enteredIn`: the zone the time belongs to (an event's zone), if not the user's. */
   dateTime(instant: string | number, enteredIn?: string | null): string;
   date(instant: string | number): string;
+  /**
+   * When an event starts: an all-day event's date as it is (the same day whatever the clock: it is not
+   * an instant), a timed event's start as dateTime shows it, on its zone's clock if that differs.
+   */
+  eventStart(e: { allDay?: boolean; startDate?: string | null; startAt: string; timeZone: string }): string;
   /** A whole amount, with its currency when it has one. */
   money(value: number, currency: string | null): string;
 }
@@ -36,8 +41,13 @@ export function formatFor(locale: string | null | undefined, timeZone: string): 
     new Intl.DateTimeFormat(tag, { dateStyle: "medium", timeStyle: "short", timeZone });
   const own = dateTimeIn(userZone);
   const dateOnly = new Intl.DateTimeFormat(tag, { dateStyle: "medium", timeZone: userZone });
+  const calendarDate = new Intl.DateTimeFormat(tag, { dateStyle: "medium", timeZone: "UTC" });
   const at = (instant: string | number) => new Date(instant);
   return {
+    eventStart(e) {
+      if (e.allDay && e.startDate) return tidy(calendarDate.format(new Date(`${e.startDate}T00:00:00Z`)));
+      return this.dateTime(e.startAt, e.timeZone);
+    },
     dateTime(instant, enteredIn) {
       const when = at(instant);
       const ms = when.getTime();

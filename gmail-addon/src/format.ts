@@ -19,6 +19,15 @@ export function dateTime(
   return format(locale, timeZone).dateTime(iso, enteredIn);
 }
 
+/** An event's start: an all-day event's date as it is, else its time on the user's clock (or its own, named). */
+export function eventStart(
+  e: { allDay?: boolean; startDate?: string | null; startAt: string; timeZone: string },
+  timeZone: string,
+  locale: string,
+): string {
+  return format(locale, timeZone).eventStart(e);
+}
+
 export function date(iso: string, timeZone: string, locale: string): string {
   return format(locale, timeZone).date(iso);
 }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { isoDateTime, page, recordType } from "../../shared/api/common.js";
 import * as E from "../../shared/api/events.js";
 import type { AppContext } from "../context.js";
+import { listEvents } from "../crm/event-list.js";
 import * as events from "../crm/events.js";
 import { route } from "./route.js";
 
@@ -14,7 +15,8 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext): void {
     method: "GET",
     url: "/api/v1/events",
     tag: "events",
-    summary: "List your events in a time range, by start; pass nextCursor back for the next page",
+    summary:
+      "List your events in a time range, by start, with the occurrences of your recurring series (read-only; without `to`, a year of them); pass nextCursor back for the next page",
     query: z.strictObject({
       from: isoDateTime.optional(),
       to: isoDateTime.optional(),
@@ -24,7 +26,7 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext): void {
       recordId: z.string().optional(),
     }),
     response: page(E.event),
-    handler: ({ user, query }) => events.listEvents(db, user, query),
+    handler: ({ user, query }) => listEvents(db, user, query),
   });
   route(app, {
     method: "GET",
@@ -61,7 +63,8 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext): void {
     method: "PATCH",
     url: "/api/v1/events/{id}",
     tag: "events",
-    summary: "Change a CRM-owned event (read-only events answer 409)",
+    summary:
+      "Change a CRM-owned event; a new attendee list keeps the answers of those who stay (read-only events answer 409)",
     params: idParams,
     body: E.eventPatch,
     response: E.event,
@@ -76,7 +79,7 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext): void {
     method: "DELETE",
     url: "/api/v1/events/{id}",
     tag: "events",
-    summary: "Delete a CRM-owned event",
+    summary: "Delete a CRM-owned event (events of your calendar, series and invitations answer 409)",
     params: idParams,
     status: 204,
     errors: [409],

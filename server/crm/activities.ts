@@ -5,6 +5,7 @@ import type { z } from "zod";
 import type { Activity, activityInput, activityPatch } from "../../shared/api/activities.js";
 import { badRequest, conflict, notFound } from "../api/problem.js";
 import type { AuthUser } from "../auth/user.js";
+import { zoneOrProblem } from "../calendar/zones.js";
 import type { Tx } from "../db/index.js";
 import { activities, activityLinks, activityTypes, attachments, type RecordType } from "../db/schema.js";
 import { newId } from "../ids.js";
@@ -147,7 +148,8 @@ export async function createActivity(
       description: input.description ?? null,
       startAt: input.startAt ? new Date(input.startAt) : null,
       endAt: input.endAt ? new Date(input.endAt) : null,
-      timeZone: input.timeZone ?? user.timeZone,
+      // R-ACT-5: a zone is checked (Windows names mapped) like an event's.
+      timeZone: input.timeZone ? zoneOrProblem(input.timeZone, "body.timeZone") : user.timeZone,
       dealId: input.dealId ?? null,
       ownerId: user.id,
       source: "manual",
@@ -181,7 +183,10 @@ export async function updateActivity(
       startAt:
         patch.startAt !== undefined ? (patch.startAt ? new Date(patch.startAt) : null) : current.startAt,
       endAt: patch.endAt !== undefined ? (patch.endAt ? new Date(patch.endAt) : null) : current.endAt,
-      timeZone: patch.timeZone !== undefined ? patch.timeZone : current.timeZone,
+      timeZone:
+        patch.timeZone !== undefined
+          ? patch.timeZone && zoneOrProblem(patch.timeZone, "body.timeZone")
+          : current.timeZone,
       dealId: patch.dealId !== undefined ? patch.dealId : current.dealId,
       updatedAt: new Date(),
     })

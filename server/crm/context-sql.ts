@@ -1,6 +1,7 @@
 // The sidebar context as ONE statement (R-SB-8) for a batch of opened messages: address matching with
-// visibility, the cards of the matched records (company, owner, addresses, deals, next 3 events, last 5
-// done activities, the first 5 planned ones by due date), whether each message is logged and, if not,
+// visibility, the cards of the matched records (company, owner, addresses, deals, next 3 single events
+// and the recurring series, whose next occurrences context.ts expands after the statement, last 5 done
+// activities, the first 5 planned ones by due date), whether each message is logged and, if not,
 // what automatic logging decided or would decide (R-MAIL-8: its skip, whether the user has a mail
 // connection, the never-log lists and internal domains), and companies by domain for suggestions. Static text, so
 // PostgreSQL prepares it once per connection; one round trip for the whole batch, because on this hot
@@ -17,6 +18,8 @@ import { ownedInStatement as owned, visibleInStatement as visible } from "./acce
 import { precedenceSql } from "./precedence.js";
 
 const ms = (col: string) => `date_trunc('milliseconds', ${col})`;
+/** All-day events end at their last date's end in the latest zone, UTC−12 (see calendar/occurrences.ts). */
+const allDayLate = `case when e.all_day then interval '12 hours' else interval '0' end`;
 
 /** The related rows of record `r` of `type`, as JSON columns, for the user of ref `x`. */
 const related = (type: "person" | "company" | "lead") => `
@@ -30,12 +33,26 @@ const related = (type: "person" | "company" | "lead") => `
          from deals d where d.${type === "person" ? "person_id" : "company_id"} = r.id)`
   } as deals,
   (select coalesce(json_agg(json_build_object('id', e.id, 'title', e.title, 'startAt', ${ms("e.start_at")},
-      'endAt', ${ms("e.end_at")}, 'timeZone', e.time_zone, 'status', e.status) order by e.start_at), '[]')
-     from (select e.id, e.title, e.start_at, e.end_at, e.time_zone, e.status
+      'endAt', ${ms("e.end_at")}, 'timeZone', e.time_zone, 'status', e.status, 'allDay', e.all_day,
+      'startDate', e.start_date, 'endDate', e.end_date) order by e.start_at), '[]')
+     from (select e.id, e.title, e.start_at, e.end_at, e.time_zone, e.status, e.all_day, e.start_date, e.end_date
            from event_attendees ea join events e on e.id = ea.event_id
-           where ea.record_type = '${type}' and ea.record_id = r.id and e.end_at >= now()
-             and e.status <> 'cancelled' and ${owned("e", "x")}
+           where ea.record_type = '${type}' and ea.record_id = r.id and e.recurrence is null
+             and e.end_at + ${allDayLate} >= now() and e.status <> 'cancelled' and ${owned("e", "x")}
            order by e.start_at limit 3) e) as events,
+  (select coalesce(json_agg(json_build_object('id', e.id, 'title', e.title, 'startAt', ${ms("e.start_at")},
+      'endAt', ${ms("e.end_at")}, 'timeZone', e.time_zone, 'endTimeZone', e.end_time_zone, 'status', e.status,
+      'allDay', e.all_day, 'startDate', e.start_date, 'endDate', e.end_date, 'recurrence', e.recurrence,
+      'rdates', e.rdates, 'exdates', e.exdates,
+      'exceptions', (select coalesce(json_agg(json_build_object('originalStart', ex.original_start,
+          'status', ex.status, 'startAt', ${ms("ex.start_at")}, 'endAt', ${ms("ex.end_at")},
+          'timeZone', ex.time_zone, 'endTimeZone', ex.end_time_zone, 'startDate', ex.start_date,
+          'endDate', ex.end_date, 'title', ex.title)), '[]')
+        from event_exceptions ex where ex.event_id = e.id))), '[]')
+     from (select e.* from event_attendees ea join events e on e.id = ea.event_id
+           where ea.record_type = '${type}' and ea.record_id = r.id and e.recurrence is not null
+             and e.start_at <= now() + interval '1 year' and e.status <> 'cancelled' and ${owned("e", "x")}
+           order by e.start_at limit 20) e) as series,
   (select coalesce(json_agg(json_build_object('id', a.id, 'type', a.type, 'typeName', a.type_name,
       'subject', a.subject, 'state', a.state,
       'at', ${ms("a.at")}, 'direction', a.direction) order by a.at desc, a.id desc), '[]')

@@ -22,6 +22,7 @@ import { contextBatchSize } from "../metrics.js";
 import { categoriesOf } from "./categories.js";
 import { CONTEXT_SQL } from "./context-sql.js";
 import { isFreeMailDomain } from "./free-mail.js";
+import { nextEvents, type SeriesJson } from "./next-events.js";
 import { unknownOwner } from "./owners.js";
 
 /** `Ana López <ana@x.com>`, `"López, Ana" <ana@x.com>` or a bare address. */
@@ -48,7 +49,8 @@ interface CardRow {
   emails: string[];
   /** Every deal of the record (its category counts them all); `visible`: the user may see this one. */
   deals: (Omit<RecordCard["openDeals"][number], "status"> & { status: DealStatus; visible: boolean })[];
-  events: RecordCard["nextEvents"];
+  events: Omit<RecordCard["nextEvents"][number], "originalStart">[];
+  series: SeriesJson[];
   activities: RecordCard["lastActivities"];
   planned: RecordCard["plannedActivities"];
 }
@@ -249,7 +251,7 @@ function toCard(r: CardRow, locale: string): RecordCard {
       .filter((d) => d.status === "open" && d.visible)
       .slice(0, 5)
       .map((d) => ({ id: d.id, name: d.name, status: d.status, value: d.value, currency: d.currency })),
-    nextEvents: r.events.map((e) => ({ ...e, startAt: iso(e.startAt), endAt: iso(e.endAt) })),
+    nextEvents: nextEvents(r.events, r.series, new Date()),
     plannedActivities: r.planned.map((a) => ({ ...a, dueAt: a.dueAt ? iso(a.dueAt) : null })),
     lastActivities: r.activities.map((a) => ({ ...a, at: iso(a.at), direction: a.direction ?? null })),
   };

@@ -237,6 +237,7 @@ export async function seedDemo(
         startAt: at(e.at),
         endAt: at(e.at + 1),
         timeZone: sara.timeZone,
+        endTimeZone: sara.timeZone,
         origin: "crm",
         organizerEmail: sara.email,
         ownerId: sara.id,
@@ -259,8 +260,11 @@ export async function seedDemo(
       startAt: at(120),
       endAt: at(121),
       timeZone: "Europe/Madrid",
+      endTimeZone: "Europe/Madrid",
       origin: "external",
+      guest: true,
       organizerEmail: "elena.sanz@estrella.example",
+      organizerName: "Elena Sanz",
       ownerId: sara.id,
     });
     await tx

@@ -1,38 +1,55 @@
-// Calendar events. CRM-owned events are edited here; calendar sync, which would send them out and import
-// external events, is not built yet (the job queue is ready for it). External events, events where the
-// user is a guest, and recurring events are read-only (R-CAL-4, R-CAL-6).
-import { and, asc, eq, gte, inArray, lt, type SQL } from "drizzle-orm";
+// Calendar events. CRM-owned events are edited here; calendar sync, which will send them out and import
+// external events, is not built yet (the job queue is ready for it; `event_links` will map them).
+// Events from the calendar, events where the user is a guest, and series are read-only (R-CAL-4,
+// R-CAL-6).
+import { and, eq, inArray } from "drizzle-orm";
 import type { z } from "zod";
 import type { CrmEvent, eventInput, eventPatch } from "../../shared/api/events.js";
-import { normalizeEmail } from "../../shared/text.js";
-import { badRequest, conflict, notFound } from "../api/problem.js";
+import { conflict, notFound } from "../api/problem.js";
 import type { AuthUser } from "../auth/user.js";
 import type { Tx } from "../db/index.js";
-import { eventAttendees, events, type RecordType } from "../db/schema.js";
+import { eventAttendees, eventExceptions, eventLinks, events } from "../db/schema.js";
 import { newId } from "../ids.js";
 import { ownedBy } from "./access.js";
-import { timeCursor } from "./cursor.js";
+import { writeAttendees } from "./event-attendees.js";
+import { planTiming } from "./event-timing.js";
 import { inTurn } from "./in-turn.js";
-import { matchAddresses } from "./match.js";
 import { ownerRefs, unknownOwner } from "./owners.js";
 import { assertRecordsVisible } from "./record-refs.js";
 
-type Row = typeof events.$inferSelect;
+export type EventRow = typeof events.$inferSelect;
+type ExceptionRow = typeof eventExceptions.$inferSelect;
 
-export function isReadOnly(e: Row, user: Pick<AuthUser, "addresses">): boolean {
-  if (e.origin !== "crm" || e.recurrence) return true;
-  return !!e.organizerEmail && !user.addresses.includes(e.organizerEmail.toLowerCase());
+/** Why the user may not change or delete this event in Concilia, or null if he may. */
+export function readOnlyReason(e: EventRow, user: Pick<AuthUser, "addresses">): string | null {
+  const organizer = e.organizerName ? `${e.organizerName} <${e.organizerEmail}>` : e.organizerEmail;
+  if (e.guest || (e.organizerEmail && !user.addresses.includes(e.organizerEmail.toLowerCase())))
+    return `You are a guest of this event${organizer ? `, organized by ${organizer}` : ""}: only the organizer changes or deletes it. Answer the invitation in your calendar.`;
+  if (e.recurrence)
+    return "This is a recurring series: series and their occurrences are read-only in Concilia; change them in your calendar.";
+  if (e.origin !== "crm") return "This event comes from your calendar: change or delete it there.";
+  return null;
 }
 
-export async function toEvents(db: Tx, user: AuthUser, rows: Row[]): Promise<CrmEvent[]> {
+export const isReadOnly = (e: EventRow, user: Pick<AuthUser, "addresses">) =>
+  readOnlyReason(e, user) !== null;
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export async function toEvents(db: Tx, user: AuthUser, rows: EventRow[]): Promise<CrmEvent[]> {
   const ids = rows.map((r) => r.id);
-  const [owners, atts] = await inTurn(
+  const seriesIds = rows.filter((r) => r.recurrence).map((r) => r.id);
+  const [owners, atts, exceptions] = await inTurn(
     () =>
       ownerRefs(
         db,
         rows.map((r) => r.ownerId),
       ),
     () => (ids.length ? db.select().from(eventAttendees).where(inArray(eventAttendees.eventId, ids)) : []),
+    (): Promise<ExceptionRow[]> | ExceptionRow[] =>
+      seriesIds.length
+        ? db.select().from(eventExceptions).where(inArray(eventExceptions.eventId, seriesIds))
+        : [],
   );
   return rows.map((r) => ({
     id: r.id,
@@ -43,11 +60,29 @@ export async function toEvents(db: Tx, user: AuthUser, rows: Row[]): Promise<Crm
     startAt: r.startAt.toISOString(),
     endAt: r.endAt.toISOString(),
     timeZone: r.timeZone,
+    endTimeZone: r.endTimeZone,
     allDay: r.allDay,
+    startDate: r.allDay ? r.startDate : null,
+    endDate: r.allDay ? r.endDate : null,
     origin: r.origin,
+    guest: r.guest,
     status: r.status,
     organizerEmail: r.organizerEmail,
-    recurrence: r.recurrence,
+    organizerName: r.organizerName,
+    recurrence: r.recurrence ? { rule: r.recurrence, rdates: r.rdates, exdates: r.exdates } : null,
+    occurrence: null,
+    exceptions: exceptions
+      .filter((x) => x.eventId === r.id)
+      .sort((a, b) => a.originalStart.localeCompare(b.originalStart))
+      .map((x) => ({
+        originalStart: x.originalStart,
+        status: x.status,
+        startAt: iso(x.startAt),
+        endAt: iso(x.endAt),
+        startDate: x.startDate,
+        endDate: x.endDate,
+        title: x.title,
+      })),
     readOnly: isReadOnly(r, user),
     dealId: r.dealId,
     owner: owners.get(r.ownerId) ?? unknownOwner(r.ownerId),
@@ -65,17 +100,7 @@ export async function toEvents(db: Tx, user: AuthUser, rows: Row[]): Promise<Crm
   }));
 }
 
-function assertZone(zone: string) {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: zone });
-  } catch {
-    throw badRequest(`'${zone}' is not an IANA time zone (for example Europe/Madrid).`, [
-      { path: "body.timeZone", message: "unknown time zone" },
-    ]);
-  }
-}
-
-export async function getEventRow(db: Tx, user: AuthUser, id: string): Promise<Row> {
+export async function getEventRow(db: Tx, user: AuthUser, id: string): Promise<EventRow> {
   const [row] = await db
     .select()
     .from(events)
@@ -84,85 +109,12 @@ export async function getEventRow(db: Tx, user: AuthUser, id: string): Promise<R
   return row;
 }
 
-/** The user's events by start (then id), one page after `cursor`. */
-export async function listEvents(
+export async function createEvent(
   db: Tx,
   user: AuthUser,
-  q: {
-    from?: string;
-    to?: string;
-    cursor?: string;
-    limit: number;
-    recordType?: RecordType;
-    recordId?: string;
-  },
-) {
-  const conds: (SQL | undefined)[] = [
-    ownedBy(user, events.ownerId),
-    timeCursor.after({ at: events.startAt, id: events.id }, q.cursor),
-  ];
-  if (q.from) conds.push(gte(events.endAt, new Date(q.from)));
-  if (q.to) conds.push(lt(events.startAt, new Date(q.to)));
-  if (q.recordType && q.recordId)
-    conds.push(
-      inArray(
-        events.id,
-        db
-          .select({ id: eventAttendees.eventId })
-          .from(eventAttendees)
-          .where(and(eq(eventAttendees.recordType, q.recordType), eq(eventAttendees.recordId, q.recordId))),
-      ),
-    );
-  const rows = await db
-    .select({ row: events, at: timeCursor.text(events.startAt) })
-    .from(events)
-    .where(and(...conds))
-    .orderBy(asc(events.startAt), asc(events.id))
-    .limit(q.limit + 1);
-  const page = rows.slice(0, q.limit);
-  const last = page[page.length - 1];
-  return {
-    items: await toEvents(
-      db,
-      user,
-      page.map((r) => r.row),
-    ),
-    nextCursor: rows.length > q.limit ? timeCursor.encode(last.at, last.row.id) : null,
-  };
-}
-
-async function writeAttendees(
-  db: Tx,
-  user: AuthUser,
-  eventId: string,
-  list: { email: string; name?: string | null }[],
-) {
-  await db.delete(eventAttendees).where(eq(eventAttendees.eventId, eventId));
-  const unique = [...new Map(list.map((a) => [normalizeEmail(a.email), a])).values()];
-  if (!unique.length) return;
-  const matches = await matchAddresses(
-    db,
-    user,
-    unique.map((a) => a.email),
-  );
-  await db.insert(eventAttendees).values(
-    unique.map((a) => {
-      const email = normalizeEmail(a.email);
-      const m = matches.get(email)?.[0];
-      return {
-        eventId,
-        email,
-        name: a.name ?? null,
-        responseStatus: "needsAction" as const,
-        recordType: m?.type ?? null,
-        recordId: m?.id ?? null,
-      };
-    }),
-  );
-}
-
-export async function createEvent(db: Tx, user: AuthUser, input: z.output<typeof eventInput>): Promise<Row> {
-  assertZone(input.timeZone);
+  input: z.output<typeof eventInput>,
+): Promise<EventRow> {
+  const timing = planTiming(input);
   await assertRecordsVisible(db, user, [], input.dealId);
   const id = newId();
   const [row] = await db
@@ -173,13 +125,11 @@ export async function createEvent(db: Tx, user: AuthUser, input: z.output<typeof
       description: input.description ?? null,
       location: input.location ?? null,
       onlineMeetingUrl: input.onlineMeetingUrl ?? null,
-      startAt: new Date(input.startAt),
-      endAt: new Date(input.endAt),
-      timeZone: input.timeZone,
-      allDay: input.allDay,
+      ...timing,
       origin: "crm",
       status: "confirmed",
       organizerEmail: user.email,
+      organizerName: user.name,
       dealId: input.dealId ?? null,
       ownerId: user.id,
     })
@@ -190,21 +140,11 @@ export async function createEvent(db: Tx, user: AuthUser, input: z.output<typeof
 
 export async function updateEvent(db: Tx, user: AuthUser, id: string, patch: z.output<typeof eventPatch>) {
   const current = await getEventRow(db, user, id);
-  if (isReadOnly(current, user))
-    throw conflict(
-      current.origin === "external"
-        ? "This event comes from your calendar and you are not its organizer in Concilia: change it in the calendar."
-        : "Recurring events and events you were invited to are read-only in Concilia.",
-    );
+  const reason = readOnlyReason(current, user);
+  if (reason) throw conflict(reason);
   if (current.status === "cancelled")
     throw conflict("This event was cancelled and can no longer be changed.");
-  if (patch.timeZone) assertZone(patch.timeZone);
-  const startAt = patch.startAt ? new Date(patch.startAt) : current.startAt;
-  const endAt = patch.endAt ? new Date(patch.endAt) : current.endAt;
-  if (endAt < startAt)
-    throw badRequest("The end is before the start.", [
-      { path: "body.endAt", message: "must not be before startAt" },
-    ]);
+  const timing = planTiming(patch, current);
   if (patch.dealId) await assertRecordsVisible(db, user, [], patch.dealId);
   const [row] = await db
     .update(events)
@@ -214,10 +154,7 @@ export async function updateEvent(db: Tx, user: AuthUser, id: string, patch: z.o
       location: patch.location !== undefined ? patch.location : current.location,
       onlineMeetingUrl:
         patch.onlineMeetingUrl !== undefined ? patch.onlineMeetingUrl : current.onlineMeetingUrl,
-      startAt,
-      endAt,
-      timeZone: patch.timeZone ?? current.timeZone,
-      allDay: patch.allDay ?? current.allDay,
+      ...timing,
       dealId: patch.dealId !== undefined ? patch.dealId : current.dealId,
       updatedAt: new Date(),
     })
@@ -227,10 +164,20 @@ export async function updateEvent(db: Tx, user: AuthUser, id: string, patch: z.o
   return row;
 }
 
-/** R-CAL-9: deleting a CRM-owned event removes it here; the calendar side will follow once calendar sync exists. */
+/**
+ * R-CAL-9: deleting a CRM-owned event removes it. One already in a calendar is kept, cancelled, so
+ * that calendar sync removes it there; one in no calendar goes at once.
+ */
 export async function deleteEvent(db: Tx, user: AuthUser, id: string): Promise<void> {
   const current = await getEventRow(db, user, id);
-  if (isReadOnly(current, user))
-    throw conflict("Events from your calendar are deleted in the calendar, not in Concilia.");
-  await db.delete(events).where(eq(events.id, id));
+  const reason = readOnlyReason(current, user);
+  if (reason) throw conflict(reason);
+  const [linked] = await db
+    .select({ id: eventLinks.id })
+    .from(eventLinks)
+    .where(eq(eventLinks.eventId, id))
+    .limit(1);
+  if (linked)
+    await db.update(events).set({ status: "cancelled", updatedAt: new Date() }).where(eq(events.id, id));
+  else await db.delete(events).where(eq(events.id, id));
 }

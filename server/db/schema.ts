@@ -4,7 +4,9 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
+  check,
   customType,
+  date,
   index,
   integer,
   jsonb,
@@ -14,6 +16,7 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import type { SyncedEventState } from "../calendar/synced-state.js";
 
 const id = () => text("id").primaryKey();
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
@@ -267,6 +270,13 @@ export const blobs = pgTable("blobs", {
   createdAt: createdAt(),
 });
 
+/**
+ * A calendar event. Timed events are two instants, each with the IANA zone it was planned in (R-ACT-5).
+ * All-day events are dates (`start_date`, `end_date` exclusive as iCalendar's DTEND): the same days
+ * whatever the viewer's zone; their `start_at`/`end_at` are the dates' UTC midnights, kept only as sort
+ * and range keys. A series has its rule (`recurrence`, RRULE text) with RDATE/EXDATE; its changed,
+ * moved and cancelled occurrences are rows of `event_exceptions`.
+ */
 export const events = pgTable(
   "events",
   {
@@ -278,13 +288,26 @@ export const events = pgTable(
     onlineMeetingUrl: text("online_meeting_url"),
     startAt: timestamp("start_at", { withTimezone: true }).notNull(),
     endAt: timestamp("end_at", { withTimezone: true }).notNull(),
+    /** The zone of the start (and of the series' wall-clock times). */
     timeZone: text("time_zone").notNull().default("UTC"),
+    endTimeZone: text("end_time_zone").notNull().default("UTC"),
     allDay: boolean("all_day").notNull().default(false),
+    startDate: date("start_date", { mode: "string" }),
+    /** Exclusive: a one-day event on 3 December ends on 4 December. */
+    endDate: date("end_date", { mode: "string" }),
     /** `crm`: created in Concilia, editable. `external`: from a calendar (calendar sync, not built yet). */
     origin: text("origin").$type<"crm" | "external">().notNull().default("crm"),
+    /** The user was invited (is not the organizer): read-only in Concilia (R-CAL-4). */
+    guest: boolean("guest").notNull().default(false),
+    /** Cancelled events are kept (R-CAL-9), not deleted. */
     status: text("status").$type<"confirmed" | "tentative" | "cancelled">().notNull().default("confirmed"),
     organizerEmail: text("organizer_email"),
+    organizerName: text("organizer_name"),
+    /** The series' RRULE value (`FREQ=WEEKLY;BYDAY=TU`), null for a single event. */
     recurrence: text("recurrence"),
+    /** Extra occurrences (RDATE) and removed ones (EXDATE): UTC instants, or dates for all-day series. */
+    rdates: jsonb("rdates").$type<string[]>().notNull().default([]),
+    exdates: jsonb("exdates").$type<string[]>().notNull().default([]),
     dealId: text("deal_id").references(() => deals.id, { onDelete: "set null" }),
     ownerId: text("owner_id")
       .notNull()
@@ -293,6 +316,34 @@ export const events = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [index("events_owner_start").on(t.ownerId, t.startAt)],
+);
+
+/**
+ * One occurrence of a series that differs from its rule, keyed by where the rule put it (its original
+ * start: a UTC instant `2026-03-10T09:00:00.000Z`, or a date for all-day series), as Google's
+ * originalStartTime, Graph's originalStart and iCalendar's RECURRENCE-ID do. Moved: new start and end;
+ * changed: the fields that differ (null keeps the series' value); cancelled: status `cancelled`.
+ */
+export const eventExceptions = pgTable(
+  "event_exceptions",
+  {
+    eventId: text("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+    originalStart: text("original_start").notNull(),
+    status: text("status").$type<"confirmed" | "tentative" | "cancelled">().notNull().default("confirmed"),
+    startAt: timestamp("start_at", { withTimezone: true }),
+    endAt: timestamp("end_at", { withTimezone: true }),
+    timeZone: text("time_zone"),
+    endTimeZone: text("end_time_zone"),
+    startDate: date("start_date", { mode: "string" }),
+    endDate: date("end_date", { mode: "string" }),
+    title: text("title"),
+    description: text("description"),
+    location: text("location"),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.originalStart] })],
 );
 
 export const eventAttendees = pgTable(
@@ -436,6 +487,50 @@ export const connectionSecrets = pgTable(
   },
   (t) => [uniqueIndex("connection_secrets_name").on(t.connectionId, t.name)],
 );
+
+/**
+ * Where a CRM event (or a planned activity, R-ACT-1) lives in a synced calendar: one row per item and
+ * calendar, and per exception of a series (`original_start`). `last_synced` is the item as both sides
+ * agreed at the last sync (server/calendar/synced-state.ts), so that reconciling is a function of the
+ * CRM state, the provider's state and this one.
+ */
+export const eventLinks = pgTable(
+  "event_links",
+  {
+    id: id(),
+    eventId: text("event_id").references(() => events.id, { onDelete: "cascade" }),
+    activityId: text("activity_id").references(() => activities.id, { onDelete: "cascade" }),
+    /** Set for the link of one exception of a series; empty for the item itself. */
+    originalStart: text("original_start").notNull().default(""),
+    connectionId: text("connection_id")
+      .notNull()
+      .references(() => connections.id, { onDelete: "cascade" }),
+    /** The provider's calendar id (Graph, Google) or collection URL (CalDAV). */
+    calendarId: text("calendar_id").notNull(),
+    /** The provider's id of the item (Graph/Google event id, CalDAV object href). */
+    providerId: text("provider_id").notNull(),
+    icalUid: text("ical_uid"),
+    /** Google etag, Graph changeKey, CalDAV ETag: byte for byte as the provider sent it. */
+    etag: text("etag"),
+    sequence: integer("sequence").notNull().default(0),
+    lastSynced: jsonb("last_synced").$type<SyncedEventState>(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("event_links_provider").on(t.connectionId, t.calendarId, t.providerId),
+    uniqueIndex("event_links_item")
+      .on(t.connectionId, t.calendarId, t.eventId, t.originalStart)
+      .where(sql`event_id is not null`),
+    uniqueIndex("event_links_activity")
+      .on(t.connectionId, t.calendarId, t.activityId)
+      .where(sql`activity_id is not null`),
+    index("event_links_event").on(t.eventId),
+    check("event_links_one_item", sql`(${t.eventId} is null) <> (${t.activityId} is null)`),
+  ],
+);
+
+export type EventLink = typeof eventLinks.$inferSelect;
+export type NewEventLink = typeof eventLinks.$inferInsert;
 
 /** Workspace-wide settings, one row per key. */
 export const settings = pgTable("settings", {

@@ -34,14 +34,22 @@ export const recordCard = z.object({
       currency: z.string().nullable(),
     }),
   ),
+  /** The next 3 events, series' next occurrences among them. */
   nextEvents: z.array(
     z.object({
+      /** For an occurrence, its series. */
       id: z.string(),
       title: z.string(),
       startAt: z.string(),
       endAt: z.string(),
       timeZone: z.string(),
       status: z.string(),
+      allDay: z.boolean(),
+      /** All-day events: the first day and the day after the last (show these, not the instants). */
+      startDate: z.string().nullable(),
+      endDate: z.string().nullable(),
+      /** Set for an occurrence of a recurring series: where the rule put it. */
+      originalStart: z.string().nullable(),
     }),
   ),
   /** Activities still to do (a call tomorrow, a task due tonight), earliest due first; overdue ones too. */

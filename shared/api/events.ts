@@ -3,6 +3,7 @@ import { isHttpsUrl, MEETING_LOCATION_MAX, MEETING_URL_MAX } from "../meeting-fo
 import { email, isoDateTime, recordType, userRef } from "./common.js";
 
 export const responseStatus = z.enum(["needsAction", "accepted", "declined", "tentative"]);
+export const eventStatus = z.enum(["confirmed", "tentative", "cancelled"]);
 
 /** The link attendees click to join an online meeting: an absolute https URL. */
 const onlineMeetingUrl = z
@@ -11,64 +12,129 @@ const onlineMeetingUrl = z
   .max(MEETING_URL_MAX)
   .refine(isHttpsUrl, { message: "must be an https:// URL with a host name" });
 
+/** A calendar date (all-day events): no time, no zone. */
+export const isoDate = z.iso.date({ error: "must be a date YYYY-MM-DD" });
+
+/**
+ * An IANA zone (`Europe/Madrid`); Windows names (`Romance Standard Time`) are accepted and stored as
+ * their IANA zone. An unknown name is a 400 naming it.
+ */
+const timeZone = z.string().min(1).max(64);
+
+const attendeeInput = z.strictObject({ email, name: z.string().max(200).nullish() });
+
 export const eventInput = z
   .strictObject({
     title: z.string().trim().min(1).max(500),
     description: z.string().max(100_000).nullish(),
     location: z.string().max(MEETING_LOCATION_MAX).nullish(),
     onlineMeetingUrl: onlineMeetingUrl.nullish(),
-    startAt: isoDateTime,
-    endAt: isoDateTime,
-    /** IANA zone the event was planned in (R-ACT-5); instants are stored in UTC. */
-    timeZone: z.string().min(1).max(64).default("UTC"),
+    /** All-day events give startDate (and endDate, exclusive: the day after the last); others startAt and endAt. */
     allDay: z.boolean().default(false),
+    startAt: isoDateTime.optional(),
+    endAt: isoDateTime.optional(),
+    /** Zone the start was planned in (R-ACT-5); instants are stored in UTC. */
+    timeZone: timeZone.default("UTC"),
+    /** Zone of the end, when it differs (a flight); the start's zone otherwise. */
+    endTimeZone: timeZone.optional(),
+    startDate: isoDate.optional(),
+    /** Exclusive, as iCalendar's DTEND: a one-day event on 3 December ends on 4 December (the default). */
+    endDate: isoDate.optional(),
     dealId: z.string().nullish(),
-    attendees: z
-      .array(z.strictObject({ email, name: z.string().max(200).nullish() }))
-      .max(200)
-      .default([]),
+    attendees: z.array(attendeeInput).max(200).default([]),
   })
-  .refine((e) => Date.parse(e.endAt) >= Date.parse(e.startAt), {
-    message: "must not be before startAt",
-    path: ["endAt"],
+  .superRefine((e, ctx) => {
+    const need = (field: "startAt" | "endAt" | "startDate", why: string) => {
+      if (e[field] === undefined) ctx.addIssue({ code: "custom", path: [field], message: why });
+    };
+    if (e.allDay) {
+      need("startDate", "is required for an all-day event");
+      if (e.startDate && e.endDate && e.endDate <= e.startDate)
+        ctx.addIssue({
+          code: "custom",
+          path: ["endDate"],
+          message: "must be after startDate (it is exclusive)",
+        });
+    } else {
+      need("startAt", "is required (or set allDay with startDate)");
+      need("endAt", "is required (or set allDay with startDate)");
+      if (e.startAt && e.endAt && Date.parse(e.endAt) < Date.parse(e.startAt))
+        ctx.addIssue({ code: "custom", path: ["endAt"], message: "must not be before startAt" });
+    }
   });
+
 export const eventPatch = z.strictObject({
   title: z.string().trim().min(1).max(500).optional(),
   description: z.string().max(100_000).nullish(),
   location: z.string().max(MEETING_LOCATION_MAX).nullish(),
   onlineMeetingUrl: onlineMeetingUrl.nullish(),
+  allDay: z.boolean().optional(),
   startAt: isoDateTime.optional(),
   endAt: isoDateTime.optional(),
-  timeZone: z.string().min(1).max(64).optional(),
-  allDay: z.boolean().optional(),
+  timeZone: timeZone.optional(),
+  endTimeZone: timeZone.optional(),
+  startDate: isoDate.optional(),
+  endDate: isoDate.optional(),
   dealId: z.string().nullish(),
-  attendees: z
-    .array(z.strictObject({ email, name: z.string().max(200).nullish() }))
-    .max(200)
-    .optional(),
+  /** The new list: addresses that stay keep their response status; new ones need action. */
+  attendees: z.array(attendeeInput).max(200).optional(),
 });
 
 export const attendee = z.object({
   email: z.string(),
   name: z.string().nullable(),
+  /** R-CAL-8: invitations not yet answered are shown too, with their status. */
   responseStatus,
   record: z.object({ type: recordType, id: z.string() }).nullable(),
 });
 
+export const recurrence = z.object({
+  /** The RRULE value, `FREQ=WEEKLY;BYDAY=TU`. */
+  rule: z.string(),
+  /** Extra occurrences (RDATE) and removed ones (EXDATE): UTC instants, or dates for all-day series. */
+  rdates: z.array(z.string()),
+  exdates: z.array(z.string()),
+});
+
+/** An occurrence of a series that differs from the rule, keyed by where the rule put it. */
+export const eventException = z.object({
+  originalStart: z.string(),
+  status: eventStatus,
+  startAt: z.string().nullable(),
+  endAt: z.string().nullable(),
+  startDate: z.string().nullable(),
+  endDate: z.string().nullable(),
+  title: z.string().nullable(),
+});
+
 export const event = z.object({
+  /** For an occurrence, the id of its series. */
   id: z.string(),
   title: z.string(),
   description: z.string().nullable(),
   location: z.string().nullable(),
   onlineMeetingUrl: z.string().nullable(),
+  /** Instants; for an all-day event the UTC midnights of its dates, for sorting only: read the dates. */
   startAt: z.string(),
   endAt: z.string(),
   timeZone: z.string(),
+  endTimeZone: z.string(),
   allDay: z.boolean(),
+  /** All-day events only: the first day and the day after the last. */
+  startDate: z.string().nullable(),
+  endDate: z.string().nullable(),
   origin: z.enum(["crm", "external"]),
-  status: z.enum(["confirmed", "tentative", "cancelled"]),
+  /** The user was invited to it: read-only here (R-CAL-4). */
+  guest: z.boolean(),
+  /** Cancelled events are kept (R-CAL-9). */
+  status: eventStatus,
   organizerEmail: z.string().nullable(),
-  recurrence: z.string().nullable(),
+  organizerName: z.string().nullable(),
+  recurrence: recurrence.nullable(),
+  /** Set on an occurrence of a series listed by range (read-only, R-CAL-6). */
+  occurrence: z.object({ seriesId: z.string(), originalStart: z.string() }).nullable(),
+  /** A series' changed, moved and cancelled occurrences. */
+  exceptions: z.array(eventException),
   readOnly: z.boolean(),
   dealId: z.string().nullable(),
   owner: userRef,
@@ -81,7 +147,10 @@ export type CrmEvent = z.infer<typeof event>;
 // Named components of the OpenAPI document (server/api/openapi.ts), so that generated clients get named types.
 const named: [z.ZodType, string][] = [
   [responseStatus, "ResponseStatus"],
+  [eventStatus, "EventStatus"],
   [attendee, "Attendee"],
+  [recurrence, "Recurrence"],
+  [eventException, "EventException"],
   [event, "Event"],
   [eventInput, "EventInput"],
   [eventPatch, "EventPatch"],

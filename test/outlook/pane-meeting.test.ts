@@ -154,6 +154,18 @@ describe("Outlook pane: meeting form", () => {
     await page.close();
   });
 
+  it("R-ACT-5: the mailbox's zone named the Windows way is preselected as its IANA zone, rarely used names included", async () => {
+    for (const [windows, iana] of [
+      ["India Standard Time", "Asia/Calcutta"],
+      ["Line Islands Standard Time", "Pacific/Kiritimati"],
+    ]) {
+      const { page, pane } = await openPane(`message=customer&zone=${encodeURIComponent(windows)}`);
+      await pane.getByRole("button", { name: "Create meeting" }).click();
+      expect(await pane.getByLabel("Time zone").inputValue(), windows).toBe(iana);
+      await page.close();
+    }
+  });
+
   it("R-SB-6: problems are told in the pane's language beside their fields, a refusal of the server mapped by its field path", async () => {
     const { page, pane, posts } = await openPane("lang=es-ES&message=customer");
     await pane.getByRole("button", { name: "Crear reunión" }).click();

@@ -395,6 +395,27 @@ const table: ((st: State) => Example)[] = [
     body: { title: "Backwards", startAt: "2026-12-03T11:00:00Z", endAt: "2026-12-03T10:00:00Z" },
   }),
   () => ({
+    op: "POST /api/v1/events",
+    status: 201,
+    body: {
+      title: "Offsite",
+      allDay: true,
+      startDate: "2026-12-14",
+      endDate: "2026-12-16",
+      timeZone: "Romance Standard Time",
+    },
+  }),
+  () => ({
+    op: "POST /api/v1/events",
+    status: 400,
+    body: {
+      title: "Nowhere",
+      startAt: "2026-12-03T10:00:00Z",
+      endAt: "2026-12-03T11:00:00Z",
+      timeZone: "Mars/Olympus",
+    },
+  }),
+  () => ({
     op: "GET /api/v1/events",
     status: 200,
     query: "from=2026-12-01T00:00:00Z&to=2026-12-31T00:00:00Z",

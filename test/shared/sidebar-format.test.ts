@@ -32,6 +32,24 @@ describe("shared formatting", () => {
     expect(f.dateTime(dec1, "Not/AZone")).toBe("Dec 1, 2026, 10:25 AM");
   });
 
+  it("R-ACT-5: an all-day event shows its date in both sidebars, whatever the reader's zone; a timed one its time", () => {
+    const allDay = {
+      allDay: true,
+      startDate: "2031-07-12",
+      startAt: "2031-07-12T00:00:00.000Z",
+      timeZone: "Pacific/Kiritimati",
+    };
+    for (const zone of ["Pacific/Honolulu", "Pacific/Kiritimati", "UTC"])
+      expect(formatFor("en-US", zone).eventStart(allDay), zone).toBe("Jul 12, 2031");
+    const timed = {
+      allDay: false,
+      startDate: null,
+      startAt: "2031-07-12T08:00:00.000Z",
+      timeZone: "Europe/Paris",
+    };
+    expect(formatFor("en-US", "Europe/Paris").eventStart(timed)).toBe("Jul 12, 2031, 10:00 AM");
+  });
+
   it("R-SB-1: long addresses keep their domain and lose the middle of the mailbox part", () => {
     expect(shortAddress("ana@acme.example")).toBe("ana@acme.example");
     expect(shortAddress("francesca.conti@libero.example")).toBe("francesca.conti@libero.example");

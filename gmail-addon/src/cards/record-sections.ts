@@ -1,7 +1,7 @@
 // R-SB-1 as cards: a CRM record with its badge (R-CAT-2), company, owner, open deals, next events,
 // planned activities and last (done) activities.
 import type { RecordCard } from "../../../shared/api/context.js";
-import { date, dateTime, esc, money } from "../format.js";
+import { date, dateTime, esc, eventStart, money } from "../format.js";
 import type { I18n } from "../i18n.js";
 import { field, paragraph, section } from "./widgets.js";
 
@@ -44,7 +44,7 @@ export function recordSections(r: RecordCard, v: View): GoogleAppsScript.Card_Se
       CardService.newDecoratedText()
         .setText(esc(ev.title))
         .setWrapText(true)
-        .setBottomLabel(dateTime(ev.startAt, v.timeZone, v.locale, ev.timeZone)),
+        .setBottomLabel(eventStart(ev, v.timeZone, v.locale)),
     );
   if (r.nextEvents.length === 0) events.addWidget(paragraph(t("noUpcomingEvents")));
 

@@ -17,6 +17,8 @@ export interface I18n {
   t(key: keyof Catalog, vars?: Record<string, string | number>): string;
   /** Date and time on the user's clock, or on `enteredIn`'s clock with that zone named (R-ACT-5). */
   dateTime: Format["dateTime"];
+  /** An event's start: an all-day event's date as it is, else dateTime on the event's clock. */
+  eventStart: Format["eventStart"];
   money: Format["money"];
 }
 
@@ -29,6 +31,7 @@ export function i18n(language: string, timeZone = "UTC"): I18n {
     timeZone,
     t: (key, vars) => catalog[key].replace(/\{(\w+)\}/g, (_m, k) => String(vars?.[k] ?? "")),
     dateTime: format.dateTime,
+    eventStart: (e) => format.eventStart(e),
     money: format.money,
   };
 }

@@ -30,7 +30,9 @@ function Playground() {
   const [selected, setSelected] = useState<string | null>(query.get("message") ?? demoMessages[0].id);
   const [, redraw] = useState(0);
   const outlook = useMemo(() => {
-    const o = new FakeOutlook(demoUser, demoMessages, { ...settings }, window.conciliaDev?.token ?? null);
+    // `?zone=`: the mailbox's zone as Outlook names it (a Windows name), for trying the zone mapping.
+    const user = { ...demoUser, timeZone: query.get("zone") ?? demoUser.timeZone };
+    const o = new FakeOutlook(user, demoMessages, { ...settings }, window.conciliaDev?.token ?? null);
     o.selected = demoMessages.find((m) => m.id === selected) ?? null;
     o.onChange = () => redraw((n) => n + 1);
     window.conciliaOutlook = o;

@@ -26,7 +26,7 @@ function Section({
  * and due date) apart from what was done. `headingId` differs where a second card can be on screen.
  */
 export function RecordCard({ record, headingId = "record-name" }: { record: Card; headingId?: string }) {
-  const { t, dateTime, money } = useI18n();
+  const { t, dateTime, eventStart, money } = useI18n();
   const typeOf = (a: { type: string; typeName: string }) => activityTypeName(t, a.type, a.typeName);
   return (
     <article class="card" aria-labelledby={headingId} data-record-id={record.id}>
@@ -72,8 +72,8 @@ export function RecordCard({ record, headingId = "record-name" }: { record: Card
       </Section>
       <Section title={t("upcomingEvents")} empty={t("noUpcomingEvents")}>
         {record.nextEvents.map((e) => (
-          <li key={e.id}>
-            <span>{e.title}</span> <span class="muted">· {dateTime(e.startAt, e.timeZone)}</span>
+          <li key={`${e.id}~${e.originalStart ?? ""}`}>
+            <span>{e.title}</span> <span class="muted">· {eventStart(e)}</span>
           </li>
         ))}
       </Section>
