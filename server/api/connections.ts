@@ -146,7 +146,7 @@ export function connectionRoutes(app: FastifyInstance, ctx: AppContext): void {
     tag: "connections",
     body: oauthStartInput,
     response: oauthStart,
-    errors: [422, 503],
+    errors: [404, 422, 503],
     example: { provider: "google", syncs: "both" },
     handler: async ({ user, body }) => startOAuth(ctx, user, body),
   });
