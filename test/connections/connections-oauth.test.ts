@@ -4,15 +4,19 @@
 import { eq } from "drizzle-orm";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../server/config.js";
 import { freshAccessToken, ReconnectNeeded } from "../../server/connections/oauth-refresh.js";
-import { connectionSecrets, oauthStates } from "../../server/db/schema.js";
+import { connectionSecrets, connections, oauthStates } from "../../server/db/schema.js";
 import { getSecret } from "../../server/secrets/store.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
-import { fakeGoogle, fakeMicrosoft, OAUTH_ENV } from "./fake-oauth.js";
+import { CONTOSO_TENANT, fakeGoogle, fakeMicrosoft, OAUTH_ENV } from "./fake-oauth.js";
 
 const google = fakeGoogle();
 const microsoft = fakeMicrosoft();
-const msw = setupServer(...google.handlers(), ...microsoft.handlers());
+/** An emulator on plain http, for one tenant: reached through configuration only. */
+const EMULATOR_AUTHORITY = `http://login.emulator.test/${CONTOSO_TENANT}`;
+const emulated = fakeMicrosoft(EMULATOR_AUTHORITY);
+const msw = setupServer(...google.handlers(), ...microsoft.handlers(), ...emulated.handlers());
 
 beforeAll(() => msw.listen({ onUnhandledRequest: "error" }));
 afterAll(() => msw.close());
@@ -354,4 +358,65 @@ describe("a server without OAuth clients", () => {
     expect(r.statusCode).toBe(503);
     expect(r.json().detail).toMatch(/MICROSOFT_OAUTH_CLIENT_ID and MICROSOFT_OAUTH_CLIENT_SECRET/);
   });
+});
+
+describe("OAuth configuration", () => {
+  it("R-CON-3: the real services are the defaults; a client id without its secret stops the server with the variables named", () => {
+    const c = loadConfig({});
+    expect([c.GOOGLE_AUTH_URL, c.GOOGLE_TOKEN_URL, c.GOOGLE_REVOKE_URL, c.GOOGLE_API_URL]).toEqual([
+      "https://accounts.google.com/o/oauth2/v2/auth",
+      "https://oauth2.googleapis.com/token",
+      "https://oauth2.googleapis.com/revoke",
+      "https://www.googleapis.com",
+    ]);
+    expect([c.MICROSOFT_LOGIN_URL, c.GRAPH_URL]).toEqual([
+      "https://login.microsoftonline.com/common",
+      "https://graph.microsoft.com/v1.0",
+    ]);
+    expect(() => loadConfig({ GOOGLE_OAUTH_CLIENT_ID: "1234.apps.googleusercontent.com" })).toThrow(
+      /GOOGLE_OAUTH_CLIENT_ID and GOOGLE_OAUTH_CLIENT_SECRET: give both/,
+    );
+    expect(() => loadConfig({ MICROSOFT_LOGIN_URL: "login.microsoftonline.com/common" })).toThrow(
+      ConfigError,
+    );
+  });
+
+  describe.each(engines)(
+    "an emulator for one tenant on plain http, set in MICROSOFT_LOGIN_URL, on %s",
+    (engine) => {
+      let s: TestServer;
+      beforeAll(async () => {
+        s = await startTestServer({
+          engine,
+          env: {
+            ...OAUTH_ENV,
+            MICROSOFT_LOGIN_URL: `${EMULATOR_AUTHORITY}/`,
+            GRAPH_URL: "http://graph.emulator.test/v1.0",
+          },
+        });
+      });
+      afterAll(() => s?.close());
+
+      it("takes the same code path: the flow runs against it and refreshes there", async () => {
+        const ana = await s.user("ana@acme.test");
+        emulated.signInAs = "ana@contoso.test";
+        const start = await s.app.inject({
+          method: "POST",
+          url: "/api/v1/connections/oauth/start",
+          headers: { authorization: `Bearer ${ana.token}`, "content-type": "application/json" },
+          payload: JSON.stringify({ provider: "microsoft", syncs: "email" }),
+        });
+        const url = new URL(start.json().authorizationUrl);
+        expect(url.origin + url.pathname).toBe(`${EMULATOR_AUTHORITY}/oauth2/v2.0/authorize`);
+        expect(url.searchParams.get("scope")).toBe("openid email profile offline_access Mail.Read");
+        const back = new URL((await fetch(url, { redirect: "manual" })).headers.get("location")!);
+        const page = await s.app.inject({ url: back.pathname + back.search });
+        expect(page.statusCode).toBe(200);
+        const [c] = await s.ctx.db.select().from(connections);
+        expect(c.accountAddress).toBe("ana@contoso.test");
+        const fresh = await freshAccessToken(s.ctx, c);
+        expect(emulated.accessTokens.has(fresh.accessToken)).toBe(true);
+      });
+    },
+  );
 });

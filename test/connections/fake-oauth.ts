@@ -184,14 +184,17 @@ export const fakeGoogle = () =>
     rotates: false,
   });
 
-/** Microsoft through the multi-tenant authority: the ID token is issued by the account's tenant. */
-export const fakeMicrosoft = () =>
+/**
+ * Microsoft at an authority (default: the multi-tenant one, where the ID token is issued by the
+ * account's own tenant).
+ */
+export const fakeMicrosoft = (authority = "https://login.microsoftonline.com/common") =>
   new FakeOAuthServer({
-    authorizeUrl: "https://login.microsoftonline.com/common/oauth2/v2.0/authorize",
-    tokenUrl: "https://login.microsoftonline.com/common/oauth2/v2.0/token",
+    authorizeUrl: `${authority}/oauth2/v2.0/authorize`,
+    tokenUrl: `${authority}/oauth2/v2.0/token`,
     clientId: MICROSOFT_CLIENT.id,
     clientSecret: MICROSOFT_CLIENT.secret,
-    issuer: () => `https://login.microsoftonline.com/${CONTOSO_TENANT}/v2.0`,
+    issuer: () => `${new URL(authority).origin}/${CONTOSO_TENANT}/v2.0`,
     accountClaims: (a) => ({ preferred_username: a, name: "Ana Ruiz", tid: CONTOSO_TENANT }),
     rotates: true,
   });
