@@ -23,7 +23,7 @@ import {
   updateConnection,
 } from "./connections.js";
 import type { OAuthFailure } from "./oauth-page.js";
-import { accountOf, oauthSetup, redirectUri } from "./oauth-providers.js";
+import { accountOf, missingScopes, oauthSetup, redirectUri } from "./oauth-providers.js";
 
 export const STATE_LIFETIME_MS = 10 * 60 * 1000;
 
@@ -56,6 +56,7 @@ export async function startOAuth(
         [{ path: "body.provider", message: `must be ${reconnect.provider} for this connection` }],
       );
   }
+  const syncs = input.syncs ?? reconnect?.syncs ?? "both";
   const state = oauth.generateRandomState();
   const codeVerifier = oauth.generateRandomCodeVerifier();
   const expiresAt = new Date(Date.now() + STATE_LIFETIME_MS);
@@ -65,7 +66,7 @@ export async function startOAuth(
     stateHash: hashState(state),
     userId: user.id,
     provider: input.provider,
-    syncs: input.syncs,
+    syncs,
     connectionId: reconnect?.id ?? null,
     codeVerifier,
     opener: input.opener,
@@ -77,7 +78,7 @@ export async function startOAuth(
     client_id: setup.client.client_id,
     redirect_uri: redirectUri(ctx.config),
     response_type: "code",
-    scope: setup.scopes(input.syncs).join(" "),
+    scope: setup.scopes(syncs).join(" "),
     state,
     code_challenge: await oauth.calculatePKCECodeChallenge(codeVerifier),
     code_challenge_method: "S256",
@@ -179,35 +180,41 @@ export async function finishOAuth(ctx: AppContext, query: Record<string, unknown
   if (!account) return fail("provider_error");
 
   const grantedScopes = tokens.scope ? tokens.scope.split(" ") : setup.scopes(row.syncs);
+  // Google lets the user untick a permission on the consent screen.
+  if (missingScopes(row.provider, grantedScopes, row.syncs).length) return fail("missing_permissions");
   let connection = row.connectionId ? await getConnection(ctx.db, row.userId, row.connectionId) : null;
   if (row.connectionId && !connection) return fail("invalid_state");
   if (connection && connection.accountAddress !== account.address)
     return fail("account_mismatch", { signedInAs: account.address, expected: connection.accountAddress });
   // Connecting an account that is already connected renews that connection: never a second one.
   connection ??= await connectionForAccount(ctx.db, row.userId, row.provider, account.address);
-  const renewed = !!connection;
-  if (connection) {
+  const created = connection
+    ? null
+    : await ctx.db.transaction(async (tx) => {
+        const inserted = await insertConnection(tx, row.userId, {
+          provider: row.provider,
+          accountAddress: account.address,
+          displayName: account.name,
+          syncs: row.syncs,
+          grantedScopes,
+        });
+        if (inserted)
+          await putSecret(
+            { db: tx, secrets: ctx.secrets },
+            inserted.id,
+            SECRET.refreshToken,
+            tokens.refresh_token!,
+            null,
+          );
+        return inserted;
+      });
+  const renewed = !created;
+  // Another sign-in may have connected the account at this very moment: renew that one.
+  connection =
+    created ?? connection ?? (await connectionForAccount(ctx.db, row.userId, row.provider, account.address))!;
+  if (renewed) {
     await updateConnection(ctx.db, row.userId, connection.id, { syncs: row.syncs, grantedScopes });
     await storeRefreshToken(ctx, connection.id, tokens.refresh_token);
-  } else {
-    connection = await ctx.db.transaction(async (tx) => {
-      const created = await insertConnection(tx, row.userId, {
-        provider: row.provider,
-        accountAddress: account.address,
-        displayName: account.name,
-        syncs: row.syncs,
-        grantedScopes,
-      });
-      if (!created) throw new Error("the account was connected at the same moment by another sign-in");
-      await putSecret(
-        { db: tx, secrets: ctx.secrets },
-        created.id,
-        SECRET.refreshToken,
-        tokens.refresh_token!,
-        null,
-      );
-      return created;
-    });
   }
   ctx.log.info(
     { userId: row.userId, connectionId: connection.id, provider: row.provider, renewed },

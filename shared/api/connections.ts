@@ -124,7 +124,8 @@ export type ConnectionPatch = z.infer<typeof connectionPatch>;
 
 export const oauthStartInput = z.strictObject({
   provider: oauthProvider,
-  syncs: connectionSyncs.default("both"),
+  /** Default: "both" for a new connection, what it syncs now for a reconnect. */
+  syncs: connectionSyncs.optional(),
   /** Reconnect this connection (new consent, same connection, same sync cursors). */
   connectionId: z.string().min(1).max(100).optional(),
   /** "office" when the sign-in runs in the Outlook add-in's dialog, "web" for a browser popup. */
@@ -145,7 +146,7 @@ export interface OAuthResultMessage {
   ok: boolean;
   connectionId?: string;
   accountAddress?: string;
-  /** access_denied, invalid_state, invalid_grant, account_mismatch, no_refresh_token, provider_error */
+  /** access_denied, missing_permissions, invalid_state, invalid_grant, account_mismatch, no_refresh_token, provider_error */
   error?: string;
 }
 

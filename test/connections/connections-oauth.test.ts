@@ -23,6 +23,7 @@ afterAll(() => msw.close());
 beforeEach(() => {
   google.consent = "approve";
   microsoft.consent = "approve";
+  google.untick = [];
   google.signInAs = "ana.ruiz@gmail.test";
   microsoft.signInAs = "ana@contoso.test";
 });
@@ -188,6 +189,14 @@ describe.each(engines)("connecting Google and Microsoft accounts with OAuth on %
     expect(await list(marco)).toEqual([]);
   });
 
+  it("R-CON-2: a permission unticked on Google's consent screen connects nothing and says why", async () => {
+    google.untick = ["calendar"];
+    const { page } = await connect(marco, { provider: "google", syncs: "both" });
+    expect(page.statusCode).toBe(400);
+    expect(page.body).toContain("Non hai concesso tutti i permessi che servono a Concilia");
+    expect(await list(marco)).toEqual([]);
+  });
+
   it("a state is bound to its user: Marco's sign-in cannot reconnect Ana's connection", async () => {
     const r = await api(marco, "POST", "/api/v1/connections/oauth/start", {
       provider: "google",
@@ -198,18 +207,19 @@ describe.each(engines)("connecting Google and Microsoft accounts with OAuth on %
 
   it("reconnecting stores the new refresh token as a new version of the same connection's secret", async () => {
     const before = await refreshTokenOf(googleId);
-    const { authorizationUrl } = await start(ana, {
-      provider: "google",
-      syncs: "both",
-      connectionId: googleId,
-    });
-    expect(new URL(authorizationUrl).searchParams.get("login_hint")).toBe("ana.ruiz@gmail.test");
+    // Without a new choice, a reconnect asks again for what the connection syncs now (email, since the last sign-in).
+    const { authorizationUrl } = await start(ana, { provider: "google", connectionId: googleId });
+    const url = new URL(authorizationUrl);
+    expect(url.searchParams.get("login_hint")).toBe("ana.ruiz@gmail.test");
+    expect(url.searchParams.get("scope")).toBe("openid email https://www.googleapis.com/auth/gmail.readonly");
     const page = await openCallback(await consent(authorizationUrl));
     expect(page.statusCode).toBe(200);
     const after = await refreshTokenOf(googleId);
     expect(after.version).toBe(before.version + 1);
     expect(after.value).not.toBe(before.value);
-    expect((await list(ana)).map((c: { id: string }) => c.id)).toEqual([googleId]);
+    expect((await list(ana)).map((c: { id: string; syncs: string }) => [c.id, c.syncs])).toEqual([
+      [googleId, "email"],
+    ]);
   });
 
   it("reconnecting with another account is refused and keeps the connection's token", async () => {
