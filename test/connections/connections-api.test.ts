@@ -32,6 +32,7 @@ describe.each(engines)("connections API on %s", (engine) => {
     "imap.mail.me.com": { port: 993, logins: { "ana.ruiz@icloud.test": ICLOUD_PASSWORD } },
     "imap.mail.yahoo.com": { port: 993, logins: { "ana.ruiz@yahoo.test": "yahoo-app-pass" } },
   });
+  const logLines: string[] = [];
   let ana: { id: string; token: string };
   let bruno: { token: string };
   let admin: { token: string };
@@ -57,7 +58,7 @@ describe.each(engines)("connections API on %s", (engine) => {
     });
 
   beforeAll(async () => {
-    s = await startTestServer({ engine, imapTester: world.tester });
+    s = await startTestServer({ engine, imapTester: world.tester, logLines });
     ana = await s.user("ana@acme.test", { aliases: ["ana.ruiz@icloud.test"] });
     bruno = await s.user("bruno@acme.test");
     admin = await s.user("admin@acme.test", { role: "admin" });
@@ -145,6 +146,8 @@ describe.each(engines)("connections API on %s", (engine) => {
     const list = await call(ana, "GET", "/api/v1/connections");
     expect(list.json().items.map((i: { id: string }) => i.id)).toEqual([imapId]);
     expect(list.body).not.toContain(PASSWORD);
+    expect(logLines.some((l) => l.includes("connection created"))).toBe(true);
+    expect(logLines.join("\n")).not.toContain(PASSWORD);
   });
 
   it("the same account twice is refused with 409", async () => {

@@ -294,6 +294,9 @@ describe.each(engines)("connecting Google and Microsoft accounts with OAuth on %
     const err = await freshAccessToken(s.ctx, { id: microsoftId, provider: "microsoft" }).catch((e) => e);
     expect(err).toBeInstanceOf(ReconnectNeeded);
     expect(err).toMatchObject({ kind: "auth", connectionId: microsoftId, providerError: "invalid_grant" });
+    expect(err.message).toBe(
+      "Microsoft no longer accepts Concilia's access to this account (it was withdrawn, expired, or the password changed): reconnect it.",
+    );
     expect(await refreshTokenOf(microsoftId)).toEqual(before);
   });
 
