@@ -134,8 +134,13 @@ export const oauthStartInput = z.strictObject({
 export type OAuthStartInput = z.infer<typeof oauthStartInput>;
 
 export const oauthStart = z.object({
-  /** Open this in a popup (or the Outlook dialog); it ends on Concilia's callback page. */
+  /** The provider's sign-in page: open it in a popup; it ends on Concilia's callback page. */
   authorizationUrl: z.string(),
+  /**
+   * The same sign-in started from Concilia's own origin (it redirects to authorizationUrl): for the
+   * Outlook dialog, which must open on the add-in's domain.
+   */
+  dialogUrl: z.string(),
   /** The state expires then: start again after it. */
   expiresAt: z.string(),
 });

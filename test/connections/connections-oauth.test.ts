@@ -69,7 +69,7 @@ describe.each(engines)("connecting Google and Microsoft accounts with OAuth on %
   async function start(who: { token: string }, body: Record<string, unknown>) {
     const r = await api(who, "POST", "/api/v1/connections/oauth/start", body);
     expect(r.statusCode).toBe(200);
-    return r.json() as { authorizationUrl: string; expiresAt: string };
+    return r.json() as { authorizationUrl: string; dialogUrl: string; expiresAt: string };
   }
 
   async function connect(who: { token: string }, body: Record<string, unknown>) {
@@ -163,6 +163,15 @@ describe.each(engines)("connecting Google and Microsoft accounts with OAuth on %
     await s.ctx.db.update(oauthStates).set({ expiresAt: new Date(Date.now() - 1000) });
     expect((await openCallback(late)).body).toContain("This sign-in has expired or was already used.");
 
+    const dialog = new URL((await start(ana, { provider: "google" })).dialogUrl);
+    await s.ctx.db.update(oauthStates).set({ expiresAt: new Date(Date.now() - 1000) });
+    const expiredDialog = await s.app.inject({
+      url: dialog.pathname + dialog.search,
+      headers: { "accept-language": "es-ES,es;q=0.9" },
+    });
+    expect(expiredDialog.statusCode).toBe(400);
+    expect(expiredDialog.body).toContain("Este inicio de sesión ha caducado o ya se ha usado.");
+
     expect((await refreshTokenOf(googleId)).version).toBe(version);
     expect(await list(ana)).toHaveLength(1);
   });
@@ -236,7 +245,17 @@ describe.each(engines)("connecting Google and Microsoft accounts with OAuth on %
   let microsoftId: string;
 
   it("R-CON-3: Microsoft through the Outlook dialog: Graph scopes, the tenant's ID token, the address from preferred_username", async () => {
-    const { authorizationUrl } = await start(ana, { provider: "microsoft", syncs: "both", opener: "office" });
+    const { authorizationUrl, dialogUrl } = await start(ana, {
+      provider: "microsoft",
+      syncs: "both",
+      opener: "office",
+    });
+    // The Outlook dialog opens on Concilia's origin and is sent on to the provider.
+    const dialog = new URL(dialogUrl);
+    expect(dialog.origin + dialog.pathname).toBe("https://concilia.test/connections/oauth/authorize");
+    const hop = await s.app.inject({ url: dialog.pathname + dialog.search });
+    expect(hop.statusCode).toBe(302);
+    expect(hop.headers.location).toBe(authorizationUrl);
     const url = new URL(authorizationUrl);
     expect(url.origin + url.pathname).toBe("https://login.microsoftonline.com/common/oauth2/v2.0/authorize");
     expect(url.searchParams.get("scope")).toBe(
