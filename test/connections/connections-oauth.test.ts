@@ -1,12 +1,14 @@
 // R-CON-3, R-CON-8, R-CON-10, R-CON-11: connecting Google and Microsoft accounts through OAuth 2.0
 // (authorization code, PKCE S256, state) against faithful fakes of their endpoints, on the same
 // configuration path as the real services.
-import { eq } from "drizzle-orm";
+import { createHash } from "node:crypto";
+import { eq, ne } from "drizzle-orm";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../server/config.js";
 import { freshAccessToken, ReconnectNeeded } from "../../server/connections/oauth-refresh.js";
 import { connectionSecrets, connections, oauthStates } from "../../server/db/schema.js";
+import { purgeExpired } from "../../server/jobs/handlers.js";
 import { getSecret } from "../../server/secrets/store.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import { CONTOSO_TENANT, fakeGoogle, fakeMicrosoft, OAUTH_ENV } from "./fake-oauth.js";
@@ -174,6 +176,25 @@ describe.each(engines)("connecting Google and Microsoft accounts with OAuth on %
 
     expect((await refreshTokenOf(googleId)).version).toBe(version);
     expect(await list(ana)).toHaveLength(1);
+  });
+
+  it("sign-ins never finished are purged once expired; those under way stay", async () => {
+    await s.ctx.db.delete(oauthStates);
+    await start(ana, { provider: "google" });
+    await s.ctx.db.update(oauthStates).set({ expiresAt: new Date(Date.now() - 1000) });
+    const live = new URL((await start(ana, { provider: "google" })).authorizationUrl).searchParams.get(
+      "state",
+    )!;
+    // Starting also forgets expired ones; add one again to see the periodic purge do it.
+    await start(ana, { provider: "google" });
+    await s.ctx.db
+      .update(oauthStates)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(ne(oauthStates.stateHash, createHash("sha256").update(live).digest("hex")));
+    expect(await s.ctx.db.select().from(oauthStates)).toHaveLength(2);
+    await purgeExpired(s.ctx, {}, { signal: new AbortController().signal });
+    const left = await s.ctx.db.select().from(oauthStates);
+    expect(left.map((r) => r.stateHash)).toEqual([createHash("sha256").update(live).digest("hex")]);
   });
 
   it("R-CON-8: a code from one sign-in with the state of another fails PKCE at the provider: invalid_grant, in plain words", async () => {
