@@ -2,8 +2,9 @@
 // Yahoo, custom IMAP), editing and stopping, each scoped to the user who owns the connection.
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { storeListedCalendars } from "../../server/connections/calendars.js";
 import { insertConnection } from "../../server/connections/connections.js";
-import { connectionSecrets, connections } from "../../server/db/schema.js";
+import { connectionSecrets } from "../../server/db/schema.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import { fakeImapWorld } from "./imap-tester.js";
 
@@ -232,17 +233,16 @@ describe.each(engines)("connections API on %s", (engine) => {
     const icloud = (await call(ana, "GET", "/api/v1/connections"))
       .json()
       .items.find((c: { provider: string }) => c.provider === "icloud");
-    // The sync engine lists the account's calendars, the primary one preselected.
-    await s.ctx.db
-      .update(connections)
-      .set({
-        calendars: [
-          { id: "home", name: "Home", primary: true, selected: true },
-          { id: "work", name: "Work", primary: false, selected: false },
-        ],
-      })
-      .where(eq(connections.id, icloud.id));
+    // The sync engine stores the account's calendars as the provider lists them: the primary one preselected.
+    await storeListedCalendars(s.ctx.db, icloud.id, [
+      { id: "home", name: "Home", primary: true },
+      { id: "work", name: "Work", primary: false },
+    ]);
     const url = `/api/v1/connections/${icloud.id}`;
+    expect((await call(ana, "GET", url)).json().calendars).toEqual([
+      { id: "home", name: "Home", primary: true, selected: true },
+      { id: "work", name: "Work", primary: false, selected: false },
+    ]);
 
     const unknown = await call(ana, "PATCH", url, { selectedCalendarIds: ["home", "gym"] });
     expect(unknown.statusCode).toBe(422);
@@ -270,6 +270,18 @@ describe.each(engines)("connections API on %s", (engine) => {
       ],
     });
     expect((await call(ana, "GET", url)).json().targetCalendarId).toBe("work");
+
+    // A later listing keeps the choices, leaves a new calendar unselected, forgets a removed one and its target role.
+    await storeListedCalendars(s.ctx.db, icloud.id, [
+      { id: "home", name: "Home", primary: true },
+      { id: "family", name: "Family", primary: false },
+    ]);
+    const after = (await call(ana, "GET", url)).json();
+    expect(after.calendars).toEqual([
+      { id: "home", name: "Home", primary: true, selected: true },
+      { id: "family", name: "Family", primary: false, selected: false },
+    ]);
+    expect(after.targetCalendarId).toBeNull();
   });
 
   it("R-CON-2: widening a Google connection to calendars needs a new consent: 409 says to reconnect", async () => {
