@@ -158,7 +158,9 @@ export function connectionRoutes(app: FastifyInstance, ctx: AppContext): void {
   });
 
   // The Outlook dialog opens here (the add-in's domain) and goes on to the provider.
-  app.get("/connections/oauth/authorize", async (req, reply) => {
+  // Their URLs carry the state and the authorization code: kept out of the request log lines.
+  const quiet = { logLevel: "warn" as const };
+  app.get("/connections/oauth/authorize", quiet, async (req, reply) => {
     const state = (req.query as Record<string, unknown>)?.state;
     const target = typeof state === "string" ? await authorizationUrlOfState(ctx, state) : null;
     if (target) return reply.header("cache-control", "no-store").redirect(target, 302);
@@ -168,7 +170,7 @@ export function connectionRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   // The provider sends the browser back here: a page, not an API call, so it is public and the user
   // is the one who started the sign-in with this state.
-  app.get("/connections/oauth/callback", async (req, reply) => {
+  app.get("/connections/oauth/callback", quiet, async (req, reply) => {
     const outcome = await finishOAuth(ctx, (req.query ?? {}) as Record<string, unknown>);
     return sendOAuthPage(reply, outcome);
   });

@@ -111,7 +111,8 @@ describe.each(engines)("connecting Google and Microsoft accounts with OAuth on %
     expect(lifetime).toBeGreaterThan(9 * 60_000);
     expect(lifetime).toBeLessThanOrEqual(10 * 60_000);
 
-    const page = await openCallback(await consent(authorizationUrl));
+    const callback = await consent(authorizationUrl);
+    const page = await openCallback(callback);
     expect(page.statusCode).toBe(200);
     expect(page.headers["content-type"]).toContain("text/html");
     expect(page.body).toContain("ana.ruiz@gmail.test is connected");
@@ -144,6 +145,9 @@ describe.each(engines)("connecting Google and Microsoft accounts with OAuth on %
     ].join("\n");
     expect(logLines.some((l) => l.includes("connection created"))).toBe(true);
     expect(everything).not.toContain(stored.value);
+    // Nor the one-time code and state of the callback's URL.
+    expect(logLines.join("\n")).not.toContain(callback.searchParams.get("code")!);
+    expect(logLines.join("\n")).not.toContain(url.searchParams.get("state")!);
     for (const access of google.accessTokens.keys()) expect(everything).not.toContain(access);
   });
 
