@@ -15,7 +15,8 @@ export function syncStatusRoutes(app: FastifyInstance, ctx: AppContext): void {
   route(app, {
     method: "GET",
     url: "/api/v1/connections/{id}/status",
-    summary: "A connection's sync: status, stage, first-sync progress, failed items, last error, skipped messages",
+    summary:
+      "A connection's sync: status, stage, first-sync progress, failed items, last error, skipped messages",
     tag: "connections",
     params,
     response: syncStatus,

@@ -74,4 +74,3 @@ export const queues: QueueDefs<JobPayloads> = {
       "few statements; a missed tick is made up by the next one, so one retry is enough.",
   },
 };
-

@@ -9,16 +9,27 @@ const scopeOf = (connectionId: string, scopeKey: string) =>
 
 /** The scope's cursor, or null: nothing synced yet (or a rejected cursor), list from the start. */
 export async function readCursor(db: Tx, connectionId: string, scopeKey: string): Promise<unknown> {
-  const [row] = await db.select({ cursor: syncCursors.cursor }).from(syncCursors).where(scopeOf(connectionId, scopeKey));
+  const [row] = await db
+    .select({ cursor: syncCursors.cursor })
+    .from(syncCursors)
+    .where(scopeOf(connectionId, scopeKey));
   return row?.cursor ?? null;
 }
 
-export async function saveCursor(tx: Tx, connectionId: string, scopeKey: string, cursor: unknown): Promise<void> {
+export async function saveCursor(
+  tx: Tx,
+  connectionId: string,
+  scopeKey: string,
+  cursor: unknown,
+): Promise<void> {
   const now = new Date();
   await tx
     .insert(syncCursors)
     .values({ connectionId, scopeKey, cursor, updatedAt: now })
-    .onConflictDoUpdate({ target: [syncCursors.connectionId, syncCursors.scopeKey], set: { cursor, updatedAt: now } });
+    .onConflictDoUpdate({
+      target: [syncCursors.connectionId, syncCursors.scopeKey],
+      set: { cursor, updatedAt: now },
+    });
 }
 
 export async function deleteCursor(tx: Tx, connectionId: string, scopeKey: string): Promise<void> {

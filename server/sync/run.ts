@@ -2,9 +2,9 @@
 // the `sync.step` queue, so a step run here never overlaps one a worker runs.
 import type { AppContext } from "../context.js";
 import { tryLockKey } from "../jobs/key-lock.js";
-import { type StepReport, runStep } from "./step.js";
-import { dueConnections } from "./tick.js";
 import { ensureStates } from "./state-machine.js";
+import { runStep, type StepReport } from "./step.js";
+import { dueConnections } from "./tick.js";
 
 /** Runs one step of the connection, or answers "busy" when a worker is running one. */
 export async function runStepExclusive(

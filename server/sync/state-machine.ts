@@ -68,7 +68,8 @@ export function syncPolicy(config: Config): SyncPolicy {
   };
 }
 
-export const WATCHDOG_REASON = "A sync step stopped without finishing (its worker may have stopped); it starts again.";
+export const WATCHDOG_REASON =
+  "A sync step stopped without finishing (its worker may have stopped); it starts again.";
 
 /** Statuses in which no step runs until the user (or new credentials) says so. */
 export const isBlocked = (s: SyncState) =>
@@ -119,8 +120,10 @@ export function transition(s: SyncState, e: SyncEvent, now: Date, policy: SyncPo
       return { ...s, progress, skipCounts };
     }
     case "step-finished": {
+      // A step that went through proves the account works: only a pause (asked meanwhile) stays.
       const ok = { ...s, stepStartedAt: null, consecutiveFailures: 0, lastError: null };
-      if (e.more) return { ...ok, nextRunAt: now };
+      if (e.more)
+        return { ...ok, status: s.status === "paused" ? "paused" : activeStatus(s.stage), nextRunAt: now };
       const stage = enter("idle", now);
       return {
         ...ok,
@@ -138,7 +141,7 @@ export function transition(s: SyncState, e: SyncEvent, now: Date, policy: SyncPo
       return {
         ...s,
         stage,
-        status: s.status === "paused" ? "paused" : activeStatus(stage),
+        status: isBlocked(s) ? s.status : activeStatus(stage),
         progress: { done: 0, found: 0 },
       };
     }
@@ -186,8 +189,9 @@ function failed(
   policy: SyncPolicy,
 ): SyncState {
   const base = { ...s, stepStartedAt: null, lastError: { kind: e.kind, reason: e.reason } };
-  // A paused connection stays paused: the error is kept for the user, the next step after resume retries.
-  const status = (wanted: SyncStatus) => (s.status === "paused" ? "paused" : wanted);
+  // A paused (or already blocked) connection keeps its status: the error is kept for the user, and the
+  // step after a resume or a reconnect tries again.
+  const status = (wanted: SyncStatus) => (isBlocked(s) ? s.status : wanted);
   const failures = s.consecutiveFailures + 1;
   switch (e.kind) {
     case "temporary":

@@ -2,13 +2,20 @@
 // pause, resume, retry failed items. Every look-up is scoped to the connection's owner (an admin may
 // read any); the actions queue a step in the same transaction, so a resumed sync starts at once.
 import { eq } from "drizzle-orm";
+import type { SyncStatus } from "../../shared/api/sync-status.js";
 import type { AuthUser } from "../auth/user.js";
 import type { AppContext } from "../context.js";
 import type { Tx } from "../db/index.js";
 import { connections } from "../db/schema.js";
-import type { SyncStatus } from "../../shared/api/sync-status.js";
 import { parkedCount, unparkFailedItems } from "./failed-items.js";
-import { applyEvent, ensureStates, readState, type SyncEvent, type SyncState, syncPolicy } from "./state-machine.js";
+import {
+  applyEvent,
+  ensureStates,
+  readState,
+  type SyncEvent,
+  type SyncState,
+  syncPolicy,
+} from "./state-machine.js";
 
 /** The connection if this user may see it (owner, or admin when only reading), else null. */
 export async function visibleConnection(db: Tx, user: AuthUser, id: string, opts: { write: boolean }) {
@@ -54,4 +61,3 @@ export async function actOnSync(
     return { status: statusOf(connectionId, s, await parkedCount(tx, connectionId)), requeued };
   });
 }
-

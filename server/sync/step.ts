@@ -9,11 +9,24 @@ import type { Tx } from "../db/index.js";
 import { connections } from "../db/schema.js";
 import { syncErrors, syncItems } from "../metrics.js";
 import { credentialsVersion } from "./credentials.js";
-import { readCursor, deleteCursor, saveCursor } from "./cursors.js";
+import { deleteCursor, readCursor, saveCursor } from "./cursors.js";
 import { classify, SyncError } from "./errors.js";
 import { clearItemFailure, pendingFailedItems, recordItemFailure } from "./failed-items.js";
-import { type ChangedItem, type FetchedItem, type ProviderSession, providerNamed, type SyncScope } from "./provider.js";
-import { applyEvent, ensureStates, isBlocked, readState, type SyncEvent, syncPolicy } from "./state-machine.js";
+import {
+  type ChangedItem,
+  type FetchedItem,
+  type ProviderSession,
+  providerNamed,
+  type SyncScope,
+} from "./provider.js";
+import {
+  applyEvent,
+  ensureStates,
+  isBlocked,
+  readState,
+  type SyncEvent,
+  syncPolicy,
+} from "./state-machine.js";
 
 /** What a step did: "more" (call again now), "idle" (up to date), "waiting" (failed, retried later), "blocked" (paused, reconnect needed, failed), "gone" (no connection). */
 export interface StepReport {
@@ -32,7 +45,11 @@ interface Tally {
   skips: Record<string, number>;
 }
 
-export async function runStep(ctx: AppContext, connectionId: string, signal: AbortSignal): Promise<StepReport> {
+export async function runStep(
+  ctx: AppContext,
+  connectionId: string,
+  signal: AbortSignal,
+): Promise<StepReport> {
   const policy = syncPolicy(ctx.config);
   const apply = (db: Tx, event: SyncEvent) => applyEvent(db, connectionId, event, policy);
   const tally: Tally = { stored: 0, skipped: 0, failed: 0, parked: 0, skips: {} };
@@ -49,7 +66,10 @@ export async function runStep(ctx: AppContext, connectionId: string, signal: Abo
   await ensureStates(ctx.db, new Date(), connectionId);
   let state = await readState(ctx.db, connectionId);
   if (state?.status === "reconnect_needed")
-    state = await apply(ctx.db, { type: "credentials-changed", secretVersion: await credentialsVersion(ctx.db, connectionId) });
+    state = await apply(ctx.db, {
+      type: "credentials-changed",
+      secretVersion: await credentialsVersion(ctx.db, connectionId),
+    });
   if (!state) return report("gone");
   if (isBlocked(state)) return report("blocked");
   await apply(ctx.db, { type: "step-started" });
@@ -57,24 +77,32 @@ export async function runStep(ctx: AppContext, connectionId: string, signal: Abo
   const provider = providerNamed(connection.provider);
   let session: ProviderSession | undefined;
   try {
-    if (!provider) throw new SyncError("unknown", `This server has no sync adapter for ${connection.provider} accounts.`);
-    session = await provider.open({ connection, config: ctx.config, db: ctx.db, secrets: ctx.secrets, log: ctx.log, signal });
+    if (!provider)
+      throw new SyncError("unknown", `This server has no sync adapter for ${connection.provider} accounts.`);
+    session = await provider.open({
+      connection,
+      config: ctx.config,
+      db: ctx.db,
+      secrets: ctx.secrets,
+      log: ctx.log,
+      signal,
+    });
     const page = new PageWriter(ctx, connectionId, connection.provider, session, tally);
     const scopes = await session.listScopes();
     await page.retryFailedItems(scopes);
     let budget = ctx.config.CONCILIA_SYNC_STEP_ITEMS;
     let more = false;
-    scopes: for (const scope of scopes) {
+    listing: for (const scope of scopes) {
       for (;;) {
         if (signal.aborted || budget <= 0) {
           more = true;
-          break scopes;
+          break listing;
         }
         const now = await readState(ctx.db, connectionId);
         if (!now) return report("gone");
         if (now.status === "paused") {
           more = true;
-          break scopes;
+          break listing;
         }
         const cursor = await readCursor(ctx.db, connectionId, scope.key);
         const limit = Math.min(budget, ctx.config.CONCILIA_SYNC_BATCH_SIZE);
@@ -90,7 +118,8 @@ export async function runStep(ctx: AppContext, connectionId: string, signal: Abo
   } catch (err) {
     const c = classify(err);
     syncErrors.inc({ provider: connection.provider, kind: c.kind });
-    if (c.kind === "not-found") ctx.log.info({ connection: connectionId }, "sync stopped: the account is gone");
+    if (c.kind === "not-found")
+      ctx.log.info({ connection: connectionId }, "sync stopped: the account is gone");
     else ctx.log.warn({ connection: connectionId, kind: c.kind, reason: c.reason }, "sync step failed");
     const secretVersion = c.kind === "auth" ? await credentialsVersion(ctx.db, connectionId) : undefined;
     const after = await apply(ctx.db, { type: "failed", ...c, secretVersion });
@@ -138,7 +167,11 @@ class PageWriter {
 
   /** Items of the dead-letter list not yet parked get another try, before new changes. */
   async retryFailedItems(scopes: SyncScope[]) {
-    const rows = await pendingFailedItems(this.ctx.db, this.connectionId, this.ctx.config.CONCILIA_SYNC_BATCH_SIZE);
+    const rows = await pendingFailedItems(
+      this.ctx.db,
+      this.connectionId,
+      this.ctx.config.CONCILIA_SYNC_BATCH_SIZE,
+    );
     for (const scope of scopes) {
       const mine = rows.filter((r) => r.scopeKey === scope.key);
       if (mine.length === 0) continue;
@@ -165,7 +198,14 @@ class PageWriter {
         };
         const outcome = await this.writeOne(tx, got);
         if ("error" in outcome) {
-          const parked = await recordItemFailure(tx, connectionId, scope.key, item, classify(outcome.error), ctx.config.CONCILIA_SYNC_ITEM_ATTEMPTS);
+          const parked = await recordItemFailure(
+            tx,
+            connectionId,
+            scope.key,
+            item,
+            classify(outcome.error),
+            ctx.config.CONCILIA_SYNC_ITEM_ATTEMPTS,
+          );
           page.failed++;
           if (parked) page.parked++;
           continue;

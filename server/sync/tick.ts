@@ -28,7 +28,13 @@ export async function tick(ctx: AppContext, now = new Date()): Promise<TickRepor
     .from(syncStates)
     .where(eq(syncStates.status, "reconnect_needed"));
   for (const { id } of waiting)
-    await applyEvent(ctx.db, id, { type: "credentials-changed", secretVersion: await credentialsVersion(ctx.db, id) }, policy, now);
+    await applyEvent(
+      ctx.db,
+      id,
+      { type: "credentials-changed", secretVersion: await credentialsVersion(ctx.db, id) },
+      policy,
+      now,
+    );
   const due = await dueConnections(ctx, now);
   if (due.length)
     await ctx.db.transaction(async (tx) => {
@@ -68,5 +74,9 @@ async function measureLag(ctx: AppContext, now: Date) {
     .groupBy(connections.provider);
   syncLag.reset();
   for (const r of rows)
-    if (r.oldest) syncLag.set({ provider: r.provider }, Math.max(0, (now.getTime() - new Date(r.oldest).getTime()) / 1000));
+    if (r.oldest)
+      syncLag.set(
+        { provider: r.provider },
+        Math.max(0, (now.getTime() - new Date(r.oldest).getTime()) / 1000),
+      );
 }

@@ -3,7 +3,14 @@ import { z } from "zod";
 
 export const syncStatusValue = z.enum(["syncing", "up_to_date", "reconnect_needed", "paused", "failed"]);
 export const syncStage = z.enum(["initial", "incremental", "resync", "idle"]);
-export const syncErrorKind = z.enum(["temporary", "throttled", "auth", "cursor-rejected", "not-found", "unknown"]);
+export const syncErrorKind = z.enum([
+  "temporary",
+  "throttled",
+  "auth",
+  "cursor-rejected",
+  "not-found",
+  "unknown",
+]);
 
 export const syncStatus = z.object({
   connectionId: z.string(),

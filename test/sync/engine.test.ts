@@ -7,7 +7,13 @@ import { createConnection } from "../../server/connections/connections.js";
 import { putSecret } from "../../server/secrets/store.js";
 import { SyncError } from "../../server/sync/errors.js";
 import { runStepExclusive } from "../../server/sync/run.js";
-import { applyEvent, ensureStates, readState, syncPolicy, WATCHDOG_REASON } from "../../server/sync/state-machine.js";
+import {
+  applyEvent,
+  ensureStates,
+  readState,
+  syncPolicy,
+  WATCHDOG_REASON,
+} from "../../server/sync/state-machine.js";
 import type { StepReport } from "../../server/sync/step.js";
 import { dueConnections } from "../../server/sync/tick.js";
 import { freeStuckSteps } from "../../server/sync/watchdog.js";
@@ -54,7 +60,10 @@ describe.each(engines)("sync engine on %s", (engine) => {
   /** A new connection of the owner at its own test account, with credentials version 1. */
   async function connect(): Promise<{ id: string; account: TestAccount }> {
     const address = `box-${engine}-${++n}@mail.test`;
-    const c = await createConnection(s.ctx.db, owner.id, { provider: TEST_PROVIDER, accountAddress: address });
+    const c = await createConnection(s.ctx.db, owner.id, {
+      provider: TEST_PROVIDER,
+      accountAddress: address,
+    });
     await putSecret({ db: s.ctx.db, secrets: s.ctx.secrets }, c.id, SECRET_NAME, "token-v1", null);
     return { id: c.id, account: testAccount(address) };
   }
@@ -86,7 +95,11 @@ describe.each(engines)("sync engine on %s", (engine) => {
   }
   const once = (list: { key: string }[]) => Object.fromEntries(list.map((k) => [k.key, 1]));
   const api = (method: "GET" | "POST", id: string, what: string, token = owner.token) =>
-    s.app.inject({ method, url: `/api/v1/connections/${id}/${what}`, headers: { authorization: `Bearer ${token}` } });
+    s.app.inject({
+      method,
+      url: `/api/v1/connections/${id}/${what}`,
+      headers: { authorization: `Bearer ${token}` },
+    });
   const status = async (id: string) => {
     const r = await api("GET", id, "status");
     expect(r.statusCode).toBe(200);
@@ -97,7 +110,11 @@ describe.each(engines)("sync engine on %s", (engine) => {
     const { id, account } = await connect();
     deliver(account, "INBOX", keys("in", 8));
     deliver(account, "Sent", [...keys("out", 1), { key: "out-2", body: "skip:automated" }]);
-    expect(await status(id)).toMatchObject({ status: "syncing", stage: "initial", progress: { done: 0, found: 0 } });
+    expect(await status(id)).toMatchObject({
+      status: "syncing",
+      stage: "initial",
+      progress: { done: 0, found: 0 },
+    });
 
     const first = await step(id);
     expect(first).toMatchObject({ result: "more", stored: 6 });
@@ -110,7 +127,13 @@ describe.each(engines)("sync engine on %s", (engine) => {
 
     await untilIdle(id);
     const done = await status(id);
-    expect(done).toMatchObject({ status: "up_to_date", stage: "idle", progress: null, failedItems: 0, lastError: null });
+    expect(done).toMatchObject({
+      status: "up_to_date",
+      stage: "idle",
+      progress: null,
+      failedItems: 0,
+      lastError: null,
+    });
     expect(done.skipped).toEqual({ automated: 1 });
     expect(Date.parse(done.lastSyncedAt)).toBeGreaterThan(Date.now() - 60_000);
     expect(await stored(id)).toEqual(once([...keys("in", 8), ...keys("out", 1)]));
@@ -128,7 +151,9 @@ describe.each(engines)("sync engine on %s", (engine) => {
     account.idempotent = false; // a writer that would store a repeat twice
     deliver(account, "INBOX", keys("m", 3));
     // Fail the cursor's write, after the page's items were written in the same transaction.
-    await s.ctx.db.execute(sql`create table if not exists test_break_cursor (connection_id text primary key)`);
+    await s.ctx.db.execute(
+      sql`create table if not exists test_break_cursor (connection_id text primary key)`,
+    );
     await s.ctx.db.execute(sql`
       create or replace function test_break_cursor() returns trigger language plpgsql as $$
       begin
@@ -244,7 +269,11 @@ describe.each(engines)("sync engine on %s", (engine) => {
     deliver(account, "INBOX", keys("c", 4, 5));
     invalidateCursors(account, "INBOX");
     expect(await step(id)).toMatchObject({ result: "more" });
-    expect(await status(id)).toMatchObject({ status: "syncing", stage: "resync", progress: { done: 6, found: 6 } });
+    expect(await status(id)).toMatchObject({
+      status: "syncing",
+      stage: "resync",
+      progress: { done: 6, found: 6 },
+    });
     await untilIdle(id);
     expect(await status(id)).toMatchObject({ status: "up_to_date", stage: "idle" });
     expect(await stored(id)).toEqual(once(keys("c", 8)));
@@ -289,11 +318,16 @@ describe.each(engines)("sync engine on %s", (engine) => {
     await ensureStates(s.ctx.db, started, id);
     await applyEvent(s.ctx.db, id, { type: "step-started" }, policy, started); // a worker that died mid-step
     expect(await dueConnections(s.ctx, new Date(started.getTime() + 3_600_000), [id])).toEqual([]);
-    expect(await freeStuckSteps(s.ctx.db, policy, 60, new Date(started.getTime() + 59_000))).not.toContain(id);
+    expect(await freeStuckSteps(s.ctx.db, policy, 60, new Date(started.getTime() + 59_000))).not.toContain(
+      id,
+    );
     const later = new Date(started.getTime() + 61_000);
     expect(await freeStuckSteps(s.ctx.db, policy, 60, later)).toContain(id);
     const st = await readState(s.ctx.db, id);
-    expect(st).toMatchObject({ stepStartedAt: null, lastError: { kind: "temporary", reason: WATCHDOG_REASON } });
+    expect(st).toMatchObject({
+      stepStartedAt: null,
+      lastError: { kind: "temporary", reason: WATCHDOG_REASON },
+    });
     expect(await dueConnections(s.ctx, later, [id])).toEqual([id]);
     await untilIdle(id);
     expect(await stored(id)).toEqual(once(keys("w", 2)));
@@ -306,7 +340,9 @@ describe.each(engines)("sync engine on %s", (engine) => {
     await untilIdle(id);
     await s.ctx.db.execute(sql`delete from connections where id = ${id}`);
     for (const table of ["sync_states", "sync_cursors", "sync_failed_items"]) {
-      const r = await s.ctx.db.execute(sql`select count(*)::int as n from ${sql.raw(table)} where connection_id = ${id}`);
+      const r = await s.ctx.db.execute(
+        sql`select count(*)::int as n from ${sql.raw(table)} where connection_id = ${id}`,
+      );
       expect((((r as { rows?: unknown[] }).rows ?? r) as { n: number }[])[0].n).toBe(0);
     }
     expect(await step(id)).toMatchObject({ result: "gone" });

@@ -66,7 +66,8 @@ export function testAccount(address: string): TestAccount {
 export function deliver(account: TestAccount, folder: string, items: { key: string; body?: string }[]) {
   const f = account.folders.get(folder) ?? { epoch: 1, items: [] };
   account.folders.set(folder, f);
-  for (const i of items) f.items.push({ seq: (f.items.at(-1)?.seq ?? 0) + 1, key: i.key, body: i.body ?? `body of ${i.key}` });
+  for (const i of items)
+    f.items.push({ seq: (f.items.at(-1)?.seq ?? 0) + 1, key: i.key, body: i.body ?? `body of ${i.key}` });
 }
 
 /** The provider forgets every cursor of the folder (Gmail 404 on historyId, Graph 410, UIDVALIDITY). */
@@ -97,13 +98,18 @@ function session(account: TestAccount, connectionId: string): ProviderSession {
   };
   return {
     listScopes: () =>
-      call("listScopes", () => [...account.folders.keys()].map((name): SyncScope => ({ key: `mail:${name}`, kind: "mail", ref: name }))),
+      call("listScopes", () =>
+        [...account.folders.keys()].map(
+          (name): SyncScope => ({ key: `mail:${name}`, kind: "mail", ref: name }),
+        ),
+      ),
     listChanges: (scope, cursor, limit) =>
       call("listChanges", () => {
         const f = account.folders.get(scope.ref as string);
         if (!f) throw new SyncError("not-found", "The folder is gone.");
         const c = cursor as Cursor | null;
-        if (c && c.epoch !== f.epoch) throw new SyncError("cursor-rejected", "The provider no longer knows this position.");
+        if (c && c.epoch !== f.epoch)
+          throw new SyncError("cursor-rejected", "The provider no longer knows this position.");
         const after = c?.seq ?? 0;
         const rest = f.items.filter((i) => i.seq > after);
         const page = rest.slice(0, limit);
@@ -120,7 +126,10 @@ function session(account: TestAccount, connectionId: string): ProviderSession {
           const left = account.fetchFaults.get(item.key) ?? 0;
           if (left > 0) {
             account.fetchFaults.set(item.key, left - 1);
-            return { ...item, error: new SyncError("temporary", "The provider could not read this message.") };
+            return {
+              ...item,
+              error: new SyncError("temporary", "The provider could not read this message."),
+            };
           }
           const found = account.folders.get(scope.ref as string)?.items.find((i) => i.key === item.key);
           if (!found) return { ...item, error: new SyncError("not-found", "The message was deleted.") };
@@ -131,7 +140,9 @@ function session(account: TestAccount, connectionId: string): ProviderSession {
       const left = account.writeFaults.get(item.key) ?? 0;
       if (left > 0) {
         account.writeFaults.set(item.key, left - 1);
-        await tx.execute(sql`insert into test_synced_items (connection_id, item_key, body) values (${connectionId}, ${item.key}, 'half-written')`);
+        await tx.execute(
+          sql`insert into test_synced_items (connection_id, item_key, body) values (${connectionId}, ${item.key}, 'half-written')`,
+        );
         throw new Error("the writer broke on this item");
       }
       const body = item.raw.toString();
@@ -164,4 +175,6 @@ registerProvider(testProvider);
 
 /** The table the test writer stores into (no unique key, so a duplicate would show). */
 export const createSyncedItemsTable = (db: { execute: (q: ReturnType<typeof sql>) => Promise<unknown> }) =>
-  db.execute(sql`create table if not exists test_synced_items (connection_id text not null, item_key text not null, body text not null)`);
+  db.execute(
+    sql`create table if not exists test_synced_items (connection_id text not null, item_key text not null, body text not null)`,
+  );
