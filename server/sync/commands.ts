@@ -7,7 +7,10 @@ import { parkedCount } from "./failed-items.js";
 import { runDueSteps } from "./run.js";
 import { ensureStates } from "./state-machine.js";
 
-async function connectionIds(ctx: AppContext, opts: { user?: string; connection?: string }): Promise<string[]> {
+async function connectionIds(
+  ctx: AppContext,
+  opts: { user?: string; connection?: string },
+): Promise<string[]> {
   const q = ctx.db
     .select({ id: connections.id })
     .from(connections)
@@ -41,7 +44,11 @@ async function describeConnections(ctx: AppContext, ids: string[]) {
     .where(inArray(connections.id, ids))
     .orderBy(asc(users.email), asc(connections.id));
   const secrets = await ctx.db
-    .select({ connectionId: connectionSecrets.connectionId, name: connectionSecrets.name, version: connectionSecrets.version })
+    .select({
+      connectionId: connectionSecrets.connectionId,
+      name: connectionSecrets.name,
+      version: connectionSecrets.version,
+    })
     .from(connectionSecrets)
     .where(inArray(connectionSecrets.connectionId, ids));
   return Promise.all(
@@ -70,16 +77,31 @@ export async function listConnectionsCommand(ctx: AppContext, opts: { user?: str
   );
 }
 
-export async function syncRunCommand(ctx: AppContext, opts: { user?: string; connection?: string }): Promise<string[]> {
+export async function syncRunCommand(
+  ctx: AppContext,
+  opts: { user?: string; connection?: string },
+): Promise<string[]> {
   const ids = await connectionIds(ctx, opts);
   if (!ids.length) return ["No such connection."];
   const runs = await runDueSteps(ctx, ids);
   if (!runs.length) return ["Nothing is due."];
-  const states = new Map((await describeConnections(ctx, runs.map((r) => r.connectionId))).map((c) => [c.id, c]));
+  const states = new Map(
+    (
+      await describeConnections(
+        ctx,
+        runs.map((r) => r.connectionId),
+      )
+    ).map((c) => [c.id, c]),
+  );
   return runs.map((r) => {
     const c = states.get(r.connectionId);
-    const what = r.last === "busy" ? "a worker is syncing it now" : `${r.steps} step(s), ${r.stored} stored, ${r.skipped} skipped, ${r.failed} failed`;
-    const after = c ? `now ${c.status}${c.status === "up_to_date" || c.status === "syncing" ? `, next look ${c.nextRunAt?.toISOString()}` : ""}` : "gone";
+    const what =
+      r.last === "busy"
+        ? "a worker is syncing it now"
+        : `${r.steps} step(s), ${r.stored} stored, ${r.skipped} skipped, ${r.failed} failed`;
+    const after = c
+      ? `now ${c.status}${c.status === "up_to_date" || c.status === "syncing" ? `, next look ${c.nextRunAt?.toISOString()}` : ""}`
+      : "gone";
     return `${r.connectionId} ${c ? `${c.provider}:${c.account}` : ""}: ${what}; ${after}${r.error ? ` (${r.error.kind}: ${r.error.reason})` : ""}`;
   });
 }

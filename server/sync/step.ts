@@ -7,7 +7,7 @@ import { eq } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import type { Tx } from "../db/index.js";
 import { connections } from "../db/schema.js";
-import { syncErrors, syncItems } from "../metrics.js";
+import { syncErrors, syncItems, syncThrottleWait } from "../metrics.js";
 import { credentialsVersion } from "./credentials.js";
 import { deleteCursor, readCursor, saveCursor } from "./cursors.js";
 import { classify, SyncError } from "./errors.js";
@@ -118,15 +118,31 @@ export async function runStep(
   } catch (err) {
     const c = classify(err);
     syncErrors.inc({ provider: connection.provider, kind: c.kind });
+    if (c.kind === "throttled" && c.retryAfterMs)
+      syncThrottleWait.inc({ provider: connection.provider }, c.retryAfterMs / 1000);
     if (c.kind === "not-found")
       ctx.log.info({ connection: connectionId }, "sync stopped: the account is gone");
-    else ctx.log.warn({ connection: connectionId, kind: c.kind, reason: c.reason }, "sync step failed");
+    else
+      ctx.log.warn(
+        { connection: connectionId, kind: c.kind, reason: c.reason, ...whereFrom(err) },
+        "sync step failed",
+      );
     const secretVersion = c.kind === "auth" ? await credentialsVersion(ctx.db, connectionId) : undefined;
     const after = await apply(ctx.db, { type: "failed", ...c, secretVersion });
     return report(after && isBlocked(after) ? "blocked" : "waiting", { kind: c.kind, reason: c.reason });
   } finally {
     await session?.close?.().catch(() => {});
   }
+}
+
+/**
+ * Where an unexpected error came from, for operators: its class and stack frames, never its message
+ * or properties (a driver's error may quote the values it was given: a message, a token).
+ */
+function whereFrom(err: unknown) {
+  if (err instanceof SyncError || !(err instanceof Error)) return {};
+  const frames = (err.stack ?? "").split("\n").filter((l) => /^\s+at /.test(l));
+  return { errorClass: err.name, stack: frames.slice(0, 8).join("\n") };
 }
 
 /**

@@ -10,7 +10,10 @@ import { createSyncedItemsTable, deliver, SECRET_NAME, TEST_PROVIDER, testAccoun
 describe.each(engines)("sync commands on %s", (engine) => {
   let s: TestServer;
   beforeAll(async () => {
-    s = await startTestServer({ engine, env: { CONCILIA_SYNC_TICK_SECONDS: "0", CONCILIA_SYNC_STEP_ITEMS: "2", CONCILIA_SYNC_BATCH_SIZE: "2" } });
+    s = await startTestServer({
+      engine,
+      env: { CONCILIA_SYNC_TICK_SECONDS: "0", CONCILIA_SYNC_STEP_ITEMS: "2", CONCILIA_SYNC_BATCH_SIZE: "2" },
+    });
     await createSyncedItemsTable(s.ctx.db);
   });
   afterAll(async () => {
@@ -21,10 +24,28 @@ describe.each(engines)("sync commands on %s", (engine) => {
     const ana = await s.user(`ana-cli-${engine}@acme.test`);
     const bob = await s.user(`bob-cli-${engine}@acme.test`);
     const address = `ana-cli-${engine}@mail.test`;
-    deliver(testAccount(address), "INBOX", [{ key: "1" }, { key: "2" }, { key: "3" }, { key: "4", body: "skip:internal" }, { key: "5" }]);
-    const mine = await createConnection(s.ctx.db, ana.id, { provider: TEST_PROVIDER, accountAddress: address });
-    await putSecret({ db: s.ctx.db, secrets: s.ctx.secrets }, mine.id, SECRET_NAME, "very-secret-token", null);
-    const theirs = await createConnection(s.ctx.db, bob.id, { provider: TEST_PROVIDER, accountAddress: `bob-cli-${engine}@mail.test` });
+    deliver(testAccount(address), "INBOX", [
+      { key: "1" },
+      { key: "2" },
+      { key: "3" },
+      { key: "4", body: "skip:internal" },
+      { key: "5" },
+    ]);
+    const mine = await createConnection(s.ctx.db, ana.id, {
+      provider: TEST_PROVIDER,
+      accountAddress: address,
+    });
+    await putSecret(
+      { db: s.ctx.db, secrets: s.ctx.secrets },
+      mine.id,
+      SECRET_NAME,
+      "very-secret-token",
+      null,
+    );
+    const theirs = await createConnection(s.ctx.db, bob.id, {
+      provider: TEST_PROVIDER,
+      accountAddress: `bob-cli-${engine}@mail.test`,
+    });
 
     const out = await syncRunCommand(s.ctx, { user: ana.email.toUpperCase() });
     expect(out).toHaveLength(1);

@@ -4,6 +4,8 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createConnection } from "../../server/connections/connections.js";
+import { createLogger } from "../../server/log.js";
+import { registry } from "../../server/metrics.js";
 import { putSecret } from "../../server/secrets/store.js";
 import { SyncError } from "../../server/sync/errors.js";
 import { runStepExclusive } from "../../server/sync/run.js";
@@ -15,7 +17,8 @@ import {
   WATCHDOG_REASON,
 } from "../../server/sync/state-machine.js";
 import type { StepReport } from "../../server/sync/step.js";
-import { dueConnections } from "../../server/sync/tick.js";
+import { runStep } from "../../server/sync/step.js";
+import { dueConnections, tick } from "../../server/sync/tick.js";
 import { freeStuckSteps } from "../../server/sync/watchdog.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import {
@@ -333,6 +336,27 @@ describe.each(engines)("sync engine on %s", (engine) => {
     expect(await stored(id)).toEqual(once(keys("w", 2)));
   });
 
+  it("R-CON-11: a failing sync logs no token, password or message body", async () => {
+    const { id, account } = await connect();
+    deliver(account, "INBOX", [{ key: "l-1", body: "Confidential offer: 1.2M EUR" }]);
+    account.writeFaults.set("l-1", 1);
+    const lines: string[] = [];
+    const log = createLogger("debug", { write: (l: string) => void lines.push(l) });
+    const ctx = { ...s.ctx, log };
+    await runStep(ctx, id, new AbortController().signal); // the item's write fails
+    account.faults.listScopes = [new Error("password=hunter2 token=ya29.SECRET Confidential offer")];
+    await runStep(ctx, id, new AbortController().signal);
+    account.faults.open = [
+      new SyncError("auth", "The account refused the stored credentials: reconnect it."),
+    ];
+    await runStep(ctx, id, new AbortController().signal);
+    const text = lines.join("");
+    expect(text).toMatch(/sync step failed/);
+    expect(text).toMatch(/errorClass/); // the operator learns what broke and where
+    for (const secret of ["hunter2", "ya29", "SECRET", "Confidential", "token-v1"])
+      expect(text).not.toContain(secret);
+  });
+
   it("R-CON-10: stopping a connection removes its sync state, cursors and failed items; a queued step stops quietly", async () => {
     const { id, account } = await connect();
     deliver(account, "INBOX", keys("x", 2));
@@ -346,5 +370,21 @@ describe.each(engines)("sync engine on %s", (engine) => {
       expect((((r as { rows?: unknown[] }).rows ?? r) as { n: number }[])[0].n).toBe(0);
     }
     expect(await step(id)).toMatchObject({ result: "gone" });
+  });
+
+  it("metrics per provider: items synced, errors by class, throttling waits, sync lag", async () => {
+    const { id, account } = await connect();
+    deliver(account, "INBOX", keys("metric", 2));
+    await untilIdle(id);
+    await tick(s.ctx);
+    const text = await registry.metrics();
+    const value = (name: string, labels: string) =>
+      Number(new RegExp(`^${name}\\{${labels}\\} (\\S+)$`, "m").exec(text)?.[1] ?? Number.NaN);
+    expect(value("concilia_sync_items_total", 'provider="test",outcome="stored"')).toBeGreaterThan(0);
+    expect(value("concilia_sync_items_total", 'provider="test",outcome="parked"')).toBeGreaterThan(0);
+    expect(value("concilia_sync_errors_total", 'provider="test",kind="auth"')).toBeGreaterThan(0);
+    expect(value("concilia_sync_errors_total", 'provider="test",kind="throttled"')).toBeGreaterThan(0);
+    expect(value("concilia_sync_throttle_wait_seconds_total", 'provider="test"')).toBeGreaterThanOrEqual(120);
+    expect(value("concilia_sync_lag_seconds", 'provider="test"')).toBeGreaterThanOrEqual(0);
   });
 });
