@@ -232,6 +232,20 @@ describe.each(engines)("sync engine on %s", (engine) => {
     expect(await status(id)).toMatchObject({ failedItems: 0 });
   });
 
+  it("R-P-3: an item whose write fails leaves none of its own writes, the rest of its page is stored, and it is stored at the next step", async () => {
+    const { id, account } = await connect();
+    deliver(account, "INBOX", keys("h", 3));
+    account.writeFaults.set("h-2", 1); // writes a row, then throws
+    expect(await step(id)).toMatchObject({ result: "idle", stored: 2, failed: 1 });
+    const half = await s.ctx.db.execute(
+      sql`select count(*)::int as n from test_synced_items where connection_id = ${id} and body = 'half-written'`,
+    );
+    expect((((half as { rows?: unknown[] }).rows ?? half) as { n: number }[])[0].n).toBe(0);
+    expect(await stored(id)).toEqual(once([{ key: "h-1" }, { key: "h-3" }]));
+    expect(await step(id)).toMatchObject({ stored: 1, failed: 0 });
+    expect(await stored(id)).toEqual(once(keys("h", 3)));
+  });
+
   it("R-P-3: a throttled step waits the Retry-After the provider named, without counting a failure", async () => {
     const { id, account } = await connect();
     deliver(account, "INBOX", keys("t", 2));
