@@ -79,7 +79,10 @@ export async function runAdminCommand(
       case "sync": {
         const [sub, ...rest] = args;
         if (sub !== "run") throw new Error("Usage: concilia sync run [--user EMAIL] [--connection ID]");
-        const { values } = parseArgs({ args: rest, options: { user: { type: "string" }, connection: { type: "string" } } });
+        const { values } = parseArgs({
+          args: rest,
+          options: { user: { type: "string" }, connection: { type: "string" } },
+        });
         const { syncRunCommand } = await import("./sync/commands.js");
         for (const line of await syncRunCommand(ctx, values)) console.log(line);
         return 0;
