@@ -28,7 +28,10 @@ import {
   syncPolicy,
 } from "./state-machine.js";
 
-/** What a step did: "more" (call again now), "idle" (up to date), "waiting" (failed, retried later), "blocked" (paused, reconnect needed, failed), "gone" (no connection). */
+/**
+ * What a step did: "more" (call again now), "idle" (up to date), "waiting" (failed, tried again later),
+ * "blocked" (paused, reconnect needed, failed), "gone" (no such connection).
+ */
 export interface StepReport {
   result: "more" | "idle" | "waiting" | "blocked" | "gone";
   stored: number;
@@ -101,13 +104,14 @@ export async function runStep(
         const now = await readState(ctx.db, connectionId);
         if (!now) return report("gone");
         if (now.status === "paused") {
-          more = true;
-          break listing;
+          await apply(ctx.db, { type: "step-finished", more: true });
+          return report("blocked");
         }
         const cursor = await readCursor(ctx.db, connectionId, scope.key);
         const limit = Math.min(budget, ctx.config.CONCILIA_SYNC_BATCH_SIZE);
         const listed = await listOrRestart(ctx, connectionId, session, scope, cursor, limit);
         if (listed === "restart") continue;
+        if (listed === "gone") break;
         budget -= Math.max(1, listed.items.length);
         await page.write(scope, listed.items, listed.cursor);
         if (!listed.more) break;
@@ -116,6 +120,11 @@ export async function runStep(
     await apply(ctx.db, { type: "step-finished", more });
     return report(more ? "more" : "idle");
   } catch (err) {
+    // Stopped from outside (the worker shuts down, the job was taken back): what committed stays.
+    if (signal.aborted) {
+      await apply(ctx.db, { type: "step-finished", more: true });
+      return report("more");
+    }
     const c = classify(err);
     syncErrors.inc({ provider: connection.provider, kind: c.kind });
     if (c.kind === "throttled" && c.retryAfterMs)
@@ -160,8 +169,20 @@ async function listOrRestart(
   try {
     return await session.listChanges(scope, cursor, limit);
   } catch (err) {
-    // Rejected without a cursor means the provider cannot list the scope at all: a real failure.
-    if (!(err instanceof SyncError) || err.kind !== "cursor-rejected" || cursor === null) throw err;
+    if (!(err instanceof SyncError)) throw err;
+    // A folder deleted at the provider: forget where it stood; the others go on.
+    if (err.kind === "not-found") {
+      ctx.log.info(
+        { connection: connectionId, scope: scope.key },
+        "the folder is gone: its cursor is dropped",
+      );
+      await ctx.db.transaction((tx) => deleteCursor(tx, connectionId, scope.key));
+      return "gone" as const;
+    }
+    if (err.kind !== "cursor-rejected") throw err;
+    // Rejected without a cursor means the provider cannot list the scope at all: counted as a failure.
+    if (cursor === null)
+      throw new SyncError("unknown", `The provider refused to list ${scope.key} from the start.`);
     ctx.log.info({ connection: connectionId, scope: scope.key }, "cursor rejected: re-syncing the scope");
     await ctx.db.transaction(async (tx) => {
       await deleteCursor(tx, connectionId, scope.key);

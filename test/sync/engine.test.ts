@@ -246,6 +246,60 @@ describe.each(engines)("sync engine on %s", (engine) => {
     expect(await stored(id)).toEqual(once(keys("h", 3)));
   });
 
+  it("R-P-2: a folder deleted at the provider loses its cursor while the other folders go on syncing", async () => {
+    const { id, account } = await connect();
+    deliver(account, "Archive", keys("arch", 1));
+    deliver(account, "INBOX", keys("inb", 2));
+    await untilIdle(id);
+    deliver(account, "INBOX", keys("inb", 1, 3));
+    account.faults.listChanges = [new SyncError("not-found", "The folder is gone.")]; // Archive, listed first
+    expect(await step(id)).toMatchObject({ result: "idle", stored: 1 });
+    expect(await status(id)).toMatchObject({ status: "up_to_date", lastError: null });
+    const cursors = await s.ctx.db.execute(
+      sql`select scope_key from sync_cursors where connection_id = ${id}`,
+    );
+    expect(
+      (((cursors as { rows?: unknown[] }).rows ?? cursors) as { scope_key: string }[]).map(
+        (r) => r.scope_key,
+      ),
+    ).toEqual(["mail:INBOX"]);
+  });
+
+  it("R-P-3: a step cut short by its worker stopping keeps what it committed, counts no failure and continues", async () => {
+    const { id, account } = await connect();
+    deliver(account, "INBOX", keys("cut", 5));
+    const stop = new AbortController();
+    let lists = 0;
+    account.onCall = (op) => {
+      if (op === "listChanges" && ++lists === 2) {
+        stop.abort(new Error("the worker is shutting down"));
+        throw stop.signal.reason;
+      }
+    };
+    const r = await runStepExclusive(s.ctx, id, stop.signal);
+    account.onCall = undefined;
+    expect(r).toMatchObject({ result: "more", stored: 3 });
+    expect(await readState(s.ctx.db, id)).toMatchObject({
+      consecutiveFailures: 0,
+      lastError: null,
+      stepStartedAt: null,
+    });
+    await untilIdle(id);
+    expect(await stored(id)).toEqual(once(keys("cut", 5)));
+  });
+
+  it("R-CON-10: a pause asked while a step runs stops that step at its next page", async () => {
+    const { id, account } = await connect();
+    deliver(account, "INBOX", keys("mid", 5));
+    let fetches = 0;
+    // The user pauses while the first page is being fetched.
+    account.onCall = (op) => (op === "fetch" && ++fetches === 1 ? api("POST", id, "pause") : undefined);
+    const r = await step(id);
+    account.onCall = undefined;
+    expect(r).toMatchObject({ result: "blocked", stored: 3 });
+    expect(await status(id)).toMatchObject({ status: "paused", progress: { done: 3 } });
+  });
+
   it("R-P-3: a throttled step waits the Retry-After the provider named, without counting a failure", async () => {
     const { id, account } = await connect();
     deliver(account, "INBOX", keys("t", 2));

@@ -36,6 +36,8 @@ export interface TestAccount {
   maxActive: number;
   /** Whether the writer ignores an item it already stored (as the mail ingest does, R-MAIL-4). */
   idempotent: boolean;
+  /** Called before each operation (may throw, e.g. as a request cut by an abort would). */
+  onCall?: (op: Op) => unknown;
   /** Items fetched, by key: how often the provider was asked for each. */
   fetches: Map<string, number>;
 }
@@ -89,6 +91,7 @@ function session(account: TestAccount, connectionId: string): ProviderSession {
     account.maxActive = Math.max(account.maxActive, account.active);
     try {
       if (account.delayMs) await sleep(account.delayMs);
+      await account.onCall?.(op);
       const fault = account.faults[op].shift();
       if (fault) throw fault;
       return await body();
