@@ -8,9 +8,10 @@ import type { AppContext } from "../context.js";
 import type { Tx } from "../db/index.js";
 import { connections } from "../db/schema.js";
 import { syncErrors, syncItems, syncThrottleWait } from "../metrics.js";
+import { classify } from "./classify.js";
 import { credentialsVersion } from "./credentials.js";
 import { deleteCursor, readCursor, saveCursor } from "./cursors.js";
-import { classify, SyncError } from "./errors.js";
+import { SyncError } from "./errors.js";
 import { clearItemFailure, pendingFailedItems, recordItemFailure } from "./failed-items.js";
 import {
   type ChangedItem,

@@ -19,6 +19,7 @@ import {
 import type { StepReport } from "../../server/sync/step.js";
 import { runStep } from "../../server/sync/step.js";
 import { dueConnections, tick } from "../../server/sync/tick.js";
+import { queueSync } from "../../server/sync/trigger.js";
 import { freeStuckSteps } from "../../server/sync/watchdog.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import {
@@ -147,6 +148,25 @@ describe.each(engines)("sync engine on %s", (engine) => {
     expect(await stored(id)).toEqual(once([...keys("in", 10), ...keys("out", 1)]));
     expect(account.fetches.get("in-1")).toBe(1);
     expect(await status(id)).toMatchObject({ status: "up_to_date", progress: null });
+  });
+
+  it("R-P-2: a connection created with queueSync starts its first sync at once, without waiting for a tick", async () => {
+    const address = `box-${engine}-pushed@mail.test`;
+    deliver(testAccount(address), "INBOX", keys("now", 4));
+    const c = await s.ctx.db.transaction(async (tx) => {
+      const created = await createConnection(tx, owner.id, {
+        provider: TEST_PROVIDER,
+        accountAddress: address,
+      });
+      await putSecret({ db: tx, secrets: s.ctx.secrets }, created.id, SECRET_NAME, "t", null);
+      await queueSync(s.ctx, tx, created.id);
+      return created;
+    });
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline && (await readState(s.ctx.db, c.id))?.status !== "up_to_date")
+      await sleep(100);
+    expect(await status(c.id)).toMatchObject({ status: "up_to_date" });
+    expect(await stored(c.id)).toEqual(once(keys("now", 4)));
   });
 
   it("R-P-3: a page's items and its cursor commit together: a failure between them leaves nothing half-written, the rerun stores each item once", async () => {
