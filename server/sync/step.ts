@@ -19,6 +19,7 @@ import {
   type ProviderSession,
   providerNamed,
   type SyncScope,
+  type WriteOutcome,
 } from "./provider.js";
 import {
   applyEvent,
@@ -40,6 +41,9 @@ export interface StepReport {
   failed: number;
   error?: { kind: string; reason: string };
 }
+
+/** The skip reason of an item the provider no longer has when it is fetched. */
+export const DELETED = "deleted at the provider";
 
 interface Tally {
   stored: number;
@@ -270,7 +274,10 @@ class PageWriter {
   }
 
   /** One item in a savepoint: its failure rolls back only its own writes. */
-  private async writeOne(tx: Tx, item: FetchedItem) {
+  private async writeOne(tx: Tx, item: FetchedItem): Promise<WriteOutcome | { error: Error }> {
+    // Deleted between the listing and the fetch: nothing left to sync, and nothing to retry.
+    if ("error" in item && item.error instanceof SyncError && item.error.kind === "not-found")
+      return { skipped: DELETED };
     if ("error" in item) return { error: item.error };
     try {
       return await tx.transaction((sp) => this.session.write(sp, item));

@@ -16,8 +16,7 @@ import {
   syncPolicy,
   WATCHDOG_REASON,
 } from "../../server/sync/state-machine.js";
-import type { StepReport } from "../../server/sync/step.js";
-import { runStep } from "../../server/sync/step.js";
+import { DELETED, runStep, type StepReport } from "../../server/sync/step.js";
 import { dueConnections, tick } from "../../server/sync/tick.js";
 import { queueSync } from "../../server/sync/trigger.js";
 import { freeStuckSteps } from "../../server/sync/watchdog.js";
@@ -250,6 +249,20 @@ describe.each(engines)("sync engine on %s", (engine) => {
     await step(id); // the step the action queued may have run first: either way it is stored once
     expect(await stored(id)).toEqual(once(keys("d", 4)));
     expect(await status(id)).toMatchObject({ failedItems: 0 });
+  });
+
+  it("R-P-3: a message deleted between the listing and the fetch is counted as such, not retried or parked", async () => {
+    const { id, account } = await connect();
+    deliver(account, "INBOX", keys("del", 3));
+    const inbox = account.folders.get("INBOX");
+    account.onCall = (op) => {
+      if (op === "fetch" && inbox) inbox.items = inbox.items.filter((i) => i.key !== "del-2");
+    };
+    expect(await step(id)).toMatchObject({ result: "idle", stored: 2, skipped: 1, failed: 0 });
+    account.onCall = undefined;
+    await step(id);
+    expect(account.fetches.get("del-2")).toBe(1);
+    expect(await status(id)).toMatchObject({ failedItems: 0, skipped: { [DELETED]: 1 } });
   });
 
   it("R-P-3: an item whose write fails leaves none of its own writes, the rest of its page is stored, and it is stored at the next step", async () => {
