@@ -36,6 +36,8 @@ export interface TestAccount {
   maxActive: number;
   /** Whether the writer ignores an item it already stored (as the mail ingest does, R-MAIL-4). */
   idempotent: boolean;
+  /** Replaces the test writer (e.g. with the mail ingest's writer). */
+  writer?: ProviderSession["write"];
   /** Called before each operation (may throw, e.g. as a request cut by an abort would). */
   onCall?: (op: Op) => unknown;
   /** Items fetched, by key: how often the provider was asked for each. */
@@ -140,6 +142,7 @@ function session(account: TestAccount, connectionId: string): ProviderSession {
         }),
       ),
     async write(tx: Tx, item) {
+      if (account.writer) return account.writer(tx, item);
       const left = account.writeFaults.get(item.key) ?? 0;
       if (left > 0) {
         account.writeFaults.set(item.key, left - 1);
