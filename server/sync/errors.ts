@@ -1,5 +1,6 @@
-// The failure classes every provider reports to the sync engine, so that retrying, backing off, asking the
-// user to reconnect and restarting from scratch are decided in one place whatever the provider.
+// The failure classes every provider reports to the sync engine; the class decides the reaction
+// (server/sync/state-machine.ts). The message is shown to the user as the reason: plain words, never a
+// token, a password or a body.
 export type SyncErrorKind =
   /** Network trouble, a dropped connection, a server restarting: retry with backoff. */
   | "temporary"
@@ -17,11 +18,13 @@ export class SyncError extends Error {
   constructor(
     readonly kind: SyncErrorKind,
     message: string,
-    opts: { retryAfterMs?: number; cause?: unknown } = {},
+    /** How long the provider asked us to wait, or that with the error that caused this one. */
+    opts: number | { retryAfterMs?: number; cause?: unknown } = {},
   ) {
-    super(message, { cause: opts.cause });
+    const o = typeof opts === "number" ? { retryAfterMs: opts } : opts;
+    super(message, { cause: o.cause });
     this.name = "SyncError";
-    this.retryAfterMs = opts.retryAfterMs;
+    this.retryAfterMs = o.retryAfterMs;
   }
   readonly retryAfterMs?: number;
 }
