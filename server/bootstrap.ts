@@ -8,6 +8,7 @@ import type { Jobs } from "./jobs/queue.js";
 import type { Logger } from "./log.js";
 import { databaseBlobStore } from "./mail/blob-database.js";
 import { folderBlobStore } from "./mail/blob-folder.js";
+import { createPushHooks } from "./providers/push-hooks.js";
 import { loadSecretBox } from "./secrets/key.js";
 
 export async function createContext(
@@ -31,7 +32,8 @@ export async function createContext(
   // folder is read only for attachments logged before that.
   const folder = folderBlobStore(config.blobDir);
   const blobs = database.kind === "postgres" ? databaseBlobStore(database.db, folder) : folder;
-  return { config, database, db: database.db, log, blobs, jobs, secrets };
+  const push = createPushHooks(config, log);
+  return { config, database, db: database.db, log, blobs, jobs, secrets, push };
 }
 
 export async function closeContext(ctx: AppContext): Promise<void> {

@@ -105,6 +105,20 @@ export const configSchema = z.object({
     .optional(),
   ENTRA_JWKS_URL: z.url().default("https://login.microsoftonline.com/common/discovery/v2.0/keys"),
   ENTRA_ISSUER: z.string().optional(),
+  /** Gmail API root (an emulator in tests and development). */
+  GOOGLE_API_URL: z.url({ protocol: /^https?$/ }).default("https://gmail.googleapis.com"),
+  /** Microsoft Graph root, version included. */
+  GRAPH_URL: z.url({ protocol: /^https?$/ }).default("https://graph.microsoft.com/v1.0"),
+  /** The Pub/Sub topic Gmail watches publish to (projects/<p>/topics/<t>); unset: no Gmail push. */
+  GOOGLE_PUBSUB_TOPIC: z
+    .string()
+    .regex(/^projects\/[^/]+\/topics\/[^/]+$/, "must be projects/<project>/topics/<topic>")
+    .optional(),
+  /**
+   * The secret in the Pub/Sub push endpoint's URL (`/push/google?token=…`): pushes without it are refused.
+   * At least 32 characters (openssl rand -hex 32).
+   */
+  GOOGLE_PUSH_TOKEN: z.string().min(32, "must be at least 32 characters (openssl rand -hex 32)").optional(),
 });
 
 export type Config = z.infer<typeof configSchema> & {

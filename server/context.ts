@@ -4,6 +4,7 @@ import type { Database, Db } from "./db/index.js";
 import type { Jobs } from "./jobs/queue.js";
 import type { Logger } from "./log.js";
 import type { BlobStore } from "./mail/blobs.js";
+import type { PushHooks } from "./providers/push-hooks.js";
 import type { SecretBox } from "./secrets/box.js";
 
 export interface AppContext {
@@ -14,4 +15,6 @@ export interface AppContext {
   blobs: BlobStore;
   jobs: Jobs;
   secrets: SecretBox;
+  /** What Gmail pushes and Graph notifications are checked against, and whom they tell. */
+  push: PushHooks;
 }

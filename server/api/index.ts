@@ -11,6 +11,7 @@ import { grantRoutes } from "./grants.js";
 import { healthRoutes } from "./health.js";
 import { identityRoutes } from "./identities.js";
 import { landingRoutes } from "./landing/index.js";
+import { pushRoutes } from "./push.js";
 import { recordRoutes } from "./records.js";
 
 export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -26,5 +27,6 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
   contextRoutes(app, ctx);
   emailRoutes(app, ctx);
   addinRoutes(app, ctx);
+  pushRoutes(app, ctx);
   if (ctx.config.CONCILIA_DEV) await (await import("./gmail-preview.js")).gmailPreviewRoutes(app, ctx);
 }
