@@ -53,6 +53,20 @@ interface Example {
 }
 
 const GOOGLE_CLIENT = "123-gmail-addon.apps.googleusercontent.com";
+const PUSH_TOKEN = "openapi-push-token-0123456789abcdef0123456789";
+const GRAPH_SUBSCRIPTION = "7f105c7d-2dc5-4530-97cd-4e7ae6534c07";
+const GRAPH_STATE = "openapi-client-state-0123456789abcdef";
+const graphNotification = (clientState: string) => ({
+  value: [
+    {
+      subscriptionId: GRAPH_SUBSCRIPTION,
+      clientState,
+      changeType: "created",
+      resource: "Users/u1/Messages/m1",
+      resourceData: { "@odata.type": "#Microsoft.Graph.Message", id: "m1" },
+    },
+  ],
+});
 const UNKNOWN = "0192f5a0-0000-7000-8000-000000000000";
 
 /** Real requests per operation, in an order where each finds what the earlier ones created. */
@@ -402,6 +416,33 @@ const table: ((st: State) => Example)[] = [
   () => ({ op: "GET /api/v1/context", status: 401, query: "address=a%40b.example", as: "nobody" }),
   () => ({ op: "GET /api/v1/search", status: 200, query: "q=nunez" }),
   () => ({ op: "GET /api/v1/search", status: 400, query: "q=" }),
+
+  // Provider push (public: each checks its own secret)
+  () => ({
+    op: "POST /push/google",
+    status: 204,
+    query: `token=${PUSH_TOKEN}`,
+    body: "example",
+    as: "nobody",
+  }),
+  () => ({ op: "POST /push/google", status: 403, query: "token=wrong", body: "example", as: "nobody" }),
+  () => ({
+    op: "POST /push/google",
+    status: 400,
+    query: `token=${PUSH_TOKEN}`,
+    body: { message: {} },
+    as: "nobody",
+  }),
+  () => ({
+    op: "POST /push/microsoft",
+    status: 200,
+    query: "validationToken=Validation%3A+Testing+client+application+reachability",
+    raw: { type: "text/plain", data: "" },
+    as: "nobody",
+  }),
+  () => ({ op: "POST /push/microsoft", status: 202, body: graphNotification(GRAPH_STATE), as: "nobody" }),
+  () => ({ op: "POST /push/microsoft", status: 403, body: graphNotification("wrong"), as: "nobody" }),
+  () => ({ op: "POST /push/microsoft", status: 400, body: { value: "nope" }, as: "nobody" }),
 ];
 
 describe.each(engines)("OpenAPI document on %s", (engine) => {
@@ -414,7 +455,14 @@ describe.each(engines)("OpenAPI document on %s", (engine) => {
     jwks = await startJwks();
     s = await startTestServer({
       engine,
-      env: { GOOGLE_JWKS_URL: jwks.url, GOOGLE_CLIENT_IDS: GOOGLE_CLIENT },
+      env: { GOOGLE_JWKS_URL: jwks.url, GOOGLE_CLIENT_IDS: GOOGLE_CLIENT, GOOGLE_PUSH_TOKEN: PUSH_TOKEN },
+    });
+    await s.ctx.push.graphSubscriptions.put({
+      id: GRAPH_SUBSCRIPTION,
+      connectionId: "openapi-connection",
+      clientState: GRAPH_STATE,
+      resource: "/me/mailFolders('inbox')/messages",
+      expiresAt: Date.now() + 86_400_000,
     });
     const ana = await s.user("ana@acme.test", { name: "Ana" });
     st.anaId = ana.id;
