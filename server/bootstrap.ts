@@ -32,7 +32,7 @@ export async function createContext(
   // folder is read only for attachments logged before that.
   const folder = folderBlobStore(config.blobDir);
   const blobs = database.kind === "postgres" ? databaseBlobStore(database.db, folder) : folder;
-  const push = createPushHooks(config, log);
+  const push = createPushHooks(config, database.db, log);
   return { config, database, db: database.db, log, blobs, jobs, secrets, push };
 }
 

@@ -2,10 +2,11 @@
 // `onChange`, called once per new change a push announces. The sync engine replaces the default
 // `onChange` (which only records) with one that enqueues a sync step for the connection.
 import type { Config } from "../config.js";
+import type { Tx } from "../db/index.js";
 import type { Logger } from "../log.js";
 import { GmailPushFilter } from "./google/push.js";
 import { type GraphChange, RecentKeys } from "./graph/notifications.js";
-import { type GraphSubscriptionStore, MemorySubscriptionStore } from "./graph/subscription-store.js";
+import { databaseSubscriptionStore, type GraphSubscriptionStore } from "./graph/subscription-store.js";
 
 export type PushChange =
   | { provider: "google"; account: string; historyId: string }
@@ -23,11 +24,11 @@ export interface PushHooks {
 /** The changes the default `onChange` recorded, newest last (at most 1,000). */
 export type RecordingPushHooks = PushHooks & { received: PushChange[] };
 
-export function createPushHooks(config: Config, log?: Logger): RecordingPushHooks {
+export function createPushHooks(config: Config, db: Tx, log?: Logger): RecordingPushHooks {
   const received: PushChange[] = [];
   return {
     googleToken: config.GOOGLE_PUSH_TOKEN,
-    graphSubscriptions: new MemorySubscriptionStore(),
+    graphSubscriptions: databaseSubscriptionStore(db),
     gmailFilter: new GmailPushFilter(),
     graphRecent: new RecentKeys(),
     received,

@@ -5,6 +5,8 @@ import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLoginCode } from "../../server/auth/login-codes.js";
 import { createApiToken } from "../../server/auth/tokens.js";
+import { createConnection } from "../../server/connections/connections.js";
+import { secretHash } from "../../server/providers/push-secret.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import { type Jwks, startJwks } from "../harness/jwks.js";
 import { type Doc, openApiProblems, schemaValidator } from "../harness/openapi-structure.js";
@@ -457,15 +459,19 @@ describe.each(engines)("OpenAPI document on %s", (engine) => {
       engine,
       env: { GOOGLE_JWKS_URL: jwks.url, GOOGLE_CLIENT_IDS: GOOGLE_CLIENT, GOOGLE_PUSH_TOKEN: PUSH_TOKEN },
     });
+    const ana = await s.user("ana@acme.test", { name: "Ana" });
+    st.anaId = ana.id;
+    const mailbox = await createConnection(s.ctx.db, ana.id, {
+      provider: "microsoft",
+      accountAddress: "ana@acme.test",
+    });
     await s.ctx.push.graphSubscriptions.put({
       id: GRAPH_SUBSCRIPTION,
-      connectionId: "openapi-connection",
-      clientState: GRAPH_STATE,
+      connectionId: mailbox.id,
+      clientStateHash: secretHash(GRAPH_STATE),
       resource: "/me/mailFolders('inbox')/messages",
       expiresAt: Date.now() + 86_400_000,
     });
-    const ana = await s.user("ana@acme.test", { name: "Ana" });
-    st.anaId = ana.id;
     st.linkCode = await createLoginCode(s.ctx.db, ana.id);
     st.googleToken = await jwks.signIdToken({
       iss: "https://accounts.google.com",

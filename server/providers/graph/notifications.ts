@@ -3,7 +3,7 @@
 // ignored. A notification only says "look again": duplicates (Graph redelivers) are dropped, order does
 // not matter since the sync reads delta from its own cursor, and `missed`/`reauthorizationRequired`/
 // `subscriptionRemoved` ask for a sync too (plus renewal or re-creation by the subscription keeper).
-import { sameSecret } from "../push-secret.js";
+import { matchesHash } from "../push-secret.js";
 import type { GraphSubscriptionStore } from "./subscription-store.js";
 
 export type GraphChangeReason = "change" | "missed" | "reauthorizationRequired" | "subscriptionRemoved";
@@ -61,7 +61,7 @@ export async function readGraphNotifications(
     const sub = await store.get(n.subscriptionId);
     if (!sub) continue;
     known++;
-    if (!sameSecret(typeof n.clientState === "string" ? n.clientState : null, sub.clientState)) continue;
+    if (!matchesHash(typeof n.clientState === "string" ? n.clientState : null, sub.clientStateHash)) continue;
     trusted++;
     const lifecycle =
       typeof n.lifecycleEvent === "string" && LIFECYCLE.has(n.lifecycleEvent) ? n.lifecycleEvent : null;

@@ -1,11 +1,16 @@
-// Where each Graph subscription's clientState is kept, to check notifications against. The memory store
-// serves one process (and the tests); a deployment with several processes needs a database store with
-// the same interface, the clientState sealed by the secret box.
+// Where each Graph subscription is kept, to check its notifications against: only a SHA-256 of the
+// clientState is stored (enough to compare, useless to forge a notification with). The database
+// store is what the server uses; the memory store serves code that runs without one.
+import { eq } from "drizzle-orm";
+import type { Tx } from "../../db/index.js";
+import { graphSubscriptions } from "../../db/schema.js";
+import { secretHash } from "../push-secret.js";
+
 export interface GraphSubscriptionRecord {
   id: string;
   connectionId: string;
-  /** The random secret Graph echoes in every notification of this subscription. */
-  clientState: string;
+  /** SHA-256 (hex) of the random secret Graph echoes in every notification of this subscription. */
+  clientStateHash: string;
   resource: string;
   /** Milliseconds since the epoch. */
   expiresAt: number;
@@ -16,6 +21,8 @@ export interface GraphSubscriptionStore {
   put(record: GraphSubscriptionRecord): Promise<void>;
   delete(id: string): Promise<void>;
 }
+
+export const clientStateHash = secretHash;
 
 export class MemorySubscriptionStore implements GraphSubscriptionStore {
   private readonly records = new Map<string, GraphSubscriptionRecord>();
@@ -28,4 +35,26 @@ export class MemorySubscriptionStore implements GraphSubscriptionStore {
   async delete(id: string) {
     this.records.delete(id);
   }
+}
+
+export function databaseSubscriptionStore(db: Tx): GraphSubscriptionStore {
+  return {
+    async get(id) {
+      const [row] = await db.select().from(graphSubscriptions).where(eq(graphSubscriptions.id, id));
+      return row && { ...row, expiresAt: row.expiresAt.getTime() };
+    },
+    async put(r) {
+      const values = { ...r, expiresAt: new Date(r.expiresAt) };
+      await db
+        .insert(graphSubscriptions)
+        .values(values)
+        .onConflictDoUpdate({
+          target: graphSubscriptions.id,
+          set: { expiresAt: values.expiresAt, clientStateHash: r.clientStateHash },
+        });
+    },
+    async delete(id) {
+      await db.delete(graphSubscriptions).where(eq(graphSubscriptions.id, id));
+    },
+  };
 }

@@ -6,7 +6,11 @@ import { randomBytes } from "node:crypto";
 import { SyncError } from "../../sync/errors.js";
 import type { GraphClient } from "./client.js";
 import type { GraphFolder } from "./list-changes.js";
-import type { GraphSubscriptionRecord, GraphSubscriptionStore } from "./subscription-store.js";
+import {
+  clientStateHash,
+  type GraphSubscriptionRecord,
+  type GraphSubscriptionStore,
+} from "./subscription-store.js";
 
 export const SUBSCRIPTION_MINUTES = 4_200;
 export const RENEW_WITHIN_MS = 86_400_000;
@@ -42,7 +46,7 @@ export async function createGraphSubscription(
   const record = {
     id: created.id,
     connectionId: o.connectionId,
-    clientState,
+    clientStateHash: clientStateHash(clientState),
     resource,
     expiresAt: Date.parse(created.expirationDateTime),
   };
