@@ -59,6 +59,18 @@ export function providerWait(
   return at ? Math.max(0, Date.parse(at) - Date.now()) : undefined;
 }
 
+/** A classified HTTP failure that keeps its status (a 401 is worth one try with a refreshed token). */
+export class HttpSyncError extends SyncError {
+  constructor(
+    readonly status: number,
+    kind: SyncErrorKind,
+    message: string,
+    retryAfterMs?: number,
+  ) {
+    super(kind, message, retryAfterMs);
+  }
+}
+
 /** A failed answer as a SyncError whose message names the provider and status, never a body or token. */
 export function httpError(
   provider: string,
@@ -66,11 +78,31 @@ export function httpError(
   headers: Headers | Record<string, string>,
   body: string,
 ) {
-  return new SyncError(
+  return new HttpSyncError(
+    status,
     classifyHttp(status, body),
     `The ${provider} server answered ${status}.`,
     providerWait(headers, body),
   );
+}
+
+/** The connection's access token; `forceRefresh` asks for a new one even if the stored one looks valid. */
+export type AccessTokenGetter = (o?: { forceRefresh?: boolean }) => Promise<string>;
+
+/**
+ * Runs `attempt` with a bearer token. A 401 gets one more try with a token refreshed on purpose: an
+ * access token can die before its stated expiry (revoked, or a clock apart); a second 401 is `auth`.
+ */
+export async function withBearer<T>(
+  token: AccessTokenGetter,
+  attempt: (authorization: string) => Promise<T>,
+): Promise<T> {
+  try {
+    return await attempt(`Bearer ${await token()}`);
+  } catch (err) {
+    if (!(err instanceof HttpSyncError && err.status === 401)) throw err;
+    return attempt(`Bearer ${await token({ forceRefresh: true })}`);
+  }
 }
 
 export const isRetryable = (e: unknown): e is SyncError =>

@@ -1,12 +1,21 @@
 // The Gmail API client of one account: the base URL from configuration (GOOGLE_API_URL, the emulator in
 // tests), a fresh access token asked for on every try, retries that honour the provider's wait.
 
-import { defaultRetry, type FetchFn, httpError, type RetryPolicy, send, withRetries } from "../http.js";
+import {
+  type AccessTokenGetter,
+  defaultRetry,
+  type FetchFn,
+  httpError,
+  type RetryPolicy,
+  send,
+  withBearer,
+  withRetries,
+} from "../http.js";
 import { type BatchAnswer, decodeBatch, encodeBatch } from "./batch.js";
 
 export interface GmailClientOptions {
   baseUrl: string;
-  accessToken: () => Promise<string>;
+  accessToken: AccessTokenGetter;
   fetch?: FetchFn;
   retry?: Partial<RetryPolicy>;
 }
@@ -34,18 +43,20 @@ export class GmailClient {
     const url = new URL(`${this.base}${USER_PATH}${path}`);
     for (const [k, v] of Object.entries(query))
       for (const one of v === undefined ? [] : Array.isArray(v) ? v : [v]) url.searchParams.append(k, one);
-    return withRetries(this.retry, async () => {
-      const headers: Record<string, string> = { authorization: `Bearer ${await this.o.accessToken()}` };
-      if (json !== undefined) headers["content-type"] = "application/json";
-      const res = await send("Gmail", this.doFetch, url, {
-        method,
-        headers,
-        body: json === undefined ? undefined : JSON.stringify(json),
-      });
-      const text = await res.text();
-      if (!res.ok) throw httpError("Gmail", res.status, res.headers, text);
-      return (text ? JSON.parse(text) : null) as T;
-    });
+    return withRetries(this.retry, () =>
+      withBearer(this.o.accessToken, async (authorization) => {
+        const headers: Record<string, string> = { authorization: authorization };
+        if (json !== undefined) headers["content-type"] = "application/json";
+        const res = await send("Gmail", this.doFetch, url, {
+          method,
+          headers,
+          body: json === undefined ? undefined : JSON.stringify(json),
+        });
+        const text = await res.text();
+        if (!res.ok) throw httpError("Gmail", res.status, res.headers, text);
+        return (text ? JSON.parse(text) : null) as T;
+      }),
+    );
   }
 
   /**
@@ -56,16 +67,18 @@ export class GmailClient {
     const full = new Map(
       [...paths].map(([id, p]) => [id, `${new URL(this.base).pathname.replace(/\/$/, "")}${USER_PATH}${p}`]),
     );
-    return withRetries(this.retry, async () => {
-      const { contentType, body } = encodeBatch(full);
-      const res = await send("Gmail", this.doFetch, `${this.base}/batch/gmail/v1`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${await this.o.accessToken()}`, "content-type": contentType },
-        body,
-      });
-      const text = await res.text();
-      if (!res.ok) throw httpError("Gmail", res.status, res.headers, text);
-      return decodeBatch(res.headers.get("content-type") ?? "", text);
-    });
+    return withRetries(this.retry, () =>
+      withBearer(this.o.accessToken, async (authorization) => {
+        const { contentType, body } = encodeBatch(full);
+        const res = await send("Gmail", this.doFetch, `${this.base}/batch/gmail/v1`, {
+          method: "POST",
+          headers: { authorization: authorization, "content-type": contentType },
+          body,
+        });
+        const text = await res.text();
+        if (!res.ok) throw httpError("Gmail", res.status, res.headers, text);
+        return decodeBatch(res.headers.get("content-type") ?? "", text);
+      }),
+    );
   }
 }

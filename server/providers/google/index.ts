@@ -1,5 +1,5 @@
 // The Gmail mail session the sync engine drives: scopes INBOX and SENT, their changes, their bodies.
-import type { FetchFn, RetryPolicy } from "../http.js";
+import type { AccessTokenGetter, FetchFn, RetryPolicy } from "../http.js";
 import type { MailSession } from "../types.js";
 import { GmailClient } from "./client.js";
 import { gmailFetch } from "./fetch.js";
@@ -9,7 +9,7 @@ export interface GmailSessionOptions {
   /** GOOGLE_API_URL. */
   baseUrl: string;
   /** A valid access token (the connection's, refreshed when needed). */
-  accessToken: () => Promise<string>;
+  accessToken: AccessTokenGetter;
   /** The first sync logs mail received after this instant (the connection's backfill window). */
   since: Date;
   fetch?: FetchFn;

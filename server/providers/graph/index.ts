@@ -1,5 +1,5 @@
 // The Graph mail session the sync engine drives: scopes inbox and sentitems, their delta, their MIME.
-import type { FetchFn, RetryPolicy } from "../http.js";
+import type { AccessTokenGetter, FetchFn, RetryPolicy } from "../http.js";
 import type { MailSession } from "../types.js";
 import { GraphClient } from "./client.js";
 import { graphFetch } from "./fetch.js";
@@ -8,7 +8,7 @@ import { folderOf, graphListChanges, graphScopes } from "./list-changes.js";
 export interface GraphSessionOptions {
   /** GRAPH_URL. */
   baseUrl: string;
-  accessToken: () => Promise<string>;
+  accessToken: AccessTokenGetter;
   /** The first round lists mail received after this instant (the connection's backfill window). */
   since?: Date;
   fetch?: FetchFn;

@@ -138,4 +138,24 @@ describe("Gmail sync", () => {
     expect(new Set(full).size).toBe(full.length);
     for (const id of [...inWindow, m.messageId]) expect(full).toContain(id);
   });
+
+  it("R-P-3: an access token that dies before its expiry is refreshed once and the sync goes on; a token refused again is an auth error", async () => {
+    cursors = Object.fromEntries(
+      Object.entries(await syncAll(w.session, cursors)).map(([k, v]) => [k, v.cursor]),
+    );
+    const m = mail({ daysAgo: 0 });
+    await w.box.addRaw(m.raw, ["INBOX"]);
+    w.google.expireAccessTokens(ANA);
+    const again = await syncAll(w.session, cursors);
+    expect(raws(fetchedOf(again))).toEqual([m.messageId]);
+    expect(w.token.refreshes).toBe(1);
+    // The grant is gone: the refreshed token is refused too.
+    w.token.canRefresh = false;
+    w.google.expireAccessTokens(ANA);
+    const [inbox] = await w.session.listScopes();
+    const err = await w.session.listChanges(inbox, cursors["mail:INBOX"], 500).catch((e) => e);
+    expect((err as SyncError).kind).toBe("auth");
+    expect(w.token.refreshes).toBe(2);
+    w.token.canRefresh = true;
+  });
 });

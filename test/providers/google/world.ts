@@ -17,16 +17,23 @@ export function gmailWorld(o: { pushMinIntervalMs?: number; fetch?: typeof fetch
     fetch: o.fetch,
   });
   const box = google.addAccount(ANA, "Ana Ruiz");
-  const { accessToken } = google.issueTokens(ANA);
+  // The connection's token: kept until a call asks for a new one on purpose (after a 401).
+  const token = { current: google.issueTokens(ANA).accessToken, refreshes: 0, canRefresh: true };
   const waits: number[] = [];
   const session = gmailSession({
     baseUrl: "https://gmail.googleapis.com",
-    accessToken: async () => accessToken,
+    accessToken: async (o) => {
+      if (o?.forceRefresh) token.refreshes++;
+      if (o?.forceRefresh && token.canRefresh) {
+        token.current = google.issueTokens(ANA).accessToken;
+      }
+      return token.current;
+    },
     since: SINCE,
     retry: { sleep: async (ms) => void waits.push(ms) },
   });
   const server = setupServer(...google.handlers());
-  return { clock, google, box, session, waits, server };
+  return { clock, google, box, session, waits, server, token };
 }
 
 export { mail, messageIdOf, NOW, syncAll, syncScope } from "../sync-helpers.js";
