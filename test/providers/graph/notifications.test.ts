@@ -96,6 +96,16 @@ describe.each(engines)("Graph notifications on %s", (engine) => {
     expect(changes().length - before).toBe(3);
   });
 
+  it("R-P-2: reordered notifications: one change each, whatever the order", async () => {
+    const before = changes().length;
+    w.microsoft.faults.set(BO, { notifications: { reorder: true } });
+    await w.box.addRaw(mail({ to: `Bo <${BO}>` }).raw, "inbox");
+    await w.box.addRaw(mail({ to: `Bo <${BO}>` }).raw, "inbox");
+    await w.microsoft.outbox.flush();
+    w.microsoft.faults.clear(BO);
+    expect(changes().length - before).toBe(2);
+  });
+
   it("R-P-2: a wrong clientState is refused (403) and asks for nothing; an unknown subscription is ignored", async () => {
     const before = changes().length;
     const note = (subscriptionId: string, clientState: string | null) => ({
