@@ -10,6 +10,7 @@ import type { Jobs } from "./jobs/queue.js";
 import type { Logger } from "./log.js";
 import { databaseBlobStore } from "./mail/blob-database.js";
 import { folderBlobStore } from "./mail/blob-folder.js";
+import { createPushHooks } from "./providers/push-hooks.js";
 import { loadSecretBox } from "./secrets/key.js";
 
 export async function createContext(
@@ -40,7 +41,8 @@ export async function createContext(
   const folder = folderBlobStore(config.blobDir);
   const blobs = database.kind === "postgres" ? databaseBlobStore(database.db, folder) : folder;
   const imapTester = opts.imapTester ?? imapProviderTester(config.CONCILIA_ALLOW_PRIVATE_HOSTS);
-  return { config, database, db: database.db, log, blobs, jobs, secrets, imapTester };
+  const push = createPushHooks(config, database.db, log);
+  return { config, database, db: database.db, log, blobs, jobs, secrets, imapTester, push };
 }
 
 export async function closeContext(ctx: AppContext): Promise<void> {

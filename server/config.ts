@@ -172,6 +172,16 @@ export const configSchema = z.object({
     .url({ protocol: /^https?$/ })
     .transform((u) => u.replace(/\/$/, ""))
     .default("https://graph.microsoft.com/v1.0"),
+  /** The Pub/Sub topic Gmail watches publish to (projects/<p>/topics/<t>); unset: no Gmail push. */
+  GOOGLE_PUBSUB_TOPIC: z
+    .string()
+    .regex(/^projects\/[^/]+\/topics\/[^/]+$/, "must be projects/<project>/topics/<topic>")
+    .optional(),
+  /**
+   * The secret in the Pub/Sub push endpoint's URL (`/push/google?token=…`): pushes without it are refused.
+   * At least 32 characters (openssl rand -hex 32).
+   */
+  GOOGLE_PUSH_TOKEN: z.string().min(32, "must be at least 32 characters (openssl rand -hex 32)").optional(),
 });
 
 export type Config = z.infer<typeof configSchema> & {

@@ -5,6 +5,7 @@ import type { Database, Db } from "./db/index.js";
 import type { Jobs } from "./jobs/queue.js";
 import type { Logger } from "./log.js";
 import type { BlobStore } from "./mail/blobs.js";
+import type { PushHooks } from "./providers/push-hooks.js";
 import type { SecretBox } from "./secrets/box.js";
 
 export interface AppContext {
@@ -17,4 +18,6 @@ export interface AppContext {
   secrets: SecretBox;
   /** R-CON-6: the IMAP connectivity test (server/providers/imap/). */
   imapTester: ImapTester;
+  /** What Gmail pushes and Graph notifications are checked against, and whom they tell. */
+  push: PushHooks;
 }

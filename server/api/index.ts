@@ -12,6 +12,7 @@ import { healthRoutes } from "./health.js";
 import { identityRoutes } from "./identities.js";
 import { landingRoutes } from "./landing/index.js";
 import { neverLogRoutes } from "./never-log.js";
+import { pushRoutes } from "./push.js";
 import { recordRoutes } from "./records.js";
 import { syncStatusRoutes } from "./sync-status.js";
 
@@ -30,5 +31,6 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
   emailRoutes(app, ctx);
   neverLogRoutes(app, ctx);
   addinRoutes(app, ctx);
+  pushRoutes(app, ctx);
   if (ctx.config.CONCILIA_DEV) await (await import("./gmail-preview.js")).gmailPreviewRoutes(app, ctx);
 }

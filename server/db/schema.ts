@@ -657,6 +657,26 @@ export const syncFailedItems = pgTable(
   (t) => [primaryKey({ columns: [t.connectionId, t.itemKey] })],
 );
 
+/**
+ * A Microsoft Graph change-notification subscription of a connection (one per followed folder). Only a
+ * SHA-256 of its clientState is kept: enough to check notifications, useless to forge one.
+ */
+export const graphSubscriptions = pgTable(
+  "graph_subscriptions",
+  {
+    /** Graph's subscription id. */
+    id: text("id").primaryKey(),
+    connectionId: text("connection_id")
+      .notNull()
+      .references(() => connections.id, { onDelete: "cascade" }),
+    resource: text("resource").notNull(),
+    clientStateHash: text("client_state_hash").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("graph_subscriptions_connection").on(t.connectionId)],
+);
+
 /** Workspace-wide settings, one row per key. */
 export const settings = pgTable("settings", {
   key: text("key").primaryKey(),

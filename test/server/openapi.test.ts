@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLoginCode } from "../../server/auth/login-codes.js";
 import { createApiToken } from "../../server/auth/tokens.js";
 import { createConnection } from "../../server/connections/connections.js";
+import { secretHash } from "../../server/providers/push-secret.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import { type Jwks, startJwks } from "../harness/jwks.js";
 import { type Doc, openApiProblems, schemaValidator } from "../harness/openapi-structure.js";
@@ -54,6 +55,20 @@ interface Example {
 }
 
 const GOOGLE_CLIENT = "123-gmail-addon.apps.googleusercontent.com";
+const PUSH_TOKEN = "openapi-push-token-0123456789abcdef0123456789";
+const GRAPH_SUBSCRIPTION = "7f105c7d-2dc5-4530-97cd-4e7ae6534c07";
+const GRAPH_STATE = "openapi-client-state-0123456789abcdef";
+const graphNotification = (clientState: string) => ({
+  value: [
+    {
+      subscriptionId: GRAPH_SUBSCRIPTION,
+      clientState,
+      changeType: "created",
+      resource: "Users/u1/Messages/m1",
+      resourceData: { "@odata.type": "#Microsoft.Graph.Message", id: "m1" },
+    },
+  ],
+});
 const UNKNOWN = "0192f5a0-0000-7000-8000-000000000000";
 
 /** Real requests per operation, in an order where each finds what the earlier ones created. */
@@ -504,6 +519,33 @@ const table: ((st: State) => Example)[] = [
   () => ({ op: "GET /api/v1/context", status: 401, query: "address=a%40b.example", as: "nobody" }),
   () => ({ op: "GET /api/v1/search", status: 200, query: "q=nunez" }),
   () => ({ op: "GET /api/v1/search", status: 400, query: "q=" }),
+
+  // Provider push (public: each checks its own secret)
+  () => ({
+    op: "POST /push/google",
+    status: 204,
+    query: `token=${PUSH_TOKEN}`,
+    body: "example",
+    as: "nobody",
+  }),
+  () => ({ op: "POST /push/google", status: 403, query: "token=wrong", body: "example", as: "nobody" }),
+  () => ({
+    op: "POST /push/google",
+    status: 400,
+    query: `token=${PUSH_TOKEN}`,
+    body: { message: {} },
+    as: "nobody",
+  }),
+  () => ({
+    op: "POST /push/microsoft",
+    status: 200,
+    query: "validationToken=Validation%3A+Testing+client+application+reachability",
+    raw: { type: "text/plain", data: "" },
+    as: "nobody",
+  }),
+  () => ({ op: "POST /push/microsoft", status: 202, body: graphNotification(GRAPH_STATE), as: "nobody" }),
+  () => ({ op: "POST /push/microsoft", status: 403, body: graphNotification("wrong"), as: "nobody" }),
+  () => ({ op: "POST /push/microsoft", status: 400, body: { value: "nope" }, as: "nobody" }),
 ];
 
 describe.each(engines)("OpenAPI document on %s", (engine) => {
@@ -523,6 +565,7 @@ describe.each(engines)("OpenAPI document on %s", (engine) => {
         GOOGLE_OAUTH_CLIENT_SECRET: "google-client-secret",
         MICROSOFT_OAUTH_CLIENT_ID: "6b1f0c6e-0000-4000-8000-00000000c0c1",
         MICROSOFT_OAUTH_CLIENT_SECRET: "microsoft-client-secret",
+        GOOGLE_PUSH_TOKEN: PUSH_TOKEN,
       },
       // The example IMAP account: its server takes the example's password.
       imapTester: async (account) =>
@@ -532,6 +575,17 @@ describe.each(engines)("OpenAPI document on %s", (engine) => {
     });
     const ana = await s.user("ana@acme.test", { name: "Ana" });
     st.anaId = ana.id;
+    const mailbox = await createConnection(s.ctx.db, ana.id, {
+      provider: "microsoft",
+      accountAddress: "ana@acme.test",
+    });
+    await s.ctx.push.graphSubscriptions.put({
+      id: GRAPH_SUBSCRIPTION,
+      connectionId: mailbox.id,
+      clientStateHash: secretHash(GRAPH_STATE),
+      resource: "/me/mailFolders('inbox')/messages",
+      expiresAt: Date.now() + 86_400_000,
+    });
     st.linkCode = await createLoginCode(s.ctx.db, ana.id);
     st.googleToken = await jwks.signIdToken({
       iss: "https://accounts.google.com",

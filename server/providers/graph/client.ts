@@ -1,0 +1,93 @@
+// The Microsoft Graph client of one account: the base URL from configuration (GRAPH_URL), links the
+// service returns followed verbatim (they are absolute and rewrite the path), a fresh access token per
+// try, retries that honour Retry-After, and JSON batching (at most 20 requests, answers in any order).
+import {
+  type AccessTokenGetter,
+  defaultRetry,
+  type FetchFn,
+  httpError,
+  type RetryPolicy,
+  send,
+  withBearer,
+  withRetries,
+} from "../http.js";
+
+export interface GraphClientOptions {
+  baseUrl: string;
+  accessToken: AccessTokenGetter;
+  fetch?: FetchFn;
+  retry?: Partial<RetryPolicy>;
+}
+
+export interface BatchRequest {
+  id: string;
+  method: "GET";
+  url: string;
+  headers?: Record<string, string>;
+}
+
+export interface BatchResponse {
+  id: string;
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+export const GRAPH_BATCH = 20;
+
+export class GraphClient {
+  readonly retry: RetryPolicy;
+  readonly base: string;
+  private readonly doFetch: FetchFn;
+
+  constructor(private readonly o: GraphClientOptions) {
+    this.retry = { ...defaultRetry, ...o.retry };
+    this.doFetch = o.fetch ?? ((input, init) => fetch(input, init));
+    this.base = o.baseUrl.replace(/\/$/, "");
+  }
+
+  /** `target` is a path under the base or an absolute link the service gave. 204 answers null. */
+  async call<T>(
+    method: "GET" | "POST" | "PATCH" | "DELETE",
+    target: string,
+    init: { json?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<T> {
+    const url = /^https?:\/\//.test(target) ? target : `${this.base}${target}`;
+    return withRetries(this.retry, () =>
+      withBearer(this.o.accessToken, async (authorization) => {
+        const headers: Record<string, string> = {
+          authorization: authorization,
+          ...init.headers,
+        };
+        if (init.json !== undefined) headers["content-type"] = "application/json";
+        const res = await send("Microsoft", this.doFetch, url, {
+          method,
+          headers,
+          body: init.json === undefined ? undefined : JSON.stringify(init.json),
+        });
+        const text = await res.text();
+        if (!res.ok) throw httpError("Microsoft", res.status, res.headers, text);
+        return (text ? JSON.parse(text) : null) as T;
+      }),
+    );
+  }
+
+  /** A GET answered with bytes (a message's `$value`). */
+  async bytes(target: string, headers: Record<string, string> = {}): Promise<Buffer> {
+    return withRetries(this.retry, () =>
+      withBearer(this.o.accessToken, async (authorization) => {
+        const auth = { authorization: authorization, ...headers };
+        const res = await send("Microsoft", this.doFetch, `${this.base}${target}`, { headers: auth });
+        const buf = Buffer.from(await res.arrayBuffer());
+        if (!res.ok) throw httpError("Microsoft", res.status, res.headers, buf.toString("utf8"));
+        return buf;
+      }),
+    );
+  }
+
+  /** One $batch (only reads: a lost answer is safe to send again); answers by id. */
+  async batch(requests: BatchRequest[]): Promise<Map<string, BatchResponse>> {
+    const answer = await this.call<{ responses: BatchResponse[] }>("POST", "/$batch", { json: { requests } });
+    return new Map(answer.responses.map((r) => [r.id, r]));
+  }
+}

@@ -1,0 +1,133 @@
+// What the Gmail and Graph clients share: an injected fetch, Retry-After read in both spellings, HTTP
+// answers classified into the sync's error kinds, and bounded retries that honour the provider's wait.
+import { SyncError, type SyncErrorKind } from "../sync/errors.js";
+
+export type FetchFn = (input: string | URL, init?: RequestInit) => Promise<Response>;
+export type Sleep = (ms: number) => Promise<void>;
+
+export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** How a client retries: the provider's wait when it names one, else exponential backoff from `backoffMs`. */
+export interface RetryPolicy {
+  maxRetries: number;
+  backoffMs: number;
+  /** A longer wait ends the call with a throttled SyncError carrying it (the engine waits, not us). */
+  maxWaitMs: number;
+  sleep: Sleep;
+}
+
+export const defaultRetry: RetryPolicy = {
+  maxRetries: 5,
+  backoffMs: 500,
+  maxWaitMs: 60_000,
+  sleep: realSleep,
+};
+
+/** Retry-After in milliseconds: delta-seconds (fractions too) or an HTTP date; undefined when absent. */
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (value == null) return undefined;
+  const v = value.trim();
+  if (/^\d+(\.\d+)?$/.test(v)) return Math.ceil(Number(v) * 1000);
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+const RATE_LIMITED =
+  /rateLimitExceeded|userRateLimitExceeded|ApplicationThrottled|TooManyRequests|concurrent requests/i;
+const CURSOR_CODES = /syncStateNotFound|resyncRequired|fullSyncRequired/i;
+
+/** The error kind of an HTTP failure; the body is searched only for a provider's throttling or reset code. */
+export function classifyHttp(status: number, body: string): SyncErrorKind {
+  if (status === 429) return "throttled";
+  if (status === 403 && RATE_LIMITED.test(body)) return "throttled";
+  if (status === 401 || status === 403) return "auth";
+  if (status === 410 || (status === 400 && CURSOR_CODES.test(body))) return "cursor-rejected";
+  if (status === 404) return "not-found";
+  if ([408, 500, 502, 503, 504].includes(status)) return "temporary";
+  return "unknown";
+}
+
+/** The provider's wait: the Retry-After header, else Gmail's "Retry after <instant>" in the message. */
+export function providerWait(
+  headers: Headers | Record<string, string> | undefined,
+  body: string,
+): number | undefined {
+  const header = headers instanceof Headers ? headers.get("retry-after") : headers?.["retry-after"];
+  const fromHeader = parseRetryAfter(header);
+  if (fromHeader !== undefined) return fromHeader;
+  const at = /Retry after (\d{4}-\d\d-\d\dT[\d:.]+Z)/.exec(body)?.[1];
+  return at ? Math.max(0, Date.parse(at) - Date.now()) : undefined;
+}
+
+/** A classified HTTP failure that keeps its status (a 401 is worth one try with a refreshed token). */
+export class HttpSyncError extends SyncError {
+  constructor(
+    readonly status: number,
+    kind: SyncErrorKind,
+    message: string,
+    retryAfterMs?: number,
+  ) {
+    super(kind, message, retryAfterMs);
+  }
+}
+
+/** A failed answer as a SyncError whose message names the provider and status, never a body or token. */
+export function httpError(
+  provider: string,
+  status: number,
+  headers: Headers | Record<string, string>,
+  body: string,
+) {
+  return new HttpSyncError(
+    status,
+    classifyHttp(status, body),
+    `The ${provider} server answered ${status}.`,
+    providerWait(headers, body),
+  );
+}
+
+/** The connection's access token; `forceRefresh` asks for a new one even if the stored one looks valid. */
+export type AccessTokenGetter = (o?: { forceRefresh?: boolean }) => Promise<string>;
+
+/**
+ * Runs `attempt` with a bearer token. A 401 gets one more try with a token refreshed on purpose: an
+ * access token can die before its stated expiry (revoked, or a clock apart); a second 401 is `auth`.
+ */
+export async function withBearer<T>(
+  token: AccessTokenGetter,
+  attempt: (authorization: string) => Promise<T>,
+): Promise<T> {
+  try {
+    return await attempt(`Bearer ${await token()}`);
+  } catch (err) {
+    if (!(err instanceof HttpSyncError && err.status === 401)) throw err;
+    return attempt(`Bearer ${await token({ forceRefresh: true })}`);
+  }
+}
+
+export const isRetryable = (e: unknown): e is SyncError =>
+  e instanceof SyncError && (e.kind === "temporary" || e.kind === "throttled");
+
+/** Runs `attempt` until it succeeds, a failure is not retryable, the tries run out or a wait is too long. */
+export async function withRetries<T>(policy: RetryPolicy, attempt: () => Promise<T>): Promise<T> {
+  for (let n = 0; ; n++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!isRetryable(err) || n >= policy.maxRetries) throw err;
+      const wait = err.retryAfterMs ?? policy.backoffMs * 2 ** n;
+      if (wait > policy.maxWaitMs) throw new SyncError(err.kind, err.message, wait);
+      await policy.sleep(wait);
+    }
+  }
+}
+
+/** One network call as a Response, a dropped connection as a temporary SyncError. */
+export async function send(provider: string, doFetch: FetchFn, url: string | URL, init: RequestInit) {
+  try {
+    return await doFetch(url, init);
+  } catch (err) {
+    if (err instanceof SyncError) throw err;
+    throw new SyncError("temporary", `The ${provider} server could not be reached.`);
+  }
+}
