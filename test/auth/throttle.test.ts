@@ -13,7 +13,9 @@ const MIN = 60 * SEC;
 
 describe.each(engines)("R-SB-7 sign-in throttle on %s", (engine) => {
   let s: TestServer;
-  let clock = Date.parse("2026-11-24T10:00:00Z");
+  // The test's clock starts at the real time: the server's periodic purge (real clock) runs meanwhile and
+  // must not find the test's failures an hour old and forget them.
+  let clock = Date.now();
   const now = () => clock;
   const throttle = () => signInThrottle(s.ctx.db, { now });
   /** `n` password guesses at this moment: how many were checked (and failed), how many refused. */
