@@ -1,7 +1,8 @@
 // The calendar data of changed items: calendar-multiget REPORTs (RFC 4791 §7.9) of at most 50 hrefs
 // each, so one big change list is not one huge answer. An href the server no longer has comes back
-// as `gone` (removed between the listing and the fetch).
-import { calendarMultiGet } from "tsdav";
+// as `gone` (removed between the listing and the fetch). tsdav's calendarMultiGet rejects a whole answer
+// when one href in it is 404, so the same REPORT goes through its davRequest instead.
+import { DAVNamespace, davRequest, getDAVAttribute } from "tsdav";
 import type { CaldavClient } from "./client.js";
 import { DavHttpError } from "./errors.js";
 import { normalizeHref } from "./href.js";
@@ -19,12 +20,20 @@ export async function fetchCalendarObjects(
   const out: FetchedObject[] = [];
   for (let i = 0; i < hrefs.length; i += batchSize) {
     const batch = hrefs.slice(i, i + batchSize).map((h) => normalizeHref(h, calendarUrl));
-    const responses = await calendarMultiGet({
+    const responses = await davRequest({
       url: calendarUrl,
-      props: { "d:getetag": {}, "c:calendar-data": {} },
-      objectUrls: batch.map((h) => new URL(h).pathname),
-      depth: "1",
-      headers: client.headers,
+      init: {
+        method: "REPORT",
+        namespace: "c",
+        headers: { ...client.headers, depth: "1" },
+        body: {
+          "calendar-multiget": {
+            _attributes: getDAVAttribute([DAVNamespace.DAV, DAVNamespace.CALDAV]),
+            "d:prop": { "d:getetag": {}, "c:calendar-data": {} },
+            "d:href": batch.map((h) => new URL(h).pathname),
+          },
+        },
+      },
       fetch: client.fetch,
     });
     if (responses.length === 1 && responses[0].ok === false && !responses[0].props)

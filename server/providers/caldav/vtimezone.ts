@@ -35,10 +35,8 @@ function transitions(zone: string, from: number, to: number): Transition[] {
   return out;
 }
 
-function offsetText(minutes: number): string {
-  const sign = minutes < 0 ? "-" : "+";
-  const m = Math.abs(minutes);
-  return `${sign}${String(Math.floor(m / 60)).padStart(2, "0")}${String(m % 60).padStart(2, "0")}`;
+function offsetText(minutes: number): ICAL.UtcOffset {
+  return ICAL.UtcOffset.fromSeconds(minutes * 60);
 }
 
 function wallTime(instant: number, offset: number): ICAL.Time {
