@@ -10,7 +10,7 @@ import { SyncError } from "../../sync/errors.js";
 import type { CaldavCalendar } from "./calendars.js";
 import type { CaldavClient } from "./client.js";
 import type { CaldavCursor } from "./cursor.js";
-import { DavHttpError } from "./errors.js";
+import { DavHttpError, retryAfterMs } from "./errors.js";
 import { normalizeHref } from "./href.js";
 
 export interface CaldavChange {
@@ -56,17 +56,24 @@ async function bySyncCollection(
   opts: ListChangesOptions,
 ): Promise<CaldavChangesPage> {
   const token = cursor?.mode === "sync-collection" ? cursor.syncToken : null;
+  // tsdav keeps no headers of a refused answer: Retry-After is noted on the way through.
+  let retryAfter: number | undefined;
+  const fetch: typeof client.fetch = async (input, init) => {
+    const res = await client.fetch(input, init);
+    retryAfter = retryAfterMs(res);
+    return res;
+  };
   const responses = await syncCollection({
     url,
     props: { "d:getetag": {} },
     syncLevel: 1,
     syncToken: token ?? "",
     headers: { ...client.headers, depth: "0" },
-    fetch: client.fetch,
+    fetch,
   });
   const first = responses[0];
   if (responses.length === 1 && first && first.ok === false && !first.props) {
-    const error = new DavHttpError(first.status ?? 0, url, String(first.raw ?? ""));
+    const error = new DavHttpError(first.status ?? 0, url, String(first.raw ?? ""), retryAfter);
     if (token !== null && isTokenRejection(error))
       throw new SyncError("cursor-rejected", "The calendar no longer accepts the stored sync token.", {
         cause: error,
