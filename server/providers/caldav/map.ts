@@ -266,8 +266,19 @@ function attendeesOf(v: ICAL.Component): SyncedEventState["attendees"] {
 
 // ---------------------------------------------------------------- writing
 
+export interface WriteOptions {
+  now?: Date;
+  /**
+   * Who sends invitations and updates on servers with implicit scheduling (RFC 6638; iCloud): "server"
+   * lets the server mail the attendees (a new event, R-CAL-7), "client" (SCHEDULE-AGENT=CLIENT on every
+   * attendee) keeps it quiet, for edits that must not notify anyone.
+   */
+  scheduling?: "server" | "client";
+}
+
 /** The calendar object for one event: VTIMEZONEs for its zones, the series, then its overrides. */
-export function toCalendarObject(event: CaldavEvent, now = new Date()): string {
+export function toCalendarObject(event: CaldavEvent, opts: WriteOptions = {}): string {
+  const now = opts.now ?? new Date();
   const { state } = event;
   const cal = new ICAL.Component("vcalendar");
   cal.addPropertyWithValue("version", "2.0");
@@ -308,6 +319,7 @@ export function toCalendarObject(event: CaldavEvent, now = new Date()): string {
     const p = master.addPropertyWithValue("attendee", `mailto:${a.email}`);
     if (a.name) p.setParameter("cn", a.name);
     p.setParameter("partstat", Object.entries(partstats).find(([, v]) => v === a.responseStatus)![0]);
+    if (opts.scheduling === "client") p.setParameter("schedule-agent", "CLIENT");
   }
   if (event.conciliaId) master.addPropertyWithValue("x-concilia-id", event.conciliaId);
   cal.addSubcomponent(master);

@@ -2,7 +2,9 @@
 // If-None-Match: *, so a create retried after a lost answer finds its own object (same UID) and returns
 // it instead of making a second one. Updates and deletes carry If-Match with the ETag last seen: a 412
 // means the calendar changed meanwhile, reported as CaldavConflict for the reconcile to decide on. When
-// the server rewrote the object and sent no ETag (allowed by RFC 4791), a HEAD/GET learns it.
+// the server rewrote the object and sent no ETag (allowed by RFC 4791), a GET learns it. Creates let a
+// scheduling server invite the attendees (R-CAL-7); updates mark them SCHEDULE-AGENT=CLIENT so an edit
+// notifies no one.
 import type { CaldavClient } from "./client.js";
 import { CaldavConflict, expectStatus } from "./errors.js";
 import { normalizeHref } from "./href.js";
@@ -34,7 +36,7 @@ export async function createEvent(
   const res = await client.fetch(href, {
     method: "PUT",
     headers: { ...client.headers, "content-type": ICS, "if-none-match": "*" },
-    body: toCalendarObject(event),
+    body: toCalendarObject(event, { scheduling: "server" }),
   });
   if (res.status === 412) {
     await res.body?.cancel();
@@ -56,7 +58,7 @@ export async function updateEvent(
   const res = await client.fetch(href, {
     method: "PUT",
     headers: { ...client.headers, "content-type": ICS, "if-match": etag },
-    body: toCalendarObject(event),
+    body: toCalendarObject(event, { scheduling: "client" }),
   });
   if (res.status === 412) {
     await res.body?.cancel();

@@ -87,6 +87,23 @@ describe("CalDAV writes (R-P-3)", () => {
   });
 });
 
+describe("CalDAV invitations (R-CAL-7)", () => {
+  it("R-CAL-7: a new event leaves invitations to the server; an edit marks attendees SCHEDULE-AGENT=CLIENT", async () => {
+    const event = single("Kick-off", {
+      attendees: [{ email: "ana@client.example", name: "Ana Ruiz", responseStatus: "needsAction" }],
+    });
+    const created = await createEvent(user.client, calendar.url, event);
+    const afterCreate = (await readObject(user.client, created.href))!.ics;
+    expect(afterCreate).toMatch(/ATTENDEE/);
+    expect(afterCreate).not.toMatch(/SCHEDULE-AGENT/);
+    const moved = { ...event, sequence: 1, state: { ...event.state, location: "Room 2" } };
+    const updated = await updateEvent(user.client, created.href, created.etag, moved);
+    const afterUpdate = (await readObject(user.client, updated.href))!.ics.replace(/\r\n[ \t]/g, "");
+    expect(afterUpdate).toMatch(/ATTENDEE;[^\r\n]*SCHEDULE-AGENT=CLIENT[^\r\n]*:mailto:ana@client\.example/);
+    expect((await readBack(updated.href))[0].state).toEqual(moved.state);
+  });
+});
+
 describe("CalDAV changes (R-P-2)", () => {
   it("R-P-2: after the first listing, sync-collection returns only the changed item, then its removal", async () => {
     const a = await createEvent(user.client, calendar.url, single("A"));
