@@ -104,7 +104,19 @@ function zoneOf(prop: ICAL.Property): string {
   const tzid = prop.getParameter("tzid");
   const name = Array.isArray(tzid) ? tzid[0] : tzid;
   // Floating times and zones neither IANA nor Windows are read as UTC.
-  return (name && resolveTimeZone(String(name))) || "UTC";
+  return (name && zoneNamed(String(name))) || "UTC";
+}
+
+/** An IANA or Windows name, also behind a vendor prefix (`/mozilla.org/20050126_1/Europe/Madrid`). */
+function zoneNamed(name: string): string | null {
+  const direct = resolveTimeZone(name);
+  if (direct) return direct;
+  const parts = name.split("/").filter(Boolean);
+  for (const n of [3, 2]) {
+    const tail = parts.slice(-n).join("/");
+    if (parts.length > n && resolveTimeZone(tail)) return resolveTimeZone(tail);
+  }
+  return null;
 }
 
 function wallMs(t: ICAL.Time): number {
