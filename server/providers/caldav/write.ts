@@ -6,7 +6,7 @@
 // scheduling server invite the attendees (R-CAL-7); updates mark them SCHEDULE-AGENT=CLIENT so an edit
 // notifies no one.
 import type { CaldavClient } from "./client.js";
-import { CaldavConflict, expectStatus } from "./errors.js";
+import { CaldavConflict, DavHttpError, expectStatus } from "./errors.js";
 import { normalizeHref } from "./href.js";
 import { type CaldavEvent, parseCalendarObject, toCalendarObject } from "./map.js";
 
@@ -44,6 +44,19 @@ export async function createEvent(
     const sameUid = existing && parseCalendarObject(existing.ics).some((e) => e.uid === event.uid);
     if (existing && sameUid) return { href, etag: existing.etag, created: false };
     throw new CaldavConflict(href, "create");
+  }
+  if (res.status === 403 || res.status === 409) {
+    // C:no-uid-conflict: this UID lives at another href already (written by another client, or by
+    // an earlier Concilia under another name). That object is the event: nothing new is made.
+    const body = await res.text();
+    const error = new DavHttpError(res.status, href, body.slice(0, 4096));
+    if (error.precondition !== "no-uid-conflict") throw error;
+    // RFC 4791 names the existing href in the error; Radicale does not, so then the calendar is asked.
+    const named = /<(?:[\w-]+:)?href>([^<]+)<\/(?:[\w-]+:)?href>/i.exec(body)?.[1];
+    const where = named ? normalizeHref(named, href) : await hrefOfUid(client, calendarUrl, event.uid);
+    const existing = where ? await readObject(client, where) : null;
+    if (!existing) throw error;
+    return { href: existing.href, etag: existing.etag, created: false };
   }
   await expectStatus(res, href, [200, 201, 204]);
   return { href, etag: await etagAfter(client, href, res), created: true };
@@ -84,6 +97,31 @@ export async function deleteEvent(client: CaldavClient, href: string, etag: stri
   }
   await expectStatus(res, href, [200, 204]);
   await res.body?.cancel();
+}
+
+/** Where the object of this UID is in a calendar (calendar-query on UID), or null. */
+export async function hrefOfUid(
+  client: CaldavClient,
+  calendarUrl: string,
+  uid: string,
+): Promise<string | null> {
+  const escaped = uid.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  const res = await client.fetch(calendarUrl, {
+    method: "REPORT",
+    headers: { ...client.headers, depth: "1", "content-type": "application/xml; charset=utf-8" },
+    body:
+      '<?xml version="1.0" encoding="utf-8"?><c:calendar-query xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">' +
+      '<d:prop><d:getetag/></d:prop><c:filter><c:comp-filter name="VCALENDAR"><c:comp-filter name="VEVENT">' +
+      `<c:prop-filter name="UID"><c:text-match collation="i;octet">${escaped}</c:text-match></c:prop-filter>` +
+      "</c:comp-filter></c:comp-filter></c:filter></c:calendar-query>",
+  });
+  await expectStatus(res, calendarUrl, [207]);
+  const self = normalizeHref(calendarUrl, calendarUrl);
+  for (const m of (await res.text()).matchAll(/<(?:[\w-]+:)?href>([^<]+)<\/(?:[\w-]+:)?href>/gi)) {
+    const href = normalizeHref(m[1], calendarUrl);
+    if (href !== self) return href;
+  }
+  return null;
 }
 
 /** One object with its ETag, or null when it does not exist. */

@@ -7,7 +7,11 @@ import type { SyncedEventState } from "../../../server/calendar/synced-state.js"
 import { CaldavConflict, classifyCaldavError } from "../../../server/providers/caldav/errors.js";
 import { fetchCalendarObjects } from "../../../server/providers/caldav/fetch.js";
 import { listCalendarChanges } from "../../../server/providers/caldav/list-changes.js";
-import { type CaldavEvent, parseCalendarObject } from "../../../server/providers/caldav/map.js";
+import {
+  type CaldavEvent,
+  parseCalendarObject,
+  toCalendarObject,
+} from "../../../server/providers/caldav/map.js";
 import { createEvent, deleteEvent, readObject, updateEvent } from "../../../server/providers/caldav/write.js";
 import { SyncError } from "../../../server/sync/errors.js";
 import { newCalendarUser, type TestCalendarUser } from "../../harness/caldav.js";
@@ -66,6 +70,20 @@ describe("CalDAV writes (R-P-3)", () => {
     const again = await createEvent(user.client, calendar.url, event);
     expect(again).toEqual({ href: first.href, etag: first.etag, created: false });
     expect(await allHrefs()).toEqual([first.href]);
+  });
+
+  it("R-P-3: creating an event whose UID another client stored under another name answers that object", async () => {
+    const event = single("Made elsewhere");
+    const elsewhere = `${calendar.url}other-name.ics`;
+    const put = await user.client.fetch(elsewhere, {
+      method: "PUT",
+      headers: { ...user.client.headers, "content-type": "text/calendar; charset=utf-8" },
+      body: toCalendarObject(event),
+    });
+    expect(put.status).toBe(201);
+    const w = await createEvent(user.client, calendar.url, event);
+    expect(w).toMatchObject({ href: elsewhere, created: false });
+    expect(await allHrefs()).toEqual([elsewhere]);
   });
 
   it("R-P-3: an update with a stale etag is a conflict and the calendar keeps the newer version", async () => {
