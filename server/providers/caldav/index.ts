@@ -21,6 +21,7 @@ export { type CaldavProfile, type CaldavProfileId, caldavProfiles, serverUrlFor 
 export {
   createEvent,
   deleteEvent,
+  hrefOfUid,
   objectHref,
   readObject,
   updateEvent,
