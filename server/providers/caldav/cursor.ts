@@ -15,6 +15,14 @@ export const caldavCursorSchema = z.object({
   syncToken: z.string().nullable(),
   ctag: z.string().nullable(),
   etags: z.record(z.string(), z.string()).nullable(),
+  /**
+   * While a full listing runs over several truncated answers: the hrefs listed so far, so that its
+   * last page can tell which known items are gone.
+   */
+  fullListing: z
+    .object({ seen: z.array(z.string()) })
+    .nullable()
+    .optional(),
 });
 
 export type CaldavCursor = z.infer<typeof caldavCursorSchema>;

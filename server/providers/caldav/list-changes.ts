@@ -97,9 +97,12 @@ async function bySyncCollection(
     if (r.status === 404) listed.push({ href, etag: null, removed: true });
     else listed.push({ href, etag: etagOf(r.props?.getetag), removed: false });
   }
-  const full = token === null;
+  // A full listing is the first answer to no token, and the pages after it while it was truncated.
+  const inFull = token === null || !!cursor?.fullListing;
+  const seen = inFull ? [...(cursor?.fullListing?.seen ?? []), ...listed.map((c) => c.href)] : [];
   return {
-    changes: full && opts.known ? againstKnown(listed, opts.known, !more) : dedupe(listed),
+    changes:
+      inFull && opts.known ? againstKnown(listed, opts.known, more ? null : new Set(seen)) : dedupe(listed),
     cursor: {
       v: 1,
       calendarUrl: url,
@@ -107,6 +110,7 @@ async function bySyncCollection(
       syncToken: String(nextToken),
       ctag: null,
       etags: null,
+      fullListing: inFull && more ? { seen } : null,
     },
     more,
   };
@@ -150,23 +154,24 @@ async function byEtagListing(
   }
   const known = previous?.etags ? new Map(Object.entries(previous.etags)) : opts.known;
   return {
-    changes: known ? againstKnown(listed, known, true) : listed,
+    changes: known ? againstKnown(listed, known, new Set(listed.map((c) => c.href))) : listed,
     cursor: { v: 1, calendarUrl: url, mode: "etag-listing", syncToken: null, ctag, etags },
     more: false,
   };
 }
 
-/** A full listing compared with what is held: new or changed ETags, and (if complete) what vanished. */
+/**
+ * A full listing compared with what is held: new or changed ETags, and, once `present` holds every
+ * href of the complete listing, the known items that vanished.
+ */
 function againstKnown(
   listed: CaldavChange[],
   known: ReadonlyMap<string, string>,
-  complete: boolean,
+  present: ReadonlySet<string> | null,
 ): CaldavChange[] {
   const out = dedupe(listed).filter((c) => c.removed || c.etag === null || known.get(c.href) !== c.etag);
-  if (complete) {
-    const present = new Set(listed.map((c) => c.href));
+  if (present)
     for (const href of known.keys()) if (!present.has(href)) out.push({ href, etag: null, removed: true });
-  }
   return out;
 }
 

@@ -95,4 +95,28 @@ describe("CalDAV protocol corners", () => {
       true,
     );
   });
+
+  it("R-P-2: a full re-listing over truncated answers skips unchanged items and reports the vanished ones at its end", async () => {
+    const client = {
+      rootUrl: `${base}/dav/`,
+      principalUrl: `${base}/dav/p/`,
+      homeUrl: `${base}/dav/`,
+      headers: basicAuthHeaders({ username: "u", password: "p" }),
+      fetch: guardedFetch({ allowPrivate: allowLoopback, timeoutMs: 5000 }),
+    };
+    const calendar = { url: `${base}/dav/cal/`, syncCollection: true };
+    const known = new Map([
+      [`${base}/dav/cal/a%40x.ics`, '"a1"'],
+      [`${base}/dav/cal/gone.ics`, '"g1"'],
+    ]);
+    const first = await listCalendarChanges(client, calendar, null, { known });
+    expect(first).toMatchObject({ changes: [], more: true });
+    const second = await listCalendarChanges(client, calendar, first.cursor, { known });
+    expect(second.more).toBe(false);
+    expect(second.changes).toEqual([
+      { href: `${base}/dav/cal/b.ics`, etag: '"b1"', removed: false },
+      { href: `${base}/dav/cal/gone.ics`, etag: null, removed: true },
+    ]);
+    expect(second.cursor.fullListing).toBeNull();
+  });
 });
