@@ -3,9 +3,10 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CaldavTimeoutError, guardedFetch } from "../../../server/providers/caldav/client.js";
 import { classifyCaldavError } from "../../../server/providers/caldav/errors.js";
 import { listCalendarChanges } from "../../../server/providers/caldav/list-changes.js";
-import { newCalendarUser, type TestCalendarUser, testCaldav } from "../../harness/caldav.js";
+import { allowLoopback, newCalendarUser, type TestCalendarUser, testCaldav } from "../../harness/caldav.js";
 
 let user: TestCalendarUser;
 let busy: http.Server;
@@ -36,6 +37,25 @@ describe("CalDAV failures as sync classes (R-P-3)", () => {
       (e) => e,
     );
     expect(classifyCaldavError(err2).kind).toBe("temporary");
+  });
+
+  it("R-P-3: a server that never answers is cut off after the timeout and retried later", async () => {
+    const silent = http.createServer(() => {
+      // never answers
+    });
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/cal/`;
+    try {
+      const client = { ...user.client, fetch: guardedFetch({ allowPrivate: allowLoopback, timeoutMs: 300 }) };
+      const started = Date.now();
+      const err = await listCalendarChanges(client, { url, syncCollection: true }, null).catch((e) => e);
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(err).toBeInstanceOf(CaldavTimeoutError);
+      expect(classifyCaldavError(err).kind).toBe("temporary");
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it("a CalDAV test without TEST_CALDAV fails and says how to get a Radicale", () => {
