@@ -1,7 +1,7 @@
 // Real services the tests need, installed from Debian's packages when missing and run as throwaway
 // instances on 127.0.0.1. Used by scripts/test.mjs through `testServices` at the end of this file: a new
-// service (a CalDAV server for the sync tests) is one start function and one entry there.
-import { execFileSync, spawnSync } from "node:child_process";
+// service is one start function and one entry there.
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -208,6 +208,58 @@ service imap-login {
   return { value: `127.0.0.1:${plainPort}:${tlsPort}:${dir}`, stop };
 }
 
+/**
+ * A throwaway Radicale CalDAV server on 127.0.0.1 (no TLS), with filesystem storage and a plain-text
+ * htpasswd file in a temporary folder the tests append their own users to (Radicale 3.1 reads the file at
+ * every login, so each test gets a fresh account). Resolves to { value, stop } where value is
+ * `http://127.0.0.1:port/:dir`; `dir` holds `users` (append `name:password`).
+ */
+export async function startRadicale() {
+  if (!fs.existsSync("/usr/bin/radicale")) aptInstall(["radicale"]);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "concilia-radicale-"));
+  fs.mkdirSync(path.join(dir, "collections"));
+  fs.writeFileSync(path.join(dir, "users"), "");
+  const port = await freePort();
+  const conf = `[server]
+hosts = 127.0.0.1:${port}
+[auth]
+type = htpasswd
+htpasswd_filename = ${dir}/users
+htpasswd_encryption = plain
+delay = 0
+[rights]
+type = owner_only
+[storage]
+filesystem_folder = ${dir}/collections
+[logging]
+level = warning
+mask_passwords = True
+`;
+  const confPath = path.join(dir, "config");
+  fs.writeFileSync(confPath, conf);
+  // Debian's launcher, not `python3 -m radicale`: the python3 on PATH may lack the Debian module.
+  const log = fs.openSync(path.join(dir, "radicale.log"), "a");
+  const child = spawn("/usr/bin/radicale", ["--config", confPath], { stdio: ["ignore", log, log] });
+  fs.closeSync(log);
+  child.unref();
+  const stop = () => {
+    try {
+      if (child.exitCode === null) child.kill("SIGTERM");
+    } catch {}
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitForPort(port, 15_000);
+  } catch (err) {
+    const text = fs.existsSync(path.join(dir, "radicale.log"))
+      ? fs.readFileSync(path.join(dir, "radicale.log"), "utf8")
+      : "";
+    stop();
+    throw new Error(`Radicale did not start: ${err.message}\n${text}`);
+  }
+  return { value: `http://127.0.0.1:${port}/:${dir}`, stop };
+}
+
 function waitForPort(port, timeoutMs) {
   const until = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
@@ -244,4 +296,5 @@ export const testServices = [
   },
   { name: "Chromium", env: "CHROMIUM_PATH", start: async () => ({ value: ensureChromium() }) },
   { name: "Dovecot", env: "TEST_IMAP", start: startDovecot },
+  { name: "Radicale", env: "TEST_CALDAV", start: startRadicale },
 ];
