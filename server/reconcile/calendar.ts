@@ -12,7 +12,7 @@
 // - Fields and exceptions merge three-way (merge.ts); conflicts go to the most recent change and the
 //   loser's version is kept.
 import type { CalendarAction, ReconcileInput, SyncedEventState } from "./calendar-types.js";
-import { sameState } from "./compare.js";
+import { sameField, sameState } from "./compare.js";
 import { differingFields, mergeEvent } from "./merge.js";
 
 export function reconcileCalendarItem(input: ReconcileInput): CalendarAction[] {
@@ -48,10 +48,21 @@ export function reconcileCalendarItem(input: ReconcileInput): CalendarAction[] {
   if (providerGone) {
     if (last || provider.kind === "present") {
       if (c.status === "cancelled") return [];
-      return [
+      const actions: CalendarAction[] = [];
+      // The one value a calendar delete overwrites is the status: a status just set in the CRM is kept.
+      if (last && !sameField(c, last.state, "status"))
+        actions.push({
+          kind: "keep-overwritten-version",
+          from: "crm",
+          version: c,
+          changedAt: crm.changedAt,
+          fields: ["status"],
+        });
+      actions.push(
         { kind: "mark-cancelled-in-crm" },
         { kind: "record-synced", state: { ...c, status: "cancelled" } },
-      ];
+      );
+      return actions;
     }
     if (role === "guest" || c.status === "cancelled") return [];
     return [

@@ -52,14 +52,12 @@ export function respelled(s: SyncedEventState): SyncedEventState {
       : { ...s.timing, startAt: plus(s.timing.startAt)!, endAt: plus(s.timing.endAt)! },
     organizer: s.organizer ? { ...s.organizer, email: s.organizer.email.toUpperCase() } : null,
     attendees: [...s.attendees].reverse().map((a) => ({ ...a, email: a.email.toUpperCase() })),
-    exceptions: [...s.exceptions]
-      .reverse()
-      .map((x) => ({
-        ...x,
-        originalStart: plus(x.originalStart)!,
-        startAt: plus(x.startAt),
-        endAt: plus(x.endAt),
-      })),
+    exceptions: [...s.exceptions].reverse().map((x) => ({
+      ...x,
+      originalStart: plus(x.originalStart)!,
+      startAt: plus(x.startAt),
+      endAt: plus(x.endAt),
+    })),
   };
 }
 
