@@ -1,0 +1,231 @@
+// The occurrences of a parsed iCalendar file between two instants, as sync would store them: ical.js
+// expands each series (RRULE, RDATE, EXDATE) and applies its exceptions by RECURRENCE-ID (moved,
+// changed, cancelled occurrences); times become UTC instants through the file's VTIMEZONEs, else
+// through the IANA or Windows zone the TZID names; all-day events stay dates (R-CAL-6, R-ACT-5).
+import ICAL from "ical.js";
+import { resolveTimeZone } from "../../shared/windows-zones.js";
+import type { IcsProblem, ParsedIcs } from "./ics.js";
+import { instantOfWall } from "./local-time.js";
+
+type ResponseStatus = "needsAction" | "accepted" | "declined" | "tentative";
+
+export interface IcsOccurrence {
+  uid: string | null;
+  title: string;
+  allDay: boolean;
+  /** A UTC instant, or a date (`YYYY-MM-DD`) for an all-day occurrence; `end` is exclusive. */
+  start: string;
+  end: string;
+  /** IANA zone when known, else the TZID as written; `floating` for times without zone; null all-day. */
+  zone: string | null;
+  status: "confirmed" | "tentative" | "cancelled";
+  /** Where the series put it (its exception key); null for a single event. */
+  originalStart: string | null;
+  organizer: { email: string; name: string | null } | null;
+  attendees: { email: string; name: string | null; responseStatus: ResponseStatus }[];
+  /** The given user is not the organizer (R-CAL-4); null when no user was given. */
+  readOnly: boolean | null;
+  /** Line of the VEVENT that gives this occurrence its content. */
+  line: number;
+}
+
+const MAX_STEPS = 100_000;
+
+export function icsOccurrences(
+  parsed: ParsedIcs,
+  from: Date,
+  to: Date,
+  user?: string,
+): { occurrences: IcsOccurrence[]; problems: IcsProblem[] } {
+  const problems: IcsProblem[] = [];
+  const out: IcsOccurrence[] = [];
+  const lineOf = new Map(parsed.events.map((e) => [e.component, e.line]));
+  const series = new Map<string, { masters: ICAL.Component[]; exceptions: ICAL.Component[] }>();
+  for (const { component, line } of parsed.events) {
+    const uid = String(component.getFirstPropertyValue("uid") ?? "").trim() || `no UID, line ${line}`;
+    const group = series.get(uid) ?? { masters: [], exceptions: [] };
+    (component.hasProperty("recurrence-id") ? group.exceptions : group.masters).push(component);
+    series.set(uid, group);
+  }
+  for (const { masters, exceptions } of series.values()) {
+    const [master, ...others] = masters;
+    // Exceptions without their series (an iTIP CANCEL of one instance) are events of their own.
+    const singles = master ? others : [...others, ...exceptions];
+    for (const component of [...(master ? [master] : []), ...singles]) {
+      const line = lineOf.get(component) ?? 0;
+      try {
+        out.push(...expand(component, component === master ? exceptions : [], from, to, user, line, lineOf));
+      } catch (err) {
+        problems.push({
+          line,
+          message: `VEVENT at line ${line}: ${err instanceof Error ? err.message : err}`,
+        });
+      }
+    }
+  }
+  out.sort((a, b) => startKey(a) - startKey(b) || a.line - b.line);
+  return { occurrences: out, problems };
+}
+
+const startKey = (o: IcsOccurrence) => Date.parse(o.allDay ? `${o.start}T00:00:00Z` : o.start);
+
+function expand(
+  master: ICAL.Component,
+  exceptions: ICAL.Component[],
+  from: Date,
+  to: Date,
+  user: string | undefined,
+  line: number,
+  lineOf: Map<ICAL.Component, number>,
+): IcsOccurrence[] {
+  const event = new ICAL.Event(master, { strictExceptions: false });
+  if (!event.startDate) throw new Error("no DTSTART");
+  for (const x of exceptions) {
+    if (event.startDate.isDate) recurrenceIdAsDate(x);
+    event.relateException(x);
+  }
+  const startTzid = tzidOf(master, "dtstart");
+  const list: IcsOccurrence[] = [];
+  const add = (
+    details: ReturnType<ICAL.Event["getOccurrenceDetails"]> | null,
+    original: ICAL.Time | null,
+  ) => {
+    const item = details?.item ?? event;
+    const isException = item !== event;
+    const start = details?.startDate ?? event.startDate;
+    let end = details?.endDate ?? event.endDate ?? start;
+    if (end.compare(start) < 0) end = start;
+    const allDay = start.isDate;
+    const startTz = isException ? tzidOf(item.component, "dtstart") : startTzid;
+    const endTz = isException || !original ? (tzidOf(item.component, "dtend") ?? startTz) : startTz;
+    const s = timeOf(start, startTz);
+    const e = timeOf(end, endTz);
+    if (allDay) {
+      const fromDate = from.toISOString().slice(0, 10);
+      const toDate = to.toISOString().slice(0, 10);
+      if (!(s.value < toDate && (e.value > fromDate || (e.value === s.value && s.value >= fromDate)))) return;
+    } else {
+      const sMs = Date.parse(s.value);
+      const eMs = Date.parse(e.value);
+      if (sMs >= to.getTime() || (eMs <= from.getTime() && !(eMs === sMs && sMs >= from.getTime()))) return;
+    }
+    list.push({
+      uid: event.uid ?? null,
+      title: String(item.summary ?? event.summary ?? "").trim(),
+      allDay,
+      start: s.value,
+      end: e.value,
+      zone: allDay ? null : s.zone,
+      status: item.component === master ? statusOf(master) : statusOf(item.component, statusOf(master)),
+      originalStart: original ? timeOf(original, startTzid).value : null,
+      ...people(item.component, user),
+      line: lineOf.get(item.component) ?? line,
+    });
+  };
+  if (!event.isRecurring()) {
+    add(null, null);
+    return list;
+  }
+  const lastException = Math.max(
+    0,
+    ...exceptions.map((x) => msOf(new ICAL.Event(x).recurrenceId, startTzid)),
+  );
+  const iterator = event.iterator();
+  for (let step = 0; step < MAX_STEPS; step++) {
+    const next = iterator.next();
+    if (!next) break;
+    const ms = msOf(next, startTzid);
+    if (ms >= to.getTime() + 86_400_000 && ms > lastException) break;
+    add(event.getOccurrenceDetails(next), next);
+  }
+  return list;
+}
+
+/** Exchange keys exceptions of all-day series by a midnight date-time: the key is its date. */
+function recurrenceIdAsDate(x: ICAL.Component) {
+  const prop = x.getFirstProperty("recurrence-id");
+  const t = prop?.getFirstValue() as ICAL.Time | undefined;
+  if (!prop || !t || t.isDate) return;
+  prop.removeParameter("tzid");
+  prop.resetType("date");
+  prop.setValue(ICAL.Time.fromData({ year: t.year, month: t.month, day: t.day, isDate: true }));
+}
+
+function tzidOf(component: ICAL.Component, name: string): string | null {
+  const tzid = component.getFirstProperty(name)?.getParameter("tzid");
+  return typeof tzid === "string" && tzid ? tzid : null;
+}
+
+const wallMs = (t: ICAL.Time) =>
+  Date.UTC(
+    t.year,
+    t.month - 1,
+    t.day,
+    t.isDate ? 0 : t.hour,
+    t.isDate ? 0 : t.minute,
+    t.isDate ? 0 : t.second,
+  );
+
+function hasRules(t: ICAL.Time): boolean {
+  const zone = t.zone;
+  return !!zone && zone !== ICAL.Timezone.localTimezone && zone.tzid !== "floating";
+}
+
+function msOf(t: ICAL.Time, tzid: string | null): number {
+  if (t.isDate) return wallMs(t);
+  if (hasRules(t)) return t.toUnixTime() * 1000;
+  const iana = tzid ? resolveTimeZone(tzid) : null;
+  return iana ? instantOfWall(wallMs(t), iana) : wallMs(t);
+}
+
+/** An ICAL.Time as stored: a date, or a UTC instant with the zone it was given in. */
+function timeOf(t: ICAL.Time, tzid: string | null): { value: string; zone: string | null } {
+  if (t.isDate) return { value: new Date(wallMs(t)).toISOString().slice(0, 10), zone: null };
+  const value = new Date(msOf(t, tzid)).toISOString();
+  if (t.zone === ICAL.Timezone.utcTimezone) return { value, zone: "UTC" };
+  const name = hasRules(t) ? (t.zone!.tzid ?? tzid) : tzid;
+  return { value, zone: name ? (resolveTimeZone(name) ?? name) : "floating" };
+}
+
+function statusOf(
+  c: ICAL.Component,
+  fallback: IcsOccurrence["status"] = "confirmed",
+): IcsOccurrence["status"] {
+  const status = String(c.getFirstPropertyValue("status") ?? "").toUpperCase();
+  if (status === "CANCELLED") return "cancelled";
+  if (status === "TENTATIVE") return "tentative";
+  if (status === "CONFIRMED") return "confirmed";
+  return fallback;
+}
+
+const PARTSTAT: Record<string, ResponseStatus> = {
+  "NEEDS-ACTION": "needsAction",
+  ACCEPTED: "accepted",
+  DECLINED: "declined",
+  TENTATIVE: "tentative",
+  // Someone else goes in their place: this attendee will not come.
+  DELEGATED: "declined",
+};
+
+function address(p: ICAL.Property): { email: string; name: string | null } | null {
+  const value = String(p.getFirstValue() ?? "").trim();
+  const param = p.getParameter("email");
+  const email = (/^mailto:/i.test(value) ? value.slice(7) : typeof param === "string" ? param : value).trim();
+  if (!email) return null;
+  const cn = p.getParameter("cn");
+  return { email: email.toLowerCase(), name: typeof cn === "string" && cn.trim() ? cn.trim() : null };
+}
+
+function people(c: ICAL.Component, user: string | undefined) {
+  const organizerProp = c.getFirstProperty("organizer");
+  const organizer = organizerProp ? address(organizerProp) : null;
+  const attendees = c.getAllProperties("attendee").flatMap((p) => {
+    const a = address(p);
+    if (!a) return [];
+    const partstat = String(p.getParameter("partstat") ?? "NEEDS-ACTION").toUpperCase();
+    return [{ ...a, responseStatus: PARTSTAT[partstat] ?? ("needsAction" as const) }];
+  });
+  // An event without organizer is the calendar owner's own: not read-only.
+  const readOnly = user ? !!organizer && organizer.email !== user.trim().toLowerCase() : null;
+  return { organizer, attendees, readOnly };
+}
