@@ -37,7 +37,7 @@ export function icsOccurrences(
   to: Date,
   user?: string,
 ): { occurrences: IcsOccurrence[]; problems: IcsProblem[] } {
-  const problems: IcsProblem[] = [];
+  const problems: IcsProblem[] = unknownZones(parsed);
   const out: IcsOccurrence[] = [];
   const lineOf = new Map(parsed.events.map((e) => [e.component, e.line]));
   const series = new Map<string, { masters: ICAL.Component[]; exceptions: ICAL.Component[] }>();
@@ -171,11 +171,39 @@ function hasRules(t: ICAL.Time): boolean {
   return !!zone && zone !== ICAL.Timezone.localTimezone && zone.tzid !== "floating";
 }
 
+/** `(UTC-05:00) Eastern Time (US & Canada)`: Outlook's display names start with their standard offset. */
+function offsetInName(tzid: string): number | null {
+  const m = /^\((?:UTC|GMT)\s*(?:([+-])(\d{1,2}):?(\d{2})?)?\)/i.exec(tzid.trim());
+  if (!m) return null;
+  const minutes = Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
+  return m[1] === "-" ? -minutes : minutes;
+}
+
 function msOf(t: ICAL.Time, tzid: string | null): number {
   if (t.isDate) return wallMs(t);
   if (hasRules(t)) return t.toUnixTime() * 1000;
   const iana = tzid ? resolveTimeZone(tzid) : null;
-  return iana ? instantOfWall(wallMs(t), iana) : wallMs(t);
+  if (iana) return instantOfWall(wallMs(t), iana);
+  const offset = tzid ? offsetInName(tzid) : null;
+  return wallMs(t) - (offset ?? 0) * 60_000;
+}
+
+/** TZIDs the file neither defines nor names a known zone with: how they were read. */
+function unknownZones(parsed: ParsedIcs): IcsProblem[] {
+  const seen = new Set<string>();
+  const problems: IcsProblem[] = [];
+  for (const { component, line } of parsed.events)
+    for (const name of ["dtstart", "dtend"]) {
+      const tzid = tzidOf(component, name);
+      if (!tzid || seen.has(tzid) || parsed.calendar.getTimeZoneByID(tzid) || resolveTimeZone(tzid)) continue;
+      seen.add(tzid);
+      const offset = offsetInName(tzid);
+      problems.push({
+        line,
+        message: `time zone '${tzid}' has no VTIMEZONE and is not a known zone: read ${offset === null ? "as UTC" : "with the offset its name gives, without daylight saving"}`,
+      });
+    }
+  return problems;
 }
 
 /** An ICAL.Time as stored: a date, or a UTC instant with the zone it was given in. */

@@ -61,6 +61,7 @@ export function parseIcs(input: string | Uint8Array): ParsedIcs {
   for (const block of blocks.filter((b) => b.kind === "VEVENT")) {
     const component = parseBlock(block, report);
     if (!component) continue;
+    repairDates(component, block, report);
     calendar.addSubcomponent(component);
     events.push({ component, line: block.line });
   }
@@ -164,4 +165,32 @@ function repairLine(text: string): string | null {
   if (!m) return null;
   const fixed = `${m[1]}":${m[2]}`;
   return parsesAlone(fixed) ? fixed : null;
+}
+
+const DATE_PROPS = new Set(["dtstart", "dtend", "due", "recurrence-id", "exdate", "rdate"]);
+
+/**
+ * A date written without VALUE=DATE (`DTSTART:20021028`, `EXDATE:20200116` beside date-times) is
+ * read by ical.js as a broken date-time (`2002-10-28T::`) that throws when used: it is a date.
+ */
+function repairDates(
+  component: ICAL.Component,
+  block: Block,
+  report: (line: number, message: string) => void,
+) {
+  for (const prop of component.jCal[1] as any[][]) {
+    const [name, , type, ...values] = prop;
+    if (!DATE_PROPS.has(name) || type !== "date-time") continue;
+    const broken = values.map((v) => typeof v === "string" && /^\d{4}-\d{2}-\d{2}T::$/.test(v));
+    if (!broken.some(Boolean)) continue;
+    const line = block.lines.find((l) => l.text.toLowerCase().startsWith(name))?.line ?? block.line;
+    if (broken.every(Boolean)) {
+      prop[2] = "date";
+      prop.splice(3, values.length, ...values.map((v: string) => v.slice(0, 10)));
+      report(line, `${name.toUpperCase()} is a date without VALUE=DATE: read as a date`);
+    } else {
+      prop.splice(3, values.length, ...values.filter((_, i) => !broken[i]));
+      report(line, `${name.toUpperCase()} mixes dates with date-times: the dates are ignored`);
+    }
+  }
 }
