@@ -5,7 +5,7 @@
 import ICAL from "ical.js";
 import { resolveTimeZone } from "../../shared/windows-zones.js";
 import type { IcsProblem, ParsedIcs } from "./ics.js";
-import { instantOfWall } from "./local-time.js";
+import { instantOfWall, wallOfInstant } from "./local-time.js";
 
 type ResponseStatus = "needsAction" | "accepted" | "declined" | "tentative";
 
@@ -85,6 +85,12 @@ function expand(
     event.relateException(x);
   }
   const startTzid = tzidOf(master, "dtstart");
+  if (
+    !event.startDate.isDate &&
+    !hasRules(event.startDate) &&
+    event.startDate.zone !== ICAL.Timezone.utcTimezone
+  )
+    for (const c of [master, ...exceptions]) onStartWall(c, startTzid);
   const list: IcsOccurrence[] = [];
   const add = (
     details: ReturnType<ICAL.Event["getOccurrenceDetails"]> | null,
@@ -139,6 +145,37 @@ function expand(
     add(event.getOccurrenceDetails(next), next);
   }
   return list;
+}
+
+/**
+ * A series whose zone ical.js does not know (an IANA or Windows TZID without VTIMEZONE) expands on
+ * floating wall clocks; its UNTIL, EXDATEs, RDATEs and RECURRENCE-IDs given in UTC or in another zone
+ * are moved onto the series' wall clock, or an UNTIL at 08:00 UTC would end a 10:00 Vienna series early.
+ */
+function onStartWall(c: ICAL.Component, startTzid: string | null) {
+  const toWall = (t: ICAL.Time, tzid: string | null): ICAL.Time => {
+    const ms = msOf(t, tzid);
+    const zone = startTzid ? resolveTimeZone(startTzid) : null;
+    const offset = startTzid && !zone ? offsetInName(startTzid) : null;
+    const wall = zone ? wallOfInstant(ms, zone) : ms + (offset ?? 0) * 60_000;
+    return ICAL.Time.fromDateTimeString(new Date(wall).toISOString().slice(0, 19));
+  };
+  const sameClock = (t: ICAL.Time, tzid: string | null) => t.isDate || (tzid === startTzid && !hasRules(t));
+  for (const name of ["exdate", "rdate", "recurrence-id"])
+    for (const prop of c.getAllProperties(name)) {
+      const tzid = (prop.getParameter("tzid") as string | undefined) ?? null;
+      const values = prop.getValues() as unknown[];
+      if (!values.every((v): v is ICAL.Time => v instanceof ICAL.Time)) continue; // RDATE periods stay
+      if (values.every((v) => sameClock(v, tzid))) continue;
+      prop.removeParameter("tzid");
+      prop.setValues(values.map((v) => (sameClock(v, tzid) ? v : toWall(v, tzid))));
+    }
+  const rrule = c.getFirstProperty("rrule");
+  const rule = rrule?.getFirstValue() as ICAL.Recur | undefined;
+  if (rrule && rule?.until && !rule.until.isDate && rule.until.zone === ICAL.Timezone.utcTimezone) {
+    rule.until = toWall(rule.until, null);
+    rrule.setValue(rule);
+  }
 }
 
 /** Exchange keys exceptions of all-day series by a midnight date-time: the key is its date. */
