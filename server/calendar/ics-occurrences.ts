@@ -47,6 +47,14 @@ export function icsOccurrences(
     (component.hasProperty("recurrence-id") ? group.exceptions : group.masters).push(component);
     series.set(uid, group);
   }
+  // Google's birthday calendar names a series `2014_BIRTHDAY_x` and its exceptions `BIRTHDAY_x`.
+  for (const [uid, group] of series) {
+    const orphans = series.get(uid.replace(/^\d{4}_(?=BIRTHDAY_)/, ""));
+    if (group.masters.length && orphans && orphans !== group && !orphans.masters.length) {
+      group.exceptions.push(...orphans.exceptions);
+      orphans.exceptions = [];
+    }
+  }
   for (const { masters, exceptions } of series.values()) {
     const [master, ...others] = masters;
     // Exceptions without their series (an iTIP CANCEL of one instance) are events of their own.

@@ -88,6 +88,12 @@ function corpusTests() {
     ]);
     for (const exdate of ["2012-12-04T18:00:00.000Z", "2013-02-05T18:00:00.000Z", "2013-04-02T17:00:00.000Z"])
       expect(originals).not.toContain(exdate);
+    // Google birthdays: exceptions under another UID than their series still replace its occurrences.
+    expect(starts(inspect("icaljs__google_birthday.ics", "2010-01-01", "2016-12-31"))).toEqual([
+      "2012-12-10",
+      "2013-12-10",
+      "2014-12-10",
+    ]);
     const daily = inspect("node-ical__daily-count-exdate-recurrence-id.ics", "2015-01-01", "2015-12-31");
     expect(daily.occurrences).toHaveLength(8);
     expect(daily.occurrences.find((o) => o.originalStart === "2015-07-07T19:00:00.000Z")!.start).toBe(
