@@ -88,8 +88,8 @@ function cutBlocks(lines: LogicalLine[], report: (line: number, message: string)
   let depth = 0;
   for (const l of lines) {
     const m = boundary(l);
-    const verb = m?.[1]!.toUpperCase();
-    const name = m?.[2]!.toUpperCase();
+    const verb = m?.[1]?.toUpperCase();
+    const name = m?.[2]?.toUpperCase();
     if (open) {
       if (verb === "BEGIN" && name === open.kind) {
         report(

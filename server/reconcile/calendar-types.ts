@@ -43,8 +43,16 @@ export interface ReconcileInput {
   last: LastSynced | null;
   /** The connection's user organises the event; a guest's event is read-only in Concilia (R-CAL-4). */
   role: "organizer" | "guest";
-  /** The connection's first sync: CRM items pushed now are history and invite no one (failure mode 9). */
+  /**
+   * The connection's first sync, or "Sync previous activities" (R-ACT-3): CRM items pushed now are
+   * history and invite no one (failure mode 9).
+   */
   firstSync: boolean;
+  /**
+   * False for an item that no longer syncs: an activity no longer planned, or whose type no longer
+   * shows in calendars (R-ACT-1). Syncing stops; nothing is deleted on either side. Default true.
+   */
+  inScope?: boolean;
 }
 
 export type Side = "crm" | "provider";

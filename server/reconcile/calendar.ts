@@ -17,6 +17,7 @@ import { differingFields, mergeEvent } from "./merge.js";
 
 export function reconcileCalendarItem(input: ReconcileInput): CalendarAction[] {
   const { crm, provider, last, role } = input;
+  if (input.inScope === false) return [];
   const providerGone = provider.kind !== "present" || provider.state.status === "cancelled";
 
   if (crm.kind !== "present") {

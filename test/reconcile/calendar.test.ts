@@ -264,6 +264,23 @@ describe("calendar reconciliation rules", () => {
   });
 });
 
+describe("R-ACT-1: planned activities in calendar-flagged types", () => {
+  it("R-ACT-1: an activity no longer in scope (done, or its type's flag off) stops syncing and deletes nothing", () => {
+    for (const crm of Object.values(crmSides))
+      for (const provider of Object.values(providerSides))
+        for (const l of [last, null]) expect(run({ crm, provider, last: l, inScope: false })).toEqual([]);
+    // Back in scope, it syncs again from where it was.
+    expect(kinds(run({ crm: crmSides.changed!, inScope: true }))).toEqual([
+      "update-at-provider",
+      "record-synced",
+    ]);
+  });
+  it('R-ACT-3: "Sync previous activities" pushes them without invitations', () => {
+    const actions = run({ provider: { kind: "absent" }, last: null, firstSync: true });
+    expect(find(actions, "create-at-provider")?.sendInvitations).toBe(false);
+  });
+});
+
 describe("R-CAL-3: importing an item made elsewhere", () => {
   it("failure mode 1: one meeting in two users' calendars (Google and Graph) is one CRM event", () => {
     const uid = "040000008200E00074C5B7101A82E00800000000B0D5@outlook.test";
