@@ -1,7 +1,9 @@
 // When two versions of an event say the same thing. Providers write the same value differently
 // (`…T09:00:00Z` and `…T09:00:00.000Z`, `null` and an empty description, addresses in any case,
-// attendees in any order), and such differences are not changes: reading them as changes would echo
+// attendees in any order, a Windows zone name for an IANA one), and such differences are not changes: reading them as changes would echo
 // our own writes back (R-P-3). All-day dates are compared as dates, never as instants.
+import { resolveTimeZone } from "../../shared/windows-zones.js";
+import { offsetMinutes } from "../../shared/zoned-time.js";
 import type { SyncedEventState, SyncedTiming } from "../calendar/synced-state.js";
 
 type Exception = SyncedEventState["exceptions"][number];
@@ -27,6 +29,19 @@ const instant = (v: string | null) => {
 const date = (v: string | null) => (v === null ? null : v.slice(0, 10));
 const text = (v: string | null) => (v ?? "").replace(/\r\n/g, "\n").trim();
 
+const HALF_YEAR = 182 * 86_400_000;
+
+/**
+ * A zone as the clocks it gives around an instant: Graph's "Romance Standard Time" (read as
+ * Europe/Paris) and the CRM's Europe/Madrid are one zone for the event, and an unknown name is itself.
+ */
+function zoneKey(name: string, at: string): string {
+  const zone = resolveTimeZone(name);
+  const ms = Date.parse(at);
+  if (!zone || Number.isNaN(ms)) return name;
+  return [ms, ms + HALF_YEAR].map((m) => offsetMinutes(m, zone)).join("/");
+}
+
 function timingKey(t: SyncedTiming): unknown {
   return t.allDay
     ? { allDay: true, startDate: date(t.startDate), endDate: date(t.endDate) }
@@ -34,8 +49,8 @@ function timingKey(t: SyncedTiming): unknown {
         allDay: false,
         startAt: instant(t.startAt),
         endAt: instant(t.endAt),
-        timeZone: t.timeZone,
-        endTimeZone: t.endTimeZone,
+        timeZone: zoneKey(t.timeZone, t.startAt),
+        endTimeZone: zoneKey(t.endTimeZone, t.endAt),
       };
 }
 
@@ -70,7 +85,8 @@ export function fieldValue(s: SyncedEventState, field: ScalarField): unknown {
     case "organizer":
       return s.organizer ? s.organizer.email.toLowerCase() : null;
     case "attendees":
-      return s.attendees.map((a) => `${a.email.toLowerCase()} ${a.responseStatus} ${a.name ?? ""}`).sort();
+      // Names are how each side labels an address (Google drops the ones it does not know): not a change.
+      return s.attendees.map((a) => `${a.email.toLowerCase()} ${a.responseStatus}`).sort();
     case "recurrence":
       return s.recurrence
         ? {

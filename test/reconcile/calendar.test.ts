@@ -151,6 +151,21 @@ describe("calendar reconciliation rules", () => {
     expect(kinds(actions)).toEqual(["update-at-provider", "record-synced"]);
   });
 
+  it("R-P-3: a Windows zone name for the same clocks, or an attendee's name dropped, is no change", () => {
+    const timing = base.timing as Extract<SyncedEventState["timing"], { allDay: false }>;
+    const graph: SyncedEventState = {
+      ...base,
+      timing: { ...timing, timeZone: "Romance Standard Time", endTimeZone: "Romance Standard Time" },
+      attendees: base.attendees.map((a) => ({ ...a, name: null })),
+    };
+    expect(run({ provider: { kind: "present", state: graph, etag: "e7", changedAt: LATER } })).toEqual([]);
+    // Another zone's clocks are a change.
+    const tokyo = { ...graph, timing: { ...timing, timeZone: "Asia/Tokyo", endTimeZone: "Asia/Tokyo" } };
+    expect(kinds(run({ provider: { kind: "present", state: tokyo, etag: "e7", changedAt: LATER } }))).toEqual(
+      ["update-in-crm", "record-synced"],
+    );
+  });
+
   it("R-CAL-4: a guest's change in Concilia is never pushed; the calendar's version wins and the CRM's is kept", () => {
     const actions = run({ role: "guest", crm: crmSides.changed! });
     expect(kinds(actions)).toEqual(["keep-overwritten-version", "update-in-crm", "record-synced"]);
