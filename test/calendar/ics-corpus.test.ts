@@ -145,6 +145,19 @@ function corpusTests() {
     );
   });
 
+  it("failure mode 4: a non-ASCII Windows TZID (Brasília) is read from its VTIMEZONE; a stray line after END:VCALENDAR is ignored", () => {
+    const brasilia = inspect(
+      "py-icalendar__issue_237_fail_to_parse_timezone_with_non_ascii_tzid.ics",
+      "2017-01-01",
+      "2017-12-31",
+    );
+    expect(brasilia).toMatchObject({ problems: [], occurrences: [{ start: "2017-05-11T16:30:00.000Z" }] });
+    const podio = inspect("py-icalendar__issue_350.ics", "2022-01-01", "2022-12-31");
+    expect(podio.occurrences.map((o) => [o.start, o.title])).toEqual([
+      ["2022-02-22T18:30:00.000Z", 'Termin 4353 und"so"'],
+    ]);
+  });
+
   it("R-MAIL-5 for calendars: a Latin-1 file keeps its accents; a BOM is ignored", () => {
     const latin = inspect("comm-central__importLatin1.ics", "2019-01-01", "2019-01-01");
     expect(latin.occurrences).toHaveLength(4);
