@@ -130,7 +130,7 @@ function expand(
       zone: allDay ? null : s.zone,
       status: item.component === master ? statusOf(master) : statusOf(item.component, statusOf(master)),
       originalStart: original ? timeOf(original, startTzid).value : null,
-      ...people(item.component, user),
+      ...people(item.component, user, master),
       line: lineOf.get(item.component) ?? line,
     });
   };

@@ -22,8 +22,9 @@ function address(p: ICAL.Property): { email: string; name: string | null } | nul
   return { email: email.toLowerCase(), name: typeof cn === "string" && cn.trim() ? cn.trim() : null };
 }
 
-export function people(c: ICAL.Component, user: string | undefined) {
-  const organizerProp = c.getFirstProperty("organizer");
+/** `series`: an exception without ORGANIZER has its series' organizer (one meeting, one organizer). */
+export function people(c: ICAL.Component, user: string | undefined, series?: ICAL.Component) {
+  const organizerProp = c.getFirstProperty("organizer") ?? series?.getFirstProperty("organizer");
   const organizer = organizerProp ? address(organizerProp) : null;
   const attendees = c.getAllProperties("attendee").flatMap((p) => {
     const a = address(p);

@@ -91,6 +91,34 @@ describe("inspect-ics on the repository's fixtures", () => {
       inspect("all-day.ics", "2026-05-01", "2026-05-31", "ana@concilia.test").occurrences[0]!.readOnly,
     ).toBe(false);
     expect(inspect("all-day.ics", "2026-05-01", "2026-05-31").occurrences[0]!.readOnly).toBeNull();
+    // An exception that does not repeat the ORGANIZER is still the organizer's meeting.
+    const text = fixture("customized-time-zone.ics")
+      .toString("utf8")
+      .replace(
+        "END:VEVENT\r\nEND:VCALENDAR",
+        [
+          "END:VEVENT",
+          "BEGIN:VEVENT",
+          "UID:040000008200E00074C5B7101A82E00800000000C0B1F8F2A1ADDC01000000000000000010000000",
+          " 8D6DF0E5B3F1A4468F5E0A5A1B2C3D4E",
+          "RECURRENCE-ID;TZID=Customized Time Zone:20260310T103000",
+          "DTSTART;TZID=Customized Time Zone:20260310T120000",
+          "DTEND;TZID=Customized Time Zone:20260310T123000",
+          "SUMMARY:Partner sync (moved)",
+          "END:VEVENT",
+          "END:VCALENDAR",
+        ].join("\r\n"),
+      );
+    const moved = inspectIcs(Buffer.from(text), {
+      from: "2026-03-01",
+      to: "2026-03-31",
+      user: "ana@concilia.test",
+    });
+    expect(moved.occurrences.map((o) => [o.title, o.organizer?.email, o.readOnly])).toEqual([
+      ["Partner sync", "erin@partner.test", true],
+      ["Partner sync (moved)", "erin@partner.test", true],
+      ["Partner sync", "erin@partner.test", true],
+    ]);
   });
 
   it("R-ACT-5: an all-day event stays dates, end exclusive, with no zone; it is listed on its last day only", () => {
