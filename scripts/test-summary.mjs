@@ -7,7 +7,8 @@
 export const optionalExtras = [
   {
     label: "shared corpus",
-    // test/mail/corpus.test.ts registers one skipped test named so when ../shared/corpus is absent.
+    // test/mail/corpus.test.ts and test/calendar/ics-corpus.test.ts each register one skipped test
+    // named so when ../shared/corpus is absent.
     prefix: "shared corpus",
     ran: "shared corpus: ran",
     skipped: "shared corpus: not present, skipped",

@@ -31,6 +31,10 @@ Commands:
                          Every connection with its sync status, last sync, failed items and the names
                          and versions of its credentials (never their values).
   inspect-mail FILE.eml  Print, as JSON, what logging this message would store (stores nothing).
+  inspect-ics FILE.ics --from DATE --to DATE [--user EMAIL]
+                         Print, as JSON, the occurrences calendar sync would store from that file between
+                         those dates (--to included; ISO instants also accepted), with the problems found
+                         (each naming its line). --user marks events that user does not organise read-only.
   help                   This text.
 
 Configuration is read from environment variables: see README.md (Configuration).`;
@@ -46,6 +50,24 @@ async function main(argv: string[]): Promise<number> {
     if (!file) return usage("inspect-mail needs a file: concilia inspect-mail message.eml");
     const { inspectMail } = await import("./mail/inspect.js");
     console.log(JSON.stringify(await inspectMail(fs.readFileSync(file)), null, 2));
+    return 0;
+  }
+  if (command === "inspect-ics") {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { from: { type: "string" }, to: { type: "string" }, user: { type: "string" } },
+    });
+    const file = positionals[0];
+    if (!file || !values.from || !values.to)
+      return usage(
+        "inspect-ics needs a file and a range: concilia inspect-ics file.ics --from 2026-01-01 --to 2026-12-31",
+      );
+    const { inspectIcs } = await import("./calendar/inspect-ics.js");
+    const result = inspectIcs(fs.readFileSync(file), { from: values.from, to: values.to, user: values.user });
+    for (const p of result.problems) console.error(`${file}:${p.line}: ${p.message}`);
+    // Written out before the process exits: a pipe takes large outputs in several writes.
+    await new Promise((done) => process.stdout.write(`${JSON.stringify(result, null, 2)}\n`, done));
     return 0;
   }
   // `npm start` is the try-it-out command: dev mode (playground, demo token) unless configured otherwise.
