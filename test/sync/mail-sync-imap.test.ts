@@ -6,7 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runStepExclusive } from "../../server/sync/run.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import { daysAgo, newMailbox, type TestMailbox, testImap } from "../harness/imap.js";
-import { api, loggedEmails, MARTA, rawMail, thirtyMessages, upToDate, userWithMarta } from "./mail-e2e.js";
+import {
+  api,
+  loggedEmails,
+  MARTA,
+  rawMail,
+  statusOf,
+  thirtyMessages,
+  upToDate,
+  userWithMarta,
+} from "./mail-e2e.js";
 
 const SENT = "Posta inviata";
 
@@ -36,6 +45,7 @@ describe.each(engines)("IMAP mail sync end to end on %s", (engine) => {
         CONCILIA_ALLOW_PRIVATE_HOSTS: "127.0.0.0/8",
         CONCILIA_SYNC_TICK_SECONDS: "0",
         CONCILIA_SYNC_BATCH_SIZE: "7",
+        CONCILIA_SYNC_ITEM_ATTEMPTS: "1",
       },
     });
     box = await newMailbox();
@@ -94,5 +104,34 @@ describe.each(engines)("IMAP mail sync end to end on %s", (engine) => {
     expect(logged.map((l) => l.messageId).sort()).toEqual([...expected].sort());
     expect(new Set(logged.map((l) => l.messageId)).size).toBe(logged.length);
     await upToDate(s, ana, connectionId);
+  });
+
+  it("R-MAIL-8: a message sync could not log shows as failed in the sidebars, with the reason", async () => {
+    const messageId = "broken-po@acme-iberia.example";
+    const raw = [
+      `From: Marta Núñez <${MARTA}>`,
+      `To: Ana <${account}>`,
+      "Subject: Orden rota",
+      `Message-ID: <${messageId}>`,
+      `Date: ${new Date().toUTCString()}`,
+      "MIME-Version: 1.0",
+      "Content-Type: multipart/mixed",
+      "",
+      "no boundary",
+      "",
+    ].join("\r\n");
+    await box.append("INBOX", raw, daysAgo(0));
+    await syncNow();
+    const st = await statusOf(s, ana, connectionId);
+    expect(st.failedItems).toBe(1);
+    const url = `/api/v1/context?address=${encodeURIComponent(MARTA)}&messageId=${encodeURIComponent(`<${messageId}>`)}`;
+    const context = await api(s, ana, "GET", url);
+    expect(context.statusCode).toBe(200);
+    expect(context.json().logState).toMatchObject({
+      status: "not-logged",
+      reason: "failed",
+      detail: expect.stringContaining("boundary"),
+      seenBySync: true,
+    });
   });
 });
