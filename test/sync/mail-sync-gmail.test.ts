@@ -133,4 +133,25 @@ describe.each(engines)("Gmail mail sync end to end on %s", (engine) => {
     expect(edit.statusCode).toBe(200);
     expect((await statusOf(s, ana, connectionId)).skipped).toEqual({ "no-crm-participant": 20 });
   });
+
+  it("R-CON-2: a connection that syncs only the calendar logs no mail", async () => {
+    const other = "ana.calendar@gmail.test";
+    google.addAccount(other, "Ana Calendar");
+    const m = rawMail({ from: `Marta Núñez <${MARTA}>`, to: `Ana <${other}>`, subject: "Solo calendario" });
+    await google.seed(other, m.raw, ["INBOX"]);
+    const { refreshToken } = google.issueTokens(other);
+    const id = await s.ctx.db.transaction(async (tx) => {
+      const c = await createConnection(tx, ana.id, {
+        provider: "google",
+        accountAddress: other,
+        syncs: "calendar",
+      });
+      await putSecret({ db: tx, secrets: s.ctx.secrets }, c.id, SECRET.refreshToken, refreshToken, null);
+      await queueSync(s.ctx, tx, c.id);
+      return c.id;
+    });
+    await upToDate(s, ana, id);
+    expect((await loggedEmails(s, ana.id)).map((l) => l.messageId)).not.toContain(m.messageId);
+    expect(google.push.watching(other)).toBeFalsy();
+  });
 });
