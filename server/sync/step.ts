@@ -94,6 +94,7 @@ export async function runStep(
       secrets: ctx.secrets,
       log: ctx.log,
       signal,
+      app: ctx,
     });
     const page = new PageWriter(ctx, connectionId, connection.provider, session, tally);
     const scopes = await session.listScopes();
@@ -247,6 +248,8 @@ class PageWriter {
             item,
             classify(outcome.error),
             ctx.config.CONCILIA_SYNC_ITEM_ATTEMPTS,
+            new Date(),
+            "raw" in got ? (session.identify?.(got) ?? null) : null,
           );
           page.failed++;
           if (parked) page.parked++;
