@@ -23,8 +23,15 @@ export type CalendarsOf = (email: string) => GoogleCalendars;
 
 const BASE = "/calendar/v3";
 const CAL = `${BASE}/calendars/([^/]+)`;
-const SCOPES = ["https://www.googleapis.com/auth/calendar", "https://www.googleapis.com/auth/calendar.events"];
-const READ_SCOPES = [...SCOPES, "https://www.googleapis.com/auth/calendar.readonly", "https://www.googleapis.com/auth/calendar.events.readonly"];
+const SCOPES = [
+  "https://www.googleapis.com/auth/calendar",
+  "https://www.googleapis.com/auth/calendar.events",
+];
+const READ_SCOPES = [
+  ...SCOPES,
+  "https://www.googleapis.com/auth/calendar.readonly",
+  "https://www.googleapis.com/auth/calendar.events.readonly",
+];
 
 function access(ctx: Ctx, write: boolean): Response | null {
   const scopes = ctx.account!.scope.split(" ");
@@ -63,7 +70,10 @@ export function eventJson(calendar: GoogleCalendar, e: GoogleEvent): Record<stri
   };
 }
 
-function calendarOf(ctx: Ctx, calendarsOf: CalendarsOf): { store: GoogleCalendars; calendar: GoogleCalendar } | Response {
+function calendarOf(
+  ctx: Ctx,
+  calendarsOf: CalendarsOf,
+): { store: GoogleCalendars; calendar: GoogleCalendar } | Response {
   const store = calendarsOf(ctx.account!.email);
   const calendar = store.calendar(ctx.params[0]);
   return calendar ? { store, calendar } : googleNotFound();
@@ -86,18 +96,35 @@ function calendarList(ctx: Ctx, calendarsOf: CalendarsOf): Response {
       defaultReminders: [],
       ...(c.primary ? { primary: true } : {}),
     }));
-  return json({ kind: "calendar#calendarList", etag: `"${store.seq}"`, nextSyncToken: encodeCursor({ l: store.seq }), items });
+  return json({
+    kind: "calendar#calendarList",
+    etag: `"${store.seq}"`,
+    nextSyncToken: encodeCursor({ l: store.seq }),
+    items,
+  });
 }
 
 /** Parameters that must stay the same over the pages and sync rounds of one listing. */
 const FIXED = ["singleEvents", "showDeleted", "maxAttendees", "timeZone"];
-const FORBIDDEN_WITH_SYNC = ["iCalUID", "orderBy", "privateExtendedProperty", "q", "sharedExtendedProperty", "timeMin", "timeMax", "updatedMin"];
+const FORBIDDEN_WITH_SYNC = [
+  "iCalUID",
+  "orderBy",
+  "privateExtendedProperty",
+  "q",
+  "sharedExtendedProperty",
+  "timeMin",
+  "timeMax",
+  "updatedMin",
+];
 
 type SyncToken = { c: string; g: number; s: number; p: string };
 type PageToken = { o: number; s: number; from: number | null; p: string };
 
 function matchesProperties(e: GoogleEvent, q: URLSearchParams): boolean {
-  const props = (e.fields.extendedProperties ?? {}) as { private?: Record<string, string>; shared?: Record<string, string> };
+  const props = (e.fields.extendedProperties ?? {}) as {
+    private?: Record<string, string>;
+    shared?: Record<string, string>;
+  };
   for (const kind of ["private", "shared"] as const) {
     const wanted = q.getAll(`${kind}ExtendedProperty`);
     if (wanted.length === 0) continue;
@@ -116,7 +143,13 @@ function endInstant(e: GoogleEvent): number {
 }
 
 /** The items of a listing, before paging: `since` null for a full listing. */
-function listItems(store: GoogleCalendars, calendar: GoogleCalendar, q: URLSearchParams, since: number | null, upTo: number) {
+function listItems(
+  store: GoogleCalendars,
+  calendar: GoogleCalendar,
+  q: URLSearchParams,
+  since: number | null,
+  upTo: number,
+) {
   const single = q.get("singleEvents") === "true";
   const showDeleted = q.get("showDeleted") === "true";
   const timeMin = q.has("timeMin") ? Date.parse(q.get("timeMin")!) : Number.NEGATIVE_INFINITY;
@@ -156,11 +189,15 @@ function listItems(store: GoogleCalendars, calendar: GoogleCalendar, q: URLSearc
     items = items.filter(
       (e) =>
         matchesProperties(e, q) &&
-        (series(e) && !single ? startInstant(e.fields.start as DateOrTime) < timeMax : endInstant(e) > timeMin && startInstant(e.fields.start as DateOrTime) < timeMax),
+        (series(e) && !single
+          ? startInstant(e.fields.start as DateOrTime) < timeMax
+          : endInstant(e) > timeMin && startInstant(e.fields.start as DateOrTime) < timeMax),
     );
   }
   if (q.get("orderBy") === "startTime") {
-    items.sort((a, b) => startInstant(a.fields.start as DateOrTime) - startInstant(b.fields.start as DateOrTime));
+    items.sort(
+      (a, b) => startInstant(a.fields.start as DateOrTime) - startInstant(b.fields.start as DateOrTime),
+    );
   } else items.sort((a, b) => a.seq - b.seq || a.id.localeCompare(b.id));
   return items;
 }
@@ -184,9 +221,11 @@ function list(ctx: Ctx, calendarsOf: CalendarsOf): Response {
   if (syncParam) {
     const bad = FORBIDDEN_WITH_SYNC.find((k) => q.has(k));
     if (bad) return invalid(`${bad} is not allowed with syncToken.`, bad);
-    if (q.get("showDeleted") === "false") return invalid("showDeleted=false is not allowed with syncToken.", "showDeleted");
+    if (q.get("showDeleted") === "false")
+      return invalid("showDeleted=false is not allowed with syncToken.", "showDeleted");
     const token = decodeCursor<SyncToken>(syncParam);
-    if (!token || token.c !== calendar.id || token.p !== fixed) return invalid("Invalid sync token value.", "syncToken");
+    if (!token || token.c !== calendar.id || token.p !== fixed)
+      return invalid("Invalid sync token value.", "syncToken");
     if (token.g !== store.generation) {
       return googleError(410, "fullSyncRequired", "Sync token is no longer valid, a full sync is required.", {
         location: "syncToken",
@@ -215,9 +254,19 @@ function list(ctx: Ctx, calendarsOf: CalendarsOf): Response {
     defaultReminders: [],
   };
   if (offset + max < items.length) {
-    body.nextPageToken = encodeCursor({ o: offset + max, s: upTo, from: since, p: fixed } satisfies PageToken);
+    body.nextPageToken = encodeCursor({
+      o: offset + max,
+      s: upTo,
+      from: since,
+      p: fixed,
+    } satisfies PageToken);
   } else {
-    body.nextSyncToken = encodeCursor({ c: calendar.id, g: store.generation, s: upTo, p: fixed } satisfies SyncToken);
+    body.nextSyncToken = encodeCursor({
+      c: calendar.id,
+      g: store.generation,
+      s: upTo,
+      p: fixed,
+    } satisfies SyncToken);
   }
   // A deleted event in an incremental listing is a tombstone: only its id is guaranteed (§3.4).
   body.items = page.map((e) =>
@@ -263,8 +312,14 @@ function instances(ctx: Ctx, calendarsOf: CalendarsOf): Response {
 }
 
 /** Who gets mail for a write, by `sendUpdates` (§3.6): absent means none. */
-function recipients(ctx: Ctx, calendar: GoogleCalendar, attendees: { email: string }[] | undefined): string[] {
-  const mode = ctx.url.searchParams.get("sendUpdates") ?? (ctx.url.searchParams.get("sendNotifications") === "true" ? "all" : "none");
+function recipients(
+  ctx: Ctx,
+  calendar: GoogleCalendar,
+  attendees: { email: string }[] | undefined,
+): string[] {
+  const mode =
+    ctx.url.searchParams.get("sendUpdates") ??
+    (ctx.url.searchParams.get("sendNotifications") === "true" ? "all" : "none");
   if (mode === "none") return [];
   const domain = calendar.id.split("@")[1];
   return (attendees ?? [])
@@ -278,15 +333,21 @@ function validateTimes(fields: Record<string, unknown>): Response | null {
   const end = fields.end as DateOrTime | undefined;
   if (!start) return googleError(400, "required", "Missing start time.");
   if (!end) return googleError(400, "required", "Missing end time.");
-  if (Boolean(start.date) !== Boolean(end.date)) return googleError(400, "invalid", "Start and end times must either both be date or both be dateTime.");
+  if (Boolean(start.date) !== Boolean(end.date))
+    return googleError(400, "invalid", "Start and end times must either both be date or both be dateTime.");
   if (!(startInstant(end) > startInstant(start)) && !(start.date && end.date && end.date > start.date)) {
-    return googleError(400, "timeRangeEmpty", "The specified time range is empty.", { location: "end", locationType: "other" });
+    return googleError(400, "timeRangeEmpty", "The specified time range is empty.", {
+      location: "end",
+      locationType: "other",
+    });
   }
   const recurrence = fields.recurrence as string[] | undefined;
   if (recurrence?.length) {
-    if (start.dateTime && !start.timeZone) return googleError(400, "invalid", "Missing time zone definition for start time.");
+    if (start.dateTime && !start.timeZone)
+      return googleError(400, "invalid", "Missing time zone definition for start time.");
     for (const line of recurrence) {
-      if (/^RRULE:/i.test(line) && typeof parseRRule(line) === "string") return googleError(400, "invalid", "Invalid recurrence rule.");
+      if (/^RRULE:/i.test(line) && typeof parseRRule(line) === "string")
+        return googleError(400, "invalid", "Invalid recurrence rule.");
     }
   }
   return null;
@@ -314,41 +375,69 @@ function mergeProperties(before: unknown, patch: unknown): unknown {
 
 async function readBody(ctx: Ctx): Promise<Record<string, unknown> | Response> {
   const body = await ctx.request.json().catch(() => null);
-  if (!body || typeof body !== "object" || Array.isArray(body)) return googleError(400, "parseError", "Parse Error");
+  if (!body || typeof body !== "object" || Array.isArray(body))
+    return googleError(400, "parseError", "Parse Error");
   return body as Record<string, unknown>;
 }
 
 const OWNED = ["kind", "etag", "created", "updated", "htmlLink", "creator", "sequence", "iCalUID"];
-const strip = (body: Record<string, unknown>) => Object.fromEntries(Object.entries(body).filter(([k]) => !OWNED.includes(k)));
+const strip = (body: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(body).filter(([k]) => !OWNED.includes(k)));
 
 function withAttendees(fields: Record<string, unknown>): Record<string, unknown> {
   const attendees = fields.attendees as { email: string; responseStatus?: string }[] | undefined;
   if (!attendees) return fields;
-  return { ...fields, attendees: attendees.map((a) => ({ ...a, email: a.email.toLowerCase(), responseStatus: a.responseStatus ?? "needsAction" })) };
+  return {
+    ...fields,
+    attendees: attendees.map((a) => ({
+      ...a,
+      email: a.email.toLowerCase(),
+      responseStatus: a.responseStatus ?? "needsAction",
+    })),
+  };
 }
 
 async function insert(ctx: Ctx, calendarsOf: CalendarsOf): Promise<Response> {
   const found = calendarOf(ctx, calendarsOf);
   if (found instanceof Response) return found;
   const { store, calendar } = found;
-  if (calendar.accessRole !== "owner" && calendar.accessRole !== "writer") return googleError(403, "requiredAccessLevel", "You need to have writer access to this calendar.");
+  if (calendar.accessRole !== "owner" && calendar.accessRole !== "writer")
+    return googleError(403, "requiredAccessLevel", "You need to have writer access to this calendar.");
   const body = await readBody(ctx);
   if (body instanceof Response) return body;
-  const id = body.id === undefined ? randomId(20).toLowerCase().replace(/[^a-v0-9]/g, "").padEnd(26, "0") : String(body.id);
+  const id =
+    body.id === undefined
+      ? randomId(20)
+          .toLowerCase()
+          .replace(/[^a-v0-9]/g, "")
+          .padEnd(26, "0")
+      : String(body.id);
   if (!/^[a-v0-9]{5,1024}$/.test(id)) return googleError(400, "invalid", "Invalid resource id value.");
   // A deleted id cannot be reused either: it stays as a cancelled event (§3.6).
-  if (calendar.events.has(id)) return googleError(409, "duplicate", "The requested identifier already exists.");
+  if (calendar.events.has(id))
+    return googleError(409, "duplicate", "The requested identifier already exists.");
   const problem = validateTimes(body);
   if (problem) return problem;
-  const fields = withAttendees({ ...strip(body), extendedProperties: mergeProperties(undefined, body.extendedProperties) });
+  const fields = withAttendees({
+    ...strip(body),
+    extendedProperties: mergeProperties(undefined, body.extendedProperties),
+  });
   delete fields.id;
   const event = store.save(calendar, id, fields);
-  store.record(calendar.id, id, "invitation", recipients(ctx, calendar, fields.attendees as { email: string }[]));
+  store.record(
+    calendar.id,
+    id,
+    "invitation",
+    recipients(ctx, calendar, fields.attendees as { email: string }[]),
+  );
   return json(eventJson(calendar, event));
 }
 
 function preconditionFailed(): Response {
-  return googleError(412, "conditionNotMet", "Precondition Failed", { location: "If-Match", locationType: "header" });
+  return googleError(412, "conditionNotMet", "Precondition Failed", {
+    location: "If-Match",
+    locationType: "header",
+  });
 }
 
 async function write(ctx: Ctx, calendarsOf: CalendarsOf, mode: "patch" | "update"): Promise<Response> {
@@ -364,25 +453,49 @@ async function write(ctx: Ctx, calendarsOf: CalendarsOf, mode: "patch" | "update
   const organizer = (current.fields.organizer as { email: string } | undefined)?.email ?? calendar.id;
   const isOrganizer = organizer === calendar.id;
   if (mode === "update" && !isOrganizer && !("guestsCanModify" in body)) {
-    return googleError(403, "forbiddenForNonOrganizer", "Shared properties can only be changed by the organizer of the event.");
+    return googleError(
+      403,
+      "forbiddenForNonOrganizer",
+      "Shared properties can only be changed by the organizer of the event.",
+    );
   }
-  const keep = { recurringEventId: current.fields.recurringEventId, originalStartTime: current.fields.originalStartTime };
+  const keep = {
+    recurringEventId: current.fields.recurringEventId,
+    originalStartTime: current.fields.originalStartTime,
+  };
   const base = mode === "patch" ? current.fields : { organizer: current.fields.organizer };
   const merged = withAttendees({
     ...base,
     ...strip(body),
     ...(keep.recurringEventId ? keep : {}),
-    extendedProperties: mergeProperties(mode === "patch" ? current.fields.extendedProperties : undefined, body.extendedProperties),
+    extendedProperties: mergeProperties(
+      mode === "patch" ? current.fields.extendedProperties : undefined,
+      body.extendedProperties,
+    ),
   });
   delete merged.id;
   const problem = validateTimes(merged);
   if (problem) return problem;
-  const timeChanged = TIME_FIELDS.some((k) => k in body && JSON.stringify(body[k]) !== JSON.stringify(current.fields[k]));
+  const timeChanged = TIME_FIELDS.some(
+    (k) => k in body && JSON.stringify(body[k]) !== JSON.stringify(current.fields[k]),
+  );
   const event = store.save(calendar, current.id, merged, timeChanged);
-  const before = new Set(((current.fields.attendees ?? []) as { email: string }[]).map((a) => a.email.toLowerCase()));
+  const before = new Set(
+    ((current.fields.attendees ?? []) as { email: string }[]).map((a) => a.email.toLowerCase()),
+  );
   const to = recipients(ctx, calendar, merged.attendees as { email: string }[]);
-  store.record(calendar.id, event.id, "invitation", to.filter((a) => !before.has(a)));
-  store.record(calendar.id, event.id, "update", to.filter((a) => before.has(a)));
+  store.record(
+    calendar.id,
+    event.id,
+    "invitation",
+    to.filter((a) => !before.has(a)),
+  );
+  store.record(
+    calendar.id,
+    event.id,
+    "update",
+    to.filter((a) => before.has(a)),
+  );
   return json(eventJson(calendar, event));
 }
 
@@ -396,7 +509,12 @@ function remove(ctx: Ctx, calendarsOf: CalendarsOf): Response {
   const ifMatch = ctx.request.headers.get("if-match");
   if (ifMatch && ifMatch !== "*" && ifMatch !== current.etag) return preconditionFailed();
   store.save(calendar, current.id, { ...current.fields, status: "cancelled" }, true);
-  store.record(calendar.id, current.id, "cancellation", recipients(ctx, calendar, current.fields.attendees as { email: string }[]));
+  store.record(
+    calendar.id,
+    current.id,
+    "cancellation",
+    recipients(ctx, calendar, current.fields.attendees as { email: string }[]),
+  );
   return new Response(null, { status: 204 });
 }
 
@@ -415,13 +533,21 @@ export function calendarRoutes(calendarsOf: CalendarsOf): Route<GmailCaller>[] {
     handle: (ctx) => access(ctx, write) ?? handle(ctx),
   });
   return [
-    route("GET", `${BASE}/users/me/calendarList`, "calendar.calendarList.list", false, (c) => calendarList(c, calendarsOf)),
+    route("GET", `${BASE}/users/me/calendarList`, "calendar.calendarList.list", false, (c) =>
+      calendarList(c, calendarsOf),
+    ),
     route("GET", `${CAL}/events`, "calendar.events.list", false, (c) => list(c, calendarsOf)),
     route("POST", `${CAL}/events`, "calendar.events.insert", true, (c) => insert(c, calendarsOf)),
-    route("GET", `${CAL}/events/([^/]+)/instances`, "calendar.events.instances", false, (c) => instances(c, calendarsOf)),
+    route("GET", `${CAL}/events/([^/]+)/instances`, "calendar.events.instances", false, (c) =>
+      instances(c, calendarsOf),
+    ),
     route("GET", `${CAL}/events/([^/]+)`, "calendar.events.get", false, (c) => getEvent(c, calendarsOf)),
-    route("PATCH", `${CAL}/events/([^/]+)`, "calendar.events.patch", true, (c) => write(c, calendarsOf, "patch")),
-    route("PUT", `${CAL}/events/([^/]+)`, "calendar.events.update", true, (c) => write(c, calendarsOf, "update")),
+    route("PATCH", `${CAL}/events/([^/]+)`, "calendar.events.patch", true, (c) =>
+      write(c, calendarsOf, "patch"),
+    ),
+    route("PUT", `${CAL}/events/([^/]+)`, "calendar.events.update", true, (c) =>
+      write(c, calendarsOf, "update"),
+    ),
     route("DELETE", `${CAL}/events/([^/]+)`, "calendar.events.delete", true, (c) => remove(c, calendarsOf)),
   ];
 }

@@ -49,7 +49,10 @@ const INSTANCE_ID = /^(.+)_(\d{8}(?:T\d{6}Z)?)$/;
 
 export function instanceStamp(start: DateOrTime, instant: number): string {
   if (start.date) return start.date.replaceAll("-", "");
-  return new Date(instant).toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  return new Date(instant)
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
 }
 
 export class GoogleCalendars {
@@ -67,8 +70,18 @@ export class GoogleCalendars {
     this.addCalendar({ id: email, summary: email, primary: true, timeZone: "Europe/Madrid" });
   }
 
-  addCalendar(c: { id?: string; summary: string; primary?: boolean; accessRole?: GoogleCalendar["accessRole"]; timeZone?: string }) {
-    const id = c.id ?? `${randomId(12).toLowerCase().replace(/[^a-z0-9]/g, "")}@group.calendar.google.com`;
+  addCalendar(c: {
+    id?: string;
+    summary: string;
+    primary?: boolean;
+    accessRole?: GoogleCalendar["accessRole"];
+    timeZone?: string;
+  }) {
+    const id =
+      c.id ??
+      `${randomId(12)
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, "")}@group.calendar.google.com`;
     const calendar: GoogleCalendar = {
       id,
       summary: c.summary,
@@ -104,7 +117,12 @@ export class GoogleCalendars {
   }
 
   /** Stores a new or changed event: new etag, new change number, listeners told. */
-  save(calendar: GoogleCalendar, id: string, fields: Record<string, unknown>, bumpSequence = false): GoogleEvent {
+  save(
+    calendar: GoogleCalendar,
+    id: string,
+    fields: Record<string, unknown>,
+    bumpSequence = false,
+  ): GoogleEvent {
     const existing = calendar.events.get(id);
     const at = this.now();
     const event: GoogleEvent = {
@@ -127,7 +145,15 @@ export class GoogleCalendars {
     const calendar = this.calendar(calendarId);
     if (!calendar) throw new Error(`no calendar ${calendarId}`);
     const { id, ...rest } = fields;
-    return this.save(calendar, id ?? randomId(20).toLowerCase().replace(/[^a-v0-9]/g, "").padEnd(26, "0"), rest);
+    return this.save(
+      calendar,
+      id ??
+        randomId(20)
+          .toLowerCase()
+          .replace(/[^a-v0-9]/g, "")
+          .padEnd(26, "0"),
+      rest,
+    );
   }
 
   /**
@@ -147,7 +173,8 @@ export class GoogleCalendars {
   }
 
   record(calendarId: string, eventId: string, kind: SentInvitation["kind"], to: string[]): void {
-    for (const address of to) this.invitations.push({ calendarId, eventId, to: address, kind, at: this.now() });
+    for (const address of to)
+      this.invitations.push({ calendarId, eventId, to: address, kind, at: this.now() });
   }
 
   /** The rule of a series, or null for a single event (or one whose recurrence is unsupported). */
@@ -193,12 +220,21 @@ export class GoogleCalendars {
       endValue = { date: addDays(slot.start.date!, days) };
     } else {
       const duration = startInstant(end) - startInstant(start);
-      endValue = { dateTime: rfc3339(slot.instant + duration, end.timeZone ?? "UTC"), timeZone: end.timeZone };
+      endValue = {
+        dateTime: rfc3339(slot.instant + duration, end.timeZone ?? "UTC"),
+        timeZone: end.timeZone,
+      };
     }
     return {
       ...series,
       id,
-      fields: { ...rest, start: slot.start, end: endValue, recurringEventId: series.id, originalStartTime: slot.start },
+      fields: {
+        ...rest,
+        start: slot.start,
+        end: endValue,
+        recurringEventId: series.id,
+        originalStartTime: slot.start,
+      },
     };
   }
 

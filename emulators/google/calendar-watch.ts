@@ -80,7 +80,8 @@ export class CalendarChannels {
     if (!body?.id || body.id.length > 64 || !/^[A-Za-z0-9\-_+/=]+$/.test(body.id)) {
       return googleError(400, "invalid", "Invalid channel id.");
     }
-    if (body.type !== "web_hook" && body.type !== "webhook") return googleError(400, "invalid", "Invalid channel type.");
+    if (body.type !== "web_hook" && body.type !== "webhook")
+      return googleError(400, "invalid", "Invalid channel type.");
     const address = body.address ?? "";
     let url: URL;
     try {
@@ -93,7 +94,8 @@ export class CalendarChannels {
       return googleError(400, "push.webhookUrlNotHttps", `WebHook callback must be HTTPS: ${address}`);
     }
     const live = this.all.get(body.id);
-    if (live && live.expiration > this.now()) return googleError(400, "channelIdNotUnique", `Channel id ${body.id} not unique`);
+    if (live && live.expiration > this.now())
+      return googleError(400, "channelIdNotUnique", `Channel id ${body.id} not unique`);
     const ttl = Number(body.params?.ttl ?? DEFAULT_TTL_S);
     let expiration = this.now() + (Number.isFinite(ttl) ? ttl : DEFAULT_TTL_S) * 1000;
     if (body.expiration !== undefined) expiration = Math.min(expiration, Number(body.expiration));
@@ -131,7 +133,10 @@ export class CalendarChannels {
   }
 }
 
-export function calendarWatchRoutes(channels: CalendarChannels, calendarsOf: CalendarsOf): Route<GmailCaller>[] {
+export function calendarWatchRoutes(
+  channels: CalendarChannels,
+  calendarsOf: CalendarsOf,
+): Route<GmailCaller>[] {
   return [
     {
       method: "POST",

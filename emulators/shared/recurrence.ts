@@ -55,12 +55,18 @@ export function parseRRule(line: string): Rule | string {
   const m = /^RRULE:(.*)$/i.exec(line.trim());
   if (!m) return `Unsupported recurrence line: ${line}`;
   const fields = new Map(
-    m[1].split(";").map((kv) => kv.split("=") as [string, string]).map(([k, v]) => [k.toUpperCase(), v]),
+    m[1]
+      .split(";")
+      .map((kv) => kv.split("=") as [string, string])
+      .map(([k, v]) => [k.toUpperCase(), v]),
   );
   const freq = fields.get("FREQ")?.toLowerCase();
   if (freq !== "daily" && freq !== "weekly") return `Unsupported frequency: ${fields.get("FREQ")}`;
   const until = fields.get("UNTIL");
-  const byDay = fields.get("BYDAY")?.split(",").map((d) => DAY_CODES.indexOf(d.slice(-2).toUpperCase()));
+  const byDay = fields
+    .get("BYDAY")
+    ?.split(",")
+    .map((d) => DAY_CODES.indexOf(d.slice(-2).toUpperCase()));
   if (byDay?.some((d) => d < 0)) return `Invalid BYDAY: ${fields.get("BYDAY")}`;
   return {
     freq,
