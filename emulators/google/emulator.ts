@@ -176,6 +176,39 @@ export class GoogleEmulator {
     return store;
   }
 
+  seedCalendarEvent(
+    email: string,
+    event: Record<string, unknown>,
+    options: { calendarId?: string; organizer?: { name: string; address: string } } = {},
+  ) {
+    const fields = options.organizer
+      ? {
+          ...event,
+          organizer: { email: options.organizer.address.toLowerCase(), displayName: options.organizer.name },
+        }
+      : event;
+    return { id: this.calendars(email).seedEvent(options.calendarId ?? email.toLowerCase(), fields).id };
+  }
+
+  /** Every stored event of every calendar (series, exceptions, cancelled ones), for comparisons. */
+  calendarSnapshot(email: string) {
+    return [...this.calendars(email).calendars.values()].flatMap((c) =>
+      [...c.events.values()].map((e) => ({ calendarId: c.id, id: e.id, etag: e.etag, ...e.fields })),
+    );
+  }
+
+  userEditEvent(email: string, id: string, changes: Record<string, unknown>, calendarId?: string): void {
+    this.calendars(email).userEdit(calendarId ?? email.toLowerCase(), id, changes);
+  }
+
+  userDeleteEvent(email: string, id: string, calendarId?: string): void {
+    this.calendars(email).userDelete(calendarId ?? email.toLowerCase(), id);
+  }
+
+  sentInvitations(email: string) {
+    return this.calendars(email).invitations;
+  }
+
   accounts(): string[] {
     return [...this.mailboxes.keys()];
   }

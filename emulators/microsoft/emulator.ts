@@ -7,7 +7,7 @@ import { PushOutbox } from "../shared/push.js";
 import { QuotaMeter } from "../shared/quota.js";
 import { dispatch, mswHandler, type ProviderShape, type Route } from "../shared/router.js";
 import { type SyntheticOptions, syntheticMail } from "../shared/synthetic.js";
-import { GraphCalendarStore } from "./calendar-store.js";
+import { GraphCalendarStore, type Recipient } from "./calendar-store.js";
 import { graphError, graphThrottled, graphUnauthenticated } from "./errors.js";
 import { graphAttachmentRoutes } from "./graph-attachments.js";
 import { graphBatchRoute } from "./graph-batch.js";
@@ -175,6 +175,50 @@ export class MicrosoftEmulator {
     const store = this.calendarStores.get(email.toLowerCase());
     if (!store) throw new Error(`no Microsoft account ${email}`);
     return store;
+  }
+
+  seedCalendarEvent(
+    email: string,
+    event: Record<string, unknown>,
+    options: { calendarId?: string; organizer?: Recipient } = {},
+  ) {
+    return { id: this.calendars(email).seedEvent(event, options).id };
+  }
+
+  /** Every stored event (masters with their exceptions and cancelled slots), for comparisons. */
+  calendarSnapshot(email: string) {
+    const iso = (ms: number) => new Date(ms).toISOString();
+    return [...this.calendars(email).events.values()].map((e) => ({
+      calendarId: e.calendarId,
+      id: e.id,
+      changeKey: e.changeKey,
+      subject: e.fields.subject ?? null,
+      start: iso(e.start),
+      end: iso(e.end),
+      isAllDay: e.isAllDay,
+      recurrence: e.recurrence,
+      exceptions: [...e.exceptions].map(([t, x]) => ({
+        originalStart: iso(t),
+        start: iso(x.start),
+        end: iso(x.end),
+      })),
+      cancelledOccurrences: [...e.cancelled].map(iso),
+      transactionId: e.transactionId,
+      isOrganizer: e.isOrganizer,
+      singleValueExtendedProperties: [...e.extended.values()],
+    }));
+  }
+
+  userEditEvent(email: string, id: string, changes: Record<string, unknown>): void {
+    this.calendars(email).userEdit(id, changes);
+  }
+
+  userDeleteEvent(email: string, id: string): void {
+    this.calendars(email).userDelete(id);
+  }
+
+  sentInvitations(email: string) {
+    return this.calendars(email).sentMail;
   }
 
   accounts(): string[] {
