@@ -114,6 +114,12 @@ export class GoogleEmulator {
         (account) => this.faults.batchConcurrency(account),
         (request) => this.authenticate(request),
       ),
+      gmailBatchRoute(
+        (request) => dispatch(this.provider, request),
+        (account) => this.faults.batchConcurrency(account),
+        (request) => this.authenticate(request),
+        { path: /^\/batch\/calendar\/v3$/, endpoint: "calendar.batch" },
+      ),
     ];
     this.provider = {
       routes,
@@ -124,7 +130,9 @@ export class GoogleEmulator {
       throttled: googleThrottled,
       quota: this.quota,
       // Calendar quotas count queries (600 per minute per user), Gmail counts units.
-      cost: (endpoint) => GMAIL_QUOTA_UNITS[endpoint] ?? (endpoint.startsWith("calendar.") ? 1 : 0),
+      cost: (endpoint) =>
+        GMAIL_QUOTA_UNITS[endpoint] ??
+        (endpoint.startsWith("calendar.") && endpoint !== "calendar.batch" ? 1 : 0),
       quotaExceeded: (retryAfter) =>
         googleError(
           429,

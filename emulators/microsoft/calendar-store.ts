@@ -116,6 +116,13 @@ export class GraphCalendarStore {
   readonly log: LogEntry[] = [];
   seq = 0;
   generation = 1;
+  /** [OBS] behaviours kept behind switches (§1.5, §1.7). */
+  quirks: {
+    /** The next n PATCH/DELETE answer 412 even without If-Match, as Exchange sometimes does. */
+    spuriousConflicts?: number;
+    /** A delta round's first page is empty, with a nextLink. */
+    emptyFirstDeltaPage?: boolean;
+  } = {};
   private readonly listeners = new Set<EventListener>();
 
   constructor(

@@ -32,6 +32,8 @@ type Token = {
   initial: boolean;
   /** Whether the path named the calendar (links keep the caller's path shape). */
   named: boolean;
+  /** The empty first page was served (`quirks.emptyFirstDeltaPage`). */
+  primed?: boolean;
 };
 
 const DEFAULT_PAGE = 10;
@@ -114,6 +116,13 @@ function delta(ctx: GraphCtx, storeOf: CalendarStoreOf): Response {
       initial: true,
       named: Boolean(ctx.params[0] ?? ctx.params[1]),
     };
+  }
+  if (token.initial && store.quirks.emptyFirstDeltaPage && !token.primed) {
+    return json({
+      "@odata.context": `${graphBase(ctx.url)}/$metadata#Collection(event)`,
+      "@odata.nextLink": link(ctx, { ...token, primed: true }, "$skiptoken"),
+      value: [],
+    });
   }
   const asked = Number(preferences(ctx.request).get("odata.maxpagesize"));
   const size = Number.isFinite(asked) && asked > 0 ? Math.min(asked, 999) : DEFAULT_PAGE;

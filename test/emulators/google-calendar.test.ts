@@ -362,4 +362,27 @@ describe("Google Calendar emulator", () => {
     expect((await call(EVENTS)).status).toBe(200);
     expect((await call(EVENTS)).status).toBe(429);
   });
+
+  it("batch: calendar requests in one multipart body, each part answered and counted on its own", async () => {
+    const boundary = "batch_cal";
+    const part = (id: string, request: string) =>
+      `--${boundary}\r\nContent-Type: application/http\r\nContent-ID: <${id}>\r\n\r\n${request}\r\n`;
+    const body =
+      part("1", "GET /calendar/v3/calendars/primary/events/crm0001aa HTTP/1.1\r\n") +
+      part("2", "GET /calendar/v3/calendars/primary/events/nothere00 HTTP/1.1\r\n") +
+      `--${boundary}--\r\n`;
+    const response = await fetch("https://www.googleapis.com/batch/calendar/v3", {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": `multipart/mixed; boundary=${boundary}` },
+      body,
+    });
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text).toContain("HTTP/1.1 200 OK");
+    expect(text).toContain("HTTP/1.1 404 Not Found");
+    expect(google.counter.snapshot().perEndpoint).toMatchObject({
+      "calendar.batch": 1,
+      "calendar.events.get": 2,
+    });
+  });
 });

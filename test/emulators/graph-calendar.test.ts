@@ -463,4 +463,27 @@ describe("Graph calendar emulator", () => {
       "graph.calendars.list": 1,
     });
   });
+
+  it("quirks: a spurious 412 without If-Match, and an empty first delta page with a nextLink", async () => {
+    const created = (await (
+      await call("/me/events", { method: "POST", json: meeting({ attendees: [] }) })
+    ).json()) as Ev;
+    store().quirks.spuriousConflicts = 1;
+    expect(
+      (await call(`/me/events/${created.id}`, { method: "PATCH", json: { subject: "retry me" } })).status,
+    ).toBe(412);
+    expect(
+      (await call(`/me/events/${created.id}`, { method: "PATCH", json: { subject: "retry me" } })).status,
+    ).toBe(200);
+    store().quirks.emptyFirstDeltaPage = true;
+    try {
+      const first = (await (await call(`/me/calendarView/delta?${WINDOW}`)).json()) as DeltaPage;
+      expect(first.value).toEqual([]);
+      expect(first["@odata.nextLink"]).toBeDefined();
+      const rest = await round(first["@odata.nextLink"]!, 100);
+      expect(rest.items.map((e) => e.id)).toContain(created.id);
+    } finally {
+      store().quirks.emptyFirstDeltaPage = false;
+    }
+  });
 });
