@@ -385,4 +385,39 @@ describe("Google Calendar emulator", () => {
       "calendar.events.get": 2,
     });
   });
+
+  it("update (PUT) on someone else's event is 403 forbiddenForNonOrganizer; If-None-Match gives 304", async () => {
+    const theirs = google
+      .calendars(ANA)
+      .seedEvent(ANA, meeting("theirs001", { organizer: { email: "bo@client.example" } }));
+    const put = await call(`${EVENTS}/theirs001`, {
+      method: "PUT",
+      json: meeting("theirs001", { summary: "mine now" }),
+    });
+    expect(put.status).toBe(403);
+    expect(((await put.json()) as { error: { errors: { reason: string }[] } }).error.errors[0].reason).toBe(
+      "forbiddenForNonOrganizer",
+    );
+    const got = (await (await call(`${EVENTS}/theirs001`)).json()) as Ev;
+    expect(got.organizer).toEqual({ email: "bo@client.example" });
+    expect((await call(`${EVENTS}/theirs001`, { headers: { "if-none-match": theirs.etag } })).status).toBe(
+      304,
+    );
+  });
+
+  it("a watched calendar that is deleted sends not_exists", async () => {
+    hooks.length = 0;
+    const store = google.calendars(ANA);
+    const team = store.addCalendar({ summary: "Team" });
+    const url = `${API}/calendars/${encodeURIComponent(team.id)}/events/watch`;
+    const open = await call(url, {
+      method: "POST",
+      json: { id: "chan-team", type: "web_hook", address: "https://app.test/google/calendar" },
+    });
+    expect(open.status).toBe(200);
+    store.deleteCalendar(team.id);
+    await google.outbox.flush();
+    expect(hooks.map((h) => h["x-goog-resource-state"])).toEqual(["sync", "not_exists"]);
+    expect((await call(`${API}/calendars/${encodeURIComponent(team.id)}/events`)).status).toBe(404);
+  });
 });

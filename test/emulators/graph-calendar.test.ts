@@ -486,4 +486,22 @@ describe("Graph calendar emulator", () => {
       store().quirks.emptyFirstDeltaPage = false;
     }
   });
+
+  it("delta on a named calendar keeps the path in its links and honours Prefer: outlook.timezone", async () => {
+    const { value } = (await (await call("/me/calendars")).json()) as {
+      value: { id: string; isDefaultCalendar: boolean }[];
+    };
+    const id = value.find((c) => c.isDefaultCalendar)!.id;
+    const first = (await (
+      await call(`/me/calendars/${id}/calendarView/delta?${WINDOW}`, {
+        headers: { prefer: 'outlook.timezone="Pacific Standard Time", odata.maxpagesize=500' },
+      })
+    ).json()) as DeltaPage;
+    expect(first["@odata.deltaLink"]).toContain(`/me/calendars('${id}')/calendarView/delta?$deltatoken=`);
+    const call3 = first.value.find((e) => e.subject === "Call");
+    expect(call3?.start).toEqual({
+      dateTime: "2026-12-03T09:00:00.0000000",
+      timeZone: "Pacific Standard Time",
+    });
+  });
 });
