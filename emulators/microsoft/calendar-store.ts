@@ -226,14 +226,23 @@ export class GraphCalendarStore {
 
   /** Applies a change to an event and logs every instance id it added, changed or removed. */
   change(event: GraphEvent, mutate: () => void, kind: ChangeKind = "updated"): void {
-    const before = this.events.has(event.id) ? this.views(event).map((v) => v.id) : [];
+    // Only rows that appeared or changed are logged: editing one occurrence leaves the others alone.
+    const state = () =>
+      new Map(
+        this.views(event).map(
+          (v) => [v.id, `${v.changeKey}|${event.changeKey}|${v.start}|${v.end}`] as const,
+        ),
+      );
+    const before = this.events.has(event.id) ? state() : new Map<string, string>();
     mutate();
-    const after = kind === "deleted" ? [] : this.views(event).map((v) => v.id);
+    const after = kind === "deleted" ? new Map<string, string>() : state();
     if (kind === "deleted") this.events.delete(event.id);
     else this.events.set(event.id, event);
-    for (const id of after)
+    for (const [id, version] of after) {
+      if (before.get(id) === version) continue;
       this.log.push({ seq: ++this.seq, calendarId: event.calendarId, id, kind: "upsert" });
-    for (const id of before.filter((b) => !after.includes(b))) {
+    }
+    for (const id of [...before.keys()].filter((b) => !after.has(b))) {
       this.log.push({ seq: ++this.seq, calendarId: event.calendarId, id, kind: "delete" });
     }
     for (const l of this.listeners) l(kind, event.id, event.calendarId, event.changeKey);

@@ -167,6 +167,9 @@ describe("Google Calendar emulator", () => {
     expect((await call(`${EVENTS}/etagtest1`, { method: "DELETE" })).status).toBe(410);
     const got = (await (await call(`${EVENTS}/etagtest1`)).json()) as Ev;
     expect(got.status).toBe("cancelled");
+    expect((await listAll("")).items.map((e) => e.id)).not.toContain("etagtest1");
+    const withDeleted = await listAll("showDeleted=true");
+    expect(withDeleted.items.find((e) => e.id === "etagtest1")?.status).toBe("cancelled");
   });
 
   it("private extended properties tag events, merge on patch, and are searchable (OR within a kind)", async () => {

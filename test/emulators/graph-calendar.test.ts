@@ -388,6 +388,8 @@ describe("Graph calendar emulator", () => {
       box.userEdit(outside.id, { subject: "Still next year" });
       const changes = await round(initial.deltaLink);
       const byId = new Map(changes.items.map((e) => [e.id, e]));
+      // Cancelling one occurrence does not replay its siblings.
+      expect(byId.size).toBe(5);
       expect(byId.get(singles[0].id)?.subject).toBe("E1 renamed");
       expect(byId.get(singles[1].id)?.["@removed"]).toEqual({ reason: "deleted" });
       expect(byId.get(occurrences[1].id)?.["@removed"]).toEqual({ reason: "deleted" });
@@ -503,5 +505,16 @@ describe("Graph calendar emulator", () => {
       dateTime: "2026-12-03T09:00:00.0000000",
       timeZone: "Pacific Standard Time",
     });
+  });
+
+  it("throttling on calendar endpoints: 429 with Retry-After, then the request goes through", async () => {
+    microsoft.faults.set(ANA, {
+      throttle: { status: 429, retryAfter: 3, endpoints: ["graph.calendarView.*"], times: 1 },
+    });
+    const throttled = await call(`/me/calendarView/delta?${WINDOW}`);
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers.get("retry-after")).toBe("3");
+    expect((await call(`/me/calendarView/delta?${WINDOW}`)).status).toBe(200);
+    expect(microsoft.counter.snapshot().perEndpoint["graph.calendarView.delta"]).toBe(2);
   });
 });
