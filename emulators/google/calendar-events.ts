@@ -210,6 +210,12 @@ function list(ctx: Ctx, calendarsOf: CalendarsOf): Response {
   const fixed = FIXED.map((k) => `${k}=${q.get(k) ?? ""}`).join("&");
   const invalid = (message: string, location?: string) =>
     googleError(400, "invalid", message, location ? { location, locationType: "parameter" } : {});
+  for (const bound of ["timeMin", "timeMax", "updatedMin"]) {
+    const value = q.get(bound);
+    if (value !== null && !(/(Z|[+-]\d\d:\d\d)$/i.test(value) && Number.isFinite(Date.parse(value)))) {
+      return googleError(400, "badRequest", "Bad Request", { location: bound, locationType: "parameter" });
+    }
+  }
   if (q.get("orderBy") === "startTime" && q.get("singleEvents") !== "true") {
     return invalid("The requested ordering is not available for the particular query.", "orderBy");
   }
@@ -331,8 +337,21 @@ function recipients(
 function validateTimes(fields: Record<string, unknown>): Response | null {
   const start = fields.start as DateOrTime | undefined;
   const end = fields.end as DateOrTime | undefined;
-  if (!start) return googleError(400, "required", "Missing start time.");
-  if (!end) return googleError(400, "required", "Missing end time.");
+  const recurrence = fields.recurrence as string[] | undefined | null;
+  if (recurrence !== undefined && recurrence !== null) {
+    if (!Array.isArray(recurrence) || recurrence.some((l) => typeof l !== "string")) {
+      return googleError(400, "invalid", "Invalid recurrence rule.");
+    }
+  }
+  const attendees = fields.attendees;
+  if (
+    attendees !== undefined &&
+    (!Array.isArray(attendees) || attendees.some((a) => typeof a?.email !== "string"))
+  ) {
+    return googleError(400, "required", "Missing attendee email.");
+  }
+  if (!start || typeof start !== "object") return googleError(400, "required", "Missing start time.");
+  if (!end || typeof end !== "object") return googleError(400, "required", "Missing end time.");
   if (Boolean(start.date) !== Boolean(end.date))
     return googleError(400, "invalid", "Start and end times must either both be date or both be dateTime.");
   if (!(startInstant(end) > startInstant(start)) && !(start.date && end.date && end.date > start.date)) {
@@ -341,7 +360,6 @@ function validateTimes(fields: Record<string, unknown>): Response | null {
       locationType: "other",
     });
   }
-  const recurrence = fields.recurrence as string[] | undefined;
   if (recurrence?.length) {
     if (start.dateTime && !start.timeZone)
       return googleError(400, "invalid", "Missing time zone definition for start time.");
@@ -386,13 +404,13 @@ const strip = (body: Record<string, unknown>) =>
 
 function withAttendees(fields: Record<string, unknown>): Record<string, unknown> {
   const attendees = fields.attendees as { email: string; responseStatus?: string }[] | undefined;
-  if (!attendees) return fields;
+  if (!Array.isArray(attendees)) return fields;
   return {
     ...fields,
     attendees: attendees.map((a) => ({
       ...a,
-      email: a.email.toLowerCase(),
-      responseStatus: a.responseStatus ?? "needsAction",
+      email: typeof a?.email === "string" ? a.email.toLowerCase() : a?.email,
+      responseStatus: a?.responseStatus ?? "needsAction",
     })),
   };
 }

@@ -94,6 +94,12 @@ export function applyBody(
 ): Response | null {
   const ro = READ_ONLY.find((k) => k in body && k !== "id");
   if (ro) return bad(`The property '${ro}' is read-only and cannot be set.`, "ErrorInvalidPropertyValue");
+  if ("attendees" in body) {
+    const list = body.attendees as { emailAddress?: { address?: unknown } }[];
+    if (!Array.isArray(list) || list.some((a) => typeof a?.emailAddress?.address !== "string")) {
+      return bad("Each attendee needs an emailAddress with an address.", "ErrorInvalidRecipients");
+    }
+  }
   if (creating && (!body.start || !body.end))
     return bad("Start and End are required.", "ErrorPropertyValidationFailure");
   const { start, end, startZone, endZone, zone, isAllDay } = target;

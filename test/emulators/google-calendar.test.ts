@@ -423,4 +423,18 @@ describe("Google Calendar emulator", () => {
     expect(hooks.map((h) => h["x-goog-resource-state"])).toEqual(["sync", "not_exists"]);
     expect((await call(`${API}/calendars/${encodeURIComponent(team.id)}/events`)).status).toBe(404);
   });
+
+  it("bad input gets Google's 400, never a 500", async () => {
+    const bodies = [
+      meeting("badinput1", { attendees: [{}] }),
+      meeting("badinput2", { attendees: "bo@client.example" }),
+      meeting("badinput3", { recurrence: "RRULE:FREQ=DAILY" }),
+      meeting("badinput4", { recurrence: ["RRULE:FREQ=MONTHLY"] }),
+      meeting("badinput5", { start: "tomorrow" }),
+    ];
+    for (const body of bodies) expect((await call(EVENTS, { method: "POST", json: body })).status).toBe(400);
+    expect((await call(`${EVENTS}?timeMin=yesterday`)).status).toBe(400);
+    expect((await call(`${EVENTS}?timeMin=2026-12-01T00:00:00`)).status).toBe(400);
+    expect((await call(EVENTS, { method: "POST", body: "{not json" })).status).toBe(400);
+  });
 });

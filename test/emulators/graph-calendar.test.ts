@@ -517,4 +517,29 @@ describe("Graph calendar emulator", () => {
     expect((await call(`/me/calendarView/delta?${WINDOW}`)).status).toBe(200);
     expect(microsoft.counter.snapshot().perEndpoint["graph.calendarView.delta"]).toBe(2);
   });
+
+  it("bad input gets Graph's 400, never a 500", async () => {
+    const bodies = [
+      meeting({ attendees: [{ emailAddress: {} }] }),
+      meeting({ attendees: "bo@client.example" }),
+      meeting({ start: "tomorrow" }),
+      meeting({
+        recurrence: {
+          pattern: { type: "absoluteMonthly", interval: 1, dayOfMonth: 3 },
+          range: { type: "noEnd", startDate: "2026-12-02" },
+        },
+      }),
+      meeting({
+        recurrence: {
+          pattern: { type: "daily", interval: 1, daysOfWeek: ["monday"] },
+          range: { type: "noEnd", startDate: "2026-12-02" },
+        },
+      }),
+      meeting({ id: "chosen", changeKey: "x" }),
+    ];
+    for (const body of bodies)
+      expect((await call("/me/events", { method: "POST", json: body })).status).toBe(400);
+    expect((await call("/me/calendarView")).status).toBe(400);
+    expect((await call("/me/events", { method: "POST", body: "{not json" })).status).toBe(400);
+  });
 });
