@@ -437,4 +437,22 @@ describe("Google Calendar emulator", () => {
     expect((await call(`${EVENTS}?timeMin=2026-12-01T00:00:00`)).status).toBe(400);
     expect((await call(EVENTS, { method: "POST", body: "{not json" })).status).toBe(400);
   });
+
+  it("reordered and duplicated channel notifications keep their message numbers", async () => {
+    hooks.length = 0;
+    const open = await call(`${EVENTS}/watch`, {
+      method: "POST",
+      json: { id: "chan-order", type: "web_hook", address: "https://app.test/google/calendar" },
+    });
+    expect(open.status).toBe(200);
+    await google.outbox.flush();
+    google.faults.set(ANA, { notifications: { reorder: true, duplicate: 1 } });
+    await call(EVENTS, { method: "POST", json: meeting("ordered01", { attendees: [] }) });
+    await call(`${EVENTS}/ordered01`, { method: "PATCH", json: { summary: "second" } });
+    await google.outbox.flush();
+    const numbers = hooks
+      .filter((h) => h["x-goog-channel-id"] === "chan-order")
+      .map((h) => `${h["x-goog-resource-state"]}:${h["x-goog-message-number"]}`);
+    expect(numbers).toEqual(["sync:1", "exists:3", "exists:2", "exists:2"]);
+  });
 });
