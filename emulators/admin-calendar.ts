@@ -17,6 +17,8 @@ export type CalendarControllable = {
     options: { calendarId?: string; organizer?: Organizer },
   ): { id: string };
   calendarSnapshot(email: string): unknown[];
+  /** A further calendar; `readOnly` makes it one the user can read but not write (R-CON-9 picker). */
+  addCalendar(email: string, calendar: { name: string; readOnly?: boolean }): { id: string };
   userEditEvent(email: string, id: string, changes: Record<string, unknown>, calendarId?: string): void;
   userDeleteEvent(email: string, id: string, calendarId?: string): void;
   sentInvitations(email: string): { eventId: string; to: string; kind: string; at: number }[];
@@ -27,6 +29,7 @@ const seedSchema = z.object({
   calendarId: z.string().optional(),
   organizer: z.object({ name: z.string(), address: z.string() }).optional(),
 });
+const calendarSchema = z.object({ name: z.string().min(1), readOnly: z.boolean().optional() });
 const editSchema = z.object({
   changes: z.record(z.string(), z.unknown()),
   calendarId: z.string().optional(),
@@ -62,6 +65,13 @@ export function calendarAdminHandlers(target: CalendarControllable): RequestHand
   };
   const base = "/__emulator/accounts/:email";
   return [
+    http.post(`${base}/calendars`, async ({ request, params }) => {
+      const email = account(params.email);
+      if (!email) return problem(404, "No such account");
+      const body = await parse(request, calendarSchema);
+      if (body instanceof Response) return body;
+      return HttpResponse.json(target.addCalendar(email, body), { status: 201 });
+    }),
     http.post(`${base}/events`, async ({ request, params }) => {
       const email = account(params.email);
       if (!email) return problem(404, "No such account");

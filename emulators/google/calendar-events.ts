@@ -185,13 +185,14 @@ function listItems(
     }
     items.push(e);
   }
-  if (since === null) {
+  if (since === null || q.has("updatedMin")) {
     items = items.filter(
       (e) =>
-        matchesProperties(e, q) &&
-        (series(e) && !single
-          ? startInstant(e.fields.start as DateOrTime) < timeMax
-          : endInstant(e) > timeMin && startInstant(e.fields.start as DateOrTime) < timeMax),
+        (since !== null && isCancelled(e)) ||
+        (matchesProperties(e, q) &&
+          (series(e) && !single
+            ? startInstant(e.fields.start as DateOrTime) < timeMax
+            : endInstant(e) > timeMin && startInstant(e.fields.start as DateOrTime) < timeMax)),
     );
   }
   if (q.get("orderBy") === "startTime") {
@@ -239,6 +240,11 @@ function list(ctx: Ctx, calendarsOf: CalendarsOf): Response {
       });
     }
     since = token.s;
+  }
+  const updatedMin = q.get("updatedMin");
+  if (!syncParam && updatedMin) {
+    // Changes since an instant, deletions always included (§3.2): the last change number before it.
+    since = store.seqBefore(Date.parse(updatedMin));
   }
   const pageParam = q.get("pageToken");
   if (pageParam) {

@@ -60,6 +60,8 @@ export class GoogleCalendars {
   readonly invitations: SentInvitation[] = [];
   seq = 0;
   generation = 1;
+  /** When each change number was taken, for `updatedMin`. */
+  private readonly stamps: { seq: number; at: number }[] = [];
   private readonly listeners = new Set<ChangeListener>();
 
   constructor(
@@ -129,7 +131,7 @@ export class GoogleCalendars {
       id,
       calendarId: calendar.id,
       fields,
-      seq: ++this.seq,
+      seq: this.stamp(at),
       etag: `"${3_400_000_000_000_000 + this.seq * 1000 + (at % 1000)}"`,
       created: existing?.created ?? at,
       updated: at,
@@ -170,6 +172,18 @@ export class GoogleCalendars {
   /** Ground truth: the user deletes an event, or cancels one instance of a series, in the UI. */
   userDelete(calendarId: string, eventId: string): GoogleEvent {
     return this.userEdit(calendarId, eventId, { status: "cancelled" });
+  }
+
+  private stamp(at: number): number {
+    this.stamps.push({ seq: ++this.seq, at });
+    return this.seq;
+  }
+
+  /** The last change number taken before an instant (0 if none). */
+  seqBefore(instant: number): number {
+    let found = 0;
+    for (const s of this.stamps) if (s.at < instant) found = s.seq;
+    return found;
   }
 
   record(calendarId: string, eventId: string, kind: SentInvitation["kind"], to: string[]): void {

@@ -198,6 +198,11 @@ export class GoogleEmulator {
     return { id: this.calendars(email).seedEvent(options.calendarId ?? email.toLowerCase(), fields).id };
   }
 
+  addCalendar(email: string, calendar: { name: string; readOnly?: boolean }) {
+    const accessRole = calendar.readOnly ? "reader" : "owner";
+    return { id: this.calendars(email).addCalendar({ summary: calendar.name, accessRole }).id };
+  }
+
   /** Every stored event of every calendar (series, exceptions, cancelled ones), for comparisons. */
   calendarSnapshot(email: string) {
     return [...this.calendars(email).calendars.values()].flatMap((c) =>

@@ -185,6 +185,10 @@ export class MicrosoftEmulator {
     return { id: this.calendars(email).seedEvent(event, options).id };
   }
 
+  addCalendar(email: string, calendar: { name: string; readOnly?: boolean }) {
+    return { id: this.calendars(email).addCalendar({ name: calendar.name, canEdit: !calendar.readOnly }).id };
+  }
+
   /** Every stored event (masters with their exceptions and cancelled slots), for comparisons. */
   calendarSnapshot(email: string) {
     const iso = (ms: number) => new Date(ms).toISOString();

@@ -455,4 +455,20 @@ describe("Google Calendar emulator", () => {
       .map((h) => `${h["x-goog-resource-state"]}:${h["x-goog-message-number"]}`);
     expect(numbers).toEqual(["sync:1", "exists:3", "exists:2", "exists:2"]);
   });
+
+  it("updatedMin lists what changed since an instant, deletions included", async () => {
+    const store = google.calendars(ANA);
+    store.seedEvent(ANA, meeting("oldone001", { attendees: [] }));
+    store.seedEvent(ANA, meeting("gone00001", { attendees: [] }));
+    now += 60_000;
+    const since = new Date(now).toISOString();
+    now += 1000;
+    store.seedEvent(ANA, meeting("newone001", { attendees: [] }));
+    store.userDelete(ANA, "gone00001");
+    const changed = await listAll(`updatedMin=${since}`);
+    expect(changed.items.map((e) => [e.id, e.status])).toEqual([
+      ["newone001", "confirmed"],
+      ["gone00001", "cancelled"],
+    ]);
+  });
 });

@@ -91,6 +91,13 @@ describe("served calendar emulators and their admin route", () => {
     expect(next.value).toEqual([
       expect.objectContaining({ id: meeting.id, "@removed": { reason: "deleted" } }),
     ]);
+    const shared = await admin(served.microsoftUrl, "/calendars", "POST", { name: "Board", readOnly: true });
+    expect(shared.status).toBe(201);
+    const { id: boardId } = await shared.json();
+    const calendars = await (await fetch(`${served.env.GRAPH_URL}/me/calendars`, { headers: auth })).json();
+    expect(calendars.value).toContainEqual(
+      expect.objectContaining({ id: boardId, name: "Board", canEdit: false }),
+    );
     const truth = await (await admin(served.microsoftUrl, "/events")).json();
     expect(truth.events.map((e: { subject: string }) => e.subject)).toEqual(["Reunión semanal de ventas"]);
   });
