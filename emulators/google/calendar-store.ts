@@ -186,6 +186,22 @@ export class GoogleCalendars {
     return found;
   }
 
+  /** Ground truth: an attendee answers (their `responseStatus`); the event's sequence stays. */
+  attendeeResponds(
+    calendarId: string,
+    eventId: string,
+    email: string,
+    responseStatus: "needsAction" | "declined" | "tentative" | "accepted",
+  ): GoogleEvent {
+    const calendar = this.calendar(calendarId);
+    const current = calendar && this.find(calendar, eventId);
+    if (!calendar || !current) throw new Error(`no event ${eventId}`);
+    const attendees = (current.fields.attendees ?? []) as { email: string }[];
+    if (!attendees.some((a) => a.email === email.toLowerCase())) throw new Error(`no attendee ${email}`);
+    const answered = attendees.map((a) => (a.email === email.toLowerCase() ? { ...a, responseStatus } : a));
+    return this.save(calendar, current.id, { ...current.fields, attendees: answered });
+  }
+
   record(calendarId: string, eventId: string, kind: SentInvitation["kind"], to: string[]): void {
     for (const address of to)
       this.invitations.push({ calendarId, eventId, to: address, kind, at: this.now() });

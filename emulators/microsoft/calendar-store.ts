@@ -87,7 +87,8 @@ export type GraphCalendar = {
 export type SentMail = {
   eventId: string;
   to: string;
-  kind: "invitation" | "update" | "cancellation";
+  /** `response`: the user's accept/tentative/decline sent to the organizer. */
+  kind: "invitation" | "update" | "cancellation" | "response";
   subject: string;
   at: number;
 };
@@ -127,7 +128,7 @@ export class GraphCalendarStore {
 
   constructor(
     readonly owner: Recipient,
-    private readonly now: () => number,
+    readonly now: () => number,
   ) {
     this.addCalendar({ name: "Calendar", isDefaultCalendar: true });
     this.addCalendar({
@@ -370,6 +371,25 @@ export class GraphCalendarStore {
     const view = this.find(id);
     if (!view) throw new Error(`no event ${id}`);
     this.remove(view);
+  }
+
+  /** Ground truth: an attendee answers the user's meeting (their `status` in `attendees`). */
+  attendeeResponds(
+    id: string,
+    address: string,
+    response: "accepted" | "tentativelyAccepted" | "declined",
+  ): void {
+    const view = this.find(id);
+    if (!view) throw new Error(`no event ${id}`);
+    const attendees = (view.fields.attendees ?? []) as { emailAddress: { address: string } }[];
+    if (!attendees.some((a) => a.emailAddress.address === address.toLowerCase()))
+      throw new Error(`no attendee ${address}`);
+    const time = new Date(this.now()).toISOString();
+    const patched = attendees.map((a) =>
+      a.emailAddress.address === address.toLowerCase() ? { ...a, status: { response, time } } : a,
+    );
+    const problem = this.patch(view, { attendees: patched });
+    if (problem) throw new Error(`cannot record the response: ${problem.status}`);
   }
 
   invalidateDelta(): void {

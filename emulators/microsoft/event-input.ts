@@ -154,7 +154,7 @@ export function applyBody(
       body.attendees as { emailAddress: { address: string; name?: string }; type?: string }[]
     ).map((a) => ({
       type: a.type ?? "required",
-      status: { response: "none", time: "0001-01-01T00:00:00Z" },
+      status: (a as { status?: unknown }).status ?? { response: "none", time: "0001-01-01T00:00:00Z" },
       emailAddress: {
         name: a.emailAddress?.name ?? a.emailAddress?.address,
         address: a.emailAddress?.address?.toLowerCase(),

@@ -196,6 +196,32 @@ export function graphCalendarRoutes(storeOf: CalendarStoreOf): Route<GraphCaller
     return new Response(null, { status: cancel ? 202 : 204 });
   }
 
+  /** accept / tentativelyAccept / decline (§1.1): the user's answer to someone else's meeting. */
+  async function respond(ctx: GraphCtx): Promise<Response> {
+    const s = store(ctx);
+    const view = s.find(ctx.params[0]);
+    if (!view) return graphItemNotFound();
+    if (view.event.isOrganizer) {
+      return graphError(
+        400,
+        "ErrorInvalidRequest",
+        "Your request can't be completed. You can't respond to a meeting you organized.",
+      );
+    }
+    const body = ((await ctx.request.json().catch(() => ({}))) ?? {}) as { sendResponse?: boolean };
+    const action = ctx.params[1].toLowerCase();
+    const response =
+      action === "accept" ? "accepted" : action === "decline" ? "declined" : "tentativelyAccepted";
+    const problem = s.patch(view, { responseStatus: { response, time: new Date(s.now()).toISOString() } });
+    if (problem) return problem;
+    if (body.sendResponse !== false) {
+      s.mail(view.id, String(view.fields.subject ?? ""), "response", [
+        view.event.organizer.address.toLowerCase(),
+      ]);
+    }
+    return new Response(null, { status: 202 });
+  }
+
   function listEvents(ctx: GraphCtx): Response {
     const s = store(ctx);
     const calendar = calendarIn(s, ctx.params[0]);
@@ -273,6 +299,7 @@ export function graphCalendarRoutes(storeOf: CalendarStoreOf): Route<GraphCaller
     route("POST", `${ME}${IN_CAL}/events`, "graph.events.create", true, create),
     route("GET", `${ITEM}/instances`, "graph.events.instances", false, instances),
     route("POST", `${ITEM}/cancel`, "graph.events.cancel", true, (ctx) => remove(ctx, true)),
+    route("POST", `${ITEM}/(accept|tentativelyAccept|decline)`, "graph.events.respond", true, respond),
     route("GET", ITEM, "graph.events.get", false, (ctx) => {
       const view = store(ctx).find(ctx.params[0]);
       return view ? entity(ctx, view) : graphItemNotFound();

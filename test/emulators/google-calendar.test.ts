@@ -471,4 +471,18 @@ describe("Google Calendar emulator", () => {
       ["gone00001", "cancelled"],
     ]);
   });
+
+  it("an attendee's answer shows in their responseStatus without a new sequence", async () => {
+    const created = (await (await call(EVENTS, { method: "POST", json: meeting("accepted1") })).json()) as Ev;
+    google.calendars(ANA).attendeeResponds(ANA, "accepted1", "bo@client.example", "accepted");
+    const got = (await (await call(`${EVENTS}/accepted1`)).json()) as Ev & {
+      attendees: { email: string; responseStatus: string }[];
+    };
+    expect(got.attendees.map((a) => [a.email, a.responseStatus])).toEqual([
+      ["bo@client.example", "accepted"],
+      ["eva@example.com", "needsAction"],
+    ]);
+    expect(got.sequence).toBe(created.sequence);
+    expect(got.etag).not.toBe(created.etag);
+  });
 });

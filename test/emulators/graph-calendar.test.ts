@@ -542,4 +542,32 @@ describe("Graph calendar emulator", () => {
     expect((await call("/me/calendarView")).status).toBe(400);
     expect((await call("/me/events", { method: "POST", body: "{not json" })).status).toBe(400);
   });
+
+  it("responses: the user accepts someone else's meeting (mail to the organizer), an attendee accepts the user's", async () => {
+    const theirs = store().seedEvent(meeting({ subject: "Their demo" }), {
+      organizer: { name: "Bo", address: "bo@client.example" },
+    });
+    const before = (await (await call(`/me/events/${theirs.id}`)).json()) as Ev;
+    expect(before.responseStatus).toMatchObject({ response: "notResponded" });
+    expect(
+      (await call(`/me/events/${theirs.id}/accept`, { method: "POST", json: { sendResponse: true } })).status,
+    ).toBe(202);
+    const after = (await (await call(`/me/events/${theirs.id}`)).json()) as Ev;
+    expect(after.responseStatus).toMatchObject({ response: "accepted" });
+    expect(
+      store()
+        .sentMail.filter((m) => m.eventId === theirs.id)
+        .map((m) => `${m.kind}:${m.to}`),
+    ).toEqual(["response:bo@client.example"]);
+    const mine = (await (await call("/me/events", { method: "POST", json: meeting() })).json()) as Ev;
+    expect((await call(`/me/events/${mine.id}/decline`, { method: "POST", json: {} })).status).toBe(400);
+    store().attendeeResponds(mine.id, "bo@client.example", "tentativelyAccepted");
+    const answered = (await (await call(`/me/events/${mine.id}`)).json()) as Ev & {
+      attendees: { emailAddress: { address: string }; status: { response: string } }[];
+    };
+    expect(answered.attendees.map((a) => [a.emailAddress.address, a.status.response])).toEqual([
+      ["bo@client.example", "tentativelyAccepted"],
+      ["eva@contoso.example", "none"],
+    ]);
+  });
 });
