@@ -1,7 +1,7 @@
 import { json, randomId } from "../shared/http.js";
 import type { PushOutbox } from "../shared/push.js";
 import type { Route, RouteContext } from "../shared/router.js";
-import type { CalendarsOf } from "./calendar-events.js";
+import type { CalendarsOf } from "./calendar-read.js";
 import type { GoogleCalendars } from "./calendar-store.js";
 import { googleError, googleNotFound } from "./errors.js";
 import type { GmailCaller } from "./gmail-account.js";
