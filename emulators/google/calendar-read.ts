@@ -5,6 +5,7 @@ import {
   type GoogleCalendar,
   type GoogleCalendars,
   type GoogleEvent,
+  rfc3339,
   startInstant,
 } from "./calendar-store.js";
 import { googleError, googleNotFound } from "./errors.js";
@@ -22,6 +23,22 @@ export type CalendarsOf = (email: string) => GoogleCalendars;
 const iso = (ms: number) => new Date(ms).toISOString();
 export const isCancelled = (e: GoogleEvent) => e.fields.status === "cancelled";
 
+/** Google writes every `dateTime` back as RFC 3339 with the offset of the event's zone. */
+function normalized(value: DateOrTime | undefined, fallbackZone: string): DateOrTime | undefined {
+  if (!value?.dateTime) return value;
+  const instant = startInstant(value);
+  if (!Number.isFinite(instant)) return value;
+  return { ...value, dateTime: rfc3339(instant, value.timeZone ?? fallbackZone) };
+}
+
+function times(fields: Record<string, unknown>, zone: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of ["start", "end", "originalStartTime"]) {
+    if (fields[key]) out[key] = normalized(fields[key] as DateOrTime, zone);
+  }
+  return out;
+}
+
 export function eventJson(calendar: GoogleCalendar, e: GoogleEvent): Record<string, unknown> {
   const { status, organizer, attendees, ...rest } = e.fields as Record<string, unknown> & {
     organizer?: { email: string; displayName?: string };
@@ -38,6 +55,7 @@ export function eventJson(calendar: GoogleCalendar, e: GoogleEvent): Record<stri
     created: iso(e.created),
     updated: iso(e.updated),
     ...rest,
+    ...times(rest, calendar.timeZone),
     creator: { email: org.email, ...(org.email === calendar.id ? { self: true } : {}) },
     organizer: { ...org, ...(org.email === calendar.id ? { self: true } : {}) },
     ...(attendees

@@ -245,6 +245,11 @@ describe("Google Calendar emulator", () => {
         "standup01_20261209T080000Z",
       ]);
       expect(parentView.items[0].recurrence).toEqual(["RRULE:FREQ=DAILY;COUNT=4"]);
+      // Sent without an offset, written back with the zone's offset.
+      expect(parentView.items[0].start).toEqual({
+        dateTime: "2026-12-07T09:00:00+01:00",
+        timeZone: "Europe/Madrid",
+      });
       expect(parentView.items[2]).toMatchObject({
         status: "cancelled",
         originalStartTime: { dateTime: "2026-12-09T09:00:00+01:00" },
