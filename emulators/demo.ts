@@ -3,7 +3,8 @@ import type { MicrosoftEmulator } from "./microsoft/emulator.js";
 
 /**
  * The demo account both emulators serve: the demo workspace's sales user, with a few messages
- * to and from CRM contacts of the demo workspace and a few hundred synthetic ones.
+ * to and from CRM contacts of the demo workspace and a few hundred synthetic ones, and in each
+ * calendar a meeting with a CRM contact and a weekly internal series.
  */
 export const DEMO_ACCOUNT = { email: "sara@concilia.demo", name: "Sara Ventas" };
 
@@ -52,7 +53,39 @@ export async function seedDemo(
   await google.mailbox(DEMO_ACCOUNT.email).addRaw(SENT, ["SENT"]);
   google.generate(DEMO_ACCOUNT.email, { count: synthetic, participant: CARMEN, share: 0.1 });
 
+  const attendee = { email: CARMEN.address, displayName: CARMEN.name };
+  google.calendars(DEMO_ACCOUNT.email).seedEvent(DEMO_ACCOUNT.email, {
+    id: "demorenewal2027",
+    summary: "Renovación 2027 con Acme Iberia",
+    start: { dateTime: "2026-12-03T10:00:00+01:00", timeZone: "Europe/Madrid" },
+    end: { dateTime: "2026-12-03T11:00:00+01:00", timeZone: "Europe/Madrid" },
+    attendees: [{ ...attendee, responseStatus: "accepted" }],
+  });
+  google.calendars(DEMO_ACCOUNT.email).seedEvent(DEMO_ACCOUNT.email, {
+    id: "demoweeklysales",
+    summary: "Reunión semanal de ventas",
+    start: { dateTime: "2026-11-30T09:00:00", timeZone: "Europe/Madrid" },
+    end: { dateTime: "2026-11-30T09:30:00", timeZone: "Europe/Madrid" },
+    recurrence: ["RRULE:FREQ=WEEKLY;BYDAY=MO"],
+  });
+
   microsoft.addAccount(DEMO_ACCOUNT.email, DEMO_ACCOUNT.name);
+  const madrid = (dateTime: string) => ({ dateTime, timeZone: "Romance Standard Time" });
+  microsoft.calendars(DEMO_ACCOUNT.email).seedEvent({
+    subject: "Renovación 2027 con Acme Iberia",
+    start: madrid("2026-12-03T10:00:00"),
+    end: madrid("2026-12-03T11:00:00"),
+    attendees: [{ emailAddress: CARMEN, type: "required" }],
+  });
+  microsoft.calendars(DEMO_ACCOUNT.email).seedEvent({
+    subject: "Reunión semanal de ventas",
+    start: madrid("2026-11-30T09:00:00"),
+    end: madrid("2026-11-30T09:30:00"),
+    recurrence: {
+      pattern: { type: "weekly", interval: 1, daysOfWeek: ["monday"], firstDayOfWeek: "monday" },
+      range: { type: "noEnd", startDate: "2026-11-30" },
+    },
+  });
   await microsoft.mailbox(DEMO_ACCOUNT.email).addRaw(RECEIVED, "inbox");
   await microsoft.mailbox(DEMO_ACCOUNT.email).addRaw(SENT, "sentitems");
   microsoft.generate(DEMO_ACCOUNT.email, { count: synthetic, participant: CARMEN, share: 0.1 });

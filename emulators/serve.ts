@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { createServer } from "@mswjs/http-middleware";
 import type { RequestHandler } from "msw";
 import { adminHandlers } from "./admin.js";
+import { calendarAdminHandlers } from "./admin-calendar.js";
 import { GoogleEmulator, type GoogleEmulatorOptions } from "./google/emulator.js";
 import { MicrosoftEmulator, type MicrosoftEmulatorOptions } from "./microsoft/emulator.js";
 
@@ -62,12 +63,12 @@ export async function serveEmulators(options: ServeOptions = {}): Promise<Served
   const google = new GoogleEmulator(options.google);
   const microsoft = new MicrosoftEmulator({ allowHttpNotificationUrls: true, ...options.microsoft });
   const googleServer = await listen(
-    [...adminHandlers(google), ...google.handlers("any")],
+    [...adminHandlers(google), ...calendarAdminHandlers(google), ...google.handlers("any")],
     host,
     options.googlePort ?? 4010,
   );
   const microsoftServer = await listen(
-    [...adminHandlers(microsoft), ...microsoft.handlers("any")],
+    [...adminHandlers(microsoft), ...calendarAdminHandlers(microsoft), ...microsoft.handlers("any")],
     host,
     options.microsoftPort ?? 4011,
   );

@@ -7,6 +7,9 @@ import { PushOutbox } from "../shared/push.js";
 import { QuotaMeter } from "../shared/quota.js";
 import { dispatch, mswHandler, type ProviderShape, type Route } from "../shared/router.js";
 import { type SyntheticOptions, syntheticMail } from "../shared/synthetic.js";
+import { calendarRoutes } from "./calendar-events.js";
+import { GoogleCalendars } from "./calendar-store.js";
+import { CalendarChannels, calendarWatchRoutes } from "./calendar-watch.js";
 import { googleError, googleNotFound, googleThrottled, googleUnauthenticated } from "./errors.js";
 import type { GmailCaller } from "./gmail-account.js";
 import { gmailBatchRoute } from "./gmail-batch.js";
@@ -17,7 +20,8 @@ import { GmailPush, gmailWatchRoutes } from "./gmail-watch.js";
 import { type ConsentMode, googleOAuthRoutes } from "./oauth.js";
 
 /**
- * The Google emulator: OAuth 2.0 and the Gmail API over in-memory mailboxes. `handlers()` gives
+ * The Google emulator: OAuth 2.0, the Gmail API and Calendar v3 over in-memory mailboxes and
+ * calendars. `handlers()` gives
  * the msw handlers (in-process on Google's real hosts, or on any origin when served); the rest
  * of the class is the typed ground-truth and knob API for tests and benchmarks.
  */
@@ -66,9 +70,11 @@ export class GoogleEmulator {
   readonly grants: OAuthGrants;
   readonly outbox: PushOutbox;
   readonly push: GmailPush;
+  readonly channels: CalendarChannels;
   readonly clients = new Map<string, OAuthClient>();
   consent: ConsentMode = "approve";
   private readonly mailboxes = new Map<string, GmailMailbox>();
+  private readonly calendarStores = new Map<string, GoogleCalendars>();
   private readonly now: () => number;
   private readonly provider: ProviderShape<GmailCaller>;
 
@@ -85,6 +91,8 @@ export class GoogleEmulator {
       retryDelaysMs: options.pushRetryDelaysMs,
     });
     this.push = new GmailPush(this.outbox, this.now, options.pushMinIntervalMs);
+    this.channels = new CalendarChannels(this.outbox, this.now);
+    const calendarsOf = (email: string) => this.calendars(email);
     const oauth = googleOAuthRoutes({
       grants: this.grants,
       clients: this.clients,
@@ -99,10 +107,18 @@ export class GoogleEmulator {
       ...gmailMessageRoutes(this.now),
       ...gmailHistoryRoutes(),
       ...gmailWatchRoutes(this.push),
+      ...calendarWatchRoutes(this.channels, calendarsOf),
+      ...calendarRoutes(calendarsOf),
       gmailBatchRoute(
         (request) => dispatch(this.provider, request),
         (account) => this.faults.batchConcurrency(account),
         (request) => this.authenticate(request),
+      ),
+      gmailBatchRoute(
+        (request) => dispatch(this.provider, request),
+        (account) => this.faults.batchConcurrency(account),
+        (request) => this.authenticate(request),
+        { path: /^\/batch\/calendar\/v3$/, endpoint: "calendar.batch" },
       ),
     ];
     this.provider = {
@@ -113,7 +129,10 @@ export class GoogleEmulator {
       accountKey: (account, request) => this.accountKey(account, request),
       throttled: googleThrottled,
       quota: this.quota,
-      cost: (endpoint) => GMAIL_QUOTA_UNITS[endpoint] ?? 0,
+      // Calendar quotas count queries (600 per minute per user), Gmail counts units.
+      cost: (endpoint) =>
+        GMAIL_QUOTA_UNITS[endpoint] ??
+        (endpoint.startsWith("calendar.") && endpoint !== "calendar.batch" ? 1 : 0),
       quotaExceeded: (retryAfter) =>
         googleError(
           429,
@@ -146,6 +165,9 @@ export class GoogleEmulator {
     );
     this.push.attach(mailbox);
     this.mailboxes.set(key, mailbox);
+    const calendars = new GoogleCalendars(key, displayName, this.now);
+    this.channels.attach(calendars);
+    this.calendarStores.set(key, calendars);
     return mailbox;
   }
 
@@ -153,6 +175,51 @@ export class GoogleEmulator {
     const mailbox = this.mailboxes.get(email.toLowerCase());
     if (!mailbox) throw new Error(`no Google account ${email}`);
     return mailbox;
+  }
+
+  /** The account's calendars: ground truth in (`seedEvent`, `userEdit`, `userDelete`) and out (`invitations`). */
+  calendars(email: string): GoogleCalendars {
+    const store = this.calendarStores.get(email.toLowerCase());
+    if (!store) throw new Error(`no Google account ${email}`);
+    return store;
+  }
+
+  seedCalendarEvent(
+    email: string,
+    event: Record<string, unknown>,
+    options: { calendarId?: string; organizer?: { name: string; address: string } } = {},
+  ) {
+    const fields = options.organizer
+      ? {
+          ...event,
+          organizer: { email: options.organizer.address.toLowerCase(), displayName: options.organizer.name },
+        }
+      : event;
+    return { id: this.calendars(email).seedEvent(options.calendarId ?? email.toLowerCase(), fields).id };
+  }
+
+  addCalendar(email: string, calendar: { name: string; readOnly?: boolean }) {
+    const accessRole = calendar.readOnly ? "reader" : "owner";
+    return { id: this.calendars(email).addCalendar({ summary: calendar.name, accessRole }).id };
+  }
+
+  /** Every stored event of every calendar (series, exceptions, cancelled ones), for comparisons. */
+  calendarSnapshot(email: string) {
+    return [...this.calendars(email).calendars.values()].flatMap((c) =>
+      [...c.events.values()].map((e) => ({ calendarId: c.id, id: e.id, etag: e.etag, ...e.fields })),
+    );
+  }
+
+  userEditEvent(email: string, id: string, changes: Record<string, unknown>, calendarId?: string): void {
+    this.calendars(email).userEdit(calendarId ?? email.toLowerCase(), id, changes);
+  }
+
+  userDeleteEvent(email: string, id: string, calendarId?: string): void {
+    this.calendars(email).userDelete(calendarId ?? email.toLowerCase(), id);
+  }
+
+  sentInvitations(email: string) {
+    return this.calendars(email).invitations;
   }
 
   accounts(): string[] {
@@ -183,6 +250,7 @@ export class GoogleEmulator {
 
   invalidateCursors(email: string): void {
     this.mailbox(email).invalidateHistory();
+    this.calendars(email).invalidateSyncTokens();
   }
 
   expireAccessTokens(email: string): void {

@@ -74,11 +74,13 @@ export function gmailBatchRoute(
   dispatch: (request: Request) => Promise<Response>,
   concurrency: (account: string) => number | undefined,
   callerOf: (request: Request) => GmailCaller | Response,
+  /** The same multipart protocol serves Calendar at `/batch/calendar/v3`. */
+  api: { path: RegExp; endpoint: string } = { path: /^\/batch\/gmail\/v1$/, endpoint: "gmail.batch" },
 ): Route<GmailCaller> {
   return {
     method: "POST",
-    path: /^\/batch\/gmail\/v1$/,
-    endpoint: "gmail.batch",
+    path: api.path,
+    endpoint: api.endpoint,
     auth: false,
     async handle({ request, url }) {
       const boundary = /boundary="?([^";]+)"?/.exec(request.headers.get("content-type") ?? "")?.[1];

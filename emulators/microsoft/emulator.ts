@@ -7,21 +7,24 @@ import { PushOutbox } from "../shared/push.js";
 import { QuotaMeter } from "../shared/quota.js";
 import { dispatch, mswHandler, type ProviderShape, type Route } from "../shared/router.js";
 import { type SyntheticOptions, syntheticMail } from "../shared/synthetic.js";
+import { GraphCalendarStore, type Recipient } from "./calendar-store.js";
 import { graphError, graphThrottled, graphUnauthenticated } from "./errors.js";
 import { graphAttachmentRoutes } from "./graph-attachments.js";
 import { graphBatchRoute } from "./graph-batch.js";
+import { graphCalendarRoutes } from "./graph-calendar.js";
+import { graphCalendarDeltaRoutes } from "./graph-calendar-delta.js";
 import type { GraphCaller } from "./graph-caller.js";
 import { graphDeltaRoutes } from "./graph-delta.js";
 import { graphMailRoutes } from "./graph-mail.js";
 import { GraphMailbox } from "./mailbox.js";
 import { type ConsentMode, microsoftOAuthRoutes, type RevocationCause } from "./oauth.js";
-import { mailChange, mailResource } from "./subscription-resources.js";
+import { eventChange, eventResource, mailChange, mailResource } from "./subscription-resources.js";
 import { subscriptionRoutes } from "./subscription-routes.js";
 import { GraphSubscriptions, type LifecycleEvent } from "./subscriptions.js";
 
 /**
- * The Microsoft emulator: the identity platform (v2.0 endpoints) and Graph mail over in-memory
- * mailboxes, with subscriptions and JSON batching. `handlers()` gives the msw handlers; the rest
+ * The Microsoft emulator: the identity platform (v2.0 endpoints), Graph mail and Graph calendars
+ * over in-memory mailboxes, with subscriptions and JSON batching. `handlers()` gives the msw handlers; the rest
  * of the class is the typed ground-truth and knob API for tests and benchmarks.
  */
 export const MICROSOFT_ORIGINS = ["https://login.microsoftonline.com", "https://graph.microsoft.com"];
@@ -61,6 +64,7 @@ export class MicrosoftEmulator {
   readonly clients = new Map<string, OAuthClient>();
   consent: ConsentMode = "approve";
   private readonly mailboxes = new Map<string, GraphMailbox>();
+  private readonly calendarStores = new Map<string, GraphCalendarStore>();
   private readonly now: () => number;
   private readonly provider: ProviderShape<GraphCaller>;
 
@@ -90,7 +94,7 @@ export class MicrosoftEmulator {
         validationTimeoutMs: options.validationTimeoutMs ?? 10_000,
         allowHttp: options.allowHttpNotificationUrls ?? false,
       },
-      [mailResource],
+      [mailResource, eventResource],
     );
     const oauth = microsoftOAuthRoutes({
       grants: this.grants,
@@ -109,6 +113,8 @@ export class MicrosoftEmulator {
       ),
       ...subscriptionRoutes(this.subscriptions),
       ...graphDeltaRoutes(),
+      ...graphCalendarDeltaRoutes((email) => this.calendars(email)),
+      ...graphCalendarRoutes((email) => this.calendars(email)),
       ...graphAttachmentRoutes(),
       ...graphMailRoutes(),
     ];
@@ -150,6 +156,11 @@ export class MicrosoftEmulator {
       this.subscriptions.notify(mailChange(mailbox, kind, message, restId)),
     );
     this.mailboxes.set(key, mailbox);
+    const calendars = new GraphCalendarStore({ name: displayName, address: key }, this.now);
+    calendars.onChange((kind, id, calendarId, changeKey) =>
+      this.subscriptions.notify(eventChange(mailbox, kind, id, calendarId, changeKey)),
+    );
+    this.calendarStores.set(key, calendars);
     return mailbox;
   }
 
@@ -157,6 +168,61 @@ export class MicrosoftEmulator {
     const mailbox = this.mailboxes.get(email.toLowerCase());
     if (!mailbox) throw new Error(`no Microsoft account ${email}`);
     return mailbox;
+  }
+
+  /** The mailbox's calendars: ground truth in (`seedEvent`, `userEdit`, `userDelete`) and out (`sentMail`). */
+  calendars(email: string): GraphCalendarStore {
+    const store = this.calendarStores.get(email.toLowerCase());
+    if (!store) throw new Error(`no Microsoft account ${email}`);
+    return store;
+  }
+
+  seedCalendarEvent(
+    email: string,
+    event: Record<string, unknown>,
+    options: { calendarId?: string; organizer?: Recipient } = {},
+  ) {
+    return { id: this.calendars(email).seedEvent(event, options).id };
+  }
+
+  addCalendar(email: string, calendar: { name: string; readOnly?: boolean }) {
+    return { id: this.calendars(email).addCalendar({ name: calendar.name, canEdit: !calendar.readOnly }).id };
+  }
+
+  /** Every stored event (masters with their exceptions and cancelled slots), for comparisons. */
+  calendarSnapshot(email: string) {
+    const iso = (ms: number) => new Date(ms).toISOString();
+    return [...this.calendars(email).events.values()].map((e) => ({
+      calendarId: e.calendarId,
+      id: e.id,
+      changeKey: e.changeKey,
+      subject: e.fields.subject ?? null,
+      start: iso(e.start),
+      end: iso(e.end),
+      isAllDay: e.isAllDay,
+      recurrence: e.recurrence,
+      exceptions: [...e.exceptions].map(([t, x]) => ({
+        originalStart: iso(t),
+        start: iso(x.start),
+        end: iso(x.end),
+      })),
+      cancelledOccurrences: [...e.cancelled].map(iso),
+      transactionId: e.transactionId,
+      isOrganizer: e.isOrganizer,
+      singleValueExtendedProperties: [...e.extended.values()],
+    }));
+  }
+
+  userEditEvent(email: string, id: string, changes: Record<string, unknown>): void {
+    this.calendars(email).userEdit(id, changes);
+  }
+
+  userDeleteEvent(email: string, id: string): void {
+    this.calendars(email).userDelete(id);
+  }
+
+  sentInvitations(email: string) {
+    return this.calendars(email).sentMail;
   }
 
   accounts(): string[] {
@@ -187,6 +253,7 @@ export class MicrosoftEmulator {
 
   invalidateCursors(email: string): void {
     this.mailbox(email).invalidateDelta();
+    this.calendars(email).invalidateDelta();
   }
 
   expireAccessTokens(email: string): void {

@@ -55,3 +55,33 @@ export function mailChange(
     changeKey: message.changeKey,
   };
 }
+
+/** `/me/events` (the whole mailbox) and `/me/calendars/{id}/events` (one calendar). */
+export const eventResource: SubscribableResource = {
+  scopeOf(caller, resource) {
+    const path = resource.replace(/^\//, "");
+    const user = userPrefix(caller);
+    if (new RegExp(`^${user}/(?:calendar/)?events$`, "i").test(path)) return "events";
+    const match = new RegExp(`^${user}/calendars(?:/([^/()]+)|\\('([^']+)'\\))/events$`, "i").exec(path);
+    return match ? `events:${match[1] ?? match[2]}` : undefined;
+  },
+};
+
+export function eventChange(
+  mailbox: GraphMailbox,
+  kind: ChangeKind,
+  id: string,
+  calendarId: string,
+  changeKey: string,
+): ResourceChange {
+  return {
+    account: mailbox.email,
+    userId: mailbox.userId,
+    kind,
+    scopes: ["events", `events:${calendarId}`],
+    odataType: "#Microsoft.Graph.Event",
+    collection: "Events",
+    ids: { rest: id, immutable: id },
+    changeKey,
+  };
+}

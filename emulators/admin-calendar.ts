@@ -1,0 +1,114 @@
+import { HttpResponse, http, type RequestHandler } from "msw";
+import { z } from "zod";
+
+/**
+ * The calendar part of a served emulator's admin route: seed events, read the calendars back,
+ * make the user edit, move, cancel or delete something "in the provider's UI" between two syncs,
+ * and read the invitation mail the provider sent. Bodies are the provider's own event JSON
+ * (Google Calendar v3 or Graph), as the typed API takes them in-process.
+ */
+export type Organizer = { name: string; address: string };
+
+export type CalendarControllable = {
+  accounts(): string[];
+  seedCalendarEvent(
+    email: string,
+    event: Record<string, unknown>,
+    options: { calendarId?: string; organizer?: Organizer },
+  ): { id: string };
+  calendarSnapshot(email: string): unknown[];
+  /** A further calendar; `readOnly` makes it one the user can read but not write (R-CON-9 picker). */
+  addCalendar(email: string, calendar: { name: string; readOnly?: boolean }): { id: string };
+  userEditEvent(email: string, id: string, changes: Record<string, unknown>, calendarId?: string): void;
+  userDeleteEvent(email: string, id: string, calendarId?: string): void;
+  sentInvitations(email: string): { eventId: string; to: string; kind: string; at: number }[];
+};
+
+const seedSchema = z.object({
+  event: z.record(z.string(), z.unknown()),
+  calendarId: z.string().optional(),
+  organizer: z.object({ name: z.string(), address: z.string() }).optional(),
+});
+const calendarSchema = z.object({ name: z.string().min(1), readOnly: z.boolean().optional() });
+const editSchema = z.object({
+  changes: z.record(z.string(), z.unknown()),
+  calendarId: z.string().optional(),
+});
+
+function problem(status: number, title: string, detail?: unknown): Response {
+  return HttpResponse.json(
+    { type: "about:blank", title, status, detail },
+    { status, headers: { "content-type": "application/problem+json" } },
+  );
+}
+
+async function parse<T>(request: Request, schema: z.ZodType<T>): Promise<T | Response> {
+  const result = schema.safeParse(await request.json().catch(() => undefined));
+  return result.success
+    ? result.data
+    : problem(400, "Invalid body", z.flattenError(result.error as z.ZodError<unknown>));
+}
+
+/** Runs a ground-truth action; the stores throw on an unknown event or an invalid body. */
+function attempt(run: () => Response): Response {
+  try {
+    return run();
+  } catch (error) {
+    return problem(400, "Cannot apply", String(error));
+  }
+}
+
+export function calendarAdminHandlers(target: CalendarControllable): RequestHandler[] {
+  const account = (email: string | readonly string[] | undefined) => {
+    const key = String(email ?? "").toLowerCase();
+    return target.accounts().includes(key) ? key : null;
+  };
+  const base = "/__emulator/accounts/:email";
+  return [
+    http.post(`${base}/calendars`, async ({ request, params }) => {
+      const email = account(params.email);
+      if (!email) return problem(404, "No such account");
+      const body = await parse(request, calendarSchema);
+      if (body instanceof Response) return body;
+      return HttpResponse.json(target.addCalendar(email, body), { status: 201 });
+    }),
+    http.post(`${base}/events`, async ({ request, params }) => {
+      const email = account(params.email);
+      if (!email) return problem(404, "No such account");
+      const body = await parse(request, seedSchema);
+      if (body instanceof Response) return body;
+      return attempt(() =>
+        HttpResponse.json(target.seedCalendarEvent(email, body.event, body), { status: 201 }),
+      );
+    }),
+    http.get(`${base}/events`, ({ params }) => {
+      const email = account(params.email);
+      if (!email) return problem(404, "No such account");
+      return HttpResponse.json({ events: target.calendarSnapshot(email) });
+    }),
+    http.patch(`${base}/events/:id`, async ({ request, params }) => {
+      const email = account(params.email);
+      if (!email) return problem(404, "No such account");
+      const body = await parse(request, editSchema);
+      if (body instanceof Response) return body;
+      return attempt(() => {
+        target.userEditEvent(email, String(params.id), body.changes, body.calendarId);
+        return new HttpResponse(null, { status: 204 });
+      });
+    }),
+    http.delete(`${base}/events/:id`, ({ request, params }) => {
+      const email = account(params.email);
+      if (!email) return problem(404, "No such account");
+      const calendarId = new URL(request.url).searchParams.get("calendarId") ?? undefined;
+      return attempt(() => {
+        target.userDeleteEvent(email, String(params.id), calendarId);
+        return new HttpResponse(null, { status: 204 });
+      });
+    }),
+    http.get(`${base}/invitations`, ({ params }) => {
+      const email = account(params.email);
+      if (!email) return problem(404, "No such account");
+      return HttpResponse.json({ invitations: target.sentInvitations(email) });
+    }),
+  ];
+}
