@@ -15,6 +15,7 @@ import { GmailMailbox, type Retention } from "./gmail-mailbox.js";
 import { gmailMessageRoutes } from "./gmail-messages.js";
 import { GmailPush, gmailWatchRoutes } from "./gmail-watch.js";
 import { type ConsentMode, googleOAuthRoutes } from "./oauth.js";
+import { googleUserinfoRoute } from "./userinfo.js";
 
 /**
  * The Google emulator: OAuth 2.0 and the Gmail API over in-memory mailboxes. `handlers()` gives
@@ -96,6 +97,7 @@ export class GoogleEmulator {
     });
     const routes: Route<GmailCaller>[] = [
       ...(oauth as Route<GmailCaller>[]),
+      googleUserinfoRoute(),
       ...gmailMessageRoutes(this.now),
       ...gmailHistoryRoutes(),
       ...gmailWatchRoutes(this.push),
