@@ -40,7 +40,6 @@ export function emulatorEnv(e: Started): Record<string, string> {
     MICROSOFT_OAUTH_CLIENT_SECRET: e.microsoft.clientSecret,
     MICROSOFT_LOGIN_URL: `${e.microsoftUrl}/common`,
     GRAPH_URL: `${e.microsoftUrl}/v1.0`,
-    CONCILIA_PROVIDER_URLS: `google=${e.googleUrl},microsoft=${e.microsoftUrl}/v1.0`,
   };
 }
 
@@ -55,7 +54,6 @@ const EMULATED = {
   MICROSOFT_OAUTH_CLIENT_SECRET: true,
   MICROSOFT_LOGIN_URL: true,
   GRAPH_URL: true,
-  CONCILIA_PROVIDER_URLS: true,
 } as const;
 
 /** The configuration with those settings, validated as any other configuration is. */
