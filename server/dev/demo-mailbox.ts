@@ -7,7 +7,11 @@ import { DEMO_DOMAIN, demoUsers } from "../crm/demo-data.js";
 export const DEMO_MAILBOX = { email: demoUsers[1].email, name: demoUsers[1].name };
 
 type Who = { name: string; address: string };
-export type DemoMailKind = "crm" | "internal" | "automated" | "unknown";
+/**
+ * `crm`: a person or company Sara sees in the CRM (logged); `colleague`: a contact Alba (the admin) owns
+ * and has not shared, so Sara's sync finds no CRM participant; the rest are skipped for what they say.
+ */
+export type DemoMailKind = "crm" | "colleague" | "internal" | "automated" | "unknown";
 
 export interface DemoMail {
   kind: DemoMailKind;
@@ -48,6 +52,11 @@ const crm = (other: Who, subject: string, text: string, sent = false, cc?: Who[]
   cc,
   subject,
   text,
+});
+
+const colleague = (other: Who, subject: string, text: string): DemoMail => ({
+  ...crm(other, subject, text),
+  kind: "colleague",
 });
 
 /** The mailbox as seeded when the emulators start, oldest first. */
@@ -101,7 +110,7 @@ export const demoMailbox: DemoMail[] = [
     "Contratto pilota: bozza",
     "Sara, in allegato la bozza del contratto con le nostre note. Manca solo la clausola sui dati.\n\nLuca Bianchi",
   ),
-  crm(
+  colleague(
     CHIARA,
     "Formazione utenti Borealis",
     "Buongiorno Sara, vorremmo organizzare la formazione a gennaio. Quali date avete libere?\n\nChiara",
@@ -132,17 +141,17 @@ export const demoMailbox: DemoMail[] = [
     "Catalogo digitale: feedback",
     "Ciao Sara, il catalogo digitale piace molto al team commerciale. Due richieste di modifica in allegato.\n\nMarco",
   ),
-  crm(
+  colleague(
     SOFIA,
     "Segunda propuesta Delta",
     "Hola Sara, ¿podéis mejorar el precio de la segunda propuesta un 5 %?\n\nSofía López",
   ),
-  crm(
+  colleague(
     DELTA_OFFICE,
     "Cambio de dirección de facturación",
     "Estimados: a partir del 1 de enero nuestra dirección de facturación cambia. Adjuntamos los nuevos datos.\n\nDelta Foods",
   ),
-  crm(
+  colleague(
     ELENA,
     "Campaña de primavera",
     "Hola Sara, la agencia necesita el calendario de la campaña de primavera antes del 15.\n\nElena",

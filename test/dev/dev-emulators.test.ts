@@ -94,7 +94,59 @@ describe.each(engines)("dev mode with the emulators on %s", (engine) => {
       );
     });
 
-  it("POST /playground/demo-mail puts a new message in both mailboxes", async () => {
+  const statuses = async () => {
+    const list = (await api("GET", "/api/v1/connections")).json() as {
+      items: { id: string; provider: string }[];
+    };
+    return Promise.all(
+      list.items.map(async (c) => ({
+        provider: c.provider,
+        ...((await api("GET", `/api/v1/connections/${c.id}/status`)).json() as {
+          status: string;
+          skipped: Record<string, number>;
+        }),
+      })),
+    );
+  };
+  /**
+   * Waits until both connections are up to date: the job worker runs the steps that connecting (and a
+   * demo message) queued, as under `npm start`.
+   */
+  const syncUntilUpToDate = async () => {
+    for (let i = 0; i < 240; i++) {
+      const all = await statuses();
+      if (all.length === 2 && all.every((x) => x.status === "up_to_date")) return all;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error(`not up to date: ${JSON.stringify(await statuses())}`);
+  };
+  const loggedSubjects = async () => {
+    const r = await api("GET", "/api/v1/activities?type=email&limit=200");
+    return (r.json() as { items: { subject: string; source: string }[] }).items
+      .filter((a) => a.source === "auto")
+      .map((a) => a.subject);
+  };
+
+  it("R-MAIL-2, R-MAIL-4: the first sync logs the demo messages with CRM participants, once, and skips the rest with their reasons", {
+    timeout: 90_000,
+  }, async () => {
+    const all = await syncUntilUpToDate();
+    const logged = await loggedSubjects();
+    const withCrm = demoMailbox.filter((m) => m.kind === "crm");
+    // Both mailboxes hold the same messages: one activity per Message-ID.
+    expect(logged.sort()).toEqual(withCrm.map((m) => m.subject).sort());
+    for (const m of demoMailbox.filter((x) => x.kind !== "crm")) expect(logged).not.toContain(m.subject);
+    for (const x of all) {
+      const reasons = Object.keys(x.skipped).join(" ");
+      expect(reasons, x.provider).toMatch(/internal/);
+      expect(reasons, x.provider).toMatch(/automated/);
+      expect(reasons, x.provider).toMatch(/CRM participant|crm-participant/i);
+    }
+  });
+
+  it("POST /playground/demo-mail puts a new message in both mailboxes, and the next sync logs it", {
+    timeout: 90_000,
+  }, async () => {
     const before = (await groundTruth(emulators.googleUrl)).length;
     const r = await api("POST", "/playground/demo-mail");
     expect(r.statusCode).toBe(201);
@@ -103,5 +155,10 @@ describe.each(engines)("dev mode with the emulators on %s", (engine) => {
     expect(await groundTruth(emulators.microsoftUrl)).toHaveLength(before + 1);
     const anonymous = await s.app.inject({ method: "POST", url: "/playground/demo-mail" });
     expect(anonymous.statusCode).toBe(401);
+    // The route queued a step for both connections, as a push notification would.
+    const subject = (r.json() as { subject: string }).subject;
+    for (let i = 0; i < 240 && !(await loggedSubjects()).includes(subject); i++)
+      await new Promise((done) => setTimeout(done, 250));
+    expect(await loggedSubjects()).toContain(subject);
   });
 });
