@@ -276,8 +276,11 @@ const word = (s: string) =>
   /^[\x20-\x7e]*$/.test(s) ? s : `=?UTF-8?B?${Buffer.from(s).toString("base64")}?=`;
 const encodedAddress = (w: Who) => `${word(`"${w.name}"`)} <${w.address}>`;
 
-/** The message as RFC 5322 text, dated `date`, with a Message-ID of its own. */
-export function rawDemoMail(m: DemoMail, date: Date): string {
+/**
+ * The message as RFC 5322 text, dated `date`. `id` makes its Message-ID: the seeded mailbox uses fixed
+ * ones, so that after a restart (new emulators, reseeded) a resync finds the messages already logged.
+ */
+export function rawDemoMail(m: DemoMail, date: Date, id: string = randomUUID()): string {
   const me = { name: DEMO_MAILBOX.name, address: DEMO_MAILBOX.email };
   const [from, to] = m.sent ? [me, m.other] : [m.other, me];
   const lines = [
@@ -286,7 +289,7 @@ export function rawDemoMail(m: DemoMail, date: Date): string {
     ...(m.cc?.length ? [`Cc: ${m.cc.map(encodedAddress).join(", ")}`] : []),
     `Subject: ${word(m.subject)}`,
     `Date: ${date.toUTCString().replace("GMT", "+0000")}`,
-    `Message-ID: <demo-${randomUUID()}@${DEMO_DOMAIN}>`,
+    `Message-ID: <demo-${id}@${DEMO_DOMAIN}>`,
     ...Object.entries(m.headers ?? {}).map(([k, v]) => `${k}: ${v}`),
     "MIME-Version: 1.0",
     "Content-Type: text/plain; charset=utf-8",

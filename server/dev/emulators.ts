@@ -74,10 +74,15 @@ export function emulatorOrigins(config: Config): { google: string; microsoft: st
 }
 
 /** Puts a message in both emulated mailboxes of the demo user (Gmail labels, Graph folder). */
-export async function deliverDemoMail(config: Config, mail: DemoMail, date = new Date()): Promise<void> {
+export async function deliverDemoMail(
+  config: Config,
+  mail: DemoMail,
+  date = new Date(),
+  id?: string,
+): Promise<void> {
   const origins = emulatorOrigins(config);
   if (!origins) throw new Error("The emulators are not running (a real OAuth client is configured).");
-  const raw = rawDemoMail(mail, date);
+  const raw = rawDemoMail(mail, date, id);
   const account = encodeURIComponent(DEMO_MAILBOX.email);
   const targets = [
     { origin: origins.google, where: mail.sent ? ["SENT"] : ["INBOX", "UNREAD"] },
@@ -100,7 +105,12 @@ export async function deliverDemoMail(config: Config, mail: DemoMail, date = new
 export async function seedDemoMailboxes(config: Config, now = Date.now()): Promise<number> {
   const span = 10 * 24 * 3600_000;
   for (const [i, mail] of demoMailbox.entries())
-    await deliverDemoMail(config, mail, new Date(now - span + (span * i) / demoMailbox.length));
+    await deliverDemoMail(
+      config,
+      mail,
+      new Date(now - span + (span * i) / demoMailbox.length),
+      `mailbox-${i + 1}`,
+    );
   return demoMailbox.length;
 }
 
