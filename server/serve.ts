@@ -9,10 +9,11 @@ import { seedDemo } from "./crm/demo.js";
 import { demoUsers } from "./crm/demo-data.js";
 import { findUserByEmail } from "./crm/users.js";
 import { users } from "./db/schema.js";
+import { startEmulatorsForDev } from "./dev/emulators.js";
 import type { Logger } from "./log.js";
 
 export async function serve(
-  config: Config,
+  givenConfig: Config,
   log: Logger,
   opts: {
     demo: boolean;
@@ -20,6 +21,8 @@ export async function serve(
     extend?: (app: FastifyInstance, ctx: AppContext) => void;
   },
 ) {
+  // Dev mode without a real OAuth client: Google and Microsoft are the emulators on loopback.
+  const { config, emulators } = await startEmulatorsForDev(givenConfig, log);
   const ctx = await createContext(config, log);
   const empty = (await ctx.db.select({ id: users.id }).from(users).limit(1)).length === 0;
   if (empty && opts.demo) {
@@ -45,12 +48,18 @@ export async function serve(
     if (demo) {
       const { token } = await createApiToken(ctx.db, demo.id, { name: "dev (concilia serve)" });
       lines.push(
-        `  Playground: ${base}/playground/`,
+        `  Playground: ${base}/playground/${emulators ? "  (Try sync: connect the demo Google or Microsoft account)" : ""}`,
         `  Dev token for ${demo.email} (dev mode only): ${token}`,
         `  Demo sign-in: ${demoUsers[1].email} / ${demoUsers[1].password}, admin: ${demoUsers[0].email} / ${demoUsers[0].password}`,
       );
     }
   }
+  if (emulators)
+    lines.push(
+      `  Google emulator:    ${emulators.googleUrl}  (admin: ${emulators.googleUrl}/__emulator/counts)`,
+      `  Microsoft emulator: ${emulators.microsoftUrl}  (admin: ${emulators.microsoftUrl}/__emulator/counts)`,
+      `  Demo mailbox: ${demoUsers[1].email} on both; send a demo message from the playground or POST ${base}/playground/demo-mail`,
+    );
   console.log(`${lines.join("\n")}\n`);
 
   let stopping = false;
@@ -62,6 +71,7 @@ export async function serve(
     force.unref();
     await app.close(); // stops accepting, lets requests in flight finish
     await closeContext(ctx); // finishes running jobs, then closes the database
+    await emulators?.close();
     process.exit(0);
   };
   process.once("SIGTERM", () => void stop("SIGTERM"));

@@ -18,6 +18,7 @@ import { GmailMailbox, type Retention } from "./gmail-mailbox.js";
 import { gmailMessageRoutes } from "./gmail-messages.js";
 import { GmailPush, gmailWatchRoutes } from "./gmail-watch.js";
 import { type ConsentMode, googleOAuthRoutes } from "./oauth.js";
+import { googleUserinfoRoute } from "./userinfo.js";
 
 /**
  * The Google emulator: OAuth 2.0, the Gmail API and Calendar v3 over in-memory mailboxes and
@@ -104,6 +105,7 @@ export class GoogleEmulator {
     });
     const routes: Route<GmailCaller>[] = [
       ...(oauth as Route<GmailCaller>[]),
+      googleUserinfoRoute(),
       ...gmailMessageRoutes(this.now),
       ...gmailHistoryRoutes(),
       ...gmailWatchRoutes(this.push),

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import { createApiToken, SIDEBAR_SCOPES } from "../auth/tokens.js";
 import type { AppContext } from "../context.js";
 import { findUserByEmail } from "../crm/users.js";
+import { emulatorOrigins } from "../dev/emulators.js";
 import { HttpProblem } from "./problem.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -94,7 +95,7 @@ export function addinRoutes(app: FastifyInstance, ctx: AppContext): void {
         token = (await createApiToken(ctx.db, user.id, { name: "playground", scopes: SIDEBAR_SCOPES })).token;
     }
     const dev = token
-      ? { token }
+      ? { token, sync: emulatorOrigins(ctx.config) !== null }
       : {
           token: null,
           note: `No demo data: run \`concilia seed-demo\` to create ${PLAYGROUND_USER} and the demo CRM.`,

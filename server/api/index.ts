@@ -32,5 +32,8 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
   neverLogRoutes(app, ctx);
   addinRoutes(app, ctx);
   pushRoutes(app, ctx);
-  if (ctx.config.CONCILIA_DEV) await (await import("./gmail-preview.js")).gmailPreviewRoutes(app, ctx);
+  if (ctx.config.CONCILIA_DEV) {
+    await (await import("./gmail-preview.js")).gmailPreviewRoutes(app, ctx);
+    (await import("./playground-sync.js")).playgroundSyncRoutes(app, ctx);
+  }
 }

@@ -18,4 +18,11 @@ describe("emulator boundary", () => {
     );
     expect(offenders).toEqual([]);
   });
+
+  it("server/ loads emulators/ only with a dynamic import, from the dev-mode starter (server/dev/emulators.ts)", () => {
+    const loaders = sources("server").filter((file) =>
+      /import\s*\(\s*["'][^"']*emulators\//.test(readFileSync(file, "utf8")),
+    );
+    expect(loaders).toEqual([join("server", "dev", "emulators.ts")]);
+  });
 });

@@ -206,6 +206,23 @@ describe("Google OAuth emulator", () => {
     expect((await dead.json()).error).toBe("invalid_grant");
   });
 
+  it("the userinfo endpoint names the account of a valid access token, and refuses any other", async () => {
+    const { accessToken } = google.issueTokens("ana@example.com", SCOPE);
+    const info = await fetch("https://www.googleapis.com/oauth2/v3/userinfo", {
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+    expect(info.status).toBe(200);
+    expect(await info.json()).toMatchObject({
+      email: "ana@example.com",
+      email_verified: true,
+      name: "Ana Ruiz",
+    });
+    const refused = await fetch("https://www.googleapis.com/oauth2/v3/userinfo", {
+      headers: { authorization: "Bearer not-a-token" },
+    });
+    expect(refused.status).toBe(401);
+  });
+
   it("the revocation endpoint revokes the whole grant", async () => {
     const { accessToken, refreshToken } = google.issueTokens("ana@example.com");
     const response = await fetch("https://oauth2.googleapis.com/revoke", {

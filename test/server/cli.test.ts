@@ -110,6 +110,19 @@ describe("the concilia command", () => {
       'concilia_http_request_duration_seconds_count{method="GET",route="/api/v1/persons",status="200"} 1',
     );
 
+    // Dev mode without an OAuth client: the emulators run beside it with the demo mailbox seeded.
+    const google = /Google emulator:\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
+    expect(google).toBeTruthy();
+    const demoBox = `${google}/__emulator/accounts/sara%40concilia.demo/messages`;
+    const seeded = (await (await fetch(demoBox)).json()).messages.length;
+    expect(seeded).toBeGreaterThanOrEqual(30);
+    const sent = await fetch(`${base}/playground/demo-mail`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(sent.status).toBe(201);
+    expect((await (await fetch(demoBox)).json()).messages.length).toBe(seeded + 1);
+
     // A second process on the same data folder would lose writes: it is refused with the reason.
     const second = cli(["migrate"], { CONCILIA_DATA: data });
     expect(second.status).not.toBe(0);
@@ -119,5 +132,6 @@ describe("the concilia command", () => {
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
     expect(fs.existsSync(path.join(data, "pgdata", "concilia.pid"))).toBe(false);
+    await expect(fetch(demoBox)).rejects.toThrow();
   }, 240_000);
 });

@@ -45,6 +45,15 @@ describe("module boundaries", () => {
     expect(uses).toEqual(["server/api/gmail-preview.ts -> dev/gmail-emulator/index.ts"]);
   });
 
+  it("the server reaches emulators/ only from the dev-mode starter, and only through a dynamic import", () => {
+    const uses = outside(serverAndPane, (t) => t.startsWith("emulators/"));
+    expect([...new Set(uses)]).toEqual(["server/dev/emulators.ts -> emulators/dev-mode.ts"]);
+    // A static import would load msw (a devDependency) in production, where `npm ci --omit=dev` has none.
+    const text = fs.readFileSync(path.join(root, "server/dev/emulators.ts"), "utf8");
+    expect(text).not.toMatch(/(?:from|import)\s+["'][^"']*emulators\//);
+    expect(text).toMatch(/await import\("\.\.\/\.\.\/emulators\/dev-mode\.js"\)/);
+  });
+
   it("the emulator's entry exports what the preview imports", async () => {
     const entry = await import("../../dev/gmail-emulator/index.js");
     for (const name of [

@@ -4,11 +4,13 @@ import { render } from "preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { FakeOutlook, type FakeSettings } from "../host/fake-office.js";
 import { demoMessages, demoUser } from "./demo-messages.js";
+import { TrySync } from "./try-sync.js";
 import "./playground.css";
 
 declare global {
   interface Window {
-    conciliaDev?: { token: string | null; note?: string };
+    /** `sync`: the server runs the provider emulators (dev mode without a real OAuth client). */
+    conciliaDev?: { token: string | null; note?: string; sync?: boolean };
     conciliaFakeOffice?: (frame: Window) => unknown;
     conciliaOutlook?: FakeOutlook;
   }
@@ -116,7 +118,7 @@ function Playground() {
         <a href="/playground/gmail">Gmail card preview</a>
       </header>
       {window.conciliaDev?.note && <p class="warn">{window.conciliaDev.note}</p>}
-      <div class="columns">
+      <div class={window.conciliaDev?.sync && window.conciliaDev.token ? "columns with-sync" : "columns"}>
         <nav aria-label="Messages" class="list">
           <ul>
             {demoMessages.map((m) => (
@@ -166,6 +168,7 @@ function Playground() {
           class="pane-frame"
           src="/addin/index.html?host=playground"
         />
+        {window.conciliaDev?.sync && window.conciliaDev.token && <TrySync token={window.conciliaDev.token} />}
       </div>
     </div>
   );
