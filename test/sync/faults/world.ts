@@ -70,6 +70,8 @@ export async function faultWorld(engine: Engine, env: Record<string, string> = {
       CONCILIA_SYNC_BATCH_SIZE: "20",
       CONCILIA_SYNC_STEP_ITEMS: "60",
       CONCILIA_SYNC_RETRY_SECONDS: "1",
+      // New mail is found by polling within a second (push is tested on its own).
+      CONCILIA_SYNC_POLL_SECONDS: "1",
       ...env,
     },
   });
