@@ -12,6 +12,7 @@ import { databaseBlobStore } from "./mail/blob-database.js";
 import { folderBlobStore } from "./mail/blob-folder.js";
 import { createPushHooks } from "./providers/push-hooks.js";
 import { loadSecretBox } from "./secrets/key.js";
+import { syncOnPush } from "./sync/push-trigger.js";
 
 export async function createContext(
   config: Config,
@@ -42,7 +43,9 @@ export async function createContext(
   const blobs = database.kind === "postgres" ? databaseBlobStore(database.db, folder) : folder;
   const imapTester = opts.imapTester ?? imapProviderTester(config.CONCILIA_ALLOW_PRIVATE_HOSTS);
   const push = createPushHooks(config, database.db, log);
-  return { config, database, db: database.db, log, blobs, jobs, secrets, imapTester, push };
+  const ctx: AppContext = { config, database, db: database.db, log, blobs, jobs, secrets, imapTester, push };
+  syncOnPush(ctx);
+  return ctx;
 }
 
 export async function closeContext(ctx: AppContext): Promise<void> {

@@ -113,20 +113,6 @@ export const configSchema = z.object({
   CONCILIA_PROVIDER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   CONCILIA_PROVIDER_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(600).default(30),
   CONCILIA_PROVIDER_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
-  /** Provider API base URLs, `name=url` separated by commas (emulators, sovereign clouds). */
-  CONCILIA_PROVIDER_URLS: list
-    .transform((entries, c) => {
-      const out: Record<string, string> = {};
-      for (const e of entries) {
-        const at = e.indexOf("=");
-        const url = e.slice(at + 1);
-        if (at < 1 || !/^https?:\/\/\S+$/.test(url))
-          c.addIssue({ code: "custom", message: `must be name=http(s)://url entries (not: ${e})` });
-        else out[e.slice(0, at)] = url.replace(/\/$/, "");
-      }
-      return out;
-    })
-    .default({}),
   GOOGLE_CLIENT_IDS: list.default([]),
   GOOGLE_JWKS_URL: z.url().default("https://www.googleapis.com/oauth2/v3/certs"),
   GOOGLE_ISSUERS: list.default(["https://accounts.google.com", "accounts.google.com"]),

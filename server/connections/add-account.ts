@@ -7,6 +7,7 @@ import { conflict, unprocessable } from "../api/problem.js";
 import type { AuthUser } from "../auth/user.js";
 import type { AppContext } from "../context.js";
 import { putSecret } from "../secrets/store.js";
+import { queueSync } from "../sync/trigger.js";
 import { type Connection, insertConnection, SECRET } from "./connections.js";
 import { testImapAccount } from "./imap-test.js";
 import { appPasswordProfiles } from "./profiles.js";
@@ -46,7 +47,10 @@ export async function addPasswordConnection(
       backfillDays: input.backfillDays,
       imapServer: server,
     });
-    if (row) await putSecret({ db: tx, secrets: ctx.secrets }, row.id, secretName, input.password, null);
+    if (!row) return row;
+    await putSecret({ db: tx, secrets: ctx.secrets }, row.id, secretName, input.password, null);
+    // The first sync starts now, not at the next tick (and only if the account is saved).
+    await queueSync(ctx, tx, row.id);
     return row;
   });
   if (!created)

@@ -14,6 +14,7 @@ import type { AuthUser } from "../auth/user.js";
 import type { AppContext } from "../context.js";
 import { connectionSecrets, oauthStates } from "../db/schema.js";
 import { putSecret, SecretVersionConflict } from "../secrets/store.js";
+import { queueSync } from "../sync/trigger.js";
 import {
   type Connection,
   connectionForAccount,
@@ -249,14 +250,16 @@ export async function finishOAuth(ctx: AppContext, query: Record<string, unknown
           syncs: row.syncs,
           grantedScopes,
         });
-        if (inserted)
-          await putSecret(
-            { db: tx, secrets: ctx.secrets },
-            inserted.id,
-            SECRET.refreshToken,
-            tokens.refresh_token!,
-            null,
-          );
+        if (!inserted) return inserted;
+        await putSecret(
+          { db: tx, secrets: ctx.secrets },
+          inserted.id,
+          SECRET.refreshToken,
+          tokens.refresh_token!,
+          null,
+        );
+        // The first sync starts now, not at the next tick.
+        await queueSync(ctx, tx, inserted.id);
         return inserted;
       });
   const renewed = !created;
@@ -266,6 +269,9 @@ export async function finishOAuth(ctx: AppContext, query: Record<string, unknown
   if (renewed) {
     await updateConnection(ctx.db, row.userId, connection.id, { syncs: row.syncs, grantedScopes });
     await storeRefreshToken(ctx, connection.id, tokens.refresh_token);
+    // A sync waiting for the user to reconnect resumes now, from its saved cursors.
+    const id = connection.id;
+    await ctx.db.transaction((tx) => queueSync(ctx, tx, id));
   }
   ctx.log.info(
     { userId: row.userId, connectionId: connection.id, provider: row.provider, renewed },

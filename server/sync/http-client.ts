@@ -7,17 +7,11 @@ import type { Config } from "../config.js";
 import { syncThrottleWait } from "../metrics.js";
 import { SyncError, type SyncErrorKind } from "./errors.js";
 
-/** Default API roots; CONCILIA_PROVIDER_URLS overrides them (name=url). */
-const DEFAULT_URLS: Record<string, string> = {
-  google: "https://gmail.googleapis.com",
-  microsoft: "https://graph.microsoft.com/v1.0",
-};
-
+/** The API root of a provider: GOOGLE_API_URL and GRAPH_URL, the variables OAuth and the providers read. */
 export function providerBaseUrl(config: Config, name: string): string {
-  const url = config.CONCILIA_PROVIDER_URLS[name] ?? DEFAULT_URLS[name];
-  if (!url)
-    throw new Error(`No API URL for provider '${name}': set CONCILIA_PROVIDER_URLS=${name}=https://…`);
-  return url;
+  if (name === "google") return config.GOOGLE_API_URL;
+  if (name === "microsoft") return config.GRAPH_URL;
+  throw new Error(`No API URL for provider '${name}'.`);
 }
 
 export interface HttpClientOptions {

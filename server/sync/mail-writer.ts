@@ -1,41 +1,34 @@
 // How mail sync ends in the one ingest pipeline (ARCHITECTURE data flow 2): the `write` a mail
-// provider's session gives the engine. It runs the ingest inside the step's transaction (the ingest's
-// own transaction becomes a savepoint of it), as the connection's owner, so a page's messages and the
-// cursor after them commit together, and a repeat (a re-sync) answers the activity already stored
-// (R-MAIL-4: one activity per Message-ID and user).
+// provider's session gives the engine. Each message goes through the automatic-logging policy
+// (mail/auto-log.ts) inside the step's transaction, as the connection's owner, so a page's messages and
+// the cursor after them commit together. A message logged already (by hand or by an earlier sync)
+// stays as it is (R-MAIL-4); a skipped one is counted under the policy's reason (R-MAIL-8).
 
 import { eq } from "drizzle-orm";
-import { HttpProblem } from "../api/problem.js";
 import { toAuthUser } from "../auth/authenticate.js";
 import type { AuthUser } from "../auth/user.js";
 import type { Connection } from "../connections/connections.js";
 import type { AppContext } from "../context.js";
-import type { Db, Tx } from "../db/index.js";
+import type { Tx } from "../db/index.js";
 import { users } from "../db/schema.js";
-import { ingestEmail } from "../mail/ingest.js";
+import { ingestAutomatic, type MailSource } from "../mail/auto-log.js";
 import { SyncError } from "./errors.js";
 import type { FetchedItem, WriteOutcome } from "./provider.js";
 
-/** The skip reason of a message with no CRM participant (R-MAIL-2), as the status counts it. */
-export const NO_CRM_PARTICIPANT = "no CRM participant";
-
-/** The connection's owner, as the ingest acts for a user. */
+/** The connection's owner, as the ingest acts for a user; the synced account's address is one of theirs. */
 export async function connectionOwner(db: Tx, connection: Connection): Promise<AuthUser> {
   const [row] = await db.select().from(users).where(eq(users.id, connection.userId));
   if (!row) throw new SyncError("not-found", "The account's owner no longer exists.");
-  return toAuthUser(row, ["crm"], `sync:${connection.id}`);
+  const user = toAuthUser(row, ["crm"], `sync:${connection.id}`);
+  const account = connection.accountAddress.toLowerCase();
+  if (!user.addresses.includes(account)) user.addresses.push(account);
+  return user;
 }
 
-export function mailWriter(ctx: AppContext, owner: AuthUser) {
+export function mailWriter(ctx: AppContext, owner: AuthUser, source: MailSource) {
   return async (tx: Tx, item: Extract<FetchedItem, { raw: Buffer }>): Promise<WriteOutcome> => {
-    try {
-      await ingestEmail({ ...ctx, db: tx as Db }, owner, item.raw, { source: "auto" });
-      return { stored: true };
-    } catch (err) {
-      // The ingest refuses a message with no CRM participant with a 422 (nothing else it refuses
-      // applies here: no attachments are left out). The auto-logging policy adds its own reasons.
-      if (err instanceof HttpProblem && err.status === 422) return { skipped: NO_CRM_PARTICIPANT };
-      throw err;
-    }
+    const folderRole = item.meta?.folder === "sent" ? "sent" : "inbox";
+    const r = await ingestAutomatic(ctx, owner, item.raw, { source, providerId: item.key, folderRole }, tx);
+    return r.outcome === "skipped" ? { skipped: r.reason } : { stored: true };
   };
 }

@@ -7,6 +7,7 @@
 // providers only through this registry (loaded by sync/providers.ts from server/providers/index.ts).
 import type { Config } from "../config.js";
 import type { Connection } from "../connections/connections.js";
+import type { AppContext } from "../context.js";
 import type { Db, Tx } from "../db/index.js";
 import type { Logger } from "../log.js";
 import type { SecretBox } from "../secrets/box.js";
@@ -51,6 +52,8 @@ export interface ProviderContext {
   secrets: SecretBox;
   log: Logger;
   signal: AbortSignal;
+  /** The whole server context, for writers that need more than the above (the mail ingest's blobs). */
+  app: AppContext;
 }
 
 /**

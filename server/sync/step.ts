@@ -94,6 +94,7 @@ export async function runStep(
       secrets: ctx.secrets,
       log: ctx.log,
       signal,
+      app: ctx,
     });
     const page = new PageWriter(ctx, connectionId, connection.provider, session, tally);
     const scopes = await session.listScopes();

@@ -188,13 +188,13 @@ describe("provider HTTP client", () => {
     expect(err.message).not.toMatch(/SECRET|invalid_grant/);
   });
 
-  it("the API base URL comes from configuration", () => {
+  it("the API roots are GOOGLE_API_URL and GRAPH_URL, the ones OAuth uses too", () => {
     const config = loadConfig({
-      CONCILIA_PROVIDER_URLS: "google=http://127.0.0.1:9999/gmail/, microsoft=http://localhost:1/graph",
+      GOOGLE_API_URL: "http://127.0.0.1:9999/",
+      GRAPH_URL: "http://localhost:1/v1.0",
     });
-    expect(providerBaseUrl(config, "google")).toBe("http://127.0.0.1:9999/gmail");
-    expect(providerBaseUrl(config, "microsoft")).toBe("http://localhost:1/graph");
+    expect(providerBaseUrl(config, "google")).toBe("http://127.0.0.1:9999");
+    expect(providerBaseUrl(config, "microsoft")).toBe("http://localhost:1/v1.0");
     expect(providerBaseUrl(loadConfig({}), "microsoft")).toBe("https://graph.microsoft.com/v1.0");
-    expect(() => loadConfig({ CONCILIA_PROVIDER_URLS: "google" })).toThrow(/CONCILIA_PROVIDER_URLS/);
   });
 });

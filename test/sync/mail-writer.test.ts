@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createConnection } from "../../server/connections/connections.js";
 import { activities } from "../../server/db/schema.js";
 import { putSecret } from "../../server/secrets/store.js";
-import { connectionOwner, mailWriter, NO_CRM_PARTICIPANT } from "../../server/sync/mail-writer.js";
+import { connectionOwner, mailWriter } from "../../server/sync/mail-writer.js";
 import { runStepExclusive } from "../../server/sync/run.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import { deliver, invalidateCursors, SECRET_NAME, TEST_PROVIDER, testAccount } from "./test-provider.js";
@@ -63,7 +63,7 @@ describe.each(engines)("mail sync through the ingest on %s", (engine) => {
     const account = testAccount(address);
     const c = await createConnection(s.ctx.db, ana.id, { provider: TEST_PROVIDER, accountAddress: address });
     await putSecret({ db: s.ctx.db, secrets: s.ctx.secrets }, c.id, SECRET_NAME, "t", null);
-    account.writer = mailWriter(s.ctx, await connectionOwner(s.ctx.db, c));
+    account.writer = mailWriter(s.ctx, await connectionOwner(s.ctx.db, c), "imap");
     const po = message("po-1", "Marta Núñez <marta.nunez@acme-iberia.example>", "Orden de compra");
     // Logged by hand before the sync reaches it.
     const manual = await s.app.inject({
@@ -93,6 +93,6 @@ describe.each(engines)("mail sync through the ingest on %s", (engine) => {
       headers: { authorization: `Bearer ${ana.token}` },
     });
     expect(status.json()).toMatchObject({ status: "up_to_date", failedItems: 0 });
-    expect(status.json().skipped[NO_CRM_PARTICIPANT]).toBeGreaterThanOrEqual(1);
+    expect(status.json().skipped["no-crm-participant"]).toBeGreaterThanOrEqual(1);
   });
 });

@@ -1,0 +1,32 @@
+// The access-token getter of a Google or Microsoft connection, for its provider client: a token is
+// reused until shortly before it expires (across steps), a refresh is forced after a 401, and a refresh
+// token the provider no longer accepts is the engine's `auth` failure (status reconnect_needed).
+import { type AccessToken, freshAccessToken, ReconnectNeeded } from "../connections/oauth-refresh.js";
+import { SyncError } from "../sync/errors.js";
+import type { ProviderContext } from "../sync/provider.js";
+import type { AccessTokenGetter } from "./http.js";
+
+const MARGIN_MS = 60_000;
+/** Per connection; a process holds at most one live token per connection it syncs. */
+const cache = new Map<string, AccessToken>();
+
+export function oauthAccessToken(ctx: ProviderContext): AccessTokenGetter {
+  const { connection } = ctx;
+  return async (o) => {
+    const held = cache.get(connection.id);
+    if (!o?.forceRefresh && held && held.expiresAt.getTime() - Date.now() > MARGIN_MS)
+      return held.accessToken;
+    cache.delete(connection.id);
+    try {
+      const fresh = await freshAccessToken(
+        { db: ctx.db, secrets: ctx.secrets, config: ctx.config },
+        connection,
+      );
+      cache.set(connection.id, fresh);
+      return fresh.accessToken;
+    } catch (err) {
+      if (err instanceof ReconnectNeeded) throw new SyncError("auth", err.message);
+      throw err;
+    }
+  };
+}

@@ -1,0 +1,113 @@
+// What the end-to-end mail sync tests share: a Concilia test server with a CRM contact, messages dated
+// relative to now, and waits on what a user would see (the sync status, the logged emails).
+import { randomBytes } from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import { expect } from "vitest";
+import { activities } from "../../server/db/schema.js";
+import type { TestServer } from "../harness/app.js";
+
+export const MARTA = "marta.nunez@acme-iberia.example";
+
+export function rawMail(o: { from: string; to: string; subject: string; daysAgo?: number }) {
+  /** As the CRM keeps it: without the angle brackets. */
+  const messageId = `${randomBytes(8).toString("hex")}@mail.example`;
+  const date = new Date(Date.now() - (o.daysAgo ?? 1) * 86_400_000);
+  const raw = [
+    `From: ${o.from}`,
+    `To: ${o.to}`,
+    `Subject: ${o.subject}`,
+    `Date: ${date.toUTCString().replace("GMT", "+0000")}`,
+    `Message-ID: <${messageId}>`,
+    "MIME-Version: 1.0",
+    "Content-Type: text/plain; charset=utf-8",
+    "",
+    `${o.subject}: 25 € por unidad.`,
+    "",
+  ].join("\r\n");
+  return { raw, messageId, date };
+}
+
+/**
+ * Thirty messages, alternately received and sent by `account`; every third one is with Marta (a CRM
+ * contact), the others with people the CRM does not know.
+ */
+export function thirtyMessages(account: string) {
+  return Array.from({ length: 30 }, (_, i) => {
+    const other = i % 3 === 0 ? `Marta Núñez <${MARTA}>` : `Person ${i} <person${i}@elsewhere${i}.example>`;
+    const sent = i % 2 === 1;
+    const m = rawMail({
+      from: sent ? `Ana <${account}>` : other,
+      to: sent ? other : `Ana <${account}>`,
+      subject: `Pedido ${i}`,
+      daysAgo: 1 + i / 10,
+    });
+    return { ...m, sent, withCrm: i % 3 === 0 };
+  });
+}
+
+export async function userWithMarta(s: TestServer, email: string) {
+  const user = await s.user(email, { name: "Ana" });
+  const r = await api(s, user, "POST", "/api/v1/persons", {
+    firstName: "Marta",
+    lastName: "Núñez",
+    emails: [MARTA],
+  });
+  expect(r.statusCode).toBe(201);
+  return user;
+}
+
+export const api = (s: TestServer, who: { token: string }, method: string, url: string, body?: unknown) =>
+  s.app.inject({
+    method: method as "GET",
+    url,
+    headers: {
+      authorization: `Bearer ${who.token}`,
+      ...(body ? { "content-type": "application/json" } : {}),
+    },
+    payload: body ? JSON.stringify(body) : undefined,
+  });
+
+/** The user's email activities: Message-ID, source. */
+export const loggedEmails = (s: TestServer, userId: string) =>
+  s.ctx.db
+    .select({ id: activities.id, messageId: activities.messageId, source: activities.source })
+    .from(activities)
+    .where(and(eq(activities.ownerId, userId), eq(activities.type, "email")));
+
+/** Waits until `check` passes (the worker runs the queued steps); the last failure if it never does. */
+export async function eventually<T>(check: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() > until) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+export interface Status {
+  status: string;
+  stage: string;
+  progress: { done: number; found: number } | null;
+  failedItems: number;
+  lastError: { kind: string; reason: string } | null;
+  skipped: Record<string, number>;
+}
+
+export async function statusOf(s: TestServer, who: { token: string }, connectionId: string): Promise<Status> {
+  const r = await api(s, who, "GET", `/api/v1/connections/${connectionId}/status`);
+  expect(r.statusCode).toBe(200);
+  return r.json();
+}
+
+/** Waits for the sync to come to rest up to date; every progress seen on the way has done = found. */
+export async function upToDate(s: TestServer, who: { token: string }, connectionId: string) {
+  return eventually(async () => {
+    const st = await statusOf(s, who, connectionId);
+    if (st.progress) expect(st.progress.done).toBe(st.progress.found);
+    expect(st).toMatchObject({ status: "up_to_date", stage: "idle", failedItems: 0, lastError: null });
+    return st;
+  });
+}

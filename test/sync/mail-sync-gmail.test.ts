@@ -1,0 +1,136 @@
+// Automatic email logging from Gmail, end to end: a connection with a refresh token the Google emulator
+// issued (the emulator has no userinfo endpoint for the OAuth callback), its first sync queued as the
+// connections API queues it, the worker's steps through the Gmail provider and the logging policy into
+// the CRM; then a Gmail push (watch → Pub/Sub → POST /push/google) syncs a new message at once.
+import { setupServer } from "msw/node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_GOOGLE_CLIENT, GoogleEmulator } from "../../emulators/google/emulator.js";
+import { createConnection, SECRET } from "../../server/connections/connections.js";
+import { putSecret } from "../../server/secrets/store.js";
+import { queueSync } from "../../server/sync/trigger.js";
+import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import { injectFetch } from "../providers/inject-fetch.js";
+import {
+  api,
+  eventually,
+  loggedEmails,
+  MARTA,
+  rawMail,
+  statusOf,
+  thirtyMessages,
+  upToDate,
+  userWithMarta,
+} from "./mail-e2e.js";
+
+const ACCOUNT = "ana.ruiz@gmail.test";
+const TOKEN = "gmail-push-token-0123456789abcdef0123456789";
+const TOPIC = "projects/concilia-test/topics/gmail";
+
+describe.each(engines)("Gmail mail sync end to end on %s", (engine) => {
+  let s: TestServer;
+  let google: GoogleEmulator;
+  const msw = setupServer();
+  let ana: { id: string; token: string };
+  let connectionId: string;
+  const seeded = thirtyMessages(ACCOUNT);
+
+  beforeAll(async () => {
+    s = await startTestServer({
+      engine,
+      env: {
+        GOOGLE_OAUTH_CLIENT_ID: DEMO_GOOGLE_CLIENT.clientId,
+        GOOGLE_OAUTH_CLIENT_SECRET: DEMO_GOOGLE_CLIENT.clientSecret!,
+        GOOGLE_PUSH_TOKEN: TOKEN,
+        GOOGLE_PUBSUB_TOPIC: TOPIC,
+        CONCILIA_PUBLIC_URL: "https://concilia.test",
+        // No polling: whatever syncs was queued by the connection or by a push.
+        CONCILIA_SYNC_TICK_SECONDS: "0",
+        CONCILIA_SYNC_BATCH_SIZE: "7",
+      },
+    });
+    google = new GoogleEmulator({ fetch: injectFetch(s.app), pushMinIntervalMs: 0 });
+    google.addAccount(ACCOUNT, "Ana Ruiz");
+    google.push.registerTopic(TOPIC, `https://concilia.test/push/google?token=${TOKEN}`);
+    msw.use(...google.handlers());
+    msw.listen({ onUnhandledRequest: "bypass" });
+    ana = await userWithMarta(s, `ana-${engine}@acme.test`);
+    for (const m of seeded) await google.seed(ACCOUNT, m.raw, m.sent ? ["SENT"] : ["INBOX", "UNREAD"]);
+  });
+  afterAll(async () => {
+    msw.close();
+    await s?.close();
+  });
+
+  it("R-MAIL-1, R-MAIL-2, R-MAIL-8: the first sync logs exactly the messages with a CRM participant, once each; the others are counted as skipped", async () => {
+    const { refreshToken } = google.issueTokens(ACCOUNT);
+    connectionId = await s.ctx.db.transaction(async (tx) => {
+      const c = await createConnection(tx, ana.id, {
+        provider: "google",
+        accountAddress: ACCOUNT,
+        syncs: "email",
+      });
+      await putSecret({ db: tx, secrets: s.ctx.secrets }, c.id, SECRET.refreshToken, refreshToken, null);
+      await queueSync(s.ctx, tx, c.id);
+      return c.id;
+    });
+    const st = await upToDate(s, ana, connectionId);
+    expect(st.skipped).toEqual({ "no-crm-participant": 20 });
+    const logged = await loggedEmails(s, ana.id);
+    expect(logged.map((l) => l.messageId).sort()).toEqual(
+      seeded
+        .filter((m) => m.withCrm)
+        .map((m) => m.messageId)
+        .sort(),
+    );
+    expect(new Set(logged.map((l) => l.source))).toEqual(new Set(["auto"]));
+    // Each message was fetched once (batched), none twice.
+    expect(google.counter.snapshot().perEndpoint["gmail.users.messages.get"]).toBe(30);
+    // Push is configured: the step started the watch on INBOX and SENT.
+    expect(google.push.watching(ACCOUNT)).toMatchObject({ topic: TOPIC, labelIds: ["INBOX", "SENT"] });
+  });
+
+  it("R-MAIL-1: a new message is logged on its push, without waiting for a poll", {
+    timeout: 60_000,
+  }, async () => {
+    const m = rawMail({
+      from: `Marta Núñez <${MARTA}>`,
+      to: `Ana <${ACCOUNT}>`,
+      subject: "Nueva orden",
+      daysAgo: 0,
+    });
+    await google.seed(ACCOUNT, m.raw, ["INBOX", "UNREAD"]);
+    await eventually(async () =>
+      expect((await loggedEmails(s, ana.id)).map((l) => l.messageId)).toContain(m.messageId),
+    );
+    expect((await loggedEmails(s, ana.id)).length).toBe(11);
+  });
+
+  it("R-MAIL-4: a message logged by hand before the sync reaches it stays one editable activity", async () => {
+    const m = rawMail({
+      from: `Ana <${ACCOUNT}>`,
+      to: `Marta Núñez <${MARTA}>`,
+      subject: "Respuesta",
+      daysAgo: 0,
+    });
+    const manual = await s.app.inject({
+      method: "POST",
+      url: "/api/v1/emails",
+      headers: { authorization: `Bearer ${ana.token}`, "content-type": "message/rfc822" },
+      payload: m.raw,
+    });
+    expect(manual.statusCode).toBe(201);
+    await google.seed(ACCOUNT, m.raw, ["SENT"]);
+    const before = google.counter.snapshot().perEndpoint["gmail.users.messages.get"];
+    await eventually(async () =>
+      expect(google.counter.snapshot().perEndpoint["gmail.users.messages.get"]).toBe(before + 1),
+    );
+    await upToDate(s, ana, connectionId);
+    const same = (await loggedEmails(s, ana.id)).filter((l) => l.messageId === m.messageId);
+    expect(same).toEqual([{ id: manual.json().activityId, messageId: m.messageId, source: "manual" }]);
+    const edit = await api(s, ana, "PATCH", `/api/v1/activities/${manual.json().activityId}`, {
+      subject: "Respuesta (editada)",
+    });
+    expect(edit.statusCode).toBe(200);
+    expect((await statusOf(s, ana, connectionId)).skipped).toEqual({ "no-crm-participant": 20 });
+  });
+});
