@@ -16,7 +16,7 @@ import type { StepReport } from "../../../server/sync/step.js";
 import { dueConnections } from "../../../server/sync/tick.js";
 import { normalizeMessageId } from "../../../shared/message-id.js";
 import { type Engine, startTestServer, type TestServer } from "../../harness/app.js";
-import { registerInterimProviders } from "./interim-providers.js";
+import "../../../server/sync/providers.js";
 
 export type MailProvider = "google" | "microsoft";
 export const mailProviders: MailProvider[] = ["google", "microsoft"];
@@ -35,8 +35,6 @@ export interface Mailbox {
 export interface FaultWorld {
   server: TestServer;
   emulators: ServedEmulators;
-  /** Providers the server does not register yet, stood in for by interim-providers.ts. */
-  interim: string[];
   mailbox(provider: MailProvider, o?: { count?: number; share?: number }): Promise<Mailbox>;
   /** Adds `count` messages (a `share` with the CRM person) to the mailbox's inbox, dated now. */
   deliver(box: Mailbox, count: number, share?: number): void;
@@ -75,14 +73,12 @@ export async function faultWorld(engine: Engine, env: Record<string, string> = {
       ...env,
     },
   });
-  const interim = registerInterimProviders(server.ctx);
   const emulator = (p: MailProvider) => (p === "google" ? emulators.google : emulators.microsoft);
   const participantOf = new Map<string, string>();
 
   const world: FaultWorld = {
     server,
     emulators,
-    interim,
     emulator,
     async mailbox(provider, o = {}) {
       const n = ++serial;
