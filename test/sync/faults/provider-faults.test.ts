@@ -37,10 +37,11 @@ describe.each(engines)("sync faults on %s", (engine) => {
   const requests = (box: Mailbox) => w.emulator(box.provider).counter.requests(box.email);
 
   describe.each(mailProviders)("%s", (provider) => {
-    it.each([429, 503] as const)(
+    // Gmail throttles with 429, Outlook with 429 and 503: one status per provider keeps the suite short.
+    it.each([provider === "google" ? 429 : 503] as const)(
       "R-P-3: a %s with Retry-After is waited out before the account's next request, and nothing is lost or doubled",
       async (code) => {
-        const box = await w.mailbox(provider, { count: 50 });
+        const box = await w.mailbox(provider, { count: 20 });
         w.emulator(provider).faults.set(box.email, {
           throttle: { status: code, retryAfter: 1, endpoints: api(box), times: 1 },
         });
@@ -52,35 +53,35 @@ describe.each(engines)("sync faults on %s", (engine) => {
         const next = log[throttled + 1];
         expect(next, "the sync went on after the throttling").toBeDefined();
         expect(next.at - log[throttled].at).toBeGreaterThanOrEqual(1000);
-        expect(await w.audit(box)).toEqual(clean(15));
+        expect(await w.audit(box)).toEqual(clean(6));
       },
     );
 
     it("R-P-1: responses lost after the provider applied the request (a list, a batch of bodies) lose nothing and double nothing", async () => {
-      const box = await w.mailbox(provider, { count: 50 });
+      const box = await w.mailbox(provider, { count: 30 });
       w.emulator(provider).faults.set(box.email, { loseResponse: { endpoints: api(box), times: 2 } });
       await w.syncUntilIdle(box);
       expect(requests(box).filter((r) => r.status === 0)).toHaveLength(2);
-      expect(await w.audit(box)).toEqual(clean(15));
+      expect(await w.audit(box)).toEqual(clean(9));
 
       // And on the incremental sync after it.
       w.deliver(box, 20);
       w.emulator(provider).faults.set(box.email, { loseResponse: { endpoints: api(box), times: 1 } });
       await w.syncUntilIdle(box);
-      expect(await w.audit(box)).toEqual(clean(21));
+      expect(await w.audit(box)).toEqual(clean(15));
     });
 
     it("R-P-2: a rejected cursor (Gmail history 404, Graph delta 410) brings a full re-sync that logs the new mail and doubles nothing", async () => {
-      const box = await w.mailbox(provider, { count: 40 });
+      const box = await w.mailbox(provider, { count: 20 });
       await w.syncUntilIdle(box);
-      expect(await w.audit(box)).toEqual(clean(12));
+      expect(await w.audit(box)).toEqual(clean(6));
 
       w.deliver(box, 20);
       w.emulator(provider).invalidateCursors(box.email);
       await w.syncUntilIdle(box);
       const rejected = provider === "google" ? 404 : 410;
       expect(requests(box).some((r) => r.status === rejected)).toBe(true);
-      expect(await w.audit(box)).toEqual(clean(18));
+      expect(await w.audit(box)).toEqual(clean(12));
       expect(await status(box)).toMatchObject({ status: "up_to_date", lastError: null });
     });
 

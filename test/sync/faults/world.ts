@@ -48,6 +48,22 @@ export interface FaultWorld {
 
 let serial = 0;
 
+/** The variables a `concilia worker` process needs to sync against this world's emulators. */
+export const WORLD_ENV_KEYS = [
+  "DATABASE_URL",
+  "CONCILIA_SECRET_KEY",
+  "GOOGLE_API_URL",
+  "GOOGLE_AUTH_URL",
+  "GOOGLE_TOKEN_URL",
+  "GOOGLE_REVOKE_URL",
+  "GOOGLE_OAUTH_CLIENT_ID",
+  "GOOGLE_OAUTH_CLIENT_SECRET",
+  "MICROSOFT_LOGIN_URL",
+  "GRAPH_URL",
+  "MICROSOFT_OAUTH_CLIENT_ID",
+  "MICROSOFT_OAUTH_CLIENT_SECRET",
+] as const;
+
 export async function faultWorld(engine: Engine, env: Record<string, string> = {}): Promise<FaultWorld> {
   const emulators = await serveEmulators({ googlePort: 0, microsoftPort: 0 });
   const { googleUrl, microsoftUrl } = emulators;
