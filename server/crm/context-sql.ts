@@ -117,7 +117,10 @@ select
      where q.message_id is not null and a.owner_id = q.user_id and a.message_id = q.message_id limit 1) as logged,
   (select json_build_object('reason', s.reason, 'detail', s.detail) from mail_skips s
      where q.message_id is not null and s.user_id = q.user_id and s.message_id = q.message_id) as skip,
-  -- The engine's dead-letter list (sync_failed_items) joins here as 'failed' once it exists.
+  -- The engine's dead-letter list: a message of one of the user's accounts that sync could not log.
+  (select f.reason from sync_failed_items f join connections c on c.id = f.connection_id
+     where q.message_id is not null and f.message_id = q.message_id and c.user_id = q.user_id
+       and f.parked_at is not null limit 1) as failed,
   exists (select 1 from connections c where c.user_id = q.user_id) as connected,
   coalesce((select u.never_log from users u where u.id = q.user_id), '[]'::jsonb)
     || coalesce((select st.value from settings st where st.key = 'mail.never-log'), '[]'::jsonb) as never_log,

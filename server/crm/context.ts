@@ -168,6 +168,8 @@ interface ContextRow {
     reason: "no-crm-participant" | "never-log" | "internal" | "automated";
     detail: string | null;
   } | null;
+  /** Why sync could not log it, when it gave up on it (parked). */
+  failed: string | null;
   connected: boolean;
   never_log: string[];
   internal_domains: string[];
@@ -188,6 +190,7 @@ function logStateOf(row: ContextRow, participants: ContextEntry[]): LogState {
       loggedAt: new Date(row.logged.createdAt).toISOString(),
     };
   if (row.skip) return { status: "not-logged", ...row.skip, seenBySync: true };
+  if (row.failed) return { status: "not-logged", reason: "failed", detail: row.failed, seenBySync: true };
   const live = (reason: NotLoggedReason | null, detail: string | null = null): LogState => ({
     status: "not-logged",
     reason,

@@ -653,8 +653,16 @@ export const syncFailedItems = pgTable(
     firstFailedAt: timestamp("first_failed_at", { withTimezone: true }).notNull(),
     lastFailedAt: timestamp("last_failed_at", { withTimezone: true }).notNull(),
     parkedAt: timestamp("parked_at", { withTimezone: true }),
+    /**
+     * The message's Message-ID (normalised) when the item was fetched but could not be written: the
+     * sidebars' context statement reads it to say "failed" for that message (R-MAIL-8).
+     */
+    messageId: text("message_id"),
   },
-  (t) => [primaryKey({ columns: [t.connectionId, t.itemKey] })],
+  (t) => [
+    primaryKey({ columns: [t.connectionId, t.itemKey] }),
+    index("sync_failed_items_message").on(t.messageId),
+  ],
 );
 
 /**

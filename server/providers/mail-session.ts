@@ -3,6 +3,7 @@
 // email follows no mail folder.
 import type { Connection } from "../connections/connections.js";
 import type { MailSource } from "../mail/auto-log.js";
+import { messageIdOf } from "../mail/message-id-of.js";
 import { connectionOwner, mailWriter } from "../sync/mail-writer.js";
 import type { ProviderContext, ProviderSession } from "../sync/provider.js";
 import type { MailSession } from "./types.js";
@@ -24,6 +25,7 @@ export async function mailProviderSession(
     listChanges: (scope, cursor, limit) => mail.listChanges(scope, cursor, limit),
     fetch: (scope, items) => mail.fetch(scope, items),
     write: mailWriter(ctx.app, owner, source),
+    identify: (item) => messageIdOf(item.raw),
     close: mail.close,
   };
 }

@@ -18,6 +18,7 @@ export async function recordItemFailure(
   error: { kind: SyncErrorKind; reason: string },
   maxAttempts: number,
   now = new Date(),
+  messageId: string | null = null,
 ): Promise<boolean> {
   const itemRef = item.ref ?? null;
   const [row] = await tx
@@ -33,6 +34,7 @@ export async function recordItemFailure(
       firstFailedAt: now,
       lastFailedAt: now,
       parkedAt: maxAttempts <= 1 ? now : null,
+      messageId,
     })
     .onConflictDoUpdate({
       target: [syncFailedItems.connectionId, syncFailedItems.itemKey],
@@ -43,6 +45,7 @@ export async function recordItemFailure(
         reason: error.reason,
         attempts: sql`${syncFailedItems.attempts} + 1`,
         lastFailedAt: now,
+        ...(messageId ? { messageId } : {}),
         parkedAt: sql`case when ${syncFailedItems.attempts} + 1 >= ${maxAttempts} then ${now}::timestamptz else null end`,
       },
     })

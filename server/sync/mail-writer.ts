@@ -5,6 +5,7 @@
 // stays as it is (R-MAIL-4); a skipped one is counted under the policy's reason (R-MAIL-8).
 
 import { eq } from "drizzle-orm";
+import { HttpProblem } from "../api/problem.js";
 import { toAuthUser } from "../auth/authenticate.js";
 import type { AuthUser } from "../auth/user.js";
 import type { Connection } from "../connections/connections.js";
@@ -28,7 +29,15 @@ export async function connectionOwner(db: Tx, connection: Connection): Promise<A
 export function mailWriter(ctx: AppContext, owner: AuthUser, source: MailSource) {
   return async (tx: Tx, item: Extract<FetchedItem, { raw: Buffer }>): Promise<WriteOutcome> => {
     const folderRole = item.meta?.folder === "sent" ? "sent" : "inbox";
-    const r = await ingestAutomatic(ctx, owner, item.raw, { source, providerId: item.key, folderRole }, tx);
-    return r.outcome === "skipped" ? { skipped: r.reason } : { stored: true };
+    try {
+      const r = await ingestAutomatic(ctx, owner, item.raw, { source, providerId: item.key, folderRole }, tx);
+      return r.outcome === "skipped" ? { skipped: r.reason } : { stored: true };
+    } catch (err) {
+      // Mail the ingest refuses (not MIME, no address, a multipart without parts): the refusal's words
+      // describe the message's structure, never its content, so they are the failed item's reason.
+      if (err instanceof HttpProblem && err.status < 500)
+        throw new SyncError("unknown", `This message cannot be logged: ${err.detail}`);
+      throw err;
+    }
   };
 }

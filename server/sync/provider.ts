@@ -72,6 +72,11 @@ export interface ProviderSession {
    * rolls back only this item (a savepoint) and counts as a failed try of it.
    */
   write(tx: Tx, item: Extract<FetchedItem, { raw: Buffer }>): Promise<WriteOutcome>;
+  /**
+   * The name a fetched item is known by outside the provider (mail: its Message-ID), kept with it when
+   * its write fails, so the sidebars can say that this message failed (R-MAIL-8).
+   */
+  identify?(item: Extract<FetchedItem, { raw: Buffer }>): string | null;
   close?(): Promise<void>;
 }
 

@@ -248,6 +248,8 @@ class PageWriter {
             item,
             classify(outcome.error),
             ctx.config.CONCILIA_SYNC_ITEM_ATTEMPTS,
+            new Date(),
+            "raw" in got ? (session.identify?.(got) ?? null) : null,
           );
           page.failed++;
           if (parked) page.parked++;

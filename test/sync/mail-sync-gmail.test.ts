@@ -89,7 +89,7 @@ describe.each(engines)("Gmail mail sync end to end on %s", (engine) => {
     expect(google.push.watching(ACCOUNT)).toMatchObject({ topic: TOPIC, labelIds: ["INBOX", "SENT"] });
   });
 
-  it("R-MAIL-1: a new message is logged on its push, without waiting for a poll", {
+  it("R-P-2, R-MAIL-1: a new message is logged on its push, without waiting for a poll", {
     timeout: 60_000,
   }, async () => {
     const m = rawMail({

@@ -77,7 +77,7 @@ describe.each(engines)("Microsoft 365 mail sync end to end on %s", (engine) => {
     expect(values()).toBe(30);
   });
 
-  it("R-MAIL-1: a subscription notification syncs a new message at once", async () => {
+  it("R-P-2, R-MAIL-1: a subscription notification syncs a new message at once", async () => {
     const m = rawMail({
       from: `Marta Núñez <${MARTA}>`,
       to: `Ana <${ACCOUNT}>`,
@@ -91,7 +91,7 @@ describe.each(engines)("Microsoft 365 mail sync end to end on %s", (engine) => {
     );
   });
 
-  it("R-CON-10, R-MAIL-6: a revoked grant shows reconnect needed; reconnecting through OAuth resumes from the saved cursor and imports nothing twice", async () => {
+  it("R-P-3, R-MAIL-4: a revoked grant shows reconnect needed; reconnecting through OAuth resumes from the saved cursor and imports nothing twice", async () => {
     microsoft.revokeTokens(ACCOUNT);
     const m = rawMail({
       from: `Ana <${ACCOUNT}>`,
