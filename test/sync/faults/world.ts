@@ -5,7 +5,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { DEMO_GOOGLE_CLIENT, type GoogleEmulator } from "../../../emulators/google/emulator.js";
 import { DEMO_MICROSOFT_CLIENT, type MicrosoftEmulator } from "../../../emulators/microsoft/emulator.js";
-import { type ServedEmulators, serveEmulators } from "../../../emulators/serve.js";
+import { type ServedEmulators, type ServeOptions, serveEmulators } from "../../../emulators/serve.js";
 import type { MailFacts } from "../../../emulators/shared/mail.js";
 import { createConnection, SECRET } from "../../../server/connections/connections.js";
 import { activities } from "../../../server/db/schema.js";
@@ -64,8 +64,12 @@ export const WORLD_ENV_KEYS = [
   "MICROSOFT_OAUTH_CLIENT_SECRET",
 ] as const;
 
-export async function faultWorld(engine: Engine, env: Record<string, string> = {}): Promise<FaultWorld> {
-  const emulators = await serveEmulators({ googlePort: 0, microsoftPort: 0 });
+export async function faultWorld(
+  engine: Engine,
+  env: Record<string, string> = {},
+  serve: Omit<ServeOptions, "googlePort" | "microsoftPort"> = {},
+): Promise<FaultWorld> {
+  const emulators = await serveEmulators({ ...serve, googlePort: 0, microsoftPort: 0 });
   const { googleUrl, microsoftUrl } = emulators;
   const server = await startTestServer({
     engine,
