@@ -6,7 +6,7 @@ import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_GOOGLE_CLIENT, GoogleEmulator } from "../../emulators/google/emulator.js";
 import { createConnection, SECRET } from "../../server/connections/connections.js";
-import { putSecret } from "../../server/secrets/store.js";
+import { getSecret, putSecret } from "../../server/secrets/store.js";
 import { queueSync } from "../../server/sync/trigger.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import { injectFetch } from "../providers/inject-fetch.js";
@@ -132,5 +132,69 @@ describe.each(engines)("Gmail mail sync end to end on %s", (engine) => {
     });
     expect(edit.statusCode).toBe(200);
     expect((await statusOf(s, ana, connectionId)).skipped).toEqual({ "no-crm-participant": 20 });
+  });
+
+  it("R-CON-2: a connection that syncs only the calendar logs no mail", async () => {
+    const other = "ana.calendar@gmail.test";
+    google.addAccount(other, "Ana Calendar");
+    const m = rawMail({ from: `Marta Núñez <${MARTA}>`, to: `Ana <${other}>`, subject: "Solo calendario" });
+    await google.seed(other, m.raw, ["INBOX"]);
+    const { refreshToken } = google.issueTokens(other);
+    const id = await s.ctx.db.transaction(async (tx) => {
+      const c = await createConnection(tx, ana.id, {
+        provider: "google",
+        accountAddress: other,
+        syncs: "calendar",
+      });
+      await putSecret({ db: tx, secrets: s.ctx.secrets }, c.id, SECRET.refreshToken, refreshToken, null);
+      await queueSync(s.ctx, tx, c.id);
+      return c.id;
+    });
+    await upToDate(s, ana, id);
+    expect((await loggedEmails(s, ana.id)).map((l) => l.messageId)).not.toContain(m.messageId);
+    expect(google.push.watching(other)).toBeFalsy();
+  });
+
+  it("R-P-3: a revoked grant shows reconnect needed; with a new refresh token the sync resumes from its history cursor, nothing imported twice", async () => {
+    google.revokeTokens(ACCOUNT);
+    google.expireAccessTokens(ACCOUNT);
+    const m = rawMail({
+      from: `Marta Núñez <${MARTA}>`,
+      to: `Ana <${ACCOUNT}>`,
+      subject: "Tras revocar",
+      daysAgo: 0,
+    });
+    await google.seed(ACCOUNT, m.raw, ["INBOX"]);
+    const blocked = await eventually(async () => {
+      const st = await statusOf(s, ana, connectionId);
+      expect(st.status).toBe("reconnect_needed");
+      return st;
+    });
+    expect(blocked.lastError?.kind).toBe("auth");
+    const before = google.counter.snapshot().perEndpoint["gmail.users.messages.get"];
+    const logged = (await loggedEmails(s, ana.id)).length;
+
+    // What the OAuth callback does on a reconnect: the new refresh token as the secret's next version,
+    // and a step queued with it.
+    const { refreshToken } = google.issueTokens(ACCOUNT);
+    await s.ctx.db.transaction(async (tx) => {
+      const current = await getSecret({ db: tx, secrets: s.ctx.secrets }, connectionId, SECRET.refreshToken);
+      await putSecret(
+        { db: tx, secrets: s.ctx.secrets },
+        connectionId,
+        SECRET.refreshToken,
+        refreshToken,
+        current!.version,
+      );
+      await queueSync(s.ctx, tx, connectionId);
+    });
+    await eventually(async () =>
+      expect((await loggedEmails(s, ana.id)).map((l) => l.messageId)).toContain(m.messageId),
+    );
+    await upToDate(s, ana, connectionId);
+    const after = await loggedEmails(s, ana.id);
+    expect(after.length).toBe(logged + 1);
+    expect(new Set(after.map((l) => l.messageId)).size).toBe(after.length);
+    expect(google.counter.snapshot().perEndpoint["gmail.users.messages.get"]).toBe(before + 1);
   });
 });
