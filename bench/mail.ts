@@ -208,7 +208,9 @@ export default async function mail(args: string[]): Promise<void> {
           done.set(box.provider, Date.now());
       await sleep(500);
     }
-    const firstSyncMs = Math.max(...done.values(), Date.now()) - t0;
+    const finished = done.size === boxes.length;
+    const firstSyncMs = (finished ? Math.max(...done.values()) : Date.now()) - t0;
+    const syncedInWindow = boxes.reduce((n, b) => n + b.count, 0);
     const requests = {
       google: emu.google.counter.snapshot(),
       microsoft: emu.microsoft.counter.snapshot(),
@@ -248,6 +250,14 @@ export default async function mail(args: string[]): Promise<void> {
       }
       return Number.POSITIVE_INFINITY;
     };
+    // Latency is measured on an idle worker: let an unfinished first sync end first (bounded).
+    for (let i = 0; i < 240 && !finished; i++) {
+      if (
+        (await Promise.all(boxes.map(async (b) => (await logged(b)) >= expectedOf(b).length))).every(Boolean)
+      )
+        break;
+      await sleep(500);
+    }
     const pushOn: number[] = [];
     const watching = emu.google.push.watching(gmail.email) !== undefined;
     for (let i = 0; i < 10; i++) {
@@ -283,7 +293,14 @@ export default async function mail(args: string[]): Promise<void> {
 
     // ---- report ----
     const total = boxes.reduce((n, b) => n + b.count, 0);
-    const perThousand = (provider: Provider) => (requests[provider].http / counts[provider]) * 1000;
+    // Per message read during the first sync (its bodies), so that a sync cut short by the deadline
+    // still gives a true ratio.
+    const bodiesRead = (provider: Provider) =>
+      requests[provider].perEndpoint[
+        provider === "google" ? "gmail.users.messages.get" : "graph.messages.value"
+      ] ?? 0;
+    const perThousand = (provider: Provider) =>
+      (requests[provider].http / Math.max(1, bodiesRead(provider))) * 1000;
     // The fewest requests a sync can make: list pages (Gmail 500 ids, Graph 999 messages) and bodies
     // in batches of 20.
     const minimum = { google: 1000 / 500 + 1000 / 20, microsoft: 1000 / 999 + 1000 / 20 };
@@ -302,13 +319,15 @@ export default async function mail(args: string[]): Promise<void> {
       "",
       "| measure | result | target | |",
       "|---|---|---|---|",
-      `| first sync, both mailboxes (${total.toLocaleString("en")} messages) | ${f(firstSyncMs / 1000)} s, **${f(total / (firstSyncMs / 1000), 0)} messages/s** | | |`,
+      finished
+        ? `| first sync, both mailboxes (${total.toLocaleString("en")} messages) | ${f(firstSyncMs / 1000)} s, **${f(syncedInWindow / (firstSyncMs / 1000), 0)} messages/s** | | |`
+        : `| first sync, both mailboxes (${total.toLocaleString("en")} messages) | not finished within ${f(firstSyncMs / 1000)} s: ${(bodiesRead("google") + bodiesRead("microsoft")).toLocaleString("en")} bodies read, **≈ ${f((bodiesRead("google") + bodiesRead("microsoft")) / (firstSyncMs / 1000), 0)} messages/s** | | |`,
       ...boxes.map(
         (b) =>
           `| ${b.provider === "google" ? "Gmail" : "Graph"}: done after | ${f(((done.get(b.provider) ?? Number.NaN) - t0) / 1000)} s | | |`,
       ),
-      `| Gmail HTTP requests per 1,000 messages | ${f(perThousand("google"))} (minimum ${f(minimum.google)}) | ≤ ${f(minimum.google * 1.2)} (1.2 × minimum) | ${met(perThousand("google") <= minimum.google * 1.2)} |`,
-      `| Graph HTTP requests per 1,000 messages | ${f(perThousand("microsoft"))} (minimum ${f(minimum.microsoft)}) | ≤ ${f(minimum.microsoft * 1.2)} | ${met(perThousand("microsoft") <= minimum.microsoft * 1.2)} |`,
+      `| Gmail HTTP requests per 1,000 messages read (${bodiesRead("google").toLocaleString("en")} read) | ${f(perThousand("google"))} (minimum ${f(minimum.google)}) | ≤ ${f(minimum.google * 1.2)} (1.2 × minimum) | ${met(perThousand("google") <= minimum.google * 1.2)} |`,
+      `| Graph HTTP requests per 1,000 messages read (${bodiesRead("microsoft").toLocaleString("en")} read) | ${f(perThousand("microsoft"))} (minimum ${f(minimum.microsoft)}) | ≤ ${f(minimum.microsoft * 1.2)} | ${met(perThousand("microsoft") <= minimum.microsoft * 1.2)} |`,
       `| worker peak RSS (VmHWM) | ${f(peakRss, 0)} MB | < 400 MB | ${met(peakRss < 400)} |`,
       `| new message → activity, push on (Gmail watch → Pub/Sub → /push/google), ${pushOn.length} samples | p50 ${f(p50on / 1000, 2)} s, max ${f(Math.max(...pushOn) / 1000, 2)} s${watching ? "" : " (no Gmail watch was registered)"} | p50 ≤ 2 s | ${met(p50on <= 2000)} |`,
       `| new message → activity, push off (pushes dropped: polling), ${pushOff.length} samples | p50 ${f(pct(pushOff, 50) / 1000, 2)} s, max ${f(maxOff / 1000, 2)} s | within one polling interval (${POLL_SECONDS} s, + the 1 s tick) | ${met(maxOff <= (POLL_SECONDS + 1) * 1000)} |`,
