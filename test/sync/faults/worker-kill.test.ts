@@ -37,8 +37,8 @@ describe("a worker killed mid-step on PostgreSQL", () => {
       CONCILIA_SYNC_TICK_SECONDS: "1",
       CONCILIA_SYNC_POLL_SECONDS: "1",
       CONCILIA_SYNC_RETRY_SECONDS: "1",
-      CONCILIA_SYNC_BATCH_SIZE: "10",
-      CONCILIA_SYNC_STEP_ITEMS: "40",
+      CONCILIA_SYNC_BATCH_SIZE: "6",
+      CONCILIA_SYNC_STEP_ITEMS: "18",
       // The dead worker's step is freed by the watchdog after this long.
       CONCILIA_SYNC_STUCK_SECONDS: "3",
     };
@@ -49,7 +49,7 @@ describe("a worker killed mid-step on PostgreSQL", () => {
   };
 
   it("R-P-1, R-P-3: SIGKILL while a step runs: the next worker resumes and every message is logged once", async () => {
-    const box = await w.mailbox("google", { count: 120 });
+    const box = await w.mailbox("google", { count: 60 });
     // Slow answers, so that a step is surely running when the worker dies.
     w.emulator("google").faults.set(box.email, { latencyMs: 100 });
     const dying = worker();
@@ -75,7 +75,7 @@ describe("a worker killed mid-step on PostgreSQL", () => {
       if (a.missing.length === 0) break;
       await sleep(100);
     }
-    expect(await w.audit(box)).toEqual(clean(36));
+    expect(await w.audit(box)).toEqual(clean(18));
     // And the sync comes to rest: its first sync over, up to date.
     for (let i = 0; i < 100; i++) {
       if ((await readState(w.server.ctx.db, box.connectionId))?.status === "up_to_date") break;
