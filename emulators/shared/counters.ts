@@ -5,8 +5,12 @@
  */
 export type RequestCounts = { http: number; perEndpoint: Record<string, number> };
 
+/** One request of an account, as the provider saw it: when it arrived and how it was answered. */
+export type LoggedRequest = { at: number; endpoint: string; status: number };
+
 export class RequestCounter {
   private http = 0;
+  private readonly log = new Map<string, LoggedRequest[]>();
   private readonly perEndpoint = new Map<string, number>();
   private readonly inFlight = new Map<string, number>();
   private readonly peak = new Map<string, number>();
@@ -29,6 +33,19 @@ export class RequestCounter {
     this.perEndpoint.set(endpoint, (this.perEndpoint.get(endpoint) ?? 0) + 1);
   }
 
+  /** Logs an account's whole request (not a batch part) when answered; `at` is when it arrived. */
+  logRequest(account: string, entry: LoggedRequest): void {
+    const key = account.toLowerCase();
+    const list = this.log.get(key) ?? [];
+    list.push(entry);
+    this.log.set(key, list);
+  }
+
+  /** The account's requests in arrival order: fault tests check the waits between them (Retry-After). */
+  requests(account: string): LoggedRequest[] {
+    return [...(this.log.get(account.toLowerCase()) ?? [])].sort((a, b) => a.at - b.at);
+  }
+
   snapshot(): RequestCounts {
     return { http: this.http, perEndpoint: Object.fromEntries([...this.perEndpoint].sort()) };
   }
@@ -37,5 +54,6 @@ export class RequestCounter {
     this.http = 0;
     this.perEndpoint.clear();
     this.peak.clear();
+    this.log.clear();
   }
 }

@@ -85,7 +85,13 @@ export async function dispatch<Account>(
     if (!key) return route.handle({ request, url, params: captured(match), account, batchPart });
     // Batch parts run inside their batch's slot; only whole requests count as concurrent.
     const slot = batchPart ? null : provider.counter.begin(key);
-    try {
+    const arrived = Date.now();
+    const answer = (response: Response) => {
+      if (!batchPart)
+        provider.counter.logRequest(key, { at: arrived, endpoint: route.endpoint, status: response.status });
+      return response;
+    };
+    const handle = async (): Promise<Response> => {
       const limit = provider.faults.maxConcurrent(key);
       if (slot && limit !== undefined && slot.inFlight > limit) {
         return provider.throttled({ status: 429, retryAfter: 1, code: provider.concurrencyCode });
@@ -100,6 +106,9 @@ export async function dispatch<Account>(
       const response = await route.handle({ request, url, params: captured(match), account, batchPart });
       if (!batchPart && provider.faults.takeLostResponse(key, route.endpoint)) return HttpResponse.error();
       return response;
+    };
+    try {
+      return answer(await handle());
     } finally {
       slot?.end();
     }

@@ -106,6 +106,8 @@ export class QueueWorker {
       await release();
       // The next step is queued before this one completes: a crash in between repeats a step, never loses one.
       if (result === "more") await this.continueWith(job, key);
+      // A job of this key deferred while this one ran (a push mid-step) is due now, not after the pause.
+      else if (key !== undefined) await this.database.query(this.dueNowSql, [name, key]);
       await this.boss.complete(name, job.id);
     } catch (err) {
       log.warn({ err, job: job.id, queue: name }, "job failed; it will be retried");
