@@ -1,5 +1,6 @@
 // Builds the application context: database (migrated), blob store, secret box, job queue.
 import type { Config } from "./config.js";
+import { type ImapTester, unavailableImapTester } from "./connections/imap-test.js";
 import type { AppContext } from "./context.js";
 import { ensureDefaults } from "./crm/defaults.js";
 import { type Database, migrate, openDatabase } from "./db/index.js";
@@ -13,7 +14,13 @@ import { loadSecretBox } from "./secrets/key.js";
 export async function createContext(
   config: Config,
   log: Logger,
-  opts: { database?: Database; memory?: boolean; loadDataDir?: Blob; jobs?: boolean } = {},
+  opts: {
+    database?: Database;
+    memory?: boolean;
+    loadDataDir?: Blob;
+    jobs?: boolean;
+    imapTester?: ImapTester;
+  } = {},
 ): Promise<AppContext> {
   const secrets = loadSecretBox(config);
   const database =
@@ -31,7 +38,8 @@ export async function createContext(
   // folder is read only for attachments logged before that.
   const folder = folderBlobStore(config.blobDir);
   const blobs = database.kind === "postgres" ? databaseBlobStore(database.db, folder) : folder;
-  return { config, database, db: database.db, log, blobs, jobs, secrets };
+  const imapTester = opts.imapTester ?? unavailableImapTester;
+  return { config, database, db: database.db, log, blobs, jobs, secrets, imapTester };
 }
 
 export async function closeContext(ctx: AppContext): Promise<void> {

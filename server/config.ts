@@ -105,6 +105,28 @@ export const configSchema = z.object({
     .optional(),
   ENTRA_JWKS_URL: z.url().default("https://login.microsoftonline.com/common/discovery/v2.0/keys"),
   ENTRA_ISSUER: z.string().optional(),
+  // R-CON-3: the OAuth clients that connect Google and Microsoft accounts for sync. The endpoints
+  // default to the real services; the emulators are reached by pointing them elsewhere.
+  GOOGLE_OAUTH_CLIENT_ID: z.string().trim().min(1).optional(),
+  GOOGLE_OAUTH_CLIENT_SECRET: z.string().min(1).optional(),
+  GOOGLE_AUTH_URL: z.url({ protocol: /^https?$/ }).default("https://accounts.google.com/o/oauth2/v2/auth"),
+  GOOGLE_TOKEN_URL: z.url({ protocol: /^https?$/ }).default("https://oauth2.googleapis.com/token"),
+  GOOGLE_REVOKE_URL: z.url({ protocol: /^https?$/ }).default("https://oauth2.googleapis.com/revoke"),
+  GOOGLE_API_URL: z
+    .url({ protocol: /^https?$/ })
+    .transform((u) => u.replace(/\/$/, ""))
+    .default("https://www.googleapis.com"),
+  MICROSOFT_OAUTH_CLIENT_ID: z.string().trim().min(1).optional(),
+  MICROSOFT_OAUTH_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The authority, tenant included: …/common (any account), …/organizations, …/consumers or …/<tenant id>. */
+  MICROSOFT_LOGIN_URL: z
+    .url({ protocol: /^https?$/ })
+    .transform((u) => u.replace(/\/$/, ""))
+    .default("https://login.microsoftonline.com/common"),
+  GRAPH_URL: z
+    .url({ protocol: /^https?$/ })
+    .transform((u) => u.replace(/\/$/, ""))
+    .default("https://graph.microsoft.com/v1.0"),
 });
 
 export type Config = z.infer<typeof configSchema> & {
@@ -134,6 +156,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(
       "Invalid configuration:\n  ENTRA_TENANT_IDS: required with ENTRA_CLIENT_IDS: the ids of the Entra tenants whose accounts may sign in ('organizations' or 'common' to accept any)",
     );
+  for (const p of ["GOOGLE", "MICROSOFT"] as const)
+    if (!c[`${p}_OAUTH_CLIENT_ID`] !== !c[`${p}_OAUTH_CLIENT_SECRET`])
+      throw new ConfigError(
+        `Invalid configuration:\n  ${p}_OAUTH_CLIENT_ID and ${p}_OAUTH_CLIENT_SECRET: give both (the OAuth client that connects ${p === "GOOGLE" ? "Google" : "Microsoft"} accounts), or neither`,
+      );
   const dataDir = path.resolve(c.CONCILIA_DATA);
   return {
     ...c,

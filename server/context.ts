@@ -1,5 +1,6 @@
 // Everything a request handler or a job needs, built once at start-up and passed down explicitly.
 import type { Config } from "./config.js";
+import type { ImapTester } from "./connections/imap-test.js";
 import type { Database, Db } from "./db/index.js";
 import type { Jobs } from "./jobs/queue.js";
 import type { Logger } from "./log.js";
@@ -14,4 +15,6 @@ export interface AppContext {
   blobs: BlobStore;
   jobs: Jobs;
   secrets: SecretBox;
+  /** R-CON-6: the IMAP connectivity test (server/providers/imap/). */
+  imapTester: ImapTester;
 }

@@ -403,6 +403,26 @@ export const connections = pgTable(
     /** The account's address at the provider, lower-cased. */
     accountAddress: text("account_address").notNull(),
     displayName: text("display_name").notNull().default(""),
+    /** R-CON-2: "email", "calendar" or "both" (IMAP: "email" only, R-CON-4). */
+    syncs: text("syncs").$type<"email" | "calendar" | "both">().notNull().default("both"),
+    /** The account's calendars as the provider lists them, and which of them are synced (R-CON-9). */
+    calendars: jsonb("calendars")
+      .$type<{ id: string; name: string; primary: boolean; selected: boolean }[]>()
+      .notNull()
+      .default([]),
+    /** Where new meetings go; null: the primary calendar. */
+    targetCalendarId: text("target_calendar_id"),
+    /** How many days back the first sync reaches. */
+    backfillDays: integer("backfill_days").notNull().default(30),
+    /** IMAP, iCloud, Yahoo: the mail server (host, port, TLS, username); never the password. */
+    imapServer: jsonb("imap_server").$type<{
+      host: string;
+      port: number;
+      tls: "implicit" | "starttls" | "none";
+      username: string;
+    }>(),
+    /** Google, Microsoft: the scopes the user granted, to tell when a new choice needs a new consent. */
+    grantedScopes: jsonb("granted_scopes").$type<string[]>().notNull().default([]),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -433,6 +453,31 @@ export const connectionSecrets = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [uniqueIndex("connection_secrets_name").on(t.connectionId, t.name)],
+);
+
+/**
+ * An OAuth sign-in under way (connections/oauth-flow.ts): the state sent to the provider (as a
+ * SHA-256 hash) with the PKCE code verifier, bound to the user who started it. Used once, within
+ * ten minutes.
+ */
+export const oauthStates = pgTable(
+  "oauth_states",
+  {
+    stateHash: text("state_hash").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    provider: text("provider").$type<"google" | "microsoft">().notNull(),
+    syncs: text("syncs").$type<"email" | "calendar" | "both">().notNull(),
+    /** A reconnect: the connection whose credentials the sign-in replaces. */
+    connectionId: text("connection_id").references(() => connections.id, { onDelete: "cascade" }),
+    codeVerifier: text("code_verifier").notNull(),
+    opener: text("opener").$type<"web" | "office">().notNull(),
+    locale: text("locale").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("oauth_states_expiry").on(t.expiresAt)],
 );
 
 /** Workspace-wide settings, one row per key. */

@@ -10,6 +10,7 @@ import { buildApp } from "../../server/app.js";
 import { createApiToken } from "../../server/auth/tokens.js";
 import { closeContext, createContext } from "../../server/bootstrap.js";
 import { loadConfig } from "../../server/config.js";
+import type { ImapTester } from "../../server/connections/imap-test.js";
 import type { AppContext } from "../../server/context.js";
 import { createUser } from "../../server/crm/users.js";
 import { createLogger } from "../../server/log.js";
@@ -70,6 +71,10 @@ export async function startTestServer(
      * as a second server process would; it keeps its own data folder and leaves the database to its owner.
      */
     joinDatabase?: string;
+    /** R-CON-6: the IMAP connectivity test the server uses (default: none available). */
+    imapTester?: ImapTester;
+    /** Collects every log line (at debug level and above) instead of discarding them. */
+    logLines?: string[];
   } = {},
 ): Promise<TestServer> {
   const engine = opts.joinDatabase ? "postgres" : (opts.engine ?? "pglite");
@@ -89,8 +94,12 @@ export async function startTestServer(
     ...(pgdb ? { DATABASE_URL: pgdb.url } : {}),
     ...opts.env,
   });
-  const log = createLogger(config.CONCILIA_LOG_LEVEL);
+  const lines = opts.logLines;
+  const log = lines
+    ? createLogger("debug", { write: (line: string) => void lines.push(line) })
+    : createLogger(config.CONCILIA_LOG_LEVEL);
   const ctx = await createContext(config, log, {
+    imapTester: opts.imapTester,
     memory: engine === "pglite",
     loadDataDir: engine === "pglite" ? await pgliteTemplate() : undefined,
   });

@@ -105,6 +105,45 @@ const table: ((st: State) => Example)[] = [
     as: "admin",
   }),
   () => ({ op: "GET /api/v1/connections", status: 200 }),
+  () => ({ op: "POST /api/v1/connections/test", status: 200, body: "example" }),
+  () => ({ op: "POST /api/v1/connections/test", status: 422, body: "example", patch: { protocol: "pop3" } }),
+  () => ({
+    op: "POST /api/v1/connections",
+    status: 201,
+    body: "example",
+    keep: (r, s) => {
+      s.connection = r.json().id;
+    },
+  }),
+  () => ({ op: "POST /api/v1/connections", status: 409, body: "example" }),
+  () => ({ op: "POST /api/v1/connections", status: 422, body: "example", patch: { syncs: "both" } }),
+  (st) => ({ op: "GET /api/v1/connections/{id}", status: 200, params: { id: st.connection } }),
+  () => ({ op: "GET /api/v1/connections/{id}", status: 404, params: { id: UNKNOWN } }),
+  (st) => ({
+    op: "PATCH /api/v1/connections/{id}",
+    status: 200,
+    params: { id: st.connection },
+    body: "example",
+  }),
+  (st) => ({
+    op: "PATCH /api/v1/connections/{id}",
+    status: 422,
+    params: { id: st.connection },
+    body: { syncs: "calendar" },
+  }),
+  () => ({ op: "POST /api/v1/connections/oauth/start", status: 200, body: "example" }),
+  () => ({
+    op: "POST /api/v1/connections/oauth/start",
+    status: 404,
+    body: { provider: "google", connectionId: UNKNOWN },
+  }),
+  (st) => ({
+    op: "POST /api/v1/connections/oauth/start",
+    status: 422,
+    body: { provider: "microsoft", connectionId: st.connection },
+  }),
+  (st) => ({ op: "DELETE /api/v1/connections/{id}", status: 200, params: { id: st.connection } }),
+  (st) => ({ op: "DELETE /api/v1/connections/{id}", status: 404, params: { id: st.connection } }),
 
   // Companies
   () => ({
@@ -414,7 +453,19 @@ describe.each(engines)("OpenAPI document on %s", (engine) => {
     jwks = await startJwks();
     s = await startTestServer({
       engine,
-      env: { GOOGLE_JWKS_URL: jwks.url, GOOGLE_CLIENT_IDS: GOOGLE_CLIENT },
+      env: {
+        GOOGLE_JWKS_URL: jwks.url,
+        GOOGLE_CLIENT_IDS: GOOGLE_CLIENT,
+        GOOGLE_OAUTH_CLIENT_ID: GOOGLE_CLIENT,
+        GOOGLE_OAUTH_CLIENT_SECRET: "google-client-secret",
+        MICROSOFT_OAUTH_CLIENT_ID: "6b1f0c6e-0000-4000-8000-00000000c0c1",
+        MICROSOFT_OAUTH_CLIENT_SECRET: "microsoft-client-secret",
+      },
+      // The example IMAP account: its server takes the example's password.
+      imapTester: async (account) =>
+        account.password === "mail-account-password"
+          ? { ok: true }
+          : { ok: false, step: "login", message: "AUTHENTICATIONFAILED" },
     });
     const ana = await s.user("ana@acme.test", { name: "Ana" });
     st.anaId = ana.id;
