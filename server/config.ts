@@ -82,6 +82,41 @@ export const configSchema = z.object({
   CONCILIA_WORKER: z.enum(["inline", "off"]).default("inline"),
   CONCILIA_PURGE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(43_200).default(3600),
   CONCILIA_TRUST_PROXY: trustProxy.default(false),
+  /**
+   * Sync (server/sync/): how often due connections are looked for (0: never, sync runs only through
+   * `concilia sync run`), and the polling fallback of push.
+   */
+  CONCILIA_SYNC_TICK_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  CONCILIA_SYNC_POLL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** A step holding its connection longer than this is freed by the watchdog. */
+  CONCILIA_SYNC_STUCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  /** First retry delay after a failed step, doubled per consecutive failure (at most an hour). */
+  CONCILIA_SYNC_RETRY_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  /** Consecutive unexpected failures after which a connection's sync is `failed`. */
+  CONCILIA_SYNC_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  /** Tries of one item before it is parked among the failed items. */
+  CONCILIA_SYNC_ITEM_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
+  /** Items per page (one transaction with its cursor) and per step. */
+  CONCILIA_SYNC_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
+  CONCILIA_SYNC_STEP_ITEMS: z.coerce.number().int().min(1).max(100_000).default(500),
+  /** Provider HTTP: concurrent requests per account, timeout, retries of idempotent requests. */
+  CONCILIA_PROVIDER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  CONCILIA_PROVIDER_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(600).default(30),
+  CONCILIA_PROVIDER_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  /** Provider API base URLs, `name=url` separated by commas (emulators, sovereign clouds). */
+  CONCILIA_PROVIDER_URLS: list
+    .transform((entries, c) => {
+      const out: Record<string, string> = {};
+      for (const e of entries) {
+        const at = e.indexOf("=");
+        const url = e.slice(at + 1);
+        if (at < 1 || !/^https?:\/\/\S+$/.test(url))
+          c.addIssue({ code: "custom", message: `must be name=http(s)://url entries (not: ${e})` });
+        else out[e.slice(0, at)] = url.replace(/\/$/, "");
+      }
+      return out;
+    })
+    .default({}),
   GOOGLE_CLIENT_IDS: list.default([]),
   GOOGLE_JWKS_URL: z.url().default("https://www.googleapis.com/oauth2/v3/certs"),
   GOOGLE_ISSUERS: list.default(["https://accounts.google.com", "accounts.google.com"]),

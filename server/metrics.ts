@@ -28,6 +28,35 @@ export const contextBatchSize = new client.Histogram({
   registers: [registry],
 });
 
+/** Sync, per provider: items written (stored, skipped, failed), errors by class, throttling, lag. */
+export const syncItems = new client.Counter({
+  name: "concilia_sync_items_total",
+  help: "Items a sync step handled, by provider and outcome (stored, skipped, failed, parked)",
+  labelNames: ["provider", "outcome"] as const,
+  registers: [registry],
+});
+
+export const syncErrors = new client.Counter({
+  name: "concilia_sync_errors_total",
+  help: "Failed sync steps and items, by provider and error class",
+  labelNames: ["provider", "kind"] as const,
+  registers: [registry],
+});
+
+export const syncThrottleWait = new client.Counter({
+  name: "concilia_sync_throttle_wait_seconds_total",
+  help: "Seconds spent waiting because a provider asked to slow down (Retry-After)",
+  labelNames: ["provider"] as const,
+  registers: [registry],
+});
+
+export const syncLag = new client.Gauge({
+  name: "concilia_sync_lag_seconds",
+  help: "Longest time since an active connection last finished a sync, by provider",
+  labelNames: ["provider"] as const,
+  registers: [registry],
+});
+
 export function httpMetrics(app: FastifyInstance): void {
   app.addHook("onResponse", async (req, reply) => {
     httpDuration.observe(

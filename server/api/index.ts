@@ -12,6 +12,7 @@ import { healthRoutes } from "./health.js";
 import { identityRoutes } from "./identities.js";
 import { landingRoutes } from "./landing/index.js";
 import { recordRoutes } from "./records.js";
+import { syncStatusRoutes } from "./sync-status.js";
 
 export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   healthRoutes(app, ctx);
@@ -19,6 +20,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
   authRoutes(app, ctx);
   identityRoutes(app, ctx);
   connectionRoutes(app, ctx);
+  syncStatusRoutes(app, ctx);
   recordRoutes(app, ctx);
   grantRoutes(app, ctx);
   activityRoutes(app, ctx);

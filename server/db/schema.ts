@@ -4,6 +4,7 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
+  check,
   customType,
   index,
   integer,
@@ -478,6 +479,86 @@ export const oauthStates = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index("oauth_states_expiry").on(t.expiresAt)],
+);
+
+/**
+ * The sync state machine of a connection, 1:1 (server/sync/state-machine.ts is the only writer): what the
+ * user sees, the stage and when it began, when the next step is due, failures and progress. `version`
+ * grows with every write, and writes name the version they read, so two workers cannot interleave.
+ */
+export const syncStates = pgTable(
+  "sync_states",
+  {
+    connectionId: text("connection_id")
+      .primaryKey()
+      .references(() => connections.id, { onDelete: "cascade" }),
+    version: integer("version").notNull().default(1),
+    status: text("status")
+      .$type<"syncing" | "up_to_date" | "reconnect_needed" | "paused" | "failed">()
+      .notNull(),
+    stage: text("stage").$type<"initial" | "incremental" | "resync" | "idle">().notNull(),
+    /** Never null: a stage is only ever entered together with its start time. */
+    stageStartedAt: timestamp("stage_started_at", { withTimezone: true }).notNull(),
+    /** Set while a step runs; the watchdog frees a step that has held it past the timeout. */
+    stepStartedAt: timestamp("step_started_at", { withTimezone: true }),
+    nextRunAt: timestamp("next_run_at", { withTimezone: true }).notNull(),
+    consecutiveFailures: integer("consecutive_failures").notNull().default(0),
+    lastErrorKind: text("last_error_kind"),
+    /** Plain words for the user: never a token, a password or a message body. */
+    lastErrorReason: text("last_error_reason"),
+    progressDone: integer("progress_done"),
+    progressFound: integer("progress_found"),
+    lastSyncedAt: timestamp("last_synced_at", { withTimezone: true }),
+    /** The credentials version that failed authentication: a newer one ends `reconnect_needed`. */
+    authFailedSecretVersion: integer("auth_failed_secret_version"),
+    /** Items the adapter chose not to store, by reason (R-MAIL-8). */
+    skipCounts: jsonb("skip_counts").$type<Record<string, number>>().notNull().default({}),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("sync_states_due").on(t.nextRunAt),
+    check("sync_states_error_pair", sql`(${t.lastErrorKind} is null) = (${t.lastErrorReason} is null)`),
+    check("sync_states_progress_pair", sql`(${t.progressDone} is null) = (${t.progressFound} is null)`),
+  ],
+);
+
+/** Where a connection's sync stands in each folder or calendar: the provider's opaque cursor. */
+export const syncCursors = pgTable(
+  "sync_cursors",
+  {
+    connectionId: text("connection_id")
+      .notNull()
+      .references(() => connections.id, { onDelete: "cascade" }),
+    /** e.g. "mail:INBOX", "calendar:primary". */
+    scopeKey: text("scope_key").notNull(),
+    cursor: jsonb("cursor").notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.connectionId, t.scopeKey] })],
+);
+
+/**
+ * Items that failed to sync while their cursor moved on: retried at the next steps, then parked
+ * (`parked_at`) after the allowed attempts until the user asks to retry them. Nothing is dropped.
+ */
+export const syncFailedItems = pgTable(
+  "sync_failed_items",
+  {
+    connectionId: text("connection_id")
+      .notNull()
+      .references(() => connections.id, { onDelete: "cascade" }),
+    itemKey: text("item_key").notNull(),
+    scopeKey: text("scope_key").notNull(),
+    /** What the adapter needs to fetch the item again. */
+    itemRef: jsonb("item_ref").notNull(),
+    errorKind: text("error_kind").notNull(),
+    reason: text("reason").notNull(),
+    attempts: integer("attempts").notNull(),
+    firstFailedAt: timestamp("first_failed_at", { withTimezone: true }).notNull(),
+    lastFailedAt: timestamp("last_failed_at", { withTimezone: true }).notNull(),
+    parkedAt: timestamp("parked_at", { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.connectionId, t.itemKey] })],
 );
 
 /** Workspace-wide settings, one row per key. */

@@ -8,6 +8,10 @@ export interface JobPayloads {
   "blobs.collect": { sha256: string[] };
   /** Delete used or expired one-time codes, long-expired API tokens and stale sign-in failures. */
   "auth.purge-expired": Record<string, never>;
+  /** One short, resumable sync step of this connection (server/sync/step.ts). */
+  "sync.step": { connectionId: string };
+  /** Queue a step for every connection that is due; free stuck steps (server/sync/tick.ts). */
+  "sync.tick": Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 

@@ -14,6 +14,7 @@
 //   (pg-boss issues #535, #849). So keyed queues here are `short` (one waiting job per key) and the
 //   "never twice at once" is our per-key lease (key-lock.ts), which also outlives a missed heartbeat.
 // - Retries: `retryLimit` tries after the first, `retryDelay` seconds, doubled with `retryBackoff`.
+import { syncStep, syncTick } from "../sync/jobs.js";
 import { collectBlobs, purgeExpired } from "./handlers.js";
 import type { JobPayloads, QueueDefs } from "./queue.js";
 
@@ -43,13 +44,33 @@ export const queues: QueueDefs<JobPayloads> = {
       "Hourly housekeeping, a few DELETE statements: `short` keeps at most one purge waiting, and a " +
       "failed one simply waits for the next hour after two retries.",
   },
+  "sync.step": {
+    policy: "short",
+    keyOf: (d) => d.connectionId,
+    stepSeconds: 20,
+    expireInSeconds: 30,
+    retryLimit: 8,
+    retryDelay: 5,
+    retryBackoff: true,
+    concurrency: 4,
+    handler: syncStep,
+    why:
+      "One connection's sync, cut into steps that commit their pages and return 'more': keyed by the " +
+      "connection so that its steps never overlap in any process (`short`: one waiting step per connection), " +
+      "a 20 s budget per step, a short expiry since the heartbeat covers a live step. Provider failures are " +
+      "recorded in the connection's state and rescheduled there; the job's own retries cover crashes.",
+  },
+  "sync.tick": {
+    policy: "short",
+    expireInSeconds: 60,
+    retryLimit: 1,
+    retryDelay: 5,
+    retryBackoff: false,
+    concurrency: 1,
+    everySeconds: (config) => config.CONCILIA_SYNC_TICK_SECONDS,
+    handler: syncTick,
+    why:
+      "Queues the steps of due connections, starts new connections' first syncs and frees stuck steps. A " +
+      "few statements; a missed tick is made up by the next one, so one retry is enough.",
+  },
 };
-
-/**
- * The pattern for the per-connection sync steps to come: keyed by connection so that one connection's
- * steps never overlap (`short` + `keyOf`), a step budget so each step commits its progress and yields,
- * a short expiry since the heartbeat covers long steps, and many retries with backoff for flaky servers:
- *
- *   "sync.step": { policy: "short", keyOf: (d) => d.connectionId, stepSeconds: 20, expireInSeconds: 30,
- *     retryLimit: 8, retryDelay: 5, retryBackoff: true, concurrency: 4, handler: syncStep, why: "…" }
- */

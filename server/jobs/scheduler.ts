@@ -19,6 +19,7 @@ export function startSchedules(
   for (const [name, def] of Object.entries(defs)) {
     if (!def.everySeconds) continue;
     const every = def.everySeconds(config);
+    if (every <= 0) continue; // switched off by configuration
     const offer = () =>
       boss
         .send(name, {}, { singletonSeconds: every, singletonKey: "schedule" })

@@ -5,6 +5,7 @@ import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLoginCode } from "../../server/auth/login-codes.js";
 import { createApiToken } from "../../server/auth/tokens.js";
+import { createConnection } from "../../server/connections/connections.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import { type Jwks, startJwks } from "../harness/jwks.js";
 import { type Doc, openApiProblems, schemaValidator } from "../harness/openapi-structure.js";
@@ -142,6 +143,25 @@ const table: ((st: State) => Example)[] = [
     status: 422,
     body: { provider: "microsoft", connectionId: st.connection },
   }),
+  (st) => ({ op: "GET /api/v1/connections/{id}/status", status: 200, params: { id: st.connection } }),
+  (st) => ({
+    op: "GET /api/v1/connections/{id}/status",
+    status: 200,
+    params: { id: st.connection },
+    as: "admin",
+  }),
+  () => ({ op: "GET /api/v1/connections/{id}/status", status: 404, params: { id: UNKNOWN } }),
+  (st) => ({ op: "POST /api/v1/connections/{id}/pause", status: 200, params: { id: st.connection } }),
+  (st) => ({
+    op: "POST /api/v1/connections/{id}/pause",
+    status: 404,
+    params: { id: st.connection },
+    as: "admin",
+  }),
+  (st) => ({ op: "POST /api/v1/connections/{id}/resume", status: 200, params: { id: st.connection } }),
+  () => ({ op: "POST /api/v1/connections/{id}/resume", status: 404, params: { id: UNKNOWN } }),
+  (st) => ({ op: "POST /api/v1/connections/{id}/retry-failed", status: 200, params: { id: st.connection } }),
+  () => ({ op: "POST /api/v1/connections/{id}/retry-failed", status: 404, params: { id: UNKNOWN } }),
   (st) => ({ op: "DELETE /api/v1/connections/{id}", status: 200, params: { id: st.connection } }),
   (st) => ({ op: "DELETE /api/v1/connections/{id}", status: 404, params: { id: st.connection } }),
 
@@ -483,6 +503,9 @@ describe.each(engines)("OpenAPI document on %s", (engine) => {
     st.adminId = admin.id;
     st.loginCode = await createLoginCode(s.ctx.db, ana.id);
     st.spareToken = (await createApiToken(s.ctx.db, ana.id, { name: "spare" })).token;
+    st.connection = (
+      await createConnection(s.ctx.db, ana.id, { provider: "imap", accountAddress: "ana@mail.acme.test" })
+    ).id;
     const r = await s.app.inject({ url: "/api/v1/openapi.json" });
     expect(r.statusCode).toBe(200);
     doc = r.json();

@@ -1,0 +1,82 @@
+// The periodic look at every connection (queue `sync.tick`): new connections get their state (that is
+// how a first sync starts), stuck steps are freed, connections whose credentials changed since an
+// auth failure are released, and a step is queued for each connection that is due. It is also the
+// polling fallback of push: an up-to-date connection is due again after CONCILIA_SYNC_POLL_SECONDS.
+import { and, eq, inArray, isNull, lte, sql } from "drizzle-orm";
+import type { AppContext } from "../context.js";
+import { connections, syncStates } from "../db/schema.js";
+import { syncLag } from "../metrics.js";
+import { credentialsVersion } from "./credentials.js";
+import { applyEvent, ensureStates, syncPolicy } from "./state-machine.js";
+import { freeStuckSteps } from "./watchdog.js";
+
+/** At most this many steps are queued per tick; the rest are due at the next one. */
+const MAX_QUEUED_PER_TICK = 1000;
+
+export interface TickReport {
+  created: number;
+  freed: string[];
+  queued: string[];
+}
+
+export async function tick(ctx: AppContext, now = new Date()): Promise<TickReport> {
+  const policy = syncPolicy(ctx.config);
+  const created = await ensureStates(ctx.db, now);
+  const freed = await freeStuckSteps(ctx.db, policy, ctx.config.CONCILIA_SYNC_STUCK_SECONDS, now);
+  const waiting = await ctx.db
+    .select({ id: syncStates.connectionId })
+    .from(syncStates)
+    .where(eq(syncStates.status, "reconnect_needed"));
+  for (const { id } of waiting)
+    await applyEvent(
+      ctx.db,
+      id,
+      { type: "credentials-changed", secretVersion: await credentialsVersion(ctx.db, id) },
+      policy,
+      now,
+    );
+  const due = await dueConnections(ctx, now);
+  if (due.length)
+    await ctx.db.transaction(async (tx) => {
+      for (const connectionId of due) await ctx.jobs.send(tx, "sync.step", { connectionId });
+    });
+  await measureLag(ctx, now);
+  return { created, freed, queued: due };
+}
+
+/** Connections whose next step is due and that no step holds, optionally of some connections only. */
+export async function dueConnections(ctx: AppContext, now: Date, among?: string[]): Promise<string[]> {
+  const rows = await ctx.db
+    .select({ id: syncStates.connectionId })
+    .from(syncStates)
+    .where(
+      and(
+        lte(syncStates.nextRunAt, now),
+        isNull(syncStates.stepStartedAt),
+        inArray(syncStates.status, ["syncing", "up_to_date"]),
+        among ? inArray(syncStates.connectionId, among) : undefined,
+      ),
+    )
+    .orderBy(syncStates.nextRunAt)
+    .limit(MAX_QUEUED_PER_TICK);
+  return rows.map((r) => r.id);
+}
+
+async function measureLag(ctx: AppContext, now: Date) {
+  const rows = await ctx.db
+    .select({
+      provider: connections.provider,
+      oldest: sql<string | Date | null>`min(coalesce(${syncStates.lastSyncedAt}, ${connections.createdAt}))`,
+    })
+    .from(syncStates)
+    .innerJoin(connections, eq(connections.id, syncStates.connectionId))
+    .where(inArray(syncStates.status, ["syncing", "up_to_date"]))
+    .groupBy(connections.provider);
+  syncLag.reset();
+  for (const r of rows)
+    if (r.oldest)
+      syncLag.set(
+        { provider: r.provider },
+        Math.max(0, (now.getTime() - new Date(r.oldest).getTime()) / 1000),
+      );
+}

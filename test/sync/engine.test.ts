@@ -1,0 +1,350 @@
+// The sync engine with the in-memory test provider, on both engines: first sync with progress, pages
+// committed with their cursor, retries, dead letters, throttling, reconnecting, re-syncs, the watchdog,
+// pause and resume. What a user would notice: items stored once each, and the status the sidebars show.
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createConnection } from "../../server/connections/connections.js";
+import { putSecret } from "../../server/secrets/store.js";
+import { SyncError } from "../../server/sync/errors.js";
+import { runStepExclusive } from "../../server/sync/run.js";
+import {
+  applyEvent,
+  ensureStates,
+  readState,
+  syncPolicy,
+  WATCHDOG_REASON,
+} from "../../server/sync/state-machine.js";
+import type { StepReport } from "../../server/sync/step.js";
+import { dueConnections } from "../../server/sync/tick.js";
+import { freeStuckSteps } from "../../server/sync/watchdog.js";
+import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import {
+  createSyncedItemsTable,
+  deliver,
+  invalidateCursors,
+  SECRET_NAME,
+  TEST_PROVIDER,
+  type TestAccount,
+  testAccount,
+} from "./test-provider.js";
+
+const keys = (prefix: string, n: number, from = 1) =>
+  Array.from({ length: n }, (_, i) => ({ key: `${prefix}-${from + i}` }));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.each(engines)("sync engine on %s", (engine) => {
+  let s: TestServer;
+  let owner: { id: string; token: string };
+  let n = 0;
+
+  beforeAll(async () => {
+    s = await startTestServer({
+      engine,
+      env: {
+        CONCILIA_SYNC_TICK_SECONDS: "0", // steps run where the tests say
+        CONCILIA_SYNC_BATCH_SIZE: "3",
+        CONCILIA_SYNC_STEP_ITEMS: "6",
+        CONCILIA_SYNC_ITEM_ATTEMPTS: "3",
+        CONCILIA_SYNC_MAX_FAILURES: "3",
+        CONCILIA_SYNC_RETRY_SECONDS: "30",
+        CONCILIA_SYNC_STUCK_SECONDS: "60",
+      },
+    });
+    await createSyncedItemsTable(s.ctx.db);
+    owner = await s.user(`owner-${engine}@acme.test`);
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  /** A new connection of the owner at its own test account, with credentials version 1. */
+  async function connect(): Promise<{ id: string; account: TestAccount }> {
+    const address = `box-${engine}-${++n}@mail.test`;
+    const c = await createConnection(s.ctx.db, owner.id, {
+      provider: TEST_PROVIDER,
+      accountAddress: address,
+    });
+    await putSecret({ db: s.ctx.db, secrets: s.ctx.secrets }, c.id, SECRET_NAME, "token-v1", null);
+    return { id: c.id, account: testAccount(address) };
+  }
+
+  /** One step under the connection's lease (waiting while a worker's step holds it). */
+  async function step(id: string): Promise<StepReport> {
+    for (;;) {
+      const r = await runStepExclusive(s.ctx, id);
+      if (r !== "busy") return r;
+      await sleep(50);
+    }
+  }
+  async function untilIdle(id: string) {
+    const results: StepReport[] = [];
+    for (let i = 0; i < 30; i++) {
+      const r = await step(id);
+      results.push(r);
+      if (r.result !== "more") return results;
+    }
+    throw new Error("the sync never came to rest");
+  }
+  /** How many times each item was stored. */
+  async function stored(id: string): Promise<Record<string, number>> {
+    const r = await s.ctx.db.execute(
+      sql`select item_key, count(*)::int as n from test_synced_items where connection_id = ${id} and body <> 'half-written' group by item_key`,
+    );
+    const rows = ((r as { rows?: unknown[] }).rows ?? r) as { item_key: string; n: number }[];
+    return Object.fromEntries(rows.map((x) => [x.item_key, Number(x.n)]));
+  }
+  const once = (list: { key: string }[]) => Object.fromEntries(list.map((k) => [k.key, 1]));
+  const api = (method: "GET" | "POST", id: string, what: string, token = owner.token) =>
+    s.app.inject({
+      method,
+      url: `/api/v1/connections/${id}/${what}`,
+      headers: { authorization: `Bearer ${token}` },
+    });
+  const status = async (id: string) => {
+    const r = await api("GET", id, "status");
+    expect(r.statusCode).toBe(200);
+    return r.json();
+  };
+
+  it("R-P-2: a first sync shows its progress while it runs and ends up to date with every message once", async () => {
+    const { id, account } = await connect();
+    deliver(account, "INBOX", keys("in", 8));
+    deliver(account, "Sent", [...keys("out", 1), { key: "out-2", body: "skip:automated" }]);
+    expect(await status(id)).toMatchObject({
+      status: "syncing",
+      stage: "initial",
+      progress: { done: 0, found: 0 },
+    });
+
+    const first = await step(id);
+    expect(first).toMatchObject({ result: "more", stored: 6 });
+    expect(await status(id)).toMatchObject({
+      status: "syncing",
+      stage: "initial",
+      progress: { done: 6, found: 6 },
+      lastSyncedAt: null,
+    });
+
+    await untilIdle(id);
+    const done = await status(id);
+    expect(done).toMatchObject({
+      status: "up_to_date",
+      stage: "idle",
+      progress: null,
+      failedItems: 0,
+      lastError: null,
+    });
+    expect(done.skipped).toEqual({ automated: 1 });
+    expect(Date.parse(done.lastSyncedAt)).toBeGreaterThan(Date.now() - 60_000);
+    expect(await stored(id)).toEqual(once([...keys("in", 8), ...keys("out", 1)]));
+
+    // The next look only brings what is new; an incremental sync shows no progress bar.
+    deliver(account, "INBOX", keys("in", 2, 9));
+    expect(await untilIdle(id)).toMatchObject([{ result: "idle", stored: 2 }]);
+    expect(await stored(id)).toEqual(once([...keys("in", 10), ...keys("out", 1)]));
+    expect(account.fetches.get("in-1")).toBe(1);
+    expect(await status(id)).toMatchObject({ status: "up_to_date", progress: null });
+  });
+
+  it("R-P-3: a page's items and its cursor commit together: a failure between them leaves nothing half-written, the rerun stores each item once", async () => {
+    const { id, account } = await connect();
+    account.idempotent = false; // a writer that would store a repeat twice
+    deliver(account, "INBOX", keys("m", 3));
+    // Fail the cursor's write, after the page's items were written in the same transaction.
+    await s.ctx.db.execute(
+      sql`create table if not exists test_break_cursor (connection_id text primary key)`,
+    );
+    await s.ctx.db.execute(sql`
+      create or replace function test_break_cursor() returns trigger language plpgsql as $$
+      begin
+        if exists (select 1 from test_break_cursor where connection_id = new.connection_id) then
+          raise exception 'cursor write failed';
+        end if;
+        return new;
+      end $$`);
+    await s.ctx.db.execute(sql`drop trigger if exists test_break_cursor on sync_cursors`);
+    await s.ctx.db.execute(
+      sql`create trigger test_break_cursor before insert or update on sync_cursors for each row execute function test_break_cursor()`,
+    );
+    await s.ctx.db.execute(sql`insert into test_break_cursor values (${id})`);
+
+    const broken = await step(id);
+    expect(broken).toMatchObject({ result: "waiting", stored: 0, error: { kind: "unknown" } });
+    expect(await stored(id)).toEqual({});
+    const failed = await status(id);
+    expect(failed.lastError).toEqual({ kind: "unknown", reason: expect.stringMatching(/unexpected error/) });
+    expect(failed.lastError.reason).not.toMatch(/cursor write failed/); // a raw error message stays in the log
+
+    await s.ctx.db.execute(sql`delete from test_break_cursor`);
+    await untilIdle(id);
+    expect(await stored(id)).toEqual(once(keys("m", 3)));
+    expect(await status(id)).toMatchObject({ status: "up_to_date", lastError: null });
+  });
+
+  it("R-P-3: a step that fails mid-way is retried later from its last committed page", async () => {
+    const { id, account } = await connect();
+    deliver(account, "INBOX", keys("r", 6));
+    account.faults.listChanges = [null, new SyncError("temporary", "The provider did not answer in time.")];
+    const before = Date.now();
+    const r = await step(id);
+    expect(r).toMatchObject({ result: "waiting", stored: 3, error: { kind: "temporary" } });
+    const st = await readState(s.ctx.db, id);
+    expect(st?.consecutiveFailures).toBe(1);
+    expect(st?.nextRunAt.getTime()).toBeGreaterThanOrEqual(before + 30_000);
+    expect(await status(id)).toMatchObject({
+      status: "syncing",
+      lastError: { kind: "temporary", reason: "The provider did not answer in time." },
+    });
+    // Not due yet: no step is queued for it before its backoff ends.
+    expect(await dueConnections(s.ctx, new Date(), [id])).toEqual([]);
+    expect(await dueConnections(s.ctx, new Date(Date.now() + 31_000), [id])).toEqual([id]);
+
+    await untilIdle(id);
+    expect(await stored(id)).toEqual(once(keys("r", 6)));
+    expect(account.fetches.get("r-1")).toBe(1); // the committed page was not fetched again
+    expect((await readState(s.ctx.db, id))?.consecutiveFailures).toBe(0);
+  });
+
+  it("R-P-3: a failing item is retried, parked after its tries while the cursor moves on, and 'retry failed items' brings it back", async () => {
+    const { id, account } = await connect();
+    deliver(account, "INBOX", keys("d", 3));
+    account.fetchFaults.set("d-2", Number.POSITIVE_INFINITY);
+    expect(await step(id)).toMatchObject({ result: "idle", stored: 2, failed: 1 });
+    expect(await status(id)).toMatchObject({ status: "up_to_date", failedItems: 0 }); // still being retried
+
+    deliver(account, "INBOX", keys("d", 1, 4)); // the cursor moved on: new mail still arrives
+    expect(await step(id)).toMatchObject({ stored: 1, failed: 1 });
+    expect(await step(id)).toMatchObject({ failed: 1 });
+    expect(await status(id)).toMatchObject({ failedItems: 1 });
+    await step(id);
+    expect(account.fetches.get("d-2")).toBe(3); // parked: no further tries
+    expect(await stored(id)).toEqual(once([{ key: "d-1" }, { key: "d-3" }, { key: "d-4" }]));
+
+    account.fetchFaults.delete("d-2"); // the provider can read it again
+    const retry = await api("POST", id, "retry-failed");
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json()).toMatchObject({ requeued: 1, status: { failedItems: 0 } });
+    await step(id); // the step the action queued may have run first: either way it is stored once
+    expect(await stored(id)).toEqual(once(keys("d", 4)));
+    expect(await status(id)).toMatchObject({ failedItems: 0 });
+  });
+
+  it("R-P-3: a throttled step waits the Retry-After the provider named, without counting a failure", async () => {
+    const { id, account } = await connect();
+    deliver(account, "INBOX", keys("t", 2));
+    account.faults.listScopes = [new SyncError("throttled", "The provider asked to slow down.", 120_000)];
+    const before = Date.now();
+    expect(await step(id)).toMatchObject({ result: "waiting", error: { kind: "throttled" } });
+    const st = await readState(s.ctx.db, id);
+    expect(st?.consecutiveFailures).toBe(0);
+    expect(st?.nextRunAt.getTime()).toBeGreaterThanOrEqual(before + 120_000);
+    expect(st?.nextRunAt.getTime()).toBeLessThan(Date.now() + 125_000);
+    expect(await dueConnections(s.ctx, new Date(Date.now() + 60_000), [id])).toEqual([]);
+    expect(await dueConnections(s.ctx, new Date(Date.now() + 121_000), [id])).toEqual([id]);
+  });
+
+  it("R-P-3: refused credentials need a reconnect; new credentials resume from the saved cursor with nothing imported twice", async () => {
+    const { id, account } = await connect();
+    deliver(account, "INBOX", keys("a", 3));
+    await untilIdle(id);
+    deliver(account, "INBOX", keys("a", 2, 4));
+    account.minSecretVersion = 2; // the refresh token was revoked
+    expect(await step(id)).toMatchObject({ result: "blocked", error: { kind: "auth" } });
+    expect(await status(id)).toMatchObject({ status: "reconnect_needed", lastError: { kind: "auth" } });
+    expect(await step(id)).toMatchObject({ result: "blocked", stored: 0 }); // nothing runs meanwhile
+    expect(await dueConnections(s.ctx, new Date(Date.now() + 86_400_000), [id])).toEqual([]);
+
+    // The user reconnects: the credentials get a new version.
+    await putSecret({ db: s.ctx.db, secrets: s.ctx.secrets }, id, SECRET_NAME, "token-v2", 1);
+    await untilIdle(id);
+    expect(await status(id)).toMatchObject({ status: "up_to_date", lastError: null });
+    expect(await stored(id)).toEqual(once(keys("a", 5)));
+    expect(account.fetches.get("a-1")).toBe(1);
+  });
+
+  it("R-P-2: a rejected cursor re-syncs the folder and creates nothing twice", async () => {
+    const { id, account } = await connect();
+    deliver(account, "INBOX", keys("c", 4));
+    await untilIdle(id);
+    deliver(account, "INBOX", keys("c", 4, 5));
+    invalidateCursors(account, "INBOX");
+    expect(await step(id)).toMatchObject({ result: "more" });
+    expect(await status(id)).toMatchObject({
+      status: "syncing",
+      stage: "resync",
+      progress: { done: 6, found: 6 },
+    });
+    await untilIdle(id);
+    expect(await status(id)).toMatchObject({ status: "up_to_date", stage: "idle" });
+    expect(await stored(id)).toEqual(once(keys("c", 8)));
+    expect(account.fetches.get("c-1")).toBe(2); // listed again from the start
+  });
+
+  it("R-P-3: unexpected failures are counted and, after the limit, the sync is failed with the reason; resume starts it again", async () => {
+    const { id, account } = await connect();
+    deliver(account, "INBOX", keys("u", 1));
+    account.faults.open = [new Error("boom"), new Error("boom"), new Error("boom")];
+    for (let i = 0; i < 2; i++) await step(id);
+    expect(await status(id)).toMatchObject({ status: "syncing" });
+    expect(await step(id)).toMatchObject({ result: "blocked" });
+    expect(await status(id)).toMatchObject({ status: "failed", lastError: { kind: "unknown" } });
+    expect((await api("POST", id, "resume")).json()).toMatchObject({ status: "syncing", lastError: null });
+    await untilIdle(id);
+    expect(await stored(id)).toEqual(once(keys("u", 1)));
+  });
+
+  it("R-CON-10: pause stops the steps and resume continues from where the sync stood", async () => {
+    const { id, account } = await connect();
+    deliver(account, "INBOX", keys("p", 9));
+    expect(await step(id)).toMatchObject({ result: "more", stored: 6 });
+    const paused = await api("POST", id, "pause");
+    expect(paused.statusCode).toBe(200);
+    expect(paused.json()).toMatchObject({ status: "paused", stage: "initial", progress: { done: 6 } });
+    expect(await step(id)).toMatchObject({ result: "blocked", stored: 0 });
+    expect(await dueConnections(s.ctx, new Date(Date.now() + 86_400_000), [id])).toEqual([]);
+    expect(Object.keys(await stored(id))).toHaveLength(6);
+
+    expect((await api("POST", id, "resume")).json()).toMatchObject({ status: "syncing", stage: "initial" });
+    await untilIdle(id);
+    expect(await stored(id)).toEqual(once(keys("p", 9)));
+    expect(await status(id)).toMatchObject({ status: "up_to_date" });
+  });
+
+  it("R-P-3: the watchdog frees a step stuck past the timeout, and the connection is due again", async () => {
+    const { id, account } = await connect();
+    deliver(account, "INBOX", keys("w", 2));
+    const policy = syncPolicy(s.ctx.config);
+    const started = new Date();
+    await ensureStates(s.ctx.db, started, id);
+    await applyEvent(s.ctx.db, id, { type: "step-started" }, policy, started); // a worker that died mid-step
+    expect(await dueConnections(s.ctx, new Date(started.getTime() + 3_600_000), [id])).toEqual([]);
+    expect(await freeStuckSteps(s.ctx.db, policy, 60, new Date(started.getTime() + 59_000))).not.toContain(
+      id,
+    );
+    const later = new Date(started.getTime() + 61_000);
+    expect(await freeStuckSteps(s.ctx.db, policy, 60, later)).toContain(id);
+    const st = await readState(s.ctx.db, id);
+    expect(st).toMatchObject({
+      stepStartedAt: null,
+      lastError: { kind: "temporary", reason: WATCHDOG_REASON },
+    });
+    expect(await dueConnections(s.ctx, later, [id])).toEqual([id]);
+    await untilIdle(id);
+    expect(await stored(id)).toEqual(once(keys("w", 2)));
+  });
+
+  it("R-CON-10: stopping a connection removes its sync state, cursors and failed items; a queued step stops quietly", async () => {
+    const { id, account } = await connect();
+    deliver(account, "INBOX", keys("x", 2));
+    account.fetchFaults.set("x-2", 1);
+    await untilIdle(id);
+    await s.ctx.db.execute(sql`delete from connections where id = ${id}`);
+    for (const table of ["sync_states", "sync_cursors", "sync_failed_items"]) {
+      const r = await s.ctx.db.execute(
+        sql`select count(*)::int as n from ${sql.raw(table)} where connection_id = ${id}`,
+      );
+      expect((((r as { rows?: unknown[] }).rows ?? r) as { n: number }[])[0].n).toBe(0);
+    }
+    expect(await step(id)).toMatchObject({ result: "gone" });
+  });
+});
