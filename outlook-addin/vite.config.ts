@@ -20,6 +20,7 @@ export default defineConfig({
         index: `${root}index.html`,
         commands: `${root}commands.html`,
         playground: `${root}playground.html`,
+        providerSignIn: `${root}provider-sign-in.html`,
       },
     },
   },
