@@ -66,6 +66,8 @@ const en = {
   popupSafari:
     "Safari: Safari menu › Settings (Preferences) › Websites › Pop-up Windows › choose Allow for this site.",
   oauthClosed: "The sign-in window was closed before the account was connected. Choose Sync to try again.",
+  oauthNotConnected:
+    "The account was not connected. If no sign-in window opened, your browser blocked it: allow pop-ups for this site, then choose Sync again.",
   oauthFailed: "The account was not connected ({error}). Choose Sync to try again.",
   connectedAs: "{address} is connected. The first sync starts shortly.",
   noConnections: "No account is connected yet.",
@@ -160,6 +162,8 @@ const es: SyncWords = {
   oauthClosed:
     "La ventana de inicio de sesión se cerró antes de conectar la cuenta. Elige Sincronizar para volver a intentarlo.",
   oauthFailed: "La cuenta no se ha conectado ({error}). Elige Sincronizar para volver a intentarlo.",
+  oauthNotConnected:
+    "La cuenta no se ha conectado. Si no se abrió ninguna ventana de inicio de sesión, tu navegador la bloqueó: permite las ventanas emergentes para este sitio y vuelve a elegir Sincronizar.",
   connectedAs: "{address} está conectada. La primera sincronización empezará en breve.",
   noConnections: "Todavía no hay ninguna cuenta conectada.",
   status_syncing: "Sincronizando",
@@ -251,6 +255,8 @@ const it: SyncWords = {
   oauthClosed:
     "La finestra di accesso è stata chiusa prima di collegare l'account. Scegli Sincronizza per riprovare.",
   oauthFailed: "L'account non è stato collegato ({error}). Scegli Sincronizza per riprovare.",
+  oauthNotConnected:
+    "L'account non è stato collegato. Se non si è aperta nessuna finestra di accesso, il browser l'ha bloccata: consenti i popup per questo sito, poi scegli di nuovo Sincronizza.",
   connectedAs: "{address} è collegato. La prima sincronizzazione inizia a breve.",
   noConnections: "Nessun account è ancora collegato.",
   status_syncing: "Sincronizzazione in corso",

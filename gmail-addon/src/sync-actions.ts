@@ -1,0 +1,305 @@
+// R-CON in Gmail: the actions of the sync card (cards/sync-card.ts). Each reads the choices from the
+// action's parameters and the form, calls the server, and rebuilds the card; OAuth opens the
+// provider's sign-in in an overlay pop-up and Gmail reloads the add-on when it closes (R-CON-8).
+import type { ConnectionProvider, ConnectionSyncs } from "../../shared/api/connections.js";
+import type { SyncStatus } from "../../shared/api/sync-status.js";
+import { refusalWord } from "../../shared/sync-words.js";
+import { emptySyncState, type SyncCardState, syncCard } from "./cards/sync-card.js";
+import { editCard, stopCard } from "./cards/sync-dialogs.js";
+import { notify } from "./cards/widgets.js";
+import { formValue, formValues, parameters, SERVER_ORIGIN } from "./config.js";
+import { ApiProblem } from "./errors.js";
+import { dateTime } from "./format.js";
+import { responseOrNotice } from "./guard.js";
+import { userSettings } from "./host.js";
+import { type Session, session } from "./session.js";
+
+type Event = GoogleAppsScript.Addons.EventObject;
+type ActionResponse = GoogleAppsScript.Card_Service.ActionResponse;
+
+/** Set while a provider's sign-in pop-up is open: what the add-on looks at when Gmail reloads it. */
+const PENDING = "syncPending";
+const FORM_FIELDS = ["accountAddress", "host", "port", "tls", "username", "protocol"];
+const PROVIDERS = ["google", "microsoft", "icloud", "yahoo", "imap"];
+const SYNCS = ["email", "calendar", "both"];
+
+const respond = () => CardService.newActionResponseBuilder();
+const nav = () => CardService.newNavigation();
+
+/** The user's connections with their status (one status request per connection: a user has few). */
+function loaded(x: Session): SyncCardState["connections"] {
+  return x.api.sync.list().map((connection) => {
+    let status: SyncStatus | null = null;
+    try {
+      status = x.api.sync.status(connection.id);
+    } catch (_e) {
+      // Shown without its status; Refresh reads it again.
+    }
+    return { connection, status };
+  });
+}
+
+function card(x: Session, s: SyncCardState) {
+  return syncCard(s, x.i, (iso) => dateTime(iso, x.tz.id, x.view.locale));
+}
+
+/** The choices and typed values of the card the action came from. */
+function stateOf(e: Event): SyncCardState {
+  const p = parameters(e);
+  const provider = formValue(e, "provider") || p.provider;
+  const syncs = formValue(e, "syncs") || p.syncs;
+  const form: Record<string, string> = {};
+  for (const f of FORM_FIELDS) if (formValue(e, f)) form[f] = formValue(e, f);
+  const password = formValues(e, "password")[0];
+  if (password) form.password = password;
+  return {
+    ...emptySyncState([]),
+    provider: PROVIDERS.includes(provider) ? (provider as ConnectionProvider) : null,
+    syncs: SYNCS.includes(syncs) ? (syncs as ConnectionSyncs) : "both",
+    all: p.all === "1" || provider === "imap",
+    form,
+  };
+}
+
+const update = (c: GoogleAppsScript.Card_Service.Card) =>
+  respond().setNavigation(nav().updateCard(c)).build();
+
+/** A refusal of the connections API (R-CON-4, -5, -7) in the user's language; null for other errors. */
+function refusal(err: unknown, x: Session, address: string): string | null {
+  if (!(err instanceof ApiProblem) || err.status !== 422) return null;
+  const word = refusalWord(err.errors.map((e) => e.path));
+  return word ? x.t(word, { address }) : null;
+}
+
+/** The full sync card, fresh from the server. */
+export function syncCardFor(x: Session, extra: Partial<SyncCardState> = {}) {
+  return card(x, { ...emptySyncState(loaded(x)), ...extra });
+}
+
+/**
+ * R-CON-8: Gmail reloads the add-on when the sign-in pop-up closes. If a sign-in was under way, the
+ * sync card shows what came of it: connected, or not (the pop-up may have been blocked), with help.
+ */
+export function pendingSyncCard(x: Session) {
+  const pending = userSettings.get(PENDING);
+  if (!pending) return null;
+  userSettings.remove(PENDING);
+  const before = JSON.parse(pending) as { ids: string[] };
+  const connections = loaded(x);
+  const added = connections.find((c) => !before.ids.includes(c.connection.id));
+  if (added)
+    return card(x, {
+      ...emptySyncState(connections),
+      notice: x.t("connectedAs", { address: added.connection.accountAddress }),
+    });
+  return card(x, { ...emptySyncState(connections), popupHelp: true });
+}
+
+export function syncOpen(e: Event): ActionResponse {
+  const x = session(e);
+  return responseOrNotice(x.t, () =>
+    respond()
+      .setNavigation(nav().pushCard(syncCardFor(x)))
+      .build(),
+  );
+}
+
+export function syncUniversal(e: Event): GoogleAppsScript.Card_Service.UniversalActionResponse {
+  const x = session(e);
+  let c: GoogleAppsScript.Card_Service.Card;
+  try {
+    c = syncCardFor(x);
+  } catch (err) {
+    c = card(x, { ...emptySyncState([]), problem: String((err as Error)?.message ?? err) });
+  }
+  return CardService.newUniversalActionResponseBuilder().displayAddOnCards([c]).build();
+}
+
+/** A choice changed (provider, what to sync, protocol, View all providers): the card follows. */
+export function syncChoose(e: Event): ActionResponse {
+  const x = session(e);
+  return update(card(x, { ...stateOf(e), notice: null }));
+}
+
+/** R-CON-6: the connectivity test; its answer is shown green, or red with the failing step. */
+export function syncTestImap(e: Event): ActionResponse {
+  const x = session(e);
+  return responseOrNotice(x.t, () => {
+    const s = { ...stateOf(e), notice: null };
+    const f = s.form;
+    if (!f.host || !f.username || !f.password || !f.accountAddress) return notify(x.t("fieldsRequired"));
+    const test = x.api.sync.test({
+      host: f.host,
+      port: Number(f.port || "993"),
+      tls: (f.tls || "implicit") as "implicit",
+      username: f.username,
+      password: f.password,
+    });
+    return update(card(x, { ...s, test }));
+  });
+}
+
+function connect(e: Event, x: Session, input: () => Parameters<Session["api"]["sync"]["create"]>[0]) {
+  const s = { ...stateOf(e), notice: null };
+  let created: { accountAddress: string };
+  try {
+    created = x.api.sync.create(input());
+  } catch (err) {
+    const text = refusal(err, x, (s.form.accountAddress ?? "").toLowerCase());
+    if (!text) throw err;
+    return update(card(x, { ...s, problem: text }));
+  }
+  return respond()
+    .setNavigation(
+      nav().updateCard(syncCardFor(x, { notice: x.t("connectedAs", { address: created.accountAddress }) })),
+    )
+    .setStateChanged(true)
+    .build();
+}
+
+export function syncConnectImap(e: Event): ActionResponse {
+  const x = session(e);
+  return responseOrNotice(x.t, () =>
+    connect(e, x, () => {
+      const f = stateOf(e).form;
+      return {
+        provider: "imap",
+        protocol: "imap",
+        accountAddress: f.accountAddress ?? "",
+        host: f.host ?? "",
+        port: Number(f.port || "993"),
+        tls: (f.tls || "implicit") as "implicit",
+        username: f.username ?? "",
+        password: f.password ?? "",
+        syncs: "email",
+        backfillDays: 30,
+      };
+    }),
+  );
+}
+
+/** R-CON-3 / R-CON-7: iCloud or Yahoo with an app-specific password. */
+export function syncConnectPassword(e: Event): ActionResponse {
+  const x = session(e);
+  return responseOrNotice(x.t, () => {
+    const s = stateOf(e);
+    if (!s.form.accountAddress || !s.form.password) return notify(x.t("fieldsRequired"));
+    const provider = s.provider === "yahoo" ? "yahoo" : "icloud";
+    return connect(e, x, () => ({
+      provider,
+      accountAddress: s.form.accountAddress ?? "",
+      password: s.form.password ?? "",
+      syncs: s.syncs,
+      backfillDays: 30,
+    }));
+  });
+}
+
+/**
+ * R-CON-8: Google or Microsoft (or a reconnect): the add-in's sign-in page on Concilia's origin (the
+ * only links Gmail opens are the manifest's) goes on to the provider, in an overlay pop-up; Gmail
+ * reloads the add-on when it closes, and pendingSyncCard tells what came of it.
+ */
+export function syncStartOAuth(e: Event): ActionResponse {
+  const x = session(e);
+  return responseOrNotice(x.t, () => {
+    const p = parameters(e);
+    const s = stateOf(e);
+    const provider = s.provider === "microsoft" ? "microsoft" : "google";
+    const url = x.api.sync.oauthStart(provider, s.syncs, p.connectionId || undefined);
+    const ids = x.api.sync
+      .list()
+      .map((c) => c.id)
+      .filter((id) => id !== p.connectionId);
+    userSettings.set(PENDING, JSON.stringify({ ids }));
+    const link = CardService.newOpenLink()
+      .setUrl(`${SERVER_ORIGIN}/addin/provider-sign-in.html#${encodeURIComponent(url)}`)
+      .setOpenAs(CardService.OpenAs.OVERLAY)
+      .setOnClose(CardService.OnClose.RELOAD);
+    return respond().setOpenLink(link).build();
+  });
+}
+
+export function syncRefresh(e: Event): ActionResponse {
+  const x = session(e);
+  return responseOrNotice(x.t, () => update(syncCardFor(x)));
+}
+
+function act(e: Event, action: "pause" | "resume" | "retry-failed"): ActionResponse {
+  const x = session(e);
+  return responseOrNotice(x.t, () => {
+    x.api.sync.act(parameters(e).id ?? "", action);
+    return update(syncCardFor(x));
+  });
+}
+
+export const syncPause = (e: Event) => act(e, "pause");
+export const syncResume = (e: Event) => act(e, "resume");
+export const syncRetryFailed = (e: Event) => act(e, "retry-failed");
+
+export function syncEdit(e: Event): ActionResponse {
+  const x = session(e);
+  return responseOrNotice(x.t, () => {
+    const c = x.api.sync.list().find((k) => k.id === parameters(e).id);
+    if (!c) return update(syncCardFor(x));
+    return respond()
+      .setNavigation(nav().pushCard(editCard(c, x.t)))
+      .build();
+  });
+}
+
+/** R-CON-2 / R-CON-9: what syncs and which calendars; an IMAP account refuses calendars (R-CON-4). */
+export function syncSaveEdit(e: Event): ActionResponse {
+  const x = session(e);
+  return responseOrNotice(x.t, () => {
+    const p = parameters(e);
+    const syncs = formValue(e, "syncs");
+    try {
+      x.api.sync.edit(p.id ?? "", {
+        ...(SYNCS.includes(syncs) ? { syncs: syncs as ConnectionSyncs } : {}),
+        ...(p.calendars === "1" ? { selectedCalendarIds: formValues(e, "calendars") } : {}),
+      });
+    } catch (err) {
+      const text = refusal(err, x, "");
+      if (text) return notify(text);
+      throw err;
+    }
+    return respond()
+      .setNavigation(
+        nav()
+          .popCard()
+          .updateCard(syncCardFor(x, { notice: x.t("syncSaved") })),
+      )
+      .build();
+  });
+}
+
+export function syncConfirmStop(e: Event): ActionResponse {
+  const x = session(e);
+  const p = parameters(e);
+  return respond()
+    .setNavigation(nav().pushCard(stopCard(p.id ?? "", p.address ?? "", x.t)))
+    .build();
+}
+
+/** R-CON-10: the connection and its credentials go; everything already synced stays. */
+export function syncStop(e: Event): ActionResponse {
+  const x = session(e);
+  return responseOrNotice(x.t, () => {
+    const p = parameters(e);
+    x.api.sync.stop(p.id ?? "");
+    const text = x.t("syncStopped", { address: p.address ?? "" });
+    return respond()
+      .setNavigation(
+        nav()
+          .popCard()
+          .updateCard(syncCardFor(x, { notice: text })),
+      )
+      .setStateChanged(true)
+      .build();
+  });
+}
+
+export function syncBack(_e: Event): ActionResponse {
+  return respond().setNavigation(nav().popCard()).build();
+}
