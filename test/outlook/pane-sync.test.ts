@@ -3,10 +3,13 @@
 // the connections API and the sync engine's status routes. The IMAP servers are the connections
 // tests' fake world (the server's injected connectivity tester); sync runs only when asked
 // (no periodic tick), so what the pane shows is what the test made happen.
+import { setupServer } from "msw/node";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OFFICE_JS_URL } from "../../server/auth/login-page.js";
 import { recordItemFailure } from "../../server/sync/failed-items.js";
 import { applyEvent, syncPolicy } from "../../server/sync/state-machine.js";
+import { fakeGoogle, GOOGLE_CLIENT } from "../connections/fake-oauth.js";
 import { fakeImapWorld } from "../connections/imap-tester.js";
 import {
   axe,
@@ -19,26 +22,32 @@ import {
 
 const IMAP_HOST = "imap.acme-iberia.example";
 const world = fakeImapWorld({ [IMAP_HOST]: { port: 993, logins: { "sara@concilia.demo": "mail-secret" } } });
+const google = fakeGoogle();
+const msw = setupServer(...google.handlers());
 let s: PaneServer;
 let browser: Browser;
 
 beforeAll(async () => {
+  msw.listen({ onUnhandledRequest: "bypass" });
   [s, browser] = await Promise.all([
     startPaneServer({
       imapTester: world.tester,
       env: {
         CONCILIA_SYNC_TICK_SECONDS: "0",
-        GOOGLE_OAUTH_CLIENT_ID: "concilia-test.apps.googleusercontent.com",
-        GOOGLE_OAUTH_CLIENT_SECRET: "test-secret",
+        GOOGLE_OAUTH_CLIENT_ID: GOOGLE_CLIENT.id,
+        GOOGLE_OAUTH_CLIENT_SECRET: GOOGLE_CLIENT.secret,
       },
     }),
     launchChromium(),
   ]);
+  // Concilia's public URL is where it is served: the OAuth callback and its postMessage target it.
+  Object.assign(s.ctx.config, { publicUrl: s.url });
 }, 90_000);
 
 afterAll(async () => {
   await browser?.close();
   await s?.close().catch(() => {});
+  msw.close();
 });
 
 async function openSync(query = "message=known"): Promise<Playground> {
@@ -128,6 +137,34 @@ describe("Outlook pane: Email & calendar sync", () => {
     expect(text).toContain("Edge: menu … › Settings › Cookies and site permissions › Pop-ups and redirects");
     expect(text).toContain("Safari: Safari menu › Settings (Preferences) › Websites › Pop-up Windows");
     expect(await axe(pg.pane)).toEqual([]);
+    await pg.page.close();
+  });
+
+  it("R-CON-8 / R-CON-9: Google signs in in the Office dialog; the callback page tells the pane, which shows the account with Stop sync and Edit", async () => {
+    google.signInAs = "sara@concilia.demo";
+    const pg = await openSync();
+    const context = pg.page.context();
+    // The dialog's window meets Google (the fake authorization server answers the consent) and
+    // Microsoft's CDN for office.js (absent here: the page then tells its opener by postMessage).
+    await context.route("https://accounts.google.com/**", async (route) => {
+      const consent = await fetch(route.request().url(), { redirect: "manual" });
+      await route.fulfill({ status: 302, headers: { location: consent.headers.get("location")! } });
+    });
+    await context.route(OFFICE_JS_URL, (route) =>
+      route.fulfill({ contentType: "text/javascript", body: "" }),
+    );
+    await pg.pane.getByLabel("Google").check();
+    await pg.pane.getByLabel("Email only").check();
+    const popup = pg.page.waitForEvent("popup");
+    await pg.pane.getByRole("button", { name: "Sync", exact: true }).click();
+    expect(new URL((await popup).url()).pathname).toBe("/addin/provider-sign-in.html");
+    await pg.pane.locator(".note.ok", { hasText: "sara@concilia.demo is connected" }).waitFor();
+    expect(await pg.pane.locator(".connection h3").textContent()).toBe("Google · sara@concilia.demo");
+    expect(await pg.pane.getByRole("button", { name: "Stop sync" }).count()).toBe(1);
+    expect(await pg.pane.getByRole("button", { name: "Edit" }).count()).toBe(1);
+    const [c] = (await saraApi(pg, "GET", "/api/v1/connections")).items;
+    expect(c).toMatchObject({ provider: "google", syncs: "email" });
+    await saraApi(pg, "DELETE", `/api/v1/connections/${c.id}`);
     await pg.page.close();
   });
 
