@@ -3,7 +3,7 @@
 // Credentials go in and never come back out (R-CON-11). Google and Microsoft connect through OAuth
 // (POST …/oauth/start, then the public callback page); the others with a password.
 import { randomBytes } from "node:crypto";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
 import {
   connection,
@@ -20,7 +20,13 @@ import { addPasswordConnection } from "../connections/add-account.js";
 import { connectionDto, getConnection, listConnections, toDto } from "../connections/connections.js";
 import { editConnection } from "../connections/edit.js";
 import { testImapAccount } from "../connections/imap-test.js";
-import { finishOAuth, startOAuth } from "../connections/oauth-flow.js";
+import {
+  authorizationUrlOfState,
+  finishOAuth,
+  type OAuthOutcome,
+  startOAuth,
+  unknownSignIn,
+} from "../connections/oauth-flow.js";
 import { renderOAuthPage } from "../connections/oauth-page.js";
 import { refusePop3 } from "../connections/refusals.js";
 import { stopConnection } from "../connections/stop.js";
@@ -151,10 +157,25 @@ export function connectionRoutes(app: FastifyInstance, ctx: AppContext): void {
     handler: async ({ user, body }) => startOAuth(ctx, user, body),
   });
 
+  // The Outlook dialog opens here (the add-in's domain) and goes on to the provider.
+  // Their URLs carry the state and the authorization code: kept out of the request log lines.
+  const quiet = { logLevel: "warn" as const };
+  app.get("/connections/oauth/authorize", quiet, async (req, reply) => {
+    const state = (req.query as Record<string, unknown>)?.state;
+    const target = typeof state === "string" ? await authorizationUrlOfState(ctx, state) : null;
+    if (target) return reply.header("cache-control", "no-store").redirect(target, 302);
+    // An unknown, used or expired sign-in: the callback's page says so in plain words.
+    return sendOAuthPage(reply, unknownSignIn(req.headers["accept-language"]));
+  });
+
   // The provider sends the browser back here: a page, not an API call, so it is public and the user
   // is the one who started the sign-in with this state.
-  app.get("/connections/oauth/callback", async (req, reply) => {
+  app.get("/connections/oauth/callback", quiet, async (req, reply) => {
     const outcome = await finishOAuth(ctx, (req.query ?? {}) as Record<string, unknown>);
+    return sendOAuthPage(reply, outcome);
+  });
+
+  function sendOAuthPage(reply: FastifyReply, outcome: OAuthOutcome) {
     const nonce = randomBytes(16).toString("base64");
     return reply
       .code(outcome.status)
@@ -176,5 +197,5 @@ export function connectionRoutes(app: FastifyInstance, ctx: AppContext): void {
           expected: outcome.expected,
         }),
       );
-  });
+  }
 }

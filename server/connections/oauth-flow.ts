@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { and, eq, lt } from "drizzle-orm";
 import * as oauth from "oauth4webapi";
-import type { OAuthResultMessage, OAuthStartInput } from "../../shared/api/connections.js";
+import type { ConnectionSyncs, OAuthResultMessage, OAuthStartInput } from "../../shared/api/connections.js";
 import { pickLocale } from "../../shared/i18n.js";
 import { HttpProblem, notFound, unprocessable } from "../api/problem.js";
 import type { AuthUser } from "../auth/user.js";
@@ -23,7 +23,7 @@ import {
   updateConnection,
 } from "./connections.js";
 import type { OAuthFailure } from "./oauth-page.js";
-import { accountOf, oauthSetup, redirectUri } from "./oauth-providers.js";
+import { accountOf, missingScopes, type OAuthSetup, oauthSetup, redirectUri } from "./oauth-providers.js";
 
 export const STATE_LIFETIME_MS = 10 * 60 * 1000;
 
@@ -44,7 +44,7 @@ export async function startOAuth(
   ctx: AppContext,
   user: AuthUser,
   input: OAuthStartInput,
-): Promise<{ authorizationUrl: string; expiresAt: string }> {
+): Promise<{ authorizationUrl: string; dialogUrl: string; expiresAt: string }> {
   const setup = setupOrUnavailable(ctx, input.provider);
   let reconnect: Connection | null = null;
   if (input.connectionId) {
@@ -56,6 +56,7 @@ export async function startOAuth(
         [{ path: "body.provider", message: `must be ${reconnect.provider} for this connection` }],
       );
   }
+  const syncs = input.syncs ?? reconnect?.syncs ?? "both";
   const state = oauth.generateRandomState();
   const codeVerifier = oauth.generateRandomCodeVerifier();
   const expiresAt = new Date(Date.now() + STATE_LIFETIME_MS);
@@ -65,27 +66,65 @@ export async function startOAuth(
     stateHash: hashState(state),
     userId: user.id,
     provider: input.provider,
-    syncs: input.syncs,
+    syncs,
     connectionId: reconnect?.id ?? null,
     codeVerifier,
     opener: input.opener,
     locale: pickLocale(user.locale),
     expiresAt,
   });
+  return {
+    authorizationUrl: await authorizationUrl(ctx, setup, state, {
+      syncs,
+      codeVerifier,
+      loginHint: reconnect?.accountAddress,
+    }),
+    dialogUrl: `${ctx.config.publicUrl}/connections/oauth/authorize?state=${encodeURIComponent(state)}`,
+    expiresAt: expiresAt.toISOString(),
+  };
+}
+
+async function authorizationUrl(
+  ctx: AppContext,
+  setup: OAuthSetup,
+  state: string,
+  o: { syncs: ConnectionSyncs; codeVerifier: string; loginHint?: string },
+): Promise<string> {
   const url = new URL(setup.as.authorization_endpoint!);
   const params: Record<string, string> = {
     client_id: setup.client.client_id,
     redirect_uri: redirectUri(ctx.config),
     response_type: "code",
-    scope: setup.scopes(input.syncs).join(" "),
+    scope: setup.scopes(o.syncs).join(" "),
     state,
-    code_challenge: await oauth.calculatePKCECodeChallenge(codeVerifier),
+    code_challenge: await oauth.calculatePKCECodeChallenge(o.codeVerifier),
     code_challenge_method: "S256",
     ...setup.authorizationParams,
-    ...(reconnect ? { login_hint: reconnect.accountAddress } : {}),
+    ...(o.loginHint ? { login_hint: o.loginHint } : {}),
   };
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
-  return { authorizationUrl: url.href, expiresAt: expiresAt.toISOString() };
+  return url.href;
+}
+
+/**
+ * The provider's authorization URL of a sign-in under way, from Concilia's own origin: an Outlook
+ * dialog must open on the add-in's domain before it may go elsewhere. Null for an unknown, used or
+ * expired state. The state is not used up here: the callback does that.
+ */
+export async function authorizationUrlOfState(ctx: AppContext, state: string): Promise<string | null> {
+  const [row] = await ctx.db
+    .select()
+    .from(oauthStates)
+    .where(eq(oauthStates.stateHash, hashState(state)));
+  if (!row || row.expiresAt.getTime() <= Date.now()) return null;
+  const setup = oauthSetup(ctx.config, row.provider);
+  if (!setup) return null;
+  const reconnect = row.connectionId ? await getConnection(ctx.db, row.userId, row.connectionId) : null;
+  return authorizationUrl(ctx, setup, state, {
+    syncs: row.syncs,
+    codeVerifier: row.codeVerifier,
+    loginHint: reconnect?.accountAddress,
+  });
 }
 
 export interface OAuthOutcome {
@@ -95,6 +134,19 @@ export interface OAuthOutcome {
   message: OAuthResultMessage;
   signedInAs?: string;
   expected?: string;
+}
+
+/** The page for a sign-in that is unknown, used up or expired (the row, if any, gives the language). */
+export function unknownSignIn(
+  locale: string | null | undefined,
+  opener: "web" | "office" = "web",
+): OAuthOutcome {
+  return {
+    status: 400,
+    locale: pickLocale(locale),
+    opener,
+    message: { type: "concilia:connection", ok: false, error: "invalid_state" },
+  };
 }
 
 /** Takes the state's row away: a state works once, for its user, before it expires. */
@@ -179,35 +231,41 @@ export async function finishOAuth(ctx: AppContext, query: Record<string, unknown
   if (!account) return fail("provider_error");
 
   const grantedScopes = tokens.scope ? tokens.scope.split(" ") : setup.scopes(row.syncs);
+  // Google lets the user untick a permission on the consent screen.
+  if (missingScopes(row.provider, grantedScopes, row.syncs).length) return fail("missing_permissions");
   let connection = row.connectionId ? await getConnection(ctx.db, row.userId, row.connectionId) : null;
   if (row.connectionId && !connection) return fail("invalid_state");
   if (connection && connection.accountAddress !== account.address)
     return fail("account_mismatch", { signedInAs: account.address, expected: connection.accountAddress });
   // Connecting an account that is already connected renews that connection: never a second one.
   connection ??= await connectionForAccount(ctx.db, row.userId, row.provider, account.address);
-  const renewed = !!connection;
-  if (connection) {
+  const created = connection
+    ? null
+    : await ctx.db.transaction(async (tx) => {
+        const inserted = await insertConnection(tx, row.userId, {
+          provider: row.provider,
+          accountAddress: account.address,
+          displayName: account.name,
+          syncs: row.syncs,
+          grantedScopes,
+        });
+        if (inserted)
+          await putSecret(
+            { db: tx, secrets: ctx.secrets },
+            inserted.id,
+            SECRET.refreshToken,
+            tokens.refresh_token!,
+            null,
+          );
+        return inserted;
+      });
+  const renewed = !created;
+  // Another sign-in may have connected the account at this very moment: renew that one.
+  connection =
+    created ?? connection ?? (await connectionForAccount(ctx.db, row.userId, row.provider, account.address))!;
+  if (renewed) {
     await updateConnection(ctx.db, row.userId, connection.id, { syncs: row.syncs, grantedScopes });
     await storeRefreshToken(ctx, connection.id, tokens.refresh_token);
-  } else {
-    connection = await ctx.db.transaction(async (tx) => {
-      const created = await insertConnection(tx, row.userId, {
-        provider: row.provider,
-        accountAddress: account.address,
-        displayName: account.name,
-        syncs: row.syncs,
-        grantedScopes,
-      });
-      if (!created) throw new Error("the account was connected at the same moment by another sign-in");
-      await putSecret(
-        { db: tx, secrets: ctx.secrets },
-        created.id,
-        SECRET.refreshToken,
-        tokens.refresh_token!,
-        null,
-      );
-      return created;
-    });
   }
   ctx.log.info(
     { userId: row.userId, connectionId: connection.id, provider: row.provider, renewed },

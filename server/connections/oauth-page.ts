@@ -8,6 +8,7 @@ import { OFFICE_JS_URL } from "../auth/login-page.js";
 
 export type OAuthFailure =
   | "access_denied"
+  | "missing_permissions"
   | "invalid_state"
   | "invalid_grant"
   | "account_mismatch"
@@ -43,6 +44,8 @@ const WORDS: Record<Locale, Words> = {
     failures: {
       access_denied: () =>
         "You did not allow Concilia to access the account, so nothing was connected. Close this window to go back; you can try again at any time.",
+      missing_permissions: () =>
+        "You did not allow everything Concilia needs for what you chose to sync, so nothing was connected. Start again and leave every permission ticked.",
       invalid_state: () =>
         "This sign-in has expired or was already used. Close this window and start again from Concilia.",
       invalid_grant: () =>
@@ -64,6 +67,8 @@ const WORDS: Record<Locale, Words> = {
     failures: {
       access_denied: () =>
         "No has permitido que Concilia acceda a la cuenta, así que no se ha conectado nada. Cierra esta ventana para volver; puedes intentarlo de nuevo cuando quieras.",
+      missing_permissions: () =>
+        "No has concedido todos los permisos que Concilia necesita para lo que quieres sincronizar, así que no se ha conectado nada. Vuelve a empezar y deja marcados todos los permisos.",
       invalid_state: () =>
         "Este inicio de sesión ha caducado o ya se ha usado. Cierra esta ventana y vuelve a empezar desde Concilia.",
       invalid_grant: () =>
@@ -85,6 +90,8 @@ const WORDS: Record<Locale, Words> = {
     failures: {
       access_denied: () =>
         "Non hai consentito a Concilia di accedere all'account, quindi non è stato collegato nulla. Chiudi questa finestra per tornare indietro; puoi riprovare quando vuoi.",
+      missing_permissions: () =>
+        "Non hai concesso tutti i permessi che servono a Concilia per ciò che vuoi sincronizzare, quindi non è stato collegato nulla. Ricomincia e lascia selezionati tutti i permessi.",
       invalid_state: () =>
         "Questo accesso è scaduto o è già stato usato. Chiudi questa finestra e ricomincia da Concilia.",
       invalid_grant: () =>

@@ -10,16 +10,21 @@ import { refreshSecret, type SecretStoreContext } from "../secrets/store.js";
 import { type Connection, SECRET } from "./connections.js";
 import { oauthSetup } from "./oauth-providers.js";
 
-/** An authentication failure only the user can fix, by connecting the account again. */
+/**
+ * An authentication failure only the user can fix, by connecting the account again. Its message is
+ * plain words, safe to show as the sync's reason (the sync engine's SyncError of kind "auth").
+ */
 export class ReconnectNeeded extends Error {
   readonly kind = "auth" as const;
   constructor(
     readonly connectionId: string,
+    readonly provider: string,
     readonly providerError: string,
   ) {
     super(
-      `The provider no longer accepts this connection's sign-in (${providerError}): reconnect the account.`,
+      `${provider === "google" ? "Google" : "Microsoft"} no longer accepts Concilia's access to this account (it was withdrawn, expired, or the password changed): reconnect it.`,
     );
+    this.name = "ReconnectNeeded";
   }
 }
 
@@ -58,7 +63,7 @@ export async function freshAccessToken(
     });
   } catch (err) {
     if (err instanceof oauth.ResponseBodyError && err.error === "invalid_grant")
-      throw new ReconnectNeeded(connection.id, err.error);
+      throw new ReconnectNeeded(connection.id, connection.provider, err.error);
     throw err;
   }
   return answer!;

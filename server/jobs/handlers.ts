@@ -1,7 +1,7 @@
 // What each job does. Handlers are idempotent: a job may run again after a worker dies mid-way.
 import { and, isNotNull, lt, or } from "drizzle-orm";
 import { purgeSignInFailures } from "../auth/throttle.js";
-import { apiTokens, loginCodes } from "../db/schema.js";
+import { apiTokens, loginCodes, oauthStates } from "../db/schema.js";
 import { collectBlobs as collectUnusedBlobs } from "../mail/blobs.js";
 import type { JobHandler, JobPayloads } from "./queue.js";
 
@@ -22,4 +22,6 @@ export const purgeExpired: JobHandler<JobPayloads["auth.purge-expired"]> = async
       ),
     );
   await purgeSignInFailures(ctx.db, now.getTime());
+  // OAuth sign-ins for connections that were never finished.
+  await ctx.db.delete(oauthStates).where(lt(oauthStates.expiresAt, now));
 };

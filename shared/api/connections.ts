@@ -124,7 +124,8 @@ export type ConnectionPatch = z.infer<typeof connectionPatch>;
 
 export const oauthStartInput = z.strictObject({
   provider: oauthProvider,
-  syncs: connectionSyncs.default("both"),
+  /** Default: "both" for a new connection, what it syncs now for a reconnect. */
+  syncs: connectionSyncs.optional(),
   /** Reconnect this connection (new consent, same connection, same sync cursors). */
   connectionId: z.string().min(1).max(100).optional(),
   /** "office" when the sign-in runs in the Outlook add-in's dialog, "web" for a browser popup. */
@@ -133,8 +134,13 @@ export const oauthStartInput = z.strictObject({
 export type OAuthStartInput = z.infer<typeof oauthStartInput>;
 
 export const oauthStart = z.object({
-  /** Open this in a popup (or the Outlook dialog); it ends on Concilia's callback page. */
+  /** The provider's sign-in page: open it in a popup; it ends on Concilia's callback page. */
   authorizationUrl: z.string(),
+  /**
+   * The same sign-in started from Concilia's own origin (it redirects to authorizationUrl): for the
+   * Outlook dialog, which must open on the add-in's domain.
+   */
+  dialogUrl: z.string(),
   /** The state expires then: start again after it. */
   expiresAt: z.string(),
 });
@@ -145,7 +151,7 @@ export interface OAuthResultMessage {
   ok: boolean;
   connectionId?: string;
   accountAddress?: string;
-  /** access_denied, invalid_state, invalid_grant, account_mismatch, no_refresh_token, provider_error */
+  /** access_denied, missing_permissions, invalid_state, invalid_grant, account_mismatch, no_refresh_token, provider_error */
   error?: string;
 }
 

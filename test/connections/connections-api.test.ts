@@ -2,8 +2,9 @@
 // Yahoo, custom IMAP), editing and stopping, each scoped to the user who owns the connection.
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { storeListedCalendars } from "../../server/connections/calendars.js";
 import { insertConnection } from "../../server/connections/connections.js";
-import { connectionSecrets, connections } from "../../server/db/schema.js";
+import { connectionSecrets } from "../../server/db/schema.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import { fakeImapWorld } from "./imap-tester.js";
 
@@ -32,6 +33,7 @@ describe.each(engines)("connections API on %s", (engine) => {
     "imap.mail.me.com": { port: 993, logins: { "ana.ruiz@icloud.test": ICLOUD_PASSWORD } },
     "imap.mail.yahoo.com": { port: 993, logins: { "ana.ruiz@yahoo.test": "yahoo-app-pass" } },
   });
+  const logLines: string[] = [];
   let ana: { id: string; token: string };
   let bruno: { token: string };
   let admin: { token: string };
@@ -57,7 +59,7 @@ describe.each(engines)("connections API on %s", (engine) => {
     });
 
   beforeAll(async () => {
-    s = await startTestServer({ engine, imapTester: world.tester });
+    s = await startTestServer({ engine, imapTester: world.tester, logLines });
     ana = await s.user("ana@acme.test", { aliases: ["ana.ruiz@icloud.test"] });
     bruno = await s.user("bruno@acme.test");
     admin = await s.user("admin@acme.test", { role: "admin" });
@@ -145,6 +147,8 @@ describe.each(engines)("connections API on %s", (engine) => {
     const list = await call(ana, "GET", "/api/v1/connections");
     expect(list.json().items.map((i: { id: string }) => i.id)).toEqual([imapId]);
     expect(list.body).not.toContain(PASSWORD);
+    expect(logLines.some((l) => l.includes("connection created"))).toBe(true);
+    expect(logLines.join("\n")).not.toContain(PASSWORD);
   });
 
   it("the same account twice is refused with 409", async () => {
@@ -229,17 +233,16 @@ describe.each(engines)("connections API on %s", (engine) => {
     const icloud = (await call(ana, "GET", "/api/v1/connections"))
       .json()
       .items.find((c: { provider: string }) => c.provider === "icloud");
-    // The sync engine lists the account's calendars, the primary one preselected.
-    await s.ctx.db
-      .update(connections)
-      .set({
-        calendars: [
-          { id: "home", name: "Home", primary: true, selected: true },
-          { id: "work", name: "Work", primary: false, selected: false },
-        ],
-      })
-      .where(eq(connections.id, icloud.id));
+    // The sync engine stores the account's calendars as the provider lists them: the primary one preselected.
+    await storeListedCalendars(s.ctx.db, icloud.id, [
+      { id: "home", name: "Home", primary: true },
+      { id: "work", name: "Work", primary: false },
+    ]);
     const url = `/api/v1/connections/${icloud.id}`;
+    expect((await call(ana, "GET", url)).json().calendars).toEqual([
+      { id: "home", name: "Home", primary: true, selected: true },
+      { id: "work", name: "Work", primary: false, selected: false },
+    ]);
 
     const unknown = await call(ana, "PATCH", url, { selectedCalendarIds: ["home", "gym"] });
     expect(unknown.statusCode).toBe(422);
@@ -267,6 +270,18 @@ describe.each(engines)("connections API on %s", (engine) => {
       ],
     });
     expect((await call(ana, "GET", url)).json().targetCalendarId).toBe("work");
+
+    // A later listing keeps the choices, leaves a new calendar unselected, forgets a removed one and its target role.
+    await storeListedCalendars(s.ctx.db, icloud.id, [
+      { id: "home", name: "Home", primary: true },
+      { id: "family", name: "Family", primary: false },
+    ]);
+    const after = (await call(ana, "GET", url)).json();
+    expect(after.calendars).toEqual([
+      { id: "home", name: "Home", primary: true, selected: true },
+      { id: "family", name: "Family", primary: false, selected: false },
+    ]);
+    expect(after.targetCalendarId).toBeNull();
   });
 
   it("R-CON-2: widening a Google connection to calendars needs a new consent: 409 says to reconnect", async () => {

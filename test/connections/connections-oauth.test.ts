@@ -1,12 +1,14 @@
 // R-CON-3, R-CON-8, R-CON-10, R-CON-11: connecting Google and Microsoft accounts through OAuth 2.0
 // (authorization code, PKCE S256, state) against faithful fakes of their endpoints, on the same
 // configuration path as the real services.
-import { eq } from "drizzle-orm";
+import { createHash } from "node:crypto";
+import { eq, ne } from "drizzle-orm";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../server/config.js";
 import { freshAccessToken, ReconnectNeeded } from "../../server/connections/oauth-refresh.js";
 import { connectionSecrets, connections, oauthStates } from "../../server/db/schema.js";
+import { purgeExpired } from "../../server/jobs/handlers.js";
 import { getSecret } from "../../server/secrets/store.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import { CONTOSO_TENANT, fakeGoogle, fakeMicrosoft, OAUTH_ENV } from "./fake-oauth.js";
@@ -23,6 +25,7 @@ afterAll(() => msw.close());
 beforeEach(() => {
   google.consent = "approve";
   microsoft.consent = "approve";
+  google.untick = [];
   google.signInAs = "ana.ruiz@gmail.test";
   microsoft.signInAs = "ana@contoso.test";
 });
@@ -68,7 +71,7 @@ describe.each(engines)("connecting Google and Microsoft accounts with OAuth on %
   async function start(who: { token: string }, body: Record<string, unknown>) {
     const r = await api(who, "POST", "/api/v1/connections/oauth/start", body);
     expect(r.statusCode).toBe(200);
-    return r.json() as { authorizationUrl: string; expiresAt: string };
+    return r.json() as { authorizationUrl: string; dialogUrl: string; expiresAt: string };
   }
 
   async function connect(who: { token: string }, body: Record<string, unknown>) {
@@ -108,7 +111,8 @@ describe.each(engines)("connecting Google and Microsoft accounts with OAuth on %
     expect(lifetime).toBeGreaterThan(9 * 60_000);
     expect(lifetime).toBeLessThanOrEqual(10 * 60_000);
 
-    const page = await openCallback(await consent(authorizationUrl));
+    const callback = await consent(authorizationUrl);
+    const page = await openCallback(callback);
     expect(page.statusCode).toBe(200);
     expect(page.headers["content-type"]).toContain("text/html");
     expect(page.body).toContain("ana.ruiz@gmail.test is connected");
@@ -141,6 +145,9 @@ describe.each(engines)("connecting Google and Microsoft accounts with OAuth on %
     ].join("\n");
     expect(logLines.some((l) => l.includes("connection created"))).toBe(true);
     expect(everything).not.toContain(stored.value);
+    // Nor the one-time code and state of the callback's URL.
+    expect(logLines.join("\n")).not.toContain(callback.searchParams.get("code")!);
+    expect(logLines.join("\n")).not.toContain(url.searchParams.get("state")!);
     for (const access of google.accessTokens.keys()) expect(everything).not.toContain(access);
   });
 
@@ -162,8 +169,36 @@ describe.each(engines)("connecting Google and Microsoft accounts with OAuth on %
     await s.ctx.db.update(oauthStates).set({ expiresAt: new Date(Date.now() - 1000) });
     expect((await openCallback(late)).body).toContain("This sign-in has expired or was already used.");
 
+    const dialog = new URL((await start(ana, { provider: "google" })).dialogUrl);
+    await s.ctx.db.update(oauthStates).set({ expiresAt: new Date(Date.now() - 1000) });
+    const expiredDialog = await s.app.inject({
+      url: dialog.pathname + dialog.search,
+      headers: { "accept-language": "es-ES,es;q=0.9" },
+    });
+    expect(expiredDialog.statusCode).toBe(400);
+    expect(expiredDialog.body).toContain("Este inicio de sesión ha caducado o ya se ha usado.");
+
     expect((await refreshTokenOf(googleId)).version).toBe(version);
     expect(await list(ana)).toHaveLength(1);
+  });
+
+  it("sign-ins never finished are purged once expired; those under way stay", async () => {
+    await s.ctx.db.delete(oauthStates);
+    await start(ana, { provider: "google" });
+    await s.ctx.db.update(oauthStates).set({ expiresAt: new Date(Date.now() - 1000) });
+    const live = new URL((await start(ana, { provider: "google" })).authorizationUrl).searchParams.get(
+      "state",
+    )!;
+    // Starting also forgets expired ones; add one again to see the periodic purge do it.
+    await start(ana, { provider: "google" });
+    await s.ctx.db
+      .update(oauthStates)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(ne(oauthStates.stateHash, createHash("sha256").update(live).digest("hex")));
+    expect(await s.ctx.db.select().from(oauthStates)).toHaveLength(2);
+    await purgeExpired(s.ctx, {}, { signal: new AbortController().signal });
+    const left = await s.ctx.db.select().from(oauthStates);
+    expect(left.map((r) => r.stateHash)).toEqual([createHash("sha256").update(live).digest("hex")]);
   });
 
   it("R-CON-8: a code from one sign-in with the state of another fails PKCE at the provider: invalid_grant, in plain words", async () => {
@@ -188,6 +223,14 @@ describe.each(engines)("connecting Google and Microsoft accounts with OAuth on %
     expect(await list(marco)).toEqual([]);
   });
 
+  it("R-CON-2: a permission unticked on Google's consent screen connects nothing and says why", async () => {
+    google.untick = ["calendar"];
+    const { page } = await connect(marco, { provider: "google", syncs: "both" });
+    expect(page.statusCode).toBe(400);
+    expect(page.body).toContain("Non hai concesso tutti i permessi che servono a Concilia");
+    expect(await list(marco)).toEqual([]);
+  });
+
   it("a state is bound to its user: Marco's sign-in cannot reconnect Ana's connection", async () => {
     const r = await api(marco, "POST", "/api/v1/connections/oauth/start", {
       provider: "google",
@@ -198,18 +241,19 @@ describe.each(engines)("connecting Google and Microsoft accounts with OAuth on %
 
   it("reconnecting stores the new refresh token as a new version of the same connection's secret", async () => {
     const before = await refreshTokenOf(googleId);
-    const { authorizationUrl } = await start(ana, {
-      provider: "google",
-      syncs: "both",
-      connectionId: googleId,
-    });
-    expect(new URL(authorizationUrl).searchParams.get("login_hint")).toBe("ana.ruiz@gmail.test");
+    // Without a new choice, a reconnect asks again for what the connection syncs now (email, since the last sign-in).
+    const { authorizationUrl } = await start(ana, { provider: "google", connectionId: googleId });
+    const url = new URL(authorizationUrl);
+    expect(url.searchParams.get("login_hint")).toBe("ana.ruiz@gmail.test");
+    expect(url.searchParams.get("scope")).toBe("openid email https://www.googleapis.com/auth/gmail.readonly");
     const page = await openCallback(await consent(authorizationUrl));
     expect(page.statusCode).toBe(200);
     const after = await refreshTokenOf(googleId);
     expect(after.version).toBe(before.version + 1);
     expect(after.value).not.toBe(before.value);
-    expect((await list(ana)).map((c: { id: string }) => c.id)).toEqual([googleId]);
+    expect((await list(ana)).map((c: { id: string; syncs: string }) => [c.id, c.syncs])).toEqual([
+      [googleId, "email"],
+    ]);
   });
 
   it("reconnecting with another account is refused and keeps the connection's token", async () => {
@@ -226,7 +270,17 @@ describe.each(engines)("connecting Google and Microsoft accounts with OAuth on %
   let microsoftId: string;
 
   it("R-CON-3: Microsoft through the Outlook dialog: Graph scopes, the tenant's ID token, the address from preferred_username", async () => {
-    const { authorizationUrl } = await start(ana, { provider: "microsoft", syncs: "both", opener: "office" });
+    const { authorizationUrl, dialogUrl } = await start(ana, {
+      provider: "microsoft",
+      syncs: "both",
+      opener: "office",
+    });
+    // The Outlook dialog opens on Concilia's origin and is sent on to the provider.
+    const dialog = new URL(dialogUrl);
+    expect(dialog.origin + dialog.pathname).toBe("https://concilia.test/connections/oauth/authorize");
+    const hop = await s.app.inject({ url: dialog.pathname + dialog.search });
+    expect(hop.statusCode).toBe(302);
+    expect(hop.headers.location).toBe(authorizationUrl);
     const url = new URL(authorizationUrl);
     expect(url.origin + url.pathname).toBe("https://login.microsoftonline.com/common/oauth2/v2.0/authorize");
     expect(url.searchParams.get("scope")).toBe(
@@ -284,6 +338,9 @@ describe.each(engines)("connecting Google and Microsoft accounts with OAuth on %
     const err = await freshAccessToken(s.ctx, { id: microsoftId, provider: "microsoft" }).catch((e) => e);
     expect(err).toBeInstanceOf(ReconnectNeeded);
     expect(err).toMatchObject({ kind: "auth", connectionId: microsoftId, providerError: "invalid_grant" });
+    expect(err.message).toBe(
+      "Microsoft no longer accepts Concilia's access to this account (it was withdrawn, expired, or the password changed): reconnect it.",
+    );
     expect(await refreshTokenOf(microsoftId)).toEqual(before);
   });
 

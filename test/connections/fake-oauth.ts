@@ -38,6 +38,8 @@ export class FakeOAuthServer {
   /** Who signs in at the consent screen, and what they answer. */
   signInAs = "";
   consent: "approve" | "deny" = "approve";
+  /** Permissions the user unticks on the consent screen (Google's granular consent), by short name. */
+  untick: string[] = [];
   /** Every token that went to the revocation endpoint. */
   readonly revocations: string[] = [];
   readonly accessTokens = new Map<string, Grant>();
@@ -97,7 +99,14 @@ export class FakeOAuthServer {
     else {
       const code = token("code");
       this.codes.set(code, {
-        grant: { account: this.signInAs, scope: q.get("scope") ?? "", revoked: false },
+        grant: {
+          account: this.signInAs,
+          scope: (q.get("scope") ?? "")
+            .split(" ")
+            .filter((sc) => !this.untick.includes(sc.slice(sc.lastIndexOf("/") + 1)))
+            .join(" "),
+          revoked: false,
+        },
         redirectUri,
         challenge: q.get("code_challenge")!,
         clientId: q.get("client_id")!,
