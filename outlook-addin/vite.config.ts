@@ -20,7 +20,6 @@ export default defineConfig({
         index: `${root}index.html`,
         commands: `${root}commands.html`,
         playground: `${root}playground.html`,
-        providerSignIn: `${root}provider-sign-in.html`,
       },
     },
   },

@@ -1,4 +1,4 @@
-// The short-lived commands: migrate, seed-demo, user add, token, rotate-key.
+// The short-lived commands: migrate, seed-demo, user add, token, rotate-key, sync run, connections list.
 import { parseArgs } from "node:util";
 import { closeContext, createContext } from "./bootstrap.js";
 import type { Config } from "./config.js";
@@ -74,6 +74,25 @@ export async function runAdminCommand(
         const { issueDevToken } = await import("./auth/dev-token.js");
         const { token } = await issueDevToken(ctx, values.user);
         console.log(token);
+        return 0;
+      }
+      case "sync": {
+        const [sub, ...rest] = args;
+        if (sub !== "run") throw new Error("Usage: concilia sync run [--user EMAIL] [--connection ID]");
+        const { values } = parseArgs({
+          args: rest,
+          options: { user: { type: "string" }, connection: { type: "string" } },
+        });
+        const { syncRunCommand } = await import("./sync/commands.js");
+        for (const line of await syncRunCommand(ctx, values)) console.log(line);
+        return 0;
+      }
+      case "connections": {
+        const [sub, ...rest] = args;
+        if (sub !== "list") throw new Error("Usage: concilia connections list [--user EMAIL]");
+        const { values } = parseArgs({ args: rest, options: { user: { type: "string" } } });
+        const { listConnectionsCommand } = await import("./sync/commands.js");
+        for (const line of await listConnectionsCommand(ctx, values)) console.log(line);
         return 0;
       }
       case "rotate-key": {

@@ -24,6 +24,12 @@ Commands:
   rotate-key             Re-seal every stored secret with the current key. Embedded default: makes a new
                          key file. PostgreSQL: set the new CONCILIA_SECRET_KEY and the old one in
                          CONCILIA_OLD_SECRET_KEYS, run this, then drop the old key.
+  sync run [--user EMAIL] [--connection ID]
+                         Run the due sync steps of those connections (all by default) in this process
+                         until they rest, and print what each did.
+  connections list [--user EMAIL]
+                         Every connection with its sync status, last sync, failed items and the names
+                         and versions of its credentials (never their values).
   inspect-mail FILE.eml  Print, as JSON, what logging this message would store (stores nothing).
   help                   This text.
 
@@ -65,7 +71,9 @@ async function main(argv: string[]): Promise<number> {
     case "seed-demo":
     case "user":
     case "token":
-    case "rotate-key": {
+    case "rotate-key":
+    case "sync":
+    case "connections": {
       const { runAdminCommand } = await import("./admin-commands.js");
       return runAdminCommand(config, log, command, rest);
     }

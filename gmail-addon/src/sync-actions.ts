@@ -2,12 +2,12 @@
 // action's parameters and the form, calls the server, and rebuilds the card; OAuth opens the
 // provider's sign-in in an overlay pop-up and Gmail reloads the add-on when it closes (R-CON-8).
 import type { ConnectionProvider, ConnectionSyncs } from "../../shared/api/connections.js";
-import type { SyncStatus } from "../../shared/api/sync-status.js";
+import type { ConnectionSyncStatus } from "../../shared/api/sync-status.js";
 import { refusalWord } from "../../shared/sync-words.js";
 import { emptySyncState, type SyncCardState, syncCard } from "./cards/sync-card.js";
 import { editCard, stopCard } from "./cards/sync-dialogs.js";
 import { notify } from "./cards/widgets.js";
-import { formValue, formValues, parameters, SERVER_ORIGIN } from "./config.js";
+import { formValue, formValues, parameters } from "./config.js";
 import { ApiProblem } from "./errors.js";
 import { dateTime } from "./format.js";
 import { responseOrNotice } from "./guard.js";
@@ -29,7 +29,7 @@ const nav = () => CardService.newNavigation();
 /** The user's connections with their status (one status request per connection: a user has few). */
 function loaded(x: Session): SyncCardState["connections"] {
   return x.api.sync.list().map((connection) => {
-    let status: SyncStatus | null = null;
+    let status: ConnectionSyncStatus | null = null;
     try {
       status = x.api.sync.status(connection.id);
     } catch (_e) {
@@ -196,9 +196,8 @@ export function syncConnectPassword(e: Event): ActionResponse {
 }
 
 /**
- * R-CON-8: Google or Microsoft (or a reconnect): the add-in's sign-in page on Concilia's origin (the
- * only links Gmail opens are the manifest's) goes on to the provider, in an overlay pop-up; Gmail
- * reloads the add-on when it closes, and pendingSyncCard tells what came of it.
+ * R-CON-8: Google or Microsoft (or a reconnect): Concilia's page that goes on to the provider, in an
+ * overlay pop-up; Gmail reloads the add-on when it closes, and pendingSyncCard tells what came of it.
  */
 export function syncStartOAuth(e: Event): ActionResponse {
   const x = session(e);
@@ -213,7 +212,7 @@ export function syncStartOAuth(e: Event): ActionResponse {
       .filter((id) => id !== p.connectionId);
     userSettings.set(PENDING, JSON.stringify({ ids }));
     const link = CardService.newOpenLink()
-      .setUrl(`${SERVER_ORIGIN}/addin/provider-sign-in.html#${encodeURIComponent(url)}`)
+      .setUrl(url)
       .setOpenAs(CardService.OpenAs.OVERLAY)
       .setOnClose(CardService.OnClose.RELOAD);
     return respond().setOpenLink(link).build();

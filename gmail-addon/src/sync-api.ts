@@ -10,7 +10,7 @@ import type {
   ImapTestResult,
   OAuthProvider,
 } from "../../shared/api/connections.js";
-import type { SyncStatus } from "../../shared/api/sync-status.js";
+import type { ConnectionSyncStatus } from "../../shared/api/sync-status.js";
 import type { HttpRequest } from "./host.js";
 
 type Call = <T>(method: HttpRequest["method"], path: string, body?: { json?: unknown }) => T;
@@ -27,15 +27,20 @@ export function syncCalls(call: Call) {
     create: (input: ConnectionInput) => call<Connection>("post", BASE, { json: input }),
     edit: (id: string, patch: ConnectionPatch) => call<Connection>("patch", at(id), { json: patch }),
     stop: (id: string) => call<ConnectionStopped>("delete", at(id)),
-    /** R-CON-8: where to sign in, in a browser pop-up ("web": the callback page tells its opener). */
+    /**
+     * R-CON-8: where to sign in, in a browser pop-up: the page on Concilia's origin that goes on to the
+     * provider (Gmail opens only the manifest's openLinkUrlPrefixes, and the provider is not among them).
+     */
     oauthStart: (provider: OAuthProvider, syncs: ConnectionSyncs, connectionId?: string) =>
-      call<{ authorizationUrl: string }>("post", `${BASE}/oauth/start`, {
+      call<{ dialogUrl: string }>("post", `${BASE}/oauth/start`, {
         json: { provider, syncs, opener: "web", ...(connectionId ? { connectionId } : {}) },
-      }).authorizationUrl,
-    status: (id: string) => call<SyncStatus>("get", `${at(id)}/status`),
-    act(id: string, action: "pause" | "resume" | "retry-failed"): SyncStatus {
-      const r = call<SyncStatus | { status: SyncStatus }>("post", `${at(id)}/${action}`);
-      return action === "retry-failed" ? (r as { status: SyncStatus }).status : (r as SyncStatus);
+      }).dialogUrl,
+    status: (id: string) => call<ConnectionSyncStatus>("get", `${at(id)}/status`),
+    act(id: string, action: "pause" | "resume" | "retry-failed"): ConnectionSyncStatus {
+      const r = call<ConnectionSyncStatus | { status: ConnectionSyncStatus }>("post", `${at(id)}/${action}`);
+      return action === "retry-failed"
+        ? (r as { status: ConnectionSyncStatus }).status
+        : (r as ConnectionSyncStatus);
     },
   };
 }

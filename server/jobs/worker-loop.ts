@@ -21,6 +21,7 @@ export class QueueWorker {
   private readonly idlers = new Set<() => void>();
   private readonly running = new Set<AbortController>();
   private readonly heartbeatSql: string;
+  private readonly dueNowSql: string;
 
   constructor(
     private readonly boss: PgBoss,
@@ -33,6 +34,7 @@ export class QueueWorker {
     // pg-boss v10 has no heartbeat; its expiry is `started_on + expire_in < now()` (plans.js
     // failJobsByTimeout), so moving `started_on` forward is one. Only an active job of ours is touched.
     this.heartbeatSql = `update ${schema}.job set started_on = now() where name = $1 and id = $2 and state = 'active' returning id`;
+    this.dueNowSql = `update ${schema}.job set start_after = now() where name = $1 and singleton_key = $2 and state = 'created' and start_after > now()`;
   }
 
   start(ctx: AppContext) {
@@ -84,8 +86,13 @@ export class QueueWorker {
   private async run(ctx: AppContext, job: Job) {
     const { name, def, log } = this;
     const key = def.keyOf?.(job.data);
-    const lease = key === undefined ? null : await tryLockKey(this.database, name, key);
-    if (key !== undefined && !lease) return this.defer(job, key);
+    const held = key === undefined ? null : await tryLockKey(this.database, name, key);
+    if (key !== undefined && !held) return this.defer(job, key);
+    let released: Promise<void> | undefined;
+    const release = () => {
+      released ??= held?.release();
+      return released;
+    };
     const ac = new AbortController();
     this.running.add(ac);
     const beat = setInterval(() => void this.heartbeat(job, ac), (def.expireInSeconds * 1000) / 3);
@@ -94,8 +101,11 @@ export class QueueWorker {
       : undefined;
     try {
       const result = await def.handler(ctx, job.data, { signal: ac.signal });
+      // The handler is done: free its key first, so that a worker taking the next step at once finds
+      // it free instead of deferring it behind this job's bookkeeping.
+      await release();
       // The next step is queued before this one completes: a crash in between repeats a step, never loses one.
-      if (result === "more") await this.boss.send(name, job.data as object, { singletonKey: key });
+      if (result === "more") await this.continueWith(job, key);
       await this.boss.complete(name, job.id);
     } catch (err) {
       log.warn({ err, job: job.id, queue: name }, "job failed; it will be retried");
@@ -106,8 +116,17 @@ export class QueueWorker {
       clearInterval(beat);
       clearTimeout(budget);
       this.running.delete(ac);
-      await lease?.release();
+      await release();
     }
+  }
+
+  /**
+   * Queues the next step. On a keyed queue a job deferred while this one ran may already wait, later
+   * (see defer): the send is then dropped (one waiting job per key), so that job is made due now instead.
+   */
+  private async continueWith(job: Job, key: string | undefined) {
+    await this.boss.send(this.name, job.data as object, { singletonKey: key });
+    if (key !== undefined) await this.database.query(this.dueNowSql, [this.name, key]);
   }
 
   private async heartbeat(job: Job, ac: AbortController) {

@@ -30,7 +30,7 @@ export interface HttpClientOptions {
   timeoutMs: number;
   /** Tries after the first for a request that may be repeated. */
   maxRetries: number;
-  /** The longest wait (Retry-After or backoff) taken inside a request; a longer one ends the step instead. */
+  /** The longest wait (Retry-After or backoff) taken inside a request (default 10 s, within a step's 20 s); a longer one ends the step and the state machine waits instead. */
   maxWaitMs?: number;
   /** First backoff when the provider names no wait, doubled per try. */
   backoffMs?: number;
@@ -150,7 +150,7 @@ export class ProviderHttpClient {
     for (const [k, v] of Object.entries(r.query ?? {}))
       if (v !== undefined) url.searchParams.set(k, String(v));
     const repeatable = IDEMPOTENT.has(method) || r.idempotencyKey !== undefined;
-    const maxWait = o.maxWaitMs ?? 60_000;
+    const maxWait = o.maxWaitMs ?? 10_000;
     for (let attempt = 0; ; attempt++) {
       let failure: SyncError;
       const release = await this.limiter.acquire();

@@ -1,5 +1,6 @@
 // The sync's job handlers: `sync.step` (one connection, keyed by it) and `sync.tick` (periodic).
 import type { JobHandler, JobPayloads } from "../jobs/queue.js";
+import "./providers.js";
 import { runStep } from "./step.js";
 import { tick } from "./tick.js";
 

@@ -1,6 +1,10 @@
 // What the sync engine needs from a provider (Gmail, Graph, IMAP, CalDAV…). Each provider folder
-// (server/providers/<name>/) has the same parts — client, auth, list changes, fetch, write, map — and
-// registers itself here; the engine reaches providers only through this registry.
+// (server/providers/<name>/) has the same parts, one file each: `client.ts` (its requests, on
+// sync/http-client.ts where it speaks HTTP), `auth.ts` (tokens through secrets/store.ts refreshSecret;
+// refused credentials throw SyncError "auth"), `changes.ts` (listScopes, listChanges with its cursor),
+// `fetch.ts` (raw items), `write.ts` (the item into the CRM, e.g. the mail ingest), `map.ts` (provider
+// payloads to what write takes), and `index.ts`, which calls registerProvider. The engine reaches
+// providers only through this registry (loaded by sync/providers.ts from server/providers/index.ts).
 import type { Config } from "../config.js";
 import type { Connection } from "../connections/connections.js";
 import type { Db, Tx } from "../db/index.js";

@@ -2,6 +2,7 @@
 // the `sync.step` queue, so a step run here never overlaps one a worker runs.
 import type { AppContext } from "../context.js";
 import { tryLockKey } from "../jobs/key-lock.js";
+import "./providers.js";
 import { ensureStates } from "./state-machine.js";
 import { runStep, type StepReport } from "./step.js";
 import { dueConnections } from "./tick.js";

@@ -2,7 +2,7 @@
 // pause, resume, retry failed items. Every look-up is scoped to the connection's owner (an admin may
 // read any); the actions queue a step in the same transaction, so a resumed sync starts at once.
 import { eq } from "drizzle-orm";
-import type { SyncStatus } from "../../shared/api/sync-status.js";
+import type { ConnectionSyncStatus } from "../../shared/api/sync-status.js";
 import type { AuthUser } from "../auth/user.js";
 import type { AppContext } from "../context.js";
 import type { Tx } from "../db/index.js";
@@ -25,7 +25,7 @@ export async function visibleConnection(db: Tx, user: AuthUser, id: string, opts
   return !opts.write && user.role === "admin" ? row : null;
 }
 
-export function statusOf(connectionId: string, s: SyncState, failedItems: number): SyncStatus {
+export function statusOf(connectionId: string, s: SyncState, failedItems: number): ConnectionSyncStatus {
   return {
     connectionId,
     status: s.status,
@@ -39,7 +39,7 @@ export function statusOf(connectionId: string, s: SyncState, failedItems: number
   };
 }
 
-export async function readSyncStatus(db: Tx, connectionId: string): Promise<SyncStatus | null> {
+export async function readSyncStatus(db: Tx, connectionId: string): Promise<ConnectionSyncStatus | null> {
   await ensureStates(db, new Date(), connectionId);
   const s = await readState(db, connectionId);
   return s && statusOf(connectionId, s, await parkedCount(db, connectionId));
@@ -50,7 +50,7 @@ export async function actOnSync(
   ctx: AppContext,
   connectionId: string,
   action: "pause" | "resume" | "retry-failed",
-): Promise<{ status: SyncStatus; requeued: number } | null> {
+): Promise<{ status: ConnectionSyncStatus; requeued: number } | null> {
   return ctx.db.transaction(async (tx) => {
     await ensureStates(tx, new Date(), connectionId);
     const requeued = action === "retry-failed" ? await unparkFailedItems(tx, connectionId) : 0;

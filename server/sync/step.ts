@@ -7,10 +7,11 @@ import { eq } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import type { Tx } from "../db/index.js";
 import { connections } from "../db/schema.js";
-import { syncErrors, syncItems } from "../metrics.js";
+import { syncErrors, syncItems, syncThrottleWait } from "../metrics.js";
+import { classify } from "./classify.js";
 import { credentialsVersion } from "./credentials.js";
 import { deleteCursor, readCursor, saveCursor } from "./cursors.js";
-import { classify, SyncError } from "./errors.js";
+import { SyncError } from "./errors.js";
 import { clearItemFailure, pendingFailedItems, recordItemFailure } from "./failed-items.js";
 import {
   type ChangedItem,
@@ -18,6 +19,7 @@ import {
   type ProviderSession,
   providerNamed,
   type SyncScope,
+  type WriteOutcome,
 } from "./provider.js";
 import {
   applyEvent,
@@ -28,7 +30,10 @@ import {
   syncPolicy,
 } from "./state-machine.js";
 
-/** What a step did: "more" (call again now), "idle" (up to date), "waiting" (failed, retried later), "blocked" (paused, reconnect needed, failed), "gone" (no connection). */
+/**
+ * What a step did: "more" (call again now), "idle" (up to date), "waiting" (failed, tried again later),
+ * "blocked" (paused, reconnect needed, failed), "gone" (no such connection).
+ */
 export interface StepReport {
   result: "more" | "idle" | "waiting" | "blocked" | "gone";
   stored: number;
@@ -36,6 +41,9 @@ export interface StepReport {
   failed: number;
   error?: { kind: string; reason: string };
 }
+
+/** The skip reason of an item the provider no longer has when it is fetched. */
+export const DELETED = "deleted at the provider";
 
 interface Tally {
   stored: number;
@@ -101,13 +109,14 @@ export async function runStep(
         const now = await readState(ctx.db, connectionId);
         if (!now) return report("gone");
         if (now.status === "paused") {
-          more = true;
-          break listing;
+          await apply(ctx.db, { type: "step-finished", more: true });
+          return report("blocked");
         }
         const cursor = await readCursor(ctx.db, connectionId, scope.key);
         const limit = Math.min(budget, ctx.config.CONCILIA_SYNC_BATCH_SIZE);
         const listed = await listOrRestart(ctx, connectionId, session, scope, cursor, limit);
         if (listed === "restart") continue;
+        if (listed === "gone") break;
         budget -= Math.max(1, listed.items.length);
         await page.write(scope, listed.items, listed.cursor);
         if (!listed.more) break;
@@ -116,17 +125,38 @@ export async function runStep(
     await apply(ctx.db, { type: "step-finished", more });
     return report(more ? "more" : "idle");
   } catch (err) {
+    // Stopped from outside (the worker shuts down, the job was taken back): what committed stays.
+    if (signal.aborted) {
+      await apply(ctx.db, { type: "step-finished", more: true });
+      return report("more");
+    }
     const c = classify(err);
     syncErrors.inc({ provider: connection.provider, kind: c.kind });
+    if (c.kind === "throttled" && c.retryAfterMs)
+      syncThrottleWait.inc({ provider: connection.provider }, c.retryAfterMs / 1000);
     if (c.kind === "not-found")
       ctx.log.info({ connection: connectionId }, "sync stopped: the account is gone");
-    else ctx.log.warn({ connection: connectionId, kind: c.kind, reason: c.reason }, "sync step failed");
+    else
+      ctx.log.warn(
+        { connection: connectionId, kind: c.kind, reason: c.reason, ...whereFrom(err) },
+        "sync step failed",
+      );
     const secretVersion = c.kind === "auth" ? await credentialsVersion(ctx.db, connectionId) : undefined;
     const after = await apply(ctx.db, { type: "failed", ...c, secretVersion });
     return report(after && isBlocked(after) ? "blocked" : "waiting", { kind: c.kind, reason: c.reason });
   } finally {
     await session?.close?.().catch(() => {});
   }
+}
+
+/**
+ * Where an unexpected error came from, for operators: its class and stack frames, never its message
+ * or properties (a driver's error may quote the values it was given: a message, a token).
+ */
+function whereFrom(err: unknown) {
+  if (err instanceof SyncError || !(err instanceof Error)) return {};
+  const frames = (err.stack ?? "").split("\n").filter((l) => /^\s+at /.test(l));
+  return { errorClass: err.name, stack: frames.slice(0, 8).join("\n") };
 }
 
 /**
@@ -144,8 +174,20 @@ async function listOrRestart(
   try {
     return await session.listChanges(scope, cursor, limit);
   } catch (err) {
-    // Rejected without a cursor means the provider cannot list the scope at all: a real failure.
-    if (!(err instanceof SyncError) || err.kind !== "cursor-rejected" || cursor === null) throw err;
+    if (!(err instanceof SyncError)) throw err;
+    // A folder deleted at the provider: forget where it stood; the others go on.
+    if (err.kind === "not-found") {
+      ctx.log.info(
+        { connection: connectionId, scope: scope.key },
+        "the folder is gone: its cursor is dropped",
+      );
+      await ctx.db.transaction((tx) => deleteCursor(tx, connectionId, scope.key));
+      return "gone" as const;
+    }
+    if (err.kind !== "cursor-rejected") throw err;
+    // Rejected without a cursor means the provider cannot list the scope at all: counted as a failure.
+    if (cursor === null)
+      throw new SyncError("unknown", `The provider refused to list ${scope.key} from the start.`);
     ctx.log.info({ connection: connectionId, scope: scope.key }, "cursor rejected: re-syncing the scope");
     await ctx.db.transaction(async (tx) => {
       await deleteCursor(tx, connectionId, scope.key);
@@ -232,7 +274,10 @@ class PageWriter {
   }
 
   /** One item in a savepoint: its failure rolls back only its own writes. */
-  private async writeOne(tx: Tx, item: FetchedItem) {
+  private async writeOne(tx: Tx, item: FetchedItem): Promise<WriteOutcome | { error: Error }> {
+    // Deleted between the listing and the fetch: nothing left to sync, and nothing to retry.
+    if ("error" in item && item.error instanceof SyncError && item.error.kind === "not-found")
+      return { skipped: DELETED };
     if ("error" in item) return { error: item.error };
     try {
       return await tx.transaction((sp) => this.session.write(sp, item));

@@ -28,7 +28,7 @@ export const syncStatus = z.object({
   /** Messages not stored, by reason (no CRM participant, never-log list, internal, automated…). */
   skipped: z.record(z.string(), z.number().int()),
 });
-export type SyncStatus = z.infer<typeof syncStatus>;
+export type ConnectionSyncStatus = z.infer<typeof syncStatus>;
 
 export const retryFailedResult = z.object({
   /** Parked items given their tries back; they are tried at the next step. */

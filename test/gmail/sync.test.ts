@@ -5,7 +5,7 @@
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CardJson, cardText, clickables } from "../../dev/gmail-emulator/card-json.js";
-import { builtAddon } from "../../dev/gmail-emulator/load.js";
+import { ADDON_ORIGIN, builtAddon } from "../../dev/gmail-emulator/load.js";
 import type { GmailSidebar } from "../../dev/gmail-emulator/sidebar.js";
 import { recordItemFailure } from "../../server/sync/failed-items.js";
 import { applyEvent, syncPolicy } from "../../server/sync/state-machine.js";
@@ -34,6 +34,8 @@ beforeAll(async () => {
       imapTester: imap.tester,
       env: {
         CONCILIA_SYNC_TICK_SECONDS: "0",
+        // Where Concilia is served: the origin the add-on was built for.
+        CONCILIA_PUBLIC_URL: ADDON_ORIGIN,
         GOOGLE_OAUTH_CLIENT_ID: GOOGLE_CLIENT.id,
         GOOGLE_OAUTH_CLIENT_SECRET: GOOGLE_CLIENT.secret,
       },
@@ -48,6 +50,14 @@ afterAll(async () => {
 const text = (card: CardJson) => cardText(card);
 const buttonsOf = (card: CardJson) => clickables(card).map((c) => c.label);
 const connections = async () => (await w.api("GET", "/api/v1/connections")).body.items;
+
+/** What the pop-up does first: Concilia's page sends the browser on to the provider. */
+async function providerUrl(dialogUrl: string): Promise<URL> {
+  const u = new URL(dialogUrl);
+  const r = await w.server.app.inject({ url: u.pathname + u.search });
+  expect(r.statusCode).toBe(302);
+  return new URL(r.headers.location as string);
+}
 
 /** The sync card, opened the way the user does from the homepage. */
 async function openSync(locale = "en") {
@@ -115,8 +125,8 @@ describe("Gmail add-on: Email & calendar sync", () => {
     const link = sb.windows.at(-1)!;
     expect(link).toMatchObject({ openAs: "OVERLAY", onClose: "RELOAD", open: true });
     const start = new URL(link.url);
-    expect(`${start.origin}${start.pathname}`).toBe("https://crm.example.com/addin/provider-sign-in.html");
-    const authorization = new URL(decodeURIComponent(start.hash.slice(1)));
+    expect(`${start.origin}${start.pathname}`).toBe("https://crm.example.com/connections/oauth/authorize");
+    const authorization = await providerUrl(link.url);
     expect(authorization.origin + authorization.pathname).toBe(
       "https://accounts.google.com/o/oauth2/v2/auth",
     );
@@ -141,9 +151,9 @@ describe("Gmail add-on: Email & calendar sync", () => {
     await sb.change("provider", "google");
     await sb.change("syncs", "email");
     await sb.click("Sync");
-    const start = new URL(sb.windows.at(-1)!.url);
-    // What the pop-up does: the provider's consent, then Concilia's callback page.
-    const consent = await fetch(decodeURIComponent(start.hash.slice(1)), { redirect: "manual" });
+    // What the pop-up does: Concilia's page, the provider's consent, then Concilia's callback page.
+    const authorization = await providerUrl(sb.windows.at(-1)!.url);
+    const consent = await fetch(authorization, { redirect: "manual" });
     const callback = new URL(consent.headers.get("location")!);
     const page = await w.server.app.inject({ url: callback.pathname + callback.search });
     expect(page.statusCode).toBe(200);

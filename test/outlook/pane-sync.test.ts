@@ -155,10 +155,19 @@ describe("Outlook pane: Email & calendar sync", () => {
     );
     await pg.pane.getByLabel("Google").check();
     await pg.pane.getByLabel("Email only").check();
-    const popup = pg.page.waitForEvent("popup");
+    const dialogPages: string[] = [];
+    context.on("request", (r) => {
+      if (r.isNavigationRequest()) dialogPages.push(new URL(r.url()).pathname);
+    });
     await pg.pane.getByRole("button", { name: "Sync", exact: true }).click();
-    expect(new URL((await popup).url()).pathname).toBe("/addin/provider-sign-in.html");
     await pg.pane.locator(".note.ok", { hasText: "sara@concilia.demo is connected" }).waitFor();
+    // Office opens the dialog on the add-in's domain: Concilia's page, which went on to Google and back.
+    const steps = ["/connections/oauth/authorize", "/o/oauth2/v2/auth", "/connections/oauth/callback"];
+    const at = steps.map((p) => dialogPages.indexOf(p));
+    expect(
+      at.every((i, n) => i >= 0 && (n === 0 || i > at[n - 1])),
+      dialogPages.join(" "),
+    ).toBe(true);
     expect(await pg.pane.locator(".connection h3").textContent()).toBe("Google · sara@concilia.demo");
     expect(await pg.pane.getByRole("button", { name: "Stop sync" }).count()).toBe(1);
     expect(await pg.pane.getByRole("button", { name: "Edit" }).count()).toBe(1);

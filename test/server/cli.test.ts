@@ -37,6 +37,8 @@ describe("the concilia command", () => {
       "token",
       "rotate-key",
       "inspect-mail",
+      "sync run",
+      "connections list",
     ])
       expect(r.stdout).toContain(c);
     expect(cli(["frobnicate"]).status).toBe(2);

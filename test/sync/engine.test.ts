@@ -4,6 +4,8 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createConnection } from "../../server/connections/connections.js";
+import { createLogger } from "../../server/log.js";
+import { registry } from "../../server/metrics.js";
 import { putSecret } from "../../server/secrets/store.js";
 import { SyncError } from "../../server/sync/errors.js";
 import { runStepExclusive } from "../../server/sync/run.js";
@@ -14,8 +16,9 @@ import {
   syncPolicy,
   WATCHDOG_REASON,
 } from "../../server/sync/state-machine.js";
-import type { StepReport } from "../../server/sync/step.js";
-import { dueConnections } from "../../server/sync/tick.js";
+import { DELETED, runStep, type StepReport } from "../../server/sync/step.js";
+import { dueConnections, tick } from "../../server/sync/tick.js";
+import { queueSync } from "../../server/sync/trigger.js";
 import { freeStuckSteps } from "../../server/sync/watchdog.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import {
@@ -146,6 +149,25 @@ describe.each(engines)("sync engine on %s", (engine) => {
     expect(await status(id)).toMatchObject({ status: "up_to_date", progress: null });
   });
 
+  it("R-P-2: a connection created with queueSync starts its first sync at once, without waiting for a tick", async () => {
+    const address = `box-${engine}-pushed@mail.test`;
+    deliver(testAccount(address), "INBOX", keys("now", 4));
+    const c = await s.ctx.db.transaction(async (tx) => {
+      const created = await createConnection(tx, owner.id, {
+        provider: TEST_PROVIDER,
+        accountAddress: address,
+      });
+      await putSecret({ db: tx, secrets: s.ctx.secrets }, created.id, SECRET_NAME, "t", null);
+      await queueSync(s.ctx, tx, created.id);
+      return created;
+    });
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline && (await readState(s.ctx.db, c.id))?.status !== "up_to_date")
+      await sleep(100);
+    expect(await status(c.id)).toMatchObject({ status: "up_to_date" });
+    expect(await stored(c.id)).toEqual(once(keys("now", 4)));
+  });
+
   it("R-P-3: a page's items and its cursor commit together: a failure between them leaves nothing half-written, the rerun stores each item once", async () => {
     const { id, account } = await connect();
     account.idempotent = false; // a writer that would store a repeat twice
@@ -227,6 +249,88 @@ describe.each(engines)("sync engine on %s", (engine) => {
     await step(id); // the step the action queued may have run first: either way it is stored once
     expect(await stored(id)).toEqual(once(keys("d", 4)));
     expect(await status(id)).toMatchObject({ failedItems: 0 });
+  });
+
+  it("R-P-3: a message deleted between the listing and the fetch is counted as such, not retried or parked", async () => {
+    const { id, account } = await connect();
+    deliver(account, "INBOX", keys("del", 3));
+    const inbox = account.folders.get("INBOX");
+    account.onCall = (op) => {
+      if (op === "fetch" && inbox) inbox.items = inbox.items.filter((i) => i.key !== "del-2");
+    };
+    expect(await step(id)).toMatchObject({ result: "idle", stored: 2, skipped: 1, failed: 0 });
+    account.onCall = undefined;
+    await step(id);
+    expect(account.fetches.get("del-2")).toBe(1);
+    expect(await status(id)).toMatchObject({ failedItems: 0, skipped: { [DELETED]: 1 } });
+  });
+
+  it("R-P-3: an item whose write fails leaves none of its own writes, the rest of its page is stored, and it is stored at the next step", async () => {
+    const { id, account } = await connect();
+    deliver(account, "INBOX", keys("h", 3));
+    account.writeFaults.set("h-2", 1); // writes a row, then throws
+    expect(await step(id)).toMatchObject({ result: "idle", stored: 2, failed: 1 });
+    const half = await s.ctx.db.execute(
+      sql`select count(*)::int as n from test_synced_items where connection_id = ${id} and body = 'half-written'`,
+    );
+    expect((((half as { rows?: unknown[] }).rows ?? half) as { n: number }[])[0].n).toBe(0);
+    expect(await stored(id)).toEqual(once([{ key: "h-1" }, { key: "h-3" }]));
+    expect(await step(id)).toMatchObject({ stored: 1, failed: 0 });
+    expect(await stored(id)).toEqual(once(keys("h", 3)));
+  });
+
+  it("R-P-2: a folder deleted at the provider loses its cursor while the other folders go on syncing", async () => {
+    const { id, account } = await connect();
+    deliver(account, "Archive", keys("arch", 1));
+    deliver(account, "INBOX", keys("inb", 2));
+    await untilIdle(id);
+    deliver(account, "INBOX", keys("inb", 1, 3));
+    account.faults.listChanges = [new SyncError("not-found", "The folder is gone.")]; // Archive, listed first
+    expect(await step(id)).toMatchObject({ result: "idle", stored: 1 });
+    expect(await status(id)).toMatchObject({ status: "up_to_date", lastError: null });
+    const cursors = await s.ctx.db.execute(
+      sql`select scope_key from sync_cursors where connection_id = ${id}`,
+    );
+    expect(
+      (((cursors as { rows?: unknown[] }).rows ?? cursors) as { scope_key: string }[]).map(
+        (r) => r.scope_key,
+      ),
+    ).toEqual(["mail:INBOX"]);
+  });
+
+  it("R-P-3: a step cut short by its worker stopping keeps what it committed, counts no failure and continues", async () => {
+    const { id, account } = await connect();
+    deliver(account, "INBOX", keys("cut", 5));
+    const stop = new AbortController();
+    let lists = 0;
+    account.onCall = (op) => {
+      if (op === "listChanges" && ++lists === 2) {
+        stop.abort(new Error("the worker is shutting down"));
+        throw stop.signal.reason;
+      }
+    };
+    const r = await runStepExclusive(s.ctx, id, stop.signal);
+    account.onCall = undefined;
+    expect(r).toMatchObject({ result: "more", stored: 3 });
+    expect(await readState(s.ctx.db, id)).toMatchObject({
+      consecutiveFailures: 0,
+      lastError: null,
+      stepStartedAt: null,
+    });
+    await untilIdle(id);
+    expect(await stored(id)).toEqual(once(keys("cut", 5)));
+  });
+
+  it("R-CON-10: a pause asked while a step runs stops that step at its next page", async () => {
+    const { id, account } = await connect();
+    deliver(account, "INBOX", keys("mid", 5));
+    let fetches = 0;
+    // The user pauses while the first page is being fetched.
+    account.onCall = (op) => (op === "fetch" && ++fetches === 1 ? api("POST", id, "pause") : undefined);
+    const r = await step(id);
+    account.onCall = undefined;
+    expect(r).toMatchObject({ result: "blocked", stored: 3 });
+    expect(await status(id)).toMatchObject({ status: "paused", progress: { done: 3 } });
   });
 
   it("R-P-3: a throttled step waits the Retry-After the provider named, without counting a failure", async () => {
@@ -333,6 +437,27 @@ describe.each(engines)("sync engine on %s", (engine) => {
     expect(await stored(id)).toEqual(once(keys("w", 2)));
   });
 
+  it("R-CON-11: a failing sync logs no token, password or message body", async () => {
+    const { id, account } = await connect();
+    deliver(account, "INBOX", [{ key: "l-1", body: "Confidential offer: 1.2M EUR" }]);
+    account.writeFaults.set("l-1", 1);
+    const lines: string[] = [];
+    const log = createLogger("debug", { write: (l: string) => void lines.push(l) });
+    const ctx = { ...s.ctx, log };
+    await runStep(ctx, id, new AbortController().signal); // the item's write fails
+    account.faults.listScopes = [new Error("password=hunter2 token=ya29.SECRET Confidential offer")];
+    await runStep(ctx, id, new AbortController().signal);
+    account.faults.open = [
+      new SyncError("auth", "The account refused the stored credentials: reconnect it."),
+    ];
+    await runStep(ctx, id, new AbortController().signal);
+    const text = lines.join("");
+    expect(text).toMatch(/sync step failed/);
+    expect(text).toMatch(/errorClass/); // the operator learns what broke and where
+    for (const secret of ["hunter2", "ya29", "SECRET", "Confidential", "token-v1"])
+      expect(text).not.toContain(secret);
+  });
+
   it("R-CON-10: stopping a connection removes its sync state, cursors and failed items; a queued step stops quietly", async () => {
     const { id, account } = await connect();
     deliver(account, "INBOX", keys("x", 2));
@@ -346,5 +471,21 @@ describe.each(engines)("sync engine on %s", (engine) => {
       expect((((r as { rows?: unknown[] }).rows ?? r) as { n: number }[])[0].n).toBe(0);
     }
     expect(await step(id)).toMatchObject({ result: "gone" });
+  });
+
+  it("metrics per provider: items synced, errors by class, throttling waits, sync lag", async () => {
+    const { id, account } = await connect();
+    deliver(account, "INBOX", keys("metric", 2));
+    await untilIdle(id);
+    await tick(s.ctx);
+    const text = await registry.metrics();
+    const value = (name: string, labels: string) =>
+      Number(new RegExp(`^${name}\\{${labels}\\} (\\S+)$`, "m").exec(text)?.[1] ?? Number.NaN);
+    expect(value("concilia_sync_items_total", 'provider="test",outcome="stored"')).toBeGreaterThan(0);
+    expect(value("concilia_sync_items_total", 'provider="test",outcome="parked"')).toBeGreaterThan(0);
+    expect(value("concilia_sync_errors_total", 'provider="test",kind="auth"')).toBeGreaterThan(0);
+    expect(value("concilia_sync_errors_total", 'provider="test",kind="throttled"')).toBeGreaterThan(0);
+    expect(value("concilia_sync_throttle_wait_seconds_total", 'provider="test"')).toBeGreaterThanOrEqual(120);
+    expect(value("concilia_sync_lag_seconds", 'provider="test"')).toBeGreaterThanOrEqual(0);
   });
 });

@@ -64,4 +64,16 @@ describe.each(engines)("sync status API access on %s", (engine) => {
     expect((await call("GET", "status", "admin")).json()).toMatchObject({ status: "paused", connectionId });
     expect((await call("POST", "resume", "owner")).json().status).not.toBe("paused");
   });
+
+  it("R-P-1: CONCILIA_SYNC_TICK_SECONDS=0 switches the periodic sync off: no tick is ever queued", async () => {
+    await new Promise((r) => setTimeout(r, 1_500));
+    const { rows } = await s.ctx.database.query<{ n: number }>(
+      "select count(*)::int as n from pgboss.job where name = 'sync.tick'",
+    );
+    expect(rows[0].n).toBe(0);
+    const { rows: purge } = await s.ctx.database.query<{ n: number }>(
+      "select count(*)::int as n from pgboss.job where name = 'auth.purge-expired'",
+    );
+    expect(purge[0].n).toBeGreaterThan(0); // the other periodic jobs still run
+  });
 });

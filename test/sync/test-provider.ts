@@ -36,6 +36,10 @@ export interface TestAccount {
   maxActive: number;
   /** Whether the writer ignores an item it already stored (as the mail ingest does, R-MAIL-4). */
   idempotent: boolean;
+  /** Replaces the test writer (e.g. with the mail ingest's writer). */
+  writer?: ProviderSession["write"];
+  /** Called before each operation (may throw, e.g. as a request cut by an abort would). */
+  onCall?: (op: Op) => unknown;
   /** Items fetched, by key: how often the provider was asked for each. */
   fetches: Map<string, number>;
 }
@@ -89,6 +93,7 @@ function session(account: TestAccount, connectionId: string): ProviderSession {
     account.maxActive = Math.max(account.maxActive, account.active);
     try {
       if (account.delayMs) await sleep(account.delayMs);
+      await account.onCall?.(op);
       const fault = account.faults[op].shift();
       if (fault) throw fault;
       return await body();
@@ -137,6 +142,7 @@ function session(account: TestAccount, connectionId: string): ProviderSession {
         }),
       ),
     async write(tx: Tx, item) {
+      if (account.writer) return account.writer(tx, item);
       const left = account.writeFaults.get(item.key) ?? 0;
       if (left > 0) {
         account.writeFaults.set(item.key, left - 1);

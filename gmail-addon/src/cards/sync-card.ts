@@ -2,7 +2,7 @@
 // without a connection, the provider picker and the provider's form; with one, its status and
 // "Stop sync" and "Edit" (R-CON-9). Cards do not poll: the status has a Refresh button.
 import type { Connection, ConnectionProvider, ConnectionSyncs } from "../../../shared/api/connections.js";
-import type { SyncStatus } from "../../../shared/api/sync-status.js";
+import type { ConnectionSyncStatus } from "../../../shared/api/sync-status.js";
 import type { I18n } from "../i18n.js";
 import { connectSections, popupHelpSection } from "./sync-connect.js";
 import { statusSection } from "./sync-status-section.js";
@@ -11,7 +11,7 @@ import { coloured, header, paragraph, section } from "./widgets.js";
 export const SYNC_CARD = "sync";
 
 export interface SyncCardState {
-  connections: { connection: Connection; status: SyncStatus | null }[];
+  connections: { connection: Connection; status: ConnectionSyncStatus | null }[];
   provider: ConnectionProvider | null;
   syncs: ConnectionSyncs;
   /** "View all providers" was chosen: custom IMAP is offered too (R-CON-3). */

@@ -1,19 +1,19 @@
 // R-CON-9 / R-CON-10: one connected account on the sync card: its status in plain words, the first
 // sync's progress, failed items, and the actions on it. Cards do not poll, hence Refresh.
 import type { Connection } from "../../../shared/api/connections.js";
-import type { SyncStatus } from "../../../shared/api/sync-status.js";
+import type { ConnectionSyncStatus } from "../../../shared/api/sync-status.js";
 import type { I18n } from "../i18n.js";
 import { providerWord } from "./sync-connect.js";
 import { action, button, buttons, field, paragraph, section } from "./widgets.js";
 
-export function statusWords(s: SyncStatus, provider: string, t: I18n["t"]): string {
+export function statusWords(s: ConnectionSyncStatus, provider: string, t: I18n["t"]): string {
   if (s.status === "failed") return t("status_failed", { reason: s.lastError?.reason ?? "" });
   return t(`status_${s.status}`, { provider });
 }
 
 export function statusSection(
   c: Connection,
-  s: SyncStatus | null,
+  s: ConnectionSyncStatus | null,
   t: I18n["t"],
   when: (iso: string) => string,
 ) {

@@ -10,7 +10,7 @@ import type {
   ImapTestResult,
   OAuthProvider,
 } from "../../../shared/api/connections.js";
-import type { SyncStatus } from "../../../shared/api/sync-status.js";
+import type { ConnectionSyncStatus } from "../../../shared/api/sync-status.js";
 import type { Call } from "./client.js";
 
 export interface SyncApi {
@@ -20,10 +20,13 @@ export interface SyncApi {
   create(input: ConnectionInput): Promise<Connection>;
   edit(id: string, patch: ConnectionPatch): Promise<Connection>;
   stop(id: string): Promise<ConnectionStopped>;
-  /** R-CON-8: where to sign in; `connectionId` reconnects an existing connection. */
+  /**
+   * R-CON-8: where the Office dialog signs in: a page on Concilia's origin (Office opens dialogs only on
+   * the add-in's domain) that goes on to the provider; `connectionId` reconnects that connection.
+   */
   oauthStart(provider: OAuthProvider, syncs: ConnectionSyncs, connectionId?: string): Promise<string>;
-  status(id: string): Promise<SyncStatus>;
-  act(id: string, action: "pause" | "resume" | "retry-failed"): Promise<SyncStatus>;
+  status(id: string): Promise<ConnectionSyncStatus>;
+  act(id: string, action: "pause" | "resume" | "retry-failed"): Promise<ConnectionSyncStatus>;
 }
 
 const JSON_TYPE = "application/json";
@@ -40,18 +43,18 @@ export function syncApi(call: Call): SyncApi {
     stop: (id) => call("DELETE", at(id)),
     async oauthStart(provider, syncs, connectionId) {
       const body = { provider, syncs, opener: "office", ...(connectionId ? { connectionId } : {}) };
-      const r = await call<{ authorizationUrl: string }>(
-        "POST",
-        `${base}/oauth/start`,
-        json(body),
-        JSON_TYPE,
-      );
-      return r.authorizationUrl;
+      const r = await call<{ dialogUrl: string }>("POST", `${base}/oauth/start`, json(body), JSON_TYPE);
+      return r.dialogUrl;
     },
     status: (id) => call("GET", `${at(id)}/status`),
     async act(id, action) {
-      const r = await call<SyncStatus | { status: SyncStatus }>("POST", `${at(id)}/${action}`);
-      return action === "retry-failed" ? (r as { status: SyncStatus }).status : (r as SyncStatus);
+      const r = await call<ConnectionSyncStatus | { status: ConnectionSyncStatus }>(
+        "POST",
+        `${at(id)}/${action}`,
+      );
+      return action === "retry-failed"
+        ? (r as { status: ConnectionSyncStatus }).status
+        : (r as ConnectionSyncStatus);
     },
   };
 }

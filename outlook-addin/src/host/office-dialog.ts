@@ -46,9 +46,7 @@ export function openProviderSignIn(url: string): Promise<SignInOutcome> {
       if (r) finish(r);
     };
     window.addEventListener("message", onWindowMessage);
-    // The add-in's own page first (Office opens no other domain), which goes on to the provider.
-    const start = `${location.origin}/addin/provider-sign-in.html#${encodeURIComponent(url)}`;
-    Office.context.ui.displayDialogAsync(start, { height: 70, width: 40, promptBeforeOpen: false }, (r) => {
+    Office.context.ui.displayDialogAsync(url, { height: 70, width: 40, promptBeforeOpen: false }, (r) => {
       if (r.status !== Office.AsyncResultStatus.Succeeded) {
         const code = r.error?.code ?? 0;
         return finish(

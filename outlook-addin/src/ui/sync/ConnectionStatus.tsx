@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import type { Connection } from "../../../../shared/api/connections.js";
-import type { SyncStatus } from "../../../../shared/api/sync-status.js";
+import type { ConnectionSyncStatus } from "../../../../shared/api/sync-status.js";
 import type { Api } from "../../api/client.js";
 import type { Mailbox } from "../../host/types.js";
 import { useI18n } from "../../i18n/index.js";
@@ -25,7 +25,7 @@ interface Props {
  */
 export function ConnectionStatus({ api, mailbox, connection: c, onChanged }: Props) {
   const { t, dateTime } = useI18n();
-  const [status, setStatus] = useState<SyncStatus | null>(null);
+  const [status, setStatus] = useState<ConnectionSyncStatus | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
@@ -156,7 +156,11 @@ export function ConnectionStatus({ api, mailbox, connection: c, onChanged }: Pro
 }
 
 /** R-CON-10: the status in plain words. */
-export function statusWords(s: SyncStatus, provider: string, t: ReturnType<typeof useI18n>["t"]): string {
+export function statusWords(
+  s: ConnectionSyncStatus,
+  provider: string,
+  t: ReturnType<typeof useI18n>["t"],
+): string {
   if (s.status === "failed") return t("status_failed", { reason: s.lastError?.reason ?? "" });
   return t(`status_${s.status}`, { provider });
 }

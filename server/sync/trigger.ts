@@ -1,0 +1,11 @@
+// Starting a sync now rather than at the next tick: for a connection just created (its first sync)
+// and for a provider's push notification (Graph subscription, Google watch channel), which only says
+// "something changed". Called inside the caller's transaction: the step exists only if it commits.
+import type { AppContext } from "../context.js";
+import type { Tx } from "../db/index.js";
+import { ensureStates } from "./state-machine.js";
+
+export async function queueSync(ctx: AppContext, tx: Tx, connectionId: string): Promise<void> {
+  await ensureStates(tx, new Date(), connectionId);
+  await ctx.jobs.send(tx, "sync.step", { connectionId });
+}
