@@ -92,6 +92,8 @@ const en = {
   primaryCalendar: "{name} (primary)",
   noCalendarsYet: "The calendars appear here after the first sync.",
   syncSaved: "Sync settings saved.",
+  reconnectForChoice:
+    "{provider} has not given Concilia the permission this choice needs yet: reconnect the account to give it.",
   back: "Back",
 };
 
@@ -187,6 +189,8 @@ const es: SyncWords = {
   primaryCalendar: "{name} (principal)",
   noCalendarsYet: "Los calendarios aparecen aquí tras la primera sincronización.",
   syncSaved: "Ajustes de sincronización guardados.",
+  reconnectForChoice:
+    "{provider} todavía no ha dado a Concilia el permiso que necesita esta opción: vuelve a conectar la cuenta para darlo.",
   back: "Volver",
 };
 
@@ -281,6 +285,8 @@ const it: SyncWords = {
   primaryCalendar: "{name} (principale)",
   noCalendarsYet: "I calendari compaiono qui dopo la prima sincronizzazione.",
   syncSaved: "Impostazioni di sincronizzazione salvate.",
+  reconnectForChoice:
+    "{provider} non ha ancora dato a Concilia l'autorizzazione che serve per questa scelta: ricollega l'account per darla.",
   back: "Indietro",
 };
 

@@ -84,16 +84,23 @@ export function pendingSyncCard(x: Session) {
   const pending = userSettings.get(PENDING);
   if (!pending) return null;
   userSettings.remove(PENDING);
-  const before = JSON.parse(pending) as { ids: string[] };
+  const before = JSON.parse(pending) as { ids: string[]; reconnect?: { id: string; stamp: string } };
   const connections = loaded(x);
-  const added = connections.find((c) => !before.ids.includes(c.connection.id));
-  if (added)
+  // A new connection, or new credentials for the one being reconnected.
+  const done = connections.find(({ connection: c }) =>
+    before.reconnect?.id === c.id ? stamp(c) !== before.reconnect.stamp : !before.ids.includes(c.id),
+  );
+  if (done)
     return card(x, {
       ...emptySyncState(connections),
-      notice: x.t("connectedAs", { address: added.connection.accountAddress }),
+      notice: x.t("connectedAs", { address: done.connection.accountAddress }),
     });
   return card(x, { ...emptySyncState(connections), popupHelp: true });
 }
+
+/** The connection's stored credentials by name and version: they change when a sign-in completes. */
+const stamp = (c: { secrets: { name: string; version: number }[] }) =>
+  JSON.stringify(c.secrets.map((k) => [k.name, k.version]));
 
 export function syncOpen(e: Event): ActionResponse {
   const x = session(e);
@@ -205,12 +212,18 @@ export function syncStartOAuth(e: Event): ActionResponse {
     const p = parameters(e);
     const s = stateOf(e);
     const provider = s.provider === "microsoft" ? "microsoft" : "google";
-    const url = x.api.sync.oauthStart(provider, s.syncs, p.connectionId || undefined);
-    const ids = x.api.sync
-      .list()
-      .map((c) => c.id)
-      .filter((id) => id !== p.connectionId);
-    userSettings.set(PENDING, JSON.stringify({ ids }));
+    // A reconnect carries its choice in the button; the form's radio still shows the current one.
+    const syncs = p.connectionId && SYNCS.includes(p.syncs) ? (p.syncs as ConnectionSyncs) : s.syncs;
+    const url = x.api.sync.oauthStart(provider, syncs, p.connectionId || undefined);
+    const before = x.api.sync.list();
+    const reconnected = before.find((c) => c.id === p.connectionId);
+    userSettings.set(
+      PENDING,
+      JSON.stringify({
+        ids: before.map((c) => c.id),
+        ...(reconnected ? { reconnect: { id: reconnected.id, stamp: stamp(reconnected) } } : {}),
+      }),
+    );
     const link = CardService.newOpenLink()
       .setUrl(url)
       .setOpenAs(CardService.OpenAs.OVERLAY)
@@ -236,10 +249,12 @@ export const syncPause = (e: Event) => act(e, "pause");
 export const syncResume = (e: Event) => act(e, "resume");
 export const syncRetryFailed = (e: Event) => act(e, "retry-failed");
 
+const findConnection = (x: Session, id: string | undefined) => x.api.sync.list().find((k) => k.id === id);
+
 export function syncEdit(e: Event): ActionResponse {
   const x = session(e);
   return responseOrNotice(x.t, () => {
-    const c = x.api.sync.list().find((k) => k.id === parameters(e).id);
+    const c = findConnection(x, parameters(e).id);
     if (!c) return update(syncCardFor(x));
     return respond()
       .setNavigation(nav().pushCard(editCard(c, x.t)))
@@ -261,6 +276,9 @@ export function syncSaveEdit(e: Event): ActionResponse {
     } catch (err) {
       const text = refusal(err, x, "");
       if (text) return notify(text);
+      // The account's consent does not cover the new choice: reconnecting with it is offered.
+      const c = err instanceof ApiProblem && err.status === 409 ? findConnection(x, p.id) : undefined;
+      if (c && SYNCS.includes(syncs)) return update(editCard(c, x.t, syncs as ConnectionSyncs));
       throw err;
     }
     return respond()

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CardJson, cardText, clickables } from "../../dev/gmail-emulator/card-json.js";
 import { ADDON_ORIGIN, builtAddon } from "../../dev/gmail-emulator/load.js";
 import type { GmailSidebar } from "../../dev/gmail-emulator/sidebar.js";
+import { storeListedCalendars } from "../../server/connections/calendars.js";
 import { recordItemFailure } from "../../server/sync/failed-items.js";
 import { applyEvent, syncPolicy } from "../../server/sync/state-machine.js";
 import { fakeGoogle, GOOGLE_CLIENT } from "../connections/fake-oauth.js";
@@ -145,7 +146,7 @@ describe("Gmail add-on: Email & calendar sync", () => {
     expect(sb.card.name).toBe("home");
   });
 
-  it("R-CON-8 / R-CON-9: a Google sign-in that completes in the pop-up shows the connected account after the reload, with Stop sync and Edit", async () => {
+  it("R-CON-8 / R-CON-9: a Google sign-in that completes in the pop-up shows the connected account after the reload, with Stop sync and Edit (calendars, the primary preselected)", async () => {
     google.signInAs = SARA;
     const sb = await openSync();
     await sb.change("provider", "google");
@@ -164,6 +165,49 @@ describe("Gmail add-on: Email & calendar sync", () => {
     expect(buttonsOf(sb.card)).not.toContain("Sync");
     const [c] = await connections();
     expect(c).toMatchObject({ provider: "google", syncs: "email", accountAddress: SARA });
+
+    // The first sync lists the account's calendars; Edit offers them with the primary one ticked.
+    await w.server.ctx.db.transaction((tx) =>
+      storeListedCalendars(tx, c.id, [
+        { id: SARA, name: "Sara Ventas", primary: true },
+        { id: "team-calendar", name: "Team", primary: false },
+      ]),
+    );
+    await sb.click("Edit");
+    expect(text(sb.card)).toContain("Calendars to sync: [x] Sara Ventas (primary), [ ] Team");
+    sb.fill({ calendars: [SARA, "team-calendar"] });
+    await sb.click("Save");
+    expect(text(sb.card)).toContain("Sync settings saved.");
+    const [saved] = await connections();
+    expect(saved.calendars.map((k: { id: string; selected: boolean }) => [k.id, k.selected])).toEqual([
+      [SARA, true],
+      ["team-calendar", true],
+    ]);
+    // R-CON-2: the calendar too, which Google was not asked for: the card offers to reconnect with it.
+    await sb.click("Edit");
+    sb.fill({ syncs: "both" });
+    await sb.click("Save");
+    expect(text(sb.card)).toContain("Google has not given Concilia the permission this choice needs yet");
+    await sb.click("Reconnect");
+    const again = await providerUrl(sb.windows.at(-1)!.url);
+    expect(again.searchParams.get("scope")).toContain("calendar");
+    expect(again.searchParams.get("login_hint")).toBe(SARA);
+    expect((await connections())[0].syncs).toBe("email");
+    // Closed without signing in: nothing changed, and the card says how to allow pop-ups.
+    await sb.closeWindow();
+    expect(text(sb.card)).toContain("The sign-in window was blocked");
+    expect(text(sb.card)).not.toContain("is connected");
+    // Reconnected for real this time: the account now syncs email and calendar.
+    await sb.click("Edit");
+    sb.fill({ syncs: "both" });
+    await sb.click("Save");
+    await sb.click("Reconnect");
+    const granted = await fetch(await providerUrl(sb.windows.at(-1)!.url), { redirect: "manual" });
+    const back = new URL(granted.headers.get("location")!);
+    expect((await w.server.app.inject({ url: back.pathname + back.search })).statusCode).toBe(200);
+    await sb.closeWindow();
+    expect(text(sb.card)).toContain(`${SARA} is connected.`);
+    expect((await connections())[0].syncs).toBe("both");
     await w.api("DELETE", `/api/v1/connections/${c.id}`);
   });
 

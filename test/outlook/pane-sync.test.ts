@@ -7,6 +7,7 @@ import { setupServer } from "msw/node";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OFFICE_JS_URL } from "../../server/auth/login-page.js";
+import { storeListedCalendars } from "../../server/connections/calendars.js";
 import { recordItemFailure } from "../../server/sync/failed-items.js";
 import { applyEvent, syncPolicy } from "../../server/sync/state-machine.js";
 import { fakeGoogle, GOOGLE_CLIENT } from "../connections/fake-oauth.js";
@@ -140,7 +141,7 @@ describe("Outlook pane: Email & calendar sync", () => {
     await pg.page.close();
   });
 
-  it("R-CON-8 / R-CON-9: Google signs in in the Office dialog; the callback page tells the pane, which shows the account with Stop sync and Edit", async () => {
+  it("R-CON-8 / R-CON-9: Google signs in in the Office dialog; the callback page tells the pane, which shows the account with Stop sync and Edit (calendars, the primary preselected)", async () => {
     google.signInAs = "sara@concilia.demo";
     const pg = await openSync();
     const context = pg.page.context();
@@ -173,6 +174,36 @@ describe("Outlook pane: Email & calendar sync", () => {
     expect(await pg.pane.getByRole("button", { name: "Edit" }).count()).toBe(1);
     const [c] = (await saraApi(pg, "GET", "/api/v1/connections")).items;
     expect(c).toMatchObject({ provider: "google", syncs: "email" });
+
+    // The first sync lists the account's calendars; Edit offers them with the primary one ticked.
+    await s.ctx.db.transaction((tx) =>
+      storeListedCalendars(tx, c.id, [
+        { id: "sara@concilia.demo", name: "Sara Ventas", primary: true },
+        { id: "team-calendar", name: "Team", primary: false },
+      ]),
+    );
+    await pg.pane.getByRole("button", { name: "← Back" }).click();
+    await pg.pane.getByRole("button", { name: "My profile" }).click();
+    await pg.pane.locator("#profile-items button").click();
+    await pg.pane.getByRole("button", { name: "Edit" }).click();
+    const edit = pg.pane.locator(".sync-edit");
+    expect(await edit.getByLabel("Sara Ventas (primary)").isChecked()).toBe(true);
+    expect(await edit.getByLabel("Team").isChecked()).toBe(false);
+    await edit.getByLabel("Team").check();
+    await edit.getByRole("button", { name: "Save" }).click();
+    await pg.pane.locator(".note.ok", { hasText: "Sync settings saved." }).waitFor();
+    const [saved] = (await saraApi(pg, "GET", "/api/v1/connections")).items;
+    expect(saved.calendars.map((k: { id: string; selected: boolean }) => [k.id, k.selected])).toEqual([
+      ["sara@concilia.demo", true],
+      ["team-calendar", true],
+    ]);
+    // R-CON-2: the calendar too, which Google was not asked for: the pane offers to reconnect with it.
+    await pg.pane.getByRole("button", { name: "Edit" }).click();
+    await edit.getByLabel("Email and calendar").check();
+    await edit.getByRole("button", { name: "Save" }).click();
+    await edit.locator(".note.error", { hasText: "Google has not given Concilia the permission" }).waitFor();
+    expect(await edit.getByRole("button", { name: "Reconnect" }).count()).toBe(1);
+    expect((await saraApi(pg, "GET", "/api/v1/connections")).items[0].syncs).toBe("email");
     await saraApi(pg, "DELETE", `/api/v1/connections/${c.id}`);
     await pg.page.close();
   });

@@ -131,6 +131,7 @@ export function ConnectionStatus({ api, mailbox, connection: c, onChanged }: Pro
       {editing && (
         <SyncEdit
           api={api}
+          mailbox={mailbox}
           connection={c}
           onSaved={(notice) => {
             setEditing(false);

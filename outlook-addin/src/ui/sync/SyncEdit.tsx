@@ -1,21 +1,27 @@
 import { useState } from "preact/hooks";
 import type { Connection, ConnectionSyncs } from "../../../../shared/api/connections.js";
-import type { Api } from "../../api/client.js";
+import { type Api, ApiProblem } from "../../api/client.js";
+import type { Mailbox } from "../../host/types.js";
 import { useI18n } from "../../i18n/index.js";
 import { ErrorNote } from "../ErrorNote.js";
 import { Choice } from "./Choice.js";
+import { OAuthConnect } from "./OAuthConnect.js";
+import { providerWord } from "./ProviderPicker.js";
 import { refusalText } from "./refusal.js";
 
 /**
  * R-CON-9: Edit after connecting: which of the provider's calendars to sync (the primary one is
- * preselected by the server) and email, calendar or both (R-CON-2).
+ * preselected by the server) and email, calendar or both (R-CON-2). A choice the account's consent at
+ * Google or Microsoft does not cover (409) is made by reconnecting with it.
  */
 export function SyncEdit({
   api,
+  mailbox,
   connection: c,
   onSaved,
 }: {
   api: Api;
+  mailbox: Mailbox;
   connection: Connection;
   onSaved(notice: string): void;
 }) {
@@ -48,6 +54,8 @@ export function SyncEdit({
     setSelected(next);
   };
   const refusal = imap && syncs !== "email" ? t("imapMailOnly") : refusalText(error, t, c.accountAddress);
+  const oauth = c.provider === "google" || c.provider === "microsoft" ? c.provider : null;
+  const needsConsent = oauth && error instanceof ApiProblem && error.status === 409;
 
   return (
     <form class="form sync-edit" onSubmit={save}>
@@ -82,6 +90,19 @@ export function SyncEdit({
         <p role="alert" class="note error">
           {refusal}
         </p>
+      ) : needsConsent ? (
+        <div role="alert" class="note error">
+          <p>{t("reconnectForChoice", { provider: t(providerWord[oauth]) })}</p>
+          <OAuthConnect
+            api={api}
+            mailbox={mailbox}
+            provider={oauth}
+            syncs={syncs}
+            connectionId={c.id}
+            label={t("reconnect")}
+            onConnected={() => onSaved(t("syncSaved"))}
+          />
+        </div>
       ) : (
         error !== null && <ErrorNote error={error} />
       )}
