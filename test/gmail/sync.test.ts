@@ -166,6 +166,17 @@ describe("Gmail add-on: Email & calendar sync", () => {
     const [c] = await connections();
     expect(c).toMatchObject({ provider: "google", syncs: "email", accountAddress: SARA });
 
+    // Google stops accepting the stored sign-in: the card says so and offers Reconnect.
+    await applyEvent(
+      w.server.ctx.db,
+      c.id,
+      { type: "failed", kind: "auth", reason: "invalid_grant" },
+      syncPolicy(w.server.ctx.config),
+    );
+    await sb.click("Refresh");
+    expect(text(sb.card)).toContain("Reconnect needed: Google no longer accepts Concilia's access.");
+    expect(buttonsOf(sb.card)).toContain("Reconnect");
+
     // The first sync lists the account's calendars; Edit offers them with the primary one ticked.
     await w.server.ctx.db.transaction((tx) =>
       storeListedCalendars(tx, c.id, [
@@ -273,6 +284,18 @@ describe("Gmail add-on: Email & calendar sync", () => {
     await sb.click("Retry failed items");
     expect(text(sb.card)).not.toContain("could not be synced");
     expect(buttonsOf(sb.card)).not.toContain("Retry failed items");
+
+    // A failure that needs the user: the reason in plain words, and Resume.
+    await applyEvent(
+      w.server.ctx.db,
+      c.id,
+      { type: "failed", kind: "not-found", reason: "The mailbox no longer exists." },
+      policy,
+    );
+    await sb.click("Refresh");
+    expect(text(sb.card)).toContain("Sync failed: The mailbox no longer exists.");
+    await sb.click("Resume");
+    expect(text(sb.card)).toContain("Syncing");
   });
 
   it("R-CON-2 / R-CON-9: Edit changes what syncs; an IMAP account refuses the calendar", async () => {

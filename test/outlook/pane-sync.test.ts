@@ -175,6 +175,20 @@ describe("Outlook pane: Email & calendar sync", () => {
     const [c] = (await saraApi(pg, "GET", "/api/v1/connections")).items;
     expect(c).toMatchObject({ provider: "google", syncs: "email" });
 
+    // Google stops accepting the stored sign-in: the view says so and offers Reconnect.
+    await applyEvent(
+      s.ctx.db,
+      c.id,
+      { type: "failed", kind: "auth", reason: "invalid_grant" },
+      syncPolicy(s.ctx.config),
+    );
+    await pg.pane
+      .locator(".sync-status .status-words", {
+        hasText: "Reconnect needed: Google no longer accepts Concilia's access.",
+      })
+      .waitFor({ timeout: 8000 });
+    expect(await pg.pane.getByRole("button", { name: "Reconnect" }).count()).toBe(1);
+
     // The first sync lists the account's calendars; Edit offers them with the primary one ticked.
     await s.ctx.db.transaction((tx) =>
       storeListedCalendars(tx, c.id, [
@@ -287,6 +301,17 @@ describe("Outlook pane: Email & calendar sync", () => {
     await pg.pane.getByRole("button", { name: "Retry failed items" }).click();
     await failed.waitFor({ state: "detached" });
     expect(await pg.pane.getByRole("button", { name: "Retry failed items" }).count()).toBe(0);
+
+    // A failure that needs the user: the reason in plain words, and Resume.
+    await applyEvent(
+      s.ctx.db,
+      c.id,
+      { type: "failed", kind: "not-found", reason: "The mailbox no longer exists." },
+      policy,
+    );
+    await words.filter({ hasText: "Sync failed: The mailbox no longer exists." }).waitFor({ timeout: 8000 });
+    await pg.pane.getByRole("button", { name: "Resume" }).click();
+    await pg.pane.locator(".sync-status[data-status='syncing']").waitFor();
     await pg.pane.getByRole("button", { name: "Edit" }).click();
     await pg.pane.getByRole("button", { name: "Stop sync" }).click();
     expect(await axe(pg.pane)).toEqual([]);
