@@ -10,7 +10,7 @@ import { notify } from "./cards/widgets.js";
 import { formValue, formValues, parameters } from "./config.js";
 import { ApiProblem } from "./errors.js";
 import { dateTime } from "./format.js";
-import { responseOrNotice } from "./guard.js";
+import { cardOrError, responseOrNotice } from "./guard.js";
 import { userSettings } from "./host.js";
 import { type Session, session } from "./session.js";
 
@@ -113,12 +113,8 @@ export function syncOpen(e: Event): ActionResponse {
 
 export function syncUniversal(e: Event): GoogleAppsScript.Card_Service.UniversalActionResponse {
   const x = session(e);
-  let c: GoogleAppsScript.Card_Service.Card;
-  try {
-    c = syncCardFor(x);
-  } catch (err) {
-    c = card(x, { ...emptySyncState([]), problem: String((err as Error)?.message ?? err) });
-  }
+  // Unreachable, signed out or refused: the add-on's error card, whose retry loads the sync card.
+  const c = cardOrError(x.i, { functionName: "syncRefresh", params: {} }, () => syncCardFor(x));
   return CardService.newUniversalActionResponseBuilder().displayAddOnCards([c]).build();
 }
 

@@ -82,6 +82,17 @@ describe("Gmail add-on: Email & calendar sync", () => {
     expect(viaMenu.stack).toHaveLength(1);
     expect(viaMenu.card.name).toBe("sync");
     expect(text(viaMenu.card)).toContain("Choose your provider");
+
+    // Server unreachable: the add-on's error card, whose retry brings the sync card.
+    w.online = false;
+    try {
+      await viaMenu.universalAction(SYNC);
+      expect(viaMenu.card.name).toBe("error");
+    } finally {
+      w.online = true;
+    }
+    await viaMenu.click("Try again");
+    expect(viaMenu.card.name).toBe("sync");
   });
 
   it("R-CON-3 / R-CON-4 / R-CON-5: four providers and View all providers for IMAP; IMAP refuses calendars and POP3 with the reason", async () => {

@@ -335,6 +335,8 @@ describe("Outlook pane: Email & calendar sync", () => {
     const pg = await openSync();
     await pg.pane.getByRole("button", { name: "Stop sync" }).click();
     const confirm = pg.pane.getByRole("alertdialog");
+    // The confirmation takes the keyboard: Stop sync there has the focus.
+    expect(await pg.pane.locator("[role=alertdialog] button:focus").innerText()).toBe("Stop sync");
     expect(await confirm.innerText()).toContain(
       "Stop syncing sara@concilia.demo? Concilia removes this connection and its stored sign-in. Everything already synced stays in Concilia.",
     );

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { Connection } from "../../../../shared/api/connections.js";
 import type { ConnectionSyncStatus } from "../../../../shared/api/sync-status.js";
 import type { Api } from "../../api/client.js";
@@ -30,6 +30,11 @@ export function ConnectionStatus({ api, mailbox, connection: c, onChanged }: Pro
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [editing, setEditing] = useState(false);
+  const confirmFirst = useRef<HTMLButtonElement>(null);
+  // The confirmation takes the keyboard, as a dialog does.
+  useEffect(() => {
+    if (confirming) confirmFirst.current?.focus();
+  }, [confirming]);
 
   useEffect(() => {
     let live = true;
@@ -143,7 +148,7 @@ export function ConnectionStatus({ api, mailbox, connection: c, onChanged }: Pro
         <div role="alertdialog" aria-labelledby={`stop-${c.id}`} class="note confirm">
           <p id={`stop-${c.id}`}>{t("stopConfirm", { address: c.accountAddress })}</p>
           <div class="actions">
-            <button type="button" class="danger" disabled={busy} onClick={stop}>
+            <button type="button" class="danger" disabled={busy} onClick={stop} ref={confirmFirst}>
               {t("stopSync")}
             </button>
             <button type="button" onClick={() => setConfirming(false)}>
