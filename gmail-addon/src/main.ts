@@ -29,23 +29,25 @@ import { type Session, SIGN_IN_TOKEN, session } from "./session.js";
 import { pendingSyncCard } from "./sync-actions.js";
 
 export {
-  syncBack,
   syncChoose,
-  syncConfirmStop,
   syncConnectImap,
   syncConnectPassword,
-  syncEdit,
   syncOpen,
+  syncStartOAuth,
+  syncTestImap,
+  syncUniversal,
+} from "./sync-actions.js";
+export {
+  syncBack,
+  syncConfirmStop,
+  syncEdit,
   syncPause,
   syncRefresh,
   syncResume,
   syncRetryFailed,
   syncSaveEdit,
-  syncStartOAuth,
   syncStop,
-  syncTestImap,
-  syncUniversal,
-} from "./sync-actions.js";
+} from "./sync-manage.js";
 
 type Event = GoogleAppsScript.Addons.EventObject;
 type Card = GoogleAppsScript.Card_Service.Card;

@@ -1,11 +1,11 @@
-// R-CON in Gmail: the actions of the sync card (cards/sync-card.ts). Each reads the choices from the
-// action's parameters and the form, calls the server, and rebuilds the card; OAuth opens the
-// provider's sign-in in an overlay pop-up and Gmail reloads the add-on when it closes (R-CON-8).
+// R-CON in Gmail: opening the sync card and connecting an account (cards/sync-card.ts). Each action
+// reads the choices from its parameters and the form, calls the server, and rebuilds the card; OAuth
+// opens the provider's sign-in in an overlay pop-up and Gmail reloads the add-on when it closes
+// (R-CON-8). What is done with a connected account is in sync-manage.ts.
 import type { ConnectionProvider, ConnectionSyncs } from "../../shared/api/connections.js";
 import type { ConnectionSyncStatus } from "../../shared/api/sync-status.js";
 import { refusalWord } from "../../shared/sync-words.js";
 import { emptySyncState, type SyncCardState, syncCard } from "./cards/sync-card.js";
-import { editCard, stopCard } from "./cards/sync-dialogs.js";
 import { notify } from "./cards/widgets.js";
 import { formValue, formValues, parameters } from "./config.js";
 import { ApiProblem } from "./errors.js";
@@ -21,10 +21,10 @@ type ActionResponse = GoogleAppsScript.Card_Service.ActionResponse;
 const PENDING = "syncPending";
 const FORM_FIELDS = ["accountAddress", "host", "port", "tls", "username", "protocol"];
 const PROVIDERS = ["google", "microsoft", "icloud", "yahoo", "imap"];
-const SYNCS = ["email", "calendar", "both"];
+export const SYNCS = ["email", "calendar", "both"];
 
-const respond = () => CardService.newActionResponseBuilder();
-const nav = () => CardService.newNavigation();
+export const respond = () => CardService.newActionResponseBuilder();
+export const nav = () => CardService.newNavigation();
 
 /** The user's connections with their status (one status request per connection: a user has few). */
 function loaded(x: Session): SyncCardState["connections"] {
@@ -61,11 +61,11 @@ function stateOf(e: Event): SyncCardState {
   };
 }
 
-const update = (c: GoogleAppsScript.Card_Service.Card) =>
+export const update = (c: GoogleAppsScript.Card_Service.Card) =>
   respond().setNavigation(nav().updateCard(c)).build();
 
 /** A refusal of the connections API (R-CON-4, -5, -7) in the user's language; null for other errors. */
-function refusal(err: unknown, x: Session, address: string): string | null {
+export function refusal(err: unknown, x: Session, address: string): string | null {
   if (!(err instanceof ApiProblem) || err.status !== 422) return null;
   const word = refusalWord(err.errors.map((e) => e.path));
   return word ? x.t(word, { address }) : null;
@@ -226,93 +226,4 @@ export function syncStartOAuth(e: Event): ActionResponse {
       .setOnClose(CardService.OnClose.RELOAD);
     return respond().setOpenLink(link).build();
   });
-}
-
-export function syncRefresh(e: Event): ActionResponse {
-  const x = session(e);
-  return responseOrNotice(x.t, () => update(syncCardFor(x)));
-}
-
-function act(e: Event, action: "pause" | "resume" | "retry-failed"): ActionResponse {
-  const x = session(e);
-  return responseOrNotice(x.t, () => {
-    x.api.sync.act(parameters(e).id ?? "", action);
-    return update(syncCardFor(x));
-  });
-}
-
-export const syncPause = (e: Event) => act(e, "pause");
-export const syncResume = (e: Event) => act(e, "resume");
-export const syncRetryFailed = (e: Event) => act(e, "retry-failed");
-
-const findConnection = (x: Session, id: string | undefined) => x.api.sync.list().find((k) => k.id === id);
-
-export function syncEdit(e: Event): ActionResponse {
-  const x = session(e);
-  return responseOrNotice(x.t, () => {
-    const c = findConnection(x, parameters(e).id);
-    if (!c) return update(syncCardFor(x));
-    return respond()
-      .setNavigation(nav().pushCard(editCard(c, x.t)))
-      .build();
-  });
-}
-
-/** R-CON-2 / R-CON-9: what syncs and which calendars; an IMAP account refuses calendars (R-CON-4). */
-export function syncSaveEdit(e: Event): ActionResponse {
-  const x = session(e);
-  return responseOrNotice(x.t, () => {
-    const p = parameters(e);
-    const syncs = formValue(e, "syncs");
-    try {
-      x.api.sync.edit(p.id ?? "", {
-        ...(SYNCS.includes(syncs) ? { syncs: syncs as ConnectionSyncs } : {}),
-        ...(p.calendars === "1" ? { selectedCalendarIds: formValues(e, "calendars") } : {}),
-      });
-    } catch (err) {
-      const text = refusal(err, x, "");
-      if (text) return notify(text);
-      // The account's consent does not cover the new choice: reconnecting with it is offered.
-      const c = err instanceof ApiProblem && err.status === 409 ? findConnection(x, p.id) : undefined;
-      if (c && SYNCS.includes(syncs)) return update(editCard(c, x.t, syncs as ConnectionSyncs));
-      throw err;
-    }
-    return respond()
-      .setNavigation(
-        nav()
-          .popCard()
-          .updateCard(syncCardFor(x, { notice: x.t("syncSaved") })),
-      )
-      .build();
-  });
-}
-
-export function syncConfirmStop(e: Event): ActionResponse {
-  const x = session(e);
-  const p = parameters(e);
-  return respond()
-    .setNavigation(nav().pushCard(stopCard(p.id ?? "", p.address ?? "", x.t)))
-    .build();
-}
-
-/** R-CON-10: the connection and its credentials go; everything already synced stays. */
-export function syncStop(e: Event): ActionResponse {
-  const x = session(e);
-  return responseOrNotice(x.t, () => {
-    const p = parameters(e);
-    x.api.sync.stop(p.id ?? "");
-    const text = x.t("syncStopped", { address: p.address ?? "" });
-    return respond()
-      .setNavigation(
-        nav()
-          .popCard()
-          .updateCard(syncCardFor(x, { notice: text })),
-      )
-      .setStateChanged(true)
-      .build();
-  });
-}
-
-export function syncBack(_e: Event): ActionResponse {
-  return respond().setNavigation(nav().popCard()).build();
 }
