@@ -269,6 +269,7 @@ describe("Gmail add-on: Email & calendar sync", () => {
     const sb = await openSync();
     const [c] = await connections();
     expect(text(sb.card)).toContain("Syncing");
+    expect(text(sb.card)).not.toContain("items synced");
     await sb.click("Pause");
     expect(text(sb.card)).toContain("Paused");
     expect(buttonsOf(sb.card)).toContain("Resume");

@@ -269,6 +269,8 @@ describe("Outlook pane: Email & calendar sync", () => {
     const words = pg.pane.locator(".sync-status .status-words");
     await words.waitFor();
     expect(await words.innerText()).toBe("Syncing");
+    // Nothing found yet: no "0 of 0".
+    expect(await pg.pane.locator(".sync-status .progress").count()).toBe(0);
 
     await pg.pane.getByRole("button", { name: "Pause" }).click();
     await pg.pane.locator(".sync-status[data-status='paused']").waitFor();

@@ -25,7 +25,7 @@ export function statusSection(
   const x = section(`${provider} · ${c.accountAddress}`).addWidget(field(t("whatToSync"), syncs));
   if (s) {
     x.addWidget(paragraph(statusWords(s, provider, t)));
-    if (s.progress)
+    if (s.progress && s.progress.found > 0)
       x.addWidget(paragraph(t("syncProgress", { done: s.progress.done, found: s.progress.found })));
     if (s.lastSyncedAt) x.addWidget(paragraph(t("lastSynced", { when: when(s.lastSyncedAt) })));
     if (s.failedItems > 0)

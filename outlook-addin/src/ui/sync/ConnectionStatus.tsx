@@ -82,7 +82,8 @@ export function ConnectionStatus({ api, mailbox, connection: c, onChanged }: Pro
       </p>
       <div role="status" class="sync-status" data-status={status?.status ?? ""}>
         {words && <p class="status-words">{words}</p>}
-        {status?.progress && (
+        {/* Nothing found yet: "Syncing" says it all. */}
+        {status?.progress && status.progress.found > 0 && (
           <p class="progress">
             <progress
               value={status.progress.done}
