@@ -4,6 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { appPasswordHelp } from "../shared/sync-words.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const GLOBAL = "__Concilia";
@@ -69,8 +70,10 @@ export async function buildGmailAddon(opts: { server: string; outDir?: string })
     fs.readFileSync(path.join(here, "appsscript.json"), "utf8"),
   ) as AppsScriptManifest;
   manifest.urlFetchWhitelist = [`${origin}/`];
-  // The sign-in page opens from the error card (R-SB-7): links outside Google must be allowlisted too.
-  manifest.addOns.common.openLinkUrlPrefixes = [`${origin}/`];
+  // The sign-in page opens from the error card (R-SB-7), the provider sign-in (through Concilia's
+  // page that goes on to the provider) and the app-password help from the sync card (R-CON-8,
+  // R-CON-3): links outside Google must be allowlisted too.
+  manifest.addOns.common.openLinkUrlPrefixes = [`${origin}/`, ...Object.values(appPasswordHelp)];
   fs.writeFileSync(path.join(dir, "Code.js"), code);
   fs.writeFileSync(path.join(dir, "appsscript.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   return { dir, code, manifest, functions };

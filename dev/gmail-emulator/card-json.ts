@@ -13,9 +13,16 @@ export interface ActionJson {
   loadIndicator?: string;
 }
 
+/** Where Gmail opens a link (CardService.OpenAs) and what it does when that window closes (OnClose). */
+export interface OpenLinkJson {
+  url: string;
+  openAs?: "FULL_SIZE" | "OVERLAY";
+  onClose?: "NOTHING" | "RELOAD";
+}
+
 export interface OnClickJson {
   action?: ActionJson;
-  openLink?: { url: string };
+  openLink?: OpenLinkJson;
 }
 
 export interface ButtonJson {
@@ -95,8 +102,14 @@ export type NavigationJson =
 export interface ActionResponseJson {
   navigations: NavigationJson[];
   notification?: { text: string };
-  openLink?: { url: string };
+  openLink?: OpenLinkJson;
   stateChanged?: boolean;
+}
+
+/** What a universal action answers: cards to show, or a link to open. */
+export interface UniversalActionResponseJson {
+  cards?: CardJson[];
+  openLink?: OpenLinkJson;
 }
 
 /** Every clickable thing of a card with its label, in reading order. */

@@ -10,7 +10,9 @@ import type {
   CardJson,
   NavigationJson,
   OnClickJson,
+  OpenLinkJson,
   SectionJson,
+  UniversalActionResponseJson,
   WidgetJson,
 } from "./card-json.js";
 
@@ -70,18 +72,46 @@ export class Action {
   }
 }
 
+const OPEN_AS = ["FULL_SIZE", "OVERLAY"] as const;
+const ON_CLOSE = ["NOTHING", "RELOAD"] as const;
+
+/**
+ * A link Gmail opens in a new window (FULL_SIZE, the default) or an overlay pop-up (OVERLAY); with
+ * OnClose.RELOAD, Gmail runs the add-on again when that window closes (the way to learn that a sign-in
+ * done there finished). Values other than the enums' are refused, as the real builder does.
+ */
 export class OpenLink {
   url = "";
+  private openAs: OpenLinkJson["openAs"];
+  private onClose: OpenLinkJson["onClose"];
   setUrl(url: string) {
     this.url = requireString(url, "url");
     return this;
   }
-  setOpenAs(_v: string) {
+  setOpenAs(v: string) {
+    if (!OPEN_AS.includes(v as never)) throw new CardServiceError(`Invalid argument: openAs (${v})`);
+    this.openAs = v as OpenLinkJson["openAs"];
     return this;
   }
-  setOnClose(_v: string) {
+  setOnClose(v: string) {
+    if (!ON_CLOSE.includes(v as never)) throw new CardServiceError(`Invalid argument: onClose (${v})`);
+    this.onClose = v as OpenLinkJson["onClose"];
     return this;
   }
+  toJSON(): OpenLinkJson {
+    if (!this.url) throw new CardServiceError("An OpenLink needs a URL (setUrl).");
+    return {
+      url: this.url,
+      ...(this.openAs ? { openAs: this.openAs } : {}),
+      ...(this.onClose ? { onClose: this.onClose } : {}),
+    };
+  }
+}
+
+function requireLink(l: unknown): OpenLink {
+  if (!(l instanceof OpenLink))
+    throw new CardServiceError("Invalid argument: openLink (expected an OpenLink)");
+  return l;
 }
 
 /** Base of everything a section accepts: cards and sections are not widgets. */
@@ -91,7 +121,7 @@ export abstract class Widget {
 
 function onClickJson(action: Action | null, link: OpenLink | null): OnClickJson | undefined {
   if (action) return { action: action.toJSON() };
-  if (link) return { openLink: { url: link.url } };
+  if (link) return { openLink: link.toJSON() };
   return undefined;
 }
 
@@ -115,7 +145,7 @@ export class TextButton {
     return this;
   }
   setOpenLink(link: OpenLink) {
-    this.link = link;
+    this.link = requireLink(link);
     return this;
   }
   setDisabled(disabled: boolean) {
@@ -551,7 +581,7 @@ export class ActionResponseBuilder {
     return this;
   }
   setOpenLink(l: OpenLink) {
-    this.link = l;
+    this.link = requireLink(l);
     return this;
   }
   setStateChanged(changed: boolean) {
@@ -568,8 +598,41 @@ export class ActionResponseBuilder {
     return new ActionResponse({
       navigations: this.navigation ? [...this.navigation.ops] : [],
       ...(this.notification ? { notification: { text: this.notification.text } } : {}),
-      ...(this.link ? { openLink: { url: this.link.url } } : {}),
+      ...(this.link ? { openLink: this.link.toJSON() } : {}),
       ...(this.stateChanged ? { stateChanged: true } : {}),
+    });
+  }
+}
+
+export class UniversalActionResponse {
+  constructor(readonly json: UniversalActionResponseJson) {
+    Object.freeze(this);
+  }
+  printJson(): string {
+    return JSON.stringify(this.json, null, 2);
+  }
+}
+
+/** A universal action's answer: the cards Gmail shows as the add-on's new stack, or a link. */
+export class UniversalActionResponseBuilder {
+  private cards: CardJson[] | null = null;
+  private link: OpenLink | null = null;
+  displayAddOnCards(cards: Card[]) {
+    if (!Array.isArray(cards) || cards.length === 0)
+      throw new CardServiceError("Invalid argument: cardObjects (a non-empty array of built cards)");
+    this.cards = cards.map(requireCard);
+    return this;
+  }
+  setOpenLink(l: OpenLink) {
+    this.link = requireLink(l);
+    return this;
+  }
+  build(): UniversalActionResponse {
+    if (!this.cards && !this.link)
+      throw new CardServiceError("A UniversalActionResponse needs cards (displayAddOnCards) or a link.");
+    return new UniversalActionResponse({
+      ...(this.cards ? { cards: this.cards } : {}),
+      ...(this.link ? { openLink: this.link.toJSON() } : {}),
     });
   }
 }
@@ -597,9 +660,12 @@ export function createCardService() {
     newNavigation: () => new Navigation(),
     newNotification: () => new Notification(),
     newActionResponseBuilder: () => new ActionResponseBuilder(),
+    newUniversalActionResponseBuilder: () => new UniversalActionResponseBuilder(),
     SelectionInputType: enumOf("CHECK_BOX", "RADIO_BUTTON", "DROPDOWN", "SWITCH", "MULTI_SELECT"),
     TextButtonStyle: enumOf("OUTLINED", "TEXT", "FILLED", "FILLED_TONAL", "BORDERLESS"),
     LoadIndicator: enumOf("SPINNER", "NONE"),
     ImageStyle: enumOf("SQUARE", "CIRCLE"),
+    OpenAs: enumOf(...OPEN_AS),
+    OnClose: enumOf(...ON_CLOSE),
   });
 }

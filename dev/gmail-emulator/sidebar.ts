@@ -3,7 +3,14 @@
 // navigation and notifications. Tests and the playground preview drive the add-on through it.
 import crypto from "node:crypto";
 import type { AddonHost, Invocation } from "./addon-host.js";
-import { type ActionJson, type CardJson, clickables, type NavigationJson } from "./card-json.js";
+import {
+  type ActionJson,
+  type CardJson,
+  clickables,
+  type NavigationJson,
+  type OpenLinkJson,
+  type WidgetJson,
+} from "./card-json.js";
 import { SCOPES } from "./scopes.js";
 
 export type FormValue = string | string[] | number;
@@ -26,6 +33,8 @@ export class GmailSidebar {
   notifications: string[] = [];
   /** Every execution, in order. */
   history: Invocation[] = [];
+  /** Links the add-on opened (buttons followed, action responses), oldest first; `open` until closed. */
+  windows: (OpenLinkJson & { open: boolean })[] = [];
   private message: { messageId: string; threadId: string; accessToken: string } | null = null;
   private edits: Record<string, FormValue> = {};
 
@@ -179,7 +188,83 @@ export class GmailSidebar {
     const r = inv.result.response;
     for (const n of r.navigations) this.navigate(n);
     if (r.notification) this.notifications.push(r.notification.text);
+    if (r.openLink) this.openWindow(r.openLink);
     return inv;
+  }
+
+  /**
+   * The user picks a value of a selection input (or types into a text input): Gmail runs the widget's
+   * onChangeAction, if it has one, with the form as it now is.
+   */
+  async change(name: string, value: FormValue): Promise<Invocation | null> {
+    this.fill({ [name]: value });
+    const widget = this.card.sections
+      .flatMap((s) => s.widgets)
+      .map((w: WidgetJson) => Object.values(w)[0] as { name?: string; onChangeAction?: ActionJson })
+      .find((w) => w?.name === name);
+    if (!widget) throw new SidebarError(`No input "${name}" on the card.`);
+    return widget.onChangeAction ? this.runAction(widget.onChangeAction) : null;
+  }
+
+  /** The add-on's universal actions (the manifest's), as Gmail lists them in the add-on's menu. */
+  get universalActions(): string[] {
+    return (this.manifest.addOns?.common?.universalActions ?? []).map((u: { label: string }) => u.label);
+  }
+
+  /** The user picks a universal action from the add-on's menu: its cards become the shown stack. */
+  async universalAction(label: string): Promise<Invocation> {
+    const entry = (this.manifest.addOns?.common?.universalActions ?? []).find(
+      (u: { label: string }) => u.label === label,
+    );
+    if (!entry) throw new SidebarError(`No universal action "${label}" in the manifest.`);
+    if (entry.openLink) {
+      this.openWindow({ url: entry.openLink });
+      return this.last;
+    }
+    const inv = await this.execute(entry.runFunction, this.event());
+    if (inv.result.kind !== "universal")
+      throw new SidebarError(
+        `${entry.runFunction} must return a UniversalActionResponse; got ${JSON.stringify(inv.result).slice(0, 500)}`,
+      );
+    const r = inv.result.response;
+    if (r.cards) {
+      this.stack = [...r.cards];
+      this.edits = {};
+    }
+    if (r.openLink) this.openWindow(r.openLink);
+    return inv;
+  }
+
+  /** The user clicks a button that opens a link. */
+  followLink(label: string | RegExp): OpenLinkJson {
+    const hit = clickables(this.card).find((c) =>
+      typeof label === "string" ? c.label === label : label.test(c.label),
+    );
+    if (!hit?.onClick.openLink) throw new SidebarError(`No link button "${label}" on the card.`);
+    return this.openWindow(hit.onClick.openLink);
+  }
+
+  /** Gmail opens only links under the manifest's openLinkUrlPrefixes. */
+  private openWindow(link: OpenLinkJson): OpenLinkJson {
+    const prefixes: string[] = this.manifest.addOns?.common?.openLinkUrlPrefixes ?? [];
+    if (!prefixes.some((p) => link.url.startsWith(p)))
+      throw new SidebarError(`${link.url} is not under the manifest's openLinkUrlPrefixes.`);
+    this.windows.push({ ...link, open: true });
+    return link;
+  }
+
+  /**
+   * The user (or the page) closes the window the add-on opened last. With OnClose.RELOAD Gmail runs
+   * the add-on again: the contextual trigger if a message is open, else the homepage.
+   */
+  async closeWindow(): Promise<Invocation | null> {
+    const w = [...this.windows].reverse().find((x) => x.open);
+    if (!w) throw new SidebarError("No window is open.");
+    w.open = false;
+    if (w.onClose !== "RELOAD") return null;
+    return this.message
+      ? this.openMessage(this.message.messageId, this.message.threadId)
+      : this.openHomepage();
   }
 
   private navigate(n: NavigationJson): void {

@@ -11,13 +11,14 @@ import {
   newUserStores,
   type UserStores,
 } from "./apps-script.js";
-import { ActionResponse, Card } from "./card-service.js";
+import { ActionResponse, Card, UniversalActionResponse } from "./card-service.js";
 import type { DemoMessage } from "./demo-messages.js";
 import type { WireRequest, WireResponse } from "./url-fetch.js";
 
 export type InvokeResult =
   | { kind: "cards"; cards: import("./card-json.js").CardJson[] }
   | { kind: "action"; response: import("./card-json.js").ActionResponseJson }
+  | { kind: "universal"; response: import("./card-json.js").UniversalActionResponseJson }
   | { kind: "invalid"; description: string }
   | { kind: "error"; message: string };
 
@@ -64,6 +65,7 @@ function describe(value: unknown): InvokeResult {
   if (Array.isArray(value) && value.length > 0 && value.every(one))
     return { kind: "cards", cards: value.map((c: Card) => c.json) };
   if (value instanceof ActionResponse) return { kind: "action", response: value.json };
+  if (value instanceof UniversalActionResponse) return { kind: "universal", response: value.json };
   const name = (value as object)?.constructor?.name;
   return { kind: "invalid", description: `${typeof value}${name ? ` (${name})` : ""}` };
 }

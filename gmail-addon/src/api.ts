@@ -4,6 +4,7 @@ import type { CrmEvent } from "../../shared/api/events.js";
 import type { Lead, Person, SearchResult } from "../../shared/api/records.js";
 import { ApiProblem, NoIdentity, Unreachable } from "./errors.js";
 import { type HttpRequest, httpFetch, rfc822Blob } from "./host.js";
+import { syncCalls } from "./sync-api.js";
 
 /** Apps Script refuses URLs over 2 KB (quota "URL Fetch URL length"); keep a margin. */
 export const MAX_URL_LENGTH = 2000;
@@ -31,7 +32,7 @@ export interface EventInput {
 export type Api = ReturnType<typeof createApi>;
 
 export function createApi(opts: ApiOptions) {
-  function call<T>(method: "get" | "post", path: string, body?: { json?: unknown; raw?: string }): T {
+  function call<T>(method: HttpRequest["method"], path: string, body?: { json?: unknown; raw?: string }): T {
     const token = opts.token();
     if (!token) throw new NoIdentity("no identity token");
     const req: HttpRequest = {
@@ -132,5 +133,7 @@ export function createApi(opts: ApiOptions) {
       ),
     recentPersons: (limit: number) =>
       call<{ items: Person[]; nextCursor: string | null }>("get", `/api/v1/persons?limit=${limit}`),
+    /** R-CON: the user's mail and calendar connections and their sync. */
+    sync: syncCalls(call),
   };
 }

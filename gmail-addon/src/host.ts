@@ -2,7 +2,7 @@
 // use directly), so that the rest of the add-on is plain code and the tests can swap the host.
 
 export interface HttpRequest {
-  method: "get" | "post";
+  method: "get" | "post" | "patch" | "delete";
   url: string;
   headers: Record<string, string>;
   /** JSON text, or raw message bytes as a Blob. */

@@ -1,7 +1,9 @@
 // R-SB-6: the add-on speaks the user's Gmail language (English, Spanish, Italian).
 import { type Locale, pickLocale } from "../../shared/i18n.js";
+import { syncWords } from "../../shared/sync-words.js";
 
 const en = {
+  ...syncWords.en,
   appName: "Concilia",
   logEmail: "Log email",
   logged: "Logged in Concilia",
@@ -115,6 +117,7 @@ const en = {
 export type Messages = typeof en;
 
 const es: Messages = {
+  ...syncWords.es,
   appName: "Concilia",
   logEmail: "Registrar correo",
   logged: "Registrado en Concilia",
@@ -231,6 +234,7 @@ const es: Messages = {
 };
 
 const it: Messages = {
+  ...syncWords.it,
   appName: "Concilia",
   logEmail: "Registra email",
   logged: "Registrata in Concilia",

@@ -10,7 +10,6 @@ import {
 import { proposedMeetingStart } from "../../shared/meeting-start.js";
 import { isTimeZone, wallStrings, zonedIso } from "../../shared/zoned-time.js";
 import { formatMailbox } from "./addresses.js";
-import { createApi } from "./api.js";
 import { addToExistingCard } from "./cards/add-to-existing-card.js";
 import { homeCard, resultsCard } from "./cards/home-card.js";
 import { LINK_CODE_FIELD } from "./cards/link-card.js";
@@ -18,53 +17,43 @@ import { DURATIONS, meetingCard } from "./cards/meeting-card.js";
 import { MESSAGE_CARD, messageCard } from "./cards/message-card.js";
 import { recordCard } from "./cards/record-card.js";
 import { prefillFor, type RecordKind, recordFormCard } from "./cards/record-form-card.js";
-import type { View } from "./cards/record-sections.js";
 import { notify } from "./cards/widgets.js";
-import {
-  formDateTime,
-  formValue,
-  formValues,
-  parameters,
-  SERVER_ORIGIN,
-  userLocale,
-  userTimeZone,
-} from "./config.js";
+import { formDateTime, formValue, formValues, parameters } from "./config.js";
 import { ApiProblem } from "./errors.js";
 import { dateTime } from "./format.js";
 import { cardOrError, responseOrNotice, retried } from "./guard.js";
-import { identityToken, userSettings } from "./host.js";
-import { i18n } from "./i18n.js";
+import { userSettings } from "./host.js";
 import { type GmailContext, gmailContext, rawMessage, readMessage } from "./message.js";
 import { entryName, loadState, type MessageState, saveState } from "./message-state.js";
+import { type Session, SIGN_IN_TOKEN, session } from "./session.js";
+import { pendingSyncCard } from "./sync-actions.js";
+
+export {
+  syncChoose,
+  syncConnectImap,
+  syncConnectPassword,
+  syncOpen,
+  syncStartOAuth,
+  syncTestImap,
+  syncUniversal,
+} from "./sync-actions.js";
+export {
+  syncBack,
+  syncConfirmStop,
+  syncEdit,
+  syncPause,
+  syncRefresh,
+  syncResume,
+  syncRetryFailed,
+  syncSaveEdit,
+  syncStop,
+} from "./sync-manage.js";
 
 type Event = GoogleAppsScript.Addons.EventObject;
 type Card = GoogleAppsScript.Card_Service.Card;
 type ActionResponse = GoogleAppsScript.Card_Service.ActionResponse;
 
 const MEETING_MINUTES = "meetingMinutes";
-
-/** A Concilia token from a sign-in by code; when present it is used instead of the Google identity. */
-const SIGN_IN_TOKEN = "conciliaToken";
-
-function session(e: Event) {
-  const i = i18n(userLocale(e));
-  const tz = userTimeZone(e);
-  const api = createApi({
-    origin: SERVER_ORIGIN,
-    locale: i.locale,
-    token: () => userSettings.get(SIGN_IN_TOKEN) ?? identityToken(),
-    // A revoked or expired code token is forgotten, so the next try uses the Google identity again.
-    onRefused: () => userSettings.remove(SIGN_IN_TOKEN),
-  });
-  const view: View = {
-    t: i.t,
-    activityType: i.activityType,
-    locale: userLocale(e) || i.locale,
-    timeZone: tz.id,
-  };
-  return { i, t: i.t, tz, api, view };
-}
-type Session = ReturnType<typeof session>;
 
 function requireGmail(e: Event): GmailContext {
   const g = gmailContext(e);
@@ -100,14 +89,18 @@ const note = (text: string) => CardService.newNotification().setText(text);
 export function onGmailMessageOpen(e: Event): Card[] {
   const x = session(e);
   const retry = { functionName: "retryMessageOpen", params: { messageId: e.gmail?.messageId ?? "" } };
-  return [cardOrError(x.i, retry, () => messageCard(loadMessage(requireGmail(e), x), x.view))];
+  return [
+    cardOrError(x.i, retry, () => pendingSyncCard(x) ?? messageCard(loadMessage(requireGmail(e), x), x.view)),
+  ];
 }
 
 export function onHomepage(e: Event): Card[] {
   const x = session(e);
   return [
-    cardOrError(x.i, { functionName: "retryHomepage", params: {} }, () =>
-      homeCard(x.api.recentPersons(5).items, x.i),
+    cardOrError(
+      x.i,
+      { functionName: "retryHomepage", params: {} },
+      () => pendingSyncCard(x) ?? homeCard(x.api.recentPersons(5).items, x.i),
     ),
   ];
 }

@@ -736,6 +736,7 @@ describe("the bundle", () => {
     for (const sb of sidebars) track(sb);
     const { functions } = await builtAddon();
     expect(functions.length).toBeGreaterThanOrEqual(12);
-    expect(functions.filter((f) => !invoked.has(f))).toEqual([]);
+    // The sync card's functions (sync…) are exercised in sync.test.ts, which checks them the same way.
+    expect(functions.filter((f) => !invoked.has(f) && !f.startsWith("sync"))).toEqual([]);
   });
 });

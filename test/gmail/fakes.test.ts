@@ -28,6 +28,33 @@ describe("CardService fake", () => {
     });
   });
 
+  it("R-CON-8: an OpenLink takes only CardService's OpenAs and OnClose values, and records them", () => {
+    expect(() => CS.newOpenLink().setUrl("https://x.example/").setOpenAs("POPUP")).toThrow(/openAs/);
+    expect(() => CS.newOpenLink().setOnClose("CLOSE")).toThrow(/onClose/);
+    const link = CS.newOpenLink()
+      .setUrl("https://x.example/")
+      .setOpenAs(CS.OpenAs.OVERLAY)
+      .setOnClose(CS.OnClose.RELOAD);
+    const r = CS.newActionResponseBuilder().setOpenLink(link).build();
+    expect(r.json.openLink).toEqual({ url: "https://x.example/", openAs: "OVERLAY", onClose: "RELOAD" });
+    expect(() =>
+      CS.newActionResponseBuilder()
+        .setOpenLink({ url: "https://x.example/" } as never)
+        .build(),
+    ).toThrow(/expected an OpenLink/);
+  });
+
+  it("R-CON-1: a universal action answers built cards (at least one) or a link", () => {
+    const builder = () => CS.newUniversalActionResponseBuilder();
+    expect(() => builder().build()).toThrow(/needs cards/);
+    expect(() => builder().displayAddOnCards([])).toThrow(/non-empty array/);
+    expect(() =>
+      builder().displayAddOnCards([CS.newCardBuilder().addSection(oneSection())] as never),
+    ).toThrow(/build\(\) the CardBuilder first/);
+    const card = CS.newCardBuilder().addSection(oneSection()).build();
+    expect(builder().displayAddOnCards([card]).build().json.cards).toHaveLength(1);
+  });
+
   it("R-SB-5: a card holds 1 to 100 sections and a section 1 to 100 widgets", () => {
     expect(() => CS.newCardBuilder().build()).toThrow(/at least one section/);
     expect(() => CS.newCardBuilder().addSection(CS.newCardSection()).build()).toThrow(/at least one widget/);
@@ -208,12 +235,18 @@ describe("the built add-on", () => {
       ].sort(),
     );
     expect(manifest.urlFetchWhitelist).toEqual(["https://crm.example.com/"]);
-    expect(manifest.addOns.common.openLinkUrlPrefixes).toEqual(["https://crm.example.com/"]);
+    // R-CON-3: besides Concilia, only the providers' pages that explain app-specific passwords.
+    expect(manifest.addOns.common.openLinkUrlPrefixes).toEqual([
+      "https://crm.example.com/",
+      "https://support.apple.com/102654",
+      "https://help.yahoo.com/kb/SLN15241.html",
+    ]);
     expect(manifest.addOns.common.useLocaleFromApp).toBe(true);
     // Apps Script finds callbacks by global name: triggers and every action named in the code exist.
     const named = new Set([...code.matchAll(/(?:action\(|functionName: )"(\w+)"/g)].map((m) => m[1]));
-    expect(named.size).toBe(15);
+    expect(named.size).toBe(30);
     named.add(manifest.addOns.common.homepageTrigger.runFunction);
+    for (const u of manifest.addOns.common.universalActions) named.add(u.runFunction);
     named.add(manifest.addOns.gmail.contextualTriggers[0].onTriggerFunction);
     for (const fn of named) expect(functions).toContain(fn);
     for (const fn of functions) expect(code).toMatch(new RegExp(`^function ${fn}\\(e\\) \\{`, "m"));

@@ -27,14 +27,21 @@ export interface GmailWorld {
   sidebar(o?: Partial<SidebarOptions>): GmailSidebar;
   /** A second host over the same server, e.g. with a changed manifest. */
   otherHost(manifest: (m: Manifest) => Manifest): Promise<AddonHost>;
-  api<T = any>(method: "GET" | "POST", url: string, body?: unknown): Promise<{ status: number; body: T }>;
+  api<T = any>(
+    method: "GET" | "POST" | "DELETE",
+    url: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }>;
   close(): Promise<void>;
 }
 
-export async function startGmailWorld(opts: { messages?: DemoMessage[] } = {}): Promise<GmailWorld> {
+export async function startGmailWorld(
+  opts: { messages?: DemoMessage[]; server?: Parameters<typeof startTestServer>[0] } = {},
+): Promise<GmailWorld> {
   const jwks = await startJwks();
   const server = await startTestServer({
-    env: { GOOGLE_JWKS_URL: jwks.url, GOOGLE_CLIENT_IDS: GOOGLE_CLIENT_ID },
+    ...opts.server,
+    env: { GOOGLE_JWKS_URL: jwks.url, GOOGLE_CLIENT_IDS: GOOGLE_CLIENT_ID, ...opts.server?.env },
   });
   const { users } = await seedDemo(server.ctx);
   // Sara's Google account signs in by its link (made once through the sign-in page in real life).

@@ -75,6 +75,11 @@ export async function startTestServer(
     imapTester?: ImapTester;
     /** Collects every log line (at debug level and above) instead of discarding them. */
     logLines?: string[];
+    /**
+     * false: this server works no job (no sync step runs), for tests that set the sync state themselves
+     * to see how a view shows it, without the engine moving it meanwhile.
+     */
+    work?: boolean;
   } = {},
 ): Promise<TestServer> {
   const engine = opts.joinDatabase ? "postgres" : (opts.engine ?? "pglite");
@@ -103,7 +108,7 @@ export async function startTestServer(
     memory: engine === "pglite",
     loadDataDir: engine === "pglite" ? await pgliteTemplate() : undefined,
   });
-  await ctx.jobs.work(ctx);
+  if (opts.work !== false) await ctx.jobs.work(ctx);
   const app = await buildApp(ctx);
   await app.ready();
   const server: TestServer = {

@@ -1,12 +1,9 @@
 // biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright locators' innerText(), as a user reads the text.
 // The pane in Spanish and Italian, in Office's dark theme, by keyboard, and under axe-core.
-import fs from "node:fs";
-import { createRequire } from "node:module";
-import type { Browser, FrameLocator } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, openPlayground, type PaneServer, startPaneServer } from "./pane-harness.js";
+import { axe, launchChromium, openPlayground, type PaneServer, startPaneServer } from "./pane-harness.js";
 
-const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 let s: PaneServer;
 let browser: Browser;
 
@@ -18,18 +15,6 @@ afterAll(async () => {
   await browser?.close();
   await s?.close();
 });
-
-/** axe-core's serious and critical violations in the pane frame. */
-async function axe(pane: FrameLocator): Promise<string[]> {
-  const frame = await (await pane.locator("html").elementHandle())!.ownerFrame();
-  await frame!.addScriptTag({ content: axeSource });
-  const result = await frame!.evaluate(async () =>
-    (globalThis as any).axe.run(document, { resultTypes: ["violations"] }),
-  );
-  return result.violations
-    .filter((v: any) => v.impact === "serious" || v.impact === "critical")
-    .map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(" ")).join(", ")}`);
-}
 
 describe("Outlook pane: languages, theme, keyboard, accessibility", () => {
   it("R-SB-6 / R-CAT-2: in Spanish the pane and the badges follow Office's display language", async () => {
@@ -75,16 +60,18 @@ describe("Outlook pane: languages, theme, keyboard, accessibility", () => {
         outline: getComputedStyle(e).outlineStyle,
       }));
     const order: string[] = [];
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 5; i++) {
       await pg.page.keyboard.press("Tab");
       const f = await focused();
       expect(f.outline).not.toBe("none");
       order.push(f.text.split("\n")[0]);
     }
-    expect(order[0]).toBe("Log email");
-    expect(order[1]).toBe("Create meeting");
-    expect(order[2]).toBe("+34 600 000 101");
-    expect(order[3]).toBe("José García");
+    // R-CON-1: the profile menu (Email & calendar sync) heads the pane, then the message's card.
+    expect(order[0]).toBe("My profile ▾");
+    expect(order[1]).toBe("Log email");
+    expect(order[2]).toBe("Create meeting");
+    expect(order[3]).toBe("+34 600 000 101");
+    expect(order[4]).toBe("José García");
     await pg.page.keyboard.press("Tab");
     await pg.page.keyboard.press("Enter");
     await pg.pane.locator("h2#record-name", { hasText: "Marta Núñez" }).waitFor();

@@ -2,6 +2,7 @@
 // the playground, and Debian's Chromium driven by playwright-core (never a downloaded browser).
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium, type FrameLocator, type Page } from "playwright-core";
@@ -65,9 +66,9 @@ export interface PaneServer extends TestServer {
   token: string;
 }
 
-export async function startPaneServer(): Promise<PaneServer> {
+export async function startPaneServer(opts: Parameters<typeof startTestServer>[0] = {}): Promise<PaneServer> {
   ensurePaneBuilt();
-  const s = await startTestServer();
+  const s = await startTestServer(opts);
   await seedDemo(s.ctx);
   await s.listen();
   return Object.assign(s, { token: "" });
@@ -99,4 +100,18 @@ export async function openPlayground(browser: Browser, url: string, query = ""):
   });
   await page.goto(`${url}/playground/?${query}`);
   return pg;
+}
+
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** axe-core's serious and critical violations in the pane frame. */
+export async function axe(pane: FrameLocator): Promise<string[]> {
+  const frame = await (await pane.locator("html").elementHandle())!.ownerFrame();
+  await frame!.addScriptTag({ content: axeSource });
+  const result = await frame!.evaluate(async () =>
+    (globalThis as any).axe.run(document, { resultTypes: ["violations"] }),
+  );
+  return result.violations
+    .filter((v: any) => v.impact === "serious" || v.impact === "critical")
+    .map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(" ")).join(", ")}`);
 }

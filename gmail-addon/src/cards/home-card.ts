@@ -36,6 +36,10 @@ export function homeCard(persons: Person[], i: I18n): GoogleAppsScript.Card_Serv
     .setHeader(header(t("homeTitle")))
     .addSection(searchSection("", t, {}))
     .addSection(list)
+    .addSection(
+      // R-CON-1: the user's own settings: Email & calendar sync.
+      section(t("myProfile")).addWidget(buttons(button(t("syncTitle"), action("syncOpen")))),
+    )
     .build();
 }
 

@@ -46,3 +46,10 @@ export function notify(text: string): GoogleAppsScript.Card_Service.ActionRespon
     .setNotification(CardService.newNotification().setText(text))
     .build();
 }
+
+/** A sentence in green (it works) or red (it does not): the formatted text's <font color>. */
+export function coloured(text: string, ok: boolean) {
+  return CardService.newTextParagraph().setText(
+    `<font color="${ok ? "#1e7e34" : "#b00020"}">${esc(text)}</font>`,
+  );
+}

@@ -4,6 +4,7 @@ import type { ContextResponse, LogEmailResponse } from "../../../shared/api/cont
 import type { CrmEvent } from "../../../shared/api/events.js";
 import type { SearchResult } from "../../../shared/api/records.js";
 import type { Address } from "../host/types.js";
+import { type SyncApi, syncApi } from "./sync.js";
 
 /** The server could not be reached at all (offline, stopped, blocked). */
 export class Unreachable extends Error {}
@@ -33,7 +34,12 @@ export interface Api {
   search(q: string, limit?: number): Promise<SearchResult[]>;
   /** Adds an address to an existing record (the server checks the user may change it). */
   addEmail(type: SearchResult["type"], id: string, email: string): Promise<{ id: string; name: string }>;
+  /** R-CON: the user's mail and calendar connections and their sync. */
+  sync: SyncApi;
 }
+
+/** One authenticated request; JSON bodies are passed as text with their content type. */
+export type Call = <T>(method: string, path: string, body?: BodyInit, type?: string) => Promise<T>;
 
 export interface PersonDraft {
   firstName: string;
@@ -126,5 +132,6 @@ export function createApi(token: (interactive: boolean) => Promise<string | null
         "application/json",
       );
     },
+    sync: syncApi(call),
   };
 }

@@ -15,7 +15,8 @@ interface DialogOptions {
 /** Office's dialog error codes the pane can meet. */
 const ALREADY_OPEN = 12007;
 const DOMAIN_NOT_ALLOWED = 12004;
-const POPUP_BLOCKED = 12009;
+/** Outlook on the web: the browser's pop-up blocker stopped the window. */
+const POPUP_BLOCKED = 12011;
 const CLOSED_BY_USER = 12006;
 /** How often the fake looks whether the user closed the window (browsers send no event for it). */
 const CLOSE_POLL_MS = 200;
@@ -32,10 +33,13 @@ export function displayFakeDialog(
   url: string,
   options: DialogOptions,
   callback: (r: Result) => void,
+  /** The playground's "pop-ups blocked" switch: the browser refuses every window, as Office reports it. */
+  popupsBlocked = false,
 ): void {
   const answer = (r: Result) => {
     setTimeout(() => callback(r), 0);
   };
+  if (popupsBlocked) return void answer(failed(POPUP_BLOCKED, "The browser is configured to block pop-ups."));
   if (open && !open.closed)
     return void answer(failed(ALREADY_OPEN, "A dialog is already opened from this add-in."));
   const target = new URL(url, frame.location.href);
@@ -50,7 +54,7 @@ export function displayFakeDialog(
     "concilia-office-dialog",
     `popup,width=${size(options.width, screen.availWidth)},height=${size(options.height, screen.availHeight)}`,
   );
-  if (!popup) return void answer(failed(POPUP_BLOCKED, "The user chose to ignore the dialog box."));
+  if (!popup) return void answer(failed(POPUP_BLOCKED, "The browser is configured to block pop-ups."));
   open = popup;
 
   const handlers = new Map<string, Handler[]>();

@@ -37,6 +37,8 @@ export interface FakeSettings {
   mailbox18: boolean;
   /** IdentityAPI 1.3 (single sign-on). Off, signing in goes through the sign-in dialog. */
   sso: boolean;
+  /** The browser blocks pop-ups: displayDialogAsync fails with 12011, as in Outlook on the web. */
+  popupsBlocked?: boolean;
 }
 
 export interface FakeUser extends Address {
@@ -153,7 +155,7 @@ export class FakeOutlook {
         ui: {
           displayDialogAsync(url: string, ...rest: any[]) {
             const options = rest.find((a) => a && typeof a === "object") ?? {};
-            displayFakeDialog(frame, url, options, callbackOf(rest));
+            displayFakeDialog(frame, url, options, callbackOf(rest), self.settings.popupsBlocked);
           },
         },
       },

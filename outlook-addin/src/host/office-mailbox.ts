@@ -6,6 +6,7 @@
 import { normalizeMessageId } from "../../../shared/message-id.js";
 import { base64ToBytes, officeCall, supports } from "./office-async.js";
 import { officeAuth } from "./office-auth.js";
+import { openProviderSignIn } from "./office-dialog.js";
 import { ianaZone } from "./time-zone.js";
 import {
   type Address,
@@ -101,5 +102,6 @@ export function officeMailbox(): Mailbox {
     logsAttachments: supports("Mailbox", "1.8"),
     markLogged,
     auth: officeAuth(language),
+    openSignIn: openProviderSignIn,
   };
 }

@@ -48,7 +48,19 @@ export interface Mailbox {
   /** R-SB-9: files the open message under the "Logged in Concilia" category where supported. */
   markLogged(): Promise<CategoryResult>;
   auth: HostAuth;
+  /** R-CON-8: a provider's sign-in page in a dialog, until it reports its result or is closed. */
+  openSignIn(url: string): Promise<SignInOutcome>;
 }
+
+/**
+ * How a provider sign-in ended: the callback page's result, the window closed first, or no window at
+ * all because the browser (Office 12011) or the user (12009) blocked it.
+ */
+export type SignInOutcome =
+  | { kind: "result"; ok: boolean; accountAddress?: string; error?: string }
+  | { kind: "closed" }
+  | { kind: "blocked"; code: number }
+  | { kind: "failed"; message: string };
 
 export interface HostAuth {
   /** A bearer token for the Concilia server, or null when signed out and not `interactive`. */

@@ -1,4 +1,6 @@
+import { syncWords } from "../../../shared/sync-words.js";
 export const en = {
+  ...syncWords.en,
   loading: "Loading…",
   empty: "Select a message to see its contacts in Concilia.",
   noOne: "No one else is on this message.",

@@ -1,6 +1,8 @@
+import { syncWords } from "../../../shared/sync-words.js";
 import type { Catalog } from "./en.js";
 
 export const it: Catalog = {
+  ...syncWords.it,
   loading: "Caricamento…",
   empty: "Seleziona un messaggio per vederne i contatti in Concilia.",
   noOne: "Non ci sono altri partecipanti in questo messaggio.",

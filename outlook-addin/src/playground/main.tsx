@@ -24,6 +24,7 @@ const initial: FakeSettings = {
   mailbox114: query.get("mailbox") !== "1.8" && query.get("mailbox") !== "1.5",
   mailbox18: query.get("mailbox") !== "1.5",
   sso: query.get("sso") !== "0",
+  popupsBlocked: query.get("popups") === "blocked",
 };
 
 function Playground() {
@@ -114,6 +115,14 @@ function Playground() {
             onChange={(e) => change({ sso: e.currentTarget.checked })}
           />{" "}
           Single sign-on
+        </label>
+        <label>
+          <input
+            type="checkbox"
+            checked={settings.popupsBlocked}
+            onChange={(e) => change({ popupsBlocked: e.currentTarget.checked })}
+          />{" "}
+          Pop-ups blocked
         </label>
         <a href="/playground/gmail">Gmail card preview</a>
       </header>

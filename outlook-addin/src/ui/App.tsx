@@ -5,7 +5,9 @@ import type { Address, Mailbox, OpenMessage } from "../host/types.js";
 import { useI18n } from "../i18n/index.js";
 import { CrmSearch } from "./CrmSearch.js";
 import { MessageView } from "./MessageView.js";
+import { ProfileMenu } from "./ProfileMenu.js";
 import { Empty, ErrorView, Loading, SignedOutView, UnreachableView } from "./States.js";
+import { SyncSettings } from "./sync/SyncSettings.js";
 
 type View =
   | { kind: "loading" }
@@ -28,6 +30,8 @@ export function App({ mailbox, api }: { mailbox: Mailbox; api: Api }) {
   const { t } = useI18n();
   const [view, setView] = useState<View>({ kind: "loading" });
   const seq = useRef(0);
+  /** R-CON-1: the profile's sync settings replace the message's card until the user goes back. */
+  const [settings, setSettings] = useState(false);
 
   /** One request per opened message (R-SB-8); answers for an item no longer shown are dropped. */
   async function load(notice: string | null = null) {
@@ -75,31 +79,37 @@ export function App({ mailbox, api }: { mailbox: Mailbox; api: Api }) {
   return (
     <main class="pane" aria-busy={view.kind === "loading"} data-view={view.kind}>
       <h1 class="visually-hidden">Concilia</h1>
-      {view.kind === "loading" && <Loading />}
-      {view.kind === "empty" && <Empty />}
-      {view.kind === "signedOut" && (
-        <SignedOutView
-          onSignIn={signIn}
-          onCode={async (code) => {
-            await mailbox.auth.redeem(code);
-            load();
-          }}
-        />
+      {(view.kind === "ready" || view.kind === "empty" || view.kind === "error") && !settings && (
+        <ProfileMenu onSync={() => setSettings(true)} />
       )}
-      {view.kind === "unreachable" && <UnreachableView onRetry={() => load()} />}
-      {view.kind === "error" && <ErrorView problem={view.problem} onRetry={() => load()} />}
-      {view.kind === "ready" && (
-        <MessageView
-          key={view.message.itemId}
-          api={api}
-          mailbox={mailbox}
-          message={view.message}
-          context={view.context}
-          notice={view.notice}
-          reload={(notice) => load(notice)}
-        />
-      )}
-      {(view.kind === "ready" || view.kind === "empty") && <CrmSearch api={api} />}
+      {settings && <SyncSettings api={api} mailbox={mailbox} onClose={() => setSettings(false)} />}
+      <div class="message-screen" hidden={settings}>
+        {view.kind === "loading" && <Loading />}
+        {view.kind === "empty" && <Empty />}
+        {view.kind === "signedOut" && (
+          <SignedOutView
+            onSignIn={signIn}
+            onCode={async (code) => {
+              await mailbox.auth.redeem(code);
+              load();
+            }}
+          />
+        )}
+        {view.kind === "unreachable" && <UnreachableView onRetry={() => load()} />}
+        {view.kind === "error" && <ErrorView problem={view.problem} onRetry={() => load()} />}
+        {view.kind === "ready" && (
+          <MessageView
+            key={view.message.itemId}
+            api={api}
+            mailbox={mailbox}
+            message={view.message}
+            context={view.context}
+            notice={view.notice}
+            reload={(notice) => load(notice)}
+          />
+        )}
+        {(view.kind === "ready" || view.kind === "empty") && <CrmSearch api={api} />}
+      </div>
       <span class="visually-hidden" aria-live="polite">
         {view.kind === "loading" ? t("loading") : ""}
       </span>

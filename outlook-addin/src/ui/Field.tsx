@@ -4,7 +4,7 @@ interface FieldProps {
   label: string;
   value: string;
   onInput(value: string): void;
-  type?: "text" | "email" | "date" | "time" | "url";
+  type?: "text" | "email" | "date" | "time" | "url" | "password" | "number";
   required?: boolean;
   name?: string;
   readOnly?: boolean;

@@ -1,0 +1,73 @@
+// R-CON-9 / R-CON-10: the cards pushed over the sync card: Edit (email, calendar or both; which
+// calendars, the primary one preselected by the server) and the confirmation before Stop sync.
+import type { Connection, ConnectionSyncs } from "../../../shared/api/connections.js";
+import type { I18n } from "../i18n.js";
+import { providerWord } from "./sync-connect.js";
+import { action, button, buttons, coloured, header, paragraph, section } from "./widgets.js";
+
+export function stopCard(id: string, address: string, t: I18n["t"]) {
+  return CardService.newCardBuilder()
+    .setName("sync-stop")
+    .setHeader(header(t("stopSync"), address))
+    .addSection(
+      section()
+        .addWidget(paragraph(t("stopConfirm", { address })))
+        .addWidget(
+          buttons(
+            button(t("stopSync"), action("syncStop", { id, address }), true),
+            button(t("keepSyncing"), action("syncBack")),
+          ),
+        ),
+    )
+    .build();
+}
+
+/** `reconnectFor`: the choice the account's consent does not cover yet: reconnecting with it is offered. */
+export function editCard(c: Connection, t: I18n["t"], reconnectFor?: ConnectionSyncs) {
+  const syncs = CardService.newSelectionInput()
+    .setType(CardService.SelectionInputType.RADIO_BUTTON)
+    .setFieldName("syncs")
+    .setTitle(t("whatToSync"));
+  for (const [v, w] of [
+    ["email", "syncsEmail"],
+    ["calendar", "syncsCalendar"],
+    ["both", "syncsBoth"],
+  ] as const)
+    syncs.addItem(t(w), v, (reconnectFor ?? c.syncs) === v);
+  const x = section().addWidget(syncs);
+  if (c.provider !== "imap") {
+    if (c.calendars.length === 0) x.addWidget(paragraph(t("noCalendarsYet")));
+    else {
+      const cals = CardService.newSelectionInput()
+        .setType(CardService.SelectionInputType.CHECK_BOX)
+        .setFieldName("calendars")
+        .setTitle(t("calendarsToSync"));
+      for (const k of c.calendars)
+        cals.addItem(k.primary ? t("primaryCalendar", { name: k.name }) : k.name, k.id, k.selected);
+      x.addWidget(cals);
+    }
+  }
+  x.addWidget(
+    buttons(
+      button(t("save"), action("syncSaveEdit", { id: c.id, calendars: c.calendars.length ? "1" : "" }), true),
+    ),
+  );
+  const card = CardService.newCardBuilder()
+    .setName("sync-edit")
+    .setHeader(header(t("editSync"), `${t(providerWord[c.provider])} · ${c.accountAddress}`));
+  if (reconnectFor && (c.provider === "google" || c.provider === "microsoft"))
+    card.addSection(
+      section()
+        .addWidget(coloured(t("reconnectForChoice", { provider: t(providerWord[c.provider]) }), false))
+        .addWidget(
+          buttons(
+            button(
+              t("reconnect"),
+              action("syncStartOAuth", { provider: c.provider, syncs: reconnectFor, connectionId: c.id }),
+              true,
+            ),
+          ),
+        ),
+    );
+  return card.addSection(x).build();
+}

@@ -1,0 +1,102 @@
+// R-CON-9 / R-CON-10 in Gmail: what the user does with a connected account from the sync card:
+// refresh its status (cards do not poll), pause, resume, retry failed items, edit, stop.
+import type { ConnectionSyncs } from "../../shared/api/connections.js";
+import { editCard, stopCard } from "./cards/sync-dialogs.js";
+import { notify } from "./cards/widgets.js";
+import { formValue, formValues, parameters } from "./config.js";
+import { ApiProblem } from "./errors.js";
+import { responseOrNotice } from "./guard.js";
+import { type Session, session } from "./session.js";
+import { nav, refusal, respond, SYNCS, syncCardFor, update } from "./sync-actions.js";
+
+type Event = GoogleAppsScript.Addons.EventObject;
+type ActionResponse = GoogleAppsScript.Card_Service.ActionResponse;
+
+export function syncRefresh(e: Event): ActionResponse {
+  const x = session(e);
+  return responseOrNotice(x.t, () => update(syncCardFor(x)));
+}
+
+function act(e: Event, action: "pause" | "resume" | "retry-failed"): ActionResponse {
+  const x = session(e);
+  return responseOrNotice(x.t, () => {
+    x.api.sync.act(parameters(e).id ?? "", action);
+    return update(syncCardFor(x));
+  });
+}
+
+export const syncPause = (e: Event) => act(e, "pause");
+export const syncResume = (e: Event) => act(e, "resume");
+export const syncRetryFailed = (e: Event) => act(e, "retry-failed");
+
+const findConnection = (x: Session, id: string | undefined) => x.api.sync.list().find((k) => k.id === id);
+
+export function syncEdit(e: Event): ActionResponse {
+  const x = session(e);
+  return responseOrNotice(x.t, () => {
+    const c = findConnection(x, parameters(e).id);
+    if (!c) return update(syncCardFor(x));
+    return respond()
+      .setNavigation(nav().pushCard(editCard(c, x.t)))
+      .build();
+  });
+}
+
+/** R-CON-2 / R-CON-9: what syncs and which calendars; an IMAP account refuses calendars (R-CON-4). */
+export function syncSaveEdit(e: Event): ActionResponse {
+  const x = session(e);
+  return responseOrNotice(x.t, () => {
+    const p = parameters(e);
+    const syncs = formValue(e, "syncs");
+    try {
+      x.api.sync.edit(p.id ?? "", {
+        ...(SYNCS.includes(syncs) ? { syncs: syncs as ConnectionSyncs } : {}),
+        ...(p.calendars === "1" ? { selectedCalendarIds: formValues(e, "calendars") } : {}),
+      });
+    } catch (err) {
+      const text = refusal(err, x, "");
+      if (text) return notify(text);
+      // The account's consent does not cover the new choice: reconnecting with it is offered.
+      const c = err instanceof ApiProblem && err.status === 409 ? findConnection(x, p.id) : undefined;
+      if (c && SYNCS.includes(syncs)) return update(editCard(c, x.t, syncs as ConnectionSyncs));
+      throw err;
+    }
+    return respond()
+      .setNavigation(
+        nav()
+          .popCard()
+          .updateCard(syncCardFor(x, { notice: x.t("syncSaved") })),
+      )
+      .build();
+  });
+}
+
+export function syncConfirmStop(e: Event): ActionResponse {
+  const x = session(e);
+  const p = parameters(e);
+  return respond()
+    .setNavigation(nav().pushCard(stopCard(p.id ?? "", p.address ?? "", x.t)))
+    .build();
+}
+
+/** R-CON-10: the connection and its credentials go; everything already synced stays. */
+export function syncStop(e: Event): ActionResponse {
+  const x = session(e);
+  return responseOrNotice(x.t, () => {
+    const p = parameters(e);
+    x.api.sync.stop(p.id ?? "");
+    const text = x.t("syncStopped", { address: p.address ?? "" });
+    return respond()
+      .setNavigation(
+        nav()
+          .popCard()
+          .updateCard(syncCardFor(x, { notice: text })),
+      )
+      .setStateChanged(true)
+      .build();
+  });
+}
+
+export function syncBack(_e: Event): ActionResponse {
+  return respond().setNavigation(nav().popCard()).build();
+}

@@ -1,0 +1,31 @@
+import { useState } from "preact/hooks";
+import { useI18n } from "../i18n/index.js";
+
+/** R-CON-1: the pane's profile menu, where the user's own settings live. */
+export function ProfileMenu({ onSync }: { onSync(): void }) {
+  const { t } = useI18n();
+  const [open, setOpen] = useState(false);
+  return (
+    <nav class="profile-menu" aria-label={t("myProfile")}>
+      <button type="button" aria-expanded={open} aria-controls="profile-items" onClick={() => setOpen(!open)}>
+        {t("myProfile")} ▾
+      </button>
+      {open && (
+        <ul id="profile-items">
+          <li>
+            <button
+              type="button"
+              class="link"
+              onClick={() => {
+                setOpen(false);
+                onSync();
+              }}
+            >
+              {t("syncTitle")}
+            </button>
+          </li>
+        </ul>
+      )}
+    </nav>
+  );
+}
