@@ -1,4 +1,4 @@
-// Inbound calendar sync from CalDAV, end to end against the tests' Radicale: an iCloud connection
+// Two-way calendar sync with CalDAV, end to end against the tests' Radicale: an iCloud connection
 // pointed at it (CALDAV_URL) with one selected calendar, events written there by another client, the
 // worker's steps through the engine, and what the user then sees in the CRM's events API.
 import { randomBytes } from "node:crypto";
@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SECRET } from "../../server/connections/connections.js";
 import { connections, eventLinks } from "../../server/db/schema.js";
 import { newId } from "../../server/ids.js";
+import { fetchCalendarObjects } from "../../server/providers/caldav/fetch.js";
+import { listCalendarChanges } from "../../server/providers/caldav/list-changes.js";
 import { putSecret } from "../../server/secrets/store.js";
 import { runStepExclusive } from "../../server/sync/run.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
@@ -60,6 +62,18 @@ describe.each(engines)("CalDAV calendar sync end to end on %s", (engine) => {
     const res = await api(s, ana, "GET", `/api/v1/events/${link!.eventId}`);
     expect(res.statusCode).toBe(200);
     return res.json();
+  }
+
+  /** The calendar's objects as another client reads them: href, ETag, text. */
+  async function objects() {
+    const listed = await listCalendarChanges(
+      cal.client,
+      { url: cal.calendarUrl, syncCollection: true },
+      null,
+    );
+    const hrefs = listed.changes.filter((c) => !c.removed).map((c) => c.href);
+    const got = await fetchCalendarObjects(cal.client, cal.calendarUrl, hrefs);
+    return got.flatMap((o) => ("ics" in o ? [o] : []));
   }
 
   beforeAll(async () => {
@@ -201,5 +215,48 @@ describe.each(engines)("CalDAV calendar sync end to end on %s", (engine) => {
     expect(e).toMatchObject({ guest: true, readOnly: true });
     const res = await api(s, ana, "PATCH", `/api/v1/events/${e.id}`, { title: "Mine now" });
     expect(res.statusCode).toBe(409);
+  });
+
+  it("R-CAL-1, R-CAL-7: an event created in Concilia appears in the calendar once; the next sync writes nothing back (no echo)", async () => {
+    const made = await api(s, ana, "POST", "/api/v1/events", {
+      title: "Demo Iberia",
+      startAt: "2026-12-09T10:00:00.000Z",
+      endAt: "2026-12-09T11:00:00.000Z",
+      attendees: [{ email: MARTA }],
+    });
+    expect(made.statusCode).toBe(201);
+    await syncNow();
+    const first = (await objects()).filter((o) => o.ics.includes("SUMMARY:Demo Iberia"));
+    expect(first).toHaveLength(1);
+    expect(first[0]!.ics).toContain(`X-CONCILIA-ID:${made.json().id}`);
+    expect(first[0]!.ics.toLowerCase()).toContain(`mailto:${MARTA}`);
+    await syncNow();
+    await syncNow();
+    const again = (await objects()).filter((o) => o.ics.includes("SUMMARY:Demo Iberia"));
+    expect(again.map((o) => [o.href, o.etag])).toEqual(first.map((o) => [o.href, o.etag]));
+    const e = await eventOf(first[0]!.href);
+    expect(e).toMatchObject({ id: made.json().id, title: "Demo Iberia", origin: "crm" });
+  });
+
+  it("R-CAL-2: an edit in Concilia reaches the calendar, and an edit in the calendar reaches Concilia", async () => {
+    const [mine] = (await objects()).filter((o) => o.ics.includes("SUMMARY:Demo Iberia"));
+    const id = (await eventOf(mine!.href)).id;
+    const patched = await api(s, ana, "PATCH", `/api/v1/events/${id}`, {
+      title: "Demo Iberia, second round",
+    });
+    expect(patched.statusCode).toBe(200);
+    await syncNow();
+    const [edited] = (await objects()).filter((o) => o.href === mine!.href);
+    expect(edited!.ics).toContain("SUMMARY:Demo Iberia\\, second round");
+    // Another client renames it in the calendar.
+    const theirs = edited!.ics.replace("SUMMARY:Demo Iberia\\, second round", "SUMMARY:Demo Iberia (final)");
+    await put(new URL(mine!.href).pathname.split("/").pop()!, theirs, edited!.etag ?? undefined);
+    await syncNow();
+    expect(await eventOf(mine!.href)).toMatchObject({ id, title: "Demo Iberia (final)" });
+    // And that change is not pushed back as a new write.
+    const [after] = (await objects()).filter((o) => o.href === mine!.href);
+    await syncNow();
+    const [still] = (await objects()).filter((o) => o.href === mine!.href);
+    expect(still!.etag).toBe(after!.etag);
   });
 });

@@ -1,12 +1,14 @@
-// CalDAV calendars (iCloud, Yahoo) in the sync engine, inbound: one `calendar:<url>` scope per calendar
-// the user selected (R-CON-9), changes listed with the calendar's cursor, objects fetched by multiget,
-// and each one imported through sync/calendar/inbound.ts. iCloud and Yahoo also sync mail over IMAP:
+// CalDAV calendars (iCloud, Yahoo) in the sync engine: one `calendar:<url>` scope per calendar the user
+// selected (R-CON-9), changes listed with the calendar's cursor, objects fetched by multiget and each
+// one imported through sync/calendar/inbound.ts; before the target calendar is listed, the user's CRM
+// events are pushed to it (sync/calendar/outbound.ts), so their echo is in that same listing. iCloud and Yahoo also sync mail over IMAP:
 // `withCaldavCalendars` adds these scopes to their mail session.
 import { and, eq } from "drizzle-orm";
 import { SECRET } from "../../connections/connections.js";
 import { eventLinks } from "../../db/schema.js";
 import { getSecret } from "../../secrets/store.js";
 import { importCalendarItem } from "../../sync/calendar/inbound.js";
+import { pushCrmEvents } from "../../sync/calendar/outbound.js";
 import { SyncError } from "../../sync/errors.js";
 import { connectionOwner } from "../../sync/mail-writer.js";
 import type { FetchedItem, ProviderContext, ProviderSession, SyncScope } from "../../sync/provider.js";
@@ -20,8 +22,12 @@ import { fetchCalendarObjects } from "./fetch.js";
 import { listCalendarChanges } from "./list-changes.js";
 import { parseCalendarObject } from "./map.js";
 import { type CaldavProfileId, serverUrlFor } from "./profiles.js";
+import { createEvent, updateEvent } from "./write.js";
 
 const syncsCalendar = (ctx: ProviderContext) => ctx.connection.syncs !== "email";
+/** Where CRM events go: the chosen calendar, else the primary one (R-CON-9). */
+const targetOf = (ctx: ProviderContext) =>
+  ctx.connection.targetCalendarId ?? ctx.connection.calendars.find((c) => c.primary)?.id ?? null;
 const calendarOf = (scope: SyncScope) => scope.ref as Pick<CaldavCalendar, "url" | "syncCollection">;
 
 async function connect(ctx: ProviderContext): Promise<CaldavClient> {
@@ -55,6 +61,20 @@ export async function withCaldavCalendars(
   let client: CaldavClient | null = null;
   const dav = async () => (client ??= await connect(ctx));
   const owner = await connectionOwner(ctx.db, ctx.connection);
+  const pushTo = async (calendarUrl: string) => {
+    const client = await dav();
+    const place = {
+      connectionId: ctx.connection.id,
+      calendarId: calendarUrl,
+      connectedAt: ctx.connection.createdAt,
+    };
+    await pushCrmEvents(ctx.db, owner, place, {
+      create: (uid, conciliaId, state) =>
+        createEvent(client, calendarUrl, { uid, sequence: 0, conciliaId, state }),
+      update: (href, ifMatch, uid, sequence, conciliaId, state) =>
+        updateEvent(client, href, ifMatch, { uid, sequence, conciliaId, state }),
+    });
+  };
   return {
     ...mail,
     listScopes: async () => {
@@ -76,6 +96,7 @@ export async function withCaldavCalendars(
       if (scope.kind !== "calendar") return mail.listChanges(scope, cursor, limit);
       return guarded(async () => {
         const calendar = calendarOf(scope);
+        if (calendar.url === targetOf(ctx)) await pushTo(calendar.url);
         const links = await ctx.db
           .select({ href: eventLinks.providerId, etag: eventLinks.etag })
           .from(eventLinks)
