@@ -158,6 +158,8 @@ export const configSchema = z.object({
     .url({ protocol: /^https?$/ })
     .transform((u) => u.replace(/\/$/, ""))
     .default("https://graph.microsoft.com/v1.0"),
+  /** Where iCloud and Yahoo calendar discovery starts instead of their service URLs (a test CalDAV server). */
+  CALDAV_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** The Pub/Sub topic Gmail watches publish to (projects/<p>/topics/<t>); unset: no Gmail push. */
   GOOGLE_PUBSUB_TOPIC: z
     .string()

@@ -1,7 +1,7 @@
 // The CalDAV provider (iCloud, Yahoo, other servers) as the calendar sync uses it: connect (discovery),
 // list calendars, list changes after a cursor, fetch objects, write with ETag preconditions, and map
-// calendar objects to and from the synced event shape. Not registered with the sync engine yet: the
-// calendar reconcile that drives these calls is built separately.
+// calendar objects to and from the synced event shape. The engine reaches it through sync-provider.ts
+// (inbound calendar sync of iCloud and Yahoo connections).
 export { type CaldavCalendar, listCalendars } from "./calendars.js";
 export {
   type CaldavAccount,

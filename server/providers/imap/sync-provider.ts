@@ -8,6 +8,7 @@ import { SECRET } from "../../connections/connections.js";
 import { getSecret } from "../../secrets/store.js";
 import { SyncError } from "../../sync/errors.js";
 import { type ProviderContext, registerProvider, type SyncScope } from "../../sync/provider.js";
+import { withCaldavCalendars } from "../caldav/sync-provider.js";
 import { mailProviderSession, syncsMail } from "../mail-session.js";
 import { parseAllowance } from "../private-hosts.js";
 import type { FetchedItem } from "../types.js";
@@ -111,4 +112,7 @@ async function open(ctx: ProviderContext) {
   });
 }
 
-for (const name of ["imap", "icloud", "yahoo"]) registerProvider({ name, open });
+registerProvider({ name: "imap", open });
+// iCloud and Yahoo also hold the account's calendars, over CalDAV.
+for (const name of ["icloud", "yahoo"])
+  registerProvider({ name, open: async (ctx) => withCaldavCalendars(ctx, await open(ctx)) });

@@ -1,0 +1,141 @@
+// CalDAV calendars (iCloud, Yahoo) in the sync engine: one `calendar:<url>` scope per calendar the user
+// selected (R-CON-9), changes listed with the calendar's cursor, objects fetched by multiget and each
+// one imported through sync/calendar/inbound.ts; before the target calendar is listed, the user's CRM
+// events are pushed to it (sync/calendar/outbound.ts), so their echo is in that same listing. iCloud and Yahoo also sync mail over IMAP:
+// `withCaldavCalendars` adds these scopes to their mail session.
+import { and, eq } from "drizzle-orm";
+import { SECRET } from "../../connections/connections.js";
+import { eventLinks } from "../../db/schema.js";
+import { getSecret } from "../../secrets/store.js";
+import { importCalendarItem } from "../../sync/calendar/inbound.js";
+import { pushCrmEvents } from "../../sync/calendar/outbound.js";
+import { SyncError } from "../../sync/errors.js";
+import { connectionOwner } from "../../sync/mail-writer.js";
+import type { FetchedItem, ProviderContext, ProviderSession, SyncScope } from "../../sync/provider.js";
+import { parseAllowance } from "../private-hosts.js";
+import { type CaldavCalendar, listCalendars } from "./calendars.js";
+import type { CaldavClient } from "./client.js";
+import { parseCaldavCursor } from "./cursor.js";
+import { connectCaldav } from "./discovery.js";
+import { classifyCaldavError } from "./errors.js";
+import { fetchCalendarObjects } from "./fetch.js";
+import { listCalendarChanges } from "./list-changes.js";
+import { parseCalendarObject } from "./map.js";
+import { type CaldavProfileId, serverUrlFor } from "./profiles.js";
+import { createEvent, updateEvent } from "./write.js";
+
+const syncsCalendar = (ctx: ProviderContext) => ctx.connection.syncs !== "email";
+/** Where CRM events go: the chosen calendar, else the primary one (R-CON-9). */
+const targetOf = (ctx: ProviderContext) =>
+  ctx.connection.targetCalendarId ?? ctx.connection.calendars.find((c) => c.primary)?.id ?? null;
+const calendarOf = (scope: SyncScope) => scope.ref as Pick<CaldavCalendar, "url" | "syncCollection">;
+
+async function connect(ctx: ProviderContext): Promise<CaldavClient> {
+  const { connection, config } = ctx;
+  const secret = await getSecret(ctx, connection.id, SECRET.appPassword);
+  if (!secret) throw new SyncError("auth", "This account's password is missing: connect it again.");
+  const serverUrl = config.CALDAV_URL ?? serverUrlFor(connection.provider as CaldavProfileId);
+  return connectCaldav(
+    {
+      serverUrl,
+      username: connection.imapServer?.username ?? connection.accountAddress,
+      password: secret.value,
+    },
+    { allowPrivate: parseAllowance(config.CONCILIA_ALLOW_PRIVATE_HOSTS), signal: ctx.signal },
+  );
+}
+
+const guarded = async <R>(f: () => Promise<R>): Promise<R> => {
+  try {
+    return await f();
+  } catch (err) {
+    throw err instanceof SyncError ? err : classifyCaldavError(err);
+  }
+};
+
+/** The mail session of an iCloud or Yahoo connection, with its selected calendars added. */
+export async function withCaldavCalendars(
+  ctx: ProviderContext,
+  mail: ProviderSession,
+): Promise<ProviderSession> {
+  let client: CaldavClient | null = null;
+  const dav = async () => (client ??= await connect(ctx));
+  const owner = await connectionOwner(ctx.db, ctx.connection);
+  const pushTo = async (calendarUrl: string) => {
+    const client = await dav();
+    const place = {
+      connectionId: ctx.connection.id,
+      calendarId: calendarUrl,
+      connectedAt: ctx.connection.createdAt,
+    };
+    await pushCrmEvents(ctx.db, owner, place, {
+      create: (uid, conciliaId, state) =>
+        createEvent(client, calendarUrl, { uid, sequence: 0, conciliaId, state }),
+      update: (href, ifMatch, uid, sequence, conciliaId, state) =>
+        updateEvent(client, href, ifMatch, { uid, sequence, conciliaId, state }),
+    });
+  };
+  return {
+    ...mail,
+    listScopes: async () => {
+      const scopes = await mail.listScopes();
+      const selected = new Set(ctx.connection.calendars.filter((c) => c.selected).map((c) => c.id));
+      if (!syncsCalendar(ctx) || !selected.size) return scopes;
+      const calendars = await guarded(async () => listCalendars(await dav()));
+      const followed = calendars.filter((c) => selected.has(c.url) && c.supportsEvents);
+      return [
+        ...scopes,
+        ...followed.map((c) => ({
+          key: `calendar:${c.url}`,
+          kind: "calendar" as const,
+          ref: { url: c.url, syncCollection: c.syncCollection },
+        })),
+      ];
+    },
+    listChanges: (scope, cursor, limit) => {
+      if (scope.kind !== "calendar") return mail.listChanges(scope, cursor, limit);
+      return guarded(async () => {
+        const calendar = calendarOf(scope);
+        if (calendar.url === targetOf(ctx)) await pushTo(calendar.url);
+        const links = await ctx.db
+          .select({ href: eventLinks.providerId, etag: eventLinks.etag })
+          .from(eventLinks)
+          .where(
+            and(eq(eventLinks.connectionId, ctx.connection.id), eq(eventLinks.calendarId, calendar.url)),
+          );
+        const known = new Map(links.flatMap((l) => (l.etag ? [[l.href, l.etag] as const] : [])));
+        const page = await listCalendarChanges(await dav(), calendar, parseCaldavCursor(cursor), { known });
+        const items = page.changes.map((c) => ({ key: c.href, ref: { removed: c.removed } }));
+        return { items, cursor: page.cursor, more: page.more };
+      });
+    },
+    fetch: (scope, items) => {
+      if (scope.kind !== "calendar") return mail.fetch(scope, items);
+      return guarded(async () => {
+        const calendar = calendarOf(scope).url;
+        const removed = (i: { ref?: unknown }) => (i.ref as { removed?: boolean } | undefined)?.removed;
+        const wanted = items.filter((i) => !removed(i)).map((i) => i.key);
+        const got = await fetchCalendarObjects(await dav(), calendar, wanted);
+        const byHref = new Map(got.map((o) => [o.href, o]));
+        return items.map((i): FetchedItem => {
+          const o = byHref.get(i.key);
+          if (removed(i) || !o || "gone" in o)
+            return { key: i.key, raw: Buffer.alloc(0), meta: { calendar, gone: true } };
+          return { key: i.key, raw: Buffer.from(o.ics), meta: { calendar, etag: o.etag } };
+        });
+      });
+    },
+    write: async (tx, item) => {
+      const calendar = item.meta?.calendar;
+      if (typeof calendar !== "string") return mail.write(tx, item);
+      const place = { connectionId: ctx.connection.id, calendarId: calendar, providerId: item.key };
+      if (item.meta?.gone) return importCalendarItem(tx, owner, place, { gone: true });
+      const [event] = parseCalendarObject(item.raw.toString("utf8"));
+      if (!event) return { skipped: "no event in the calendar object" };
+      const etag = typeof item.meta?.etag === "string" ? item.meta.etag : null;
+      return importCalendarItem(tx, owner, place, { ...event, etag });
+    },
+    identify: (item) =>
+      typeof item.meta?.calendar === "string" ? item.key : (mail.identify?.(item) ?? null),
+  };
+}

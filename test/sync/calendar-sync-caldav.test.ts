@@ -1,0 +1,262 @@
+// Two-way calendar sync with CalDAV, end to end against the tests' Radicale: an iCloud connection
+// pointed at it (CALDAV_URL) with one selected calendar, events written there by another client, the
+// worker's steps through the engine, and what the user then sees in the CRM's events API.
+import { randomBytes } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SECRET } from "../../server/connections/connections.js";
+import { connections, eventLinks } from "../../server/db/schema.js";
+import { newId } from "../../server/ids.js";
+import { fetchCalendarObjects } from "../../server/providers/caldav/fetch.js";
+import { listCalendarChanges } from "../../server/providers/caldav/list-changes.js";
+import { putSecret } from "../../server/secrets/store.js";
+import { runStepExclusive } from "../../server/sync/run.js";
+import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import { newCalendarUser, type TestCalendarUser, testCaldav } from "../harness/caldav.js";
+import { api, MARTA, userWithMarta } from "./mail-e2e.js";
+
+const ics = (uid: string, body: string[]) =>
+  [
+    "BEGIN:VCALENDAR",
+    "VERSION:2.0",
+    "PRODID:-//Other client//EN",
+    "BEGIN:VEVENT",
+    `UID:${uid}`,
+    "DTSTAMP:20261101T090000Z",
+    ...body,
+    "END:VEVENT",
+    "END:VCALENDAR",
+    "",
+  ].join("\r\n");
+
+describe.each(engines)("CalDAV calendar sync end to end on %s", (engine) => {
+  let s: TestServer;
+  let cal: TestCalendarUser;
+  let ana: { id: string; token: string };
+  let connectionId: string;
+  const account = () => `${cal.account.username}@icloud.test`;
+
+  async function syncNow() {
+    for (let i = 0; i < 100; i++) {
+      const r = await runStepExclusive(s.ctx, connectionId);
+      if (r !== "busy" && r.result !== "more") return r;
+      if (r === "busy") await new Promise((done) => setTimeout(done, 100));
+    }
+    throw new Error("the sync never came to rest");
+  }
+  async function put(name: string, body: string, etag?: string) {
+    const res = await cal.client.fetch(new URL(name, cal.calendarUrl).href, {
+      method: "PUT",
+      headers: {
+        ...cal.client.headers,
+        "content-type": "text/calendar",
+        ...(etag ? { "if-match": etag } : {}),
+      },
+      body,
+    });
+    expect(res.status).toBeLessThan(300);
+  }
+  async function eventOf(href: string) {
+    const [link] = await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.providerId, href));
+    expect(link?.eventId).toBeTruthy();
+    const res = await api(s, ana, "GET", `/api/v1/events/${link!.eventId}`);
+    expect(res.statusCode).toBe(200);
+    return res.json();
+  }
+
+  /** The calendar's objects as another client reads them: href, ETag, text. */
+  async function objects() {
+    const listed = await listCalendarChanges(
+      cal.client,
+      { url: cal.calendarUrl, syncCollection: true },
+      null,
+    );
+    const hrefs = listed.changes.filter((c) => !c.removed).map((c) => c.href);
+    const got = await fetchCalendarObjects(cal.client, cal.calendarUrl, hrefs);
+    return got.flatMap((o) => ("ics" in o ? [o] : []));
+  }
+
+  beforeAll(async () => {
+    s = await startTestServer({
+      engine,
+      env: {
+        CONCILIA_ALLOW_PRIVATE_HOSTS: "127.0.0.0/8",
+        CONCILIA_SYNC_TICK_SECONDS: "0",
+        CALDAV_URL: testCaldav().url,
+      },
+    });
+    cal = await newCalendarUser("Work");
+    ana = await userWithMarta(s, `ana-${engine}-${randomBytes(3).toString("hex")}@acme.test`);
+    connectionId = newId();
+    await s.ctx.db.insert(connections).values({
+      id: connectionId,
+      userId: ana.id,
+      provider: "icloud",
+      accountAddress: account(),
+      syncs: "calendar",
+      calendars: [{ id: cal.calendarUrl, name: "Work", primary: true, selected: true }],
+      imapServer: { host: "127.0.0.1", port: 1, tls: "none", username: cal.account.username },
+    });
+    await putSecret(s.ctx, connectionId, SECRET.appPassword, cal.account.password, null);
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it("R-CAL-3: an event made in the calendar by another client appears in the CRM, Marta among its attendees linked to her person", async () => {
+    await put(
+      "kickoff.ics",
+      ics("kickoff-1@other.test", [
+        "SUMMARY:Kick-off Iberia",
+        "DTSTART:20261203T100000Z",
+        "DTEND:20261203T110000Z",
+        `ORGANIZER;CN=Ana:mailto:${account()}`,
+        `ATTENDEE;CN=Marta Núñez;PARTSTAT=ACCEPTED:mailto:${MARTA}`,
+      ]),
+    );
+    await syncNow();
+    const e = await eventOf(new URL("kickoff.ics", cal.calendarUrl).href);
+    expect(e).toMatchObject({
+      title: "Kick-off Iberia",
+      origin: "external",
+      guest: false,
+      status: "confirmed",
+    });
+    const marta = e.attendees.find((a: { email: string }) => a.email === MARTA);
+    expect(marta).toMatchObject({ responseStatus: "accepted", record: { type: "person" } });
+    // A second sync with nothing new changes nothing and makes no second event.
+    await syncNow();
+    const links = await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.connectionId, connectionId));
+    expect(links).toHaveLength(1);
+  });
+
+  it("R-CAL-2: an edit in the calendar reaches the CRM event", async () => {
+    const href = new URL("kickoff.ics", cal.calendarUrl).href;
+    await put(
+      "kickoff.ics",
+      ics("kickoff-1@other.test", [
+        "SUMMARY:Kick-off Iberia (moved)",
+        "SEQUENCE:1",
+        "DTSTART:20261203T140000Z",
+        "DTEND:20261203T150000Z",
+        `ORGANIZER;CN=Ana:mailto:${account()}`,
+        `ATTENDEE;CN=Marta Núñez;PARTSTAT=ACCEPTED:mailto:${MARTA}`,
+      ]),
+    );
+    await syncNow();
+    const e = await eventOf(href);
+    expect(e).toMatchObject({ title: "Kick-off Iberia (moved)", startAt: "2026-12-03T14:00:00.000Z" });
+  });
+
+  it("R-CAL-9: a deletion in the calendar marks the CRM event cancelled and keeps it", async () => {
+    const href = new URL("kickoff.ics", cal.calendarUrl).href;
+    const res = await cal.client.fetch(href, { method: "DELETE", headers: cal.client.headers });
+    expect(res.status).toBeLessThan(300);
+    await syncNow();
+    const e = await eventOf(href);
+    expect(e).toMatchObject({ title: "Kick-off Iberia (moved)", status: "cancelled" });
+  });
+
+  it("R-CAL-6: a recurring event arrives with its EXDATE and its moved occurrence", async () => {
+    const body = [
+      "BEGIN:VCALENDAR",
+      "VERSION:2.0",
+      "PRODID:-//Other client//EN",
+      "BEGIN:VEVENT",
+      "UID:weekly-1@other.test",
+      "DTSTAMP:20261101T090000Z",
+      "SUMMARY:Weekly Iberia",
+      "DTSTART:20261201T090000Z",
+      "DTEND:20261201T093000Z",
+      "RRULE:FREQ=WEEKLY;COUNT=4",
+      "EXDATE:20261208T090000Z",
+      `ORGANIZER:mailto:${account()}`,
+      "END:VEVENT",
+      "BEGIN:VEVENT",
+      "UID:weekly-1@other.test",
+      "DTSTAMP:20261101T090000Z",
+      "RECURRENCE-ID:20261215T090000Z",
+      "SUMMARY:Weekly Iberia (later)",
+      "DTSTART:20261215T150000Z",
+      "DTEND:20261215T153000Z",
+      `ORGANIZER:mailto:${account()}`,
+      "END:VEVENT",
+      "END:VCALENDAR",
+      "",
+    ].join("\r\n");
+    await put("weekly.ics", body);
+    await syncNow();
+    const e = await eventOf(new URL("weekly.ics", cal.calendarUrl).href);
+    expect(e.recurrence).toMatchObject({
+      rule: expect.stringContaining("FREQ=WEEKLY"),
+      exdates: ["2026-12-08T09:00:00.000Z"],
+    });
+    expect(e.exceptions).toEqual([
+      expect.objectContaining({
+        originalStart: "2026-12-15T09:00:00.000Z",
+        startAt: "2026-12-15T15:00:00.000Z",
+      }),
+    ]);
+  });
+
+  it("R-CAL-4: an event organised by someone else is stored read-only: PATCH answers 409", async () => {
+    await put(
+      "guest.ics",
+      ics("guest-1@other.test", [
+        "SUMMARY:Marta's review",
+        "DTSTART:20261204T100000Z",
+        "DTEND:20261204T110000Z",
+        `ORGANIZER;CN=Marta Núñez:mailto:${MARTA}`,
+        `ATTENDEE;PARTSTAT=NEEDS-ACTION:mailto:${account()}`,
+      ]),
+    );
+    await syncNow();
+    const e = await eventOf(new URL("guest.ics", cal.calendarUrl).href);
+    expect(e).toMatchObject({ guest: true, readOnly: true });
+    const res = await api(s, ana, "PATCH", `/api/v1/events/${e.id}`, { title: "Mine now" });
+    expect(res.statusCode).toBe(409);
+  });
+
+  it("R-CAL-1, R-CAL-7: an event created in Concilia appears in the calendar once; the next sync writes nothing back (no echo)", async () => {
+    const made = await api(s, ana, "POST", "/api/v1/events", {
+      title: "Demo Iberia",
+      startAt: "2026-12-09T10:00:00.000Z",
+      endAt: "2026-12-09T11:00:00.000Z",
+      attendees: [{ email: MARTA }],
+    });
+    expect(made.statusCode).toBe(201);
+    await syncNow();
+    const first = (await objects()).filter((o) => o.ics.includes("SUMMARY:Demo Iberia"));
+    expect(first).toHaveLength(1);
+    expect(first[0]!.ics).toContain(`X-CONCILIA-ID:${made.json().id}`);
+    expect(first[0]!.ics.toLowerCase()).toContain(`mailto:${MARTA}`);
+    await syncNow();
+    await syncNow();
+    const again = (await objects()).filter((o) => o.ics.includes("SUMMARY:Demo Iberia"));
+    expect(again.map((o) => [o.href, o.etag])).toEqual(first.map((o) => [o.href, o.etag]));
+    const e = await eventOf(first[0]!.href);
+    expect(e).toMatchObject({ id: made.json().id, title: "Demo Iberia", origin: "crm" });
+  });
+
+  it("R-CAL-2: an edit in Concilia reaches the calendar, and an edit in the calendar reaches Concilia", async () => {
+    const [mine] = (await objects()).filter((o) => o.ics.includes("SUMMARY:Demo Iberia"));
+    const id = (await eventOf(mine!.href)).id;
+    const patched = await api(s, ana, "PATCH", `/api/v1/events/${id}`, {
+      title: "Demo Iberia, second round",
+    });
+    expect(patched.statusCode).toBe(200);
+    await syncNow();
+    const [edited] = (await objects()).filter((o) => o.href === mine!.href);
+    expect(edited!.ics).toContain("SUMMARY:Demo Iberia\\, second round");
+    // Another client renames it in the calendar.
+    const theirs = edited!.ics.replace("SUMMARY:Demo Iberia\\, second round", "SUMMARY:Demo Iberia (final)");
+    await put(new URL(mine!.href).pathname.split("/").pop()!, theirs, edited!.etag ?? undefined);
+    await syncNow();
+    expect(await eventOf(mine!.href)).toMatchObject({ id, title: "Demo Iberia (final)" });
+    // And that change is not pushed back as a new write.
+    const [after] = (await objects()).filter((o) => o.href === mine!.href);
+    await syncNow();
+    const [still] = (await objects()).filter((o) => o.href === mine!.href);
+    expect(still!.etag).toBe(after!.etag);
+  });
+});
