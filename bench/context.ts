@@ -327,7 +327,7 @@ function renderReport(r: {
   return `# Context benchmark (\`npm run bench -- context\`)
 
 Date: ${r.date}. Machine: ${r.machine}. PostgreSQL ${r.pgVersion} (throwaway cluster from scripts/services.mjs,
-fsync off). The machine is shared and noisy (2 cores, other engineers ran their work on it during this run), and
+fsync off). The machine is shared and noisy (2 cores; other work may run on it during a run), and
 the server, PostgreSQL and the load generators (autocannon and the fixed-rate loop, in the bench process) share
 those cores: absolute numbers move between runs; the ratios to /healthz and to the in-memory floor, measured in
 the same run on the same server, are the figures to compare.
