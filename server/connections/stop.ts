@@ -2,7 +2,7 @@
 // revocation endpoint); Microsoft has no endpoint that revokes a refresh token, and an app password
 // is revoked by the user at the provider. Then the connection and its credentials are deleted (its
 // sync state goes with it); every item already synced stays in the CRM: activities and events do
-// not belong to a connection.
+// not belong to a connection. Before that, the provider is told to stop pushing (stop-push.ts).
 import * as oauth from "oauth4webapi";
 import type { ConnectionStopped } from "../../shared/api/connections.js";
 import type { AppContext } from "../context.js";
@@ -10,6 +10,7 @@ import { getSecret } from "../secrets/store.js";
 import { type Connection, deleteConnection, SECRET } from "./connections.js";
 import { oauthSetup } from "./oauth-providers.js";
 import { appPasswordProfiles } from "./profiles.js";
+import { type PushStop, stopPush } from "./stop-push.js";
 
 type Revocation = ConnectionStopped["revocation"];
 
@@ -37,8 +38,15 @@ async function revokeAtGoogle(ctx: AppContext, c: Connection): Promise<Revocatio
   }
 }
 
-function message(c: Connection, revocation: Revocation): string {
-  const done = `Sync with ${c.accountAddress} stopped and its stored credentials were deleted; everything already synced stays in the CRM.`;
+function pushNote(c: Connection, push: PushStop): string {
+  if (push !== "failed") return "";
+  return c.provider === "google"
+    ? " Gmail could not be told to stop sending change notifications just now; they end by themselves within 7 days and are ignored."
+    : " Microsoft could not be told to stop sending change notifications just now; they end by themselves within 3 days and are ignored.";
+}
+
+function message(c: Connection, revocation: Revocation, push: PushStop): string {
+  const done = `Sync with ${c.accountAddress} stopped and its stored credentials were deleted; everything already synced stays in the CRM.${pushNote(c, push)}`;
   switch (revocation) {
     case "revoked":
       return `${done} Google's access for Concilia was revoked.`;
@@ -62,6 +70,8 @@ export async function stopConnection(
   userId: string,
   connection: Connection,
 ): Promise<ConnectionStopped | null> {
+  // Needs the token and the subscription rows, so it comes before the revocation and the deletion.
+  const push = await stopPush(ctx, connection);
   const revocation: Revocation =
     connection.provider === "google"
       ? await revokeAtGoogle(ctx, connection)
@@ -75,6 +85,6 @@ export async function stopConnection(
     accountAddress: connection.accountAddress,
     credentialsDeleted: true,
     revocation,
-    message: message(connection, revocation),
+    message: message(connection, revocation, push),
   };
 }

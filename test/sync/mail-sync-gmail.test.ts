@@ -197,4 +197,42 @@ describe.each(engines)("Gmail mail sync end to end on %s", (engine) => {
     expect(new Set(after.map((l) => l.messageId)).size).toBe(after.length);
     expect(google.counter.snapshot().perEndpoint["gmail.users.messages.get"]).toBe(before + 1);
   });
+
+  it("R-CON-10: a stop the Gmail API answers 503 to still deletes the connection and says the watch could not be stopped", async () => {
+    const other = "ana.busy@gmail.test";
+    google.addAccount(other, "Ana Busy");
+    const { refreshToken } = google.issueTokens(other);
+    const id = await s.ctx.db.transaction(async (tx) => {
+      const c = await createConnection(tx, ana.id, {
+        provider: "google",
+        accountAddress: other,
+        syncs: "email",
+      });
+      await putSecret({ db: tx, secrets: s.ctx.secrets }, c.id, SECRET.refreshToken, refreshToken, null);
+      await queueSync(s.ctx, tx, c.id);
+      return c.id;
+    });
+    await upToDate(s, ana, id);
+    expect(google.push.watching(other)).toBeTruthy();
+    google.faults.set(other, {
+      throttle: { status: 503, retryAfter: null, endpoints: ["gmail.users.stop"] },
+    });
+
+    const r = await api(s, ana, "DELETE", `/api/v1/connections/${id}`);
+    expect(r.statusCode).toBe(200);
+    expect(r.json().message).toContain("Gmail could not be told to stop sending change notifications");
+    expect((await api(s, ana, "GET", `/api/v1/connections/${id}`)).statusCode).toBe(404);
+    expect(google.push.watching(other)).toBeTruthy();
+  });
+
+  it("R-CON-10: stopping the connection stops its Gmail watch and keeps every logged message", async () => {
+    expect(google.push.watching(ACCOUNT)).toBeTruthy();
+    const logged = await loggedEmails(s, ana.id);
+    const r = await api(s, ana, "DELETE", `/api/v1/connections/${connectionId}`);
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toMatchObject({ revocation: "revoked", credentialsDeleted: true });
+    expect(r.json().message).not.toContain("could not be told");
+    expect(google.push.watching(ACCOUNT)).toBeFalsy();
+    expect(await loggedEmails(s, ana.id)).toEqual(logged);
+  });
 });

@@ -8,18 +8,18 @@ import type { ProviderContext } from "../../sync/provider.js";
 import type { GmailClient } from "./client.js";
 import { type GmailWatch, gmailWatchDue, renewGmailWatch } from "./watch.js";
 
-const WATCH_SCOPE = "push:watch";
+export const GMAIL_WATCH_SCOPE = "push:watch";
 
 export const gmailPushConfigured = (config: Config) => !!config.GOOGLE_PUBSUB_TOPIC;
 
 export async function keepGmailWatch(ctx: ProviderContext, client: GmailClient): Promise<void> {
   const topic = ctx.config.GOOGLE_PUBSUB_TOPIC;
   if (!topic) return;
-  const current = (await readCursor(ctx.db, ctx.connection.id, WATCH_SCOPE)) as GmailWatch | null;
+  const current = (await readCursor(ctx.db, ctx.connection.id, GMAIL_WATCH_SCOPE)) as GmailWatch | null;
   if (!gmailWatchDue(current)) return;
   try {
     const next = await renewGmailWatch(client, topic, current);
-    await ctx.db.transaction((tx) => saveCursor(tx, ctx.connection.id, WATCH_SCOPE, next));
+    await ctx.db.transaction((tx) => saveCursor(tx, ctx.connection.id, GMAIL_WATCH_SCOPE, next));
   } catch (err) {
     ctx.log.warn({ connection: ctx.connection.id, err: (err as Error).message }, "Gmail watch not renewed");
   }
