@@ -3,9 +3,15 @@
 // steps through the Graph provider (delta) and the logging policy into the CRM; a subscription
 // notification syncs a new message at once; a revoked grant stops the sync until the user reconnects
 // through OAuth, after which it resumes from its saved cursors.
+
+import { eq } from "drizzle-orm";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_MICROSOFT_CLIENT, MicrosoftEmulator } from "../../emulators/microsoft/emulator.js";
+import { createConnection, SECRET } from "../../server/connections/connections.js";
+import { graphSubscriptions } from "../../server/db/schema.js";
+import { putSecret } from "../../server/secrets/store.js";
+import { queueSync } from "../../server/sync/trigger.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import { injectFetch } from "../providers/inject-fetch.js";
 import {
@@ -31,6 +37,15 @@ describe.each(engines)("Microsoft 365 mail sync end to end on %s", (engine) => {
   const seeded = thirtyMessages(ACCOUNT);
   const expected = seeded.filter((m) => m.withCrm).map((m) => m.messageId);
   const values = () => microsoft.counter.snapshot().perEndpoint["graph.messages.value"] ?? 0;
+
+  /** The ids of the connection's subscriptions, as Concilia recorded them. */
+  const subscriptionIds = async (id: string) =>
+    (
+      await s.ctx.db
+        .select({ id: graphSubscriptions.id })
+        .from(graphSubscriptions)
+        .where(eq(graphSubscriptions.connectionId, id))
+    ).map((r) => r.id);
 
   /** What the popup does: start, consent at the emulator, open Concilia's callback page. */
   async function connect(body: Record<string, unknown>) {
@@ -121,5 +136,46 @@ describe.each(engines)("Microsoft 365 mail sync end to end on %s", (engine) => {
     await upToDate(s, ana, connectionId);
     // Only the new message was fetched again: the saved delta cursors were kept.
     expect(values()).toBe(fetchedBefore + 1);
+  });
+
+  it("R-CON-10: a stop Graph answers 503 to still deletes the connection and says the subscriptions could not be deleted", async () => {
+    const other = "ana.busy@contoso.test";
+    microsoft.addAccount(other, "Ana Busy");
+    const { refreshToken } = microsoft.issueTokens(other);
+    const id = await s.ctx.db.transaction(async (tx) => {
+      const c = await createConnection(tx, ana.id, {
+        provider: "microsoft",
+        accountAddress: other,
+        syncs: "email",
+      });
+      await putSecret({ db: tx, secrets: s.ctx.secrets }, c.id, SECRET.refreshToken, refreshToken!, null);
+      await queueSync(s.ctx, tx, c.id);
+      return c.id;
+    });
+    await upToDate(s, ana, id);
+    const subscribed = await subscriptionIds(id);
+    expect(subscribed).toHaveLength(2);
+    microsoft.faults.set(other, {
+      throttle: { status: 503, retryAfter: null, endpoints: ["graph.subscriptions.delete"] },
+    });
+
+    const r = await api(s, ana, "DELETE", `/api/v1/connections/${id}`);
+    expect(r.statusCode).toBe(200);
+    expect(r.json().message).toContain("Microsoft could not be told to stop sending change notifications");
+    expect((await api(s, ana, "GET", `/api/v1/connections/${id}`)).statusCode).toBe(404);
+    expect(await subscriptionIds(id)).toEqual([]);
+    expect(subscribed.filter((sub) => microsoft.subscriptions.all.has(sub))).toHaveLength(2);
+  });
+
+  it("R-CON-10: stopping the connection deletes its Graph subscriptions and keeps every logged message", async () => {
+    const subscribed = await subscriptionIds(connectionId);
+    expect(subscribed).toHaveLength(2);
+    expect(subscribed.every((sub) => microsoft.subscriptions.all.has(sub))).toBe(true);
+    const logged = await loggedEmails(s, ana.id);
+    const r = await api(s, ana, "DELETE", `/api/v1/connections/${connectionId}`);
+    expect(r.statusCode).toBe(200);
+    expect(r.json().message).not.toContain("could not be told");
+    expect(subscribed.filter((sub) => microsoft.subscriptions.all.has(sub))).toEqual([]);
+    expect(await loggedEmails(s, ana.id)).toEqual(logged);
   });
 });
