@@ -6,7 +6,7 @@ import { createApiToken } from "../../server/auth/tokens.js";
 import { loadConfig } from "../../server/config.js";
 import { seedDemo } from "../../server/crm/demo.js";
 import { demoUsers } from "../../server/crm/demo-data.js";
-import { DEMO_MAILBOX, demoMailbox } from "../../server/dev/demo-mailbox.js";
+import { DEMO_MAILBOX, demoArrivals, demoMailbox } from "../../server/dev/demo-mailbox.js";
 import { type RunningEmulators, startEmulatorsForDev, wantsEmulators } from "../../server/dev/emulators.js";
 import { createLogger } from "../../server/log.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
@@ -153,7 +153,9 @@ describe.each(engines)("dev mode with the emulators on %s", (engine) => {
     const before = (await groundTruth(emulators.googleUrl)).length;
     const r = await api("POST", "/playground/demo-mail");
     expect(r.statusCode).toBe(201);
-    expect((r.json() as { subject: string }).subject).toBeTruthy();
+    // One of the demo arrivals, answered with what it is.
+    const sent = r.json() as { subject: string; kind: string };
+    expect(demoArrivals.map((m) => [m.subject, m.kind])).toContainEqual([sent.subject, sent.kind]);
     expect(await groundTruth(emulators.googleUrl)).toHaveLength(before + 1);
     expect(await groundTruth(emulators.microsoftUrl)).toHaveLength(before + 1);
     const anonymous = await s.app.inject({ method: "POST", url: "/playground/demo-mail" });

@@ -4,21 +4,17 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { corpusRoot } from "../../scripts/corpus.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 export function corpusDir(kind: "mail" | "ical"): string {
-  return path.resolve(process.env.CONCILIA_CORPUS ?? path.join(root, "../shared/corpus"), kind);
+  return path.join(corpusRoot(), kind);
 }
 
 /** Whether the shared corpus is there to test against. */
 export function corpusPresent(kind: "mail" | "ical"): boolean {
   return fs.existsSync(corpusDir(kind));
-}
-
-/** Where the corpus was looked for, as the skipped test names it. */
-export function corpusLocation(): string {
-  return process.env.CONCILIA_CORPUS ?? "../shared/corpus";
 }
 
 export const mailFixturesDir = path.join(root, "test/fixtures/mail");
