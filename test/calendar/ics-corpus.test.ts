@@ -1,7 +1,7 @@
 // The real-world iCalendar files of ../shared/corpus/ical, each read the way its README entry says a
 // correct parser must read it (R-CAL-6, R-ACT-5, R-P-4). The corpus is beside the repository, not in
-// it: where it is missing (a plain clone) this file registers one skipped test, named "shared corpus
-// not present (…): skipped"; test/calendar/ics.test.ts covers the same kinds of file.
+// it: where it is missing (a plain clone) this file is not collected (vitest.config.ts) and `npm test`
+// says so; test/calendar/ics.test.ts covers the same kinds of file.
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";

@@ -1,8 +1,8 @@
 // The real-world messages of ../shared/corpus/mail, each read the way its README entry says a
 // correct parser must read it (R-MAIL-1, R-MAIL-5). inspectMail is what the pipeline would store.
-// The corpus is beside the repository, not in it: where it is missing (a plain clone) this file
-// registers one skipped test, named "shared corpus not present (…): skipped", so that the summary of
-// `npm test` can say the corpus did not run; test/mail/fixtures.test.ts covers the same kinds of mail.
+// The corpus is beside the repository, not in it: where it is missing (a plain clone) this file is not
+// collected (vitest.config.ts) and `npm test` says so; test/mail/fixtures.test.ts covers the same kinds
+// of mail.
 
 import { createHash } from "node:crypto";
 import fs from "node:fs";
