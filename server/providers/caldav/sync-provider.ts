@@ -22,7 +22,7 @@ import { fetchCalendarObjects } from "./fetch.js";
 import { listCalendarChanges } from "./list-changes.js";
 import { parseCalendarObject } from "./map.js";
 import { type CaldavProfileId, serverUrlFor } from "./profiles.js";
-import { createEvent, updateEvent } from "./write.js";
+import { createEvent, deleteEvent, readObject, updateEvent } from "./write.js";
 
 const syncsCalendar = (ctx: ProviderContext) => ctx.connection.syncs !== "email";
 /** Where CRM events go: the chosen calendar, else the primary one (R-CON-9). */
@@ -69,10 +69,15 @@ export async function withCaldavCalendars(
       connectedAt: ctx.connection.createdAt,
     };
     await pushCrmEvents(ctx.db, owner, place, {
+      // CalDAV servers schedule (invite) on their own for a new object with attendees.
       create: (uid, conciliaId, state) =>
         createEvent(client, calendarUrl, { uid, sequence: 0, conciliaId, state }),
       update: (href, ifMatch, uid, sequence, conciliaId, state) =>
         updateEvent(client, href, ifMatch, { uid, sequence, conciliaId, state }),
+      remove: async (href, ifMatch) => {
+        const etag = ifMatch ?? (await readObject(client, href))?.etag;
+        if (etag) await deleteEvent(client, href, etag);
+      },
     });
   };
   return {

@@ -14,9 +14,21 @@ import { newId } from "../../ids.js";
 import { reconcileCalendarItem } from "../../reconcile/calendar.js";
 import { crmStateOf } from "./crm-event.js";
 
-/** What outbound needs from a calendar provider; CalDAV's write.ts fits it. */
+/**
+ * What outbound needs from a calendar provider, one implementation per provider (CalDAV's write.ts,
+ * Google's and Graph's calendar writers). `href` is the provider's id for the item (CalDAV: the object
+ * URL; Google and Graph: the event id) and `etag` its version (ETag, etag, changeKey). Every write is
+ * idempotent: a create repeated after a lost answer finds the item it made (CalDAV If-None-Match on a
+ * UID of ours, Google a client-chosen id, Graph a transactionId) instead of making a second one.
+ */
 export interface CalendarWriter {
-  create(uid: string, eventId: string, state: SyncedEventState): Promise<{ href: string; etag: string }>;
+  create(
+    uid: string,
+    eventId: string,
+    state: SyncedEventState,
+    options: { sendInvitations: boolean },
+  ): Promise<{ href: string; etag: string }>;
+  /** Never sends invitations again (R-CAL-7). */
   update(
     href: string,
     ifMatch: string,
@@ -25,6 +37,8 @@ export interface CalendarWriter {
     eventId: string,
     state: SyncedEventState,
   ): Promise<{ href: string; etag: string }>;
+  /** Removes the item (R-CAL-9); one already gone counts as removed. */
+  remove(href: string, ifMatch: string | null): Promise<void>;
 }
 
 export async function pushCrmEvents(
@@ -64,7 +78,9 @@ export async function pushCrmEvents(
     for (const a of actions) {
       if (a.kind === "create-at-provider") {
         const uid = `${event.id}@concilia`;
-        const put = await writer.create(uid, event.id, a.state);
+        const put = await writer.create(uid, event.id, a.state, {
+          sendInvitations: a.sendInvitations,
+        });
         await db.insert(eventLinks).values({
           id: newId(),
           eventId: event.id,
