@@ -12,6 +12,8 @@ export type SyncErrorKind =
   | "cursor-rejected"
   /** What the connection points at (a server name, a folder) does not exist any more. */
   | "not-found"
+  /** The item changed at the provider since it was read (a 412 on If-Match): read it again, reconcile. */
+  | "conflict"
   | "unknown";
 
 export class SyncError extends Error {

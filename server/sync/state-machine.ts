@@ -210,6 +210,9 @@ function failed(
       return { ...transition(base, { type: "cursor-rejected" }, now, policy), nextRunAt: now };
     case "not-found":
       return { ...base, status: status("failed") };
+    case "conflict":
+      // Someone changed the item while we wrote it: the next step reads it again and reconciles.
+      return { ...base, consecutiveFailures: failures, nextRunAt: now };
     case "unknown":
       return {
         ...base,

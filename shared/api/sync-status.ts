@@ -9,6 +9,7 @@ export const syncErrorKind = z.enum([
   "auth",
   "cursor-rejected",
   "not-found",
+  "conflict",
   "unknown",
 ]);
 
