@@ -4,6 +4,7 @@ import { createServer } from "@mswjs/http-middleware";
 import type { RequestHandler } from "msw";
 import { adminHandlers } from "./admin.js";
 import { calendarAdminHandlers } from "./admin-calendar.js";
+import { contactAdminHandlers } from "./admin-contacts.js";
 import { GoogleEmulator, type GoogleEmulatorOptions } from "./google/emulator.js";
 import { MicrosoftEmulator, type MicrosoftEmulatorOptions } from "./microsoft/emulator.js";
 
@@ -68,7 +69,12 @@ export async function serveEmulators(options: ServeOptions = {}): Promise<Served
     options.googlePort ?? 4010,
   );
   const microsoftServer = await listen(
-    [...adminHandlers(microsoft), ...calendarAdminHandlers(microsoft), ...microsoft.handlers("any")],
+    [
+      ...adminHandlers(microsoft),
+      ...calendarAdminHandlers(microsoft),
+      ...contactAdminHandlers(microsoft),
+      ...microsoft.handlers("any"),
+    ],
     host,
     options.microsoftPort ?? 4011,
   );

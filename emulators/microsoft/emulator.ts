@@ -8,17 +8,28 @@ import { QuotaMeter } from "../shared/quota.js";
 import { dispatch, mswHandler, type ProviderShape, type Route } from "../shared/router.js";
 import { type SyntheticOptions, syntheticMail } from "../shared/synthetic.js";
 import { GraphCalendarStore, type Recipient } from "./calendar-store.js";
+import { GraphContactStore } from "./contact-store.js";
 import { graphError, graphThrottled, graphUnauthenticated } from "./errors.js";
 import { graphAttachmentRoutes } from "./graph-attachments.js";
 import { graphBatchRoute } from "./graph-batch.js";
 import { graphCalendarRoutes } from "./graph-calendar.js";
 import { graphCalendarDeltaRoutes } from "./graph-calendar-delta.js";
 import type { GraphCaller } from "./graph-caller.js";
+import { graphCategoryRoutes } from "./graph-categories.js";
+import { graphContactRoutes } from "./graph-contacts.js";
+import { graphContactDeltaRoutes } from "./graph-contacts-delta.js";
 import { graphDeltaRoutes } from "./graph-delta.js";
 import { graphMailRoutes } from "./graph-mail.js";
 import { GraphMailbox } from "./mailbox.js";
 import { type ConsentMode, microsoftOAuthRoutes, type RevocationCause } from "./oauth.js";
-import { eventChange, eventResource, mailChange, mailResource } from "./subscription-resources.js";
+import {
+  contactChange,
+  contactResource,
+  eventChange,
+  eventResource,
+  mailChange,
+  mailResource,
+} from "./subscription-resources.js";
 import { subscriptionRoutes } from "./subscription-routes.js";
 import { GraphSubscriptions, type LifecycleEvent } from "./subscriptions.js";
 
@@ -65,6 +76,7 @@ export class MicrosoftEmulator {
   consent: ConsentMode = "approve";
   private readonly mailboxes = new Map<string, GraphMailbox>();
   private readonly calendarStores = new Map<string, GraphCalendarStore>();
+  private readonly contactStores = new Map<string, GraphContactStore>();
   private readonly now: () => number;
   private readonly provider: ProviderShape<GraphCaller>;
 
@@ -94,7 +106,7 @@ export class MicrosoftEmulator {
         validationTimeoutMs: options.validationTimeoutMs ?? 10_000,
         allowHttp: options.allowHttpNotificationUrls ?? false,
       },
-      [mailResource, eventResource],
+      [mailResource, eventResource, contactResource],
     );
     const oauth = microsoftOAuthRoutes({
       grants: this.grants,
@@ -115,6 +127,12 @@ export class MicrosoftEmulator {
       ...graphDeltaRoutes(),
       ...graphCalendarDeltaRoutes((email) => this.calendars(email)),
       ...graphCalendarRoutes((email) => this.calendars(email)),
+      ...graphContactDeltaRoutes((email) => this.contacts(email)),
+      ...graphContactRoutes(
+        (email) => this.contacts(email),
+        (who) => this.contactOwner(who),
+      ),
+      ...graphCategoryRoutes((email) => this.contacts(email)),
       ...graphAttachmentRoutes(),
       ...graphMailRoutes(),
     ];
@@ -161,6 +179,13 @@ export class MicrosoftEmulator {
       this.subscriptions.notify(eventChange(mailbox, kind, id, calendarId, changeKey)),
     );
     this.calendarStores.set(key, calendars);
+    const contacts = new GraphContactStore(key, this.now);
+    contacts.onChange((kind, c) =>
+      this.subscriptions.notify(
+        contactChange(mailbox, kind, c.id, c.folderId, c.folderId === contacts.defaultFolder.id, c.changeKey),
+      ),
+    );
+    this.contactStores.set(key, contacts);
     return mailbox;
   }
 
@@ -175,6 +200,23 @@ export class MicrosoftEmulator {
     const store = this.calendarStores.get(email.toLowerCase());
     if (!store) throw new Error(`no Microsoft account ${email}`);
     return store;
+  }
+
+  /** The mailbox's contacts, folders and master categories (ground truth and the user's edits). */
+  contacts(email: string): GraphContactStore {
+    const store = this.contactStores.get(email.toLowerCase());
+    if (!store) throw new Error(`no Microsoft account ${email}`);
+    return store;
+  }
+
+  private contactOwner(who: string) {
+    const key = who.toLowerCase();
+    const mailbox = [...this.mailboxes.values()].find(
+      (m) => m.email === key || m.userId.toLowerCase() === key,
+    );
+    return mailbox
+      ? { email: mailbox.email, userId: mailbox.userId, store: this.contacts(mailbox.email) }
+      : undefined;
   }
 
   seedCalendarEvent(
@@ -254,6 +296,7 @@ export class MicrosoftEmulator {
   invalidateCursors(email: string): void {
     this.mailbox(email).invalidateDelta();
     this.calendars(email).invalidateDelta();
+    this.contacts(email).invalidateDelta();
   }
 
   expireAccessTokens(email: string): void {

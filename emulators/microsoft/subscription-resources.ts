@@ -85,3 +85,43 @@ export function eventChange(
     changeKey,
   };
 }
+
+/** Scope of a resource the caller may read but not subscribe to (another user's shared folder). */
+export const DENIED_SCOPE = "denied";
+
+/**
+ * `/me/contacts` (the default folder) and `/me/contactFolders/{id}/contacts`. Another user's folder
+ * (`/users/{other}/contactFolders/{id}/contacts`) resolves to DENIED_SCOPE: delegated shared
+ * permissions do not allow subscriptions (§2.4), so creating one answers 403.
+ */
+export const contactResource: SubscribableResource = {
+  scopeOf(caller, resource) {
+    const path = resource.replace(/^\//, "");
+    const user = userPrefix(caller);
+    if (new RegExp(`^${user}/contacts$`, "i").test(path)) return "contacts";
+    const own = new RegExp(`^${user}/contactfolders(?:/([^/()]+)|\\('([^']+)'\\))/contacts$`, "i").exec(path);
+    if (own) return `contacts:${own[1] ?? own[2]}`;
+    if (/^users\/[^/]+\/contactfolders(?:\/[^/()]+|\('[^']+'\))\/contacts$/i.test(path)) return DENIED_SCOPE;
+    return undefined;
+  },
+};
+
+export function contactChange(
+  mailbox: GraphMailbox,
+  kind: ChangeKind,
+  id: string,
+  folderId: string,
+  isDefaultFolder: boolean,
+  changeKey: string,
+): ResourceChange {
+  return {
+    account: mailbox.email,
+    userId: mailbox.userId,
+    kind,
+    scopes: [...(isDefaultFolder ? ["contacts"] : []), `contacts:${folderId}`],
+    odataType: "#Microsoft.Graph.Contact",
+    collection: "Contacts",
+    ids: { rest: id, immutable: id },
+    changeKey,
+  };
+}

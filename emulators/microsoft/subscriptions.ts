@@ -5,7 +5,7 @@ import { graphError } from "./errors.js";
 import { type GraphCtx, immutableIds } from "./graph-caller.js";
 import type { ChangeKind } from "./mailbox.js";
 import { notificationUrlProblem, validationProblem } from "./subscription-handshake.js";
-import type { ResourceChange, SubscribableResource } from "./subscription-resources.js";
+import { DENIED_SCOPE, type ResourceChange, type SubscribableResource } from "./subscription-resources.js";
 
 /**
  * Graph change notifications (§1.9), for the resources in `subscription-resources.ts`. Creating a subscription first validates both URLs:
@@ -91,6 +91,12 @@ export class GraphSubscriptions {
     const resource = String(body.resource ?? "");
     const scope = this.resources.map((r) => r.scopeOf(caller, resource)).find((x) => x !== undefined);
     if (scope === undefined) return invalid(`Resource '${resource}' is not supported.`);
+    if (scope === DENIED_SCOPE)
+      return graphError(
+        403,
+        "ExtensionError",
+        "Operation: Create; Exception: [Status Code: Forbidden; Reason: Access is denied.]",
+      );
     const expiration = Date.parse(String(body.expirationDateTime ?? ""));
     const expiryProblem = this.checkExpiration(expiration);
     if (expiryProblem) return expiryProblem;

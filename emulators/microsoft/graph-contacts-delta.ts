@@ -1,0 +1,185 @@
+import { decodeCursor, encodeCursor, json } from "../shared/http.js";
+import type { Route } from "../shared/router.js";
+import { contactFolderJson, contactJson, parseContactSelect } from "./contact-json.js";
+import type { ContactRecord, GraphContactStore } from "./contact-store.js";
+import { graphError } from "./errors.js";
+import { type GraphCaller, type GraphCtx, graphBase, preferences } from "./graph-caller.js";
+import type { ContactStoreOf } from "./graph-contacts.js";
+import { contactsAccess, ownFolder } from "./graph-contacts-access.js";
+
+/**
+ * Contact delta per folder and folder delta (§2.3, with the model of §1.5–1.6): a round follows
+ * `@odata.nextLink` pages until one carries `@odata.deltaLink`; tokens carry the folder, `$select`
+ * and the store's generation, so an invalidated or evicted token answers 410 `SyncStateNotFound`
+ * with a `Location` that starts over. Links are absolute, on the request's host, and rewrite the
+ * path to `contactfolders('<id>')` (quirk 4). Deletions and moves out come as `@removed`. Delta
+ * returns whole contacts but never expands extended properties [UNV]: a client reads those per item.
+ */
+type Token = {
+  f: string;
+  g: number;
+  sel: string[] | null;
+  from: number;
+  to: number;
+  after: number;
+  initial: boolean;
+  n?: number;
+};
+
+const DEFAULT_PAGE = 10;
+const MAX_PAGE = 999;
+
+function pageSize(request: Request): { size: number; applied: string | null } {
+  const asked = Number(preferences(request).get("odata.maxpagesize"));
+  if (!Number.isFinite(asked) || asked <= 0) return { size: DEFAULT_PAGE, applied: null };
+  const size = Math.min(Math.floor(asked), MAX_PAGE);
+  return { size, applied: `odata.maxpagesize=${size}` };
+}
+
+const contactsLink = (ctx: GraphCtx, folderId: string, kind: string, token: Token | null) =>
+  `${graphBase(ctx.url)}/me/contactfolders('${folderId}')/contacts/delta?${kind}=${token ? encodeCursor(token) : ""}`;
+const foldersLink = (ctx: GraphCtx, kind: string, token: Token | null) =>
+  `${graphBase(ctx.url)}/me/contactfolders/delta?${kind}=${token ? encodeCursor(token) : ""}`;
+
+function gone(store: GraphContactStore, location: string): Response {
+  const code = store.quirks.cursorRejection ?? "SyncStateNotFound";
+  const message =
+    code === "resyncRequired"
+      ? "Resync required. Replace any local cached copies with the ones returned by a fresh delta query."
+      : `The sync state generation is not found; generation=${store.generation};`;
+  return graphError(410, code, message, { location });
+}
+
+/** The token a request carries, a fresh one, or the error answer. */
+function tokenOf(
+  ctx: GraphCtx,
+  store: GraphContactStore,
+  folderId: string,
+  restart: string,
+): Token | Response {
+  const q = ctx.url.searchParams;
+  const skip = q.get("$skiptoken");
+  const deltaToken = q.get("$deltatoken");
+  const carried = skip ?? deltaToken;
+  if (carried) {
+    const decoded = decodeCursor<Token>(carried);
+    if (!decoded || decoded.f !== folderId) return graphError(400, "BadRequest", "Invalid delta token.");
+    if (decoded.g !== store.generation) return gone(store, restart);
+    const cache = store.quirks.deltaTokenCache;
+    if (deltaToken && cache !== undefined && (decoded.n ?? 0) <= store.deltaLinksIssued - cache)
+      return gone(store, restart);
+    return skip ? decoded : { ...decoded, from: decoded.to, to: store.seq, after: 0, initial: false };
+  }
+  const select = parseContactSelect(q.get("$select"));
+  if (select instanceof Response) return select;
+  return { f: folderId, g: store.generation, sel: select, from: 0, to: store.seq, after: 0, initial: true };
+}
+
+type Item = { seq: number; contact: ContactRecord | null; id: string };
+
+function contactItems(store: GraphContactStore, token: Token): Item[] {
+  if (token.initial)
+    return [...store.contacts.values()]
+      .filter((c) => c.folderId === token.f && c.enteredSeq <= token.to && c.enteredSeq > token.after)
+      .sort((a, b) => a.enteredSeq - b.enteredSeq)
+      .map((c) => ({ seq: c.enteredSeq, contact: c, id: c.id }));
+  const latest = new Map<string, Item>();
+  for (const e of store.log) {
+    if (e.seq <= token.from || e.seq > token.to || e.folderId !== token.f) continue;
+    const current = store.contacts.get(e.id);
+    const here = e.kind === "upsert" && current?.folderId === token.f;
+    latest.delete(e.id);
+    latest.set(e.id, { seq: e.seq, contact: here ? current! : null, id: e.id });
+  }
+  return [...latest.values()].filter((i) => i.seq > token.after);
+}
+
+function page(
+  ctx: GraphCtx,
+  store: GraphContactStore,
+  items: Item[],
+  token: Token,
+  render: (i: Item) => Record<string, unknown>,
+  link: (kind: string, t: Token) => string,
+  context: string,
+): Response {
+  const { size, applied } = pageSize(ctx.request);
+  const slice = items.slice(0, size);
+  const more = items.length > size;
+  const body: Record<string, unknown> = { "@odata.context": `${graphBase(ctx.url)}/$metadata#${context}` };
+  if (more) body["@odata.nextLink"] = link("$skiptoken", { ...token, after: slice[slice.length - 1].seq });
+  else body["@odata.deltaLink"] = link("$deltatoken", { ...token, n: ++store.deltaLinksIssued });
+  body.value = slice.map(render);
+  return json(body, 200, applied ? { "preference-applied": applied } : {});
+}
+
+function contactDelta(ctx: GraphCtx, store: GraphContactStore): Response {
+  const folder = ownFolder(store, ctx.params[0] ?? ctx.params[1]);
+  if (folder instanceof Response) return folder;
+  const token = tokenOf(ctx, store, folder.id, contactsLink(ctx, folder.id, "$deltatoken", null));
+  if (token instanceof Response) return token;
+  const type = { "@odata.type": "#microsoft.graph.contact" };
+  return page(
+    ctx,
+    store,
+    contactItems(store, token),
+    token,
+    (i) =>
+      i.contact
+        ? { ...type, ...contactJson(i.contact, { select: token.sel }) }
+        : { ...type, id: i.id, "@removed": { reason: "deleted" } },
+    (kind, t) => contactsLink(ctx, folder.id, kind, t),
+    "Collection(contact)",
+  );
+}
+
+function folderDelta(ctx: GraphCtx, store: GraphContactStore): Response {
+  const token = tokenOf(ctx, store, "*", foldersLink(ctx, "$deltatoken", null));
+  if (token instanceof Response) return token;
+  const latest = new Map<string, Item>();
+  for (const e of store.folderLog) {
+    if (e.seq <= token.from || e.seq > token.to) continue;
+    latest.delete(e.id);
+    latest.set(e.id, { seq: e.seq, contact: null, id: e.id });
+  }
+  const items = [...latest.values()].filter((i) => i.seq > token.after);
+  return page(
+    ctx,
+    store,
+    items,
+    token,
+    (i) => {
+      const folder = store.folders.get(i.id);
+      return folder
+        ? {
+            "@odata.type": "#microsoft.graph.contactFolder",
+            ...contactFolderJson(folder, store.childFolders(folder.id).length),
+          }
+        : { "@odata.type": "#microsoft.graph.contactFolder", id: i.id, "@removed": { reason: "deleted" } };
+    },
+    (kind, t) => foldersLink(ctx, kind, t),
+    "Collection(contactFolder)",
+  );
+}
+
+export function graphContactDeltaRoutes(storeOf: ContactStoreOf): Route<GraphCaller>[] {
+  const route = (
+    path: RegExp,
+    endpoint: string,
+    handle: (ctx: GraphCtx, s: GraphContactStore) => Response,
+  ) => ({
+    method: "GET",
+    path,
+    endpoint,
+    auth: true,
+    handle: (ctx: GraphCtx) => contactsAccess(ctx, false) ?? handle(ctx, storeOf(ctx.account!.email)),
+  });
+  return [
+    route(/^\/v1\.0\/me\/contactfolders\/delta$/i, "graph.contactFolders.delta", folderDelta),
+    route(
+      /^\/v1\.0\/me(?:\/contactfolders(?:\/([^/()]+)|\('([^']+)'\)))?\/contacts\/delta$/i,
+      "graph.contacts.delta",
+      contactDelta,
+    ),
+  ];
+}
