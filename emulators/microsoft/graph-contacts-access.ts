@@ -21,14 +21,12 @@ const scopesOf = (ctx: GraphCtx) =>
 const denied = () =>
   graphError(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.");
 
+/** Own folders need `Contacts.Read[Write]`; another user's folder needs the `.Shared` variant (§2.4). */
 export function contactsAccess(ctx: GraphCtx, write: boolean, shared = false): Response | null {
-  const wanted = write
-    ? ["contacts.readwrite", ...(shared ? ["contacts.readwrite.shared"] : [])]
-    : [
-        "contacts.read",
-        "contacts.readwrite",
-        ...(shared ? ["contacts.read.shared", "contacts.readwrite.shared"] : []),
-      ];
+  const own = write ? ["contacts.readwrite"] : ["contacts.read", "contacts.readwrite"];
+  const wanted = shared
+    ? own.map((s) => `${s}.shared`).concat(write ? [] : ["contacts.readwrite.shared"])
+    : own;
   return scopesOf(ctx).some((s) => wanted.includes(s)) ? null : denied();
 }
 
