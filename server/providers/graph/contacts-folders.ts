@@ -1,0 +1,70 @@
+// The contact folders the settings view lists (R-X-5): the user's own ones — the default Contacts folder
+// (well-known name `contacts`) and every folder under it, child folders too — are `private` and sync;
+// folders other users shared are `shared` and only listed. Graph has no call listing what others shared
+// with the user, so those come from configuration (`owner` + folder id); a share withdrawn since is left out.
+
+import type { ContactFolder } from "../../sync/contacts/port.js";
+import { SyncError } from "../../sync/errors.js";
+import type { GraphContactsClient } from "./contacts-client.js";
+
+export interface SharedFolderRef {
+  /** The other user's address or id. */
+  owner: string;
+  folderId: string;
+}
+
+interface FolderJson {
+  id: string;
+  displayName: string;
+  parentFolderId?: string;
+  childFolderCount?: number;
+}
+
+interface FolderPage {
+  value: FolderJson[];
+  "@odata.nextLink"?: string;
+}
+
+const enc = encodeURIComponent;
+
+async function allPages(client: GraphContactsClient, first: string): Promise<FolderJson[]> {
+  const out: FolderJson[] = [];
+  for (let url: string | undefined = first; url; ) {
+    const page: FolderPage = await client.get<FolderPage>(url);
+    out.push(...page.value);
+    url = page["@odata.nextLink"];
+  }
+  return out;
+}
+
+/** The folders under `parent`, depth first, each followed by its own child folders. */
+async function below(client: GraphContactsClient, url: string): Promise<FolderJson[]> {
+  const out: FolderJson[] = [];
+  for (const folder of await allPages(client, url)) {
+    out.push(folder);
+    if ((folder.childFolderCount ?? 0) > 0)
+      out.push(...(await below(client, `/me/contactFolders/${enc(folder.id)}/childFolders?$top=100`)));
+  }
+  return out;
+}
+
+const gone = (err: unknown) => err instanceof SyncError && (err.kind === "not-found" || err.kind === "auth");
+
+export async function listContactFolders(
+  client: GraphContactsClient,
+  shared: SharedFolderRef[] = [],
+): Promise<ContactFolder[]> {
+  const root = await client.get<FolderJson>("/me/contactFolders/contacts");
+  const own = [root, ...(await below(client, "/me/contactFolders?$top=100"))];
+  const folders: ContactFolder[] = own.map((f) => ({ id: f.id, name: f.displayName, kind: "private" }));
+  for (const ref of shared) {
+    try {
+      const f = await client.get<FolderJson>(`/users/${enc(ref.owner)}/contactFolders/${enc(ref.folderId)}`);
+      folders.push({ id: f.id, name: f.displayName, kind: "shared", owner: ref.owner });
+    } catch (err) {
+      // 403 (the share was withdrawn, or the token lacks Contacts.Read.Shared) or 404: not listed.
+      if (!gone(err)) throw err;
+    }
+  }
+  return folders;
+}
