@@ -1,3 +1,4 @@
+import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { MicrosoftEmulator } from "../../emulators/microsoft/emulator.js";
@@ -5,7 +6,16 @@ import { MicrosoftEmulator } from "../../emulators/microsoft/emulator.js";
 // The Graph contacts emulator against provider-contracts §2: folders, CRUD with If-Match, the
 // undocumented multi-value limits, extended properties, delta with 410, and the shared folder.
 const microsoft = new MicrosoftEmulator({ allowHttpNotificationUrls: true });
-const server = setupServer(...microsoft.handlers());
+const pushed: { resource: string; changeType: string }[] = [];
+const server = setupServer(
+  ...microsoft.handlers(),
+  http.post("https://concilia.example/push", async ({ request }) => {
+    const token = new URL(request.url).searchParams.get("validationToken");
+    if (token !== null) return new HttpResponse(token, { headers: { "content-type": "text/plain" } });
+    pushed.push(...((await request.json()) as { value: { resource: string; changeType: string }[] }).value);
+    return new HttpResponse(null, { status: 202 });
+  }),
+);
 const GRAPH = "https://graph.microsoft.com/v1.0";
 const ANA = "ana@contoso.example";
 const BO = "bo@contoso.example";
@@ -265,6 +275,28 @@ describe("Graph contacts emulator", () => {
       (await call("GET", `/users/${BO}/contactFolders/${team.id}/contacts`, undefined, {}, readOnly)).status,
     ).toBe(403);
     expect((await call("GET", "/me/contacts", undefined, {}, boToken)).status).toBe(200);
+  });
+
+  it("a subscription on a contact folder is notified of its contacts' changes, not of other folders'", async () => {
+    const store = microsoft.contacts(ANA);
+    const watched = store.addFolder("Watched");
+    const sub = await call("POST", "/subscriptions", {
+      changeType: "created,updated",
+      resource: `/me/contactFolders/${watched.id}/contacts`,
+      notificationUrl: "https://concilia.example/push",
+      expirationDateTime: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    expect(sub.status).toBe(201);
+    pushed.length = 0;
+    const inside = store.seed({ givenName: "Watched" }, watched.id);
+    store.seed({ givenName: "Elsewhere" });
+    store.userEdit(inside.id, { jobTitle: "CTO" });
+    await microsoft.outbox.flush();
+    expect(pushed.map((n) => [n.changeType, n.resource.split("/").pop()])).toEqual([
+      ["created", inside.id],
+      ["updated", inside.id],
+    ]);
+    expect(pushed[0].resource).toMatch(/^Users\/[^/]+\/Contacts\//);
   });
 
   it("throttles, loses answers after applying them, counts requests per endpoint, and batches contact reads", async () => {
