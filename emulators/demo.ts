@@ -4,7 +4,8 @@ import type { MicrosoftEmulator } from "./microsoft/emulator.js";
 /**
  * The demo account both emulators serve: the demo workspace's sales user, with a few messages
  * to and from CRM contacts of the demo workspace and a few hundred synthetic ones, and in each
- * calendar a meeting with a CRM contact and a weekly internal series.
+ * calendar a meeting with a CRM contact and a weekly internal series; in Exchange, a few contacts
+ * (one a CRM contact, one with a category of the user's own) and a master category of the user's.
  */
 export const DEMO_ACCOUNT = { email: "sara@concilia.demo", name: "Sara Ventas" };
 
@@ -89,4 +90,25 @@ export async function seedDemo(
   await microsoft.mailbox(DEMO_ACCOUNT.email).addRaw(RECEIVED, "inbox");
   await microsoft.mailbox(DEMO_ACCOUNT.email).addRaw(SENT, "sentitems");
   microsoft.generate(DEMO_ACCOUNT.email, { count: synthetic, participant: CARMEN, share: 0.1 });
+
+  const contacts = microsoft.contacts(DEMO_ACCOUNT.email);
+  contacts.addCategory("Golf", "preset4");
+  contacts.seed({
+    givenName: "Carmen",
+    surname: "Vidal",
+    emailAddresses: [{ address: CARMEN.address, name: CARMEN.name }],
+    companyName: "Acme Iberia",
+    jobTitle: "Directora de compras",
+    businessPhones: ["+34 910 000 001"],
+  });
+  contacts.seed(
+    {
+      givenName: "Luca",
+      surname: "Bianchi",
+      emailAddresses: [{ address: "luca.bianchi@example.it", name: "Luca Bianchi" }],
+      mobilePhone: "+39 333 000 0001",
+      categories: ["Golf"],
+    },
+    contacts.addFolder("Personal").id,
+  );
 }

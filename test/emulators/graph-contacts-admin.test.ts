@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_ACCOUNT, seedDemo } from "../../emulators/demo.js";
 import { type ServedEmulators, serveEmulators } from "../../emulators/serve.js";
 
 // The contacts part of the served Microsoft emulator's admin route: what a served test or the dev
@@ -88,5 +89,19 @@ describe("served Graph contacts admin route", () => {
       headers: { authorization: `Bearer ${token}` },
     });
     expect(res.status).toBe(200);
+  });
+
+  it("the demo account has Exchange contacts in two folders and a master category of the user's", async () => {
+    await seedDemo(served.google, served.microsoft, 0);
+    const truth = await (await admin("/contacts", "GET", undefined, DEMO_ACCOUNT.email)).json();
+    expect(truth.contacts.map((c: { displayName: string }) => c.displayName).sort()).toEqual([
+      "Carmen Vidal",
+      "Luca Bianchi",
+    ]);
+    expect(truth.folders.map((f: { displayName: string }) => f.displayName)).toEqual([
+      "Contacts",
+      "Personal",
+    ]);
+    expect(truth.categories.map((c: { displayName: string }) => c.displayName)).toEqual(["Golf"]);
   });
 });
