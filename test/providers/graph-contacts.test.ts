@@ -261,4 +261,26 @@ describe("Graph contacts port", () => {
     const bad = graphContactsPort({ baseUrl: GRAPH, accessToken: async () => "not-a-token" });
     expect((await rejection(bad.listFolders())).kind).toBe("auth");
   });
+
+  it("a refused access token is refreshed once; a refresh token Microsoft refuses (invalid_grant) is auth", async () => {
+    const asked: boolean[] = [];
+    const refreshed = graphContactsPort({
+      baseUrl: GRAPH,
+      accessToken: async (o) => {
+        asked.push(o?.forceRefresh === true);
+        return o?.forceRefresh ? w.microsoft.issueTokens(ANA, "MailboxSettings.Read").accessToken : "expired";
+      },
+    });
+    expect(Array.isArray(await refreshed.masterCategories())).toBe(true);
+    expect(asked).toEqual([false, true]);
+    const revoked = graphContactsPort({
+      baseUrl: GRAPH,
+      accessToken: async (o) => {
+        if (o?.forceRefresh)
+          throw new SyncError("auth", "Microsoft refused the refresh token (invalid_grant).");
+        return "expired";
+      },
+    });
+    expect((await rejection(revoked.listFolders())).kind).toBe("auth");
+  });
 });
