@@ -61,6 +61,8 @@ export class GraphContactStore {
     deltaTokenCache?: number;
     /** The answer to a duplicate master category name [UNV]: 409 `ErrorAlreadyExists` by default. */
     duplicateCategory?: { status: number; code: string };
+    /** The first page of a fresh contact delta round is empty, with only a nextLink (observed, quirk 5). */
+    emptyFirstDeltaPage?: boolean;
     /** The next n contact writes answer 412 whatever their If-Match. */
     spuriousConflicts?: number;
   } = {};

@@ -118,6 +118,15 @@ function contactDelta(ctx: GraphCtx, store: GraphContactStore): Response {
   if (folder instanceof Response) return folder;
   const token = tokenOf(ctx, store, folder.id, contactsLink(ctx, folder.id, "$deltatoken", null));
   if (token instanceof Response) return token;
+  const q = ctx.url.searchParams;
+  if (store.quirks.emptyFirstDeltaPage && !q.has("$skiptoken") && !q.has("$deltatoken")) {
+    // Observed (quirk 5): a first page with nothing but a nextLink.
+    return json({
+      "@odata.context": `${graphBase(ctx.url)}/$metadata#Collection(contact)`,
+      "@odata.nextLink": contactsLink(ctx, folder.id, "$skiptoken", token),
+      value: [],
+    });
+  }
   const type = { "@odata.type": "#microsoft.graph.contact" };
   return page(
     ctx,

@@ -160,9 +160,6 @@ export function graphContactRoutes(storeOf: ContactStoreOf, ownerOf: ContactOwne
       if (problem) return problem;
       const found = sharedFolder(ctx, ownerOf, ctx.params[0], ctx.params[1] ?? ctx.params[2]);
       if (found instanceof Response) return found;
-      // A share is read-only: Concilia never writes another user's folder (R-X-5).
-      if (method !== "GET" && found.owner.email !== ctx.account!.email)
-        return graphError(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.");
       return handle(ctx, found.owner, found.folder);
     },
   });
@@ -220,8 +217,11 @@ export function graphContactRoutes(storeOf: ContactStoreOf, ownerOf: ContactOwne
       if (!contact || contact.folderId !== folder.id) return graphItemNotFound();
       return one(ctx, contact, `users('${owner.userId}')/contacts`);
     }),
+    // Shares are read-only (the emulator serves the user's own writes under /me only).
     ...["POST", "PATCH", "DELETE"].map((method) =>
-      shared(method, `(?:/contacts(?:/[^/]+)?)?`, "graph.sharedContacts.write", () => graphItemNotFound()),
+      shared(method, "(?:/contacts(?:/[^/]+)?)?", "graph.sharedContacts.write", () =>
+        graphError(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again."),
+      ),
     ),
   ];
 }

@@ -134,6 +134,20 @@ describe("Graph contacts port", () => {
     expect(quiet.changes).toEqual([]);
   });
 
+  it("an empty first delta page with only a nextLink is followed, not taken for the end", async () => {
+    const folder = w.store.addFolder("Empty first");
+    w.store.seed({ givenName: "Uma" }, folder.id);
+    w.store.quirks.emptyFirstDeltaPage = true;
+    try {
+      const first = await w.port.listChanges(folder.id, null, 10);
+      expect(first).toMatchObject({ changes: [], more: true });
+      const rest = await fullRound(w.port, folder.id, first.cursor);
+      expect(changed(rest.changes).map((c) => c.fields.givenName)).toEqual(["Uma"]);
+    } finally {
+      w.store.quirks.emptyFirstDeltaPage = false;
+    }
+  });
+
   it("R-P-2: a delta link Graph no longer knows (410) is cursor-rejected; a fresh round lists the folder again", async () => {
     const folder = w.store.addFolder("Reset");
     w.store.seed({ givenName: "Ola" }, folder.id);
