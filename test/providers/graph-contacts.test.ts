@@ -297,4 +297,21 @@ describe("Graph contacts port", () => {
     });
     expect((await rejection(revoked.listFolders())).kind).toBe("auth");
   });
+
+  it("a stopped step sends nothing more and is not retried", async () => {
+    const stop = new AbortController();
+    const port = graphContactsPort({
+      baseUrl: GRAPH,
+      accessToken: async () => w.microsoft.issueTokens(ANA, "Contacts.ReadWrite").accessToken,
+      signal: stop.signal,
+      retry: { sleep: async (ms) => void w.waits.push(ms) },
+    });
+    expect((await port.listFolders()).length).toBeGreaterThan(0);
+    stop.abort();
+    w.microsoft.counter.reset();
+    const err = await rejection(port.listChanges(w.store.defaultFolder.id, null, 10));
+    expect(err.message).toMatch(/stopped/);
+    expect(w.waits).toEqual([]);
+    expect(w.microsoft.counter.snapshot().perEndpoint["graph.contacts.delta"]).toBeUndefined();
+  });
 });

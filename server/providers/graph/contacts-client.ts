@@ -40,6 +40,25 @@ export function contactsError(err: unknown): unknown {
   return err;
 }
 
+/**
+ * Requests that end with the step: once `signal` is aborted no request starts and one in flight fails
+ * with a SyncError that is not retried (the shared client would take an aborted fetch for a network
+ * error and try again).
+ */
+function stoppable(base: FetchFn, signal: AbortSignal): FetchFn {
+  const stopped = () =>
+    new SyncError("unknown", "The contact sync step was stopped.", { cause: signal.reason });
+  return async (input, init) => {
+    if (signal.aborted) throw stopped();
+    try {
+      return await base(input, { ...init, signal });
+    } catch (err) {
+      if (signal.aborted) throw stopped();
+      throw err;
+    }
+  };
+}
+
 export class GraphContactsClient {
   readonly reads: GraphClient;
   private readonly writes: GraphClient;
@@ -47,7 +66,7 @@ export class GraphContactsClient {
 
   constructor(o: GraphContactsClientOptions) {
     const base = o.fetch ?? ((input, init) => fetch(input, init));
-    const doFetch: FetchFn = o.signal ? (input, init) => base(input, { ...init, signal: o.signal }) : base;
+    const doFetch: FetchFn = o.signal ? stoppable(base, o.signal) : base;
     this.reads = new GraphClient({ ...o, fetch: doFetch });
     this.retry = this.reads.retry;
     this.writes = new GraphClient({ ...o, fetch: doFetch, retry: { ...o.retry, maxRetries: 0 } });
