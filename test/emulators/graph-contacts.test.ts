@@ -209,6 +209,24 @@ describe("Graph contacts emulator", () => {
     expect(defaults.items.every((i) => i.parentFolderId === store.defaultFolder.id)).toBe(true);
   });
 
+  it("only the last n deltaLinks stay valid with deltaTokenCache; the rejection code is a knob", async () => {
+    const store = microsoft.contacts(ANA);
+    const folder = store.addFolder("Cache");
+    store.seed({ givenName: "C0" }, folder.id);
+    store.quirks.deltaTokenCache = 1;
+    store.quirks.cursorRejection = "resyncRequired";
+    try {
+      const older = await round(`/me/contactFolders/${folder.id}/contacts/delta`);
+      const newer = await round(older.deltaLink);
+      const evicted = await call("GET", older.deltaLink);
+      expect(evicted.status).toBe(410);
+      expect((await evicted.json()).error.code).toBe("resyncRequired");
+      expect((await call("GET", newer.deltaLink)).status).toBe(200);
+    } finally {
+      store.quirks = {};
+    }
+  });
+
   it("folder delta lists the folders, then only the changed ones", async () => {
     const first = await round("/me/contactFolders/delta");
     expect(first.items.map((f) => f.displayName)).toContain("Contacts");

@@ -148,6 +148,28 @@ describe("Graph contacts port", () => {
     }
   });
 
+  it("R-P-3: our properties are read 20 contacts per $batch; items Outlook throttles inside a batch are asked again", async () => {
+    const folder = w.store.addFolder("Batched");
+    for (let n = 0; n < 25; n++)
+      w.store.seed(
+        {
+          givenName: `B${n}`,
+          singleValueExtendedProperties: [{ id: CONTACT_ID_PROPERTY, value: `crm-b${n}` }],
+        },
+        folder.id,
+      );
+    w.microsoft.faults.set(ANA, { batchConcurrency: 4 });
+    w.microsoft.counter.reset();
+    const page = await w.port.listChanges(folder.id, null, 100);
+    const all = changed(page.changes);
+    expect(all.map((c) => c.extended.conciliaId)).toEqual(Array.from({ length: 25 }, (_, n) => `crm-b${n}`));
+    expect(w.waits.every((ms) => ms === 1000)).toBe(true);
+    expect(w.waits.length).toBeGreaterThan(0);
+    const counts = w.microsoft.counter.snapshot();
+    expect(counts.perEndpoint["graph.contacts.delta"]).toBe(1);
+    expect(counts.perEndpoint["graph.contacts.get"]).toBe(25);
+  });
+
   it("R-P-2: a delta link Graph no longer knows (410) is cursor-rejected; a fresh round lists the folder again", async () => {
     const folder = w.store.addFolder("Reset");
     w.store.seed({ givenName: "Ola" }, folder.id);
