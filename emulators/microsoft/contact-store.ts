@@ -63,6 +63,8 @@ export class GraphContactStore {
     duplicateCategory?: { status: number; code: string };
     /** The first page of a fresh contact delta round is empty, with only a nextLink (observed, quirk 5). */
     emptyFirstDeltaPage?: boolean;
+    /** `contactFolders/contacts` is refused (the well-known name is only observed, not documented). */
+    noWellKnownName?: boolean;
     /** The next n contact writes answer 412 whatever their If-Match. */
     spuriousConflicts?: number;
   } = {};

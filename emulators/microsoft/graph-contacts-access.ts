@@ -44,6 +44,8 @@ export function folderNotFound(): Response {
 /** The caller's folder a path names (`{id}`, `('{id}')` or the well-known `contacts`). */
 export function ownFolder(store: GraphContactStore, id: string | undefined): ContactFolderRecord | Response {
   if (id === undefined) return store.defaultFolder;
+  if (store.quirks.noWellKnownName && id.toLowerCase() === "contacts")
+    return graphError(400, "ErrorInvalidIdMalformed", "Id is malformed.");
   return store.folder(id) ?? folderNotFound();
 }
 

@@ -62,6 +62,17 @@ describe("Graph contacts port", () => {
     expect(folders[0].id).toBe(w.store.defaultFolder.id);
   });
 
+  it("R-X-5: without the well-known name the default folder is found as the parent of the top-level folders", async () => {
+    w.store.quirks.noWellKnownName = true;
+    try {
+      const folders = await w.port.listFolders();
+      expect(folders[0]).toEqual({ id: w.store.defaultFolder.id, name: "Contacts", kind: "private" });
+      expect(folders.filter((f) => f.id === w.store.defaultFolder.id)).toHaveLength(1);
+    } finally {
+      w.store.quirks.noWellKnownName = false;
+    }
+  });
+
   it("R-X-6: a full listing pages through the folder and maps fields, categories and our properties", async () => {
     const folder = w.store.addFolder("Full");
     w.store.seed(

@@ -50,21 +50,45 @@ async function below(client: GraphContactsClient, url: string): Promise<FolderJs
 
 const gone = (err: unknown) => err instanceof SyncError && (err.kind === "not-found" || err.kind === "auth");
 
+/**
+ * The default Contacts folder: by its well-known name `contacts` (observed, not documented), else as
+ * the parent of the top-level folders or of a contact in it; null for a mailbox with neither.
+ */
+async function defaultFolder(
+  client: GraphContactsClient,
+  topLevel: FolderJson[],
+): Promise<FolderJson | null> {
+  try {
+    return await client.get<FolderJson>("/me/contactFolders/contacts");
+  } catch (err) {
+    if (!(err instanceof SyncError && (err.kind === "not-found" || err.kind === "unknown"))) throw err;
+  }
+  const parent =
+    topLevel[0]?.parentFolderId ??
+    (await client.get<{ value: { parentFolderId?: string }[] }>("/me/contacts?$top=1&$select=parentFolderId"))
+      .value[0]?.parentFolderId;
+  return parent ? { id: parent, displayName: "Contacts" } : null;
+}
+
 export async function listContactFolders(
   client: GraphContactsClient,
   shared: SharedFolderRef[] = [],
 ): Promise<ContactFolder[]> {
-  const root = await client.get<FolderJson>("/me/contactFolders/contacts");
-  const own = [root, ...(await below(client, "/me/contactFolders?$top=100"))];
-  const folders: ContactFolder[] = own.map((f) => ({ id: f.id, name: f.displayName, kind: "private" }));
+  const folders = await below(client, "/me/contactFolders?$top=100");
+  const root = await defaultFolder(
+    client,
+    folders.filter((f) => !folders.some((p) => p.id === f.parentFolderId)),
+  );
+  const own = root ? [root, ...folders] : folders;
+  const listed: ContactFolder[] = own.map((f) => ({ id: f.id, name: f.displayName, kind: "private" }));
   for (const ref of shared) {
     try {
       const f = await client.get<FolderJson>(`/users/${enc(ref.owner)}/contactFolders/${enc(ref.folderId)}`);
-      folders.push({ id: f.id, name: f.displayName, kind: "shared", owner: ref.owner });
+      listed.push({ id: f.id, name: f.displayName, kind: "shared", owner: ref.owner });
     } catch (err) {
       // 403 (the share was withdrawn, or the token lacks Contacts.Read.Shared) or 404: not listed.
       if (!gone(err)) throw err;
     }
   }
-  return folders;
+  return listed;
 }
