@@ -236,6 +236,26 @@ describe("Graph contacts port", () => {
     expect(w.store.contacts.get(made.id)!.fields.jobTitle).toBe("COO");
   });
 
+  it("R-X-6: CRM fields Exchange has no place for are kept in our extended properties and read back", async () => {
+    const folder = w.store.addFolder("Extra");
+    const start = await fullRound(w.port, folder.id, null, 10);
+    const crm = write("crm-extra");
+    crm.extended.fields = { website: "https://client.example" };
+    const made = await w.port.create(folder.id, crm);
+    const stored = w.store.contacts.get(made.id)!;
+    expect(stored.extended.get(fieldProperty("website").toLowerCase())?.value).toBe("https://client.example");
+    const next = await fullRound(w.port, folder.id, start.cursor, 10);
+    expect(changed(next.changes)[0].extended).toEqual({
+      conciliaId: "crm-extra",
+      fields: { website: "https://client.example" },
+    });
+    crm.extended.fields = {};
+    const cleared = await w.port.update(made.id, made.changeKey, crm);
+    expect(cleared.extended.fields).toEqual({});
+    const after = await fullRound(w.port, folder.id, next.cursor, 10);
+    expect(changed(after.changes)[0].extended).toEqual({ conciliaId: "crm-extra", fields: {} });
+  });
+
   it("R-X-6: more than 3 addresses and 2 business phones are cut to the first distinct ones, in CRM order", async () => {
     const emails = ["a@x.example", "b@x.example", "A@x.example", "c@x.example", "d@x.example"];
     const made = await w.port.create(
