@@ -4,7 +4,10 @@
 // its watch, resuming starts it again, and a server without IDLE gets none (the tick polls it).
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createConnection, SECRET } from "../../server/connections/connections.js";
 import { syncStates } from "../../server/db/schema.js";
+import { putSecret } from "../../server/secrets/store.js";
+import { ensureStates } from "../../server/sync/state-machine.js";
 import { imapWatchesOf } from "../../server/working.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import { newMailbox, type TestMailbox, testImap } from "../harness/imap.js";
@@ -100,5 +103,33 @@ describe.each(engines)("IMAP IDLE watches of the worker on %s", (engine) => {
     const stop = await api(s, ana, "DELETE", `/api/v1/connections/${connectionId}`);
     expect(stop.statusCode).toBeLessThan(300);
     await eventually(async () => expect(watching()).toEqual([]), 15_000);
+  });
+});
+
+describe.each(engines)("IMAP IDLE watches and the private-hosts guard on %s", (engine) => {
+  let s: TestServer;
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it("SSRF: a connection whose server is on a private address gets no watch unless CONCILIA_ALLOW_PRIVATE_HOSTS allows it", async () => {
+    // No allowance: the tests' Dovecot on 127.0.0.1 must not be reached, even by a stored connection.
+    s = await startTestServer({ engine, env: { CONCILIA_IMAP_IDLE: "on", CONCILIA_SYNC_TICK_SECONDS: "0" } });
+    const box = await newMailbox();
+    const user = await s.user(`bo-idle-${engine}@acme.test`);
+    const imap = testImap();
+    const c = await createConnection(s.ctx.db, user.id, {
+      provider: "imap",
+      accountAddress: `${box.username}@mail.acme.test`,
+      syncs: "email",
+      imapServer: { host: imap.host, port: imap.plainPort, tls: "none", username: box.username },
+    });
+    await putSecret(s.ctx, c.id, SECRET.imapPassword, box.password, null);
+    await ensureStates(s.ctx.db, new Date(), c.id);
+    const watches = imapWatchesOf(s.ctx)!;
+    await watches.refresh();
+    await new Promise((done) => setTimeout(done, 2_000));
+    await watches.refresh();
+    expect(watches.watching()).toEqual([]);
   });
 });
