@@ -41,17 +41,22 @@ export async function benchDovecot(o: {
   fs.appendFileSync(path.join(dir, "users"), `${username}:{PLAIN}${password}::::::\n`);
   await new Promise((r) => setTimeout(r, 1100)); // Dovecot re-reads the passwd-file at most once a second
 
-  const client = new ImapFlow({
-    host,
-    port: Number(plainPort),
-    secure: false,
-    doSTARTTLS: false,
-    auth: { user: username, pass: password },
-    logger: false,
-    disableAutoIdle: true,
-  });
-  client.on("error", () => {});
-  await client.connect();
+  /** A client of the bench's own (not through the proxy): its commands are not the worker's. */
+  const connect = async () => {
+    const c = new ImapFlow({
+      host,
+      port: Number(plainPort),
+      secure: false,
+      doSTARTTLS: false,
+      auth: { user: username, pass: password },
+      logger: false,
+      disableAutoIdle: true,
+    });
+    c.on("error", () => {});
+    await c.connect();
+    return c;
+  };
+  const client = await connect();
   const mails = syntheticMail({
     owner: { name: "Owner imap", address: o.owner },
     count: o.count,
@@ -61,6 +66,8 @@ export async function benchDovecot(o: {
     seed: 3,
   });
   for (const m of mails) await client.append("INBOX", m.raw, [], m.facts.date);
+  // Not kept open: the first sync takes minutes, and an idle session may be dropped meanwhile.
+  await client.logout().catch(() => {});
   const withParticipant = mails.filter((m) =>
     [m.facts.from, ...m.facts.to, ...m.facts.cc].some((a) => a?.address === o.participant),
   );
@@ -99,14 +106,18 @@ export async function benchDovecot(o: {
     password,
     expected: withParticipant.map((m) => normalizeMessageId(m.facts.messageId)),
     async append(raw) {
-      await client.append("INBOX", raw, [], new Date());
+      const c = await connect();
+      try {
+        await c.append("INBOX", raw, [], new Date());
+      } finally {
+        await c.logout().catch(() => {});
+      }
     },
     commands: () => ({ ...counts }),
     reset() {
       counts = {};
     },
     async stop() {
-      await client.logout().catch(() => {});
       for (const s of sockets) s.destroy();
       await new Promise((r) => proxy.close(r));
       dovecot.stop();
