@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newCalendarUser, type TestCalendarUser } from "../harness/caldav.js";
 import { freePortNow } from "../providers/caldav/free-port.js";
 import {
+  axe,
   launchChromium,
   openPlayground,
   type PaneServer,
@@ -85,6 +86,7 @@ describe("Outlook pane: Other CalDAV server", () => {
       "It does not work: the login failed. The username or password was not accepted.",
     );
     expect(await sync.isDisabled()).toBe(true);
+    expect(await axe(pg.pane)).toEqual([]);
 
     await pg.pane.getByLabel("App password").fill(cal.account.password);
     await pg.pane.getByRole("button", { name: "Test connection" }).click();
