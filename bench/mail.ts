@@ -428,8 +428,8 @@ export default async function mail(args: string[]): Promise<void> {
       "| measure | result | target | |",
       "|---|---|---|---|",
       finished
-        ? `| first sync, both mailboxes (${total.toLocaleString("en")} messages) | ${f(firstSyncMs / 1000)} s, **${f(syncedInWindow / (firstSyncMs / 1000), 0)} messages/s** | | |`
-        : `| first sync, both mailboxes (${total.toLocaleString("en")} messages) | not finished within ${f(firstSyncMs / 1000)} s: ${(bodiesRead("google") + bodiesRead("microsoft")).toLocaleString("en")} bodies read, **≈ ${f((bodiesRead("google") + bodiesRead("microsoft")) / (firstSyncMs / 1000), 0)} messages/s** | | |`,
+        ? `| first sync, all mailboxes (${total.toLocaleString("en")} messages) | ${f(firstSyncMs / 1000)} s, **${f(syncedInWindow / (firstSyncMs / 1000), 0)} messages/s** | | |`
+        : `| first sync, all mailboxes (${total.toLocaleString("en")} messages) | not finished within ${f(firstSyncMs / 1000)} s: ${(bodiesRead("google") + bodiesRead("microsoft")).toLocaleString("en")} bodies read, **≈ ${f((bodiesRead("google") + bodiesRead("microsoft")) / (firstSyncMs / 1000), 0)} messages/s** | | |`,
       ...boxes.map(
         (b) =>
           `| ${name(b.provider)}: done after | ${f(((done.get(b.provider) ?? Number.NaN) - t0) / 1000)} s | | |`,
