@@ -2,6 +2,8 @@
 interface Services {
   startPostgres(): Promise<{ url: string; stop(): void }>;
   freePort(): Promise<number>;
+  /** `host:plainPort:tlsPort:dir`, as TEST_IMAP */
+  startDovecot(): Promise<{ value: string; stop(): void }>;
 }
 
 const servicesPath: string = "../scripts/services.mjs";

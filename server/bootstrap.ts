@@ -13,6 +13,7 @@ import { folderBlobStore } from "./mail/blob-folder.js";
 import { createPushHooks } from "./providers/push-hooks.js";
 import { loadSecretBox } from "./secrets/key.js";
 import { syncOnPush } from "./sync/push-trigger.js";
+import { stopWorking } from "./working.js";
 
 export async function createContext(
   config: Config,
@@ -49,6 +50,7 @@ export async function createContext(
 }
 
 export async function closeContext(ctx: AppContext): Promise<void> {
+  await stopWorking(ctx);
   await ctx.jobs.stop();
   await ctx.database.close();
 }

@@ -98,6 +98,8 @@ export const configSchema = z.object({
    */
   CONCILIA_SYNC_TICK_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   CONCILIA_SYNC_POLL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** IMAP push: each working process keeps an IDLE watch on the INBOX of every active IMAP connection. */
+  CONCILIA_IMAP_IDLE: z.enum(["on", "off"]).default("on"),
   /** A step holding its connection longer than this is freed by the watchdog. */
   CONCILIA_SYNC_STUCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   /** First retry delay after a failed step, doubled per consecutive failure (at most an hour). */

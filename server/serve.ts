@@ -11,6 +11,7 @@ import { findUserByEmail } from "./crm/users.js";
 import { users } from "./db/schema.js";
 import { startEmulatorsForDev } from "./dev/emulators.js";
 import type { Logger } from "./log.js";
+import { startWorking } from "./working.js";
 
 export async function serve(
   givenConfig: Config,
@@ -29,7 +30,7 @@ export async function serve(
     await seedDemo(ctx);
     log.info("seeded the demo workspace");
   }
-  if (config.CONCILIA_WORKER === "inline") await ctx.jobs.work(ctx);
+  if (config.CONCILIA_WORKER === "inline") await startWorking(ctx);
   const app = await buildApp(ctx);
   opts.extend?.(app, ctx);
   await app.listen({ host: config.HOST, port: config.PORT });

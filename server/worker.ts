@@ -3,6 +3,7 @@
 import { closeContext, createContext } from "./bootstrap.js";
 import { type Config, ConfigError } from "./config.js";
 import type { Logger } from "./log.js";
+import { startWorking } from "./working.js";
 
 export async function runWorker(config: Config, log: Logger) {
   if (!config.DATABASE_URL)
@@ -10,7 +11,7 @@ export async function runWorker(config: Config, log: Logger) {
       "concilia worker needs DATABASE_URL (PostgreSQL). On the embedded database `concilia serve` works the queue itself: two processes must never open one data folder.",
     );
   const ctx = await createContext(config, log);
-  await ctx.jobs.work(ctx);
+  await startWorking(ctx);
   log.info("worker started");
   console.log("concilia worker: working the job queue");
   const stop = async () => {

@@ -30,10 +30,12 @@ import { pendingSyncCard } from "./sync-actions.js";
 
 export {
   syncChoose,
+  syncConnectCaldav,
   syncConnectImap,
   syncConnectPassword,
   syncOpen,
   syncStartOAuth,
+  syncTestCaldav,
   syncTestImap,
   syncUniversal,
 } from "./sync-actions.js";

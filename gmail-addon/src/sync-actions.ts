@@ -4,6 +4,10 @@
 // (R-CON-8). What is done with a connected account is in sync-manage.ts.
 import type { ConnectionProvider, ConnectionSyncs } from "../../shared/api/connections.js";
 import type { ConnectionSyncStatus } from "../../shared/api/sync-status.js";
+import {
+  type CalendarAccountMessageKey,
+  calendarAccountMessages,
+} from "../../shared/calendar-account-messages.js";
 import { refusalWord } from "../../shared/sync-words.js";
 import { emptySyncState, type SyncCardState, syncCard } from "./cards/sync-card.js";
 import { notify } from "./cards/widgets.js";
@@ -19,8 +23,8 @@ type ActionResponse = GoogleAppsScript.Card_Service.ActionResponse;
 
 /** Set while a provider's sign-in pop-up is open: what the add-on looks at when Gmail reloads it. */
 const PENDING = "syncPending";
-const FORM_FIELDS = ["accountAddress", "host", "port", "tls", "username", "protocol"];
-const PROVIDERS = ["google", "microsoft", "icloud", "yahoo", "imap"];
+const FORM_FIELDS = ["accountAddress", "host", "port", "tls", "username", "protocol", "serverUrl"];
+const PROVIDERS = ["google", "microsoft", "icloud", "yahoo", "imap", "caldav"];
 export const SYNCS = ["email", "calendar", "both"];
 
 export const respond = () => CardService.newActionResponseBuilder();
@@ -56,7 +60,7 @@ function stateOf(e: Event): SyncCardState {
     ...emptySyncState([]),
     provider: PROVIDERS.includes(provider) ? (provider as ConnectionProvider) : null,
     syncs: SYNCS.includes(syncs) ? (syncs as ConnectionSyncs) : "both",
-    all: p.all === "1" || provider === "imap",
+    all: p.all === "1" || provider === "imap" || provider === "caldav",
     form,
   };
 }
@@ -140,6 +144,42 @@ export function syncTestImap(e: Event): ActionResponse {
     });
     return update(card(x, { ...s, test }));
   });
+}
+
+/** R-CON-6: an Other CalDAV server's test; a red answer names the step, in the user's language. */
+export function syncTestCaldav(e: Event): ActionResponse {
+  const x = session(e);
+  return responseOrNotice(x.t, () => {
+    const s = { ...stateOf(e), notice: null };
+    const f = s.form;
+    if (!f.serverUrl || !f.username || !f.password) return notify(x.t("fieldsRequired"));
+    const r = x.api.sync.testCaldav({ serverUrl: f.serverUrl, username: f.username, password: f.password });
+    const messages = calendarAccountMessages[x.i.locale];
+    const test = r.ok
+      ? { ok: true as const, calendars: r.calendars.map((c) => c.name) }
+      : {
+          ok: false as const,
+          step: r.step,
+          message: messages[r.messageKey as CalendarAccountMessageKey] ?? r.message,
+        };
+    return update(card(x, { ...s, test }));
+  });
+}
+
+export function syncConnectCaldav(e: Event): ActionResponse {
+  const x = session(e);
+  return responseOrNotice(x.t, () =>
+    connect(e, x, () => {
+      const f = stateOf(e).form;
+      return {
+        provider: "caldav",
+        serverUrl: f.serverUrl ?? "",
+        username: f.username ?? "",
+        password: f.password ?? "",
+        syncs: "calendar",
+      };
+    }),
+  );
 }
 
 function connect(e: Event, x: Session, input: () => Parameters<Session["api"]["sync"]["create"]>[0]) {

@@ -1,6 +1,8 @@
 // R-CON: the connections API (shared/api/connections.ts) and the sync status routes
 // (shared/api/sync-status.ts) as the add-on's sync card uses them.
 import type {
+  CaldavAccountInput,
+  CaldavTestResult,
   Connection,
   ConnectionInput,
   ConnectionPatch,
@@ -24,6 +26,9 @@ export function syncCalls(call: Call) {
     /** R-CON-6: the IMAP connectivity test, before anything is saved. */
     test: (account: Partial<ImapAccountInput>) =>
       call<ImapTestResult>("post", `${BASE}/test`, { json: account }),
+    /** R-CON-6: an Other CalDAV server's test (discovery, login, calendar home). */
+    testCaldav: (account: CaldavAccountInput) =>
+      call<CaldavTestResult>("post", `${BASE}/caldav-test`, { json: account }),
     create: (input: ConnectionInput) => call<Connection>("post", BASE, { json: input }),
     edit: (id: string, patch: ConnectionPatch) => call<Connection>("patch", at(id), { json: patch }),
     stop: (id: string) => call<ConnectionStopped>("delete", at(id)),

@@ -6,6 +6,8 @@ import { randomBytes } from "node:crypto";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
 import {
+  caldavAccountInput,
+  caldavTestResult,
   connection,
   connectionInput,
   connectionPatch,
@@ -17,6 +19,7 @@ import {
 } from "../../shared/api/connections.js";
 import { pageSecurityPolicy } from "../auth/login-page.js";
 import { addPasswordConnection } from "../connections/add-account.js";
+import { testCaldavAccount } from "../connections/add-caldav.js";
 import { connectionDto, getConnection, listConnections, toDto } from "../connections/connections.js";
 import { editConnection } from "../connections/edit.js";
 import { testImapAccount } from "../connections/imap-test.js";
@@ -42,6 +45,12 @@ const IMAP_EXAMPLE = {
   tls: "implicit" as const,
   username: "ana@acme-iberia.example",
   password: "mail-account-password",
+};
+
+const CALDAV_EXAMPLE = {
+  serverUrl: "https://dav.acme-iberia.example/remote.php/dav",
+  username: "ana",
+  password: "app-password-from-the-server",
 };
 
 export function connectionRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -74,7 +83,7 @@ export function connectionRoutes(app: FastifyInstance, ctx: AppContext): void {
     method: "POST",
     url: "/api/v1/connections",
     summary:
-      "Connect an iCloud or Yahoo account (app-specific password) or an IMAP mailbox (mail only); the connectivity test runs first",
+      "Connect an iCloud or Yahoo account (app-specific password), an IMAP mailbox (mail only) or an Other CalDAV server (calendars only); the connectivity test runs first",
     tag: "connections",
     body: connectionInput,
     status: 201,
@@ -107,6 +116,18 @@ export function connectionRoutes(app: FastifyInstance, ctx: AppContext): void {
       const { protocol: _, ...account } = body;
       return testImapAccount(ctx.imapTester, account);
     },
+  });
+
+  route(app, {
+    method: "POST",
+    url: "/api/v1/connections/caldav-test",
+    summary:
+      "R-CON-6: test an Other CalDAV server account before saving it: green with its calendars, or red naming the failing step (lookup, connection, discovery, login, calendar home)",
+    tag: "connections",
+    body: caldavAccountInput,
+    response: caldavTestResult,
+    example: CALDAV_EXAMPLE,
+    handler: async ({ body }) => testCaldavAccount(ctx, body),
   });
 
   route(app, {

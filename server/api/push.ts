@@ -6,7 +6,11 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { AppContext } from "../context.js";
 import { parseGmailPush, verifyGmailPushToken } from "../providers/google/push.js";
-import { readGraphNotifications, validationToken } from "../providers/graph/notifications.js";
+import {
+  keepOnLifecycle,
+  readGraphNotifications,
+  validationToken,
+} from "../providers/graph/notifications.js";
 import { badRequest, forbidden } from "./problem.js";
 import { route } from "./route.js";
 
@@ -96,7 +100,10 @@ export function pushRoutes(app: FastifyInstance, ctx: AppContext): void {
           ctx.push.graphRecent,
         );
         if (refused) throw forbidden("The notifications' clientState is wrong.");
-        for (const change of changes) await ctx.push.onChange({ provider: "microsoft", ...change });
+        for (const change of changes) {
+          await keepOnLifecycle(ctx.push.graphSubscriptions, change);
+          await ctx.push.onChange({ provider: "microsoft", ...change });
+        }
         return reply.code(202).type("text/plain; charset=utf-8").send("");
       },
     });

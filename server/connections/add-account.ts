@@ -8,6 +8,7 @@ import type { AuthUser } from "../auth/user.js";
 import type { AppContext } from "../context.js";
 import { putSecret } from "../secrets/store.js";
 import { queueSync } from "../sync/trigger.js";
+import { addCaldavConnection } from "./add-caldav.js";
 import { type Connection, insertConnection, SECRET } from "./connections.js";
 import { testImapAccount } from "./imap-test.js";
 import { appPasswordProfiles } from "./profiles.js";
@@ -18,6 +19,7 @@ export async function addPasswordConnection(
   user: AuthUser,
   input: ConnectionInput,
 ): Promise<Connection> {
+  if (input.provider === "caldav") return addCaldavConnection(ctx, user, input);
   let server: ImapServer;
   if (input.provider === "imap") {
     refusePop3(input);

@@ -3,6 +3,7 @@
 // function takes the acting user and touches only that user's connections.
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type {
+  ConnectionCalendar,
   Connection as ConnectionDto,
   ConnectionSyncs,
   ImapServer,
@@ -18,6 +19,9 @@ export interface NewConnection {
   syncs?: ConnectionSyncs;
   backfillDays?: number;
   imapServer?: ImapServer | null;
+  caldavServer?: { url: string; username: string } | null;
+  /** Calendars known when the account is saved (a CalDAV server's connectivity test lists them). */
+  calendars?: ConnectionCalendar[];
   grantedScopes?: string[];
 }
 
@@ -37,6 +41,8 @@ const normalised = (c: NewConnection) => ({
   ...(c.syncs ? { syncs: c.syncs } : {}),
   ...(c.backfillDays !== undefined ? { backfillDays: c.backfillDays } : {}),
   imapServer: c.imapServer ?? null,
+  caldavServer: c.caldavServer ?? null,
+  ...(c.calendars ? { calendars: c.calendars } : {}),
   grantedScopes: c.grantedScopes ?? [],
 });
 
@@ -154,6 +160,7 @@ export function toDto(c: Connection & { secrets: SecretRef[] }): ConnectionDto {
     targetCalendarId: c.targetCalendarId,
     backfillDays: c.backfillDays,
     imapServer: c.imapServer ?? null,
+    caldavServer: c.caldavServer ?? null,
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),
     secrets: c.secrets.map((s) => ({

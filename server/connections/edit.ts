@@ -7,7 +7,7 @@ import { conflict, notFound, unprocessable } from "../api/problem.js";
 import type { Tx } from "../db/index.js";
 import { type Connection, updateConnection } from "./connections.js";
 import { missingScopes } from "./oauth-providers.js";
-import { refuseImapCalendars } from "./refusals.js";
+import { refuseCaldavMail, refuseImapCalendars } from "./refusals.js";
 
 export async function editConnection(
   db: Tx,
@@ -18,6 +18,7 @@ export async function editConnection(
   const provider = c.provider as ConnectionProvider;
   if (patch.syncs) {
     refuseImapCalendars(provider, patch.syncs);
+    refuseCaldavMail(provider, patch.syncs);
     if (provider === "google" || provider === "microsoft") {
       const missing = missingScopes(provider, c.grantedScopes, patch.syncs);
       if (missing.length)

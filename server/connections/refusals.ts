@@ -32,6 +32,15 @@ export function refuseImapCalendars(
   );
 }
 
+/** R-CON-4: an Other CalDAV server carries calendars only. */
+export function refuseCaldavMail(provider: ConnectionProvider, syncs: ConnectionSyncs, where = "body"): void {
+  if (provider !== "caldav" || syncs === "calendar") return;
+  throw unprocessable(
+    "An Other CalDAV server account syncs calendars only: CalDAV has no mail. Choose “calendar”, or connect the mailbox as its own account (IMAP).",
+    [{ path: `${where}.syncs`, message: "CalDAV syncs calendars only" }],
+  );
+}
+
 /** R-CON-7: an iCloud account must be the CRM user's own (one of his addresses). */
 export function refuseForeignIcloud(accountAddress: string, userAddresses: string[]): void {
   const address = accountAddress.trim().toLowerCase();

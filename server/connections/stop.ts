@@ -57,8 +57,10 @@ function message(c: Connection, revocation: Revocation, push: PushStop): string 
     default: {
       const profile =
         c.provider === "icloud" || c.provider === "yahoo" ? appPasswordProfiles[c.provider] : null;
-      return profile
-        ? `${done} The app password still works until you delete it (${profile.passwordHelp}).`
+      if (profile)
+        return `${done} The app password still works until you delete it (${profile.passwordHelp}).`;
+      return c.provider === "caldav"
+        ? `${done} Concilia no longer holds the calendar server's password; an app password made for Concilia still works until you delete it on that server.`
         : `${done} Concilia no longer holds the mail account's password.`;
     }
   }

@@ -474,6 +474,8 @@ export const connections = pgTable(
       tls: "implicit" | "starttls" | "none";
       username: string;
     }>(),
+    /** Other CalDAV server (provider "caldav"): where discovery starts, and the login; never the password. */
+    caldavServer: jsonb("caldav_server").$type<{ url: string; username: string }>(),
     /** Google, Microsoft: the scopes the user granted, to tell when a new choice needs a new consent. */
     grantedScopes: jsonb("granted_scopes").$type<string[]>().notNull().default([]),
     createdAt: createdAt(),

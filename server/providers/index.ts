@@ -3,3 +3,4 @@
 import "./google/sync-provider.js";
 import "./graph/sync-provider.js";
 import "./imap/sync-provider.js";
+import "./caldav/sync-provider.js";

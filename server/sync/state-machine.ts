@@ -50,8 +50,17 @@ export type SyncEvent =
 export type SyncEventType = SyncEvent["type"];
 
 export interface SyncPolicy {
-  /** The polling fallback: how long an up-to-date connection waits for its next look. */
+  /**
+   * The polling fallback: a change made at any moment is visible within this long (R-P-2), so the next
+   * look is due earlier by the scheduling lead and the length of a step (`pollDueAt`).
+   */
   pollMs: number;
+  /**
+   * The longest wait between a connection falling due and its step starting: the gap between two ticks
+   * (a tick is offered every half interval in its slot, so up to 1.5 intervals apart) and the worker's
+   * look for jobs. 0 when nothing else queues steps (tests of the pure function).
+   */
+  pollLeadMs?: number;
   /** First retry delay after a failure, doubled per consecutive failure up to `retryMaxMs`. */
   retryBaseMs: number;
   retryMaxMs: number;
@@ -59,9 +68,13 @@ export interface SyncPolicy {
   maxFailures: number;
 }
 
+/** How often an idle worker looks for jobs (server/jobs/worker-loop.ts POLL_MS). */
+const WORKER_PICKUP_MS = 1000;
+
 export function syncPolicy(config: Config): SyncPolicy {
   return {
     pollMs: config.CONCILIA_SYNC_POLL_SECONDS * 1000,
+    pollLeadMs: config.CONCILIA_SYNC_TICK_SECONDS * 1500 + WORKER_PICKUP_MS,
     retryBaseMs: config.CONCILIA_SYNC_RETRY_SECONDS * 1000,
     retryMaxMs: Math.max(config.CONCILIA_SYNC_RETRY_SECONDS, 3600) * 1000,
     maxFailures: config.CONCILIA_SYNC_MAX_FAILURES,
@@ -85,6 +98,20 @@ const after = (now: Date, ms: number) => new Date(now.getTime() + ms);
 
 export function backoffMs(failures: number, policy: SyncPolicy): number {
   return Math.min(policy.retryMaxMs, policy.retryBaseMs * 2 ** Math.max(0, Math.min(failures - 1, 30)));
+}
+
+/**
+ * When an up-to-date connection is due again. Its step listed the provider's changes just after
+ * `stepStartedAt`, so a change made right after that is the one that waits longest: the next step must
+ * have ended within `pollMs` of it. That step starts up to `pollLeadMs` after it is due and is assumed
+ * to last as long as the one that just ended, so it is due at
+ * stepStartedAt + pollMs − pollLeadMs − (now − stepStartedAt), and never before now.
+ */
+export function pollDueAt(stepStartedAt: Date | null, now: Date, policy: SyncPolicy): Date {
+  const start = Math.min((stepStartedAt ?? now).getTime(), now.getTime());
+  const stepMs = now.getTime() - start;
+  const due = start + policy.pollMs - (policy.pollLeadMs ?? 0) - stepMs;
+  return new Date(Math.max(now.getTime(), due));
 }
 
 /** A new connection: its first sync is due now. */
@@ -131,7 +158,7 @@ export function transition(s: SyncState, e: SyncEvent, now: Date, policy: SyncPo
         status: s.status === "paused" ? "paused" : activeStatus(stage),
         progress: null,
         lastSyncedAt: now,
-        nextRunAt: after(now, policy.pollMs),
+        nextRunAt: pollDueAt(s.stepStartedAt, now, policy),
       };
     }
     case "failed":

@@ -3,8 +3,11 @@
 import { z } from "zod";
 import { email } from "./common.js";
 
-/** R-CON-3: Google and Microsoft sign in with OAuth; iCloud and Yahoo take an app password; IMAP is mail only. */
-export const connectionProvider = z.enum(["google", "microsoft", "icloud", "yahoo", "imap"]);
+/**
+ * R-CON-3: Google and Microsoft sign in with OAuth; iCloud and Yahoo take an app password; IMAP is mail
+ * only; "caldav" (Other CalDAV server: Nextcloud, Fastmail, Radicale…) is calendar only.
+ */
+export const connectionProvider = z.enum(["google", "microsoft", "icloud", "yahoo", "imap", "caldav"]);
 export type ConnectionProvider = z.infer<typeof connectionProvider>;
 
 export const oauthProvider = z.enum(["google", "microsoft"]);
@@ -36,6 +39,10 @@ export const imapServer = z.object({
 });
 export type ImapServer = z.infer<typeof imapServer>;
 
+/** Where an Other CalDAV server account's calendars are found, and its login; never a credential. */
+export const caldavServer = z.object({ url: z.string(), username: z.string() });
+export type CaldavServer = z.infer<typeof caldavServer>;
+
 export const connection = z.object({
   id: z.string(),
   provider: connectionProvider,
@@ -49,6 +56,8 @@ export const connection = z.object({
   backfillDays: z.number().int(),
   /** The IMAP server of an IMAP, iCloud or Yahoo account; null for Google and Microsoft. */
   imapServer: imapServer.nullable(),
+  /** The server URL and username of an Other CalDAV server account; null for the others. */
+  caldavServer: caldavServer.nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
   /** The stored credentials, by name and version: never their values (R-CON-11). */
@@ -83,6 +92,41 @@ export type ImapTestResult = z.infer<typeof imapTestResult>;
 
 const backfillDays = z.number().int().min(0).max(3650);
 
+/** An Other CalDAV server: the URL the provider gives (https, or a bare host name), the login, an app password. */
+export const caldavAccountInput = z.strictObject({
+  serverUrl: z.string().trim().min(1).max(2048),
+  username: z.string().trim().min(1).max(320),
+  password,
+});
+export type CaldavAccountInput = z.infer<typeof caldavAccountInput>;
+
+/** The steps of the CalDAV connectivity test, in order (server/providers/caldav/connectivity.ts). */
+export const caldavTestStep = z.enum(["lookup", "connection", "discovery", "login", "home"]);
+export type CaldavTestStep = z.infer<typeof caldavTestStep>;
+
+/** R-CON-6 for a CalDAV server: green with the calendars found, or red naming the step that failed. */
+export const caldavTestResult = z.discriminatedUnion("ok", [
+  z.object({ ok: z.literal(true), calendars: z.array(z.object({ name: z.string(), primary: z.boolean() })) }),
+  z.object({
+    ok: z.literal(false),
+    step: caldavTestStep,
+    /** A key of shared/calendar-account-messages.ts: each sidebar says it in the user's language. */
+    messageKey: z.string(),
+    /** The technical reason (never the password). */
+    message: z.string(),
+  }),
+]);
+export type CaldavTestResult = z.infer<typeof caldavTestResult>;
+
+/** R-CON-4: an Other CalDAV server syncs calendars only. */
+export const caldavConnectionInput = caldavAccountInput.extend({
+  provider: z.literal("caldav"),
+  syncs: z.literal("calendar").default("calendar"),
+  /** How the account is named in the list; default: the username (with the server's host if it has no @). */
+  accountAddress: z.string().trim().min(1).max(320).optional(),
+  displayName: z.string().trim().max(200).optional(),
+});
+
 /** An iCloud or Yahoo account: its address and an app-specific password. */
 const appPasswordInput = (provider: "icloud" | "yahoo") =>
   z.strictObject({
@@ -108,6 +152,7 @@ export const connectionInput = z.discriminatedUnion("provider", [
   appPasswordInput("icloud"),
   appPasswordInput("yahoo"),
   imapConnectionInput,
+  caldavConnectionInput,
 ]);
 export type ConnectionInput = z.infer<typeof connectionInput>;
 
@@ -177,6 +222,9 @@ const named: [z.ZodType, string][] = [
   [connectionInput, "ConnectionInput"],
   [imapAccountInput, "ImapAccountInput"],
   [imapTestResult, "ImapTestResult"],
+  [caldavServer, "CaldavServer"],
+  [caldavAccountInput, "CaldavAccountInput"],
+  [caldavTestResult, "CaldavTestResult"],
   [connectionPatch, "ConnectionPatch"],
   [oauthStartInput, "OAuthStartInput"],
   [oauthStart, "OAuthStart"],

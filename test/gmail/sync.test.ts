@@ -12,6 +12,7 @@ import { recordItemFailure } from "../../server/sync/failed-items.js";
 import { applyEvent, syncPolicy } from "../../server/sync/state-machine.js";
 import { fakeGoogle, GOOGLE_CLIENT } from "../connections/fake-oauth.js";
 import { fakeImapWorld } from "../connections/imap-tester.js";
+import { newCalendarUser } from "../harness/caldav.js";
 import { type GmailWorld, SARA, startGmailWorld } from "./setup.js";
 
 const IMAP_HOST = "imap.acme-iberia.example";
@@ -37,6 +38,8 @@ beforeAll(async () => {
       work: false,
       env: {
         CONCILIA_SYNC_TICK_SECONDS: "0",
+        // The Other CalDAV server test reaches the tests' Radicale on loopback.
+        CONCILIA_ALLOW_PRIVATE_HOSTS: "127.0.0.0/8",
         // Where Concilia is served: the origin the add-on was built for.
         CONCILIA_PUBLIC_URL: ADDON_ORIGIN,
         GOOGLE_OAUTH_CLIENT_ID: GOOGLE_CLIENT.id,
@@ -340,6 +343,41 @@ describe("Gmail add-on: Email & calendar sync", () => {
     expect(text(sb.card)).toContain(`Sync stopped for ${SARA}. Everything already synced stays in Concilia.`);
     expect(text(sb.card)).toContain("Choose your provider");
     expect(await connections()).toEqual([]);
+  });
+
+  it("R-CON-3 / R-CON-6: Other calendar server (CalDAV) is behind View all providers, calendars only, tested red (the step named) then green (its calendars) before Sync saves it", async () => {
+    const cal = await newCalendarUser("Ventas");
+    const sb = await openSync();
+    expect(text(sb.card)).not.toContain("Other calendar server (CalDAV)");
+    await sb.click("View all providers");
+    expect(text(sb.card)).toContain("[ ] Other calendar server (CalDAV)");
+    await sb.change("provider", "caldav");
+    // "Email and calendar" is chosen: a CalDAV server has no mail, and there is nothing to test or save.
+    expect(text(sb.card)).toContain("A CalDAV server syncs calendars only");
+    expect(buttonsOf(sb.card)).not.toContain("Test connection");
+    await sb.change("syncs", "calendar");
+    sb.fill({ serverUrl: cal.account.serverUrl, username: cal.account.username, password: "wrong" });
+    await sb.click("Test connection");
+    expect(text(sb.card)).toContain(
+      "It does not work: the login failed. The username or password was not accepted.",
+    );
+    expect(buttonsOf(sb.card)).not.toContain("Sync");
+    sb.fill({ password: cal.account.password });
+    await sb.click("Test connection");
+    expect(text(sb.card)).toContain("It works: Concilia can see these calendars: Ventas.");
+    expect(text(sb.card)).toContain(`Server URL: ${cal.account.serverUrl}`);
+
+    await sb.click("Sync");
+    const address = `${cal.account.username}@127.0.0.1`;
+    expect(text(sb.card)).toContain(`${address} is connected. The first sync starts shortly.`);
+    const [c] = await connections();
+    expect(c).toMatchObject({
+      provider: "caldav",
+      syncs: "calendar",
+      caldavServer: { url: cal.account.serverUrl, username: cal.account.username },
+    });
+    // Back to no connection for the tests after this one.
+    expect((await w.api("DELETE", `/api/v1/connections/${c.id}`)).status).toBe(200);
   });
 
   it("R-CON-1 / R-SB-6: the card speaks Spanish and Italian", async () => {

@@ -14,6 +14,7 @@ import type { ImapTester } from "../../server/connections/imap-test.js";
 import type { AppContext } from "../../server/context.js";
 import { createUser } from "../../server/crm/users.js";
 import { createLogger } from "../../server/log.js";
+import { startWorking } from "../../server/working.js";
 import { pgliteTemplate } from "./pglite-template.js";
 
 export type Engine = "pglite" | "postgres";
@@ -96,6 +97,8 @@ export async function startTestServer(
     CONCILIA_DEV: "1",
     CONCILIA_SECRET_KEY: randomBytes(32).toString("base64"),
     PORT: "0",
+    // IMAP IDLE watches trigger steps of their own; the tests that prove them turn them on.
+    CONCILIA_IMAP_IDLE: "off",
     ...(pgdb ? { DATABASE_URL: pgdb.url } : {}),
     ...opts.env,
   });
@@ -108,7 +111,7 @@ export async function startTestServer(
     memory: engine === "pglite",
     loadDataDir: engine === "pglite" ? await pgliteTemplate() : undefined,
   });
-  if (opts.work !== false) await ctx.jobs.work(ctx);
+  if (opts.work !== false) await startWorking(ctx);
   const app = await buildApp(ctx);
   await app.ready();
   const server: TestServer = {

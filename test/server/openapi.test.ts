@@ -123,6 +123,19 @@ const table: ((st: State) => Example)[] = [
   () => ({ op: "GET /api/v1/connections", status: 200 }),
   () => ({ op: "POST /api/v1/connections/test", status: 200, body: "example" }),
   () => ({ op: "POST /api/v1/connections/test", status: 422, body: "example", patch: { protocol: "pop3" } }),
+  // A loopback server is refused at the lookup step (private hosts are not allowed here): no network needed.
+  () => ({
+    op: "POST /api/v1/connections/caldav-test",
+    status: 200,
+    body: "example",
+    patch: { serverUrl: "http://127.0.0.1:1/" },
+  }),
+  () => ({
+    op: "POST /api/v1/connections/caldav-test",
+    status: 400,
+    body: "example",
+    patch: { serverUrl: "" },
+  }),
   () => ({
     op: "POST /api/v1/connections",
     status: 201,

@@ -2,15 +2,18 @@
 // against every event, then random event sequences (fast-check) that must keep its invariants.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { Config } from "../../server/config.js";
 import type { SyncErrorKind } from "../../server/sync/errors.js";
 import {
   initialState,
+  pollDueAt,
   type StageName,
   type SyncEvent,
   type SyncEventType,
   type SyncPolicy,
   type SyncState,
   type SyncStatus,
+  syncPolicy,
   transition,
 } from "../../server/sync/state-machine.js";
 
@@ -115,7 +118,8 @@ function expectAfter(s: SyncState, e: SyncEvent, n: SyncState) {
           lastSyncedAt: NOW,
           progress: null,
         });
-        expect(n.nextRunAt.getTime()).toBe(NOW.getTime() + policy.pollMs);
+        // Measured from the step's start, less its length: a step that ran an hour is due again at once.
+        expect(n.nextRunAt.getTime()).toBe(s.stepStartedAt ? NOW.getTime() : NOW.getTime() + policy.pollMs);
         expect(n.status).toBe(s.status === "paused" ? "paused" : "up_to_date");
       }
       break;
@@ -268,5 +272,72 @@ describe("sync state machine (pure)", () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe("polling within one interval (R-P-2)", () => {
+  // The bench's settings: poll 10 s, tick 1 s. A tick is offered every half interval and runs once per
+  // slot, picked up by a worker within its 1 s look; the step it queues starts at once in that worker.
+  const tickMs = 1000;
+  const config = { CONCILIA_SYNC_POLL_SECONDS: 10, CONCILIA_SYNC_TICK_SECONDS: 1 } as Config;
+  const live = syncPolicy({ ...config, CONCILIA_SYNC_RETRY_SECONDS: 30, CONCILIA_SYNC_MAX_FAILURES: 5 });
+
+  /** When the step of a connection due at `due` ends: at the first tick run at or after `due`, plus the step. */
+  function nextStepEnd(due: number, tickRuns: (slot: number) => number, stepMs: number): number {
+    for (let slot = Math.floor(due / tickMs) - 1; ; slot++) {
+      const run = tickRuns(slot);
+      if (run >= due) return run + stepMs;
+    }
+  }
+
+  /** The longest a change waits, from just after the step that missed it listed, until the next step ends. */
+  const worstWait = (dueAt: (start: Date, end: Date) => Date) =>
+    fc.property(
+      fc.integer({ min: 0, max: 3_600_000 }),
+      fc.integer({ min: 0, max: 3_000 }), // the step that missed the change
+      fc.integer({ min: 0, max: 3_000 }), // the next step lasts no longer
+      fc.array(fc.integer({ min: 0, max: tickMs / 2 + 1000 }), { minLength: 64, maxLength: 64 }),
+      (startMs, stepMs, nextShare, offsets) => {
+        const start = new Date(T0.getTime() + startMs);
+        const end = new Date(start.getTime() + stepMs);
+        const nextMs = Math.min(stepMs, nextShare);
+        const tickRuns = (slot: number) => slot * tickMs + offsets[((slot % 64) + 64) % 64];
+        const visibleAt = nextStepEnd(dueAt(start, end).getTime(), tickRuns, nextMs);
+        expect(visibleAt - start.getTime()).toBeLessThanOrEqual(live.pollMs);
+      },
+    );
+
+  it("R-P-2: a change made at any moment is visible within the polling interval, tick and step included", () => {
+    expect(live.pollLeadMs).toBe(2_500);
+    fc.assert(
+      worstWait(
+        (start, end) =>
+          transition(
+            { ...initialState(T0), stage: { name: "incremental", startedAt: T0 }, stepStartedAt: start },
+            { type: "step-finished", more: false },
+            end,
+            live,
+          ).nextRunAt,
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("R-P-2: the interval counted from the step's end, as before, is late by up to a tick and a step", () => {
+    expect(() =>
+      fc.assert(
+        worstWait((_start, end) => new Date(end.getTime() + live.pollMs)),
+        { numRuns: 2000 },
+      ),
+    ).toThrow();
+  });
+
+  it("the next look is never due in the past, and without a start it is a full interval away", () => {
+    const now = new Date(T0.getTime() + 60_000);
+    expect(pollDueAt(T0, now, live)).toEqual(now); // a step longer than the interval: due at once
+    expect(pollDueAt(null, now, live).getTime()).toBe(now.getTime() + 10_000 - 2_500);
+    expect(pollDueAt(new Date(now.getTime() - 500), now, live).getTime()).toBe(
+      now.getTime() + 10_000 - 2_500 - 2 * 500,
+    ); // the interval from the start, less the lead and one more step
   });
 });

@@ -14,12 +14,12 @@ export interface SyncCardState {
   connections: { connection: Connection; status: ConnectionSyncStatus | null }[];
   provider: ConnectionProvider | null;
   syncs: ConnectionSyncs;
-  /** "View all providers" was chosen: custom IMAP is offered too (R-CON-3). */
+  /** "View all providers" was chosen: custom IMAP and an Other CalDAV server are offered too (R-CON-3). */
   all: boolean;
   /** What the user typed so far, kept across the card's rebuilds. */
   form: Record<string, string>;
   /** R-CON-6: the connectivity test's answer for exactly the values in `form`. */
-  test: { ok: true } | { ok: false; step: string; message: string } | null;
+  test: { ok: true; calendars?: string[] } | { ok: false; step: string; message: string } | null;
   notice: string | null;
   problem: string | null;
   /** R-CON-8: the sign-in came back without a connection: perhaps the pop-up was blocked. */

@@ -12,6 +12,7 @@ export const providerWord = {
   icloud: "providerIcloud",
   yahoo: "providerYahoo",
   imap: "providerImap",
+  caldav: "providerCaldav",
 } as const;
 
 /** The choices so far, carried by every action of the form. */
@@ -44,7 +45,7 @@ function input(name: string, title: string, value: string | undefined, hint?: st
 
 export function connectSections(s: SyncCardState, t: I18n["t"]): GoogleAppsScript.Card_Service.CardSection[] {
   const params = stateParams(s);
-  const shown = s.all ? [...MAIN, "imap" as const] : [...MAIN];
+  const shown = s.all ? [...MAIN, "imap" as const, "caldav" as const] : [...MAIN];
   const picker = section(t("chooseProvider")).addWidget(
     radio(
       "provider",
@@ -74,6 +75,7 @@ export function connectSections(s: SyncCardState, t: I18n["t"]): GoogleAppsScrip
   if (s.provider === "icloud" || s.provider === "yahoo")
     out.push(appPasswordSection(s, s.provider, params, t));
   if (s.provider === "imap") out.push(imapSection(s, params, t));
+  if (s.provider === "caldav") out.push(caldavSection(s, params, t));
   return out;
 }
 
@@ -160,6 +162,37 @@ function imapSection(s: SyncCardState, params: Record<string, string>, t: I18n["
   return x.addWidget(
     s.test?.ok
       ? buttons(test, button(t("startSync"), action("syncConnectImap", params), true))
+      : buttons(test),
+  );
+}
+
+/**
+ * R-CON-3, R-CON-6: an Other CalDAV server (calendars only): server URL, username and app password,
+ * tested green (the calendars found) or red naming the failed step before "Sync" is offered.
+ */
+function caldavSection(s: SyncCardState, params: Record<string, string>, t: I18n["t"]) {
+  const f = s.form;
+  const x = section(t("providerCaldav")).addWidget(paragraph(t("caldavHint")));
+  if (s.syncs !== "calendar") return x.addWidget(coloured(t("caldavCalendarOnly"), false));
+  x.addWidget(input("serverUrl", t("caldavServerUrl"), f.serverUrl))
+    .addWidget(input("username", t("caldavUsername"), f.username))
+    .addWidget(input("password", t("caldavPassword"), f.password));
+  if (s.test?.ok)
+    x.addWidget(coloured(t("caldavTestOk", { calendars: (s.test.calendars ?? []).join(", ") }), true));
+  else if (s.test)
+    x.addWidget(
+      coloured(
+        t("testFailed", {
+          step: t(`caldavStep_${s.test.step}` as "caldavStep_login"),
+          message: s.test.message,
+        }),
+        false,
+      ),
+    );
+  const test = button(t("testConnection"), action("syncTestCaldav", params));
+  return x.addWidget(
+    s.test?.ok
+      ? buttons(test, button(t("startSync"), action("syncConnectCaldav", params), true))
       : buttons(test),
   );
 }

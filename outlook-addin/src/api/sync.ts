@@ -1,6 +1,8 @@
 // R-CON: the connections API (shared/api/connections.ts) and the sync status routes
 // (shared/api/sync-status.ts) as the settings view uses them. Types only: zod stays out of the bundle.
 import type {
+  CaldavAccountInput,
+  CaldavTestResult,
   Connection,
   ConnectionInput,
   ConnectionPatch,
@@ -17,6 +19,8 @@ export interface SyncApi {
   list(): Promise<Connection[]>;
   /** R-CON-6: the IMAP connectivity test, before anything is saved. */
   test(account: Partial<ImapAccountInput>): Promise<ImapTestResult>;
+  /** R-CON-6: the Other CalDAV server's connectivity test (discovery, login, calendar home). */
+  testCaldav(account: CaldavAccountInput): Promise<CaldavTestResult>;
   create(input: ConnectionInput): Promise<Connection>;
   edit(id: string, patch: ConnectionPatch): Promise<Connection>;
   stop(id: string): Promise<ConnectionStopped>;
@@ -38,6 +42,7 @@ export function syncApi(call: Call): SyncApi {
   return {
     list: async () => (await call<{ items: Connection[] }>("GET", base)).items,
     test: (account) => call("POST", `${base}/test`, json(account), JSON_TYPE),
+    testCaldav: (account) => call("POST", `${base}/caldav-test`, json(account), JSON_TYPE),
     create: (input) => call("POST", base, json(input), JSON_TYPE),
     edit: (id, patch) => call("PATCH", at(id), json(patch), JSON_TYPE),
     stop: (id) => call("DELETE", at(id)),

@@ -2,7 +2,8 @@
 // selected (R-CON-9), changes listed with the calendar's cursor, objects fetched by multiget and each
 // one imported through sync/calendar/inbound.ts; before the target calendar is listed, the user's CRM
 // events are pushed to it (sync/calendar/outbound.ts), so their echo is in that same listing. iCloud and Yahoo also sync mail over IMAP:
-// `withCaldavCalendars` adds these scopes to their mail session.
+// `withCaldavCalendars` adds these scopes to their mail session. An Other CalDAV server ("caldav") is
+// the same calendars over an empty mail session, from the URL and username stored on the connection.
 import { and, eq } from "drizzle-orm";
 import { SECRET } from "../../connections/connections.js";
 import { eventLinks } from "../../db/schema.js";
@@ -11,7 +12,13 @@ import { importCalendarItem } from "../../sync/calendar/inbound.js";
 import { pushCrmEvents } from "../../sync/calendar/outbound.js";
 import { SyncError } from "../../sync/errors.js";
 import { connectionOwner } from "../../sync/mail-writer.js";
-import type { FetchedItem, ProviderContext, ProviderSession, SyncScope } from "../../sync/provider.js";
+import {
+  type FetchedItem,
+  type ProviderContext,
+  type ProviderSession,
+  registerProvider,
+  type SyncScope,
+} from "../../sync/provider.js";
 import { parseAllowance } from "../private-hosts.js";
 import { type CaldavCalendar, listCalendars } from "./calendars.js";
 import type { CaldavClient } from "./client.js";
@@ -34,11 +41,13 @@ async function connect(ctx: ProviderContext): Promise<CaldavClient> {
   const { connection, config } = ctx;
   const secret = await getSecret(ctx, connection.id, SECRET.appPassword);
   if (!secret) throw new SyncError("auth", "This account's password is missing: connect it again.");
-  const serverUrl = config.CALDAV_URL ?? serverUrlFor(connection.provider as CaldavProfileId);
+  // An Other CalDAV server keeps its own URL and username; iCloud and Yahoo use their profile's.
+  const own = connection.caldavServer;
+  const serverUrl = own?.url ?? config.CALDAV_URL ?? serverUrlFor(connection.provider as CaldavProfileId);
   return connectCaldav(
     {
       serverUrl,
-      username: connection.imapServer?.username ?? connection.accountAddress,
+      username: own?.username ?? connection.imapServer?.username ?? connection.accountAddress,
       password: secret.value,
     },
     { allowPrivate: parseAllowance(config.CONCILIA_ALLOW_PRIVATE_HOSTS), signal: ctx.signal },
@@ -144,3 +153,13 @@ export async function withCaldavCalendars(
       typeof item.meta?.calendar === "string" ? item.key : (mail.identify?.(item) ?? null),
   };
 }
+
+/** An Other CalDAV server account: calendars only, no mail session underneath. */
+const noMail: ProviderSession = {
+  listScopes: async () => [],
+  listChanges: async () => ({ items: [], cursor: null, more: false }),
+  fetch: async () => [],
+  write: async () => ({ skipped: "an Other CalDAV server account has no mail" }),
+};
+
+registerProvider({ name: "caldav", open: (ctx) => withCaldavCalendars(ctx, noMail) });

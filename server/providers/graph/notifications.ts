@@ -2,9 +2,11 @@
 // constant time with the one stored for its subscription; notifications of unknown subscriptions are
 // ignored. A notification only says "look again": duplicates (Graph redelivers) are dropped, order does
 // not matter since the sync reads delta from its own cursor, and `missed`/`reauthorizationRequired`/
-// `subscriptionRemoved` ask for a sync too (plus renewal or re-creation by the subscription keeper).
+// `subscriptionRemoved` ask for a sync too, and `keepOnLifecycle` makes the subscription keeper of that
+// step renew (reauthorizationRequired) or re-create (subscriptionRemoved) the subscription.
 import { matchesHash } from "../push-secret.js";
 import type { GraphSubscriptionStore } from "./subscription-store.js";
+import { RENEW_WITHIN_MS } from "./subscriptions.js";
 
 export type GraphChangeReason = "change" | "missed" | "reauthorizationRequired" | "subscriptionRemoved";
 
@@ -78,4 +80,20 @@ export async function readGraphNotifications(
     });
   }
   return { refused: known > 0 && trusted === 0, changes };
+}
+
+/**
+ * What a lifecycle event asks of the stored subscription, before the sync it queues: reauthorization
+ * marks it due, so the step's keeper renews it (PATCH) at once; a removed one is forgotten, so the
+ * keeper creates it again. A `missed` event only asks for the sync.
+ */
+export async function keepOnLifecycle(
+  store: GraphSubscriptionStore,
+  change: GraphChange,
+  now = Date.now(),
+): Promise<void> {
+  if (change.reason === "subscriptionRemoved") await store.delete(change.subscriptionId);
+  if (change.reason !== "reauthorizationRequired") return;
+  const record = await store.get(change.subscriptionId);
+  if (record && record.expiresAt - now >= RENEW_WITHIN_MS) await store.put({ ...record, expiresAt: now });
 }

@@ -1,4 +1,4 @@
-// Push for IMAP (R-P-2): one connection IDLEs on INBOX and calls back when mail arrives, so the engine
+// Push for IMAP (R-P-2): one connection IDLEs on INBOX and calls back when mail arrives or goes, so the engine
 // queues a sync at once instead of waiting for the next poll. The connection is re-made with backoff
 // when it drops; after a reconnect the callback runs too, since mail may have come in meanwhile. A server
 // without IDLE gets no watcher: the answer says to poll, and how often. Sent is not watched (a second
@@ -21,7 +21,7 @@ export interface InboxWatch {
 }
 
 export interface WatchOptions extends ImapConnectOptions {
-  onNewMail(event: { reason: "exists" | "reconnected"; path: string }): void;
+  onNewMail(event: { reason: "exists" | "expunge" | "reconnected"; path: string }): void;
   /** A failure that ends the watch (auth: ask the user to reconnect) or one it recovers from. */
   onError?(err: SyncError, willRetry: boolean): void;
   idleRenewMs?: number;
@@ -45,6 +45,7 @@ export async function watchInbox(account: ImapAccount, opts: WatchOptions): Prom
     c.on("exists", (data: { path: string; count: number; prevCount: number }) => {
       if (data.count > data.prevCount) opts.onNewMail({ reason: "exists", path: data.path });
     });
+    c.on("expunge", (data: { path: string }) => opts.onNewMail({ reason: "expunge", path: data.path }));
     if (reconnected) opts.onNewMail({ reason: "reconnected", path: inbox.path });
     // idle() returns when maxIdleTime ends it (then it is issued again), or throws when the connection drops.
     while (!stopped && c.usable) await c.idle();

@@ -2,7 +2,8 @@
 // providers: one IMAP connection per step, signed in with the stored password, following INBOX and
 // the Sent folder found by SPECIAL-USE (a localized name too). Items are `uidValidity:uid`; a changed
 // UIDVALIDITY re-scans the folder (list-changes.ts) and the ingest keeps it free of duplicates.
-// New mail is found by the tick's polling (CONCILIA_SYNC_POLL_SECONDS); IDLE (idle.ts) is not wired.
+// New mail in INBOX queues a step through the worker's IDLE watch (idle-watches.ts); the tick's polling
+// (CONCILIA_SYNC_POLL_SECONDS) finds the rest, Sent included.
 import type { ImapFlow } from "imapflow";
 import { SECRET } from "../../connections/connections.js";
 import { getSecret } from "../../secrets/store.js";

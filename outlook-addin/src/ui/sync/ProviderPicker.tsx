@@ -4,16 +4,20 @@ import { useI18n } from "../../i18n/index.js";
 import { Choice } from "./Choice.js";
 
 const MAIN: ConnectionProvider[] = ["google", "microsoft", "icloud", "yahoo"];
+/** Behind "View all providers". */
+const OTHERS: ConnectionProvider[] = ["imap", "caldav"];
 export const providerWord = {
   google: "providerGoogle",
   microsoft: "providerMicrosoft",
   icloud: "providerIcloud",
   yahoo: "providerYahoo",
   imap: "providerImap",
+  caldav: "providerCaldav",
 } as const;
 
 /**
- * R-CON-3: the four main providers, and "View all providers" for a custom IMAP server; R-CON-2: email,
+ * R-CON-3: the four main providers, and "View all providers" for a custom IMAP server and an Other
+ * CalDAV server (calendars only); R-CON-2: email,
  * calendar or both. The choice is only made here; the forms below refuse what cannot work (R-CON-4).
  */
 export function ProviderPicker({
@@ -28,8 +32,8 @@ export function ProviderPicker({
   onSyncs(s: ConnectionSyncs): void;
 }) {
   const { t } = useI18n();
-  const [all, setAll] = useState(provider === "imap");
-  const shown = all ? [...MAIN, "imap" as const] : MAIN;
+  const [all, setAll] = useState(provider === "imap" || provider === "caldav");
+  const shown = all ? [...MAIN, ...OTHERS] : MAIN;
   return (
     <div class="provider-picker">
       <Choice

@@ -6,6 +6,7 @@ import { useI18n } from "../../i18n/index.js";
 import { ErrorNote } from "../ErrorNote.js";
 import { Loading } from "../States.js";
 import { AppPasswordForm } from "./AppPasswordForm.js";
+import { CaldavForm } from "./CaldavForm.js";
 import { ConnectionStatus } from "./ConnectionStatus.js";
 import { ImapForm } from "./ImapForm.js";
 import { OAuthConnect } from "./OAuthConnect.js";
@@ -84,6 +85,7 @@ export function SyncSettings({ api, mailbox, onClose }: { api: Api; mailbox: Mai
           {provider === "imap" && (
             <ImapForm api={api} syncs={syncs} defaultAddress={address} onConnected={connected} />
           )}
+          {provider === "caldav" && <CaldavForm api={api} syncs={syncs} onConnected={connected} />}
         </div>
       )}
     </div>
