@@ -15,22 +15,26 @@ export function mergeCalendars(stored: ConnectionCalendar[], listed: ListedCalen
   return listed.map((c) => ({ ...c, selected: first ? c.primary : (chosen.get(c.id) ?? false) }));
 }
 
-/** Stores the provider's listing of the connection's calendars (the engine runs as no user: by id). */
+/**
+ * Stores the provider's listing of the connection's calendars (the engine runs as no user: by id) and
+ * returns them with the user's choices, as they now are.
+ */
 export async function storeListedCalendars(
   db: Tx,
   connectionId: string,
   listed: ListedCalendar[],
-): Promise<void> {
+): Promise<ConnectionCalendar[]> {
   const [c] = await db
     .select({ calendars: connections.calendars, targetCalendarId: connections.targetCalendarId })
     .from(connections)
     .where(eq(connections.id, connectionId))
     .for("update");
-  if (!c) return;
+  if (!c) return [];
   const calendars = mergeCalendars(c.calendars, listed);
   const targetGone = c.targetCalendarId !== null && !calendars.some((k) => k.id === c.targetCalendarId);
   await db
     .update(connections)
     .set({ calendars, ...(targetGone ? { targetCalendarId: null } : {}), updatedAt: new Date() })
     .where(eq(connections.id, connectionId));
+  return calendars;
 }

@@ -259,4 +259,35 @@ describe.each(engines)("CalDAV calendar sync end to end on %s", (engine) => {
     const [still] = (await objects()).filter((o) => o.href === mine!.href);
     expect(still!.etag).toBe(after!.etag);
   });
+
+  it("R-CON-9: an iCloud account connected without a calendar list gets its calendars stored at the first sync, the primary one selected and followed", async () => {
+    const bea = await userWithMarta(s, `bea-${engine}-${randomBytes(3).toString("hex")}@acme.test`);
+    const id = newId();
+    await s.ctx.db.insert(connections).values({
+      id,
+      userId: bea.id,
+      provider: "icloud",
+      accountAddress: account(),
+      syncs: "calendar",
+      imapServer: { host: "127.0.0.1", port: 1, tls: "none", username: cal.account.username },
+    });
+    await putSecret(s.ctx, id, SECRET.appPassword, cal.account.password, null);
+    await put(
+      "listed.ics",
+      ics("listed-1@other.test", [
+        "SUMMARY:Listed calendar review",
+        "DTSTART:20261210T100000Z",
+        "DTEND:20261210T110000Z",
+      ]),
+    );
+    for (let i = 0; i < 100; i++) {
+      const r = await runStepExclusive(s.ctx, id);
+      if (r !== "busy" && r.result !== "more") break;
+    }
+    const [stored] = await s.ctx.db.select().from(connections).where(eq(connections.id, id));
+    expect(stored?.calendars).toEqual([{ id: cal.calendarUrl, name: "Work", primary: true, selected: true }]);
+    const res = await api(s, bea, "GET", "/api/v1/events?from=2026-12-10T00:00:00Z&to=2026-12-11T00:00:00Z");
+    expect(res.statusCode).toBe(200);
+    expect(JSON.stringify(res.json())).toContain("Listed calendar review");
+  });
 });

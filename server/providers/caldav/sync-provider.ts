@@ -5,6 +5,8 @@
 // `withCaldavCalendars` adds these scopes to their mail session. An Other CalDAV server ("caldav") is
 // the same calendars over an empty mail session, from the URL and username stored on the connection.
 import { and, eq } from "drizzle-orm";
+import type { ConnectionCalendar } from "../../../shared/api/connections.js";
+import { storeListedCalendars } from "../../connections/calendars.js";
 import { SECRET } from "../../connections/connections.js";
 import { eventLinks } from "../../db/schema.js";
 import { getSecret } from "../../secrets/store.js";
@@ -33,8 +35,8 @@ import { createEvent, deleteEvent, readObject, updateEvent } from "./write.js";
 
 const syncsCalendar = (ctx: ProviderContext) => ctx.connection.syncs !== "email";
 /** Where CRM events go: the chosen calendar, else the primary one (R-CON-9). */
-const targetOf = (ctx: ProviderContext) =>
-  ctx.connection.targetCalendarId ?? ctx.connection.calendars.find((c) => c.primary)?.id ?? null;
+const targetOf = (ctx: ProviderContext, calendars: ConnectionCalendar[]) =>
+  ctx.connection.targetCalendarId ?? calendars.find((c) => c.primary)?.id ?? null;
 const calendarOf = (scope: SyncScope) => scope.ref as Pick<CaldavCalendar, "url" | "syncCollection">;
 
 async function connect(ctx: ProviderContext): Promise<CaldavClient> {
@@ -68,6 +70,8 @@ export async function withCaldavCalendars(
   mail: ProviderSession,
 ): Promise<ProviderSession> {
   let client: CaldavClient | null = null;
+  /** The calendars as last listed and stored; the connection's own copy until the first listing. */
+  let listedCalendars = ctx.connection.calendars;
   const dav = async () => (client ??= await connect(ctx));
   const owner = await connectionOwner(ctx.db, ctx.connection);
   const pushTo = async (calendarUrl: string) => {
@@ -93,9 +97,15 @@ export async function withCaldavCalendars(
     ...mail,
     listScopes: async () => {
       const scopes = await mail.listScopes();
-      const selected = new Set(ctx.connection.calendars.filter((c) => c.selected).map((c) => c.id));
-      if (!syncsCalendar(ctx) || !selected.size) return scopes;
+      if (!syncsCalendar(ctx)) return scopes;
       const calendars = await guarded(async () => listCalendars(await dav()));
+      // Each listing is kept for the settings view (R-CON-9): the first preselects the primary calendar.
+      const listed = calendars
+        .filter((c) => c.supportsEvents)
+        .map((c) => ({ id: c.url, name: c.name, primary: c.primary }));
+      const stored = await storeListedCalendars(ctx.db, ctx.connection.id, listed);
+      listedCalendars = stored;
+      const selected = new Set(stored.filter((c) => c.selected).map((c) => c.id));
       const followed = calendars.filter((c) => selected.has(c.url) && c.supportsEvents);
       return [
         ...scopes,
@@ -110,7 +120,7 @@ export async function withCaldavCalendars(
       if (scope.kind !== "calendar") return mail.listChanges(scope, cursor, limit);
       return guarded(async () => {
         const calendar = calendarOf(scope);
-        if (calendar.url === targetOf(ctx)) await pushTo(calendar.url);
+        if (calendar.url === targetOf(ctx, listedCalendars)) await pushTo(calendar.url);
         const links = await ctx.db
           .select({ href: eventLinks.providerId, etag: eventLinks.etag })
           .from(eventLinks)
