@@ -7,7 +7,7 @@ import { preferences } from "./graph-caller.js";
  * another zone (Windows or IANA), echoed as given; an all-day event is midnight to midnight of its
  * dates in whatever zone is asked for. `transactionId` appears only if set; `originalStart` only
  * on occurrences and exceptions; `recurrence` only on the master; extended properties only when
- * `$expand`ed with a matching `$filter` (§1.8).
+ * `$expand`ed with a matching `$filter` (§1.8); `cancelledOccurrences` only when `$select`ed.
  */
 export function outputZone(request: Request): { name: string; iana: string } {
   const asked = preferences(request).get("outlook.timezone");
@@ -100,6 +100,12 @@ export function eventJson(view: EventView, request: Request, url: URL): Record<s
     organizer: { emailAddress: e.organizer },
     ...rest,
   };
+  // Only asked for by name, and only on a series master (quirk 12).
+  const select = (url.searchParams.get("$select") ?? "").toLowerCase().split(",");
+  if (view.type === "seriesMaster" && select.includes("cancelledoccurrences"))
+    json.cancelledOccurrences = [...e.cancelled]
+      .sort((a, b) => a - b)
+      .map((t) => `OID.${e.id}.${localTime(t, e.zone).slice(0, 10)}`);
   const wanted = expandedProperties(url);
   if (wanted) {
     const props = wanted.flatMap((id) => e.extended.get(id) ?? []);
