@@ -200,6 +200,28 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     expect(await crmEvent(id)).toMatchObject({ title: "Visita 7 (agenda)", location: "Sala Norte" });
   });
 
+  it("R-P-3: Exchange's occasional 412 on an unchanged event is met with a fresh read, and the edit goes through", async () => {
+    const visit = only("Visita 11");
+    const id = (await linkOf(visit.id)).eventId!;
+    expect((await api(s, ana, "PATCH", `/api/v1/events/${id}`, { location: "Sala Sur" })).statusCode).toBe(
+      200,
+    );
+    outlook().quirks.spuriousConflicts = 1;
+    await syncNow();
+    expect(outlook().quirks.spuriousConflicts).toBe(0);
+    expect(outlook().events.get(visit.id)?.fields.location).toMatchObject({ displayName: "Sala Sur" });
+  });
+
+  it("R-CAL-2, R-CAL-9: an event moved in Outlook beyond the sync window (a delta removal) is moved in Concilia, not cancelled", async () => {
+    const visit = only("Visita 12");
+    outlook().userEdit(visit.id, { start: at("2030-01-08T09:00:00"), end: at("2030-01-08T10:00:00") });
+    await syncNow();
+    expect(await crmEventOf(visit.id)).toMatchObject({
+      status: "confirmed",
+      startAt: "2030-01-08T09:00:00.000Z",
+    });
+  });
+
   it("R-CAL-9: deleting an event in Concilia removes it from Outlook", async () => {
     const visit = only("Visita 8");
     const id = (await linkOf(visit.id)).eventId!;
@@ -395,6 +417,26 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     );
     microsoft.faults.clear(ACCOUNT);
   }, 60_000);
+
+  it("R-CON-9, R-P-2: selecting the shared calendar imports it and subscribes to it; deselecting it ends that subscription", async () => {
+    const shared = [...outlook().calendars.values()].find((c) => !c.isDefaultCalendar)!;
+    outlook().seedEvent(
+      { subject: "Team offsite", start: at("2026-12-14T09:00:00"), end: at("2026-12-14T17:00:00") },
+      { calendarId: shared.id, organizer: { name: "Team", address: "team@contoso.test" } },
+    );
+    const select = (ids: string[]) =>
+      api(s, ana, "PATCH", `/api/v1/connections/${connectionId}`, { selectedCalendarIds: ids });
+    expect((await select([outlook().defaultCalendar.id, shared.id])).statusCode).toBe(200);
+    await syncNow();
+    const offsite = only("Team offsite");
+    expect(await crmEventOf(offsite.id)).toMatchObject({ title: "Team offsite", guest: true });
+    expect(microsoft.subscriptions.all.size).toBe(2);
+    expect((await select([outlook().defaultCalendar.id])).statusCode).toBe(200);
+    await syncNow();
+    expect([...microsoft.subscriptions.all.values()].map((x) => x.resource)).toEqual([
+      `/me/calendars/${outlook().defaultCalendar.id}/events`,
+    ]);
+  });
 
   it("R-CON-10: stopping the connection deletes its calendar subscription at Microsoft", async () => {
     expect(microsoft.subscriptions.all.size).toBe(1);
