@@ -7,7 +7,8 @@ import { preferences } from "./graph-caller.js";
  * another zone (Windows or IANA), echoed as given; an all-day event is midnight to midnight of its
  * dates in whatever zone is asked for. `transactionId` appears only if set; `originalStart` only
  * on occurrences and exceptions; `recurrence` only on the master; extended properties only when
- * `$expand`ed with a matching `$filter` (§1.8); `cancelledOccurrences` only when `$select`ed.
+ * `$expand`ed with a matching `$filter` (§1.8); `cancelledOccurrences` only when `$select`ed; `$select`
+ * keeps only the named properties (with id and etag).
  */
 export function outputZone(request: Request): { name: string; iana: string } {
   const asked = preferences(request).get("outlook.timezone");
@@ -111,5 +112,22 @@ export function eventJson(view: EventView, request: Request, url: URL): Record<s
     const props = wanted.flatMap((id) => e.extended.get(id) ?? []);
     if (props.length) json.singleValueExtendedProperties = props;
   }
-  return json;
+  return selected(json, select);
+}
+
+/** `$select` as Graph applies it: the named properties, plus the id and etag, and what was expanded. */
+function selected(json: Record<string, unknown>, select: string[]): Record<string, unknown> {
+  const names = select.map((s) => s.trim()).filter(Boolean);
+  if (!names.length) return json;
+  const keep = new Set(["@odata.etag", "id", "singlevalueextendedproperties", ...names]);
+  return Object.fromEntries(Object.entries(json).filter(([k]) => keep.has(k.toLowerCase())));
+}
+
+/**
+ * A calendarView delta row of an occurrence or exception: a stub without subject or iCalUId (quirk
+ * 6); the rest is read from the series master.
+ */
+export function occurrenceStub(json: Record<string, unknown>): Record<string, unknown> {
+  const { "@odata.etag": etag, id, seriesMasterId, type, start, end } = json;
+  return { "@odata.etag": etag, id, seriesMasterId, type, start, end };
 }
