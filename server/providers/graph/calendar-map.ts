@@ -97,13 +97,15 @@ function attendeesOf(e: GraphEventJson, account: string): Attendee[] {
       responseStatus: RESPONSES[a.status?.response ?? ""] ?? "needsAction",
     });
   }
-  // R-CAL-8: the user's own answer to someone else's meeting is the event's responseStatus.
-  const mine = out.get(account);
-  if (mine && !e.isOrganizer)
+  // R-CAL-8: the user's own answer to someone else's meeting is the event's responseStatus; invited
+  // through a list, the user is not among the attendees and is added with that answer.
+  if (!e.isOrganizer && (out.has(account) || e.responseStatus?.response)) {
+    const mine = out.get(account) ?? { email: account, name: null, responseStatus: "needsAction" as const };
     out.set(account, {
       ...mine,
       responseStatus: RESPONSES[e.responseStatus?.response ?? ""] ?? "needsAction",
     });
+  }
   return [...out.values()].sort(byEmail);
 }
 

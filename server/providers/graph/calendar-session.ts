@@ -98,11 +98,13 @@ export async function withGraphCalendars(
     listScopes: async () => {
       const scopes = await mail.listScopes();
       if (!syncsCalendar(ctx)) return scopes;
-      const listed = await listGraphCalendars(client);
-      await storeListedCalendars(ctx.db, ctx.connection.id, listed);
+      const listing = await listGraphCalendars(client);
+      const listed = listing.map(({ canEdit: _, ...c }) => c);
       const calendars = mergeCalendars(ctx.connection.calendars, listed);
+      if (JSON.stringify(calendars) !== JSON.stringify(ctx.connection.calendars))
+        await storeListedCalendars(ctx.db, ctx.connection.id, listed);
       if (target && !calendars.some((c) => c.id === target)) target = null;
-      target ??= listed.find((c) => c.primary && c.canEdit)?.id ?? null;
+      target ??= listing.find((c) => c.primary && c.canEdit)?.id ?? null;
       const followed = calendars.filter((c) => c.selected).map((c) => c.id);
       await keepGraphCalendarSubscriptions(ctx, client, followed);
       return [

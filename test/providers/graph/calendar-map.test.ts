@@ -100,6 +100,20 @@ describe("Graph event mapping", () => {
     ]);
   });
 
+  it("R-CAL-8: invited through a list, the user is added to the attendees with the event's own answer", () => {
+    const e: GraphEventJson = {
+      ...base,
+      isOrganizer: false,
+      organizer: { emailAddress: { name: "Marta", address: "marta@iberia.test" } },
+      responseStatus: { response: "accepted" },
+      attendees: [{ emailAddress: { address: "sales@contoso.test" }, status: { response: "none" } }],
+    };
+    expect(graphEventState(e, ME).state.attendees).toEqual([
+      { email: ME, name: null, responseStatus: "accepted" },
+      { email: "sales@contoso.test", name: null, responseStatus: "needsAction" },
+    ]);
+  });
+
   it("R-CAL-7: attendees kept in our property (an event written without them) are read back from it, with our id", () => {
     const stashed = [{ email: "marta@iberia.test", name: "Marta", responseStatus: "needsAction" }];
     const e = {
