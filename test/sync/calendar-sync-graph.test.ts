@@ -242,7 +242,7 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     expect(titled("Visita 9")).toEqual([]);
   });
 
-  it("R-CAL-6, R-CAL-3: a series with a moved, a changed and a cancelled occurrence is imported exactly; a later cancellation too", async () => {
+  it("R-CAL-6, R-CAL-3, R-CAL-9: a series with a moved, a changed and a cancelled occurrence is imported exactly; a later cancellation too; deleting the series cancels it", async () => {
     const series = outlook().seedEvent({
       subject: "Weekly Iberia",
       start: at("2026-12-01T09:00:00", "Romance Standard Time"),
@@ -284,6 +284,10 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     await syncNow();
     expect((await exceptions()).at(-1)).toEqual(["2026-12-29T08:00:00.000Z", "cancelled", null, null]);
     expect(titled("Weekly Iberia")).toHaveLength(1);
+    // The whole series deleted: delta names only its occurrences, yet the CRM series is cancelled.
+    outlook().userDelete(series.id);
+    await syncNow();
+    expect(await crmEventOf(series.id)).toMatchObject({ title: "Weekly Iberia", status: "cancelled" });
   });
 
   it("R-CAL-3, R-CAL-4, R-CAL-8: a meeting Marta organises is imported read-only, Marta linked, every answer kept", async () => {
