@@ -1,6 +1,6 @@
 // One Outlook calendar's changes through calendarView delta (§1.5, §1.6): a round starts with a
-// window (a year back, two ahead), follows @odata.nextLink verbatim until a page carries
-// @odata.deltaLink, and only then moves the cursor's deltaLink, so an interrupted round resumes and a
+// window (a year back, two ahead; a new token chain on a fresh window every 30 days), follows
+// @odata.nextLink verbatim until a page carries @odata.deltaLink, and only then moves the cursor's deltaLink, so an interrupted round resumes and a
 // rejected one restarts from the last complete round. A 410 (or SyncStateNotFound/resyncRequired,
 // any case) is "cursor-rejected": the engine lists the calendar again, and the import links what it
 // finds by id, iCalUID and our tag, so nothing is duplicated (R-P-2). Rows are single instances,
@@ -12,7 +12,12 @@ import type { GraphClient } from "./client.js";
 export interface GraphCalendarCursor {
   deltaLink: string | null;
   nextLink?: string;
+  /** When the token chain's window was set (ms since the epoch); absent in cursors made before. */
+  windowAt?: number;
 }
+
+/** The window moves on (a new chain) once this old: the year ahead stays covered. */
+export const REWINDOW_MS = 30 * 86_400_000;
 
 export interface CalendarDeltaRow {
   id: string;
@@ -62,6 +67,7 @@ export async function listGraphCalendarChanges(
   now = Date.now(),
 ): Promise<{ rows: CalendarDeltaRow[]; cursor: GraphCalendarCursor; more: boolean }> {
   const target = cursor?.nextLink ?? cursor?.deltaLink ?? initialUrl(calendarId, now);
+  const windowAt = cursor?.deltaLink || cursor?.nextLink ? (cursor.windowAt ?? now) : now;
   let page: DeltaPage;
   try {
     page = await client.call<DeltaPage>("GET", target, {
@@ -85,12 +91,16 @@ export async function listGraphCalendarChanges(
     removed: r["@removed"] !== undefined,
   }));
   const next = page["@odata.nextLink"];
-  if (next) return { rows, cursor: { deltaLink: cursor?.deltaLink ?? null, nextLink: next }, more: true };
+  if (next)
+    return { rows, cursor: { deltaLink: cursor?.deltaLink ?? null, nextLink: next, windowAt }, more: true };
   const deltaLink = page["@odata.deltaLink"];
   if (!deltaLink)
     throw new SyncError(
       "unknown",
       "A Microsoft calendar delta page carried neither a next nor a delta link.",
     );
-  return { rows, cursor: { deltaLink }, more: false };
+  // The chain's window is frozen (quirk 13.1): right after a complete round, a new chain starts on
+  // today's window, so nothing changed up to that round is missed.
+  if (now - windowAt > REWINDOW_MS) return { rows, cursor: { deltaLink: null, windowAt: now }, more: true };
+  return { rows, cursor: { deltaLink, windowAt }, more: false };
 }
