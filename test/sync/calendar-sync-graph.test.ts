@@ -449,6 +449,24 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     ]);
   });
 
+  it("R-P-2: a calendar subscription due to expire is renewed by the next step", async () => {
+    const [sub] = await s.ctx.db
+      .select()
+      .from(graphSubscriptions)
+      .where(eq(graphSubscriptions.connectionId, connectionId));
+    await s.ctx.db
+      .update(graphSubscriptions)
+      .set({ expiresAt: new Date(Date.now() + 3_600_000) })
+      .where(eq(graphSubscriptions.id, sub!.id));
+    await syncNow();
+    const [renewed] = await s.ctx.db
+      .select()
+      .from(graphSubscriptions)
+      .where(eq(graphSubscriptions.id, sub!.id));
+    expect(renewed!.expiresAt.getTime()).toBeGreaterThan(Date.now() + 2 * 86_400_000);
+    expect(microsoft.subscriptions.all.get(sub!.id)).toBeDefined();
+  });
+
   it("R-CON-10: stopping the connection deletes its calendar subscription at Microsoft", async () => {
     expect(microsoft.subscriptions.all.size).toBe(1);
     const res = await api(s, ana, "DELETE", `/api/v1/connections/${connectionId}`);
