@@ -7,7 +7,8 @@ import { preferences } from "./graph-caller.js";
  * another zone (Windows or IANA), echoed as given; an all-day event is midnight to midnight of its
  * dates in whatever zone is asked for. `transactionId` appears only if set; `originalStart` only
  * on occurrences and exceptions; `recurrence` only on the master; extended properties only when
- * `$expand`ed with a matching `$filter` (§1.8).
+ * `$expand`ed with a matching `$filter` (§1.8); `cancelledOccurrences` only when `$select`ed; `$select`
+ * keeps only the named properties (with id and etag).
  */
 export function outputZone(request: Request): { name: string; iana: string } {
   const asked = preferences(request).get("outlook.timezone");
@@ -100,10 +101,33 @@ export function eventJson(view: EventView, request: Request, url: URL): Record<s
     organizer: { emailAddress: e.organizer },
     ...rest,
   };
+  // Only asked for by name, and only on a series master (quirk 12).
+  const select = (url.searchParams.get("$select") ?? "").toLowerCase().split(",");
+  if (view.type === "seriesMaster" && select.includes("cancelledoccurrences"))
+    json.cancelledOccurrences = [...e.cancelled]
+      .sort((a, b) => a - b)
+      .map((t) => `OID.${e.id}.${localTime(t, e.zone).slice(0, 10)}`);
   const wanted = expandedProperties(url);
   if (wanted) {
     const props = wanted.flatMap((id) => e.extended.get(id) ?? []);
     if (props.length) json.singleValueExtendedProperties = props;
   }
-  return json;
+  return selected(json, select);
+}
+
+/** `$select` as Graph applies it: the named properties, plus the id and etag, and what was expanded. */
+function selected(json: Record<string, unknown>, select: string[]): Record<string, unknown> {
+  const names = select.map((s) => s.trim()).filter(Boolean);
+  if (!names.length) return json;
+  const keep = new Set(["@odata.etag", "id", "singlevalueextendedproperties", ...names]);
+  return Object.fromEntries(Object.entries(json).filter(([k]) => keep.has(k.toLowerCase())));
+}
+
+/**
+ * A calendarView delta row of an occurrence or exception: a stub without subject or iCalUId (quirk
+ * 6); the rest is read from the series master.
+ */
+export function occurrenceStub(json: Record<string, unknown>): Record<string, unknown> {
+  const { "@odata.etag": etag, id, seriesMasterId, type, start, end } = json;
+  return { "@odata.etag": etag, id, seriesMasterId, type, start, end };
 }

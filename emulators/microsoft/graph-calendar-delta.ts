@@ -2,7 +2,7 @@ import { decodeCursor, encodeCursor, json } from "../shared/http.js";
 import type { Route } from "../shared/router.js";
 import type { EventView, GraphCalendarStore } from "./calendar-store.js";
 import { graphError } from "./errors.js";
-import { eventJson } from "./event-json.js";
+import { eventJson, occurrenceStub } from "./event-json.js";
 import {
   type CalendarStoreOf,
   calendarAccess,
@@ -17,7 +17,7 @@ import { type GraphCaller, type GraphCtx, graphBase, preferences } from "./graph
  * until one carries `@odata.deltaLink`. Tokens freeze the calendar, the window and the store's
  * generation; an invalidated generation answers 410 `SyncStateNotFound` with a `Location` that
  * restarts the round. Rows are single instances, occurrences and exceptions (never the series
- * master); a later round returns every instance id changed since, in full if it is still there
+ * master; occurrences and exceptions as stubs, quirk 6); a later round returns every instance id changed since, in full if it is still there
  * and inside the window, otherwise as `@removed` (also for changes outside the window).
  */
 type Token = {
@@ -138,7 +138,12 @@ function delta(ctx: GraphCtx, storeOf: CalendarStoreOf): Response {
   else body["@odata.deltaLink"] = link(ctx, token, "$deltatoken");
   body.value = page.map((r) =>
     r.view
-      ? { "@odata.type": "#microsoft.graph.event", ...eventJson(r.view, ctx.request, ctx.url) }
+      ? {
+          "@odata.type": "#microsoft.graph.event",
+          ...(r.view.type === "singleInstance"
+            ? eventJson(r.view, ctx.request, ctx.url)
+            : occurrenceStub(eventJson(r.view, ctx.request, ctx.url))),
+        }
       : { "@odata.type": "#microsoft.graph.event", id: r.id, "@removed": { reason: "deleted" } },
   );
   const applied = [

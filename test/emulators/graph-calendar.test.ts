@@ -507,6 +507,36 @@ describe("Graph calendar emulator", () => {
     });
   });
 
+  it("quirks 6 and 12: delta occurrences are stubs; a master lists cancelledOccurrences only when selected; $select keeps only what it names", async () => {
+    const series = store().seedEvent({
+      subject: "Stand-up",
+      start: { dateTime: "2026-12-07T09:00:00", timeZone: "UTC" },
+      end: { dateTime: "2026-12-07T09:15:00", timeZone: "UTC" },
+      recurrence: {
+        pattern: { type: "daily", interval: 1 },
+        range: { type: "numbered", startDate: "2026-12-07", numberOfOccurrences: 3 },
+      },
+    });
+    store().userDelete(store().views(series)[1]!.id);
+    const { items } = await round(`/me/calendarView/delta?${WINDOW}`, 100);
+    const stub = items.find((e) => e.seriesMasterId === series.id)!;
+    expect(Object.keys(stub).sort()).toEqual(
+      ["@odata.etag", "@odata.type", "end", "id", "seriesMasterId", "start", "type"].sort(),
+    );
+    const plain = (await (await call(`/me/events/${series.id}`)).json()) as Ev;
+    expect(plain.cancelledOccurrences).toBeUndefined();
+    const picked = (await (
+      await call(`/me/events/${series.id}?$select=subject,cancelledOccurrences`)
+    ).json()) as Ev;
+    expect(picked).toEqual({
+      "@odata.context": expect.any(String),
+      "@odata.etag": plain["@odata.etag"],
+      id: series.id,
+      subject: "Stand-up",
+      cancelledOccurrences: [`OID.${series.id}.2026-12-08`],
+    });
+  });
+
   it("throttling on calendar endpoints: 429 with Retry-After, then the request goes through", async () => {
     microsoft.faults.set(ANA, {
       throttle: { status: 429, retryAfter: 3, endpoints: ["graph.calendarView.*"], times: 1 },

@@ -1,4 +1,4 @@
-// Graph change-notification subscriptions, one per followed folder (§1.9). Each gets a random
+// Graph change-notification subscriptions, one per followed folder or calendar (§1.9). Each gets a random
 // clientState, stored to check notifications against. Outlook message subscriptions live at most
 // 10,080 minutes by the current docs and 4,230 by older ones: we ask for 4,200 and renew once less
 // than a day is left; a subscription Graph no longer knows is created again.
@@ -17,7 +17,10 @@ export const RENEW_WITHIN_MS = 86_400_000;
 
 export interface SubscribeOptions {
   connectionId: string;
-  folder: GraphFolder;
+  /** A mail folder's messages, or `resource` (a calendar's events, with `changeType`). */
+  folder?: GraphFolder;
+  resource?: string;
+  changeType?: string;
   /** `${CONCILIA_PUBLIC_URL}/push/microsoft`: change and lifecycle notifications both go there. */
   notificationUrl: string;
   now?: number;
@@ -31,11 +34,11 @@ export async function createGraphSubscription(
   o: SubscribeOptions,
 ): Promise<GraphSubscriptionRecord> {
   const clientState = randomBytes(32).toString("base64url");
-  const resource = `/me/mailFolders('${o.folder}')/messages`;
+  const resource = o.resource ?? `/me/mailFolders('${o.folder}')/messages`;
   const created = await client.call<{ id: string; expirationDateTime: string }>("POST", "/subscriptions", {
     headers: { prefer: 'IdType="ImmutableId"' },
     json: {
-      changeType: "created",
+      changeType: o.changeType ?? "created",
       notificationUrl: o.notificationUrl,
       lifecycleNotificationUrl: o.notificationUrl,
       resource,

@@ -1,9 +1,10 @@
-// Microsoft 365 mail as the sync engine's "microsoft" provider: the connection's refresh token gives
-// access tokens, its backfill window bounds the first round, and each message goes through automatic
-// logging.
+// Microsoft 365 as the sync engine's "microsoft" provider: the connection's refresh token gives
+// access tokens; mail (its backfill window bounds the first round, each message goes through
+// automatic logging) and the selected Outlook calendars (calendar-session.ts) share one Graph client.
 import { type ProviderContext, registerProvider } from "../../sync/provider.js";
 import { backfillStart, mailProviderSession, syncsMail } from "../mail-session.js";
 import { oauthAccessToken } from "../oauth-access.js";
+import { withGraphCalendars } from "./calendar-session.js";
 import { graphSession } from "./index.js";
 import { keepGraphSubscriptions } from "./subscription-upkeep.js";
 
@@ -14,7 +15,7 @@ async function open(ctx: ProviderContext) {
     since: backfillStart(ctx.connection),
   });
   if (syncsMail(ctx.connection)) await keepGraphSubscriptions(ctx, session.client);
-  return mailProviderSession(ctx, "graph", session);
+  return withGraphCalendars(ctx, await mailProviderSession(ctx, "graph", session), session.client);
 }
 
 registerProvider({ name: "microsoft", open });

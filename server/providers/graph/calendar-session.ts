@@ -1,0 +1,162 @@
+// Outlook calendars in the sync engine, for Microsoft connections that sync "calendar" or "both":
+// one `calendar:<id>` scope per calendar the user selected (R-CON-9; the listing is stored, the
+// default calendar preselected), listed through calendarView delta (calendar-delta.ts), each changed
+// item read in full (calendar-fetch.ts) and imported through sync/calendar/inbound.ts. Before the
+// target calendar is listed, the user's CRM events are pushed to it (sync/calendar/outbound.ts with
+// calendar-writer.ts), so their echo is in that same listing and is recognised by its etag (R-P-3).
+// A delta row whose etag is the one recorded for its item is not even read again. Series are read
+// and keyed by their master; a removed id we never linked may be a cancelled occurrence, so the
+// linked series of the calendar are read again then.
+import { and, eq } from "drizzle-orm";
+import type { SyncedEventState } from "../../calendar/synced-state.js";
+import { mergeCalendars, storeListedCalendars } from "../../connections/calendars.js";
+import { eventLinks } from "../../db/schema.js";
+import { importCalendarItem } from "../../sync/calendar/inbound.js";
+import { pushCrmEvents } from "../../sync/calendar/outbound.js";
+import { SyncError } from "../../sync/errors.js";
+import { connectionOwner } from "../../sync/mail-writer.js";
+import type {
+  ChangedItem,
+  FetchedItem,
+  ProviderContext,
+  ProviderSession,
+  SyncScope,
+} from "../../sync/provider.js";
+import { type GraphCalendarCursor, listGraphCalendarChanges } from "./calendar-delta.js";
+import { fetchGraphEvent } from "./calendar-fetch.js";
+import { listGraphCalendars } from "./calendar-list.js";
+import { keepGraphCalendarSubscriptions } from "./calendar-subscriptions.js";
+import { DeferredWrite, graphCalendarWriter } from "./calendar-writer.js";
+import type { GraphClient } from "./client.js";
+
+export const syncsCalendar = (ctx: ProviderContext) => ctx.connection.syncs !== "email";
+const calendarOf = (scope: SyncScope) => (scope.ref as { calendarId: string }).calendarId;
+
+export async function withGraphCalendars(
+  ctx: ProviderContext,
+  mail: ProviderSession,
+  client: GraphClient,
+): Promise<ProviderSession> {
+  const owner = await connectionOwner(ctx.db, ctx.connection);
+  const account = ctx.connection.accountAddress.toLowerCase();
+  let target = ctx.connection.targetCalendarId;
+
+  const linksOf = (calendarId: string) =>
+    ctx.db
+      .select({ providerId: eventLinks.providerId, etag: eventLinks.etag, lastSynced: eventLinks.lastSynced })
+      .from(eventLinks)
+      .where(and(eq(eventLinks.connectionId, ctx.connection.id), eq(eventLinks.calendarId, calendarId)));
+
+  async function pushTo(calendarId: string) {
+    const writer = graphCalendarWriter(client, {
+      calendarId,
+      account,
+      lastSynced: async (href) =>
+        (await linksOf(calendarId)).find((l) => l.providerId === href)?.lastSynced ?? null,
+    });
+    const place = { connectionId: ctx.connection.id, calendarId, connectedAt: ctx.connection.createdAt };
+    try {
+      await pushCrmEvents(ctx.db, owner, place, writer);
+    } catch (err) {
+      // The rest is pushed at the next step, once this listing has imported the change in Outlook.
+      if (!(err instanceof DeferredWrite)) throw err;
+      ctx.log.info(
+        { connection: ctx.connection.id },
+        "Calendar write waits for an Outlook change to be imported",
+      );
+    }
+  }
+
+  async function changedItems(
+    calendarId: string,
+    rows: Awaited<ReturnType<typeof listGraphCalendarChanges>>["rows"],
+  ) {
+    const links = await linksOf(calendarId);
+    const known = new Map(links.map((l) => [l.providerId, l]));
+    const items = new Map<string, ChangedItem>();
+    let unknownRemoval = false;
+    for (const r of rows) {
+      if (r.removed) {
+        if (known.has(r.id)) items.set(r.id, { key: r.id, ref: { removed: true } });
+        else unknownRemoval = true;
+        continue;
+      }
+      const key = r.type === "occurrence" || r.type === "exception" ? (r.seriesMasterId ?? r.id) : r.id;
+      // Our own write, or a change already imported: nothing to read.
+      if (r.type === "singleInstance" && r.etag && known.get(key)?.etag === r.etag) continue;
+      items.set(key, { key });
+    }
+    if (unknownRemoval)
+      for (const l of links)
+        if ((l.lastSynced as SyncedEventState | null)?.recurrence && !items.has(l.providerId))
+          items.set(l.providerId, { key: l.providerId });
+    return [...items.values()];
+  }
+
+  return {
+    ...mail,
+    listScopes: async () => {
+      const scopes = await mail.listScopes();
+      if (!syncsCalendar(ctx)) return scopes;
+      const listing = await listGraphCalendars(client);
+      const listed = listing.map(({ canEdit: _, ...c }) => c);
+      const calendars = mergeCalendars(ctx.connection.calendars, listed);
+      if (JSON.stringify(calendars) !== JSON.stringify(ctx.connection.calendars))
+        await storeListedCalendars(ctx.db, ctx.connection.id, listed);
+      if (target && !calendars.some((c) => c.id === target)) target = null;
+      target ??= listing.find((c) => c.primary && c.canEdit)?.id ?? null;
+      const followed = calendars.filter((c) => c.selected).map((c) => c.id);
+      await keepGraphCalendarSubscriptions(ctx, client, followed);
+      return [
+        ...scopes,
+        ...followed.map((calendarId) => ({
+          key: `calendar:${calendarId}`,
+          kind: "calendar" as const,
+          ref: { calendarId },
+        })),
+      ];
+    },
+    listChanges: async (scope, cursor, limit) => {
+      if (scope.kind !== "calendar") return mail.listChanges(scope, cursor, limit);
+      const calendarId = calendarOf(scope);
+      const c = cursor as GraphCalendarCursor | null;
+      // Pushed at the start of each round, so the round lists our writes with their recorded etags.
+      if (calendarId === target && !c?.nextLink) await pushTo(calendarId);
+      const page = await listGraphCalendarChanges(client, calendarId, c, limit);
+      return { items: await changedItems(calendarId, page.rows), cursor: page.cursor, more: page.more };
+    },
+    fetch: async (scope, items) => {
+      if (scope.kind !== "calendar") return mail.fetch(scope, items);
+      const calendar = calendarOf(scope);
+      const out: FetchedItem[] = [];
+      for (const i of items) {
+        try {
+          const got = await fetchGraphEvent(client, i.key, account);
+          if ("gone" in got) out.push({ key: i.key, raw: Buffer.alloc(0), meta: { calendar, gone: true } });
+          else {
+            const { id, ...item } = got;
+            out.push({
+              key: i.key,
+              raw: Buffer.from(JSON.stringify({ ...item, sequence: 0 })),
+              meta: { calendar, providerId: id },
+            });
+          }
+        } catch (err) {
+          if (err instanceof SyncError && err.kind === "auth") throw err;
+          out.push({ key: i.key, ref: i.ref, error: err as Error });
+        }
+      }
+      return out;
+    },
+    write: async (tx, item) => {
+      const calendar = item.meta?.calendar;
+      if (typeof calendar !== "string") return mail.write(tx, item);
+      const providerId = typeof item.meta?.providerId === "string" ? item.meta.providerId : item.key;
+      const place = { connectionId: ctx.connection.id, calendarId: calendar, providerId };
+      if (item.meta?.gone) return importCalendarItem(tx, owner, place, { gone: true });
+      return importCalendarItem(tx, owner, place, JSON.parse(item.raw.toString("utf8")));
+    },
+    identify: (item) =>
+      typeof item.meta?.calendar === "string" ? item.key : (mail.identify?.(item) ?? null),
+  };
+}

@@ -1,0 +1,158 @@
+// The Graph CalendarWriter against the Microsoft emulator, every request it sends recorded: what a
+// create, an update and a removal send, and what Exchange then mails (R-CAL-7).
+import { beforeEach, describe, expect, it } from "vitest";
+import { MicrosoftEmulator } from "../../../emulators/microsoft/emulator.js";
+import type { SyncedEventState } from "../../../server/calendar/synced-state.js";
+import { DeferredWrite, graphCalendarWriter } from "../../../server/providers/graph/calendar-writer.js";
+import { GraphClient } from "../../../server/providers/graph/client.js";
+
+const ACCOUNT = "ana@contoso.test";
+const GRAPH = "https://graph.microsoft.com/v1.0";
+const MARTA = "marta@iberia.test";
+
+const demo: SyncedEventState = {
+  title: "Demo Iberia",
+  description: "Agenda",
+  location: null,
+  status: "confirmed",
+  timing: {
+    allDay: false,
+    startAt: "2026-12-09T10:00:00.000Z",
+    endAt: "2026-12-09T11:00:00.000Z",
+    timeZone: "Europe/Madrid",
+    endTimeZone: "Europe/Madrid",
+  },
+  organizer: { email: ACCOUNT, name: "Ana Ruiz" },
+  attendees: [{ email: MARTA, name: "Marta", responseStatus: "needsAction" }],
+  recurrence: null,
+  exceptions: [],
+};
+
+describe("Graph calendar writer", () => {
+  let microsoft: MicrosoftEmulator;
+  let sent: { method: string; url: string; body: Record<string, unknown> | null; ifMatch: string | null }[];
+  let last: SyncedEventState | null;
+  const writer = () => {
+    const { accessToken } = microsoft.issueTokens(ACCOUNT, "Calendars.ReadWrite");
+    const client = new GraphClient({
+      baseUrl: GRAPH,
+      accessToken: async () => accessToken,
+      retry: { sleep: async () => {} },
+      fetch: async (input, init) => {
+        const request = new Request(input, init);
+        const text = init?.body ? String(init.body) : "";
+        sent.push({
+          method: request.method,
+          url: request.url,
+          body: text ? JSON.parse(text) : null,
+          ifMatch: request.headers.get("if-match"),
+        });
+        const res = await microsoft.handle(request);
+        // A lost answer (the write was applied): a network error, as fetch reports one.
+        if (res.type === "error") throw new TypeError("fetch failed");
+        return res;
+      },
+    });
+    const store = microsoft.calendars(ACCOUNT);
+    return graphCalendarWriter(client, {
+      calendarId: store.defaultCalendar.id,
+      account: ACCOUNT,
+      lastSynced: async () => last,
+    });
+  };
+  const store = () => microsoft.calendars(ACCOUNT);
+  const patches = () => sent.filter((r) => r.method === "PATCH");
+
+  beforeEach(() => {
+    microsoft = new MicrosoftEmulator();
+    microsoft.addAccount(ACCOUNT, "Ana Ruiz");
+    sent = [];
+    last = null;
+  });
+
+  it("R-CAL-7, R-P-3: a create repeated after a lost answer returns the first event; its attendee is invited once", async () => {
+    const w = writer();
+    microsoft.faults.set(ACCOUNT, { loseResponse: { endpoints: ["graph.events.create"], times: 1 } });
+    const made = await w.create("e1@concilia", "evt_1", demo, { sendInvitations: true });
+    expect(sent.filter((r) => r.method === "POST")).toHaveLength(2);
+    expect(new Set(sent.map((r) => r.body?.transactionId))).toEqual(new Set([sent[0]!.body!.transactionId]));
+    expect([...store().events.keys()]).toEqual([made.href]);
+    expect(store().sentMail.map((m) => [m.kind, m.to])).toEqual([["invitation", MARTA]]);
+    expect(made.etag).toBe(`W/"${store().events.get(made.href)!.changeKey}"`);
+  });
+
+  it("R-CAL-7: history is created without attendees, and an edit of it never mails anyone", async () => {
+    const w = writer();
+    const made = await w.create("e1@concilia", "evt_1", demo, { sendInvitations: false });
+    expect(store().events.get(made.href)!.fields.attendees ?? []).toEqual([]);
+    const more = {
+      ...demo,
+      title: "Demo Iberia (2)",
+      attendees: [
+        ...demo.attendees,
+        { email: "luis@x.test", name: null, responseStatus: "needsAction" as const },
+      ],
+    };
+    await w.update(made.href, made.etag, "e1@concilia", 1, "evt_1", more);
+    expect(patches()[0]!.body).toEqual({
+      subject: "Demo Iberia (2)",
+      singleValueExtendedProperties: [expect.objectContaining({ value: JSON.stringify(more.attendees) })],
+    });
+    expect(store().sentMail).toEqual([]);
+  });
+
+  it("R-CAL-7: an edit PATCHes only what changed, with If-Match; attendees go only when their list changed", async () => {
+    const w = writer();
+    const made = await w.create("e1@concilia", "evt_1", demo, { sendInvitations: true });
+    const moved = await w.update(made.href, made.etag, "e1@concilia", 1, "evt_1", {
+      ...demo,
+      location: "Sala 2",
+    });
+    expect(patches()[0]).toMatchObject({ body: { location: { displayName: "Sala 2" } }, ifMatch: made.etag });
+    expect(Object.keys(patches()[0]!.body!)).toEqual(["location"]);
+    // Documented: Exchange mails the attendee an update for a change of the meeting.
+    expect(store().sentMail.map((m) => m.kind)).toEqual(["invitation", "update"]);
+    const same = await w.update(made.href, moved.etag, "e1@concilia", 2, "evt_1", {
+      ...demo,
+      location: "Sala 2",
+    });
+    expect(patches()).toHaveLength(1);
+    expect(same.etag).toBe(moved.etag);
+    await w.update(made.href, moved.etag, "e1@concilia", 3, "evt_1", {
+      ...demo,
+      location: "Sala 2",
+      attendees: [],
+    });
+    expect(Object.keys(patches()[1]!.body!)).toEqual(["attendees"]);
+    expect(store().sentMail.map((m) => m.kind)).toEqual(["invitation", "update", "cancellation"]);
+  });
+
+  it("R-CAL-2: a stale If-Match waits when Outlook's change is not yet in the CRM's version, and writes when it is", async () => {
+    const w = writer();
+    const made = await w.create("e1@concilia", "evt_1", demo, { sendInvitations: false });
+    last = demo;
+    store().userEdit(made.href, { location: { displayName: "Sala Norte" } });
+    await expect(
+      w.update(made.href, made.etag, "e1@concilia", 1, "evt_1", { ...demo, title: "New" }),
+    ).rejects.toBeInstanceOf(DeferredWrite);
+    expect(patches()).toEqual([]);
+    await w.update(made.href, made.etag, "e1@concilia", 1, "evt_1", {
+      ...demo,
+      title: "New",
+      location: "Sala Norte",
+    });
+    expect(store().events.get(made.href)!.fields).toMatchObject({
+      subject: "New",
+      location: { displayName: "Sala Norte" },
+    });
+  });
+
+  it("R-CAL-9: a CRM event marked cancelled is deleted in Outlook; removing what is already gone is fine", async () => {
+    const w = writer();
+    const made = await w.create("e1@concilia", "evt_1", demo, { sendInvitations: true });
+    await w.update(made.href, made.etag, "e1@concilia", 1, "evt_1", { ...demo, status: "cancelled" });
+    expect(store().events.size).toBe(0);
+    expect(store().sentMail.map((m) => m.kind)).toEqual(["invitation", "cancellation"]);
+    await expect(w.remove(made.href, made.etag)).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,476 @@
+// Two-way Outlook calendar sync end to end: a Microsoft connection made through the real OAuth flow
+// against the Microsoft emulator (syncs "calendar"), the worker's steps through the Graph provider
+// (calendarView delta, reads, writes, subscriptions), and what the user then sees in the CRM's events
+// API and what Outlook holds (the emulator's ground truth, with every mail Exchange would send).
+import { eq } from "drizzle-orm";
+import { setupServer } from "msw/node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { GraphEvent } from "../../emulators/microsoft/calendar-store.js";
+import { DEMO_MICROSOFT_CLIENT, MicrosoftEmulator } from "../../emulators/microsoft/emulator.js";
+import { connections, eventLinks, events, graphSubscriptions } from "../../server/db/schema.js";
+import { newId } from "../../server/ids.js";
+import { CONCILIA_ATTENDEES, CONCILIA_ID } from "../../server/providers/graph/calendar-tag.js";
+import { writeCrmState } from "../../server/sync/calendar/crm-event.js";
+import { connectionOwner } from "../../server/sync/mail-writer.js";
+import { runStepExclusive } from "../../server/sync/run.js";
+import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import { injectFetch } from "../providers/inject-fetch.js";
+import { api, eventually, MARTA, userWithMarta } from "./mail-e2e.js";
+
+const ACCOUNT = "ana@contoso.test";
+const HISTORY = 30;
+const at = (dateTime: string, timeZone = "UTC") => ({ dateTime, timeZone });
+
+describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) => {
+  let s: TestServer;
+  let microsoft: MicrosoftEmulator;
+  const msw = setupServer();
+  let ana: { id: string; token: string };
+  let connectionId: string;
+  const outlook = () => microsoft.calendars(ACCOUNT);
+  const mail = () => outlook().sentMail;
+  const titled = (subject: string) =>
+    [...outlook().events.values()].filter((e) => e.fields.subject === subject);
+  const only = (subject: string): GraphEvent => {
+    const found = titled(subject);
+    expect(found).toHaveLength(1);
+    return found[0]!;
+  };
+
+  async function syncNow() {
+    for (let i = 0; i < 200; i++) {
+      const r = await runStepExclusive(s.ctx, connectionId);
+      if (r !== "busy" && r.result !== "more") return r;
+      if (r === "busy") await new Promise((done) => setTimeout(done, 50));
+    }
+    throw new Error("the sync never came to rest");
+  }
+  async function linkOf(providerId: string) {
+    const [link] = await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.providerId, providerId));
+    expect(link?.eventId).toBeTruthy();
+    return link!;
+  }
+  async function crmEvent(id: string) {
+    const res = await api(s, ana, "GET", `/api/v1/events/${id}`);
+    expect(res.statusCode).toBe(200);
+    return res.json();
+  }
+  const crmEventOf = async (providerId: string) => crmEvent((await linkOf(providerId)).eventId!);
+  async function newCrmEvent(title: string, day: string, attendees = [{ email: MARTA }]) {
+    const made = await api(s, ana, "POST", "/api/v1/events", {
+      title,
+      startAt: `${day}T10:00:00.000Z`,
+      endAt: `${day}T11:00:00.000Z`,
+      attendees,
+    });
+    expect(made.statusCode).toBe(201);
+    return made.json().id as string;
+  }
+  const crmEventCount = async () =>
+    (await s.ctx.db.select({ id: events.id }).from(events).where(eq(events.ownerId, ana.id))).length;
+
+  beforeAll(async () => {
+    s = await startTestServer({
+      engine,
+      env: {
+        MICROSOFT_OAUTH_CLIENT_ID: DEMO_MICROSOFT_CLIENT.clientId,
+        MICROSOFT_OAUTH_CLIENT_SECRET: DEMO_MICROSOFT_CLIENT.clientSecret!,
+        CONCILIA_PUBLIC_URL: "https://concilia.test",
+        CONCILIA_SYNC_TICK_SECONDS: "0",
+        CONCILIA_SYNC_BATCH_SIZE: "7",
+      },
+    });
+    microsoft = new MicrosoftEmulator({ fetch: injectFetch(s.app) });
+    microsoft.addAccount(ACCOUNT, "Ana Ruiz");
+    msw.use(...microsoft.handlers());
+    msw.listen({ onUnhandledRequest: "bypass" });
+    ana = await userWithMarta(s, `ana-${engine}@acme.test`);
+  });
+  afterAll(async () => {
+    msw.close();
+    await s?.close();
+  });
+
+  it("R-CAL-7, R-CON-9: the first sync of many historical CRM events puts them in the primary calendar and sends zero invitations", async () => {
+    for (let i = 0; i < HISTORY; i++)
+      await newCrmEvent(`Visita ${i}`, `2026-11-${String((i % 28) + 1).padStart(2, "0")}`);
+    // What the popup does: start, consent at the emulator, open Concilia's callback page.
+    const start = await api(s, ana, "POST", "/api/v1/connections/oauth/start", {
+      provider: "microsoft",
+      syncs: "calendar",
+    });
+    expect(start.statusCode).toBe(200);
+    const back = await fetch(start.json().authorizationUrl, { redirect: "manual" });
+    const callback = new URL(back.headers.get("location")!);
+    expect((await s.app.inject({ url: callback.pathname + callback.search })).statusCode).toBe(200);
+    const [c] = (await api(s, ana, "GET", "/api/v1/connections")).json().items;
+    connectionId = c.id;
+    await syncNow();
+
+    const listed = (await api(s, ana, "GET", "/api/v1/connections")).json().items[0].calendars;
+    expect(listed.map((k: { name: string; selected: boolean }) => [k.name, k.selected])).toEqual([
+      ["Calendar", true],
+      ["Team (shared)", false],
+    ]);
+    const written = [...outlook().events.values()];
+    expect(written).toHaveLength(HISTORY);
+    expect(written.every((e) => e.calendarId === outlook().defaultCalendar.id)).toBe(true);
+    expect(mail()).toEqual([]);
+    // Attendees are not Outlook attendees (they would be invited); they ride along in our property.
+    const visit = only("Visita 3");
+    expect(visit.fields.attendees ?? []).toEqual([]);
+    expect(visit.extended.get(CONCILIA_ATTENDEES.toLowerCase())?.value).toContain(MARTA);
+    const e = await crmEventOf(visit.id);
+    expect(e.attendees.map((a: { email: string }) => a.email)).toEqual([MARTA]);
+    expect(visit.extended.get(CONCILIA_ID.toLowerCase())?.value).toBe(e.id);
+  });
+
+  it("R-CAL-1, R-CAL-7, R-P-3: an event made in Concilia after connecting appears in Outlook once, its attendee invited once; later syncs write nothing (no echo)", async () => {
+    const id = await newCrmEvent("Demo Iberia", "2026-12-09");
+    await syncNow();
+    const demo = only("Demo Iberia");
+    expect(demo.fields.attendees).toEqual([
+      expect.objectContaining({ emailAddress: expect.objectContaining({ address: MARTA }) }),
+    ]);
+    expect(demo.extended.get(CONCILIA_ID.toLowerCase())?.value).toBe(id);
+    expect(mail().map((m) => [m.kind, m.to, m.subject])).toEqual([["invitation", MARTA, "Demo Iberia"]]);
+    const before = microsoft.calendarSnapshot(ACCOUNT);
+    const writes = () => microsoft.counter.snapshot().perEndpoint["graph.events.update"] ?? 0;
+    const patches = writes();
+    await syncNow();
+    await syncNow();
+    expect(microsoft.calendarSnapshot(ACCOUNT)).toEqual(before);
+    expect(writes()).toBe(patches);
+    expect(mail()).toHaveLength(1);
+    expect(await crmEventOf(demo.id)).toMatchObject({ id, title: "Demo Iberia", origin: "crm" });
+  });
+
+  it("R-CAL-2, R-CAL-7: an edit in Concilia reaches Outlook; Exchange's update mail goes to the meeting's attendee (Graph cannot suppress it), none for history", async () => {
+    const demo = only("Demo Iberia");
+    const id = (await linkOf(demo.id)).eventId!;
+    const sent = mail().length;
+    expect(
+      (await api(s, ana, "PATCH", `/api/v1/events/${id}`, { title: "Demo Iberia, second round" })).statusCode,
+    ).toBe(200);
+    const visit = only("Visita 5");
+    const visitId = (await linkOf(visit.id)).eventId!;
+    expect(
+      (await api(s, ana, "PATCH", `/api/v1/events/${visitId}`, { title: "Visita 5 (done)" })).statusCode,
+    ).toBe(200);
+    await syncNow();
+    expect(outlook().events.get(demo.id)?.fields.subject).toBe("Demo Iberia, second round");
+    expect(outlook().events.get(visit.id)?.fields.subject).toBe("Visita 5 (done)");
+    // The documented behaviour: one update to the meeting's attendee; nothing for the history event.
+    expect(
+      mail()
+        .slice(sent)
+        .map((m) => [m.kind, m.to]),
+    ).toEqual([["update", MARTA]]);
+  });
+
+  it("R-CAL-2: an edit in Outlook reaches Concilia and is not written back", async () => {
+    const visit = only("Visita 6");
+    outlook().userEdit(visit.id, {
+      subject: "Visita 6 (moved)",
+      start: at("2026-11-07T15:00:00"),
+      end: at("2026-11-07T16:00:00"),
+    });
+    const changeKey = outlook().events.get(visit.id)!.changeKey;
+    await syncNow();
+    expect(await crmEventOf(visit.id)).toMatchObject({
+      title: "Visita 6 (moved)",
+      startAt: "2026-11-07T15:00:00.000Z",
+      attendees: [expect.objectContaining({ email: MARTA })],
+    });
+    await syncNow();
+    expect(outlook().events.get(visit.id)!.changeKey).toBe(changeKey);
+  });
+
+  it("R-CAL-2, R-P-3: edits on both sides since the last sync both survive a stale If-Match (412)", async () => {
+    const visit = only("Visita 7");
+    const id = (await linkOf(visit.id)).eventId!;
+    expect(
+      (await api(s, ana, "PATCH", `/api/v1/events/${id}`, { title: "Visita 7 (agenda)" })).statusCode,
+    ).toBe(200);
+    outlook().userEdit(visit.id, { location: { displayName: "Sala Norte" } });
+    await syncNow();
+    await syncNow();
+    const e = outlook().events.get(visit.id)!;
+    expect(e.fields).toMatchObject({ subject: "Visita 7 (agenda)", location: { displayName: "Sala Norte" } });
+    expect(await crmEvent(id)).toMatchObject({ title: "Visita 7 (agenda)", location: "Sala Norte" });
+  });
+
+  it("R-P-3: Exchange's occasional 412 on an unchanged event is met with a fresh read, and the edit goes through", async () => {
+    const visit = only("Visita 11");
+    const id = (await linkOf(visit.id)).eventId!;
+    expect((await api(s, ana, "PATCH", `/api/v1/events/${id}`, { location: "Sala Sur" })).statusCode).toBe(
+      200,
+    );
+    outlook().quirks.spuriousConflicts = 1;
+    await syncNow();
+    expect(outlook().quirks.spuriousConflicts).toBe(0);
+    expect(outlook().events.get(visit.id)?.fields.location).toMatchObject({ displayName: "Sala Sur" });
+  });
+
+  it("R-CAL-2, R-CAL-9: an event moved in Outlook beyond the sync window (a delta removal) is moved in Concilia, not cancelled", async () => {
+    const visit = only("Visita 12");
+    outlook().userEdit(visit.id, { start: at("2030-01-08T09:00:00"), end: at("2030-01-08T10:00:00") });
+    await syncNow();
+    expect(await crmEventOf(visit.id)).toMatchObject({
+      status: "confirmed",
+      startAt: "2030-01-08T09:00:00.000Z",
+    });
+  });
+
+  it("R-CAL-9: deleting an event in Concilia removes it from Outlook", async () => {
+    const visit = only("Visita 8");
+    const id = (await linkOf(visit.id)).eventId!;
+    expect((await api(s, ana, "DELETE", `/api/v1/events/${id}`)).statusCode).toBeLessThan(300);
+    await syncNow();
+    expect(outlook().events.has(visit.id)).toBe(false);
+    await syncNow();
+    expect(titled("Visita 8")).toEqual([]);
+  });
+
+  it("R-CAL-9: deleting an event in Outlook marks the CRM event cancelled and keeps it", async () => {
+    const visit = only("Visita 9");
+    const id = (await linkOf(visit.id)).eventId!;
+    outlook().userDelete(visit.id);
+    await syncNow();
+    expect(await crmEvent(id)).toMatchObject({ title: "Visita 9", status: "cancelled" });
+    await syncNow();
+    expect(titled("Visita 9")).toEqual([]);
+  });
+
+  it("R-CAL-6, R-CAL-3, R-CAL-9: a series with a moved, a changed and a cancelled occurrence is imported exactly; a later cancellation too; deleting the series cancels it", async () => {
+    const series = outlook().seedEvent({
+      subject: "Weekly Iberia",
+      start: at("2026-12-01T09:00:00", "Romance Standard Time"),
+      end: at("2026-12-01T09:30:00", "Romance Standard Time"),
+      recurrence: {
+        pattern: { type: "weekly", interval: 1, daysOfWeek: ["tuesday"], firstDayOfWeek: "sunday" },
+        range: { type: "numbered", startDate: "2026-12-01", numberOfOccurrences: 5 },
+      },
+      attendees: [{ emailAddress: { address: MARTA, name: "Marta Núñez" } }],
+    });
+    const slot = (day: string) =>
+      outlook()
+        .views(series)
+        .find((v) => new Date(v.originalStart!).toISOString().startsWith(day))!.id;
+    outlook().userDelete(slot("2026-12-08"));
+    outlook().userEdit(slot("2026-12-15"), {
+      start: at("2026-12-16T14:00:00", "Romance Standard Time"),
+      end: at("2026-12-16T15:00:00", "Romance Standard Time"),
+    });
+    outlook().userEdit(slot("2026-12-22"), { subject: "Weekly Iberia (budget)" });
+    await syncNow();
+    const e = await crmEventOf(series.id);
+    expect(e).toMatchObject({
+      title: "Weekly Iberia",
+      startAt: "2026-12-01T08:00:00.000Z",
+      timeZone: "Europe/Paris",
+      recurrence: { rule: "FREQ=WEEKLY;BYDAY=TU;COUNT=5" },
+    });
+    const exceptions = () =>
+      crmEventOf(series.id).then((x) =>
+        x.exceptions.map((y: Record<string, unknown>) => [y.originalStart, y.status, y.startAt, y.title]),
+      );
+    expect(await exceptions()).toEqual([
+      ["2026-12-08T08:00:00.000Z", "cancelled", null, null],
+      ["2026-12-15T08:00:00.000Z", "confirmed", "2026-12-16T13:00:00.000Z", null],
+      ["2026-12-22T08:00:00.000Z", "confirmed", null, "Weekly Iberia (budget)"],
+    ]);
+    outlook().userDelete(slot("2026-12-29"));
+    await syncNow();
+    expect((await exceptions()).at(-1)).toEqual(["2026-12-29T08:00:00.000Z", "cancelled", null, null]);
+    expect(titled("Weekly Iberia")).toHaveLength(1);
+    // The whole series deleted: delta names only its occurrences, yet the CRM series is cancelled.
+    outlook().userDelete(series.id);
+    await syncNow();
+    expect(await crmEventOf(series.id)).toMatchObject({ title: "Weekly Iberia", status: "cancelled" });
+  });
+
+  it("R-CAL-3, R-CAL-4, R-CAL-8: a meeting Marta organises is imported read-only, Marta linked, every answer kept", async () => {
+    const guest = outlook().seedEvent(
+      {
+        subject: "Marta's review",
+        start: at("2026-12-04T10:00:00"),
+        end: at("2026-12-04T11:00:00"),
+        responseStatus: { response: "tentativelyAccepted", time: "2026-11-29T10:00:00Z" },
+        attendees: [
+          {
+            emailAddress: { address: ACCOUNT, name: "Ana Ruiz" },
+            status: { response: "tentativelyAccepted" },
+          },
+          { emailAddress: { address: "luis@partner.test" }, status: { response: "declined" } },
+        ],
+      },
+      { organizer: { name: "Marta Núñez", address: MARTA } },
+    );
+    await syncNow();
+    const e = await crmEventOf(guest.id);
+    expect(e).toMatchObject({ guest: true, readOnly: true, organizerEmail: MARTA });
+    const byEmail = Object.fromEntries(e.attendees.map((a: { email: string }) => [a.email, a]));
+    expect(byEmail[ACCOUNT]).toMatchObject({ responseStatus: "tentative" });
+    expect(byEmail["luis@partner.test"]).toMatchObject({ responseStatus: "declined", record: null });
+    expect((await api(s, ana, "PATCH", `/api/v1/events/${e.id}`, { title: "Mine now" })).statusCode).toBe(
+      409,
+    );
+  });
+
+  it("R-P-2: an expired delta token (410) lists the calendar again and duplicates nothing", async () => {
+    const crm = await crmEventCount();
+    const links = (await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.connectionId, connectionId)))
+      .length;
+    const before = microsoft.calendarSnapshot(ACCOUNT);
+    microsoft.invalidateCursors(ACCOUNT);
+    await syncNow();
+    expect(await crmEventCount()).toBe(crm);
+    expect(
+      (await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.connectionId, connectionId))).length,
+    ).toBe(links);
+    expect(microsoft.calendarSnapshot(ACCOUNT)).toEqual(before);
+  });
+
+  it("R-P-3: a create whose answer is lost, then a throttled retry (429 Retry-After), leaves one event in Outlook", async () => {
+    microsoft.faults.set(ACCOUNT, {
+      loseResponse: { endpoints: ["graph.events.create"], times: 1 },
+      throttle: { status: 429, retryAfter: 1, endpoints: ["graph.events.create"], times: 1 },
+    });
+    const id = await newCrmEvent("Contrato Iberia", "2026-12-10");
+    await syncNow();
+    await syncNow();
+    microsoft.faults.clear(ACCOUNT);
+    const made = only("Contrato Iberia");
+    expect((await linkOf(made.id)).eventId).toBe(id);
+    expect(mail().filter((m) => m.subject === "Contrato Iberia")).toHaveLength(1);
+  });
+
+  it("failure mode 1: one meeting seen in a Google and a Microsoft calendar is one CRM event, linked twice, by its iCalUID", async () => {
+    const uid = "040000008200E00074C5B7101A82E00800000000D1CE";
+    const googleId = newId();
+    await s.ctx.db.insert(connections).values({
+      id: googleId,
+      userId: ana.id,
+      provider: "google",
+      accountAddress: "ana.ruiz@gmail.test",
+      syncs: "calendar",
+    });
+    const owner = await connectionOwner(
+      s.ctx.db,
+      (await s.ctx.db.select().from(connections).where(eq(connections.id, googleId)))[0]!,
+    );
+    const eventId = newId();
+    const state = {
+      title: "Iberia steering",
+      description: null,
+      location: null,
+      status: "confirmed" as const,
+      timing: {
+        allDay: false as const,
+        startAt: "2026-12-11T09:00:00.000Z",
+        endAt: "2026-12-11T10:00:00.000Z",
+        timeZone: "UTC",
+        endTimeZone: "UTC",
+      },
+      organizer: { email: MARTA, name: null },
+      attendees: [],
+      recurrence: null,
+      exceptions: [],
+    };
+    await s.ctx.db.transaction(async (tx) => {
+      await writeCrmState(tx, owner, eventId, state, { guest: true });
+      await tx.insert(eventLinks).values({
+        id: newId(),
+        eventId,
+        connectionId: googleId,
+        calendarId: "primary",
+        providerId: "g-steering",
+        icalUid: uid,
+        etag: '"1"',
+        lastSynced: state,
+      });
+    });
+    const crm = await crmEventCount();
+    const meeting = outlook().seedEvent(
+      { subject: "Iberia steering", start: at("2026-12-11T09:00:00"), end: at("2026-12-11T10:00:00") },
+      { organizer: { name: "Marta Núñez", address: MARTA } },
+    );
+    // Another mailbox's copy of the meeting: Outlook keeps the organiser's UID.
+    meeting.iCalUId = uid;
+    await syncNow();
+    await syncNow();
+    expect(await crmEventCount()).toBe(crm);
+    const links = await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.eventId, eventId));
+    expect(links.map((l) => l.connectionId).sort()).toEqual([connectionId, googleId].sort());
+  });
+
+  it("R-P-2: a change in Outlook is pushed by its calendar subscription and synced without any poll", async () => {
+    const [sub] = await s.ctx.db
+      .select()
+      .from(graphSubscriptions)
+      .where(eq(graphSubscriptions.connectionId, connectionId));
+    expect(sub?.resource).toBe(`/me/calendars/${outlook().defaultCalendar.id}/events`);
+    // Steps queued by earlier notifications are done first: from here only a new notification can
+    // start one (there is no tick).
+    await eventually(async () => {
+      const { rows } = await s.ctx.database.query<{ n: number }>(
+        "select count(*)::int as n from pgboss.job where name = 'sync.step' and state in ('created', 'retry', 'active')",
+      );
+      expect(rows[0].n).toBe(0);
+    }, 60_000);
+    microsoft.faults.set(ACCOUNT, { notifications: { duplicate: 2 } });
+    const visit = only("Visita 10");
+    outlook().userEdit(visit.id, { subject: "Visita 10 (pushed)" });
+    await eventually(
+      async () => expect((await crmEventOf(visit.id)).title).toBe("Visita 10 (pushed)"),
+      20_000,
+    );
+    microsoft.faults.clear(ACCOUNT);
+  }, 90_000);
+
+  it("R-CON-9, R-P-2: selecting the shared calendar imports it and subscribes to it; deselecting it ends that subscription", async () => {
+    const shared = [...outlook().calendars.values()].find((c) => !c.isDefaultCalendar)!;
+    outlook().seedEvent(
+      { subject: "Team offsite", start: at("2026-12-14T09:00:00"), end: at("2026-12-14T17:00:00") },
+      { calendarId: shared.id, organizer: { name: "Team", address: "team@contoso.test" } },
+    );
+    const select = (ids: string[]) =>
+      api(s, ana, "PATCH", `/api/v1/connections/${connectionId}`, { selectedCalendarIds: ids });
+    expect((await select([outlook().defaultCalendar.id, shared.id])).statusCode).toBe(200);
+    await syncNow();
+    const offsite = only("Team offsite");
+    expect(await crmEventOf(offsite.id)).toMatchObject({ title: "Team offsite", guest: true });
+    expect(microsoft.subscriptions.all.size).toBe(2);
+    expect((await select([outlook().defaultCalendar.id])).statusCode).toBe(200);
+    await syncNow();
+    expect([...microsoft.subscriptions.all.values()].map((x) => x.resource)).toEqual([
+      `/me/calendars/${outlook().defaultCalendar.id}/events`,
+    ]);
+  });
+
+  it("R-P-2: a calendar subscription due to expire is renewed by the next step", async () => {
+    const [sub] = await s.ctx.db
+      .select()
+      .from(graphSubscriptions)
+      .where(eq(graphSubscriptions.connectionId, connectionId));
+    await s.ctx.db
+      .update(graphSubscriptions)
+      .set({ expiresAt: new Date(Date.now() + 3_600_000) })
+      .where(eq(graphSubscriptions.id, sub!.id));
+    await syncNow();
+    const [renewed] = await s.ctx.db
+      .select()
+      .from(graphSubscriptions)
+      .where(eq(graphSubscriptions.id, sub!.id));
+    expect(renewed!.expiresAt.getTime()).toBeGreaterThan(Date.now() + 2 * 86_400_000);
+    expect(microsoft.subscriptions.all.get(sub!.id)).toBeDefined();
+  });
+
+  it("R-CON-10: stopping the connection deletes its calendar subscription at Microsoft", async () => {
+    expect(microsoft.subscriptions.all.size).toBe(1);
+    const res = await api(s, ana, "DELETE", `/api/v1/connections/${connectionId}`);
+    expect(res.statusCode).toBe(200);
+    expect(microsoft.subscriptions.all.size).toBe(0);
+  });
+});
