@@ -1,9 +1,11 @@
 // CalDAV calendars (iCloud, Yahoo) in the sync engine: one `calendar:<url>` scope per calendar the user
 // selected (R-CON-9), changes listed with the calendar's cursor, objects fetched by multiget and each
 // one imported through sync/calendar/inbound.ts; before the target calendar is listed, the user's CRM
-// events are pushed to it (sync/calendar/outbound.ts), so their echo is in that same listing. iCloud and Yahoo also sync mail over IMAP:
-// `withCaldavCalendars` adds these scopes to their mail session.
+// items owed to it are pushed (sync/calendar/outbound.ts: the outbox, or everything at the first push),
+// so their echo is in that same listing. iCloud and Yahoo also sync mail over IMAP: `withCaldavCalendars`
+// adds these scopes to their mail session.
 import { and, eq } from "drizzle-orm";
+import { storeListedCalendars } from "../../connections/calendars.js";
 import { SECRET } from "../../connections/connections.js";
 import { eventLinks } from "../../db/schema.js";
 import { getSecret } from "../../secrets/store.js";
@@ -87,6 +89,16 @@ export async function withCaldavCalendars(
       const selected = new Set(ctx.connection.calendars.filter((c) => c.selected).map((c) => c.id));
       if (!syncsCalendar(ctx) || !selected.size) return scopes;
       const calendars = await guarded(async () => listCalendars(await dav()));
+      // The listing is kept with each calendar's zone, for the sidebars' zone warning (R-ACT-5).
+      await ctx.db.transaction((tx) =>
+        storeListedCalendars(
+          tx,
+          ctx.connection.id,
+          calendars
+            .filter((c) => c.supportsEvents)
+            .map((c) => ({ id: c.url, name: c.name, primary: c.primary, timeZone: c.timeZone })),
+        ),
+      );
       const followed = calendars.filter((c) => selected.has(c.url) && c.supportsEvents);
       return [
         ...scopes,
