@@ -4,12 +4,12 @@
 // drains the connection's outbox (outbox.ts), the rows each CRM change wrote in its own transaction,
 // so a step with no change makes no provider request. Each item is reconciled (reconcile/calendar.ts)
 // from its CRM state and what was last synced; the provider half of the actions is written (a create
-// under a UID of ours, an update with If-Match, a removal), then the link's state and returned ETag
-// and the deletion of the item's outbox rows are recorded in one transaction. That ETag is how the
-// object, listed again by the inbound leg, is recognised as our own write (no echo). A crash between
-// the provider write and that transaction leaves the rows: the repeated create finds its own object
-// (same UID) instead of making a second one.
-import { and, asc, eq, gte, inArray, lte } from "drizzle-orm";
+// under a UID of ours, an update with If-Match, a removal), then, for a batch of items, the links'
+// states and returned ETags and the deletion of the items' outbox rows are recorded in one
+// transaction. That ETag is how the object, listed again by the inbound leg, is recognised as our own
+// write (no echo). A crash between the provider writes and that transaction leaves the rows: the
+// repeated create finds its own object (same UID) instead of making a second one.
+import { and, asc, eq, gte, inArray } from "drizzle-orm";
 import type { AuthUser } from "../../auth/user.js";
 import type { SyncedEventState } from "../../calendar/synced-state.js";
 import type { Db, Tx } from "../../db/index.js";
@@ -18,8 +18,8 @@ import { newId } from "../../ids.js";
 import { reconcileCalendarItem } from "../../reconcile/calendar.js";
 import type { CrmSide } from "../../reconcile/calendar-types.js";
 import { readCursor, saveCursor } from "../cursors.js";
-import { activityInScope, activityStateOf } from "./activity-entry.js";
-import { crmStateOf } from "./crm-event.js";
+import { activityEntries } from "./activity-entry.js";
+import { crmStatesOf } from "./crm-event.js";
 import { type OutboxItem, PUSH_SCOPE } from "./outbox.js";
 
 /**
@@ -53,6 +53,11 @@ export interface CalendarWriter {
 type Place = { connectionId: string; calendarId: string; connectedAt: Date };
 type PushMarker = { calendarId: string; complete: boolean };
 type OutboxRow = typeof calendarOutbox.$inferSelect;
+type Link = typeof eventLinks.$inferSelect;
+type Recording = (tx: Tx) => Promise<unknown>;
+
+/** Items read, written and recorded together: a few queries and one transaction per batch. */
+const BATCH = 200;
 
 export async function pushCrmEvents(
   db: Db,
@@ -66,6 +71,13 @@ export async function pushCrmEvents(
   await push.drain();
   if (push.failure) throw push.failure;
   return push.written;
+}
+
+/** One item owed: what it is, its outbox rows, and whether it is history (no invitations). */
+interface Owed {
+  item: OutboxItem;
+  rows: OutboxRow[];
+  history: boolean;
 }
 
 class Push {
@@ -93,7 +105,6 @@ class Push {
       .from(events)
       .where(and(eq(events.ownerId, owner.id), eq(events.origin, "crm"), eq(events.guest, false)))
       .orderBy(asc(events.id));
-    for (const e of mine) await this.item({ kind: "event", id: e.id }, [], false);
     const flagged = db
       .select({ key: activityTypes.key })
       .from(activityTypes)
@@ -110,7 +121,10 @@ class Push {
         ),
       )
       .orderBy(asc(activities.id));
-    for (const a of planned) await this.item({ kind: "activity", id: a.id }, [], false);
+    const owed = (kind: OutboxItem["kind"], ids: { id: string }[]) =>
+      ids.map((r): Owed => ({ item: { kind, id: r.id }, rows: [], history: false }));
+    await this.batches(owed("event", mine));
+    await this.batches(owed("activity", planned));
     await saveCursor(db, place.connectionId, PUSH_SCOPE, { calendarId: place.calendarId, complete: true });
   }
 
@@ -121,116 +135,146 @@ class Push {
       .from(calendarOutbox)
       .where(eq(calendarOutbox.connectionId, this.place.connectionId))
       .orderBy(asc(calendarOutbox.id));
-    const byItem = new Map<string, OutboxRow[]>();
+    const byItem = new Map<string, Owed>();
     for (const r of rows) {
       const key = `${r.itemKind}:${r.itemId}`;
-      byItem.set(key, [...(byItem.get(key) ?? []), r]);
+      const o = byItem.get(key) ?? { item: { kind: r.itemKind, id: r.itemId }, rows: [], history: false };
+      o.rows.push(r);
+      o.history ||= r.history;
+      byItem.set(key, o);
     }
-    for (const group of byItem.values()) {
-      const first = group[0]!;
-      await this.item(
-        { kind: first.itemKind, id: first.itemId },
-        group,
-        group.some((r) => r.history),
-      );
+    const owed = [...byItem.values()];
+    await this.batches(owed.filter((o) => o.item.kind === "event"));
+    await this.batches(owed.filter((o) => o.item.kind === "activity"));
+  }
+
+  private async batches(owed: Owed[]): Promise<void> {
+    for (let i = 0; i < owed.length; i += BATCH) {
+      const batch = owed.slice(i, i + BATCH);
+      const records =
+        batch[0]?.item.kind === "event" ? await this.events(batch) : await this.activities(batch);
+      await this.db.transaction(async (tx) => {
+        for (const r of records) await r(tx);
+      });
     }
   }
 
-  private async item(item: OutboxItem, rows: OutboxRow[], history: boolean): Promise<void> {
-    try {
-      if (item.kind === "event") await this.event(item.id, rows, history);
-      else await this.activity(item.id, rows);
-    } catch (err) {
-      this.failure ??= err;
-    }
-  }
-
-  /** The item's outbox rows are done: deleted with the link's record, in its transaction. */
-  private async done(tx: Tx, rows: OutboxRow[]): Promise<void> {
-    if (!rows.length) return;
-    const last = rows[rows.length - 1]!;
-    await tx
-      .delete(calendarOutbox)
-      .where(
-        and(
-          eq(calendarOutbox.connectionId, this.place.connectionId),
-          eq(calendarOutbox.itemKind, last.itemKind),
-          eq(calendarOutbox.itemId, last.itemId),
-          lte(calendarOutbox.id, last.id),
-        ),
-      );
-  }
-
-  private async linkOf(item: OutboxItem) {
+  private async links(kind: OutboxItem["kind"], ids: string[]): Promise<Map<string, Link>> {
     const { connectionId, calendarId } = this.place;
-    const [link] = await this.db
+    const column = kind === "event" ? eventLinks.eventId : eventLinks.activityId;
+    const rows = await this.db
       .select()
       .from(eventLinks)
       .where(
         and(
           eq(eventLinks.connectionId, connectionId),
           eq(eventLinks.calendarId, calendarId),
-          item.kind === "event" ? eq(eventLinks.eventId, item.id) : eq(eventLinks.activityId, item.id),
+          inArray(column, ids),
           eq(eventLinks.originalStart, ""),
         ),
       );
-    return link ?? null;
+    return new Map(rows.map((l) => [(kind === "event" ? l.eventId : l.activityId)!, l]));
   }
 
-  private async event(id: string, rows: OutboxRow[], history: boolean): Promise<void> {
-    const [row] = await this.db
+  private async events(batch: Owed[]): Promise<Recording[]> {
+    const ids = batch.map((o) => o.item.id);
+    const rows = await this.db
       .select()
       .from(events)
-      .where(and(eq(events.id, id), eq(events.ownerId, this.owner.id)));
-    if (!row || row.origin !== "crm" || row.guest) {
-      await this.db.transaction((tx) => this.done(tx, rows));
-      return;
+      .where(and(inArray(events.id, ids), eq(events.ownerId, this.owner.id)));
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const live = rows.filter((r) => r.origin === "crm" && !r.guest && r.status !== "cancelled");
+    const states = await crmStatesOf(this.db, live);
+    const links = await this.links("event", ids);
+    const records: Recording[] = [];
+    for (const o of batch) {
+      const row = byId.get(o.item.id);
+      if (row?.origin !== "crm" || row.guest) {
+        records.push(this.done(o.rows));
+        continue;
+      }
+      const state = states.get(row.id);
+      // R-CAL-9: deleting a calendar-synced event in Concilia cancels it; the calendar loses it.
+      const crm: CrmSide = state
+        ? { kind: "present", state, changedAt: row.updatedAt.toISOString() }
+        : { kind: "deleted" };
+      // History made before the account was connected invites no one (failure mode 9).
+      const firstSync = o.history || row.createdAt < this.place.connectedAt;
+      records.push(...(await this.reconcile(o, crm, links.get(row.id) ?? null, firstSync, true)));
     }
-    // R-CAL-9: deleting a calendar-synced event in Concilia cancels it there; the calendar loses it.
-    const crm: CrmSide =
-      row.status === "cancelled"
-        ? { kind: "deleted" }
-        : { kind: "present", state: await crmStateOf(this.db, row), changedAt: row.updatedAt.toISOString() };
-    // History made before the account was connected invites no one (failure mode 9).
-    const firstSync = history || row.createdAt < this.place.connectedAt;
-    await this.reconcile({ kind: "event", id }, crm, rows, firstSync, true);
+    return records;
   }
 
-  private async activity(id: string, rows: OutboxRow[]): Promise<void> {
-    const [row] = await this.db
+  private async activities(batch: Owed[]): Promise<Recording[]> {
+    const ids = batch.map((o) => o.item.id);
+    const rows = await this.db
       .select()
       .from(activities)
-      .where(and(eq(activities.id, id), eq(activities.ownerId, this.owner.id)));
-    if (!row) {
-      // Deleted: its links went with it; the rows say where it was written.
-      const here = rows.flatMap((r) => r.removal ?? []).filter((r) => r.calendarId === this.place.calendarId);
-      for (const r of here) await this.writer.remove(r.providerId, r.etag);
-      this.written += here.length;
-      await this.db.transaction((tx) => this.done(tx, rows));
-      return;
+      .where(and(inArray(activities.id, ids), eq(activities.ownerId, this.owner.id)));
+    const entries = await activityEntries(this.db, this.owner, rows);
+    const changedAt = new Map(rows.map((r) => [r.id, r.updatedAt.toISOString()]));
+    const links = await this.links("activity", ids);
+    const records: Recording[] = [];
+    for (const o of batch) {
+      const entry = entries.get(o.item.id);
+      if (!entry) {
+        records.push(...(await this.removeDeleted(o)));
+        continue;
+      }
+      const crm: CrmSide =
+        entry.scope === "type-hidden"
+          ? { kind: "deleted" }
+          : {
+              kind: "present",
+              state: entry.state,
+              changedAt: changedAt.get(o.item.id)!,
+            };
+      // A done activity keeps its entry, no longer synced; a hidden type's entries are removed (R-ACT-1).
+      // Entries have no attendees and never ask for invitations: activities are not meetings.
+      records.push(
+        ...(await this.reconcile(o, crm, links.get(o.item.id) ?? null, true, entry.scope !== "no")),
+      );
     }
-    const scope = await activityInScope(this.db, row);
-    const crm: CrmSide =
-      scope === "type-hidden"
-        ? { kind: "deleted" }
-        : {
-            kind: "present",
-            state: await activityStateOf(this.db, row),
-            changedAt: row.updatedAt.toISOString(),
-          };
-    // A done activity keeps its entry, no longer synced; a hidden type's entries are removed (R-ACT-1).
-    // Entries have no attendees and never ask for invitations: activities are not meetings.
-    await this.reconcile({ kind: "activity", id }, crm, rows, true, scope !== "no");
+    return records;
   }
 
+  /** A deleted activity: its links went with it; its outbox rows say where it was written. */
+  private async removeDeleted(o: Owed): Promise<Recording[]> {
+    const here = o.rows.flatMap((r) => r.removal ?? []).filter((r) => r.calendarId === this.place.calendarId);
+    try {
+      for (const r of here) {
+        await this.writer.remove(r.providerId, r.etag);
+        this.written++;
+      }
+      return [this.done(o.rows)];
+    } catch (err) {
+      this.failure ??= err;
+      return [];
+    }
+  }
+
+  /** The item's outbox rows are done: deleted with the link's record, in its transaction. */
+  private done(rows: OutboxRow[]): Recording {
+    return async (tx) => {
+      if (rows.length)
+        await tx.delete(calendarOutbox).where(
+          inArray(
+            calendarOutbox.id,
+            rows.map((r) => r.id),
+          ),
+        );
+    };
+  }
+
+  /** The item's provider writes, done now; what to record of them, for the batch's transaction. */
   private async reconcile(
-    item: OutboxItem,
+    o: Owed,
     crm: CrmSide,
-    rows: OutboxRow[],
+    link: Link | null,
     firstSync: boolean,
     inScope: boolean,
-  ): Promise<void> {
-    const link = await this.linkOf(item);
+  ): Promise<Recording[]> {
+    const { item } = o;
     const last = link?.lastSynced ? { state: link.lastSynced, etag: link.etag } : null;
     const actions = reconcileCalendarItem({
       crm,
@@ -246,45 +290,50 @@ class Push {
     const { connectionId, calendarId } = this.place;
     const uid = link?.icalUid ?? `${item.id}@concilia`;
     const ids = item.kind === "event" ? { eventId: item.id } : { activityId: item.id };
-    let record: ((tx: Tx) => Promise<unknown>) | null = null;
-    for (const a of actions) {
-      if (a.kind === "create-at-provider") {
-        const put = await this.writer.create(uid, item.id, a.state, { sendInvitations: a.sendInvitations });
-        const values = {
-          providerId: put.href,
-          icalUid: uid,
-          etag: put.etag,
-          sequence: 0,
-          lastSynced: a.state,
-        };
-        record = (tx) =>
-          tx
-            .insert(eventLinks)
-            .values({ id: newId(), ...ids, connectionId, calendarId, ...values })
-            .onConflictDoUpdate({
-              target: [eventLinks.connectionId, eventLinks.calendarId, eventLinks.providerId],
-              set: { ...values, updatedAt: new Date() },
-            });
-        this.written++;
-      } else if (a.kind === "update-at-provider" && link?.etag) {
-        const sequence = link.sequence + 1;
-        const put = await this.writer.update(link.providerId, link.etag, uid, sequence, item.id, a.state);
-        record = (tx) =>
-          tx
-            .update(eventLinks)
-            .set({ etag: put.etag, sequence, lastSynced: a.state, updatedAt: new Date() })
-            .where(eq(eventLinks.id, link.id));
-        this.written++;
-      } else if (a.kind === "delete-at-provider" && link) {
-        await this.writer.remove(link.providerId, link.etag);
-        this.written++;
-      } else if (a.kind === "forget-link" && link) {
-        record = (tx) => tx.delete(eventLinks).where(eq(eventLinks.id, link.id));
+    const records: Recording[] = [];
+    try {
+      for (const a of actions) {
+        if (a.kind === "create-at-provider") {
+          const put = await this.writer.create(uid, item.id, a.state, { sendInvitations: a.sendInvitations });
+          const values = {
+            providerId: put.href,
+            icalUid: uid,
+            etag: put.etag,
+            sequence: 0,
+            lastSynced: a.state,
+          };
+          records.push((tx) =>
+            tx
+              .insert(eventLinks)
+              .values({ id: newId(), ...ids, connectionId, calendarId, ...values })
+              .onConflictDoUpdate({
+                target: [eventLinks.connectionId, eventLinks.calendarId, eventLinks.providerId],
+                set: { ...values, updatedAt: new Date() },
+              }),
+          );
+          this.written++;
+        } else if (a.kind === "update-at-provider" && link?.etag) {
+          const sequence = link.sequence + 1;
+          const put = await this.writer.update(link.providerId, link.etag, uid, sequence, item.id, a.state);
+          records.push((tx) =>
+            tx
+              .update(eventLinks)
+              .set({ etag: put.etag, sequence, lastSynced: a.state, updatedAt: new Date() })
+              .where(eq(eventLinks.id, link.id)),
+          );
+          this.written++;
+        } else if (a.kind === "delete-at-provider" && link) {
+          await this.writer.remove(link.providerId, link.etag);
+          this.written++;
+        } else if (a.kind === "forget-link" && link) {
+          records.push((tx) => tx.delete(eventLinks).where(eq(eventLinks.id, link.id)));
+        }
       }
+    } catch (err) {
+      // Nothing of this item is recorded: its rows stay owed and it is tried again at the next step.
+      this.failure ??= err;
+      return [];
     }
-    await this.db.transaction(async (tx) => {
-      if (record) await record(tx);
-      await this.done(tx, rows);
-    });
+    return [...records, this.done(o.rows)];
   }
 }

@@ -64,28 +64,25 @@ export async function enqueueActivityRemoval(tx: Tx, activityId: string): Promis
  * the entries already written are removed (the rows' drain finds the type no longer shown).
  */
 export async function enqueueActivityType(tx: Tx, typeKey: string, shown: boolean): Promise<void> {
-  if (shown) {
-    const planned = await tx
-      .select({ id: activities.id, ownerId: activities.ownerId })
-      .from(activities)
-      .where(and(eq(activities.type, typeKey), eq(activities.state, "planned")));
-    for (const a of planned) await enqueueCalendarChange(tx, a.ownerId, { kind: "activity", id: a.id });
-    return;
-  }
-  const linked = await tx
-    .selectDistinct({ connectionId: eventLinks.connectionId, activityId: eventLinks.activityId })
-    .from(eventLinks)
-    .innerJoin(activities, eq(activities.id, eventLinks.activityId))
-    .where(eq(activities.type, typeKey));
-  if (linked.length)
-    await tx.insert(calendarOutbox).values(
-      linked.map((l) => ({
-        id: newId(),
-        connectionId: l.connectionId,
-        itemKind: "activity" as const,
-        itemId: l.activityId!,
-      })),
-    );
+  const owed = shown
+    ? await tx
+        .select({ connectionId: connections.id, itemId: activities.id })
+        .from(activities)
+        .innerJoin(connections, eq(connections.userId, activities.ownerId))
+        .innerJoin(
+          syncCursors,
+          and(eq(syncCursors.connectionId, connections.id), eq(syncCursors.scopeKey, PUSH_SCOPE)),
+        )
+        .where(and(eq(activities.type, typeKey), eq(activities.state, "planned")))
+    : await tx
+        .selectDistinct({ connectionId: eventLinks.connectionId, itemId: activities.id })
+        .from(eventLinks)
+        .innerJoin(activities, eq(activities.id, eventLinks.activityId))
+        .where(eq(activities.type, typeKey));
+  for (let i = 0; i < owed.length; i += 500)
+    await tx
+      .insert(calendarOutbox)
+      .values(owed.slice(i, i + 500).map((o) => ({ id: newId(), ...o, itemKind: "activity" as const })));
 }
 
 /**
