@@ -48,11 +48,14 @@ export function calendarSyncRoutes(app: FastifyInstance, ctx: AppContext): void 
     errors: [409],
     handler: async ({ user, params: { id } }) => {
       const updated = await removeCalendarSync(ctx, await owned(user.id, id));
-      return {
-        connection: await connectionDto(ctx.db, updated),
-        message:
-          "Calendar sync removed. Nothing was lost: your events and activities stay in Concilia, and what is already in your calendar stays there.",
-      };
+      const kept =
+        "Nothing was lost: your events and activities stay in Concilia, and what is already in your calendar stays there.";
+      return updated
+        ? { connection: await connectionDto(ctx.db, updated), message: `Calendar sync removed. ${kept}` }
+        : {
+            connection: null,
+            message: `Calendar sync removed: this account synced only its calendar, so it is disconnected. ${kept}`,
+          };
     },
   });
 }

@@ -183,9 +183,12 @@ export const previousActivitiesQueued = z.object({
 });
 export type PreviousActivitiesQueued = z.infer<typeof previousActivitiesQueued>;
 
-/** R-ACT-4: the answer to "Remove sync": the connection without its calendar sync. */
+/**
+ * R-ACT-4: the answer to "Remove sync": the connection, now syncing mail only, or null when it synced
+ * only its calendar and is disconnected.
+ */
 export const calendarSyncRemoved = z.object({
-  connection,
+  connection: connection.nullable(),
   /** A sentence to show the user: what stopped, and that nothing in the CRM was lost. */
   message: z.string(),
 });

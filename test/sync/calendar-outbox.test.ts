@@ -83,7 +83,7 @@ describe.each(engines)("calendar outbox on %s", (engine) => {
         userId: ana.id,
         provider: "icloud",
         accountAddress: ana.email,
-        syncs: "calendar",
+        syncs: "both",
         calendars: [{ id: CALENDAR, name: "Work", primary: true, selected: true }],
       })
       .returning();
@@ -324,6 +324,7 @@ describe.each(engines)("calendar outbox on %s", (engine) => {
       const removed = await api(s, ana, "POST", `/api/v1/connections/${connection.id}/remove-calendar-sync`);
       expect(removed.statusCode).toBe(200);
       expect(removed.json().message).toMatch(/Nothing was lost/);
+      expect(removed.json().connection).toMatchObject({ syncs: "email", targetCalendarId: null });
       expect(removed.json().connection.calendars.every((c: { selected: boolean }) => !c.selected)).toBe(true);
       expect([await countEvents(), await countActivities(), cal.items.size]).toEqual([
         eventsBefore,

@@ -6,6 +6,7 @@
 import { and, eq } from "drizzle-orm";
 import { conflict } from "../../api/problem.js";
 import type { Connection } from "../../connections/connections.js";
+import { stopConnection } from "../../connections/stop.js";
 import type { AppContext } from "../../context.js";
 import { activityTypes, calendarOutbox, connections } from "../../db/schema.js";
 import { deleteCursor } from "../cursors.js";
@@ -34,14 +35,18 @@ export async function syncPreviousActivities(ctx: AppContext, c: Connection): Pr
   });
 }
 
-export async function removeCalendarSync(ctx: AppContext, c: Connection): Promise<Connection> {
+/** The connection without its calendar sync, or null when it synced only that and is disconnected. */
+export async function removeCalendarSync(ctx: AppContext, c: Connection): Promise<Connection | null> {
   if (!syncsCalendar(c)) throw conflict("This connection's calendar is not synced.");
+  if (c.syncs === "calendar") {
+    await stopConnection(ctx, c.userId, c);
+    return null;
+  }
   return ctx.db.transaction(async (tx) => {
     const [updated] = await tx
       .update(connections)
       .set({
-        // A connection that also syncs mail keeps doing so; a calendar-only one follows no calendar.
-        ...(c.syncs === "both" ? { syncs: "email" as const } : {}),
+        syncs: "email",
         calendars: c.calendars.map((k) => ({ ...k, selected: false })),
         targetCalendarId: null,
         updatedAt: new Date(),
