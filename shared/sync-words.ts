@@ -312,7 +312,8 @@ const it: SyncWords = {
   removeCalendarSync: "Rimuovi sincronizzazione",
   removeSyncConfirm:
     "Rimuovere la sincronizzazione del calendario di {address}? Non si perde nulla: eventi e attività restano in Concilia, e ciò che è nel tuo calendario resta lì.",
-  calendarSyncRemoved: "La sincronizzazione del calendario di {address} è stata rimossa. Non si è perso nulla.",
+  calendarSyncRemoved:
+    "La sincronizzazione del calendario di {address} è stata rimossa. Non si è perso nulla.",
   zoneMismatch:
     "Il tuo calendario mostra gli orari in {calendarZone} e Concilia in {crmZone}. Gli orari restano giusti in entrambi: sono solo mostrati con orologi diversi.",
   back: "Indietro",

@@ -1,6 +1,7 @@
 // R-CON: the connections API (shared/api/connections.ts) and the sync status routes
 // (shared/api/sync-status.ts) as the add-on's sync card uses them.
 import type {
+  CalendarSyncRemoved,
   Connection,
   ConnectionInput,
   ConnectionPatch,
@@ -9,6 +10,7 @@ import type {
   ImapAccountInput,
   ImapTestResult,
   OAuthProvider,
+  PreviousActivitiesQueued,
 } from "../../shared/api/connections.js";
 import type { ConnectionSyncStatus } from "../../shared/api/sync-status.js";
 import type { HttpRequest } from "./host.js";
@@ -36,6 +38,13 @@ export function syncCalls(call: Call) {
         json: { provider, syncs, opener: "web", ...(connectionId ? { connectionId } : {}) },
       }).dialogUrl,
     status: (id: string) => call<ConnectionSyncStatus>("get", `${at(id)}/status`),
+    /** R-ACT-3: the planned activities made before the connection, sent to its calendar once. */
+    syncPreviousActivities: (id: string) =>
+      call<PreviousActivitiesQueued>("post", `${at(id)}/sync-previous-activities`),
+    /** R-ACT-4: the connection's calendar sync off; nothing in the CRM is lost. */
+    removeCalendarSync: (id: string) => call<CalendarSyncRemoved>("post", `${at(id)}/remove-calendar-sync`),
+    /** R-ACT-5: the zone the CRM shows the user's times in (his profile's). */
+    crmTimeZone: () => call<{ timeZone: string }>("get", "/api/v1/me").timeZone,
     act(id: string, action: "pause" | "resume" | "retry-failed"): ConnectionSyncStatus {
       const r = call<ConnectionSyncStatus | { status: ConnectionSyncStatus }>("post", `${at(id)}/${action}`);
       return action === "retry-failed"
