@@ -335,12 +335,24 @@ describe.each(engines)("calendar outbox on %s", (engine) => {
       const twice = await api(s, ana, "POST", `/api/v1/connections/${connection.id}/remove-calendar-sync`);
       expect(twice.statusCode).toBe(409);
       // The user syncs the calendar again: the first push finds every item where it left it.
+      // Meanwhile a planned visit already in the calendar is moved in Concilia.
+      const [visit] = await s.ctx.db
+        .select()
+        .from(activities)
+        .where(eq(activities.subject, "Planned visit 3"));
+      const moved = await api(s, ana, "PATCH", `/api/v1/activities/${visit!.id}`, {
+        subject: "Planned visit 3, moved",
+      });
+      expect(moved.statusCode).toBe(200);
       const back = await api(s, ana, "PATCH", `/api/v1/connections/${connection.id}`, {
         selectedCalendarIds: [CALENDAR],
       });
       expect(back.statusCode).toBe(200);
       await push();
-      expect(cal.take().filter((r) => r.kind === "create")).toEqual([]);
+      // Nothing is made twice; the one change made while the sync was off catches up.
+      const [link] = await linksOf({ activityId: visit!.id });
+      expect(cal.take()).toEqual([{ kind: "update", href: link!.providerId, sequence: 1 }]);
+      expect(cal.items.get(link!.providerId)?.state.title).toBe("Planned visit 3, moved");
       expect(cal.items.size).toBe(itemsBefore);
     },
     LONG,

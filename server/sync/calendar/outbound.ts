@@ -9,7 +9,7 @@
 // transaction. That ETag is how the object, listed again by the inbound leg, is recognised as our own
 // write (no echo). A crash between the provider writes and that transaction leaves the rows: the
 // repeated create finds its own object (same UID) instead of making a second one.
-import { and, asc, eq, gte, inArray } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNotNull, sql } from "drizzle-orm";
 import type { AuthUser } from "../../auth/user.js";
 import type { SyncedEventState } from "../../calendar/synced-state.js";
 import type { Db, Tx } from "../../db/index.js";
@@ -54,7 +54,13 @@ type Place = { connectionId: string; calendarId: string; connectedAt: Date };
 type PushMarker = { calendarId: string; complete: boolean };
 type OutboxRow = typeof calendarOutbox.$inferSelect;
 type Link = typeof eventLinks.$inferSelect;
-type Recording = (tx: Tx) => Promise<unknown>;
+type NewLink = typeof eventLinks.$inferInsert;
+/** What a provider write leaves to record; a batch records them all in one transaction. */
+type Recording =
+  | { kind: "link"; values: NewLink }
+  | { kind: "relink"; id: string; set: Partial<NewLink> }
+  | { kind: "forget"; id: string }
+  | { kind: "done"; ids: string[] };
 
 /** Items read, written and recorded together: a few queries and one transaction per batch. */
 const BATCH = 200;
@@ -93,8 +99,8 @@ class Push {
   ) {}
 
   /**
-   * The first push to this calendar: every CRM-owned event, and the planned activities made since the
-   * connection (earlier ones wait for "Sync previous activities", R-ACT-3). The marker is written
+   * The first push to this calendar: every CRM-owned event, the planned activities made since the
+   * connection (earlier ones wait for "Sync previous activities", R-ACT-3) and those already there. The marker is written
    * first, so that changes made meanwhile are queued in the outbox and none is missed.
    */
   async everything(): Promise<void> {
@@ -121,6 +127,19 @@ class Push {
         ),
       )
       .orderBy(asc(activities.id));
+    // Entries already written here (a calendar synced again after "Remove sync") catch up too.
+    const linked = await db
+      .select({ id: eventLinks.activityId })
+      .from(eventLinks)
+      .where(
+        and(
+          eq(eventLinks.connectionId, place.connectionId),
+          eq(eventLinks.calendarId, place.calendarId),
+          isNotNull(eventLinks.activityId),
+        ),
+      );
+    const seen = new Set(planned.map((a) => a.id));
+    for (const l of linked) if (l.id && !seen.has(l.id)) planned.push({ id: l.id });
     const owed = (kind: OutboxItem["kind"], ids: { id: string }[]) =>
       ids.map((r): Owed => ({ item: { kind, id: r.id }, rows: [], history: false }));
     await this.batches(owed("event", mine));
@@ -153,9 +172,7 @@ class Push {
       const batch = owed.slice(i, i + BATCH);
       const records =
         batch[0]?.item.kind === "event" ? await this.events(batch) : await this.activities(batch);
-      await this.db.transaction(async (tx) => {
-        for (const r of records) await r(tx);
-      });
+      await this.db.transaction((tx) => record(tx, records));
     }
   }
 
@@ -255,15 +272,7 @@ class Push {
 
   /** The item's outbox rows are done: deleted with the link's record, in its transaction. */
   private done(rows: OutboxRow[]): Recording {
-    return async (tx) => {
-      if (rows.length)
-        await tx.delete(calendarOutbox).where(
-          inArray(
-            calendarOutbox.id,
-            rows.map((r) => r.id),
-          ),
-        );
-    };
+    return { kind: "done", ids: rows.map((r) => r.id) };
   }
 
   /** The item's provider writes, done now; what to record of them, for the batch's transaction. */
@@ -302,31 +311,25 @@ class Push {
             sequence: 0,
             lastSynced: a.state,
           };
-          records.push((tx) =>
-            tx
-              .insert(eventLinks)
-              .values({ id: newId(), ...ids, connectionId, calendarId, ...values })
-              .onConflictDoUpdate({
-                target: [eventLinks.connectionId, eventLinks.calendarId, eventLinks.providerId],
-                set: { ...values, updatedAt: new Date() },
-              }),
-          );
+          records.push({
+            kind: "link",
+            values: { id: newId(), ...ids, connectionId, calendarId, ...values },
+          });
           this.written++;
         } else if (a.kind === "update-at-provider" && link?.etag) {
           const sequence = link.sequence + 1;
           const put = await this.writer.update(link.providerId, link.etag, uid, sequence, item.id, a.state);
-          records.push((tx) =>
-            tx
-              .update(eventLinks)
-              .set({ etag: put.etag, sequence, lastSynced: a.state, updatedAt: new Date() })
-              .where(eq(eventLinks.id, link.id)),
-          );
+          records.push({
+            kind: "relink",
+            id: link.id,
+            set: { etag: put.etag, sequence, lastSynced: a.state, updatedAt: new Date() },
+          });
           this.written++;
         } else if (a.kind === "delete-at-provider" && link) {
           await this.writer.remove(link.providerId, link.etag);
           this.written++;
         } else if (a.kind === "forget-link" && link) {
-          records.push((tx) => tx.delete(eventLinks).where(eq(eventLinks.id, link.id)));
+          records.push({ kind: "forget", id: link.id });
         }
       }
     } catch (err) {
@@ -336,4 +339,32 @@ class Push {
     }
     return [...records, this.done(o.rows)];
   }
+}
+
+/** A batch's records in one transaction: a few statements, whatever the number of items. */
+async function record(tx: Tx, records: Recording[]): Promise<void> {
+  const of = <K extends Recording["kind"]>(kind: K) =>
+    records.filter((r): r is Extract<Recording, { kind: K }> => r.kind === kind);
+  const links = of("link").map((r) => r.values);
+  if (links.length)
+    // A create repeated after a crash finds its object: the link of that object is brought up to date.
+    await tx
+      .insert(eventLinks)
+      .values(links)
+      .onConflictDoUpdate({
+        target: [eventLinks.connectionId, eventLinks.calendarId, eventLinks.providerId],
+        set: {
+          icalUid: sql`excluded.ical_uid`,
+          etag: sql`excluded.etag`,
+          sequence: sql`excluded.sequence`,
+          lastSynced: sql`excluded.last_synced`,
+          updatedAt: sql`now()`,
+        },
+      });
+  for (const r of of("relink")) await tx.update(eventLinks).set(r.set).where(eq(eventLinks.id, r.id));
+  const forget = of("forget").map((r) => r.id);
+  if (forget.length) await tx.delete(eventLinks).where(inArray(eventLinks.id, forget));
+  const done = of("done").flatMap((r) => r.ids);
+  for (let i = 0; i < done.length; i += 1000)
+    await tx.delete(calendarOutbox).where(inArray(calendarOutbox.id, done.slice(i, i + 1000)));
 }
