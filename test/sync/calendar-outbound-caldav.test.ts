@@ -189,6 +189,41 @@ describe.each(engines)("CRM items out to CalDAV on %s", (engine) => {
     expect(await withText("SUMMARY:Llamada renovación")).toHaveLength(1);
   });
 
+  it("R-CAL-2: an edit in Concilia and another in the calendar before the next sync both survive; the refused write (412) fails nothing", async () => {
+    const made = await api(s, ana, "POST", "/api/v1/events", {
+      title: "Revisión trimestral",
+      startAt: "2026-12-16T10:00:00.000Z",
+      endAt: "2026-12-16T11:00:00.000Z",
+    });
+    const id = made.json().id;
+    await syncNow();
+    const [before] = await withText(`X-CONCILIA-ID:${id}`);
+    // Concilia renames it while another client gives it a room.
+    expect(
+      (await api(s, ana, "PATCH", `/api/v1/events/${id}`, { title: "Revisión trimestral Q4" })).statusCode,
+    ).toBe(200);
+    const res = await cal.client.fetch(before!.href, {
+      method: "PUT",
+      headers: { ...cal.client.headers, "content-type": "text/calendar", "if-match": before!.etag! },
+      body: before!.ics.replace(/\r\nSUMMARY:[^\r]*/, "$&\r\nLOCATION:Sala 2"),
+    });
+    expect(res.status).toBeLessThan(300);
+    const first = await syncNow();
+    expect(first).not.toMatchObject({ result: "failed" });
+    await syncNow();
+    const [after] = await withText(`X-CONCILIA-ID:${id}`);
+    expect(parseCalendarObject(after!.ics)[0]!.state).toMatchObject({
+      title: "Revisión trimestral Q4",
+      location: "Sala 2",
+    });
+    expect((await api(s, ana, "GET", `/api/v1/events/${id}`)).json()).toMatchObject({
+      title: "Revisión trimestral Q4",
+      location: "Sala 2",
+    });
+    const status = await api(s, ana, "GET", `/api/v1/connections/${connectionId}/status`);
+    expect(status.json().status).toBe("up_to_date");
+  });
+
   it("R-ACT-4: 'Remove sync' on a calendar-only account disconnects it; nothing is lost in the CRM or in the calendar", async () => {
     const before = await objects();
     const mine = () => s.ctx.db.select().from(events).where(eq(events.ownerId, ana.id));

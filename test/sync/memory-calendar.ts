@@ -4,6 +4,7 @@
 // against Radicale (calendar-sync-caldav.test.ts, calendar-outbound-caldav.test.ts).
 import type { SyncedEventState } from "../../server/calendar/synced-state.js";
 import type { CalendarWriter } from "../../server/sync/calendar/outbound.js";
+import { SyncError } from "../../server/sync/errors.js";
 
 export interface StoredItem {
   href: string;
@@ -47,7 +48,8 @@ export class MemoryCalendar {
       update: async (href, ifMatch, uid, sequence, conciliaId, state) => {
         this.requests.push({ kind: "update", href, sequence });
         const item = this.items.get(href);
-        if (!item || item.etag !== ifMatch) throw new Error(`412 Precondition Failed: ${href}`);
+        if (!item || item.etag !== ifMatch)
+          throw new SyncError("conflict", `412 Precondition Failed: ${href}`);
         const next = { href, etag: `"${++this.version}"`, uid, conciliaId, state, sequence };
         this.items.set(href, next);
         return { href, etag: next.etag };
@@ -55,7 +57,8 @@ export class MemoryCalendar {
       remove: async (href, ifMatch) => {
         this.requests.push({ kind: "remove", href });
         const item = this.items.get(href);
-        if (item && ifMatch && item.etag !== ifMatch) throw new Error(`412 Precondition Failed: ${href}`);
+        if (item && ifMatch && item.etag !== ifMatch)
+          throw new SyncError("conflict", `412 Precondition Failed: ${href}`);
         this.items.delete(href);
       },
     };

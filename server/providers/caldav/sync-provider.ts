@@ -19,7 +19,7 @@ import { type CaldavCalendar, listCalendars } from "./calendars.js";
 import type { CaldavClient } from "./client.js";
 import { parseCaldavCursor } from "./cursor.js";
 import { connectCaldav } from "./discovery.js";
-import { classifyCaldavError } from "./errors.js";
+import { CaldavConflict, classifyCaldavError } from "./errors.js";
 import { fetchCalendarObjects } from "./fetch.js";
 import { listCalendarChanges } from "./list-changes.js";
 import { parseCalendarObject } from "./map.js";
@@ -55,6 +55,15 @@ const guarded = async <R>(f: () => Promise<R>): Promise<R> => {
   }
 };
 
+/** A write refused on If-Match (412) is the engine's "conflict": the inbound leg reconciles it. */
+const asConflict = async <R>(f: () => Promise<R>): Promise<R> => {
+  try {
+    return await f();
+  } catch (err) {
+    throw err instanceof CaldavConflict ? new SyncError("conflict", err.message, { cause: err }) : err;
+  }
+};
+
 /** The mail session of an iCloud or Yahoo connection, with its selected calendars added. */
 export async function withCaldavCalendars(
   ctx: ProviderContext,
@@ -75,11 +84,12 @@ export async function withCaldavCalendars(
       create: (uid, conciliaId, state) =>
         createEvent(client, calendarUrl, { uid, sequence: 0, conciliaId, state }),
       update: (href, ifMatch, uid, sequence, conciliaId, state) =>
-        updateEvent(client, href, ifMatch, { uid, sequence, conciliaId, state }),
-      remove: async (href, ifMatch) => {
-        const etag = ifMatch ?? (await readObject(client, href))?.etag;
-        if (etag) await deleteEvent(client, href, etag);
-      },
+        asConflict(() => updateEvent(client, href, ifMatch, { uid, sequence, conciliaId, state })),
+      remove: (href, ifMatch) =>
+        asConflict(async () => {
+          const etag = ifMatch ?? (await readObject(client, href))?.etag;
+          if (etag) await deleteEvent(client, href, etag);
+        }),
     });
   };
   return {

@@ -2,7 +2,8 @@
 // found by our tag or its iCalUID, import.ts), the three views (CRM, provider, last synced) reconciled
 // (reconcile/calendar.ts), and the CRM half of the actions applied in the step's transaction. The
 // provider half (writing back to the calendar) is not carried out here: when reconcile asks for one,
-// the synced state is left unrecorded so the item is reconciled again rather than marked agreed.
+// the calendar's version is recorded as the synced state, so the CRM's owed write (outbox.ts) goes out
+// at the next push on the calendar's current ETag instead of being refused again.
 import { and, eq, inArray, isNotNull, or } from "drizzle-orm";
 import type { AuthUser } from "../../auth/user.js";
 import type { SyncedEventState } from "../../calendar/synced-state.js";
@@ -81,8 +82,10 @@ export async function importCalendarItem(
     else if (a.kind === "mark-cancelled-in-crm" && id)
       await tx.update(events).set({ status: "cancelled", updatedAt: new Date() }).where(eq(events.id, id));
     else if (a.kind === "forget-link" && link) await tx.delete(eventLinks).where(eq(eventLinks.id, link.id));
-    else if (a.kind === "record-synced" && id && !pushesBack)
-      await recordSynced(tx, place, id, a.state, item);
+    else if (a.kind === "record-synced" && id)
+      // When the merge must go back to the calendar, what both sides hold in common is the calendar's
+      // version at its new ETag: recorded so, the CRM's owed write (its outbox row) goes out on it.
+      await recordSynced(tx, place, id, pushesBack && !("gone" in item) ? item.state : a.state, item);
   }
   return { stored: true };
 }

@@ -18,6 +18,7 @@ import { newId } from "../../ids.js";
 import { reconcileCalendarItem } from "../../reconcile/calendar.js";
 import type { CrmSide } from "../../reconcile/calendar-types.js";
 import { readCursor, saveCursor } from "../cursors.js";
+import { SyncError } from "../errors.js";
 import { activityEntries } from "./activity-entry.js";
 import { crmStatesOf } from "./crm-event.js";
 import { type OutboxItem, PUSH_SCOPE } from "./outbox.js";
@@ -37,7 +38,10 @@ export interface CalendarWriter {
     state: SyncedEventState,
     options: { sendInvitations: boolean },
   ): Promise<{ href: string; etag: string }>;
-  /** Never sends invitations again (R-CAL-7). */
+  /**
+   * Never sends invitations again (R-CAL-7). An item changed at the provider since `ifMatch` throws
+   * SyncError("conflict"), as `remove` does.
+   */
   update(
     href: string,
     ifMatch: string,
@@ -334,7 +338,9 @@ class Push {
       }
     } catch (err) {
       // Nothing of this item is recorded: its rows stay owed and it is tried again at the next step.
-      this.failure ??= err;
+      // A conflict (the calendar changed it since our last write) is no failure: the inbound leg reads
+      // the calendar's version and merges it, and the next step writes the result.
+      if (!(err instanceof SyncError && err.kind === "conflict")) this.failure ??= err;
       return [];
     }
     return [...records, this.done(o.rows)];
