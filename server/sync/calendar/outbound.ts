@@ -9,10 +9,10 @@
 // transaction. That ETag is how the object, listed again by the inbound leg, is recognised as our own
 // write (no echo). A crash between the provider writes and that transaction leaves the rows: the
 // repeated create finds its own object (same UID) instead of making a second one.
-import { and, asc, eq, gte, inArray, isNotNull, sql } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNotNull } from "drizzle-orm";
 import type { AuthUser } from "../../auth/user.js";
 import type { SyncedEventState } from "../../calendar/synced-state.js";
-import type { Db, Tx } from "../../db/index.js";
+import type { Db } from "../../db/index.js";
 import { activities, activityTypes, calendarOutbox, eventLinks, events } from "../../db/schema.js";
 import { newId } from "../../ids.js";
 import { reconcileCalendarItem } from "../../reconcile/calendar.js";
@@ -21,6 +21,7 @@ import { readCursor, saveCursor } from "../cursors.js";
 import { SyncError } from "../errors.js";
 import { activityEntries } from "./activity-entry.js";
 import { crmStatesOf } from "./crm-event.js";
+import { type Recording, record } from "./link-records.js";
 import { type OutboxItem, PUSH_SCOPE } from "./outbox.js";
 
 /**
@@ -58,14 +59,6 @@ type Place = { connectionId: string; calendarId: string; connectedAt: Date };
 type PushMarker = { calendarId: string; complete: boolean };
 type OutboxRow = typeof calendarOutbox.$inferSelect;
 type Link = typeof eventLinks.$inferSelect;
-type NewLink = typeof eventLinks.$inferInsert;
-/** What a provider write leaves to record; a batch records them all in one transaction. */
-type Recording =
-  | { kind: "link"; values: NewLink }
-  | { kind: "relink"; id: string; set: Partial<NewLink> }
-  | { kind: "forget"; id: string }
-  | { kind: "done"; ids: string[] };
-
 /** Items read, written and recorded together: a few queries and one transaction per batch. */
 const BATCH = 200;
 
@@ -345,32 +338,4 @@ class Push {
     }
     return [...records, this.done(o.rows)];
   }
-}
-
-/** A batch's records in one transaction: a few statements, whatever the number of items. */
-async function record(tx: Tx, records: Recording[]): Promise<void> {
-  const of = <K extends Recording["kind"]>(kind: K) =>
-    records.filter((r): r is Extract<Recording, { kind: K }> => r.kind === kind);
-  const links = of("link").map((r) => r.values);
-  if (links.length)
-    // A create repeated after a crash finds its object: the link of that object is brought up to date.
-    await tx
-      .insert(eventLinks)
-      .values(links)
-      .onConflictDoUpdate({
-        target: [eventLinks.connectionId, eventLinks.calendarId, eventLinks.providerId],
-        set: {
-          icalUid: sql`excluded.ical_uid`,
-          etag: sql`excluded.etag`,
-          sequence: sql`excluded.sequence`,
-          lastSynced: sql`excluded.last_synced`,
-          updatedAt: sql`now()`,
-        },
-      });
-  for (const r of of("relink")) await tx.update(eventLinks).set(r.set).where(eq(eventLinks.id, r.id));
-  const forget = of("forget").map((r) => r.id);
-  if (forget.length) await tx.delete(eventLinks).where(inArray(eventLinks.id, forget));
-  const done = of("done").flatMap((r) => r.ids);
-  for (let i = 0; i < done.length; i += 1000)
-    await tx.delete(calendarOutbox).where(inArray(calendarOutbox.id, done.slice(i, i + 1000)));
 }
