@@ -108,6 +108,16 @@ const en = {
   syncSaved: "Sync settings saved.",
   reconnectForChoice:
     "{provider} has not given Concilia the permission this choice needs yet: reconnect the account to give it.",
+  // R-ACT-3, R-ACT-4, R-ACT-5: the calendar sync's actions and the zone warning.
+  syncPreviousActivities: "Sync previous activities",
+  previousActivitiesQueued:
+    "{count} planned activities are on their way to your calendar. Those already there are not added again.",
+  removeCalendarSync: "Remove sync",
+  removeSyncConfirm:
+    "Remove the calendar sync of {address}? Nothing is lost: your events and activities stay in Concilia, and what is in your calendar stays there.",
+  calendarSyncRemoved: "The calendar sync of {address} is removed. Nothing was lost.",
+  zoneMismatch:
+    "Your calendar shows times in {calendarZone} and Concilia in {crmZone}. Times stay right in both: they are only shown on different clocks.",
   back: "Back",
 };
 
@@ -219,6 +229,15 @@ const es: SyncWords = {
   syncSaved: "Ajustes de sincronización guardados.",
   reconnectForChoice:
     "{provider} todavía no ha dado a Concilia el permiso que necesita esta opción: vuelve a conectar la cuenta para darlo.",
+  syncPreviousActivities: "Sincronizar actividades anteriores",
+  previousActivitiesQueued:
+    "{count} actividades planificadas se están enviando a tu calendario. Las que ya están no se añaden de nuevo.",
+  removeCalendarSync: "Quitar sincronización",
+  removeSyncConfirm:
+    "¿Quitar la sincronización del calendario de {address}? No se pierde nada: tus eventos y actividades se quedan en Concilia, y lo que está en tu calendario se queda allí.",
+  calendarSyncRemoved: "Se ha quitado la sincronización del calendario de {address}. No se ha perdido nada.",
+  zoneMismatch:
+    "Tu calendario muestra las horas en {calendarZone} y Concilia en {crmZone}. Las horas son correctas en ambos: solo se muestran con relojes distintos.",
   back: "Volver",
 };
 
@@ -329,6 +348,16 @@ const it: SyncWords = {
   syncSaved: "Impostazioni di sincronizzazione salvate.",
   reconnectForChoice:
     "{provider} non ha ancora dato a Concilia l'autorizzazione che serve per questa scelta: ricollega l'account per darla.",
+  syncPreviousActivities: "Sincronizza attività precedenti",
+  previousActivitiesQueued:
+    "{count} attività pianificate stanno arrivando nel tuo calendario. Quelle già presenti non vengono aggiunte di nuovo.",
+  removeCalendarSync: "Rimuovi sincronizzazione",
+  removeSyncConfirm:
+    "Rimuovere la sincronizzazione del calendario di {address}? Non si perde nulla: eventi e attività restano in Concilia, e ciò che è nel tuo calendario resta lì.",
+  calendarSyncRemoved:
+    "La sincronizzazione del calendario di {address} è stata rimossa. Non si è perso nulla.",
+  zoneMismatch:
+    "Il tuo calendario mostra gli orari in {calendarZone} e Concilia in {crmZone}. Gli orari restano giusti in entrambi: sono solo mostrati con orologi diversi.",
   back: "Indietro",
 };
 

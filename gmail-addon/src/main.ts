@@ -41,10 +41,13 @@ export {
 } from "./sync-actions.js";
 export {
   syncBack,
+  syncConfirmRemoveCalendar,
   syncConfirmStop,
   syncEdit,
   syncPause,
+  syncPreviousActivities,
   syncRefresh,
+  syncRemoveCalendar,
   syncResume,
   syncRetryFailed,
   syncSaveEdit,

@@ -75,9 +75,21 @@ export function refusal(err: unknown, x: Session, address: string): string | nul
   return word ? x.t(word, { address }) : null;
 }
 
+/** R-ACT-5: the CRM's zone, read only when a synced calendar's zone is there to compare it with. */
+function crmTimeZone(x: Session, connections: SyncCardState["connections"]): string | null {
+  if (!connections.some(({ connection: c }) => c.syncs !== "email" && c.calendars.some((k) => k.timeZone)))
+    return null;
+  try {
+    return x.api.sync.crmTimeZone();
+  } catch (_e) {
+    return null;
+  }
+}
+
 /** The full sync card, fresh from the server. */
 export function syncCardFor(x: Session, extra: Partial<SyncCardState> = {}) {
-  return card(x, { ...emptySyncState(loaded(x)), ...extra });
+  const connections = loaded(x);
+  return card(x, { ...emptySyncState(connections), crmTimeZone: crmTimeZone(x, connections), ...extra });
 }
 
 /**

@@ -3,6 +3,7 @@
 import type {
   CaldavAccountInput,
   CaldavTestResult,
+  CalendarSyncRemoved,
   Connection,
   ConnectionInput,
   ConnectionPatch,
@@ -11,6 +12,7 @@ import type {
   ImapAccountInput,
   ImapTestResult,
   OAuthProvider,
+  PreviousActivitiesQueued,
 } from "../../shared/api/connections.js";
 import type { ConnectionSyncStatus } from "../../shared/api/sync-status.js";
 import type { HttpRequest } from "./host.js";
@@ -41,6 +43,13 @@ export function syncCalls(call: Call) {
         json: { provider, syncs, opener: "web", ...(connectionId ? { connectionId } : {}) },
       }).dialogUrl,
     status: (id: string) => call<ConnectionSyncStatus>("get", `${at(id)}/status`),
+    /** R-ACT-3: the planned activities made before the connection, sent to its calendar once. */
+    syncPreviousActivities: (id: string) =>
+      call<PreviousActivitiesQueued>("post", `${at(id)}/sync-previous-activities`),
+    /** R-ACT-4: the connection's calendar sync off; nothing in the CRM is lost. */
+    removeCalendarSync: (id: string) => call<CalendarSyncRemoved>("post", `${at(id)}/remove-calendar-sync`),
+    /** R-ACT-5: the zone the CRM shows the user's times in (his profile's). */
+    crmTimeZone: () => call<{ timeZone: string }>("get", "/api/v1/me").timeZone,
     act(id: string, action: "pause" | "resume" | "retry-failed"): ConnectionSyncStatus {
       const r = call<ConnectionSyncStatus | { status: ConnectionSyncStatus }>("post", `${at(id)}/${action}`);
       return action === "retry-failed"

@@ -1,7 +1,8 @@
 // R-CON-9 / R-CON-10 in Gmail: what the user does with a connected account from the sync card:
-// refresh its status (cards do not poll), pause, resume, retry failed items, edit, stop.
+// refresh its status (cards do not poll), pause, resume, retry failed items, edit, stop; for a synced
+// calendar, sync previous activities (R-ACT-3) and remove the calendar sync (R-ACT-4).
 import type { ConnectionSyncs } from "../../shared/api/connections.js";
-import { editCard, stopCard } from "./cards/sync-dialogs.js";
+import { editCard, removeCalendarCard, stopCard } from "./cards/sync-dialogs.js";
 import { notify } from "./cards/widgets.js";
 import { formValue, formValues, parameters } from "./config.js";
 import { ApiProblem } from "./errors.js";
@@ -86,6 +87,41 @@ export function syncStop(e: Event): ActionResponse {
     const p = parameters(e);
     x.api.sync.stop(p.id ?? "");
     const text = x.t("syncStopped", { address: p.address ?? "" });
+    return respond()
+      .setNavigation(
+        nav()
+          .popCard()
+          .updateCard(syncCardFor(x, { notice: text })),
+      )
+      .setStateChanged(true)
+      .build();
+  });
+}
+
+/** R-ACT-3: the planned activities made before the connection go to its calendar, once. */
+export function syncPreviousActivities(e: Event): ActionResponse {
+  const x = session(e);
+  return responseOrNotice(x.t, () => {
+    const r = x.api.sync.syncPreviousActivities(parameters(e).id ?? "");
+    return update(syncCardFor(x, { notice: x.t("previousActivitiesQueued", { count: r.queued }) }));
+  });
+}
+
+export function syncConfirmRemoveCalendar(e: Event): ActionResponse {
+  const x = session(e);
+  const p = parameters(e);
+  return respond()
+    .setNavigation(nav().pushCard(removeCalendarCard(p.id ?? "", p.address ?? "", x.t)))
+    .build();
+}
+
+/** R-ACT-4: the calendar sync is removed; nothing in the CRM is lost. */
+export function syncRemoveCalendar(e: Event): ActionResponse {
+  const x = session(e);
+  return responseOrNotice(x.t, () => {
+    const p = parameters(e);
+    x.api.sync.removeCalendarSync(p.id ?? "");
+    const text = x.t("calendarSyncRemoved", { address: p.address ?? "" });
     return respond()
       .setNavigation(
         nav()

@@ -8,6 +8,7 @@ import { page, recordType } from "../../shared/api/common.js";
 import type { AppContext } from "../context.js";
 import * as activities from "../crm/activities.js";
 import { activityTypes } from "../db/schema.js";
+import { enqueueActivityType } from "../sync/calendar/outbox.js";
 import { conflict, forbidden, notFound } from "./problem.js";
 import { route } from "./route.js";
 
@@ -58,12 +59,19 @@ export function activityRoutes(app: FastifyInstance, ctx: AppContext): void {
     errors: [403],
     handler: async ({ user, params, body }) => {
       if (user.role !== "admin") throw forbidden("Only an admin can configure activity types.");
-      const [row] = await db
-        .update(activityTypes)
-        .set(body)
-        .where(eq(activityTypes.key, params.key))
-        .returning();
-      if (!row) throw notFound(`Activity type '${params.key}'`);
+      const row = await db.transaction(async (tx) => {
+        const [before] = await tx.select().from(activityTypes).where(eq(activityTypes.key, params.key));
+        if (!before) throw notFound(`Activity type '${params.key}'`);
+        const [after] = await tx
+          .update(activityTypes)
+          .set(body)
+          .where(eq(activityTypes.key, params.key))
+          .returning();
+        // R-ACT-1: switched on, its planned activities go to calendars; off, their entries are removed.
+        if (after!.showInCalendars !== before.showInCalendars)
+          await enqueueActivityType(tx, after!.key, after!.showInCalendars);
+        return after!;
+      });
       return { key: row.key, name: row.name, showInCalendars: row.showInCalendars };
     },
   });

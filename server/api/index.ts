@@ -3,6 +3,7 @@ import type { AppContext } from "../context.js";
 import { activityRoutes } from "./activities.js";
 import { addinRoutes } from "./addin.js";
 import { authRoutes } from "./auth.js";
+import { calendarSyncRoutes } from "./calendar-sync.js";
 import { connectionRoutes } from "./connections.js";
 import { contextRoutes } from "./context.js";
 import { emailRoutes } from "./emails.js";
@@ -22,6 +23,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
   authRoutes(app, ctx);
   identityRoutes(app, ctx);
   connectionRoutes(app, ctx);
+  calendarSyncRoutes(app, ctx);
   syncStatusRoutes(app, ctx);
   recordRoutes(app, ctx);
   grantRoutes(app, ctx);

@@ -9,6 +9,7 @@ import { zoneOrProblem } from "../calendar/zones.js";
 import type { Tx } from "../db/index.js";
 import { activities, activityLinks, activityTypes, attachments, type RecordType } from "../db/schema.js";
 import { newId } from "../ids.js";
+import { enqueueActivityRemoval, enqueueCalendarChange } from "../sync/calendar/outbox.js";
 import { ownedBy } from "./access.js";
 import { listPage, pageWhere } from "./cursor.js";
 import { inTurn } from "./in-turn.js";
@@ -160,6 +161,8 @@ export async function createActivity(
       .insert(activityLinks)
       .values(input.links.map((l) => ({ activityId: id, recordType: l.type, recordId: l.id })))
       .onConflictDoNothing();
+  // R-ACT-1: a planned activity may go to the user's calendars; the outbox decides by its type.
+  if (row.state === "planned") await enqueueCalendarChange(db, user.id, { kind: "activity", id });
   return row;
 }
 
@@ -200,6 +203,8 @@ export async function updateActivity(
         .values(patch.links.map((l) => ({ activityId: id, recordType: l.type, recordId: l.id })))
         .onConflictDoNothing();
   }
+  if (current.state === "planned" || row.state === "planned")
+    await enqueueCalendarChange(db, current.ownerId, { kind: "activity", id });
   return row;
 }
 
@@ -211,6 +216,8 @@ export async function deleteActivity(db: Tx, user: AuthUser, id: string): Promis
     .selectDistinct({ sha256: attachments.sha256 })
     .from(attachments)
     .where(eq(attachments.activityId, id));
+  // Its calendar entries are removed (R-ACT-1): where they are goes into the outbox before the links do.
+  await enqueueActivityRemoval(db, id);
   await db.delete(activities).where(eq(activities.id, id));
   return used.map((a) => a.sha256);
 }

@@ -1,6 +1,6 @@
-// Calendar events. CRM-owned events are edited here; calendar sync, which will send them out and import
-// external events, is not built yet (the job queue is ready for it; `event_links` will map them).
-// Events from the calendar, events where the user is a guest, and series are read-only (R-CAL-4,
+// Calendar events. CRM-owned events are edited here; each change owes the user's synced calendars a
+// write, queued in the calendar outbox in the same transaction (sync/calendar/outbox.ts, R-CAL-1,
+// R-CAL-2, R-CAL-9). Events from the calendar, events where the user is a guest, and series are read-only (R-CAL-4,
 // R-CAL-6).
 import { and, eq, inArray } from "drizzle-orm";
 import type { z } from "zod";
@@ -10,6 +10,7 @@ import type { AuthUser } from "../auth/user.js";
 import type { Tx } from "../db/index.js";
 import { eventAttendees, eventExceptions, eventLinks, events } from "../db/schema.js";
 import { newId } from "../ids.js";
+import { enqueueCalendarChange } from "../sync/calendar/outbox.js";
 import { ownedBy } from "./access.js";
 import { writeAttendees } from "./event-attendees.js";
 import { planTiming } from "./event-timing.js";
@@ -135,6 +136,7 @@ export async function createEvent(
     })
     .returning();
   await writeAttendees(db, user, id, input.attendees);
+  await enqueueCalendarChange(db, user.id, { kind: "event", id });
   return row;
 }
 
@@ -161,12 +163,13 @@ export async function updateEvent(db: Tx, user: AuthUser, id: string, patch: z.o
     .where(eq(events.id, id))
     .returning();
   if (patch.attendees) await writeAttendees(db, user, id, patch.attendees);
+  await enqueueCalendarChange(db, current.ownerId, { kind: "event", id });
   return row;
 }
 
 /**
- * R-CAL-9: deleting a CRM-owned event removes it. One already in a calendar is kept, cancelled, so
- * that calendar sync removes it there; one in no calendar goes at once.
+ * R-CAL-9: deleting a CRM-owned event removes it. One already in a calendar is kept, cancelled, and
+ * calendar sync removes it there (and forgets the link); one in no calendar goes at once.
  */
 export async function deleteEvent(db: Tx, user: AuthUser, id: string): Promise<void> {
   const current = await getEventRow(db, user, id);
@@ -177,7 +180,8 @@ export async function deleteEvent(db: Tx, user: AuthUser, id: string): Promise<v
     .from(eventLinks)
     .where(eq(eventLinks.eventId, id))
     .limit(1);
-  if (linked)
+  if (linked) {
     await db.update(events).set({ status: "cancelled", updatedAt: new Date() }).where(eq(events.id, id));
-  else await db.delete(events).where(eq(events.id, id));
+    await enqueueCalendarChange(db, current.ownerId, { kind: "event", id });
+  } else await db.delete(events).where(eq(events.id, id));
 }

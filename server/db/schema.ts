@@ -460,7 +460,7 @@ export const connections = pgTable(
     syncs: text("syncs").$type<"email" | "calendar" | "both">().notNull().default("both"),
     /** The account's calendars as the provider lists them, and which of them are synced (R-CON-9). */
     calendars: jsonb("calendars")
-      .$type<{ id: string; name: string; primary: boolean; selected: boolean }[]>()
+      .$type<{ id: string; name: string; primary: boolean; selected: boolean; timeZone?: string | null }[]>()
       .notNull()
       .default([]),
     /** Where new meetings go; null: the primary calendar. */
@@ -553,6 +553,31 @@ export const eventLinks = pgTable(
 
 export type EventLink = typeof eventLinks.$inferSelect;
 export type NewEventLink = typeof eventLinks.$inferInsert;
+
+/**
+ * Calendar writes waiting to go out (ARCHITECTURE's outbox): a CRM change to an event or a planned
+ * activity writes one row per connection that already pushed to its calendar, in the change's own
+ * transaction; the connection's next step drains them (sync/calendar/outbound.ts) and deletes a row only
+ * after the provider write and the `event_links` row are recorded. Several rows of one item are one
+ * write. `removal` is set when the item's links go with it (a deleted activity): where to remove it.
+ */
+export const calendarOutbox = pgTable(
+  "calendar_outbox",
+  {
+    id: id(),
+    connectionId: text("connection_id")
+      .notNull()
+      .references(() => connections.id, { onDelete: "cascade" }),
+    itemKind: text("item_kind").$type<"event" | "activity">().notNull(),
+    /** No foreign key: the row outlives a deleted item, whose removal it carries. */
+    itemId: text("item_id").notNull(),
+    removal: jsonb("removal").$type<{ calendarId: string; providerId: string; etag: string | null }[]>(),
+    /** "Sync previous activities" (R-ACT-3): history, pushed without invitations. */
+    history: boolean("history").notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [index("calendar_outbox_connection").on(t.connectionId, t.id)],
+);
 
 /**
  * An OAuth sign-in under way (connections/oauth-flow.ts): the state sent to the provider (as a

@@ -27,6 +27,11 @@ export const connectionCalendar = z.object({
   primary: z.boolean(),
   /** R-CON-9: synced; the primary calendar is preselected. */
   selected: z.boolean(),
+  /**
+   * R-ACT-5: the IANA zone the calendar shows times in, where the provider says (CalDAV
+   * calendar-timezone, Google's timeZone, Graph's mailboxSettings timeZone mapped from Windows names).
+   */
+  timeZone: z.string().nullable().optional(),
 });
 export type ConnectionCalendar = z.infer<typeof connectionCalendar>;
 
@@ -214,6 +219,26 @@ export const connectionStopped = z.object({
 });
 export type ConnectionStopped = z.infer<typeof connectionStopped>;
 
+/** R-ACT-3: what "Sync previous activities" queued. */
+export const previousActivitiesQueued = z.object({
+  connectionId: z.string(),
+  /** Planned activities of calendar-shown types made before the connection, now on their way. */
+  queued: z.number().int(),
+  message: z.string(),
+});
+export type PreviousActivitiesQueued = z.infer<typeof previousActivitiesQueued>;
+
+/**
+ * R-ACT-4: the answer to "Remove sync": the connection, now syncing mail only, or null when it synced
+ * only its calendar and is disconnected.
+ */
+export const calendarSyncRemoved = z.object({
+  connection: connection.nullable(),
+  /** A sentence to show the user: what stopped, and that nothing in the CRM was lost. */
+  message: z.string(),
+});
+export type CalendarSyncRemoved = z.infer<typeof calendarSyncRemoved>;
+
 // Named components of the OpenAPI document (server/api/openapi.ts), so that generated clients get named types.
 const named: [z.ZodType, string][] = [
   [connection, "Connection"],
@@ -229,5 +254,7 @@ const named: [z.ZodType, string][] = [
   [oauthStartInput, "OAuthStartInput"],
   [oauthStart, "OAuthStart"],
   [connectionStopped, "ConnectionStopped"],
+  [previousActivitiesQueued, "PreviousActivitiesQueued"],
+  [calendarSyncRemoved, "CalendarSyncRemoved"],
 ];
 for (const [schema, id] of named) schema.register(z.globalRegistry, { id });

@@ -2,12 +2,15 @@
 // as Gmail runs the BUILT Code.js (the emulator), against a real server with the connections API and
 // the sync engine's routes. IMAP servers are the connections tests' fake world; Google's OAuth
 // endpoints are the connections tests' fake authorization server (msw); sync runs only when asked.
+import { eq } from "drizzle-orm";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CardJson, cardText, clickables } from "../../dev/gmail-emulator/card-json.js";
 import { ADDON_ORIGIN, builtAddon } from "../../dev/gmail-emulator/load.js";
 import type { GmailSidebar } from "../../dev/gmail-emulator/sidebar.js";
 import { storeListedCalendars } from "../../server/connections/calendars.js";
+import { createConnection } from "../../server/connections/connections.js";
+import { calendarOutbox } from "../../server/db/schema.js";
 import { recordItemFailure } from "../../server/sync/failed-items.js";
 import { applyEvent, syncPolicy } from "../../server/sync/state-machine.js";
 import { fakeGoogle, GOOGLE_CLIENT } from "../connections/fake-oauth.js";
@@ -389,6 +392,90 @@ describe("Gmail add-on: Email & calendar sync", () => {
     const it = await openSync("it");
     await it.change("provider", "yahoo");
     expect(text(it.card)).toContain("Password specifica per l'app");
+  });
+
+  /** Sara's iCloud account syncing mail and calendar, its calendar showing `zone`. */
+  async function icloudWithCalendar(zone: string) {
+    const me = (await w.api("GET", "/api/v1/me")).body;
+    const c = await createConnection(w.server.ctx.db, me.id, {
+      provider: "icloud",
+      accountAddress: `sara.${Math.random().toString(36).slice(2, 8)}@icloud.com`,
+      syncs: "both",
+    });
+    await w.server.ctx.db.transaction((tx) =>
+      storeListedCalendars(tx, c.id, [
+        { id: "https://caldav.icloud.com/1/work/", name: "Work", primary: true, timeZone: zone },
+      ]),
+    );
+    return { c, me };
+  }
+
+  it("R-ACT-5: the card warns, not errors, when the calendar's zone is not the CRM's; none when they match", async () => {
+    const { c, me } = await icloudWithCalendar("Asia/Tokyo");
+    const sb = await openSync();
+    expect(text(sb.card)).toContain(
+      `Your calendar shows times in Asia/Tokyo and Concilia in ${me.timeZone}. Times stay right in both: they are only shown on different clocks.`,
+    );
+    await w.server.ctx.db.transaction((tx) =>
+      storeListedCalendars(tx, c.id, [
+        { id: "https://caldav.icloud.com/1/work/", name: "Work", primary: true, timeZone: me.timeZone },
+      ]),
+    );
+    await sb.click("Refresh");
+    expect(text(sb.card)).not.toContain("Your calendar shows times in");
+    expect(buttonsOf(sb.card)).toEqual(expect.arrayContaining(["Sync previous activities", "Remove sync"]));
+    await w.api("DELETE", `/api/v1/connections/${c.id}`);
+  });
+
+  it("R-ACT-3: Sync previous activities says how many planned activities are on their way, and queues exactly those", async () => {
+    const { c } = await icloudWithCalendar("Europe/Madrid");
+    const sb = await openSync();
+    await sb.click("Sync previous activities");
+    const owed = await w.server.ctx.db
+      .select()
+      .from(calendarOutbox)
+      .where(eq(calendarOutbox.connectionId, c.id));
+    expect(text(sb.card)).toContain(
+      `${owed.length} planned activities are on their way to your calendar. Those already there are not added again.`,
+    );
+    await w.api("DELETE", `/api/v1/connections/${c.id}`);
+  });
+
+  it("R-ACT-4: Remove sync asks first, saying nothing is lost; then the account syncs mail only", async () => {
+    const { c } = await icloudWithCalendar("Europe/Madrid");
+    const sb = await openSync();
+    await sb.click("Remove sync");
+    expect(sb.card.name).toBe("sync-remove-calendar");
+    expect(text(sb.card)).toContain(
+      `Remove the calendar sync of ${c.accountAddress}? Nothing is lost: your events and activities stay in Concilia, and what is in your calendar stays there.`,
+    );
+    await sb.click("Keep syncing");
+    expect(sb.card.name).toBe("sync");
+    expect((await w.api("GET", `/api/v1/connections/${c.id}`)).body.syncs).toBe("both");
+    await sb.click("Remove sync");
+    await sb.click("Remove sync");
+    expect(sb.card.name).toBe("sync");
+    expect(text(sb.card)).toContain(`The calendar sync of ${c.accountAddress} is removed. Nothing was lost.`);
+    expect((await w.api("GET", `/api/v1/connections/${c.id}`)).body.syncs).toBe("email");
+    expect(buttonsOf(sb.card)).not.toContain("Remove sync");
+    await w.api("DELETE", `/api/v1/connections/${c.id}`);
+  });
+
+  it("R-ACT-3 / R-ACT-4 / R-ACT-5 / R-SB-6: the calendar sync's actions and warning in Spanish and Italian", async () => {
+    const { c } = await icloudWithCalendar("Asia/Tokyo");
+    const es = await openSync("es");
+    expect(buttonsOf(es.card)).toEqual(
+      expect.arrayContaining(["Sincronizar actividades anteriores", "Quitar sincronización"]),
+    );
+    expect(text(es.card)).toContain("Tu calendario muestra las horas en Asia/Tokyo");
+    await es.click("Quitar sincronización");
+    expect(text(es.card)).toContain("No se pierde nada");
+    const it = await openSync("it");
+    expect(buttonsOf(it.card)).toEqual(
+      expect.arrayContaining(["Sincronizza attività precedenti", "Rimuovi sincronizzazione"]),
+    );
+    expect(text(it.card)).toContain("Il tuo calendario mostra gli orari in Asia/Tokyo");
+    await w.api("DELETE", `/api/v1/connections/${c.id}`);
   });
 
   it("R-CON: every sync function of Code.js was exercised by the tests above", async () => {

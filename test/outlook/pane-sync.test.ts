@@ -3,11 +3,15 @@
 // the connections API and the sync engine's status routes. The IMAP servers are the connections
 // tests' fake world (the server's injected connectivity tester); sync runs only when asked
 // (no periodic tick), so what the pane shows is what the test made happen.
+
+import { eq } from "drizzle-orm";
 import { setupServer } from "msw/node";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OFFICE_JS_URL } from "../../server/auth/login-page.js";
 import { storeListedCalendars } from "../../server/connections/calendars.js";
+import { createConnection } from "../../server/connections/connections.js";
+import { calendarOutbox } from "../../server/db/schema.js";
 import { recordItemFailure } from "../../server/sync/failed-items.js";
 import { applyEvent, syncPolicy } from "../../server/sync/state-machine.js";
 import { fakeGoogle, GOOGLE_CLIENT } from "../connections/fake-oauth.js";
@@ -375,6 +379,116 @@ describe("Outlook pane: Email & calendar sync", () => {
     );
     await it.pane.getByLabel("Yahoo").check();
     expect(await it.pane.getByLabel("Password specifica per l'app").count()).toBe(1);
+    await it.page.close();
+  });
+});
+
+describe("Outlook pane: the calendar sync's actions (seed 002)", () => {
+  /** Sara's iCloud account syncing mail and calendar, its calendar showing `zone`. */
+  async function icloudWithCalendar(pg: Playground, zone: string) {
+    const me = await saraApi(pg, "GET", "/api/v1/me");
+    const c = await createConnection(s.ctx.db, me.id, {
+      provider: "icloud",
+      accountAddress: `sara.${Math.random().toString(36).slice(2, 8)}@icloud.com`,
+      syncs: "both",
+    });
+    await s.ctx.db.transaction((tx) =>
+      storeListedCalendars(tx, c.id, [
+        { id: "https://caldav.icloud.com/1/work/", name: "Work", primary: true, timeZone: zone },
+      ]),
+    );
+    return { c, me };
+  }
+  const reopen = async (pg: Playground) => {
+    await pg.pane.getByRole("button", { name: /← / }).click();
+    await pg.pane.getByRole("button", { name: /My profile|Mi perfil|Il mio profilo/ }).click();
+    await pg.pane.locator("#profile-items button").click();
+  };
+
+  it("R-ACT-5: the view warns, not errors, when the calendar's zone is not the CRM's; none when they match", async () => {
+    const pg = await openSync();
+    const { c, me } = await icloudWithCalendar(pg, "Asia/Tokyo");
+    await reopen(pg);
+    const warning = pg.pane.locator(".calendar-sync .note.warn");
+    await warning.waitFor();
+    expect(await warning.innerText()).toBe(
+      `Your calendar shows times in Asia/Tokyo and Concilia in ${me.timeZone}. Times stay right in both: they are only shown on different clocks.`,
+    );
+    expect(await pg.pane.locator(".calendar-sync .note.error").count()).toBe(0);
+    // The same zone on both sides: nothing to say.
+    await s.ctx.db.transaction((tx) =>
+      storeListedCalendars(tx, c.id, [
+        { id: "https://caldav.icloud.com/1/work/", name: "Work", primary: true, timeZone: me.timeZone },
+      ]),
+    );
+    await reopen(pg);
+    await pg.pane.getByRole("button", { name: "Sync previous activities" }).waitFor();
+    expect(await pg.pane.locator(".calendar-sync .note.warn").count()).toBe(0);
+    expect(await axe(pg.pane)).toEqual([]);
+    await saraApi(pg, "DELETE", `/api/v1/connections/${c.id}`);
+    await pg.page.close();
+  });
+
+  it("R-ACT-3: Sync previous activities says how many planned activities are on their way, and queues exactly those", async () => {
+    const pg = await openSync();
+    const { c } = await icloudWithCalendar(pg, "Europe/Madrid");
+    await reopen(pg);
+    await pg.pane.getByRole("button", { name: "Sync previous activities" }).click();
+    const notice = pg.pane.locator(".calendar-sync .note.ok");
+    await notice.waitFor();
+    const owed = await s.ctx.db.select().from(calendarOutbox).where(eq(calendarOutbox.connectionId, c.id));
+    expect(await notice.innerText()).toBe(
+      `${owed.length} planned activities are on their way to your calendar. Those already there are not added again.`,
+    );
+    await saraApi(pg, "DELETE", `/api/v1/connections/${c.id}`);
+    await pg.page.close();
+  });
+
+  it("R-ACT-4: Remove sync asks first, saying nothing is lost; then the account syncs mail only", async () => {
+    const pg = await openSync();
+    const { c } = await icloudWithCalendar(pg, "Europe/Madrid");
+    await reopen(pg);
+    await pg.pane.getByRole("button", { name: "Remove sync" }).click();
+    const confirm = pg.pane.getByRole("alertdialog");
+    expect(await pg.pane.locator("[role=alertdialog] button:focus").innerText()).toBe("Remove sync");
+    expect(await confirm.innerText()).toContain(
+      `Remove the calendar sync of ${c.accountAddress}? Nothing is lost: your events and activities stay in Concilia, and what is in your calendar stays there.`,
+    );
+    await confirm.getByRole("button", { name: "Keep syncing" }).click();
+    expect(await pg.pane.getByRole("alertdialog").count()).toBe(0);
+    expect((await saraApi(pg, "GET", `/api/v1/connections/${c.id}`)).syncs).toBe("both");
+    await pg.pane.getByRole("button", { name: "Remove sync" }).click();
+    await pg.pane.getByRole("alertdialog").getByRole("button", { name: "Remove sync" }).click();
+    await pg.pane
+      .locator(".note.ok", {
+        hasText: `The calendar sync of ${c.accountAddress} is removed. Nothing was lost.`,
+      })
+      .waitFor();
+    expect((await saraApi(pg, "GET", `/api/v1/connections/${c.id}`)).syncs).toBe("email");
+    // Mail only now: the calendar's actions are gone from the view.
+    expect(await pg.pane.getByRole("button", { name: "Remove sync" }).count()).toBe(0);
+    await saraApi(pg, "DELETE", `/api/v1/connections/${c.id}`);
+    await pg.page.close();
+  });
+
+  it("R-ACT-3 / R-ACT-4 / R-ACT-5 / R-SB-6: the calendar sync's actions and warning in Spanish and Italian", async () => {
+    const es = await openSync("lang=es-ES&message=known");
+    const { c } = await icloudWithCalendar(es, "Asia/Tokyo");
+    await reopen(es);
+    await es.pane.getByRole("button", { name: "Sincronizar actividades anteriores" }).waitFor();
+    expect(await es.pane.locator(".calendar-sync .note.warn").innerText()).toContain(
+      "Tu calendario muestra las horas en Asia/Tokyo",
+    );
+    await es.pane.getByRole("button", { name: "Quitar sincronización" }).click();
+    expect(await es.pane.getByRole("alertdialog").innerText()).toContain("No se pierde nada");
+    await es.page.close();
+    const it = await openSync("lang=it-IT&message=known");
+    await it.pane.getByRole("button", { name: "Sincronizza attività precedenti" }).waitFor();
+    expect(await it.pane.getByRole("button", { name: "Rimuovi sincronizzazione" }).count()).toBe(1);
+    expect(await it.pane.locator(".calendar-sync .note.warn").innerText()).toContain(
+      "Il tuo calendario mostra gli orari in Asia/Tokyo",
+    );
+    await saraApi(it, "DELETE", `/api/v1/connections/${c.id}`);
     await it.page.close();
   });
 });

@@ -190,6 +190,33 @@ const table: ((st: State) => Example)[] = [
   () => ({ op: "POST /api/v1/connections/{id}/resume", status: 404, params: { id: UNKNOWN } }),
   (st) => ({ op: "POST /api/v1/connections/{id}/retry-failed", status: 200, params: { id: st.connection } }),
   () => ({ op: "POST /api/v1/connections/{id}/retry-failed", status: 404, params: { id: UNKNOWN } }),
+  // R-ACT-3, R-ACT-4: the calendar-sync actions, on a calendar connection, on a mail-only one (409)
+  (st) => ({
+    op: "POST /api/v1/connections/{id}/sync-previous-activities",
+    status: 200,
+    params: { id: st.calendarConnection },
+  }),
+  (st) => ({
+    op: "POST /api/v1/connections/{id}/sync-previous-activities",
+    status: 409,
+    params: { id: st.connection },
+  }),
+  () => ({
+    op: "POST /api/v1/connections/{id}/sync-previous-activities",
+    status: 404,
+    params: { id: UNKNOWN },
+  }),
+  (st) => ({
+    op: "POST /api/v1/connections/{id}/remove-calendar-sync",
+    status: 200,
+    params: { id: st.calendarConnection },
+  }),
+  (st) => ({
+    op: "POST /api/v1/connections/{id}/remove-calendar-sync",
+    status: 409,
+    params: { id: st.calendarConnection },
+  }),
+  () => ({ op: "POST /api/v1/connections/{id}/remove-calendar-sync", status: 404, params: { id: UNKNOWN } }),
   (st) => ({ op: "DELETE /api/v1/connections/{id}", status: 200, params: { id: st.connection } }),
   (st) => ({ op: "DELETE /api/v1/connections/{id}", status: 404, params: { id: st.connection } }),
 
@@ -615,6 +642,13 @@ describe.each(engines)("OpenAPI document on %s", (engine) => {
     st.spareToken = (await createApiToken(s.ctx.db, ana.id, { name: "spare" })).token;
     st.connection = (
       await createConnection(s.ctx.db, ana.id, { provider: "imap", accountAddress: "ana@mail.acme.test" })
+    ).id;
+    st.calendarConnection = (
+      await createConnection(s.ctx.db, ana.id, {
+        provider: "icloud",
+        accountAddress: "ana@icloud.test",
+        syncs: "both",
+      })
     ).id;
     const r = await s.app.inject({ url: "/api/v1/openapi.json" });
     expect(r.statusCode).toBe(200);

@@ -24,6 +24,8 @@ export interface SyncCardState {
   problem: string | null;
   /** R-CON-8: the sign-in came back without a connection: perhaps the pop-up was blocked. */
   popupHelp: boolean;
+  /** R-ACT-5: the zone the CRM shows the user's times in; null when unknown. */
+  crmTimeZone: string | null;
 }
 
 export const emptySyncState = (connections: SyncCardState["connections"]): SyncCardState => ({
@@ -36,6 +38,7 @@ export const emptySyncState = (connections: SyncCardState["connections"]): SyncC
   notice: null,
   problem: null,
   popupHelp: false,
+  crmTimeZone: null,
 });
 
 export function syncCard(
@@ -51,7 +54,7 @@ export function syncCard(
   if (s.problem) card.addSection(section().addWidget(coloured(s.problem, false)));
   if (s.popupHelp) card.addSection(popupHelpSection(t));
   for (const { connection, status } of s.connections)
-    card.addSection(statusSection(connection, status, t, when));
+    card.addSection(statusSection(connection, status, t, when, s.crmTimeZone));
   if (s.connections.length === 0) {
     card.addSection(section().addWidget(paragraph(t("syncIntro"))));
     for (const x of connectSections(s, t)) card.addSection(x);

@@ -1,5 +1,6 @@
 // R-CON-9 / R-CON-10: the cards pushed over the sync card: Edit (email, calendar or both; which
-// calendars, the primary one preselected by the server) and the confirmation before Stop sync.
+// calendars, the primary one preselected by the server) and the confirmations before Stop sync and
+// before Remove sync (R-ACT-4).
 import type { Connection, ConnectionSyncs } from "../../../shared/api/connections.js";
 import type { I18n } from "../i18n.js";
 import { providerWord } from "./sync-connect.js";
@@ -15,6 +16,24 @@ export function stopCard(id: string, address: string, t: I18n["t"]) {
         .addWidget(
           buttons(
             button(t("stopSync"), action("syncStop", { id, address }), true),
+            button(t("keepSyncing"), action("syncBack")),
+          ),
+        ),
+    )
+    .build();
+}
+
+/** R-ACT-4: the confirmation before "Remove sync", saying nothing is lost. */
+export function removeCalendarCard(id: string, address: string, t: I18n["t"]) {
+  return CardService.newCardBuilder()
+    .setName("sync-remove-calendar")
+    .setHeader(header(t("removeCalendarSync"), address))
+    .addSection(
+      section()
+        .addWidget(paragraph(t("removeSyncConfirm", { address })))
+        .addWidget(
+          buttons(
+            button(t("removeCalendarSync"), action("syncRemoveCalendar", { id, address }), true),
             button(t("keepSyncing"), action("syncBack")),
           ),
         ),

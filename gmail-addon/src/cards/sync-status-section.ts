@@ -4,18 +4,24 @@ import type { Connection } from "../../../shared/api/connections.js";
 import type { ConnectionSyncStatus } from "../../../shared/api/sync-status.js";
 import type { I18n } from "../i18n.js";
 import { providerWord } from "./sync-connect.js";
-import { action, button, buttons, field, paragraph, section } from "./widgets.js";
+import { action, button, buttons, field, paragraph, section, warning } from "./widgets.js";
 
 export function statusWords(s: ConnectionSyncStatus, provider: string, t: I18n["t"]): string {
   if (s.status === "failed") return t("status_failed", { reason: s.lastError?.reason ?? "" });
   return t(`status_${s.status}`, { provider });
 }
 
+/** The calendar new meetings and activities go to: the chosen one, else the primary one. */
+const targetCalendar = (c: Connection) =>
+  c.calendars.find((k) => k.id === c.targetCalendarId) ?? c.calendars.find((k) => k.primary) ?? null;
+
+/** `crmTimeZone`: the zone the CRM shows the user's times in, to compare with the calendar's (R-ACT-5). */
 export function statusSection(
   c: Connection,
   s: ConnectionSyncStatus | null,
   t: I18n["t"],
   when: (iso: string) => string,
+  crmTimeZone: string | null = null,
 ) {
   const provider = t(providerWord[c.provider]);
   const p = { id: c.id, address: c.accountAddress };
@@ -44,6 +50,19 @@ export function statusSection(
       );
   }
   const paused = s?.status === "paused" || s?.status === "failed";
+  if (c.syncs !== "email" && c.provider !== "imap") {
+    // R-ACT-5: times stay right whatever the two zones; where they differ the user is told, not stopped.
+    const calendarZone = targetCalendar(c)?.timeZone ?? null;
+    if (calendarZone && crmTimeZone && calendarZone !== crmTimeZone)
+      x.addWidget(warning(t("zoneMismatch", { calendarZone, crmZone: crmTimeZone })));
+    // R-ACT-3, R-ACT-4
+    x.addWidget(
+      buttons(
+        button(t("syncPreviousActivities"), action("syncPreviousActivities", p)),
+        button(t("removeCalendarSync"), action("syncConfirmRemoveCalendar", p)),
+      ),
+    );
+  }
   return x
     .addWidget(
       buttons(

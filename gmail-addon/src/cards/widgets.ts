@@ -53,3 +53,8 @@ export function coloured(text: string, ok: boolean) {
     `<font color="${ok ? "#1e7e34" : "#b00020"}">${esc(text)}</font>`,
   );
 }
+
+/** A sentence in amber: worth knowing, nothing wrong (R-ACT-5). */
+export function warning(text: string) {
+  return CardService.newTextParagraph().setText(`<font color="#8a3707">${esc(text)}</font>`);
+}

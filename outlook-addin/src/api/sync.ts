@@ -3,6 +3,7 @@
 import type {
   CaldavAccountInput,
   CaldavTestResult,
+  CalendarSyncRemoved,
   Connection,
   ConnectionInput,
   ConnectionPatch,
@@ -11,6 +12,7 @@ import type {
   ImapAccountInput,
   ImapTestResult,
   OAuthProvider,
+  PreviousActivitiesQueued,
 } from "../../../shared/api/connections.js";
 import type { ConnectionSyncStatus } from "../../../shared/api/sync-status.js";
 import type { Call } from "./client.js";
@@ -31,6 +33,12 @@ export interface SyncApi {
   oauthStart(provider: OAuthProvider, syncs: ConnectionSyncs, connectionId?: string): Promise<string>;
   status(id: string): Promise<ConnectionSyncStatus>;
   act(id: string, action: "pause" | "resume" | "retry-failed"): Promise<ConnectionSyncStatus>;
+  /** R-ACT-3: the planned activities made before the connection, sent to its calendar once. */
+  syncPreviousActivities(id: string): Promise<PreviousActivitiesQueued>;
+  /** R-ACT-4: the connection's calendar sync off; nothing in the CRM is lost. */
+  removeCalendarSync(id: string): Promise<CalendarSyncRemoved>;
+  /** R-ACT-5: the zone the CRM shows the user's times in (his profile's). */
+  crmTimeZone(): Promise<string>;
 }
 
 const JSON_TYPE = "application/json";
@@ -52,6 +60,9 @@ export function syncApi(call: Call): SyncApi {
       return r.dialogUrl;
     },
     status: (id) => call("GET", `${at(id)}/status`),
+    syncPreviousActivities: (id) => call("POST", `${at(id)}/sync-previous-activities`),
+    removeCalendarSync: (id) => call("POST", `${at(id)}/remove-calendar-sync`),
+    crmTimeZone: async () => (await call<{ timeZone: string }>("GET", "/api/v1/me")).timeZone,
     async act(id, action) {
       const r = await call<ConnectionSyncStatus | { status: ConnectionSyncStatus }>(
         "POST",

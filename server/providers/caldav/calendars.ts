@@ -2,6 +2,7 @@
 // (VEVENT in supported-calendar-component-set), and what its change listing can use. The first calendar
 // that holds events is the primary one: CalDAV has no "default" flag, and servers list the default first.
 import { type DAVCalendar, fetchCalendars } from "tsdav";
+import { resolveTimeZone } from "../../../shared/windows-zones.js";
 import type { CaldavClient } from "./client.js";
 
 export interface CaldavCalendar {
@@ -16,6 +17,8 @@ export interface CaldavCalendar {
   syncCollection: boolean;
   syncToken: string | null;
   ctag: string | null;
+  /** The zone the calendar shows times in (calendar-timezone's TZID, as IANA), or null (R-ACT-5). */
+  timeZone: string | null;
 }
 
 export async function listCalendars(client: CaldavClient): Promise<CaldavCalendar[]> {
@@ -43,6 +46,7 @@ function toCalendar(c: DAVCalendar): CaldavCalendar {
     syncCollection: (c.reports ?? []).includes("syncCollection"),
     syncToken: c.syncToken != null && c.syncToken !== "" ? String(c.syncToken) : null,
     ctag: c.ctag != null ? String(c.ctag) : null,
+    timeZone: zoneOf(c.timezone),
   };
 }
 
@@ -50,4 +54,11 @@ function colorOf(value: unknown): string | null {
   if (typeof value !== "string") return null;
   const m = /^#([0-9a-f]{6})([0-9a-f]{2})?$/i.exec(value.trim());
   return m ? `#${m[1].toLowerCase()}` : null;
+}
+
+/** RFC 4791 calendar-timezone is a VCALENDAR with one VTIMEZONE: its TZID names the zone. */
+function zoneOf(value: unknown): string | null {
+  if (typeof value !== "string") return null;
+  const tzid = /^TZID:(.+)$/m.exec(value.replace(/\r\n[ \t]/g, ""))?.[1]?.trim();
+  return tzid ? resolveTimeZone(tzid) : null;
 }

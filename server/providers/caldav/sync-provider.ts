@@ -1,9 +1,10 @@
 // CalDAV calendars (iCloud, Yahoo) in the sync engine: one `calendar:<url>` scope per calendar the user
 // selected (R-CON-9), changes listed with the calendar's cursor, objects fetched by multiget and each
 // one imported through sync/calendar/inbound.ts; before the target calendar is listed, the user's CRM
-// events are pushed to it (sync/calendar/outbound.ts), so their echo is in that same listing. iCloud and Yahoo also sync mail over IMAP:
-// `withCaldavCalendars` adds these scopes to their mail session. An Other CalDAV server ("caldav") is
-// the same calendars over an empty mail session, from the URL and username stored on the connection.
+// items owed to it are pushed (sync/calendar/outbound.ts: the outbox, or everything at the first push),
+// so their echo is in that same listing. iCloud and Yahoo also sync mail over IMAP: `withCaldavCalendars`
+// adds these scopes to their mail session. An Other CalDAV server ("caldav") is the same calendars over
+// an empty mail session, from the URL and username stored on the connection.
 import { and, eq } from "drizzle-orm";
 import type { ConnectionCalendar } from "../../../shared/api/connections.js";
 import { storeListedCalendars } from "../../connections/calendars.js";
@@ -26,7 +27,7 @@ import { type CaldavCalendar, listCalendars } from "./calendars.js";
 import type { CaldavClient } from "./client.js";
 import { parseCaldavCursor } from "./cursor.js";
 import { connectCaldav } from "./discovery.js";
-import { classifyCaldavError } from "./errors.js";
+import { CaldavConflict, classifyCaldavError } from "./errors.js";
 import { fetchCalendarObjects } from "./fetch.js";
 import { listCalendarChanges } from "./list-changes.js";
 import { parseCalendarObject } from "./map.js";
@@ -64,6 +65,15 @@ const guarded = async <R>(f: () => Promise<R>): Promise<R> => {
   }
 };
 
+/** A write refused on If-Match (412) is the engine's "conflict": the inbound leg reconciles it. */
+const asConflict = async <R>(f: () => Promise<R>): Promise<R> => {
+  try {
+    return await f();
+  } catch (err) {
+    throw err instanceof CaldavConflict ? new SyncError("conflict", err.message, { cause: err }) : err;
+  }
+};
+
 /** The mail session of an iCloud or Yahoo connection, with its selected calendars added. */
 export async function withCaldavCalendars(
   ctx: ProviderContext,
@@ -86,11 +96,12 @@ export async function withCaldavCalendars(
       create: (uid, conciliaId, state) =>
         createEvent(client, calendarUrl, { uid, sequence: 0, conciliaId, state }),
       update: (href, ifMatch, uid, sequence, conciliaId, state) =>
-        updateEvent(client, href, ifMatch, { uid, sequence, conciliaId, state }),
-      remove: async (href, ifMatch) => {
-        const etag = ifMatch ?? (await readObject(client, href))?.etag;
-        if (etag) await deleteEvent(client, href, etag);
-      },
+        asConflict(() => updateEvent(client, href, ifMatch, { uid, sequence, conciliaId, state })),
+      remove: (href, ifMatch) =>
+        asConflict(async () => {
+          const etag = ifMatch ?? (await readObject(client, href))?.etag;
+          if (etag) await deleteEvent(client, href, etag);
+        }),
     });
   };
   return {
@@ -99,11 +110,12 @@ export async function withCaldavCalendars(
       const scopes = await mail.listScopes();
       if (!syncsCalendar(ctx)) return scopes;
       const calendars = await guarded(async () => listCalendars(await dav()));
-      // Each listing is kept for the settings view (R-CON-9): the first preselects the primary calendar.
+      // Each listing is kept for the settings view (R-CON-9: the first preselects the primary calendar),
+      // with each calendar's zone for the sidebars' zone warning (R-ACT-5).
       const listed = calendars
         .filter((c) => c.supportsEvents)
-        .map((c) => ({ id: c.url, name: c.name, primary: c.primary }));
-      const stored = await storeListedCalendars(ctx.db, ctx.connection.id, listed);
+        .map((c) => ({ id: c.url, name: c.name, primary: c.primary, timeZone: c.timeZone }));
+      const stored = await ctx.db.transaction((tx) => storeListedCalendars(tx, ctx.connection.id, listed));
       listedCalendars = stored;
       const selected = new Set(stored.filter((c) => c.selected).map((c) => c.id));
       const followed = calendars.filter((c) => selected.has(c.url) && c.supportsEvents);

@@ -1,6 +1,6 @@
 // A CRM event read as the synced shape, and a synced state written onto a CRM event (the row, its
 // exceptions and its attendees, linked to CRM persons and companies by address).
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { AuthUser } from "../../auth/user.js";
 import { type SyncedEventState, syncedStateOf } from "../../calendar/synced-state.js";
 import { writeAttendees } from "../../crm/event-attendees.js";
@@ -13,6 +13,21 @@ export async function crmStateOf(tx: Tx, row: EventRow): Promise<SyncedEventStat
   const attendees = await tx.select().from(eventAttendees).where(eq(eventAttendees.eventId, row.id));
   const exceptions = await tx.select().from(eventExceptions).where(eq(eventExceptions.eventId, row.id));
   return syncedStateOf(row, attendees, exceptions);
+}
+
+/** Many events' synced states at once (outbound's batches): three queries, whatever their number. */
+export async function crmStatesOf(tx: Tx, rows: EventRow[]): Promise<Map<string, SyncedEventState>> {
+  const ids = rows.map((r) => r.id);
+  if (!ids.length) return new Map();
+  const attendees = await tx.select().from(eventAttendees).where(inArray(eventAttendees.eventId, ids));
+  const exceptions = await tx.select().from(eventExceptions).where(inArray(eventExceptions.eventId, ids));
+  const group = <T extends { eventId: string }>(xs: T[]) => {
+    const by = new Map<string, T[]>();
+    for (const x of xs) by.set(x.eventId, [...(by.get(x.eventId) ?? []), x]);
+    return by;
+  };
+  const [a, x] = [group(attendees), group(exceptions)];
+  return new Map(rows.map((r) => [r.id, syncedStateOf(r, a.get(r.id) ?? [], x.get(r.id) ?? [])]));
 }
 
 /** The events columns a synced state sets; all-day events keep their dates and a UTC-midnight span. */

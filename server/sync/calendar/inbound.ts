@@ -2,12 +2,13 @@
 // found by our tag or its iCalUID, import.ts), the three views (CRM, provider, last synced) reconciled
 // (reconcile/calendar.ts), and the CRM half of the actions applied in the step's transaction. The
 // provider half (writing back to the calendar) is not carried out here: when reconcile asks for one,
-// the synced state is left unrecorded so the item is reconciled again rather than marked agreed.
+// the calendar's version is recorded as the synced state, so the CRM's owed write (outbox.ts) goes out
+// at the next push on the calendar's current ETag instead of being refused again.
 import { and, eq, inArray, isNotNull, or } from "drizzle-orm";
 import type { AuthUser } from "../../auth/user.js";
 import type { SyncedEventState } from "../../calendar/synced-state.js";
 import type { Tx } from "../../db/index.js";
-import { eventLinks, events } from "../../db/schema.js";
+import { activities, eventLinks, events } from "../../db/schema.js";
 import { newId } from "../../ids.js";
 import { reconcileCalendarItem } from "../../reconcile/calendar.js";
 import type { CrmSide, ProviderSide } from "../../reconcile/calendar-types.js";
@@ -50,6 +51,8 @@ export async function importCalendarItem(
       ),
     );
   if ("gone" in item && !link) return { skipped: "deleted at the provider" };
+  if (link?.activityId || (!link && !("gone" in item) && (await isOurActivity(tx, owner, item))))
+    return activityEntry(tx, link, item);
   let eventId = link?.eventId ?? null;
   if (!eventId && !("gone" in item)) eventId = await findExisting(tx, owner, item);
   const row = eventId ? await ownedEvent(tx, owner, eventId) : null;
@@ -79,8 +82,10 @@ export async function importCalendarItem(
     else if (a.kind === "mark-cancelled-in-crm" && id)
       await tx.update(events).set({ status: "cancelled", updatedAt: new Date() }).where(eq(events.id, id));
     else if (a.kind === "forget-link" && link) await tx.delete(eventLinks).where(eq(eventLinks.id, link.id));
-    else if (a.kind === "record-synced" && id && !pushesBack)
-      await recordSynced(tx, place, id, a.state, item);
+    else if (a.kind === "record-synced" && id)
+      // When the merge must go back to the calendar, what both sides hold in common is the calendar's
+      // version at its new ETag: recorded so, the CRM's owed write (its outbox row) goes out on it.
+      await recordSynced(tx, place, id, pushesBack && !("gone" in item) ? item.state : a.state, item);
   }
   return { stored: true };
 }
@@ -142,4 +147,33 @@ async function recordSynced(
       target: [eventLinks.connectionId, eventLinks.calendarId, eventLinks.providerId],
       set: { eventId, lastSynced: state, ...known, updatedAt: new Date() },
     });
+}
+
+/** An entry written for one of the owner's planned activities, found by our tag before its link is. */
+async function isOurActivity(tx: Tx, owner: AuthUser, item: Extract<IncomingItem, { uid: string }>) {
+  if (!item.conciliaId) return false;
+  const [row] = await tx
+    .select({ id: activities.id })
+    .from(activities)
+    .where(and(eq(activities.id, item.conciliaId), eq(activities.ownerId, owner.id)));
+  return !!row;
+}
+
+/**
+ * A planned activity's entry (R-ACT-1) goes one way, from the CRM to the calendar: it is never imported
+ * as an event. Its new ETag is kept so the next CRM change can overwrite a calendar edit; removed in the
+ * calendar, the link is forgotten and the activity stays.
+ */
+async function activityEntry(
+  tx: Tx,
+  link: typeof eventLinks.$inferSelect | undefined,
+  item: IncomingItem,
+): Promise<WriteOutcome> {
+  if (link && "gone" in item) await tx.delete(eventLinks).where(eq(eventLinks.id, link.id));
+  else if (link && !("gone" in item) && item.etag !== link.etag)
+    await tx
+      .update(eventLinks)
+      .set({ etag: item.etag, updatedAt: new Date() })
+      .where(eq(eventLinks.id, link.id));
+  return { stored: true };
 }

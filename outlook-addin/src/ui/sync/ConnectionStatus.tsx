@@ -5,6 +5,7 @@ import type { Api } from "../../api/client.js";
 import type { Mailbox } from "../../host/types.js";
 import { useI18n } from "../../i18n/index.js";
 import { ErrorNote } from "../ErrorNote.js";
+import { CalendarSyncActions } from "./CalendarSyncActions.js";
 import { OAuthConnect } from "./OAuthConnect.js";
 import { providerWord } from "./ProviderPicker.js";
 import { SyncEdit } from "./SyncEdit.js";
@@ -16,14 +17,17 @@ interface Props {
   api: Api;
   mailbox: Mailbox;
   connection: Connection;
+  /** R-ACT-5: the CRM's zone for the user, to compare with the calendar's; null until known. */
+  crmTimeZone?: string | null;
   onChanged(notice: string | null): void;
 }
 
 /**
  * R-CON-9 / R-CON-10: a connected account: its status in plain words, the first sync's progress,
- * failed items to retry, pause and resume, Edit, and Stop sync after a confirmation.
+ * failed items to retry, pause and resume, Edit, and Stop sync after a confirmation; for a synced
+ * calendar, its actions and zone warning (CalendarSyncActions).
  */
-export function ConnectionStatus({ api, mailbox, connection: c, onChanged }: Props) {
+export function ConnectionStatus({ api, mailbox, connection: c, crmTimeZone = null, onChanged }: Props) {
   const { t, dateTime } = useI18n();
   const [status, setStatus] = useState<ConnectionSyncStatus | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -134,6 +138,9 @@ export function ConnectionStatus({ api, mailbox, connection: c, onChanged }: Pro
           {t("stopSync")}
         </button>
       </div>
+      {c.syncs !== "email" && c.provider !== "imap" && (
+        <CalendarSyncActions api={api} connection={c} crmTimeZone={crmTimeZone} onRemoved={onChanged} />
+      )}
       {editing && (
         <SyncEdit
           api={api}

@@ -23,6 +23,7 @@ export function SyncSettings({ api, mailbox, onClose }: { api: Api; mailbox: Mai
   const [notice, setNotice] = useState<string | null>(null);
   const [provider, setProvider] = useState<ConnectionProvider | null>(null);
   const [syncs, setSyncs] = useState<ConnectionSyncs>("both");
+  const [crmTimeZone, setCrmTimeZone] = useState<string | null>(null);
 
   async function load(text: string | null = null) {
     setError(null);
@@ -36,6 +37,8 @@ export function SyncSettings({ api, mailbox, onClose }: { api: Api; mailbox: Mai
   }
   useEffect(() => {
     load();
+    // Only for the zone warning (R-ACT-5): without it the view works the same.
+    api.sync.crmTimeZone().then(setCrmTimeZone, () => setCrmTimeZone(null));
   }, []);
   const connected = (address: string) => load(t("connectedAs", { address }));
   const address = mailbox.user.email;
@@ -56,7 +59,14 @@ export function SyncSettings({ api, mailbox, onClose }: { api: Api; mailbox: Mai
       {error !== null && <ErrorNote error={error} />}
       {connections === null && error === null && <Loading />}
       {connections?.map((c) => (
-        <ConnectionStatus key={c.id} api={api} mailbox={mailbox} connection={c} onChanged={load} />
+        <ConnectionStatus
+          key={c.id}
+          api={api}
+          mailbox={mailbox}
+          connection={c}
+          crmTimeZone={crmTimeZone}
+          onChanged={load}
+        />
       ))}
       {connections?.length === 0 && (
         <div class="connect">
