@@ -1,0 +1,81 @@
+// The Google CalendarWriter (sync/calendar/outbound.ts) for one calendar (§3.6):
+// - create inserts under an id derived from the CRM event's (calendar-ids.ts). A repeat after a lost
+//   answer gets 409: the event is read, and taken as ours when our tag names the same CRM event.
+//   `sendUpdates=all` only when reconcile says to invite (a new event made in Concilia after the
+//   account was connected); history goes in with `none` (R-CAL-7, failure mode 9).
+// - update patches with If-Match and `sendUpdates=none`, always (R-CAL-7). A state reconcile marks
+//   cancelled (the event deleted in Concilia, R-CAL-9) is a delete instead. A 412 is retried once on
+//   the current etag (see below).
+// - remove deletes; 404 and 410 (already deleted) count as removed.
+
+import type { CalendarWriter } from "../../sync/calendar/outbound.js";
+import { SyncError } from "../../sync/errors.js";
+import { HttpSyncError } from "../http.js";
+import type { GoogleCalendarClient } from "./calendar-client.js";
+import { seg } from "./calendar-client.js";
+import { CONCILIA_PROPERTY, type GoogleEvent } from "./calendar-event.js";
+import { googleEventIdFor } from "./calendar-ids.js";
+import { parentEtagOf } from "./calendar-read-map.js";
+import { toGoogleEvent } from "./calendar-write-map.js";
+
+const gone = (err: unknown) => err instanceof HttpSyncError && (err.status === 404 || err.status === 410);
+
+export function googleCalendarWriter(client: GoogleCalendarClient, calendarId: string): CalendarWriter {
+  const events = `/calendars/${seg(calendarId)}/events`;
+  const written = (e: GoogleEvent) => ({ href: e.id, etag: e.etag ?? "" });
+
+  async function remove(href: string, ifMatch: string | null): Promise<void> {
+    try {
+      await client.call("DELETE", `${events}/${seg(href)}`, {
+        query: { sendUpdates: "none" },
+        ifMatch: ifMatch ? parentEtagOf(ifMatch) : undefined,
+      });
+    } catch (err) {
+      if (!gone(err)) throw err;
+    }
+  }
+
+  return {
+    async create(_uid, eventId, state, { sendInvitations }) {
+      const id = googleEventIdFor(eventId);
+      try {
+        const made = await client.call<GoogleEvent>("POST", events, {
+          query: { sendUpdates: sendInvitations ? "all" : "none" },
+          json: { id, ...toGoogleEvent(state, eventId) },
+        });
+        return written(made);
+      } catch (err) {
+        if (!(err instanceof HttpSyncError && err.status === 409)) throw err;
+        const existing = await client.call<GoogleEvent>("GET", `${events}/${seg(id)}`);
+        if (existing.extendedProperties?.private?.[CONCILIA_PROPERTY] !== eventId)
+          throw new SyncError("unknown", "Google already holds another event under this event's id.");
+        return written(existing);
+      }
+    },
+    async update(href, ifMatch, _uid, _sequence, eventId, state) {
+      if (state.status === "cancelled") {
+        await remove(href, ifMatch);
+        // Google keeps a deleted event, cancelled, under its id: its new etag is what will be listed.
+        const after = await client.call<GoogleEvent>("GET", `${events}/${seg(href)}`).catch(() => null);
+        return { href, etag: after?.etag ?? ifMatch };
+      }
+      const patch = (etag: string) =>
+        client.call<GoogleEvent>("PATCH", `${events}/${seg(href)}`, {
+          query: { sendUpdates: "none" },
+          ifMatch: etag,
+          json: toGoogleEvent(state, eventId),
+        });
+      try {
+        return written(await patch(parentEtagOf(ifMatch)));
+      } catch (err) {
+        if (!(err instanceof HttpSyncError && err.status === 412)) throw err;
+        // The event changed in Google since the etag we hold. The inbound leg has merged what it listed
+        // into the CRM event, but records no etag when a merge still has to be written back
+        // (sync/calendar/inbound.ts): the state pushed here is that merge, written on the current etag.
+        const current = await client.call<GoogleEvent>("GET", `${events}/${seg(href)}`);
+        return written(await patch(current.etag ?? "*"));
+      }
+    },
+    remove,
+  };
+}

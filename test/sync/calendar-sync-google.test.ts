@@ -1,0 +1,346 @@
+// Two-way Google Calendar sync end to end: a Google connection that syncs its calendar, against the
+// Google emulator (Calendar v3 with its ground truth: stored events, invitation mails sent per
+// sendUpdates, watch channels, fault knobs), the worker's steps through the engine, and what the user
+// sees in the CRM's events API.
+import { eq } from "drizzle-orm";
+import { setupServer } from "msw/node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_GOOGLE_CLIENT, GoogleEmulator } from "../../emulators/google/emulator.js";
+import { createConnection, SECRET } from "../../server/connections/connections.js";
+import { connections, eventLinks } from "../../server/db/schema.js";
+import { googleEventIdFor } from "../../server/providers/google/calendar-ids.js";
+import { putSecret } from "../../server/secrets/store.js";
+import { runStepExclusive } from "../../server/sync/run.js";
+import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import { injectFetch } from "../providers/inject-fetch.js";
+import { api, eventually, MARTA, userWithMarta } from "./mail-e2e.js";
+
+const ACCOUNT = "ana.ruiz@gmail.test";
+const TOKEN = "calendar-push-token-0123456789abcdef0123456789";
+const CALENDAR_SCOPE = "https://www.googleapis.com/auth/calendar";
+
+type Stored = { id: string; etag: string; status?: string; summary?: string } & Record<string, unknown>;
+
+describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
+  let s: TestServer;
+  let google: GoogleEmulator;
+  const msw = setupServer();
+  let ana: { id: string; token: string };
+  let connectionId: string;
+  const historical: string[] = [];
+
+  async function syncNow() {
+    for (let i = 0; i < 100; i++) {
+      const r = await runStepExclusive(s.ctx, connectionId);
+      if (r !== "busy" && r.result !== "more") return r;
+      if (r === "busy") await new Promise((done) => setTimeout(done, 100));
+    }
+    throw new Error("the sync never came to rest");
+  }
+  /** Google's stored events of the primary calendar (ground truth). */
+  const stored = () =>
+    google.calendarSnapshot(ACCOUNT).filter((e) => e.calendarId === ACCOUNT) as unknown as Stored[];
+  const taggedWith = (crmId: string) =>
+    stored().filter(
+      (e) => (e.extendedProperties as { private?: Record<string, string> })?.private?.conciliaId === crmId,
+    );
+  async function linkOf(providerId: string) {
+    const [link] = await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.providerId, providerId));
+    return link;
+  }
+  async function crmEventOf(providerId: string) {
+    const link = await linkOf(providerId);
+    expect(link?.eventId).toBeTruthy();
+    const res = await api(s, ana, "GET", `/api/v1/events/${link!.eventId}`);
+    expect(res.statusCode).toBe(200);
+    return res.json();
+  }
+  const invitations = () => google.sentInvitations(ACCOUNT);
+  async function crmEvent(title: string, day: string) {
+    const made = await api(s, ana, "POST", "/api/v1/events", {
+      title,
+      startAt: `${day}T10:00:00.000Z`,
+      endAt: `${day}T11:00:00.000Z`,
+      attendees: [{ email: MARTA }],
+    });
+    expect(made.statusCode).toBe(201);
+    return made.json().id as string;
+  }
+
+  beforeAll(async () => {
+    s = await startTestServer({
+      engine,
+      env: {
+        GOOGLE_OAUTH_CLIENT_ID: DEMO_GOOGLE_CLIENT.clientId,
+        GOOGLE_OAUTH_CLIENT_SECRET: DEMO_GOOGLE_CLIENT.clientSecret!,
+        GOOGLE_PUSH_TOKEN: TOKEN,
+        CONCILIA_PUBLIC_URL: "https://concilia.test",
+        CONCILIA_SYNC_TICK_SECONDS: "0",
+      },
+    });
+    google = new GoogleEmulator({ fetch: injectFetch(s.app), pushRetryDelaysMs: [] });
+    google.addAccount(ACCOUNT, "Ana Ruiz");
+    google.addCalendar(ACCOUNT, { name: "Holidays" });
+    msw.use(...google.handlers());
+    msw.listen({ onUnhandledRequest: "bypass" });
+    ana = await userWithMarta(s, `ana-${engine}@acme.test`);
+    // History: events made in Concilia before the account was connected.
+    for (let i = 0; i < 12; i++) historical.push(await crmEvent(`History ${i}`, `2026-11-${String(10 + i)}`));
+    await new Promise((done) => setTimeout(done, 5));
+    const { refreshToken } = google.issueTokens(ACCOUNT, `openid email ${CALENDAR_SCOPE}`);
+    connectionId = await s.ctx.db.transaction(async (tx) => {
+      const c = await createConnection(tx, ana.id, {
+        provider: "google",
+        accountAddress: ACCOUNT,
+        syncs: "calendar",
+      });
+      await putSecret({ db: tx, secrets: s.ctx.secrets }, c.id, SECRET.refreshToken, refreshToken, null);
+      return c.id;
+    });
+  });
+  afterAll(async () => {
+    msw.close();
+    await s?.close();
+  });
+
+  it("R-CON-9, R-CAL-7: the first sync stores the calendars with the primary one selected, and pushes the history made before connecting without a single invitation", async () => {
+    await syncNow();
+    const [c] = await s.ctx.db.select().from(connections).where(eq(connections.id, connectionId));
+    expect(c!.calendars.map((k) => [k.name, k.primary, k.selected]).sort()).toEqual([
+      ["Holidays", false, false],
+      [ACCOUNT, true, true],
+    ]);
+    for (const id of historical) {
+      const [g] = taggedWith(id);
+      expect(g?.id).toBe(googleEventIdFor(id));
+    }
+    expect(stored()).toHaveLength(12);
+    expect(invitations()).toEqual([]);
+  });
+
+  it("R-CAL-1, R-CAL-7, R-P-3: an event created in Concilia after connecting appears in Google once, with one invitation, and our write does not come back as a change", async () => {
+    const id = await crmEvent("Demo Iberia", "2026-12-09");
+    await syncNow();
+    const [g, ...more] = taggedWith(id);
+    expect(more).toEqual([]);
+    expect(g).toMatchObject({
+      summary: "Demo Iberia",
+      attendees: [expect.objectContaining({ email: MARTA })],
+    });
+    expect(invitations()).toEqual([
+      expect.objectContaining({ eventId: g!.id, to: MARTA, kind: "invitation" }),
+    ]);
+    const before = (await api(s, ana, "GET", `/api/v1/events/${id}`)).json();
+    await syncNow();
+    await syncNow();
+    expect(taggedWith(id).map((e) => e.etag)).toEqual([g!.etag]);
+    expect((await linkOf(g!.id))?.etag).toBe(g!.etag);
+    expect((await api(s, ana, "GET", `/api/v1/events/${id}`)).json().updatedAt).toBe(before.updatedAt);
+    expect(invitations()).toHaveLength(1);
+  });
+
+  it("R-CAL-2, R-CAL-7: an edit in Concilia reaches Google without mail, and an edit in Google reaches Concilia", async () => {
+    const [mine] = stored().filter((e) => e.summary === "Demo Iberia");
+    const id = (await crmEventOf(mine!.id)).id;
+    const patched = await api(s, ana, "PATCH", `/api/v1/events/${id}`, {
+      title: "Demo Iberia, second round",
+    });
+    expect(patched.statusCode).toBe(200);
+    await syncNow();
+    expect(taggedWith(id)[0]).toMatchObject({ summary: "Demo Iberia, second round" });
+    google.userEditEvent(ACCOUNT, mine!.id, { summary: "Demo Iberia (final)", location: "Madrid" });
+    await syncNow();
+    expect(await crmEventOf(mine!.id)).toMatchObject({
+      id,
+      title: "Demo Iberia (final)",
+      location: "Madrid",
+    });
+    // Nothing of that is written back, and no one got mail for the edits.
+    const etag = taggedWith(id)[0]!.etag;
+    await syncNow();
+    expect(taggedWith(id)[0]!.etag).toBe(etag);
+    expect(invitations()).toHaveLength(1);
+  });
+
+  it("R-CAL-9: deleting in Concilia removes the event from Google; deleting in Google marks the CRM event cancelled and keeps it", async () => {
+    const [mine] = stored().filter((e) => e.summary === "Demo Iberia (final)");
+    const id = (await crmEventOf(mine!.id)).id;
+    const del = await api(s, ana, "DELETE", `/api/v1/events/${id}`);
+    expect(del.body).toBe("");
+    expect(del.statusCode).toBe(204);
+    await syncNow();
+    expect(taggedWith(id)[0]).toMatchObject({ status: "cancelled" });
+
+    const other = historical[0]!;
+    const gid = googleEventIdFor(other);
+    google.userDeleteEvent(ACCOUNT, gid);
+    await syncNow();
+    const kept = await api(s, ana, "GET", `/api/v1/events/${other}`);
+    expect(kept.statusCode).toBe(200);
+    expect(kept.json()).toMatchObject({ title: "History 0", status: "cancelled" });
+    // And the cancellation is not pushed back as an edit.
+    const etag = stored().find((e) => e.id === gid)!.etag;
+    await syncNow();
+    expect(stored().find((e) => e.id === gid)!.etag).toBe(etag);
+  });
+
+  it("R-CAL-3, R-CAL-8, R-CAL-4: an event made in Google is imported with Marta linked and her answer kept; one organised by someone else is read-only", async () => {
+    const mineId = google.seedCalendarEvent(ACCOUNT, {
+      summary: "Kick-off Iberia",
+      start: { dateTime: "2026-12-03T10:00:00+01:00", timeZone: "Europe/Madrid" },
+      end: { dateTime: "2026-12-03T11:00:00+01:00", timeZone: "Europe/Madrid" },
+      attendees: [{ email: MARTA, displayName: "Marta Núñez", responseStatus: "tentative" }],
+    }).id;
+    const guestId = google.seedCalendarEvent(
+      ACCOUNT,
+      {
+        summary: "Marta's review",
+        start: { date: "2026-12-04" },
+        end: { date: "2026-12-05" },
+        attendees: [
+          { email: ACCOUNT, responseStatus: "needsAction" },
+          { email: MARTA, responseStatus: "accepted" },
+        ],
+      },
+      { organizer: { name: "Marta Núñez", address: MARTA } },
+    ).id;
+    await syncNow();
+    const e = await crmEventOf(mineId);
+    expect(e).toMatchObject({
+      title: "Kick-off Iberia",
+      origin: "external",
+      guest: false,
+      startAt: "2026-12-03T09:00:00.000Z",
+      timeZone: "Europe/Madrid",
+    });
+    const marta = e.attendees.find((a: { email: string }) => a.email === MARTA);
+    expect(marta).toMatchObject({ responseStatus: "tentative", record: { type: "person" } });
+    const guest = await crmEventOf(guestId);
+    expect(guest).toMatchObject({ guest: true, readOnly: true, allDay: true });
+    expect(guest.attendees.find((a: { email: string }) => a.email === ACCOUNT)).toMatchObject({
+      responseStatus: "needsAction",
+    });
+    expect((await api(s, ana, "PATCH", `/api/v1/events/${guest.id}`, { title: "Mine now" })).statusCode).toBe(
+      409,
+    );
+  });
+
+  it("R-CAL-6: a series with a moved, a renamed and a cancelled instance is imported exactly", async () => {
+    const series = google.seedCalendarEvent(ACCOUNT, {
+      summary: "Weekly Iberia",
+      start: { dateTime: "2026-12-01T10:00:00+01:00", timeZone: "Europe/Madrid" },
+      end: { dateTime: "2026-12-01T10:30:00+01:00", timeZone: "Europe/Madrid" },
+      recurrence: ["RRULE:FREQ=WEEKLY;COUNT=5"],
+    }).id;
+    google.userEditEvent(ACCOUNT, `${series}_20261208T090000Z`, {
+      start: { dateTime: "2026-12-08T16:00:00+01:00", timeZone: "Europe/Madrid" },
+      end: { dateTime: "2026-12-08T16:30:00+01:00", timeZone: "Europe/Madrid" },
+    });
+    google.userEditEvent(ACCOUNT, `${series}_20261215T090000Z`, { summary: "Weekly Iberia (Q1 plan)" });
+    google.userDeleteEvent(ACCOUNT, `${series}_20261222T090000Z`);
+    await syncNow();
+    const e = await crmEventOf(series);
+    expect(e).toMatchObject({ title: "Weekly Iberia", timeZone: "Europe/Madrid" });
+    expect(e.recurrence).toMatchObject({ rule: "FREQ=WEEKLY;COUNT=5" });
+    expect(e.exceptions).toEqual([
+      expect.objectContaining({
+        originalStart: "2026-12-08T09:00:00.000Z",
+        status: "confirmed",
+        startAt: "2026-12-08T15:00:00.000Z",
+        endAt: "2026-12-08T15:30:00.000Z",
+        title: null,
+      }),
+      expect.objectContaining({
+        originalStart: "2026-12-15T09:00:00.000Z",
+        startAt: null,
+        title: "Weekly Iberia (Q1 plan)",
+      }),
+      expect.objectContaining({ originalStart: "2026-12-22T09:00:00.000Z", status: "cancelled" }),
+    ]);
+    // One more instance cancelled later arrives through the sync token alone.
+    google.userDeleteEvent(ACCOUNT, `${series}_20261229T090000Z`);
+    await syncNow();
+    const again = await crmEventOf(series);
+    expect(again.exceptions.map((x: { status: string }) => x.status)).toEqual([
+      "confirmed",
+      "confirmed",
+      "cancelled",
+      "cancelled",
+    ]);
+  });
+
+  it("R-P-2: a sync token Google no longer accepts (410) makes a full listing that leaves no duplicate", async () => {
+    const before = await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.connectionId, connectionId));
+    const events = (await api(s, ana, "GET", "/api/v1/events?limit=200")).json();
+    google.invalidateCursors(ACCOUNT);
+    await syncNow();
+    const after = await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.connectionId, connectionId));
+    expect(after.map((l) => l.providerId).sort()).toEqual(before.map((l) => l.providerId).sort());
+    expect((await api(s, ana, "GET", "/api/v1/events?limit=200")).json().items.length).toBe(
+      events.items.length,
+    );
+    expect(google.counter.snapshot().perEndpoint["calendar.events.list"]).toBeGreaterThan(0);
+  });
+
+  it("R-P-3: an insert whose answer is lost, and throttling with 403 and 429, still leave exactly one event", async () => {
+    google.faults.set(ACCOUNT, { loseResponse: { endpoints: ["calendar.events.insert"], times: 1 } });
+    const id = await crmEvent("Pricing call", "2026-12-10");
+    await syncNow();
+    expect(taggedWith(id)).toHaveLength(1);
+    expect(await linkOf(googleEventIdFor(id))).toMatchObject({ eventId: id });
+    google.faults.set(ACCOUNT, {
+      throttle: {
+        status: 403,
+        code: "rateLimitExceeded",
+        retryAfter: 0,
+        endpoints: ["calendar.*"],
+        times: 2,
+      },
+    });
+    const second = await crmEvent("Pricing call II", "2026-12-11");
+    await syncNow();
+    google.faults.set(ACCOUNT, {
+      throttle: { status: 429, retryAfter: 0, endpoints: ["calendar.*"], times: 2 },
+    });
+    await syncNow();
+    google.faults.clear(ACCOUNT);
+    expect(taggedWith(second)).toHaveLength(1);
+    // Each new event made after connecting invited Marta once, and nothing else did.
+    expect(invitations().map((i) => i.kind)).toEqual(["invitation", "invitation", "invitation"]);
+  });
+
+  it("R-P-2: a change in Google syncs on its watch notification; duplicated notifications are harmless and a forged one is refused", {
+    timeout: 60_000,
+  }, async () => {
+    const channels = [...google.channels.all.values()].filter((c) => c.account === ACCOUNT);
+    expect(channels.map((c) => c.calendarId)).toEqual([ACCOUNT]);
+    google.faults.set(ACCOUNT, { notifications: { duplicate: 5 } });
+    const id = google.seedCalendarEvent(ACCOUNT, {
+      summary: "Pushed meeting",
+      start: { dateTime: "2026-12-14T10:00:00Z", timeZone: "UTC" },
+      end: { dateTime: "2026-12-14T11:00:00Z", timeZone: "UTC" },
+    }).id;
+    await eventually(async () => expect((await linkOf(id))?.eventId).toBeTruthy());
+    await eventually(async () => {
+      const links = await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.providerId, id));
+      expect(links).toHaveLength(1);
+    });
+    google.faults.clear(ACCOUNT);
+    const forged = await s.app.inject({
+      method: "POST",
+      url: "/push/google/calendar",
+      headers: {
+        "x-goog-channel-id": channels[0]!.id,
+        "x-goog-channel-token": "not-the-token",
+        "x-goog-resource-state": "exists",
+      },
+    });
+    expect(forged.statusCode).toBe(403);
+  });
+
+  it("R-CON-10: stopping the connection stops its watch channels", async () => {
+    const res = await api(s, ana, "DELETE", `/api/v1/connections/${connectionId}`);
+    expect(res.statusCode).toBe(200);
+    expect([...google.channels.all.values()].filter((c) => c.account === ACCOUNT)).toEqual([]);
+  });
+});
