@@ -28,6 +28,8 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
   let ana: { id: string; token: string };
   let connectionId: string;
   const historical: string[] = [];
+  /** Every answer the emulator gave, in order. */
+  const answered: { method: string; url: string; status: number }[] = [];
 
   async function syncNow() {
     for (let i = 0; i < 100; i++) {
@@ -82,6 +84,9 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
     google.addAccount(ACCOUNT, "Ana Ruiz");
     google.addCalendar(ACCOUNT, { name: "Holidays" });
     msw.use(...google.handlers());
+    msw.events.on("response:mocked", ({ request, response }) => {
+      answered.push({ method: request.method, url: request.url, status: response.status });
+    });
     msw.listen({ onUnhandledRequest: "bypass" });
     ana = await userWithMarta(s, `ana-${engine}@acme.test`);
     // History: events made in Concilia before the account was connected.
@@ -159,6 +164,31 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
     const etag = taggedWith(id)[0]!.etag;
     await syncNow();
     expect(taggedWith(id)[0]!.etag).toBe(etag);
+    expect(invitations()).toHaveLength(1);
+  });
+
+  it("R-CAL-2, R-P-3: edits made on both sides before a sync are merged: Google refuses the stale If-Match (412), nothing is lost", async () => {
+    const id = historical[5]!;
+    const gid = googleEventIdFor(id);
+    expect(
+      (await api(s, ana, "PATCH", `/api/v1/events/${id}`, { title: "History 5, renamed" })).statusCode,
+    ).toBe(200);
+    google.userEditEvent(ACCOUNT, gid, { location: "Sala Norte" });
+    const from = answered.length;
+    await syncNow();
+    await syncNow();
+    expect(answered.slice(from).some((a) => a.method === "PATCH" && a.status === 412)).toBe(true);
+    expect(stored().find((e) => e.id === gid)).toMatchObject({
+      summary: "History 5, renamed",
+      location: "Sala Norte",
+    });
+    expect((await api(s, ana, "GET", `/api/v1/events/${id}`)).json()).toMatchObject({
+      title: "History 5, renamed",
+      location: "Sala Norte",
+    });
+    const etag = stored().find((e) => e.id === gid)!.etag;
+    await syncNow();
+    expect(stored().find((e) => e.id === gid)!.etag).toBe(etag);
     expect(invitations()).toHaveLength(1);
   });
 
@@ -273,13 +303,17 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
     const before = await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.connectionId, connectionId));
     const events = (await api(s, ana, "GET", "/api/v1/events?limit=200")).json();
     google.invalidateCursors(ACCOUNT);
+    const from = answered.length;
     await syncNow();
+    const lists = answered.slice(from).filter((a) => a.method === "GET" && /\/events\?/.test(a.url));
+    // The token was refused, then the calendar listed in full (timeMin, no syncToken).
+    expect(lists[0]).toMatchObject({ status: 410, url: expect.stringContaining("syncToken=") });
+    expect(lists[1]).toMatchObject({ status: 200, url: expect.stringContaining("timeMin=") });
     const after = await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.connectionId, connectionId));
     expect(after.map((l) => l.providerId).sort()).toEqual(before.map((l) => l.providerId).sort());
     expect((await api(s, ana, "GET", "/api/v1/events?limit=200")).json().items.length).toBe(
       events.items.length,
     );
-    expect(google.counter.snapshot().perEndpoint["calendar.events.list"]).toBeGreaterThan(0);
   });
 
   it("R-P-3: an insert whose answer is lost, and throttling with 403 and 429, still leave exactly one event", async () => {

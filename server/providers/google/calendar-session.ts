@@ -8,6 +8,7 @@
 import { mergeCalendars, storeListedCalendars } from "../../connections/calendars.js";
 import { importCalendarItem } from "../../sync/calendar/inbound.js";
 import { pushCrmEvents } from "../../sync/calendar/outbound.js";
+import { SyncError } from "../../sync/errors.js";
 import { connectionOwner } from "../../sync/mail-writer.js";
 import type { ProviderContext, ProviderSession, SyncScope } from "../../sync/provider.js";
 import { backfillStart } from "../mail-session.js";
@@ -15,6 +16,7 @@ import type { GoogleCalendarCursor } from "./calendar-changes.js";
 import { listGoogleCalendarChanges } from "./calendar-changes.js";
 import type { GoogleCalendarClient } from "./calendar-client.js";
 import { type FetchedGoogleEvent, fetchGoogleEvents } from "./calendar-fetch.js";
+import { settleLink } from "./calendar-link-settle.js";
 import { type GoogleCalendarEntry, listedCalendar, listGoogleCalendars, writable } from "./calendar-list.js";
 import { mapGoogleEvent } from "./calendar-read-map.js";
 import { keepCalendarChannels } from "./calendar-watch-upkeep.js";
@@ -69,7 +71,13 @@ export async function withGoogleCalendars(
       const calendarId = calendarOf(scope);
       if (calendarId === target) {
         const place = { connectionId: ctx.connection.id, calendarId, connectedAt: ctx.connection.createdAt };
-        await pushCrmEvents(ctx.db, owner, place, googleCalendarWriter(client, calendarId));
+        try {
+          await pushCrmEvents(ctx.db, owner, place, googleCalendarWriter(client, calendarId));
+        } catch (err) {
+          // Changed in Google meanwhile: listing it merges the change (settleLink), the next step writes.
+          if (!(err instanceof SyncError && err.kind === "conflict")) throw err;
+          ctx.log.info({ connection: ctx.connection.id }, "Google event changed since our last write");
+        }
       }
       return listGoogleCalendarChanges(
         client,
@@ -93,7 +101,9 @@ export async function withGoogleCalendars(
         self: { email: owner.email, name: owner.name || null },
         calendarZone: read.zone,
       });
-      return importCalendarItem(tx, owner, place, mapped);
+      const outcome = await importCalendarItem(tx, owner, place, mapped);
+      await settleLink(tx, place, mapped);
+      return outcome;
     },
     identify: (item) =>
       typeof item.meta?.calendar === "string" ? item.key : (mail.identify?.(item) ?? null),

@@ -4,8 +4,8 @@
 //   `sendUpdates=all` only when reconcile says to invite (a new event made in Concilia after the
 //   account was connected); history goes in with `none` (R-CAL-7, failure mode 9).
 // - update patches with If-Match and `sendUpdates=none`, always (R-CAL-7). A state reconcile marks
-//   cancelled (the event deleted in Concilia, R-CAL-9) is a delete instead. A 412 is retried once on
-//   the current etag (see below).
+//   cancelled (the event deleted in Concilia, R-CAL-9) is a delete instead. A 412 is a "conflict":
+//   nothing is recorded, so neither side's change is lost (see calendar-session.ts).
 // - remove deletes; 404 and 410 (already deleted) count as removed.
 
 import type { CalendarWriter } from "../../sync/calendar/outbound.js";
@@ -18,6 +18,8 @@ import { googleEventIdFor } from "./calendar-ids.js";
 import { parentEtagOf } from "./calendar-read-map.js";
 import { toGoogleEvent } from "./calendar-write-map.js";
 
+const changedInGoogle = () =>
+  new SyncError("conflict", "The event changed in Google Calendar; it is merged and written again.");
 const gone = (err: unknown) => err instanceof HttpSyncError && (err.status === 404 || err.status === 410);
 
 export function googleCalendarWriter(client: GoogleCalendarClient, calendarId: string): CalendarWriter {
@@ -31,6 +33,7 @@ export function googleCalendarWriter(client: GoogleCalendarClient, calendarId: s
         ifMatch: ifMatch ? parentEtagOf(ifMatch) : undefined,
       });
     } catch (err) {
+      if (err instanceof HttpSyncError && err.status === 412) throw changedInGoogle();
       if (!gone(err)) throw err;
     }
   }
@@ -59,21 +62,18 @@ export function googleCalendarWriter(client: GoogleCalendarClient, calendarId: s
         const after = await client.call<GoogleEvent>("GET", `${events}/${seg(href)}`).catch(() => null);
         return { href, etag: after?.etag ?? ifMatch };
       }
-      const patch = (etag: string) =>
-        client.call<GoogleEvent>("PATCH", `${events}/${seg(href)}`, {
+      try {
+        const patched = await client.call<GoogleEvent>("PATCH", `${events}/${seg(href)}`, {
           query: { sendUpdates: "none" },
-          ifMatch: etag,
+          ifMatch: parentEtagOf(ifMatch),
           json: toGoogleEvent(state, eventId),
         });
-      try {
-        return written(await patch(parentEtagOf(ifMatch)));
+        return written(patched);
       } catch (err) {
-        if (!(err instanceof HttpSyncError && err.status === 412)) throw err;
-        // The event changed in Google since the etag we hold. The inbound leg has merged what it listed
-        // into the CRM event, but records no etag when a merge still has to be written back
-        // (sync/calendar/inbound.ts): the state pushed here is that merge, written on the current etag.
-        const current = await client.call<GoogleEvent>("GET", `${events}/${seg(href)}`);
-        return written(await patch(current.etag ?? "*"));
+        // Changed in Google since the etag we hold: the listing that follows merges that change into
+        // the CRM event (calendar-session.ts records its etag), and the next step writes the merge.
+        if (err instanceof HttpSyncError && err.status === 412) throw changedInGoogle();
+        throw err;
       }
     },
     remove,
