@@ -31,9 +31,9 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
   /** Every answer the emulator gave, in order. */
   const answered: { method: string; url: string; status: number }[] = [];
 
-  async function syncNow() {
+  async function syncNow(id = connectionId) {
     for (let i = 0; i < 100; i++) {
-      const r = await runStepExclusive(s.ctx, connectionId);
+      const r = await runStepExclusive(s.ctx, id);
       if (r !== "busy" && r.result !== "more") return r;
       if (r === "busy") await new Promise((done) => setTimeout(done, 100));
     }
@@ -370,6 +370,50 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
       },
     });
     expect(forged.statusCode).toBe(403);
+  });
+
+  it("R-CAL-3, R-P-3: one meeting in two of the user's Google accounts (one iCalUID, two event ids) is one CRM event with two links; syncing again makes nothing new", async () => {
+    const WORK = "ana.work@gmail.test";
+    google.addAccount(WORK, "Ana (work)");
+    const { refreshToken } = google.issueTokens(WORK, `openid email ${CALENDAR_SCOPE}`);
+    const workId = await s.ctx.db.transaction(async (tx) => {
+      const c = await createConnection(tx, ana.id, {
+        provider: "google",
+        accountAddress: WORK,
+        syncs: "calendar",
+      });
+      await putSecret({ db: tx, secrets: s.ctx.secrets }, c.id, SECRET.refreshToken, refreshToken, null);
+      return c.id;
+    });
+    const meeting = {
+      iCalUID: "board-7@acme-iberia.example",
+      summary: "Board meeting",
+      start: { dateTime: "2026-12-16T10:00:00Z", timeZone: "UTC" },
+      end: { dateTime: "2026-12-16T12:00:00Z", timeZone: "UTC" },
+    };
+    const organizer = { organizer: { name: "Marta Núñez", address: MARTA } };
+    const inPersonal = google.seedCalendarEvent(
+      ACCOUNT,
+      { ...meeting, attendees: [{ email: ACCOUNT, responseStatus: "accepted" }] },
+      organizer,
+    ).id;
+    const inWork = google.seedCalendarEvent(
+      WORK,
+      { ...meeting, attendees: [{ email: WORK, responseStatus: "tentative" }] },
+      organizer,
+    ).id;
+    expect(inWork).not.toBe(inPersonal);
+    for (let i = 0; i < 3; i++) {
+      await syncNow();
+      await syncNow(workId);
+    }
+    const links = await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.icalUid, meeting.iCalUID));
+    expect(links.map((l) => l.providerId).sort()).toEqual([inPersonal, inWork].sort());
+    expect(new Set(links.map((l) => l.eventId)).size).toBe(1);
+    const all = (await api(s, ana, "GET", "/api/v1/events?limit=200")).json().items;
+    expect(all.filter((e: { title: string }) => e.title === "Board meeting")).toHaveLength(1);
+    // The history pushed to the new account invited no one there either.
+    expect(google.sentInvitations(WORK)).toEqual([]);
   });
 
   it("R-CON-10: stopping the connection stops its watch channels", async () => {
