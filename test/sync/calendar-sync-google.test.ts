@@ -98,6 +98,7 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
         provider: "google",
         accountAddress: ACCOUNT,
         syncs: "calendar",
+        grantedScopes: ["openid", "email", CALENDAR_SCOPE],
       });
       await putSecret({ db: tx, secrets: s.ctx.secrets }, c.id, SECRET.refreshToken, refreshToken, null);
       return c.id;
@@ -381,6 +382,7 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
         provider: "google",
         accountAddress: WORK,
         syncs: "calendar",
+        grantedScopes: ["openid", "email", CALENDAR_SCOPE],
       });
       await putSecret({ db: tx, secrets: s.ctx.secrets }, c.id, SECRET.refreshToken, refreshToken, null);
       return c.id;

@@ -6,6 +6,7 @@
 // that same listing and is recognised by the etag recorded for it (R-P-3). Watch channels for push are
 // kept alive at the start of each step (calendar-watch-upkeep.ts).
 import { mergeCalendars, storeListedCalendars } from "../../connections/calendars.js";
+import { missingScopes } from "../../connections/oauth-providers.js";
 import { importCalendarItem } from "../../sync/calendar/inbound.js";
 import { pushCrmEvents } from "../../sync/calendar/outbound.js";
 import { SyncError } from "../../sync/errors.js";
@@ -22,7 +23,10 @@ import { mapGoogleEvent } from "./calendar-read-map.js";
 import { keepCalendarChannels } from "./calendar-watch-upkeep.js";
 import { googleCalendarWriter } from "./calendar-writer.js";
 
-export const syncsCalendar = (ctx: ProviderContext) => ctx.connection.syncs !== "email";
+/** The connection syncs its calendar and Google's consent covers it (a Gmail-only consent does not). */
+export const syncsCalendar = (ctx: ProviderContext) =>
+  ctx.connection.syncs !== "email" &&
+  missingScopes("google", ctx.connection.grantedScopes, "calendar").length === 0;
 
 const calendarOf = (scope: SyncScope) => (scope.ref as { id: string }).id;
 
