@@ -2,12 +2,12 @@
 // Google emulator (Calendar v3 with its ground truth: stored events, invitation mails sent per
 // sendUpdates, watch channels, fault knobs), the worker's steps through the engine, and what the user
 // sees in the CRM's events API.
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_GOOGLE_CLIENT, GoogleEmulator } from "../../emulators/google/emulator.js";
 import { createConnection, SECRET } from "../../server/connections/connections.js";
-import { connections, eventLinks } from "../../server/db/schema.js";
+import { connections, eventLinks, syncCursors } from "../../server/db/schema.js";
 import { googleEventIdFor } from "../../server/providers/google/calendar-ids.js";
 import { putSecret } from "../../server/secrets/store.js";
 import { runStepExclusive } from "../../server/sync/run.js";
@@ -416,6 +416,26 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
     expect(all.filter((e: { title: string }) => e.title === "Board meeting")).toHaveLength(1);
     // The history pushed to the new account invited no one there either.
     expect(google.sentInvitations(WORK)).toEqual([]);
+  });
+
+  it("R-P-2: a channel close to its end is replaced by a new one and the old one stopped", async () => {
+    const [old] = [...google.channels.all.values()].filter((c) => c.account === ACCOUNT);
+    const key = `push:calendar:${ACCOUNT}`;
+    const [row] = await s.ctx.db
+      .select()
+      .from(syncCursors)
+      .where(and(eq(syncCursors.connectionId, connectionId), eq(syncCursors.scopeKey, key)));
+    expect(row?.cursor).toMatchObject({ id: old!.id, calendarId: ACCOUNT });
+    // Twelve hours left: due for renewal.
+    await s.ctx.db
+      .update(syncCursors)
+      .set({ cursor: { ...(row!.cursor as object), expiration: Date.now() + 12 * 3_600_000 } })
+      .where(and(eq(syncCursors.connectionId, connectionId), eq(syncCursors.scopeKey, key)));
+    await syncNow();
+    const live = [...google.channels.all.values()].filter((c) => c.account === ACCOUNT);
+    expect(live).toHaveLength(1);
+    expect(live[0]!.id).not.toBe(old!.id);
+    expect(live[0]!.expiration - Date.now()).toBeGreaterThan(6 * 86_400_000);
   });
 
   it("R-CON-10: stopping the connection stops its watch channels", async () => {
