@@ -300,6 +300,77 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
     ]);
   });
 
+  it("R-CAL-9: an edit in Concilia to an event deleted meanwhile in Google does not bring it back; the CRM event is kept, cancelled, with the edit", async () => {
+    const id = historical[1]!;
+    const gid = googleEventIdFor(id);
+    expect(
+      (await api(s, ana, "PATCH", `/api/v1/events/${id}`, { title: "History 1, edited" })).statusCode,
+    ).toBe(200);
+    google.userDeleteEvent(ACCOUNT, gid);
+    await syncNow();
+    await syncNow();
+    expect(stored().find((e) => e.id === gid)).toMatchObject({ status: "cancelled", summary: "History 1" });
+    expect((await api(s, ana, "GET", `/api/v1/events/${id}`)).json()).toMatchObject({
+      title: "History 1, edited",
+      status: "cancelled",
+    });
+  });
+
+  it("R-CAL-6: a series shifted as a whole, its range changed, a single event made recurring and a series split keep their CRM events: no duplicate, same links", async () => {
+    const weekly = google.seedCalendarEvent(ACCOUNT, {
+      summary: "Sync-up",
+      start: { dateTime: "2027-01-04T09:00:00+01:00", timeZone: "Europe/Madrid" },
+      end: { dateTime: "2027-01-04T09:30:00+01:00", timeZone: "Europe/Madrid" },
+      recurrence: ["RRULE:FREQ=WEEKLY;COUNT=10"],
+    }).id;
+    const single = google.seedCalendarEvent(ACCOUNT, {
+      summary: "Office hours",
+      start: { dateTime: "2027-01-05T15:00:00Z", timeZone: "UTC" },
+      end: { dateTime: "2027-01-05T16:00:00Z", timeZone: "UTC" },
+    }).id;
+    await syncNow();
+    const weeklyEvent = (await crmEventOf(weekly)).id;
+    const singleEvent = (await crmEventOf(single)).id;
+    const count = async () =>
+      (await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.connectionId, connectionId))).length;
+    const links = await count();
+
+    google.userEditEvent(ACCOUNT, weekly, {
+      start: { dateTime: "2027-01-04T10:00:00+01:00", timeZone: "Europe/Madrid" },
+      end: { dateTime: "2027-01-04T10:30:00+01:00", timeZone: "Europe/Madrid" },
+      recurrence: ["RRULE:FREQ=WEEKLY;COUNT=6"],
+    });
+    google.userEditEvent(ACCOUNT, single, { recurrence: ["RRULE:FREQ=DAILY;COUNT=3"] });
+    await syncNow();
+    expect(await crmEventOf(weekly)).toMatchObject({
+      id: weeklyEvent,
+      startAt: "2027-01-04T09:00:00.000Z",
+      recurrence: expect.objectContaining({ rule: "FREQ=WEEKLY;COUNT=6" }),
+    });
+    expect(await crmEventOf(single)).toMatchObject({
+      id: singleEvent,
+      recurrence: expect.objectContaining({ rule: "FREQ=DAILY;COUNT=3" }),
+    });
+    expect(await count()).toBe(links);
+
+    // "This and following" from the fourth week: the series ends, a new one starts (§3.5).
+    google.userEditEvent(ACCOUNT, weekly, { recurrence: ["RRULE:FREQ=WEEKLY;UNTIL=20270118T225959Z"] });
+    const following = google.seedCalendarEvent(ACCOUNT, {
+      summary: "Sync-up (new time)",
+      start: { dateTime: "2027-01-25T11:00:00+01:00", timeZone: "Europe/Madrid" },
+      end: { dateTime: "2027-01-25T11:30:00+01:00", timeZone: "Europe/Madrid" },
+      recurrence: ["RRULE:FREQ=WEEKLY;COUNT=3"],
+    }).id;
+    await syncNow();
+    await syncNow();
+    expect(await crmEventOf(weekly)).toMatchObject({
+      id: weeklyEvent,
+      recurrence: expect.objectContaining({ rule: "FREQ=WEEKLY;UNTIL=20270118T225959Z" }),
+    });
+    expect((await crmEventOf(following)).id).not.toBe(weeklyEvent);
+    expect(await count()).toBe(links + 1);
+  });
+
   it("R-P-2: a sync token Google no longer accepts (410) makes a full listing that leaves no duplicate", async () => {
     const before = await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.connectionId, connectionId));
     const events = (await api(s, ana, "GET", "/api/v1/events?limit=200")).json();

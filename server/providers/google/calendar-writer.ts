@@ -4,8 +4,9 @@
 //   `sendUpdates=all` only when reconcile says to invite (a new event made in Concilia after the
 //   account was connected); history goes in with `none` (R-CAL-7, failure mode 9).
 // - update patches with If-Match and `sendUpdates=none`, always (R-CAL-7). A state reconcile marks
-//   cancelled (the event deleted in Concilia, R-CAL-9) is a delete instead. A 412 is a "conflict":
-//   nothing is recorded, so neither side's change is lost (see calendar-session.ts).
+//   cancelled (the event deleted in Concilia, R-CAL-9) is a delete instead. A 412 (or a 404/410: gone
+//   meanwhile) is a "conflict": nothing is recorded, so neither side's change is lost and a deleted
+//   event is not brought back (see calendar-session.ts).
 // - remove deletes; 404 and 410 (already deleted) count as removed.
 
 import type { CalendarWriter } from "../../sync/calendar/outbound.js";
@@ -72,7 +73,8 @@ export function googleCalendarWriter(client: GoogleCalendarClient, calendarId: s
       } catch (err) {
         // Changed in Google since the etag we hold: the listing that follows merges that change into
         // the CRM event (calendar-session.ts records its etag), and the next step writes the merge.
-        if (err instanceof HttpSyncError && err.status === 412) throw changedInGoogle();
+        // 404/410: deleted in Google meanwhile; the listing brings the deletion in (R-CAL-9).
+        if (err instanceof HttpSyncError && [404, 410, 412].includes(err.status)) throw changedInGoogle();
         throw err;
       }
     },
