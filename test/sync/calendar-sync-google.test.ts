@@ -509,6 +509,37 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
     expect(live[0]!.expiration - Date.now()).toBeGreaterThan(6 * 86_400_000);
   });
 
+  it("R-CON-9: a calendar selected later is synced too, with its own channel, and nothing of Concilia's is written there; deselected, its channel stops", async () => {
+    const [c] = await s.ctx.db.select().from(connections).where(eq(connections.id, connectionId));
+    const holidays = c!.calendars.find((k) => k.name === "Holidays")!.id;
+    const select = (ids: string[]) =>
+      api(s, ana, "PATCH", `/api/v1/connections/${connectionId}`, { selectedCalendarIds: ids });
+    expect((await select([ACCOUNT, holidays])).statusCode).toBe(200);
+    const fair = google.seedCalendarEvent(
+      ACCOUNT,
+      { summary: "Trade fair", start: { date: "2027-02-01" }, end: { date: "2027-02-04" } },
+      { calendarId: holidays },
+    ).id;
+    await syncNow();
+    expect(await crmEventOf(fair)).toMatchObject({
+      title: "Trade fair",
+      allDay: true,
+      startDate: "2027-02-01",
+      endDate: "2027-02-04",
+    });
+    const calendarsWatched = () =>
+      [...google.channels.all.values()]
+        .filter((k) => k.account === ACCOUNT)
+        .map((k) => k.calendarId)
+        .sort();
+    expect(calendarsWatched()).toEqual([ACCOUNT, holidays].sort());
+    const inHolidays = google.calendarSnapshot(ACCOUNT).filter((e) => e.calendarId === holidays);
+    expect(inHolidays.map((e) => e.id)).toEqual([fair]);
+    expect((await select([ACCOUNT])).statusCode).toBe(200);
+    await syncNow();
+    expect(calendarsWatched()).toEqual([ACCOUNT]);
+  });
+
   it("R-CON-10: stopping the connection stops its watch channels", async () => {
     const res = await api(s, ana, "DELETE", `/api/v1/connections/${connectionId}`);
     expect(res.statusCode).toBe(200);
