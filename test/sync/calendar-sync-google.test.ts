@@ -7,7 +7,7 @@ import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_GOOGLE_CLIENT, GoogleEmulator } from "../../emulators/google/emulator.js";
 import { createConnection, SECRET } from "../../server/connections/connections.js";
-import { connections, eventLinks, syncCursors } from "../../server/db/schema.js";
+import { connections, eventLinks, events, syncCursors } from "../../server/db/schema.js";
 import { googleEventIdFor } from "../../server/providers/google/calendar-ids.js";
 import { putSecret } from "../../server/secrets/store.js";
 import { runStepExclusive } from "../../server/sync/run.js";
@@ -487,6 +487,49 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
     expect(all.filter((e: { title: string }) => e.title === "Board meeting")).toHaveLength(1);
     // The history pushed to the new account invited no one there either.
     expect(google.sentInvitations(WORK)).toEqual([]);
+  });
+
+  it("R-CAL-3, R-P-3: the same meeting in another CRM user's Google calendar joins the one CRM event; syncing again makes nothing new, and her deleting her copy cancels nothing", async () => {
+    const BEA = "bea.lopez@gmail.test";
+    const bea = await s.user(`bea-${engine}@acme.test`, { name: "Bea" });
+    google.addAccount(BEA, "Bea López");
+    const { refreshToken } = google.issueTokens(BEA, `openid email ${CALENDAR_SCOPE}`);
+    const beaId = await s.ctx.db.transaction(async (tx) => {
+      const c = await createConnection(tx, bea.id, {
+        provider: "google",
+        accountAddress: BEA,
+        syncs: "calendar",
+        grantedScopes: ["openid", "email", CALENDAR_SCOPE],
+      });
+      await putSecret({ db: tx, secrets: s.ctx.secrets }, c.id, SECRET.refreshToken, refreshToken, null);
+      return c.id;
+    });
+    const uid = "board-7@acme-iberia.example";
+    const [anaLink] = await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.icalUid, uid));
+    const copy = google.seedCalendarEvent(
+      BEA,
+      {
+        iCalUID: uid,
+        summary: "Board meeting",
+        start: { dateTime: "2026-12-16T10:00:00Z", timeZone: "UTC" },
+        end: { dateTime: "2026-12-16T12:00:00Z", timeZone: "UTC" },
+        attendees: [{ email: BEA, responseStatus: "accepted" }],
+      },
+      { organizer: { name: "Marta Núñez", address: MARTA } },
+    ).id;
+    for (let i = 0; i < 3; i++) {
+      await syncNow(beaId);
+      await syncNow();
+    }
+    const links = await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.icalUid, uid));
+    expect(links).toHaveLength(3);
+    expect(new Set(links.map((l) => l.eventId))).toEqual(new Set([anaLink!.eventId]));
+    expect(links.find((l) => l.connectionId === beaId)?.providerId).toBe(copy);
+    const rows = await s.ctx.db.select().from(events).where(eq(events.title, "Board meeting"));
+    expect(rows.map((r) => r.ownerId)).toEqual([ana.id]);
+    google.userDeleteEvent(BEA, copy);
+    await syncNow(beaId);
+    expect((await api(s, ana, "GET", `/api/v1/events/${anaLink!.eventId}`)).json().status).toBe("confirmed");
   });
 
   it("R-P-2: a channel close to its end is replaced by a new one and the old one stopped", async () => {

@@ -20,6 +20,7 @@ import { type FetchedGoogleEvent, fetchGoogleEvents } from "./calendar-fetch.js"
 import { settleLink } from "./calendar-link-settle.js";
 import { type GoogleCalendarEntry, listedCalendar, listGoogleCalendars, writable } from "./calendar-list.js";
 import { mapGoogleEvent } from "./calendar-read-map.js";
+import { joinOthersMeeting, linkedToOthersEvent } from "./calendar-shared-meeting.js";
 import { keepCalendarChannels } from "./calendar-watch-upkeep.js";
 import { googleCalendarWriter } from "./calendar-writer.js";
 
@@ -99,12 +100,21 @@ export async function withGoogleCalendars(
       const calendarId = item.meta?.calendar;
       if (typeof calendarId !== "string") return mail.write(tx, item);
       const place = { connectionId: ctx.connection.id, calendarId, providerId: item.key };
-      if (item.meta?.gone) return importCalendarItem(tx, owner, place, { gone: true });
+      // Another user's meeting this calendar also holds follows its owner's copy (calendar-shared-meeting.ts).
+      const others = await linkedToOthersEvent(tx, owner, place);
+      if (item.meta?.gone)
+        return others
+          ? { skipped: "another user's meeting" }
+          : importCalendarItem(tx, owner, place, { gone: true });
       const read = JSON.parse(item.raw.toString("utf8")) as FetchedGoogleEvent;
       const mapped = mapGoogleEvent(read.event, read.instances, {
         self: { email: owner.email, name: owner.name || null },
         calendarZone: read.zone,
       });
+      if (others || (await joinOthersMeeting(tx, owner, place, mapped))) {
+        await settleLink(tx, place, mapped);
+        return { stored: true };
+      }
       const outcome = await importCalendarItem(tx, owner, place, mapped);
       await settleLink(tx, place, mapped);
       return outcome;
