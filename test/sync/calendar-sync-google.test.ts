@@ -373,18 +373,22 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
 
   it("R-P-2: a sync token Google no longer accepts (410) makes a full listing that leaves no duplicate", async () => {
     const before = await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.connectionId, connectionId));
-    const events = (await api(s, ana, "GET", "/api/v1/events?limit=200")).json();
+    const listed = (await api(s, ana, "GET", "/api/v1/events?limit=200")).json();
     google.invalidateCursors(ACCOUNT);
     const from = answered.length;
     await syncNow();
     const lists = answered.slice(from).filter((a) => a.method === "GET" && /\/events\?/.test(a.url));
-    // The token was refused, then the calendar listed in full (timeMin, no syncToken).
-    expect(lists[0]).toMatchObject({ status: 410, url: expect.stringContaining("syncToken=") });
-    expect(lists[1]).toMatchObject({ status: 200, url: expect.stringContaining("timeMin=") });
+    // The token was refused, then the calendar listed in full (timeMin, no syncToken). A step the
+    // channel notifications queued may run alongside: its answers are in the list too.
+    const refused = lists.findIndex((a) => a.status === 410 && a.url.includes("syncToken="));
+    expect(refused).toBeGreaterThanOrEqual(0);
+    expect(lists.slice(refused + 1)).toContainEqual(
+      expect.objectContaining({ status: 200, url: expect.stringContaining("timeMin=") }),
+    );
     const after = await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.connectionId, connectionId));
     expect(after.map((l) => l.providerId).sort()).toEqual(before.map((l) => l.providerId).sort());
     expect((await api(s, ana, "GET", "/api/v1/events?limit=200")).json().items.length).toBe(
-      events.items.length,
+      listed.items.length,
     );
   });
 
