@@ -419,22 +419,33 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
     expect(invitations().map((i) => i.kind)).toEqual(["invitation", "invitation", "invitation"]);
   });
 
-  it("R-P-2: a change in Google syncs on its watch notification; duplicated notifications are harmless and a forged one is refused", {
+  it("R-P-2: a change in Google syncs on its watch notification; duplicated and reordered notifications are harmless and a forged one is refused", {
     timeout: 60_000,
   }, async () => {
     const channels = [...google.channels.all.values()].filter((c) => c.account === ACCOUNT);
     expect(channels.map((c) => c.calendarId)).toEqual([ACCOUNT]);
-    google.faults.set(ACCOUNT, { notifications: { duplicate: 5 } });
-    const id = google.seedCalendarEvent(ACCOUNT, {
-      summary: "Pushed meeting",
-      start: { dateTime: "2026-12-14T10:00:00Z", timeZone: "UTC" },
-      end: { dateTime: "2026-12-14T11:00:00Z", timeZone: "UTC" },
-    }).id;
-    await eventually(async () => expect((await linkOf(id))?.eventId).toBeTruthy());
-    await eventually(async () => {
+    google.faults.set(ACCOUNT, { notifications: { duplicate: 6, reorder: true } });
+    const delivered = google.outbox.log.length;
+    const seed = (summary: string, day: string) =>
+      google.seedCalendarEvent(ACCOUNT, {
+        summary,
+        start: { dateTime: `2026-12-${day}T10:00:00Z`, timeZone: "UTC" },
+        end: { dateTime: `2026-12-${day}T11:00:00Z`, timeZone: "UTC" },
+      }).id;
+    const ids = [seed("Pushed meeting", "14"), seed("Pushed meeting II", "15")];
+    await google.outbox.flush();
+    const notices = google.outbox.log.slice(delivered).filter((d) => d.url.endsWith("/push/google/calendar"));
+    // Each change's notification came twice, in reverse order, and each was accepted.
+    expect(notices.length).toBe(4);
+    expect(notices.map((d) => Number(d.headers["x-goog-message-number"]))).not.toEqual(
+      notices.map((d) => Number(d.headers["x-goog-message-number"])).sort((a, b) => a - b),
+    );
+    expect(new Set(notices.map((d) => d.status))).toEqual(new Set([204]));
+    for (const id of ids) {
+      await eventually(async () => expect((await linkOf(id))?.eventId).toBeTruthy());
       const links = await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.providerId, id));
       expect(links).toHaveLength(1);
-    });
+    }
     google.faults.clear(ACCOUNT);
     const forged = await s.app.inject({
       method: "POST",
