@@ -115,7 +115,7 @@ const FORBIDDEN_WITH_SYNC = [
   "updatedMin",
 ];
 
-type SyncToken = { c: string; g: number; s: number; p: string };
+type SyncToken = { c: string; g: number; s: number; p: string; t: number };
 type PageToken = { o: number; s: number; from: number | null; p: string };
 
 function matchesProperties(e: GoogleEvent, q: URLSearchParams): boolean {
@@ -231,7 +231,7 @@ export function list(ctx: Ctx, calendarsOf: CalendarsOf): Response {
     const token = decodeCursor<SyncToken>(syncParam);
     if (!token || token.c !== calendar.id || token.p !== fixed)
       return invalid("Invalid sync token value.", "syncToken");
-    if (token.g !== store.generation) {
+    if (token.g !== store.generation || !(store.clock() - token.t <= store.syncTokenTtlMs)) {
       return googleError(410, "fullSyncRequired", "Sync token is no longer valid, a full sync is required.", {
         location: "syncToken",
         locationType: "parameter",
@@ -276,6 +276,7 @@ export function list(ctx: Ctx, calendarsOf: CalendarsOf): Response {
       g: store.generation,
       s: upTo,
       p: fixed,
+      t: store.clock(),
     } satisfies SyncToken);
   }
   // A deleted event in an incremental listing is a tombstone: only its id is guaranteed (§3.4).

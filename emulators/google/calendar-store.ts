@@ -7,8 +7,9 @@ import { addDays, localTime, zonedInstant } from "../shared/zones.js";
  * the fields Google owns (etag, updated, sequence, organizer). A recurring series is one event;
  * its instances are computed, and an edited or cancelled instance is stored as its own event with
  * `recurringEventId` and `originalStartTime` (§3.5). Every change takes a number from one
- * sequence; sync tokens carry that number and the store's generation, which the
- * cursor-invalidation knob bumps (410 `fullSyncRequired`).
+ * sequence; sync tokens carry that number, the store's generation, which the
+ * cursor-invalidation knob bumps, and when they were issued: a bumped or expired token is
+ * refused with 410 `fullSyncRequired`.
  */
 export type DateOrTime = { date?: string; dateTime?: string; timeZone?: string };
 
@@ -60,6 +61,8 @@ export class GoogleCalendars {
   readonly invitations: SentInvitation[] = [];
   seq = 0;
   generation = 1;
+  /** How long a sync token is accepted; older ones answer 410 fullSyncRequired, as Google's expire. */
+  syncTokenTtlMs = Number.POSITIVE_INFINITY;
   /** When each change number was taken, for `updatedMin`. */
   private readonly stamps: { seq: number; at: number }[] = [];
   private readonly listeners = new Set<ChangeListener>();
@@ -96,6 +99,11 @@ export class GoogleCalendars {
     };
     this.calendars.set(id, calendar);
     return calendar;
+  }
+
+  /** The emulator's clock. */
+  clock(): number {
+    return this.now();
   }
 
   onChange(listener: ChangeListener): void {

@@ -62,6 +62,8 @@ export type GoogleEmulatorOptions = {
   historyRetention?: Retention;
   pushMinIntervalMs?: number;
   pushRetryDelaysMs?: number[];
+  /** How long Calendar sync tokens stay valid (Google expires them after an undocumented while). */
+  syncTokenTtlMs?: number;
 };
 
 export class GoogleEmulator {
@@ -168,6 +170,7 @@ export class GoogleEmulator {
     this.push.attach(mailbox);
     this.mailboxes.set(key, mailbox);
     const calendars = new GoogleCalendars(key, displayName, this.now);
+    calendars.syncTokenTtlMs = this.options.syncTokenTtlMs ?? Number.POSITIVE_INFINITY;
     this.channels.attach(calendars);
     this.calendarStores.set(key, calendars);
     return mailbox;

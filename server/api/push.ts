@@ -5,6 +5,8 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { AppContext } from "../context.js";
+import { verifyChannel } from "../providers/google/calendar-channel.js";
+import { storedChannels } from "../providers/google/calendar-watch-upkeep.js";
 import { parseGmailPush, verifyGmailPushToken } from "../providers/google/push.js";
 import {
   keepOnLifecycle,
@@ -69,6 +71,32 @@ export function pushRoutes(app: FastifyInstance, ctx: AppContext): void {
             account: notice.emailAddress,
             historyId: notice.historyId,
           });
+      },
+    });
+
+    route(scope, {
+      method: "POST",
+      url: "/push/google/calendar",
+      tag: "push",
+      summary:
+        "Google Calendar watch-channel notifications (empty body, X-Goog-* headers). The channel token is checked (403 when wrong); a notification of a channel the connection still keeps asks for a sync of that connection; the channel's first message (`sync`) and notifications of old channels are acknowledged and ignored. Duplicates only ask again for a sync already queued.",
+      public: true,
+      errors: [403],
+      handler: async ({ req, reply }) => {
+        const header = (name: string) => {
+          const v = req.headers[name];
+          return typeof v === "string" && v.length <= 512 ? v : undefined;
+        };
+        const channelId = header("x-goog-channel-id");
+        const connectionId = verifyChannel(ctx.push.googleToken, channelId, header("x-goog-channel-token"));
+        if (!connectionId) throw forbidden("The channel token is missing or wrong.");
+        const state = header("x-goog-resource-state");
+        if (state === "exists" || state === "not_exists") {
+          const channels = await storedChannels(ctx.db, connectionId);
+          if ([...channels.values()].some((c) => c.id === channelId))
+            await ctx.push.onChange({ provider: "google-calendar", connectionId });
+        }
+        return reply.code(204).send();
       },
     });
 

@@ -1,12 +1,14 @@
 // R-CON-10: before a stopped connection's token is revoked and its rows deleted, the provider is told
-// to stop pushing: the Gmail watch (when one is recorded) is stopped and each Graph subscription is
-// deleted, with a fresh access token. The provider may be unreachable or the token already revoked:
+// to stop pushing: the Gmail watch (when one is recorded) and each Google Calendar watch channel are
+// stopped and each Graph subscription is deleted, with a fresh access token. The provider may be unreachable or the token already revoked:
 // that must not block the stop, so a failure is logged (without secrets) and reported to the user;
 // an unstopped watch or subscription ends by itself when it expires, and its notifications find no
 // connection.
 import { eq } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import { graphSubscriptions } from "../db/schema.js";
+import { GoogleCalendarClient } from "../providers/google/calendar-client.js";
+import { stopCalendarChannels } from "../providers/google/calendar-watch-upkeep.js";
 import { GmailClient } from "../providers/google/client.js";
 import { gmailStop } from "../providers/google/watch.js";
 import { GMAIL_WATCH_SCOPE } from "../providers/google/watch-upkeep.js";
@@ -33,12 +35,15 @@ function accessToken(ctx: AppContext, c: Connection): AccessTokenGetter {
 }
 
 async function stopGmailWatch(ctx: AppContext, c: Connection): Promise<PushStop> {
-  if (!(await readCursor(ctx.db, c.id, GMAIL_WATCH_SCOPE))) return "none";
-  const client = new GmailClient({
+  const token = accessToken(ctx, c);
+  const calendar = new GoogleCalendarClient({
     baseUrl: ctx.config.GOOGLE_API_URL,
-    accessToken: accessToken(ctx, c),
+    accessToken: token,
     retry,
   });
+  const channels = await stopCalendarChannels(ctx.db, calendar, c.id);
+  if (!(await readCursor(ctx.db, c.id, GMAIL_WATCH_SCOPE))) return channels;
+  const client = new GmailClient({ baseUrl: ctx.config.GOOGLE_API_URL, accessToken: token, retry });
   await gmailStop(client);
   return "stopped";
 }

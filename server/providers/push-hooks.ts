@@ -10,6 +10,8 @@ import { databaseSubscriptionStore, type GraphSubscriptionStore } from "./graph/
 
 export type PushChange =
   | { provider: "google"; account: string; historyId: string }
+  /** A Google Calendar watch channel's notification, already verified (google/calendar-channel.ts). */
+  | { provider: "google-calendar"; connectionId: string }
   | ({ provider: "microsoft" } & GraphChange);
 
 export interface PushHooks {

@@ -1,7 +1,7 @@
 // A provider's push says only "something changed in this account": it becomes a sync step of the
 // connection, queued at once. The `sync.step` queue is keyed by connection, so a burst of pushes (or a
 // push during a step) adds at most one more step. Gmail names the account's address; Graph names the
-// subscription, which the push route already resolved to its connection.
+// subscription and a Google Calendar channel its connection, which the push routes already resolved.
 import { and, eq } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import { connections } from "../db/schema.js";
@@ -9,7 +9,7 @@ import type { PushChange } from "../providers/push-hooks.js";
 import { queueSync } from "./trigger.js";
 
 async function connectionsOf(ctx: AppContext, change: PushChange): Promise<string[]> {
-  if (change.provider === "microsoft") return [change.connectionId];
+  if (change.provider === "microsoft" || change.provider === "google-calendar") return [change.connectionId];
   const rows = await ctx.db
     .select({ id: connections.id })
     .from(connections)

@@ -101,6 +101,23 @@ describe("Google Calendar emulator", () => {
     expect(google.counter.snapshot().perEndpoint["calendar.events.list"]).toBeGreaterThan(4);
   });
 
+  it("sync tokens expire: older than the emulator's syncTokenTtlMs, a token answers 410 fullSyncRequired", async () => {
+    const calendars = google.calendars(ANA);
+    calendars.syncTokenTtlMs = 600_000;
+    try {
+      const full = await listAll("showDeleted=true");
+      now += 400_000;
+      const fresh = await listAll(`showDeleted=true&syncToken=${full.syncToken}`);
+      now += 400_000;
+      // The first token is now 800 s old; the one the incremental listing gave is 400 s.
+      expect((await call(`${EVENTS}?showDeleted=true&syncToken=${full.syncToken}`)).status).toBe(410);
+      expect((await call(`${EVENTS}?showDeleted=true&syncToken=${fresh.syncToken}`)).status).toBe(200);
+    } finally {
+      calendars.syncTokenTtlMs = Number.POSITIVE_INFINITY;
+      token = google.issueTokens(ANA, "https://www.googleapis.com/auth/calendar").accessToken;
+    }
+  });
+
   it("insert with a client id is idempotent: a lost response, then 409 duplicate on the retry", async () => {
     google.faults.set(ANA, { loseResponse: { endpoints: ["calendar.events.insert"], times: 1 } });
     await expect(call(EVENTS, { method: "POST", json: meeting("crm0001aa") })).rejects.toThrow();

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLoginCode } from "../../server/auth/login-codes.js";
 import { createApiToken } from "../../server/auth/tokens.js";
 import { createConnection } from "../../server/connections/connections.js";
+import { channelToken, newChannelId } from "../../server/providers/google/calendar-channel.js";
 import { secretHash } from "../../server/providers/push-secret.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import { type Jwks, startJwks } from "../harness/jwks.js";
@@ -49,6 +50,8 @@ interface Example {
   body?: unknown;
   patch?: Record<string, unknown>;
   raw?: { type: string; data: string };
+  /** Request headers beyond authorization and content-type (a Google Calendar notification's X-Goog-*). */
+  headers?: Record<string, string>;
   /** Who asks: a user of the test, "nobody" (no token), or a token. */
   as?: "ana" | "admin" | "nobody" | { token: string };
   keep?: (res: LightMyRequestResponse, st: State) => void;
@@ -569,6 +572,22 @@ const table: ((st: State) => Example)[] = [
     as: "nobody",
   }),
   () => ({ op: "POST /push/google", status: 403, query: "token=wrong", body: "example", as: "nobody" }),
+  () => {
+    const id = newChannelId("0193a5c2-7f3e-7a10-9b2c-0123456789ab");
+    const token = channelToken(PUSH_TOKEN, id);
+    const headers = {
+      "x-goog-channel-id": id,
+      "x-goog-channel-token": token,
+      "x-goog-resource-state": "sync",
+    };
+    return { op: "POST /push/google/calendar", status: 204, headers, as: "nobody" };
+  },
+  () => ({
+    op: "POST /push/google/calendar",
+    status: 403,
+    headers: { "x-goog-channel-id": "concilia-x", "x-goog-channel-token": "wrong" },
+    as: "nobody",
+  }),
   () => ({
     op: "POST /push/google",
     status: 400,
@@ -732,7 +751,7 @@ describe.each(engines)("OpenAPI document on %s", (engine) => {
       let body = ex.body;
       if (body === "example") body = { ...op.requestBody.content["application/json"].example, ...ex.patch };
       const who = ex.as ?? "ana";
-      const headers: Record<string, string> = {};
+      const headers: Record<string, string> = { ...ex.headers };
       if (typeof who === "object") headers.authorization = `Bearer ${who.token}`;
       else if (who !== "nobody") headers.authorization = `Bearer ${tokens[who]}`;
       let payload: string | undefined;

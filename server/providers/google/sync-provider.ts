@@ -1,19 +1,24 @@
-// Gmail as the sync engine's "google" provider: the connection's refresh token gives access tokens,
-// its backfill window bounds the first sync, and each message goes through automatic logging.
+// Google as the sync engine's "google" provider: the connection's refresh token gives access tokens,
+// its backfill window bounds the first sync; Gmail messages go through automatic logging and, for a
+// connection that syncs its calendar, the selected calendars sync both ways (calendar-session.ts).
 import { type ProviderContext, registerProvider } from "../../sync/provider.js";
 import { backfillStart, mailProviderSession, syncsMail } from "../mail-session.js";
 import { oauthAccessToken } from "../oauth-access.js";
+import { GoogleCalendarClient } from "./calendar-client.js";
+import { withGoogleCalendars } from "./calendar-session.js";
 import { gmailSession } from "./index.js";
 import { keepGmailWatch } from "./watch-upkeep.js";
 
 async function open(ctx: ProviderContext) {
+  const accessToken = oauthAccessToken(ctx);
   const session = gmailSession({
     baseUrl: ctx.config.GOOGLE_API_URL,
-    accessToken: oauthAccessToken(ctx),
+    accessToken,
     since: backfillStart(ctx.connection),
   });
   if (syncsMail(ctx.connection)) await keepGmailWatch(ctx, session.client);
-  return mailProviderSession(ctx, "gmail", session);
+  const calendar = new GoogleCalendarClient({ baseUrl: ctx.config.GOOGLE_API_URL, accessToken });
+  return withGoogleCalendars(ctx, await mailProviderSession(ctx, "gmail", session), calendar);
 }
 
 registerProvider({ name: "google", open });
