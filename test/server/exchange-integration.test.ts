@@ -12,8 +12,8 @@ import { api } from "../sync/mail-e2e.js";
 
 const books = new Map<string, MemoryAddressBook>();
 registerContactsPort("microsoft", (ctx) => {
-  let b = books.get(ctx.connection.id);
-  if (!b) books.set(ctx.connection.id, (b = new MemoryAddressBook()));
+  const b = books.get(ctx.connection.id) ?? new MemoryAddressBook();
+  books.set(ctx.connection.id, b);
   return b;
 });
 
@@ -84,7 +84,9 @@ describe.each(engines)("Exchange integration API on %s", (engine) => {
     });
     expect(start.statusCode).toBe(200);
     const scopes = new URL(start.json().authorizationUrl).searchParams.get("scope")!.split(" ");
-    expect(scopes).toEqual(expect.arrayContaining(["Contacts.ReadWrite", "MailboxSettings.ReadWrite", "Mail.Read"]));
+    expect(scopes).toEqual(
+      expect.arrayContaining(["Contacts.ReadWrite", "MailboxSettings.ReadWrite", "Mail.Read"]),
+    );
   });
 
   it("R-X-4: the categories' language is chosen at activation and cannot change afterwards", async () => {

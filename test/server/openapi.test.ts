@@ -207,7 +207,7 @@ const table: ((st: State) => Example)[] = [
     status: 200,
     params: { id: st.mailbox },
   }),
-  (st) => ({ op: "GET /api/v1/connections/{id}/exchange/categories", status: 404, params: { id: UNKNOWN } }),
+  () => ({ op: "GET /api/v1/connections/{id}/exchange/categories", status: 404, params: { id: UNKNOWN } }),
   (st) => ({ op: "GET /api/v1/connections/{id}/exchange/folders", status: 200, params: { id: st.mailbox } }),
   (st) => ({
     op: "PATCH /api/v1/connections/{id}/exchange",
