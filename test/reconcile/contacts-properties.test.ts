@@ -5,6 +5,11 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isQuiet } from "../../server/reconcile/contacts.js";
 import { isEmpty, normalField, project, sameValue } from "../../server/reconcile/contacts-compare.js";
+import {
+  decideChange,
+  type ExchangeChange,
+  type LinkState,
+} from "../../server/reconcile/contacts-lifecycle.js";
 import { type ContactFields, FIELD_NAMES } from "../../server/reconcile/contacts-types.js";
 import { categoryNames } from "../../shared/categories.js";
 import { apply, type ContactWorld, reconcile, times } from "./contacts-world.js";
@@ -58,6 +63,27 @@ const converged = (w: ContactWorld) =>
   FIELD_NAMES.every((f) => sameValue(f, w.crm.fields[f], w.exchange.fields[f]));
 
 describe("contact reconciliation properties", () => {
+  it("R-X-7: deletions never propagate: a removal or a CRM deletion only ends a link, never imports or writes", () => {
+    const linkArb = fc.oneof(
+      fc.constant<LinkState>({ kind: "none" }),
+      fc.constant<LinkState>({ kind: "ignored" }),
+      fc.constant<LinkState>({ kind: "person-deleted" }),
+      fc.boolean().map((v): LinkState => ({ kind: "linked", personId: "p1", personVisible: v })),
+    );
+    const changeArb = fc.oneof(
+      fc.constant<ExchangeChange>({ kind: "removed" }),
+      userCats.map((c): ExchangeChange => ({ kind: "changed", categories: c })),
+    );
+    fc.assert(
+      fc.property(linkArb, changeArb, userCats, (link, change, chosen) => {
+        const d = decideChange(link, change, chosen);
+        if (change.kind === "removed" || link.kind === "person-deleted" || link.kind === "ignored")
+          expect(["skip", "ignore"]).toContain(d.kind);
+        if (link.kind === "ignored") expect(d.kind).toBe("skip");
+      }),
+    );
+  });
+
   it("R-X-6: syncing twice changes nothing the second time, and both sides converge", () => {
     fc.assert(
       fc.property(worldArb, (w) => {

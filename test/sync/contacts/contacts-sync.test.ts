@@ -130,6 +130,32 @@ describe.each(engines)("Exchange contact sync on %s", (engine) => {
     expect(after.overwrittenValues).toEqual([]);
   });
 
+  it("R-X-6: a mobile number and a home address set through the person API reach Outlook", async () => {
+    const ana = await newUser();
+    const home = {
+      street: "Via Roma 3",
+      city: "Milano",
+      state: "MI",
+      postalCode: "20121",
+      countryOrRegion: "IT",
+    };
+    const p = await person(s, ana, {
+      firstName: "Giulia",
+      lastName: "Bianchi",
+      mobilePhone: "+39 333 000 1111",
+      homeAddress: home,
+    });
+    expect((await getPerson(s, ana, p.id)).body).toMatchObject({
+      mobilePhone: "+39 333 000 1111",
+      homeAddress: home,
+    });
+    const x = await exchangeAccount(s, ana, { language: "it" });
+    await x.sync();
+    const [c] = x.book.byName("Giulia");
+    expect(c.fields).toMatchObject({ mobilePhone: "+39 333 000 1111", homeAddress: home });
+    expect(c.categories).toEqual([categoryNames.it.person]);
+  });
+
   it("R-X-11: both sides changed one field: the most recent wins and the overwritten value is shown on the person", async () => {
     const ana = await newUser();
     const p = await person(s, ana, { firstName: "Sara", lastName: "Ruiz", title: "Compras" });
