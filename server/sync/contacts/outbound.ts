@@ -18,6 +18,7 @@ import { SyncError } from "../errors.js";
 import { keepOverwritten, readCrmContacts } from "./crm-contact.js";
 import { saveLink } from "./links.js";
 import type { ContactsPort } from "./port.js";
+import { pushLink } from "./push-link.js";
 import { type ExchangeIntegration, targetFolder } from "./settings.js";
 
 /** Whether a linked contact waits for a write the CRM won. */
@@ -140,50 +141,10 @@ export async function pushCrmContacts(
     tried.round.add(link.id);
     const person = link.personId ? crm.get(link.personId) : undefined;
     // No longer visible: it stops syncing, and nothing is deleted anywhere (R-X-8).
-    if (!person || !link.lastSynced || !link.changeKey) continue;
-    const last = link.lastSynced;
-    const d = reconcileContact({
-      crm: person.contact,
-      exchange: {
-        fields: last.fields,
-        categories: last.categories,
-        lastModified: link.syncedAt.toISOString(),
-      },
-      last,
-    });
-    if (!d.exchangeWrite) {
-      if (link.pushPending)
-        await db.update(contactLinks).set({ pushPending: false }).where(eq(contactLinks.id, link.id));
-      continue;
-    }
-    try {
-      const written = await port.update(link.providerId, link.changeKey, {
-        ...d.exchangeWrite,
-        extended: { conciliaId: person.row.id, fields: {} },
-      });
-      await db.transaction(async (tx) => {
-        await keepOverwritten(tx, person.row.id, d.overwritten);
-        await saveLink(tx, {
-          connectionId,
-          folderId: link.folderId,
-          providerId: link.providerId,
-          personId: person.row.id,
-          changeKey: written.changeKey,
-          lastSynced: d.syncedAfterPush,
-          pushPending: false,
-        });
-      });
-      report.updated++;
-    } catch (err) {
-      // Changed in Exchange meanwhile (412) or deleted there: the listing brings the change, the
-      // import reconciles it, and the write is tried again.
-      if (err instanceof SyncError && (err.kind === "conflict" || err.kind === "not-found")) {
-        tried.refused.add(link.id);
-        await db.update(contactLinks).set({ pushPending: true }).where(eq(contactLinks.id, link.id));
-        continue;
-      }
-      throw err;
-    }
+    if (!person) continue;
+    const outcome = await pushLink(db, owner, integration, port, link, person);
+    if (outcome === "written") report.updated++;
+    if (outcome === "refused") tried.refused.add(link.id);
   }
   if (!report.more)
     await db

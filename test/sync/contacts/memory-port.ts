@@ -124,6 +124,12 @@ export class MemoryAddressBook implements ContactsPort {
     });
   }
 
+  /** The port's optional read of one contact; a test sets it to undefined for a port without it. */
+  get: ContactsPort["get"] = async (id: string) => {
+    const c = this.contacts.get(id);
+    return c ? structuredClone(c) : null;
+  };
+
   async masterCategories() {
     return structuredClone(this.categories);
   }
