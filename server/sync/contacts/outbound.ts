@@ -3,7 +3,8 @@
 //
 // Which persons changed is found by a watermark, not an outbox: a person's contact depends on its own
 // row, its company's name and its deals (its R-CAT-1 status), written by many code paths; an outbox
-// would need a row from each of them. The watermark query reads the three `updated_at`s instead, with an
+// would need a row from each of them. The watermark query reads the three `updated_at`s (and when the
+// person was shared with the user) instead, with an
 // overlap for transactions that committed late, and every candidate is reconciled against what was last
 // synced, so one seen twice writes nothing the second time. Links whose write is owed (`push_pending`:
 // the CRM won a field during an import) are candidates too.
@@ -11,7 +12,7 @@ import { and, eq, gt, isNull, notExists, or, sql } from "drizzle-orm";
 import type { AuthUser } from "../../auth/user.js";
 import { personVisible } from "../../crm/persons.js";
 import type { Db } from "../../db/index.js";
-import { companies, contactLinks, deals, exchangeIntegrations, persons } from "../../db/schema.js";
+import { companies, contactLinks, deals, exchangeIntegrations, grants, persons } from "../../db/schema.js";
 import { reconcileContact } from "../../reconcile/contacts.js";
 import { project } from "../../reconcile/contacts-compare.js";
 import { SyncError } from "../errors.js";
@@ -123,6 +124,10 @@ export async function pushCrmContacts(
           gt(persons.updatedAt, since),
           gt(companies.updatedAt, since),
           gt(deals.updatedAt, since),
+          // Shared with the user again after a pause: what changed meanwhile is written now (R-X-8).
+          sql`exists (select 1 from ${grants} where ${grants.recordType} = 'person'
+            and ${grants.recordId} = ${persons.id} and ${grants.userId} = ${owner.id}
+            and ${grants.createdAt} > ${since})`,
         ),
       ),
     );

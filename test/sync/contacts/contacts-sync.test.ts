@@ -3,7 +3,7 @@
 // Outlook and in the CRM's persons API.
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exchangeIntegrations } from "../../../server/db/schema.js";
+import { exchangeIntegrations, persons } from "../../../server/db/schema.js";
 import { categoryNames } from "../../../shared/categories.js";
 import { engines, startTestServer, type TestServer } from "../../harness/app.js";
 import { api } from "../mail-e2e.js";
@@ -310,6 +310,26 @@ describe.each(engines)("Exchange contact sync on %s", (engine) => {
     expect(x.book.contacts.get(g.id)!.fields.jobTitle).toBeNull();
     expect((await getPerson(s, owner, shared.id)).body.lastName).toBe("Ortiz");
     expect(x.book.contacts.has(g.id)).toBe(true);
+    // An hour later (the CRM change is older than the push watermark and its overlap)…
+    await s.ctx.db
+      .update(persons)
+      .set({ updatedAt: new Date(Date.now() - 3_600_000) })
+      .where(eq(persons.id, shared.id));
+    await s.ctx.db
+      .update(exchangeIntegrations)
+      .set({ pushedThrough: new Date() })
+      .where(eq(exchangeIntegrations.connectionId, x.connection.id));
+    // …shared again: the CRM's values come back to Outlook; Ana's edit made meanwhile loses (she may not
+    // change Gema) and is kept.
+    expect(
+      (await api(s, owner, "POST", `/api/v1/persons/${shared.id}/grants`, { userId: ana.id })).statusCode,
+    ).toBe(200);
+    await x.sync();
+    expect(x.book.contacts.get(g.id)!.fields).toMatchObject({ jobTitle: "Gerente", surname: "Ortiz" });
+    const kept = (await getPerson(s, owner, shared.id)).body.overwrittenValues;
+    expect(kept).toContainEqual(
+      expect.objectContaining({ field: "surname", oldValue: "Ortiz (Ana)", source: "exchange" }),
+    );
 
     const admin = await newUser("admin");
     const y = await exchangeAccount(s, admin);
