@@ -1,6 +1,9 @@
 // Microsoft 365 as the sync engine's "microsoft" provider: the connection's refresh token gives
 // access tokens; mail (its backfill window bounds the first round, each message goes through
 // automatic logging) and the selected Outlook calendars (calendar-session.ts) share one Graph client.
+// With the Exchange integration enabled, its contact folders are scopes too (sync/contacts/).
+import { contactsPortFor } from "../../sync/contacts/port-factory.js";
+import { withExchangeContacts } from "../../sync/contacts/session.js";
 import { type ProviderContext, registerProvider } from "../../sync/provider.js";
 import { backfillStart, mailProviderSession, syncsMail } from "../mail-session.js";
 import { oauthAccessToken } from "../oauth-access.js";
@@ -15,7 +18,8 @@ async function open(ctx: ProviderContext) {
     since: backfillStart(ctx.connection),
   });
   if (syncsMail(ctx.connection)) await keepGraphSubscriptions(ctx, session.client);
-  return withGraphCalendars(ctx, await mailProviderSession(ctx, "graph", session), session.client);
+  const mail = await mailProviderSession(ctx, "graph", session);
+  return withExchangeContacts(ctx, await withGraphCalendars(ctx, mail, session.client), contactsPortFor(ctx));
 }
 
 registerProvider({ name: "microsoft", open });
