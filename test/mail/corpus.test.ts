@@ -4,40 +4,17 @@
 // collected (vitest.config.ts) and `npm test` says so; test/mail/fixtures.test.ts covers the same kinds
 // of mail.
 
-import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { inspectMail } from "../../server/mail/inspect.js";
 import { parseEmail } from "../../server/mail/parse.js";
 import { corpusDir, corpusPresent } from "../harness/corpus.js";
+import { inspectRaw, names, sha256 } from "./inspected.js";
 
 const DIR = corpusDir("mail");
 const raw = (name: string) => fs.readFileSync(path.join(DIR, name));
 
-interface Inspected {
-  messageId: string;
-  syntheticMessageId: boolean;
-  subject: string;
-  date: string | null;
-  from: { name?: string; address: string } | null;
-  sender: { address: string } | null;
-  to: { name?: string; address: string }[];
-  references: string[];
-  html: string | null;
-  text: string;
-  attachments: {
-    filename: string;
-    contentType: string;
-    size: number;
-    sha256: string;
-    inline: boolean;
-    contentId: string | null;
-  }[];
-  notes: string[];
-}
-const inspect = async (name: string) => (await inspectMail(raw(name))) as Inspected;
-const names = (m: Inspected) => m.attachments.map((a) => a.filename);
+const inspect = (name: string) => inspectRaw(raw(name));
 
 // Collected only where the corpus exists (vitest.config.ts); run by hand without it, this says why.
 if (!corpusPresent("mail"))
@@ -342,7 +319,7 @@ function corpusTests(): void {
   it("R-MAIL-5: attachment bytes are exact: SHA-256 of each stored part equals the hash reported", async () => {
     const parsed = await parseEmail(raw("mailparser__nodemailer.eml"));
     for (const a of parsed.attachments) {
-      expect(createHash("sha256").update(a.content).digest("hex")).toBe(a.sha256);
+      expect(sha256(a.content)).toBe(a.sha256);
       expect(a.content.length).toBe(a.size);
     }
     expect(parsed.attachments.find((a) => a.filename === "notes.txt")?.content.toString()).toMatch(

@@ -2,37 +2,14 @@
 // real-world trouble each, read the way a correct parser must read them (R-MAIL-1, R-MAIL-5).
 // inspectMail is what the ingest pipeline would store. The same kinds are covered by the shared
 // corpus of real mail (corpus.test.ts), which a plain clone does not have.
-import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { inspectMail } from "../../server/mail/inspect.js";
 import { parseEmail } from "../../server/mail/parse.js";
 import { mailFixture, mailFixtureNames } from "../harness/corpus.js";
+import { inspectRaw, names, sha256 } from "./inspected.js";
 
-interface Inspected {
-  messageId: string;
-  syntheticMessageId: boolean;
-  subject: string;
-  date: string | null;
-  from: { name?: string; address: string } | null;
-  to: { name?: string; address: string }[];
-  references: string[];
-  html: string | null;
-  text: string;
-  attachments: {
-    filename: string;
-    contentType: string;
-    size: number;
-    sha256: string;
-    inline: boolean;
-    contentId: string | null;
-  }[];
-  notes: string[];
-}
-const inspect = async (name: string) => (await inspectMail(mailFixture(name))) as Inspected;
-const names = (m: Inspected) => m.attachments.map((a) => a.filename);
-const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+const inspect = (name: string) => inspectRaw(mailFixture(name));
 /** The fake PDF make-fixtures.ts attaches, binary bytes included. */
-const PDF_SHA = sha(
+const PDF_SHA = sha256(
   Buffer.concat([
     Buffer.from("%PDF-1.4\n"),
     Buffer.from([0, 1, 2, 0x80, 0xff, 13, 10]),

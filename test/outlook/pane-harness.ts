@@ -115,3 +115,36 @@ export async function axe(pane: FrameLocator): Promise<string[]> {
     .filter((v: any) => v.impact === "serious" || v.impact === "critical")
     .map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(" ")).join(", ")}`);
 }
+
+/** What a pane test works with: the server, Chromium, the playground on one demo message, Sara's token. */
+export interface DemoPane {
+  s: PaneServer;
+  browser: Browser;
+  pg: Playground;
+  /** The dev token the playground holds for Sara; the tests use the same one to look at the server. */
+  sara: string;
+}
+
+/** Starts the server and Chromium together and opens the playground with `query`. */
+export async function openDemoPane(query: string): Promise<DemoPane> {
+  const [s, browser] = await Promise.all([startPaneServer(), launchChromium()]);
+  try {
+    const pg = await openPlayground(browser, s.url, query);
+    const sara = await pg.page.evaluate(() => window.conciliaDev?.token ?? "");
+    return { s, browser, pg, sara };
+  } catch (err) {
+    await closeDemoPane({ s, browser });
+    throw err;
+  }
+}
+
+export async function closeDemoPane(p: Partial<Pick<DemoPane, "s" | "browser">>): Promise<void> {
+  await p.browser?.close();
+  await p.s?.close().catch(() => {});
+}
+
+/** A GET to the server as the holder of `token`; its JSON answer. */
+export async function getJson(s: PaneServer, token: string, url: string) {
+  const res = await s.app.inject({ method: "GET", url, headers: { authorization: `Bearer ${token}` } });
+  return res.json();
+}

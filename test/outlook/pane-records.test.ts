@@ -4,11 +4,12 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  launchChromium,
+  closeDemoPane,
+  getJson,
+  openDemoPane,
   openPlayground,
   type PaneServer,
   type Playground,
-  startPaneServer,
 } from "./pane-harness.js";
 
 let s: PaneServer;
@@ -16,10 +17,7 @@ let browser: Browser;
 let pg: Playground;
 let sara: string;
 
-async function api(url: string) {
-  const res = await s.app.inject({ method: "GET", url, headers: { authorization: `Bearer ${sara}` } });
-  return res.json();
-}
+const api = (url: string) => getJson(s, sara, url);
 
 /** A one-time code, as Concilia's sign-in page shows it to a user who opened it in a browser. */
 async function codeFromLoginPage(): Promise<string> {
@@ -34,16 +32,11 @@ async function codeFromLoginPage(): Promise<string> {
 }
 
 beforeAll(async () => {
-  [s, browser] = await Promise.all([startPaneServer(), launchChromium()]);
-  pg = await openPlayground(browser, s.url, "message=known");
-  sara = await pg.page.evaluate(() => window.conciliaDev?.token ?? "");
+  ({ s, browser, pg, sara } = await openDemoPane("message=known"));
   await pg.pane.locator("h2#record-name", { hasText: "Giulia Rossi" }).waitFor();
 }, 90_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await s?.close().catch(() => {});
-});
+afterAll(() => closeDemoPane({ s, browser }));
 
 const card = () => pg.pane.locator("article.card").first();
 const cardSection = (name: string) => card().getByRole("region", { name, exact: true });

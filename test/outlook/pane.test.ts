@@ -5,11 +5,12 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoMessages } from "../../outlook-addin/src/playground/demo-messages.js";
 import {
-  launchChromium,
+  closeDemoPane,
+  getJson,
+  openDemoPane,
   openPlayground,
   type PaneServer,
   type Playground,
-  startPaneServer,
 } from "./pane-harness.js";
 
 let s: PaneServer;
@@ -17,23 +18,14 @@ let browser: Browser;
 let pg: Playground;
 let sara: string;
 
-async function api(url: string) {
-  const res = await s.app.inject({ method: "GET", url, headers: { authorization: `Bearer ${sara}` } });
-  return res.json();
-}
+const api = (url: string) => getJson(s, sara, url);
 
 beforeAll(async () => {
-  [s, browser] = await Promise.all([startPaneServer(), launchChromium()]);
-  pg = await openPlayground(browser, s.url, "message=known");
-  // The playground holds a dev token for Sara; the tests use the same one to look at the server.
-  sara = await pg.page.evaluate(() => window.conciliaDev?.token ?? "");
+  ({ s, browser, pg, sara } = await openDemoPane("message=known"));
   await pg.pane.locator("h2", { hasText: "Giulia Rossi" }).waitFor();
 }, 90_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await s?.close().catch(() => {});
-});
+afterAll(() => closeDemoPane({ s, browser }));
 
 const card = () => pg.pane.locator("article.card");
 

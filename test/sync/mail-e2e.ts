@@ -1,10 +1,15 @@
-// What the end-to-end mail sync tests share: a Concilia test server with a CRM contact, messages dated
-// relative to now, and waits on what a user would see (the sync status, the logged emails).
+// What the end-to-end mail sync tests share: a Concilia test server with a CRM contact, the provider's
+// emulator on the network, connections made as the OAuth callback makes them, messages dated relative to
+// now, and waits on what a user would see (the sync status, the logged emails).
 import { randomBytes } from "node:crypto";
 import { and, eq } from "drizzle-orm";
+import { setupServer } from "msw/node";
 import { expect } from "vitest";
+import { createConnection, type NewConnection, SECRET } from "../../server/connections/connections.js";
 import { activities } from "../../server/db/schema.js";
-import type { TestServer } from "../harness/app.js";
+import { putSecret } from "../../server/secrets/store.js";
+import { queueSync } from "../../server/sync/trigger.js";
+import { type Engine, startTestServer, type TestServer } from "../harness/app.js";
 
 export const MARTA = "marta.nunez@acme-iberia.example";
 
@@ -27,6 +32,14 @@ export function rawMail(o: { from: string; to: string; subject: string; daysAgo?
   return { raw, messageId, date };
 }
 
+/** A message from Marta to `account`, dated now. */
+export const fromMarta = (account: string, subject: string) =>
+  rawMail({ from: `Marta Núñez <${MARTA}>`, to: `Ana <${account}>`, subject, daysAgo: 0 });
+
+/** A message from `account` to Marta, dated now. */
+export const toMarta = (account: string, subject: string) =>
+  rawMail({ from: `Ana <${account}>`, to: `Marta Núñez <${MARTA}>`, subject, daysAgo: 0 });
+
 /**
  * Thirty messages, alternately received and sent by `account`; every third one is with Marta (a CRM
  * contact), the others with people the CRM does not know.
@@ -42,6 +55,38 @@ export function thirtyMessages(account: string) {
       daysAgo: 1 + i / 10,
     });
     return { ...m, sent, withCrm: i % 3 === 0 };
+  });
+}
+
+/**
+ * A test server with no polling (whatever syncs was queued by a connection, a push or the test) and
+ * steps of 7 items, so that a first sync of thirty messages takes several steps; `env` adds the rest.
+ */
+export const startMailSyncServer = (engine: Engine, env: Record<string, string>) =>
+  startTestServer({
+    engine,
+    env: { CONCILIA_SYNC_TICK_SECONDS: "0", CONCILIA_SYNC_BATCH_SIZE: "7", ...env },
+  });
+
+/** Sends the provider's requests to its emulator until closed; any other request goes out as it is. */
+export function routeToEmulator(handlers: Parameters<typeof setupServer>) {
+  const msw = setupServer(...handlers);
+  msw.listen({ onUnhandledRequest: "bypass" });
+  return msw;
+}
+
+/** What the OAuth callback leaves behind: the connection, its refresh token stored, its first sync queued. */
+export function connectWithRefreshToken(
+  s: TestServer,
+  userId: string,
+  connection: NewConnection,
+  refreshToken: string,
+): Promise<string> {
+  return s.ctx.db.transaction(async (tx) => {
+    const c = await createConnection(tx, userId, connection);
+    await putSecret({ db: tx, secrets: s.ctx.secrets }, c.id, SECRET.refreshToken, refreshToken, null);
+    await queueSync(s.ctx, tx, c.id);
+    return c.id;
   });
 }
 
@@ -101,6 +146,14 @@ export async function statusOf(s: TestServer, who: { token: string }, connection
   expect(r.statusCode).toBe(200);
   return r.json();
 }
+
+/** Waits until the connection asks its user to reconnect; its status then. */
+export const reconnectNeeded = (s: TestServer, who: { token: string }, connectionId: string) =>
+  eventually(async () => {
+    const st = await statusOf(s, who, connectionId);
+    expect(st.status).toBe("reconnect_needed");
+    return st;
+  });
 
 /** Waits for the sync to come to rest up to date; every progress seen on the way has done = found. */
 export async function upToDate(s: TestServer, who: { token: string }, connectionId: string) {

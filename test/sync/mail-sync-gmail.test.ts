@@ -2,22 +2,27 @@
 // issued (the emulator has no userinfo endpoint for the OAuth callback), its first sync queued as the
 // connections API queues it, the worker's steps through the Gmail provider and the logging policy into
 // the CRM; then a Gmail push (watch → Pub/Sub → POST /push/google) syncs a new message at once.
-import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_GOOGLE_CLIENT, GoogleEmulator } from "../../emulators/google/emulator.js";
-import { createConnection, SECRET } from "../../server/connections/connections.js";
+import { SECRET } from "../../server/connections/connections.js";
 import { getSecret, putSecret } from "../../server/secrets/store.js";
 import { queueSync } from "../../server/sync/trigger.js";
-import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import { engines, type TestServer } from "../harness/app.js";
 import { injectFetch } from "../providers/inject-fetch.js";
 import {
   api,
+  connectWithRefreshToken,
   eventually,
+  fromMarta,
   loggedEmails,
   MARTA,
   rawMail,
+  reconnectNeeded,
+  routeToEmulator,
+  startMailSyncServer,
   statusOf,
   thirtyMessages,
+  toMarta,
   upToDate,
   userWithMarta,
 } from "./mail-e2e.js";
@@ -29,50 +34,39 @@ const TOPIC = "projects/concilia-test/topics/gmail";
 describe.each(engines)("Gmail mail sync end to end on %s", (engine) => {
   let s: TestServer;
   let google: GoogleEmulator;
-  const msw = setupServer();
+  let msw: ReturnType<typeof routeToEmulator>;
   let ana: { id: string; token: string };
   let connectionId: string;
   const seeded = thirtyMessages(ACCOUNT);
 
   beforeAll(async () => {
-    s = await startTestServer({
-      engine,
-      env: {
-        GOOGLE_OAUTH_CLIENT_ID: DEMO_GOOGLE_CLIENT.clientId,
-        GOOGLE_OAUTH_CLIENT_SECRET: DEMO_GOOGLE_CLIENT.clientSecret!,
-        GOOGLE_PUSH_TOKEN: TOKEN,
-        GOOGLE_PUBSUB_TOPIC: TOPIC,
-        CONCILIA_PUBLIC_URL: "https://concilia.test",
-        // No polling: whatever syncs was queued by the connection or by a push.
-        CONCILIA_SYNC_TICK_SECONDS: "0",
-        CONCILIA_SYNC_BATCH_SIZE: "7",
-      },
+    s = await startMailSyncServer(engine, {
+      GOOGLE_OAUTH_CLIENT_ID: DEMO_GOOGLE_CLIENT.clientId,
+      GOOGLE_OAUTH_CLIENT_SECRET: DEMO_GOOGLE_CLIENT.clientSecret!,
+      GOOGLE_PUSH_TOKEN: TOKEN,
+      GOOGLE_PUBSUB_TOPIC: TOPIC,
+      CONCILIA_PUBLIC_URL: "https://concilia.test",
     });
     google = new GoogleEmulator({ fetch: injectFetch(s.app), pushMinIntervalMs: 0 });
     google.addAccount(ACCOUNT, "Ana Ruiz");
     google.push.registerTopic(TOPIC, `https://concilia.test/push/google?token=${TOKEN}`);
-    msw.use(...google.handlers());
-    msw.listen({ onUnhandledRequest: "bypass" });
+    msw = routeToEmulator(google.handlers());
     ana = await userWithMarta(s, `ana-${engine}@acme.test`);
     for (const m of seeded) await google.seed(ACCOUNT, m.raw, m.sent ? ["SENT"] : ["INBOX", "UNREAD"]);
   });
   afterAll(async () => {
-    msw.close();
+    msw?.close();
     await s?.close();
   });
 
   it("R-MAIL-1, R-MAIL-2, R-MAIL-8: the first sync logs exactly the messages with a CRM participant, once each; the others are counted as skipped", async () => {
     const { refreshToken } = google.issueTokens(ACCOUNT);
-    connectionId = await s.ctx.db.transaction(async (tx) => {
-      const c = await createConnection(tx, ana.id, {
-        provider: "google",
-        accountAddress: ACCOUNT,
-        syncs: "email",
-      });
-      await putSecret({ db: tx, secrets: s.ctx.secrets }, c.id, SECRET.refreshToken, refreshToken, null);
-      await queueSync(s.ctx, tx, c.id);
-      return c.id;
-    });
+    connectionId = await connectWithRefreshToken(
+      s,
+      ana.id,
+      { provider: "google", accountAddress: ACCOUNT, syncs: "email" },
+      refreshToken,
+    );
     const st = await upToDate(s, ana, connectionId);
     expect(st.skipped).toEqual({ "no-crm-participant": 20 });
     const logged = await loggedEmails(s, ana.id);
@@ -92,12 +86,7 @@ describe.each(engines)("Gmail mail sync end to end on %s", (engine) => {
   it("R-P-2, R-MAIL-1: a new message is logged on its push, without waiting for a poll", {
     timeout: 60_000,
   }, async () => {
-    const m = rawMail({
-      from: `Marta Núñez <${MARTA}>`,
-      to: `Ana <${ACCOUNT}>`,
-      subject: "Nueva orden",
-      daysAgo: 0,
-    });
+    const m = fromMarta(ACCOUNT, "Nueva orden");
     await google.seed(ACCOUNT, m.raw, ["INBOX", "UNREAD"]);
     await eventually(async () =>
       expect((await loggedEmails(s, ana.id)).map((l) => l.messageId)).toContain(m.messageId),
@@ -106,12 +95,7 @@ describe.each(engines)("Gmail mail sync end to end on %s", (engine) => {
   });
 
   it("R-MAIL-4: a message logged by hand before the sync reaches it stays one editable activity", async () => {
-    const m = rawMail({
-      from: `Ana <${ACCOUNT}>`,
-      to: `Marta Núñez <${MARTA}>`,
-      subject: "Respuesta",
-      daysAgo: 0,
-    });
+    const m = toMarta(ACCOUNT, "Respuesta");
     const manual = await s.app.inject({
       method: "POST",
       url: "/api/v1/emails",
@@ -140,16 +124,12 @@ describe.each(engines)("Gmail mail sync end to end on %s", (engine) => {
     const m = rawMail({ from: `Marta Núñez <${MARTA}>`, to: `Ana <${other}>`, subject: "Solo calendario" });
     await google.seed(other, m.raw, ["INBOX"]);
     const { refreshToken } = google.issueTokens(other);
-    const id = await s.ctx.db.transaction(async (tx) => {
-      const c = await createConnection(tx, ana.id, {
-        provider: "google",
-        accountAddress: other,
-        syncs: "calendar",
-      });
-      await putSecret({ db: tx, secrets: s.ctx.secrets }, c.id, SECRET.refreshToken, refreshToken, null);
-      await queueSync(s.ctx, tx, c.id);
-      return c.id;
-    });
+    const id = await connectWithRefreshToken(
+      s,
+      ana.id,
+      { provider: "google", accountAddress: other, syncs: "calendar" },
+      refreshToken,
+    );
     await upToDate(s, ana, id);
     expect((await loggedEmails(s, ana.id)).map((l) => l.messageId)).not.toContain(m.messageId);
     expect(google.push.watching(other)).toBeFalsy();
@@ -158,18 +138,9 @@ describe.each(engines)("Gmail mail sync end to end on %s", (engine) => {
   it("R-P-3: a revoked grant shows reconnect needed; with a new refresh token the sync resumes from its history cursor, nothing imported twice", async () => {
     google.revokeTokens(ACCOUNT);
     google.expireAccessTokens(ACCOUNT);
-    const m = rawMail({
-      from: `Marta Núñez <${MARTA}>`,
-      to: `Ana <${ACCOUNT}>`,
-      subject: "Tras revocar",
-      daysAgo: 0,
-    });
+    const m = fromMarta(ACCOUNT, "Tras revocar");
     await google.seed(ACCOUNT, m.raw, ["INBOX"]);
-    const blocked = await eventually(async () => {
-      const st = await statusOf(s, ana, connectionId);
-      expect(st.status).toBe("reconnect_needed");
-      return st;
-    });
+    const blocked = await reconnectNeeded(s, ana, connectionId);
     expect(blocked.lastError?.kind).toBe("auth");
     const before = google.counter.snapshot().perEndpoint["gmail.users.messages.get"];
     const logged = (await loggedEmails(s, ana.id)).length;
@@ -202,16 +173,12 @@ describe.each(engines)("Gmail mail sync end to end on %s", (engine) => {
     const other = "ana.busy@gmail.test";
     google.addAccount(other, "Ana Busy");
     const { refreshToken } = google.issueTokens(other);
-    const id = await s.ctx.db.transaction(async (tx) => {
-      const c = await createConnection(tx, ana.id, {
-        provider: "google",
-        accountAddress: other,
-        syncs: "email",
-      });
-      await putSecret({ db: tx, secrets: s.ctx.secrets }, c.id, SECRET.refreshToken, refreshToken, null);
-      await queueSync(s.ctx, tx, c.id);
-      return c.id;
-    });
+    const id = await connectWithRefreshToken(
+      s,
+      ana.id,
+      { provider: "google", accountAddress: other, syncs: "email" },
+      refreshToken,
+    );
     await upToDate(s, ana, id);
     expect(google.push.watching(other)).toBeTruthy();
     google.faults.set(other, {

@@ -5,23 +5,22 @@
 // through OAuth, after which it resumes from its saved cursors.
 
 import { eq } from "drizzle-orm";
-import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_MICROSOFT_CLIENT, MicrosoftEmulator } from "../../emulators/microsoft/emulator.js";
-import { createConnection, SECRET } from "../../server/connections/connections.js";
 import { graphSubscriptions } from "../../server/db/schema.js";
-import { putSecret } from "../../server/secrets/store.js";
-import { queueSync } from "../../server/sync/trigger.js";
-import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import { engines, type TestServer } from "../harness/app.js";
 import { injectFetch } from "../providers/inject-fetch.js";
 import {
   api,
+  connectWithRefreshToken,
   eventually,
+  fromMarta,
   loggedEmails,
-  MARTA,
-  rawMail,
-  statusOf,
+  reconnectNeeded,
+  routeToEmulator,
+  startMailSyncServer,
   thirtyMessages,
+  toMarta,
   upToDate,
   userWithMarta,
 } from "./mail-e2e.js";
@@ -31,7 +30,7 @@ const ACCOUNT = "ana@contoso.test";
 describe.each(engines)("Microsoft 365 mail sync end to end on %s", (engine) => {
   let s: TestServer;
   let microsoft: MicrosoftEmulator;
-  const msw = setupServer();
+  let msw: ReturnType<typeof routeToEmulator>;
   let ana: { id: string; token: string };
   let connectionId: string;
   const seeded = thirtyMessages(ACCOUNT);
@@ -59,25 +58,19 @@ describe.each(engines)("Microsoft 365 mail sync end to end on %s", (engine) => {
   }
 
   beforeAll(async () => {
-    s = await startTestServer({
-      engine,
-      env: {
-        MICROSOFT_OAUTH_CLIENT_ID: DEMO_MICROSOFT_CLIENT.clientId,
-        MICROSOFT_OAUTH_CLIENT_SECRET: DEMO_MICROSOFT_CLIENT.clientSecret!,
-        CONCILIA_PUBLIC_URL: "https://concilia.test",
-        CONCILIA_SYNC_TICK_SECONDS: "0",
-        CONCILIA_SYNC_BATCH_SIZE: "7",
-      },
+    s = await startMailSyncServer(engine, {
+      MICROSOFT_OAUTH_CLIENT_ID: DEMO_MICROSOFT_CLIENT.clientId,
+      MICROSOFT_OAUTH_CLIENT_SECRET: DEMO_MICROSOFT_CLIENT.clientSecret!,
+      CONCILIA_PUBLIC_URL: "https://concilia.test",
     });
     microsoft = new MicrosoftEmulator({ fetch: injectFetch(s.app), continuousAccessEvaluation: true });
     microsoft.addAccount(ACCOUNT, "Ana Ruiz");
-    msw.use(...microsoft.handlers());
-    msw.listen({ onUnhandledRequest: "bypass" });
+    msw = routeToEmulator(microsoft.handlers());
     ana = await userWithMarta(s, `ana-${engine}@acme.test`);
     for (const m of seeded) await microsoft.seed(ACCOUNT, m.raw, [m.sent ? "sentitems" : "inbox"]);
   });
   afterAll(async () => {
-    msw.close();
+    msw?.close();
     await s?.close();
   });
 
@@ -93,12 +86,7 @@ describe.each(engines)("Microsoft 365 mail sync end to end on %s", (engine) => {
   });
 
   it("R-P-2, R-MAIL-1: a subscription notification syncs a new message at once", async () => {
-    const m = rawMail({
-      from: `Marta Núñez <${MARTA}>`,
-      to: `Ana <${ACCOUNT}>`,
-      subject: "Nueva orden",
-      daysAgo: 0,
-    });
+    const m = fromMarta(ACCOUNT, "Nueva orden");
     expected.push(m.messageId);
     await microsoft.seed(ACCOUNT, m.raw, ["inbox"]);
     await eventually(async () =>
@@ -108,18 +96,9 @@ describe.each(engines)("Microsoft 365 mail sync end to end on %s", (engine) => {
 
   it("R-P-3, R-MAIL-4: a revoked grant shows reconnect needed; reconnecting through OAuth resumes from the saved cursor and imports nothing twice", async () => {
     microsoft.revokeTokens(ACCOUNT);
-    const m = rawMail({
-      from: `Ana <${ACCOUNT}>`,
-      to: `Marta Núñez <${MARTA}>`,
-      subject: "Respuesta",
-      daysAgo: 0,
-    });
+    const m = toMarta(ACCOUNT, "Respuesta");
     await microsoft.seed(ACCOUNT, m.raw, ["sentitems"]);
-    const blocked = await eventually(async () => {
-      const st = await statusOf(s, ana, connectionId);
-      expect(st.status).toBe("reconnect_needed");
-      return st;
-    });
+    const blocked = await reconnectNeeded(s, ana, connectionId);
     expect(blocked.lastError?.kind).toBe("auth");
     const fetchedBefore = values();
     const versionOf = async () =>
@@ -142,16 +121,12 @@ describe.each(engines)("Microsoft 365 mail sync end to end on %s", (engine) => {
     const other = "ana.busy@contoso.test";
     microsoft.addAccount(other, "Ana Busy");
     const { refreshToken } = microsoft.issueTokens(other);
-    const id = await s.ctx.db.transaction(async (tx) => {
-      const c = await createConnection(tx, ana.id, {
-        provider: "microsoft",
-        accountAddress: other,
-        syncs: "email",
-      });
-      await putSecret({ db: tx, secrets: s.ctx.secrets }, c.id, SECRET.refreshToken, refreshToken!, null);
-      await queueSync(s.ctx, tx, c.id);
-      return c.id;
-    });
+    const id = await connectWithRefreshToken(
+      s,
+      ana.id,
+      { provider: "microsoft", accountAddress: other, syncs: "email" },
+      refreshToken!,
+    );
     await upToDate(s, ana, id);
     const subscribed = await subscriptionIds(id);
     expect(subscribed).toHaveLength(2);

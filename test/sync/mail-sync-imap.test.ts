@@ -4,15 +4,16 @@
 // the logging policy into the CRM; a UIDVALIDITY change re-scans the folder without duplicates.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runStepExclusive } from "../../server/sync/run.js";
-import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import { engines, type TestServer } from "../harness/app.js";
 import { daysAgo, newMailbox, type TestMailbox, testImap } from "../harness/imap.js";
 import {
   api,
   loggedEmails,
   MARTA,
-  rawMail,
+  startMailSyncServer,
   statusOf,
   thirtyMessages,
+  toMarta,
   upToDate,
   userWithMarta,
 } from "./mail-e2e.js";
@@ -39,14 +40,9 @@ describe.each(engines)("IMAP mail sync end to end on %s", (engine) => {
   }
 
   beforeAll(async () => {
-    s = await startTestServer({
-      engine,
-      env: {
-        CONCILIA_ALLOW_PRIVATE_HOSTS: "127.0.0.0/8",
-        CONCILIA_SYNC_TICK_SECONDS: "0",
-        CONCILIA_SYNC_BATCH_SIZE: "7",
-        CONCILIA_SYNC_ITEM_ATTEMPTS: "1",
-      },
+    s = await startMailSyncServer(engine, {
+      CONCILIA_ALLOW_PRIVATE_HOSTS: "127.0.0.0/8",
+      CONCILIA_SYNC_ITEM_ATTEMPTS: "1",
     });
     box = await newMailbox();
     account = `${box.username}@mail.acme.test`;
@@ -91,12 +87,7 @@ describe.each(engines)("IMAP mail sync end to end on %s", (engine) => {
     } finally {
       await admin.logout();
     }
-    const m = rawMail({
-      from: `Ana <${account}>`,
-      to: `Marta Núñez <${MARTA}>`,
-      subject: "Después",
-      daysAgo: 0,
-    });
+    const m = toMarta(account, "Después");
     await box.append(SENT, m.raw, daysAgo(0));
     expected.push(m.messageId);
     await syncNow();

@@ -1,7 +1,15 @@
 // Every failure of the CalDAV provider ends as one of the engine's classes (server/sync/errors.ts). A
 // write that lost a race (412) is not one of them: it is a CaldavConflict, which the calendar reconcile
 // handles by reading the calendar's version and deciding again.
-import { SyncError, type SyncErrorKind } from "../../sync/errors.js";
+import { SyncError } from "../../sync/errors.js";
+import {
+  DEFAULT_BUSY_RETRY_MS,
+  errorMessage,
+  hostLookupKind,
+  networkCodeKind,
+  syncErrorOf,
+  TEMPORARY_NETWORK_CODES,
+} from "../network-errors.js";
 import { HostLookupError } from "../private-hosts.js";
 import { CaldavTimeoutError, InsecureUrlError } from "./client.js";
 import { CaldavStepError } from "./discovery.js";
@@ -37,18 +45,9 @@ export class CaldavConflict extends Error {
   }
 }
 
-/** How long to wait when a server says it is busy without saying for how long. */
-export const DEFAULT_BUSY_RETRY_MS = 60_000;
-
-const temporaryCodes = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ECONNABORTED",
-  "ETIMEDOUT",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "EPIPE",
-  "EAI_AGAIN",
+// undici's codes for a socket or a wait that failed, on top of Node's.
+const temporaryCodes = new Set<string>([
+  ...TEMPORARY_NETWORK_CODES,
   "UND_ERR_SOCKET",
   "UND_ERR_CONNECT_TIMEOUT",
   "UND_ERR_HEADERS_TIMEOUT",
@@ -57,10 +56,8 @@ const temporaryCodes = new Set([
 
 export function classifyCaldavError(err: unknown): SyncError {
   if (err instanceof SyncError) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  const make = (kind: SyncErrorKind, retryAfterMs?: number) =>
-    new SyncError(kind, message, { cause: err, retryAfterMs });
-  if (err instanceof HostLookupError) return make(err.reason === "not-found" ? "not-found" : "unknown");
+  const make = syncErrorOf(err);
+  if (err instanceof HostLookupError) return make(hostLookupKind(err));
   if (err instanceof InsecureUrlError) return make("unknown");
   if (err instanceof CaldavTimeoutError) return make("temporary");
   // Lost a race: the next round reads the server's version and the reconcile decides again.
@@ -82,10 +79,9 @@ export function classifyCaldavError(err: unknown): SyncError {
   }
   const e = err as { name?: string; code?: string; cause?: { code?: string } };
   if (e?.name === "AbortError" || e?.name === "TimeoutError") return make("temporary");
-  const code = e?.cause?.code ?? e?.code;
-  if (code === "ENOTFOUND") return make("not-found");
-  if (code && temporaryCodes.has(code)) return make("temporary");
-  if (e?.name === "TypeError" && /fetch failed/i.test(message)) return make("temporary");
+  const network = networkCodeKind(e?.cause?.code ?? e?.code, temporaryCodes);
+  if (network) return make(network);
+  if (e?.name === "TypeError" && /fetch failed/i.test(errorMessage(err))) return make("temporary");
   return make("unknown");
 }
 

@@ -3,7 +3,8 @@
 // longest wait they name (or a backoff), until they succeed or the tries run out; every item comes back
 // either fetched or with its error, so nothing is skipped while the cursor advances (R-P-3).
 import { SyncError } from "../../sync/errors.js";
-import { httpError, isRetryable } from "../http.js";
+import { retryBatchParts } from "../batch-retry.js";
+import { httpError } from "../http.js";
 import type { ChangedItem, FetchedItem } from "../types.js";
 import type { GmailClient } from "./client.js";
 import { mapGmailMessage } from "./map.js";
@@ -11,44 +12,24 @@ import { mapGmailMessage } from "./map.js";
 export const GMAIL_BATCH = 20;
 
 async function fetchChunk(client: GmailClient, chunk: ChangedItem[], out: Map<string, FetchedItem>) {
-  const { retry } = client;
-  let pending = chunk;
-  for (let attempt = 0; pending.length > 0; attempt++) {
-    const answers = await client.batch(
-      new Map(pending.map((i) => [i.key, `/messages/${encodeURIComponent(i.key)}?format=raw`])),
-    );
-    const again: ChangedItem[] = [];
-    let wait = 0;
-    for (const item of pending) {
-      const answer = answers.get(item.key);
-      if (answer?.status === 200) {
-        out.set(item.key, mapGmailMessage(JSON.parse(answer.body)));
-        continue;
-      }
-      const err = answer
-        ? httpError("Gmail", answer.status, answer.headers, answer.body)
-        : new SyncError("temporary", "The Gmail batch answer left out a message.");
-      if (err.kind === "auth") throw err;
-      if (!isRetryable(err)) {
-        out.set(item.key, { key: item.key, ref: item.ref, error: err });
-        continue;
-      }
-      again.push(item);
-      wait = Math.max(wait, err.retryAfterMs ?? retry.backoffMs * 2 ** attempt);
-    }
-    if (again.length === 0) return;
-    if (attempt >= retry.maxRetries || wait > retry.maxWaitMs) {
-      for (const item of again)
-        out.set(item.key, {
-          key: item.key,
-          ref: item.ref,
-          error: new SyncError("throttled", "Gmail asked to slow down.", wait),
-        });
-      return;
-    }
-    await retry.sleep(wait);
-    pending = again;
-  }
+  await retryBatchParts(
+    "Gmail",
+    client.retry,
+    chunk,
+    async (pending) => {
+      const answers = await client.batch(
+        new Map(pending.map((i) => [i.key, `/messages/${encodeURIComponent(i.key)}?format=raw`])),
+      );
+      return (item) => {
+        const answer = answers.get(item.key);
+        if (answer?.status === 200) return mapGmailMessage(JSON.parse(answer.body));
+        return answer
+          ? httpError("Gmail", answer.status, answer.headers, answer.body)
+          : new SyncError("temporary", "The Gmail batch answer left out a message.");
+      };
+    },
+    out,
+  );
 }
 
 /** Every item, in order, fetched or with the reason it could not be. */

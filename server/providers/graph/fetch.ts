@@ -4,7 +4,8 @@
 // Retry-After they name (Outlook throttles items of a batch one by one); every item comes back fetched
 // or with its error, never skipped (R-P-3).
 import { SyncError } from "../../sync/errors.js";
-import { httpError, isRetryable } from "../http.js";
+import { retryBatchParts } from "../batch-retry.js";
+import { httpError } from "../http.js";
 import type { ChangedItem, FetchedItem } from "../types.js";
 import { GRAPH_BATCH, type GraphClient } from "./client.js";
 import type { GraphFolder } from "./list-changes.js";
@@ -19,45 +20,25 @@ async function fetchChunk(
   folder: GraphFolder,
   out: Map<string, FetchedItem>,
 ) {
-  const { retry } = client;
-  let pending = chunk;
-  for (let attempt = 0; pending.length > 0; attempt++) {
-    const answers = await client.batch(
-      pending.map((i, n) => ({ id: String(n), method: "GET", url: valuePath(i.key), headers: IMMUTABLE })),
-    );
-    const again: ChangedItem[] = [];
-    let wait = 0;
-    for (const [n, item] of pending.entries()) {
-      const answer = answers.get(String(n));
-      const bytes = answer?.status === 200 ? batchBodyBytes(answer.body) : null;
-      if (bytes) {
-        out.set(item.key, mapGraphMessage(item.key, bytes, folder));
-        continue;
-      }
-      const err = answer
-        ? httpError("Microsoft", answer.status, answer.headers ?? {}, JSON.stringify(answer.body ?? ""))
-        : new SyncError("temporary", "The Microsoft batch answer left out a message.");
-      if (err.kind === "auth") throw err;
-      if (!isRetryable(err)) {
-        out.set(item.key, { key: item.key, ref: item.ref, error: err });
-        continue;
-      }
-      again.push(item);
-      wait = Math.max(wait, err.retryAfterMs ?? retry.backoffMs * 2 ** attempt);
-    }
-    if (again.length === 0) return;
-    if (attempt >= retry.maxRetries || wait > retry.maxWaitMs) {
-      for (const item of again)
-        out.set(item.key, {
-          key: item.key,
-          ref: item.ref,
-          error: new SyncError("throttled", "Microsoft asked to slow down.", wait),
-        });
-      return;
-    }
-    await retry.sleep(wait);
-    pending = again;
-  }
+  await retryBatchParts(
+    "Microsoft",
+    client.retry,
+    chunk,
+    async (pending) => {
+      const answers = await client.batch(
+        pending.map((i, n) => ({ id: String(n), method: "GET", url: valuePath(i.key), headers: IMMUTABLE })),
+      );
+      return (item, n) => {
+        const answer = answers.get(String(n));
+        const bytes = answer?.status === 200 ? batchBodyBytes(answer.body) : null;
+        if (bytes) return mapGraphMessage(item.key, bytes, folder);
+        return answer
+          ? httpError("Microsoft", answer.status, answer.headers ?? {}, JSON.stringify(answer.body ?? ""))
+          : new SyncError("temporary", "The Microsoft batch answer left out a message.");
+      };
+    },
+    out,
+  );
 }
 
 /** Every item, in order, fetched (batched by 20) or with the reason it could not be. */

@@ -1,6 +1,13 @@
 // Every failure of the IMAP provider ends as one of the engine's classes (server/sync/errors.ts), so the
 // engine decides retrying, backing off and asking the user to reconnect without knowing IMAP.
-import { SyncError, type SyncErrorKind } from "../../sync/errors.js";
+import { SyncError } from "../../sync/errors.js";
+import {
+  DEFAULT_BUSY_RETRY_MS,
+  hostLookupKind,
+  networkCodeKind,
+  syncErrorOf,
+  TEMPORARY_NETWORK_CODES,
+} from "../network-errors.js";
 import { HostLookupError } from "../private-hosts.js";
 import { authFailureOf } from "./auth.js";
 
@@ -16,18 +23,9 @@ export class UidValidityChanged extends Error {
   }
 }
 
-/** How long to wait when a server says it is busy without saying for how long. */
-export const DEFAULT_BUSY_RETRY_MS = 60_000;
-
-const temporaryCodes = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ECONNABORTED",
-  "ETIMEDOUT",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "EPIPE",
-  "EAI_AGAIN",
+// imapflow's codes for a connection that timed out, closed or never opened, on top of Node's.
+const temporaryCodes = new Set<string>([
+  ...TEMPORARY_NETWORK_CODES,
   "CONNECT_TIMEOUT",
   "GREETING_TIMEOUT",
   "UPGRADE_TIMEOUT",
@@ -51,11 +49,9 @@ interface MaybeImapError {
 
 export function classifyImapError(err: unknown): SyncError {
   if (err instanceof SyncError) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  const make = (kind: SyncErrorKind, retryAfterMs?: number) =>
-    new SyncError(kind, message, { cause: err, retryAfterMs });
+  const make = syncErrorOf(err);
   if (err instanceof UidValidityChanged) return make("cursor-rejected");
-  if (err instanceof HostLookupError) return make(err.reason === "not-found" ? "not-found" : "unknown");
+  if (err instanceof HostLookupError) return make(hostLookupKind(err));
   const e = (err ?? {}) as MaybeImapError;
   const responseCode = e.serverResponseCode?.toUpperCase();
   if (e.code === "ETHROTTLE") return make("throttled", e.throttleReset ?? DEFAULT_BUSY_RETRY_MS);
@@ -64,8 +60,8 @@ export function classifyImapError(err: unknown): SyncError {
   const auth = authFailureOf(err);
   if (auth) return make("auth");
   if (e.mailboxMissing || responseCode === "NONEXISTENT") return make("not-found");
-  if (e.code === "ENOTFOUND") return make("not-found");
-  if (e.code && temporaryCodes.has(e.code)) return make("temporary");
+  const network = networkCodeKind(e.code, temporaryCodes);
+  if (network) return make(network);
   if (responseCode === "SERVERBUG" || responseCode === "INUSE") return make("temporary");
   return make("unknown");
 }
