@@ -1,5 +1,5 @@
-// R-CAT-1 / R-CAT-2: the one category computation both sidebars and the API use, and the one the Exchange
-// contact sync is to use once it is built (it is not yet). Pure, so a badge reads the same everywhere.
+// R-CAT-1 / R-CAT-2: the one category computation both sidebars, the API and the Exchange contact sync
+// (server/sync/contacts/crm-contact.ts) use. Pure, so a badge reads the same everywhere.
 import { type Locale, pickLocale } from "./i18n.js";
 
 export type KindCategory = "person" | "company" | "lead";

@@ -7,6 +7,7 @@ import { connectionRoutes } from "./connections.js";
 import { contextRoutes } from "./context.js";
 import { emailRoutes } from "./emails.js";
 import { eventRoutes } from "./events.js";
+import { exchangeRoutes } from "./exchange.js";
 import { grantRoutes } from "./grants.js";
 import { healthRoutes } from "./health.js";
 import { identityRoutes } from "./identities.js";
@@ -22,6 +23,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
   authRoutes(app, ctx);
   identityRoutes(app, ctx);
   connectionRoutes(app, ctx);
+  exchangeRoutes(app, ctx);
   syncStatusRoutes(app, ctx);
   recordRoutes(app, ctx);
   grantRoutes(app, ctx);

@@ -18,6 +18,7 @@ const ERRORS: Record<number, string> = {
   413: "The request body is larger than this endpoint accepts",
   415: "The request body's Content-Type is not accepted here",
   422: "Understood, but cannot be done with this content",
+  502: "A provider the request needs (Exchange, for example) refused or failed: the detail says what to do",
   503: "This server is not set up for it (configuration), or a service it needs is missing",
 };
 

@@ -23,6 +23,7 @@ import {
   SECRET,
   updateConnection,
 } from "./connections.js";
+import { exchangeScopesFor } from "./exchange-consent.js";
 import type { OAuthFailure } from "./oauth-page.js";
 import { accountOf, missingScopes, type OAuthSetup, oauthSetup, redirectUri } from "./oauth-providers.js";
 
@@ -78,6 +79,7 @@ export async function startOAuth(
     authorizationUrl: await authorizationUrl(ctx, setup, state, {
       syncs,
       codeVerifier,
+      extraScopes: await exchangeScopesFor(ctx.db, reconnect),
       loginHint: reconnect?.accountAddress,
     }),
     dialogUrl: `${ctx.config.publicUrl}/connections/oauth/authorize?state=${encodeURIComponent(state)}`,
@@ -89,14 +91,14 @@ async function authorizationUrl(
   ctx: AppContext,
   setup: OAuthSetup,
   state: string,
-  o: { syncs: ConnectionSyncs; codeVerifier: string; loginHint?: string },
+  o: { syncs: ConnectionSyncs; codeVerifier: string; loginHint?: string; extraScopes?: string[] },
 ): Promise<string> {
   const url = new URL(setup.as.authorization_endpoint!);
   const params: Record<string, string> = {
     client_id: setup.client.client_id,
     redirect_uri: redirectUri(ctx.config),
     response_type: "code",
-    scope: setup.scopes(o.syncs).join(" "),
+    scope: [...setup.scopes(o.syncs), ...(o.extraScopes ?? [])].join(" "),
     state,
     code_challenge: await oauth.calculatePKCECodeChallenge(o.codeVerifier),
     code_challenge_method: "S256",
@@ -124,6 +126,7 @@ export async function authorizationUrlOfState(ctx: AppContext, state: string): P
   return authorizationUrl(ctx, setup, state, {
     syncs: row.syncs,
     codeVerifier: row.codeVerifier,
+    extraScopes: await exchangeScopesFor(ctx.db, reconnect),
     loginHint: reconnect?.accountAddress,
   });
 }

@@ -1,11 +1,11 @@
 // Persons: contacts who are people, optionally at a company.
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull } from "drizzle-orm";
 import type { z } from "zod";
 import type { Person, personInput, personPatch } from "../../shared/api/records.js";
 import { badRequest, notFound } from "../api/problem.js";
 import type { AuthUser } from "../auth/user.js";
 import type { Tx } from "../db/index.js";
-import { companies, persons } from "../db/schema.js";
+import { companies, overwrittenValues, persons } from "../db/schema.js";
 import { newId } from "../ids.js";
 import { visibleTo } from "./access.js";
 import { categoriesOf, dealStatusesOf } from "./categories.js";
@@ -13,6 +13,7 @@ import { listPage, pageWhere } from "./cursor.js";
 import { emailsOf, setRecordEmails } from "./emails.js";
 import { inTurn } from "./in-turn.js";
 import { ownerRefs, unknownOwner } from "./owners.js";
+import { fieldTimesAfter } from "./person-field-times.js";
 import { assertOwner, writableWithOwner } from "./records-common.js";
 import { searchText } from "./search-text.js";
 
@@ -23,7 +24,7 @@ export const personVisible = (user: AuthUser) =>
 
 export async function toPersons(db: Tx, rows: Row[]): Promise<Person[]> {
   const ids = rows.map((r) => r.id);
-  const [emails, owners, statuses, comps] = await inTurn(
+  const [emails, owners, statuses, comps, overwritten] = await inTurn(
     () => emailsOf(db, "person", ids),
     () =>
       ownerRefs(
@@ -36,6 +37,7 @@ export async function toPersons(db: Tx, rows: Row[]): Promise<Person[]> {
         db,
         rows.map((r) => r.companyId),
       ),
+    () => overwrittenOf(db, ids),
   );
   return rows.map((r) => ({
     id: r.id,
@@ -46,13 +48,34 @@ export async function toPersons(db: Tx, rows: Row[]): Promise<Person[]> {
     company: r.companyId ? { id: r.companyId, name: comps.get(r.companyId) ?? "" } : null,
     emails: emails.get(r.id) ?? [],
     phones: r.phones,
+    mobilePhone: r.mobilePhone,
+    businessAddress: r.businessAddress ?? null,
+    homeAddress: r.homeAddress ?? null,
     customerStatus: r.customerStatus,
     categories: categoriesOf("person", r.customerStatus, statuses.person.get(r.id)),
     owner: owners.get(r.ownerId) ?? unknownOwner(r.ownerId),
     customFields: r.customFields,
+    overwrittenValues: overwritten.get(r.id) ?? [],
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
   }));
+}
+
+/** R-X-11: the values contact sync overwrote, newest first. */
+async function overwrittenOf(db: Tx, ids: string[]) {
+  const out = new Map<string, Person["overwrittenValues"]>();
+  if (!ids.length) return out;
+  const rows = await db
+    .select()
+    .from(overwrittenValues)
+    .where(inArray(overwrittenValues.personId, ids))
+    .orderBy(desc(overwrittenValues.overwrittenAt), desc(overwrittenValues.id));
+  for (const r of rows)
+    out.set(r.personId, [
+      ...(out.get(r.personId) ?? []),
+      { field: r.field, oldValue: r.oldValue, source: r.source, at: r.overwrittenAt.toISOString() },
+    ]);
+  return out;
 }
 
 async function companyNames(db: Tx, ids: (string | null)[]) {
@@ -106,13 +129,16 @@ async function personColumns(db: Tx, v: PersonValues, emails: string[]) {
     title: v.title ?? null,
     companyId: v.companyId ?? null,
     phones: v.phones,
+    mobilePhone: v.mobilePhone ?? null,
+    businessAddress: v.businessAddress ?? null,
+    homeAddress: v.homeAddress ?? null,
     customerStatus: v.customerStatus,
     ownerId: v.ownerId,
     customFields: v.customFields,
     searchText: searchText({
       names: [v.firstName, v.lastName, v.title, await companyNameOf(db, v.companyId)],
       emails,
-      phones: v.phones,
+      phones: [...v.phones, ...(v.mobilePhone ? [v.mobilePhone] : [])],
     }),
   };
 }
@@ -148,9 +174,18 @@ export async function updatePerson(
   if (patch.companyId !== undefined) await checkCompany(db, user, patch.companyId);
   const emails = patch.emails ?? (await emailsOf(db, "person", [id])).get(id) ?? [];
   const next = { ...current, ...stripUndefined(patch), ownerId };
+  const before = (await emailsOf(db, "person", [id])).get(id) ?? [];
+  const now = new Date();
+  const columns = await personColumns(db, next, emails);
+  const fieldChangedAt = fieldTimesAfter(
+    current.fieldChangedAt,
+    { ...current, emails: before },
+    { ...columns, emails },
+    now,
+  );
   const [row] = await db
     .update(persons)
-    .set({ ...(await personColumns(db, next, emails)), updatedAt: new Date() })
+    .set({ ...columns, fieldChangedAt, updatedAt: now })
     .where(eq(persons.id, id))
     .returning();
   if (patch.emails) await setRecordEmails(db, "person", id, patch.emails);

@@ -17,6 +17,8 @@ import {
   uniqueIndex,
 } from "drizzle-orm/pg-core";
 import type { SyncedEventState } from "../calendar/synced-state.js";
+import type { SyncedContact } from "../reconcile/contacts-types.js";
+import type { PostalAddress } from "../sync/contacts/port.js";
 
 const id = () => text("id").primaryKey();
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
@@ -89,6 +91,14 @@ export const persons = pgTable(
     title: text("title"),
     companyId: text("company_id").references(() => companies.id, { onDelete: "set null" }),
     phones: jsonb("phones").$type<string[]>().notNull().default([]),
+    mobilePhone: text("mobile_phone"),
+    businessAddress: jsonb("business_address").$type<PostalAddress | null>(),
+    homeAddress: jsonb("home_address").$type<PostalAddress | null>(),
+    /**
+     * When each synced field last changed in the CRM (ISO instants by field name, see
+     * reconcile/contacts-types.ts): R-X-11 settles a conflict field by field, not record by record.
+     */
+    fieldChangedAt: jsonb("field_changed_at").$type<Record<string, string>>().notNull().default({}),
     customerStatus: text("customer_status").$type<CustomerStatus>().notNull().default("none"),
     ownerId: text("owner_id")
       .notNull()
@@ -716,4 +726,79 @@ export const mailSkips = pgTable(
     primaryKey({ columns: [t.userId, t.messageId] }),
     index("mail_skips_user_seen").on(t.userId, t.firstSeenAt),
   ],
+);
+
+/**
+ * The Exchange contact integration of a Microsoft connection (R-X-1): the categories whose contacts are
+ * imported (R-X-2), the language our seven category names use, fixed at activation (R-X-4), the
+ * private folders followed (R-X-5) and the one new CRM contacts are created in. `pushedThrough` is the
+ * outbound watermark: CRM changes after it are pushed (sync/contacts/outbound.ts).
+ */
+export const exchangeIntegrations = pgTable("exchange_integrations", {
+  connectionId: text("connection_id")
+    .primaryKey()
+    .references(() => connections.id, { onDelete: "cascade" }),
+  enabled: boolean("enabled").notNull().default(true),
+  categories: jsonb("categories").$type<string[]>().notNull().default([]),
+  language: text("language").$type<"en" | "es" | "it">().notNull(),
+  folderIds: jsonb("folder_ids").$type<string[]>().notNull().default([]),
+  targetFolderId: text("target_folder_id"),
+  /** The ids of our seven master categories as last made, by R-CAT-2 key: a renamed one is found by id. */
+  categoryIds: jsonb("category_ids").$type<Record<string, string>>().notNull().default({}),
+  pushedThrough: timestamp("pushed_through", { withTimezone: true }),
+  activatedAt: timestamp("activated_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: updatedAt(),
+});
+
+/**
+ * An Exchange contact of a connection and the CRM person it is synced with. `state` `ignored` is kept
+ * for good: the contact was deleted in Exchange (R-X-7: its person is never created there again), its
+ * person was deleted in the CRM (person_id null: the contact is never imported again), or it is the
+ * duplicate given up after a CRM merge (R-X-9). `last_synced` is the contact as both sides last agreed,
+ * field by field, with when each field last changed in Exchange (R-X-11).
+ */
+export const contactLinks = pgTable(
+  "contact_links",
+  {
+    id: id(),
+    connectionId: text("connection_id")
+      .notNull()
+      .references(() => connections.id, { onDelete: "cascade" }),
+    folderId: text("folder_id").notNull(),
+    providerId: text("provider_id").notNull(),
+    personId: text("person_id").references(() => persons.id, { onDelete: "set null" }),
+    state: text("state").$type<"linked" | "ignored">().notNull().default("linked"),
+    ignoredReason: text("ignored_reason").$type<
+      "deleted-in-exchange" | "deleted-in-crm" | "merged-duplicate" | "not-visible"
+    >(),
+    changeKey: text("change_key"),
+    lastSynced: jsonb("last_synced").$type<SyncedContact>(),
+    /** A value the CRM won in Exchange waits to be written there (the next outbound pass does it). */
+    pushPending: boolean("push_pending").notNull().default(false),
+    syncedAt: timestamp("synced_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("contact_links_provider").on(t.connectionId, t.providerId),
+    uniqueIndex("contact_links_person").on(t.connectionId, t.personId).where(sql`state = 'linked'`),
+    index("contact_links_person_any").on(t.personId),
+  ],
+);
+
+export type ContactLink = typeof contactLinks.$inferSelect;
+
+/** R-X-11: a value the most recent change overwrote, kept with the CRM person. */
+export const overwrittenValues = pgTable(
+  "overwritten_values",
+  {
+    id: id(),
+    personId: text("person_id")
+      .notNull()
+      .references(() => persons.id, { onDelete: "cascade" }),
+    field: text("field").notNull(),
+    oldValue: jsonb("old_value"),
+    /** Where the overwritten value came from. */
+    source: text("source").$type<"crm" | "exchange">().notNull(),
+    overwrittenAt: timestamp("overwritten_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("overwritten_values_person").on(t.personId, t.overwrittenAt)],
 );

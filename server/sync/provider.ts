@@ -15,7 +15,7 @@ import type { SecretBox } from "../secrets/box.js";
 /** A folder or calendar the provider follows, e.g. `{ key: "mail:INBOX" }` (keys are stable). */
 export interface SyncScope {
   key: string;
-  kind: "mail" | "calendar";
+  kind: "mail" | "calendar" | "contacts";
   /** Provider data the adapter needs to list it (a folder path, a calendar id). */
   ref?: unknown;
 }

@@ -10,6 +10,24 @@ const categories = z.object({
   status: z.enum(["current_customer", "former_customer", "current_prospect", "lost_prospect"]).nullable(),
 });
 
+/** A postal address as Exchange holds it (R-X-6): business and home addresses of a person. */
+export const postalAddress = z.strictObject({
+  street: z.string().max(300).default(""),
+  city: z.string().max(100).default(""),
+  state: z.string().max(100).default(""),
+  postalCode: z.string().max(20).default(""),
+  countryOrRegion: z.string().max(100).default(""),
+});
+
+/** R-X-11: a value the most recent change overwrote during contact sync, kept with the person. */
+export const overwrittenValue = z.object({
+  field: z.string(),
+  oldValue: z.unknown(),
+  /** Where the overwritten value was: in the CRM, or in Exchange. */
+  source: z.enum(["crm", "exchange"]),
+  at: z.string(),
+});
+
 export const companyInput = z.strictObject({
   name: z.string().trim().min(1).max(200),
   domain: z.string().max(200).nullish(),
@@ -47,6 +65,9 @@ export const personInput = z.strictObject({
   companyName: z.string().trim().min(1).max(200).nullish(),
   emails: emails.default([]),
   phones: phones.default([]),
+  mobilePhone: z.string().min(1).max(50).nullish(),
+  businessAddress: postalAddress.nullish(),
+  homeAddress: postalAddress.nullish(),
   customerStatus: customerStatus.default("none"),
   ownerId: z.string().optional(),
   customFields: customFields.default({}),
@@ -61,10 +82,15 @@ export const person = z.object({
   company: z.object({ id: z.string(), name: z.string() }).nullable(),
   emails: z.array(z.string()),
   phones: z.array(z.string()),
+  mobilePhone: z.string().nullable(),
+  businessAddress: postalAddress.nullable(),
+  homeAddress: postalAddress.nullable(),
   customerStatus,
   categories,
   owner: userRef,
   customFields: z.record(z.string(), z.unknown()),
+  /** Values Exchange contact sync overwrote (R-X-11), newest first. */
+  overwrittenValues: z.array(overwrittenValue),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

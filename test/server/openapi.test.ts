@@ -7,9 +7,11 @@ import { createLoginCode } from "../../server/auth/login-codes.js";
 import { createApiToken } from "../../server/auth/tokens.js";
 import { createConnection } from "../../server/connections/connections.js";
 import { secretHash } from "../../server/providers/push-secret.js";
+import { registerContactsPort } from "../../server/sync/contacts/port-factory.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import { type Jwks, startJwks } from "../harness/jwks.js";
 import { type Doc, openApiProblems, schemaValidator } from "../harness/openapi-structure.js";
+import { MemoryAddressBook } from "../sync/contacts/memory-port.js";
 
 const MESSAGE_ID = "<po-2027-118@acme-iberia.example>";
 const RAW_MAIL = [
@@ -179,6 +181,70 @@ const table: ((st: State) => Example)[] = [
     as: "admin",
   }),
   () => ({ op: "GET /api/v1/connections/{id}/status", status: 404, params: { id: UNKNOWN } }),
+  // The Exchange contact integration of the Microsoft mailbox (R-X-1..5)
+  (st) => ({ op: "GET /api/v1/connections/{id}/exchange", status: 404, params: { id: st.mailbox } }),
+  (st) => ({
+    op: "POST /api/v1/connections/{id}/exchange",
+    status: 201,
+    params: { id: st.mailbox },
+    body: "example",
+  }),
+  (st) => ({
+    op: "POST /api/v1/connections/{id}/exchange",
+    status: 200,
+    params: { id: st.mailbox },
+    body: "example",
+  }),
+  (st) => ({
+    op: "POST /api/v1/connections/{id}/exchange",
+    status: 409,
+    params: { id: st.mailbox },
+    body: "example",
+    patch: { language: "it" },
+  }),
+  (st) => ({
+    op: "POST /api/v1/connections/{id}/exchange",
+    status: 422,
+    params: { id: st.connection },
+    body: "example",
+  }),
+  (st) => ({ op: "GET /api/v1/connections/{id}/exchange", status: 200, params: { id: st.mailbox } }),
+  (st) => ({
+    op: "GET /api/v1/connections/{id}/exchange",
+    status: 404,
+    params: { id: st.mailbox },
+    as: "admin",
+  }),
+  (st) => ({
+    op: "GET /api/v1/connections/{id}/exchange/categories",
+    status: 200,
+    params: { id: st.mailbox },
+  }),
+  () => ({ op: "GET /api/v1/connections/{id}/exchange/categories", status: 404, params: { id: UNKNOWN } }),
+  (st) => ({ op: "GET /api/v1/connections/{id}/exchange/folders", status: 200, params: { id: st.mailbox } }),
+  (st) => ({
+    op: "PATCH /api/v1/connections/{id}/exchange",
+    status: 200,
+    params: { id: st.mailbox },
+    body: "example",
+  }),
+  (st) => ({
+    op: "PATCH /api/v1/connections/{id}/exchange",
+    status: 400,
+    params: { id: st.mailbox },
+    body: "example",
+    patch: { categories: ["Not a category"] },
+  }),
+  (st) => ({
+    op: "POST /api/v1/connections/{id}/exchange/deactivate",
+    status: 200,
+    params: { id: st.mailbox },
+  }),
+  (st) => ({
+    op: "POST /api/v1/connections/{id}/exchange/deactivate",
+    status: 404,
+    params: { id: st.connection },
+  }),
   (st) => ({ op: "POST /api/v1/connections/{id}/pause", status: 200, params: { id: st.connection } }),
   (st) => ({
     op: "POST /api/v1/connections/{id}/pause",
@@ -592,6 +658,10 @@ describe.each(engines)("OpenAPI document on %s", (engine) => {
       provider: "microsoft",
       accountAddress: "ana@acme.test",
     });
+    st.mailbox = mailbox.id;
+    const book = new MemoryAddressBook();
+    book.categories.push({ id: "c1", displayName: "Clientes", color: "preset4" });
+    registerContactsPort("microsoft", () => book);
     await s.ctx.push.graphSubscriptions.put({
       id: GRAPH_SUBSCRIPTION,
       connectionId: mailbox.id,

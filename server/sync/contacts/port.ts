@@ -86,6 +86,12 @@ export interface ContactsPort {
   create(folderId: string, contact: ContactWrite): Promise<ProviderContact>;
   /** Updates with If-Match: a changeKey that moved on throws SyncError `conflict`. */
   update(id: string, changeKey: string, contact: ContactWrite): Promise<ProviderContact>;
+  /**
+   * Optional: one contact as it is now, or null when it is gone. With it, a write refused by If-Match is
+   * reconciled with the current contact and tried again at once; without it, the write waits for the
+   * listing that brings the change.
+   */
+  get?(id: string): Promise<ProviderContact | null>;
   masterCategories(): Promise<MasterCategory[]>;
   /** Creates a master category; one that exists already under that exact name is returned as is. */
   createCategory(displayName: string, color: string): Promise<MasterCategory>;
