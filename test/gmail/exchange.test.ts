@@ -6,10 +6,12 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cardText } from "../../dev/gmail-emulator/card-json.js";
 import { demoMessages } from "../../dev/gmail-emulator/demo-messages.js";
+import { ADDON_ORIGIN, builtAddon } from "../../dev/gmail-emulator/load.js";
 import type { GmailSidebar } from "../../dev/gmail-emulator/sidebar.js";
 import { createConnection } from "../../server/connections/connections.js";
 import { exchangeIntegrations, overwrittenValues, persons, users } from "../../server/db/schema.js";
 import { registerContactsPort } from "../../server/sync/contacts/port-factory.js";
+import { MICROSOFT_CLIENT } from "../connections/fake-oauth.js";
 import { MemoryAddressBook } from "../sync/contacts/memory-port.js";
 import { type GmailWorld, SARA, startGmailWorld } from "./setup.js";
 
@@ -23,7 +25,17 @@ registerContactsPort("microsoft", (ctx) => {
 let w: GmailWorld;
 const sidebars: GmailSidebar[] = [];
 beforeAll(async () => {
-  w = await startGmailWorld({ server: { work: false, env: { CONCILIA_SYNC_TICK_SECONDS: "0" } } });
+  w = await startGmailWorld({
+    server: {
+      work: false,
+      env: {
+        CONCILIA_SYNC_TICK_SECONDS: "0",
+        CONCILIA_PUBLIC_URL: ADDON_ORIGIN,
+        MICROSOFT_OAUTH_CLIENT_ID: MICROSOFT_CLIENT.id,
+        MICROSOFT_OAUTH_CLIENT_SECRET: MICROSOFT_CLIENT.secret,
+      },
+    },
+  });
 }, 60_000);
 afterAll(async () => {
   await w?.close();
@@ -97,6 +109,32 @@ describe("Gmail add-on: Integrations → Exchange", () => {
     });
   });
 
+  it("R-X-1: another Microsoft connection is picked; without contact access it offers Grant access to contacts, a sign-in asking for them", async () => {
+    const db = w.server.ctx.db;
+    const [sara] = await db.select().from(users).where(eq(users.email, SARA));
+    const other = await createConnection(db, sara.id, {
+      provider: "microsoft",
+      accountAddress: "sara.ventas@outlook.example",
+      grantedScopes: ["openid", "Mail.Read"],
+    });
+    const sb = await openExchange("en");
+    await sb.change("connectionId", other.id);
+    expect(cardText(sb.card)).toContain("Microsoft · sara.ventas@outlook.example");
+    await sb.click("Activate");
+    expect(cardText(sb.card)).toContain("Microsoft has not yet given Concilia access");
+    await sb.click("Grant access to contacts");
+    const dialog = new URL(sb.windows.at(-1)!.url);
+    const r = await w.server.app.inject({ url: dialog.pathname + dialog.search });
+    expect(r.statusCode).toBe(302);
+    const authorization = new URL(r.headers.location as string);
+    expect(authorization.searchParams.get("scope")!.split(" ")).toEqual(
+      expect.arrayContaining(["Contacts.ReadWrite", "MailboxSettings.ReadWrite"]),
+    );
+    expect(authorization.searchParams.get("login_hint")).toBe("sara.ventas@outlook.example");
+    // Closed without signing in: the reloaded add-on settles the pending sign-in.
+    await sb.closeWindow();
+  });
+
   it("R-X-11: the person's card shows what sync overwrote under Changed by sync", async () => {
     const db = w.server.ctx.db;
     const [giulia] = await db.select().from(persons).where(eq(persons.firstName, "Giulia"));
@@ -114,5 +152,14 @@ describe("Gmail add-on: Integrations → Exchange", () => {
     const text = cardText(sb.card);
     expect(text).toContain("Changed by sync");
     expect(text).toMatch(/Job title: “Head of Procurement”, was in Concilia, replaced .*2026/);
+    sidebars.push(sb);
+  });
+
+  it("R-X-1: every exchange function of Code.js was exercised by the tests above", async () => {
+    const invoked = new Set(sidebars.flatMap((sb) => sb.history.map((h) => h.fn)));
+    const { functions } = await builtAddon();
+    const exchange = functions.filter((f) => f.startsWith("exchange"));
+    expect(exchange.length).toBeGreaterThanOrEqual(5);
+    expect(exchange.filter((f) => !invoked.has(f))).toEqual([]);
   });
 });

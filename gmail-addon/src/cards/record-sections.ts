@@ -1,8 +1,8 @@
 // R-SB-1 as cards: a CRM record with its badge (R-CAT-2), company, owner, open deals, next events,
 // planned activities and last (done) activities.
 import type { RecordCard } from "../../../shared/api/context.js";
-import { exchangeWords, overwrittenLine } from "../../../shared/exchange-words.js";
 import { pickLocale } from "../../../shared/i18n.js";
+import { overwrittenLine, overwrittenWords } from "../../../shared/overwritten-words.js";
 import { date, dateTime, esc, eventStart, money } from "../format.js";
 import type { I18n } from "../i18n.js";
 import { field, paragraph, section } from "./widgets.js";
@@ -78,7 +78,9 @@ export function recordSections(r: RecordCard, v: View): GoogleAppsScript.Card_Se
   for (const o of r.overwrittenValues.slice(0, MAX_ITEMS))
     changed[0].addWidget(
       paragraph(
-        overwrittenLine(o, exchangeWords[pickLocale(v.locale)], (iso) => dateTime(iso, v.timeZone, v.locale)),
+        overwrittenLine(o, overwrittenWords[pickLocale(v.locale)], (iso) =>
+          dateTime(iso, v.timeZone, v.locale),
+        ),
       ),
     );
 

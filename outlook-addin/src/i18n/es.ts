@@ -1,10 +1,10 @@
-import { exchangeWords } from "../../../shared/exchange-words.js";
 import { syncWords } from "../../../shared/sync-words.js";
 import type { Catalog } from "./en.js";
 
 export const es: Catalog = {
   ...syncWords.es,
-  ...exchangeWords.es,
+  integrations: "Integraciones",
+  exchangeTitle: "Contactos de Exchange",
   loading: "Cargando…",
   empty: "Selecciona un mensaje para ver sus contactos en Concilia.",
   noOne: "No hay más participantes en este mensaje.",

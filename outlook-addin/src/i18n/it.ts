@@ -1,10 +1,10 @@
-import { exchangeWords } from "../../../shared/exchange-words.js";
 import { syncWords } from "../../../shared/sync-words.js";
 import type { Catalog } from "./en.js";
 
 export const it: Catalog = {
   ...syncWords.it,
-  ...exchangeWords.it,
+  integrations: "Integrazioni",
+  exchangeTitle: "Contatti di Exchange",
   loading: "Caricamento…",
   empty: "Seleziona un messaggio per vederne i contatti in Concilia.",
   noOne: "Non ci sono altri partecipanti in questo messaggio.",

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from "preact";
 import type { RecordCard as Card } from "../../../shared/api/context.js";
-import { exchangeWords, overwrittenLine } from "../../../shared/exchange-words.js";
+import { overwrittenLine, overwrittenWords } from "../../../shared/overwritten-words.js";
 import { useI18n } from "../i18n/index.js";
 import { activityTypeName } from "./activity-type.js";
 import { Badge } from "./Badge.js";
@@ -65,12 +65,12 @@ export function RecordCard({ record, headingId = "record-name" }: { record: Card
       </dl>
       {record.overwrittenValues.length > 0 && (
         // R-X-11: what contact sync overwrote, so a value lost to the newer side can be found again.
-        <section class="section sync-changes" aria-label={t("changedBySync")}>
-          <h3>{t("changedBySync")}</h3>
+        <section class="section sync-changes" aria-label={overwrittenWords[locale].changedBySync}>
+          <h3>{overwrittenWords[locale].changedBySync}</h3>
           <ul>
             {record.overwrittenValues.map((v) => (
               <li key={`${v.field}~${v.at}`} data-field={v.field}>
-                {overwrittenLine(v, exchangeWords[locale], dateTime)}
+                {overwrittenLine(v, overwrittenWords[locale], dateTime)}
               </li>
             ))}
           </ul>

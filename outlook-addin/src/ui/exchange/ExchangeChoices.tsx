@@ -5,6 +5,7 @@ import type { ExchangeCategoryChoices, ExchangeFolders } from "../../api/exchang
 import { useI18n } from "../../i18n/index.js";
 import { ErrorNote } from "../ErrorNote.js";
 import { Loading } from "../States.js";
+import { useExchangeWords } from "./words.js";
 
 interface Props {
   api: Api;
@@ -18,6 +19,7 @@ interface Props {
  */
 export function ExchangeChoices({ api, integration: i, onSaved }: Props) {
   const { t, locale } = useI18n();
+  const w = useExchangeWords();
   const [categories, setCategories] = useState<ExchangeCategoryChoices | null>(null);
   const [folders, setFolders] = useState<ExchangeFolders | null>(null);
   const [chosenCategories, setChosenCategories] = useState(new Set(i.categories));
@@ -71,11 +73,11 @@ export function ExchangeChoices({ api, integration: i, onSaved }: Props) {
   return (
     <form class="form exchange-choices" onSubmit={save}>
       <fieldset class="categories">
-        <legend>{t("exchangeCategories")}</legend>
+        <legend>{w("exchangeCategories")}</legend>
         {categories.message ? (
-          <p class="note no-categories">{locale === "en" ? categories.message : t("exchangeNoCategories")}</p>
+          <p class="note no-categories">{locale === "en" ? categories.message : w("exchangeNoCategories")}</p>
         ) : (
-          <p class="muted small">{t("exchangeCategoriesHint")}</p>
+          <p class="muted small">{w("exchangeCategoriesHint")}</p>
         )}
         {categories.items.map((c) => (
           <label key={c.name} class="check">
@@ -89,7 +91,7 @@ export function ExchangeChoices({ api, integration: i, onSaved }: Props) {
         ))}
       </fieldset>
       <fieldset class="folders">
-        <legend>{t("exchangeFolders")}</legend>
+        <legend>{w("exchangeFolders")}</legend>
         {own.map((f) => (
           <label key={f.id} class="check">
             <input
@@ -104,9 +106,9 @@ export function ExchangeChoices({ api, integration: i, onSaved }: Props) {
           <ul class="shared-folders">
             {shared.map((f) => (
               <li key={f.id} data-folder-id={f.id}>
-                <span>{t("exchangeSharedFolder", { name: f.name, owner: f.owner ?? "?" })}</span>{" "}
+                <span>{w("exchangeSharedFolder", { name: f.name, owner: f.owner ?? "?" })}</span>{" "}
                 <span class="muted small">
-                  {locale === "en" && f.reason ? f.reason : t("exchangeSharedReason")}
+                  {locale === "en" && f.reason ? f.reason : w("exchangeSharedReason")}
                 </span>
               </li>
             ))}
@@ -115,7 +117,7 @@ export function ExchangeChoices({ api, integration: i, onSaved }: Props) {
       </fieldset>
       {targets.length > 0 && (
         <label class="field">
-          <span>{t("exchangeTarget")}</span>
+          <span>{w("exchangeTarget")}</span>
           <select value={targetId ?? ""} onChange={(e) => setTarget(e.currentTarget.value)}>
             {targets.map((f) => (
               <option key={f.id} value={f.id}>

@@ -11,6 +11,7 @@ import { Choice } from "../sync/Choice.js";
 import { statusWords } from "../sync/ConnectionStatus.js";
 import { OAuthConnect } from "../sync/OAuthConnect.js";
 import { ExchangeChoices } from "./ExchangeChoices.js";
+import { useExchangeWords } from "./words.js";
 
 interface Props {
   api: Api;
@@ -27,6 +28,7 @@ interface Props {
  */
 export function ExchangeIntegrationView({ api, mailbox, connection: c, integration: i, onChange }: Props) {
   const { t, locale } = useI18n();
+  const w = useExchangeWords();
   const [language, setLanguage] = useState<Locale>(locale);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -52,8 +54,8 @@ export function ExchangeIntegrationView({ api, mailbox, connection: c, integrati
     }
   }
   const activate = () =>
-    act(() => api.exchange.activate(c.id, i?.language ?? language), t("exchangeActivated"));
-  const deactivate = () => act(() => api.exchange.deactivate(c.id), t("exchangeDeactivated"));
+    act(() => api.exchange.activate(c.id, i?.language ?? language), w("exchangeActivated"));
+  const deactivate = () => act(() => api.exchange.deactivate(c.id), w("exchangeDeactivated"));
   const regrant = async () => {
     const again = await api.exchange.get(c.id);
     if (again) onChange(again);
@@ -74,34 +76,34 @@ export function ExchangeIntegrationView({ api, mailbox, connection: c, integrati
           <p class="status-words">{statusWords(status, t("providerMicrosoft"), t)}</p>
         </div>
       )}
-      {i && !i.enabled && <p class="muted">{t("exchangeInactive")}</p>}
+      {i && !i.enabled && <p class="muted">{w("exchangeInactive")}</p>}
       {i ? (
-        <p class="exchange-language">{t("exchangeLanguageIs", { language: t(`language_${i.language}`) })}</p>
+        <p class="exchange-language">{w("exchangeLanguageIs", { language: w(`language_${i.language}`) })}</p>
       ) : (
         <>
           <Choice
-            legend={t("exchangeLanguage")}
+            legend={w("exchangeLanguage")}
             name={`exchange-language-${c.id}`}
             value={language}
             options={locales.map((l): { value: Locale; label: string } => ({
               value: l,
-              label: t(`language_${l}`),
+              label: w(`language_${l}`),
             }))}
             onChange={(l: Locale) => setLanguage(l)}
           />
-          <p class="muted small">{t("exchangeLanguageHint")}</p>
+          <p class="muted small">{w("exchangeLanguageHint")}</p>
         </>
       )}
       {i && i.consentNeeded.length > 0 && (
         <div role="alert" class="note error consent">
-          <p>{t("exchangeConsentNeeded")}</p>
+          <p>{w("exchangeConsentNeeded")}</p>
           <OAuthConnect
             api={api}
             mailbox={mailbox}
             provider="microsoft"
             syncs={c.syncs}
             connectionId={c.id}
-            label={t("exchangeGrant")}
+            label={w("exchangeGrant")}
             onConnected={regrant}
           />
         </div>
@@ -111,17 +113,17 @@ export function ExchangeIntegrationView({ api, mailbox, connection: c, integrati
         <ExchangeChoices
           api={api}
           integration={i}
-          onSaved={(saved) => act(async () => saved, t("exchangeSaved"))}
+          onSaved={(saved) => act(async () => saved, w("exchangeSaved"))}
         />
       )}
       <div class="actions">
         {enabled ? (
           <button type="button" class="danger" disabled={busy} onClick={deactivate}>
-            {t("exchangeDeactivate")}
+            {w("exchangeDeactivate")}
           </button>
         ) : (
           <button type="button" class="primary" disabled={busy} onClick={activate}>
-            {t("exchangeActivate")}
+            {w("exchangeActivate")}
           </button>
         )}
       </div>

@@ -8,6 +8,7 @@ import { ErrorNote } from "../ErrorNote.js";
 import { Loading } from "../States.js";
 import { OAuthConnect } from "../sync/OAuthConnect.js";
 import { ExchangeIntegrationView } from "./ExchangeIntegration.js";
+import { useExchangeWords } from "./words.js";
 
 /**
  * R-X-1: settings → Integrations → Exchange. The integration rides on one of the user's Microsoft
@@ -15,6 +16,7 @@ import { ExchangeIntegrationView } from "./ExchangeIntegration.js";
  */
 export function ExchangeSettings({ api, mailbox, onClose }: { api: Api; mailbox: Mailbox; onClose(): void }) {
   const { t } = useI18n();
+  const w = useExchangeWords();
   const [connections, setConnections] = useState<Connection[] | null>(null);
   const [chosen, setChosen] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -41,28 +43,28 @@ export function ExchangeSettings({ api, mailbox, onClose }: { api: Api; mailbox:
           ← {t("back")}
         </button>
         <h2>
-          {t("integrations")} → {t("exchangeTitle")}
+          {w("integrations")} → {w("exchangeTitle")}
         </h2>
       </div>
-      <p>{t("exchangeIntro")}</p>
+      <p>{w("exchangeIntro")}</p>
       {error !== null && <ErrorNote error={error} />}
       {connections === null && error === null && <Loading />}
       {connections?.length === 0 && (
         <div class="connect">
-          <p>{t("exchangeNoAccount")}</p>
+          <p>{w("exchangeNoAccount")}</p>
           <OAuthConnect
             api={api}
             mailbox={mailbox}
             provider="microsoft"
             syncs="both"
-            label={t("exchangeConnect")}
+            label={w("exchangeConnect")}
             onConnected={() => load()}
           />
         </div>
       )}
       {connections && connections.length > 0 && (
         <label class="field">
-          <span>{t("exchangeAccount")}</span>
+          <span>{w("exchangeAccount")}</span>
           <select value={chosen ?? ""} onChange={(e) => setChosen(e.currentTarget.value)}>
             {connections.map((c) => (
               <option key={c.id} value={c.id}>
