@@ -3,6 +3,7 @@ import type { ContextResponse, LogEmailResponse } from "../../shared/api/context
 import type { CrmEvent } from "../../shared/api/events.js";
 import type { Lead, Person, SearchResult } from "../../shared/api/records.js";
 import { ApiProblem, NoIdentity, Unreachable } from "./errors.js";
+import { exchangeCalls } from "./exchange-api.js";
 import { type HttpRequest, httpFetch, rfc822Blob } from "./host.js";
 import { syncCalls } from "./sync-api.js";
 
@@ -135,5 +136,6 @@ export function createApi(opts: ApiOptions) {
       call<{ items: Person[]; nextCursor: string | null }>("get", `/api/v1/persons?limit=${limit}`),
     /** R-CON: the user's mail and calendar connections and their sync. */
     sync: syncCalls(call),
+    exchange: exchangeCalls(call),
   };
 }

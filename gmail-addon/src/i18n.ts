@@ -1,9 +1,14 @@
 // R-SB-6: the add-on speaks the user's Gmail language (English, Spanish, Italian).
+
+import { exchangeWords } from "../../shared/exchange-words.js";
 import { type Locale, pickLocale } from "../../shared/i18n.js";
+import { overwrittenWords } from "../../shared/overwritten-words.js";
 import { syncWords } from "../../shared/sync-words.js";
 
 const en = {
   ...syncWords.en,
+  ...exchangeWords.en,
+  ...overwrittenWords.en,
   appName: "Concilia",
   logEmail: "Log email",
   logged: "Logged in Concilia",
@@ -118,6 +123,8 @@ export type Messages = typeof en;
 
 const es: Messages = {
   ...syncWords.es,
+  ...exchangeWords.es,
+  ...overwrittenWords.es,
   appName: "Concilia",
   logEmail: "Registrar correo",
   logged: "Registrado en Concilia",
@@ -235,6 +242,8 @@ const es: Messages = {
 
 const it: Messages = {
   ...syncWords.it,
+  ...exchangeWords.it,
+  ...overwrittenWords.it,
   appName: "Concilia",
   logEmail: "Registra email",
   logged: "Registrata in Concilia",

@@ -29,6 +29,13 @@ import { type Session, SIGN_IN_TOKEN, session } from "./session.js";
 import { pendingSyncCard } from "./sync-actions.js";
 
 export {
+  exchangeActivate,
+  exchangeChoose,
+  exchangeDeactivate,
+  exchangeOpen,
+  exchangeSave,
+} from "./exchange-actions.js";
+export {
   syncChoose,
   syncConnectCaldav,
   syncConnectImap,

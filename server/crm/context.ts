@@ -19,6 +19,7 @@ import type { RecordType } from "../db/schema.js";
 import { isInternal, neverLogEntries } from "../mail/log-policy.js";
 import { defaultInternalDomains } from "../mail/never-log.js";
 import { contextBatchSize } from "../metrics.js";
+import { overwrittenForCards } from "./card-overwritten.js";
 import { categoriesOf } from "./categories.js";
 import { CONTEXT_SQL } from "./context-sql.js";
 import { isFreeMailDomain } from "./free-mail.js";
@@ -81,7 +82,13 @@ export async function messageContext(
     domains,
   });
   const chosen = new Map(row.matches.map((m) => [m.email, `${m.type}:${m.id}`]));
-  const cards = new Map(row.cards.map((c) => [`${c.type}:${c.id}`, toCard(c, locale)]));
+  const overwritten = await overwrittenForCards(
+    database.db,
+    row.cards.filter((c) => c.type === "person").map((c) => c.id),
+  );
+  const cards = new Map(
+    row.cards.map((c) => [`${c.type}:${c.id}`, toCard(c, locale, overwritten.get(c.id) ?? [])]),
+  );
   const companyByDomain = new Map(row.domains.map((d) => [d.domain, d.name]));
 
   const participants: ContextEntry[] = mailboxes.map((m) => {
@@ -223,7 +230,7 @@ function companyFromDomain(domain: string): string | null {
     .join(" ");
 }
 
-function toCard(r: CardRow, locale: string): RecordCard {
+function toCard(r: CardRow, locale: string, overwritten: RecordCard["overwrittenValues"]): RecordCard {
   const iso = (v: string) => new Date(v).toISOString();
   const categories = categoriesOf(
     r.type,
@@ -257,5 +264,6 @@ function toCard(r: CardRow, locale: string): RecordCard {
     nextEvents: nextEvents(r.events, r.series, new Date()),
     plannedActivities: r.planned.map((a) => ({ ...a, dueAt: a.dueAt ? iso(a.dueAt) : null })),
     lastActivities: r.activities.map((a) => ({ ...a, at: iso(a.at), direction: a.direction ?? null })),
+    overwrittenValues: r.type === "person" ? overwritten : [],
   };
 }

@@ -1,6 +1,7 @@
 // R-SB-8: everything a sidebar card needs for one opened message, in one request.
 import { z } from "zod";
 import { recordType, userRef } from "./common.js";
+import { overwrittenValue } from "./records.js";
 
 export const contextQuery = z.strictObject({
   /** Repeated: `ana@example.com` or `Ana López <ana@example.com>` (the display name feeds suggestions). */
@@ -77,6 +78,8 @@ export const recordCard = z.object({
       direction: z.enum(["incoming", "outgoing"]).nullable(),
     }),
   ),
+  /** R-X-11: values Exchange contact sync overwrote on this person, newest first (a few); [] otherwise. */
+  overwrittenValues: z.array(overwrittenValue),
 });
 export type RecordCard = z.infer<typeof recordCard>;
 

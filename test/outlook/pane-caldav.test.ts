@@ -40,7 +40,7 @@ async function openSync(query = "message=known"): Promise<Playground> {
   const pg = await openPlayground(browser, s.url, query);
   await pg.pane.locator("main[data-view='ready']").waitFor();
   await pg.pane.getByRole("button", { name: /My profile|Mi perfil|Il mio profilo/ }).click();
-  await pg.pane.locator("#profile-items button").click();
+  await pg.pane.locator("#profile-items button").first().click();
   await pg.pane.locator(".sync-settings h2").waitFor();
   return pg;
 }

@@ -1,6 +1,8 @@
 // R-SB-1 as cards: a CRM record with its badge (R-CAT-2), company, owner, open deals, next events,
 // planned activities and last (done) activities.
 import type { RecordCard } from "../../../shared/api/context.js";
+import { pickLocale } from "../../../shared/i18n.js";
+import { overwrittenLine, overwrittenWords } from "../../../shared/overwritten-words.js";
 import { date, dateTime, esc, eventStart, money } from "../format.js";
 import type { I18n } from "../i18n.js";
 import { field, paragraph, section } from "./widgets.js";
@@ -71,5 +73,16 @@ export function recordSections(r: RecordCard, v: View): GoogleAppsScript.Card_Se
     );
   if (r.lastActivities.length === 0) activities.addWidget(paragraph(t("noActivities")));
 
-  return [summary, deals, events, planned, activities];
+  // R-X-11: what contact sync overwrote, so a value lost to the newer side can be found again.
+  const changed = r.overwrittenValues.length ? [section(t("changedBySync"))] : [];
+  for (const o of r.overwrittenValues.slice(0, MAX_ITEMS))
+    changed[0].addWidget(
+      paragraph(
+        overwrittenLine(o, overwrittenWords[pickLocale(v.locale)], (iso) =>
+          dateTime(iso, v.timeZone, v.locale),
+        ),
+      ),
+    );
+
+  return [summary, ...changed, deals, events, planned, activities];
 }

@@ -6,7 +6,7 @@ import type { ConnectionSyncStatus } from "../../../shared/api/sync-status.js";
 import type { I18n } from "../i18n.js";
 import { connectSections, popupHelpSection } from "./sync-connect.js";
 import { statusSection } from "./sync-status-section.js";
-import { coloured, header, paragraph, section } from "./widgets.js";
+import { action, button, buttons, coloured, header, paragraph, section } from "./widgets.js";
 
 export const SYNC_CARD = "sync";
 
@@ -59,5 +59,9 @@ export function syncCard(
     card.addSection(section().addWidget(paragraph(t("syncIntro"))));
     for (const x of connectSections(s, t)) card.addSection(x);
   }
+  // R-X-1: settings → Integrations → Exchange.
+  card.addSection(
+    section(t("integrations")).addWidget(buttons(button(t("exchangeTitle"), action("exchangeOpen")))),
+  );
   return card.build();
 }

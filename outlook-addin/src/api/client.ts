@@ -4,6 +4,7 @@ import type { ContextResponse, LogEmailResponse } from "../../../shared/api/cont
 import type { CrmEvent } from "../../../shared/api/events.js";
 import type { SearchResult } from "../../../shared/api/records.js";
 import type { Address } from "../host/types.js";
+import { type ExchangeApi, exchangeApi } from "./exchange.js";
 import { type SyncApi, syncApi } from "./sync.js";
 
 /** The server could not be reached at all (offline, stopped, blocked). */
@@ -36,6 +37,8 @@ export interface Api {
   addEmail(type: SearchResult["type"], id: string, email: string): Promise<{ id: string; name: string }>;
   /** R-CON: the user's mail and calendar connections and their sync. */
   sync: SyncApi;
+  /** R-X: the Exchange contact integration of a Microsoft connection. */
+  exchange: ExchangeApi;
 }
 
 /** One authenticated request; JSON bodies are passed as text with their content type. */
@@ -133,5 +136,6 @@ export function createApi(token: (interactive: boolean) => Promise<string | null
       );
     },
     sync: syncApi(call),
+    exchange: exchangeApi(call),
   };
 }

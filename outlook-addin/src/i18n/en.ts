@@ -1,6 +1,8 @@
 import { syncWords } from "../../../shared/sync-words.js";
 export const en = {
   ...syncWords.en,
+  integrations: "Integrations",
+  exchangeTitle: "Exchange contacts",
   loading: "Loading…",
   empty: "Select a message to see its contacts in Concilia.",
   noOne: "No one else is on this message.",

@@ -3,6 +3,8 @@ import type { Catalog } from "./en.js";
 
 export const es: Catalog = {
   ...syncWords.es,
+  integrations: "Integraciones",
+  exchangeTitle: "Contactos de Exchange",
   loading: "Cargando…",
   empty: "Selecciona un mensaje para ver sus contactos en Concilia.",
   noOne: "No hay más participantes en este mensaje.",

@@ -3,6 +3,8 @@ import type { Catalog } from "./en.js";
 
 export const it: Catalog = {
   ...syncWords.it,
+  integrations: "Integrazioni",
+  exchangeTitle: "Contatti di Exchange",
   loading: "Caricamento…",
   empty: "Seleziona un messaggio per vederne i contatti in Concilia.",
   noOne: "Non ci sono altri partecipanti in questo messaggio.",

@@ -4,6 +4,7 @@ import { type Api, ApiProblem, SignedOut, Unreachable } from "../api/client.js";
 import type { Address, Mailbox, OpenMessage } from "../host/types.js";
 import { useI18n } from "../i18n/index.js";
 import { CrmSearch } from "./CrmSearch.js";
+import type { ExchangeSettings } from "./exchange/ExchangeSettings.js";
 import { MessageView } from "./MessageView.js";
 import { ProfileMenu } from "./ProfileMenu.js";
 import { Empty, ErrorView, Loading, SignedOutView, UnreachableView } from "./States.js";
@@ -30,8 +31,16 @@ export function App({ mailbox, api }: { mailbox: Mailbox; api: Api }) {
   const { t } = useI18n();
   const [view, setView] = useState<View>({ kind: "loading" });
   const seq = useRef(0);
-  /** R-CON-1: the profile's sync settings replace the message's card until the user goes back. */
-  const [settings, setSettings] = useState(false);
+  /** R-CON-1, R-X-1: the profile's settings replace the message's card until the user goes back. */
+  const [screen, setScreen] = useState<"sync" | "exchange" | null>(null);
+  const settings = screen !== null;
+  /** R-X-1: the Exchange view and its words load when first opened, not before the first card. */
+  const [ExchangeView, setExchangeView] = useState<typeof ExchangeSettings | null>(null);
+  async function openExchange() {
+    const { ExchangeSettings: view } = await import("./exchange/ExchangeSettings.js");
+    setExchangeView(() => view);
+    setScreen("exchange");
+  }
 
   /** One request per opened message (R-SB-8); answers for an item no longer shown are dropped. */
   async function load(notice: string | null = null) {
@@ -80,9 +89,12 @@ export function App({ mailbox, api }: { mailbox: Mailbox; api: Api }) {
     <main class="pane" aria-busy={view.kind === "loading"} data-view={view.kind}>
       <h1 class="visually-hidden">Concilia</h1>
       {(view.kind === "ready" || view.kind === "empty" || view.kind === "error") && !settings && (
-        <ProfileMenu onSync={() => setSettings(true)} />
+        <ProfileMenu onSync={() => setScreen("sync")} onExchange={openExchange} />
       )}
-      {settings && <SyncSettings api={api} mailbox={mailbox} onClose={() => setSettings(false)} />}
+      {screen === "sync" && <SyncSettings api={api} mailbox={mailbox} onClose={() => setScreen(null)} />}
+      {screen === "exchange" && ExchangeView && (
+        <ExchangeView api={api} mailbox={mailbox} onClose={() => setScreen(null)} />
+      )}
       <div class="message-screen" hidden={settings}>
         {view.kind === "loading" && <Loading />}
         {view.kind === "empty" && <Empty />}

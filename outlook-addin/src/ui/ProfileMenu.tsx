@@ -2,7 +2,8 @@ import { useState } from "preact/hooks";
 import { useI18n } from "../i18n/index.js";
 
 /** R-CON-1: the pane's profile menu, where the user's own settings live. */
-export function ProfileMenu({ onSync }: { onSync(): void }) {
+/** R-X-1: settings → Integrations → Exchange sits beside the sync settings. */
+export function ProfileMenu({ onSync, onExchange }: { onSync(): void; onExchange(): void }) {
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
   return (
@@ -22,6 +23,18 @@ export function ProfileMenu({ onSync }: { onSync(): void }) {
               }}
             >
               {t("syncTitle")}
+            </button>
+          </li>
+          <li>
+            <button
+              type="button"
+              class="link"
+              onClick={() => {
+                setOpen(false);
+                onExchange();
+              }}
+            >
+              {t("integrations")} → {t("exchangeTitle")}
             </button>
           </li>
         </ul>

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from "preact";
 import type { RecordCard as Card } from "../../../shared/api/context.js";
+import { overwrittenLine, overwrittenWords } from "../../../shared/overwritten-words.js";
 import { useI18n } from "../i18n/index.js";
 import { activityTypeName } from "./activity-type.js";
 import { Badge } from "./Badge.js";
@@ -26,7 +27,7 @@ function Section({
  * and due date) apart from what was done. `headingId` differs where a second card can be on screen.
  */
 export function RecordCard({ record, headingId = "record-name" }: { record: Card; headingId?: string }) {
-  const { t, dateTime, eventStart, money } = useI18n();
+  const { t, locale, dateTime, eventStart, money } = useI18n();
   const typeOf = (a: { type: string; typeName: string }) => activityTypeName(t, a.type, a.typeName);
   return (
     <article class="card" aria-labelledby={headingId} data-record-id={record.id}>
@@ -62,6 +63,19 @@ export function RecordCard({ record, headingId = "record-name" }: { record: Card
           </>
         )}
       </dl>
+      {record.overwrittenValues.length > 0 && (
+        // R-X-11: what contact sync overwrote, so a value lost to the newer side can be found again.
+        <section class="section sync-changes" aria-label={overwrittenWords[locale].changedBySync}>
+          <h3>{overwrittenWords[locale].changedBySync}</h3>
+          <ul>
+            {record.overwrittenValues.map((v) => (
+              <li key={`${v.field}~${v.at}`} data-field={v.field}>
+                {overwrittenLine(v, overwrittenWords[locale], dateTime)}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <Section title={t("openDeals")} empty={t("noOpenDeals")}>
         {record.openDeals.map((d) => (
           <li key={d.id}>
