@@ -19,7 +19,7 @@ interface CaldavTruth {
   account: string;
   /** Objects put by another client: their URLs. */
   external: string[];
-  /** Events made in Concilia: their ids. */
+  /** Events made in Concilia: their ids (read again from the CRM at each audit). */
   crm: string[];
 }
 
@@ -139,6 +139,13 @@ export const caldavKind: ConnectionKind = {
     const objects = (await fetchCalendarObjects(t.cal.client, t.cal.calendarUrl, hrefs)).flatMap((o) =>
       "ics" in o ? [o.ics as string] : [],
     );
+    // The CRM side's truth is the CRM itself: every event the owner made in Concilia (a create whose
+    // answer was lost counts too).
+    const made = await w.db
+      .select({ id: events.id })
+      .from(events)
+      .where(and(eq(events.ownerId, c.userId), eq(events.origin, "crm")));
+    t.crm = made.map((e) => e.id);
     for (const id of t.crm) {
       const n = objects.filter((ics) => ics.includes(`X-CONCILIA-ID:${id}`)).length;
       if (n === 0) missing++;
