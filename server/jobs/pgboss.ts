@@ -13,6 +13,8 @@ import { QueueWorker } from "./worker-loop.js";
 const SCHEMA = "pgboss";
 /** How often expired jobs are taken back: with a 12 s expiry, a dead worker's job waits about 15 s. */
 const MAINTENANCE_SECONDS = 2;
+/** A waiting job of the key, put off until later, is due now. */
+const dueNowSql = `update ${SCHEMA}.job set start_after = now() where name = $1 and singleton_key = $2 and state = 'created' and start_after > now()`;
 
 function liteExecutor(database: Database): PgBoss.Db {
   const lite = database.lite!;
@@ -67,7 +69,11 @@ export async function createJobs<P = JobPayloads>(
         executeSql: async (text, values) => ({ rows: rowsOf(await tx.execute(rawSql(text, values))) }),
       };
       const def = byName[name] as QueueDef<unknown>;
-      await boss.send(name, data as object, { db, singletonKey: def.keyOf?.(data) });
+      const key = def.keyOf?.(data);
+      const id = await boss.send(name, data as object, { db, singletonKey: key });
+      // Dropped because a job of this key already waits (keyed queues keep one): that job may have
+      // been put off (deferred while a step of the key ran, whose worker then died). It is wanted now.
+      if (id === null && key !== undefined) await tx.execute(rawSql(dueNowSql, [name, key]));
       workers.get(name)?.wake();
     },
     async work(ctx: AppContext) {

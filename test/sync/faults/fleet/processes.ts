@@ -19,6 +19,8 @@ export interface Proc {
   alive(): boolean;
   /** Resolves once a worker says it works the queue (at once for other commands). */
   ready: Promise<void>;
+  /** Killed on purpose by the run (not a death to report). */
+  killed: boolean;
 }
 
 export function spawnConcilia(name: string, args: string[], env: Record<string, string>): Proc {
@@ -47,6 +49,7 @@ export function spawnConcilia(name: string, args: string[], env: Record<string, 
     name,
     child,
     ready,
+    killed: false,
     tail: () => tail,
     alive: () => child.exitCode === null && child.signalCode === null,
   };
@@ -74,6 +77,7 @@ export async function stop(proc: Proc) {
 }
 
 export async function kill(proc: Proc) {
+  proc.killed = true;
   if (!proc.alive()) return;
   const exited = new Promise((r) => proc.child.once("exit", r));
   proc.child.kill("SIGKILL");

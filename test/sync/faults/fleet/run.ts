@@ -79,7 +79,7 @@ export interface FleetResult {
   audits: { kind: string; connectionId: string; audit: Audit }[];
   totals: { expected: number; missing: number; doubled: number; extra: number };
   clean: boolean;
-  /** Connections not up to date (or with a step marked running) at the end. */
+  /** Connections not up to date at the end, or with a step marked running for over a minute. */
   stuck: { connectionId: string; status: string; stepRunning: boolean; lastError: string | null }[];
   changes: number;
   context: FixedRateResult | null;
@@ -251,8 +251,6 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
       const followUps: Promise<void>[] = [];
       for (const e of events) {
         await sleep(Math.max(0, t0 + e.ms - Date.now()));
-        // Every worker up (one killed before has started again): a crash meets a running fleet.
-        await Promise.all(workers.map((p) => p.ready));
         if (e.what === "kill") {
           // A worker that is running steps, if one is within a few seconds.
           let held: string[][] = [];
@@ -287,6 +285,9 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
             }),
           );
         } else {
+          // Every worker up (one killed before has started again): the sessions ended are a running fleet's.
+          await Promise.all(workers.map((p) => p.ready));
+          const present = [api, ...workers];
           const when = new Date();
           const sessions = await terminateBackends(admin);
           const record = {
@@ -313,7 +314,8 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
                   return rows[0].n > 0;
                 }),
               ]);
-              record.processesAlive = api.alive() && workers.every((p) => p.alive());
+              // Those the run killed on purpose meanwhile do not count as dead.
+              record.processesAlive = present.every((p) => p.alive() || p.killed);
             })(),
           );
         }
@@ -385,8 +387,13 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
       audits,
       totals,
       clean: audits.every((a) => cleanAudit(a.audit)),
+      // A step may be running at this moment (a poll): stuck is one running for over a minute.
       stuck: states
-        .filter((s) => s.status !== "up_to_date" || s.stepStartedAt !== null)
+        .filter(
+          (s) =>
+            s.status !== "up_to_date" ||
+            (s.stepStartedAt !== null && Date.now() - s.stepStartedAt.getTime() > 60_000),
+        )
         .map((s) => ({
           connectionId: s.connectionId,
           status: s.status,
