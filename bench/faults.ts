@@ -5,8 +5,8 @@
 // context endpoint is driven at 100 req/s over the context benchmark's data set. The run itself is
 // test/sync/faults/fleet/run.ts (a small one is test/sync/faults/fleet.test.ts). Writes
 // bench/reports/faults.md and faults.json. Options: --connections N --workers N --items N
-// --run-seconds S --kills N --faults-per-second N --changes-per-second N --settle-seconds S --rate N
-// --persons N.
+// --run-seconds S --kills N --faults-per-second N --changes-per-second N --settle-seconds S
+// --poll-seconds S --rate N --persons N.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -31,6 +31,7 @@ export default async function faults(args: string[]): Promise<void> {
       "faults-per-second": { type: "string", default: "2" },
       "changes-per-second": { type: "string", default: "3" },
       "settle-seconds": { type: "string", default: "240" },
+      "poll-seconds": { type: "string", default: "15" },
       rate: { type: "string", default: "100" },
       persons: { type: "string", default: "100000" },
     },
@@ -64,6 +65,7 @@ export default async function faults(args: string[]): Promise<void> {
       faultsPerSecond: Number(values["faults-per-second"]),
       changesPerSecond: Number(values["changes-per-second"]),
       settleSeconds: Number(values["settle-seconds"]),
+      pollSeconds: Number(values["poll-seconds"]),
       context: { rate: Number(values.rate), persons: Number(values.persons) },
       say,
     });
@@ -158,7 +160,8 @@ real servers. ${o.connections} connections round robin over the kinds (${Object.
     .join(
       ", ",
     )}), each starting with ${o.items} items at its provider (mail: 30 % with the owner's CRM person;
-CalDAV: events put by another client, plus 2 events made in Concilia that must go out). Tick 2 s, polling 5 s, pages of
+CalDAV: events put by another client, plus 2 events made in Concilia that must go out). Tick 2 s, polling ${o.pollSeconds} s
+(Gmail also by push), pages of
 25, 100 items a step. The first sync runs before the faults (it gives the sizing figure); then for ${o.runSeconds} s:
 ${o.changesPerSecond} changes a second (new mail, new events at the provider, new events in Concilia), ${o.faultsPerSecond}
 provider faults a second, ${o.kills} worker kills (SIGKILL, started again at once) and one ending of every PostgreSQL

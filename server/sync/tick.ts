@@ -41,7 +41,14 @@ export async function tick(ctx: AppContext, now = new Date()): Promise<TickRepor
   const due = await dueConnections(ctx, now);
   if (due.length)
     await ctx.db.transaction(async (tx) => {
-      for (const connectionId of due) await ctx.jobs.send(tx, "sync.step", { connectionId });
+      // A step freed from a dead worker goes before the routine polls waiting in the queue.
+      for (const connectionId of due)
+        await ctx.jobs.send(
+          tx,
+          "sync.step",
+          { connectionId },
+          { priority: freed.includes(connectionId) ? 1 : 0 },
+        );
     });
   await measureLag(ctx, now);
   return { created, freed, queued: due };

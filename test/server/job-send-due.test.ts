@@ -21,7 +21,7 @@ describe.each(engines)("sending a keyed job that already waits on %s", (engine) 
   const waiting = async (key: string) =>
     rowsOf(
       await s.ctx.db.execute(
-        sql`select id, start_after > now() as later from pgboss.job where name = 'sync.step' and singleton_key = ${key} and state = 'created'`,
+        sql`select id, start_after > now() as later, priority from pgboss.job where name = 'sync.step' and singleton_key = ${key} and state = 'created'`,
       ),
     );
 
@@ -36,5 +36,18 @@ describe.each(engines)("sending a keyed job that already waits on %s", (engine) 
 
     await s.ctx.db.transaction((tx) => s.ctx.jobs.send(tx, "sync.step", { connectionId: key }));
     expect(await waiting(key)).toEqual([expect.objectContaining({ later: false })]);
+  });
+
+  it("R-P-3: a step freed from a dead worker, sent at a higher priority, lifts the waiting job of its key", async () => {
+    const key = "0190aaaa-0000-7000-8000-000000000002";
+    await s.ctx.db.transaction((tx) => s.ctx.jobs.send(tx, "sync.step", { connectionId: key }));
+    expect(await waiting(key)).toEqual([expect.objectContaining({ later: false, priority: 0 })]);
+    await s.ctx.db.transaction((tx) =>
+      s.ctx.jobs.send(tx, "sync.step", { connectionId: key }, { priority: 1 }),
+    );
+    expect(await waiting(key)).toEqual([expect.objectContaining({ later: false, priority: 1 })]);
+    // A routine send afterwards does not lower it.
+    await s.ctx.db.transaction((tx) => s.ctx.jobs.send(tx, "sync.step", { connectionId: key }));
+    expect(await waiting(key)).toEqual([expect.objectContaining({ priority: 1 })]);
   });
 });

@@ -45,6 +45,8 @@ export interface FleetOptions {
   faultsPerSecond: number;
   /** Changes (new mail, new events) per second, over all connections. */
   changesPerSecond: number;
+  /** The polling fallback (CONCILIA_SYNC_POLL_SECONDS); default 5. */
+  pollSeconds?: number;
   /** How long the fleet may take to settle once the faults stop. */
   settleSeconds: number;
   /** Kinds to sync (default: every kind of kinds.ts, round robin). */
@@ -139,7 +141,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
     CONCILIA_ALLOW_PRIVATE_HOSTS: "127.0.0.0/8",
     ...(caldav ? { CALDAV_URL: caldav.slice(0, caldav.lastIndexOf(":/")) } : {}),
     CONCILIA_SYNC_TICK_SECONDS: "2",
-    CONCILIA_SYNC_POLL_SECONDS: "5",
+    CONCILIA_SYNC_POLL_SECONDS: String(o.pollSeconds ?? 5),
     CONCILIA_SYNC_RETRY_SECONDS: "1",
     CONCILIA_SYNC_STUCK_SECONDS: "120",
     CONCILIA_SYNC_BATCH_SIZE: "25",
@@ -230,7 +232,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
           const f = fleet[Math.floor(Math.random() * fleet.length)];
           f.kind.change(w, f.c).then(
             () => void changes++,
-            (err) => say(`a change failed: ${err}`),
+            (err) => say(`a change failed: ${err}${err?.cause ? ` (${err.cause})` : ""}`),
           );
         }, 1000 / o.changesPerSecond),
       );

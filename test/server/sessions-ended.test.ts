@@ -1,6 +1,7 @@
-// The per-key lease on PostgreSQL is a session advisory lock on a pooled connection kept for the whole
-// job. PostgreSQL may end that connection while the job runs (a restart, pg_terminate_backend by an
-// operator): the process must go on, and the lease must be free for the next worker.
+// PostgreSQL may end a process's sessions at any moment (a restart, a failover, pg_terminate_backend by
+// an operator). A session checked out of the pool between two statements (a transaction, the per-key
+// lease a job holds) must not take the process down with it: what used it fails, the rest goes on.
+import { sql } from "drizzle-orm";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, openDatabase } from "../../server/db/index.js";
@@ -9,7 +10,7 @@ import { freshPostgresDatabase } from "../harness/app.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe("per-key leases on PostgreSQL", () => {
+describe("PostgreSQL ending a process's sessions", () => {
   let fresh: Awaited<ReturnType<typeof freshPostgresDatabase>>;
   let database: Database;
   beforeAll(async () => {
@@ -19,6 +20,31 @@ describe("per-key leases on PostgreSQL", () => {
   afterAll(async () => {
     await database?.close();
     await fresh?.drop();
+  });
+
+  const terminateOthers = async () => {
+    const admin = new pg.Client({ connectionString: fresh.url });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query(
+        "select pg_terminate_backend(pid) as done from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()",
+      );
+      return rows.length;
+    } finally {
+      await admin.end();
+    }
+  };
+
+  it("R-P-3: a transaction whose session ends between two statements fails, the process goes on, and the next query works", async () => {
+    const run = database.db.transaction(async (tx) => {
+      await tx.execute(sql`select 1`);
+      expect(await terminateOthers()).toBeGreaterThan(0);
+      await sleep(300); // the "error" event arrives while no statement runs
+      await tx.execute(sql`select 2`);
+    });
+    await expect(run).rejects.toThrow();
+    const { rows } = await database.query<{ n: number }>("select 3 as n");
+    expect(rows[0].n).toBe(3);
   });
 
   it("R-P-3: a lease whose connection PostgreSQL terminates does not end the process, and the key is free again", async () => {
