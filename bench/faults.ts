@@ -71,7 +71,13 @@ export default async function faults(args: string[]): Promise<void> {
     });
     const report = render(r, started, load);
     fs.mkdirSync(reportsDir, { recursive: true });
-    fs.writeFileSync(path.join(reportsDir, "faults.md"), report);
+    // Notes written by hand after the generated part (below `<!-- notes -->`) are kept.
+    const out = path.join(reportsDir, "faults.md");
+    const before = fs.existsSync(out) ? fs.readFileSync(out, "utf8") : "";
+    const notes = before.includes("<!-- notes -->")
+      ? before.slice(before.indexOf("<!-- notes -->"))
+      : "<!-- notes -->\n";
+    fs.writeFileSync(out, `${report}\n${notes}`);
     writeResult("faults", figures(r), started);
     console.log(report);
   } finally {
