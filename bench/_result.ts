@@ -15,7 +15,7 @@ export interface Figure {
   unit: string;
   /** The target as a comparison, or null for a figure reported without one. */
   target: { op: "<" | "<=" | ">=" | "=="; value: number } | null;
-  /** Whether the target is met (null without a target or a value). */
+  /** Whether the target is met (null without a target; false when a figure with a target has no value). */
   met: boolean | null;
 }
 
@@ -42,7 +42,8 @@ export function figure(
     value: known ? value : null,
     unit,
     target,
-    met: target && known ? compare(value as number, target) : null,
+    // A target whose figure could not be measured (a request unanswered, a connection never resumed) is missed.
+    met: target ? known && compare(value as number, target) : null,
   };
 }
 

@@ -90,6 +90,14 @@ const maxResume = (r: FleetResult) => {
   if (measured.some((k) => k.resumeMs === null)) return null;
   return measured.length ? Math.max(...measured.map((k) => k.resumeMs as number)) : null;
 };
+function resumeText(r: FleetResult) {
+  const measured = r.kills.filter((k) => k.held > 0);
+  const resumed = measured.filter((k) => k.resumeMs !== null).map((k) => k.resumeMs as number);
+  if (measured.length === 0) return "no kill caught a step running";
+  const late = measured.length - resumed.length;
+  const max = resumed.length ? `${(Math.max(...resumed) / 1000).toFixed(1)} s` : "-";
+  return late ? `${late} kills: not all within 90 s; the other ${resumed.length}: max ${max}` : max;
+}
 const itemsPerSecond = (r: FleetResult) =>
   r.firstSync.seconds ? Math.round((r.firstSync.items / r.firstSync.seconds) * 10) / 10 : null;
 
@@ -181,7 +189,7 @@ every connection to be up to date and every audit clean.
 | measure | result | target | |
 |---|---|---|---|
 | audit against the providers' ground truth: ${r.totals.expected} items (provider → CRM, and CRM events → CalDAV) | ${r.totals.missing} missing, ${r.totals.doubled} doubled, ${r.totals.extra} extra | 0 / 0 / 0 | ${met(wrong === 0)} |
-| a killed worker's connections run a step again (max over ${r.kills.filter((k) => k.held > 0).length} kills that caught steps running) | ${resume === null ? "not measured or not resumed" : `${(resume / 1000).toFixed(1)} s`} | < ${TARGET_RESUME_MS / 1000} s | ${met(resume !== null && resume < TARGET_RESUME_MS)} |
+| a killed worker's connections run a step again (max over ${r.kills.filter((k) => k.held > 0).length} kills that caught steps running) | ${resumeText(r)} | < ${TARGET_RESUME_MS / 1000} s | ${met(resume !== null && resume < TARGET_RESUME_MS)} |
 | connections stuck at the end (not up to date, or a step marked running for over a minute) | ${r.stuck.length} | 0 | ${met(r.stuck.length === 0)} |
 | every PostgreSQL session ended (${t?.sessions ?? 0} sessions) at ${t?.atSecond ?? "-"} s: API answering again | ${t?.apiRecoveredMs ?? "never"} ms | | |
 | … workers completing sync steps again | ${t?.workersRecoveredMs ?? "never"} ms | | |
