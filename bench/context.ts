@@ -16,6 +16,7 @@ import { ADDRESSES_PER_REQUEST, contextPath, contextRequests, KNOWN_SHARE } from
 import { seedContextDataset } from "./_context-seed.js";
 import { type CpuSplit, cpuMeter } from "./_cpu.js";
 import { type FixedRateResult, fixedRate } from "./_fixed-rate.js";
+import { figure, writeResult } from "./_result.js";
 import { startServer } from "./_server.js";
 import { services } from "./_services.js";
 
@@ -270,6 +271,23 @@ export default async function contextBench(args: string[]): Promise<void> {
       });
       fs.mkdirSync(path.join(here, "reports"), { recursive: true });
       fs.writeFileSync(path.join(here, "reports/context.md"), report);
+      const pct = (v: number) => Math.round(v * 1000) / 10;
+      writeResult("context", [
+        figure("context throughput, share of the in-memory floor", pct(floorRatio), "%", {
+          op: ">=",
+          value: TARGET_FLOOR_RATIO * 100,
+        }),
+        figure(`context p99 at a fixed ${rate} req/s`, paced.ok === paced.sent ? paced.p99 : null, "ms", {
+          op: "<",
+          value: TARGET_P99_MS,
+        }),
+        figure(`context p50 at a fixed ${rate} req/s`, paced.p50, "ms"),
+        figure("context throughput, share of /healthz", pct(ratio), "%", {
+          op: ">=",
+          value: TARGET_RATIO * 100,
+        }),
+        figure("context throughput, closed loop", context.rps, "req/s"),
+      ]);
       say(
         `healthz ${health.rps} req/s (p99 ${health.p99} ms); context ${context.rps} req/s, p50 ${context.p50} ms, p99 ${context.p99} ms`,
       );

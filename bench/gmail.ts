@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import type { Invocation } from "../dev/gmail-emulator/addon-host.js";
 import { demoMessages } from "../dev/gmail-emulator/demo-messages.js";
 import { startGmailWorld } from "../test/gmail/setup.js";
+import { figure, writeResult } from "./_result.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -90,6 +91,13 @@ UrlFetch latency and script start-up, which no local run can measure.
 `;
     fs.mkdirSync(path.join(here, "reports"), { recursive: true });
     fs.writeFileSync(path.join(here, "reports", "gmail.md"), report);
+    const round = (v: number) => Math.round(v * 10) / 10;
+    writeResult("gmail", [
+      figure("UrlFetch calls per contextual card, max", Math.max(...calls), "", { op: "<=", value: 1 }),
+      figure("server time per contextual card, p50", round(percentile(server, 50)), "ms"),
+      figure("server time per contextual card, p95", round(percentile(server, 95)), "ms"),
+      figure("whole add-on execution per card, p95", round(percentile(execution, 95)), "ms"),
+    ]);
     console.log(report);
   } finally {
     await w.close();

@@ -27,6 +27,7 @@ import { secretBox } from "../server/secrets/box.js";
 import { putSecret } from "../server/secrets/store.js";
 import { normalizeMessageId } from "../shared/message-id.js";
 import { benchDovecot } from "./_dovecot.js";
+import { figure, writeResult } from "./_result.js";
 import { services } from "./_services.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -467,6 +468,45 @@ export default async function mail(args: string[]): Promise<void> {
       `Push-on samples (ms): ${pushOn.join(", ")}. IMAP IDLE samples (ms): ${idle.join(", ")}. Push-off samples (ms): ${pushOff.join(", ")}.`,
       "",
     );
+    const round = (v: number) => Math.round(v * 10) / 10;
+    const read = bodiesRead("google") + bodiesRead("microsoft");
+    writeResult("mail", [
+      figure(
+        "first sync throughput, messages/s",
+        round((finished ? syncedInWindow : read) / (firstSyncMs / 1000)),
+        "messages/s",
+      ),
+      figure("Gmail HTTP requests per 1,000 messages read", round(perThousand("google")), "", {
+        op: "<=",
+        value: round(minimum.google * 1.2),
+      }),
+      figure("Graph HTTP requests per 1,000 messages read", round(perThousand("microsoft")), "", {
+        op: "<=",
+        value: round(minimum.microsoft * 1.2),
+      }),
+      figure("IMAP commands per 1,000 messages", round(imapPerThousand), "", {
+        op: "<=",
+        value: round(imapMinimum * 1.2),
+      }),
+      figure("worker peak RSS", Math.round(peakRss), "MB", { op: "<", value: 400 }),
+      figure("new message → activity, push on, p50", round(p50on / 1000), "s", { op: "<=", value: 2 }),
+      figure("new message → activity, IMAP IDLE, p50", round(pct(idle, 50) / 1000), "s", {
+        op: "<=",
+        value: 2,
+      }),
+      figure("new message → activity, push off, max", round(maxOff / 1000), "s", {
+        op: "<=",
+        value: POLL_SECONDS,
+      }),
+      ...audit.map((a) =>
+        figure(
+          `audit ${{ google: "Gmail", microsoft: "Graph", imap: "Dovecot (IMAP)" }[a.box.provider]}: missing + doubled + logged without reason`,
+          a.missing + a.doubled + a.extra,
+          "",
+          { op: "==", value: 0 },
+        ),
+      ),
+    ]);
   } finally {
     worker?.kill("SIGTERM");
     server.kill("SIGTERM");

@@ -9,6 +9,7 @@ import { ADDIN_DIST } from "../server/api/addin.js";
 import { seedDemo } from "../server/crm/demo.js";
 import { startTestServer } from "../test/harness/app.js";
 import { ensurePaneBuilt, launchChromium, openPlayground } from "../test/outlook/pane-harness.js";
+import { figure, writeResult } from "./_result.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const MESSAGES = ["known", "lead", "customer", "unknown", "many", "sent", "attachments"];
@@ -118,6 +119,18 @@ rendered (requestAnimationFrame + task), over ${opens} opens rotating through th
 `;
     fs.mkdirSync(path.join(here, "reports"), { recursive: true });
     fs.writeFileSync(path.join(here, "reports", "pane.md"), report);
+    writeResult("pane", [
+      figure("JS + CSS at first paint, gzip", Math.round(gzip / 102.4) / 10, "KB", {
+        op: "<=",
+        value: TARGET_GZIP / 1024,
+      }),
+      figure("requests to the server per message opened", Math.round(perOpen * 100) / 100, "", {
+        op: "<=",
+        value: 1,
+      }),
+      figure("ItemChanged → card painted, p50", Math.round(p50 * 10) / 10, "ms"),
+      figure("ItemChanged → card painted, p95", Math.round(p95 * 10) / 10, "ms"),
+    ]);
     console.log(report);
   } finally {
     await browser.close();

@@ -34,6 +34,9 @@ const faultsSchema = z
         code: z.string().optional(),
       })
       .optional(),
+    serverError: z
+      .object({ ...scope, status: z.union([z.literal(500), z.literal(502), z.literal(504)]) })
+      .optional(),
     loseResponse: z.object(scope).optional(),
     latencyMs: z.number().nonnegative().optional(),
     maxConcurrent: z.number().int().positive().optional(),

@@ -20,6 +20,9 @@ export type ThrottleKnob = FaultScope & {
   code?: string;
 };
 
+/** A server failure that is not throttling (Gmail `backendError`, Graph `generalException`). */
+export type ServerErrorKnob = FaultScope & { status: 500 | 502 | 504 };
+
 export type NotificationKnobs = {
   /** Drop the next n notifications (Infinity drops all). */
   drop?: number;
@@ -33,6 +36,8 @@ export type NotificationKnobs = {
 
 export type AccountFaults = {
   throttle?: ThrottleKnob;
+  /** Fail before the route runs (nothing applied), without Retry-After. */
+  serverError?: ServerErrorKnob;
   /** Apply the request, then fail with a network error instead of answering. */
   loseResponse?: FaultScope;
   latencyMs?: number;
@@ -78,6 +83,14 @@ export class Faults {
   /** The throttle that hits this request, if any (consumes one use). */
   takeThrottle(account: string, endpoint: string): ThrottleKnob | null {
     const knob = this.get(account).throttle;
+    if (!knob || !inScope(knob, endpoint)) return null;
+    if (knob.times !== undefined) knob.times--;
+    return knob;
+  }
+
+  /** The server error that hits this request, if any (consumes one use). */
+  takeServerError(account: string, endpoint: string): ServerErrorKnob | null {
+    const knob = this.get(account).serverError;
     if (!knob || !inScope(knob, endpoint)) return null;
     if (knob.times !== undefined) knob.times--;
     return knob;

@@ -81,6 +81,8 @@ export const configSchema = z.object({
     .default(35 * 1024 * 1024),
   CONCILIA_BLOB_DIR: z.string().optional(),
   CONCILIA_WORKER: z.enum(["inline", "off"]).default("inline"),
+  /** `concilia worker` serves /metrics and /healthz on HOST at this port (off when unset). */
+  CONCILIA_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   CONCILIA_PURGE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(43_200).default(3600),
   CONCILIA_TRUST_PROXY: trustProxy.default(false),
   /** Custom mail servers allowed to be private, loopback or link-local (SSRF guard): hosts, CIDRs or `*`. */

@@ -4,6 +4,7 @@ import { closeContext, createContext } from "./bootstrap.js";
 import { type Config, ConfigError } from "./config.js";
 import type { Logger } from "./log.js";
 import { startWorking } from "./working.js";
+import { serveWorkerMetrics } from "./worker-metrics.js";
 
 export async function runWorker(config: Config, log: Logger) {
   if (!config.DATABASE_URL)
@@ -11,10 +12,16 @@ export async function runWorker(config: Config, log: Logger) {
       "concilia worker needs DATABASE_URL (PostgreSQL). On the embedded database `concilia serve` works the queue itself: two processes must never open one data folder.",
     );
   const ctx = await createContext(config, log);
+  const metrics = config.CONCILIA_METRICS_PORT
+    ? await serveWorkerMetrics(config.HOST, config.CONCILIA_METRICS_PORT)
+    : null;
   await startWorking(ctx);
-  log.info("worker started");
-  console.log("concilia worker: working the job queue");
+  log.info({ metrics: metrics?.url }, "worker started");
+  console.log(
+    `concilia worker: working the job queue${metrics ? `; metrics at ${metrics.url}/metrics` : ""}`,
+  );
   const stop = async () => {
+    await metrics?.close();
     await closeContext(ctx);
     process.exit(0);
   };

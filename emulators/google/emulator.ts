@@ -132,6 +132,7 @@ export class GoogleEmulator {
       authenticate: (request) => this.authenticate(request),
       accountKey: (account, request) => this.accountKey(account, request),
       throttled: googleThrottled,
+      serverError: (status) => googleError(status, "backendError", "Backend Error"),
       quota: this.quota,
       // Calendar quotas count queries (600 per minute per user), Gmail counts units.
       cost: (endpoint) =>

@@ -143,6 +143,12 @@ export class MicrosoftEmulator {
       authenticate: (request) => this.authenticate(request),
       accountKey: (account, request) => this.accountKey(account, request),
       throttled: graphThrottled,
+      serverError: (status) =>
+        graphError(
+          status,
+          status === 500 ? "generalException" : "UnknownError",
+          "An internal server error occurred.",
+        ),
       concurrencyCode: "ApplicationThrottled",
       quota: this.quota,
       // Graph counts every request (each batch item too) but not the sign-in endpoints.

@@ -36,6 +36,8 @@ export type ProviderShape<Account> = {
   /** The key fault knobs are stored under, for an account or for an OAuth request. */
   accountKey(account: Account | null, request: Request): Promise<string | null> | string | null;
   throttled(knob: ThrottleKnob): Response;
+  /** The provider's answer to an internal failure (the `serverError` knob). */
+  serverError(status: 500 | 502 | 504): Response;
   /** The provider's error code for too many concurrent requests (`maxConcurrent` knob). */
   concurrencyCode?: string;
   quota: QuotaMeter;
@@ -103,6 +105,8 @@ export async function dispatch<Account>(
       if (latency > 0) await new Promise((r) => setTimeout(r, latency));
       const knob = provider.faults.takeThrottle(key, route.endpoint);
       if (knob) return provider.throttled(knob);
+      const failure = provider.faults.takeServerError(key, route.endpoint);
+      if (failure) return provider.serverError(failure.status);
       const response = await route.handle({ request, url, params: captured(match), account, batchPart });
       if (!batchPart && provider.faults.takeLostResponse(key, route.endpoint)) return HttpResponse.error();
       return response;

@@ -56,6 +56,10 @@ export async function openDatabase(opts: {
       options: "-c plan_cache_mode=force_generic_plan",
     });
     pool.on("error", () => {}); // a dropped idle client is replaced on next use
+    // A client checked out between two statements (a transaction, a job's lease) hears of its session
+    // ending (a restart, a failover, pg_terminate_backend) as an "error" event; unheard, that event ends
+    // the process. The next statement on it fails instead, and the pool discards it when released.
+    pool.on("connect", (client) => client.on("error", () => {}));
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     return {
       db,

@@ -25,20 +25,32 @@ export async function tryLockKey(database: Database, queue: string, key: string)
   // so the lease of a killed worker ends as its connection drops. Each running keyed job holds one of
   // the pool's 10 connections: keep the keyed queues' concurrency well below that.
   const client = await database.pool!.connect();
+  // The connection sits idle while the job runs; if PostgreSQL ends it meanwhile (a restart, an
+  // operator's pg_terminate_backend), node-postgres emits "error" on the client, and an unheard error
+  // event would end the whole worker process. The lease is lost with its connection either way.
+  let lost = false;
+  const onError = () => {
+    lost = true;
+  };
+  client.on("error", onError);
   try {
     const { rows } = await client.query("select pg_try_advisory_lock(hashtextextended($1, 0)) as ok", [id]);
     if (!rows[0]?.ok) {
+      client.off("error", onError);
       client.release();
       return null;
     }
   } catch (err) {
+    client.off("error", onError);
     client.release(true);
     throw err;
   }
   return {
     async release() {
       try {
+        if (lost) throw new Error("the lease's connection is gone");
         await client.query("select pg_advisory_unlock(hashtextextended($1, 0))", [id]);
+        client.off("error", onError);
         client.release();
       } catch {
         client.release(true); // closing the connection ends the lock too

@@ -13,6 +13,8 @@ import { QueueWorker } from "./worker-loop.js";
 const SCHEMA = "pgboss";
 /** How often expired jobs are taken back: with a 12 s expiry, a dead worker's job waits about 15 s. */
 const MAINTENANCE_SECONDS = 2;
+/** A waiting job of the key, put off until later, is due now. */
+const dueNowSql = `update ${SCHEMA}.job set start_after = least(start_after, now()), priority = greatest(priority, $3) where name = $1 and singleton_key = $2 and state = 'created' and (start_after > now() or priority < $3)`;
 
 function liteExecutor(database: Database): PgBoss.Db {
   const lite = database.lite!;
@@ -62,12 +64,18 @@ export async function createJobs<P = JobPayloads>(
   let stopSchedules = () => {};
 
   return {
-    async send(tx: Tx, name, data) {
+    async send(tx: Tx, name, data, options = {}) {
       const db: PgBoss.Db = {
         executeSql: async (text, values) => ({ rows: rowsOf(await tx.execute(rawSql(text, values))) }),
       };
       const def = byName[name] as QueueDef<unknown>;
-      await boss.send(name, data as object, { db, singletonKey: def.keyOf?.(data) });
+      const key = def.keyOf?.(data);
+      const priority = options.priority ?? 0;
+      const id = await boss.send(name, data as object, { db, singletonKey: key, priority });
+      // Dropped because a job of this key already waits (keyed queues keep one): that job may have
+      // been put off (deferred while a step of the key ran, whose worker then died). It is wanted now,
+      // and at this send's priority.
+      if (id === null && key !== undefined) await tx.execute(rawSql(dueNowSql, [name, key, priority]));
       workers.get(name)?.wake();
     },
     async work(ctx: AppContext) {

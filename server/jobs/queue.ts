@@ -72,7 +72,13 @@ export type QueueDefs<P> = { [N in keyof P & string]: QueueDef<P[N]> };
 
 export interface Jobs<P = JobPayloads> {
   /** Queues a job inside the caller's transaction: the job exists only if the transaction commits. */
-  send<N extends keyof P & string>(tx: Tx, name: N, data: P[N]): Promise<void>;
+  /** `priority`: taken before waiting jobs of lower priority (default 0). */
+  send<N extends keyof P & string>(
+    tx: Tx,
+    name: N,
+    data: P[N],
+    options?: { priority?: number },
+  ): Promise<void>;
   /** Starts processing jobs and running the schedules in this process. */
   work(ctx: AppContext): Promise<void>;
   /** Jobs waiting per queue, for /metrics and tests. */

@@ -8,7 +8,7 @@ import { connections, syncStates } from "../db/schema.js";
 import { syncLag } from "../metrics.js";
 import { credentialsVersion } from "./credentials.js";
 import { applyEvent, ensureStates, syncPolicy } from "./state-machine.js";
-import { freeStuckSteps } from "./watchdog.js";
+import { freeOrphanedSteps, freeStuckSteps } from "./watchdog.js";
 
 /** At most this many steps are queued per tick; the rest are due at the next one. */
 const MAX_QUEUED_PER_TICK = 1000;
@@ -22,7 +22,10 @@ export interface TickReport {
 export async function tick(ctx: AppContext, now = new Date()): Promise<TickReport> {
   const policy = syncPolicy(ctx.config);
   const created = await ensureStates(ctx.db, now);
-  const freed = await freeStuckSteps(ctx.db, policy, ctx.config.CONCILIA_SYNC_STUCK_SECONDS, now);
+  const freed = [
+    ...(await freeStuckSteps(ctx.db, policy, ctx.config.CONCILIA_SYNC_STUCK_SECONDS, now)),
+    ...(await freeOrphanedSteps(ctx, policy, now)),
+  ];
   const waiting = await ctx.db
     .select({ id: syncStates.connectionId })
     .from(syncStates)
@@ -38,7 +41,14 @@ export async function tick(ctx: AppContext, now = new Date()): Promise<TickRepor
   const due = await dueConnections(ctx, now);
   if (due.length)
     await ctx.db.transaction(async (tx) => {
-      for (const connectionId of due) await ctx.jobs.send(tx, "sync.step", { connectionId });
+      // A step freed from a dead worker goes before the routine polls waiting in the queue.
+      for (const connectionId of due)
+        await ctx.jobs.send(
+          tx,
+          "sync.step",
+          { connectionId },
+          { priority: freed.includes(connectionId) ? 1 : 0 },
+        );
     });
   await measureLag(ctx, now);
   return { created, freed, queued: due };

@@ -3,8 +3,10 @@
 // "stuck in ONGOING"). The watchdog frees it: the step counts as a temporary failure and the
 // connection is due again, resuming from its saved cursors.
 import { and, isNotNull, lt } from "drizzle-orm";
+import type { AppContext } from "../context.js";
 import type { Tx } from "../db/index.js";
 import { syncStates } from "../db/schema.js";
+import { tryLockKey } from "../jobs/key-lock.js";
 import { applyEvent, type SyncPolicy } from "./state-machine.js";
 
 export async function freeStuckSteps(db: Tx, policy: SyncPolicy, stuckSeconds: number, now = new Date()) {
@@ -15,4 +17,30 @@ export async function freeStuckSteps(db: Tx, policy: SyncPolicy, stuckSeconds: n
     .where(and(isNotNull(syncStates.stepStartedAt), lt(syncStates.stepStartedAt, limit)));
   for (const { id } of stuck) await applyEvent(db, id, { type: "watchdog" }, policy, now);
   return stuck.map((s) => s.id);
+}
+
+/**
+ * Steps marked running whose lease no process holds: their worker died (PostgreSQL ends a dead worker's
+ * lease with its connection; on the embedded database the lease dies with the one process). A step
+ * takes its lease before it marks itself running and marks itself done before it lets go, so a free
+ * lease under a running mark is a dead step, freed now rather than after CONCILIA_SYNC_STUCK_SECONDS:
+ * a killed worker's connections resume at the next tick instead of waiting for its job to expire.
+ */
+export async function freeOrphanedSteps(ctx: AppContext, policy: SyncPolicy, now = new Date()) {
+  const running = await ctx.db
+    .select({ id: syncStates.connectionId })
+    .from(syncStates)
+    .where(isNotNull(syncStates.stepStartedAt));
+  const freed: string[] = [];
+  for (const { id } of running) {
+    const lease = await tryLockKey(ctx.database, "sync.step", id);
+    if (!lease) continue; // a live step holds it
+    try {
+      const after = await applyEvent(ctx.db, id, { type: "watchdog" }, policy, now);
+      if (after) freed.push(id);
+    } finally {
+      await lease.release();
+    }
+  }
+  return freed;
 }

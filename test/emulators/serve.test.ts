@@ -86,6 +86,27 @@ describe("served emulators", () => {
     expect(bad.headers.get("content-type")).toContain("application/problem+json");
   });
 
+  it("set a server error through the admin route: Gmail answers its backendError once, unapplied, without Retry-After", async () => {
+    const { accessToken } = served.google.issueTokens(DEMO_ACCOUNT.email);
+    const email = encodeURIComponent(DEMO_ACCOUNT.email);
+    const set = await fetch(`${served.googleUrl}/__emulator/accounts/${email}/faults`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ serverError: { status: 502, endpoints: ["gmail.users.getProfile"], times: 1 } }),
+    });
+    expect(set.status).toBe(204);
+    const profile = () =>
+      fetch(`${served.env.GOOGLE_API_URL}/gmail/v1/users/me/profile`, {
+        headers: { authorization: `Bearer ${accessToken}` },
+      });
+    const failed = await profile();
+    expect(failed.status).toBe(502);
+    expect(failed.headers.get("retry-after")).toBeNull();
+    expect((await failed.json()).error.errors[0].reason).toBe("backendError");
+    expect((await profile()).status).toBe(200);
+    await fetch(`${served.googleUrl}/__emulator/accounts/${email}/faults`, { method: "DELETE" });
+  });
+
   it("run account actions through the admin route: invalidated cursors give Gmail's 404", async () => {
     const { accessToken } = served.google.issueTokens(DEMO_ACCOUNT.email);
     const auth = { authorization: `Bearer ${accessToken}` };

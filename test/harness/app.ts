@@ -39,7 +39,7 @@ export interface TestServer {
  */
 export const engines: Engine[] = ["pglite", "postgres"];
 
-async function freshPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+export async function freshPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const admin = process.env.TEST_DATABASE_URL;
   if (!admin)
     throw new Error(

@@ -4,6 +4,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createConnection } from "../../server/connections/connections.js";
+import { tryLockKey } from "../../server/jobs/key-lock.js";
 import { createLogger } from "../../server/log.js";
 import { registry } from "../../server/metrics.js";
 import { putSecret } from "../../server/secrets/store.js";
@@ -435,6 +436,30 @@ describe.each(engines)("sync engine on %s", (engine) => {
     expect(await dueConnections(s.ctx, later, [id])).toEqual([id]);
     await untilIdle(id);
     expect(await stored(id)).toEqual(once(keys("w", 2)));
+  });
+
+  it("R-P-3: a step whose worker died (its lease free) is freed at the next tick, long before the stuck timeout; a live step is left alone", async () => {
+    const { id, account } = await connect();
+    deliver(account, "INBOX", keys("o", 2));
+    const policy = syncPolicy(s.ctx.config);
+    await ensureStates(s.ctx.db, new Date(), id);
+    // A live step: its worker holds the lease. The tick leaves it running.
+    const live = await tryLockKey(s.ctx.database, "sync.step", id);
+    expect(live).not.toBeNull();
+    await applyEvent(s.ctx.db, id, { type: "step-started" }, policy);
+    expect((await tick(s.ctx)).freed).not.toContain(id);
+    expect((await readState(s.ctx.db, id))?.stepStartedAt).not.toBeNull();
+    // Its worker dies: the lease goes with it (PostgreSQL ends it with the connection), the mark stays.
+    await live?.release();
+    const report = await tick(s.ctx);
+    expect(report.freed).toContain(id);
+    expect(report.queued).toContain(id);
+    expect(await readState(s.ctx.db, id)).toMatchObject({
+      stepStartedAt: null,
+      lastError: { kind: "temporary", reason: WATCHDOG_REASON },
+    });
+    await untilIdle(id);
+    expect(await stored(id)).toEqual(once(keys("o", 2)));
   });
 
   it("R-CON-11: a failing sync logs no token, password or message body", async () => {

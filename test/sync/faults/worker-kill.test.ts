@@ -7,6 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { services } from "../../../bench/_services.js";
 import { readState } from "../../../server/sync/state-machine.js";
 import { clean, type FaultWorld, faultWorld, WORLD_ENV_KEYS } from "./world.js";
 
@@ -27,7 +28,7 @@ describe("a worker killed mid-step on PostgreSQL", () => {
     for (const f of folders) fs.rmSync(f, { recursive: true, force: true });
   });
 
-  const worker = () => {
+  const worker = (extra: Record<string, string> = {}) => {
     folders.push(fs.mkdtempSync(path.join(os.tmpdir(), "concilia-worker-")));
     const config = w.server.ctx.config as unknown as Record<string, string>;
     const env: Record<string, string> = {
@@ -41,6 +42,7 @@ describe("a worker killed mid-step on PostgreSQL", () => {
       CONCILIA_SYNC_STEP_ITEMS: "18",
       // The dead worker's step is freed by the watchdog after this long.
       CONCILIA_SYNC_STUCK_SECONDS: "3",
+      ...extra,
     };
     for (const k of WORLD_ENV_KEYS) env[k] = String(config[k]);
     const c = spawn(process.execPath, ["bin/concilia.mjs", "worker"], { env, stdio: "ignore" });
@@ -86,4 +88,29 @@ describe("a worker killed mid-step on PostgreSQL", () => {
       stepStartedAt: null,
     });
   }, 60_000);
+
+  it("a worker with CONCILIA_METRICS_PORT serves the sync metrics it counts", async () => {
+    // This worker alone works the queue, so what it counts is the whole sync.
+    for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+    const port = await services.freePort();
+    worker({ CONCILIA_METRICS_PORT: String(port), HOST: "127.0.0.1" });
+    const box = await w.mailbox("microsoft", { count: 20 });
+    // The worker's start-up takes a while on a busy machine.
+    for (let i = 0; i < 900 && (await w.audit(box)).missing.length > 0; i++) await sleep(100);
+    expect(await w.audit(box)).toEqual(clean(6));
+    let text = "";
+    for (let i = 0; i < 50 && !text.includes('provider="microsoft",outcome="stored"'); i++) {
+      text = await fetch(`http://127.0.0.1:${port}/metrics`).then(
+        (r) => r.text(),
+        () => "",
+      );
+      if (!text.includes('provider="microsoft",outcome="stored"')) await sleep(100);
+    }
+    const stored = Number(
+      /^concilia_sync_items_total\{provider="microsoft",outcome="stored"\} (\S+)$/m.exec(text)?.[1] ?? 0,
+    );
+    expect(stored).toBeGreaterThanOrEqual(6);
+    expect(text).toMatch(/^concilia_sync_lag_seconds/m);
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+  }, 120_000);
 });

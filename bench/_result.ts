@@ -1,0 +1,59 @@
+// The machine-readable result every benchmark writes beside its report (bench/reports/NAME.json), so
+// that `npm run bench` with no name can list every figure, its target and whether it is met without
+// reading prose (bench/_summary.ts).
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const reportsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "reports");
+
+export interface Figure {
+  /** What is measured, as the report names it. */
+  name: string;
+  /** The measured value (null: not measured in this run). */
+  value: number | null;
+  unit: string;
+  /** The target as a comparison, or null for a figure reported without one. */
+  target: { op: "<" | "<=" | ">=" | "=="; value: number } | null;
+  /** Whether the target is met (null without a target; false when a figure with a target has no value). */
+  met: boolean | null;
+}
+
+export interface BenchResult {
+  name: string;
+  /** ISO date of the run. */
+  date: string;
+  figures: Figure[];
+}
+
+const compare = (v: number, t: NonNullable<Figure["target"]>) =>
+  t.op === "<" ? v < t.value : t.op === "<=" ? v <= t.value : t.op === ">=" ? v >= t.value : v === t.value;
+
+/** A figure, with `met` worked out from its value and target. */
+export function figure(
+  name: string,
+  value: number | null,
+  unit: string,
+  target: Figure["target"] = null,
+): Figure {
+  const known = value !== null && Number.isFinite(value);
+  return {
+    name,
+    value: known ? value : null,
+    unit,
+    target,
+    // A target whose figure could not be measured (a request unanswered, a connection never resumed) is missed.
+    met: target ? known && compare(value as number, target) : null,
+  };
+}
+
+export function writeResult(name: string, figures: Figure[], date = new Date()): void {
+  const result: BenchResult = { name, date: date.toISOString(), figures };
+  fs.mkdirSync(reportsDir, { recursive: true });
+  fs.writeFileSync(path.join(reportsDir, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
+}
+
+export function readResult(name: string): BenchResult | null {
+  const file = path.join(reportsDir, `${name}.json`);
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as BenchResult) : null;
+}

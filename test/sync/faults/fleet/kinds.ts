@@ -1,0 +1,67 @@
+// The kinds of connection the fleet run syncs. Each kind knows how to make one connection with data
+// at its provider (seed), how to change things while the run goes on (change: new mail, new events at
+// the provider, new CRM events to go out), and how to compare the CRM with the provider's ground truth
+// (audit: every provider item in the CRM exactly once, every CRM change at the provider exactly once).
+// Calendar sync for Google and Graph and the Exchange contacts sync plug in here as further kinds:
+// add a file with its ConnectionKind and list it in `fleetKinds`.
+import type { ServedEmulators } from "../../../../emulators/serve.js";
+import type { Db } from "../../../../server/db/index.js";
+import type { SecretBox } from "../../../../server/secrets/box.js";
+import { caldavKind } from "./kind-caldav.js";
+import { imapKind } from "./kind-imap.js";
+import { gmailKind, graphKind } from "./kind-oauth-mail.js";
+
+/** What every kind may use: the run's database, the API process, the emulators, the real servers. */
+export interface FleetWorld {
+  db: Db;
+  secrets: SecretBox;
+  apiUrl: string;
+  emulators: ServedEmulators;
+  /** `host:plainPort:tlsPort:dir` of the Dovecot in use (TEST_IMAP's format). */
+  imap?: string;
+  /** `http://host:port/:dir` of the Radicale in use (TEST_CALDAV's format). */
+  caldav?: string;
+  /** A number unique in this run, for names, Message-IDs and UIDs. */
+  serial(): number;
+  /** A call to the API process as this user: status and parsed body. */
+  api(token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+}
+
+/** One connection of the fleet, with whatever its kind keeps to audit it. */
+export interface FleetConnection {
+  kind: string;
+  connectionId: string;
+  userId: string;
+  token: string;
+  /** The account at the provider. */
+  account: string;
+  /** Items seeded at the start (provider items to sync in, CRM items to push out). */
+  seeded: number;
+  /** The kind's own ground-truth bookkeeping. */
+  truth: any;
+}
+
+export interface Audit {
+  /** Provider items that must be in the CRM, plus CRM items that must be at the provider. */
+  expected: number;
+  missing: number;
+  doubled: number;
+  /** In the CRM (or at the provider) without a reason: a duplicate under another key, a stray. */
+  extra: number;
+  /** A few offending ids, for the report. */
+  examples: string[];
+}
+
+export interface ConnectionKind {
+  name: string;
+  /** The emulator whose fault knobs reach this kind's provider (HTTP faults, pushes, cursors, grants). */
+  emulator?: "google" | "microsoft";
+  seed(w: FleetWorld, items: number): Promise<FleetConnection>;
+  /** One change while the run goes on; answers what it did. */
+  change(w: FleetWorld, c: FleetConnection): Promise<string>;
+  audit(w: FleetWorld, c: FleetConnection): Promise<Audit>;
+}
+
+export const fleetKinds: ConnectionKind[] = [gmailKind, graphKind, imapKind, caldavKind];
+
+export const cleanAudit = (a: Audit) => a.missing === 0 && a.doubled === 0 && a.extra === 0;
