@@ -1,6 +1,8 @@
 // Typed access to scripts/services.mjs (plain JS, shared with the test runner).
 interface Services {
   startPostgres(): Promise<{ url: string; stop(): void }>;
+  /** `value` is `http://127.0.0.1:port/:dir`, `dir` holding the `users` htpasswd file. */
+  startRadicale(): Promise<{ value: string; stop(): void }>;
   freePort(): Promise<number>;
 }
 
