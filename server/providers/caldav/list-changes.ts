@@ -3,8 +3,9 @@
 // answer (507 on the collection itself) means more pages wait behind the new token. A token the server
 // no longer accepts (precondition DAV:valid-sync-token; 403 usually, 409 or 400 on some servers) is a
 // SyncError "cursor-rejected": the engine lists again from no cursor, and passing the ETags it already
-// holds (`known`) keeps that full listing from re-downloading anything unchanged. Servers without
-// sync-collection are followed by their ctag, then a listing of hrefs and ETags compared with the last.
+// holds (`known`) keeps that full listing from re-downloading anything unchanged; in an incremental
+// listing they drop the echo of Concilia's own writes. Servers without sync-collection are followed by
+// their ctag, then a listing of hrefs and ETags compared with the last.
 import { propfind, syncCollection } from "tsdav";
 import { SyncError } from "../../sync/errors.js";
 import type { CaldavCalendar } from "./calendars.js";
@@ -30,8 +31,9 @@ export interface CaldavChangesPage {
 
 export interface ListChangesOptions {
   /**
-   * href → ETag of the items already synced (from `event_links`). In a full listing, items listed with
-   * the same ETag are left out and known items not listed any more are reported removed.
+   * href → ETag of the items already synced (from `event_links`). Items listed with the same ETag are
+   * left out (in an incremental listing: Concilia's own writes); in a full listing, known items not
+   * listed any more are reported removed.
    */
   known?: ReadonlyMap<string, string>;
 }
@@ -102,7 +104,9 @@ async function bySyncCollection(
   const seen = inFull ? [...(cursor?.fullListing?.seen ?? []), ...listed.map((c) => c.href)] : [];
   return {
     changes:
-      inFull && opts.known ? againstKnown(listed, opts.known, more ? null : new Set(seen)) : dedupe(listed),
+      inFull && opts.known
+        ? againstKnown(listed, opts.known, more ? null : new Set(seen))
+        : unlike(listed, opts.known),
     cursor: {
       v: 1,
       calendarUrl: url,
@@ -173,6 +177,15 @@ function againstKnown(
   if (present)
     for (const href of known.keys()) if (!present.has(href)) out.push({ href, etag: null, removed: true });
   return out;
+}
+
+/**
+ * An incremental listing without what is held already: an item listed with the ETag we hold is our own
+ * write coming back (Concilia's PUT moves the token too) or one already read, so it is not fetched again.
+ */
+function unlike(listed: CaldavChange[], known: ReadonlyMap<string, string> | undefined): CaldavChange[] {
+  const out = dedupe(listed);
+  return known ? out.filter((c) => c.removed || c.etag === null || known.get(c.href) !== c.etag) : out;
 }
 
 /** One entry per href, the last one the server gave. */

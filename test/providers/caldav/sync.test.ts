@@ -148,6 +148,26 @@ describe("CalDAV changes (R-P-2)", () => {
     expect(third.changes).toEqual([{ href: a.href, etag: null, removed: true }]);
   });
 
+  it("R-P-3: an incremental listing leaves out what Concilia holds at that ETag (its own writes), not what changed since", async () => {
+    const first = await listCalendarChanges(user.client, calendar, null);
+    const ours = await createEvent(user.client, calendar.url, single("Ours"));
+    const theirs = await createEvent(user.client, calendar.url, single("Theirs"));
+    const known = new Map([
+      [ours.href, ours.etag],
+      [theirs.href, theirs.etag],
+    ]);
+    const t = (await readBack(theirs.href))[0];
+    const theirs2 = await updateEvent(user.client, theirs.href, theirs.etag, {
+      ...t,
+      state: { ...t.state, title: "Theirs, edited elsewhere" },
+    });
+    const next = await listCalendarChanges(user.client, calendar, first.cursor, { known });
+    expect(next.changes).toEqual([{ href: theirs.href, etag: theirs2.etag, removed: false }]);
+    // Without what is held, both are listed as before.
+    const all = await listCalendarChanges(user.client, calendar, first.cursor);
+    expect(all.changes.map((c) => c.href).sort()).toEqual([ours.href, theirs.href].sort());
+  });
+
   it("R-P-2: a rejected sync token is cursor-rejected, and the full re-listing has no duplicates and skips unchanged etags", async () => {
     const hrefs: string[] = [];
     const known = new Map<string, string>();
