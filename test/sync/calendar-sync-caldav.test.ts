@@ -259,4 +259,25 @@ describe.each(engines)("CalDAV calendar sync end to end on %s", (engine) => {
     const [still] = (await objects()).filter((o) => o.href === mine!.href);
     expect(still!.etag).toBe(after!.etag);
   });
+  it("R-CAL-2: an edit in Concilia reaches the calendar at once, without a poll (none runs here)", async () => {
+    const made = await api(s, ana, "POST", "/api/v1/events", {
+      title: "Quick Iberia",
+      startAt: "2026-12-10T10:00:00.000Z",
+      endAt: "2026-12-10T11:00:00.000Z",
+    });
+    expect(made.statusCode).toBe(201);
+    const inCalendar = async (summary: string) => {
+      for (let i = 0; i < 100; i++) {
+        if ((await objects()).some((o) => o.ics.includes(`SUMMARY:${summary}`))) return true;
+        await new Promise((done) => setTimeout(done, 200));
+      }
+      return false;
+    };
+    expect(await inCalendar("Quick Iberia")).toBe(true);
+    const patched = await api(s, ana, "PATCH", `/api/v1/events/${made.json().id}`, {
+      title: "Quick Iberia 2",
+    });
+    expect(patched.statusCode).toBe(200);
+    expect(await inCalendar("Quick Iberia 2")).toBe(true);
+  });
 });
