@@ -36,6 +36,8 @@ export interface ListChangesOptions {
    * listed any more are reported removed.
    */
   known?: ReadonlyMap<string, string>;
+  /** At most this many changes per page (the engine's batch); the rest come from the cursor next. */
+  limit?: number;
 }
 
 type Calendar = Pick<CaldavCalendar, "url" | "syncCollection">;
@@ -47,8 +49,31 @@ export async function listCalendarChanges(
   opts: ListChangesOptions = {},
 ): Promise<CaldavChangesPage> {
   const cursor = stored && stored.calendarUrl === calendar.url ? stored : null;
-  if (calendar.syncCollection) return bySyncCollection(client, calendar.url, cursor, opts);
-  return byEtagListing(client, calendar.url, cursor, opts);
+  if (cursor?.pending?.changes.length) return fromPending(cursor, cursor.pending, opts.limit);
+  const page = calendar.syncCollection
+    ? await bySyncCollection(client, calendar.url, cursor, opts)
+    : await byEtagListing(client, calendar.url, cursor, opts);
+  if (!opts.limit || page.changes.length <= opts.limit)
+    return { ...page, cursor: { ...page.cursor, pending: null } };
+  return fromPending(page.cursor, { changes: page.changes, more: page.more }, opts.limit);
+}
+
+/**
+ * A page of at most `limit` changes out of what the server listed (servers answer a whole listing at
+ * once unless they truncate it themselves); the rest waits in the cursor, committed with this page.
+ */
+function fromPending(
+  cursor: CaldavCursor,
+  pending: NonNullable<CaldavCursor["pending"]>,
+  limit: number | undefined,
+): CaldavChangesPage {
+  const n = limit ?? pending.changes.length;
+  const rest = pending.changes.slice(n);
+  return {
+    changes: pending.changes.slice(0, n),
+    cursor: { ...cursor, pending: rest.length ? { changes: rest, more: pending.more } : null },
+    more: rest.length > 0 || pending.more,
+  };
 }
 
 async function bySyncCollection(

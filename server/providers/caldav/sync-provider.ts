@@ -101,7 +101,9 @@ export async function withCaldavCalendars(
       if (scope.kind !== "calendar") return mail.listChanges(scope, cursor, limit);
       return guarded(async () => {
         const calendar = calendarOf(scope);
-        if (calendar.url === targetOf(ctx)) await pushTo(calendar.url);
+        const stored = parseCaldavCursor(cursor);
+        // CRM events go out once per listing, not again for each page of its pending changes.
+        if (calendar.url === targetOf(ctx) && !stored?.pending?.changes.length) await pushTo(calendar.url);
         const links = await ctx.db
           .select({ href: eventLinks.providerId, etag: eventLinks.etag })
           .from(eventLinks)
@@ -109,7 +111,7 @@ export async function withCaldavCalendars(
             and(eq(eventLinks.connectionId, ctx.connection.id), eq(eventLinks.calendarId, calendar.url)),
           );
         const known = new Map(links.flatMap((l) => (l.etag ? [[l.href, l.etag] as const] : [])));
-        const page = await listCalendarChanges(await dav(), calendar, parseCaldavCursor(cursor), { known });
+        const page = await listCalendarChanges(await dav(), calendar, stored, { known, limit });
         const items = page.changes.map((c) => ({ key: c.href, ref: { removed: c.removed } }));
         return { items, cursor: page.cursor, more: page.more };
       });
