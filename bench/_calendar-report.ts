@@ -159,12 +159,17 @@ function figuresOf(r: ProviderReport, c: ReportContext): Figure[] {
     ),
     ...latency("provider edit → visible in the CRM", x.latency.providerToCrm.poll, false, ""),
     ...latency(
-      "CRM edit → at the provider",
+      "CRM edit through the API (it queues a sync step) → at the provider",
       x.latency.crmToProvider.push,
       true,
-      "not available: a CRM edit queues no sync step; the next poll of the connection carries it",
+      "",
     ),
-    ...latency("CRM edit → at the provider", x.latency.crmToProvider.poll, false, ""),
+    ...latency(
+      "CRM edit written to the table (no trigger) → at the provider",
+      x.latency.crmToProvider.poll,
+      false,
+      "",
+    ),
   );
   return figures;
 }
@@ -220,7 +225,7 @@ export function renderMarkdown(reports: ProviderReport[], c: ReportContext): str
     `Run ${c.started.toISOString()} by \`npm run bench -- calendar --scale ${c.scale}\` (bench/calendar.ts). ${os.cpus().length} cores, load average ${c.load.map((l) => l.toFixed(2)).join(" / ")} at the start (the machine is shared with other developers' builds and tests), Node ${process.version}.`,
     "",
     `Workload per provider (scale ${c.scale} of the issue's 10,000 events): ${s.events.toLocaleString("en")} events at the provider of which ${s.series} weekly series of 10 occurrences (each with a moved occurrence, a retitled one and an EXDATE; every other one also a cancelled override), ${s.crmEvents.toLocaleString("en")} events made in the CRM through the API before the account is connected, then ${s.changes} changes at the provider (retitle, move, delete, create, series EXDATE, series moved occurrence, series retitle, in turn) and ${s.changes} in the CRM (retitle, move, delete, create) made at once. ` +
-      `\`concilia serve\` (CONCILIA_WORKER=off) and one \`concilia worker\` as child processes on a throwaway PostgreSQL; tick ${c.tickSeconds} s, poll ${c.pollSeconds} s. The end state of each side is read back (the provider directly, the CRM from its tables) and compared field by field with the ground truth the bench kept (title, start, end, status, RRULE, EXDATEs, and each exception's original start, status, times and title; every event exactly once).`,
+      `\`concilia serve\` (CONCILIA_WORKER=off) and one \`concilia worker\` as child processes on a throwaway PostgreSQL; tick ${c.tickSeconds} s, poll ${c.pollSeconds} s, the engine's defaults otherwise (pages of CONCILIA_SYNC_BATCH_SIZE 50 changes, at most 500 items and 20 s per step). The end state of each side is read back (the provider directly, the CRM from its tables) and compared field by field with the ground truth the bench kept (title, start, end, status, RRULE, EXDATEs, and each exception's original start, status, times and title; every event exactly once).`,
     "",
     "| provider | measure | result | target | |",
     "|---|---|---|---|---|",

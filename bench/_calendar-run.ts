@@ -2,9 +2,11 @@
 // sync to reach the ground truth on both sides, make K changes on each side, wait again, audit both
 // sides exactly, then measure the change latency both ways (with push where the provider has it, and
 // without). Requests are counted per phase by the driver.
+import { eq } from "drizzle-orm";
 import { createApiToken } from "../server/auth/tokens.js";
 import { createUser } from "../server/crm/users.js";
 import type { Db } from "../server/db/index.js";
+import { events } from "../server/db/schema.js";
 import { crmApi, crmTitleOf, readCrm } from "./_calendar-crm.js";
 import type { Minimum, ProviderDriver } from "./_calendar-driver.js";
 import type { RequestCounts } from "./_calendar-proxy.js";
@@ -44,7 +46,7 @@ export interface RunResult {
   minimum: Minimum;
   latency: {
     providerToCrm: { push: number[] | null; poll: number[] };
-    crmToProvider: { push: number[] | null; poll: number[] };
+    crmToProvider: { push: number[]; poll: number[] };
   };
 }
 
@@ -220,12 +222,17 @@ export async function runProvider(driver: ProviderDriver, o: RunOptions): Promis
     }
     return Number.POSITIVE_INFINITY;
   };
-  const crmToProvider = async (n: number) => {
+  /**
+   * Through the API (which queues a sync step at once: the CRM's "push"), or written to the table
+   * directly, as if that trigger were lost, so that only the connection's polling finds it.
+   */
+  const crmToProvider = (viaApi: boolean) => async (n: number) => {
     const id = crmLeft[n % crmLeft.length];
     const uid = `${id}@concilia`;
     const title = `Latency probe ${n} in the CRM`;
     const at = Date.now();
-    await api.patch(id, { title });
+    if (viaApi) await api.patch(id, { title });
+    else await db.update(events).set({ title, updatedAt: new Date() }).where(eq(events.id, id));
     truth.set(uid, { ...truth.get(uid)!, title });
     while (Date.now() - at < timeoutMs) {
       if ((await driver.titleOf(uid)) === title) return Date.now() - at;
@@ -245,11 +252,11 @@ export async function runProvider(driver: ProviderDriver, o: RunOptions): Promis
   const pushOn = driver.push === "available";
   const latency = {
     providerToCrm: { push: pushOn ? await sample(providerToCrm, 0) : null, poll: [] as number[] },
-    crmToProvider: { push: null, poll: [] as number[] },
+    crmToProvider: { push: await sample(crmToProvider(true), 300), poll: [] as number[] },
   };
   driver.dropPushes();
   latency.providerToCrm.poll = await sample(providerToCrm, 100);
-  latency.crmToProvider.poll = await sample(crmToProvider, 200);
+  latency.crmToProvider.poll = await sample(crmToProvider(false), 200);
   log(
     `${driver.label}: latency provider→CRM ${latency.providerToCrm.poll.join(", ")} ms; CRM→provider ${latency.crmToProvider.poll.join(", ")} ms`,
   );

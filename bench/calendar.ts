@@ -63,8 +63,6 @@ export default async function calendar(args: string[]): Promise<void> {
     MICROSOFT_OAUTH_CLIENT_SECRET: DEMO_MICROSOFT_CLIENT.clientSecret ?? "",
     CONCILIA_SYNC_TICK_SECONDS: String(TICK_SECONDS),
     CONCILIA_SYNC_POLL_SECONDS: String(POLL_SECONDS),
-    CONCILIA_SYNC_BATCH_SIZE: "1000",
-    CONCILIA_SYNC_STEP_ITEMS: "5000",
     ...radicale.env,
   };
   const database = await openDatabase({ url: pg.url });
@@ -97,7 +95,7 @@ export default async function calendar(args: string[]): Promise<void> {
         secretKey: key,
         size,
         pollSeconds: POLL_SECONDS,
-        phaseTimeoutMs: Math.max(180_000, size.events * 60),
+        phaseTimeoutMs: Math.max(300_000, size.events * 300),
         latencySamples: 6,
         log,
       });
