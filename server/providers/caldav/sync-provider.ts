@@ -14,9 +14,9 @@ import { connectionOwner } from "../../sync/mail-writer.js";
 import type { FetchedItem, ProviderContext, ProviderSession, SyncScope } from "../../sync/provider.js";
 import { parseAllowance } from "../private-hosts.js";
 import { type CaldavCalendar, listCalendars } from "./calendars.js";
-import type { CaldavClient } from "./client.js";
+import type { CaldavAccount, CaldavClient } from "./client.js";
 import { parseCaldavCursor } from "./cursor.js";
-import { connectCaldav } from "./discovery.js";
+import { connectCaldavCached, forgetDiscovery } from "./discovery-cache.js";
 import { classifyCaldavError } from "./errors.js";
 import { fetchCalendarObjects } from "./fetch.js";
 import { listCalendarChanges } from "./list-changes.js";
@@ -30,28 +30,16 @@ const targetOf = (ctx: ProviderContext) =>
   ctx.connection.targetCalendarId ?? ctx.connection.calendars.find((c) => c.primary)?.id ?? null;
 const calendarOf = (scope: SyncScope) => scope.ref as Pick<CaldavCalendar, "url" | "syncCollection">;
 
-async function connect(ctx: ProviderContext): Promise<CaldavClient> {
+async function accountOf(ctx: ProviderContext): Promise<CaldavAccount> {
   const { connection, config } = ctx;
   const secret = await getSecret(ctx, connection.id, SECRET.appPassword);
   if (!secret) throw new SyncError("auth", "This account's password is missing: connect it again.");
-  const serverUrl = config.CALDAV_URL ?? serverUrlFor(connection.provider as CaldavProfileId);
-  return connectCaldav(
-    {
-      serverUrl,
-      username: connection.imapServer?.username ?? connection.accountAddress,
-      password: secret.value,
-    },
-    { allowPrivate: parseAllowance(config.CONCILIA_ALLOW_PRIVATE_HOSTS), signal: ctx.signal },
-  );
+  return {
+    serverUrl: config.CALDAV_URL ?? serverUrlFor(connection.provider as CaldavProfileId),
+    username: connection.imapServer?.username ?? connection.accountAddress,
+    password: secret.value,
+  };
 }
-
-const guarded = async <R>(f: () => Promise<R>): Promise<R> => {
-  try {
-    return await f();
-  } catch (err) {
-    throw err instanceof SyncError ? err : classifyCaldavError(err);
-  }
-};
 
 /** The mail session of an iCloud or Yahoo connection, with its selected calendars added. */
 export async function withCaldavCalendars(
@@ -59,7 +47,22 @@ export async function withCaldavCalendars(
   mail: ProviderSession,
 ): Promise<ProviderSession> {
   let client: CaldavClient | null = null;
-  const dav = async () => (client ??= await connect(ctx));
+  let account: CaldavAccount | null = null;
+  const dav = async () => {
+    if (client) return client;
+    account ??= await accountOf(ctx);
+    const allowPrivate = parseAllowance(ctx.config.CONCILIA_ALLOW_PRIVATE_HOSTS);
+    client = await connectCaldavCached(account, { allowPrivate, signal: ctx.signal });
+    return client;
+  };
+  const guarded = async <R>(f: () => Promise<R>): Promise<R> => {
+    try {
+      return await f();
+    } catch (err) {
+      if (account) forgetDiscovery(account);
+      throw err instanceof SyncError ? err : classifyCaldavError(err);
+    }
+  };
   const owner = await connectionOwner(ctx.db, ctx.connection);
   const pushTo = async (calendarUrl: string) => {
     const client = await dav();
