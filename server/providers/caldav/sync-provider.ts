@@ -17,7 +17,7 @@ import { type CaldavCalendar, listCalendars } from "./calendars.js";
 import type { CaldavAccount, CaldavClient } from "./client.js";
 import { parseCaldavCursor } from "./cursor.js";
 import { connectCaldavCached, forgetDiscovery } from "./discovery-cache.js";
-import { classifyCaldavError } from "./errors.js";
+import { CaldavConflict, classifyCaldavError } from "./errors.js";
 import { fetchCalendarObjects } from "./fetch.js";
 import { listCalendarChanges } from "./list-changes.js";
 import { parseCalendarObject } from "./map.js";
@@ -106,7 +106,14 @@ export async function withCaldavCalendars(
         const calendar = calendarOf(scope);
         const stored = parseCaldavCursor(cursor);
         // CRM events go out once per listing, not again for each page of its pending changes.
-        if (calendar.url === targetOf(ctx) && !stored?.pending?.changes.length) await pushTo(calendar.url);
+        if (calendar.url === targetOf(ctx) && !stored?.pending?.changes.length)
+          await pushTo(calendar.url).catch((err) => {
+            // An event changed on both sides (412): the listing below must still run, or that one
+            // event would stop every other change of the calendar from syncing. Its conflict is left
+            // to the reconcile; the write is tried again at the next step.
+            if (!(err instanceof CaldavConflict)) throw err;
+            ctx.log.info({ connection: ctx.connection.id }, "calendar write refused (412): listing goes on");
+          });
         const links = await ctx.db
           .select({ href: eventLinks.providerId, etag: eventLinks.etag })
           .from(eventLinks)
