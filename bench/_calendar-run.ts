@@ -258,7 +258,7 @@ export async function runProvider(driver: ProviderDriver, o: RunOptions): Promis
   latency.providerToCrm.poll = await sample(providerToCrm, 100);
   latency.crmToProvider.poll = await sample(crmToProvider(false), 200);
   log(
-    `${driver.label}: latency provider→CRM ${latency.providerToCrm.poll.join(", ")} ms; CRM→provider ${latency.crmToProvider.poll.join(", ")} ms`,
+    `${driver.label}: latency provider→CRM ${latency.providerToCrm.poll.join(", ")} ms; CRM→provider ${latency.crmToProvider.push.join(", ")} ms through the API, ${latency.crmToProvider.poll.join(", ")} ms past it (polling)`,
   );
 
   return {

@@ -13,10 +13,10 @@ import { SyncError } from "../../sync/errors.js";
 import { connectionOwner } from "../../sync/mail-writer.js";
 import type { FetchedItem, ProviderContext, ProviderSession, SyncScope } from "../../sync/provider.js";
 import { parseAllowance } from "../private-hosts.js";
-import { type CaldavCalendar, listCalendars } from "./calendars.js";
+import type { CaldavCalendar } from "./calendars.js";
 import type { CaldavAccount, CaldavClient } from "./client.js";
 import { parseCaldavCursor } from "./cursor.js";
-import { connectCaldavCached, forgetDiscovery } from "./discovery-cache.js";
+import { connectCaldavCached, forgetDiscovery, listCalendarsCached } from "./discovery-cache.js";
 import { CaldavConflict, classifyCaldavError } from "./errors.js";
 import { fetchCalendarObjects } from "./fetch.js";
 import { listCalendarChanges } from "./list-changes.js";
@@ -89,7 +89,10 @@ export async function withCaldavCalendars(
       const scopes = await mail.listScopes();
       const selected = new Set(ctx.connection.calendars.filter((c) => c.selected).map((c) => c.id));
       if (!syncsCalendar(ctx) || !selected.size) return scopes;
-      const calendars = await guarded(async () => listCalendars(await dav()));
+      const calendars = await guarded(async () => {
+        const client = await dav();
+        return listCalendarsCached(account as CaldavAccount, client);
+      });
       const followed = calendars.filter((c) => selected.has(c.url) && c.supportsEvents);
       return [
         ...scopes,

@@ -3,8 +3,11 @@
 // a failure) or other credentials discover anew.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CountingProxy, startCountingProxy } from "../../../bench/_calendar-proxy.js";
-import { listCalendars } from "../../../server/providers/caldav/calendars.js";
-import { connectCaldavCached, forgetDiscovery } from "../../../server/providers/caldav/discovery-cache.js";
+import {
+  connectCaldavCached,
+  forgetDiscovery,
+  listCalendarsCached,
+} from "../../../server/providers/caldav/discovery-cache.js";
 import { allowLoopback, newCalendarUser, type TestCalendarUser, testCaldav } from "../../harness/caldav.js";
 
 describe("CalDAV discovery cache", () => {
@@ -18,7 +21,7 @@ describe("CalDAV discovery cache", () => {
     await proxy?.close();
   });
 
-  it("R-P-2: a second session of the same account makes no discovery request and still lists its calendars", async () => {
+  it("R-P-2: a second session of the same account makes no discovery or calendar-list request and still has its calendars", async () => {
     const account = { ...user.account, serverUrl: proxy.url };
     const opts = { allowPrivate: allowLoopback, timeoutMs: 10_000 };
     const first = await connectCaldavCached(account, opts);
@@ -27,8 +30,12 @@ describe("CalDAV discovery cache", () => {
     const second = await connectCaldavCached(account, opts);
     expect(proxy.snapshot().total).toBe(discovery);
     expect(second.homeUrl).toBe(first.homeUrl);
-    const calendars = await listCalendars(second);
+    const calendars = await listCalendarsCached(account, second);
     expect(calendars.map((c) => new URL(c.url).pathname)).toContain(new URL(user.calendarUrl).pathname);
+    const listed = proxy.snapshot().total;
+    expect(listed).toBeGreaterThan(discovery);
+    expect(await listCalendarsCached(account, second)).toEqual(calendars);
+    expect(proxy.snapshot().total).toBe(listed);
 
     proxy.reset();
     forgetDiscovery(account);
