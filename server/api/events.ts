@@ -5,6 +5,7 @@ import * as E from "../../shared/api/events.js";
 import type { AppContext } from "../context.js";
 import { listEvents } from "../crm/event-list.js";
 import * as events from "../crm/events.js";
+import { syncCalendarsOf } from "../sync/crm-event-trigger.js";
 import { route } from "./route.js";
 
 const idParams = z.strictObject({ id: z.string().min(1).max(64) });
@@ -55,9 +56,11 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext): void {
     response: E.event,
     status: 201,
     handler: async ({ user, body }) =>
-      db.transaction(
-        async (tx) => (await events.toEvents(tx, user, [await events.createEvent(tx, user, body)]))[0],
-      ),
+      db.transaction(async (tx) => {
+        const row = await events.createEvent(tx, user, body);
+        await syncCalendarsOf(ctx, tx, user.id);
+        return (await events.toEvents(tx, user, [row]))[0];
+      }),
   });
   route(app, {
     method: "PATCH",
@@ -70,10 +73,11 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext): void {
     response: E.event,
     errors: [409],
     handler: async ({ user, params, body }) =>
-      db.transaction(
-        async (tx) =>
-          (await events.toEvents(tx, user, [await events.updateEvent(tx, user, params.id, body)]))[0],
-      ),
+      db.transaction(async (tx) => {
+        const row = await events.updateEvent(tx, user, params.id, body);
+        await syncCalendarsOf(ctx, tx, user.id);
+        return (await events.toEvents(tx, user, [row]))[0];
+      }),
   });
   route(app, {
     method: "DELETE",
@@ -84,7 +88,10 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext): void {
     status: 204,
     errors: [409],
     handler: async ({ user, params }) => {
-      await db.transaction((tx) => events.deleteEvent(tx, user, params.id));
+      await db.transaction(async (tx) => {
+        await events.deleteEvent(tx, user, params.id);
+        await syncCalendarsOf(ctx, tx, user.id);
+      });
     },
   });
 }

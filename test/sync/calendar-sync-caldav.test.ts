@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SECRET } from "../../server/connections/connections.js";
-import { connections, eventLinks } from "../../server/db/schema.js";
+import { connections, eventLinks, events } from "../../server/db/schema.js";
 import { newId } from "../../server/ids.js";
 import { fetchCalendarObjects } from "../../server/providers/caldav/fetch.js";
 import { listCalendarChanges } from "../../server/providers/caldav/list-changes.js";
@@ -291,5 +291,59 @@ describe.each(engines)("CalDAV calendar sync end to end on %s", (engine) => {
     const res = await api(s, bea, "GET", "/api/v1/events?from=2026-12-10T00:00:00Z&to=2026-12-11T00:00:00Z");
     expect(res.statusCode).toBe(200);
     expect(JSON.stringify(res.json())).toContain("Listed calendar review");
+  });
+  it("R-CAL-2: an edit in Concilia reaches the calendar at once, without a poll (none runs here)", async () => {
+    const made = await api(s, ana, "POST", "/api/v1/events", {
+      title: "Quick Iberia",
+      startAt: "2026-12-10T10:00:00.000Z",
+      endAt: "2026-12-10T11:00:00.000Z",
+    });
+    expect(made.statusCode).toBe(201);
+    const inCalendar = async (summary: string) => {
+      for (let i = 0; i < 100; i++) {
+        if ((await objects()).some((o) => o.ics.includes(`SUMMARY:${summary}`))) return true;
+        await new Promise((done) => setTimeout(done, 200));
+      }
+      return false;
+    };
+    expect(await inCalendar("Quick Iberia")).toBe(true);
+    const patched = await api(s, ana, "PATCH", `/api/v1/events/${made.json().id}`, {
+      title: "Quick Iberia 2",
+    });
+    expect(patched.statusCode).toBe(200);
+    expect(await inCalendar("Quick Iberia 2")).toBe(true);
+  });
+  it("R-P-3: a CRM event edited both in Concilia and in the calendar does not stop the calendar's other changes from syncing", async () => {
+    const made = await api(s, ana, "POST", "/api/v1/events", {
+      title: "Both sides",
+      startAt: "2026-12-11T10:00:00.000Z",
+      endAt: "2026-12-11T11:00:00.000Z",
+    });
+    expect(made.statusCode).toBe(201);
+    await syncNow();
+    const [o] = (await objects()).filter((x) => x.ics.includes("SUMMARY:Both sides"));
+    const name = new URL(o!.href).pathname.split("/").pop()!;
+    await put(
+      name,
+      o!.ics.replace("SUMMARY:Both sides", "SUMMARY:Both sides (calendar)"),
+      o!.etag ?? undefined,
+    );
+    // The CRM's edit lands before any step sees the calendar's (written past the API's trigger).
+    await s.ctx.db
+      .update(events)
+      .set({ title: "Both sides (CRM)", updatedAt: new Date() })
+      .where(eq(events.id, made.json().id));
+    await put(
+      "after-conflict.ics",
+      ics("after-conflict@other.test", [
+        "SUMMARY:Made after the conflict",
+        "DTSTART:20261212T100000Z",
+        "DTEND:20261212T110000Z",
+        `ORGANIZER:mailto:${account()}`,
+      ]),
+    );
+    await syncNow();
+    const e = await eventOf(new URL("after-conflict.ics", cal.calendarUrl).href);
+    expect(e).toMatchObject({ title: "Made after the conflict" });
   });
 });

@@ -23,6 +23,18 @@ export const caldavCursorSchema = z.object({
     .object({ seen: z.array(z.string()) })
     .nullable()
     .optional(),
+  /**
+   * Changes the server listed beyond the page limit, handed out by the next calls before the server
+   * is asked again (with `syncToken`, which already covers them); `more`: the server's own answer was
+   * truncated too.
+   */
+  pending: z
+    .object({
+      changes: z.array(z.object({ href: z.string(), etag: z.string().nullable(), removed: z.boolean() })),
+      more: z.boolean(),
+    })
+    .nullable()
+    .optional(),
 });
 
 export type CaldavCursor = z.infer<typeof caldavCursorSchema>;

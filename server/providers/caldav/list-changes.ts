@@ -3,8 +3,9 @@
 // answer (507 on the collection itself) means more pages wait behind the new token. A token the server
 // no longer accepts (precondition DAV:valid-sync-token; 403 usually, 409 or 400 on some servers) is a
 // SyncError "cursor-rejected": the engine lists again from no cursor, and passing the ETags it already
-// holds (`known`) keeps that full listing from re-downloading anything unchanged. Servers without
-// sync-collection are followed by their ctag, then a listing of hrefs and ETags compared with the last.
+// holds (`known`) keeps that full listing from re-downloading anything unchanged; in an incremental
+// listing they drop the echo of Concilia's own writes. Servers without sync-collection are followed by
+// their ctag, then a listing of hrefs and ETags compared with the last.
 import { propfind, syncCollection } from "tsdav";
 import { SyncError } from "../../sync/errors.js";
 import type { CaldavCalendar } from "./calendars.js";
@@ -30,10 +31,13 @@ export interface CaldavChangesPage {
 
 export interface ListChangesOptions {
   /**
-   * href → ETag of the items already synced (from `event_links`). In a full listing, items listed with
-   * the same ETag are left out and known items not listed any more are reported removed.
+   * href → ETag of the items already synced (from `event_links`). Items listed with the same ETag are
+   * left out (in an incremental listing: Concilia's own writes); in a full listing, known items not
+   * listed any more are reported removed.
    */
   known?: ReadonlyMap<string, string>;
+  /** At most this many changes per page (the engine's batch); the rest come from the cursor next. */
+  limit?: number;
 }
 
 type Calendar = Pick<CaldavCalendar, "url" | "syncCollection">;
@@ -45,8 +49,31 @@ export async function listCalendarChanges(
   opts: ListChangesOptions = {},
 ): Promise<CaldavChangesPage> {
   const cursor = stored && stored.calendarUrl === calendar.url ? stored : null;
-  if (calendar.syncCollection) return bySyncCollection(client, calendar.url, cursor, opts);
-  return byEtagListing(client, calendar.url, cursor, opts);
+  if (cursor?.pending?.changes.length) return fromPending(cursor, cursor.pending, opts.limit);
+  const page = calendar.syncCollection
+    ? await bySyncCollection(client, calendar.url, cursor, opts)
+    : await byEtagListing(client, calendar.url, cursor, opts);
+  if (!opts.limit || page.changes.length <= opts.limit)
+    return { ...page, cursor: { ...page.cursor, pending: null } };
+  return fromPending(page.cursor, { changes: page.changes, more: page.more }, opts.limit);
+}
+
+/**
+ * A page of at most `limit` changes out of what the server listed (servers answer a whole listing at
+ * once unless they truncate it themselves); the rest waits in the cursor, committed with this page.
+ */
+function fromPending(
+  cursor: CaldavCursor,
+  pending: NonNullable<CaldavCursor["pending"]>,
+  limit: number | undefined,
+): CaldavChangesPage {
+  const n = limit ?? pending.changes.length;
+  const rest = pending.changes.slice(n);
+  return {
+    changes: pending.changes.slice(0, n),
+    cursor: { ...cursor, pending: rest.length ? { changes: rest, more: pending.more } : null },
+    more: rest.length > 0 || pending.more,
+  };
 }
 
 async function bySyncCollection(
@@ -102,7 +129,9 @@ async function bySyncCollection(
   const seen = inFull ? [...(cursor?.fullListing?.seen ?? []), ...listed.map((c) => c.href)] : [];
   return {
     changes:
-      inFull && opts.known ? againstKnown(listed, opts.known, more ? null : new Set(seen)) : dedupe(listed),
+      inFull && opts.known
+        ? againstKnown(listed, opts.known, more ? null : new Set(seen))
+        : unlike(listed, opts.known),
     cursor: {
       v: 1,
       calendarUrl: url,
@@ -173,6 +202,15 @@ function againstKnown(
   if (present)
     for (const href of known.keys()) if (!present.has(href)) out.push({ href, etag: null, removed: true });
   return out;
+}
+
+/**
+ * An incremental listing without what is held already: an item listed with the ETag we hold is our own
+ * write coming back (Concilia's PUT moves the token too) or one already read, so it is not fetched again.
+ */
+function unlike(listed: CaldavChange[], known: ReadonlyMap<string, string> | undefined): CaldavChange[] {
+  const out = dedupe(listed);
+  return known ? out.filter((c) => c.removed || c.etag === null || known.get(c.href) !== c.etag) : out;
 }
 
 /** One entry per href, the last one the server gave. */

@@ -23,10 +23,10 @@ import {
   type SyncScope,
 } from "../../sync/provider.js";
 import { parseAllowance } from "../private-hosts.js";
-import { type CaldavCalendar, listCalendars } from "./calendars.js";
-import type { CaldavClient } from "./client.js";
+import type { CaldavCalendar } from "./calendars.js";
+import type { CaldavAccount, CaldavClient } from "./client.js";
 import { parseCaldavCursor } from "./cursor.js";
-import { connectCaldav } from "./discovery.js";
+import { connectCaldavCached, forgetDiscovery, listCalendarsCached } from "./discovery-cache.js";
 import { CaldavConflict, classifyCaldavError } from "./errors.js";
 import { fetchCalendarObjects } from "./fetch.js";
 import { listCalendarChanges } from "./list-changes.js";
@@ -40,30 +40,18 @@ const targetOf = (ctx: ProviderContext, calendars: ConnectionCalendar[]) =>
   ctx.connection.targetCalendarId ?? calendars.find((c) => c.primary)?.id ?? null;
 const calendarOf = (scope: SyncScope) => scope.ref as Pick<CaldavCalendar, "url" | "syncCollection">;
 
-async function connect(ctx: ProviderContext): Promise<CaldavClient> {
+async function accountOf(ctx: ProviderContext): Promise<CaldavAccount> {
   const { connection, config } = ctx;
   const secret = await getSecret(ctx, connection.id, SECRET.appPassword);
   if (!secret) throw new SyncError("auth", "This account's password is missing: connect it again.");
   // An Other CalDAV server keeps its own URL and username; iCloud and Yahoo use their profile's.
   const own = connection.caldavServer;
-  const serverUrl = own?.url ?? config.CALDAV_URL ?? serverUrlFor(connection.provider as CaldavProfileId);
-  return connectCaldav(
-    {
-      serverUrl,
-      username: own?.username ?? connection.imapServer?.username ?? connection.accountAddress,
-      password: secret.value,
-    },
-    { allowPrivate: parseAllowance(config.CONCILIA_ALLOW_PRIVATE_HOSTS), signal: ctx.signal },
-  );
+  return {
+    serverUrl: own?.url ?? config.CALDAV_URL ?? serverUrlFor(connection.provider as CaldavProfileId),
+    username: own?.username ?? connection.imapServer?.username ?? connection.accountAddress,
+    password: secret.value,
+  };
 }
-
-const guarded = async <R>(f: () => Promise<R>): Promise<R> => {
-  try {
-    return await f();
-  } catch (err) {
-    throw err instanceof SyncError ? err : classifyCaldavError(err);
-  }
-};
 
 /** A write refused on If-Match (412) is the engine's "conflict": the inbound leg reconciles it. */
 const asConflict = async <R>(f: () => Promise<R>): Promise<R> => {
@@ -82,7 +70,22 @@ export async function withCaldavCalendars(
   let client: CaldavClient | null = null;
   /** The calendars as last listed and stored; the connection's own copy until the first listing. */
   let listedCalendars = ctx.connection.calendars;
-  const dav = async () => (client ??= await connect(ctx));
+  let account: CaldavAccount | null = null;
+  const dav = async () => {
+    if (client) return client;
+    account ??= await accountOf(ctx);
+    const allowPrivate = parseAllowance(ctx.config.CONCILIA_ALLOW_PRIVATE_HOSTS);
+    client = await connectCaldavCached(account, { allowPrivate, signal: ctx.signal });
+    return client;
+  };
+  const guarded = async <R>(f: () => Promise<R>): Promise<R> => {
+    try {
+      return await f();
+    } catch (err) {
+      if (account) forgetDiscovery(account);
+      throw err instanceof SyncError ? err : classifyCaldavError(err);
+    }
+  };
   const owner = await connectionOwner(ctx.db, ctx.connection);
   const pushTo = async (calendarUrl: string) => {
     const client = await dav();
@@ -109,7 +112,10 @@ export async function withCaldavCalendars(
     listScopes: async () => {
       const scopes = await mail.listScopes();
       if (!syncsCalendar(ctx)) return scopes;
-      const calendars = await guarded(async () => listCalendars(await dav()));
+      const calendars = await guarded(async () => {
+        const client = await dav();
+        return listCalendarsCached(account as CaldavAccount, client);
+      });
       // Each listing is kept for the settings view (R-CON-9: the first preselects the primary calendar),
       // with each calendar's zone for the sidebars' zone warning (R-ACT-5).
       const listed = calendars
@@ -132,7 +138,18 @@ export async function withCaldavCalendars(
       if (scope.kind !== "calendar") return mail.listChanges(scope, cursor, limit);
       return guarded(async () => {
         const calendar = calendarOf(scope);
-        if (calendar.url === targetOf(ctx, listedCalendars)) await pushTo(calendar.url);
+        const stored = parseCaldavCursor(cursor);
+        // CRM events go out once per listing, not again for each page of its pending changes.
+        if (calendar.url === targetOf(ctx, listedCalendars) && !stored?.pending?.changes.length)
+          await pushTo(calendar.url).catch((err) => {
+            // An event changed on both sides (412): the listing below must still run, or that one
+            // event would stop every other change of the calendar from syncing. Its conflict is left
+            // to the reconcile; the write is tried again at the next step.
+            const conflict =
+              err instanceof CaldavConflict || (err instanceof SyncError && err.kind === "conflict");
+            if (!conflict) throw err;
+            ctx.log.info({ connection: ctx.connection.id }, "calendar write refused (412): listing goes on");
+          });
         const links = await ctx.db
           .select({ href: eventLinks.providerId, etag: eventLinks.etag })
           .from(eventLinks)
@@ -140,7 +157,7 @@ export async function withCaldavCalendars(
             and(eq(eventLinks.connectionId, ctx.connection.id), eq(eventLinks.calendarId, calendar.url)),
           );
         const known = new Map(links.flatMap((l) => (l.etag ? [[l.href, l.etag] as const] : [])));
-        const page = await listCalendarChanges(await dav(), calendar, parseCaldavCursor(cursor), { known });
+        const page = await listCalendarChanges(await dav(), calendar, stored, { known, limit });
         const items = page.changes.map((c) => ({ key: c.href, ref: { removed: c.removed } }));
         return { items, cursor: page.cursor, more: page.more };
       });

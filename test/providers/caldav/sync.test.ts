@@ -148,6 +148,50 @@ describe("CalDAV changes (R-P-2)", () => {
     expect(third.changes).toEqual([{ href: a.href, etag: null, removed: true }]);
   });
 
+  it("R-P-3: an incremental listing leaves out what Concilia holds at that ETag (its own writes), not what changed since", async () => {
+    const first = await listCalendarChanges(user.client, calendar, null);
+    const ours = await createEvent(user.client, calendar.url, single("Ours"));
+    const theirs = await createEvent(user.client, calendar.url, single("Theirs"));
+    const known = new Map([
+      [ours.href, ours.etag],
+      [theirs.href, theirs.etag],
+    ]);
+    const t = (await readBack(theirs.href))[0];
+    const theirs2 = await updateEvent(user.client, theirs.href, theirs.etag, {
+      ...t,
+      state: { ...t.state, title: "Theirs, edited elsewhere" },
+    });
+    const next = await listCalendarChanges(user.client, calendar, first.cursor, { known });
+    expect(next.changes).toEqual([{ href: theirs.href, etag: theirs2.etag, removed: false }]);
+    // Without what is held, both are listed as before.
+    const all = await listCalendarChanges(user.client, calendar, first.cursor);
+    expect(all.changes.map((c) => c.href).sort()).toEqual([ours.href, theirs.href].sort());
+  });
+
+  it("R-P-2: a listing longer than the page limit comes in pages, the rest kept in the cursor, nothing twice or lost", async () => {
+    const made: string[] = [];
+    for (const t of ["A", "B", "C", "D", "E"])
+      made.push((await createEvent(user.client, calendar.url, single(t))).href);
+    const seen: string[] = [];
+    let cursor = null;
+    const mores: boolean[] = [];
+    for (let i = 0; i < 5; i++) {
+      const page = await listCalendarChanges(user.client, calendar, cursor, { limit: 2 });
+      expect(page.changes.length).toBeLessThanOrEqual(2);
+      seen.push(...page.changes.map((c) => c.href));
+      mores.push(page.more);
+      cursor = page.cursor;
+      if (!page.more) break;
+    }
+    expect(mores).toEqual([true, true, false]);
+    expect(seen.sort()).toEqual([...made].sort());
+    // The token saved with the first page already covered the rest: next comes only what is new.
+    const f = await createEvent(user.client, calendar.url, single("F"));
+    const next = await listCalendarChanges(user.client, calendar, cursor, { limit: 2 });
+    expect(next.changes.map((c) => c.href)).toEqual([f.href]);
+    expect(next.more).toBe(false);
+  });
+
   it("R-P-2: a rejected sync token is cursor-rejected, and the full re-listing has no duplicates and skips unchanged etags", async () => {
     const hrefs: string[] = [];
     const known = new Map<string, string>();
