@@ -3,8 +3,8 @@
 import { closeContext, createContext } from "./bootstrap.js";
 import { type Config, ConfigError } from "./config.js";
 import type { Logger } from "./log.js";
-import { startWorking } from "./working.js";
 import { serveWorkerMetrics } from "./worker-metrics.js";
+import { startWorking } from "./working.js";
 
 export async function runWorker(config: Config, log: Logger) {
   if (!config.DATABASE_URL)
