@@ -2,13 +2,37 @@
 // with per-part "Too many concurrent requests". Parts that answer 429/5xx are sent again after the
 // longest wait they name (or a backoff), until they succeed or the tries run out; every item comes back
 // either fetched or with its error, so nothing is skipped while the cursor advances (R-P-3).
+import { z } from "zod";
 import { SyncError } from "../../sync/errors.js";
-import { httpError, isRetryable } from "../http.js";
+import { answerOf, httpError, isRetryable, readJson } from "../http.js";
 import type { ChangedItem, FetchedItem } from "../types.js";
 import type { GmailClient } from "./client.js";
 import { mapGmailMessage } from "./map.js";
 
 export const GMAIL_BATCH = 20;
+
+const rawMessage = z.looseObject({
+  id: z.string(),
+  raw: z.string(),
+  threadId: z.string().optional(),
+  labelIds: z.array(z.string()).optional(),
+  internalDate: z
+    .string()
+    .regex(/^\d{1,16}$/)
+    .optional(),
+});
+
+/** A part answered 200 as the item, or, when it is not a raw message, as that item's failure (R-P-4). */
+function rawOf(item: ChangedItem, body: string): FetchedItem {
+  try {
+    const mapped = mapGmailMessage(answerOf("Gmail", "message", rawMessage, readJson("Gmail", body)));
+    // The item is the one asked for, whatever id the answer names.
+    return { ...mapped, key: item.key, ref: item.ref };
+  } catch (err) {
+    if (!(err instanceof SyncError)) throw err;
+    return { key: item.key, ref: item.ref, error: err };
+  }
+}
 
 async function fetchChunk(client: GmailClient, chunk: ChangedItem[], out: Map<string, FetchedItem>) {
   const { retry } = client;
@@ -22,7 +46,7 @@ async function fetchChunk(client: GmailClient, chunk: ChangedItem[], out: Map<st
     for (const item of pending) {
       const answer = answers.get(item.key);
       if (answer?.status === 200) {
-        out.set(item.key, mapGmailMessage(JSON.parse(answer.body)));
+        out.set(item.key, rawOf(item, answer.body));
         continue;
       }
       const err = answer
