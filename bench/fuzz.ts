@@ -6,6 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { fuzzIcs } from "../test/fuzz/calendar-input.js";
+import { fuzzMailParse } from "../test/fuzz/mail-input.js";
 import {
   type FuzzTally,
   fuzzCaldavAnswers,
@@ -37,6 +38,7 @@ export default async function fuzz(args: string[]) {
   await measure("Graph answers", () => fuzzGraphAnswers(runs, seed));
   await measure("CalDAV answers", () => fuzzCaldavAnswers(runs, seed));
   await measure("iCalendar files", () => fuzzIcs(runs, seed));
+  await measure("MIME parse and rendering", () => fuzzMailParse(runs, seed));
   const w = await startFuzzWorld(engine);
   try {
     await measure(`MIME via POST /api/v1/emails (${engine})`, () =>

@@ -1,11 +1,13 @@
 // R-P-4: bad input anywhere gets a clear error and loses nothing already stored. fast-check runs each
 // property on 500 generated cases here (FUZZ_RUNS overrides) and on 10,000 in `npm run bench -- fuzz`;
 // a failure prints its seed and counterexample, and `FUZZ_SEED=<seed>` replays it. The server's doors
-// get their 500 cases on PostgreSQL; the embedded engine (the same SQL, slower per request on a shared
-// machine) runs 150 of them, to keep the suite's time.
+// get their 500 cases on PostgreSQL (raw mail: 500 in-process through parse and rendering, 150 through
+// the endpoint and the database); the embedded engine (the same SQL, slower per request) runs 150 of
+// each, to keep the suite's time.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engines } from "../harness/app.js";
 import { fuzzIcs } from "./calendar-input.js";
+import { fuzzMailParse } from "./mail-input.js";
 import { fuzzCaldavAnswers, fuzzGmailAnswers, fuzzGraphAnswers } from "./provider-answers.js";
 import { fuzzApi, fuzzMailIngest, fuzzPush } from "./server-inputs.js";
 import { type FuzzWorld, startFuzzWorld } from "./world.js";
@@ -13,7 +15,8 @@ import { type FuzzWorld, startFuzzWorld } from "./world.js";
 const RUNS = Number(process.env.FUZZ_RUNS ?? 500);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 const TIMEOUT = 120_000;
-const SERVER_RUNS = { postgres: RUNS, pglite: Math.min(RUNS, Number(process.env.FUZZ_RUNS_EMBEDDED ?? 150)) };
+const FEWER = Math.min(RUNS, Number(process.env.FUZZ_RUNS_EMBEDDED ?? 150));
+const SERVER_RUNS = { postgres: RUNS, pglite: FEWER };
 
 describe("R-P-4 fuzzed provider answers and calendar files", () => {
   it(
@@ -34,6 +37,15 @@ describe("R-P-4 fuzzed provider answers and calendar files", () => {
     "R-P-4: CalDAV multistatus answers of any shape end in changes on the calendar's server, objects for every href, or a classified SyncError",
     async () => {
       expect((await fuzzCaldavAnswers(RUNS, SEED)).cases).toBe(RUNS);
+    },
+    TIMEOUT,
+  );
+  it(
+    "R-P-4, R-MAIL-5: broken MIME (mutated fixtures, broken boundaries, bad encodings and charsets, huge headers, nested multiparts) parses into parts with name, type and bytes and a body without code, or is refused with a 4xx that says why",
+    async () => {
+      const t = await fuzzMailParse(RUNS, SEED);
+      expect(t.cases).toBe(RUNS);
+      expect(t.outcomes.parsed).toBeGreaterThan(RUNS / 4);
     },
     TIMEOUT,
   );
