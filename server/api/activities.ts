@@ -58,11 +58,10 @@ export function activityRoutes(app: FastifyInstance, ctx: AppContext): void {
     errors: [403],
     handler: async ({ user, params, body }) => {
       if (user.role !== "admin") throw forbidden("Only an admin can configure activity types.");
-      const [row] = await db
-        .update(activityTypes)
-        .set(body)
-        .where(eq(activityTypes.key, params.key))
-        .returning();
+      // An empty change changes nothing (an UPDATE without a column is not SQL): the type as it is.
+      const [row] = Object.keys(body).length
+        ? await db.update(activityTypes).set(body).where(eq(activityTypes.key, params.key)).returning()
+        : await db.select().from(activityTypes).where(eq(activityTypes.key, params.key));
       if (!row) throw notFound(`Activity type '${params.key}'`);
       return { key: row.key, name: row.name, showInCalendars: row.showInCalendars };
     },

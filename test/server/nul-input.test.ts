@@ -49,3 +49,27 @@ describe.each(engines)("R-P-4 NUL characters in input on %s", (engine) => {
     expect(r.headers["content-type"]).toMatch(/text\/html/);
   });
 });
+
+describe.each(engines)("R-P-4 empty changes on %s", (engine) => {
+  let s: TestServer;
+  let admin: string;
+  beforeAll(async () => {
+    s = await startTestServer({ engine, work: false });
+    admin = (await s.user("ada@acme.test", { role: "admin" })).token;
+  });
+  afterAll(() => s?.close());
+
+  it("R-P-4: an empty change to an activity type answers the type as it is; an unknown one is 404 (found by the fuzz)", async () => {
+    const patch = (key: string) =>
+      s.app.inject({
+        method: "PATCH",
+        url: `/api/v1/activity-types/${key}`,
+        headers: { authorization: `Bearer ${admin}` },
+        payload: {},
+      });
+    const r = await patch("call");
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toMatchObject({ key: "call" });
+    expect((await patch("no-such-type")).statusCode).toBe(404);
+  });
+});
