@@ -62,6 +62,8 @@ export function activityRoutes(app: FastifyInstance, ctx: AppContext): void {
       const row = await db.transaction(async (tx) => {
         const [before] = await tx.select().from(activityTypes).where(eq(activityTypes.key, params.key));
         if (!before) throw notFound(`Activity type '${params.key}'`);
+        // An empty change changes nothing (an UPDATE without a column is not SQL): the type as it is.
+        if (!Object.keys(body).length) return before;
         const [after] = await tx
           .update(activityTypes)
           .set(body)

@@ -95,7 +95,9 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
     const o = pageContext(req);
     const m = loginMessages[o.locale];
     const form = (req.body ?? {}) as Record<string, unknown>;
-    const email = typeof form.email === "string" ? form.email.trim().toLowerCase() : "";
+    // No address holds U+0000 (and PostgreSQL text cannot): such an email is no email at all.
+    const given = typeof form.email === "string" ? form.email.trim().toLowerCase() : "";
+    const email = given.includes("\u0000") ? "" : given;
     const password = typeof form.password === "string" ? form.password : "";
     if (!email || !password)
       return sendPage(reply, 400, o.nonce, renderLoginPage({ ...o, email, error: m.missing }));

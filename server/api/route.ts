@@ -3,6 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { z } from "zod";
 import type { AuthUser } from "../auth/user.js";
+import { nulProblem } from "./nul-text.js";
 import { fromZod, unauthorized } from "./problem.js";
 
 type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
@@ -74,6 +75,8 @@ export function route<
         where: "body" | "query" | "params",
       ) => {
         if (!schema) return undefined;
+        const nul = nulProblem(where, value);
+        if (nul) throw nul;
         const r = schema.safeParse(value);
         if (!r.success) throw fromZod(where, r.error);
         return r.data;

@@ -32,6 +32,7 @@ export interface VerifiedIdentity {
 const ALGORITHMS = ["RS256"];
 /** Small allowance for clocks that disagree; a token is never accepted a minute past expiry. */
 const CLOCK_TOLERANCE_SECONDS = 30;
+const MAX_TOKEN_AGE = "1 day";
 const ENTRA_ISSUER = /^https:\/\/login\.microsoftonline\.com\/([0-9a-f-]{36})\/v2\.0$/;
 /** The tenant of personal Microsoft accounts, which "organizations" excludes. */
 const CONSUMER_TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad";
@@ -185,7 +186,10 @@ export async function verifyIdToken(ctx: AppContext, token: string): Promise<Ver
       issuer,
       audience: rules.audiences,
       clockTolerance: CLOCK_TOLERANCE_SECONDS,
-      requiredClaims: ["exp", "sub"],
+      // Also refuses a token issued in the future (iat ahead of the clock beyond the tolerance); both
+      // issuers' tokens live about an hour, so a day is only an upper bound.
+      maxTokenAge: MAX_TOKEN_AGE,
+      requiredClaims: ["exp", "sub", "iat"],
     }));
   } catch (err) {
     const problem = explain(err, rules);

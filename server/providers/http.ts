@@ -1,5 +1,6 @@
 // What the Gmail and Graph clients share: an injected fetch, Retry-After read in both spellings, HTTP
 // answers classified into the sync's error kinds, and bounded retries that honour the provider's wait.
+import type { z } from "zod";
 import { SyncError, type SyncErrorKind } from "../sync/errors.js";
 
 export type FetchFn = (input: string | URL, init?: RequestInit) => Promise<Response>;
@@ -130,4 +131,25 @@ export async function send(provider: string, doFetch: FetchFn, url: string | URL
     if (err instanceof SyncError) throw err;
     throw new SyncError("temporary", `The ${provider} server could not be reached.`);
   }
+}
+
+/** A 2xx body read as JSON; one that is not (cut short, a proxy's page) is a temporary failure (R-P-4). */
+export function readJson(provider: string, text: string): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new SyncError("temporary", `The ${provider} server answered with something that is not JSON.`);
+  }
+}
+
+/**
+ * A provider's answer checked against the shape the reader relies on, so that a field of the wrong type
+ * is a classified failure the engine reacts to, not a crash halfway through a page (R-P-4).
+ */
+export function answerOf<T>(provider: string, what: string, schema: z.ZodType<T>, value: unknown): T {
+  const r = schema.safeParse(value);
+  if (!r.success)
+    throw new SyncError("unknown", `The ${provider} server's ${what} is not in the expected shape.`);
+  return r.data;
 }

@@ -72,18 +72,56 @@ for (const [a, p] of [
   ["fc00::", 7],
   ["fe80::", 10],
   ["ff00::", 8],
+  ["::", 96],
   ["64:ff9b:1::", 48],
+  ["100::", 64],
+  ["2001:db8::", 32],
+  ["fec0::", 10],
 ] as const)
   nonPublic.addSubnet(a, p, "ipv6");
 
+/** The 16 bytes of an IPv6 address (scope ids dropped). */
+function ipv6Bytes(address: string): Buffer {
+  let text = address.split("%")[0].toLowerCase();
+  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (v4) {
+    const [a, b, c, d] = v4[1].split(".").map(Number);
+    text = `${text.slice(0, v4.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.includes("::") ? text.split("::") : [text, null];
+  const groups = (s: string) => (s ? s.split(":") : []);
+  const left = groups(head);
+  const right = tail === null ? [] : groups(tail);
+  const all = [...left, ...Array(8 - left.length - right.length).fill("0"), ...right];
+  const out = Buffer.alloc(16);
+  for (const [i, g] of all.entries()) out.writeUInt16BE(Number.parseInt(g, 16), i * 2);
+  return out;
+}
+
+/**
+ * The IPv4 address an IPv6 address carries and reaches: mapped (::ffff:a.b.c.d), translated
+ * (::ffff:0:a.b.c.d), NAT64 (64:ff9b::a.b.c.d) and 6to4 (2002:AABB:CCDD::); null for any other.
+ */
+function embeddedIpv4(address: string): string | null {
+  const b = ipv6Bytes(address);
+  const zero = (from: number, to: number) => b.subarray(from, to).every((x) => x === 0);
+  const v4 = (at: number) => [...b.subarray(at, at + 4)].join(".");
+  if (zero(0, 10) && b[10] === 0xff && b[11] === 0xff) return v4(12);
+  if (zero(0, 8) && b[8] === 0xff && b[9] === 0xff && zero(10, 12)) return v4(12);
+  if (b.readUInt32BE(0) === 0x0064ff9b && zero(4, 12)) return v4(12);
+  if (b.readUInt16BE(0) === 0x2002) return v4(2);
+  return null;
+}
+
 export function isPublicAddress(address: string): boolean {
-  const family = net.isIP(address);
+  const family = net.isIP(address.split("%")[0]);
   if (family === 4) return !nonPublic.check(address, "ipv4");
   if (family !== 6) return false;
-  // An IPv4 address written as IPv6 (::ffff:127.0.0.1) is judged as the IPv4 address it is.
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return isPublicAddress(mapped[1]);
-  return !nonPublic.check(address, "ipv6");
+  // An IPv4 address written as IPv6, or reached through a translating gateway, is judged as that
+  // IPv4 address: ::ffff:127.0.0.1 and 64:ff9b::10.0.0.1 are as private as 127.0.0.1 and 10.0.0.1.
+  const inner = embeddedIpv4(address);
+  if (inner) return isPublicAddress(inner);
+  return !nonPublic.check(address.split("%")[0], "ipv6");
 }
 
 export class HostLookupError extends Error {

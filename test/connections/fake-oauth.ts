@@ -57,6 +57,11 @@ export class FakeOAuthServer {
     for (const grant of this.refreshTokens.values()) if (grant.account === account) grant.revoked = true;
   }
 
+  /** Every code, access token and refresh token this server handed out: what must never leak. */
+  issuedSecrets(): string[] {
+    return [...this.codes.keys(), ...this.accessTokens.keys(), ...this.refreshTokens.keys()];
+  }
+
   refreshTokenWorks(refreshToken: string): boolean {
     const grant = this.refreshTokens.get(refreshToken);
     return !!grant && !grant.revoked;

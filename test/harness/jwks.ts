@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from "jose";
+import { exportJWK, exportSPKI, generateKeyPair, type JWTPayload, SignJWT } from "jose";
 
 export interface SignOptions {
   /** Seconds until expiry (negative: already expired). Default one hour. */
@@ -27,6 +27,9 @@ export interface Jwks {
   signAlgNone(claims: JWTPayload): string;
   /** An HS256 token whose HMAC secret is the given string. */
   signHs256(claims: JWTPayload, secret: string): Promise<string>;
+  /** The published key as PEM and as the JWKS lists it: what an attacker uses as an HMAC secret. */
+  publicPem: string;
+  publicJwk: Record<string, unknown>;
   close(): Promise<void>;
 }
 
@@ -67,6 +70,8 @@ export async function startJwks(): Promise<Jwks> {
     signIdToken: (claims, opts) => sign(privateKey, kid, claims, opts),
     signWithUnknownKey: (claims, opts) => sign(stranger.privateKey, randomUUID(), claims, opts),
     signAlgNone: (claims) => `${b64url({ alg: "none", typ: "JWT" })}.${b64url(withTimes(claims))}.`,
+    publicPem: await exportSPKI(publicKey),
+    publicJwk: jwk,
     signHs256: (claims, secret) =>
       new SignJWT(withTimes(claims))
         .setProtectedHeader({ alg: "HS256", kid })

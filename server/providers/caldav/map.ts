@@ -35,16 +35,26 @@ const PRODID = "-//Concilia//CalDAV//EN";
 
 // ---------------------------------------------------------------- reading
 
-/** Every event of one calendar object: normally one (a series with its overrides). */
+/**
+ * Every event of one calendar object: normally one (a series with its overrides). Whatever fails in
+ * reading it (ical.js meets values of every shape) is an IcsParseError: that object fails alone (R-P-4).
+ */
 export function parseCalendarObject(ics: string): CaldavEvent[] {
-  let root: ICAL.Component;
   try {
-    root = new ICAL.Component(ICAL.parse(ics));
+    return readCalendarObject(ics);
   } catch (err) {
-    throw new IcsParseError(`The calendar data is not valid iCalendar: ${(err as Error).message}`, {
+    if (err instanceof IcsParseError) throw err;
+    throw new IcsParseError(`The calendar data is not valid iCalendar: ${(err as Error)?.message ?? err}`, {
       cause: err,
     });
   }
+}
+
+function readCalendarObject(ics: string): CaldavEvent[] {
+  const jcal = ICAL.parse(ics);
+  if (!Array.isArray(jcal) || jcal[0] !== "vcalendar")
+    throw new IcsParseError("The calendar data holds no VCALENDAR.");
+  const root = new ICAL.Component(jcal);
   const vevents = root.getAllSubcomponents("vevent");
   if (!vevents.length) throw new IcsParseError("The calendar object holds no VEVENT.");
   const byUid = new Map<string, { master: ICAL.Component | null; overrides: ICAL.Component[] }>();

@@ -7,6 +7,7 @@ import {
   type FetchFn,
   httpError,
   type RetryPolicy,
+  readJson,
   send,
   withBearer,
   withRetries,
@@ -54,7 +55,7 @@ export class GmailClient {
         });
         const text = await res.text();
         if (!res.ok) throw httpError("Gmail", res.status, res.headers, text);
-        return (text ? JSON.parse(text) : null) as T;
+        return readJson("Gmail", text) as T;
       }),
     );
   }

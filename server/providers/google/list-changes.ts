@@ -3,7 +3,9 @@
 // between the list and the history; later syncs read history.list (messageAdded) from that id. A 404
 // on an old startHistoryId means the history is gone: cursor-rejected, the engine lists the window again
 // and the ingest de-duplicates by Message-ID (R-P-2, R-MAIL-4).
+import { z } from "zod";
 import { SyncError } from "../../sync/errors.js";
+import { answerOf } from "../http.js";
 import type { ChangedItem, ChangePage, SyncScope } from "../types.js";
 import type { GmailClient } from "./client.js";
 
@@ -30,16 +32,29 @@ const belongs = (label: GmailLabel, labels: string[]) =>
 
 const item = (id: string): ChangedItem => ({ key: id, ref: { id } });
 
-interface ListAnswer {
-  messages?: { id: string }[];
-  nextPageToken?: string;
-}
-
-interface HistoryAnswer {
-  history?: { messagesAdded?: { message: { id: string; labelIds?: string[] } }[] }[];
-  nextPageToken?: string;
-  historyId: string;
-}
+const id = z.string().min(1);
+const listAnswer = z.looseObject({
+  messages: z.array(z.looseObject({ id })).optional(),
+  nextPageToken: z.string().min(1).optional(),
+});
+const historyAnswer = z.looseObject({
+  history: z
+    .array(
+      z.looseObject({
+        messagesAdded: z
+          .array(z.looseObject({ message: z.looseObject({ id, labelIds: z.array(z.string()).optional() }) }))
+          .optional(),
+      }),
+    )
+    .optional(),
+  nextPageToken: z.string().min(1).optional(),
+  historyId: z
+    .union([z.string(), z.number()])
+    .transform(String)
+    .pipe(z.string().regex(/^\d{1,30}$/)),
+});
+const profileAnswer = z.looseObject({ historyId: historyAnswer.shape.historyId });
+type HistoryAnswer = z.infer<typeof historyAnswer>;
 
 async function listWindow(
   client: GmailClient,
@@ -47,12 +62,17 @@ async function listWindow(
   c: { historyId: string; after: number; pageToken?: string },
   limit: number,
 ): Promise<ChangePage> {
-  const page = await client.call<ListAnswer>("GET", "/messages", {
-    labelIds: label,
-    q: `after:${c.after}${label === "SENT" ? " -in:inbox" : ""}`,
-    maxResults: String(Math.min(limit, GMAIL_PAGE)),
-    pageToken: c.pageToken,
-  });
+  const page = answerOf(
+    "Gmail",
+    "message list",
+    listAnswer,
+    await client.call("GET", "/messages", {
+      labelIds: label,
+      q: `after:${c.after}${label === "SENT" ? " -in:inbox" : ""}`,
+      maxResults: String(Math.min(limit, GMAIL_PAGE)),
+      pageToken: c.pageToken,
+    }),
+  );
   const items = (page.messages ?? []).map((m) => item(m.id));
   const cursor: GmailCursor = page.nextPageToken
     ? { phase: "list", historyId: c.historyId, after: c.after, pageToken: page.nextPageToken }
@@ -69,13 +89,18 @@ async function readHistory(
 ): Promise<ChangePage> {
   let page: HistoryAnswer;
   try {
-    page = await client.call<HistoryAnswer>("GET", "/history", {
-      startHistoryId: c.historyId,
-      historyTypes: "messageAdded",
-      labelId: label,
-      maxResults: String(Math.min(limit, GMAIL_PAGE)),
-      pageToken: c.pageToken,
-    });
+    page = answerOf(
+      "Gmail",
+      "history page",
+      historyAnswer,
+      await client.call("GET", "/history", {
+        startHistoryId: c.historyId,
+        historyTypes: "messageAdded",
+        labelId: label,
+        maxResults: String(Math.min(limit, GMAIL_PAGE)),
+        pageToken: c.pageToken,
+      }),
+    );
   } catch (err) {
     if (err instanceof SyncError && err.kind === "not-found")
       throw new SyncError(
@@ -115,7 +140,7 @@ export async function gmailListChanges(
   const label = labelOf(scope);
   const c = cursor as GmailCursor | null;
   if (!c) {
-    const { historyId } = await client.call<{ historyId: string }>("GET", "/profile");
+    const { historyId } = answerOf("Gmail", "profile", profileAnswer, await client.call("GET", "/profile"));
     return listWindow(client, label, { historyId, after: Math.floor(since.getTime() / 1000) }, limit);
   }
   if (c.phase === "list") return listWindow(client, label, c, limit);

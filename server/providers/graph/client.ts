@@ -1,12 +1,15 @@
 // The Microsoft Graph client of one account: the base URL from configuration (GRAPH_URL), links the
 // service returns followed verbatim (they are absolute and rewrite the path), a fresh access token per
 // try, retries that honour Retry-After, and JSON batching (at most 20 requests, answers in any order).
+import { z } from "zod";
 import {
   type AccessTokenGetter,
+  answerOf,
   defaultRetry,
   type FetchFn,
   httpError,
   type RetryPolicy,
+  readJson,
   send,
   withBearer,
   withRetries,
@@ -25,6 +28,17 @@ export interface BatchRequest {
   url: string;
   headers?: Record<string, string>;
 }
+
+const batchAnswer = z.object({
+  responses: z.array(
+    z.looseObject({
+      id: z.string(),
+      status: z.number().int(),
+      headers: z.record(z.string(), z.string()).nullish(),
+      body: z.unknown().optional(),
+    }),
+  ),
+});
 
 export interface BatchResponse {
   id: string;
@@ -67,7 +81,7 @@ export class GraphClient {
         });
         const text = await res.text();
         if (!res.ok) throw httpError("Microsoft", res.status, res.headers, text);
-        return (text ? JSON.parse(text) : null) as T;
+        return readJson("Microsoft", text) as T;
       }),
     );
   }
@@ -87,7 +101,14 @@ export class GraphClient {
 
   /** One $batch (only reads: a lost answer is safe to send again); answers by id. */
   async batch(requests: BatchRequest[]): Promise<Map<string, BatchResponse>> {
-    const answer = await this.call<{ responses: BatchResponse[] }>("POST", "/$batch", { json: { requests } });
-    return new Map(answer.responses.map((r) => [r.id, r]));
+    const answer = answerOf(
+      "Microsoft",
+      "batch answer",
+      batchAnswer,
+      await this.call("POST", "/$batch", { json: { requests } }),
+    );
+    // An answer to an id that was not asked is not an answer to anything.
+    const asked = new Set(requests.map((r) => r.id));
+    return new Map(answer.responses.filter((r) => asked.has(r.id)).map((r) => [r.id, r as BatchResponse]));
   }
 }

@@ -3,7 +3,9 @@
 // deltaLink change, so an interrupted round resumes from its nextLink and a rejected one restarts from
 // the last complete round. 410 (or syncStateNotFound/resyncRequired) is cursor-rejected: the engine
 // lists the folder again and the ingest de-duplicates by Message-ID (R-P-2, R-MAIL-4).
+import { z } from "zod";
 import { SyncError } from "../../sync/errors.js";
+import { answerOf } from "../http.js";
 import type { ChangedItem, ChangePage, SyncScope } from "../types.js";
 import type { GraphClient } from "./client.js";
 
@@ -27,11 +29,12 @@ export const graphScopes = (): SyncScope[] =>
 
 export const folderOf = (scope: SyncScope): GraphFolder => (scope.ref as { folder: GraphFolder }).folder;
 
-interface DeltaPage {
-  value?: { id: string; "@removed"?: unknown }[];
-  "@odata.nextLink"?: string;
-  "@odata.deltaLink"?: string;
-}
+const deltaPage = z.looseObject({
+  value: z.array(z.looseObject({ id: z.string().min(1), "@removed": z.unknown().optional() })).optional(),
+  "@odata.nextLink": z.string().min(1).optional(),
+  "@odata.deltaLink": z.string().min(1).optional(),
+});
+type DeltaPage = z.infer<typeof deltaPage>;
 
 /** The first round of a folder: ids only, mail received since `since` (the one filter delta allows). */
 const initialUrl = (folder: GraphFolder, since?: Date) =>
@@ -48,10 +51,15 @@ export async function graphListChanges(
   const target = c?.nextLink ?? c?.deltaLink ?? initialUrl(folderOf(scope), since);
   let page: DeltaPage;
   try {
-    page = await client.call<DeltaPage>("GET", target, {
-      // Immutable ids survive moves between folders, so a moved message keeps its key.
-      headers: { prefer: `odata.maxpagesize=${Math.min(limit, GRAPH_PAGE)}, IdType="ImmutableId"` },
-    });
+    page = answerOf(
+      "Microsoft",
+      "delta page",
+      deltaPage,
+      await client.call("GET", target, {
+        // Immutable ids survive moves between folders, so a moved message keeps its key.
+        headers: { prefer: `odata.maxpagesize=${Math.min(limit, GRAPH_PAGE)}, IdType="ImmutableId"` },
+      }),
+    );
   } catch (err) {
     if (err instanceof SyncError && err.kind === "cursor-rejected")
       throw new SyncError(
