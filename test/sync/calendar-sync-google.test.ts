@@ -504,7 +504,7 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
     expect(google.sentInvitations(WORK)).toEqual([]);
   });
 
-  it("R-CAL-3, R-P-3: the same meeting in another CRM user's Google calendar joins the one CRM event; syncing again makes nothing new, and her deleting her copy cancels nothing", async () => {
+  it("R-CAL-3, R-CAL-4, R-P-3: the same meeting in another CRM user's Google calendar joins the one CRM event, listed read-only for her; her copy never edits it, syncing again makes nothing new, and her deleting her copy cancels nothing", async () => {
     const BEA = "bea.lopez@gmail.test";
     const bea = await s.user(`bea-${engine}@acme.test`, { name: "Bea" });
     google.addAccount(BEA, "Bea López");
@@ -542,9 +542,26 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
     expect(links.find((l) => l.connectionId === beaId)?.providerId).toBe(copy);
     const rows = await s.ctx.db.select().from(events).where(eq(events.title, "Board meeting"));
     expect(rows.map((r) => r.ownerId)).toEqual([ana.id]);
+    // Bea sees the meeting, read-only; Ana's copy is the one that drives it.
+    const eventId = anaLink!.eventId!;
+    const beaView = await api(s, bea, "GET", `/api/v1/events/${eventId}`);
+    expect(beaView.statusCode).toBe(200);
+    expect(beaView.json()).toMatchObject({ title: "Board meeting", readOnly: true });
+    const listed = await api(
+      s,
+      bea,
+      "GET",
+      "/api/v1/events?from=2026-12-16T00:00:00Z&to=2026-12-17T00:00:00Z",
+    );
+    expect(listed.json().items.map((e: { id: string }) => e.id)).toContain(eventId);
+    expect((await api(s, bea, "PATCH", `/api/v1/events/${eventId}`, { title: "Mine" })).statusCode).toBe(409);
+    google.userEditEvent(BEA, copy, { summary: "Bea's own title" });
+    await syncNow(beaId);
+    expect((await api(s, ana, "GET", `/api/v1/events/${eventId}`)).json().title).toBe("Board meeting");
     google.userDeleteEvent(BEA, copy);
     await syncNow(beaId);
-    expect((await api(s, ana, "GET", `/api/v1/events/${anaLink!.eventId}`)).json().status).toBe("confirmed");
+    expect((await api(s, ana, "GET", `/api/v1/events/${eventId}`)).json().status).toBe("confirmed");
+    expect((await api(s, bea, "GET", `/api/v1/events/${eventId}`)).statusCode).toBe(404);
   });
 
   it("R-P-2: a channel close to its end is replaced by a new one and the old one stopped", async () => {

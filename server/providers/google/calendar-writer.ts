@@ -25,7 +25,7 @@ const gone = (err: unknown) => err instanceof HttpSyncError && (err.status === 4
 
 export function googleCalendarWriter(client: GoogleCalendarClient, calendarId: string): CalendarWriter {
   const events = `/calendars/${seg(calendarId)}/events`;
-  const written = (e: GoogleEvent) => ({ href: e.id, etag: e.etag ?? "" });
+  const written = (e: GoogleEvent) => ({ href: e.id, etag: e.etag ?? "", icalUid: e.iCalUID });
 
   async function remove(href: string, ifMatch: string | null): Promise<void> {
     try {

@@ -12,8 +12,9 @@
 //   suppress (see README). A CRM event marked cancelled (deleted in Concilia, R-CAL-9) is deleted.
 // - A stale If-Match (the event changed in Outlook since the last sync) is resolved here: when the
 //   change in Outlook is already part of what is being written, or there is none (a spurious 412),
-//   the write goes ahead on the current changeKey; otherwise it waits (DeferredWrite) until the
-//   import has merged Outlook's change into the CRM event.
+//   the write goes ahead on the current changeKey; otherwise it is a "conflict", as for every provider
+//   (outbound.ts): the item stays owed, the listing that follows records Outlook's version with its
+//   changeKey (inbound.ts) and merges its change, and the next step writes the merge.
 import type { SyncedEventState } from "../../calendar/synced-state.js";
 import { reconcileCalendarItem } from "../../reconcile/calendar.js";
 import { sameState } from "../../reconcile/compare.js";
@@ -28,12 +29,11 @@ import { CONCILIA_ATTENDEES, EXPAND_TAGS, tagValue, transactionIdOf } from "./ca
 import type { GraphClient } from "./client.js";
 
 /** An update that must wait for the import of the event's change in Outlook (see above). */
-export class DeferredWrite extends Error {
-  constructor(readonly href: string) {
-    super("The event changed in Outlook; its change is imported before Concilia's is written.");
-    this.name = "DeferredWrite";
-  }
-}
+const changedInOutlook = () =>
+  new SyncError(
+    "conflict",
+    "The event changed in Outlook; its change is imported before Concilia's is written.",
+  );
 
 export interface GraphWriterOptions {
   calendarId: string;
@@ -120,8 +120,7 @@ export function graphCalendarWriter(client: GraphClient, o: GraphWriterOptions):
     // Deleted in Outlook meanwhile: the import marks the CRM event cancelled (R-CAL-9).
     if (!current) return { href, etag: ifMatch };
     const etag = current["@odata.etag"];
-    if (matchOf(ifMatch) !== etag && !(await mayOverwrite(href, current, state)))
-      throw new DeferredWrite(href);
+    if (matchOf(ifMatch) !== etag && !(await mayOverwrite(href, current, state))) throw changedInOutlook();
     const patch = changes(current, state);
     if (!patch) return { href, etag };
     try {
@@ -168,7 +167,7 @@ export function graphCalendarWriter(client: GraphClient, o: GraphWriterOptions):
           headers: HEADERS,
         },
       );
-      return { href: created.id, etag: created["@odata.etag"] };
+      return { href: created.id, etag: created["@odata.etag"], icalUid: created.iCalUId };
     },
     async update(href, ifMatch, _uid, _sequence, _eventId, state) {
       if (state.status === "cancelled") {
