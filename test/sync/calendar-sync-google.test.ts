@@ -3,11 +3,12 @@
 // sendUpdates, watch channels, fault knobs), the worker's steps through the engine, and what the user
 // sees in the CRM's events API.
 import { and, eq } from "drizzle-orm";
+import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_GOOGLE_CLIENT, GoogleEmulator } from "../../emulators/google/emulator.js";
 import { createConnection, SECRET } from "../../server/connections/connections.js";
-import { connections, eventLinks, events, syncCursors } from "../../server/db/schema.js";
+import { calendarOutbox, connections, eventLinks, events, syncCursors } from "../../server/db/schema.js";
 import { googleEventIdFor } from "../../server/providers/google/calendar-ids.js";
 import { putSecret } from "../../server/secrets/store.js";
 import { runStepExclusive } from "../../server/sync/run.js";
@@ -191,6 +192,41 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
     await syncNow();
     expect(stored().find((e) => e.id === gid)!.etag).toBe(etag);
     expect(invitations()).toHaveLength(1);
+  });
+
+  it("R-CAL-1, R-P-3: an event Google refuses (400) stays owed without stopping the others or the step, and goes out once Google takes it", async () => {
+    let refuse = true;
+    msw.use(
+      http.post("https://www.googleapis.com/calendar/v3/calendars/:calendar/events", async ({ request }) => {
+        const body = (await request.clone().json()) as { summary?: string };
+        if (refuse && body.summary === "Refused visit")
+          return HttpResponse.json({ error: { code: 400, message: "Invalid event" } }, { status: 400 });
+        return undefined;
+      }),
+    );
+    // No attendees: the invitation counts of the other tests stay as they are.
+    const visit = async (title: string, day: string) =>
+      (
+        await api(s, ana, "POST", "/api/v1/events", {
+          title,
+          startAt: `${day}T10:00:00.000Z`,
+          endAt: `${day}T11:00:00.000Z`,
+        })
+      ).json().id as string;
+    const refused = await visit("Refused visit", "2026-12-02");
+    const accepted = await visit("Accepted visit", "2026-12-03");
+    const r = await syncNow();
+    expect(r.error).toBeUndefined();
+    expect(taggedWith(accepted)).toHaveLength(1);
+    expect(taggedWith(refused)).toHaveLength(0);
+    const owed = await s.ctx.db.select().from(calendarOutbox).where(eq(calendarOutbox.itemId, refused));
+    expect(owed.length).toBeGreaterThan(0);
+    refuse = false;
+    await syncNow();
+    expect(taggedWith(refused)).toHaveLength(1);
+    expect(await s.ctx.db.select().from(calendarOutbox).where(eq(calendarOutbox.itemId, refused))).toEqual(
+      [],
+    );
   });
 
   it("R-CAL-9: deleting in Concilia removes the event from Google; deleting in Google marks the CRM event cancelled and keeps it", async () => {
