@@ -143,6 +143,8 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     expect(writes()).toBe(patches);
     expect(mail()).toHaveLength(1);
     expect(await crmEventOf(demo.id)).toMatchObject({ id, title: "Demo Iberia", origin: "crm" });
+    // R-CAL-3: the link holds the iCalUID Outlook gave the event, which other users' copies carry.
+    expect((await linkOf(demo.id)).icalUid).toBe(demo.iCalUId);
   });
 
   it("R-CAL-2, R-CAL-7: an edit in Concilia reaches Outlook; Exchange's update mail goes to the meeting's attendee (Graph cannot suppress it), none for history", async () => {
@@ -403,6 +405,97 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     expect(await crmEventCount()).toBe(crm);
     const links = await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.eventId, eventId));
     expect(links.map((l) => l.connectionId).sort()).toEqual([connectionId, googleId].sort());
+  });
+
+  it("R-CAL-3, R-CAL-4, R-P-3: a meeting another CRM user's Google calendar brought in is the same event for Ana's Outlook copy: listed for her read-only, never edited by her copy; her organiser's copy of a meeting a guest brought in takes it over", async () => {
+    const bea = await s.user(`bea-${engine}@acme.test`, { name: "Bea" });
+    const beaGoogle = newId();
+    await s.ctx.db.insert(connections).values({
+      id: beaGoogle,
+      userId: bea.id,
+      provider: "google",
+      accountAddress: "bea.lopez@gmail.test",
+      syncs: "calendar",
+    });
+    const beaOwner = await connectionOwner(
+      s.ctx.db,
+      (await s.ctx.db.select().from(connections).where(eq(connections.id, beaGoogle)))[0]!,
+    );
+    /** A meeting Bea's Google calendar imported, as a guest of `organizer`. */
+    async function beasCopy(uid: string, title: string, day: string, organizer: string) {
+      const eventId = newId();
+      const state = {
+        title,
+        description: null,
+        location: null,
+        status: "confirmed" as const,
+        timing: {
+          allDay: false as const,
+          startAt: `${day}T09:00:00.000Z`,
+          endAt: `${day}T10:00:00.000Z`,
+          timeZone: "UTC",
+          endTimeZone: "UTC",
+        },
+        organizer: { email: organizer, name: null },
+        attendees: [],
+        recurrence: null,
+        exceptions: [],
+      };
+      await s.ctx.db.transaction(async (tx) => {
+        await writeCrmState(tx, beaOwner, eventId, state, { guest: true });
+        await tx.insert(eventLinks).values({
+          id: newId(),
+          eventId,
+          connectionId: beaGoogle,
+          calendarId: "primary",
+          providerId: `g-${eventId}`,
+          icalUid: uid,
+          etag: '"1"',
+          lastSynced: state,
+        });
+      });
+      return eventId;
+    }
+    const uid = "040000008200E00074C5B7101A82E00800000000B0A7";
+    const boardId = await beasCopy(uid, "Board review", "2026-12-14", MARTA);
+    const crm = await crmEventCount();
+    const board = outlook().seedEvent(
+      { subject: "Board review", start: at("2026-12-14T09:00:00"), end: at("2026-12-14T10:00:00") },
+      { organizer: { name: "Marta Núñez", address: MARTA } },
+    );
+    board.iCalUId = uid;
+    await syncNow();
+    await syncNow();
+    expect(await crmEventCount()).toBe(crm);
+    expect((await linkOf(board.id)).eventId).toBe(boardId);
+    expect(await crmEvent(boardId)).toMatchObject({ title: "Board review", readOnly: true });
+    expect((await api(s, ana, "PATCH", `/api/v1/events/${boardId}`, { title: "Mine" })).statusCode).toBe(409);
+    expect((await api(s, bea, "GET", `/api/v1/events/${boardId}`)).json().title).toBe("Board review");
+    // Ana's copy is a guest's copy, not the organiser's: it changes nothing.
+    outlook().userEdit(board.id, { subject: "Board review (Ana's note)" });
+    await syncNow();
+    expect((await api(s, bea, "GET", `/api/v1/events/${boardId}`)).json().title).toBe("Board review");
+
+    // Ana organises this one: her copy takes over the event Bea's (guest) calendar brought in.
+    const uid2 = "040000008200E00074C5B7101A82E00800000000B0A8";
+    const planId = await beasCopy(uid2, "Plan 2027", "2026-12-15", ACCOUNT);
+    const plan = outlook().seedEvent({
+      subject: "Plan 2027",
+      start: at("2026-12-15T09:00:00"),
+      end: at("2026-12-15T10:00:00"),
+    });
+    plan.iCalUId = uid2;
+    await syncNow();
+    await syncNow();
+    expect((await linkOf(plan.id)).eventId).toBe(planId);
+    const [row] = await s.ctx.db.select().from(events).where(eq(events.id, planId));
+    expect(row).toMatchObject({ ownerId: ana.id, guest: false });
+    outlook().userEdit(plan.id, { subject: "Plan 2027, final" });
+    await syncNow();
+    expect((await api(s, bea, "GET", `/api/v1/events/${planId}`)).json()).toMatchObject({
+      title: "Plan 2027, final",
+      readOnly: true,
+    });
   });
 
   it("R-P-2: a change in Outlook is pushed by its calendar subscription and synced without any poll", async () => {
