@@ -178,7 +178,7 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
     expect(invitations()).toHaveLength(1);
   });
 
-  it("R-CAL-2, R-P-3: edits made on both sides before a sync are merged: Google refuses the stale If-Match (412), nothing is lost", async () => {
+  it("R-CAL-2, R-P-3: edits made on both sides before a sync are merged within two steps: Google refuses the stale If-Match (412) once, nothing is lost, the next step writes nothing", async () => {
     const id = historical[5]!;
     const gid = googleEventIdFor(id);
     expect(
@@ -197,6 +197,7 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
       title: "History 5, renamed",
       location: "Sala Norte",
     });
+    expect(answered.slice(from).filter((a) => a.status === 412)).toHaveLength(1);
     const etag = stored().find((e) => e.id === gid)!.etag;
     await syncNow();
     expect(stored().find((e) => e.id === gid)!.etag).toBe(etag);
@@ -279,6 +280,21 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
     expect(crm.exceptions).toEqual([
       expect.objectContaining({ originalStart: "2026-12-22T08:00:00.000Z", title: "Stand-up, later" }),
     ]);
+  });
+
+  it("R-P-3: a change in Google to nothing Concilia syncs (a colour) moves the etag the link holds, so the next CRM edit is written at once, with no 412", async () => {
+    const id = historical[6]!;
+    const gid = googleEventIdFor(id);
+    google.userEditEvent(ACCOUNT, gid, { colorId: "5" });
+    await syncNow();
+    expect((await linkOf(gid))?.etag).toBe(stored().find((e) => e.id === gid)!.etag);
+    expect(
+      (await api(s, ana, "PATCH", `/api/v1/events/${id}`, { title: "History 6, renamed" })).statusCode,
+    ).toBe(200);
+    const from = answered.length;
+    await syncNow();
+    expect(answered.slice(from).filter((a) => a.status === 412)).toEqual([]);
+    expect(stored().find((e) => e.id === gid)).toMatchObject({ summary: "History 6, renamed", colorId: "5" });
   });
 
   it("R-CAL-9: deleting in Concilia removes the event from Google; deleting in Google marks the CRM event cancelled and keeps it", async () => {

@@ -188,7 +188,7 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     expect(outlook().events.get(visit.id)!.changeKey).toBe(changeKey);
   });
 
-  it("R-CAL-2, R-P-3: edits on both sides since the last sync both survive a stale If-Match (412)", async () => {
+  it("R-CAL-2, R-P-3: edits on both sides since the last sync both survive a stale If-Match (412) and converge within two steps; the next step writes nothing", async () => {
     const visit = only("Visita 7");
     const id = (await linkOf(visit.id)).eventId!;
     expect(
@@ -200,6 +200,10 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     const e = outlook().events.get(visit.id)!;
     expect(e.fields).toMatchObject({ subject: "Visita 7 (agenda)", location: { displayName: "Sala Norte" } });
     expect(await crmEvent(id)).toMatchObject({ title: "Visita 7 (agenda)", location: "Sala Norte" });
+    const writes = () => microsoft.counter.snapshot().perEndpoint["graph.events.update"] ?? 0;
+    const before = { writes: writes(), changeKey: outlook().events.get(visit.id)!.changeKey };
+    await syncNow();
+    expect({ writes: writes(), changeKey: outlook().events.get(visit.id)!.changeKey }).toEqual(before);
   });
 
   it("R-P-3: Exchange's occasional 412 on an unchanged event is met with a fresh read, and the edit goes through", async () => {
