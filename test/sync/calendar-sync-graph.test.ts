@@ -7,10 +7,17 @@ import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GraphEvent } from "../../emulators/microsoft/calendar-store.js";
 import { DEMO_MICROSOFT_CLIENT, MicrosoftEmulator } from "../../emulators/microsoft/emulator.js";
-import { connections, eventLinks, events, graphSubscriptions } from "../../server/db/schema.js";
+import {
+  connections,
+  eventExceptions,
+  eventLinks,
+  events,
+  graphSubscriptions,
+} from "../../server/db/schema.js";
 import { newId } from "../../server/ids.js";
 import { CONCILIA_ATTENDEES, CONCILIA_ID } from "../../server/providers/graph/calendar-tag.js";
 import { writeCrmState } from "../../server/sync/calendar/crm-event.js";
+import { enqueueCalendarChange } from "../../server/sync/calendar/outbox.js";
 import { connectionOwner } from "../../server/sync/mail-writer.js";
 import { runStepExclusive } from "../../server/sync/run.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
@@ -500,6 +507,48 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
       title: "Plan 2027, final",
       readOnly: true,
     });
+  });
+
+  it("R-CAL-6, R-CAL-2: a series made in Concilia has its moved occurrence and its cancelled one written to Outlook, and nothing is written again after", async () => {
+    const id = newId();
+    await s.ctx.db.transaction(async (tx) => {
+      await tx.insert(events).values({
+        id,
+        title: "Daily check-in",
+        startAt: new Date("2026-12-21T08:00:00Z"),
+        endAt: new Date("2026-12-21T08:15:00Z"),
+        recurrence: "FREQ=DAILY;COUNT=5",
+        ownerId: ana.id,
+      });
+      await enqueueCalendarChange(tx, ana.id, { kind: "event", id });
+    });
+    await syncNow();
+    const series = only("Daily check-in");
+    expect(series.recurrence).toBeTruthy();
+    await s.ctx.db.transaction(async (tx) => {
+      await tx.insert(eventExceptions).values([
+        {
+          eventId: id,
+          originalStart: "2026-12-22T08:00:00.000Z",
+          startAt: new Date("2026-12-22T10:00:00Z"),
+          endAt: new Date("2026-12-22T10:15:00Z"),
+        },
+        { eventId: id, originalStart: "2026-12-23T08:00:00.000Z", status: "cancelled" },
+      ]);
+      await tx.update(events).set({ updatedAt: new Date() }).where(eq(events.id, id));
+      await enqueueCalendarChange(tx, ana.id, { kind: "event", id });
+    });
+    await syncNow();
+    const after = outlook().events.get(series.id)!;
+    expect([...after.cancelled]).toEqual([Date.parse("2026-12-23T08:00:00Z")]);
+    const moved = after.exceptions.get(Date.parse("2026-12-22T08:00:00Z"));
+    expect(moved?.start).toBe(Date.parse("2026-12-22T10:00:00Z"));
+    const writes = () => microsoft.counter.snapshot().perEndpoint["graph.events.update"] ?? 0;
+    const before = writes();
+    await syncNow();
+    expect(writes()).toBe(before);
+    const crm = await crmEvent(id);
+    expect(crm.exceptions).toHaveLength(2);
   });
 
   it("R-P-2: a change in Outlook is pushed by its calendar subscription and synced without any poll", async () => {
