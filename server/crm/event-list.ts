@@ -9,8 +9,8 @@ import type { AuthUser } from "../auth/user.js";
 import { type Occurrence, occurrencesBetween } from "../calendar/occurrences.js";
 import type { Tx } from "../db/index.js";
 import { eventAttendees, eventExceptions, events, type RecordType } from "../db/schema.js";
-import { ownedBy } from "./access.js";
 import { timeCursor } from "./cursor.js";
+import { eventVisibleTo } from "./event-access.js";
 import { toEvents } from "./events.js";
 
 /** How far a range without an end reaches for occurrences of series. */
@@ -52,7 +52,7 @@ export async function listEvents(
   const after = parseCursor(q.cursor);
   const from = q.from ? new Date(q.from) : null;
   const to = q.to ? new Date(q.to) : null;
-  const scope: (SQL | undefined)[] = [ownedBy(user, events.ownerId)];
+  const scope: (SQL | undefined)[] = [eventVisibleTo(db, user)];
   if (q.recordType && q.recordId)
     scope.push(
       inArray(

@@ -11,7 +11,7 @@ import type { Tx } from "../db/index.js";
 import { eventAttendees, eventExceptions, eventLinks, events } from "../db/schema.js";
 import { newId } from "../ids.js";
 import { enqueueCalendarChange } from "../sync/calendar/outbox.js";
-import { ownedBy } from "./access.js";
+import { eventVisibleTo } from "./event-access.js";
 import { writeAttendees } from "./event-attendees.js";
 import { planTiming } from "./event-timing.js";
 import { inTurn } from "./in-turn.js";
@@ -22,17 +22,23 @@ export type EventRow = typeof events.$inferSelect;
 type ExceptionRow = typeof eventExceptions.$inferSelect;
 
 /** Why the user may not change or delete this event in Concilia, or null if he may. */
-export function readOnlyReason(e: EventRow, user: Pick<AuthUser, "addresses">): string | null {
+export function readOnlyReason(
+  e: EventRow,
+  user: Pick<AuthUser, "id" | "role" | "addresses">,
+): string | null {
   const organizer = e.organizerName ? `${e.organizerName} <${e.organizerEmail}>` : e.organizerEmail;
   if (e.guest || (e.organizerEmail && !user.addresses.includes(e.organizerEmail.toLowerCase())))
     return `You are a guest of this event${organizer ? `, organized by ${organizer}` : ""}: only the organizer changes or deletes it. Answer the invitation in your calendar.`;
+  // Another user's meeting, listed for this one because his calendar holds a copy (event-access.ts).
+  if (e.ownerId !== user.id && user.role !== "admin")
+    return "This meeting came into Concilia through another user's calendar: change it in your calendar or ask its organizer.";
   if (e.recurrence)
     return "This is a recurring series: series and their occurrences are read-only in Concilia; change them in your calendar.";
   if (e.origin !== "crm") return "This event comes from your calendar: change or delete it there.";
   return null;
 }
 
-export const isReadOnly = (e: EventRow, user: Pick<AuthUser, "addresses">) =>
+export const isReadOnly = (e: EventRow, user: Pick<AuthUser, "id" | "role" | "addresses">) =>
   readOnlyReason(e, user) !== null;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -105,7 +111,7 @@ export async function getEventRow(db: Tx, user: AuthUser, id: string): Promise<E
   const [row] = await db
     .select()
     .from(events)
-    .where(and(eq(events.id, id), ownedBy(user, events.ownerId)));
+    .where(and(eq(events.id, id), eventVisibleTo(db, user)));
   if (!row) throw notFound(`Event ${id}`);
   return row;
 }

@@ -189,7 +189,7 @@ describe.each(engines)("CRM items out to CalDAV on %s", (engine) => {
     expect(await withText("SUMMARY:Llamada renovación")).toHaveLength(1);
   });
 
-  it("R-CAL-2: an edit in Concilia and another in the calendar before the next sync both survive; the refused write (412) fails nothing", async () => {
+  it("R-CAL-2, R-P-3: an edit in Concilia and another in the calendar before the next sync both survive within two steps; the refused write (412) fails nothing and the next step writes nothing", async () => {
     const made = await api(s, ana, "POST", "/api/v1/events", {
       title: "Revisión trimestral",
       startAt: "2026-12-16T10:00:00.000Z",
@@ -222,6 +222,9 @@ describe.each(engines)("CRM items out to CalDAV on %s", (engine) => {
     });
     const status = await api(s, ana, "GET", `/api/v1/connections/${connectionId}/status`);
     expect(status.json().status).toBe("up_to_date");
+    // Converged: the next step writes nothing.
+    await syncNow();
+    expect((await withText(`X-CONCILIA-ID:${id}`))[0]!.etag).toBe(after!.etag);
   });
 
   it("R-ACT-4: 'Remove sync' on a calendar-only account disconnects it; nothing is lost in the CRM or in the calendar", async () => {

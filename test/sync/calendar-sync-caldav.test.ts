@@ -36,9 +36,9 @@ describe.each(engines)("CalDAV calendar sync end to end on %s", (engine) => {
   let connectionId: string;
   const account = () => `${cal.account.username}@icloud.test`;
 
-  async function syncNow() {
+  async function syncNow(id = connectionId) {
     for (let i = 0; i < 100; i++) {
-      const r = await runStepExclusive(s.ctx, connectionId);
+      const r = await runStepExclusive(s.ctx, id);
       if (r !== "busy" && r.result !== "more") return r;
       if (r === "busy") await new Promise((done) => setTimeout(done, 100));
     }
@@ -215,6 +215,65 @@ describe.each(engines)("CalDAV calendar sync end to end on %s", (engine) => {
     expect(e).toMatchObject({ guest: true, readOnly: true });
     const res = await api(s, ana, "PATCH", `/api/v1/events/${e.id}`, { title: "Mine now" });
     expect(res.statusCode).toBe(409);
+  });
+
+  it("R-CAL-3, R-CAL-4: one meeting in two CRM users' CalDAV calendars is one event, listed read-only for the second user; her copy never edits it", async () => {
+    const meeting = (summary: string) =>
+      ics("offsite-9@other.test", [
+        `SUMMARY:${summary}`,
+        "DTSTART:20261208T100000Z",
+        "DTEND:20261208T120000Z",
+        `ORGANIZER;CN=Marta Núñez:mailto:${MARTA}`,
+        `ATTENDEE;PARTSTAT=ACCEPTED:mailto:${account()}`,
+      ]);
+    await put("offsite.ics", meeting("Offsite"));
+    await syncNow();
+    const e = await eventOf(new URL("offsite.ics", cal.calendarUrl).href);
+    const beaCal = await newCalendarUser("Work");
+    const bea = await s.user(`bea-${engine}-${randomBytes(3).toString("hex")}@acme.test`, { name: "Bea" });
+    const beaId = newId();
+    await s.ctx.db.insert(connections).values({
+      id: beaId,
+      userId: bea.id,
+      provider: "icloud",
+      accountAddress: `${beaCal.account.username}@icloud.test`,
+      syncs: "calendar",
+      calendars: [{ id: beaCal.calendarUrl, name: "Work", primary: true, selected: true }],
+      imapServer: { host: "127.0.0.1", port: 1, tls: "none", username: beaCal.account.username },
+    });
+    await putSecret(s.ctx, beaId, SECRET.appPassword, beaCal.account.password, null);
+    const putBea = async (body: string, etag?: string) => {
+      const res = await beaCal.client.fetch(new URL("offsite.ics", beaCal.calendarUrl).href, {
+        method: "PUT",
+        headers: {
+          ...beaCal.client.headers,
+          "content-type": "text/calendar",
+          ...(etag ? { "if-match": etag } : {}),
+        },
+        body,
+      });
+      expect(res.status).toBeLessThan(300);
+    };
+    await putBea(meeting("Offsite"));
+    await syncNow(beaId);
+    const [beaLink] = await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.connectionId, beaId));
+    expect(beaLink?.eventId).toBe(e.id);
+    const seen = await api(s, bea, "GET", `/api/v1/events/${e.id}`);
+    expect(seen.json()).toMatchObject({
+      title: "Offsite",
+      readOnly: true,
+      owner: expect.objectContaining({ id: ana.id }),
+    });
+    expect((await api(s, bea, "PATCH", `/api/v1/events/${e.id}`, { title: "Mine" })).statusCode).toBe(409);
+    await putBea(meeting("Offsite (Bea's copy)"));
+    await syncNow(beaId);
+    await syncNow();
+    expect((await api(s, ana, "GET", `/api/v1/events/${e.id}`)).json().title).toBe("Offsite");
+    expect(
+      (await api(s, ana, "GET", "/api/v1/events?limit=200"))
+        .json()
+        .items.filter((x: { title: string }) => x.title.startsWith("Offsite")),
+    ).toHaveLength(1);
   });
 
   it("R-CAL-1, R-CAL-7: an event created in Concilia appears in the calendar once; the next sync writes nothing back (no echo)", async () => {

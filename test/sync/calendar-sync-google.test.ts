@@ -3,13 +3,23 @@
 // sendUpdates, watch channels, fault knobs), the worker's steps through the engine, and what the user
 // sees in the CRM's events API.
 import { and, eq } from "drizzle-orm";
+import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_GOOGLE_CLIENT, GoogleEmulator } from "../../emulators/google/emulator.js";
 import { createConnection, SECRET } from "../../server/connections/connections.js";
-import { connections, eventLinks, events, syncCursors } from "../../server/db/schema.js";
+import {
+  calendarOutbox,
+  connections,
+  eventExceptions,
+  eventLinks,
+  events,
+  syncCursors,
+} from "../../server/db/schema.js";
+import { newId } from "../../server/ids.js";
 import { googleEventIdFor } from "../../server/providers/google/calendar-ids.js";
 import { putSecret } from "../../server/secrets/store.js";
+import { enqueueCalendarChange } from "../../server/sync/calendar/outbox.js";
 import { runStepExclusive } from "../../server/sync/run.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import { injectFetch } from "../providers/inject-fetch.js";
@@ -168,7 +178,7 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
     expect(invitations()).toHaveLength(1);
   });
 
-  it("R-CAL-2, R-P-3: edits made on both sides before a sync are merged: Google refuses the stale If-Match (412), nothing is lost", async () => {
+  it("R-CAL-2, R-P-3: edits made on both sides before a sync are merged within two steps: Google refuses the stale If-Match (412) once, nothing is lost, the next step writes nothing", async () => {
     const id = historical[5]!;
     const gid = googleEventIdFor(id);
     expect(
@@ -187,10 +197,104 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
       title: "History 5, renamed",
       location: "Sala Norte",
     });
+    expect(answered.slice(from).filter((a) => a.status === 412)).toHaveLength(1);
     const etag = stored().find((e) => e.id === gid)!.etag;
     await syncNow();
     expect(stored().find((e) => e.id === gid)!.etag).toBe(etag);
     expect(invitations()).toHaveLength(1);
+  });
+
+  it("R-CAL-1, R-P-3: an event Google refuses (400) stays owed without stopping the others or the step, and goes out once Google takes it", async () => {
+    let refuse = true;
+    msw.use(
+      http.post("https://www.googleapis.com/calendar/v3/calendars/:calendar/events", async ({ request }) => {
+        const body = (await request.clone().json()) as { summary?: string };
+        if (refuse && body.summary === "Refused visit")
+          return HttpResponse.json({ error: { code: 400, message: "Invalid event" } }, { status: 400 });
+        return undefined;
+      }),
+    );
+    // No attendees: the invitation counts of the other tests stay as they are.
+    const visit = async (title: string, day: string) =>
+      (
+        await api(s, ana, "POST", "/api/v1/events", {
+          title,
+          startAt: `${day}T10:00:00.000Z`,
+          endAt: `${day}T11:00:00.000Z`,
+        })
+      ).json().id as string;
+    const refused = await visit("Refused visit", "2026-12-02");
+    const accepted = await visit("Accepted visit", "2026-12-03");
+    const r = await syncNow();
+    expect(r.error).toBeUndefined();
+    expect(taggedWith(accepted)).toHaveLength(1);
+    expect(taggedWith(refused)).toHaveLength(0);
+    const owed = await s.ctx.db.select().from(calendarOutbox).where(eq(calendarOutbox.itemId, refused));
+    expect(owed.length).toBeGreaterThan(0);
+    refuse = false;
+    await syncNow();
+    expect(taggedWith(refused)).toHaveLength(1);
+    expect(await s.ctx.db.select().from(calendarOutbox).where(eq(calendarOutbox.itemId, refused))).toEqual(
+      [],
+    );
+  });
+
+  it("R-CAL-6, R-CAL-2: a moved occurrence of a series made in Concilia reaches Google as that instance moved", async () => {
+    const id = newId();
+    await s.ctx.db.transaction(async (tx) => {
+      await tx.insert(events).values({
+        id,
+        title: "Daily stand-up",
+        startAt: new Date("2026-12-21T08:00:00Z"),
+        endAt: new Date("2026-12-21T08:15:00Z"),
+        recurrence: "FREQ=DAILY;COUNT=5",
+        ownerId: ana.id,
+      });
+      await enqueueCalendarChange(tx, ana.id, { kind: "event", id });
+    });
+    await syncNow();
+    const gid = googleEventIdFor(id);
+    expect(stored().find((e) => e.id === gid)?.recurrence).toEqual(["RRULE:FREQ=DAILY;COUNT=5"]);
+    await s.ctx.db.transaction(async (tx) => {
+      await tx.insert(eventExceptions).values({
+        eventId: id,
+        originalStart: "2026-12-22T08:00:00.000Z",
+        startAt: new Date("2026-12-22T10:00:00Z"),
+        endAt: new Date("2026-12-22T10:15:00Z"),
+        title: "Stand-up, later",
+      });
+      await tx.update(events).set({ updatedAt: new Date() }).where(eq(events.id, id));
+      await enqueueCalendarChange(tx, ana.id, { kind: "event", id });
+    });
+    await syncNow();
+    const moved = stored().find((e) => e.id === `${gid}_20261222T080000Z`);
+    expect(moved).toMatchObject({ summary: "Stand-up, later" });
+    expect(Date.parse((moved!.start as { dateTime: string }).dateTime)).toBe(
+      Date.parse("2026-12-22T10:00:00Z"),
+    );
+    // Read back, it is what Concilia holds: nothing is imported over it or written again.
+    const etag = moved!.etag;
+    await syncNow();
+    expect(stored().find((e) => e.id === `${gid}_20261222T080000Z`)!.etag).toBe(etag);
+    const crm = (await api(s, ana, "GET", `/api/v1/events/${id}`)).json();
+    expect(crm.exceptions).toEqual([
+      expect.objectContaining({ originalStart: "2026-12-22T08:00:00.000Z", title: "Stand-up, later" }),
+    ]);
+  });
+
+  it("R-P-3: a change in Google to nothing Concilia syncs (a colour) moves the etag the link holds, so the next CRM edit is written at once, with no 412", async () => {
+    const id = historical[6]!;
+    const gid = googleEventIdFor(id);
+    google.userEditEvent(ACCOUNT, gid, { colorId: "5" });
+    await syncNow();
+    expect((await linkOf(gid))?.etag).toBe(stored().find((e) => e.id === gid)!.etag);
+    expect(
+      (await api(s, ana, "PATCH", `/api/v1/events/${id}`, { title: "History 6, renamed" })).statusCode,
+    ).toBe(200);
+    const from = answered.length;
+    await syncNow();
+    expect(answered.slice(from).filter((a) => a.status === 412)).toEqual([]);
+    expect(stored().find((e) => e.id === gid)).toMatchObject({ summary: "History 6, renamed", colorId: "5" });
   });
 
   it("R-CAL-9: deleting in Concilia removes the event from Google; deleting in Google marks the CRM event cancelled and keeps it", async () => {
@@ -504,7 +608,7 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
     expect(google.sentInvitations(WORK)).toEqual([]);
   });
 
-  it("R-CAL-3, R-P-3: the same meeting in another CRM user's Google calendar joins the one CRM event; syncing again makes nothing new, and her deleting her copy cancels nothing", async () => {
+  it("R-CAL-3, R-CAL-4, R-P-3: the same meeting in another CRM user's Google calendar joins the one CRM event, listed read-only for her; her copy never edits it, syncing again makes nothing new, and her deleting her copy cancels nothing", async () => {
     const BEA = "bea.lopez@gmail.test";
     const bea = await s.user(`bea-${engine}@acme.test`, { name: "Bea" });
     google.addAccount(BEA, "Bea López");
@@ -542,9 +646,26 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
     expect(links.find((l) => l.connectionId === beaId)?.providerId).toBe(copy);
     const rows = await s.ctx.db.select().from(events).where(eq(events.title, "Board meeting"));
     expect(rows.map((r) => r.ownerId)).toEqual([ana.id]);
+    // Bea sees the meeting, read-only; Ana's copy is the one that drives it.
+    const eventId = anaLink!.eventId!;
+    const beaView = await api(s, bea, "GET", `/api/v1/events/${eventId}`);
+    expect(beaView.statusCode).toBe(200);
+    expect(beaView.json()).toMatchObject({ title: "Board meeting", readOnly: true });
+    const listed = await api(
+      s,
+      bea,
+      "GET",
+      "/api/v1/events?from=2026-12-16T00:00:00Z&to=2026-12-17T00:00:00Z",
+    );
+    expect(listed.json().items.map((e: { id: string }) => e.id)).toContain(eventId);
+    expect((await api(s, bea, "PATCH", `/api/v1/events/${eventId}`, { title: "Mine" })).statusCode).toBe(409);
+    google.userEditEvent(BEA, copy, { summary: "Bea's own title" });
+    await syncNow(beaId);
+    expect((await api(s, ana, "GET", `/api/v1/events/${eventId}`)).json().title).toBe("Board meeting");
     google.userDeleteEvent(BEA, copy);
     await syncNow(beaId);
-    expect((await api(s, ana, "GET", `/api/v1/events/${anaLink!.eventId}`)).json().status).toBe("confirmed");
+    expect((await api(s, ana, "GET", `/api/v1/events/${eventId}`)).json().status).toBe("confirmed");
+    expect((await api(s, bea, "GET", `/api/v1/events/${eventId}`)).statusCode).toBe(404);
   });
 
   it("R-P-2: a channel close to its end is replaced by a new one and the old one stopped", async () => {

@@ -7,10 +7,17 @@ import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GraphEvent } from "../../emulators/microsoft/calendar-store.js";
 import { DEMO_MICROSOFT_CLIENT, MicrosoftEmulator } from "../../emulators/microsoft/emulator.js";
-import { connections, eventLinks, events, graphSubscriptions } from "../../server/db/schema.js";
+import {
+  connections,
+  eventExceptions,
+  eventLinks,
+  events,
+  graphSubscriptions,
+} from "../../server/db/schema.js";
 import { newId } from "../../server/ids.js";
 import { CONCILIA_ATTENDEES, CONCILIA_ID } from "../../server/providers/graph/calendar-tag.js";
 import { writeCrmState } from "../../server/sync/calendar/crm-event.js";
+import { enqueueCalendarChange } from "../../server/sync/calendar/outbox.js";
 import { connectionOwner } from "../../server/sync/mail-writer.js";
 import { runStepExclusive } from "../../server/sync/run.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
@@ -143,6 +150,8 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     expect(writes()).toBe(patches);
     expect(mail()).toHaveLength(1);
     expect(await crmEventOf(demo.id)).toMatchObject({ id, title: "Demo Iberia", origin: "crm" });
+    // R-CAL-3: the link holds the iCalUID Outlook gave the event, which other users' copies carry.
+    expect((await linkOf(demo.id)).icalUid).toBe(demo.iCalUId);
   });
 
   it("R-CAL-2, R-CAL-7: an edit in Concilia reaches Outlook; Exchange's update mail goes to the meeting's attendee (Graph cannot suppress it), none for history", async () => {
@@ -186,7 +195,7 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     expect(outlook().events.get(visit.id)!.changeKey).toBe(changeKey);
   });
 
-  it("R-CAL-2, R-P-3: edits on both sides since the last sync both survive a stale If-Match (412)", async () => {
+  it("R-CAL-2, R-P-3: edits on both sides since the last sync both survive a stale If-Match (412) and converge within two steps; the next step writes nothing", async () => {
     const visit = only("Visita 7");
     const id = (await linkOf(visit.id)).eventId!;
     expect(
@@ -198,6 +207,10 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     const e = outlook().events.get(visit.id)!;
     expect(e.fields).toMatchObject({ subject: "Visita 7 (agenda)", location: { displayName: "Sala Norte" } });
     expect(await crmEvent(id)).toMatchObject({ title: "Visita 7 (agenda)", location: "Sala Norte" });
+    const writes = () => microsoft.counter.snapshot().perEndpoint["graph.events.update"] ?? 0;
+    const before = { writes: writes(), changeKey: outlook().events.get(visit.id)!.changeKey };
+    await syncNow();
+    expect({ writes: writes(), changeKey: outlook().events.get(visit.id)!.changeKey }).toEqual(before);
   });
 
   it("R-P-3: Exchange's occasional 412 on an unchanged event is met with a fresh read, and the edit goes through", async () => {
@@ -403,6 +416,139 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     expect(await crmEventCount()).toBe(crm);
     const links = await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.eventId, eventId));
     expect(links.map((l) => l.connectionId).sort()).toEqual([connectionId, googleId].sort());
+  });
+
+  it("R-CAL-3, R-CAL-4, R-P-3: a meeting another CRM user's Google calendar brought in is the same event for Ana's Outlook copy: listed for her read-only, never edited by her copy; her organiser's copy of a meeting a guest brought in takes it over", async () => {
+    const bea = await s.user(`bea-${engine}@acme.test`, { name: "Bea" });
+    const beaGoogle = newId();
+    await s.ctx.db.insert(connections).values({
+      id: beaGoogle,
+      userId: bea.id,
+      provider: "google",
+      accountAddress: "bea.lopez@gmail.test",
+      syncs: "calendar",
+    });
+    const beaOwner = await connectionOwner(
+      s.ctx.db,
+      (await s.ctx.db.select().from(connections).where(eq(connections.id, beaGoogle)))[0]!,
+    );
+    /** A meeting Bea's Google calendar imported, as a guest of `organizer`. */
+    async function beasCopy(uid: string, title: string, day: string, organizer: string) {
+      const eventId = newId();
+      const state = {
+        title,
+        description: null,
+        location: null,
+        status: "confirmed" as const,
+        timing: {
+          allDay: false as const,
+          startAt: `${day}T09:00:00.000Z`,
+          endAt: `${day}T10:00:00.000Z`,
+          timeZone: "UTC",
+          endTimeZone: "UTC",
+        },
+        organizer: { email: organizer, name: null },
+        attendees: [],
+        recurrence: null,
+        exceptions: [],
+      };
+      await s.ctx.db.transaction(async (tx) => {
+        await writeCrmState(tx, beaOwner, eventId, state, { guest: true });
+        await tx.insert(eventLinks).values({
+          id: newId(),
+          eventId,
+          connectionId: beaGoogle,
+          calendarId: "primary",
+          providerId: `g-${eventId}`,
+          icalUid: uid,
+          etag: '"1"',
+          lastSynced: state,
+        });
+      });
+      return eventId;
+    }
+    const uid = "040000008200E00074C5B7101A82E00800000000B0A7";
+    const boardId = await beasCopy(uid, "Board review", "2026-12-14", MARTA);
+    const crm = await crmEventCount();
+    const board = outlook().seedEvent(
+      { subject: "Board review", start: at("2026-12-14T09:00:00"), end: at("2026-12-14T10:00:00") },
+      { organizer: { name: "Marta Núñez", address: MARTA } },
+    );
+    board.iCalUId = uid;
+    await syncNow();
+    await syncNow();
+    expect(await crmEventCount()).toBe(crm);
+    expect((await linkOf(board.id)).eventId).toBe(boardId);
+    expect(await crmEvent(boardId)).toMatchObject({ title: "Board review", readOnly: true });
+    expect((await api(s, ana, "PATCH", `/api/v1/events/${boardId}`, { title: "Mine" })).statusCode).toBe(409);
+    expect((await api(s, bea, "GET", `/api/v1/events/${boardId}`)).json().title).toBe("Board review");
+    // Ana's copy is a guest's copy, not the organiser's: it changes nothing.
+    outlook().userEdit(board.id, { subject: "Board review (Ana's note)" });
+    await syncNow();
+    expect((await api(s, bea, "GET", `/api/v1/events/${boardId}`)).json().title).toBe("Board review");
+
+    // Ana organises this one: her copy takes over the event Bea's (guest) calendar brought in.
+    const uid2 = "040000008200E00074C5B7101A82E00800000000B0A8";
+    const planId = await beasCopy(uid2, "Plan 2027", "2026-12-15", ACCOUNT);
+    const plan = outlook().seedEvent({
+      subject: "Plan 2027",
+      start: at("2026-12-15T09:00:00"),
+      end: at("2026-12-15T10:00:00"),
+    });
+    plan.iCalUId = uid2;
+    await syncNow();
+    await syncNow();
+    expect((await linkOf(plan.id)).eventId).toBe(planId);
+    const [row] = await s.ctx.db.select().from(events).where(eq(events.id, planId));
+    expect(row).toMatchObject({ ownerId: ana.id, guest: false });
+    outlook().userEdit(plan.id, { subject: "Plan 2027, final" });
+    await syncNow();
+    expect((await api(s, bea, "GET", `/api/v1/events/${planId}`)).json()).toMatchObject({
+      title: "Plan 2027, final",
+      readOnly: true,
+    });
+  });
+
+  it("R-CAL-6, R-CAL-2: a series made in Concilia has its moved occurrence and its cancelled one written to Outlook, and nothing is written again after", async () => {
+    const id = newId();
+    await s.ctx.db.transaction(async (tx) => {
+      await tx.insert(events).values({
+        id,
+        title: "Daily check-in",
+        startAt: new Date("2026-12-21T08:00:00Z"),
+        endAt: new Date("2026-12-21T08:15:00Z"),
+        recurrence: "FREQ=DAILY;COUNT=5",
+        ownerId: ana.id,
+      });
+      await enqueueCalendarChange(tx, ana.id, { kind: "event", id });
+    });
+    await syncNow();
+    const series = only("Daily check-in");
+    expect(series.recurrence).toBeTruthy();
+    await s.ctx.db.transaction(async (tx) => {
+      await tx.insert(eventExceptions).values([
+        {
+          eventId: id,
+          originalStart: "2026-12-22T08:00:00.000Z",
+          startAt: new Date("2026-12-22T10:00:00Z"),
+          endAt: new Date("2026-12-22T10:15:00Z"),
+        },
+        { eventId: id, originalStart: "2026-12-23T08:00:00.000Z", status: "cancelled" },
+      ]);
+      await tx.update(events).set({ updatedAt: new Date() }).where(eq(events.id, id));
+      await enqueueCalendarChange(tx, ana.id, { kind: "event", id });
+    });
+    await syncNow();
+    const after = outlook().events.get(series.id)!;
+    expect([...after.cancelled]).toEqual([Date.parse("2026-12-23T08:00:00Z")]);
+    const moved = after.exceptions.get(Date.parse("2026-12-22T08:00:00Z"));
+    expect(moved?.start).toBe(Date.parse("2026-12-22T10:00:00Z"));
+    const writes = () => microsoft.counter.snapshot().perEndpoint["graph.events.update"] ?? 0;
+    const before = writes();
+    await syncNow();
+    expect(writes()).toBe(before);
+    const crm = await crmEvent(id);
+    expect(crm.exceptions).toHaveLength(2);
   });
 
   it("R-P-2: a change in Outlook is pushed by its calendar subscription and synced without any poll", async () => {

@@ -12,7 +12,7 @@ import { SECRET } from "../../connections/connections.js";
 import { eventLinks } from "../../db/schema.js";
 import { getSecret } from "../../secrets/store.js";
 import { importCalendarItem } from "../../sync/calendar/inbound.js";
-import { pushCrmEvents } from "../../sync/calendar/outbound.js";
+import { logRefused, pushCrmEvents } from "../../sync/calendar/outbound.js";
 import { SyncError } from "../../sync/errors.js";
 import { connectionOwner } from "../../sync/mail-writer.js";
 import {
@@ -94,7 +94,7 @@ export async function withCaldavCalendars(
       calendarId: calendarUrl,
       connectedAt: ctx.connection.createdAt,
     };
-    await pushCrmEvents(ctx.db, owner, place, {
+    const pushed = await pushCrmEvents(ctx.db, owner, place, {
       // CalDAV servers schedule (invite) on their own for a new object with attendees.
       create: (uid, conciliaId, state) =>
         createEvent(client, calendarUrl, { uid, sequence: 0, conciliaId, state }),
@@ -106,6 +106,7 @@ export async function withCaldavCalendars(
           if (etag) await deleteEvent(client, href, etag);
         }),
     });
+    logRefused(ctx, pushed);
   };
   return {
     ...mail,

@@ -8,8 +8,7 @@
 import { mergeCalendars, storeListedCalendars } from "../../connections/calendars.js";
 import { missingScopes } from "../../connections/oauth-providers.js";
 import { importCalendarItem } from "../../sync/calendar/inbound.js";
-import { pushCrmEvents } from "../../sync/calendar/outbound.js";
-import { SyncError } from "../../sync/errors.js";
+import { logRefused, pushCrmEvents } from "../../sync/calendar/outbound.js";
 import { connectionOwner } from "../../sync/mail-writer.js";
 import type { ProviderContext, ProviderSession, SyncScope } from "../../sync/provider.js";
 import { backfillStart } from "../mail-session.js";
@@ -17,10 +16,8 @@ import type { GoogleCalendarCursor } from "./calendar-changes.js";
 import { listGoogleCalendarChanges } from "./calendar-changes.js";
 import type { GoogleCalendarClient } from "./calendar-client.js";
 import { type FetchedGoogleEvent, fetchGoogleEvents } from "./calendar-fetch.js";
-import { settleLink } from "./calendar-link-settle.js";
 import { type GoogleCalendarEntry, listedCalendar, listGoogleCalendars, writable } from "./calendar-list.js";
 import { mapGoogleEvent } from "./calendar-read-map.js";
-import { joinOthersMeeting, linkedToOthersEvent } from "./calendar-shared-meeting.js";
 import { keepCalendarChannels } from "./calendar-watch-upkeep.js";
 import { googleCalendarWriter } from "./calendar-writer.js";
 
@@ -76,13 +73,8 @@ export async function withGoogleCalendars(
       const calendarId = calendarOf(scope);
       if (calendarId === target) {
         const place = { connectionId: ctx.connection.id, calendarId, connectedAt: ctx.connection.createdAt };
-        try {
-          await pushCrmEvents(ctx.db, owner, place, googleCalendarWriter(client, calendarId));
-        } catch (err) {
-          // Changed in Google meanwhile: listing it merges the change (settleLink), the next step writes.
-          if (!(err instanceof SyncError && err.kind === "conflict")) throw err;
-          ctx.log.info({ connection: ctx.connection.id }, "Google event changed since our last write");
-        }
+        const pushed = await pushCrmEvents(ctx.db, owner, place, googleCalendarWriter(client, calendarId));
+        logRefused(ctx, pushed);
       }
       return listGoogleCalendarChanges(
         client,
@@ -100,24 +92,13 @@ export async function withGoogleCalendars(
       const calendarId = item.meta?.calendar;
       if (typeof calendarId !== "string") return mail.write(tx, item);
       const place = { connectionId: ctx.connection.id, calendarId, providerId: item.key };
-      // Another user's meeting this calendar also holds follows its owner's copy (calendar-shared-meeting.ts).
-      const others = await linkedToOthersEvent(tx, owner, place);
-      if (item.meta?.gone)
-        return others
-          ? { skipped: "another user's meeting" }
-          : importCalendarItem(tx, owner, place, { gone: true });
+      if (item.meta?.gone) return importCalendarItem(tx, owner, place, { gone: true });
       const read = JSON.parse(item.raw.toString("utf8")) as FetchedGoogleEvent;
       const mapped = mapGoogleEvent(read.event, read.instances, {
         self: { email: owner.email, name: owner.name || null },
         calendarZone: read.zone,
       });
-      if (others || (await joinOthersMeeting(tx, owner, place, mapped))) {
-        await settleLink(tx, place, mapped);
-        return { stored: true };
-      }
-      const outcome = await importCalendarItem(tx, owner, place, mapped);
-      await settleLink(tx, place, mapped);
-      return outcome;
+      return importCalendarItem(tx, owner, place, mapped);
     },
     identify: (item) =>
       typeof item.meta?.calendar === "string" ? item.key : (mail.identify?.(item) ?? null),

@@ -7,8 +7,10 @@
 //   cancelled (the event deleted in Concilia, R-CAL-9) is a delete instead. A 412 (or a 404/410: gone
 //   meanwhile) is a "conflict": nothing is recorded, so neither side's change is lost and a deleted
 //   event is not brought back (see calendar-session.ts).
+// - a series' moved and changed occurrences are patches of its instances after the series is written.
 // - remove deletes; 404 and 410 (already deleted) count as removed.
 
+import type { SyncedEventState } from "../../calendar/synced-state.js";
 import type { CalendarWriter } from "../../sync/calendar/outbound.js";
 import { SyncError } from "../../sync/errors.js";
 import { HttpSyncError } from "../http.js";
@@ -21,11 +23,19 @@ import { toGoogleEvent } from "./calendar-write-map.js";
 
 const changedInGoogle = () =>
   new SyncError("conflict", "The event changed in Google Calendar; it is merged and written again.");
+/** Google's instance id suffix: `20261214` for a date, `20261214T090000Z` for an instant. */
+const instanceStamp = (originalStart: string) =>
+  originalStart.length === 10
+    ? originalStart.replaceAll("-", "")
+    : new Date(originalStart)
+        .toISOString()
+        .replace(/[-:]/g, "")
+        .replace(/\.\d+Z$/, "Z");
 const gone = (err: unknown) => err instanceof HttpSyncError && (err.status === 404 || err.status === 410);
 
 export function googleCalendarWriter(client: GoogleCalendarClient, calendarId: string): CalendarWriter {
   const events = `/calendars/${seg(calendarId)}/events`;
-  const written = (e: GoogleEvent) => ({ href: e.id, etag: e.etag ?? "" });
+  const written = (e: GoogleEvent) => ({ href: e.id, etag: e.etag ?? "", icalUid: e.iCalUID });
 
   async function remove(href: string, ifMatch: string | null): Promise<void> {
     try {
@@ -39,6 +49,30 @@ export function googleCalendarWriter(client: GoogleCalendarClient, calendarId: s
     }
   }
 
+  /**
+   * A series' moved and changed occurrences (a cancelled one is an EXDATE of the series): each is a
+   * patch of its instance, named by the series id and the original start as Google names instances.
+   */
+  async function writeExceptions(href: string, state: SyncedEventState): Promise<void> {
+    if (!state.recurrence) return;
+    const zone = state.timing.allDay ? null : state.timing.timeZone;
+    for (const x of state.exceptions) {
+      if (x.status === "cancelled") continue;
+      const body: Partial<GoogleEvent> = { status: x.status, ...(x.title ? { summary: x.title } : {}) };
+      if (x.startDate && x.endDate)
+        Object.assign(body, { start: { date: x.startDate }, end: { date: x.endDate } });
+      else if (x.startAt && x.endAt && zone)
+        Object.assign(body, {
+          start: { dateTime: x.startAt, timeZone: zone },
+          end: { dateTime: x.endAt, timeZone: zone },
+        });
+      await client.call("PATCH", `${events}/${seg(`${href}_${instanceStamp(x.originalStart)}`)}`, {
+        query: { sendUpdates: "none" },
+        json: body,
+      });
+    }
+  }
+
   return {
     async create(_uid, eventId, state, { sendInvitations }) {
       const id = googleEventIdFor(eventId);
@@ -47,6 +81,7 @@ export function googleCalendarWriter(client: GoogleCalendarClient, calendarId: s
           query: { sendUpdates: sendInvitations ? "all" : "none" },
           json: { id, ...toGoogleEvent(state, eventId) },
         });
+        await writeExceptions(made.id, state);
         return written(made);
       } catch (err) {
         if (!(err instanceof HttpSyncError && err.status === 409)) throw err;
@@ -69,6 +104,7 @@ export function googleCalendarWriter(client: GoogleCalendarClient, calendarId: s
           ifMatch: parentEtagOf(ifMatch),
           json: toGoogleEvent(state, eventId),
         });
+        await writeExceptions(href, state);
         return written(patched);
       } catch (err) {
         // Changed in Google since the etag we hold: the listing that follows merges that change into

@@ -12,7 +12,7 @@ import type { SyncedEventState } from "../../calendar/synced-state.js";
 import { mergeCalendars, storeListedCalendars } from "../../connections/calendars.js";
 import { eventLinks } from "../../db/schema.js";
 import { importCalendarItem } from "../../sync/calendar/inbound.js";
-import { pushCrmEvents } from "../../sync/calendar/outbound.js";
+import { logRefused, pushCrmEvents } from "../../sync/calendar/outbound.js";
 import { SyncError } from "../../sync/errors.js";
 import { connectionOwner } from "../../sync/mail-writer.js";
 import type {
@@ -26,7 +26,7 @@ import { type GraphCalendarCursor, listGraphCalendarChanges } from "./calendar-d
 import { fetchGraphEvent } from "./calendar-fetch.js";
 import { listGraphCalendars } from "./calendar-list.js";
 import { keepGraphCalendarSubscriptions } from "./calendar-subscriptions.js";
-import { DeferredWrite, graphCalendarWriter } from "./calendar-writer.js";
+import { graphCalendarWriter } from "./calendar-writer.js";
 import type { GraphClient } from "./client.js";
 
 export const syncsCalendar = (ctx: ProviderContext) => ctx.connection.syncs !== "email";
@@ -55,16 +55,7 @@ export async function withGraphCalendars(
         (await linksOf(calendarId)).find((l) => l.providerId === href)?.lastSynced ?? null,
     });
     const place = { connectionId: ctx.connection.id, calendarId, connectedAt: ctx.connection.createdAt };
-    try {
-      await pushCrmEvents(ctx.db, owner, place, writer);
-    } catch (err) {
-      // The rest is pushed at the next step, once this listing has imported the change in Outlook.
-      if (!(err instanceof DeferredWrite)) throw err;
-      ctx.log.info(
-        { connection: ctx.connection.id },
-        "Calendar write waits for an Outlook change to be imported",
-      );
-    }
+    logRefused(ctx, await pushCrmEvents(ctx.db, owner, place, writer));
   }
 
   async function changedItems(

@@ -12,8 +12,9 @@
 //   suppress (see README). A CRM event marked cancelled (deleted in Concilia, R-CAL-9) is deleted.
 // - A stale If-Match (the event changed in Outlook since the last sync) is resolved here: when the
 //   change in Outlook is already part of what is being written, or there is none (a spurious 412),
-//   the write goes ahead on the current changeKey; otherwise it waits (DeferredWrite) until the
-//   import has merged Outlook's change into the CRM event.
+//   the write goes ahead on the current changeKey; otherwise it is a "conflict", as for every provider
+//   (outbound.ts): the item stays owed, the listing that follows records Outlook's version with its
+//   changeKey (inbound.ts) and merges its change, and the next step writes the merge.
 import type { SyncedEventState } from "../../calendar/synced-state.js";
 import { reconcileCalendarItem } from "../../reconcile/calendar.js";
 import { sameState } from "../../reconcile/compare.js";
@@ -28,12 +29,11 @@ import { CONCILIA_ATTENDEES, EXPAND_TAGS, tagValue, transactionIdOf } from "./ca
 import type { GraphClient } from "./client.js";
 
 /** An update that must wait for the import of the event's change in Outlook (see above). */
-export class DeferredWrite extends Error {
-  constructor(readonly href: string) {
-    super("The event changed in Outlook; its change is imported before Concilia's is written.");
-    this.name = "DeferredWrite";
-  }
-}
+const changedInOutlook = () =>
+  new SyncError(
+    "conflict",
+    "The event changed in Outlook; its change is imported before Concilia's is written.",
+  );
 
 export interface GraphWriterOptions {
   calendarId: string;
@@ -44,6 +44,7 @@ export interface GraphWriterOptions {
 }
 
 const HEADERS = { prefer: CALENDAR_PREFER };
+const DAY = 86_400_000;
 const eventPath = (id: string) => `/me/events/${encodeURIComponent(id)}`;
 /** A series' version carries a digest after `|` (calendar-fetch.ts); If-Match takes the etag only. */
 const matchOf = (etag: string) => etag.split("|")[0];
@@ -115,20 +116,65 @@ export function graphCalendarWriter(client: GraphClient, o: GraphWriterOptions):
     return !actions.some((a) => a.kind === "update-in-crm");
   }
 
+  /**
+   * A series' moved, changed and cancelled occurrences: each occurrence still as the rule puts it is
+   * patched (it becomes an exception) or deleted (cancelled). Those already so are left alone, so a
+   * write of the series does not make Exchange mail about occurrences again.
+   */
+  async function writeOccurrences(masterId: string, state: SyncedEventState): Promise<void> {
+    const owed = state.recurrence && !state.timing.allDay ? state.exceptions : [];
+    if (!owed.length) return;
+    const starts = owed.map((x) => Date.parse(x.originalStart));
+    const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, "Z");
+    const range = `startDateTime=${iso(Math.min(...starts) - DAY)}&endDateTime=${iso(Math.max(...starts) + 2 * DAY)}`;
+    const page = await client.call<{ value?: GraphEventJson[] }>(
+      "GET",
+      `${eventPath(masterId)}/instances?${range}&$top=500&$select=id,type,originalStart,start,end,subject`,
+      { headers: HEADERS },
+    );
+    const utc = (t: { dateTime: string }) => Date.parse(`${t.dateTime.slice(0, 19)}Z`);
+    const bySlot = new Map(
+      (page.value ?? []).map((i) => [i.originalStart ? Date.parse(i.originalStart) : utc(i.start), i]),
+    );
+    for (const x of owed) {
+      const slot = bySlot.get(Date.parse(x.originalStart));
+      if (!slot) continue;
+      if (x.status === "cancelled") {
+        await client.call("DELETE", eventPath(slot.id), { headers: HEADERS });
+        continue;
+      }
+      const patch: GraphBody = {};
+      if (x.title && x.title !== slot.subject) patch.subject = x.title;
+      if (
+        x.startAt &&
+        x.endAt &&
+        (utc(slot.start) !== Date.parse(x.startAt) || utc(slot.end) !== Date.parse(x.endAt))
+      ) {
+        patch.start = { dateTime: x.startAt.slice(0, 19), timeZone: "UTC" };
+        patch.end = { dateTime: x.endAt.slice(0, 19), timeZone: "UTC" };
+      }
+      if (Object.keys(patch).length)
+        await client.call("PATCH", eventPath(slot.id), { json: patch, headers: HEADERS });
+    }
+  }
+
   async function update(href: string, ifMatch: string, state: SyncedEventState, tries = 2): Promise<Written> {
     const current = await read(href);
     // Deleted in Outlook meanwhile: the import marks the CRM event cancelled (R-CAL-9).
     if (!current) return { href, etag: ifMatch };
     const etag = current["@odata.etag"];
-    if (matchOf(ifMatch) !== etag && !(await mayOverwrite(href, current, state)))
-      throw new DeferredWrite(href);
+    if (matchOf(ifMatch) !== etag && !(await mayOverwrite(href, current, state))) throw changedInOutlook();
     const patch = changes(current, state);
-    if (!patch) return { href, etag };
+    if (!patch) {
+      await writeOccurrences(href, state);
+      return { href, etag };
+    }
     try {
       const done = await client.call<GraphEventJson & { "@odata.etag": string }>("PATCH", eventPath(href), {
         json: patch,
         headers: { ...HEADERS, "if-match": etag },
       });
+      await writeOccurrences(done.id, state);
       return { href: done.id, etag: done["@odata.etag"] };
     } catch (err) {
       // Changed between our read and our write, or Exchange's occasional spurious 412: read again.
@@ -168,7 +214,8 @@ export function graphCalendarWriter(client: GraphClient, o: GraphWriterOptions):
           headers: HEADERS,
         },
       );
-      return { href: created.id, etag: created["@odata.etag"] };
+      await writeOccurrences(created.id, state);
+      return { href: created.id, etag: created["@odata.etag"], icalUid: created.iCalUId };
     },
     async update(href, ifMatch, _uid, _sequence, _eventId, state) {
       if (state.status === "cancelled") {

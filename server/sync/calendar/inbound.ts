@@ -4,7 +4,7 @@
 // provider half (writing back to the calendar) is not carried out here: when reconcile asks for one,
 // the calendar's version is recorded as the synced state, so the CRM's owed write (outbox.ts) goes out
 // at the next push on the calendar's current ETag instead of being refused again.
-import { and, eq, inArray, isNotNull, or } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, ne, or } from "drizzle-orm";
 import type { AuthUser } from "../../auth/user.js";
 import type { SyncedEventState } from "../../calendar/synced-state.js";
 import type { Tx } from "../../db/index.js";
@@ -55,7 +55,14 @@ export async function importCalendarItem(
     return activityEntry(tx, link, item);
   let eventId = link?.eventId ?? null;
   if (!eventId && !("gone" in item)) eventId = await findExisting(tx, owner, item);
-  const row = eventId ? await ownedEvent(tx, owner, eventId) : null;
+  let row = eventId ? await eventRow(tx, eventId) : null;
+  if (row && row.ownerId !== owner.id) {
+    // R-CAL-3, R-CAL-4: another user's meeting. The organiser's copy drives it; any other copy is
+    // only kept linked (which lists the event for this user, crm/event-access.ts).
+    if (!organisesInstead(row, owner, item)) return followCopy(tx, place, link, row.id, item);
+    await tx.update(events).set({ ownerId: owner.id, guest: false }).where(eq(events.id, row.id));
+    row = { ...row, ownerId: owner.id, guest: false };
+  }
   const crm: CrmSide = row
     ? { kind: "present", state: await crmStateOf(tx, row), changedAt: row.updatedAt.toISOString() }
     : { kind: "absent" };
@@ -87,10 +94,25 @@ export async function importCalendarItem(
       // version at its new ETag: recorded so, the CRM's owed write (its outbox row) goes out on it.
       await recordSynced(tx, place, id, pushesBack && !("gone" in item) ? item.state : a.state, item);
   }
+  // Nothing to reconcile, yet the calendar's version moved (a change of something not synced): the
+  // link learns its ETag, or every later write would be refused on If-Match.
+  if (
+    link &&
+    !("gone" in item) &&
+    !actions.some((a) => a.kind === "record-synced" || a.kind === "forget-link")
+  )
+    if (link.etag !== item.etag || link.icalUid !== item.uid)
+      await tx
+        .update(eventLinks)
+        .set({ etag: item.etag, icalUid: item.uid, updatedAt: new Date() })
+        .where(eq(eventLinks.id, link.id));
   return { stored: true };
 }
 
-/** R-CAL-3: the CRM event this item already is (our tag, or a link with its iCalUID), if any. */
+/**
+ * R-CAL-3: the CRM event this item already is: the user's own (our tag, or a link with its iCalUID),
+ * else another user's event for the same meeting (a link with its iCalUID), if any.
+ */
 async function findExisting(
   tx: Tx,
   owner: AuthUser,
@@ -113,15 +135,49 @@ async function findExisting(
     { icalUid: item.uid, conciliaId: item.conciliaId },
     rows.map((r) => ({ eventId: r.eventId, icalUid: r.icalUid })),
   );
-  return decision.kind === "link" ? decision.eventId : null;
+  if (decision.kind === "link") return decision.eventId;
+  // The same meeting brought in by another CRM user's calendar: the oldest such event, as
+  // reconcile/import.ts picks among one user's.
+  const [theirs] = await tx
+    .select({ eventId: events.id })
+    .from(events)
+    .innerJoin(eventLinks, eq(eventLinks.eventId, events.id))
+    .where(and(ne(events.ownerId, owner.id), eq(eventLinks.icalUid, item.uid)))
+    .orderBy(asc(events.createdAt), asc(events.id))
+    .limit(1);
+  return theirs?.eventId ?? null;
 }
 
-async function ownedEvent(tx: Tx, owner: AuthUser, id: string): Promise<EventRow | null> {
-  const [row] = await tx
-    .select()
-    .from(events)
-    .where(and(eq(events.id, id), eq(events.ownerId, owner.id)));
+async function eventRow(tx: Tx, id: string): Promise<EventRow | null> {
+  const [row] = await tx.select().from(events).where(eq(events.id, id));
   return row ?? null;
+}
+
+/** Brought in first from a guest's calendar, the meeting passes to its organiser when his copy comes. */
+function organisesInstead(row: EventRow, owner: AuthUser, item: IncomingItem): boolean {
+  if ("gone" in item || !row.guest) return false;
+  const organizer = item.state.organizer?.email.toLowerCase();
+  return !!organizer && owner.addresses.includes(organizer);
+}
+
+/**
+ * A copy of another user's meeting: its link records the copy's version (so it is not read as a change
+ * again) and never imports over the event. Removed from this calendar (declined, deleted), the link
+ * goes and the event stays: this user no longer sees it, its owner still does.
+ */
+async function followCopy(
+  tx: Tx,
+  place: ItemPlace,
+  link: typeof eventLinks.$inferSelect | undefined,
+  eventId: string,
+  item: IncomingItem,
+): Promise<WriteOutcome> {
+  if ("gone" in item) {
+    if (link) await tx.delete(eventLinks).where(eq(eventLinks.id, link.id));
+    return { stored: true };
+  }
+  await recordSynced(tx, place, eventId, item.state, item);
+  return { stored: true };
 }
 
 async function recordSynced(

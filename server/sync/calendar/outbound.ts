@@ -30,7 +30,9 @@ import { type OutboxItem, PUSH_SCOPE } from "./outbox.js";
  * URL; Google and Graph: the event id) and `etag` its version (ETag, etag, changeKey). Every write is
  * idempotent: a create repeated after a lost answer finds the item it made (CalDAV If-None-Match on a
  * UID of ours, Google a client-chosen id, Graph a transactionId) instead of making a second one.
- * `eventId` is the Concilia id of the item: an event's, or a planned activity's (R-ACT-1).
+ * `eventId` is the Concilia id of the item: an event's, or a planned activity's (R-ACT-1). A create
+ * returns the iCalUID the provider gave the item when it is not the one asked for (Google and Outlook
+ * may name it themselves): the link records the real one, which other users' calendars match by (R-CAL-3).
  */
 export interface CalendarWriter {
   create(
@@ -38,7 +40,7 @@ export interface CalendarWriter {
     eventId: string,
     state: SyncedEventState,
     options: { sendInvitations: boolean },
-  ): Promise<{ href: string; etag: string }>;
+  ): Promise<{ href: string; etag: string; icalUid?: string }>;
   /**
    * Never sends invitations again (R-CAL-7). An item changed at the provider since `ifMatch` throws
    * SyncError("conflict"), as `remove` does.
@@ -67,14 +69,39 @@ export async function pushCrmEvents(
   owner: AuthUser,
   place: Place,
   writer: CalendarWriter,
-): Promise<number> {
+): Promise<PushResult> {
   const push = new Push(db, owner, place, writer);
   const marker = (await readCursor(db, place.connectionId, PUSH_SCOPE)) as PushMarker | null;
   if (marker?.calendarId !== place.calendarId || !marker.complete) await push.everything();
   await push.drain();
   if (push.failure) throw push.failure;
-  return push.written;
+  return { written: push.written, refused: push.refused };
 }
+
+/**
+ * What a push did. `refused`: items the calendar would not take (a 400, an event it finds invalid);
+ * each stays owed in the outbox, tried again at later steps, and the other items go on meanwhile.
+ */
+export interface PushResult {
+  written: number;
+  refused: { item: OutboxItem; reason: string }[];
+}
+
+/** Items the calendar refused, for the operator: the step goes on, the items stay owed. */
+export function logRefused(
+  ctx: { connection: { id: string }; log: { warn(o: object, msg: string): void } },
+  result: PushResult,
+): void {
+  for (const r of result.refused)
+    ctx.log.warn(
+      { connection: ctx.connection.id, item: r.item, reason: r.reason },
+      "The calendar refused a CRM item; it is tried again at the next step",
+    );
+}
+
+/** A failure of the whole connection (credentials, throttling, the network) stops the step. */
+const stopsTheStep = (err: unknown) =>
+  !(err instanceof SyncError) || ["auth", "throttled", "temporary"].includes(err.kind);
 
 /** One item owed: what it is, its outbox rows, and whether it is history (no invitations). */
 interface Owed {
@@ -85,8 +112,9 @@ interface Owed {
 
 class Push {
   written = 0;
-  /** The first item that failed; the others still go, then the step reports it. */
+  /** The first failure of the connection itself; the step reports it. */
   failure: unknown = null;
+  refused: PushResult["refused"] = [];
 
   constructor(
     private db: Db,
@@ -262,7 +290,7 @@ class Push {
       }
       return [this.done(o.rows)];
     } catch (err) {
-      this.failure ??= err;
+      this.fail(o.item, err);
       return [];
     }
   }
@@ -303,7 +331,7 @@ class Push {
           const put = await this.writer.create(uid, item.id, a.state, { sendInvitations: a.sendInvitations });
           const values = {
             providerId: put.href,
-            icalUid: uid,
+            icalUid: put.icalUid ?? uid,
             etag: put.etag,
             sequence: 0,
             lastSynced: a.state,
@@ -333,9 +361,15 @@ class Push {
       // Nothing of this item is recorded: its rows stay owed and it is tried again at the next step.
       // A conflict (the calendar changed it since our last write) is no failure: the inbound leg reads
       // the calendar's version and merges it, and the next step writes the result.
-      if (!(err instanceof SyncError && err.kind === "conflict")) this.failure ??= err;
+      if (!(err instanceof SyncError && err.kind === "conflict")) this.fail(item, err);
       return [];
     }
     return [...records, this.done(o.rows)];
+  }
+
+  /** An item refused stays owed and the rest go on; a failure of the connection stops the step. */
+  private fail(item: OutboxItem, err: unknown): void {
+    if (stopsTheStep(err)) this.failure ??= err;
+    else this.refused.push({ item, reason: err instanceof Error ? err.message : String(err) });
   }
 }
