@@ -10,7 +10,9 @@ const MARGIN_MS = 60_000;
 /** Per connection; a process holds at most one live token per connection it syncs. */
 const cache = new Map<string, AccessToken>();
 
-export function oauthAccessToken(ctx: ProviderContext): AccessTokenGetter {
+export function oauthAccessToken(
+  ctx: Pick<ProviderContext, "connection" | "db" | "secrets" | "config">,
+): AccessTokenGetter {
   const { connection } = ctx;
   return async (o) => {
     const held = cache.get(connection.id);
