@@ -252,8 +252,8 @@ function markdown(r: {
   scale: number;
   plan: ReturnType<typeof planFor>;
   deletionsEachSide: number;
-  firstSync: { seconds: number; requests: number; minimum: number };
-  changes: { seconds: number; requests: number; minimum: number };
+  firstSync: { seconds: number; requests: number; minimum: number; byEndpoint: Record<string, number> };
+  changes: { seconds: number; requests: number; minimum: number; byEndpoint: Record<string, number> };
   audit: Awaited<ReturnType<typeof audit>>;
   figures: { figure: string; value: unknown; minimum?: unknown; target: string; met: boolean }[];
 }) {
@@ -273,6 +273,20 @@ ${r.figures.map((f) => `| ${f.figure} | ${f.value} | ${f.minimum ?? "—"} | ${f
 
 First sync: ${r.firstSync.requests} Graph requests (minimum ${r.firstSync.minimum}) in ${r.firstSync.seconds} s.
 Changes: ${r.changes.requests} Graph requests (minimum ${r.changes.minimum}) in ${r.changes.seconds} s.
+
+Graph requests by endpoint (items inside a \`$batch\` counted under their own endpoint as well):
+
+| endpoint | first sync | changes |
+|---|---|---|
+${[...new Set([...Object.keys(r.firstSync.byEndpoint), ...Object.keys(r.changes.byEndpoint)])]
+  .sort()
+  .map((k) => `| ${k} | ${r.firstSync.byEndpoint[k] ?? 0} | ${r.changes.byEndpoint[k] ?? 0} |`)
+  .join("\n")}
+
+Where the first sync goes past the minimum: each create first looks for a contact carrying our id
+(\`graph.contacts.list\`, ${r.firstSync.byEndpoint["graph.contacts.list"] ?? 0} requests, one per create: the port's idempotency
+after a lost answer, also across steps), and delta is read in pages of \`CONCILIA_SYNC_BATCH_SIZE\` (50 by
+default) rather than Graph's 999, with the extended properties of each page read in its own \`$batch\`es.
 
 **The minimum** is every contact read once through delta at Graph's largest page (999), our extended
 properties read for each listed contact 20 per \`$batch\` (delta cannot \`$expand\` them), one write per
