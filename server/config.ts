@@ -162,6 +162,21 @@ export const configSchema = z.object({
     .url({ protocol: /^https?$/ })
     .transform((u) => u.replace(/\/$/, ""))
     .default("https://graph.microsoft.com/v1.0"),
+  /**
+   * R-X-5: contact folders other users shared, as "owner/folderId" separated by commas: listed in the
+   * Exchange settings as not synced (Graph cannot list what was shared with a user).
+   */
+  EXCHANGE_SHARED_CONTACT_FOLDERS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^[^/\s]+\/[^\s]+$/, "must be owner/folderId")))
+    .transform((refs) => refs.map((r) => [r.slice(0, r.indexOf("/")), r.slice(r.indexOf("/") + 1)] as const)),
   /** Where iCloud and Yahoo calendar discovery starts instead of their service URLs (a test CalDAV server). */
   CALDAV_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** The Pub/Sub topic Gmail watches publish to (projects/<p>/topics/<t>); unset: no Gmail push. */

@@ -7,22 +7,30 @@ import type { ProviderContext } from "../sync/provider.js";
 import type { AccessTokenGetter } from "./http.js";
 
 const MARGIN_MS = 60_000;
-/** Per connection; a process holds at most one live token per connection it syncs. */
+/**
+ * Per connection and grant: a reconnect that granted more (the Exchange integration's scopes) must not
+ * go on with a token made for the old grant until it expires.
+ */
 const cache = new Map<string, AccessToken>();
+const keyOf = (c: ProviderContext["connection"]) => `${c.id} ${[...c.grantedScopes].sort().join(" ")}`;
 
-export function oauthAccessToken(ctx: ProviderContext): AccessTokenGetter {
+export function oauthAccessToken(
+  ctx: Pick<ProviderContext, "connection" | "db" | "secrets" | "config">,
+): AccessTokenGetter {
   const { connection } = ctx;
+  const key = keyOf(connection);
   return async (o) => {
-    const held = cache.get(connection.id);
+    const held = cache.get(key);
     if (!o?.forceRefresh && held && held.expiresAt.getTime() - Date.now() > MARGIN_MS)
       return held.accessToken;
-    cache.delete(connection.id);
+    cache.delete(key);
     try {
       const fresh = await freshAccessToken(
         { db: ctx.db, secrets: ctx.secrets, config: ctx.config },
         connection,
       );
-      cache.set(connection.id, fresh);
+      for (const k of cache.keys()) if (k.startsWith(`${connection.id} `)) cache.delete(k);
+      cache.set(key, fresh);
       return fresh.accessToken;
     } catch (err) {
       if (err instanceof ReconnectNeeded) throw new SyncError("auth", err.message);

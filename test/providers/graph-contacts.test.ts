@@ -1,6 +1,7 @@
 // The Graph contact port against the Microsoft emulator: folders, full and delta listing, the rejected
 // cursor, idempotent creates after a lost answer, If-Match conflicts, Exchange's multi-value limits,
 // master categories renamed by the user, and shared folders (R-X-3..R-X-7, R-P-2).
+import { getEventListeners } from "node:events";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CONTACT_ID_PROPERTY, fieldProperty } from "../../server/providers/graph/contacts-extended.js";
 import { graphContactsPort } from "../../server/providers/graph/contacts-port.js";
@@ -349,6 +350,17 @@ describe("Graph contacts port", () => {
       },
     });
     expect((await rejection(revoked.listFolders())).kind).toBe("auth");
+  });
+
+  it("a step's many requests leave no listener behind on its signal", async () => {
+    const step = new AbortController();
+    const port = graphContactsPort({
+      baseUrl: GRAPH,
+      accessToken: async () => w.microsoft.issueTokens(ANA, "Contacts.ReadWrite").accessToken,
+      signal: step.signal,
+    });
+    for (let i = 0; i < 30; i++) await port.listChanges(w.store.defaultFolder.id, null, 10);
+    expect(getEventListeners(step.signal, "abort")).toHaveLength(0);
   });
 
   it("a stopped step sends nothing more and is not retried", async () => {

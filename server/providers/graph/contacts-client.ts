@@ -50,11 +50,18 @@ function stoppable(base: FetchFn, signal: AbortSignal): FetchFn {
     new SyncError("unknown", "The contact sync step was stopped.", { cause: signal.reason });
   return async (input, init) => {
     if (signal.aborted) throw stopped();
+    // A signal of its own per request, tied to the step's and untied when done: fetch leaves its abort
+    // listener on the signal it is given, and a step makes thousands of requests.
+    const own = new AbortController();
+    const stop = () => own.abort(signal.reason);
+    signal.addEventListener("abort", stop, { once: true });
     try {
-      return await base(input, { ...init, signal });
+      return await base(input, { ...init, signal: own.signal });
     } catch (err) {
       if (signal.aborted) throw stopped();
       throw err;
+    } finally {
+      signal.removeEventListener("abort", stop);
     }
   };
 }

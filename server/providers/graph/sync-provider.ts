@@ -8,6 +8,7 @@ import { type ProviderContext, registerProvider } from "../../sync/provider.js";
 import { backfillStart, mailProviderSession, syncsMail } from "../mail-session.js";
 import { oauthAccessToken } from "../oauth-access.js";
 import { withGraphCalendars } from "./calendar-session.js";
+import "./contacts-factory.js";
 import { graphSession } from "./index.js";
 import { keepGraphSubscriptions } from "./subscription-upkeep.js";
 

@@ -3,10 +3,10 @@
 // CalDAV calendars are added to an iCloud one (providers/caldav/sync-provider.ts). Once per session the
 // master categories are ensured (R-X-4) and CRM merges settled (R-X-9). A folder's delta is listed
 // page by page; its items and the cursor after them commit in one transaction (sync/step.ts). Once every
-// folder has been listed to its end, CRM persons are pushed (outbound.ts) before the last folder's
-// listing, so that a first sync matches what Exchange has (R-X-10) before creating anything there; a
-// second push after that listing writes what the imports owed Exchange (a field the CRM won, a write
-// refused by If-Match).
+// folder has been listed to its end, CRM persons are pushed (outbound.ts) once per session, after the
+// session's listing of the last folder: a contact new in Exchange is matched (R-X-10) before a CRM person
+// is created there, and the push also writes what the imports owed Exchange (a field the CRM won, a
+// write refused by If-Match).
 import type { Db } from "../../db/index.js";
 import { readCursor } from "../cursors.js";
 import { connectionOwner } from "../mail-writer.js";
@@ -14,7 +14,7 @@ import type { FetchedItem, ProviderContext, ProviderSession, SyncScope } from ".
 import { ensureMasterCategories } from "./categories.js";
 import { importContactChange } from "./inbound.js";
 import { settleMergedLinks } from "./merges.js";
-import { hasPendingPush, pushCrmContacts } from "./outbound.js";
+import { pushCrmContacts } from "./outbound.js";
 import type { ContactChange, ContactsPort } from "./port.js";
 import { followedFolders, integrationOf } from "./settings.js";
 
@@ -45,8 +45,9 @@ export async function withExchangeContacts(
   const owner = await connectionOwner(ctx.db, ctx.connection);
   let prepared = false;
   const tried = { round: new Set<string>(), refused: new Set<string>() };
-  /** Pushes of this session: before the first listing, then once more after it if the listing owes one. */
-  let phase: "push" | "listing" | "recheck" | "done" = "push";
+  /** One push per session, after the last folder's listing: the listing's imports and owed writes first. */
+  let phase: "push" | "done" = "push";
+  let listedNow = false;
   let contactScopes: string[] = [];
   const prepare = async () => {
     if (prepared) return;
@@ -70,22 +71,20 @@ export async function withExchangeContacts(
       await prepare();
       const folder = folderOf(scope);
       const at = asCursor(cursor);
-      // Pushes go with the last folder, once every folder was listed to its end (R-X-10 matches first).
+      // Pushes go with the last folder, once every folder was listed to its end in this session too, so
+      // that what Exchange has now is matched (R-X-10) and reconciled before anything is written there.
       const last = scope.key === contactScopes.at(-1);
-      const ready = last && !!at?.complete && (await allListed(ctx.db, ctx.connection.id, contactScopes));
-      if (ready && (phase === "push" || phase === "recheck")) {
-        // The second round writes what the listing owed the CRM (a field it won, a refused If-Match).
-        if (phase === "recheck") tried.round.clear();
-        if (phase === "push" || (await hasPendingPush(ctx.db, integration.connectionId))) {
-          const pushed = await pushCrmContacts(ctx.db, owner, integration, port, limit, tried);
-          if (pushed.more) return { items: [], cursor: at, more: true };
-        }
-        phase = phase === "push" ? "listing" : "done";
+      const ready =
+        last && listedNow && !!at?.complete && (await allListed(ctx.db, ctx.connection.id, contactScopes));
+      if (ready && phase === "push") {
+        const pushed = await pushCrmContacts(ctx.db, owner, integration, port, limit, tried);
+        if (pushed.more) return { items: [], cursor: at, more: true };
+        phase = "done";
       }
       const page = await port.listChanges(folder, at?.delta ?? null, limit);
-      // A full listing just ended, or the listing after the first push: come back to push (again).
-      const again = last && !page.more && (!at?.complete || phase === "listing");
-      if (again && ready) phase = "recheck";
+      // The listing just ended: come back (after its items are written) to push.
+      const again = last && !page.more && !listedNow && phase === "push";
+      if (last && !page.more) listedNow = true;
       return {
         items: page.changes.map((c) => ({ key: c.kind === "removed" ? c.id : c.contact.id, ref: c })),
         cursor: { delta: page.cursor, complete: (at?.complete ?? false) || !page.more },

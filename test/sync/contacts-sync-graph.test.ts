@@ -1,0 +1,384 @@
+// Exchange contacts two-way end to end: a Microsoft connection made through the real OAuth flow against
+// the Microsoft emulator, the integration activated and set through its API, the worker's steps through
+// the Graph contact port the "microsoft" provider registers, and what the user then sees in Outlook (the
+// emulator's ground truth) and in the CRM's persons API. One mailbox, one story, in order.
+import { eq } from "drizzle-orm";
+import { setupServer } from "msw/node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ContactRecord } from "../../emulators/microsoft/contact-store.js";
+import { DEMO_MICROSOFT_CLIENT, MicrosoftEmulator } from "../../emulators/microsoft/emulator.js";
+import { contactLinks } from "../../server/db/schema.js";
+import { runStepExclusive } from "../../server/sync/run.js";
+import { categoryNames } from "../../shared/categories.js";
+import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import { injectFetch } from "../providers/inject-fetch.js";
+import { api } from "./mail-e2e.js";
+
+const ANA = "ana@contoso.test";
+const BOB = "bob@contoso.test";
+const es = categoryNames.es;
+const OURS = Object.values(es);
+const address = (street: string, city: string) => ({
+  street,
+  city,
+  state: "",
+  postalCode: "28001",
+  countryOrRegion: "ES",
+});
+
+describe.each(engines)("Exchange contacts through Microsoft Graph on %s", (engine) => {
+  let s: TestServer;
+  let microsoft: MicrosoftEmulator;
+  let skew = 0;
+  const msw = setupServer();
+  let ana: { id: string; token: string };
+  let connectionId: string;
+  let clientsFolder: string;
+  const outlook = () => microsoft.contacts(ANA);
+  const named = (given: string): ContactRecord[] =>
+    [...outlook().contacts.values()].filter((c) => c.fields.givenName === given);
+  const only = (given: string) => {
+    const found = named(given);
+    expect(found).toHaveLength(1);
+    return found[0]!;
+  };
+  const masterNames = () => outlook().categories.map((c) => c.displayName);
+  const requests = () => microsoft.counter.snapshot().perEndpoint;
+
+  async function syncNow() {
+    for (let i = 0; i < 200; i++) {
+      const r = await runStepExclusive(s.ctx, connectionId);
+      if (r !== "busy" && r.result !== "more") {
+        expect(r.error).toBeUndefined();
+        return r;
+      }
+      if (r === "busy") await new Promise((done) => setTimeout(done, 50));
+    }
+    throw new Error("the sync never came to rest");
+  }
+  async function persons() {
+    const r = await api(s, ana, "GET", "/api/v1/persons?limit=100");
+    expect(r.statusCode).toBe(200);
+    return r.json().items as { id: string; firstName: string; lastName: string }[];
+  }
+  async function personNamed(firstName: string) {
+    const found = (await persons()).filter((p) => p.firstName === firstName);
+    expect(found).toHaveLength(1);
+    const r = await api(s, ana, "GET", `/api/v1/persons/${found[0]!.id}`);
+    expect(r.statusCode).toBe(200);
+    return r.json();
+  }
+  async function newPerson(body: Record<string, unknown>) {
+    const r = await api(s, ana, "POST", "/api/v1/persons", body);
+    expect(r.statusCode).toBe(201);
+    return r.json().id as string;
+  }
+  async function signIn(connection?: string) {
+    const start = await api(s, ana, "POST", "/api/v1/connections/oauth/start", {
+      provider: "microsoft",
+      syncs: "calendar",
+      ...(connection ? { connectionId: connection } : {}),
+    });
+    expect(start.statusCode).toBe(200);
+    const back = await fetch(start.json().authorizationUrl, { redirect: "manual" });
+    const callback = new URL(back.headers.get("location")!);
+    expect((await s.app.inject({ url: callback.pathname + callback.search })).statusCode).toBe(200);
+  }
+
+  beforeAll(async () => {
+    // Bob's folder shared with Ana exists before the server starts: its reference is configuration.
+    microsoft = new MicrosoftEmulator({
+      clock: () => Date.now() + skew,
+      fetch: (input, init) => injectFetch(s.app)(input, init),
+    });
+    microsoft.addAccount(ANA, "Ana Ruiz");
+    microsoft.addAccount(BOB, "Bob Lee");
+    const shared = microsoft.contacts(BOB).addFolder("Ventas compartidas");
+    microsoft.contacts(BOB).share(shared.id, ANA);
+    microsoft
+      .contacts(BOB)
+      .seed(
+        { givenName: "Shared", surname: "Only", emailAddresses: [{ address: "shared@x.example" }] },
+        shared.id,
+      );
+    s = await startTestServer({
+      engine,
+      env: {
+        MICROSOFT_OAUTH_CLIENT_ID: DEMO_MICROSOFT_CLIENT.clientId,
+        MICROSOFT_OAUTH_CLIENT_SECRET: DEMO_MICROSOFT_CLIENT.clientSecret!,
+        CONCILIA_PUBLIC_URL: "https://concilia.test",
+        CONCILIA_SYNC_TICK_SECONDS: "0",
+        EXCHANGE_SHARED_CONTACT_FOLDERS: `${BOB}/${shared.id}`,
+      },
+    });
+    msw.use(...microsoft.handlers());
+    msw.listen({ onUnhandledRequest: "bypass" });
+    ana = await s.user(`ana-${engine}@acme.test`, { name: "Ana" });
+  });
+  afterAll(async () => {
+    msw.close();
+    await s?.close();
+  });
+
+  it("R-X-1, R-CAT-2, R-X-3, R-X-5: activated in Spanish, the seven Spanish categories are made in the master list; the shared folder is listed, not synced", async () => {
+    outlook().addCategory("Clientes", "preset4");
+    outlook().addCategory("Golf", "preset2");
+    clientsFolder = outlook().addFolder("Clientes").id;
+    await signIn();
+    connectionId = (await api(s, ana, "GET", "/api/v1/connections")).json().items[0].id;
+    const activated = await api(s, ana, "POST", `/api/v1/connections/${connectionId}/exchange`, {
+      language: "es",
+    });
+    expect(activated.statusCode).toBe(201);
+    expect(activated.json().consentNeeded).toEqual(["Contacts.ReadWrite", "MailboxSettings.ReadWrite"]);
+    await signIn(connectionId);
+    const folders = await api(s, ana, "GET", `/api/v1/connections/${connectionId}/exchange/folders`);
+    expect(folders.statusCode).toBe(200);
+    const items = folders.json().items as { id: string; kind: string; synced: boolean; owner: string }[];
+    // Bob's folder is not offered to sync (the integration's grant has no Contacts.Read.Shared to list it).
+    expect(items.filter((f) => f.synced || f.kind === "private").map((f) => f.owner ?? null)).toEqual([
+      null,
+      null,
+    ]);
+    const own = items.filter((f) => f.kind === "private").map((f) => f.id);
+    expect(own).toHaveLength(2);
+    const set = await api(s, ana, "PATCH", `/api/v1/connections/${connectionId}/exchange`, {
+      categories: ["Clientes"],
+      folderIds: own,
+      targetFolderId: outlook().defaultFolder.id,
+    });
+    expect(set.statusCode).toBe(200);
+    await syncNow();
+    expect(masterNames().sort()).toEqual(["Clientes", "Golf", ...OURS].sort());
+  });
+
+  it("R-X-10, R-X-3, R-CAT-1, R-X-9, R-X-5: the first sync merges by email, name + company and phone, imports duplicates, and files new CRM persons under kind and status", async () => {
+    await newPerson({
+      firstName: "Marta",
+      lastName: "Núñez",
+      emails: ["marta@iberia.example"],
+      title: "Compras",
+    });
+    await newPerson({
+      firstName: "Luis",
+      lastName: "Gómez",
+      companyName: "Acme Iberia",
+      emails: ["luis@acme.example"],
+    });
+    await newPerson({ firstName: "Rosa", lastName: "Díaz", phones: ["+34 600 222 333"] });
+    const clara = await newPerson({ firstName: "Clara", lastName: "Sanz", emails: ["clara@x.example"] });
+    expect(
+      (await api(s, ana, "POST", "/api/v1/deals", { name: "Pedido 1", personId: clara })).statusCode,
+    ).toBe(201);
+    const o = outlook();
+    o.seed({
+      givenName: "Marta",
+      surname: "Núñez",
+      emailAddresses: [{ address: "MARTA@IBERIA.EXAMPLE" }],
+      mobilePhone: "+34 600 111 222",
+      categories: ["Clientes"],
+    });
+    o.seed(
+      { givenName: "Luis", surname: "Gómez", companyName: "Acme Iberia", categories: ["Clientes"] },
+      clientsFolder,
+    );
+    o.seed({
+      givenName: "Rosa",
+      surname: "Díaz",
+      businessPhones: ["+34 600 222 333"],
+      categories: ["Clientes"],
+    });
+    for (const jobTitle of ["CTO", "Director técnico"])
+      o.seed(
+        {
+          givenName: "Pablo",
+          surname: "Mora",
+          emailAddresses: [{ address: "pablo@mora.example" }],
+          jobTitle,
+          categories: ["Clientes"],
+        },
+        clientsFolder,
+      );
+    o.seed({ givenName: "Primo", surname: "Lejano", categories: ["Familia"] });
+    await syncNow();
+
+    expect((await persons()).map((p) => p.firstName).sort()).toEqual([
+      "Clara",
+      "Luis",
+      "Marta",
+      "Pablo",
+      "Pablo",
+      "Rosa",
+    ]);
+    for (const given of ["Marta", "Luis", "Rosa", "Clara"]) only(given);
+    expect((await personNamed("Marta")).mobilePhone).toBe("+34 600 111 222");
+    expect(only("Marta").fields.jobTitle).toBe("Compras");
+    expect(only("Luis").categories).toEqual(["Clientes", es.person]);
+    expect(only("Clara")).toMatchObject({
+      folderId: o.defaultFolder.id,
+      categories: [es.person, es.current_prospect],
+    });
+    expect(only("Primo").categories).toEqual(["Familia"]);
+    expect(named("Shared")).toHaveLength(0);
+    expect((await persons()).some((p) => p.firstName === "Shared")).toBe(false);
+    // A second sync has nothing to write.
+    const writes = () =>
+      (requests()["graph.contacts.update"] ?? 0) + (requests()["graph.contacts.create"] ?? 0);
+    const before = writes();
+    await syncNow();
+    expect(writes()).toBe(before);
+  });
+
+  it("R-CAT-1: a won deal moves the contact to Current customer and keeps the user's own category", async () => {
+    const clara = only("Clara");
+    outlook().userEdit(clara.id, { categories: ["Golf", ...clara.categories] });
+    await syncNow();
+    const person = await personNamed("Clara");
+    const deals = await api(s, ana, "GET", `/api/v1/deals?personId=${person.id}`);
+    const deal = deals.json().items[0];
+    expect((await api(s, ana, "PATCH", `/api/v1/deals/${deal.id}`, { status: "won" })).statusCode).toBe(200);
+    await syncNow();
+    expect(only("Clara").categories).toEqual(["Golf", es.person, es.current_customer]);
+  });
+
+  for (const mode of ["keep-id", "replace"] as const)
+    it(`R-X-4: a category renamed in Outlook (${mode}) and one deleted are made again at the next sync`, async () => {
+      const o = outlook();
+      o.renameCategory(o.categoryNamed(es.person)!.id, "Mis personas", mode);
+      o.deleteCategory(o.categoryNamed(es.lost_prospect)!.id);
+      await syncNow();
+      expect(masterNames()).toEqual(expect.arrayContaining([...OURS, "Clientes", "Golf"]));
+      expect(masterNames()).toHaveLength(OURS.length + 2 + (mode === "keep-id" ? 0 : 1));
+      expect(only("Clara").categories).toContain(es.person);
+    });
+
+  it("R-X-6: edits flow both ways: names, emails, phones, company, job title and addresses", async () => {
+    const luis = only("Luis");
+    outlook().userEdit(luis.id, {
+      givenName: "Luis",
+      surname: "Gómez Ruiz",
+      emailAddresses: [{ address: "luis@acme.example" }, { address: "lgomez@home.example" }],
+      businessPhones: ["+34 910 000 001"],
+      companyName: "Acme Iberia SL",
+      jobTitle: "Gerente",
+      homeAddress: address("Calle Sol 2", "Sevilla"),
+    });
+    await syncNow();
+    const p = await personNamed("Luis");
+    expect(p).toMatchObject({
+      lastName: "Gómez Ruiz",
+      emails: ["luis@acme.example", "lgomez@home.example"],
+      phones: ["+34 910 000 001"],
+      title: "Gerente",
+      homeAddress: address("Calle Sol 2", "Sevilla"),
+    });
+    expect(p.company.name).toBe("Acme Iberia SL");
+
+    const rosa = await personNamed("Rosa");
+    const patch = await api(s, ana, "PATCH", `/api/v1/persons/${rosa.id}`, {
+      firstName: "Rosa María",
+      emails: ["rosa@diaz.example"],
+      mobilePhone: "+34 611 000 111",
+      companyName: "Díaz Hermanos",
+      title: "Socia",
+      businessAddress: address("Gran Vía 5", "Madrid"),
+    });
+    expect(patch.statusCode).toBe(200);
+    await syncNow();
+    expect(only("Rosa María").fields).toMatchObject({
+      emailAddresses: [expect.objectContaining({ address: "rosa@diaz.example" })],
+      mobilePhone: "+34 611 000 111",
+      companyName: "Díaz Hermanos",
+      jobTitle: "Socia",
+      businessAddress: address("Gran Vía 5", "Madrid"),
+    });
+  });
+
+  it("R-X-11: the same field changed on both sides: the most recent wins and the overwritten value is shown on the person", async () => {
+    const marta = await personNamed("Marta");
+    expect(
+      (await api(s, ana, "PATCH", `/api/v1/persons/${marta.id}`, { title: "Jefa de compras" })).statusCode,
+    ).toBe(200);
+    skew = 60_000;
+    outlook().userEdit(only("Marta").id, { jobTitle: "Directora de compras" });
+    skew = 0;
+    await syncNow();
+    const after = await personNamed("Marta");
+    expect(after.title).toBe("Directora de compras");
+    expect(after.overwrittenValues).toEqual([
+      { field: "jobTitle", oldValue: "Jefa de compras", source: "crm", at: expect.any(String) },
+    ]);
+    expect(only("Marta").fields.jobTitle).toBe("Directora de compras");
+  });
+
+  it("R-X-9: after a CRM merge of the Outlook duplicates, the merge is not pushed and the other contact is never imported again", async () => {
+    const [target, source] = (await persons()).filter((p) => p.firstName === "Pablo");
+    const merged = await api(s, ana, "POST", "/api/v1/persons/merge", {
+      targetId: target!.id,
+      sourceId: source!.id,
+    });
+    expect(merged.statusCode).toBe(200);
+    await syncNow();
+    expect(named("Pablo")).toHaveLength(2);
+    const links = await s.ctx.db
+      .select()
+      .from(contactLinks)
+      .where(eq(contactLinks.connectionId, connectionId));
+    expect(links.filter((l) => l.personId === target!.id && l.state === "linked")).toHaveLength(1);
+    const given = links.find((l) => l.ignoredReason === "merged-duplicate")!;
+    outlook().userEdit(given.providerId, { jobTitle: "Otra cosa" });
+    await syncNow();
+    expect((await persons()).filter((p) => p.firstName === "Pablo")).toHaveLength(1);
+  });
+
+  it("R-X-7: a deletion on either side is not propagated, and nothing is made again", async () => {
+    outlook().remove(only("Luis").id);
+    const rosa = await personNamed("Rosa María");
+    expect((await api(s, ana, "DELETE", `/api/v1/persons/${rosa.id}`)).statusCode).toBe(204);
+    await syncNow();
+    expect((await personNamed("Luis")).lastName).toBe("Gómez Ruiz");
+    expect(named("Luis")).toHaveLength(0);
+    const kept = only("Rosa María");
+    outlook().userEdit(kept.id, { jobTitle: "Socia fundadora" });
+    await syncNow();
+    expect(named("Luis")).toHaveLength(0);
+    expect((await persons()).some((p) => p.firstName === "Rosa María")).toBe(false);
+  });
+
+  it("R-P-2, R-X-6: a delta link Graph forgot (410) re-lists every folder without duplicating anything", async () => {
+    const count = outlook().contacts.size;
+    const people = (await persons()).length;
+    outlook().seed({
+      givenName: "Tere",
+      surname: "Paz",
+      emailAddresses: [{ address: "tere@x.example" }],
+      categories: ["Clientes"],
+    });
+    microsoft.contacts(ANA).invalidateDelta();
+    await syncNow();
+    expect(outlook().contacts.size).toBe(count + 1);
+    expect((await persons()).length).toBe(people + 1);
+    only("Tere");
+  });
+
+  it("R-P-2: throttled writes and a create whose answer was lost leave one contact", async () => {
+    microsoft.faults.set(ANA, {
+      throttle: {
+        status: 429,
+        retryAfter: 0,
+        endpoints: ["graph.contacts.create", "graph.contacts.update"],
+        times: 2,
+      },
+    });
+    await newPerson({ firstName: "Iker", lastName: "Sola", emails: ["iker@x.example"] });
+    await syncNow();
+    microsoft.faults.set(ANA, { loseResponse: { endpoints: ["graph.contacts.create"], times: 1 } });
+    await newPerson({ firstName: "Nerea", lastName: "Alba", emails: ["nerea@x.example"] });
+    for (let i = 0; i < 3; i++) await runStepExclusive(s.ctx, connectionId);
+    microsoft.faults.clear(ANA);
+    await syncNow();
+    only("Iker");
+    only("Nerea");
+    expect(only("Nerea").categories).toEqual([es.person]);
+  });
+});
