@@ -53,7 +53,48 @@ export function writeResult(name: string, figures: Figure[], date = new Date()):
   fs.writeFileSync(path.join(reportsDir, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
 }
 
+/** A figure as a bench wrote it: this file's shape, or the calendar and contacts benches' own. */
+type WrittenFigure = Partial<Omit<Figure, "target" | "value">> & {
+  value?: number | string | null;
+  target?: Figure["target"] | string | null;
+  measure?: string;
+  figure?: string;
+  provider?: string;
+  minimum?: number;
+};
+
+/** A written value that is no number (e.g. "yes" for an exact audit) counts as met or missed only. */
+function asFigure(f: WrittenFigure): Figure & { shown?: string } {
+  const label = f.name ?? [f.provider, f.measure ?? f.figure].filter(Boolean).join(": ");
+  const noTarget = f.target === null || f.target === undefined || f.target === "reported";
+  const target =
+    typeof f.target === "string" && !noTarget
+      ? { text: `${f.target}${f.minimum !== undefined ? ` (minimum ${f.minimum})` : ""}` }
+      : null;
+  return {
+    name: label,
+    value: typeof f.value === "number" ? f.value : null,
+    shown: typeof f.value === "string" ? f.value : undefined,
+    unit: f.unit ?? "",
+    target: typeof f.target === "object" ? (f.target ?? null) : null,
+    targetText: target?.text,
+    met: noTarget ? null : (f.met ?? null),
+  } as Figure & { shown?: string; targetText?: string };
+}
+
 export function readResult(name: string): BenchResult | null {
   const file = path.join(reportsDir, `${name}.json`);
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as BenchResult) : null;
+  if (!fs.existsSync(file)) return null;
+  const raw = JSON.parse(fs.readFileSync(file, "utf8")) as {
+    name?: string;
+    benchmark?: string;
+    date?: string;
+    run?: string;
+    figures: WrittenFigure[];
+  };
+  return {
+    name: raw.name ?? raw.benchmark ?? name,
+    date: raw.date ?? raw.run ?? fs.statSync(file).mtime.toISOString(),
+    figures: raw.figures.map(asFigure),
+  };
 }

@@ -4,11 +4,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { type Figure, readResult, reportsDir } from "./_result.js";
 
-const value = (f: Figure) =>
+type Shown = Figure & { shown?: string; targetText?: string };
+const value = (f: Shown) =>
   f.value === null
-    ? "not measured"
+    ? (f.shown ?? "not measured")
     : `${Number.isInteger(f.value) ? f.value : f.value.toFixed(2)} ${f.unit}`.trim();
-const target = (f: Figure) => (f.target ? `${f.target.op} ${f.target.value} ${f.unit}`.trim() : "");
+const target = (f: Shown) =>
+  f.target ? `${f.target.op} ${f.target.value} ${f.unit}`.trim() : (f.targetText ?? "");
 const met = (f: Figure) => (f.met === null ? "" : f.met ? "met" : "**missed**");
 
 export function writeSummary(names: string[], outcome: Record<string, string> = {}): string {
