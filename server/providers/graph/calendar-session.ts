@@ -7,9 +7,11 @@
 // A delta row whose etag is the one recorded for its item is not even read again. Series are read
 // and keyed by their master; a removed id we never linked may be a cancelled occurrence, so the
 // linked series of the calendar are read again then.
+
 import { and, eq } from "drizzle-orm";
 import type { SyncedEventState } from "../../calendar/synced-state.js";
 import { mergeCalendars, storeListedCalendars } from "../../connections/calendars.js";
+import { missingScopes } from "../../connections/oauth-providers.js";
 import { eventLinks } from "../../db/schema.js";
 import { importCalendarItem } from "../../sync/calendar/inbound.js";
 import { logRefused, pushCrmEvents } from "../../sync/calendar/outbound.js";
@@ -29,7 +31,10 @@ import { keepGraphCalendarSubscriptions } from "./calendar-subscriptions.js";
 import { graphCalendarWriter } from "./calendar-writer.js";
 import type { GraphClient } from "./client.js";
 
-export const syncsCalendar = (ctx: ProviderContext) => ctx.connection.syncs !== "email";
+/** The connection syncs its calendar and Microsoft's consent covers it (a mail-only consent does not). */
+export const syncsCalendar = (ctx: ProviderContext) =>
+  ctx.connection.syncs !== "email" &&
+  missingScopes("microsoft", ctx.connection.grantedScopes, "calendar").length === 0;
 const calendarOf = (scope: SyncScope) => (scope.ref as { calendarId: string }).calendarId;
 
 export async function withGraphCalendars(
