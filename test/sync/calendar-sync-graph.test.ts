@@ -216,10 +216,11 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
   it("R-P-3: Exchange's occasional 412 on an unchanged event is met with a fresh read, and the edit goes through", async () => {
     const visit = only("Visita 11");
     const id = (await linkOf(visit.id)).eventId!;
+    // Set before the edit: the edit queues its sync step at once, which may write before syncNow runs.
+    outlook().quirks.spuriousConflicts = 1;
     expect((await api(s, ana, "PATCH", `/api/v1/events/${id}`, { location: "Sala Sur" })).statusCode).toBe(
       200,
     );
-    outlook().quirks.spuriousConflicts = 1;
     await syncNow();
     expect(outlook().quirks.spuriousConflicts).toBe(0);
     expect(outlook().events.get(visit.id)?.fields.location).toMatchObject({ displayName: "Sala Sur" });
