@@ -244,7 +244,8 @@ describe("the built add-on", () => {
     expect(manifest.addOns.common.useLocaleFromApp).toBe(true);
     // Apps Script finds callbacks by global name: triggers and every action named in the code exist.
     const named = new Set([...code.matchAll(/(?:action\(|functionName: )"(\w+)"/g)].map((m) => m[1]));
-    expect(named.size).toBe(30);
+    // The pattern still finds the actions (40 as of the Exchange and calendar-sync cards), each checked below.
+    expect(named.size).toBeGreaterThanOrEqual(40);
     named.add(manifest.addOns.common.homepageTrigger.runFunction);
     for (const u of manifest.addOns.common.universalActions) named.add(u.runFunction);
     named.add(manifest.addOns.gmail.contextualTriggers[0].onTriggerFunction);
