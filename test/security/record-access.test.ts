@@ -234,6 +234,49 @@ const pathMatrix: Record<string, Entry> = {
     other: 404,
     admin: 404,
   },
+  // The calendar and Exchange actions of a connection are its owner's alone, as the connection is.
+  "POST /api/v1/connections/{id}/sync-previous-activities": {
+    params: async (w) => ({ id: await connection(w) }),
+    other: 404,
+    admin: 404,
+  },
+  "POST /api/v1/connections/{id}/remove-calendar-sync": {
+    params: async (w) => ({ id: await connection(w) }),
+    other: 404,
+    admin: 404,
+  },
+  "GET /api/v1/connections/{id}/exchange": {
+    params: async (w) => ({ id: await connection(w) }),
+    other: 404,
+    admin: 404,
+  },
+  "POST /api/v1/connections/{id}/exchange": {
+    params: async (w) => ({ id: await connection(w) }),
+    body: () => ({ language: "en" }),
+    other: 404,
+    admin: 404,
+  },
+  "PATCH /api/v1/connections/{id}/exchange": {
+    params: async (w) => ({ id: await connection(w) }),
+    body: () => ({ categories: [] }),
+    other: 404,
+    admin: 404,
+  },
+  "POST /api/v1/connections/{id}/exchange/deactivate": {
+    params: async (w) => ({ id: await connection(w) }),
+    other: 404,
+    admin: 404,
+  },
+  "GET /api/v1/connections/{id}/exchange/categories": {
+    params: async (w) => ({ id: await connection(w) }),
+    other: 404,
+    admin: 404,
+  },
+  "GET /api/v1/connections/{id}/exchange/folders": {
+    params: async (w) => ({ id: await connection(w) }),
+    other: 404,
+    admin: 404,
+  },
   // API tokens are their owner's alone: revoking one of someone else's is for no one.
   "DELETE /api/v1/tokens/{id}": {
     params: async (w) => {
@@ -324,7 +367,17 @@ const bodyMatrix: Record<
   },
 };
 /** Body fields that name no record of a user: users, and calendars inside one's own connection. */
-const NOT_RECORDS = ["ownerId", "userId", "tenantId", "selectedCalendarIds", "targetCalendarId", "messageId"];
+// Ids of things at a provider (calendars, Exchange folders), not of CRM records.
+const NOT_RECORDS = [
+  "ownerId",
+  "userId",
+  "tenantId",
+  "selectedCalendarIds",
+  "targetCalendarId",
+  "messageId",
+  "folderIds",
+  "targetFolderId",
+];
 
 const tokenOf = new WeakMap<World, Record<Who, string>>();
 const tokens = (w: World) => tokenOf.get(w)!;
