@@ -24,12 +24,30 @@ export function unboundedZoneRule(rule: ICAL.Recur, start: ICAL.Time | null): st
   }
   if (!start) return null;
   // The shape above keeps each step of the iterator short; this bounds how many steps a year takes.
-  const iterator = rule.iterator(start);
-  let changes = 0;
-  for (let occ = iterator.next(); occ && occ.year < start.year + 10; occ = iterator.next())
-    if (++changes > MAX_CHANGES_PER_DECADE)
-      return `changes the offset more than ${MAX_CHANGES_PER_DECADE} times in ten years`;
-  return null;
+  const changes = readOrNull(() => {
+    const iterator = rule.iterator(start);
+    let n = 0;
+    for (
+      let occ = iterator.next();
+      occ && occ.year < start.year + 10 && n <= MAX_CHANGES_PER_DECADE;
+      occ = iterator.next()
+    )
+      n++;
+    return n;
+  });
+  return changes !== null && changes > MAX_CHANGES_PER_DECADE
+    ? `changes the offset more than ${MAX_CHANGES_PER_DECADE} times in ten years`
+    : null;
+}
+
+// A DTSTART or RRULE ical.js cannot read throws the same when the zone is used, where the event that
+// uses it is reported (ics-occurrences.ts); here it is left as it is.
+function readOrNull<T>(read: () => T): T | null {
+  try {
+    return read();
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -45,8 +63,9 @@ export function dropUnboundedZoneRules(
   for (const observance of zone.getAllSubcomponents())
     for (const prop of observance.getAllProperties("rrule")) {
       const line = rruleLines[nth++] ?? rruleLines[0] ?? 1;
-      const start = observance.getFirstPropertyValue("dtstart") as ICAL.Time | null;
-      const why = unboundedZoneRule((prop.getFirstValue() as ICAL.Recur).clone(), start);
+      const start = readOrNull(() => observance.getFirstPropertyValue("dtstart") as ICAL.Time | null);
+      const rule = readOrNull(() => (prop.getFirstValue() as ICAL.Recur).clone());
+      const why = rule && unboundedZoneRule(rule, start);
       if (!why) continue;
       observance.removeProperty(prop);
       report(
