@@ -91,4 +91,13 @@ describe("R-P-4 VTIMEZONE rules that would expand without bound", () => {
     expect(outlook.problems).toEqual([]);
     expect(outlook.occurrences.map((o) => o.start)).toEqual(["2026-03-03T15:30:00.000Z"]);
   });
+
+  it("R-P-4: a zone whose rule starts at an unreadable DTSTART is left to ical.js: the event using it is reported by line, nothing throws", () => {
+    const { occurrences, problems } = inspectIcs(
+      Buffer.from(zoneWithRule("RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU", "2026-03-16 09:00")),
+      { from: "2026-03-01", to: "2026-03-31" },
+    );
+    expect(occurrences).toEqual([]);
+    expect(problems).toEqual([{ line: 12, message: expect.stringMatching(/^VEVENT at line 12: /) }]);
+  });
 });
