@@ -1,7 +1,8 @@
 // `npm run bench -- fuzz [RUNS] [PROPERTY,…]`: the fuzz properties of test/fuzz/ (R-P-4) on 10,000 cases each (the
 // test suite runs 500), the server's on PostgreSQL when TEST_DATABASE_URL is set, else on the embedded
-// engine. Writes bench/reports/fuzz.md: cases, outcomes and time per property; a failure stops the run
-// with its seed and counterexample.
+// engine. Writes bench/reports/fuzz.md and fuzz.json: cases, outcomes and time per property, and for the
+// in-process ones the slowest case and the peak heap (a case that allocates without bound shows here
+// before it kills the run); a failure stops the run with its seed and counterexample.
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,6 +16,7 @@ import {
 } from "../test/fuzz/provider-answers.js";
 import { fuzzApi, fuzzMailIngest, fuzzPush } from "../test/fuzz/server-inputs.js";
 import { startFuzzWorld } from "../test/fuzz/world.js";
+import { type Figure, figure, writeResult } from "./_result.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -27,6 +29,7 @@ export default async function fuzz(args: string[]) {
   const seed = Date.now() | 0;
   const engine = process.env.TEST_DATABASE_URL ? "postgres" : "pglite";
   const rows: string[] = [];
+  const figures: Figure[] = [];
   const write = () =>
     fs.writeFileSync(
       path.join(here, "reports/fuzz.md"),
@@ -35,8 +38,8 @@ export default async function fuzz(args: string[]) {
         "",
         `\`npm run bench -- fuzz ${args.join(" ")}\`, ${new Date().toISOString().slice(0, 10)}: ${runs} cases per property, seed ${seed}, server on ${engine}. Every property listed held: no crash, no 5xx, every refusal problem+json, no row written by a refused request, every row stored before a run still there unchanged (the API run excepted: its accepted PATCH and DELETE change rows), the health check answering after. Seconds are wall time on the shared 2-core machine.`,
         "",
-        "| property | cases | seconds | outcomes |",
-        "|---|---|---|---|",
+        "| property | cases | seconds | slowest case (ms) | peak heap (MB) | outcomes |",
+        "|---|---|---|---|---|---|",
         ...rows,
         "",
       ].join("\n"),
@@ -50,9 +53,18 @@ export default async function fuzz(args: string[]) {
       .sort((a, b) => b[1] - a[1])
       .map(([k, v]) => `${k}: ${v}`)
       .join(", ");
-    rows.push(`| ${name} | ${t.cases} | ${seconds.toFixed(1)} | ${outcomes} |`);
-    console.log(`${name}: ${t.cases} cases in ${seconds.toFixed(1)} s (${outcomes})`);
+    const slowest = t.slowestCaseMs === undefined ? "" : t.slowestCaseMs.toFixed(0);
+    const heap = t.peakHeapMb === undefined ? "" : t.peakHeapMb.toFixed(0);
+    rows.push(`| ${name} | ${t.cases} | ${seconds.toFixed(1)} | ${slowest} | ${heap} | ${outcomes} |`);
+    console.log(
+      `${name}: ${t.cases} cases in ${seconds.toFixed(1)} s, slowest ${slowest} ms, heap ${heap} MB (${outcomes})`,
+    );
+    figures.push(figure(`${name}: cases held`, t.cases, "cases", { op: ">=", value: runs }));
+    if (t.slowestCaseMs !== undefined) figures.push(figure(`${name}: slowest case`, t.slowestCaseMs, "ms"));
+    if (t.peakHeapMb !== undefined)
+      figures.push(figure(`${name}: peak heap after a case`, t.peakHeapMb, "MB"));
     write();
+    writeResult("fuzz", figures);
   };
   await measure("gmail", "Gmail answers", () => fuzzGmailAnswers(runs, seed));
   await measure("graph", "Graph answers", () => fuzzGraphAnswers(runs, seed));

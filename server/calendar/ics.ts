@@ -6,6 +6,7 @@
 // as Windows-1252 (exports from old Outlook and Thunderbird are Latin-1).
 import ICAL from "ical.js";
 import { decodeText } from "../mail/charset.js";
+import { dropUnboundedZoneRules } from "./ics-zone-rules.js";
 
 export interface IcsProblem {
   /** 1-based line of the file where the problem is. */
@@ -56,6 +57,8 @@ export function parseIcs(input: string | Uint8Array): ParsedIcs {
       report(block.line, "VTIMEZONE without TZID: ignored");
       continue;
     }
+    const rruleLines = block.lines.filter((l) => /^RRULE[:;]/i.test(l.text)).map((l) => l.line);
+    dropUnboundedZoneRules(component, rruleLines, report);
     calendar.addSubcomponent(component);
   }
   for (const block of blocks.filter((b) => b.kind === "VEVENT")) {

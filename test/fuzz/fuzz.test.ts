@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engines } from "../harness/app.js";
 import { fuzzIcs } from "./calendar-input.js";
-import { fuzzMailParse } from "./mail-input.js";
+import { codeIn, fuzzMailParse } from "./mail-input.js";
 import { fuzzCaldavAnswers, fuzzGmailAnswers, fuzzGraphAnswers } from "./provider-answers.js";
 import { fuzzApi, fuzzMailIngest, fuzzPush } from "./server-inputs.js";
 import { type FuzzWorld, startFuzzWorld } from "./world.js";
@@ -17,6 +17,18 @@ const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 const TIMEOUT = 120_000;
 const FEWER = Math.min(RUNS, Number(process.env.FUZZ_RUNS_EMBEDDED ?? 150));
 const SERVER_RUNS = { postgres: RUNS, pglite: FEWER };
+
+describe("the MIME property's check for code in a rendered body", () => {
+  it("R-P-4, R-MAIL-5: finds scripts, handlers and javascript: URLs, entities or not, and not the words inside a relative URL", () => {
+    // Seed 731608425: quoted-printable left undecoded, `=3D"javascript:…"` became a relative URL.
+    expect(codeIn('<a href="3D&quot;javascript:alert(3)&quot;" rel="noopener">bad link</a>')).toBeNull();
+    expect(codeIn("<p>javascript: in a sentence</p> &lt;script&gt;")).toBeNull();
+    expect(codeIn('<a href=" &#106;avascript:alert(1)">x</a>')).toMatch(/href running javascript:/);
+    expect(codeIn("<a HREF=JaVaScRiPt&colon;x>")).toMatch(/HREF running/);
+    expect(codeIn("<img src=x onerror=alert(1)>")).toBe("the handler onerror");
+    expect(codeIn("<div><script>alert(2)</script></div>")).toBe("a script element");
+  });
+});
 
 describe("R-P-4 fuzzed provider answers and calendar files", () => {
   it(

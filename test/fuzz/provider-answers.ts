@@ -21,6 +21,18 @@ import { anyJson, nastyText, nearly } from "./generators.js";
 export interface FuzzTally {
   cases: number;
   outcomes: Record<string, number>;
+  /** In-process properties: the slowest case (ms) and the highest heap seen after a case (MB). */
+  slowestCaseMs?: number;
+  peakHeapMb?: number;
+}
+
+/** Starts timing one case of an in-process property; the returned function records its time and heap in `t`. */
+export function startCase(t: FuzzTally): () => void {
+  const t0 = performance.now();
+  return () => {
+    t.slowestCaseMs = Math.max(t.slowestCaseMs ?? 0, performance.now() - t0);
+    t.peakHeapMb = Math.max(t.peakHeapMb ?? 0, process.memoryUsage().heapUsed / 1e6);
+  };
 }
 const count = (t: FuzzTally, outcome: string) => {
   t.outcomes[outcome] = (t.outcomes[outcome] ?? 0) + 1;
