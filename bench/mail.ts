@@ -261,7 +261,8 @@ export default async function mail(args: string[]): Promise<void> {
     }
     const done = new Map<Provider, number>();
     let imapFirstSync: Record<string, number> | null = null;
-    const deadline = t0 + 12 * 60_000;
+    // `--minutes N` gives a slow machine longer for the first sync (12 by default).
+    const deadline = t0 + (Number(args[args.indexOf("--minutes") + 1]) || 12) * 60_000;
     let peakRss = 0;
     while (done.size < boxes.length && Date.now() < deadline) {
       peakRss = Math.max(peakRss, rssOf(workerPid).peak);
