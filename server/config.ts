@@ -102,6 +102,12 @@ export const configSchema = z.object({
   CONCILIA_SYNC_POLL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   /** IMAP push: each working process keeps an IDLE watch on the INBOX of every active IMAP connection. */
   CONCILIA_IMAP_IDLE: z.enum(["on", "off"]).default("on"),
+  /**
+   * How often a step whose worker died (its lease gone) is looked for and queued again, apart from the
+   * tick: a killed worker's connections resume within this, whatever the tick's interval (never later
+   * than the tick; off with it when the tick is 0).
+   */
+  CONCILIA_SYNC_WATCHDOG_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
   /** A step holding its connection longer than this is freed by the watchdog. */
   CONCILIA_SYNC_STUCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   /** First retry delay after a failed step, doubled per consecutive failure (at most an hour). */

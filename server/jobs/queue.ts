@@ -12,6 +12,8 @@ export interface JobPayloads {
   "sync.step": { connectionId: string };
   /** Queue a step for every connection that is due; free stuck steps (server/sync/tick.ts). */
   "sync.tick": Record<string, never>;
+  /** Free the steps whose worker died and queue them again (server/sync/watchdog.ts). */
+  "sync.watchdog": Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 

@@ -14,7 +14,7 @@
 //   (pg-boss issues #535, #849). So keyed queues here are `short` (one waiting job per key) and the
 //   "never twice at once" is our per-key lease (key-lock.ts), which also outlives a missed heartbeat.
 // - Retries: `retryLimit` tries after the first, `retryDelay` seconds, doubled with `retryBackoff`.
-import { syncStep, syncTick } from "../sync/jobs.js";
+import { syncStep, syncTick, syncWatchdog } from "../sync/jobs.js";
 import { collectBlobs, purgeExpired } from "./handlers.js";
 import type { JobPayloads, QueueDefs } from "./queue.js";
 
@@ -72,5 +72,23 @@ export const queues: QueueDefs<JobPayloads> = {
     why:
       "Queues the steps of due connections, starts new connections' first syncs and frees stuck steps. A " +
       "few statements; a missed tick is made up by the next one, so one retry is enough.",
+  },
+  "sync.watchdog": {
+    policy: "short",
+    expireInSeconds: 30,
+    retryLimit: 0,
+    retryDelay: 1,
+    retryBackoff: false,
+    concurrency: 1,
+    everySeconds: (config) =>
+      config.CONCILIA_SYNC_TICK_SECONDS === 0
+        ? 0
+        : Math.min(config.CONCILIA_SYNC_TICK_SECONDS, config.CONCILIA_SYNC_WATCHDOG_SECONDS),
+    handler: syncWatchdog,
+    why:
+      "A killed worker's connections stay marked running until something sees their lease is gone; " +
+      "the tick does, but only every CONCILIA_SYNC_TICK_SECONDS (30 s by default), and not while its " +
+      "own job is held by the dead worker. This look costs one query and a lock attempt per running " +
+      "step, so it runs every few seconds; a missed run is made up by the next, so no retry.",
   },
 };

@@ -3,6 +3,7 @@ import type { JobHandler, JobPayloads } from "../jobs/queue.js";
 import "./providers.js";
 import { runStep } from "./step.js";
 import { tick } from "./tick.js";
+import { recoverOrphanedSteps } from "./watchdog.js";
 
 export const syncStep: JobHandler<JobPayloads["sync.step"]> = async (ctx, { connectionId }, { signal }) => {
   const { result } = await runStep(ctx, connectionId, signal);
@@ -11,4 +12,8 @@ export const syncStep: JobHandler<JobPayloads["sync.step"]> = async (ctx, { conn
 
 export const syncTick: JobHandler<JobPayloads["sync.tick"]> = async (ctx) => {
   await tick(ctx);
+};
+
+export const syncWatchdog: JobHandler<JobPayloads["sync.watchdog"]> = async (ctx) => {
+  await recoverOrphanedSteps(ctx);
 };

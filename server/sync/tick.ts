@@ -39,19 +39,23 @@ export async function tick(ctx: AppContext, now = new Date()): Promise<TickRepor
       now,
     );
   const due = await dueConnections(ctx, now);
-  if (due.length)
-    await ctx.db.transaction(async (tx) => {
-      // A step freed from a dead worker goes before the routine polls waiting in the queue.
-      for (const connectionId of due)
-        await ctx.jobs.send(
-          tx,
-          "sync.step",
-          { connectionId },
-          { priority: freed.includes(connectionId) ? 1 : 0 },
-        );
-    });
+  await queueSteps(ctx, due, freed);
   await measureLag(ctx, now);
   return { created, freed, queued: due };
+}
+
+/** Queues a step of each connection; one freed from a dead worker goes before the routine polls. */
+export async function queueSteps(ctx: AppContext, connectionIds: string[], freed: string[]) {
+  if (!connectionIds.length) return;
+  await ctx.db.transaction(async (tx) => {
+    for (const connectionId of connectionIds)
+      await ctx.jobs.send(
+        tx,
+        "sync.step",
+        { connectionId },
+        { priority: freed.includes(connectionId) ? 1 : 0 },
+      );
+  });
 }
 
 /** Connections whose next step is due and that no step holds, optionally of some connections only. */

@@ -7,7 +7,8 @@ import type { AppContext } from "../context.js";
 import type { Tx } from "../db/index.js";
 import { syncStates } from "../db/schema.js";
 import { tryLockKey } from "../jobs/key-lock.js";
-import { applyEvent, type SyncPolicy } from "./state-machine.js";
+import { applyEvent, type SyncPolicy, syncPolicy } from "./state-machine.js";
+import { dueConnections, queueSteps } from "./tick.js";
 
 export async function freeStuckSteps(db: Tx, policy: SyncPolicy, stuckSeconds: number, now = new Date()) {
   const limit = new Date(now.getTime() - stuckSeconds * 1000);
@@ -42,5 +43,17 @@ export async function freeOrphanedSteps(ctx: AppContext, policy: SyncPolicy, now
       await lease.release();
     }
   }
+  return freed;
+}
+
+/**
+ * The dead workers' steps, freed and queued again at once (queue `sync.watchdog`, every few seconds):
+ * without it they wait for the next tick. The dead worker's own job stays 'active' in pg-boss until its
+ * expiry; that does not hold the new one back (a `short` queue keeps one *waiting* job per key), and
+ * when it is retried later it finds the connection's lease taken or the step done, and costs one step.
+ */
+export async function recoverOrphanedSteps(ctx: AppContext, now = new Date()) {
+  const freed = await freeOrphanedSteps(ctx, syncPolicy(ctx.config), now);
+  if (freed.length) await queueSteps(ctx, await dueConnections(ctx, now, freed), freed);
   return freed;
 }

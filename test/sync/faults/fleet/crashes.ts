@@ -34,6 +34,7 @@ export async function resumeTimes(admin: pg.Client, ids: string[], at: Date, ms 
       for (const r of rows) {
         if (out.get(r.connection_id) !== null) continue;
         const moved = [r.step_started_at, r.last_synced_at].some((d) => d && new Date(d) > at);
+        if (process.env.FLEET_TRACE) await trace(admin, r.connection_id, at);
         if (moved) out.set(r.connection_id, Date.now() - at.getTime());
       }
     } catch {}
@@ -63,4 +64,31 @@ export async function until(check: () => Promise<boolean>, ms = 60_000): Promise
     await sleep(100);
   }
   return null;
+}
+
+/**
+ * With FLEET_TRACE set, each change of a watched connection after a kill, on stderr: its state, whether
+ * a session holds its lease, its sync.step jobs (state:priority:put-off:retries), how long since a tick
+ * completed, and the queue's waiting and active steps. Where a slow resumption spends its time.
+ */
+const seen = new Map<string, string>();
+async function trace(admin: pg.Client, id: string, at: Date) {
+  const { rows } = await admin.query(
+    `select s.status, s.step_started_at is not null as running, s.last_error_reason as err, s.next_run_at > now() as later,
+       exists(select 1 from pg_locks l where l.locktype='advisory' and l.granted and ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended('sync.step:' || s.connection_id, 0)) as leased,
+       (select string_agg(j.state || ':' || j.priority || ':' || (j.start_after > now())::text || ':' || j.retry_count, ',' order by j.created_on) from pgboss.job j where j.name='sync.step' and j.singleton_key = s.connection_id::text and j.state in ('created','retry','active')) as jobs,
+       (select round(extract(epoch from now() - max(completed_on))::numeric, 1) from pgboss.job where name='sync.tick' and state='completed') as tick_ago,
+       (select count(*) from pgboss.job where name='sync.step' and state in ('created','retry') and start_after < now()) as queued,
+       (select count(*) from pgboss.job where name='sync.step' and state='active') as active
+     from sync_states s where s.connection_id = $1`,
+    [id],
+  );
+  const { tick_ago, queued, active, ...rest } = rows[0];
+  const line = JSON.stringify(rest);
+  if (seen.get(id) !== line) {
+    seen.set(id, line);
+    console.error(
+      `TRACE ${id.slice(-6)} kill@${at.toISOString().slice(14, 19)} +${((Date.now() - at.getTime()) / 1000).toFixed(1)}s tickAgo=${tick_ago} queued=${queued} active=${active} ${line}`,
+    );
+  }
 }
