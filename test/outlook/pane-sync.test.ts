@@ -402,7 +402,7 @@ describe("Outlook pane: the calendar sync's actions (seed 002)", () => {
   const reopen = async (pg: Playground) => {
     await pg.pane.getByRole("button", { name: /← / }).click();
     await pg.pane.getByRole("button", { name: /My profile|Mi perfil|Il mio profilo/ }).click();
-    await pg.pane.locator("#profile-items button").click();
+    await pg.pane.locator("#profile-items button").first().click();
   };
 
   it("R-ACT-5: the view warns, not errors, when the calendar's zone is not the CRM's; none when they match", async () => {

@@ -17,6 +17,7 @@ import {
   syncCursors,
 } from "../../server/db/schema.js";
 import { newId } from "../../server/ids.js";
+import { tryLockKey } from "../../server/jobs/key-lock.js";
 import { googleEventIdFor } from "../../server/providers/google/calendar-ids.js";
 import { putSecret } from "../../server/secrets/store.js";
 import { enqueueCalendarChange } from "../../server/sync/calendar/outbox.js";
@@ -41,6 +42,16 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
   /** Every answer the emulator gave, in order. */
   const answered: { method: string; url: string; status: number }[] = [];
 
+  /** Runs `edit` with the connection's step lease held, so no step (the one a CRM edit queues) runs meanwhile. */
+  async function whileNoStepRuns(edit: () => Promise<void>) {
+    const lease = await tryLockKey(s.ctx.database, "sync.step", connectionId);
+    expect(lease).not.toBeNull();
+    try {
+      await edit();
+    } finally {
+      await lease!.release();
+    }
+  }
   async function syncNow(id = connectionId) {
     for (let i = 0; i < 100; i++) {
       const r = await runStepExclusive(s.ctx, id);
@@ -181,11 +192,14 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
   it("R-CAL-2, R-P-3: edits made on both sides before a sync are merged within two steps: Google refuses the stale If-Match (412) once, nothing is lost, the next step writes nothing", async () => {
     const id = historical[5]!;
     const gid = googleEventIdFor(id);
-    expect(
-      (await api(s, ana, "PATCH", `/api/v1/events/${id}`, { title: "History 5, renamed" })).statusCode,
-    ).toBe(200);
-    google.userEditEvent(ACCOUNT, gid, { location: "Sala Norte" });
     const from = answered.length;
+    // Both edits land before any step: the CRM edit queues one at once, held off until both are made.
+    await whileNoStepRuns(async () => {
+      expect(
+        (await api(s, ana, "PATCH", `/api/v1/events/${id}`, { title: "History 5, renamed" })).statusCode,
+      ).toBe(200);
+      google.userEditEvent(ACCOUNT, gid, { location: "Sala Norte" });
+    });
     await syncNow();
     await syncNow();
     expect(answered.slice(from).some((a) => a.method === "PATCH" && a.status === 412)).toBe(true);
@@ -407,10 +421,12 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
   it("R-CAL-9: an edit in Concilia to an event deleted meanwhile in Google does not bring it back; the CRM event is kept, cancelled, with the edit", async () => {
     const id = historical[1]!;
     const gid = googleEventIdFor(id);
-    expect(
-      (await api(s, ana, "PATCH", `/api/v1/events/${id}`, { title: "History 1, edited" })).statusCode,
-    ).toBe(200);
-    google.userDeleteEvent(ACCOUNT, gid);
+    await whileNoStepRuns(async () => {
+      expect(
+        (await api(s, ana, "PATCH", `/api/v1/events/${id}`, { title: "History 1, edited" })).statusCode,
+      ).toBe(200);
+      google.userDeleteEvent(ACCOUNT, gid);
+    });
     await syncNow();
     await syncNow();
     expect(stored().find((e) => e.id === gid)).toMatchObject({ status: "cancelled", summary: "History 1" });
