@@ -17,14 +17,13 @@ import {
   syncCursors,
 } from "../../server/db/schema.js";
 import { newId } from "../../server/ids.js";
-import { tryLockKey } from "../../server/jobs/key-lock.js";
 import { googleEventIdFor } from "../../server/providers/google/calendar-ids.js";
 import { putSecret } from "../../server/secrets/store.js";
 import { enqueueCalendarChange } from "../../server/sync/calendar/outbox.js";
 import { runStepExclusive } from "../../server/sync/run.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import { injectFetch } from "../providers/inject-fetch.js";
-import { api, eventually, MARTA, userWithMarta } from "./mail-e2e.js";
+import { api, eventually, MARTA, userWithMarta, whileNoStepRuns } from "./mail-e2e.js";
 
 const ACCOUNT = "ana.ruiz@gmail.test";
 const TOKEN = "calendar-push-token-0123456789abcdef0123456789";
@@ -42,16 +41,6 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
   /** Every answer the emulator gave, in order. */
   const answered: { method: string; url: string; status: number }[] = [];
 
-  /** Runs `edit` with the connection's step lease held, so no step (the one a CRM edit queues) runs meanwhile. */
-  async function whileNoStepRuns(edit: () => Promise<void>) {
-    const lease = await tryLockKey(s.ctx.database, "sync.step", connectionId);
-    expect(lease).not.toBeNull();
-    try {
-      await edit();
-    } finally {
-      await lease!.release();
-    }
-  }
   async function syncNow(id = connectionId) {
     for (let i = 0; i < 100; i++) {
       const r = await runStepExclusive(s.ctx, id);
@@ -194,7 +183,7 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
     const gid = googleEventIdFor(id);
     const from = answered.length;
     // Both edits land before any step: the CRM edit queues one at once, held off until both are made.
-    await whileNoStepRuns(async () => {
+    await whileNoStepRuns(s, connectionId, async () => {
       expect(
         (await api(s, ana, "PATCH", `/api/v1/events/${id}`, { title: "History 5, renamed" })).statusCode,
       ).toBe(200);
@@ -421,7 +410,7 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
   it("R-CAL-9: an edit in Concilia to an event deleted meanwhile in Google does not bring it back; the CRM event is kept, cancelled, with the edit", async () => {
     const id = historical[1]!;
     const gid = googleEventIdFor(id);
-    await whileNoStepRuns(async () => {
+    await whileNoStepRuns(s, connectionId, async () => {
       expect(
         (await api(s, ana, "PATCH", `/api/v1/events/${id}`, { title: "History 1, edited" })).statusCode,
       ).toBe(200);

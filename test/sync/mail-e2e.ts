@@ -7,6 +7,7 @@ import { setupServer } from "msw/node";
 import { expect } from "vitest";
 import { createConnection, type NewConnection, SECRET } from "../../server/connections/connections.js";
 import { activities } from "../../server/db/schema.js";
+import { tryLockKey } from "../../server/jobs/key-lock.js";
 import { putSecret } from "../../server/secrets/store.js";
 import { queueSync } from "../../server/sync/trigger.js";
 import { type Engine, startTestServer, type TestServer } from "../harness/app.js";
@@ -163,4 +164,18 @@ export async function upToDate(s: TestServer, who: { token: string }, connection
     expect(st).toMatchObject({ status: "up_to_date", stage: "idle", failedItems: 0, lastError: null });
     return st;
   });
+}
+
+/**
+ * Runs `edit` with the connection's step lease held, so that no step runs meanwhile (a CRM edit queues
+ * one at once): for tests whose point is that both sides changed before the next sync.
+ */
+export async function whileNoStepRuns(s: TestServer, connectionId: string, edit: () => Promise<void>) {
+  const lease = await tryLockKey(s.ctx.database, "sync.step", connectionId);
+  expect(lease).not.toBeNull();
+  try {
+    await edit();
+  } finally {
+    await lease!.release();
+  }
 }
