@@ -305,7 +305,7 @@ export const events = pgTable(
     startDate: date("start_date", { mode: "string" }),
     /** Exclusive: a one-day event on 3 December ends on 4 December. */
     endDate: date("end_date", { mode: "string" }),
-    /** `crm`: created in Concilia, editable. `external`: from a calendar (calendar sync, not built yet). */
+    /** `crm`: created in Concilia, editable. `external`: imported from a synced calendar (R-CAL-3). */
     origin: text("origin").$type<"crm" | "external">().notNull().default("crm"),
     /** The user was invited (is not the organizer): read-only in Concilia (R-CAL-4). */
     guest: boolean("guest").notNull().default(false),
