@@ -448,16 +448,17 @@ describe.each(engines)("sync engine on %s", (engine) => {
     expect(live).not.toBeNull();
     await applyEvent(s.ctx.db, id, { type: "step-started" }, policy);
     expect((await tick(s.ctx)).freed).not.toContain(id);
-    expect((await readState(s.ctx.db, id))?.stepStartedAt).not.toBeNull();
+    const marked = (await readState(s.ctx.db, id))?.stepStartedAt;
+    expect(marked).not.toBeNull();
     // Its worker dies: the lease goes with it (PostgreSQL ends it with the connection), the mark stays.
     await live?.release();
     const report = await tick(s.ctx);
     expect(report.freed).toContain(id);
     expect(report.queued).toContain(id);
-    expect(await readState(s.ctx.db, id)).toMatchObject({
-      stepStartedAt: null,
-      lastError: { kind: "temporary", reason: WATCHDOG_REASON },
-    });
+    // The dead step's mark is gone; the step queued ahead of polls may already be running, with its own.
+    const after = await readState(s.ctx.db, id);
+    if (after?.stepStartedAt) expect(after.stepStartedAt.getTime()).toBeGreaterThan(marked!.getTime());
+    else expect(after?.lastError).toEqual({ kind: "temporary", reason: WATCHDOG_REASON });
     await untilIdle(id);
     expect(await stored(id)).toEqual(once(keys("o", 2)));
   });
