@@ -197,7 +197,10 @@ describe("Graph contacts emulator", () => {
     expect(second.items.map((i) => i.id ?? null)).toHaveLength(3);
     expect(second.items.find((i) => i.id === ids[2])).toMatchObject({ "@removed": { reason: "deleted" } });
     expect(second.items.find((i) => i.id === ids[1])).toMatchObject({ givenName: "D1" });
-    expect(second.items.find((i) => i.givenName === "New")).toBeTruthy();
+    expect(second.items.find((i) => i.givenName === "New")).toMatchObject({
+      id: expect.any(String),
+      givenName: "New",
+    });
 
     microsoft.invalidateCursors(ANA);
     const gone = await call("GET", second.deltaLink);

@@ -112,7 +112,7 @@ describe("the concilia command", () => {
 
     // Dev mode without an OAuth client: the emulators run beside it with the demo mailbox seeded.
     const google = /Google emulator:\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
-    expect(google).toBeTruthy();
+    expect(google).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const demoBox = `${google}/__emulator/accounts/sara%40concilia.demo/messages`;
     const seeded = (await (await fetch(demoBox)).json()).messages.length;
     expect(seeded).toBeGreaterThanOrEqual(30);
