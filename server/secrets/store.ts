@@ -130,6 +130,8 @@ export async function refreshSecret(
   const current = await getSecret(ctx, connectionId, name);
   if (!current) throw new SecretUnreadable(`The connection has no ${name} secret to refresh.`);
   const value = await exchange(current.value);
+  // A provider that keeps the token (Google) changes nothing: no write, and the version stays.
+  if (value === current.value) return { ...current, stored: false };
   try {
     return { value, version: await putSecret(ctx, connectionId, name, value, current.version), stored: true };
   } catch (err) {
