@@ -9,7 +9,7 @@
 //   the first) starts again whole periods later, just before the range, with its COUNT reduced by
 //   the periods skipped: it yields the same occurrences from there on. Other rules have at most a
 //   few dozen occurrences a year and are stepped through as they are.
-import type ICAL from "ical.js";
+import ICAL from "ical.js";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -66,4 +66,18 @@ export function skipBefore(
     shift: period.unit === "hours" ? { days: 0, hours: steps } : { days: steps, hours: 0 },
     shiftMs: steps * (period.unit === "hours" ? HOUR : DAY),
   };
+}
+
+/**
+ * For a series a calendar sync stores: the warning its rule deserves (SECONDLY, MINUTELY: listed as its
+ * first event only, see occurrences.ts), or null. A rule ical.js cannot read is left to its reader.
+ */
+export function storedRuleWarning(rule: string | null | undefined): string | null {
+  if (!rule) return null;
+  try {
+    const parsed = ICAL.Recur.fromString(rule.trim().replace(/^RRULE:/i, ""));
+    return isCalendarRecurrence(parsed) ? null : notCalendarRecurrence(parsed);
+  } catch {
+    return null;
+  }
 }

@@ -7,6 +7,7 @@
 // an empty mail session, from the URL and username stored on the connection.
 import { and, eq } from "drizzle-orm";
 import type { ConnectionCalendar } from "../../../shared/api/connections.js";
+import { storedRuleWarning } from "../../calendar/rule-bounds.js";
 import { storeListedCalendars } from "../../connections/calendars.js";
 import { SECRET } from "../../connections/connections.js";
 import { eventLinks } from "../../db/schema.js";
@@ -205,6 +206,8 @@ export async function withCaldavCalendars(
       const [event] = parseCalendarObject(item.raw.toString("utf8"));
       if (!event) return { skipped: "no event in the calendar object" };
       const etag = typeof item.meta?.etag === "string" ? item.meta.etag : null;
+      const warning = storedRuleWarning(event.state.recurrence?.rule);
+      if (warning) ctx.log.warn({ connection: ctx.connection.id, item: item.key }, warning);
       return importCalendarItem(tx, owner, place, { ...event, etag });
     },
     identify: (item) =>
