@@ -20,6 +20,7 @@ const ANA = "ana@contoso.test";
 const BEA = "bea.lopez@gmail.test";
 const CALENDAR_SCOPE = "https://www.googleapis.com/auth/calendar";
 const UID = "040000008200E00074C5B7101A82E00800000000C0FFEE";
+const LUIS = "luis.gil@partner.test";
 
 describe.each(engines)("a shared meeting taken over by its organiser's calendar, on %s", (engine) => {
   let s: TestServer;
@@ -84,6 +85,13 @@ describe.each(engines)("a shared meeting taken over by its organiser's calendar,
     // Marta is Ana's CRM person: Bea cannot see her.
     ana = await userWithMarta(s, `ana-${engine}@acme.test`);
     bea = await s.user(`bea-${engine}@acme.test`, { name: "Bea" });
+    // Luis is Bea's CRM person: Ana cannot see him.
+    const luis = await api(s, bea, "POST", "/api/v1/persons", {
+      firstName: "Luis",
+      lastName: "Gil",
+      emails: [LUIS],
+    });
+    expect(luis.statusCode).toBe(201);
 
     const { refreshToken } = google.issueTokens(BEA, `openid email ${CALENDAR_SCOPE}`);
     beaConnection = await s.ctx.db.transaction(async (tx) => {
@@ -108,6 +116,7 @@ describe.each(engines)("a shared meeting taken over by its organiser's calendar,
         attendees: [
           { email: BEA, displayName: "Bea López", self: true, responseStatus: "accepted" },
           { email: MARTA, displayName: "Marta Núñez", responseStatus: "needsAction" },
+          { email: LUIS, displayName: "Luis Gil", responseStatus: "accepted" },
         ],
       },
       { organizer: { name: "Ana Ruiz", address: ANA } },
@@ -120,6 +129,7 @@ describe.each(engines)("a shared meeting taken over by its organiser's calendar,
       attendees: [
         { emailAddress: { address: BEA, name: "Bea López" }, status: { response: "accepted" } },
         { emailAddress: { address: MARTA, name: "Marta Núñez" }, status: { response: "none" } },
+        { emailAddress: { address: LUIS, name: "Luis Gil" }, status: { response: "accepted" } },
       ],
     });
     mine.iCalUId = UID;
@@ -138,7 +148,12 @@ describe.each(engines)("a shared meeting taken over by its organiser's calendar,
       .where(and(eq(eventLinks.connectionId, beaConnection), eq(eventLinks.providerId, beaCopy)));
     expect(link?.eventId).toMatch(/^\S+$/);
     eventId = link!.eventId!;
-    expect(await seen(bea)).toMatchObject({ title: "Iberia steering", guest: true, readOnly: true });
+    const first = await seen(bea);
+    expect(first).toMatchObject({ title: "Iberia steering", guest: true, readOnly: true });
+    // Matched as Bea's CRM sees it: her Luis linked, Ana's Marta by address only.
+    const byEmail = Object.fromEntries(first.attendees.map((a: { email: string }) => [a.email, a]));
+    expect(byEmail[LUIS].record).toMatchObject({ type: "person" });
+    expect(byEmail[MARTA].record).toBeNull();
   });
 
   it("R-CAL-3, R-CAL-4, R-CAL-5: the organiser's Outlook copy takes the event over: one event, two links, Marta linked to Ana's person, nothing written to either calendar", async () => {
@@ -170,6 +185,8 @@ describe.each(engines)("a shared meeting taken over by its organiser's calendar,
     const forAna = await seen(ana);
     expect(forAna).toMatchObject({ title: "Iberia steering", guest: false, owner: { id: ana.id } });
     const martaThere = forAna.attendees.find((a: { email: string }) => a.email === MARTA);
+    // Bea's Luis is no record of Ana's: an address only, as R-CAL-5 shows non-CRM attendees.
+    expect(forAna.attendees.find((a: { email: string }) => a.email === LUIS)).toMatchObject({ record: null });
     expect(martaThere).toMatchObject({
       record: { type: "person", id: marta.id },
       responseStatus: "needsAction",
