@@ -9,6 +9,7 @@ import { icsOccurrences } from "../../server/calendar/ics-occurrences.js";
 import {
   allDaySpan,
   type EventTiming,
+  type ExceptionRow,
   type ExpansionMeter,
   occurrencesBetween,
 } from "../../server/calendar/occurrences.js";
@@ -199,6 +200,41 @@ describe("stored series: expansion bounded by the range (R-CAL-6)", () => {
       expect(windowed.steps).toBeGreaterThan(0);
       expect(windowed.steps).toBeLessThan(CHEAP);
     }
+  });
+
+  it("R-CAL-6: a daily series begun in 2000 shows an occurrence moved into the range from a month before it", () => {
+    const e = timing({
+      startAt: new Date("2000-01-03T08:00:00Z"),
+      endAt: new Date("2000-01-03T08:30:00Z"),
+      recurrence: "FREQ=DAILY",
+    });
+    const moved: ExceptionRow = {
+      originalStart: "2026-02-10T08:00:00.000Z",
+      status: "confirmed",
+      startAt: new Date("2026-03-11T15:00:00Z"),
+      endAt: new Date("2026-03-11T15:30:00Z"),
+      timeZone: null,
+      endTimeZone: null,
+      startDate: null,
+      endDate: null,
+      title: "Moved",
+      description: null,
+      location: null,
+    };
+    const meter: ExpansionMeter = { steps: 0 };
+    const list = occurrencesBetween(
+      e,
+      [moved],
+      new Date("2026-03-11T00:00:00Z"),
+      new Date("2026-03-12T00:00:00Z"),
+      meter,
+    );
+    expect(list.map((o) => [o.startAt.toISOString(), o.originalStart])).toEqual([
+      ["2026-03-11T08:00:00.000Z", "2026-03-11T08:00:00.000Z"],
+      ["2026-03-11T15:00:00.000Z", "2026-02-10T08:00:00.000Z"],
+    ]);
+    expect(meter.steps).toBeGreaterThan(0);
+    expect(meter.steps).toBeLessThan(CHEAP);
   });
 
   it("R-P-4: a stored FREQ=SECONDLY series lists its first event only, in a handful of steps", () => {
