@@ -6,6 +6,8 @@ import ICAL from "ical.js";
 import type { IcsProblem, ParsedIcs } from "./ics.js";
 import { people, type ResponseStatus } from "./ics-people.js";
 import { hasRules, msOf, onStartWall, timeOf, tzidOf, unknownZones } from "./ics-zones.js";
+import type { ExpansionMeter } from "./occurrences.js";
+import { isCalendarRecurrence, notCalendarRecurrence, type Skip, skipBefore } from "./rule-bounds.js";
 
 export interface IcsOccurrence {
   uid: string | null;
@@ -27,6 +29,7 @@ export interface IcsOccurrence {
   line: number;
 }
 
+/** Safety bound for rules stepped through as they are (rule-bounds.ts) that never end near the range. */
 const MAX_STEPS = 100_000;
 
 export function icsOccurrences(
@@ -34,6 +37,7 @@ export function icsOccurrences(
   from: Date,
   to: Date,
   user?: string,
+  meter?: ExpansionMeter,
 ): { occurrences: IcsOccurrence[]; problems: IcsProblem[] } {
   const problems: IcsProblem[] = unknownZones(parsed);
   const out: IcsOccurrence[] = [];
@@ -60,7 +64,10 @@ export function icsOccurrences(
     for (const component of [...(master ? [master] : []), ...singles]) {
       const line = lineOf.get(component) ?? 0;
       try {
-        out.push(...expand(component, component === master ? exceptions : [], from, to, user, line, lineOf));
+        const warn = (message: string) =>
+          problems.push({ line, message: `VEVENT at line ${line}: ${message}` });
+        const own = component === master ? exceptions : [];
+        out.push(...expand(component, own, { from, to, meter }, user, line, lineOf, warn));
       } catch (err) {
         problems.push({
           line,
@@ -78,12 +85,13 @@ const startKey = (o: IcsOccurrence) => Date.parse(o.allDay ? `${o.start}T00:00:0
 function expand(
   master: ICAL.Component,
   exceptions: ICAL.Component[],
-  from: Date,
-  to: Date,
+  range: { from: Date; to: Date; meter?: ExpansionMeter },
   user: string | undefined,
   line: number,
   lineOf: Map<ICAL.Component, number>,
+  warn: (message: string) => void,
 ): IcsOccurrence[] {
+  const { from, to, meter } = range;
   const event = new ICAL.Event(master, { strictExceptions: false });
   if (!event.startDate) throw new Error("no DTSTART");
   for (const x of exceptions) {
@@ -138,12 +146,23 @@ function expand(
     add(null, null);
     return list;
   }
-  const lastException = Math.max(
-    0,
-    ...exceptions.map((x) => msOf(new ICAL.Event(x).recurrenceId, startTzid)),
-  );
-  const iterator = event.iterator();
+  const rules = master.getAllProperties("rrule").map((p) => p.getFirstValue() as ICAL.Recur);
+  const refused = rules.find((r) => !isCalendarRecurrence(r));
+  if (refused) {
+    warn(notCalendarRecurrence(refused));
+    add(null, null);
+    return list;
+  }
+  const keys = exceptions.map((x) => msOf(new ICAL.Event(x).recurrenceId, startTzid));
+  const lastException = Math.max(0, ...keys);
+  // Occurrences starting before the range may reach into it, or be moved into it by an exception.
+  const startMs = msOf(event.startDate, startTzid);
+  const span = event.endDate ? Math.max(0, msOf(event.endDate, startTzid) - startMs) : 0;
+  const skipTo = Math.min(from.getTime(), ...keys) - span - 2 * 86_400_000;
+  const skip = rules.length === 1 ? skipBefore(rules[0]!, startMs, skipTo, event.startDate.isDate) : null;
+  const iterator = skip ? restarted(master, event.startDate, skip) : event.iterator();
   for (let step = 0; step < MAX_STEPS; step++) {
+    if (meter) meter.steps++;
     const next = iterator.next();
     if (!next) break;
     const ms = msOf(next, startTzid);
@@ -151,6 +170,29 @@ function expand(
     add(event.getOccurrenceDetails(next), next);
   }
   return list;
+}
+
+/**
+ * The series' expansion restarted where `skip` says (rule-bounds.ts): DTSTART moved by whole periods
+ * and the RRULE's COUNT reduced, or, the COUNT used up, no rule at all (RDATEs stay). The component's
+ * own RRULE is only swapped while ical.js reads it.
+ */
+function restarted(master: ICAL.Component, start: ICAL.Time, skip: Skip): ICAL.RecurExpansion {
+  const dtstart = start.clone();
+  const prop = master.getFirstProperty("rrule")!;
+  const rule = prop.getFirstValue() as ICAL.Recur;
+  if (skip.rule) {
+    // adjust() normalises the fields at once; a time left with 200,000 hours in its hour field costs
+    // ical.js's iterator one step per day to catch up.
+    dtstart.adjust(skip.shift.days, skip.shift.hours, 0, 0);
+    prop.setValue(skip.rule);
+  } else master.removeProperty(prop);
+  try {
+    return new ICAL.RecurExpansion({ component: master, dtstart });
+  } finally {
+    if (skip.rule) prop.setValue(rule);
+    else master.addProperty(prop);
+  }
 }
 
 /** Exchange keys exceptions of all-day series by a midnight date-time: the key is its date. */

@@ -6,6 +6,7 @@
 // range), a changed one carries its changes. All-day series expand on dates and stay dates.
 import ICAL from "ical.js";
 import { instantOfWall, wallOfInstant } from "./local-time.js";
+import { isCalendarRecurrence, skipBefore } from "./rule-bounds.js";
 
 export type EventStatus = "confirmed" | "tentative" | "cancelled";
 
@@ -56,7 +57,7 @@ export interface Occurrence {
 }
 
 const DAY = 86_400_000;
-/** Safety bound for rules that would never end near the range (FREQ=SECONDLY over decades). */
+/** Safety bound for rules stepped through as they are (rule-bounds.ts) that never end near the range. */
 const MAX_STEPS = 100_000;
 
 /** An all-day date `YYYY-MM-DD` as the UTC midnight that sorts it among instants. */
@@ -94,21 +95,44 @@ function floatingMs(t: ICAL.Time): number {
   );
 }
 
-/** The rule's original starts, as wall-clock milliseconds, in order, until `untilWall`. */
-function originalStarts(e: EventTiming, untilWall: number): number[] {
+/** How much expansion work was done: ical.js iterator steps, summed over calls (tests, benchmarks). */
+export interface ExpansionMeter {
+  steps: number;
+}
+
+/**
+ * The rule's original starts, as wall-clock milliseconds, in order, from a little before `fromWall`
+ * (rule-bounds.ts: a simple rule restarts there) until `untilWall`.
+ */
+function originalStarts(
+  e: EventTiming,
+  fromWall: number,
+  untilWall: number,
+  meter?: ExpansionMeter,
+): number[] {
   const allDay = e.allDay && !!e.startDate;
-  const startWall = allDay ? dateKeyMs(e.startDate!) : wallOfInstant(e.startAt.getTime(), e.timeZone);
+  let startWall = allDay ? dateKeyMs(e.startDate!) : wallOfInstant(e.startAt.getTime(), e.timeZone);
   const toWall = (v: string) =>
     allDay ? dateKeyMs(v.slice(0, 10)) : wallOfInstant(Date.parse(v), e.timeZone);
+  let rule = e.recurrence ? ICAL.Recur.fromString(e.recurrence) : null;
+  // SECONDLY and MINUTELY: the series is its first event (and its RDATEs).
+  if (rule && !isCalendarRecurrence(rule)) rule = null;
+  const skip = rule && skipBefore(rule, startWall, fromWall, allDay);
+  if (skip) {
+    rule = skip.rule;
+    // A COUNT used up before the range: only the RDATEs are left (the start itself lies before it).
+    if (rule) startWall += skip.shiftMs;
+  }
   const vevent = new ICAL.Component("vevent");
   const dtstart = floating(startWall, allDay);
   vevent.addPropertyWithValue("dtstart", dtstart);
-  if (e.recurrence) vevent.addPropertyWithValue("rrule", ICAL.Recur.fromString(e.recurrence));
+  if (rule) vevent.addPropertyWithValue("rrule", rule);
   for (const r of e.rdates) vevent.addPropertyWithValue("rdate", floating(toWall(r), allDay));
   for (const x of e.exdates) vevent.addPropertyWithValue("exdate", floating(toWall(x), allDay));
   const expansion = new ICAL.RecurExpansion({ component: vevent, dtstart });
   const out: number[] = [];
   for (let step = 0; step < MAX_STEPS; step++) {
+    if (meter) meter.steps++;
     const next = expansion.next();
     if (!next) break;
     const wall = floatingMs(next);
@@ -127,14 +151,21 @@ export function occurrencesBetween(
   exceptions: ExceptionRow[],
   from: Date,
   to: Date,
+  meter?: ExpansionMeter,
 ): Occurrence[] {
   if (event.status === "cancelled") return [];
   const allDay = event.allDay && !!event.startDate && !!event.endDate;
   const byKey = new Map(exceptions.map((x) => [x.originalStart, x]));
-  const lastException = Math.max(0, ...exceptions.map((x) => Date.parse(x.originalStart) || 0));
+  const keys = exceptions.map((x) => Date.parse(x.originalStart)).filter(Number.isFinite);
+  const lastException = Math.max(0, ...keys);
   // Wall clocks run at most 14 hours ahead of UTC.
   const untilWall = Math.max(to.getTime(), lastException) + DAY;
-  const starts = event.recurrence || event.rdates.length ? originalStarts(event, untilWall) : null;
+  // Occurrences starting before the range may reach into it (their length), or be moved into it (an
+  // exception keyed before it): the rule may skip only what ends before all of these.
+  const span = allDay ? DAY * 2 : event.endAt.getTime() - event.startAt.getTime();
+  const fromWall = Math.min(from.getTime(), ...keys) - Math.max(0, span) - 2 * DAY;
+  const starts =
+    event.recurrence || event.rdates.length ? originalStarts(event, fromWall, untilWall, meter) : null;
   const list: Occurrence[] = [];
   if (allDay) {
     const days = Math.round((dateKeyMs(event.endDate!) - dateKeyMs(event.startDate!)) / DAY);

@@ -7,6 +7,7 @@
 // an empty mail session, from the URL and username stored on the connection.
 import { and, eq } from "drizzle-orm";
 import type { ConnectionCalendar } from "../../../shared/api/connections.js";
+import { storedRuleWarning } from "../../calendar/rule-bounds.js";
 import { storeListedCalendars } from "../../connections/calendars.js";
 import { SECRET } from "../../connections/connections.js";
 import { eventLinks } from "../../db/schema.js";
@@ -51,6 +52,21 @@ async function accountOf(ctx: ProviderContext): Promise<CaldavAccount> {
     username: own?.username ?? connection.imapServer?.username ?? connection.accountAddress,
     password: secret.value,
   };
+}
+
+/**
+ * An object the calendar server neither gave nor confirmed deleted: a failed try of that item (kept in
+ * the failed items, tried again at the next step), or the whole step's failure when the server refused
+ * the account itself or asked to wait.
+ */
+function unconfirmed(cause: Error | undefined): SyncError {
+  const classified = cause ? classifyCaldavError(cause) : null;
+  if (classified && (classified.kind === "auth" || classified.kind === "throttled")) throw classified;
+  return new SyncError(
+    "temporary",
+    "The calendar server left this object out of its answer and did not confirm it was deleted.",
+    cause ? { cause } : undefined,
+  );
 }
 
 /** A write refused on If-Match (412) is the engine's "conflict": the inbound leg reconciles it. */
@@ -173,8 +189,11 @@ export async function withCaldavCalendars(
         const byHref = new Map(got.map((o) => [o.href, o]));
         return items.map((i): FetchedItem => {
           const o = byHref.get(i.key);
-          if (removed(i) || !o || "gone" in o)
+          // R-CAL-9: only a removal the listing reported, or a 404 for the object itself, cancels the
+          // CRM event; an object the server neither gave nor confirmed gone is tried again next step.
+          if (removed(i) || (o && "gone" in o))
             return { key: i.key, raw: Buffer.alloc(0), meta: { calendar, gone: true } };
+          if (!o || "unconfirmed" in o) return { key: i.key, ref: i.ref, error: unconfirmed(o?.error) };
           return { key: i.key, raw: Buffer.from(o.ics), meta: { calendar, etag: o.etag } };
         });
       });
@@ -187,6 +206,8 @@ export async function withCaldavCalendars(
       const [event] = parseCalendarObject(item.raw.toString("utf8"));
       if (!event) return { skipped: "no event in the calendar object" };
       const etag = typeof item.meta?.etag === "string" ? item.meta.etag : null;
+      const warning = storedRuleWarning(event.state.recurrence?.rule);
+      if (warning) ctx.log.warn({ connection: ctx.connection.id, item: item.key }, warning);
       return importCalendarItem(tx, owner, place, { ...event, etag });
     },
     identify: (item) =>

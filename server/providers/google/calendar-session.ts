@@ -5,6 +5,7 @@
 // events are pushed to it through sync/calendar/outbound.ts with the Google writer, so their echo is in
 // that same listing and is recognised by the etag recorded for it (R-P-3). Watch channels for push are
 // kept alive at the start of each step (calendar-watch-upkeep.ts).
+import { storedRuleWarning } from "../../calendar/rule-bounds.js";
 import { mergeCalendars, storeListedCalendars } from "../../connections/calendars.js";
 import { missingScopes } from "../../connections/oauth-providers.js";
 import { importCalendarItem } from "../../sync/calendar/inbound.js";
@@ -98,6 +99,8 @@ export async function withGoogleCalendars(
         self: { email: owner.email, name: owner.name || null },
         calendarZone: read.zone,
       });
+      const warning = "state" in mapped ? storedRuleWarning(mapped.state.recurrence?.rule) : null;
+      if (warning) ctx.log.warn({ connection: ctx.connection.id, item: item.key }, warning);
       return importCalendarItem(tx, owner, place, mapped);
     },
     identify: (item) =>

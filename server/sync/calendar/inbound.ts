@@ -7,8 +7,9 @@
 import { and, asc, eq, inArray, isNotNull, ne, or } from "drizzle-orm";
 import type { AuthUser } from "../../auth/user.js";
 import type { SyncedEventState } from "../../calendar/synced-state.js";
+import { writeAttendees } from "../../crm/event-attendees.js";
 import type { Tx } from "../../db/index.js";
-import { activities, eventLinks, events } from "../../db/schema.js";
+import { activities, eventAttendees, eventLinks, events } from "../../db/schema.js";
 import { newId } from "../../ids.js";
 import { reconcileCalendarItem } from "../../reconcile/calendar.js";
 import type { CrmSide, ProviderSide } from "../../reconcile/calendar-types.js";
@@ -56,26 +57,36 @@ export async function importCalendarItem(
   let eventId = link?.eventId ?? null;
   if (!eventId && !("gone" in item)) eventId = await findExisting(tx, owner, item);
   let row = eventId ? await eventRow(tx, eventId) : null;
+  let takenOver = false;
   if (row && row.ownerId !== owner.id) {
     // R-CAL-3, R-CAL-4: another user's meeting. The organiser's copy drives it; any other copy is
     // only kept linked (which lists the event for this user, crm/event-access.ts).
     if (!organisesInstead(row, owner, item)) return followCopy(tx, place, link, row.id, item);
-    await tx.update(events).set({ ownerId: owner.id, guest: false }).where(eq(events.id, row.id));
-    row = { ...row, ownerId: owner.id, guest: false };
+    row = await takeOver(tx, owner, row);
+    takenOver = true;
   }
-  const crm: CrmSide = row
-    ? { kind: "present", state: await crmStateOf(tx, row), changedAt: row.updatedAt.toISOString() }
-    : { kind: "absent" };
+  const crmState = row ? await crmStateOf(tx, row) : null;
+  const crm: CrmSide =
+    row && crmState
+      ? { kind: "present", state: crmState, changedAt: row.updatedAt.toISOString() }
+      : { kind: "absent" };
   const provider: ProviderSide =
     "gone" in item
       ? { kind: "deleted" }
       : { kind: "present", state: item.state, etag: item.etag, changedAt: new Date().toISOString() };
   const organizer = "gone" in item ? row?.organizerEmail : item.state.organizer?.email.toLowerCase();
   const guest = !!organizer && !owner.addresses.includes(organizer.toLowerCase());
+  // Taken over, the event holds only what the guest's copy brought: as if last synced with this copy,
+  // so the organiser's version wins every field it differs in and nothing goes back to his calendar.
+  const last = link?.lastSynced
+    ? { state: link.lastSynced, etag: link.etag }
+    : takenOver && crmState
+      ? { state: crmState, etag: null }
+      : null;
   const actions = reconcileCalendarItem({
     crm,
     provider,
-    last: link?.lastSynced ? { state: link.lastSynced, etag: link.etag } : null,
+    last,
     role: guest ? "guest" : "organizer",
     firstSync: false,
   });
@@ -94,6 +105,10 @@ export async function importCalendarItem(
       // version at its new ETag: recorded so, the CRM's owed write (its outbox row) goes out on it.
       await recordSynced(tx, place, id, pushesBack && !("gone" in item) ? item.state : a.state, item);
   }
+  // The organiser's copy the guest's import already agreed with: nothing to reconcile, but it is now
+  // the link that drives the event.
+  if (takenOver && id && !("gone" in item) && !actions.some((a) => a.kind === "record-synced"))
+    await recordSynced(tx, place, id, item.state, item);
   // Nothing to reconcile, yet the calendar's version moved (a change of something not synced): the
   // link learns its ETag, or every later write would be refused on If-Match.
   if (
@@ -158,6 +173,21 @@ function organisesInstead(row: EventRow, owner: AuthUser, item: IncomingItem): b
   if ("gone" in item || !row.guest) return false;
   const organizer = item.state.organizer?.email.toLowerCase();
   return !!organizer && owner.addresses.includes(organizer);
+}
+
+/**
+ * The organiser's copy takes over a meeting a guest's calendar brought in: the event becomes his, not a
+ * guest's, and its attendees are matched again to the CRM records he sees (R-CAL-5), not the guest's.
+ * The guests' links stay as they are: they list the event for them, read-only.
+ */
+async function takeOver(tx: Tx, owner: AuthUser, row: EventRow): Promise<EventRow> {
+  await tx.update(events).set({ ownerId: owner.id, guest: false }).where(eq(events.id, row.id));
+  const attendees = await tx
+    .select({ email: eventAttendees.email, name: eventAttendees.name })
+    .from(eventAttendees)
+    .where(eq(eventAttendees.eventId, row.id));
+  await writeAttendees(tx, owner, row.id, attendees);
+  return { ...row, ownerId: owner.id, guest: false };
 }
 
 /**

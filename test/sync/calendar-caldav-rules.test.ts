@@ -1,0 +1,112 @@
+// Series no calendar schedules by, synced from a CalDAV calendar (the tests' Radicale): a FREQ=SECONDLY
+// event is imported and kept with its rule, listed as its first event only, and the sync records a
+// warning naming it (R-CAL-6, R-P-4). Long series begun years ago are proven in
+// test/calendar/expansion-bounds.test.ts: Radicale itself takes longer than a request's budget to
+// store an hourly series with a COUNT of a million.
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SECRET } from "../../server/connections/connections.js";
+import { connections } from "../../server/db/schema.js";
+import { newId } from "../../server/ids.js";
+import { putSecret } from "../../server/secrets/store.js";
+import { runStepExclusive } from "../../server/sync/run.js";
+import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import { newCalendarUser, type TestCalendarUser, testCaldav } from "../harness/caldav.js";
+import { api, userWithMarta } from "./mail-e2e.js";
+
+const ics = (uid: string, lines: string[]) =>
+  [
+    "BEGIN:VCALENDAR",
+    "VERSION:2.0",
+    "PRODID:-//Other client//EN",
+    "BEGIN:VEVENT",
+    `UID:${uid}`,
+    "DTSTAMP:20261101T090000Z",
+    ...lines,
+    "END:VEVENT",
+    "END:VCALENDAR",
+    "",
+  ].join("\r\n");
+
+describe.each(engines)("CalDAV series with rules no calendar schedules by, on %s", (engine) => {
+  let s: TestServer;
+  let cal: TestCalendarUser;
+  let ana: { id: string; token: string };
+  let connectionId: string;
+  const logLines: string[] = [];
+
+  async function syncNow() {
+    for (let i = 0; i < 100; i++) {
+      const r = await runStepExclusive(s.ctx, connectionId);
+      if (r !== "busy" && r.result !== "more") return r;
+      if (r === "busy") await new Promise((done) => setTimeout(done, 100));
+    }
+    throw new Error("the sync never came to rest");
+  }
+  async function put(name: string, body: string) {
+    const res = await cal.client.fetch(new URL(name, cal.calendarUrl).href, {
+      method: "PUT",
+      headers: { ...cal.client.headers, "content-type": "text/calendar" },
+      body,
+    });
+    expect(res.status).toBeLessThan(300);
+  }
+  async function listed(title: string, from: string, to: string) {
+    const res = await api(s, ana, "GET", `/api/v1/events?from=${from}&to=${to}&limit=200`);
+    expect(res.statusCode).toBe(200);
+    return res.json().items.filter((e: { title: string }) => e.title === title);
+  }
+
+  beforeAll(async () => {
+    s = await startTestServer({
+      engine,
+      logLines,
+      env: {
+        CONCILIA_ALLOW_PRIVATE_HOSTS: "127.0.0.0/8",
+        CONCILIA_SYNC_TICK_SECONDS: "0",
+        CALDAV_URL: testCaldav().url,
+      },
+    });
+    cal = await newCalendarUser("Work");
+    ana = await userWithMarta(s, `ana-${engine}-${randomBytes(3).toString("hex")}@acme.test`);
+    connectionId = newId();
+    await s.ctx.db.insert(connections).values({
+      id: connectionId,
+      userId: ana.id,
+      provider: "icloud",
+      accountAddress: `${cal.account.username}@icloud.test`,
+      syncs: "calendar",
+      calendars: [{ id: cal.calendarUrl, name: "Work", primary: true, selected: true }],
+      imapServer: { host: "127.0.0.1", port: 1, tls: "none", username: cal.account.username },
+    });
+    await putSecret(s.ctx, connectionId, SECRET.appPassword, cal.account.password, null);
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it("R-CAL-6, R-P-4: a FREQ=SECONDLY event is kept with its rule, listed as its first event only, with a warning recorded", async () => {
+    await put(
+      "tick.ics",
+      ics("tick-1@other.test", [
+        "SUMMARY:Tick",
+        "DTSTART:20261201T090000Z",
+        "DTEND:20261201T093000Z",
+        "RRULE:FREQ=SECONDLY",
+      ]),
+    );
+    await syncNow();
+    const occurrences = await listed("Tick", "2026-11-01T00:00:00Z", "2027-02-01T00:00:00Z");
+    expect(occurrences.map((o: { startAt: string }) => o.startAt)).toEqual(["2026-12-01T09:00:00.000Z"]);
+    const seriesId = occurrences[0].occurrence.seriesId;
+    const series = (await api(s, ana, "GET", `/api/v1/events/${seriesId}`)).json();
+    expect(series).toMatchObject({ title: "Tick", recurrence: { rule: "FREQ=SECONDLY" } });
+    const warned = logLines.map((l) => JSON.parse(l)).filter((l) => l.level >= 40 && /SECONDLY/.test(l.msg));
+    expect(warned).toEqual([
+      expect.objectContaining({
+        msg: expect.stringContaining("not a calendar recurrence"),
+        item: expect.stringContaining("tick.ics"),
+      }),
+    ]);
+  });
+});
