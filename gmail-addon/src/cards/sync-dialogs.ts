@@ -6,16 +6,22 @@ import type { I18n } from "../i18n.js";
 import { providerWord } from "./sync-connect.js";
 import { action, button, buttons, coloured, header, paragraph, section } from "./widgets.js";
 
-export function stopCard(id: string, address: string, t: I18n["t"]) {
+/** A confirmation: what will happen, the button that does it (`confirmAction`) and "Keep syncing". */
+function confirmationCard(
+  o: { name: string; title: string; text: string; confirmAction: string },
+  id: string,
+  address: string,
+  t: I18n["t"],
+) {
   return CardService.newCardBuilder()
-    .setName("sync-stop")
-    .setHeader(header(t("stopSync"), address))
+    .setName(o.name)
+    .setHeader(header(o.title, address))
     .addSection(
       section()
-        .addWidget(paragraph(t("stopConfirm", { address })))
+        .addWidget(paragraph(o.text))
         .addWidget(
           buttons(
-            button(t("stopSync"), action("syncStop", { id, address }), true),
+            button(o.title, action(o.confirmAction, { id, address }), true),
             button(t("keepSyncing"), action("syncBack")),
           ),
         ),
@@ -23,22 +29,25 @@ export function stopCard(id: string, address: string, t: I18n["t"]) {
     .build();
 }
 
+export function stopCard(id: string, address: string, t: I18n["t"]) {
+  const o = {
+    name: "sync-stop",
+    title: t("stopSync"),
+    text: t("stopConfirm", { address }),
+    confirmAction: "syncStop",
+  };
+  return confirmationCard(o, id, address, t);
+}
+
 /** R-ACT-4: the confirmation before "Remove sync", saying nothing is lost. */
 export function removeCalendarCard(id: string, address: string, t: I18n["t"]) {
-  return CardService.newCardBuilder()
-    .setName("sync-remove-calendar")
-    .setHeader(header(t("removeCalendarSync"), address))
-    .addSection(
-      section()
-        .addWidget(paragraph(t("removeSyncConfirm", { address })))
-        .addWidget(
-          buttons(
-            button(t("removeCalendarSync"), action("syncRemoveCalendar", { id, address }), true),
-            button(t("keepSyncing"), action("syncBack")),
-          ),
-        ),
-    )
-    .build();
+  const o = {
+    name: "sync-remove-calendar",
+    title: t("removeCalendarSync"),
+    text: t("removeSyncConfirm", { address }),
+    confirmAction: "syncRemoveCalendar",
+  };
+  return confirmationCard(o, id, address, t);
 }
 
 /** `reconnectFor`: the choice the account's consent does not cover yet: reconnecting with it is offered. */
