@@ -10,8 +10,6 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { DEMO_GOOGLE_CLIENT } from "../emulators/google/emulator.js";
-import { DEMO_MICROSOFT_CLIENT } from "../emulators/microsoft/emulator.js";
 import { serveEmulators } from "../emulators/serve.js";
 import { createUser } from "../server/crm/users.js";
 import { migrate, openDatabase } from "../server/db/index.js";
@@ -22,6 +20,7 @@ import { radicaleDriver } from "./_calendar-radicale.js";
 import { type ProviderReport, renderJson, renderMarkdown } from "./_calendar-report.js";
 import { runProvider } from "./_calendar-run.js";
 import { sizeFor } from "./_calendar-workload.js";
+import { emulatorEnv } from "./_concilia-processes.js";
 import { services } from "./_services.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -51,16 +50,7 @@ export default async function calendar(args: string[]): Promise<void> {
     HOST: "127.0.0.1",
     PORT: String(port),
     CONCILIA_PUBLIC_URL: serverUrl,
-    GOOGLE_API_URL: emu.googleUrl,
-    GOOGLE_AUTH_URL: `${emu.googleUrl}/o/oauth2/v2/auth`,
-    GOOGLE_TOKEN_URL: `${emu.googleUrl}/token`,
-    GOOGLE_REVOKE_URL: `${emu.googleUrl}/revoke`,
-    GOOGLE_OAUTH_CLIENT_ID: DEMO_GOOGLE_CLIENT.clientId,
-    GOOGLE_OAUTH_CLIENT_SECRET: DEMO_GOOGLE_CLIENT.clientSecret ?? "",
-    MICROSOFT_LOGIN_URL: `${emu.microsoftUrl}/common`,
-    GRAPH_URL: `${emu.microsoftUrl}/v1.0`,
-    MICROSOFT_OAUTH_CLIENT_ID: DEMO_MICROSOFT_CLIENT.clientId,
-    MICROSOFT_OAUTH_CLIENT_SECRET: DEMO_MICROSOFT_CLIENT.clientSecret ?? "",
+    ...emulatorEnv(emu),
     CONCILIA_SYNC_TICK_SECONDS: String(TICK_SECONDS),
     CONCILIA_SYNC_POLL_SECONDS: String(POLL_SECONDS),
     ...radicale.env,

@@ -1,5 +1,6 @@
 import { HttpResponse, http, type RequestHandler } from "msw";
 import { z } from "zod";
+import { accountIn, attempt, noAccount, noContent, parse } from "./admin-http.js";
 import { contactJson } from "./microsoft/contact-json.js";
 import type { GraphContactStore } from "./microsoft/contact-store.js";
 
@@ -50,37 +51,12 @@ const renameSchema = z.object({
   relabelItems: z.boolean().optional(),
 });
 
-function problem(status: number, title: string, detail?: unknown): Response {
-  return HttpResponse.json(
-    { type: "about:blank", title, status, detail },
-    { status, headers: { "content-type": "application/problem+json" } },
-  );
-}
-
-async function parse<T>(request: Request, schema: z.ZodType<T>): Promise<T | Response> {
-  const result = schema.safeParse(await request.json().catch(() => undefined));
-  return result.success
-    ? result.data
-    : problem(400, "Invalid body", z.flattenError(result.error as z.ZodError<unknown>));
-}
-
-/** Runs a ground-truth action; the store throws on an unknown item or an invalid body. */
-function attempt(run: () => Response): Response {
-  try {
-    return run();
-  } catch (error) {
-    return problem(400, "Cannot apply", String(error));
-  }
-}
-
 export function contactAdminHandlers(target: ContactsControllable): RequestHandler[] {
   const storeOf = (email: string | readonly string[] | undefined) => {
-    const key = String(email ?? "").toLowerCase();
-    return target.accounts().includes(key) ? target.contacts(key) : null;
+    const key = accountIn(target.accounts(), email);
+    return key ? target.contacts(key) : null;
   };
   const base = "/__emulator/accounts/:email";
-  const noAccount = () => problem(404, "No such account");
-  const done = () => new HttpResponse(null, { status: 204 });
   return [
     http.post(`${base}/contact-folders`, async ({ request, params }) => {
       const store = storeOf(params.email);
@@ -122,7 +98,7 @@ export function contactAdminHandlers(target: ContactsControllable): RequestHandl
       if (!store) return noAccount();
       return attempt(() => {
         store.remove(String(params.id));
-        return done();
+        return noContent();
       });
     }),
     http.post(`${base}/categories`, async ({ request, params }) => {
@@ -150,7 +126,7 @@ export function contactAdminHandlers(target: ContactsControllable): RequestHandl
       if (!store) return noAccount();
       return attempt(() => {
         store.deleteCategory(String(params.id));
-        return done();
+        return noContent();
       });
     }),
   ];

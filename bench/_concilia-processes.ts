@@ -1,0 +1,54 @@
+// Real `concilia` child processes for the benchmarks (as in production: `serve` and `worker` apart),
+// and the environment that points them at the served Google and Microsoft emulators.
+import { type ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { DEMO_GOOGLE_CLIENT } from "../emulators/google/emulator.js";
+import { DEMO_MICROSOFT_CLIENT } from "../emulators/microsoft/emulator.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** `concilia <args>`; the last of its stderr is printed if it exits with an error. */
+export function spawnConcilia(args: string[], env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, ["bin/concilia.mjs", ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let tail = "";
+  child.stderr?.on("data", (d) => {
+    tail = (tail + d).slice(-3000);
+  });
+  child.once("exit", (code) => {
+    if (code) console.error(`concilia ${args[0]} exited with ${code}:\n${tail}`);
+  });
+  return child;
+}
+
+/** Waits (about a minute at most) until the server at `serverUrl` answers /healthz. */
+export async function untilHealthy(serverUrl: string): Promise<void> {
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${serverUrl}/healthz`)).ok) return;
+    } catch {}
+    if (i > 300) throw new Error("the server did not start");
+    await sleep(200);
+  }
+}
+
+/** The OAuth and API endpoints of Google and Microsoft, on the emulators this process serves. */
+export function emulatorEnv(emu: { googleUrl: string; microsoftUrl: string }): Record<string, string> {
+  return {
+    GOOGLE_API_URL: emu.googleUrl,
+    GOOGLE_AUTH_URL: `${emu.googleUrl}/o/oauth2/v2/auth`,
+    GOOGLE_TOKEN_URL: `${emu.googleUrl}/token`,
+    GOOGLE_REVOKE_URL: `${emu.googleUrl}/revoke`,
+    GOOGLE_OAUTH_CLIENT_ID: DEMO_GOOGLE_CLIENT.clientId,
+    GOOGLE_OAUTH_CLIENT_SECRET: DEMO_GOOGLE_CLIENT.clientSecret ?? "",
+    MICROSOFT_LOGIN_URL: `${emu.microsoftUrl}/common`,
+    GRAPH_URL: `${emu.microsoftUrl}/v1.0`,
+    MICROSOFT_OAUTH_CLIENT_ID: DEMO_MICROSOFT_CLIENT.clientId,
+    MICROSOFT_OAUTH_CLIENT_SECRET: DEMO_MICROSOFT_CLIENT.clientSecret ?? "",
+  };
+}
