@@ -19,10 +19,9 @@ import { CONCILIA_ATTENDEES, CONCILIA_ID } from "../../server/providers/graph/ca
 import { writeCrmState } from "../../server/sync/calendar/crm-event.js";
 import { enqueueCalendarChange } from "../../server/sync/calendar/outbox.js";
 import { connectionOwner } from "../../server/sync/mail-writer.js";
-import { runStepExclusive } from "../../server/sync/run.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import { injectFetch } from "../providers/inject-fetch.js";
-import { api, eventually, MARTA, userWithMarta } from "./mail-e2e.js";
+import { api, eventually, MARTA, syncUntilRest, userWithMarta } from "./mail-e2e.js";
 
 const ACCOUNT = "ana@contoso.test";
 const HISTORY = 30;
@@ -44,14 +43,7 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     return found[0]!;
   };
 
-  async function syncNow() {
-    for (let i = 0; i < 200; i++) {
-      const r = await runStepExclusive(s.ctx, connectionId);
-      if (r !== "busy" && r.result !== "more") return r;
-      if (r === "busy") await new Promise((done) => setTimeout(done, 50));
-    }
-    throw new Error("the sync never came to rest");
-  }
+  const syncNow = () => syncUntilRest(s, connectionId, { attempts: 200, waitMs: 50 });
   async function linkOf(providerId: string) {
     const [link] = await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.providerId, providerId));
     expect(link?.eventId).toMatch(/^\S+$/);
