@@ -1,5 +1,5 @@
 // Real `concilia` child processes for the benchmarks (as in production: `serve` and `worker` apart),
-// and the environment that points them at the served Google and Microsoft emulators.
+// and their environment: database, key and port, and the served Google and Microsoft emulators.
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -35,6 +35,19 @@ export async function untilHealthy(serverUrl: string): Promise<void> {
     if (i > 300) throw new Error("the server did not start");
     await sleep(200);
   }
+}
+
+/** `concilia` on loopback `port` with `databaseUrl` and secret `key`, logging warnings only, in dev mode. */
+export function serverEnv(o: { databaseUrl: string; key: Buffer; port: number }): Record<string, string> {
+  return {
+    DATABASE_URL: o.databaseUrl,
+    CONCILIA_SECRET_KEY: o.key.toString("base64"),
+    CONCILIA_LOG_LEVEL: "warn",
+    CONCILIA_DEV: "1",
+    HOST: "127.0.0.1",
+    PORT: String(o.port),
+    CONCILIA_PUBLIC_URL: `http://127.0.0.1:${o.port}`,
+  };
 }
 
 /** The OAuth and API endpoints of Google and Microsoft, on the emulators this process serves. */

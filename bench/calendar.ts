@@ -20,7 +20,7 @@ import { radicaleDriver } from "./_calendar-radicale.js";
 import { type ProviderReport, renderJson, renderMarkdown } from "./_calendar-report.js";
 import { runProvider } from "./_calendar-run.js";
 import { sizeFor } from "./_calendar-workload.js";
-import { emulatorEnv } from "./_concilia-processes.js";
+import { emulatorEnv, serverEnv } from "./_concilia-processes.js";
 import { services } from "./_services.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -43,13 +43,7 @@ export default async function calendar(args: string[]): Promise<void> {
   const port = await services.freePort();
   const serverUrl = `http://127.0.0.1:${port}`;
   const env: Record<string, string> = {
-    DATABASE_URL: pg.url,
-    CONCILIA_SECRET_KEY: key.toString("base64"),
-    CONCILIA_LOG_LEVEL: "warn",
-    CONCILIA_DEV: "1",
-    HOST: "127.0.0.1",
-    PORT: String(port),
-    CONCILIA_PUBLIC_URL: serverUrl,
+    ...serverEnv({ databaseUrl: pg.url, key, port }),
     ...emulatorEnv(emu),
     CONCILIA_SYNC_TICK_SECONDS: String(TICK_SECONDS),
     CONCILIA_SYNC_POLL_SECONDS: String(POLL_SECONDS),

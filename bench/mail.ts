@@ -24,7 +24,7 @@ import { activities } from "../server/db/schema.js";
 import { secretBox } from "../server/secrets/box.js";
 import { putSecret } from "../server/secrets/store.js";
 import { normalizeMessageId } from "../shared/message-id.js";
-import { emulatorEnv, spawnConcilia, untilHealthy } from "./_concilia-processes.js";
+import { emulatorEnv, serverEnv, spawnConcilia, untilHealthy } from "./_concilia-processes.js";
 import { benchDovecot } from "./_dovecot.js";
 import { figure, writeResult } from "./_result.js";
 import { services } from "./_services.js";
@@ -85,13 +85,7 @@ export default async function mail(args: string[]): Promise<void> {
   const port = await services.freePort();
   const serverUrl = `http://127.0.0.1:${port}`;
   const env: Record<string, string> = {
-    DATABASE_URL: pg.url,
-    CONCILIA_SECRET_KEY: key.toString("base64"),
-    CONCILIA_LOG_LEVEL: "warn",
-    CONCILIA_DEV: "1",
-    HOST: "127.0.0.1",
-    PORT: String(port),
-    CONCILIA_PUBLIC_URL: serverUrl,
+    ...serverEnv({ databaseUrl: pg.url, key, port }),
     ...emulatorEnv(emu),
     GOOGLE_PUBSUB_TOPIC: TOPIC,
     GOOGLE_PUSH_TOKEN: PUSH_TOKEN,
@@ -243,36 +237,37 @@ export default async function mail(args: string[]): Promise<void> {
     // Latency of a new message with a CRM participant: Gmail with push (watch → Pub/Sub → /push/google),
     // then with its pushes dropped (found by polling).
     const gmail = boxes[0];
-    const newMessage = (n: number) => {
-      const id = `<latency-${n}-${Date.now()}@bench.test>`;
-      return {
-        id: normalizeMessageId(id),
-        raw: [
-          `From: Client <${gmail.participant}>`,
-          `To: ${gmail.email}`,
-          `Subject: Latency ${n}`,
-          `Date: ${new Date().toUTCString().replace("GMT", "+0000")}`,
-          `Message-ID: ${id}`,
-          "Content-Type: text/plain; charset=utf-8",
-          "",
-          "Ping.",
-          "",
-        ].join("\r\n"),
-      };
-    };
-    const latency = async (n: number, timeoutMs: number) => {
-      const m = newMessage(n);
-      const at = Date.now();
-      await emu.google.seed(gmail.email, m.raw, ["INBOX"]);
+    /** A message from the client to the owner, sent now, with Message-ID `id`. */
+    const probe = (box: Box, subject: string, id: string) =>
+      [
+        `From: Client <${box.participant}>`,
+        `To: ${box.email}`,
+        `Subject: ${subject}`,
+        `Date: ${new Date().toUTCString().replace("GMT", "+0000")}`,
+        `Message-ID: ${id}`,
+        "Content-Type: text/plain; charset=utf-8",
+        "",
+        "Ping.",
+        "",
+      ].join("\r\n");
+    /** Milliseconds from `at` until the message is logged for the box's owner; infinite after `timeoutMs`. */
+    const loggedAfter = async (box: Box, id: string, at: number, timeoutMs: number) => {
+      const messageId = normalizeMessageId(id);
       while (Date.now() - at < timeoutMs) {
         const [row] = await db
           .select({ id: activities.id })
           .from(activities)
-          .where(and(eq(activities.ownerId, gmail.userId), eq(activities.messageId, m.id)));
+          .where(and(eq(activities.ownerId, box.userId), eq(activities.messageId, messageId)));
         if (row) return Date.now() - at;
         await sleep(25);
       }
       return Number.POSITIVE_INFINITY;
+    };
+    const latency = async (n: number, timeoutMs: number) => {
+      const id = `<latency-${n}-${Date.now()}@bench.test>`;
+      const at = Date.now();
+      await emu.google.seed(gmail.email, probe(gmail, `Latency ${n}`, id), ["INBOX"]);
+      return loggedAfter(gmail, id, at, timeoutMs);
     };
     // Latency is measured on an idle worker: let an unfinished first sync end first (bounded).
     for (let i = 0; i < 240 && !finished; i++) {
@@ -300,34 +295,8 @@ export default async function mail(args: string[]): Promise<void> {
       const id = `<idle-${i}-${Date.now()}@bench.test>`;
       probes.push(normalizeMessageId(id));
       const at = Date.now();
-      await dovecot.append(
-        [
-          `From: Client <${imapParticipant}>`,
-          `To: ${imapOwner}`,
-          `Subject: IDLE ${i}`,
-          `Date: ${new Date().toUTCString().replace("GMT", "+0000")}`,
-          `Message-ID: ${id}`,
-          "Content-Type: text/plain; charset=utf-8",
-          "",
-          "Ping.",
-          "",
-        ].join("\r\n"),
-      );
-      let took = Number.POSITIVE_INFINITY;
-      while (Date.now() - at < (POLL_SECONDS + 5) * 1000) {
-        const [row] = await db
-          .select({ id: activities.id })
-          .from(activities)
-          .where(
-            and(eq(activities.ownerId, imapBox.userId), eq(activities.messageId, normalizeMessageId(id))),
-          );
-        if (row) {
-          took = Date.now() - at;
-          break;
-        }
-        await sleep(25);
-      }
-      idle.push(took);
+      await dovecot.append(probe(imapBox, `IDLE ${i}`, id));
+      idle.push(await loggedAfter(imapBox, id, at, (POLL_SECONDS + 5) * 1000));
       await sleep(500);
     }
     peakRss = Math.max(peakRss, rssOf(workerPid).peak);

@@ -6,22 +6,25 @@ import type { I18n } from "../i18n.js";
 import { providerWord } from "./sync-connect.js";
 import { action, button, buttons, coloured, header, paragraph, section } from "./widgets.js";
 
-/** A confirmation: what will happen, the button that does it (`confirmAction`) and "Keep syncing". */
-function confirmationCard(
-  o: { name: string; title: string; text: string; confirmAction: string },
-  id: string,
-  address: string,
-  t: I18n["t"],
-) {
+/** The confirmations: the card's name, its title (also its button's), its text and the button's action. */
+const confirmations = {
+  stop: ["sync-stop", "stopSync", "stopConfirm", "syncStop"],
+  /** R-ACT-4: saying nothing is lost. */
+  removeCalendar: ["sync-remove-calendar", "removeCalendarSync", "removeSyncConfirm", "syncRemoveCalendar"],
+} as const;
+
+/** A confirmation: what will happen, the button that does it and "Keep syncing". */
+function confirmationCard(kind: keyof typeof confirmations, id: string, address: string, t: I18n["t"]) {
+  const [name, title, text, confirmAction] = confirmations[kind];
   return CardService.newCardBuilder()
-    .setName(o.name)
-    .setHeader(header(o.title, address))
+    .setName(name)
+    .setHeader(header(t(title), address))
     .addSection(
       section()
-        .addWidget(paragraph(o.text))
+        .addWidget(paragraph(t(text, { address })))
         .addWidget(
           buttons(
-            button(o.title, action(o.confirmAction, { id, address }), true),
+            button(t(title), action(confirmAction, { id, address }), true),
             button(t("keepSyncing"), action("syncBack")),
           ),
         ),
@@ -29,26 +32,11 @@ function confirmationCard(
     .build();
 }
 
-export function stopCard(id: string, address: string, t: I18n["t"]) {
-  const o = {
-    name: "sync-stop",
-    title: t("stopSync"),
-    text: t("stopConfirm", { address }),
-    confirmAction: "syncStop",
-  };
-  return confirmationCard(o, id, address, t);
-}
+export const stopCard = (id: string, address: string, t: I18n["t"]) =>
+  confirmationCard("stop", id, address, t);
 
-/** R-ACT-4: the confirmation before "Remove sync", saying nothing is lost. */
-export function removeCalendarCard(id: string, address: string, t: I18n["t"]) {
-  const o = {
-    name: "sync-remove-calendar",
-    title: t("removeCalendarSync"),
-    text: t("removeSyncConfirm", { address }),
-    confirmAction: "syncRemoveCalendar",
-  };
-  return confirmationCard(o, id, address, t);
-}
+export const removeCalendarCard = (id: string, address: string, t: I18n["t"]) =>
+  confirmationCard("removeCalendar", id, address, t);
 
 /** `reconnectFor`: the choice the account's consent does not cover yet: reconnecting with it is offered. */
 export function editCard(c: Connection, t: I18n["t"], reconnectFor?: ConnectionSyncs) {
