@@ -1,10 +1,12 @@
 // Real `concilia` child processes for the benchmarks (as in production: `serve` and `worker` apart),
 // and their environment: database, key and port, and the served Google and Microsoft emulators.
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEMO_GOOGLE_CLIENT } from "../emulators/google/emulator.js";
 import { DEMO_MICROSOFT_CLIENT } from "../emulators/microsoft/emulator.js";
+import { services } from "./_services.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -37,17 +39,24 @@ export async function untilHealthy(serverUrl: string): Promise<void> {
   }
 }
 
-/** `concilia` on loopback `port` with `databaseUrl` and secret `key`, logging warnings only, in dev mode. */
-export function serverEnv(o: { databaseUrl: string; key: Buffer; port: number }): Record<string, string> {
-  return {
-    DATABASE_URL: o.databaseUrl,
-    CONCILIA_SECRET_KEY: o.key.toString("base64"),
+/**
+ * `concilia` on `databaseUrl` with a fresh secret key, on a free loopback port, logging warnings only,
+ * in dev mode: the key (to read its secrets), its URL and its environment.
+ */
+export async function serverSetup(databaseUrl: string) {
+  const key = randomBytes(32);
+  const port = await services.freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const env: Record<string, string> = {
+    DATABASE_URL: databaseUrl,
+    CONCILIA_SECRET_KEY: key.toString("base64"),
     CONCILIA_LOG_LEVEL: "warn",
     CONCILIA_DEV: "1",
     HOST: "127.0.0.1",
-    PORT: String(o.port),
-    CONCILIA_PUBLIC_URL: `http://127.0.0.1:${o.port}`,
+    PORT: String(port),
+    CONCILIA_PUBLIC_URL: url,
   };
+  return { key, url, env };
 }
 
 /** The OAuth and API endpoints of Google and Microsoft, on the emulators this process serves. */

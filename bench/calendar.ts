@@ -1,11 +1,3 @@
-// `npm run bench -- calendar [--scale S]`: two-way calendar sync at volume. A real `concilia serve` and
-// `concilia worker` on a throwaway PostgreSQL; per provider, 10,000 × S events with 200 × S weekly
-// series (moved, retitled and cancelled occurrences) seeded at the provider, 1,000 × S events made in the
-// CRM, a first sync, then 500 × S changes on each side. Measures provider requests against the minimum,
-// events per second, the end state against the ground truth on both sides, and the change latency both
-// ways. Radicale (CalDAV) runs fully; Google and Graph run when the engine syncs their calendars.
-// Writes bench/reports/calendar.md and bench/reports/calendar.json.
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -20,7 +12,7 @@ import { radicaleDriver } from "./_calendar-radicale.js";
 import { type ProviderReport, renderJson, renderMarkdown } from "./_calendar-report.js";
 import { runProvider } from "./_calendar-run.js";
 import { sizeFor } from "./_calendar-workload.js";
-import { emulatorEnv, serverEnv } from "./_concilia-processes.js";
+import { emulatorEnv, serverSetup } from "./_concilia-processes.js";
 import { services } from "./_services.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -39,11 +31,9 @@ export default async function calendar(args: string[]): Promise<void> {
   const pg = await services.startPostgres();
   const emu = await serveEmulators({ googlePort: 0, microsoftPort: 0 });
   const radicale = await radicaleDriver();
-  const key = randomBytes(32);
-  const port = await services.freePort();
-  const serverUrl = `http://127.0.0.1:${port}`;
+  const { key, url: serverUrl, env: serverVars } = await serverSetup(pg.url);
   const env: Record<string, string> = {
-    ...serverEnv({ databaseUrl: pg.url, key, port }),
+    ...serverVars,
     ...emulatorEnv(emu),
     CONCILIA_SYNC_TICK_SECONDS: String(TICK_SECONDS),
     CONCILIA_SYNC_POLL_SECONDS: String(POLL_SECONDS),

@@ -24,7 +24,7 @@ import { activities } from "../server/db/schema.js";
 import { secretBox } from "../server/secrets/box.js";
 import { putSecret } from "../server/secrets/store.js";
 import { normalizeMessageId } from "../shared/message-id.js";
-import { emulatorEnv, serverEnv, spawnConcilia, untilHealthy } from "./_concilia-processes.js";
+import { emulatorEnv, serverSetup, spawnConcilia, untilHealthy } from "./_concilia-processes.js";
 import { benchDovecot } from "./_dovecot.js";
 import { figure, writeResult } from "./_result.js";
 import { services } from "./_services.js";
@@ -81,11 +81,9 @@ export default async function mail(args: string[]): Promise<void> {
     participant: imapParticipant,
   });
   const seedMs = Date.now() - seedStart;
-  const key = randomBytes(32);
-  const port = await services.freePort();
-  const serverUrl = `http://127.0.0.1:${port}`;
+  const { key, url: serverUrl, env: serverVars } = await serverSetup(pg.url);
   const env: Record<string, string> = {
-    ...serverEnv({ databaseUrl: pg.url, key, port }),
+    ...serverVars,
     ...emulatorEnv(emu),
     GOOGLE_PUBSUB_TOPIC: TOPIC,
     GOOGLE_PUSH_TOKEN: PUSH_TOKEN,

@@ -2,7 +2,7 @@
 // giving away, merging, deleting and sharing are for the owner or an admin. A record the user cannot see
 // answers 404; one he can see but not write answers 403 with a problem+json saying why.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import { callAs, engines, startTestServer, type TestServer } from "../harness/app.js";
 
 type Actor = "owner" | "grantee" | "other" | "admin";
 type Type = "person" | "company" | "lead" | "deal";
@@ -34,15 +34,8 @@ describe.each(engines)("R-1 access matrix on %s", (engine) => {
   });
   afterAll(() => s?.close());
 
-  async function call(actor: Actor, method: string, url: string, payload?: unknown) {
-    const r = await s.app.inject({
-      method: method as "GET",
-      url,
-      headers: { authorization: `Bearer ${who[actor].token}` },
-      ...(payload !== undefined ? { payload: payload as object } : {}),
-    });
-    return { status: r.statusCode, type: r.headers["content-type"], body: r.body ? r.json() : null };
-  }
+  const call = (actor: Actor, method: string, url: string, payload?: unknown) =>
+    callAs(s, who[actor].token, method, url, payload);
 
   const created: Record<Type, () => object> = {
     person: () => ({ firstName: "Pia", lastName: "Matrix", emails: [`pia.${Math.random()}@x.example`] }),

@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createConnection } from "../../server/connections/connections.js";
 import { activityTypes, calendarOutbox, connections } from "../../server/db/schema.js";
-import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import { callAs, engines, startTestServer, type TestServer } from "../harness/app.js";
 
 type Actor = "owner" | "grantee" | "other" | "admin";
 const actors: Actor[] = ["owner", "grantee", "other", "admin"];
@@ -32,15 +32,8 @@ describe.each(engines)("calendar-sync access on %s", (engine) => {
   });
   afterAll(() => s?.close());
 
-  async function call(actor: Actor, method: string, url: string, payload?: unknown) {
-    const r = await s.app.inject({
-      method: method as "GET",
-      url,
-      headers: { authorization: `Bearer ${who[actor].token}` },
-      ...(payload !== undefined ? { payload: payload as object } : {}),
-    });
-    return { status: r.statusCode, type: r.headers["content-type"], body: r.body ? r.json() : null };
-  }
+  const call = (actor: Actor, method: string, url: string, payload?: unknown) =>
+    callAs(s, who[actor].token, method, url, payload);
 
   /** A fresh calendar connection of the owner, made after her planned activity. */
   const calendarConnection = async () =>
