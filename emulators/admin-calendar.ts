@@ -1,6 +1,6 @@
 import { HttpResponse, http, type RequestHandler } from "msw";
 import { z } from "zod";
-import { accountIn, attempt, noAccount, noContent, parse } from "./admin-http.js";
+import { accountIn, accountRoutes, attempt, noContent } from "./admin-http.js";
 
 /**
  * The calendar part of a served emulator's admin route: seed events, read the calendars back,
@@ -37,53 +37,47 @@ const editSchema = z.object({
 });
 
 export function calendarAdminHandlers(target: CalendarControllable): RequestHandler[] {
-  const account = (email: string | readonly string[] | undefined) => accountIn(target.accounts(), email);
+  const { plain, withBody } = accountRoutes((email) => accountIn(target.accounts(), email));
   const base = "/__emulator/accounts/:email";
   return [
-    http.post(`${base}/calendars`, async ({ request, params }) => {
-      const email = account(params.email);
-      if (!email) return noAccount();
-      const body = await parse(request, calendarSchema);
-      if (body instanceof Response) return body;
-      return HttpResponse.json(target.addCalendar(email, body), { status: 201 });
-    }),
-    http.post(`${base}/events`, async ({ request, params }) => {
-      const email = account(params.email);
-      if (!email) return noAccount();
-      const body = await parse(request, seedSchema);
-      if (body instanceof Response) return body;
-      return attempt(() =>
-        HttpResponse.json(target.seedCalendarEvent(email, body.event, body), { status: 201 }),
-      );
-    }),
-    http.get(`${base}/events`, ({ params }) => {
-      const email = account(params.email);
-      if (!email) return noAccount();
-      return HttpResponse.json({ events: target.calendarSnapshot(email) });
-    }),
-    http.patch(`${base}/events/:id`, async ({ request, params }) => {
-      const email = account(params.email);
-      if (!email) return noAccount();
-      const body = await parse(request, editSchema);
-      if (body instanceof Response) return body;
-      return attempt(() => {
-        target.userEditEvent(email, String(params.id), body.changes, body.calendarId);
-        return noContent();
-      });
-    }),
-    http.delete(`${base}/events/:id`, ({ request, params }) => {
-      const email = account(params.email);
-      if (!email) return noAccount();
-      const calendarId = new URL(request.url).searchParams.get("calendarId") ?? undefined;
-      return attempt(() => {
-        target.userDeleteEvent(email, String(params.id), calendarId);
-        return noContent();
-      });
-    }),
-    http.get(`${base}/invitations`, ({ params }) => {
-      const email = account(params.email);
-      if (!email) return noAccount();
-      return HttpResponse.json({ invitations: target.sentInvitations(email) });
-    }),
+    http.post(
+      `${base}/calendars`,
+      withBody(calendarSchema, (email, body) =>
+        HttpResponse.json(target.addCalendar(email, body), { status: 201 }),
+      ),
+    ),
+    http.post(
+      `${base}/events`,
+      withBody(seedSchema, (email, body) =>
+        attempt(() => HttpResponse.json(target.seedCalendarEvent(email, body.event, body), { status: 201 })),
+      ),
+    ),
+    http.get(
+      `${base}/events`,
+      plain((email) => HttpResponse.json({ events: target.calendarSnapshot(email) })),
+    ),
+    http.patch(
+      `${base}/events/:id`,
+      withBody(editSchema, (email, body, { params }) =>
+        attempt(() => {
+          target.userEditEvent(email, String(params.id), body.changes, body.calendarId);
+          return noContent();
+        }),
+      ),
+    ),
+    http.delete(
+      `${base}/events/:id`,
+      plain((email, { request, params }) => {
+        const calendarId = new URL(request.url).searchParams.get("calendarId") ?? undefined;
+        return attempt(() => {
+          target.userDeleteEvent(email, String(params.id), calendarId);
+          return noContent();
+        });
+      }),
+    ),
+    http.get(
+      `${base}/invitations`,
+      plain((email) => HttpResponse.json({ invitations: target.sentInvitations(email) })),
+    ),
   ];
 }

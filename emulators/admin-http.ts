@@ -1,4 +1,4 @@
-import { HttpResponse } from "msw";
+import { HttpResponse, type PathParams } from "msw";
 import { z } from "zod";
 
 /**
@@ -20,6 +20,30 @@ export const noContent = () => new HttpResponse(null, { status: 204 });
 export function accountIn(accounts: string[], email: string | readonly string[] | undefined): string | null {
   const key = String(email ?? "").toLowerCase();
   return accounts.includes(key) ? key : null;
+}
+
+type RouteInput = { request: Request; params: PathParams };
+type Answer = Response | Promise<Response>;
+
+/**
+ * Resolvers of the routes on one account's ground truth, `find` giving what a path's `:email` names
+ * (null: 404). `withBody` also reads the JSON body `schema` describes (400 when it does not parse).
+ */
+export function accountRoutes<A>(find: (email: string | readonly string[] | undefined) => A | null) {
+  return {
+    plain: (handle: (account: A, r: RouteInput) => Answer) => async (r: RouteInput) => {
+      const account = find(r.params.email);
+      return account ? handle(account, r) : noAccount();
+    },
+    withBody:
+      <T>(schema: z.ZodType<T>, handle: (account: A, body: T, r: RouteInput) => Answer) =>
+      async (r: RouteInput) => {
+        const account = find(r.params.email);
+        if (!account) return noAccount();
+        const body = await parse(r.request, schema);
+        return body instanceof Response ? body : handle(account, body, r);
+      },
+  };
 }
 
 /** The JSON body as `schema` reads it, or the 400 answer saying why not. */

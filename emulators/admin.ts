@@ -1,6 +1,6 @@
 import { HttpResponse, http, type RequestHandler } from "msw";
 import { z } from "zod";
-import { accountIn, noAccount, noContent, parse, problem } from "./admin-http.js";
+import { accountIn, accountRoutes, noContent, parse, problem } from "./admin-http.js";
 import type { AccountFaults, Faults } from "./faults.js";
 import type { RequestCounter } from "./shared/counters.js";
 import type { PushOutbox } from "./shared/push.js";
@@ -62,7 +62,7 @@ const actionSchema = z.object({
 const seedSchema = z.object({ raw: z.string().min(1), where: z.array(z.string()).min(1) });
 
 export function adminHandlers(target: Controllable): RequestHandler[] {
-  const account = (email: string | readonly string[] | undefined) => accountIn(target.accounts(), email);
+  const { plain, withBody } = accountRoutes((email) => accountIn(target.accounts(), email));
   return [
     http.get("/__emulator/accounts", () => HttpResponse.json({ accounts: target.accounts() })),
     http.get("/__emulator/counts", () => HttpResponse.json(target.counter.snapshot())),
@@ -80,44 +80,41 @@ export function adminHandlers(target: Controllable): RequestHandler[] {
       target.consent = body.mode;
       return noContent();
     }),
-    http.put("/__emulator/accounts/:email/faults", async ({ request, params }) => {
-      const email = account(params.email);
-      if (!email) return noAccount();
-      const body = await parse(request, faultsSchema);
-      if (body instanceof Response) return body;
-      target.faults.set(email, body);
-      return noContent();
-    }),
-    http.delete("/__emulator/accounts/:email/faults", ({ params }) => {
-      const email = account(params.email);
-      if (!email) return noAccount();
-      target.faults.clear(email);
-      return noContent();
-    }),
-    http.post("/__emulator/accounts/:email/actions", async ({ request, params }) => {
-      const email = account(params.email);
-      if (!email) return noAccount();
-      const body = await parse(request, actionSchema);
-      if (body instanceof Response) return body;
-      if (body.action === "revokeTokens") target.revokeTokens(email, body.cause);
-      else target[body.action](email);
-      return noContent();
-    }),
-    http.post("/__emulator/accounts/:email/messages", async ({ request, params }) => {
-      const email = account(params.email);
-      if (!email) return noAccount();
-      const body = await parse(request, seedSchema);
-      if (body instanceof Response) return body;
-      try {
-        return HttpResponse.json(await target.seed(email, body.raw, body.where), { status: 201 });
-      } catch (error) {
-        return problem(400, "Cannot seed", String(error));
-      }
-    }),
-    http.get("/__emulator/accounts/:email/messages", ({ params }) => {
-      const email = account(params.email);
-      if (!email) return noAccount();
-      return HttpResponse.json({ messages: target.snapshot(email) });
-    }),
+    http.put(
+      "/__emulator/accounts/:email/faults",
+      withBody(faultsSchema, (email, body) => {
+        target.faults.set(email, body);
+        return noContent();
+      }),
+    ),
+    http.delete(
+      "/__emulator/accounts/:email/faults",
+      plain((email) => {
+        target.faults.clear(email);
+        return noContent();
+      }),
+    ),
+    http.post(
+      "/__emulator/accounts/:email/actions",
+      withBody(actionSchema, (email, body) => {
+        if (body.action === "revokeTokens") target.revokeTokens(email, body.cause);
+        else target[body.action](email);
+        return noContent();
+      }),
+    ),
+    http.post(
+      "/__emulator/accounts/:email/messages",
+      withBody(seedSchema, async (email, body) => {
+        try {
+          return HttpResponse.json(await target.seed(email, body.raw, body.where), { status: 201 });
+        } catch (error) {
+          return problem(400, "Cannot seed", String(error));
+        }
+      }),
+    ),
+    http.get(
+      "/__emulator/accounts/:email/messages",
+      plain((email) => HttpResponse.json({ messages: target.snapshot(email) })),
+    ),
   ];
 }
