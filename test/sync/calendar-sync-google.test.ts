@@ -8,20 +8,12 @@ import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_GOOGLE_CLIENT, GoogleEmulator } from "../../emulators/google/emulator.js";
 import { createConnection, SECRET } from "../../server/connections/connections.js";
-import {
-  calendarOutbox,
-  connections,
-  eventExceptions,
-  eventLinks,
-  events,
-  syncCursors,
-} from "../../server/db/schema.js";
-import { newId } from "../../server/ids.js";
+import { calendarOutbox, connections, eventLinks, events, syncCursors } from "../../server/db/schema.js";
 import { googleEventIdFor } from "../../server/providers/google/calendar-ids.js";
 import { putSecret } from "../../server/secrets/store.js";
-import { enqueueCalendarChange } from "../../server/sync/calendar/outbox.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import { injectFetch } from "../providers/inject-fetch.js";
+import { crmDailySeries, crmExceptions } from "./calendar-e2e.js";
 import { api, eventually, MARTA, syncUntilRest, userWithMarta, whileNoStepRuns } from "./mail-e2e.js";
 
 const ACCOUNT = "ana.ruiz@gmail.test";
@@ -239,32 +231,18 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
   });
 
   it("R-CAL-6, R-CAL-2: a moved occurrence of a series made in Concilia reaches Google as that instance moved", async () => {
-    const id = newId();
-    await s.ctx.db.transaction(async (tx) => {
-      await tx.insert(events).values({
-        id,
-        title: "Daily stand-up",
-        startAt: new Date("2026-12-21T08:00:00Z"),
-        endAt: new Date("2026-12-21T08:15:00Z"),
-        recurrence: "FREQ=DAILY;COUNT=5",
-        ownerId: ana.id,
-      });
-      await enqueueCalendarChange(tx, ana.id, { kind: "event", id });
-    });
+    const id = await crmDailySeries(s, ana.id, "Daily stand-up");
     await syncNow();
     const gid = googleEventIdFor(id);
     expect(stored().find((e) => e.id === gid)?.recurrence).toEqual(["RRULE:FREQ=DAILY;COUNT=5"]);
-    await s.ctx.db.transaction(async (tx) => {
-      await tx.insert(eventExceptions).values({
-        eventId: id,
+    await crmExceptions(s, ana.id, id, [
+      {
         originalStart: "2026-12-22T08:00:00.000Z",
         startAt: new Date("2026-12-22T10:00:00Z"),
         endAt: new Date("2026-12-22T10:15:00Z"),
         title: "Stand-up, later",
-      });
-      await tx.update(events).set({ updatedAt: new Date() }).where(eq(events.id, id));
-      await enqueueCalendarChange(tx, ana.id, { kind: "event", id });
-    });
+      },
+    ]);
     await syncNow();
     const moved = stored().find((e) => e.id === `${gid}_20261222T080000Z`);
     expect(moved).toMatchObject({ summary: "Stand-up, later" });
