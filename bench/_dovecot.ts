@@ -5,9 +5,9 @@
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import { ImapFlow } from "imapflow";
 import { syntheticMail } from "../emulators/shared/synthetic.js";
 import { normalizeMessageId } from "../shared/message-id.js";
+import { plainImapClient } from "../test/harness/imap.js";
 import { services } from "./_services.js";
 
 export interface BenchDovecot {
@@ -42,20 +42,7 @@ export async function benchDovecot(o: {
   await new Promise((r) => setTimeout(r, 1100)); // Dovecot re-reads the passwd-file at most once a second
 
   /** A client of the bench's own (not through the proxy): its commands are not the worker's. */
-  const connect = async () => {
-    const c = new ImapFlow({
-      host,
-      port: Number(plainPort),
-      secure: false,
-      doSTARTTLS: false,
-      auth: { user: username, pass: password },
-      logger: false,
-      disableAutoIdle: true,
-    });
-    c.on("error", () => {});
-    await c.connect();
-    return c;
-  };
+  const connect = () => plainImapClient(host, Number(plainPort), username, password);
   const client = await connect();
   const mails = syntheticMail({
     owner: { name: "Owner imap", address: o.owner },

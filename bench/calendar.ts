@@ -1,17 +1,7 @@
-// `npm run bench -- calendar [--scale S]`: two-way calendar sync at volume. A real `concilia serve` and
-// `concilia worker` on a throwaway PostgreSQL; per provider, 10,000 × S events with 200 × S weekly
-// series (moved, retitled and cancelled occurrences) seeded at the provider, 1,000 × S events made in the
-// CRM, a first sync, then 500 × S changes on each side. Measures provider requests against the minimum,
-// events per second, the end state against the ground truth on both sides, and the change latency both
-// ways. Radicale (CalDAV) runs fully; Google and Graph run when the engine syncs their calendars.
-// Writes bench/reports/calendar.md and bench/reports/calendar.json.
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { DEMO_GOOGLE_CLIENT } from "../emulators/google/emulator.js";
-import { DEMO_MICROSOFT_CLIENT } from "../emulators/microsoft/emulator.js";
 import { serveEmulators } from "../emulators/serve.js";
 import { createUser } from "../server/crm/users.js";
 import { migrate, openDatabase } from "../server/db/index.js";
@@ -22,6 +12,7 @@ import { radicaleDriver } from "./_calendar-radicale.js";
 import { type ProviderReport, renderJson, renderMarkdown } from "./_calendar-report.js";
 import { runProvider } from "./_calendar-run.js";
 import { sizeFor } from "./_calendar-workload.js";
+import { emulatorEnv, serverSetup } from "./_concilia-processes.js";
 import { services } from "./_services.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -40,27 +31,10 @@ export default async function calendar(args: string[]): Promise<void> {
   const pg = await services.startPostgres();
   const emu = await serveEmulators({ googlePort: 0, microsoftPort: 0 });
   const radicale = await radicaleDriver();
-  const key = randomBytes(32);
-  const port = await services.freePort();
-  const serverUrl = `http://127.0.0.1:${port}`;
+  const { key, url: serverUrl, env: serverVars } = await serverSetup(pg.url);
   const env: Record<string, string> = {
-    DATABASE_URL: pg.url,
-    CONCILIA_SECRET_KEY: key.toString("base64"),
-    CONCILIA_LOG_LEVEL: "warn",
-    CONCILIA_DEV: "1",
-    HOST: "127.0.0.1",
-    PORT: String(port),
-    CONCILIA_PUBLIC_URL: serverUrl,
-    GOOGLE_API_URL: emu.googleUrl,
-    GOOGLE_AUTH_URL: `${emu.googleUrl}/o/oauth2/v2/auth`,
-    GOOGLE_TOKEN_URL: `${emu.googleUrl}/token`,
-    GOOGLE_REVOKE_URL: `${emu.googleUrl}/revoke`,
-    GOOGLE_OAUTH_CLIENT_ID: DEMO_GOOGLE_CLIENT.clientId,
-    GOOGLE_OAUTH_CLIENT_SECRET: DEMO_GOOGLE_CLIENT.clientSecret ?? "",
-    MICROSOFT_LOGIN_URL: `${emu.microsoftUrl}/common`,
-    GRAPH_URL: `${emu.microsoftUrl}/v1.0`,
-    MICROSOFT_OAUTH_CLIENT_ID: DEMO_MICROSOFT_CLIENT.clientId,
-    MICROSOFT_OAUTH_CLIENT_SECRET: DEMO_MICROSOFT_CLIENT.clientSecret ?? "",
+    ...serverVars,
+    ...emulatorEnv(emu),
     CONCILIA_SYNC_TICK_SECONDS: String(TICK_SECONDS),
     CONCILIA_SYNC_POLL_SECONDS: String(POLL_SECONDS),
     ...radicale.env,

@@ -7,15 +7,13 @@
 // minimum, the worker's peak RSS, the latency from a new message to its activity with push on (Gmail
 // watch, IMAP IDLE) and off (polling), and audits the result against the ground truth. Writes
 // bench/reports/mail.md.
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { DEMO_GOOGLE_CLIENT } from "../emulators/google/emulator.js";
-import { DEMO_MICROSOFT_CLIENT } from "../emulators/microsoft/emulator.js";
 import { serveEmulators } from "../emulators/serve.js";
 import type { MailFacts } from "../emulators/shared/mail.js";
 import { createApiToken } from "../server/auth/tokens.js";
@@ -26,6 +24,7 @@ import { activities } from "../server/db/schema.js";
 import { secretBox } from "../server/secrets/box.js";
 import { putSecret } from "../server/secrets/store.js";
 import { normalizeMessageId } from "../shared/message-id.js";
+import { emulatorEnv, serverSetup, spawnConcilia, untilHealthy } from "./_concilia-processes.js";
 import { benchDovecot } from "./_dovecot.js";
 import { figure, writeResult } from "./_result.js";
 import { services } from "./_services.js";
@@ -45,22 +44,6 @@ interface Box {
   userId: string;
   connectionId: string;
   count: number;
-}
-
-function spawnConcilia(args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ["bin/concilia.mjs", ...args], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let tail = "";
-  child.stderr?.on("data", (d) => {
-    tail = (tail + d).slice(-3000);
-  });
-  child.once("exit", (code) => {
-    if (code) console.error(`concilia ${args[0]} exited with ${code}:\n${tail}`);
-  });
-  return child;
 }
 
 /** Resident memory of a process now and at its peak (VmHWM), in MB. */
@@ -98,29 +81,12 @@ export default async function mail(args: string[]): Promise<void> {
     participant: imapParticipant,
   });
   const seedMs = Date.now() - seedStart;
-  const key = randomBytes(32);
-  const port = await services.freePort();
-  const serverUrl = `http://127.0.0.1:${port}`;
+  const { key, url: serverUrl, env: serverVars } = await serverSetup(pg.url);
   const env: Record<string, string> = {
-    DATABASE_URL: pg.url,
-    CONCILIA_SECRET_KEY: key.toString("base64"),
-    CONCILIA_LOG_LEVEL: "warn",
-    CONCILIA_DEV: "1",
-    HOST: "127.0.0.1",
-    PORT: String(port),
-    CONCILIA_PUBLIC_URL: serverUrl,
-    GOOGLE_API_URL: emu.googleUrl,
-    GOOGLE_AUTH_URL: `${emu.googleUrl}/o/oauth2/v2/auth`,
-    GOOGLE_TOKEN_URL: `${emu.googleUrl}/token`,
-    GOOGLE_REVOKE_URL: `${emu.googleUrl}/revoke`,
-    GOOGLE_OAUTH_CLIENT_ID: DEMO_GOOGLE_CLIENT.clientId,
-    GOOGLE_OAUTH_CLIENT_SECRET: DEMO_GOOGLE_CLIENT.clientSecret ?? "",
+    ...serverVars,
+    ...emulatorEnv(emu),
     GOOGLE_PUBSUB_TOPIC: TOPIC,
     GOOGLE_PUSH_TOKEN: PUSH_TOKEN,
-    MICROSOFT_LOGIN_URL: `${emu.microsoftUrl}/common`,
-    GRAPH_URL: `${emu.microsoftUrl}/v1.0`,
-    MICROSOFT_OAUTH_CLIENT_ID: DEMO_MICROSOFT_CLIENT.clientId,
-    MICROSOFT_OAUTH_CLIENT_SECRET: DEMO_MICROSOFT_CLIENT.clientSecret ?? "",
     // The Dovecot (and its counting proxy) listen on loopback.
     CONCILIA_ALLOW_PRIVATE_HOSTS: "127.0.0.0/8",
     CONCILIA_SYNC_TICK_SECONDS: "1",
@@ -139,13 +105,26 @@ export default async function mail(args: string[]): Promise<void> {
   let worker: ChildProcess | undefined;
   const lines: string[] = [];
   try {
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${serverUrl}/healthz`)).ok) break;
-      } catch {}
-      if (i > 300) throw new Error("the server did not start");
-      await sleep(200);
-    }
+    await untilHealthy(serverUrl);
+
+    /** The mailbox's owner, a CRM user, with the person `participant` in the CRM; the user's id. */
+    const ownerWithClient = async (provider: Provider, email: string, participant: string) => {
+      const user = await createUser(db, {
+        email,
+        name: `Owner ${provider}`,
+        role: "member",
+        locale: "en",
+        aliases: [],
+      });
+      const { token } = await createApiToken(db, user.id, { name: "bench", scopes: ["crm"] });
+      const r = await fetch(`${serverUrl}/api/v1/persons`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({ firstName: "Client", lastName: provider, emails: [participant] }),
+      });
+      if (r.status !== 201) throw new Error(`person: ${r.status} ${await r.text()}`);
+      return user.id;
+    };
 
     // Mailboxes, their owners, one CRM person each, and the connections (tokens as OAuth left them).
     const boxes: Box[] = [];
@@ -161,53 +140,23 @@ export default async function mail(args: string[]): Promise<void> {
         start: new Date(Date.now() - counts[provider] * 60_000 - 3_600_000),
         seed: provider === "google" ? 1 : 2,
       });
-      const user = await createUser(db, {
-        email,
-        name: `Owner ${provider}`,
-        role: "member",
-        locale: "en",
-        aliases: [],
-      });
-      const { token } = await createApiToken(db, user.id, { name: "bench", scopes: ["crm"] });
-      const r = await fetch(`${serverUrl}/api/v1/persons`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-        body: JSON.stringify({ firstName: "Client", lastName: provider, emails: [participant] }),
-      });
-      if (r.status !== 201) throw new Error(`person: ${r.status} ${await r.text()}`);
       boxes.push({
         provider,
         email,
         participant,
-        userId: user.id,
+        userId: await ownerWithClient(provider, email, participant),
         connectionId: "",
         count: counts[provider],
       });
     }
-    {
-      const user = await createUser(db, {
-        email: imapOwner,
-        name: "Owner imap",
-        role: "member",
-        locale: "en",
-        aliases: [],
-      });
-      const { token } = await createApiToken(db, user.id, { name: "bench", scopes: ["crm"] });
-      const r = await fetch(`${serverUrl}/api/v1/persons`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-        body: JSON.stringify({ firstName: "Client", lastName: "imap", emails: [imapParticipant] }),
-      });
-      if (r.status !== 201) throw new Error(`person: ${r.status} ${await r.text()}`);
-      boxes.push({
-        provider: "imap",
-        email: imapOwner,
-        participant: imapParticipant,
-        userId: user.id,
-        connectionId: "",
-        count: counts.imap,
-      });
-    }
+    boxes.push({
+      provider: "imap",
+      email: imapOwner,
+      participant: imapParticipant,
+      userId: await ownerWithClient("imap", imapOwner, imapParticipant),
+      connectionId: "",
+      count: counts.imap,
+    });
     const latencyProbes = new Map<Provider, string[]>();
     const logged = async (box: Box) => {
       const [row] = await db
@@ -286,36 +235,37 @@ export default async function mail(args: string[]): Promise<void> {
     // Latency of a new message with a CRM participant: Gmail with push (watch → Pub/Sub → /push/google),
     // then with its pushes dropped (found by polling).
     const gmail = boxes[0];
-    const newMessage = (n: number) => {
-      const id = `<latency-${n}-${Date.now()}@bench.test>`;
-      return {
-        id: normalizeMessageId(id),
-        raw: [
-          `From: Client <${gmail.participant}>`,
-          `To: ${gmail.email}`,
-          `Subject: Latency ${n}`,
-          `Date: ${new Date().toUTCString().replace("GMT", "+0000")}`,
-          `Message-ID: ${id}`,
-          "Content-Type: text/plain; charset=utf-8",
-          "",
-          "Ping.",
-          "",
-        ].join("\r\n"),
-      };
-    };
-    const latency = async (n: number, timeoutMs: number) => {
-      const m = newMessage(n);
-      const at = Date.now();
-      await emu.google.seed(gmail.email, m.raw, ["INBOX"]);
+    /** A message from the client to the owner, sent now, with Message-ID `id`. */
+    const probe = (box: Box, subject: string, id: string) =>
+      [
+        `From: Client <${box.participant}>`,
+        `To: ${box.email}`,
+        `Subject: ${subject}`,
+        `Date: ${new Date().toUTCString().replace("GMT", "+0000")}`,
+        `Message-ID: ${id}`,
+        "Content-Type: text/plain; charset=utf-8",
+        "",
+        "Ping.",
+        "",
+      ].join("\r\n");
+    /** Milliseconds from `at` until the message is logged for the box's owner; infinite after `timeoutMs`. */
+    const loggedAfter = async (box: Box, id: string, at: number, timeoutMs: number) => {
+      const messageId = normalizeMessageId(id);
       while (Date.now() - at < timeoutMs) {
         const [row] = await db
           .select({ id: activities.id })
           .from(activities)
-          .where(and(eq(activities.ownerId, gmail.userId), eq(activities.messageId, m.id)));
+          .where(and(eq(activities.ownerId, box.userId), eq(activities.messageId, messageId)));
         if (row) return Date.now() - at;
         await sleep(25);
       }
       return Number.POSITIVE_INFINITY;
+    };
+    const latency = async (n: number, timeoutMs: number) => {
+      const id = `<latency-${n}-${Date.now()}@bench.test>`;
+      const at = Date.now();
+      await emu.google.seed(gmail.email, probe(gmail, `Latency ${n}`, id), ["INBOX"]);
+      return loggedAfter(gmail, id, at, timeoutMs);
     };
     // Latency is measured on an idle worker: let an unfinished first sync end first (bounded).
     for (let i = 0; i < 240 && !finished; i++) {
@@ -343,34 +293,8 @@ export default async function mail(args: string[]): Promise<void> {
       const id = `<idle-${i}-${Date.now()}@bench.test>`;
       probes.push(normalizeMessageId(id));
       const at = Date.now();
-      await dovecot.append(
-        [
-          `From: Client <${imapParticipant}>`,
-          `To: ${imapOwner}`,
-          `Subject: IDLE ${i}`,
-          `Date: ${new Date().toUTCString().replace("GMT", "+0000")}`,
-          `Message-ID: ${id}`,
-          "Content-Type: text/plain; charset=utf-8",
-          "",
-          "Ping.",
-          "",
-        ].join("\r\n"),
-      );
-      let took = Number.POSITIVE_INFINITY;
-      while (Date.now() - at < (POLL_SECONDS + 5) * 1000) {
-        const [row] = await db
-          .select({ id: activities.id })
-          .from(activities)
-          .where(
-            and(eq(activities.ownerId, imapBox.userId), eq(activities.messageId, normalizeMessageId(id))),
-          );
-        if (row) {
-          took = Date.now() - at;
-          break;
-        }
-        await sleep(25);
-      }
-      idle.push(took);
+      await dovecot.append(probe(imapBox, `IDLE ${i}`, id));
+      idle.push(await loggedAfter(imapBox, id, at, (POLL_SECONDS + 5) * 1000));
       await sleep(500);
     }
     peakRss = Math.max(peakRss, rssOf(workerPid).peak);

@@ -1,5 +1,6 @@
 import { HttpResponse, http, type RequestHandler } from "msw";
 import { z } from "zod";
+import { accountIn, accountRoutes, attempt, noContent } from "./admin-http.js";
 
 /**
  * The calendar part of a served emulator's admin route: seed events, read the calendars back,
@@ -35,80 +36,48 @@ const editSchema = z.object({
   calendarId: z.string().optional(),
 });
 
-function problem(status: number, title: string, detail?: unknown): Response {
-  return HttpResponse.json(
-    { type: "about:blank", title, status, detail },
-    { status, headers: { "content-type": "application/problem+json" } },
-  );
-}
-
-async function parse<T>(request: Request, schema: z.ZodType<T>): Promise<T | Response> {
-  const result = schema.safeParse(await request.json().catch(() => undefined));
-  return result.success
-    ? result.data
-    : problem(400, "Invalid body", z.flattenError(result.error as z.ZodError<unknown>));
-}
-
-/** Runs a ground-truth action; the stores throw on an unknown event or an invalid body. */
-function attempt(run: () => Response): Response {
-  try {
-    return run();
-  } catch (error) {
-    return problem(400, "Cannot apply", String(error));
-  }
-}
-
 export function calendarAdminHandlers(target: CalendarControllable): RequestHandler[] {
-  const account = (email: string | readonly string[] | undefined) => {
-    const key = String(email ?? "").toLowerCase();
-    return target.accounts().includes(key) ? key : null;
-  };
+  const { plain, withBody } = accountRoutes((email) => accountIn(target.accounts(), email));
   const base = "/__emulator/accounts/:email";
   return [
-    http.post(`${base}/calendars`, async ({ request, params }) => {
-      const email = account(params.email);
-      if (!email) return problem(404, "No such account");
-      const body = await parse(request, calendarSchema);
-      if (body instanceof Response) return body;
-      return HttpResponse.json(target.addCalendar(email, body), { status: 201 });
-    }),
-    http.post(`${base}/events`, async ({ request, params }) => {
-      const email = account(params.email);
-      if (!email) return problem(404, "No such account");
-      const body = await parse(request, seedSchema);
-      if (body instanceof Response) return body;
-      return attempt(() =>
-        HttpResponse.json(target.seedCalendarEvent(email, body.event, body), { status: 201 }),
-      );
-    }),
-    http.get(`${base}/events`, ({ params }) => {
-      const email = account(params.email);
-      if (!email) return problem(404, "No such account");
-      return HttpResponse.json({ events: target.calendarSnapshot(email) });
-    }),
-    http.patch(`${base}/events/:id`, async ({ request, params }) => {
-      const email = account(params.email);
-      if (!email) return problem(404, "No such account");
-      const body = await parse(request, editSchema);
-      if (body instanceof Response) return body;
-      return attempt(() => {
-        target.userEditEvent(email, String(params.id), body.changes, body.calendarId);
-        return new HttpResponse(null, { status: 204 });
-      });
-    }),
-    http.delete(`${base}/events/:id`, ({ request, params }) => {
-      const email = account(params.email);
-      if (!email) return problem(404, "No such account");
-      const calendarId = new URL(request.url).searchParams.get("calendarId") ?? undefined;
-      return attempt(() => {
-        target.userDeleteEvent(email, String(params.id), calendarId);
-        return new HttpResponse(null, { status: 204 });
-      });
-    }),
-    http.get(`${base}/invitations`, ({ params }) => {
-      const email = account(params.email);
-      if (!email) return problem(404, "No such account");
-      return HttpResponse.json({ invitations: target.sentInvitations(email) });
-    }),
+    http.post(
+      `${base}/calendars`,
+      withBody(calendarSchema, (email, body) =>
+        HttpResponse.json(target.addCalendar(email, body), { status: 201 }),
+      ),
+    ),
+    http.post(
+      `${base}/events`,
+      withBody(seedSchema, (email, body) =>
+        attempt(() => HttpResponse.json(target.seedCalendarEvent(email, body.event, body), { status: 201 })),
+      ),
+    ),
+    http.get(
+      `${base}/events`,
+      plain((email) => HttpResponse.json({ events: target.calendarSnapshot(email) })),
+    ),
+    http.patch(
+      `${base}/events/:id`,
+      withBody(editSchema, (email, body, { params }) =>
+        attempt(() => {
+          target.userEditEvent(email, String(params.id), body.changes, body.calendarId);
+          return noContent();
+        }),
+      ),
+    ),
+    http.delete(
+      `${base}/events/:id`,
+      plain((email, { request, params }) => {
+        const calendarId = new URL(request.url).searchParams.get("calendarId") ?? undefined;
+        return attempt(() => {
+          target.userDeleteEvent(email, String(params.id), calendarId);
+          return noContent();
+        });
+      }),
+    ),
+    http.get(
+      `${base}/invitations`,
+      plain((email) => HttpResponse.json({ invitations: target.sentInvitations(email) })),
+    ),
   ];
 }

@@ -1,5 +1,6 @@
 import { HttpResponse, http, type RequestHandler } from "msw";
 import { z } from "zod";
+import { accountIn, accountRoutes, attempt, noContent } from "./admin-http.js";
 import { contactJson } from "./microsoft/contact-json.js";
 import type { GraphContactStore } from "./microsoft/contact-store.js";
 
@@ -50,108 +51,78 @@ const renameSchema = z.object({
   relabelItems: z.boolean().optional(),
 });
 
-function problem(status: number, title: string, detail?: unknown): Response {
-  return HttpResponse.json(
-    { type: "about:blank", title, status, detail },
-    { status, headers: { "content-type": "application/problem+json" } },
-  );
-}
-
-async function parse<T>(request: Request, schema: z.ZodType<T>): Promise<T | Response> {
-  const result = schema.safeParse(await request.json().catch(() => undefined));
-  return result.success
-    ? result.data
-    : problem(400, "Invalid body", z.flattenError(result.error as z.ZodError<unknown>));
-}
-
-/** Runs a ground-truth action; the store throws on an unknown item or an invalid body. */
-function attempt(run: () => Response): Response {
-  try {
-    return run();
-  } catch (error) {
-    return problem(400, "Cannot apply", String(error));
-  }
-}
-
 export function contactAdminHandlers(target: ContactsControllable): RequestHandler[] {
-  const storeOf = (email: string | readonly string[] | undefined) => {
-    const key = String(email ?? "").toLowerCase();
-    return target.accounts().includes(key) ? target.contacts(key) : null;
-  };
+  const { plain, withBody } = accountRoutes((email) => {
+    const key = accountIn(target.accounts(), email);
+    return key ? target.contacts(key) : null;
+  });
   const base = "/__emulator/accounts/:email";
-  const noAccount = () => problem(404, "No such account");
-  const done = () => new HttpResponse(null, { status: 204 });
   return [
-    http.post(`${base}/contact-folders`, async ({ request, params }) => {
-      const store = storeOf(params.email);
-      if (!store) return noAccount();
-      const body = await parse(request, folderSchema);
-      if (body instanceof Response) return body;
-      return attempt(() => {
-        const folder = store.addFolder(body.displayName, body.parentId);
-        for (const user of body.sharedWith ?? []) store.share(folder.id, user);
-        return HttpResponse.json({ id: folder.id }, { status: 201 });
-      });
-    }),
-    http.post(`${base}/contacts`, async ({ request, params }) => {
-      const store = storeOf(params.email);
-      if (!store) return noAccount();
-      const body = await parse(request, contactSchema);
-      if (body instanceof Response) return body;
-      return attempt(() => {
-        const c = store.seed(body.contact, body.folderId);
-        return HttpResponse.json({ id: c.id, changeKey: c.changeKey }, { status: 201 });
-      });
-    }),
-    http.get(`${base}/contacts`, ({ params }) => {
-      const store = storeOf(params.email);
-      return store ? HttpResponse.json(contactSnapshot(store)) : noAccount();
-    }),
-    http.patch(`${base}/contacts/:id`, async ({ request, params }) => {
-      const store = storeOf(params.email);
-      if (!store) return noAccount();
-      const body = await parse(request, editSchema);
-      if (body instanceof Response) return body;
-      return attempt(() => {
-        const c = store.userEdit(String(params.id), body.changes);
-        return HttpResponse.json({ id: c.id, changeKey: c.changeKey });
-      });
-    }),
-    http.delete(`${base}/contacts/:id`, ({ params }) => {
-      const store = storeOf(params.email);
-      if (!store) return noAccount();
-      return attempt(() => {
-        store.remove(String(params.id));
-        return done();
-      });
-    }),
-    http.post(`${base}/categories`, async ({ request, params }) => {
-      const store = storeOf(params.email);
-      if (!store) return noAccount();
-      const body = await parse(request, categorySchema);
-      if (body instanceof Response) return body;
-      return attempt(() =>
-        HttpResponse.json(store.addCategory(body.displayName, body.color), { status: 201 }),
-      );
-    }),
-    http.patch(`${base}/categories/:id`, async ({ request, params }) => {
-      const store = storeOf(params.email);
-      if (!store) return noAccount();
-      const body = await parse(request, renameSchema);
-      if (body instanceof Response) return body;
-      return attempt(() =>
-        HttpResponse.json(
-          store.renameCategory(String(params.id), body.displayName, body.mode, body.relabelItems),
+    http.post(
+      `${base}/contact-folders`,
+      withBody(folderSchema, (store, body) =>
+        attempt(() => {
+          const folder = store.addFolder(body.displayName, body.parentId);
+          for (const user of body.sharedWith ?? []) store.share(folder.id, user);
+          return HttpResponse.json({ id: folder.id }, { status: 201 });
+        }),
+      ),
+    ),
+    http.post(
+      `${base}/contacts`,
+      withBody(contactSchema, (store, body) =>
+        attempt(() => {
+          const c = store.seed(body.contact, body.folderId);
+          return HttpResponse.json({ id: c.id, changeKey: c.changeKey }, { status: 201 });
+        }),
+      ),
+    ),
+    http.get(
+      `${base}/contacts`,
+      plain((store) => HttpResponse.json(contactSnapshot(store))),
+    ),
+    http.patch(
+      `${base}/contacts/:id`,
+      withBody(editSchema, (store, body, { params }) =>
+        attempt(() => {
+          const c = store.userEdit(String(params.id), body.changes);
+          return HttpResponse.json({ id: c.id, changeKey: c.changeKey });
+        }),
+      ),
+    ),
+    http.delete(
+      `${base}/contacts/:id`,
+      plain((store, { params }) =>
+        attempt(() => {
+          store.remove(String(params.id));
+          return noContent();
+        }),
+      ),
+    ),
+    http.post(
+      `${base}/categories`,
+      withBody(categorySchema, (store, body) =>
+        attempt(() => HttpResponse.json(store.addCategory(body.displayName, body.color), { status: 201 })),
+      ),
+    ),
+    http.patch(
+      `${base}/categories/:id`,
+      withBody(renameSchema, (store, body, { params }) =>
+        attempt(() =>
+          HttpResponse.json(
+            store.renameCategory(String(params.id), body.displayName, body.mode, body.relabelItems),
+          ),
         ),
-      );
-    }),
-    http.delete(`${base}/categories/:id`, ({ params }) => {
-      const store = storeOf(params.email);
-      if (!store) return noAccount();
-      return attempt(() => {
-        store.deleteCategory(String(params.id));
-        return done();
-      });
-    }),
+      ),
+    ),
+    http.delete(
+      `${base}/categories/:id`,
+      plain((store, { params }) =>
+        attempt(() => {
+          store.deleteCategory(String(params.id));
+          return noContent();
+        }),
+      ),
+    ),
   ];
 }

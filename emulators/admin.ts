@@ -1,5 +1,6 @@
 import { HttpResponse, http, type RequestHandler } from "msw";
 import { z } from "zod";
+import { accountIn, accountRoutes, noContent, parse, problem } from "./admin-http.js";
 import type { AccountFaults, Faults } from "./faults.js";
 import type { RequestCounter } from "./shared/counters.js";
 import type { PushOutbox } from "./shared/push.js";
@@ -60,81 +61,60 @@ const actionSchema = z.object({
 
 const seedSchema = z.object({ raw: z.string().min(1), where: z.array(z.string()).min(1) });
 
-function problem(status: number, title: string, detail?: unknown): Response {
-  return HttpResponse.json(
-    { type: "about:blank", title, status, detail },
-    { status, headers: { "content-type": "application/problem+json" } },
-  );
-}
-
-async function parse<T>(request: Request, schema: z.ZodType<T>): Promise<T | Response> {
-  const body = await request.json().catch(() => undefined);
-  const result = schema.safeParse(body);
-  return result.success
-    ? result.data
-    : problem(400, "Invalid body", z.flattenError(result.error as z.ZodError<unknown>));
-}
-
 export function adminHandlers(target: Controllable): RequestHandler[] {
-  const account = (email: string | readonly string[] | undefined) => {
-    const key = String(email ?? "").toLowerCase();
-    return target.accounts().includes(key) ? key : null;
-  };
+  const { plain, withBody } = accountRoutes((email) => accountIn(target.accounts(), email));
   return [
     http.get("/__emulator/accounts", () => HttpResponse.json({ accounts: target.accounts() })),
     http.get("/__emulator/counts", () => HttpResponse.json(target.counter.snapshot())),
     http.delete("/__emulator/counts", () => {
       target.counter.reset();
-      return new HttpResponse(null, { status: 204 });
+      return noContent();
     }),
     http.post("/__emulator/notifications/flush", async () => {
       await target.outbox.flush();
-      return new HttpResponse(null, { status: 204 });
+      return noContent();
     }),
     http.put("/__emulator/consent", async ({ request }) => {
       const body = await parse(request, z.object({ mode: z.enum(["approve", "deny", "prompt"]) }));
       if (body instanceof Response) return body;
       target.consent = body.mode;
-      return new HttpResponse(null, { status: 204 });
+      return noContent();
     }),
-    http.put("/__emulator/accounts/:email/faults", async ({ request, params }) => {
-      const email = account(params.email);
-      if (!email) return problem(404, "No such account");
-      const body = await parse(request, faultsSchema);
-      if (body instanceof Response) return body;
-      target.faults.set(email, body);
-      return new HttpResponse(null, { status: 204 });
-    }),
-    http.delete("/__emulator/accounts/:email/faults", ({ params }) => {
-      const email = account(params.email);
-      if (!email) return problem(404, "No such account");
-      target.faults.clear(email);
-      return new HttpResponse(null, { status: 204 });
-    }),
-    http.post("/__emulator/accounts/:email/actions", async ({ request, params }) => {
-      const email = account(params.email);
-      if (!email) return problem(404, "No such account");
-      const body = await parse(request, actionSchema);
-      if (body instanceof Response) return body;
-      if (body.action === "revokeTokens") target.revokeTokens(email, body.cause);
-      else target[body.action](email);
-      return new HttpResponse(null, { status: 204 });
-    }),
-    http.post("/__emulator/accounts/:email/messages", async ({ request, params }) => {
-      const email = account(params.email);
-      if (!email) return problem(404, "No such account");
-      const body = await parse(request, seedSchema);
-      if (body instanceof Response) return body;
-      try {
-        return HttpResponse.json(await target.seed(email, body.raw, body.where), { status: 201 });
-      } catch (error) {
-        return problem(400, "Cannot seed", String(error));
-      }
-    }),
-    http.get("/__emulator/accounts/:email/messages", ({ params }) => {
-      const email = account(params.email);
-      if (!email) return problem(404, "No such account");
-      return HttpResponse.json({ messages: target.snapshot(email) });
-    }),
+    http.put(
+      "/__emulator/accounts/:email/faults",
+      withBody(faultsSchema, (email, body) => {
+        target.faults.set(email, body);
+        return noContent();
+      }),
+    ),
+    http.delete(
+      "/__emulator/accounts/:email/faults",
+      plain((email) => {
+        target.faults.clear(email);
+        return noContent();
+      }),
+    ),
+    http.post(
+      "/__emulator/accounts/:email/actions",
+      withBody(actionSchema, (email, body) => {
+        if (body.action === "revokeTokens") target.revokeTokens(email, body.cause);
+        else target[body.action](email);
+        return noContent();
+      }),
+    ),
+    http.post(
+      "/__emulator/accounts/:email/messages",
+      withBody(seedSchema, async (email, body) => {
+        try {
+          return HttpResponse.json(await target.seed(email, body.raw, body.where), { status: 201 });
+        } catch (error) {
+          return problem(400, "Cannot seed", String(error));
+        }
+      }),
+    ),
+    http.get(
+      "/__emulator/accounts/:email/messages",
+      plain((email) => HttpResponse.json({ messages: target.snapshot(email) })),
+    ),
   ];
 }

@@ -12,7 +12,7 @@ import {
   windowOf,
 } from "./graph-calendar-access.js";
 import type { GraphCaller, GraphCtx } from "./graph-caller.js";
-import { graphBase } from "./graph-caller.js";
+import { collection, graphBase } from "./graph-caller.js";
 
 /**
  * Graph calendars and events (§1.1–1.8): calendars, events CRUD with `If-Match` (412
@@ -50,22 +50,6 @@ function calendarJson(ctx: GraphCtx, c: GraphCalendar) {
     owner: c.owner,
     "@odata.id": `${graphBase(ctx.url)}/users('${ctx.account!.mailbox.userId}')/calendars('${c.id}')`,
   };
-}
-
-function collection(ctx: GraphCtx, context: string, all: unknown[]): Response {
-  const q = ctx.url.searchParams;
-  const top = Math.min(Number(q.get("$top") ?? 10) || 10, 1000);
-  const skip = Number(q.get("$skip") ?? 0) || 0;
-  const body: Record<string, unknown> = {
-    "@odata.context": `${graphBase(ctx.url)}/$metadata#${context}`,
-    value: all.slice(skip, skip + top),
-  };
-  if (skip + top < all.length) {
-    const next = new URL(ctx.url);
-    next.searchParams.set("$skip", String(skip + top));
-    body["@odata.nextLink"] = next.toString();
-  }
-  return json(body);
 }
 
 /** `$filter=singleValueExtendedProperties/Any(ep: ep/id eq '…' and ep/value eq '…')` (§1.8). */

@@ -1,3 +1,4 @@
+import { json } from "../shared/http.js";
 import type { RouteContext } from "../shared/router.js";
 import { graphError } from "./errors.js";
 import type { GraphMailbox } from "./mailbox.js";
@@ -33,4 +34,21 @@ export function immutableIds(request: Request): boolean {
 /** The base Graph links are minted on: the host the request came to (quirk 4). */
 export function graphBase(url: URL): string {
   return `${url.origin}/v1.0`;
+}
+
+/** A list answer paged with `$top` (10 by default, 1,000 at most) and `$skip`, as Graph pages them. */
+export function collection(ctx: GraphCtx, context: string, all: unknown[]): Response {
+  const q = ctx.url.searchParams;
+  const top = Math.min(Number(q.get("$top") ?? 10) || 10, 1000);
+  const skip = Number(q.get("$skip") ?? 0) || 0;
+  const body: Record<string, unknown> = {
+    "@odata.context": `${graphBase(ctx.url)}/$metadata#${context}`,
+    value: all.slice(skip, skip + top),
+  };
+  if (skip + top < all.length) {
+    const next = new URL(ctx.url);
+    next.searchParams.set("$skip", String(skip + top));
+    body["@odata.nextLink"] = next.toString();
+  }
+  return json(body);
 }

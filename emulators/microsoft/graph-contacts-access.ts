@@ -1,12 +1,11 @@
-import { json } from "../shared/http.js";
 import type { ContactFolderRecord, ContactRecord, GraphContactStore } from "./contact-store.js";
 import { graphError } from "./errors.js";
-import { type GraphCtx, graphBase } from "./graph-caller.js";
+import type { GraphCtx } from "./graph-caller.js";
 
 /**
  * What the Graph contact routes share: scopes (`Contacts.Read[Write][.Shared]`,
  * `MailboxSettings.Read[Write]`), resolving the folder a path names (own or shared by another
- * user), `$top`/`$skip` paging and the two `$filter`s Graph allows on contacts.
+ * user) and the two `$filter`s Graph allows on contacts (paging is graph-caller's `collection`).
  */
 export type ContactOwner = { email: string; userId: string; store: GraphContactStore };
 /** The account a `/users/{id or address}` path names, if the emulator has it. */
@@ -65,22 +64,6 @@ export function sharedFolder(
   const folder = owner.store.folder(folderId);
   if (!folder?.sharedWith.has(ctx.account!.email)) return denied();
   return { owner, folder };
-}
-
-export function collection(ctx: GraphCtx, context: string, all: unknown[]): Response {
-  const q = ctx.url.searchParams;
-  const top = Math.min(Number(q.get("$top") ?? 10) || 10, 1000);
-  const skip = Number(q.get("$skip") ?? 0) || 0;
-  const body: Record<string, unknown> = {
-    "@odata.context": `${graphBase(ctx.url)}/$metadata#${context}`,
-    value: all.slice(skip, skip + top),
-  };
-  if (skip + top < all.length) {
-    const next = new URL(ctx.url);
-    next.searchParams.set("$skip", String(skip + top));
-    body["@odata.nextLink"] = next.toString();
-  }
-  return json(body);
 }
 
 /**

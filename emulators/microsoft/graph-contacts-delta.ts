@@ -1,9 +1,9 @@
-import { decodeCursor, encodeCursor, json } from "../shared/http.js";
+import { encodeCursor, json } from "../shared/http.js";
 import type { Route } from "../shared/router.js";
 import { contactFolderJson, contactJson, parseContactSelect } from "./contact-json.js";
 import type { ContactRecord, GraphContactStore } from "./contact-store.js";
-import { graphError } from "./errors.js";
-import { type GraphCaller, type GraphCtx, graphBase, preferences } from "./graph-caller.js";
+import { carriedToken, type DeltaToken, deltaPageSize } from "./delta-tokens.js";
+import { type GraphCaller, type GraphCtx, graphBase } from "./graph-caller.js";
 import type { ContactStoreOf } from "./graph-contacts.js";
 import { contactsAccess, ownFolder } from "./graph-contacts-access.js";
 
@@ -15,40 +15,12 @@ import { contactsAccess, ownFolder } from "./graph-contacts-access.js";
  * path to `contactfolders('<id>')` (quirk 4). Deletions and moves out come as `@removed`. Delta
  * returns whole contacts but never expands extended properties [UNV]: a client reads those per item.
  */
-type Token = {
-  f: string;
-  g: number;
-  sel: string[] | null;
-  from: number;
-  to: number;
-  after: number;
-  initial: boolean;
-  n?: number;
-};
-
-const DEFAULT_PAGE = 10;
-const MAX_PAGE = 999;
-
-function pageSize(request: Request): { size: number; applied: string | null } {
-  const asked = Number(preferences(request).get("odata.maxpagesize"));
-  if (!Number.isFinite(asked) || asked <= 0) return { size: DEFAULT_PAGE, applied: null };
-  const size = Math.min(Math.floor(asked), MAX_PAGE);
-  return { size, applied: `odata.maxpagesize=${size}` };
-}
+type Token = DeltaToken & { sel: string[] | null };
 
 const contactsLink = (ctx: GraphCtx, folderId: string, kind: string, token: Token | null) =>
   `${graphBase(ctx.url)}/me/contactfolders('${folderId}')/contacts/delta?${kind}=${token ? encodeCursor(token) : ""}`;
 const foldersLink = (ctx: GraphCtx, kind: string, token: Token | null) =>
   `${graphBase(ctx.url)}/me/contactfolders/delta?${kind}=${token ? encodeCursor(token) : ""}`;
-
-function gone(store: GraphContactStore, location: string): Response {
-  const code = store.quirks.cursorRejection ?? "SyncStateNotFound";
-  const message =
-    code === "resyncRequired"
-      ? "Resync required. Replace any local cached copies with the ones returned by a fresh delta query."
-      : `The sync state generation is not found; generation=${store.generation};`;
-  return graphError(410, code, message, { location });
-}
 
 /** The token a request carries, a fresh one, or the error answer. */
 function tokenOf(
@@ -58,18 +30,8 @@ function tokenOf(
   restart: string,
 ): Token | Response {
   const q = ctx.url.searchParams;
-  const skip = q.get("$skiptoken");
-  const deltaToken = q.get("$deltatoken");
-  const carried = skip ?? deltaToken;
-  if (carried) {
-    const decoded = decodeCursor<Token>(carried);
-    if (!decoded || decoded.f !== folderId) return graphError(400, "BadRequest", "Invalid delta token.");
-    if (decoded.g !== store.generation) return gone(store, restart);
-    const cache = store.quirks.deltaTokenCache;
-    if (deltaToken && cache !== undefined && (decoded.n ?? 0) <= store.deltaLinksIssued - cache)
-      return gone(store, restart);
-    return skip ? decoded : { ...decoded, from: decoded.to, to: store.seq, after: 0, initial: false };
-  }
+  const carried = carriedToken<Token>(q, store, folderId, () => restart);
+  if (carried) return carried;
   const select = parseContactSelect(q.get("$select"));
   if (select instanceof Response) return select;
   return { f: folderId, g: store.generation, sel: select, from: 0, to: store.seq, after: 0, initial: true };
@@ -103,7 +65,7 @@ function page(
   link: (kind: string, t: Token) => string,
   context: string,
 ): Response {
-  const { size, applied } = pageSize(ctx.request);
+  const { size, applied } = deltaPageSize(ctx.request);
   const slice = items.slice(0, size);
   const more = items.length > size;
   const body: Record<string, unknown> = { "@odata.context": `${graphBase(ctx.url)}/$metadata#${context}` };

@@ -3,10 +3,9 @@ import type { Route } from "../shared/router.js";
 import { checkExpand, contactFolderJson, contactJson, parseContactSelect } from "./contact-json.js";
 import type { ContactFolderRecord, ContactRecord, GraphContactStore } from "./contact-store.js";
 import { graphError, graphItemNotFound } from "./errors.js";
-import type { GraphCaller, GraphCtx } from "./graph-caller.js";
+import { collection, type GraphCaller, type GraphCtx } from "./graph-caller.js";
 import {
   type ContactOwnerOf,
-  collection,
   conflict,
   contactFilter,
   contactsAccess,

@@ -1,6 +1,6 @@
-import { decodeCursor, encodeCursor, json } from "../shared/http.js";
+import { encodeCursor, json } from "../shared/http.js";
 import type { Route } from "../shared/router.js";
-import { graphError } from "./errors.js";
+import { carriedToken, type DeltaToken, deltaPageSize } from "./delta-tokens.js";
 import { type GraphCaller, type GraphCtx, graphBase, mailAccess, preferences } from "./graph-caller.js";
 import { folderOf } from "./graph-mail.js";
 import type { GraphMailbox, GraphMessage } from "./mailbox.js";
@@ -13,41 +13,10 @@ import { applySelect, messageJson, parseSelect } from "./message-json.js";
  * cursor-invalidation knob) answers 410 Gone. Links are absolute, on the request's own host, and
  * rewrite the path to `mailfolders('<id>')` (quirk 4): clients must follow them verbatim.
  */
-type Token = {
-  f: string;
-  g: number;
-  sel: string[] | null;
-  imm: boolean;
-  /** Changes after `from` up to `to` belong to this round; `after` is the keyset position. */
-  from: number;
-  to: number;
-  after: number;
-  initial: boolean;
-  /** Which deltaLink this is, for the size-bounded token cache (`quirks.deltaTokenCache`). */
-  n?: number;
-};
-
-const DEFAULT_PAGE = 10;
-const MAX_PAGE = 999;
-
-function pageSize(request: Request): { size: number; applied: string | null } {
-  const asked = Number(preferences(request).get("odata.maxpagesize"));
-  if (!Number.isFinite(asked) || asked <= 0) return { size: DEFAULT_PAGE, applied: null };
-  const size = Math.min(Math.floor(asked), MAX_PAGE);
-  return { size, applied: `odata.maxpagesize=${size}` };
-}
+type Token = DeltaToken & { sel: string[] | null; imm: boolean };
 
 function link(ctx: GraphCtx, folderId: string, kind: "$skiptoken" | "$deltatoken", token: Token | null) {
   return `${graphBase(ctx.url)}/me/mailfolders('${folderId}')/messages/delta?${kind}=${token ? encodeCursor(token) : ""}`;
-}
-
-function gone(ctx: GraphCtx, box: GraphMailbox, folderId: string): Response {
-  const code = box.quirks.cursorRejection ?? "SyncStateNotFound";
-  const message =
-    code === "resyncRequired"
-      ? "Resync required. Replace any local cached copies with the ones returned by a fresh delta query."
-      : `The sync state generation is not found; generation=${box.generation};`;
-  return graphError(410, code, message, { location: link(ctx, folderId, "$deltatoken", null) });
 }
 
 type Item = { seq: number; message: GraphMessage | null; removedId: string | null };
@@ -81,20 +50,11 @@ function delta(ctx: GraphCtx): Response {
   const q = ctx.url.searchParams;
   const folder = folderOf(ctx);
   if (folder instanceof Response) return folder;
-  const skip = q.get("$skiptoken");
-  const deltaToken = q.get("$deltatoken");
+  const carried = carriedToken<Token>(q, box, folder.id, () => link(ctx, folder.id, "$deltatoken", null));
+  if (carried instanceof Response) return carried;
   let token: Token;
-  const carried = skip ?? deltaToken;
-  if (carried) {
-    const decoded = decodeCursor<Token>(carried);
-    if (!decoded || decoded.f !== folder.id) return graphError(400, "BadRequest", "Invalid delta token.");
-    if (decoded.g !== box.generation) return gone(ctx, box, folder.id);
-    const cache = box.quirks.deltaTokenCache;
-    if (deltaToken && cache !== undefined && (decoded.n ?? 0) <= box.deltaLinksIssued - cache) {
-      return gone(ctx, box, folder.id);
-    }
-    token = skip ? decoded : { ...decoded, from: decoded.to, to: box.seq, after: 0, initial: false };
-  } else {
+  if (carried) token = carried;
+  else {
     const select = parseSelect(q.get("$select"));
     if (select instanceof Response) return select;
     const imm = preferences(ctx.request).get("idtype")?.toLowerCase() === "immutableid";
@@ -110,7 +70,7 @@ function delta(ctx: GraphCtx): Response {
     };
     if (box.quirks.emptyFirstDeltaPage) return page(ctx, folder.id, token, [], true);
   }
-  const { size } = pageSize(ctx.request);
+  const { size } = deltaPageSize(ctx.request);
   // Replays (the same item again in a round) are allowed; pages of one item could not advance.
   const replay = box.quirks.replayDeltaItems && token.after > 0 && size > 1;
   const from = replay ? { ...token, after: token.after - 1 } : token;
@@ -131,7 +91,7 @@ function delta(ctx: GraphCtx): Response {
 }
 
 function page(ctx: GraphCtx, folderId: string, token: Token, value: unknown[], more: boolean): Response {
-  const { applied } = pageSize(ctx.request);
+  const { applied } = deltaPageSize(ctx.request);
   const body: Record<string, unknown> = {
     "@odata.context": `${graphBase(ctx.url)}/$metadata#Collection(message)`,
   };

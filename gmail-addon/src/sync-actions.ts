@@ -178,23 +178,24 @@ export function syncTestCaldav(e: Event): ActionResponse {
   });
 }
 
-export function syncConnectCaldav(e: Event): ActionResponse {
+type NewConnection = Parameters<Session["api"]["sync"]["create"]>[0];
+
+/** Connects the account the form holds, as `input` reads it. */
+function connectForm(e: Event, input: (form: SyncCardState["form"]) => NewConnection): ActionResponse {
   const x = session(e);
-  return responseOrNotice(x.t, () =>
-    connect(e, x, () => {
-      const f = stateOf(e).form;
-      return {
-        provider: "caldav",
-        serverUrl: f.serverUrl ?? "",
-        username: f.username ?? "",
-        password: f.password ?? "",
-        syncs: "calendar",
-      };
-    }),
-  );
+  return responseOrNotice(x.t, () => connect(e, x, () => input(stateOf(e).form)));
 }
 
-function connect(e: Event, x: Session, input: () => Parameters<Session["api"]["sync"]["create"]>[0]) {
+export const syncConnectCaldav = (e: Event) =>
+  connectForm(e, (f) => ({
+    provider: "caldav",
+    serverUrl: f.serverUrl ?? "",
+    username: f.username ?? "",
+    password: f.password ?? "",
+    syncs: "calendar",
+  }));
+
+function connect(e: Event, x: Session, input: () => NewConnection) {
   const s = { ...stateOf(e), notice: null };
   let created: { accountAddress: string };
   try {
@@ -212,26 +213,19 @@ function connect(e: Event, x: Session, input: () => Parameters<Session["api"]["s
     .build();
 }
 
-export function syncConnectImap(e: Event): ActionResponse {
-  const x = session(e);
-  return responseOrNotice(x.t, () =>
-    connect(e, x, () => {
-      const f = stateOf(e).form;
-      return {
-        provider: "imap",
-        protocol: "imap",
-        accountAddress: f.accountAddress ?? "",
-        host: f.host ?? "",
-        port: Number(f.port || "993"),
-        tls: (f.tls || "implicit") as "implicit",
-        username: f.username ?? "",
-        password: f.password ?? "",
-        syncs: "email",
-        backfillDays: 30,
-      };
-    }),
-  );
-}
+export const syncConnectImap = (e: Event) =>
+  connectForm(e, (f) => ({
+    provider: "imap",
+    protocol: "imap",
+    accountAddress: f.accountAddress ?? "",
+    host: f.host ?? "",
+    port: Number(f.port || "993"),
+    tls: (f.tls || "implicit") as "implicit",
+    username: f.username ?? "",
+    password: f.password ?? "",
+    syncs: "email",
+    backfillDays: 30,
+  }));
 
 /** R-CON-3 / R-CON-7: iCloud or Yahoo with an app-specific password. */
 export function syncConnectPassword(e: Event): ActionResponse {

@@ -72,21 +72,31 @@ export function syncSaveEdit(e: Event): ActionResponse {
   });
 }
 
-export function syncConfirmStop(e: Event): ActionResponse {
+type Dialog = typeof stopCard;
+
+/** Pushes the confirmation `dialog` for the connection and address the button carries. */
+function confirm(e: Event, dialog: Dialog): ActionResponse {
   const x = session(e);
   const p = parameters(e);
   return respond()
-    .setNavigation(nav().pushCard(stopCard(p.id ?? "", p.address ?? "", x.t)))
+    .setNavigation(nav().pushCard(dialog(p.id ?? "", p.address ?? "", x.t)))
     .build();
 }
 
-/** R-CON-10: the connection and its credentials go; everything already synced stays. */
-export function syncStop(e: Event): ActionResponse {
+/**
+ * Once confirmed: `remove` for the connection, then back to the sync card saying what went
+ * (`done`, naming the account); the state changed, so Gmail renders the add-on again.
+ */
+function removeConfirmed(
+  e: Event,
+  remove: (x: Session, id: string) => void,
+  done: "syncStopped" | "calendarSyncRemoved",
+): ActionResponse {
   const x = session(e);
   return responseOrNotice(x.t, () => {
     const p = parameters(e);
-    x.api.sync.stop(p.id ?? "");
-    const text = x.t("syncStopped", { address: p.address ?? "" });
+    remove(x, p.id ?? "");
+    const text = x.t(done, { address: p.address ?? "" });
     return respond()
       .setNavigation(
         nav()
@@ -97,6 +107,11 @@ export function syncStop(e: Event): ActionResponse {
       .build();
   });
 }
+
+export const syncConfirmStop = (e: Event) => confirm(e, stopCard);
+
+/** R-CON-10: the connection and its credentials go; everything already synced stays. */
+export const syncStop = (e: Event) => removeConfirmed(e, (x, id) => x.api.sync.stop(id), "syncStopped");
 
 /** R-ACT-3: the planned activities made before the connection go to its calendar, once. */
 export function syncPreviousActivities(e: Event): ActionResponse {
@@ -107,31 +122,11 @@ export function syncPreviousActivities(e: Event): ActionResponse {
   });
 }
 
-export function syncConfirmRemoveCalendar(e: Event): ActionResponse {
-  const x = session(e);
-  const p = parameters(e);
-  return respond()
-    .setNavigation(nav().pushCard(removeCalendarCard(p.id ?? "", p.address ?? "", x.t)))
-    .build();
-}
+export const syncConfirmRemoveCalendar = (e: Event) => confirm(e, removeCalendarCard);
 
 /** R-ACT-4: the calendar sync is removed; nothing in the CRM is lost. */
-export function syncRemoveCalendar(e: Event): ActionResponse {
-  const x = session(e);
-  return responseOrNotice(x.t, () => {
-    const p = parameters(e);
-    x.api.sync.removeCalendarSync(p.id ?? "");
-    const text = x.t("calendarSyncRemoved", { address: p.address ?? "" });
-    return respond()
-      .setNavigation(
-        nav()
-          .popCard()
-          .updateCard(syncCardFor(x, { notice: text })),
-      )
-      .setStateChanged(true)
-      .build();
-  });
-}
+export const syncRemoveCalendar = (e: Event) =>
+  removeConfirmed(e, (x, id) => x.api.sync.removeCalendarSync(id), "calendarSyncRemoved");
 
 export function syncBack(_e: Event): ActionResponse {
   return respond().setNavigation(nav().popCard()).build();

@@ -3,37 +3,25 @@
 // (a wrong password: login; a URL with no CalDAV: discovery; an unreachable host: connection or
 // lookup); a red light saves nothing; a saved account keeps its URL and syncs calendars only, both
 // ways, with no mail session.
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventLinks } from "../../server/db/schema.js";
 import { runStepExclusive } from "../../server/sync/run.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
-import { newCalendarUser, type TestCalendarUser } from "../harness/caldav.js";
+import {
+  otherClientIcs as ics,
+  newCalendarUser,
+  notCaldavWebsite,
+  type TestCalendarUser,
+} from "../harness/caldav.js";
 import { freePortNow } from "../providers/caldav/free-port.js";
 import { api, MARTA, userWithMarta } from "../sync/mail-e2e.js";
-
-const ics = (uid: string, body: string[]) =>
-  [
-    "BEGIN:VCALENDAR",
-    "VERSION:2.0",
-    "PRODID:-//Other client//EN",
-    "BEGIN:VEVENT",
-    `UID:${uid}`,
-    "DTSTAMP:20261101T090000Z",
-    ...body,
-    "END:VEVENT",
-    "END:VCALENDAR",
-    "",
-  ].join("\r\n");
 
 describe.each(engines)("Other CalDAV server accounts on %s", (engine) => {
   let s: TestServer;
   let cal: TestCalendarUser;
   let ana: { id: string; token: string };
-  let website: http.Server;
-  let websiteUrl: string;
+  let website: Awaited<ReturnType<typeof notCaldavWebsite>>;
   let connectionId: string;
   const account = () => ({
     serverUrl: cal.account.serverUrl,
@@ -55,15 +43,10 @@ describe.each(engines)("Other CalDAV server accounts on %s", (engine) => {
     });
     cal = await newCalendarUser("Ventas");
     ana = await userWithMarta(s, `ana-caldav-${engine}@acme.test`);
-    website = http.createServer((_req, res) => {
-      res.writeHead(404, { "content-type": "text/html" });
-      res.end("<h1>Not found</h1>");
-    });
-    await new Promise<void>((resolve) => website.listen(0, "127.0.0.1", resolve));
-    websiteUrl = `http://127.0.0.1:${(website.address() as AddressInfo).port}/`;
+    website = await notCaldavWebsite();
   });
   afterAll(async () => {
-    if (website) await new Promise((resolve) => website.close(resolve));
+    await website?.close();
     await s?.close();
   });
 
@@ -81,9 +64,9 @@ describe.each(engines)("Other CalDAV server accounts on %s", (engine) => {
   });
 
   it("R-CON-6: a URL where no CalDAV service answers is red at the discovery step", async () => {
-    const r = await test({ ...account(), serverUrl: websiteUrl });
+    const r = await test({ ...account(), serverUrl: website.url });
     expect(r.json()).toMatchObject({ ok: false, step: "discovery", messageKey: "caldav.discovery.failed" });
-    expect((await create({ ...account(), serverUrl: websiteUrl })).statusCode).toBe(422);
+    expect((await create({ ...account(), serverUrl: website.url })).statusCode).toBe(422);
   });
 
   it("R-CON-6: an unreachable host is red at the connection step; a name that does not exist at the lookup", async () => {

@@ -162,6 +162,10 @@ const cursorsGmail = fc.constantFrom(
 );
 const keys = fc.uniqueArray(fc.stringMatching(/^[a-z0-9]{1,12}$/), { minLength: 1, maxLength: 25 });
 
+/** A Gmail client that gets `fetch`'s answers and never waits to retry. */
+const gmailClient = (fetch: typeof globalThis.fetch) =>
+  new GmailClient({ baseUrl: "https://gmail.test", accessToken: async () => "t", fetch, retry: noWait });
+
 export async function fuzzGmailAnswers(runs: number, seed?: number): Promise<FuzzTally> {
   const t: FuzzTally = { cases: 0, outcomes: {} };
   await fc.assert(
@@ -174,12 +178,7 @@ export async function fuzzGmailAnswers(runs: number, seed?: number): Promise<Fuz
       fc.constantFrom(...gmailScopes()),
       async (answers, cursor, scope) =>
         outcome(t, async () => {
-          const client = new GmailClient({
-            baseUrl: "https://gmail.test",
-            accessToken: async () => "t",
-            fetch: playing(answers),
-            retry: noWait,
-          });
+          const client = gmailClient(playing(answers));
           checkPage(await gmailListChanges(client, scope, cursor, 500, new Date("2026-01-01")));
           return "page";
         }),
@@ -189,12 +188,7 @@ export async function fuzzGmailAnswers(runs: number, seed?: number): Promise<Fuz
   await fc.assert(
     fc.asyncProperty(keys, gmailBatch, async (ids, spec) =>
       outcome(t, async () => {
-        const client = new GmailClient({
-          baseUrl: "https://gmail.test",
-          accessToken: async () => "t",
-          fetch: playing([], gmailBatchAnswer(spec)),
-          retry: noWait,
-        });
+        const client = gmailClient(playing([], gmailBatchAnswer(spec)));
         const items = ids.map((key) => ({ key, ref: { id: key } }));
         return checkFetched(items, await gmailFetch(client, items));
       }),
@@ -230,6 +224,10 @@ const graphBatch = fc.oneof(
   anyJson,
 );
 
+/** A Graph client that gets `fetch`'s answers and never waits to retry. */
+const graphClient = (fetch: typeof globalThis.fetch) =>
+  new GraphClient({ baseUrl: "https://graph.test/v1.0", accessToken: async () => "t", fetch, retry: noWait });
+
 export async function fuzzGraphAnswers(runs: number, seed?: number): Promise<FuzzTally> {
   const t: FuzzTally = { cases: 0, outcomes: {} };
   await fc.assert(
@@ -243,12 +241,7 @@ export async function fuzzGraphAnswers(runs: number, seed?: number): Promise<Fuz
       fc.constantFrom(...graphScopes()),
       async (answers, cursor, scope) =>
         outcome(t, async () => {
-          const client = new GraphClient({
-            baseUrl: "https://graph.test/v1.0",
-            accessToken: async () => "t",
-            fetch: playing(answers),
-            retry: noWait,
-          });
+          const client = graphClient(playing(answers));
           checkPage(await graphListChanges(client, scope, cursor, 999));
           return "page";
         }),
@@ -261,12 +254,7 @@ export async function fuzzGraphAnswers(runs: number, seed?: number): Promise<Fuz
       fc.array(answer(graphBatch), { minLength: 1, maxLength: 3 }),
       async (ids, answers) =>
         outcome(t, async () => {
-          const client = new GraphClient({
-            baseUrl: "https://graph.test/v1.0",
-            accessToken: async () => "t",
-            fetch: playing(answers),
-            retry: noWait,
-          });
+          const client = graphClient(playing(answers));
           const items = ids.map((key) => ({ key, ref: { id: key } }));
           return checkFetched(items, await graphFetch(client, items, "inbox"));
         }),

@@ -143,3 +143,14 @@ export async function startTestServer(
   };
   return server;
 }
+
+/** A request as the holder of `token` makes it: its status, content type and JSON body (null if empty). */
+export async function callAs(s: TestServer, token: string, method: string, url: string, payload?: unknown) {
+  const r = await s.app.inject({
+    method: method as "GET",
+    url,
+    headers: { authorization: `Bearer ${token}` },
+    ...(payload !== undefined ? { payload: payload as object } : {}),
+  });
+  return { status: r.statusCode, type: r.headers["content-type"], body: r.body ? r.json() : null };
+}

@@ -34,6 +34,22 @@ export function testImap(): TestImap {
   };
 }
 
+/** A connected client of Dovecot's plain port that never idles: to put mail in place and read it back. */
+export async function plainImapClient(host: string, port: number, user: string, pass: string) {
+  const c = new ImapFlow({
+    host,
+    port,
+    secure: false,
+    doSTARTTLS: false,
+    auth: { user, pass },
+    logger: false,
+    disableAutoIdle: true,
+  });
+  c.on("error", () => {});
+  await c.connect();
+  return c;
+}
+
 /** The tests reach Dovecot on loopback, which production refuses unless configured. */
 export const allowLoopback = parseAllowance(["127.0.0.0/8", "::1"]);
 
@@ -68,20 +84,7 @@ export async function newMailbox(opts: { capability?: string } = {}): Promise<Te
     username,
     password,
   });
-  const admin = async () => {
-    const c = new ImapFlow({
-      host: imap.host,
-      port: imap.plainPort,
-      secure: false,
-      doSTARTTLS: false,
-      auth: { user: username, pass: password },
-      logger: false,
-      disableAutoIdle: true,
-    });
-    c.on("error", () => {});
-    await c.connect();
-    return c;
-  };
+  const admin = () => plainImapClient(imap.host, imap.plainPort, username, password);
   return {
     username,
     password,

@@ -2,11 +2,10 @@
 // giving away, merging, deleting and sharing are for the owner or an admin. A record the user cannot see
 // answers 404; one he can see but not write answers 403 with a problem+json saying why.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import { callAs, engines, startTestServer, type TestServer } from "../harness/app.js";
+import { type Actor, actors, makeActors } from "./actors.js";
 
-type Actor = "owner" | "grantee" | "other" | "admin";
 type Type = "person" | "company" | "lead" | "deal";
-const actors: Actor[] = ["owner", "grantee", "other", "admin"];
 const path: Record<Type, string> = { person: "persons", company: "companies", lead: "leads", deal: "deals" };
 
 /** The answer each actor gets, in the order owner, grantee, other, admin. */
@@ -26,23 +25,13 @@ describe.each(engines)("R-1 access matrix on %s", (engine) => {
   let company: string;
   beforeAll(async () => {
     s = await startTestServer({ engine });
-    who.owner = await s.user("olivia@team.example");
-    who.grantee = await s.user("gus@team.example");
-    who.other = await s.user("otto@team.example");
-    who.admin = await s.user("ada@team.example", { role: "admin" });
+    Object.assign(who, await makeActors(s));
     company = (await call("owner", "POST", "/api/v1/companies", { name: "Deal Holder" })).body.id;
   });
   afterAll(() => s?.close());
 
-  async function call(actor: Actor, method: string, url: string, payload?: unknown) {
-    const r = await s.app.inject({
-      method: method as "GET",
-      url,
-      headers: { authorization: `Bearer ${who[actor].token}` },
-      ...(payload !== undefined ? { payload: payload as object } : {}),
-    });
-    return { status: r.statusCode, type: r.headers["content-type"], body: r.body ? r.json() : null };
-  }
+  const call = (actor: Actor, method: string, url: string, payload?: unknown) =>
+    callAs(s, who[actor].token, method, url, payload);
 
   const created: Record<Type, () => object> = {
     person: () => ({ firstName: "Pia", lastName: "Matrix", emails: [`pia.${Math.random()}@x.example`] }),

@@ -5,10 +5,8 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createConnection } from "../../server/connections/connections.js";
 import { activityTypes, calendarOutbox, connections } from "../../server/db/schema.js";
-import { engines, startTestServer, type TestServer } from "../harness/app.js";
-
-type Actor = "owner" | "grantee" | "other" | "admin";
-const actors: Actor[] = ["owner", "grantee", "other", "admin"];
+import { callAs, engines, startTestServer, type TestServer } from "../harness/app.js";
+import { type Actor, actors, makeActors } from "./actors.js";
 
 describe.each(engines)("calendar-sync access on %s", (engine) => {
   let s: TestServer;
@@ -16,10 +14,7 @@ describe.each(engines)("calendar-sync access on %s", (engine) => {
 
   beforeAll(async () => {
     s = await startTestServer({ engine });
-    who.owner = await s.user("olivia@team.example");
-    who.grantee = await s.user("gus@team.example");
-    who.other = await s.user("otto@team.example");
-    who.admin = await s.user("ada@team.example", { role: "admin" });
+    Object.assign(who, await makeActors(s));
     // The grantee reads one of the owner's companies: that gives him nothing of her connections.
     const company = await call("owner", "POST", "/api/v1/companies", { name: "Shared Co" });
     await call("owner", "POST", `/api/v1/companies/${company.body.id}/grants`, { userId: who.grantee.id });
@@ -32,15 +27,8 @@ describe.each(engines)("calendar-sync access on %s", (engine) => {
   });
   afterAll(() => s?.close());
 
-  async function call(actor: Actor, method: string, url: string, payload?: unknown) {
-    const r = await s.app.inject({
-      method: method as "GET",
-      url,
-      headers: { authorization: `Bearer ${who[actor].token}` },
-      ...(payload !== undefined ? { payload: payload as object } : {}),
-    });
-    return { status: r.statusCode, type: r.headers["content-type"], body: r.body ? r.json() : null };
-  }
+  const call = (actor: Actor, method: string, url: string, payload?: unknown) =>
+    callAs(s, who[actor].token, method, url, payload);
 
   /** A fresh calendar connection of the owner, made after her planned activity. */
   const calendarConnection = async () =>

@@ -4,17 +4,12 @@
 import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SECRET } from "../../server/connections/connections.js";
-import { connections, eventLinks, events, users } from "../../server/db/schema.js";
-import { newId } from "../../server/ids.js";
-import { fetchCalendarObjects } from "../../server/providers/caldav/fetch.js";
-import { listCalendarChanges } from "../../server/providers/caldav/list-changes.js";
+import { eventLinks, events, users } from "../../server/db/schema.js";
 import { parseCalendarObject } from "../../server/providers/caldav/map.js";
-import { putSecret } from "../../server/secrets/store.js";
-import { runStepExclusive } from "../../server/sync/run.js";
-import { engines, startTestServer, type TestServer } from "../harness/app.js";
-import { newCalendarUser, type TestCalendarUser, testCaldav } from "../harness/caldav.js";
-import { api, MARTA, userWithMarta, whileNoStepRuns } from "./mail-e2e.js";
+import { engines, type TestServer } from "../harness/app.js";
+import { calendarObjects, newCalendarUser, type TestCalendarUser } from "../harness/caldav.js";
+import { connectIcloudCalendar, icloudAddress, startCaldavSyncServer } from "./caldav-e2e.js";
+import { api, MARTA, syncUntilRest, userWithMarta, whileNoStepRuns } from "./mail-e2e.js";
 
 const TOKYO = [
   "BEGIN:VCALENDAR",
@@ -40,38 +35,13 @@ describe.each(engines)("CRM items out to CalDAV on %s", (engine) => {
   let connectionId: string;
   let martaId: string;
   let companyId: string;
-  const account = () => `${cal.account.username}@icloud.test`;
-
-  async function syncNow() {
-    for (let i = 0; i < 100; i++) {
-      const r = await runStepExclusive(s.ctx, connectionId);
-      if (r !== "busy" && r.result !== "more") return r;
-      if (r === "busy") await new Promise((done) => setTimeout(done, 100));
-    }
-    throw new Error("the sync never came to rest");
-  }
-  /** The calendar's objects as another client reads them. */
-  async function objects() {
-    const listed = await listCalendarChanges(
-      cal.client,
-      { url: cal.calendarUrl, syncCollection: true },
-      null,
-    );
-    const hrefs = listed.changes.filter((c) => !c.removed).map((c) => c.href);
-    const got = await fetchCalendarObjects(cal.client, cal.calendarUrl, hrefs);
-    return got.flatMap((o) => ("ics" in o ? [o] : []));
-  }
+  const _account = () => icloudAddress(cal);
+  const syncNow = () => syncUntilRest(s, connectionId);
+  const objects = () => calendarObjects(cal);
   const withText = async (text: string) => (await objects()).filter((o) => o.ics.includes(text));
 
   beforeAll(async () => {
-    s = await startTestServer({
-      engine,
-      env: {
-        CONCILIA_ALLOW_PRIVATE_HOSTS: "127.0.0.0/8",
-        CONCILIA_SYNC_TICK_SECONDS: "0",
-        CALDAV_URL: testCaldav().url,
-      },
-    });
+    s = await startCaldavSyncServer(engine);
     cal = await newCalendarUser("Work");
     // The calendar shows Tokyo time (RFC 4791 calendar-timezone).
     const set = await cal.client.fetch(cal.calendarUrl, {
@@ -90,17 +60,7 @@ describe.each(engines)("CRM items out to CalDAV on %s", (engine) => {
     companyId = company.json().id;
     const persons = await api(s, ana, "GET", "/api/v1/persons");
     martaId = persons.json().items[0].id;
-    connectionId = newId();
-    await s.ctx.db.insert(connections).values({
-      id: connectionId,
-      userId: ana.id,
-      provider: "icloud",
-      accountAddress: account(),
-      syncs: "calendar",
-      calendars: [{ id: cal.calendarUrl, name: "Work", primary: true, selected: true }],
-      imapServer: { host: "127.0.0.1", port: 1, tls: "none", username: cal.account.username },
-    });
-    await putSecret(s.ctx, connectionId, SECRET.appPassword, cal.account.password, null);
+    connectionId = await connectIcloudCalendar(s, ana.id, cal);
     await syncNow();
   });
   afterAll(async () => {

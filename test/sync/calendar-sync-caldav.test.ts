@@ -7,43 +7,25 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SECRET } from "../../server/connections/connections.js";
 import { connections, eventLinks, events } from "../../server/db/schema.js";
 import { newId } from "../../server/ids.js";
-import { fetchCalendarObjects } from "../../server/providers/caldav/fetch.js";
-import { listCalendarChanges } from "../../server/providers/caldav/list-changes.js";
 import { putSecret } from "../../server/secrets/store.js";
 import { runStepExclusive } from "../../server/sync/run.js";
-import { engines, startTestServer, type TestServer } from "../harness/app.js";
-import { newCalendarUser, type TestCalendarUser, testCaldav } from "../harness/caldav.js";
-import { api, MARTA, userWithMarta } from "./mail-e2e.js";
-
-const ics = (uid: string, body: string[]) =>
-  [
-    "BEGIN:VCALENDAR",
-    "VERSION:2.0",
-    "PRODID:-//Other client//EN",
-    "BEGIN:VEVENT",
-    `UID:${uid}`,
-    "DTSTAMP:20261101T090000Z",
-    ...body,
-    "END:VEVENT",
-    "END:VCALENDAR",
-    "",
-  ].join("\r\n");
+import { engines, type TestServer } from "../harness/app.js";
+import {
+  calendarObjects,
+  otherClientIcs as ics,
+  newCalendarUser,
+  type TestCalendarUser,
+} from "../harness/caldav.js";
+import { connectIcloudCalendar, icloudAddress, startCaldavSyncServer } from "./caldav-e2e.js";
+import { api, MARTA, syncUntilRest, userWithMarta } from "./mail-e2e.js";
 
 describe.each(engines)("CalDAV calendar sync end to end on %s", (engine) => {
   let s: TestServer;
   let cal: TestCalendarUser;
   let ana: { id: string; token: string };
   let connectionId: string;
-  const account = () => `${cal.account.username}@icloud.test`;
-
-  async function syncNow(id = connectionId) {
-    for (let i = 0; i < 100; i++) {
-      const r = await runStepExclusive(s.ctx, id);
-      if (r !== "busy" && r.result !== "more") return r;
-      if (r === "busy") await new Promise((done) => setTimeout(done, 100));
-    }
-    throw new Error("the sync never came to rest");
-  }
+  const account = () => icloudAddress(cal);
+  const syncNow = (id = connectionId) => syncUntilRest(s, id);
   async function put(name: string, body: string, etag?: string) {
     const res = await cal.client.fetch(new URL(name, cal.calendarUrl).href, {
       method: "PUT",
@@ -64,40 +46,13 @@ describe.each(engines)("CalDAV calendar sync end to end on %s", (engine) => {
     return res.json();
   }
 
-  /** The calendar's objects as another client reads them: href, ETag, text. */
-  async function objects() {
-    const listed = await listCalendarChanges(
-      cal.client,
-      { url: cal.calendarUrl, syncCollection: true },
-      null,
-    );
-    const hrefs = listed.changes.filter((c) => !c.removed).map((c) => c.href);
-    const got = await fetchCalendarObjects(cal.client, cal.calendarUrl, hrefs);
-    return got.flatMap((o) => ("ics" in o ? [o] : []));
-  }
+  const objects = () => calendarObjects(cal);
 
   beforeAll(async () => {
-    s = await startTestServer({
-      engine,
-      env: {
-        CONCILIA_ALLOW_PRIVATE_HOSTS: "127.0.0.0/8",
-        CONCILIA_SYNC_TICK_SECONDS: "0",
-        CALDAV_URL: testCaldav().url,
-      },
-    });
+    s = await startCaldavSyncServer(engine);
     cal = await newCalendarUser("Work");
     ana = await userWithMarta(s, `ana-${engine}-${randomBytes(3).toString("hex")}@acme.test`);
-    connectionId = newId();
-    await s.ctx.db.insert(connections).values({
-      id: connectionId,
-      userId: ana.id,
-      provider: "icloud",
-      accountAddress: account(),
-      syncs: "calendar",
-      calendars: [{ id: cal.calendarUrl, name: "Work", primary: true, selected: true }],
-      imapServer: { host: "127.0.0.1", port: 1, tls: "none", username: cal.account.username },
-    });
-    await putSecret(s.ctx, connectionId, SECRET.appPassword, cal.account.password, null);
+    connectionId = await connectIcloudCalendar(s, ana.id, cal);
   });
   afterAll(async () => {
     await s?.close();

@@ -8,22 +8,13 @@ import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_GOOGLE_CLIENT, GoogleEmulator } from "../../emulators/google/emulator.js";
 import { createConnection, SECRET } from "../../server/connections/connections.js";
-import {
-  calendarOutbox,
-  connections,
-  eventExceptions,
-  eventLinks,
-  events,
-  syncCursors,
-} from "../../server/db/schema.js";
-import { newId } from "../../server/ids.js";
+import { calendarOutbox, connections, eventLinks, events, syncCursors } from "../../server/db/schema.js";
 import { googleEventIdFor } from "../../server/providers/google/calendar-ids.js";
 import { putSecret } from "../../server/secrets/store.js";
-import { enqueueCalendarChange } from "../../server/sync/calendar/outbox.js";
-import { runStepExclusive } from "../../server/sync/run.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import { injectFetch } from "../providers/inject-fetch.js";
-import { api, eventually, MARTA, userWithMarta, whileNoStepRuns } from "./mail-e2e.js";
+import { crmDailySeries, crmExceptions } from "./calendar-e2e.js";
+import { api, eventually, MARTA, syncUntilRest, userWithMarta, whileNoStepRuns } from "./mail-e2e.js";
 
 const ACCOUNT = "ana.ruiz@gmail.test";
 const TOKEN = "calendar-push-token-0123456789abcdef0123456789";
@@ -41,13 +32,20 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
   /** Every answer the emulator gave, in order. */
   const answered: { method: string; url: string; status: number }[] = [];
 
-  async function syncNow(id = connectionId) {
-    for (let i = 0; i < 100; i++) {
-      const r = await runStepExclusive(s.ctx, id);
-      if (r !== "busy" && r.result !== "more") return r;
-      if (r === "busy") await new Promise((done) => setTimeout(done, 100));
-    }
-    throw new Error("the sync never came to rest");
+  const syncNow = (id = connectionId) => syncUntilRest(s, id);
+  /** `userId`'s calendar-only connection of Google account `address`, as OAuth leaves it; its id. */
+  async function connectCalendar(userId: string, address: string) {
+    const { refreshToken } = google.issueTokens(address, `openid email ${CALENDAR_SCOPE}`);
+    return s.ctx.db.transaction(async (tx) => {
+      const c = await createConnection(tx, userId, {
+        provider: "google",
+        accountAddress: address,
+        syncs: "calendar",
+        grantedScopes: ["openid", "email", CALENDAR_SCOPE],
+      });
+      await putSecret({ db: tx, secrets: s.ctx.secrets }, c.id, SECRET.refreshToken, refreshToken, null);
+      return c.id;
+    });
   }
   /** Google's stored events of the primary calendar (ground truth). */
   const stored = () =>
@@ -102,17 +100,7 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
     // History: events made in Concilia before the account was connected.
     for (let i = 0; i < 12; i++) historical.push(await crmEvent(`History ${i}`, `2026-11-${String(10 + i)}`));
     await new Promise((done) => setTimeout(done, 5));
-    const { refreshToken } = google.issueTokens(ACCOUNT, `openid email ${CALENDAR_SCOPE}`);
-    connectionId = await s.ctx.db.transaction(async (tx) => {
-      const c = await createConnection(tx, ana.id, {
-        provider: "google",
-        accountAddress: ACCOUNT,
-        syncs: "calendar",
-        grantedScopes: ["openid", "email", CALENDAR_SCOPE],
-      });
-      await putSecret({ db: tx, secrets: s.ctx.secrets }, c.id, SECRET.refreshToken, refreshToken, null);
-      return c.id;
-    });
+    connectionId = await connectCalendar(ana.id, ACCOUNT);
   });
   afterAll(async () => {
     msw.close();
@@ -243,32 +231,18 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
   });
 
   it("R-CAL-6, R-CAL-2: a moved occurrence of a series made in Concilia reaches Google as that instance moved", async () => {
-    const id = newId();
-    await s.ctx.db.transaction(async (tx) => {
-      await tx.insert(events).values({
-        id,
-        title: "Daily stand-up",
-        startAt: new Date("2026-12-21T08:00:00Z"),
-        endAt: new Date("2026-12-21T08:15:00Z"),
-        recurrence: "FREQ=DAILY;COUNT=5",
-        ownerId: ana.id,
-      });
-      await enqueueCalendarChange(tx, ana.id, { kind: "event", id });
-    });
+    const id = await crmDailySeries(s, ana.id, "Daily stand-up");
     await syncNow();
     const gid = googleEventIdFor(id);
     expect(stored().find((e) => e.id === gid)?.recurrence).toEqual(["RRULE:FREQ=DAILY;COUNT=5"]);
-    await s.ctx.db.transaction(async (tx) => {
-      await tx.insert(eventExceptions).values({
-        eventId: id,
+    await crmExceptions(s, ana.id, id, [
+      {
         originalStart: "2026-12-22T08:00:00.000Z",
         startAt: new Date("2026-12-22T10:00:00Z"),
         endAt: new Date("2026-12-22T10:15:00Z"),
         title: "Stand-up, later",
-      });
-      await tx.update(events).set({ updatedAt: new Date() }).where(eq(events.id, id));
-      await enqueueCalendarChange(tx, ana.id, { kind: "event", id });
-    });
+      },
+    ]);
     await syncNow();
     const moved = stored().find((e) => e.id === `${gid}_20261222T080000Z`);
     expect(moved).toMatchObject({ summary: "Stand-up, later" });
@@ -571,17 +545,7 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
   it("R-CAL-3, R-P-3: one meeting in two of the user's Google accounts (one iCalUID, two event ids) is one CRM event with two links; syncing again makes nothing new", async () => {
     const WORK = "ana.work@gmail.test";
     google.addAccount(WORK, "Ana (work)");
-    const { refreshToken } = google.issueTokens(WORK, `openid email ${CALENDAR_SCOPE}`);
-    const workId = await s.ctx.db.transaction(async (tx) => {
-      const c = await createConnection(tx, ana.id, {
-        provider: "google",
-        accountAddress: WORK,
-        syncs: "calendar",
-        grantedScopes: ["openid", "email", CALENDAR_SCOPE],
-      });
-      await putSecret({ db: tx, secrets: s.ctx.secrets }, c.id, SECRET.refreshToken, refreshToken, null);
-      return c.id;
-    });
+    const workId = await connectCalendar(ana.id, WORK);
     const meeting = {
       iCalUID: "board-7@acme-iberia.example",
       summary: "Board meeting",
@@ -617,17 +581,7 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
     const BEA = "bea.lopez@gmail.test";
     const bea = await s.user(`bea-${engine}@acme.test`, { name: "Bea" });
     google.addAccount(BEA, "Bea López");
-    const { refreshToken } = google.issueTokens(BEA, `openid email ${CALENDAR_SCOPE}`);
-    const beaId = await s.ctx.db.transaction(async (tx) => {
-      const c = await createConnection(tx, bea.id, {
-        provider: "google",
-        accountAddress: BEA,
-        syncs: "calendar",
-        grantedScopes: ["openid", "email", CALENDAR_SCOPE],
-      });
-      await putSecret({ db: tx, secrets: s.ctx.secrets }, c.id, SECRET.refreshToken, refreshToken, null);
-      return c.id;
-    });
+    const beaId = await connectCalendar(bea.id, BEA);
     const uid = "board-7@acme-iberia.example";
     const [anaLink] = await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.icalUid, uid));
     const copy = google.seedCalendarEvent(

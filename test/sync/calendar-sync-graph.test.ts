@@ -7,22 +7,15 @@ import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GraphEvent } from "../../emulators/microsoft/calendar-store.js";
 import { DEMO_MICROSOFT_CLIENT, MicrosoftEmulator } from "../../emulators/microsoft/emulator.js";
-import {
-  connections,
-  eventExceptions,
-  eventLinks,
-  events,
-  graphSubscriptions,
-} from "../../server/db/schema.js";
+import { connections, eventLinks, events, graphSubscriptions } from "../../server/db/schema.js";
 import { newId } from "../../server/ids.js";
 import { CONCILIA_ATTENDEES, CONCILIA_ID } from "../../server/providers/graph/calendar-tag.js";
 import { writeCrmState } from "../../server/sync/calendar/crm-event.js";
-import { enqueueCalendarChange } from "../../server/sync/calendar/outbox.js";
 import { connectionOwner } from "../../server/sync/mail-writer.js";
-import { runStepExclusive } from "../../server/sync/run.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import { injectFetch } from "../providers/inject-fetch.js";
-import { api, eventually, MARTA, userWithMarta } from "./mail-e2e.js";
+import { crmDailySeries, crmExceptions } from "./calendar-e2e.js";
+import { api, eventually, MARTA, syncUntilRest, userWithMarta } from "./mail-e2e.js";
 
 const ACCOUNT = "ana@contoso.test";
 const HISTORY = 30;
@@ -44,14 +37,7 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     return found[0]!;
   };
 
-  async function syncNow() {
-    for (let i = 0; i < 200; i++) {
-      const r = await runStepExclusive(s.ctx, connectionId);
-      if (r !== "busy" && r.result !== "more") return r;
-      if (r === "busy") await new Promise((done) => setTimeout(done, 50));
-    }
-    throw new Error("the sync never came to rest");
-  }
+  const syncNow = () => syncUntilRest(s, connectionId, { attempts: 200, waitMs: 50 });
   async function linkOf(providerId: string) {
     const [link] = await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.providerId, providerId));
     expect(link?.eventId).toMatch(/^\S+$/);
@@ -511,37 +497,21 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
   });
 
   it("R-CAL-6, R-CAL-2: a series made in Concilia has its moved occurrence and its cancelled one written to Outlook, and nothing is written again after", async () => {
-    const id = newId();
-    await s.ctx.db.transaction(async (tx) => {
-      await tx.insert(events).values({
-        id,
-        title: "Daily check-in",
-        startAt: new Date("2026-12-21T08:00:00Z"),
-        endAt: new Date("2026-12-21T08:15:00Z"),
-        recurrence: "FREQ=DAILY;COUNT=5",
-        ownerId: ana.id,
-      });
-      await enqueueCalendarChange(tx, ana.id, { kind: "event", id });
-    });
+    const id = await crmDailySeries(s, ana.id, "Daily check-in");
     await syncNow();
     const series = only("Daily check-in");
     expect(series.recurrence).toMatchObject({
       pattern: { type: "daily", interval: 1 },
       range: { numberOfOccurrences: 5 },
     });
-    await s.ctx.db.transaction(async (tx) => {
-      await tx.insert(eventExceptions).values([
-        {
-          eventId: id,
-          originalStart: "2026-12-22T08:00:00.000Z",
-          startAt: new Date("2026-12-22T10:00:00Z"),
-          endAt: new Date("2026-12-22T10:15:00Z"),
-        },
-        { eventId: id, originalStart: "2026-12-23T08:00:00.000Z", status: "cancelled" },
-      ]);
-      await tx.update(events).set({ updatedAt: new Date() }).where(eq(events.id, id));
-      await enqueueCalendarChange(tx, ana.id, { kind: "event", id });
-    });
+    await crmExceptions(s, ana.id, id, [
+      {
+        originalStart: "2026-12-22T08:00:00.000Z",
+        startAt: new Date("2026-12-22T10:00:00Z"),
+        endAt: new Date("2026-12-22T10:15:00Z"),
+      },
+      { originalStart: "2026-12-23T08:00:00.000Z", status: "cancelled" },
+    ]);
     await syncNow();
     const after = outlook().events.get(series.id)!;
     expect([...after.cancelled]).toEqual([Date.parse("2026-12-23T08:00:00Z")]);

@@ -9,6 +9,7 @@ import { createConnection, type NewConnection, SECRET } from "../../server/conne
 import { activities } from "../../server/db/schema.js";
 import { tryLockKey } from "../../server/jobs/key-lock.js";
 import { putSecret } from "../../server/secrets/store.js";
+import { runStepExclusive } from "../../server/sync/run.js";
 import { queueSync } from "../../server/sync/trigger.js";
 import { type Engine, startTestServer, type TestServer } from "../harness/app.js";
 
@@ -178,4 +179,21 @@ export async function whileNoStepRuns(s: TestServer, connectionId: string, edit:
   } finally {
     await lease!.release();
   }
+}
+
+/**
+ * Runs the connection's steps here until it rests (a worker may be running one: then waits for it),
+ * up to `attempts` steps, `waitMs` apart while busy; the last step's report.
+ */
+export async function syncUntilRest(
+  s: TestServer,
+  connectionId: string,
+  { attempts = 100, waitMs = 100 }: { attempts?: number; waitMs?: number } = {},
+) {
+  for (let i = 0; i < attempts; i++) {
+    const r = await runStepExclusive(s.ctx, connectionId);
+    if (r !== "busy" && r.result !== "more") return r;
+    if (r === "busy") await new Promise((done) => setTimeout(done, waitMs));
+  }
+  throw new Error("the sync never came to rest");
 }

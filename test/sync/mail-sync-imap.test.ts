@@ -3,7 +3,6 @@
 // through the IMAP provider (INBOX and the Sent folder found by SPECIAL-USE under its Italian name) and
 // the logging policy into the CRM; a UIDVALIDITY change re-scans the folder without duplicates.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runStepExclusive } from "../../server/sync/run.js";
 import { engines, type TestServer } from "../harness/app.js";
 import { daysAgo, newMailbox, type TestMailbox, testImap } from "../harness/imap.js";
 import {
@@ -12,6 +11,7 @@ import {
   MARTA,
   startMailSyncServer,
   statusOf,
+  syncUntilRest,
   thirtyMessages,
   toMarta,
   upToDate,
@@ -29,15 +29,7 @@ describe.each(engines)("IMAP mail sync end to end on %s", (engine) => {
   let seeded: ReturnType<typeof thirtyMessages>;
   const expected: string[] = [];
 
-  /** Runs the connection's steps here until it rests (a worker may be running one: then wait for it). */
-  async function syncNow() {
-    for (let i = 0; i < 200; i++) {
-      const r = await runStepExclusive(s.ctx, connectionId);
-      if (r !== "busy" && r.result !== "more") return r;
-      if (r === "busy") await new Promise((done) => setTimeout(done, 100));
-    }
-    throw new Error("the sync never came to rest");
-  }
+  const syncNow = () => syncUntilRest(s, connectionId, { attempts: 200 });
 
   beforeAll(async () => {
     s = await startMailSyncServer(engine, {

@@ -150,20 +150,12 @@ function imapSection(s: SyncCardState, params: Record<string, string>, t: I18n["
     .addWidget(tls)
     .addWidget(input("username", t("imapUsername"), f.username))
     .addWidget(input("password", t("imapPassword"), f.password));
-  if (s.test?.ok) x.addWidget(coloured(t("testOk"), true));
-  else if (s.test)
-    x.addWidget(
-      coloured(
-        t("testFailed", { step: t(`step_${s.test.step}` as "step_dns"), message: s.test.message }),
-        false,
-      ),
-    );
-  const test = button(t("testConnection"), action("syncTestImap", params));
-  return x.addWidget(
-    s.test?.ok
-      ? buttons(test, button(t("startSync"), action("syncConnectImap", params), true))
-      : buttons(test),
-  );
+  return testThenSave(x, s, params, t, {
+    okText: () => t("testOk"),
+    stepWord: (step) => t(`step_${step}` as "step_dns"),
+    test: "syncTestImap",
+    connect: "syncConnectImap",
+  });
 }
 
 /**
@@ -177,23 +169,31 @@ function caldavSection(s: SyncCardState, params: Record<string, string>, t: I18n
   x.addWidget(input("serverUrl", t("caldavServerUrl"), f.serverUrl))
     .addWidget(input("username", t("caldavUsername"), f.username))
     .addWidget(input("password", t("caldavPassword"), f.password));
-  if (s.test?.ok)
-    x.addWidget(coloured(t("caldavTestOk", { calendars: (s.test.calendars ?? []).join(", ") }), true));
+  return testThenSave(x, s, params, t, {
+    okText: (calendars) => t("caldavTestOk", { calendars: calendars.join(", ") }),
+    stepWord: (step) => t(`caldavStep_${step}` as "caldavStep_login"),
+    test: "syncTestCaldav",
+    connect: "syncConnectCaldav",
+  });
+}
+
+/**
+ * R-CON-6: a server of the user's own is saved only after a green test: the last test's answer
+ * (green, or red naming the failed step), "Test connection", and "Sync" once it is green.
+ */
+function testThenSave(
+  x: GoogleAppsScript.Card_Service.CardSection,
+  s: SyncCardState,
+  params: Record<string, string>,
+  t: I18n["t"],
+  o: { okText(calendars: string[]): string; stepWord(step: string): string; test: string; connect: string },
+) {
+  if (s.test?.ok) x.addWidget(coloured(o.okText(s.test.calendars ?? []), true));
   else if (s.test)
-    x.addWidget(
-      coloured(
-        t("testFailed", {
-          step: t(`caldavStep_${s.test.step}` as "caldavStep_login"),
-          message: s.test.message,
-        }),
-        false,
-      ),
-    );
-  const test = button(t("testConnection"), action("syncTestCaldav", params));
+    x.addWidget(coloured(t("testFailed", { step: o.stepWord(s.test.step), message: s.test.message }), false));
+  const test = button(t("testConnection"), action(o.test, params));
   return x.addWidget(
-    s.test?.ok
-      ? buttons(test, button(t("startSync"), action("syncConnectCaldav", params), true))
-      : buttons(test),
+    s.test?.ok ? buttons(test, button(t("startSync"), action(o.connect, params), true)) : buttons(test),
   );
 }
 

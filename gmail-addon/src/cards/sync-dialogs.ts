@@ -6,16 +6,25 @@ import type { I18n } from "../i18n.js";
 import { providerWord } from "./sync-connect.js";
 import { action, button, buttons, coloured, header, paragraph, section } from "./widgets.js";
 
-export function stopCard(id: string, address: string, t: I18n["t"]) {
+/** The confirmations: the card's name, its title (also its button's), its text and the button's action. */
+const confirmations = {
+  stop: ["sync-stop", "stopSync", "stopConfirm", "syncStop"],
+  /** R-ACT-4: saying nothing is lost. */
+  removeCalendar: ["sync-remove-calendar", "removeCalendarSync", "removeSyncConfirm", "syncRemoveCalendar"],
+} as const;
+
+/** A confirmation: what will happen, the button that does it and "Keep syncing". */
+function confirmationCard(kind: keyof typeof confirmations, id: string, address: string, t: I18n["t"]) {
+  const [name, title, text, confirmAction] = confirmations[kind];
   return CardService.newCardBuilder()
-    .setName("sync-stop")
-    .setHeader(header(t("stopSync"), address))
+    .setName(name)
+    .setHeader(header(t(title), address))
     .addSection(
       section()
-        .addWidget(paragraph(t("stopConfirm", { address })))
+        .addWidget(paragraph(t(text, { address })))
         .addWidget(
           buttons(
-            button(t("stopSync"), action("syncStop", { id, address }), true),
+            button(t(title), action(confirmAction, { id, address }), true),
             button(t("keepSyncing"), action("syncBack")),
           ),
         ),
@@ -23,23 +32,11 @@ export function stopCard(id: string, address: string, t: I18n["t"]) {
     .build();
 }
 
-/** R-ACT-4: the confirmation before "Remove sync", saying nothing is lost. */
-export function removeCalendarCard(id: string, address: string, t: I18n["t"]) {
-  return CardService.newCardBuilder()
-    .setName("sync-remove-calendar")
-    .setHeader(header(t("removeCalendarSync"), address))
-    .addSection(
-      section()
-        .addWidget(paragraph(t("removeSyncConfirm", { address })))
-        .addWidget(
-          buttons(
-            button(t("removeCalendarSync"), action("syncRemoveCalendar", { id, address }), true),
-            button(t("keepSyncing"), action("syncBack")),
-          ),
-        ),
-    )
-    .build();
-}
+export const stopCard = (id: string, address: string, t: I18n["t"]) =>
+  confirmationCard("stop", id, address, t);
+
+export const removeCalendarCard = (id: string, address: string, t: I18n["t"]) =>
+  confirmationCard("removeCalendar", id, address, t);
 
 /** `reconnectFor`: the choice the account's consent does not cover yet: reconnecting with it is offered. */
 export function editCard(c: Connection, t: I18n["t"], reconnectFor?: ConnectionSyncs) {

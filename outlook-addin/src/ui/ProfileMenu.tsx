@@ -6,6 +6,11 @@ import { useI18n } from "../i18n/index.js";
 export function ProfileMenu({ onSync, onExchange }: { onSync(): void; onExchange(): void }) {
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
+  /** A choice closes the menu, then opens its view. */
+  const choose = (view: () => void) => () => {
+    setOpen(false);
+    view();
+  };
   return (
     <nav class="profile-menu" aria-label={t("myProfile")}>
       <button type="button" aria-expanded={open} aria-controls="profile-items" onClick={() => setOpen(!open)}>
@@ -14,26 +19,12 @@ export function ProfileMenu({ onSync, onExchange }: { onSync(): void; onExchange
       {open && (
         <ul id="profile-items">
           <li>
-            <button
-              type="button"
-              class="link"
-              onClick={() => {
-                setOpen(false);
-                onSync();
-              }}
-            >
+            <button type="button" class="link" onClick={choose(onSync)}>
               {t("syncTitle")}
             </button>
           </li>
           <li>
-            <button
-              type="button"
-              class="link"
-              onClick={() => {
-                setOpen(false);
-                onExchange();
-              }}
-            >
+            <button type="button" class="link" onClick={choose(onExchange)}>
               {t("integrations")} → {t("exchangeTitle")}
             </button>
           </li>

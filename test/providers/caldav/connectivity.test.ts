@@ -10,25 +10,24 @@ import { classifyCaldavError } from "../../../server/providers/caldav/errors.js"
 import { caldavProfiles, serverUrlFor } from "../../../server/providers/caldav/profiles.js";
 import { noPrivateHosts } from "../../../server/providers/private-hosts.js";
 import { calendarAccountMessages } from "../../../shared/calendar-account-messages.js";
-import { allowLoopback, newCalendarUser, type TestCalendarUser, testCaldav } from "../../harness/caldav.js";
+import {
+  allowLoopback,
+  newCalendarUser,
+  notCaldavWebsite,
+  type TestCalendarUser,
+  testCaldav,
+} from "../../harness/caldav.js";
 import { freePortNow } from "./free-port.js";
 
 let user: TestCalendarUser;
-// A web server that is not a CalDAV server: every request gets an HTML 404.
-let website: http.Server;
-let websiteUrl: string;
+let website: Awaited<ReturnType<typeof notCaldavWebsite>>;
 
 beforeAll(async () => {
   user = await newCalendarUser("Sales");
-  website = http.createServer((_req, res) => {
-    res.writeHead(404, { "content-type": "text/html" });
-    res.end("<h1>Not found</h1>");
-  });
-  await new Promise<void>((resolve) => website.listen(0, "127.0.0.1", resolve));
-  websiteUrl = `http://127.0.0.1:${(website.address() as AddressInfo).port}/`;
+  website = await notCaldavWebsite();
 });
 afterAll(async () => {
-  if (website) await new Promise((resolve) => website.close(resolve));
+  await website?.close();
 });
 
 const opts = { allowPrivate: allowLoopback, timeoutMs: 10_000 };
@@ -58,7 +57,7 @@ describe("CalDAV connectivity test (R-CAL-10)", () => {
   });
 
   it("R-CAL-10: a URL where no CalDAV service answers fails at the discovery step", async () => {
-    const r = await testCaldavConnectivity({ ...user.account, serverUrl: websiteUrl }, opts);
+    const r = await testCaldavConnectivity({ ...user.account, serverUrl: website.url }, opts);
     expect(r).toMatchObject({ ok: false, step: "discovery", messageKey: "caldav.discovery.failed" });
     if (r.ok) return;
     expect(r.detail).toMatch(/404/);

@@ -3,8 +3,10 @@ import type { ExchangeIntegrationDto } from "../../../../shared/api/exchange.js"
 import type { Api } from "../../api/client.js";
 import type { ExchangeCategoryChoices, ExchangeFolders } from "../../api/exchange.js";
 import { useI18n } from "../../i18n/index.js";
+import { Checks } from "../Checks.js";
 import { ErrorNote } from "../ErrorNote.js";
 import { Loading } from "../States.js";
+import { useAction } from "../useAction.js";
 import { useExchangeWords } from "./words.js";
 
 interface Props {
@@ -25,8 +27,7 @@ export function ExchangeChoices({ api, integration: i, onSaved }: Props) {
   const [chosenCategories, setChosenCategories] = useState(new Set(i.categories));
   const [chosenFolders, setChosenFolders] = useState(new Set(i.folderIds));
   const [target, setTarget] = useState<string | null>(i.targetFolderId);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, setError, run } = useAction();
 
   useEffect(() => {
     Promise.all([api.exchange.categories(i.connectionId), api.exchange.folders(i.connectionId)]).then(
@@ -38,35 +39,23 @@ export function ExchangeChoices({ api, integration: i, onSaved }: Props) {
     );
   }, [i.connectionId]);
 
-  const toggle = (set: Set<string>, put: (s: Set<string>) => void, id: string, on: boolean) => {
-    const next = new Set(set);
-    if (on) next.add(id);
-    else next.delete(id);
-    put(next);
-  };
   const own = folders?.items.filter((f) => f.kind === "private") ?? [];
   const shared = folders?.items.filter((f) => f.kind === "shared") ?? [];
   const targets = own.filter((f) => chosenFolders.has(f.id));
   const targetId = target && chosenFolders.has(target) ? target : (targets[0]?.id ?? null);
 
-  async function save(e: Event) {
+  const save = (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    run(async () =>
       onSaved(
         await api.exchange.update(i.connectionId, {
           categories: [...chosenCategories],
           folderIds: [...chosenFolders],
           targetFolderId: targetId,
         }),
-      );
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+      ),
+    );
+  };
 
   if (error !== null && !categories) return <ErrorNote error={error} />;
   if (!categories || !folders) return <Loading />;
@@ -79,29 +68,23 @@ export function ExchangeChoices({ api, integration: i, onSaved }: Props) {
         ) : (
           <p class="muted small">{w("exchangeCategoriesHint")}</p>
         )}
-        {categories.items.map((c) => (
-          <label key={c.name} class="check">
-            <input
-              type="checkbox"
-              checked={chosenCategories.has(c.name)}
-              onChange={(e) => toggle(chosenCategories, setChosenCategories, c.name, e.currentTarget.checked)}
-            />
-            <span>{c.name}</span>
-          </label>
-        ))}
+        <Checks
+          items={categories.items}
+          idOf={(c) => c.name}
+          labelOf={(c) => c.name}
+          chosen={chosenCategories}
+          onChange={setChosenCategories}
+        />
       </fieldset>
       <fieldset class="folders">
         <legend>{w("exchangeFolders")}</legend>
-        {own.map((f) => (
-          <label key={f.id} class="check">
-            <input
-              type="checkbox"
-              checked={chosenFolders.has(f.id)}
-              onChange={(e) => toggle(chosenFolders, setChosenFolders, f.id, e.currentTarget.checked)}
-            />
-            <span>{f.name}</span>
-          </label>
-        ))}
+        <Checks
+          items={own}
+          idOf={(f) => f.id}
+          labelOf={(f) => f.name}
+          chosen={chosenFolders}
+          onChange={setChosenFolders}
+        />
         {shared.length > 0 && (
           <ul class="shared-folders">
             {shared.map((f) => (

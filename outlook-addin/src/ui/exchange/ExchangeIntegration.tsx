@@ -10,6 +10,7 @@ import { ErrorNote } from "../ErrorNote.js";
 import { Choice } from "../sync/Choice.js";
 import { statusWords } from "../sync/ConnectionStatus.js";
 import { OAuthConnect } from "../sync/OAuthConnect.js";
+import { useAction } from "../useAction.js";
 import { ExchangeChoices } from "./ExchangeChoices.js";
 import { useExchangeWords } from "./words.js";
 
@@ -30,8 +31,7 @@ export function ExchangeIntegrationView({ api, mailbox, connection: c, integrati
   const { t, locale } = useI18n();
   const w = useExchangeWords();
   const [language, setLanguage] = useState<Locale>(locale);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const [notice, setNotice] = useState<string | null>(null);
   const [status, setStatus] = useState<ConnectionSyncStatus | null>(null);
   const enabled = i?.enabled === true;
@@ -40,19 +40,13 @@ export function ExchangeIntegrationView({ api, mailbox, connection: c, integrati
     if (enabled) api.sync.status(c.id).then(setStatus, () => setStatus(null));
   }, [enabled, c.id]);
 
-  async function act(what: () => Promise<ExchangeIntegrationDto>, text: string) {
-    setBusy(true);
-    setError(null);
+  const act = (what: () => Promise<ExchangeIntegrationDto>, text: string) => {
     setNotice(null);
-    try {
+    return run(async () => {
       onChange(await what());
       setNotice(text);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
+  };
   const activate = () =>
     act(() => api.exchange.activate(c.id, i?.language ?? language), w("exchangeActivated"));
   const deactivate = () => act(() => api.exchange.deactivate(c.id), w("exchangeDeactivated"));

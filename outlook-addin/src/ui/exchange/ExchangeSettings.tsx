@@ -3,8 +3,8 @@ import type { Connection } from "../../../../shared/api/connections.js";
 import type { ExchangeIntegrationDto } from "../../../../shared/api/exchange.js";
 import type { Api } from "../../api/client.js";
 import type { Mailbox } from "../../host/types.js";
-import { useI18n } from "../../i18n/index.js";
 import { ErrorNote } from "../ErrorNote.js";
+import { SettingsHead } from "../SettingsHead.js";
 import { Loading } from "../States.js";
 import { OAuthConnect } from "../sync/OAuthConnect.js";
 import { ExchangeIntegrationView } from "./ExchangeIntegration.js";
@@ -15,7 +15,6 @@ import { useExchangeWords } from "./words.js";
  * connections: pick it (or connect one through the usual sign-in), then activate it on that one.
  */
 export function ExchangeSettings({ api, mailbox, onClose }: { api: Api; mailbox: Mailbox; onClose(): void }) {
-  const { t } = useI18n();
   const w = useExchangeWords();
   const [connections, setConnections] = useState<Connection[] | null>(null);
   const [chosen, setChosen] = useState<string | null>(null);
@@ -38,14 +37,9 @@ export function ExchangeSettings({ api, mailbox, onClose }: { api: Api; mailbox:
 
   return (
     <div class="sync-settings exchange-settings">
-      <div class="sync-head">
-        <button type="button" onClick={onClose}>
-          ← {t("back")}
-        </button>
-        <h2>
-          {w("integrations")} → {w("exchangeTitle")}
-        </h2>
-      </div>
+      <SettingsHead onClose={onClose}>
+        {w("integrations")} → {w("exchangeTitle")}
+      </SettingsHead>
       <p>{w("exchangeIntro")}</p>
       {error !== null && <ErrorNote error={error} />}
       {connections === null && error === null && <Loading />}

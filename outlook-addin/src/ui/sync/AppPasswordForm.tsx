@@ -5,6 +5,7 @@ import type { Api } from "../../api/client.js";
 import { useI18n } from "../../i18n/index.js";
 import { ErrorNote } from "../ErrorNote.js";
 import { Field } from "../Field.js";
+import { useAction } from "../useAction.js";
 import { refusalText } from "./refusal.js";
 
 interface Props {
@@ -23,15 +24,12 @@ export function AppPasswordForm({ api, provider, syncs, defaultAddress, onConnec
   const { t } = useI18n();
   const [address, setAddress] = useState(defaultAddress);
   const [password, setPassword] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const name = t(provider === "icloud" ? "providerIcloud" : "providerYahoo");
 
-  async function save(e: Event) {
+  const save = (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    run(async () => {
       const c = await api.sync.create({
         provider,
         accountAddress: address.trim(),
@@ -40,12 +38,8 @@ export function AppPasswordForm({ api, provider, syncs, defaultAddress, onConnec
         backfillDays: 30,
       });
       onConnected(c.accountAddress);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
+  };
 
   const refusal = refusalText(error, t, address.trim().toLowerCase());
   return (

@@ -8,6 +8,8 @@ import type { Api } from "../../api/client.js";
 import { useI18n } from "../../i18n/index.js";
 import { ErrorNote } from "../ErrorNote.js";
 import { Field } from "../Field.js";
+import { useAction } from "../useAction.js";
+import { PasswordField, Refusal, TestThenSave, useTestedAccount } from "./TestedAccountForm.js";
 
 interface Props {
   api: Api;
@@ -23,29 +25,13 @@ interface Props {
 export function CaldavForm({ api, syncs, onConnected }: Props) {
   const { t, locale } = useI18n();
   const [v, setV] = useState({ serverUrl: "", username: "", password: "" });
-  const [tested, setTested] = useState<{ key: string; result: CaldavTestResult } | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const set = (patch: Partial<typeof v>) => setV({ ...v, ...patch });
   const account = { serverUrl: v.serverUrl.trim(), username: v.username.trim(), password: v.password };
-  const key = JSON.stringify(account);
+  const { result, green, remember } = useTestedAccount<CaldavTestResult>(account);
   const refusal = syncs !== "calendar" ? t("caldavCalendarOnly") : null;
-  const complete = account.serverUrl && account.username && account.password;
-  const result = tested?.key === key ? tested.result : null;
-  const green = result?.ok === true;
-
-  async function run(what: () => Promise<void>) {
-    setBusy(true);
-    setError(null);
-    try {
-      await what();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
-  const test = () => run(async () => setTested({ key, result: await api.sync.testCaldav(account) }));
+  const complete = Boolean(account.serverUrl && account.username && account.password);
+  const test = () => run(async () => remember(await api.sync.testCaldav(account)));
   const save = (e: Event) => {
     e.preventDefault();
     run(async () => {
@@ -60,11 +46,7 @@ export function CaldavForm({ api, syncs, onConnected }: Props) {
       <p class="muted small" id="caldav-hint">
         {t("caldavHint")}
       </p>
-      {refusal && (
-        <p role="alert" class="note error refusal">
-          {refusal}
-        </p>
-      )}
+      <Refusal text={refusal} />
       <Field
         label={t("caldavServerUrl")}
         name="serverUrl"
@@ -80,13 +62,10 @@ export function CaldavForm({ api, syncs, onConnected }: Props) {
         autoComplete="off"
         onInput={(x) => set({ username: x })}
       />
-      <Field
+      <PasswordField
         label={t("caldavPassword")}
-        name="password"
-        type="password"
         value={v.password}
-        describedBy="caldav-hint"
-        autoComplete="new-password"
+        hintId="caldav-hint"
         onInput={(x) => set({ password: x })}
       />
       <div role="status" class="test-result">
@@ -105,15 +84,7 @@ export function CaldavForm({ api, syncs, onConnected }: Props) {
         )}
       </div>
       {error !== null && <ErrorNote error={error} />}
-      <div class="actions">
-        <button type="button" disabled={busy || !complete || refusal !== null} onClick={test}>
-          {t("testConnection")}
-        </button>
-        <button type="submit" class="primary" disabled={busy || !green || refusal !== null}>
-          {t("startSync")}
-        </button>
-      </div>
-      {!green && complete && !refusal && <p class="muted small">{t("testFirst")}</p>}
+      <TestThenSave busy={busy} complete={complete} green={green} refusal={refusal} onTest={test} />
     </form>
   );
 }

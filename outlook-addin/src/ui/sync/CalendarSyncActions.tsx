@@ -1,8 +1,10 @@
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import type { Connection } from "../../../../shared/api/connections.js";
 import type { Api } from "../../api/client.js";
 import { useI18n } from "../../i18n/index.js";
 import { ErrorNote } from "../ErrorNote.js";
+import { useAction } from "../useAction.js";
+import { Confirmation } from "./Confirmation.js";
 
 interface Props {
   api: Api;
@@ -24,27 +26,14 @@ export function targetCalendar(c: Connection) {
  */
 export function CalendarSyncActions({ api, connection: c, crmTimeZone, onRemoved }: Props) {
   const { t } = useI18n();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const [notice, setNotice] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
-  const confirmFirst = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    if (confirming) confirmFirst.current?.focus();
-  }, [confirming]);
 
-  async function act(what: () => Promise<void>) {
-    setBusy(true);
-    setError(null);
+  const act = (what: () => Promise<void>) => {
     setNotice(null);
-    try {
-      await what();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+    return run(what);
+  };
   const syncPrevious = () =>
     act(async () => {
       const r = await api.sync.syncPreviousActivities(c.id);
@@ -79,17 +68,14 @@ export function CalendarSyncActions({ api, connection: c, crmTimeZone, onRemoved
         </button>
       </div>
       {confirming && (
-        <div role="alertdialog" aria-labelledby={`remove-${c.id}`} class="note confirm">
-          <p id={`remove-${c.id}`}>{t("removeSyncConfirm", { address: c.accountAddress })}</p>
-          <div class="actions">
-            <button type="button" class="danger" disabled={busy} onClick={remove} ref={confirmFirst}>
-              {t("removeCalendarSync")}
-            </button>
-            <button type="button" onClick={() => setConfirming(false)}>
-              {t("keepSyncing")}
-            </button>
-          </div>
-        </div>
+        <Confirmation
+          id={`remove-${c.id}`}
+          text={t("removeSyncConfirm", { address: c.accountAddress })}
+          confirmLabel={t("removeCalendarSync")}
+          busy={busy}
+          onConfirm={remove}
+          onKeep={() => setConfirming(false)}
+        />
       )}
     </div>
   );

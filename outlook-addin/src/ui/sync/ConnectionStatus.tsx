@@ -1,11 +1,13 @@
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import type { Connection } from "../../../../shared/api/connections.js";
 import type { ConnectionSyncStatus } from "../../../../shared/api/sync-status.js";
 import type { Api } from "../../api/client.js";
 import type { Mailbox } from "../../host/types.js";
 import { useI18n } from "../../i18n/index.js";
 import { ErrorNote } from "../ErrorNote.js";
+import { useAction } from "../useAction.js";
 import { CalendarSyncActions } from "./CalendarSyncActions.js";
+import { Confirmation } from "./Confirmation.js";
 import { OAuthConnect } from "./OAuthConnect.js";
 import { providerWord } from "./ProviderPicker.js";
 import { SyncEdit } from "./SyncEdit.js";
@@ -30,15 +32,9 @@ interface Props {
 export function ConnectionStatus({ api, mailbox, connection: c, crmTimeZone = null, onChanged }: Props) {
   const { t, dateTime } = useI18n();
   const [status, setStatus] = useState<ConnectionSyncStatus | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run: act } = useAction();
   const [confirming, setConfirming] = useState(false);
   const [editing, setEditing] = useState(false);
-  const confirmFirst = useRef<HTMLButtonElement>(null);
-  // The confirmation takes the keyboard, as a dialog does.
-  useEffect(() => {
-    if (confirming) confirmFirst.current?.focus();
-  }, [confirming]);
 
   useEffect(() => {
     let live = true;
@@ -55,17 +51,6 @@ export function ConnectionStatus({ api, mailbox, connection: c, crmTimeZone = nu
     };
   }, [c.id]);
 
-  async function act(what: () => Promise<void>) {
-    setBusy(true);
-    setError(null);
-    try {
-      await what();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
   const apply = (action: "pause" | "resume" | "retry-failed") =>
     act(async () => setStatus(await api.sync.act(c.id, action)));
   const stop = () =>
@@ -153,17 +138,14 @@ export function ConnectionStatus({ api, mailbox, connection: c, crmTimeZone = nu
         />
       )}
       {confirming && (
-        <div role="alertdialog" aria-labelledby={`stop-${c.id}`} class="note confirm">
-          <p id={`stop-${c.id}`}>{t("stopConfirm", { address: c.accountAddress })}</p>
-          <div class="actions">
-            <button type="button" class="danger" disabled={busy} onClick={stop} ref={confirmFirst}>
-              {t("stopSync")}
-            </button>
-            <button type="button" onClick={() => setConfirming(false)}>
-              {t("keepSyncing")}
-            </button>
-          </div>
-        </div>
+        <Confirmation
+          id={`stop-${c.id}`}
+          text={t("stopConfirm", { address: c.accountAddress })}
+          confirmLabel={t("stopSync")}
+          busy={busy}
+          onConfirm={stop}
+          onKeep={() => setConfirming(false)}
+        />
       )}
     </section>
   );

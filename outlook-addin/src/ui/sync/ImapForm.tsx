@@ -4,7 +4,9 @@ import type { Api } from "../../api/client.js";
 import { useI18n } from "../../i18n/index.js";
 import { ErrorNote } from "../ErrorNote.js";
 import { Field } from "../Field.js";
+import { useAction } from "../useAction.js";
 import { refusalText } from "./refusal.js";
+import { PasswordField, Refusal, TestThenSave, useTestedAccount } from "./TestedAccountForm.js";
 
 interface Props {
   api: Api;
@@ -29,9 +31,7 @@ export function ImapForm({ api, syncs, defaultAddress, onConnected }: Props) {
     username: defaultAddress,
     password: "",
   });
-  const [tested, setTested] = useState<{ key: string; result: ImapTestResult } | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const set = (patch: Partial<typeof v>) => setV({ ...v, ...patch });
   const account = {
     host: v.host.trim(),
@@ -40,23 +40,10 @@ export function ImapForm({ api, syncs, defaultAddress, onConnected }: Props) {
     username: v.username.trim(),
     password: v.password,
   };
-  const key = JSON.stringify(account);
+  const { result, green, remember } = useTestedAccount<ImapTestResult>(account);
   const refusal = v.protocol === "pop3" ? t("pop3Refused") : syncs !== "email" ? t("imapMailOnly") : null;
-  const complete = account.host && account.username && account.password && v.accountAddress.trim();
-  const green = tested?.key === key && tested.result.ok;
-
-  async function run(what: () => Promise<void>) {
-    setBusy(true);
-    setError(null);
-    try {
-      await what();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
-  const test = () => run(async () => setTested({ key, result: await api.sync.test(account) }));
+  const complete = Boolean(account.host && account.username && account.password && v.accountAddress.trim());
+  const test = () => run(async () => remember(await api.sync.test(account)));
   const save = (e: Event) => {
     e.preventDefault();
     run(async () => {
@@ -72,7 +59,6 @@ export function ImapForm({ api, syncs, defaultAddress, onConnected }: Props) {
     });
   };
 
-  const result = tested?.key === key ? tested.result : null;
   return (
     <form class="form imap-form" onSubmit={save}>
       <p class="muted small" id="imap-hint">
@@ -90,11 +76,7 @@ export function ImapForm({ api, syncs, defaultAddress, onConnected }: Props) {
           <option value="pop3">POP3</option>
         </select>
       </div>
-      {refusal && (
-        <p role="alert" class="note error refusal">
-          {refusal}
-        </p>
-      )}
+      <Refusal text={refusal} />
       <Field
         label={t("accountAddress")}
         name="accountAddress"
@@ -133,13 +115,10 @@ export function ImapForm({ api, syncs, defaultAddress, onConnected }: Props) {
         autoComplete="off"
         onInput={(x) => set({ username: x })}
       />
-      <Field
+      <PasswordField
         label={t("imapPassword")}
-        name="password"
-        type="password"
         value={v.password}
-        describedBy="imap-hint"
-        autoComplete="new-password"
+        hintId="imap-hint"
         onInput={(x) => set({ password: x })}
       />
       <div role="status" class="test-result">
@@ -151,15 +130,7 @@ export function ImapForm({ api, syncs, defaultAddress, onConnected }: Props) {
         )}
       </div>
       {error !== null && (refusalMessage(error) ?? <ErrorNote error={error} />)}
-      <div class="actions">
-        <button type="button" disabled={busy || !complete || refusal !== null} onClick={test}>
-          {t("testConnection")}
-        </button>
-        <button type="submit" class="primary" disabled={busy || !green || refusal !== null}>
-          {t("startSync")}
-        </button>
-      </div>
-      {!green && complete && !refusal && <p class="muted small">{t("testFirst")}</p>}
+      <TestThenSave busy={busy} complete={complete} green={green} refusal={refusal} onTest={test} />
     </form>
   );
 

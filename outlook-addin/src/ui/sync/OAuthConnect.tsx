@@ -4,6 +4,7 @@ import type { Api } from "../../api/client.js";
 import type { Mailbox, SignInOutcome } from "../../host/types.js";
 import { useI18n } from "../../i18n/index.js";
 import { ErrorNote } from "../ErrorNote.js";
+import { useAction } from "../useAction.js";
 import { PopupHelp } from "./PopupHelp.js";
 
 interface Props {
@@ -20,25 +21,18 @@ interface Props {
 /** R-CON-8: Google and Microsoft sign in at the provider, in an Office dialog. */
 export function OAuthConnect({ api, mailbox, provider, syncs, connectionId, label, onConnected }: Props) {
   const { t } = useI18n();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const [outcome, setOutcome] = useState<SignInOutcome | null>(null);
-  const [error, setError] = useState<unknown>(null);
 
-  async function start() {
-    setBusy(true);
+  const start = () => {
     setOutcome(null);
-    setError(null);
-    try {
+    return run(async () => {
       const url = await api.sync.oauthStart(provider, syncs, connectionId);
       const o = await mailbox.openSignIn(url);
-      if (o.kind === "result" && o.ok) return onConnected(o.accountAddress ?? "");
-      setOutcome(o);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+      if (o.kind === "result" && o.ok) onConnected(o.accountAddress ?? "");
+      else setOutcome(o);
+    });
+  };
 
   const name = t(provider === "google" ? "providerGoogle" : "providerMicrosoft");
   return (

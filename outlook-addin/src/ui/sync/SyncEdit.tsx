@@ -3,6 +3,7 @@ import type { Connection, ConnectionSyncs } from "../../../../shared/api/connect
 import { type Api, ApiProblem } from "../../api/client.js";
 import type { Mailbox } from "../../host/types.js";
 import { useI18n } from "../../i18n/index.js";
+import { Checks } from "../Checks.js";
 import { ErrorNote } from "../ErrorNote.js";
 import { Choice } from "./Choice.js";
 import { OAuthConnect } from "./OAuthConnect.js";
@@ -47,12 +48,6 @@ export function SyncEdit({
       setBusy(false);
     }
   }
-  const toggle = (id: string, on: boolean) => {
-    const next = new Set(selected);
-    if (on) next.add(id);
-    else next.delete(id);
-    setSelected(next);
-  };
   const refusal = imap && syncs !== "email" ? t("imapMailOnly") : refusalText(error, t, c.accountAddress);
   const oauth = c.provider === "google" || c.provider === "microsoft" ? c.provider : null;
   const needsConsent = oauth && error instanceof ApiProblem && error.status === 409;
@@ -74,16 +69,13 @@ export function SyncEdit({
         <fieldset class="calendars">
           <legend>{t("calendarsToSync")}</legend>
           {c.calendars.length === 0 && <p class="muted small">{t("noCalendarsYet")}</p>}
-          {c.calendars.map((k) => (
-            <label key={k.id} class="check">
-              <input
-                type="checkbox"
-                checked={selected.has(k.id)}
-                onChange={(e) => toggle(k.id, e.currentTarget.checked)}
-              />
-              <span>{k.primary ? t("primaryCalendar", { name: k.name }) : k.name}</span>
-            </label>
-          ))}
+          <Checks
+            items={c.calendars}
+            idOf={(k) => k.id}
+            labelOf={(k) => (k.primary ? t("primaryCalendar", { name: k.name }) : k.name)}
+            chosen={selected}
+            onChange={setSelected}
+          />
         </fieldset>
       )}
       {refusal ? (

@@ -4,6 +4,7 @@ import type { Api } from "../../api/client.js";
 import type { Mailbox } from "../../host/types.js";
 import { useI18n } from "../../i18n/index.js";
 import { ErrorNote } from "../ErrorNote.js";
+import { SettingsHead } from "../SettingsHead.js";
 import { Loading } from "../States.js";
 import { AppPasswordForm } from "./AppPasswordForm.js";
 import { CaldavForm } from "./CaldavForm.js";
@@ -45,12 +46,7 @@ export function SyncSettings({ api, mailbox, onClose }: { api: Api; mailbox: Mai
 
   return (
     <div class="sync-settings">
-      <div class="sync-head">
-        <button type="button" onClick={onClose}>
-          ← {t("back")}
-        </button>
-        <h2>{t("syncTitle")}</h2>
-      </div>
+      <SettingsHead onClose={onClose}>{t("syncTitle")}</SettingsHead>
       {notice && (
         <p class="note ok" role="status">
           {notice}
