@@ -14,6 +14,7 @@ import { FLOOR_PATH } from "./_context-floor.js";
 import { profileContext } from "./_context-profile.js";
 import { ADDRESSES_PER_REQUEST, contextPath, contextRequests, KNOWN_SHARE } from "./_context-requests.js";
 import { seedContextDataset } from "./_context-seed.js";
+import { contextUnderSyncBench } from "./_context-sync-bench.js";
 import { type CpuSplit, cpuMeter } from "./_cpu.js";
 import { type FixedRateResult, fixedRate } from "./_fixed-rate.js";
 import { figure, writeResult } from "./_result.js";
@@ -118,6 +119,7 @@ async function load(opts: autocannon.Options): Promise<Load> {
 }
 
 export default async function contextBench(args: string[]): Promise<void> {
+  if (args.includes("--under-sync")) return contextUnderSyncBench(args.filter((a) => a !== "--under-sync"));
   const { values } = parseArgs({
     args,
     options: {

@@ -11,14 +11,13 @@ import pg from "pg";
 import { contextPath, contextRequests } from "../../../../bench/_context-requests.js";
 import { seedContextDataset } from "../../../../bench/_context-seed.js";
 import { type FixedRateResult, fixedRate } from "../../../../bench/_fixed-rate.js";
-import { DEMO_GOOGLE_CLIENT } from "../../../../emulators/google/emulator.js";
-import { DEMO_MICROSOFT_CLIENT } from "../../../../emulators/microsoft/emulator.js";
 import { serveEmulators } from "../../../../emulators/serve.js";
 import { migrate, openDatabase } from "../../../../server/db/index.js";
 import { syncStates } from "../../../../server/db/schema.js";
 import { secretBox } from "../../../../server/secrets/box.js";
 import { Chaos, type FaultCount, type FaultName } from "./chaos.js";
 import { heldBy, resumeTimes, terminateBackends, until } from "./crashes.js";
+import { fleetEnv } from "./env.js";
 import {
   type Audit,
   type ConnectionKind,
@@ -118,35 +117,17 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
   });
   emulators.google.push.registerTopic(topic, `${apiUrl}/push/google?token=${pushToken}`);
   const caldav = process.env.TEST_CALDAV ?? "";
-  const env: Record<string, string> = {
-    DATABASE_URL: o.databaseUrl,
-    CONCILIA_SECRET_KEY: secretKey.toString("base64"),
-    CONCILIA_LOG_LEVEL: "warn",
-    CONCILIA_DEV: "1",
-    HOST: "127.0.0.1",
-    PORT: String(o.apiPort),
-    CONCILIA_PUBLIC_URL: apiUrl,
-    GOOGLE_API_URL: emulators.googleUrl,
-    GOOGLE_AUTH_URL: `${emulators.googleUrl}/o/oauth2/v2/auth`,
-    GOOGLE_TOKEN_URL: `${emulators.googleUrl}/token`,
-    GOOGLE_REVOKE_URL: `${emulators.googleUrl}/revoke`,
-    GOOGLE_OAUTH_CLIENT_ID: DEMO_GOOGLE_CLIENT.clientId,
-    GOOGLE_OAUTH_CLIENT_SECRET: DEMO_GOOGLE_CLIENT.clientSecret ?? "",
-    GOOGLE_PUBSUB_TOPIC: topic,
-    GOOGLE_PUSH_TOKEN: pushToken,
-    MICROSOFT_LOGIN_URL: `${emulators.microsoftUrl}/common`,
-    GRAPH_URL: `${emulators.microsoftUrl}/v1.0`,
-    MICROSOFT_OAUTH_CLIENT_ID: DEMO_MICROSOFT_CLIENT.clientId,
-    MICROSOFT_OAUTH_CLIENT_SECRET: DEMO_MICROSOFT_CLIENT.clientSecret ?? "",
-    CONCILIA_ALLOW_PRIVATE_HOSTS: "127.0.0.0/8",
-    ...(caldav ? { CALDAV_URL: caldav.slice(0, caldav.lastIndexOf(":/")) } : {}),
-    CONCILIA_SYNC_TICK_SECONDS: "2",
-    CONCILIA_SYNC_POLL_SECONDS: String(o.pollSeconds ?? 5),
-    CONCILIA_SYNC_RETRY_SECONDS: "1",
-    CONCILIA_SYNC_STUCK_SECONDS: "120",
-    CONCILIA_SYNC_BATCH_SIZE: "25",
-    CONCILIA_SYNC_STEP_ITEMS: "100",
-  };
+  const env = fleetEnv({
+    databaseUrl: o.databaseUrl,
+    apiPort: o.apiPort,
+    secretKey,
+    googleUrl: emulators.googleUrl,
+    microsoftUrl: emulators.microsoftUrl,
+    topic,
+    pushToken,
+    caldav,
+    pollSeconds: o.pollSeconds ?? 5,
+  });
 
   let n = 0;
   const w: FleetWorld = {
