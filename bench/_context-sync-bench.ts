@@ -2,7 +2,8 @@
 // (bench/_context-sync.ts), between two floors of the same run. Writes its section of
 // bench/reports/context.md (between `<!-- under-sync -->` markers, the rest of the report kept) and its
 // figures into bench/reports/context.json (the other figures kept).
-// Options: --persons N --rate N --seconds S --workers N --sync-connections N --items N --changes-per-second N.
+// Options: --persons N --rate N --seconds S (one window) --windows N (of each kind) --workers N
+// --sync-connections N --items N --changes-per-second N --worker-nice N.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -21,11 +22,14 @@ export async function contextUnderSyncBench(args: string[]): Promise<void> {
     options: {
       persons: { type: "string", default: "100000" },
       rate: { type: "string", default: "100" },
-      seconds: { type: "string", default: "60" },
+      seconds: { type: "string", default: "10" },
+      windows: { type: "string", default: "6" },
       workers: { type: "string", default: "3" },
       "sync-connections": { type: "string", default: "24" },
-      items: { type: "string", default: "200" },
+      items: { type: "string", default: "150" },
       "changes-per-second": { type: "string", default: "3" },
+      /** The workers' CONCILIA_WORKER_NICE (default: the configuration's default). */
+      "worker-nice": { type: "string" },
     },
   });
   const say = (s: string) => console.log(`[bench context --under-sync] ${s}`);
@@ -49,13 +53,14 @@ export async function contextUnderSyncBench(args: string[]): Promise<void> {
       persons: Number(values.persons),
       rate: Number(values.rate),
       seconds: Number(values.seconds),
+      windows: Number(values.windows),
       workers: Number(values.workers),
       connections: Number(values["sync-connections"]),
       items: Number(values.items),
       changesPerSecond: Number(values["changes-per-second"]),
+      workerNice: values["worker-nice"] === undefined ? undefined : Number(values["worker-nice"]),
       say,
     });
-    console.log(JSON.stringify(r.phases, null, 1));
     writeSection(render(r, started));
     writeFigures(r);
   } finally {
@@ -64,34 +69,44 @@ export async function contextUnderSyncBench(args: string[]): Promise<void> {
 }
 
 const ok = (p: Phase) => p.context.ok === p.context.sent;
-const floorP99 = (r: UnderSyncResult) => Math.max(r.phases[0].context.p99, r.phases[2]?.context.p99 ?? 0);
 
 function writeFigures(r: UnderSyncResult) {
-  const [a, b, c] = r.phases;
+  const [floor, load] = r.phases;
   const rate = r.options.rate;
   const kept = (readResult("context")?.figures ?? []).filter((f) => !f.name.includes("under sync"));
   writeResult("context", [
     ...kept,
-    figure(`context p99 at ${rate} req/s under sync load`, ok(b) ? b.context.p99 : null, "ms", {
+    figure(`context p99 at ${rate} req/s under sync load`, ok(load) ? load.context.p99 : null, "ms", {
       op: "<",
       value: TARGET_UNDER_SYNC_P99_MS,
     }),
     figure(
-      `context p99 at ${rate} req/s, floor of the under sync run (no sync)`,
-      Math.max(a.context.p99, c.context.p99),
+      `context p99 at ${rate} req/s, sync paused (floor of the under sync run)`,
+      floor.context.p99,
       "ms",
     ),
     figure(
       "context p99 under sync load, times the floor",
-      Math.round((b.context.p99 / floorP99(r)) * 10) / 10,
+      Math.round((load.context.p99 / floor.context.p99) * 100) / 100,
       "x",
     ),
     figure(
       "sync items/s during the context under sync load",
-      Math.round((b.items / b.machine.seconds) * 10) / 10,
+      Math.round((load.items / load.machine.seconds) * 10) / 10,
       "items/s",
     ),
   ]);
+}
+
+/** What the last `--under-sync` run wrote, for the closed-loop run to keep when it rewrites the report. */
+export function underSyncKept(): { section: string; figures: ReturnType<typeof figure>[] } {
+  const file = path.join(reportsDir, "context.md");
+  const text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+  const at = text.indexOf(BEGIN);
+  return {
+    section: at >= 0 ? text.slice(at, text.indexOf(END) + END.length) : "",
+    figures: (readResult("context")?.figures ?? []).filter((f) => f.name.includes("under sync")),
+  };
 }
 
 function writeSection(section: string) {
@@ -110,47 +125,63 @@ const f1 = (v: number) => v.toFixed(1);
 
 function render(r: UnderSyncResult, started: Date): string {
   const o = r.options;
-  const [a, b, c] = r.phases;
-  const met = ok(b) && b.context.p99 < TARGET_UNDER_SYNC_P99_MS;
+  const [floor, load] = r.phases;
+  const met = ok(load) && load.context.p99 < TARGET_UNDER_SYNC_P99_MS;
   const row = (p: Phase) => {
     const x = p.context;
-    return `| ${p.name} | ${x.ok} of ${x.sent} | ${x.p50} | ${x.p90} | ${x.p99} | ${x.max} | ${p.apiLoop.p99Ms} / ${p.apiLoop.maxMs} | ${p.apiOver100ms} % | ${p.items} (${f1(p.items / p.machine.seconds)}/s) | ${p.stepsRunning.mean} (${p.stepsRunning.min}–${p.stepsRunning.max}) | ${p.machine.load.map(f1).join(" → ")} |`;
+    return `| ${p.name} | ${x.ok} of ${x.sent} | ${x.p50} | ${x.p90} | ${x.p99} | ${x.max} | ${p.apiRequests.over100ms} of ${p.apiRequests.total} | ${p.apiLoop.p99Ms} / ${p.apiLoop.maxMs} | ${p.items} (${f1(p.items / p.machine.seconds)}/s), ${p.steps} steps | ${p.machine.load.map(f1).join("–")} |`;
   };
   const cores = (p: Phase, v: number) => (v / p.machine.seconds).toFixed(2);
   const cpuRow = (p: Phase) => {
     const u = p.machine.cpu;
     return `| ${p.name} | ${cores(p, u.api)} | ${cores(p, u.workers)} | ${cores(p, u.postgres)} | ${cores(p, u.generator)} | ${cores(p, u.bench)} | ${cores(p, p.machine.other)} | ${cores(p, p.machine.machine)} |`;
   };
+  const waits = (p: Phase) => {
+    const { samples, ...rest } = p.apiSessions;
+    const parts = Object.entries(rest)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `${k} ${f1(v / samples)}`);
+    return `| ${p.name} | ${samples} | ${parts.join(", ") || "none active"} |`;
+  };
   return `## Under sync load (\`npm run bench -- context --under-sync\`)
 
-Run ${started.toISOString()} (bench/_context-sync.ts). ${os.cpus().length} cores shared with other developers. One PostgreSQL, the API
-(\`concilia serve\`, CONCILIA_WORKER=off) up throughout, the context data set (${o.persons.toLocaleString("en")} persons) and request mix above,
-\`GET /api/v1/context\` at a fixed ${o.rate} req/s for ${o.seconds} s per phase, open loop, from a load generator in a process of its
-own (bench/_fixed-rate-child.ts: the emulators that serve the workers run in the benchmark process and must not delay it):
-
-- **A, floor**: no worker runs, nothing syncs;
-- **B, under sync**: ${o.workers} \`concilia worker\` processes start on ${o.connections} connections (${Object.entries(
-    r.kinds,
-  )
+Run ${started.toISOString()} (bench/_context-sync.ts, bench/_context-sync-bench.ts). ${os.cpus().length} cores shared with other
+developers. One PostgreSQL; the API (\`concilia serve\`, CONCILIA_WORKER=off) up throughout with the context data set
+(${o.persons.toLocaleString("en")} persons) and request mix above; ${o.workers} \`concilia worker\` processes (CONCILIA_WORKER_NICE=${o.workerNice ?? "10, the default"}) syncing
+${o.connections} connections (${Object.entries(r.kinds)
     .map(([k, v]) => `${v} ${k}`)
-    .join(", ")}) holding ${r.seededItems} items at their
-  providers (the Gmail and Graph emulators over HTTP, Dovecot, Radicale) whose first sync runs during the phase, plus ${o.changesPerSecond} changes a second;
-- **C, floor again**: the workers stopped.
+    .join(", ")}) that held ${r.seededItems} items at their providers when
+the run began (the Gmail and Graph emulators over HTTP, Dovecot, Radicale), plus ${o.changesPerSecond} changes a second (new mail,
+new events at the provider or in Concilia). \`GET /api/v1/context\` at a fixed ${o.rate} req/s, open loop, from a load
+generator in a process of its own (bench/_fixed-rate-child.ts: the emulators serving the workers run in the benchmark
+process and must not delay it), latencies counted from each request's due time.
 
-| phase | 2xx | p50 ms | p90 ms | p99 ms | max ms | API event-loop delay p99 / max ms | API time > 100 ms | sync items | steps running, mean (min–max) | load average |
-| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+The run alternates ${o.windows} windows of ${o.seconds} s **under sync** with ${o.windows} windows with the **sync paused** (every
+worker stopped with SIGSTOP: no CPU, nothing sent to PostgreSQL), in the order paused, sync, sync, paused, paused, sync…,
+so that both kinds of window see the same shared machine on average; the rows below merge the windows of each kind.
+The paused windows are the floor: what the machine gives the sidebars at that moment without the sync.
+
+| windows | 2xx | p50 ms | p90 ms | p99 ms | max ms | API's own time > 100 ms | API event-loop delay p99 / max ms (worst window) | synced into the CRM | load average (range) |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ${r.phases.map(row).join("\n")}
 
 | target | measured | |
 | --- | --- | --- |
-| context p99 < ${TARGET_UNDER_SYNC_P99_MS} ms at ${o.rate} req/s under sync load | ${b.context.p99} ms, ${f1(b.context.p99 / floorP99(r))} × the floor's ${floorP99(r)} ms (A ${a.context.p99}, C ${c.context.p99}) | ${met ? "met" : "**missed**"} |
+| context p99 < ${TARGET_UNDER_SYNC_P99_MS} ms at ${o.rate} req/s under sync load | ${load.context.p99} ms; ${(load.context.p99 / floor.context.p99).toFixed(2)} × the floor's ${floor.context.p99} ms in the same run | ${met ? "met" : "**missed**"} |
 
-Where the machine's CPU went in each phase, in cores (CPU seconds per second; the machine has ${os.cpus().length}). "Other" is
+Where the machine's CPU went, in cores (CPU seconds per second of the windows; the machine has ${os.cpus().length}). "Other" is
 what no process of the benchmark used: Dovecot and Radicale (shared with other developers' tests), and everyone
 else's work on the machine.
 
-| phase | API | workers | PostgreSQL | load generator | benchmark process (emulators, changes) | other | whole machine |
+| windows | API | workers | PostgreSQL | load generator | benchmark process (emulators, changes) | other | whole machine |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ${r.phases.map(cpuRow).join("\n")}
+
+What the API's database sessions were doing, sampled every 200 ms (mean number of active sessions per sample, by
+PostgreSQL's wait event; "on CPU" is running or waiting for a core):
+
+| windows | samples | active API sessions |
+| --- | ---: | --- |
+${r.phases.map(waits).join("\n")}
 `;
 }

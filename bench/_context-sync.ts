@@ -1,14 +1,13 @@
-// The context endpoint under sync load (issue 14, item 3), in three phases of one run on one
-// PostgreSQL, the API (`concilia serve`, CONCILIA_WORKER=off) up throughout:
-//   A. floor: no worker runs, so no sync: GET /api/v1/context at a fixed rate;
-//   B. under sync: N `concilia worker` processes start the first sync of the fleet's connections (every
-//      kind: Gmail and Graph in the emulators, IMAP on Dovecot, CalDAV on Radicale) while changes keep
-//      arriving; the same rate;
-//   C. floor again, the workers stopped.
-// The load generator runs in a process of its own (the emulators serving the workers live in this one),
-// and each phase records the load average and where the machine's CPU went (the API, the workers,
-// PostgreSQL, the generator, this process, and everything else on the machine), so that the ratio of
-// B to the floors says what the sync costs the sidebars, apart from what the shared machine did.
+// The context endpoint under sync load (issue 14, item 3). One PostgreSQL, the API (`concilia serve`,
+// CONCILIA_WORKER=off) up throughout, N `concilia worker` processes syncing the fleet's connections (every
+// kind: Gmail and Graph in the emulators, IMAP on Dovecot, CalDAV on Radicale) while changes keep arriving,
+// and GET /api/v1/context at a fixed rate. The run alternates short windows with the sync running and with
+// the sync paused (every worker stopped with SIGSTOP, so it uses no CPU and sends nothing to PostgreSQL),
+// in the order floor, sync, sync, floor, floor, sync… : on a machine shared with other people's work, the
+// two kinds of window then see the same machine on average, and the ratio of their p99s is what the sync
+// costs the sidebars. The load generator runs in a process of its own (the emulators serving the workers
+// live in this one), and each window records the load average and where the machine's CPU went (the API,
+// the workers, PostgreSQL, the generator, this process, everything else on the machine).
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { serveEmulators } from "../emulators/serve.js";
@@ -33,25 +32,33 @@ export interface UnderSyncOptions {
   databaseUrl: string;
   persons: number;
   rate: number;
+  /** Length of one window, and how many windows of each kind. */
   seconds: number;
+  windows: number;
   workers: number;
   connections: number;
   items: number;
   changesPerSecond: number;
+  /** The workers' CONCILIA_WORKER_NICE; unset: the default. */
+  workerNice?: number;
   say: (line: string) => void;
 }
 
 export interface Phase {
   name: string;
+  /** The windows merged into this phase. */
+  windows: number;
   context: FixedRateChildResult;
   machine: MachineSplit;
   /** The API process's event-loop delay over the phase (prom-client's monitor, 10 ms resolution). */
   apiLoop: { p99Ms: number; maxMs: number };
-  /** The API's own time for the context requests (its request histogram): share over 100 ms, in %. */
-  apiOver100ms: number;
-  /** Items the workers' sync steps handled (concilia_sync_items_total), and steps running, sampled each second. */
+  /** The API's own time for the context requests (its request histogram): how many took over 100 ms. */
+  apiRequests: { total: number; over100ms: number };
+  /** Items synced into the CRM (emails logged, calendar objects linked) and sync steps completed. */
   items: number;
-  stepsRunning: { mean: number; min: number; max: number };
+  steps: number;
+  /** Samples (every 200 ms) of the API's active database sessions by what they wait on; `samples` is the count. */
+  apiSessions: Record<string, number>;
 }
 
 export interface UnderSyncResult {
@@ -59,6 +66,60 @@ export interface UnderSyncResult {
   kinds: Record<string, number>;
   seededItems: number;
   phases: Phase[];
+}
+
+/** One line for the console. */
+function describe(name: string, p: Phase): string {
+  const c = p.context;
+  const cpu = Object.entries(p.machine.cpu).map(([k, v]) => `${k} ${v.toFixed(1)}`);
+  return `${name}: p50 ${c.p50} ms, p99 ${c.p99} ms, max ${c.max} ms (${c.ok}/${c.sent} 2xx, ${c.non2xx} non-2xx, ${c.errors} errors, ${c.timeouts} timeouts); API time > 100 ms ${p.apiRequests.over100ms}/${p.apiRequests.total}; API loop p99 ${p.apiLoop.p99Ms} ms; load ${p.machine.load.map((l) => l.toFixed(1)).join(" → ")}; items ${p.items}, steps ${p.steps}; API sessions ${JSON.stringify(p.apiSessions)}; cpu s: ${cpu.join(", ")}, other ${p.machine.other.toFixed(1)}`;
+}
+
+/** The windows of one kind as one phase: their latencies merged, their counts and CPU summed. */
+function merge(name: string, windows: Phase[]): Phase {
+  const latencies = windows.flatMap((p) => p.context.latencies ?? []).sort((a, b) => a - b);
+  const at = (q: number) =>
+    Math.round((latencies[Math.max(0, Math.ceil(q * latencies.length) - 1)] ?? Number.NaN) * 10) / 10;
+  const sum = <K extends string>(get: (p: Phase) => Record<K, number>) => {
+    const out = {} as Record<K, number>;
+    for (const p of windows)
+      for (const [k, v] of Object.entries(get(p)) as [K, number][]) out[k] = (out[k] ?? 0) + v;
+    return out;
+  };
+  const total = (get: (p: Phase) => number) => windows.reduce((s, p) => s + get(p), 0);
+  const c = sum((p) => {
+    const { latencies: _l, ...rest } = p.context;
+    return rest as unknown as Record<string, number>;
+  });
+  const loads = windows.flatMap((p) => p.machine.load);
+  return {
+    name,
+    windows: windows.length,
+    context: {
+      ...(c as unknown as FixedRateChildResult),
+      rate: windows[0].context.rate,
+      achievedRate: Math.round(c.achievedRate / windows.length),
+      p50: at(0.5),
+      p90: at(0.9),
+      p99: at(0.99),
+      max: at(1),
+    },
+    machine: {
+      seconds: total((p) => p.machine.seconds),
+      load: [Math.min(...loads), Math.max(...loads)],
+      cpu: sum((p) => p.machine.cpu),
+      machine: total((p) => p.machine.machine),
+      other: total((p) => p.machine.other),
+    },
+    apiLoop: {
+      p99Ms: Math.max(...windows.map((p) => p.apiLoop.p99Ms)),
+      maxMs: Math.max(...windows.map((p) => p.apiLoop.maxMs)),
+    },
+    apiRequests: sum((p) => p.apiRequests),
+    items: total((p) => p.items),
+    steps: total((p) => p.steps),
+    apiSessions: sum((p) => p.apiSessions),
+  };
 }
 
 const metric = (text: string, name: string, labels = "") =>
@@ -124,7 +185,7 @@ export async function contextUnderSync(o: UnderSyncOptions): Promise<UnderSyncRe
     },
   };
   const api = spawnConcilia("bench-api", ["serve", "--no-demo"], { ...env, CONCILIA_WORKER: "off" });
-  const workers: (Proc & { metricsUrl: string })[] = [];
+  const workers: Proc[] = [];
   const timers: NodeJS.Timeout[] = [];
   try {
     await waitForHealth(apiUrl, api);
@@ -144,28 +205,40 @@ export async function contextUnderSync(o: UnderSyncOptions): Promise<UnderSyncRe
     // Warm the API (its first context statements prepare their plans), not measured.
     await fixedRateInProcess({ url: apiUrl, rate: o.rate, seconds: 3, headers, paths }).result;
 
-    const phase = async (name: string): Promise<Phase> => {
+    const synced = async () => {
+      const { rows } = await admin.query<{ n: number }>(
+        "select (select count(*) from activities where type = 'email') + (select count(*) from event_links) as n",
+      );
+      return Number(rows[0].n);
+    };
+    const window = async (sync: boolean): Promise<Phase> => {
+      for (const p of workers) p.child.kill(sync ? "SIGCONT" : "SIGSTOP");
       await fetch(`${apiUrl}/metrics`); // resets the event-loop histogram
       const apiBefore = await (await fetch(`${apiUrl}/metrics`)).text();
-      const itemsOf = async () => {
-        let sum = 0;
-        for (const p of workers.filter((p) => p.alive()))
-          sum += metric(await (await fetch(`${p.metricsUrl}/metrics`)).text(), "concilia_sync_items_total");
-        return sum;
-      };
-      const items0 = await itemsOf();
+      const items0 = await synced();
+      const started = new Date();
       const meter = await machineMeter(o.databaseUrl, {
         api: [api.child.pid as number],
         workers: workers.filter((p) => p.alive()).map((p) => p.child.pid as number),
       });
-      const gen = fixedRateInProcess({ url: apiUrl, rate: o.rate, seconds: o.seconds, headers, paths });
-      const running: number[] = [];
+      const gen = fixedRateInProcess({
+        url: apiUrl,
+        rate: o.rate,
+        seconds: o.seconds,
+        headers,
+        paths,
+        keepLatencies: true,
+      });
+      const waits: Record<string, number> = {};
       const sampler = setInterval(async () => {
-        const { rows } = await admin.query(
-          "select count(*)::int as n from sync_states where step_started_at is not null",
+        // What the API's sessions are doing at the database: on the CPU, or waiting (and for what).
+        const { rows } = await admin.query<{ what: string; n: number }>(
+          `select coalesce(wait_event_type || ':' || wait_event, 'on CPU') as what, count(*)::int as n
+             from pg_stat_activity where application_name = 'bench-api' and state = 'active' group by 1`,
         );
-        running.push(rows[0].n);
-      }, 1000);
+        waits.samples = (waits.samples ?? 0) + 1;
+        for (const r of rows) waits[r.what] = (waits[r.what] ?? 0) + r.n;
+      }, 200);
       const context = await gen.result;
       clearInterval(sampler);
       const machine = await meter.stop();
@@ -176,46 +249,34 @@ export async function contextUnderSync(o: UnderSyncOptions): Promise<UnderSyncRe
       const count = (t: string) => metric(t, "concilia_http_request_duration_seconds_count", route);
       const under = (t: string) =>
         metric(t, "concilia_http_request_duration_seconds_bucket", `le="0.1",method="GET",${route}`);
-      const total = count(apiAfter) - count(apiBefore);
-      const fast = under(apiAfter) - under(apiBefore);
-      const p = {
-        name,
+      const { rows } = await admin.query<{ n: number }>(
+        "select count(*)::int as n from pgboss.job where name = 'sync.step' and completed_on >= $1",
+        [started],
+      );
+      return {
+        name: sync ? "under sync" : "floor (sync paused)",
+        windows: 1,
         context,
         machine,
         apiLoop: {
           p99Ms: Math.round(metric(apiAfter, "nodejs_eventloop_lag_p99_seconds") * 10000) / 10,
           maxMs: Math.round(metric(apiAfter, "nodejs_eventloop_lag_max_seconds") * 10000) / 10,
         },
-        apiOver100ms: total ? Math.round(((total - fast) / total) * 10000) / 100 : 0,
-        items: (await itemsOf()) - items0,
-        stepsRunning: {
-          mean: running.length
-            ? Math.round((running.reduce((a, b) => a + b, 0) / running.length) * 10) / 10
-            : 0,
-          min: running.length ? Math.min(...running) : 0,
-          max: running.length ? Math.max(...running) : 0,
+        apiRequests: {
+          total: count(apiAfter) - count(apiBefore),
+          over100ms: count(apiAfter) - count(apiBefore) - (under(apiAfter) - under(apiBefore)),
         },
+        items: (await synced()) - items0,
+        steps: rows[0].n,
+        apiSessions: waits,
       };
-      say(
-        `${name}: p50 ${context.p50} ms, p99 ${context.p99} ms, max ${context.max} ms (${context.ok}/${context.sent} 2xx, ${context.non2xx} non-2xx, ${context.errors} errors, ${context.timeouts} timeouts; API time > 100 ms: ${p.apiOver100ms} %); load ${machine.load.map((l) => l.toFixed(2)).join(" → ")}; items ${p.items}; steps running ${p.stepsRunning.mean}; API loop p99 ${p.apiLoop.p99Ms} ms; cpu ${JSON.stringify(Object.fromEntries(Object.entries(machine.cpu).map(([k, v]) => [k, v.toFixed(1)])))} other ${machine.other.toFixed(1)}`,
-      );
-      return p;
     };
 
-    const phases: Phase[] = [];
-    say(`A. floor: context at ${o.rate} req/s for ${o.seconds} s, no worker running`);
-    phases.push(await phase("A. floor, no sync"));
-
-    say(`starting ${o.workers} workers: the first sync of ${seededItems} items begins`);
-    for (let i = 0; i < o.workers; i++) {
-      const port = await services.freePort();
-      const p = spawnConcilia(`bench-worker-${i}`, ["worker"], {
-        ...env,
-        CONCILIA_METRICS_PORT: String(port),
-      });
-      workers.push(Object.assign(p, { metricsUrl: `http://127.0.0.1:${port}` }));
-    }
+    // The workers start (their start-up is not measured) and are paused at once.
+    for (let i = 0; i < o.workers; i++)
+      workers.push(spawnConcilia(`bench-worker-${i}`, ["worker"], { ...env, CONCILIA_IMAP_IDLE: "on" }));
     await Promise.all(workers.map((p) => p.ready));
+    for (const p of workers) p.child.kill("SIGSTOP");
     if (o.changesPerSecond > 0)
       timers.push(
         setInterval(() => {
@@ -223,13 +284,18 @@ export async function contextUnderSync(o: UnderSyncOptions): Promise<UnderSyncRe
           f.kind.change(w, f.c).catch(() => {});
         }, 1000 / o.changesPerSecond),
       );
-    say(`B. under sync: context at ${o.rate} req/s for ${o.seconds} s`);
-    phases.push(await phase("B. under sync"));
+    const floors: Phase[] = [];
+    const loads: Phase[] = [];
+    for (let i = 0; i < o.windows; i++)
+      for (const sync of i % 2 === 0 ? [false, true] : [true, false]) {
+        const p = await window(sync);
+        (sync ? loads : floors).push(p);
+        say(describe(`window ${i + 1}, ${p.name}`, p));
+      }
+    for (const p of workers) p.child.kill("SIGCONT");
     for (const t of timers.splice(0)) clearInterval(t);
-    await Promise.all(workers.map((p) => stop(p)));
-
-    say(`C. floor again, the workers stopped: ${o.seconds} s`);
-    phases.push(await phase("C. floor, workers stopped"));
+    const phases = [merge("floor (sync paused)", floors), merge("under sync", loads)];
+    for (const p of phases) say(describe(p.name, p));
     const { say: _s, databaseUrl: _d, ...options } = o;
     return {
       options,

@@ -10,6 +10,7 @@ export interface FixedRateJob {
   headers?: Record<string, string>;
   /** Cycled in order. */
   paths: string[];
+  keepLatencies?: boolean;
 }
 
 export type FixedRateChildResult = FixedRateResult & { cpuSeconds: number };
