@@ -24,7 +24,7 @@ import { type Proc, spawnConcilia, stop, waitForHealth } from "../test/sync/faul
 import { contextPath, contextRequests } from "./_context-requests.js";
 import { seedContextDataset } from "./_context-seed.js";
 import type { FixedRateChildResult } from "./_fixed-rate-child.js";
-import { fixedRateInProcess } from "./_fixed-rate-process.js";
+import { fixedRateProcess } from "./_fixed-rate-process.js";
 import { type MachineSplit, machineMeter } from "./_machine.js";
 import { services } from "./_services.js";
 
@@ -59,6 +59,15 @@ export interface Phase {
   steps: number;
   /** Samples (every 200 ms) of the API's active database sessions by what they wait on; `samples` is the count. */
   apiSessions: Record<string, number>;
+  /** The API's requests other than the context's, by route. */
+  otherRequests: Record<string, number>;
+}
+
+/** One window of each kind, next to each other in time: their p99s and the load average around them. */
+export interface Pair {
+  floorP99: number;
+  syncP99: number;
+  load: number;
 }
 
 export interface UnderSyncResult {
@@ -66,13 +75,14 @@ export interface UnderSyncResult {
   kinds: Record<string, number>;
   seededItems: number;
   phases: Phase[];
+  pairs: Pair[];
 }
 
 /** One line for the console. */
 function describe(name: string, p: Phase): string {
   const c = p.context;
   const cpu = Object.entries(p.machine.cpu).map(([k, v]) => `${k} ${v.toFixed(1)}`);
-  return `${name}: p50 ${c.p50} ms, p99 ${c.p99} ms, max ${c.max} ms (${c.ok}/${c.sent} 2xx, ${c.non2xx} non-2xx, ${c.errors} errors, ${c.timeouts} timeouts); API time > 100 ms ${p.apiRequests.over100ms}/${p.apiRequests.total}; API loop p99 ${p.apiLoop.p99Ms} ms; load ${p.machine.load.map((l) => l.toFixed(1)).join(" → ")}; items ${p.items}, steps ${p.steps}; API sessions ${JSON.stringify(p.apiSessions)}; cpu s: ${cpu.join(", ")}, other ${p.machine.other.toFixed(1)}`;
+  return `${name}: p50 ${c.p50} ms, p99 ${c.p99} ms, max ${c.max} ms (${c.ok}/${c.sent} 2xx, ${c.non2xx} non-2xx, ${c.errors} errors, ${c.timeouts} timeouts); API time > 100 ms ${p.apiRequests.over100ms}/${p.apiRequests.total}; API loop p99 ${p.apiLoop.p99Ms} ms; load ${p.machine.load.map((l) => l.toFixed(1)).join(" → ")}; items ${p.items}, steps ${p.steps}; API sessions ${JSON.stringify(p.apiSessions)}; other API requests ${JSON.stringify(p.otherRequests)}; cpu s: ${cpu.join(", ")}, other ${p.machine.other.toFixed(1)}`;
 }
 
 /** The windows of one kind as one phase: their latencies merged, their counts and CPU summed. */
@@ -119,6 +129,7 @@ function merge(name: string, windows: Phase[]): Phase {
     items: total((p) => p.items),
     steps: total((p) => p.steps),
     apiSessions: sum((p) => p.apiSessions),
+    otherRequests: sum((p) => p.otherRequests),
   };
 }
 
@@ -186,6 +197,7 @@ export async function contextUnderSync(o: UnderSyncOptions): Promise<UnderSyncRe
   };
   const api = spawnConcilia("bench-api", ["serve", "--no-demo"], { ...env, CONCILIA_WORKER: "off" });
   const workers: Proc[] = [];
+  const generator = fixedRateProcess();
   const timers: NodeJS.Timeout[] = [];
   try {
     await waitForHealth(apiUrl, api);
@@ -203,7 +215,7 @@ export async function contextUnderSync(o: UnderSyncOptions): Promise<UnderSyncRe
       `${o.connections} connections seeded with ${seededItems} items at their providers; no worker runs yet`,
     );
     // Warm the API (its first context statements prepare their plans), not measured.
-    await fixedRateInProcess({ url: apiUrl, rate: o.rate, seconds: 3, headers, paths }).result;
+    await generator.run({ url: apiUrl, rate: o.rate, seconds: 3, headers, paths });
 
     const synced = async () => {
       const { rows } = await admin.query<{ n: number }>(
@@ -221,7 +233,7 @@ export async function contextUnderSync(o: UnderSyncOptions): Promise<UnderSyncRe
         api: [api.child.pid as number],
         workers: workers.filter((p) => p.alive()).map((p) => p.child.pid as number),
       });
-      const gen = fixedRateInProcess({
+      const gen = generator.run({
         url: apiUrl,
         rate: o.rate,
         seconds: o.seconds,
@@ -239,7 +251,7 @@ export async function contextUnderSync(o: UnderSyncOptions): Promise<UnderSyncRe
         waits.samples = (waits.samples ?? 0) + 1;
         for (const r of rows) waits[r.what] = (waits[r.what] ?? 0) + r.n;
       }, 200);
-      const context = await gen.result;
+      const context = await gen;
       clearInterval(sampler);
       const machine = await meter.stop();
       machine.cpu.generator = context.cpuSeconds;
@@ -249,6 +261,20 @@ export async function contextUnderSync(o: UnderSyncOptions): Promise<UnderSyncRe
       const count = (t: string) => metric(t, "concilia_http_request_duration_seconds_count", route);
       const under = (t: string) =>
         metric(t, "concilia_http_request_duration_seconds_bucket", `le="0.1",method="GET",${route}`);
+      // The API's other requests in the window, by route (pushes, the changes made through the API).
+      const routes = (t: string) =>
+        new Map(
+          [...t.matchAll(/^concilia_http_request_duration_seconds_count\{([^}]*)\} (\S+)$/gm)].map((m) => [
+            m[1],
+            Number(m[2]),
+          ]),
+        );
+      const before = routes(apiBefore);
+      const otherRequests: Record<string, number> = {};
+      for (const [k, v] of routes(apiAfter))
+        if (!k.includes("/api/v1/context") && v - (before.get(k) ?? 0) > 0)
+          otherRequests[k.replace(/.*route="([^"]*)".*/, "$1")] =
+            (otherRequests[k.replace(/.*route="([^"]*)".*/, "$1")] ?? 0) + v - (before.get(k) ?? 0);
       const { rows } = await admin.query<{ n: number }>(
         "select count(*)::int as n from pgboss.job where name = 'sync.step' and completed_on >= $1",
         [started],
@@ -269,6 +295,7 @@ export async function contextUnderSync(o: UnderSyncOptions): Promise<UnderSyncRe
         items: (await synced()) - items0,
         steps: rows[0].n,
         apiSessions: waits,
+        otherRequests,
       };
     };
 
@@ -286,12 +313,19 @@ export async function contextUnderSync(o: UnderSyncOptions): Promise<UnderSyncRe
       );
     const floors: Phase[] = [];
     const loads: Phase[] = [];
-    for (let i = 0; i < o.windows; i++)
+    const pairs: Pair[] = [];
+    for (let i = 0; i < o.windows; i++) {
       for (const sync of i % 2 === 0 ? [false, true] : [true, false]) {
         const p = await window(sync);
         (sync ? loads : floors).push(p);
         say(describe(`window ${i + 1}, ${p.name}`, p));
       }
+      pairs.push({
+        floorP99: floors[i].context.p99,
+        syncP99: loads[i].context.p99,
+        load: (floors[i].machine.load[0] + loads[i].machine.load[1]) / 2,
+      });
+    }
     for (const p of workers) p.child.kill("SIGCONT");
     for (const t of timers.splice(0)) clearInterval(t);
     const phases = [merge("floor (sync paused)", floors), merge("under sync", loads)];
@@ -302,8 +336,10 @@ export async function contextUnderSync(o: UnderSyncOptions): Promise<UnderSyncRe
       kinds: Object.fromEntries(kinds.map((k) => [k.name, plan.filter((p) => p === k).length])),
       seededItems,
       phases,
+      pairs,
     };
   } finally {
+    generator.close();
     for (const t of timers) clearInterval(t);
     await Promise.all([api, ...workers].map((p) => stop(p)));
     await admin.end().catch(() => {});

@@ -10,7 +10,8 @@ import { inArray } from "drizzle-orm";
 import pg from "pg";
 import { contextPath, contextRequests } from "../../../../bench/_context-requests.js";
 import { seedContextDataset } from "../../../../bench/_context-seed.js";
-import { type FixedRateResult, fixedRate } from "../../../../bench/_fixed-rate.js";
+import type { FixedRateResult } from "../../../../bench/_fixed-rate.js";
+import { fixedRateProcess } from "../../../../bench/_fixed-rate-process.js";
 import { serveEmulators } from "../../../../emulators/serve.js";
 import { migrate, openDatabase } from "../../../../server/db/index.js";
 import { syncStates } from "../../../../server/db/schema.js";
@@ -306,18 +307,21 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
       await Promise.all(followUps);
     })();
 
-    const contextRun = contextData
-      ? fixedRate({
-          url: apiUrl,
-          rate: o.context!.rate,
-          seconds: o.runSeconds,
-          headers: { authorization: `Bearer ${contextData.token}` },
-          path: (() => {
-            const requests = contextRequests(contextData, 20_000);
-            return (i: number) => contextPath(requests[i % requests.length]);
-          })(),
-        })
-      : Promise.resolve(null);
+    // The load generator runs in a process of its own: this one serves the emulators to the workers,
+    // and its busy moments must not count as the API's latency.
+    const generator = contextData ? fixedRateProcess() : null;
+    const contextRun =
+      contextData && generator
+        ? generator
+            .run({
+              url: apiUrl,
+              rate: o.context!.rate,
+              seconds: o.runSeconds,
+              headers: { authorization: `Bearer ${contextData.token}` },
+              paths: contextRequests(contextData, 20_000).map(contextPath),
+            })
+            .finally(() => generator.close())
+        : Promise.resolve(null);
 
     await sleep(runMs);
     for (const t of timers) clearInterval(t);
