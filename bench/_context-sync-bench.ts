@@ -42,11 +42,16 @@ const NOTES = `
   of their own, so a sidebar never waits for a session behind writes held up by a sync's row locks
   (test/server/context-sessions.test.ts: it answers while all 10 sessions of the main pool are held; before, it
   waited for ever). The load generator runs in a process of its own here and in the fault benchmark (the emulators
-  in the benchmark process had delayed it: the 3,957 ms of the fault run counted that too).
-- **Not established**: why the API's event-loop delay grows in the sync windows although the workers use so little
-  CPU (candidates: the workers' PostgreSQL sessions, which run at the server's priority whatever the worker's; the
-  burst of timers when a paused worker resumes). The next step is this benchmark on a quiet machine, or with the
-  database on cores of its own, with \`--cpu-prof\` on the API.
+  in the benchmark process shared its event loop, so the 3,957 ms of the fault run may include their busy moments).
+- **Idle workers cost nothing measurable**: the same run with 3 workers and no connection (\`--sync-connections 0
+  --changes-per-second 0 --persons 20000 --windows 4\`, load average 19–21) gave a floor p99 of 322 ms and 415 ms
+  with the workers running, p50 14.7 and 14.0 ms, median of pairs 0.67 ×: their polling and timers, and the
+  SIGSTOP/SIGCONT of the windows, are not what slows the API. It is the sync's activity.
+- **Not established**: which part of that activity takes the API's turns while the workers themselves use under a
+  tenth of a core. Candidates: Dovecot and Radicale, which serve the sync on the same 2 cores at normal priority (in
+  "other"; in production the providers are elsewhere), and the workers' PostgreSQL sessions, which run at the
+  server's priority whatever the worker's. The next step is this benchmark on a quiet machine, or with the
+  database and the mail servers on cores of their own, with \`--cpu-prof\` on the API.
 `;
 const BEGIN = "<!-- under-sync -->";
 const END = "<!-- /under-sync -->";

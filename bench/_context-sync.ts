@@ -339,6 +339,7 @@ export async function contextUnderSync(o: UnderSyncOptions): Promise<UnderSyncRe
       pairs,
     };
   } finally {
+    for (const p of workers) p.child.kill("SIGCONT"); // a stopped process would not hear SIGTERM
     generator.close();
     for (const t of timers) clearInterval(t);
     await Promise.all([api, ...workers].map((p) => stop(p)));
