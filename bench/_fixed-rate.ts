@@ -21,6 +21,8 @@ export interface FixedRateResult {
   p90: number;
   p99: number;
   max: number;
+  /** Every 2xx answer's latency in ms, when asked for (to merge several runs' percentiles). */
+  latencies?: number[];
 }
 
 export async function fixedRate(opts: {
@@ -30,6 +32,7 @@ export async function fixedRate(opts: {
   headers?: Record<string, string>;
   path: (i: number) => string;
   timeoutMs?: number;
+  keepLatencies?: boolean;
 }): Promise<FixedRateResult> {
   const target = new URL(opts.url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
@@ -60,6 +63,7 @@ export async function fixedRate(opts: {
         p90: at(0.9),
         p99: at(0.99),
         max: at(1),
+        ...(opts.keepLatencies ? { latencies: sorted } : {}),
       });
     };
     const fire = (i: number, due: number) => {

@@ -14,6 +14,7 @@ import { FLOOR_PATH } from "./_context-floor.js";
 import { profileContext } from "./_context-profile.js";
 import { ADDRESSES_PER_REQUEST, contextPath, contextRequests, KNOWN_SHARE } from "./_context-requests.js";
 import { seedContextDataset } from "./_context-seed.js";
+import { contextUnderSyncBench, underSyncKept } from "./_context-sync-bench.js";
 import { type CpuSplit, cpuMeter } from "./_cpu.js";
 import { type FixedRateResult, fixedRate } from "./_fixed-rate.js";
 import { figure, writeResult } from "./_result.js";
@@ -118,6 +119,7 @@ async function load(opts: autocannon.Options): Promise<Load> {
 }
 
 export default async function contextBench(args: string[]): Promise<void> {
+  if (args.includes("--under-sync")) return contextUnderSyncBench(args.filter((a) => a !== "--under-sync"));
   const { values } = parseArgs({
     args,
     options: {
@@ -270,7 +272,14 @@ export default async function contextBench(args: string[]): Promise<void> {
         paced: { ...paced, cpu: pacedCpu },
       });
       fs.mkdirSync(path.join(here, "reports"), { recursive: true });
-      fs.writeFileSync(path.join(here, "reports/context.md"), report);
+      // The under-sync section and figures (`--under-sync`, a run of its own) are kept.
+      const underSync = underSyncKept();
+      fs.writeFileSync(
+        path.join(here, "reports/context.md"),
+        underSync.section
+          ? report.replace("\n## Where the CPU goes", `\n${underSync.section}\n\n## Where the CPU goes`)
+          : report,
+      );
       const pct = (v: number) => Math.round(v * 1000) / 10;
       writeResult("context", [
         figure("context throughput, share of the in-memory floor", pct(floorRatio), "%", {
@@ -287,6 +296,7 @@ export default async function contextBench(args: string[]): Promise<void> {
           value: TARGET_RATIO * 100,
         }),
         figure("context throughput, closed loop", context.rps, "req/s"),
+        ...underSync.figures,
       ]);
       say(
         `healthz ${health.rps} req/s (p99 ${health.p99} ms); context ${context.rps} req/s, p50 ${context.p50} ms, p99 ${context.p99} ms`,

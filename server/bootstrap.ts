@@ -23,6 +23,11 @@ export async function createContext(
     memory?: boolean;
     loadDataDir?: Blob;
     jobs?: boolean;
+    /**
+     * Whether this process works the queue (false for an API process beside separate workers): only
+     * then does it run the queue's maintenance, so that none of the queue's work lands on the API.
+     */
+    worksQueue?: boolean;
     imapTester?: ImapTester;
   } = {},
 ): Promise<AppContext> {
@@ -37,7 +42,10 @@ export async function createContext(
     }));
   await migrate(database);
   await ensureDefaults(database.db);
-  const jobs = opts.jobs === false ? noJobs : await createJobs(database, log);
+  const jobs =
+    opts.jobs === false
+      ? noJobs
+      : await createJobs(database, log, undefined, { supervise: opts.worksQueue ?? true });
   // On PostgreSQL every process on every host must read every blob: they live in the database. The
   // folder is read only for attachments logged before that.
   const folder = folderBlobStore(config.blobDir);

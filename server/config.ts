@@ -81,6 +81,11 @@ export const configSchema = z.object({
     .default(35 * 1024 * 1024),
   CONCILIA_BLOB_DIR: z.string().optional(),
   CONCILIA_WORKER: z.enum(["inline", "off"]).default("inline"),
+  /**
+   * The nice value a `concilia worker` process sets on itself (0: leave its priority alone), so that
+   * sync work on a machine shared with API processes does not slow the sidebars (docs/operations.md).
+   */
+  CONCILIA_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   /** `concilia worker` serves /metrics and /healthz on HOST at this port (off when unset). */
   CONCILIA_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   CONCILIA_PURGE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(43_200).default(3600),

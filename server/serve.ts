@@ -24,7 +24,8 @@ export async function serve(
 ) {
   // Dev mode without a real OAuth client: Google and Microsoft are the emulators on loopback.
   const { config, emulators } = await startEmulatorsForDev(givenConfig, log);
-  const ctx = await createContext(config, log);
+  // With CONCILIA_WORKER=off separate workers do every job, the queue's maintenance included.
+  const ctx = await createContext(config, log, { worksQueue: config.CONCILIA_WORKER === "inline" });
   const empty = (await ctx.db.select({ id: users.id }).from(users).limit(1)).length === 0;
   if (empty && opts.demo) {
     await seedDemo(ctx);

@@ -14,7 +14,7 @@ import { normalizeMessageId } from "../../shared/message-id.js";
 import { normalizeEmail, suggestName } from "../../shared/text.js";
 import type { AuthUser } from "../auth/user.js";
 import { batcher } from "../db/batcher.js";
-import type { Database } from "../db/index.js";
+import { CONTEXT_STATEMENTS, type Database } from "../db/index.js";
 import type { RecordType } from "../db/schema.js";
 import { isInternal, neverLogEntries } from "../mail/log-policy.js";
 import { defaultInternalDomains } from "../mail/never-log.js";
@@ -83,7 +83,7 @@ export async function messageContext(
   });
   const chosen = new Map(row.matches.map((m) => [m.email, `${m.type}:${m.id}`]));
   const overwritten = await overwrittenForCards(
-    database.db,
+    database.sidebarDb,
     row.cards.filter((c) => c.type === "person").map((c) => c.id),
   );
   const cards = new Map(
@@ -138,7 +138,7 @@ function lookupOn(database: Database) {
         inputs.flatMap((l, i) => pick(l).map((v) => [v, i + 1] as const));
       const addresses = each((l) => l.addresses);
       const domains = each((l) => l.domains);
-      const { rows } = await database.query<ContextRow>(
+      const { rows } = await database.sidebarQuery<ContextRow>(
         CONTEXT_SQL,
         [
           inputs.map((l) => l.userId),
@@ -164,7 +164,7 @@ function lookupOn(database: Database) {
  */
 const batching = (database: Database) => ({
   maxBatch: 32,
-  maxInFlight: database.kind === "pglite" ? 1 : 3,
+  maxInFlight: database.kind === "pglite" ? 1 : CONTEXT_STATEMENTS,
 });
 
 interface ContextRow {

@@ -31,6 +31,18 @@ export interface Database {
    * PostgreSQL prepares the statement once per connection (hot paths: no re-parsing or re-planning).
    */
   query<T = Record<string, unknown>>(text: string, values?: unknown[], name?: string): Promise<{ rows: T[] }>;
+  /**
+   * The same for the sidebars' read-only look-ups (the context statement): on PostgreSQL through a
+   * small pool of their own, opened on first use, so that they never wait for a session behind the
+   * process's other work (a write waiting for a sync's row lock, a push, a long request).
+   */
+  sidebarQuery<T = Record<string, unknown>>(
+    text: string,
+    values?: unknown[],
+    name?: string,
+  ): Promise<{ rows: T[] }>;
+  /** The sidebars' sessions as a drizzle database, for their other reads (the same as `db` on PGlite). */
+  readonly sidebarDb: Db;
   /** The PGlite instance when embedded (pg-boss needs it to run outside drizzle). */
   lite?: PGlite;
   pool?: pg.Pool;
@@ -40,6 +52,31 @@ export interface Database {
 // PostgreSQL returns int8 as strings; our counts and sizes fit in a JS number.
 pg.types.setTypeParser(20, (v) => Number(v));
 
+/** Sessions of a process's main pool (docs/operations.md sizes max_connections from these). */
+export const POOL_SESSIONS = 10;
+/**
+ * Sessions for the sidebars' look-ups: the context batcher's statements (at most CONTEXT_STATEMENTS at
+ * once) and the reads that follow them.
+ */
+export const SIDEBAR_SESSIONS = 4;
+export const CONTEXT_STATEMENTS = 3;
+
+function openPool(url: string, max: number): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    // Only named (prepared) statements use the plan cache: the hot statements of the sidebars. Left to
+    // itself PostgreSQL re-plans them on every call (7 ms for the context statement, 3x its execution).
+    options: "-c plan_cache_mode=force_generic_plan",
+  });
+  pool.on("error", () => {}); // a dropped idle client is replaced on next use
+  // A client checked out between two statements (a transaction, a job's lease) hears of its session
+  // ending (a restart, a failover, pg_terminate_backend) as an "error" event; unheard, that event ends
+  // the process. The next statement on it fails instead, and the pool discards it when released.
+  pool.on("connect", (client) => client.on("error", () => {}));
+  return pool;
+}
+
 export async function openDatabase(opts: {
   url?: string;
   dataDir?: string;
@@ -48,25 +85,28 @@ export async function openDatabase(opts: {
   loadDataDir?: Blob;
 }): Promise<Database> {
   if (opts.url) {
-    const pool = new pg.Pool({
-      connectionString: opts.url,
-      max: 10,
-      // Only named (prepared) statements use the plan cache: the hot statements of the sidebars. Left to
-      // itself PostgreSQL re-plans them on every call (7 ms for the context statement, 3x its execution).
-      options: "-c plan_cache_mode=force_generic_plan",
-    });
-    pool.on("error", () => {}); // a dropped idle client is replaced on next use
-    // A client checked out between two statements (a transaction, a job's lease) hears of its session
-    // ending (a restart, a failover, pg_terminate_backend) as an "error" event; unheard, that event ends
-    // the process. The next statement on it fails instead, and the pool discards it when released.
-    pool.on("connect", (client) => client.on("error", () => {}));
+    const pool = openPool(opts.url, POOL_SESSIONS);
+    let sidebarPool: pg.Pool | undefined;
+    let sidebarDb: Db | undefined;
+    const sidebar = () => {
+      sidebarPool ??= openPool(opts.url as string, SIDEBAR_SESSIONS);
+      return sidebarPool;
+    };
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     return {
       db,
       kind: "postgres",
       pool,
       query: async (text, values, name) => pool.query({ text, values: values as unknown[], name }) as any,
-      close: () => pool.end(),
+      sidebarQuery: async (text, values, name) =>
+        sidebar().query({ text, values: values as unknown[], name }) as any,
+      get sidebarDb() {
+        sidebarDb ??= drizzlePg(sidebar(), { schema }) as unknown as Db;
+        return sidebarDb;
+      },
+      close: async () => {
+        await Promise.all([pool.end(), sidebarPool?.end()]);
+      },
     };
   }
   let lite: PGlite;
@@ -88,11 +128,14 @@ export async function openDatabase(opts: {
     }
   }
   const db = drizzleLite(lite, { schema }) as unknown as Db;
+  const query: Database["query"] = async (text, values) => lite.query(text, values as unknown[]) as any;
   return {
     db,
     kind: "pglite",
     lite,
-    query: async (text, values) => lite.query(text, values as unknown[]) as any,
+    query,
+    sidebarQuery: query,
+    sidebarDb: db,
     close: async () => {
       if (!lite.closed) await lite.close();
       unlock();

@@ -38,12 +38,15 @@ export async function createJobs<P = JobPayloads>(
   database: Database,
   log: Logger,
   defs: QueueDefs<P> = queues as unknown as QueueDefs<P>,
+  opts: { supervise?: boolean } = {},
 ): Promise<Jobs<P>> {
   const boss = new PgBoss({
     schema: SCHEMA,
     db: database.kind === "postgres" ? poolExecutor(database) : liteExecutor(database),
     maintenanceIntervalSeconds: MAINTENANCE_SECONDS,
     schedule: false, // scheduler.ts, on both engines
+    // Expiring, retrying and archiving jobs: done by the processes that work the queue.
+    supervise: opts.supervise ?? true,
   } as PgBoss.ConstructorOptions);
   boss.on("error", (err) => log.error({ err }, "job queue error"));
   await boss.start();

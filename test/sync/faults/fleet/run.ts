@@ -10,15 +10,15 @@ import { inArray } from "drizzle-orm";
 import pg from "pg";
 import { contextPath, contextRequests } from "../../../../bench/_context-requests.js";
 import { seedContextDataset } from "../../../../bench/_context-seed.js";
-import { type FixedRateResult, fixedRate } from "../../../../bench/_fixed-rate.js";
-import { DEMO_GOOGLE_CLIENT } from "../../../../emulators/google/emulator.js";
-import { DEMO_MICROSOFT_CLIENT } from "../../../../emulators/microsoft/emulator.js";
+import type { FixedRateResult } from "../../../../bench/_fixed-rate.js";
+import { fixedRateProcess } from "../../../../bench/_fixed-rate-process.js";
 import { serveEmulators } from "../../../../emulators/serve.js";
 import { migrate, openDatabase } from "../../../../server/db/index.js";
 import { syncStates } from "../../../../server/db/schema.js";
 import { secretBox } from "../../../../server/secrets/box.js";
 import { Chaos, type FaultCount, type FaultName } from "./chaos.js";
 import { heldBy, resumeTimes, terminateBackends, until } from "./crashes.js";
+import { fleetEnv } from "./env.js";
 import {
   type Audit,
   type ConnectionKind,
@@ -118,35 +118,17 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
   });
   emulators.google.push.registerTopic(topic, `${apiUrl}/push/google?token=${pushToken}`);
   const caldav = process.env.TEST_CALDAV ?? "";
-  const env: Record<string, string> = {
-    DATABASE_URL: o.databaseUrl,
-    CONCILIA_SECRET_KEY: secretKey.toString("base64"),
-    CONCILIA_LOG_LEVEL: "warn",
-    CONCILIA_DEV: "1",
-    HOST: "127.0.0.1",
-    PORT: String(o.apiPort),
-    CONCILIA_PUBLIC_URL: apiUrl,
-    GOOGLE_API_URL: emulators.googleUrl,
-    GOOGLE_AUTH_URL: `${emulators.googleUrl}/o/oauth2/v2/auth`,
-    GOOGLE_TOKEN_URL: `${emulators.googleUrl}/token`,
-    GOOGLE_REVOKE_URL: `${emulators.googleUrl}/revoke`,
-    GOOGLE_OAUTH_CLIENT_ID: DEMO_GOOGLE_CLIENT.clientId,
-    GOOGLE_OAUTH_CLIENT_SECRET: DEMO_GOOGLE_CLIENT.clientSecret ?? "",
-    GOOGLE_PUBSUB_TOPIC: topic,
-    GOOGLE_PUSH_TOKEN: pushToken,
-    MICROSOFT_LOGIN_URL: `${emulators.microsoftUrl}/common`,
-    GRAPH_URL: `${emulators.microsoftUrl}/v1.0`,
-    MICROSOFT_OAUTH_CLIENT_ID: DEMO_MICROSOFT_CLIENT.clientId,
-    MICROSOFT_OAUTH_CLIENT_SECRET: DEMO_MICROSOFT_CLIENT.clientSecret ?? "",
-    CONCILIA_ALLOW_PRIVATE_HOSTS: "127.0.0.0/8",
-    ...(caldav ? { CALDAV_URL: caldav.slice(0, caldav.lastIndexOf(":/")) } : {}),
-    CONCILIA_SYNC_TICK_SECONDS: "2",
-    CONCILIA_SYNC_POLL_SECONDS: String(o.pollSeconds ?? 5),
-    CONCILIA_SYNC_RETRY_SECONDS: "1",
-    CONCILIA_SYNC_STUCK_SECONDS: "120",
-    CONCILIA_SYNC_BATCH_SIZE: "25",
-    CONCILIA_SYNC_STEP_ITEMS: "100",
-  };
+  const env = fleetEnv({
+    databaseUrl: o.databaseUrl,
+    apiPort: o.apiPort,
+    secretKey,
+    googleUrl: emulators.googleUrl,
+    microsoftUrl: emulators.microsoftUrl,
+    topic,
+    pushToken,
+    caldav,
+    pollSeconds: o.pollSeconds ?? 5,
+  });
 
   let n = 0;
   const w: FleetWorld = {
@@ -325,18 +307,21 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
       await Promise.all(followUps);
     })();
 
-    const contextRun = contextData
-      ? fixedRate({
-          url: apiUrl,
-          rate: o.context!.rate,
-          seconds: o.runSeconds,
-          headers: { authorization: `Bearer ${contextData.token}` },
-          path: (() => {
-            const requests = contextRequests(contextData, 20_000);
-            return (i: number) => contextPath(requests[i % requests.length]);
-          })(),
-        })
-      : Promise.resolve(null);
+    // The load generator runs in a process of its own: this one serves the emulators to the workers,
+    // and its busy moments must not count as the API's latency.
+    const generator = contextData ? fixedRateProcess() : null;
+    const contextRun =
+      contextData && generator
+        ? generator
+            .run({
+              url: apiUrl,
+              rate: o.context!.rate,
+              seconds: o.runSeconds,
+              headers: { authorization: `Bearer ${contextData.token}` },
+              paths: contextRequests(contextData, 20_000).map(contextPath),
+            })
+            .finally(() => generator.close())
+        : Promise.resolve(null);
 
     await sleep(runMs);
     for (const t of timers) clearInterval(t);
