@@ -94,6 +94,21 @@ function floatingMs(t: ICAL.Time): number {
   );
 }
 
+/**
+ * The rule expands on the series' wall clock, but RFC 5545 gives a zoned series' UNTIL in UTC: it is
+ * read on that clock too, or a series east of UTC would lose its last occurrence.
+ */
+function untilOnClock(rule: string, allDay: boolean, zone: string): string {
+  if (allDay) return rule;
+  return rule.replace(/UNTIL=(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z/i, (_m, y, mo, d, h, mi, se) => {
+    const wall = wallOfInstant(Date.parse(`${y}-${mo}-${d}T${h}:${mi}:${se}Z`), zone);
+    return `UNTIL=${new Date(wall)
+      .toISOString()
+      .replace(/[-:]/g, "")
+      .replace(/\.\d+Z$/, "")}`;
+  });
+}
+
 /** The rule's original starts, as wall-clock milliseconds, in order, until `untilWall`. */
 function originalStarts(e: EventTiming, untilWall: number): number[] {
   const allDay = e.allDay && !!e.startDate;
@@ -103,7 +118,11 @@ function originalStarts(e: EventTiming, untilWall: number): number[] {
   const vevent = new ICAL.Component("vevent");
   const dtstart = floating(startWall, allDay);
   vevent.addPropertyWithValue("dtstart", dtstart);
-  if (e.recurrence) vevent.addPropertyWithValue("rrule", ICAL.Recur.fromString(e.recurrence));
+  if (e.recurrence)
+    vevent.addPropertyWithValue(
+      "rrule",
+      ICAL.Recur.fromString(untilOnClock(e.recurrence, allDay, e.timeZone)),
+    );
   for (const r of e.rdates) vevent.addPropertyWithValue("rdate", floating(toWall(r), allDay));
   for (const x of e.exdates) vevent.addPropertyWithValue("exdate", floating(toWall(x), allDay));
   const expansion = new ICAL.RecurExpansion({ component: vevent, dtstart });
