@@ -41,7 +41,7 @@ export const meetingMessages: Record<Locale, Record<MeetingProblem, string>> = {
     title: "Give the meeting a title (at most 500 characters).",
     start: "Pick a valid date and start time.",
     timeZone: "Pick a time zone from the list.",
-    repeat: "Pick how the meeting repeats from the list.",
+    repeat: "Pick how the meeting repeats from the list; one that repeats every month starts on day 1 to 28.",
     location: "The location can have at most 500 characters.",
     onlineMeetingUrl:
       "The online meeting link must be a full https:// address, such as https://meet.example.com/abc.",
@@ -52,7 +52,8 @@ export const meetingMessages: Record<Locale, Record<MeetingProblem, string>> = {
     title: "Ponle un título a la reunión (500 caracteres como máximo).",
     start: "Elige una fecha y una hora de inicio válidas.",
     timeZone: "Elige una zona horaria de la lista.",
-    repeat: "Elige de la lista cómo se repite la reunión.",
+    repeat:
+      "Elige de la lista cómo se repite la reunión; una que se repite cada mes empieza entre el día 1 y el 28.",
     location: "La ubicación puede tener 500 caracteres como máximo.",
     onlineMeetingUrl:
       "El enlace de la reunión en línea debe ser una dirección https:// completa, como https://meet.example.com/abc.",
@@ -63,7 +64,8 @@ export const meetingMessages: Record<Locale, Record<MeetingProblem, string>> = {
     title: "Dai un titolo alla riunione (al massimo 500 caratteri).",
     start: "Scegli una data e un'ora di inizio valide.",
     timeZone: "Scegli un fuso orario dall'elenco.",
-    repeat: "Scegli dall'elenco come si ripete la riunione.",
+    repeat:
+      "Scegli dall'elenco come si ripete la riunione; una che si ripete ogni mese inizia tra il giorno 1 e il 28.",
     location: "Il luogo può avere al massimo 500 caratteri.",
     onlineMeetingUrl:
       "Il link della riunione online deve essere un indirizzo https:// completo, come https://meet.example.com/abc.",

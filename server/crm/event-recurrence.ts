@@ -40,7 +40,15 @@ export function ruleFor(r: RecurrenceInput, t: Timing): string {
       ]);
     parts.push(`BYDAY=${WEEK_ORDER.filter((d) => days.includes(d)).join(",")}`);
   }
-  if (r.freq === "monthly") parts.push(`BYMONTHDAY=${wall.getUTCDate()}`);
+  if (r.freq === "monthly") {
+    // Outlook puts day 29–31 on the last day of a shorter month; RFC 5545 and Google skip the month.
+    if (wall.getUTCDate() > 28)
+      throw badRequest(
+        "A monthly series starting on the 29th, 30th or 31st would fall on other days in Outlook than in Google and CalDAV calendars: start it on day 1 to 28.",
+        [{ path: "body.recurrence.freq", message: "monthly needs a start on day 1 to 28 of the month" }],
+      );
+    parts.push(`BYMONTHDAY=${wall.getUTCDate()}`);
+  }
   if (r.freq === "yearly") parts.push(`BYMONTH=${wall.getUTCMonth() + 1}`, `BYMONTHDAY=${wall.getUTCDate()}`);
   if (r.count) parts.push(`COUNT=${r.count}`);
   else if (r.until) {

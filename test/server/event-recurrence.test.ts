@@ -103,6 +103,15 @@ describe.each(engines)("recurring events through the API on %s", (engine) => {
         message,
       );
     }
+    // Outlook and Google would not agree on the days of a monthly series from the 29th to the 31st.
+    const late = await weekly(
+      { freq: "monthly" },
+      { startAt: "2027-03-31T09:00:00+02:00", endAt: "2027-03-31T10:00:00+02:00" },
+    );
+    expect(late.status).toBe(400);
+    expect(late.body.errors).toEqual([
+      { path: "body.recurrence.freq", message: "monthly needs a start on day 1 to 28 of the month" },
+    ]);
     expect((await s.ctx.db.select({ id: events.id }).from(events)).length).toBe(before);
   });
 

@@ -309,6 +309,26 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
     ]);
   });
 
+  it("R-CAL-6: a monthly series made in Concilia (the sidebars' 'every month') is one recurring event in Google on the start's day, its instances monthly", async () => {
+    const id = await crmSeries("Monthly review", "2027-01-13", { freq: "monthly", count: 3 }, []);
+    await syncNow();
+    const [series] = taggedWith(id);
+    expect(series?.recurrence).toEqual(["RRULE:FREQ=MONTHLY;BYMONTHDAY=13;COUNT=3"]);
+    const calendar = google.calendars(ACCOUNT);
+    const master = calendar.calendar(ACCOUNT)!.events.get(series!.id)!;
+    expect(calendar.slots(master).map((x) => x.start.dateTime)).toEqual([
+      "2027-01-13T09:00:00+01:00",
+      "2027-02-13T09:00:00+01:00",
+      "2027-03-13T09:00:00+01:00",
+    ]);
+    const etag = series!.etag;
+    await syncNow();
+    expect(taggedWith(id)[0]!.etag).toBe(etag);
+    expect((await api(s, ana, "GET", `/api/v1/events/${id}`)).json().recurrence.rule).toBe(
+      "FREQ=MONTHLY;BYMONTHDAY=13;COUNT=3",
+    );
+  });
+
   it("R-P-3: a change in Google to nothing Concilia syncs (a colour) moves the etag the link holds, so the next CRM edit is written at once, with no 412", async () => {
     const id = historical[6]!;
     const gid = googleEventIdFor(id);

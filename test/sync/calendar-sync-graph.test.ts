@@ -598,6 +598,26 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     ]);
   });
 
+  it("R-CAL-6: a monthly series made in Concilia (the sidebars' 'every month') is an absoluteMonthly pattern in Outlook on the start's day, read back unchanged", async () => {
+    const id = await newCrmSeries("Monthly review", "2027-01-13", { freq: "monthly" }, []);
+    await syncNow();
+    const series = only("Monthly review");
+    expect(series.recurrence).toMatchObject({
+      pattern: { type: "absoluteMonthly", interval: 1, dayOfMonth: 13 },
+      range: { type: "noEnd", startDate: "2027-01-13" },
+    });
+    expect(
+      outlook()
+        .slots(series)
+        .slice(0, 3)
+        .map((t) => localTime(t, "Europe/Madrid")),
+    ).toEqual(["2027-01-13T09:00:00", "2027-02-13T09:00:00", "2027-03-13T09:00:00"]);
+    const changeKey = series.changeKey;
+    await syncNow();
+    expect(outlook().events.get(series.id)!.changeKey).toBe(changeKey);
+    expect((await crmEvent(id)).recurrence.rule).toBe("FREQ=MONTHLY;BYMONTHDAY=13");
+  });
+
   it("R-CAL-6, R-CAL-2: an all-day series made in Concilia has its renamed, moved and cancelled days written to Outlook, matched by original start at the series' midnight; nothing is written again after", async () => {
     const made = await api(s, ana, "POST", "/api/v1/events", {
       title: "Inventory day",
