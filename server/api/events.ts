@@ -23,7 +23,7 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext): void {
     url: "/api/v1/events",
     tag: "events",
     summary:
-      "List your events in a time range, by start, with the occurrences of your recurring series (read-only; without `to`, a year of them); pass nextCursor back for the next page",
+      "List your events in a time range, by start, with the occurrences of your recurring series (each with its series id and original start; without `to`, a year of them); pass nextCursor back for the next page",
     query: z.strictObject({
       from: isoDateTime.optional(),
       to: isoDateTime.optional(),

@@ -199,7 +199,10 @@ export const event = z.object({
   organizerEmail: z.string().nullable(),
   organizerName: z.string().nullable(),
   recurrence: recurrence.nullable(),
-  /** Set on an occurrence of a series listed by range (read-only, R-CAL-6). */
+  /**
+   * Set on an occurrence of a series listed by range (R-CAL-6): read-only as its series is; one of a
+   * series made in Concilia changes with /events/{seriesId}/occurrences/{originalStart}.
+   */
   occurrence: z.object({ seriesId: z.string(), originalStart: z.string() }).nullable(),
   /** A series' changed, moved and cancelled occurrences. */
   exceptions: z.array(eventException),

@@ -50,6 +50,8 @@ describe.each(engines)("recurring events through the API on %s", (engine) => {
       exceptions: [],
     });
     const occurrences = await listed(made.body.id, "2027-03-01T00:00:00Z", "2027-05-01T00:00:00Z");
+    // Each changes through the occurrence routes: not read-only, as its series is not.
+    expect(occurrences.every((o: { readOnly: boolean }) => o.readOnly === false)).toBe(true);
     expect(occurrences.map((o: { startAt: string }) => o.startAt)).toEqual([
       "2027-03-22T08:00:00.000Z",
       "2027-03-24T08:00:00.000Z",
