@@ -102,9 +102,11 @@ const newId = () => `AAMkAD${randomBytes(30).toString("base64url")}`;
 
 export function ruleOf(r: PatternedRecurrence): Rule {
   return {
-    freq: r.pattern.type === "weekly" ? "weekly" : "daily",
+    freq: r.pattern.type === "weekly" ? "weekly" : r.pattern.type === "absoluteMonthly" ? "monthly" : "daily",
     interval: r.pattern.interval,
     byDay: r.pattern.daysOfWeek?.map((d) => WEEKDAYS.indexOf(d.toLowerCase())),
+    byMonthDay: r.pattern.type === "absoluteMonthly" ? Number(r.pattern.dayOfMonth) : undefined,
+    lastDayWhenShort: true,
     count: r.range.type === "numbered" ? r.range.numberOfOccurrences : undefined,
     untilDate: r.range.type === "endDate" ? r.range.endDate : undefined,
   };

@@ -63,8 +63,18 @@ function checkRecurrence(r: PatternedRecurrence): Response | null {
   const p = r.pattern;
   if (!p || !r.range || !Number.isInteger(p.interval) || p.interval < 1)
     return bad("Recurrence pattern and range with an interval are required.");
-  if (p.type !== "daily" && p.type !== "weekly") {
-    return bad(`The emulator supports daily and weekly patterns, not '${String(p.type)}'.`);
+  if (p.type !== "daily" && p.type !== "weekly" && p.type !== "absoluteMonthly") {
+    return bad(`The emulator supports daily, weekly and absoluteMonthly patterns, not '${String(p.type)}'.`);
+  }
+  if (p.type === "absoluteMonthly") {
+    const day = Number(p.dayOfMonth);
+    if (!Number.isInteger(day) || day < 1 || day > 31)
+      return bad("DayOfMonth is required for an absoluteMonthly pattern.", "ErrorPropertyValidationFailure");
+    if (p.daysOfWeek?.length || p.month || (p.index && p.index !== "first"))
+      return bad(
+        "Property DaysOfWeek in RecurrencePattern is not supported for this pattern type.",
+        "ErrorPropertyValidationFailure",
+      );
   }
   if (p.type === "daily" && (p.daysOfWeek?.length || p.dayOfMonth || p.month || p.index)) {
     return bad(

@@ -27,6 +27,8 @@ export interface EventInput {
   timeZone: string;
   location?: string | null;
   onlineMeetingUrl?: string | null;
+  /** A simple repeat (shared/meeting-form.ts); the API takes more. */
+  recurrence?: { freq: "daily" | "weekly" | "monthly" };
   attendees: { email: string; name?: string }[];
 }
 

@@ -6,6 +6,7 @@ import {
   type MeetingProblem,
   meetingMessages,
   meetingProblemsAt,
+  recurrenceOfRepeat,
 } from "../../shared/meeting-form.js";
 import { proposedMeetingStart } from "../../shared/meeting-start.js";
 import { isTimeZone, wallStrings, zonedIso } from "../../shared/zoned-time.js";
@@ -376,6 +377,7 @@ export function createMeeting(e: Event): ActionResponse {
         timeZone: zone,
         location: formValue(e, "location") || null,
         onlineMeetingUrl: link || null,
+        recurrence: recurrenceOfRepeat(formValue(e, "repeat")),
         attendees,
       });
     } catch (err) {

@@ -4,11 +4,17 @@ import { isoDateTime, page, recordType } from "../../shared/api/common.js";
 import * as E from "../../shared/api/events.js";
 import type { AppContext } from "../context.js";
 import { listEvents } from "../crm/event-list.js";
+import { cancelOccurrence, changeOccurrence } from "../crm/event-occurrences.js";
 import * as events from "../crm/events.js";
 import { syncCalendarsOf } from "../sync/crm-event-trigger.js";
 import { route } from "./route.js";
 
 const idParams = z.strictObject({ id: z.string().min(1).max(64) });
+const occurrenceParams = z.strictObject({
+  id: z.string().min(1).max(64),
+  /** Where the rule puts the occurrence: the UTC instant (`2026-12-22T08:00:00.000Z`), or the date of an all-day series. */
+  originalStart: z.string().min(10).max(40),
+});
 
 export function eventRoutes(app: FastifyInstance, ctx: AppContext): void {
   const db = ctx.db;
@@ -17,7 +23,7 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext): void {
     url: "/api/v1/events",
     tag: "events",
     summary:
-      "List your events in a time range, by start, with the occurrences of your recurring series (read-only; without `to`, a year of them); pass nextCursor back for the next page",
+      "List your events in a time range, by start, with the occurrences of your recurring series (each with its series id and original start; without `to`, a year of them); pass nextCursor back for the next page",
     query: z.strictObject({
       from: isoDateTime.optional(),
       to: isoDateTime.optional(),
@@ -52,6 +58,7 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext): void {
       timeZone: "Europe/Madrid",
       location: "Calle Mayor 1, Madrid",
       attendees: [{ email: "jose.garcia@acme-iberia.example", name: "José García" }],
+      recurrence: { freq: "weekly", byDay: ["TH"], count: 4 },
     },
     response: E.event,
     status: 201,
@@ -90,6 +97,39 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext): void {
     handler: async ({ user, params }) => {
       await db.transaction(async (tx) => {
         await events.deleteEvent(tx, user, params.id);
+        await syncCalendarsOf(ctx, tx, user.id);
+      });
+    },
+  });
+  route(app, {
+    method: "PATCH",
+    url: "/api/v1/events/{id}/occurrences/{originalStart}",
+    tag: "events",
+    summary:
+      "Change or move one occurrence of a series made in Concilia, named by where its rule puts it (series from your calendar and invitations answer 409)",
+    params: occurrenceParams,
+    body: E.occurrencePatch,
+    response: E.event,
+    errors: [409],
+    handler: async ({ user, params, body }) =>
+      db.transaction(async (tx) => {
+        const row = await changeOccurrence(tx, user, params.id, params.originalStart, body);
+        await syncCalendarsOf(ctx, tx, user.id);
+        return (await events.toEvents(tx, user, [row]))[0];
+      }),
+  });
+  route(app, {
+    method: "DELETE",
+    url: "/api/v1/events/{id}/occurrences/{originalStart}",
+    tag: "events",
+    summary:
+      "Cancel one occurrence of a series made in Concilia; the series keeps it as a cancelled exception",
+    params: occurrenceParams,
+    status: 204,
+    errors: [409],
+    handler: async ({ user, params }) => {
+      await db.transaction(async (tx) => {
+        await cancelOccurrence(tx, user, params.id, params.originalStart);
         await syncCalendarsOf(ctx, tx, user.id);
       });
     },

@@ -95,6 +95,21 @@ function floatingMs(t: ICAL.Time): number {
   );
 }
 
+/**
+ * The rule expands on the series' wall clock, but RFC 5545 gives a zoned series' UNTIL in UTC: it is
+ * read on that clock too, or a series east of UTC would lose its last occurrence.
+ */
+function untilOnClock(rule: string, allDay: boolean, zone: string): string {
+  if (allDay) return rule;
+  return rule.replace(/UNTIL=(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z/i, (_m, y, mo, d, h, mi, se) => {
+    const wall = wallOfInstant(Date.parse(`${y}-${mo}-${d}T${h}:${mi}:${se}Z`), zone);
+    return `UNTIL=${new Date(wall)
+      .toISOString()
+      .replace(/[-:]/g, "")
+      .replace(/\.\d+Z$/, "")}`;
+  });
+}
+
 /** How much expansion work was done: ical.js iterator steps, summed over calls (tests, benchmarks). */
 export interface ExpansionMeter {
   steps: number;
@@ -114,7 +129,7 @@ function originalStarts(
   let startWall = allDay ? dateKeyMs(e.startDate!) : wallOfInstant(e.startAt.getTime(), e.timeZone);
   const toWall = (v: string) =>
     allDay ? dateKeyMs(v.slice(0, 10)) : wallOfInstant(Date.parse(v), e.timeZone);
-  let rule = e.recurrence ? ICAL.Recur.fromString(e.recurrence) : null;
+  let rule = e.recurrence ? ICAL.Recur.fromString(untilOnClock(e.recurrence, allDay, e.timeZone)) : null;
   // SECONDLY and MINUTELY: the series is its first event (and its RDATEs).
   if (rule && !isCalendarRecurrence(rule)) rule = null;
   const skip = rule && skipBefore(rule, startWall, fromWall, allDay);

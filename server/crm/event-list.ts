@@ -1,5 +1,6 @@
 // GET /api/v1/events: the user's events in a time range by start, with the occurrences of his series
-// (R-CAL-6: each carries its series id and original start, read-only), one page after the cursor.
+// (R-CAL-6: each carries its series id and original start, and is read-only as its series is; one of a
+// series made in Concilia changes through /occurrences/{originalStart}), one page after the cursor.
 // Single events come from one indexed query; series are few, and are expanded in TypeScript
 // (calendar/occurrences.ts) and merged in.
 import { and, asc, eq, gte, inArray, isNotNull, isNull, lt, type SQL, sql } from "drizzle-orm";
@@ -160,6 +161,6 @@ export function asOccurrence(series: CrmEvent, o: Occurrence): CrmEvent {
     status: o.status,
     occurrence: { seriesId: o.seriesId, originalStart: o.originalStart },
     exceptions: [],
-    readOnly: true,
+    readOnly: series.readOnly,
   };
 }

@@ -1,7 +1,8 @@
 // Calendar events. CRM-owned events are edited here; each change owes the user's synced calendars a
 // write, queued in the calendar outbox in the same transaction (sync/calendar/outbox.ts, R-CAL-1,
-// R-CAL-2, R-CAL-9). Events from the calendar, events where the user is a guest, and series are read-only (R-CAL-4,
-// R-CAL-6).
+// R-CAL-2, R-CAL-9). Events from the calendar, events where the user is a guest, and series that came
+// from a calendar are read-only (R-CAL-4, R-CAL-6); a series made in Concilia is its organizer's to
+// change, as a whole here and one occurrence at a time in event-occurrences.ts.
 import { and, eq, inArray } from "drizzle-orm";
 import type { z } from "zod";
 import type { CrmEvent, eventInput, eventPatch } from "../../shared/api/events.js";
@@ -13,7 +14,8 @@ import { newId } from "../ids.js";
 import { enqueueCalendarChange } from "../sync/calendar/outbox.js";
 import { eventVisibleTo } from "./event-access.js";
 import { writeAttendees } from "./event-attendees.js";
-import { planTiming } from "./event-timing.js";
+import { recurrenceOfRule, ruleFor } from "./event-recurrence.js";
+import { planTiming, type Timing } from "./event-timing.js";
 import { inTurn } from "./in-turn.js";
 import { ownerRefs, unknownOwner } from "./owners.js";
 import { assertRecordsVisible } from "./record-refs.js";
@@ -32,8 +34,8 @@ export function readOnlyReason(
   // Another user's meeting, listed for this one because his calendar holds a copy (event-access.ts).
   if (e.ownerId !== user.id && user.role !== "admin")
     return "This meeting came into Concilia through another user's calendar: change it in your calendar or ask its organizer.";
-  if (e.recurrence)
-    return "This is a recurring series: series and their occurrences are read-only in Concilia; change them in your calendar.";
+  if (e.recurrence && e.origin !== "crm")
+    return "This is a recurring series from your calendar: its occurrences are read-only in Concilia; change them in your calendar.";
   if (e.origin !== "crm") return "This event comes from your calendar: change or delete it there.";
   return null;
 }
@@ -133,6 +135,7 @@ export async function createEvent(
       location: input.location ?? null,
       onlineMeetingUrl: input.onlineMeetingUrl ?? null,
       ...timing,
+      recurrence: input.recurrence ? ruleFor(input.recurrence, timing) : null,
       origin: "crm",
       status: "confirmed",
       organizerEmail: user.email,
@@ -153,7 +156,11 @@ export async function updateEvent(db: Tx, user: AuthUser, id: string, patch: z.o
   if (current.status === "cancelled")
     throw conflict("This event was cancelled and can no longer be changed.");
   const timing = planTiming(patch, current);
+  const recurrence = nextRule(patch, current, timing);
   if (patch.dealId) await assertRecordsVisible(db, user, [], patch.dealId);
+  // The changed occurrences were keyed by the old pattern: a new rule or a new start drops them.
+  if (recurrence !== current.recurrence || (current.recurrence && moved(current, timing)))
+    await db.delete(eventExceptions).where(eq(eventExceptions.eventId, id));
   const [row] = await db
     .update(events)
     .set({
@@ -163,6 +170,7 @@ export async function updateEvent(db: Tx, user: AuthUser, id: string, patch: z.o
       onlineMeetingUrl:
         patch.onlineMeetingUrl !== undefined ? patch.onlineMeetingUrl : current.onlineMeetingUrl,
       ...timing,
+      recurrence,
       dealId: patch.dealId !== undefined ? patch.dealId : current.dealId,
       updatedAt: new Date(),
     })
@@ -171,6 +179,20 @@ export async function updateEvent(db: Tx, user: AuthUser, id: string, patch: z.o
   if (patch.attendees) await writeAttendees(db, user, id, patch.attendees);
   await enqueueCalendarChange(db, current.ownerId, { kind: "event", id });
   return row;
+}
+
+const moved = (a: Timing, b: Timing) =>
+  a.allDay !== b.allDay ||
+  a.startDate !== b.startDate ||
+  a.startAt.getTime() !== b.startAt.getTime() ||
+  a.timeZone !== b.timeZone;
+
+/** The series' rule after a PATCH: the new one, none, or the current one fitted to a new start. */
+function nextRule(patch: z.output<typeof eventPatch>, current: EventRow, timing: Timing): string | null {
+  if (patch.recurrence === null) return null;
+  if (patch.recurrence) return ruleFor(patch.recurrence, timing);
+  if (!current.recurrence || !moved(current, timing)) return current.recurrence;
+  return ruleFor(recurrenceOfRule(current.recurrence, current), timing);
 }
 
 /**

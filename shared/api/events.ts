@@ -23,6 +23,41 @@ const timeZone = z.string().min(1).max(64);
 
 const attendeeInput = z.strictObject({ email, name: z.string().max(200).nullish() });
 
+/** The days of the week as RFC 5545 names them. */
+export const weekday = z.enum(["MO", "TU", "WE", "TH", "FR", "SA", "SU"]);
+
+const FREQS = ["daily", "weekly", "monthly", "yearly"] as const;
+
+/**
+ * How a series repeats, as an RRULE says it (RFC 5545): every `interval` days, weeks, months or years
+ * from the start; a weekly series on `byDay` (the start's weekday by default, and the start must be
+ * one of them), a monthly one on the start's day of the month, a yearly one on its date. It ends after
+ * `count` occurrences, or on `until` (the last day it may occur on, inclusive, on the series' clock),
+ * or never.
+ */
+export const recurrenceInput = z
+  .strictObject({
+    freq: z.enum(FREQS, {
+      error: (issue) =>
+        typeof issue.input === "string" && /^(secondly|minutely|hourly)$/i.test(issue.input)
+          ? "is not a calendar recurrence: a series repeats daily, weekly, monthly or yearly"
+          : "must be daily, weekly, monthly or yearly",
+    }),
+    interval: z.number().int().min(1).max(99).optional(),
+    byDay: z.array(weekday).min(1).max(7).optional(),
+    count: z.number().int().min(1).max(999).optional(),
+    until: isoDate.optional(),
+  })
+  .superRefine((r, ctx) => {
+    if (r.count !== undefined && r.until !== undefined)
+      ctx.addIssue({ code: "custom", path: ["until"], message: "give count or until, not both" });
+    if (r.byDay && r.freq !== "weekly")
+      ctx.addIssue({ code: "custom", path: ["byDay"], message: "applies to weekly series only" });
+    if (r.byDay && new Set(r.byDay).size !== r.byDay.length)
+      ctx.addIssue({ code: "custom", path: ["byDay"], message: "names a day twice" });
+  });
+export type RecurrenceInput = z.output<typeof recurrenceInput>;
+
 export const eventInput = z
   .strictObject({
     title: z.string().trim().min(1).max(500),
@@ -42,6 +77,8 @@ export const eventInput = z
     endDate: isoDate.optional(),
     dealId: z.string().nullish(),
     attendees: z.array(attendeeInput).max(200).default([]),
+    /** Makes the event a series (R-CAL-6); its occurrences are changed with /occurrences/{originalStart}. */
+    recurrence: recurrenceInput.optional(),
   })
   .superRefine((e, ctx) => {
     const need = (field: "startAt" | "endAt" | "startDate", why: string) => {
@@ -78,7 +115,38 @@ export const eventPatch = z.strictObject({
   dealId: z.string().nullish(),
   /** The new list: addresses that stay keep their response status; new ones need action. */
   attendees: z.array(attendeeInput).max(200).optional(),
+  /**
+   * A new rule for the series, or null to make it a single event. A new rule or a new start drops the
+   * series' changed, moved and cancelled occurrences (they were keyed by the old pattern).
+   */
+  recurrence: recurrenceInput.nullable().optional(),
 });
+
+/**
+ * One occurrence of a series changed (R-CAL-6), keyed by where the rule puts it: a new title, or a
+ * new time (startAt and endAt for a timed series, startDate and endDate for an all-day one; a new
+ * start alone keeps the series' duration).
+ */
+export const occurrencePatch = z
+  .strictObject({
+    title: z.string().trim().min(1).max(500).optional(),
+    startAt: isoDateTime.optional(),
+    endAt: isoDateTime.optional(),
+    startDate: isoDate.optional(),
+    endDate: isoDate.optional(),
+  })
+  .superRefine((o, ctx) => {
+    if (Object.keys(o).length === 0)
+      ctx.addIssue({ code: "custom", path: [], message: "must change the title or the time" });
+    if (o.startAt && o.endAt && Date.parse(o.endAt) < Date.parse(o.startAt))
+      ctx.addIssue({ code: "custom", path: ["endAt"], message: "must not be before startAt" });
+    if (o.startDate && o.endDate && o.endDate <= o.startDate)
+      ctx.addIssue({
+        code: "custom",
+        path: ["endDate"],
+        message: "must be after startDate (it is exclusive)",
+      });
+  });
 
 export const attendee = z.object({
   email: z.string(),
@@ -131,7 +199,10 @@ export const event = z.object({
   organizerEmail: z.string().nullable(),
   organizerName: z.string().nullable(),
   recurrence: recurrence.nullable(),
-  /** Set on an occurrence of a series listed by range (read-only, R-CAL-6). */
+  /**
+   * Set on an occurrence of a series listed by range (R-CAL-6): read-only as its series is; one of a
+   * series made in Concilia changes with /events/{seriesId}/occurrences/{originalStart}.
+   */
   occurrence: z.object({ seriesId: z.string(), originalStart: z.string() }).nullable(),
   /** A series' changed, moved and cancelled occurrences. */
   exceptions: z.array(eventException),
@@ -154,5 +225,8 @@ const named: [z.ZodType, string][] = [
   [event, "Event"],
   [eventInput, "EventInput"],
   [eventPatch, "EventPatch"],
+  [weekday, "Weekday"],
+  [recurrenceInput, "RecurrenceInput"],
+  [occurrencePatch, "OccurrencePatch"],
 ];
 for (const [schema, id] of named) schema.register(z.globalRegistry, { id });

@@ -451,7 +451,7 @@ describe("Google Calendar emulator", () => {
       meeting("badinput1", { attendees: [{}] }),
       meeting("badinput2", { attendees: "bo@client.example" }),
       meeting("badinput3", { recurrence: "RRULE:FREQ=DAILY" }),
-      meeting("badinput4", { recurrence: ["RRULE:FREQ=MONTHLY"] }),
+      meeting("badinput4", { recurrence: ["RRULE:FREQ=HOURLY"] }),
       meeting("badinput5", { start: "tomorrow" }),
     ];
     for (const body of bodies) expect((await call(EVENTS, { method: "POST", json: body })).status).toBe(400);

@@ -282,6 +282,33 @@ describe("Graph calendar emulator", () => {
     );
   });
 
+  it("absoluteMonthly series: on the day of the month, and on the last day of months without it, as Outlook does", async () => {
+    const series = (await (
+      await call("/me/events", {
+        method: "POST",
+        json: {
+          subject: "Month-end close",
+          start: { dateTime: "2027-01-31T17:00:00", timeZone: "Romance Standard Time" },
+          end: { dateTime: "2027-01-31T18:00:00", timeZone: "Romance Standard Time" },
+          recurrence: {
+            pattern: { type: "absoluteMonthly", interval: 1, dayOfMonth: 31 },
+            range: { type: "numbered", startDate: "2027-01-31", numberOfOccurrences: 4 },
+          },
+        },
+      })
+    ).json()) as Ev;
+    const window = "startDateTime=2027-01-01T00:00:00Z&endDateTime=2027-06-01T00:00:00Z";
+    const listed = (await (await call(`/me/events/${series.id}/instances?${window}`)).json()) as {
+      value: Ev[];
+    };
+    expect(listed.value.map((o) => o.originalStart)).toEqual([
+      "2027-01-31T16:00:00Z",
+      "2027-02-28T16:00:00Z",
+      "2027-03-31T15:00:00Z",
+      "2027-04-30T15:00:00Z",
+    ]);
+  });
+
   it("invitations: sent on create and on updates of a meeting the user organises, not for categories, never for others' meetings", async () => {
     const mail = (id: string) =>
       store()
@@ -555,7 +582,7 @@ describe("Graph calendar emulator", () => {
       meeting({ start: "tomorrow" }),
       meeting({
         recurrence: {
-          pattern: { type: "absoluteMonthly", interval: 1, dayOfMonth: 3 },
+          pattern: { type: "absoluteMonthly", interval: 1 },
           range: { type: "noEnd", startDate: "2026-12-02" },
         },
       }),

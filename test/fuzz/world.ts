@@ -57,7 +57,16 @@ export async function startFuzzWorld(engine: Engine): Promise<FuzzWorld> {
       endAt: "2026-12-03T11:00:00+01:00",
       timeZone: "Europe/Madrid",
     });
-    ids.push(company.id, person.id, lead.id, deal.id, event.id);
+    // A weekly series, so the occurrence routes meet a real series; its original starts are among the
+    // ids, so generated paths name real occurrences too.
+    const series = await post(token, "/api/v1/events", {
+      title: "Pipeline review",
+      startAt: "2026-12-07T09:00:00+01:00",
+      endAt: "2026-12-07T10:00:00+01:00",
+      timeZone: "Europe/Madrid",
+      recurrence: { freq: "weekly", count: 8 },
+    });
+    ids.push(company.id, person.id, lead.id, deal.id, event.id, series.id);
   }
   const mail = mailFixtures[0]
     .toString("latin1")
@@ -74,7 +83,7 @@ export async function startFuzzWorld(engine: Engine): Promise<FuzzWorld> {
     provider: "microsoft",
     accountAddress: "ana@acme.test",
   });
-  ids.push(connection.id);
+  ids.push(connection.id, "2026-12-14T08:00:00.000Z", "2026-12-21T08:00:00.000Z");
   await seedPush(s, connection.id);
   return { s, tokens: { member: ana.token, admin: ada.token }, ids };
 }

@@ -362,6 +362,30 @@ describe("create CRM meeting", () => {
     expect(choice(sb.card, "minutes").items.find((i) => i.selected)?.value).toBe("45");
   });
 
+  it("R-SB-4, R-CAL-6: a meeting set to repeat every month is a monthly series on its day of the month; the card offers none, daily, weekly and monthly, none chosen", async () => {
+    const sb = sidebar({ timeZone: { id: "Europe/Rome", offsetMs: 3_600_000 } });
+    await sb.openMessage(byId(2));
+    await sb.click("Create meeting");
+    expect(choice(sb.card, "repeat").items).toEqual([
+      { text: "Does not repeat", value: "none", selected: true },
+      { text: "Every day", value: "daily", selected: false },
+      { text: "Every week", value: "weekly", selected: false },
+      { text: "Every month", value: "monthly", selected: false },
+    ]);
+    sb.fill({ title: "Monthly review", start: Date.parse("2031-05-13T08:00:00Z"), repeat: "monthly" });
+    await sb.click("Create meeting");
+    expect(sb.notifications.at(-1)).toBe("Meeting created: Monthly review, May 13, 2031, 10:00 AM.");
+    const list = await w.api("GET", "/api/v1/events?from=2031-05-01T00:00:00Z&to=2031-08-01T00:00:00Z");
+    const occurrences = list.body.items.filter((e: { title: string }) => e.title === "Monthly review");
+    expect(occurrences.map((e: { startAt: string }) => e.startAt)).toEqual([
+      "2031-05-13T08:00:00.000Z",
+      "2031-06-13T08:00:00.000Z",
+      "2031-07-13T08:00:00.000Z",
+    ]);
+    const series = await w.api("GET", `/api/v1/events/${occurrences[0].id}`);
+    expect(series.body.recurrence.rule).toBe("FREQ=MONTHLY;BYMONTHDAY=13");
+  });
+
   it("R-ACT-5: a time picked for another zone means that zone's clock, and the confirmation names the zone", async () => {
     const sb = sidebar({ timeZone: { id: "Europe/Rome", offsetMs: 3_600_000 } });
     await sb.openMessage(byId(2));

@@ -154,6 +154,40 @@ describe("Outlook pane: meeting form", () => {
     await page.close();
   });
 
+  it("R-SB-4, R-CAL-6: a meeting set to repeat every week is a weekly series on its weekday at 10:00 Paris time; the form offers none, daily, weekly and monthly, none chosen", async () => {
+    const { page, pane } = await openPane("message=customer");
+    await pane.getByRole("button", { name: "Create meeting" }).click();
+    const repeat = pane.getByLabel("Repeat");
+    expect(await repeat.locator("option").allInnerTexts()).toEqual([
+      "Does not repeat",
+      "Every day",
+      "Every week",
+      "Every month",
+    ]);
+    expect(await repeat.inputValue()).toBe("none");
+    await pane.getByLabel("Title").fill("Weekly pipeline");
+    await pane.getByLabel("Date").fill("2031-04-08");
+    await pane.getByLabel("Start").fill("10:00");
+    await repeat.selectOption({ label: "Every week" });
+    await pane.getByRole("button", { name: "Save" }).click();
+    await pane.getByRole("status").filter({ hasText: "Weekly pipeline" }).waitFor();
+    const saved = (await events("2031-04-01T00:00:00Z", "2031-04-30T00:00:00Z")).filter(
+      (e) => e.title === "Weekly pipeline",
+    );
+    expect(saved.map((e) => [e.startAt, e.occurrence?.originalStart])).toEqual([
+      ["2031-04-08T08:00:00.000Z", "2031-04-08T08:00:00.000Z"],
+      ["2031-04-15T08:00:00.000Z", "2031-04-15T08:00:00.000Z"],
+      ["2031-04-22T08:00:00.000Z", "2031-04-22T08:00:00.000Z"],
+      ["2031-04-29T08:00:00.000Z", "2031-04-29T08:00:00.000Z"],
+    ]);
+    const series = await s.app.inject({
+      url: `/api/v1/events/${saved[0].id}`,
+      headers: { authorization: `Bearer ${sara}` },
+    });
+    expect(series.json().recurrence.rule).toBe("FREQ=WEEKLY;BYDAY=TU");
+    await page.close();
+  });
+
   it("R-ACT-5: the mailbox's zone named the Windows way is preselected as its IANA zone, rarely used names included", async () => {
     for (const [windows, iana] of [
       ["India Standard Time", "Asia/Calcutta"],

@@ -83,6 +83,18 @@ async function event(w: World) {
   if (r.status !== 201) throw new Error(`event: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.id as string;
 }
+/** A weekly series on Thursdays at 10:00 Madrid time, from 3 December 2026. */
+async function series(w: World) {
+  const r = await w.as("owner", "POST", "/api/v1/events", {
+    title: "Weekly meeting",
+    startAt: "2026-12-03T10:00:00+01:00",
+    endAt: "2026-12-03T11:00:00+01:00",
+    timeZone: "Europe/Madrid",
+    recurrence: { freq: "weekly", count: 4 },
+  });
+  if (r.status !== 201) throw new Error(`series: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.id as string;
+}
 async function connection(w: World) {
   return (
     await createConnection(w.s.ctx.db, w.ids.owner, {
@@ -196,6 +208,19 @@ const pathMatrix: Record<string, Entry> = {
     admin: 409,
   },
   "DELETE /api/v1/events/{id}": { params: async (w) => ({ id: await event(w) }), other: 404, admin: 409 },
+  // One occurrence of a series is its organizer's too: another member never learns of it, an admin is
+  // told why he may not change it.
+  "PATCH /api/v1/events/{id}/occurrences/{originalStart}": {
+    params: async (w) => ({ id: await series(w), originalStart: "2026-12-10T09:00:00.000Z" }),
+    body: () => ({ title: "Changed" }),
+    other: 404,
+    admin: 409,
+  },
+  "DELETE /api/v1/events/{id}/occurrences/{originalStart}": {
+    params: async (w) => ({ id: await series(w), originalStart: "2026-12-10T09:00:00.000Z" }),
+    other: 404,
+    admin: 409,
+  },
   // A connection holds its owner's credentials: no one else, admins included, sees or drives it; an
   // admin may read its sync status (server/api/sync-status.ts), to help a user whose sync is stuck.
   "GET /api/v1/connections/{id}": {

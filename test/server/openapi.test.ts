@@ -610,8 +610,42 @@ const table: ((st: State) => Example)[] = [
     params: { id: st.event },
     body: { title: "Renewal" },
   }),
+  // The example is a weekly series on Thursdays at 10:00 Madrid time, from 3 December.
+  (st) => ({
+    op: "PATCH /api/v1/events/{id}/occurrences/{originalStart}",
+    status: 200,
+    params: { id: st.event, originalStart: "2026-12-10T09:00:00.000Z" },
+    body: { title: "Renewal, week 2", startAt: "2026-12-10T12:00:00+01:00" },
+  }),
+  (st) => ({
+    op: "PATCH /api/v1/events/{id}/occurrences/{originalStart}",
+    status: 400,
+    params: { id: st.event, originalStart: "2026-12-10T09:00:00.000Z" },
+    body: {},
+  }),
+  (st) => ({
+    op: "PATCH /api/v1/events/{id}/occurrences/{originalStart}",
+    status: 404,
+    params: { id: st.event, originalStart: "2026-12-11T09:00:00.000Z" },
+    body: { title: "Not a Thursday" },
+  }),
+  (st) => ({
+    op: "DELETE /api/v1/events/{id}/occurrences/{originalStart}",
+    status: 204,
+    params: { id: st.event, originalStart: "2026-12-17T09:00:00.000Z" },
+  }),
+  () => ({
+    op: "DELETE /api/v1/events/{id}/occurrences/{originalStart}",
+    status: 404,
+    params: { id: UNKNOWN, originalStart: "2026-12-17T09:00:00.000Z" },
+  }),
   (st) => ({ op: "DELETE /api/v1/events/{id}", status: 204, params: { id: st.event } }),
   (st) => ({ op: "GET /api/v1/events/{id}", status: 404, params: { id: st.event } }),
+  (st) => ({
+    op: "DELETE /api/v1/events/{id}/occurrences/{originalStart}",
+    status: 404,
+    params: { id: st.event, originalStart: "2026-12-17T09:00:00.000Z" },
+  }),
 
   // Sidebar
   () => ({

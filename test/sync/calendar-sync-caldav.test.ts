@@ -24,6 +24,7 @@ describe.each(engines)("CalDAV calendar sync end to end on %s", (engine) => {
   let cal: TestCalendarUser;
   let ana: { id: string; token: string };
   let connectionId: string;
+  let historySeries: string;
   const account = () => icloudAddress(cal);
   const syncNow = (id = connectionId) => syncUntilRest(s, id);
   async function put(name: string, body: string, etag?: string) {
@@ -52,6 +53,18 @@ describe.each(engines)("CalDAV calendar sync end to end on %s", (engine) => {
     s = await startCaldavSyncServer(engine);
     cal = await newCalendarUser("Work");
     ana = await userWithMarta(s, `ana-${engine}-${randomBytes(3).toString("hex")}@acme.test`);
+    // History: a series made in Concilia before the account was connected.
+    const series = await api(s, ana, "POST", "/api/v1/events", {
+      title: "Weekly pipeline",
+      startAt: "2026-11-02T09:00:00+01:00",
+      endAt: "2026-11-02T09:30:00+01:00",
+      timeZone: "Europe/Madrid",
+      recurrence: { freq: "weekly", byDay: ["MO", "TH"], count: 6 },
+      attendees: [{ email: MARTA }],
+    });
+    expect(series.statusCode).toBe(201);
+    historySeries = series.json().id;
+    await new Promise((done) => setTimeout(done, 5));
     connectionId = await connectIcloudCalendar(s, ana.id, cal);
   });
   afterAll(async () => {
@@ -82,7 +95,8 @@ describe.each(engines)("CalDAV calendar sync end to end on %s", (engine) => {
     // A second sync with nothing new changes nothing and makes no second event.
     await syncNow();
     const links = await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.connectionId, connectionId));
-    expect(links).toHaveLength(1);
+    // The kick-off, and the series Concilia wrote before (history).
+    expect(links.map((l) => l.eventId).sort()).toEqual([e.id, historySeries].sort());
   });
 
   it("R-CAL-2: an edit in the calendar reaches the CRM event", async () => {
@@ -151,6 +165,81 @@ describe.each(engines)("CalDAV calendar sync end to end on %s", (engine) => {
         originalStart: "2026-12-15T09:00:00.000Z",
         startAt: "2026-12-15T15:00:00.000Z",
       }),
+    ]);
+  });
+
+  it("R-CAL-6, R-CAL-7: a series made in Concilia before connecting is one object with its RRULE on Madrid's clock; its attendee is marked SCHEDULE-AGENT=CLIENT, so no server invites her", async () => {
+    const [series, ...more] = (await objects()).filter((o) =>
+      o.ics.includes(`X-CONCILIA-ID:${historySeries}`),
+    );
+    expect(more).toEqual([]);
+    const text = series!.ics.replace(/\r\n[ \t]/g, "");
+    expect(text).toMatch(/\r\nRRULE:[^\r\n]*FREQ=WEEKLY/);
+    expect(text).toMatch(/\r\nRRULE:[^\r\n]*BYDAY=MO,TH/);
+    expect(text).toMatch(/\r\nRRULE:[^\r\n]*COUNT=6/);
+    expect(text).toContain("DTSTART;TZID=Europe/Madrid:20261102T090000");
+    expect(text).toMatch(
+      new RegExp(`ATTENDEE;[^\\r\\n]*SCHEDULE-AGENT=CLIENT[^\\r\\n]*:mailto:${MARTA}`, "i"),
+    );
+    // Read back, it is the series Concilia holds.
+    expect(await eventOf(series!.href)).toMatchObject({
+      id: historySeries,
+      recurrence: { rule: "FREQ=WEEKLY;BYDAY=MO,TH;COUNT=6" },
+      readOnly: false,
+    });
+  });
+
+  it("R-CAL-6, R-CAL-2: a series made in Concilia has its moved, renamed and cancelled occurrences written as overrides by RECURRENCE-ID, and nothing is written again after", async () => {
+    const made = await api(s, ana, "POST", "/api/v1/events", {
+      title: "Daily check-in",
+      startAt: "2026-12-21T09:00:00+01:00",
+      endAt: "2026-12-21T09:15:00+01:00",
+      timeZone: "Europe/Madrid",
+      recurrence: { freq: "daily", count: 5 },
+    });
+    expect(made.statusCode).toBe(201);
+    const id = made.json().id as string;
+    await syncNow();
+    const occurrence = (at: string) => `/api/v1/events/${id}/occurrences/${at}`;
+    expect(
+      (
+        await api(s, ana, "PATCH", occurrence("2026-12-22T08:00:00.000Z"), {
+          startAt: "2026-12-22T11:00:00+01:00",
+        })
+      ).statusCode,
+    ).toBe(200);
+    expect(
+      (await api(s, ana, "PATCH", occurrence("2026-12-23T08:00:00.000Z"), { title: "Check-in (long)" }))
+        .statusCode,
+    ).toBe(200);
+    expect((await api(s, ana, "DELETE", occurrence("2026-12-24T08:00:00.000Z"))).statusCode).toBe(204);
+    await syncNow();
+    const [object] = (await objects()).filter((o) => o.ics.includes(`X-CONCILIA-ID:${id}`));
+    const text = object!.ics.replace(/\r\n[ \t]/g, "");
+    const overrides = text
+      .split("BEGIN:VEVENT")
+      .slice(2)
+      .map((v) => ({
+        rid: /RECURRENCE-ID[^:]*:(\S+)/.exec(v)?.[1],
+        start: /\r\nDTSTART[^:]*:(\S+)/.exec(v)?.[1],
+        summary: /\r\nSUMMARY:([^\r\n]*)/.exec(v)?.[1],
+        status: /\r\nSTATUS:(\S+)/.exec(v)?.[1],
+      }));
+    expect(overrides).toEqual([
+      { rid: "20261222T090000", start: "20261222T110000", summary: "Daily check-in", status: "CONFIRMED" },
+      { rid: "20261223T090000", start: "20261223T090000", summary: "Check-in (long)", status: "CONFIRMED" },
+      { rid: "20261224T090000", start: "20261224T090000", summary: "Daily check-in", status: "CANCELLED" },
+    ]);
+    await syncNow();
+    const [again] = (await objects()).filter((o) => o.href === object!.href);
+    expect(again!.etag).toBe(object!.etag);
+    expect((await api(s, ana, "GET", `/api/v1/events/${id}`)).json().exceptions).toEqual([
+      expect.objectContaining({
+        originalStart: "2026-12-22T08:00:00.000Z",
+        startAt: "2026-12-22T10:00:00.000Z",
+      }),
+      expect.objectContaining({ originalStart: "2026-12-23T08:00:00.000Z", title: "Check-in (long)" }),
+      expect.objectContaining({ originalStart: "2026-12-24T08:00:00.000Z", status: "cancelled" }),
     ]);
   });
 

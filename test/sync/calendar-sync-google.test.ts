@@ -13,7 +13,6 @@ import { googleEventIdFor } from "../../server/providers/google/calendar-ids.js"
 import { putSecret } from "../../server/secrets/store.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import { injectFetch } from "../providers/inject-fetch.js";
-import { crmDailySeries, crmExceptions } from "./calendar-e2e.js";
 import { api, eventually, MARTA, syncUntilRest, userWithMarta, whileNoStepRuns } from "./mail-e2e.js";
 
 const ACCOUNT = "ana.ruiz@gmail.test";
@@ -77,6 +76,21 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
     return made.json().id as string;
   }
 
+  /** A series made through the events API, at 09:00 on Madrid's clock. */
+  async function crmSeries(title: string, day: string, recurrence: object, attendees = [{ email: MARTA }]) {
+    const made = await api(s, ana, "POST", "/api/v1/events", {
+      title,
+      startAt: `${day}T09:00:00+01:00`,
+      endAt: `${day}T09:15:00+01:00`,
+      timeZone: "Europe/Madrid",
+      recurrence,
+      attendees,
+    });
+    expect(made.statusCode).toBe(201);
+    return made.json().id as string;
+  }
+  let historySeries: string;
+
   beforeAll(async () => {
     s = await startTestServer({
       engine,
@@ -99,6 +113,11 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
     ana = await userWithMarta(s, `ana-${engine}@acme.test`);
     // History: events made in Concilia before the account was connected.
     for (let i = 0; i < 12; i++) historical.push(await crmEvent(`History ${i}`, `2026-11-${String(10 + i)}`));
+    historySeries = await crmSeries("Weekly pipeline", "2026-11-02", {
+      freq: "weekly",
+      byDay: ["MO", "TH"],
+      count: 6,
+    });
     await new Promise((done) => setTimeout(done, 5));
     connectionId = await connectCalendar(ana.id, ACCOUNT);
   });
@@ -118,8 +137,31 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
       const [g] = taggedWith(id);
       expect(g?.id).toBe(googleEventIdFor(id));
     }
-    expect(stored()).toHaveLength(12);
+    expect(stored()).toHaveLength(13);
     expect(invitations()).toEqual([]);
+  });
+
+  it("R-CAL-6, R-CAL-7: a series made in Concilia before connecting is one recurring event in Google, its RRULE line on Madrid's clock, inviting no one", async () => {
+    const [series, ...more] = taggedWith(historySeries);
+    expect(more).toEqual([]);
+    expect(series).toMatchObject({
+      id: googleEventIdFor(historySeries),
+      summary: "Weekly pipeline",
+      recurrence: ["RRULE:FREQ=WEEKLY;BYDAY=MO,TH;COUNT=6"],
+      start: expect.objectContaining({ timeZone: "Europe/Madrid" }),
+      attendees: [expect.objectContaining({ email: MARTA })],
+    });
+    expect(Date.parse((series!.start as { dateTime: string }).dateTime)).toBe(
+      Date.parse("2026-11-02T08:00:00Z"),
+    );
+    expect(invitations().filter((m) => m.eventId === series!.id)).toEqual([]);
+    // Read back, it is the series Concilia holds, not a change.
+    await syncNow();
+    expect(taggedWith(historySeries).map((e) => e.etag)).toEqual([series!.etag]);
+    expect((await api(s, ana, "GET", `/api/v1/events/${historySeries}`)).json()).toMatchObject({
+      recurrence: { rule: "FREQ=WEEKLY;BYDAY=MO,TH;COUNT=6" },
+      readOnly: false,
+    });
   });
 
   it("R-CAL-1, R-CAL-7, R-P-3: an event created in Concilia after connecting appears in Google once, with one invitation, and our write does not come back as a change", async () => {
@@ -231,32 +273,56 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
   });
 
   it("R-CAL-6, R-CAL-2: a moved occurrence of a series made in Concilia reaches Google as that instance moved", async () => {
-    const id = await crmDailySeries(s, ana.id, "Daily stand-up");
+    const made = await api(s, ana, "POST", "/api/v1/events", {
+      title: "Daily stand-up",
+      startAt: "2026-12-21T08:00:00Z",
+      endAt: "2026-12-21T08:15:00Z",
+      recurrence: { freq: "daily", count: 5 },
+    });
+    expect(made.statusCode).toBe(201);
+    const id = made.json().id as string;
     await syncNow();
     const gid = googleEventIdFor(id);
     expect(stored().find((e) => e.id === gid)?.recurrence).toEqual(["RRULE:FREQ=DAILY;COUNT=5"]);
-    await crmExceptions(s, ana.id, id, [
-      {
-        originalStart: "2026-12-22T08:00:00.000Z",
-        startAt: new Date("2026-12-22T10:00:00Z"),
-        endAt: new Date("2026-12-22T10:15:00Z"),
-        title: "Stand-up, later",
-      },
-    ]);
+    const moved = await api(s, ana, "PATCH", `/api/v1/events/${id}/occurrences/2026-12-22T08:00:00.000Z`, {
+      startAt: "2026-12-22T10:00:00Z",
+      title: "Stand-up, later",
+    });
+    expect(moved.statusCode).toBe(200);
     await syncNow();
-    const moved = stored().find((e) => e.id === `${gid}_20261222T080000Z`);
-    expect(moved).toMatchObject({ summary: "Stand-up, later" });
-    expect(Date.parse((moved!.start as { dateTime: string }).dateTime)).toBe(
+    const instance = stored().find((e) => e.id === `${gid}_20261222T080000Z`);
+    expect(instance).toMatchObject({ summary: "Stand-up, later" });
+    expect(Date.parse((instance!.start as { dateTime: string }).dateTime)).toBe(
       Date.parse("2026-12-22T10:00:00Z"),
     );
     // Read back, it is what Concilia holds: nothing is imported over it or written again.
-    const etag = moved!.etag;
+    const etag = instance!.etag;
     await syncNow();
     expect(stored().find((e) => e.id === `${gid}_20261222T080000Z`)!.etag).toBe(etag);
     const crm = (await api(s, ana, "GET", `/api/v1/events/${id}`)).json();
     expect(crm.exceptions).toEqual([
       expect.objectContaining({ originalStart: "2026-12-22T08:00:00.000Z", title: "Stand-up, later" }),
     ]);
+  });
+
+  it("R-CAL-6: a monthly series made in Concilia (the sidebars' 'every month') is one recurring event in Google on the start's day, its instances monthly", async () => {
+    const id = await crmSeries("Monthly review", "2027-01-13", { freq: "monthly", count: 3 }, []);
+    await syncNow();
+    const [series] = taggedWith(id);
+    expect(series?.recurrence).toEqual(["RRULE:FREQ=MONTHLY;BYMONTHDAY=13;COUNT=3"]);
+    const calendar = google.calendars(ACCOUNT);
+    const master = calendar.calendar(ACCOUNT)!.events.get(series!.id)!;
+    expect(calendar.slots(master).map((x) => x.start.dateTime)).toEqual([
+      "2027-01-13T09:00:00+01:00",
+      "2027-02-13T09:00:00+01:00",
+      "2027-03-13T09:00:00+01:00",
+    ]);
+    const etag = series!.etag;
+    await syncNow();
+    expect(taggedWith(id)[0]!.etag).toBe(etag);
+    expect((await api(s, ana, "GET", `/api/v1/events/${id}`)).json().recurrence.rule).toBe(
+      "FREQ=MONTHLY;BYMONTHDAY=13;COUNT=3",
+    );
   });
 
   it("R-P-3: a change in Google to nothing Concilia syncs (a colour) moves the etag the link holds, so the next CRM edit is written at once, with no 412", async () => {

@@ -7,6 +7,7 @@ import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GraphEvent } from "../../emulators/microsoft/calendar-store.js";
 import { DEMO_MICROSOFT_CLIENT, MicrosoftEmulator } from "../../emulators/microsoft/emulator.js";
+import { localTime, zonedInstant } from "../../emulators/shared/zones.js";
 import { connections, eventLinks, events, graphSubscriptions } from "../../server/db/schema.js";
 import { newId } from "../../server/ids.js";
 import { CONCILIA_ATTENDEES, CONCILIA_ID } from "../../server/providers/graph/calendar-tag.js";
@@ -14,7 +15,6 @@ import { writeCrmState } from "../../server/sync/calendar/crm-event.js";
 import { connectionOwner } from "../../server/sync/mail-writer.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import { injectFetch } from "../providers/inject-fetch.js";
-import { crmDailySeries, crmExceptions } from "./calendar-e2e.js";
 import { api, eventually, MARTA, syncUntilRest, userWithMarta } from "./mail-e2e.js";
 
 const ACCOUNT = "ana@contoso.test";
@@ -25,7 +25,7 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
   let s: TestServer;
   let microsoft: MicrosoftEmulator;
   const msw = setupServer();
-  let ana: { id: string; token: string };
+  let ana: { id: string; token: string; email: string };
   let connectionId: string;
   const outlook = () => microsoft.calendars(ACCOUNT);
   const mail = () => outlook().sentMail;
@@ -59,6 +59,25 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     expect(made.statusCode).toBe(201);
     return made.json().id as string;
   }
+  /** A series made through the events API, at 09:00 on Madrid's clock. */
+  async function newCrmSeries(
+    title: string,
+    day: string,
+    recurrence: object,
+    attendees = [{ email: MARTA }],
+  ) {
+    const made = await api(s, ana, "POST", "/api/v1/events", {
+      title,
+      startAt: `${day}T09:00:00+01:00`,
+      endAt: `${day}T09:30:00+01:00`,
+      timeZone: "Europe/Madrid",
+      recurrence,
+      attendees,
+    });
+    expect(made.statusCode).toBe(201);
+    return made.json().id as string;
+  }
+  let historySeries: string;
   const crmEventCount = async () =>
     (await s.ctx.db.select({ id: events.id }).from(events).where(eq(events.ownerId, ana.id))).length;
 
@@ -87,6 +106,11 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
   it("R-CAL-7, R-CON-9: the first sync of many historical CRM events puts them in the primary calendar and sends zero invitations", async () => {
     for (let i = 0; i < HISTORY; i++)
       await newCrmEvent(`Visita ${i}`, `2026-11-${String((i % 28) + 1).padStart(2, "0")}`);
+    historySeries = await newCrmSeries("Weekly pipeline", "2026-11-02", {
+      freq: "weekly",
+      byDay: ["MO", "TH"],
+      count: 6,
+    });
     // What the popup does: start, consent at the emulator, open Concilia's callback page.
     const start = await api(s, ana, "POST", "/api/v1/connections/oauth/start", {
       provider: "microsoft",
@@ -106,7 +130,7 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
       ["Team (shared)", false],
     ]);
     const written = [...outlook().events.values()];
-    expect(written).toHaveLength(HISTORY);
+    expect(written).toHaveLength(HISTORY + 1);
     expect(written.every((e) => e.calendarId === outlook().defaultCalendar.id)).toBe(true);
     expect(mail()).toEqual([]);
     // Attendees are not Outlook attendees (they would be invited); they ride along in our property.
@@ -116,6 +140,31 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     const e = await crmEventOf(visit.id);
     expect(e.attendees.map((a: { email: string }) => a.email)).toEqual([MARTA]);
     expect(visit.extended.get(CONCILIA_ID.toLowerCase())?.value).toBe(e.id);
+  });
+
+  it("R-CAL-6, R-CAL-7: a series made in Concilia before connecting appears in Outlook as one series master with its patternedRecurrence on Madrid's clock, inviting no one", async () => {
+    const series = only("Weekly pipeline");
+    expect(series.recurrence).toMatchObject({
+      pattern: { type: "weekly", interval: 1, daysOfWeek: ["monday", "thursday"] },
+      range: { type: "numbered", startDate: "2026-11-02", numberOfOccurrences: 6 },
+    });
+    expect(series.startZone).toBe("Europe/Madrid");
+    expect(
+      outlook()
+        .slots(series)
+        .map((t) => localTime(t, "Europe/Madrid")),
+    ).toEqual([
+      "2026-11-02T09:00:00",
+      "2026-11-05T09:00:00",
+      "2026-11-09T09:00:00",
+      "2026-11-12T09:00:00",
+      "2026-11-16T09:00:00",
+      "2026-11-19T09:00:00",
+    ]);
+    expect(series.fields.attendees ?? []).toEqual([]);
+    expect(mail().filter((m) => m.eventId.startsWith(series.id))).toEqual([]);
+    expect((await linkOf(series.id)).eventId).toBe(historySeries);
+    expect((await crmEvent(historySeries)).recurrence.rule).toBe("FREQ=WEEKLY;BYDAY=MO,TH;COUNT=6");
   });
 
   it("R-CAL-1, R-CAL-7, R-P-3: an event made in Concilia after connecting appears in Outlook once, its attendee invited once; later syncs write nothing (no echo)", async () => {
@@ -163,7 +212,7 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     ).toEqual([["update", MARTA]]);
   });
 
-  it("R-CAL-2: an edit in Outlook reaches Concilia and is not written back", async () => {
+  it("R-CAL-2, R-CAL-4: an edit in Outlook reaches Concilia and is not written back; the meeting stays Ana's to edit", async () => {
     const visit = only("Visita 6");
     outlook().userEdit(visit.id, {
       subject: "Visita 6 (moved)",
@@ -176,6 +225,9 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
       title: "Visita 6 (moved)",
       startAt: "2026-11-07T15:00:00.000Z",
       attendees: [expect.objectContaining({ email: MARTA })],
+      // Outlook names its organizer by the mailbox's address: still Ana's own meeting, hers to edit.
+      organizerEmail: ana.email,
+      readOnly: false,
     });
     await syncNow();
     expect(outlook().events.get(visit.id)!.changeKey).toBe(changeKey);
@@ -496,33 +548,132 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     });
   });
 
-  it("R-CAL-6, R-CAL-2: a series made in Concilia has its moved occurrence and its cancelled one written to Outlook, and nothing is written again after", async () => {
-    const id = await crmDailySeries(s, ana.id, "Daily check-in");
+  it("R-CAL-6, R-CAL-2: a series made in Concilia has its moved occurrence written on the series' clock in its zone, and its cancelled one removed, in Outlook; nothing is written again after", async () => {
+    const id = await newCrmSeries("Daily check-in", "2026-12-21", { freq: "daily", count: 5 }, []);
     await syncNow();
     const series = only("Daily check-in");
     expect(series.recurrence).toMatchObject({
       pattern: { type: "daily", interval: 1 },
       range: { numberOfOccurrences: 5 },
     });
-    await crmExceptions(s, ana.id, id, [
-      {
-        originalStart: "2026-12-22T08:00:00.000Z",
-        startAt: new Date("2026-12-22T10:00:00Z"),
-        endAt: new Date("2026-12-22T10:15:00Z"),
-      },
-      { originalStart: "2026-12-23T08:00:00.000Z", status: "cancelled" },
-    ]);
+    const moved = await api(s, ana, "PATCH", `/api/v1/events/${id}/occurrences/2026-12-22T08:00:00.000Z`, {
+      startAt: "2026-12-22T11:00:00+01:00",
+    });
+    expect(moved.statusCode).toBe(200);
+    const cancelled = await api(
+      s,
+      ana,
+      "DELETE",
+      `/api/v1/events/${id}/occurrences/2026-12-23T08:00:00.000Z`,
+    );
+    expect(cancelled.statusCode, cancelled.body).toBe(204);
     await syncNow();
     const after = outlook().events.get(series.id)!;
     expect([...after.cancelled]).toEqual([Date.parse("2026-12-23T08:00:00Z")]);
-    const moved = after.exceptions.get(Date.parse("2026-12-22T08:00:00Z"));
-    expect(moved?.start).toBe(Date.parse("2026-12-22T10:00:00Z"));
+    const exception = after.exceptions.get(Date.parse("2026-12-22T08:00:00Z"))!;
+    expect(exception.start).toBe(Date.parse("2026-12-22T10:00:00Z"));
+    // What Outlook shows: 11:00 to 11:30 in Madrid's zone, as the series, not an occurrence in UTC.
+    expect([exception.startZone, exception.endZone]).toEqual(["Europe/Madrid", "Europe/Madrid"]);
+    expect(localTime(exception.start, exception.zone)).toBe("2026-12-22T11:00:00");
+    expect(localTime(exception.end, exception.zone)).toBe("2026-12-22T11:30:00");
     const writes = () => microsoft.counter.snapshot().perEndpoint["graph.events.update"] ?? 0;
     const before = writes();
     await syncNow();
     expect(writes()).toBe(before);
     const crm = await crmEvent(id);
-    expect(crm.exceptions).toHaveLength(2);
+    expect(crm.exceptions).toEqual([
+      expect.objectContaining({
+        originalStart: "2026-12-22T08:00:00.000Z",
+        startAt: "2026-12-22T10:00:00.000Z",
+      }),
+      expect.objectContaining({ originalStart: "2026-12-23T08:00:00.000Z", status: "cancelled" }),
+    ]);
+  });
+
+  it("R-CAL-6: a monthly series made in Concilia (the sidebars' 'every month') is an absoluteMonthly pattern in Outlook on the start's day, read back unchanged", async () => {
+    const id = await newCrmSeries("Monthly review", "2027-01-13", { freq: "monthly" }, []);
+    await syncNow();
+    const series = only("Monthly review");
+    expect(series.recurrence).toMatchObject({
+      pattern: { type: "absoluteMonthly", interval: 1, dayOfMonth: 13 },
+      range: { type: "noEnd", startDate: "2027-01-13" },
+    });
+    expect(
+      outlook()
+        .slots(series)
+        .slice(0, 3)
+        .map((t) => localTime(t, "Europe/Madrid")),
+    ).toEqual(["2027-01-13T09:00:00", "2027-02-13T09:00:00", "2027-03-13T09:00:00"]);
+    const changeKey = series.changeKey;
+    await syncNow();
+    expect(outlook().events.get(series.id)!.changeKey).toBe(changeKey);
+    expect((await crmEvent(id)).recurrence.rule).toBe("FREQ=MONTHLY;BYMONTHDAY=13");
+  });
+
+  it("R-CAL-6, R-CAL-2: an all-day series made in Concilia has its renamed, moved and cancelled days written to Outlook, matched by original start at the series' midnight; nothing is written again after", async () => {
+    const made = await api(s, ana, "POST", "/api/v1/events", {
+      title: "Inventory day",
+      allDay: true,
+      startDate: "2026-12-07",
+      recurrence: { freq: "weekly", count: 4 },
+    });
+    expect(made.statusCode).toBe(201);
+    const id = made.json().id as string;
+    await syncNow();
+    const series = only("Inventory day");
+    expect(series).toMatchObject({
+      isAllDay: true,
+      recurrence: { pattern: { type: "weekly", daysOfWeek: ["monday"] } },
+    });
+    const occurrence = (day: string) => `/api/v1/events/${id}/occurrences/${day}`;
+    expect(
+      (await api(s, ana, "PATCH", occurrence("2026-12-14"), { title: "Inventory day (year end)" }))
+        .statusCode,
+    ).toBe(200);
+    expect(
+      (await api(s, ana, "PATCH", occurrence("2026-12-21"), { startDate: "2026-12-23" })).statusCode,
+    ).toBe(200);
+    expect((await api(s, ana, "DELETE", occurrence("2026-12-28"))).statusCode).toBe(204);
+    await syncNow();
+    const after = outlook().events.get(series.id)!;
+    const midnight = (day: string) => zonedInstant(`${day}T00:00:00`, after.zone);
+    expect([...after.cancelled]).toEqual([midnight("2026-12-28")]);
+    expect(after.exceptions.get(midnight("2026-12-14"))?.fields.subject).toBe("Inventory day (year end)");
+    const moved = after.exceptions.get(midnight("2026-12-21"))!;
+    expect(moved.isAllDay).toBe(true);
+    expect([localTime(moved.start, moved.zone), localTime(moved.end, moved.zone)]).toEqual([
+      "2026-12-23T00:00:00",
+      "2026-12-24T00:00:00",
+    ]);
+    // What a user opening Outlook sees in the calendar view: the days as Concilia has them.
+    const view = outlook()
+      .views(after)
+      .map((v) => [localTime(v.start, v.zone).slice(0, 10), v.fields.subject]);
+    expect(view).toEqual([
+      ["2026-12-07", "Inventory day"],
+      ["2026-12-14", "Inventory day (year end)"],
+      ["2026-12-23", "Inventory day"],
+    ]);
+    const writes = () =>
+      (microsoft.counter.snapshot().perEndpoint["graph.events.update"] ?? 0) +
+      (microsoft.counter.snapshot().perEndpoint["graph.events.delete"] ?? 0);
+    const before = writes();
+    await syncNow();
+    await syncNow();
+    expect(writes()).toBe(before);
+    expect((await crmEvent(id)).exceptions).toEqual([
+      expect.objectContaining({
+        originalStart: "2026-12-14",
+        title: "Inventory day (year end)",
+        startDate: null,
+      }),
+      expect.objectContaining({
+        originalStart: "2026-12-21",
+        startDate: "2026-12-23",
+        endDate: "2026-12-24",
+      }),
+      expect.objectContaining({ originalStart: "2026-12-28", status: "cancelled" }),
+    ]);
   });
 
   it("R-P-2: a change in Outlook is pushed by its calendar subscription and synced without any poll", async () => {

@@ -1,6 +1,7 @@
 // R-SB-4/5: create a CRM-owned meeting from Gmail, participants prefilled, in the zone the user picks
 // (their own preselected).
 import type { ContextEntry } from "../../../shared/api/context.js";
+import { MEETING_REPEATS, repeatWords } from "../../../shared/meeting-form.js";
 import { shortAddress } from "../../../shared/short-address.js";
 import { timeZoneOptions } from "../../../shared/time-zones.js";
 import type { I18n } from "../i18n.js";
@@ -46,6 +47,12 @@ export function meetingCard(d: MeetingDefaults, params: Record<string, string>, 
     .setTitle(t("timeZone"));
   for (const z of timeZoneOptions(d.startMs, [d.timeZone])) zones.addItem(z.label, z.id, z.id === d.timeZone);
   form.addWidget(zones);
+  const repeat = CardService.newSelectionInput()
+    .setType(CardService.SelectionInputType.DROPDOWN)
+    .setFieldName("repeat")
+    .setTitle(t("repeat"));
+  for (const r of MEETING_REPEATS) repeat.addItem(t(repeatWords[r]), r, r === "none");
+  form.addWidget(repeat);
   form.addWidget(input("location", t("location")));
   form.addWidget(input("onlineMeetingUrl", t("onlineMeetingUrl")).setHint("https://…"));
 

@@ -63,6 +63,8 @@ export interface EventDraft {
   timeZone: string;
   location?: string | null;
   onlineMeetingUrl?: string | null;
+  /** A simple repeat (shared/meeting-form.ts); the API takes more. */
+  recurrence?: { freq: "daily" | "weekly" | "monthly" };
   attendees: { email: string; name?: string | null }[];
 }
 

@@ -1,9 +1,13 @@
 import { useId, useState } from "preact/hooks";
 import {
   isHttpsUrl,
+  MEETING_REPEATS,
   type MeetingProblem,
+  type MeetingRepeat,
   meetingMessages,
   meetingProblemsAt,
+  recurrenceOfRepeat,
+  repeatWords,
 } from "../../../shared/meeting-form.js";
 import { proposedMeetingStart } from "../../../shared/meeting-start.js";
 import { shortAddress } from "../../../shared/short-address.js";
@@ -56,6 +60,7 @@ export function MeetingForm({ api, subject, invitees, timeZone, onDone }: Props)
   const [time, setTime] = useState(start.time);
   const [minutes, setMinutes] = useState(30);
   const [zone, setZone] = useState(timeZone);
+  const [repeat, setRepeat] = useState<MeetingRepeat>("none");
   const [location, setLocation] = useState("");
   const [link, setLink] = useState("");
   const [chosen, setChosen] = useState(() => new Set(invitees.map((i) => i.email)));
@@ -63,6 +68,7 @@ export function MeetingForm({ api, subject, invitees, timeZone, onDone }: Props)
   const [problems, setProblems] = useState<MeetingProblem[]>([]);
   const [error, setError] = useState<unknown>(null);
   const durationId = useId();
+  const repeatId = useId();
   const messages = meetingMessages[locale];
   const problem = (p: MeetingProblem) => (problems.includes(p) ? messages[p] : undefined);
   const draft = { title, date, time, zone, link };
@@ -90,6 +96,7 @@ export function MeetingForm({ api, subject, invitees, timeZone, onDone }: Props)
         timeZone: zone,
         location: location.trim() || null,
         onlineMeetingUrl: link.trim() || null,
+        recurrence: recurrenceOfRepeat(repeat),
         attendees: invitees
           .filter((i) => chosen.has(i.email))
           .map((i) => ({ email: i.email, name: i.name || null })),
@@ -156,6 +163,23 @@ export function MeetingForm({ api, subject, invitees, timeZone, onDone }: Props)
         include={[timeZone]}
         error={problem("timeZone")}
       />
+      <div class="field">
+        <label for={repeatId}>{t("repeat")}</label>
+        <select
+          id={repeatId}
+          name="repeat"
+          value={repeat}
+          aria-invalid={problem("repeat") ? true : undefined}
+          onChange={(e) => setRepeat((e.currentTarget as HTMLSelectElement).value as MeetingRepeat)}
+        >
+          {MEETING_REPEATS.map((r) => (
+            <option key={r} value={r}>
+              {t(repeatWords[r])}
+            </option>
+          ))}
+        </select>
+        {problem("repeat") && <p class="field-error">{problem("repeat")}</p>}
+      </div>
       <Field
         label={t("location")}
         name="location"

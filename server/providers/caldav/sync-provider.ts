@@ -111,9 +111,15 @@ export async function withCaldavCalendars(
       connectedAt: ctx.connection.createdAt,
     };
     const pushed = await pushCrmEvents(ctx.db, owner, place, {
-      // CalDAV servers schedule (invite) on their own for a new object with attendees.
-      create: (uid, conciliaId, state) =>
-        createEvent(client, calendarUrl, { uid, sequence: 0, conciliaId, state }),
+      // CalDAV servers schedule (invite) on their own for a new object with attendees, unless each
+      // attendee says SCHEDULE-AGENT=CLIENT: so history goes in inviting no one (R-CAL-7).
+      create: (uid, conciliaId, state, { sendInvitations }) =>
+        createEvent(
+          client,
+          calendarUrl,
+          { uid, sequence: 0, conciliaId, state },
+          sendInvitations ? "server" : "client",
+        ),
       update: (href, ifMatch, uid, sequence, conciliaId, state) =>
         asConflict(() => updateEvent(client, href, ifMatch, { uid, sequence, conciliaId, state })),
       remove: (href, ifMatch) =>

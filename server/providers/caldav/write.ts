@@ -3,8 +3,8 @@
 // it instead of making a second one. Updates and deletes carry If-Match with the ETag last seen: a 412
 // means the calendar changed meanwhile, reported as CaldavConflict for the reconcile to decide on. When
 // the server rewrote the object and sent no ETag (allowed by RFC 4791), a GET learns it. Creates let a
-// scheduling server invite the attendees (R-CAL-7); updates mark them SCHEDULE-AGENT=CLIENT so an edit
-// notifies no one.
+// scheduling server invite the attendees (R-CAL-7) when the event is new; history written at the first
+// sync, and every update, mark them SCHEDULE-AGENT=CLIENT so it notifies no one.
 import type { CaldavClient } from "./client.js";
 import { CaldavConflict, DavHttpError, expectStatus } from "./errors.js";
 import { normalizeHref } from "./href.js";
@@ -31,12 +31,13 @@ export async function createEvent(
   client: CaldavClient,
   calendarUrl: string,
   event: CaldavEvent,
+  scheduling: "server" | "client" = "server",
 ): Promise<WrittenObject> {
   const href = objectHref(calendarUrl, event.uid);
   const res = await client.fetch(href, {
     method: "PUT",
     headers: { ...client.headers, "content-type": ICS, "if-none-match": "*" },
-    body: toCalendarObject(event, { scheduling: "server" }),
+    body: toCalendarObject(event, { scheduling }),
   });
   if (res.status === 412) {
     await res.body?.cancel();

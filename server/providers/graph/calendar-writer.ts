@@ -25,6 +25,7 @@ import { type GraphBody, graphAttendees, meetingFields, tagProperties } from "./
 import { CALENDAR_PREFER } from "./calendar-delta.js";
 import { fetchGraphEvent } from "./calendar-fetch.js";
 import { type GraphEventJson, graphEventState } from "./calendar-map.js";
+import { writeOccurrences } from "./calendar-occurrences.js";
 import { CONCILIA_ATTENDEES, EXPAND_TAGS, tagValue, transactionIdOf } from "./calendar-tag.js";
 import type { GraphClient } from "./client.js";
 
@@ -44,7 +45,6 @@ export interface GraphWriterOptions {
 }
 
 const HEADERS = { prefer: CALENDAR_PREFER };
-const DAY = 86_400_000;
 const eventPath = (id: string) => `/me/events/${encodeURIComponent(id)}`;
 /** A series' version carries a digest after `|` (calendar-fetch.ts); If-Match takes the etag only. */
 const matchOf = (etag: string) => etag.split("|")[0];
@@ -116,48 +116,6 @@ export function graphCalendarWriter(client: GraphClient, o: GraphWriterOptions):
     return !actions.some((a) => a.kind === "update-in-crm");
   }
 
-  /**
-   * A series' moved, changed and cancelled occurrences: each occurrence still as the rule puts it is
-   * patched (it becomes an exception) or deleted (cancelled). Those already so are left alone, so a
-   * write of the series does not make Exchange mail about occurrences again.
-   */
-  async function writeOccurrences(masterId: string, state: SyncedEventState): Promise<void> {
-    const owed = state.recurrence && !state.timing.allDay ? state.exceptions : [];
-    if (!owed.length) return;
-    const starts = owed.map((x) => Date.parse(x.originalStart));
-    const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, "Z");
-    const range = `startDateTime=${iso(Math.min(...starts) - DAY)}&endDateTime=${iso(Math.max(...starts) + 2 * DAY)}`;
-    const page = await client.call<{ value?: GraphEventJson[] }>(
-      "GET",
-      `${eventPath(masterId)}/instances?${range}&$top=500&$select=id,type,originalStart,start,end,subject`,
-      { headers: HEADERS },
-    );
-    const utc = (t: { dateTime: string }) => Date.parse(`${t.dateTime.slice(0, 19)}Z`);
-    const bySlot = new Map(
-      (page.value ?? []).map((i) => [i.originalStart ? Date.parse(i.originalStart) : utc(i.start), i]),
-    );
-    for (const x of owed) {
-      const slot = bySlot.get(Date.parse(x.originalStart));
-      if (!slot) continue;
-      if (x.status === "cancelled") {
-        await client.call("DELETE", eventPath(slot.id), { headers: HEADERS });
-        continue;
-      }
-      const patch: GraphBody = {};
-      if (x.title && x.title !== slot.subject) patch.subject = x.title;
-      if (
-        x.startAt &&
-        x.endAt &&
-        (utc(slot.start) !== Date.parse(x.startAt) || utc(slot.end) !== Date.parse(x.endAt))
-      ) {
-        patch.start = { dateTime: x.startAt.slice(0, 19), timeZone: "UTC" };
-        patch.end = { dateTime: x.endAt.slice(0, 19), timeZone: "UTC" };
-      }
-      if (Object.keys(patch).length)
-        await client.call("PATCH", eventPath(slot.id), { json: patch, headers: HEADERS });
-    }
-  }
-
   async function update(href: string, ifMatch: string, state: SyncedEventState, tries = 2): Promise<Written> {
     const current = await read(href);
     // Deleted in Outlook meanwhile: the import marks the CRM event cancelled (R-CAL-9).
@@ -166,7 +124,7 @@ export function graphCalendarWriter(client: GraphClient, o: GraphWriterOptions):
     if (matchOf(ifMatch) !== etag && !(await mayOverwrite(href, current, state))) throw changedInOutlook();
     const patch = changes(current, state);
     if (!patch) {
-      await writeOccurrences(href, state);
+      await writeOccurrences(client, current, state);
       return { href, etag };
     }
     try {
@@ -174,7 +132,7 @@ export function graphCalendarWriter(client: GraphClient, o: GraphWriterOptions):
         json: patch,
         headers: { ...HEADERS, "if-match": etag },
       });
-      await writeOccurrences(done.id, state);
+      await writeOccurrences(client, done, state);
       return { href: done.id, etag: done["@odata.etag"] };
     } catch (err) {
       // Changed between our read and our write, or Exchange's occasional spurious 412: read again.
@@ -214,7 +172,7 @@ export function graphCalendarWriter(client: GraphClient, o: GraphWriterOptions):
           headers: HEADERS,
         },
       );
-      await writeOccurrences(created.id, state);
+      await writeOccurrences(client, created, state);
       return { href: created.id, etag: created["@odata.etag"], icalUid: created.iCalUId };
     },
     async update(href, ifMatch, _uid, _sequence, _eventId, state) {

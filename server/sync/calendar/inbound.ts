@@ -65,16 +65,20 @@ export async function importCalendarItem(
     row = await takeOver(tx, owner, row);
     takenOver = true;
   }
+  // The calendar names the user by the account's address, Concilia by the user's own: one organizer,
+  // not a change (imported as one, a meeting the user made in Concilia would turn into one he is a
+  // guest of, read-only for him).
+  const seen = row ? sameOrganizer(item, row, owner) : item;
   const crmState = row ? await crmStateOf(tx, row) : null;
   const crm: CrmSide =
     row && crmState
       ? { kind: "present", state: crmState, changedAt: row.updatedAt.toISOString() }
       : { kind: "absent" };
   const provider: ProviderSide =
-    "gone" in item
+    "gone" in seen
       ? { kind: "deleted" }
-      : { kind: "present", state: item.state, etag: item.etag, changedAt: new Date().toISOString() };
-  const organizer = "gone" in item ? row?.organizerEmail : item.state.organizer?.email.toLowerCase();
+      : { kind: "present", state: seen.state, etag: seen.etag, changedAt: new Date().toISOString() };
+  const organizer = "gone" in seen ? row?.organizerEmail : seen.state.organizer?.email.toLowerCase();
   const guest = !!organizer && !owner.addresses.includes(organizer.toLowerCase());
   // Taken over, the event holds only what the guest's copy brought: as if last synced with this copy,
   // so the organiser's version wins every field it differs in and nothing goes back to his calendar.
@@ -103,23 +107,23 @@ export async function importCalendarItem(
     else if (a.kind === "record-synced" && id)
       // When the merge must go back to the calendar, what both sides hold in common is the calendar's
       // version at its new ETag: recorded so, the CRM's owed write (its outbox row) goes out on it.
-      await recordSynced(tx, place, id, pushesBack && !("gone" in item) ? item.state : a.state, item);
+      await recordSynced(tx, place, id, pushesBack && !("gone" in seen) ? seen.state : a.state, seen);
   }
   // The organiser's copy the guest's import already agreed with: nothing to reconcile, but it is now
   // the link that drives the event.
-  if (takenOver && id && !("gone" in item) && !actions.some((a) => a.kind === "record-synced"))
-    await recordSynced(tx, place, id, item.state, item);
+  if (takenOver && id && !("gone" in seen) && !actions.some((a) => a.kind === "record-synced"))
+    await recordSynced(tx, place, id, seen.state, seen);
   // Nothing to reconcile, yet the calendar's version moved (a change of something not synced): the
   // link learns its ETag, or every later write would be refused on If-Match.
   if (
     link &&
-    !("gone" in item) &&
+    !("gone" in seen) &&
     !actions.some((a) => a.kind === "record-synced" || a.kind === "forget-link")
   )
-    if (link.etag !== item.etag || link.icalUid !== item.uid)
+    if (link.etag !== seen.etag || link.icalUid !== seen.uid)
       await tx
         .update(eventLinks)
-        .set({ etag: item.etag, icalUid: item.uid, updatedAt: new Date() })
+        .set({ etag: seen.etag, icalUid: seen.uid, updatedAt: new Date() })
         .where(eq(eventLinks.id, link.id));
   return { stored: true };
 }
@@ -166,6 +170,16 @@ async function findExisting(
 async function eventRow(tx: Tx, id: string): Promise<EventRow | null> {
   const [row] = await tx.select().from(events).where(eq(events.id, id));
   return row ?? null;
+}
+
+function sameOrganizer(item: IncomingItem, row: EventRow, owner: AuthUser): IncomingItem {
+  if ("gone" in item || !item.state.organizer || !row.organizerEmail) return item;
+  const own = (address: string) => owner.addresses.includes(address.toLowerCase());
+  if (!own(item.state.organizer.email) || !own(row.organizerEmail)) return item;
+  return {
+    ...item,
+    state: { ...item.state, organizer: { email: row.organizerEmail, name: row.organizerName } },
+  };
 }
 
 /** Brought in first from a guest's calendar, the meeting passes to its organiser when his copy comes. */

@@ -2,6 +2,7 @@
 // create, an update and a removal send, and what Exchange then mails (R-CAL-7).
 import { beforeEach, describe, expect, it } from "vitest";
 import { MicrosoftEmulator } from "../../../emulators/microsoft/emulator.js";
+import { localTime, zonedInstant } from "../../../emulators/shared/zones.js";
 import type { SyncedEventState } from "../../../server/calendar/synced-state.js";
 import { graphCalendarWriter } from "../../../server/providers/graph/calendar-writer.js";
 import { GraphClient } from "../../../server/providers/graph/client.js";
@@ -144,6 +145,101 @@ describe("Graph calendar writer", () => {
     expect(store().events.get(made.href)!.fields).toMatchObject({
       subject: "New",
       location: { displayName: "Sala Norte" },
+    });
+  });
+
+  it("R-CAL-6: an all-day series kept in Tokyo's zone in Outlook has its days moved and cancelled by original start at Tokyo's midnight, the series itself left as it is", async () => {
+    const master = store().seedEvent({
+      subject: "Stocktake",
+      isAllDay: true,
+      start: { dateTime: "2027-01-04T00:00:00", timeZone: "Tokyo Standard Time" },
+      end: { dateTime: "2027-01-05T00:00:00", timeZone: "Tokyo Standard Time" },
+      recurrence: {
+        pattern: { type: "weekly", interval: 1, daysOfWeek: ["monday"] },
+        range: { type: "numbered", startDate: "2027-01-04", numberOfOccurrences: 4 },
+      },
+    });
+    const changeKey = master.changeKey;
+    const none = { startAt: null, endAt: null, startDate: null, endDate: null, title: null };
+    const state: SyncedEventState = {
+      ...demo,
+      title: "Stocktake",
+      description: null,
+      attendees: [],
+      timing: { allDay: true, startDate: "2027-01-04", endDate: "2027-01-05" },
+      recurrence: { rule: "FREQ=WEEKLY;BYDAY=MO;COUNT=4", rdates: [], exdates: [] },
+      exceptions: [
+        {
+          ...none,
+          originalStart: "2027-01-11",
+          status: "confirmed",
+          startDate: "2027-01-13",
+          endDate: "2027-01-14",
+        },
+        { ...none, originalStart: "2027-01-18", status: "cancelled" },
+      ],
+    };
+    await writer().update(master.id, `W/"${changeKey}"`, "uid", 1, "evt_stock", state);
+    const tokyo = (day: string) => zonedInstant(`${day}T00:00:00`, "Asia/Tokyo");
+    const after = store().events.get(master.id)!;
+    expect(after.changeKey).toBe(changeKey);
+    expect([...after.cancelled]).toEqual([tokyo("2027-01-18")]);
+    const moved = after.exceptions.get(tokyo("2027-01-11"))!;
+    expect([
+      moved.isAllDay,
+      moved.startZone,
+      localTime(moved.start, moved.zone),
+      localTime(moved.end, moved.zone),
+    ]).toEqual([true, "Tokyo Standard Time", "2027-01-13T00:00:00", "2027-01-14T00:00:00"]);
+  });
+
+  it("R-CAL-6: a moved occurrence of a series Outlook keeps in 'Romance Standard Time' is written on that zone's clock under that name", async () => {
+    const master = store().seedEvent({
+      subject: "Stand-up",
+      start: { dateTime: "2027-03-22T09:00:00", timeZone: "Romance Standard Time" },
+      end: { dateTime: "2027-03-22T09:15:00", timeZone: "Romance Standard Time" },
+      recurrence: {
+        pattern: { type: "daily", interval: 1 },
+        range: { type: "numbered", startDate: "2027-03-22", numberOfOccurrences: 10 },
+      },
+    });
+    const state: SyncedEventState = {
+      ...demo,
+      title: "Stand-up",
+      description: null,
+      attendees: [],
+      timing: {
+        allDay: false,
+        startAt: "2027-03-22T08:00:00.000Z",
+        endAt: "2027-03-22T08:15:00.000Z",
+        timeZone: "Europe/Paris",
+        endTimeZone: "Europe/Paris",
+      },
+      recurrence: { rule: "FREQ=DAILY;COUNT=10", rdates: [], exdates: [] },
+      exceptions: [
+        {
+          // 29 March, after the change to summer time: 09:00 Paris is 07:00 UTC, moved to 16:00 Paris.
+          originalStart: "2027-03-29T07:00:00.000Z",
+          status: "confirmed",
+          startAt: "2027-03-29T14:00:00.000Z",
+          endAt: "2027-03-29T14:15:00.000Z",
+          startDate: null,
+          endDate: null,
+          title: null,
+        },
+      ],
+    };
+    await writer().update(master.id, `W/"${master.changeKey}"`, "uid", 1, "evt_standup", state);
+    const moved = store().events.get(master.id)!.exceptions.get(Date.parse("2027-03-29T07:00:00Z"))!;
+    expect([moved.startZone, moved.endZone]).toEqual(["Romance Standard Time", "Romance Standard Time"]);
+    expect([localTime(moved.start, moved.zone), localTime(moved.end, moved.zone)]).toEqual([
+      "2027-03-29T16:00:00",
+      "2027-03-29T16:15:00",
+    ]);
+    const body = patches().at(-1)!.body!;
+    expect(body.start).toEqual({
+      dateTime: "2027-03-29T16:00:00.0000000",
+      timeZone: "Romance Standard Time",
     });
   });
 
