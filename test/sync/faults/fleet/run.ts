@@ -111,10 +111,20 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
   const admin = new pg.Client({ connectionString: o.databaseUrl, application_name: "fleet-run" });
   await admin.connect();
   admin.on("error", () => {});
+  // Google Calendar channels and Graph subscriptions are opened only for an https public URL (as the
+  // providers require): the API gets one, and the emulators' pushes to it go to the API's port.
+  const publicUrl = "https://concilia-fleet.test";
+  const toApi: typeof fetch = (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    if (!url.startsWith(publicUrl)) return fetch(input, init);
+    const target = apiUrl + url.slice(publicUrl.length);
+    return input instanceof Request ? fetch(new Request(target, input), init) : fetch(target, init);
+  };
   const emulators = await serveEmulators({
     googlePort: 0,
     microsoftPort: 0,
-    google: { pushMinIntervalMs: 0 },
+    google: { pushMinIntervalMs: 0, fetch: toApi },
+    microsoft: { fetch: toApi },
   });
   emulators.google.push.registerTopic(topic, `${apiUrl}/push/google?token=${pushToken}`);
   const caldav = process.env.TEST_CALDAV ?? "";
@@ -125,7 +135,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
     CONCILIA_DEV: "1",
     HOST: "127.0.0.1",
     PORT: String(o.apiPort),
-    CONCILIA_PUBLIC_URL: apiUrl,
+    CONCILIA_PUBLIC_URL: publicUrl,
     GOOGLE_API_URL: emulators.googleUrl,
     GOOGLE_AUTH_URL: `${emulators.googleUrl}/o/oauth2/v2/auth`,
     GOOGLE_TOKEN_URL: `${emulators.googleUrl}/token`,
