@@ -208,11 +208,32 @@ function calendarKind(p: CalendarProvider): ConnectionKind {
       for (const e of stored) if (e.conciliaId) tagged.set(e.conciliaId, (tagged.get(e.conciliaId) ?? 0) + 1);
       for (const id of t.crm) count(tagged.get(id) ?? 0, `crm event ${id}`);
       // Nothing else: no second CRM event for a provider event, no stray event in the calendar.
-      const owned = await w.db.select({ id: events.id }).from(events).where(eq(events.ownerId, c.userId));
+      const owned = await w.db
+        .select({ id: events.id, origin: events.origin, status: events.status, title: events.title })
+        .from(events)
+        .where(eq(events.ownerId, c.userId));
       const expected = t.external.length + t.crm.length;
       const extra = Math.max(0, owned.length - expected) + Math.max(0, stored.length - expected);
-      if (extra)
+      if (extra) {
         examples.push(`${owned.length} CRM events, ${stored.length} at the provider, ${expected} expected`);
+        // Which: a CRM event neither made in Concilia nor linked to an event another client put, and a
+        // provider event neither put by another client nor carrying a CRM event's tag.
+        const accounted = new Set(t.crm);
+        const linked = await w.db
+          .select({ eventId: eventLinks.eventId, providerId: eventLinks.providerId })
+          .from(eventLinks)
+          .where(eq(eventLinks.connectionId, c.connectionId));
+        const external = new Set(t.external);
+        for (const l of linked) if (l.eventId && external.has(l.providerId)) accounted.add(l.eventId);
+        for (const e of owned.filter((e) => !accounted.has(e.id)))
+          examples.unshift(
+            `stray CRM event ${JSON.stringify(e)}, links ${JSON.stringify(linked.filter((l) => l.eventId === e.id))}`,
+          );
+        for (const e of stored.filter(
+          (e) => !external.has(e.id) && !(e.conciliaId && accounted.has(e.conciliaId)),
+        ))
+          examples.unshift(`stray provider event ${JSON.stringify(e)}`);
+      }
       return { expected, missing, doubled, extra, examples: examples.slice(0, 3) };
     },
   };
