@@ -2,7 +2,7 @@
 // category the integration follows must be in the CRM exactly once (one person with the contact's
 // address), and every CRM person of the owner must be in Outlook exactly once (one contact with the
 // person's address). While the run goes on, contacts and persons are added and edited on both sides.
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { createConnection, SECRET } from "../../../../server/connections/connections.js";
 import { exchangeIntegrations, persons, recordEmails } from "../../../../server/db/schema.js";
 import { putSecret } from "../../../../server/secrets/store.js";
@@ -15,7 +15,10 @@ const CATEGORY = "Clientes";
 interface ContactsTruth {
   /** Addresses of the contacts made in Outlook (lower case, one per contact). */
   external: { id: string; email: string }[];
-  /** Addresses of the persons made in the CRM, the owner's own CRM person included. */
+  /**
+   * Persons made in the CRM, the owner's own CRM person included (read again from the CRM at each
+   * audit: a create whose answer was lost counts too).
+   */
   crm: { id: string; email: string }[];
 }
 
@@ -135,6 +138,13 @@ export const exchangeContactsKind: ConnectionKind = {
           r.email.toLowerCase(),
           (personsWith.get(r.email.toLowerCase()) ?? new Set()).add(r.id),
         );
+    // The CRM side's truth is the CRM itself: every person not brought in from Outlook.
+    const fromOutlook = new Set(t.external.map((e) => e.email));
+    const made = new Map<string, string>();
+    for (const r of crm)
+      if (r.email && !fromOutlook.has(r.email.toLowerCase())) made.set(r.id, r.email.toLowerCase());
+    const lost = t.crm.filter((p) => !made.has(p.id));
+    t.crm = [...made].map(([id, email]) => ({ id, email }));
     const contacts = [...store(w, c).contacts.values()];
     const contactsWith = new Map<string, number>();
     for (const k of contacts)
@@ -152,14 +162,8 @@ export const exchangeContactsKind: ConnectionKind = {
     if (extra)
       examples.push(`${people} CRM persons, ${contacts.length} Outlook contacts, ${expected} expected`);
     // The persons the run made are still there (a sync must not lose one).
-    const ids = t.crm.map((p) => p.id);
-    const alive = ids.length
-      ? await w.db
-          .select({ id: persons.id })
-          .from(persons)
-          .where(and(inArray(persons.id, ids), isNull(persons.mergedInto)))
-      : [];
-    missing += ids.length - alive.length;
+    missing += lost.length;
+    for (const p of lost) examples.unshift(`CRM person ${p.email} is gone`);
     return { expected, missing, doubled, extra, examples: examples.slice(0, 3) };
   },
 };
