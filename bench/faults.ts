@@ -1,6 +1,7 @@
 // `npm run bench -- faults` (issue 14): the API and 3 `concilia worker` processes on a throwaway
-// PostgreSQL sync 50 connections (Gmail and Graph in the emulators served over HTTP, IMAP on Dovecot,
-// CalDAV on Radicale) while provider faults are injected, a worker is killed with SIGKILL at 20 random
+// PostgreSQL sync 50 connections of mail, calendars and contacts (Gmail, Google Calendar, Graph mail
+// and calendar, Exchange contacts in the emulators served over HTTP; IMAP on Dovecot, CalDAV on
+// Radicale) while provider faults are injected, a worker is killed with SIGKILL at 20 random
 // moments and started again, and every PostgreSQL session is ended once; meanwhile the sidebars'
 // context endpoint is driven at 100 req/s over the context benchmark's data set. The run itself is
 // test/sync/faults/fleet/run.ts (a small one is test/sync/faults/fleet.test.ts). Writes
@@ -85,19 +86,29 @@ export default async function faults(args: string[]): Promise<void> {
   }
 }
 
-const maxResume = (r: FleetResult) => {
+type Measure = "resumeMs" | "progressMs";
+const slowest = (r: FleetResult, m: Measure) => {
   const measured = r.kills.filter((k) => k.held > 0);
-  if (measured.some((k) => k.resumeMs === null)) return null;
-  return measured.length ? Math.max(...measured.map((k) => k.resumeMs as number)) : null;
+  if (measured.some((k) => k[m] === null)) return null;
+  return measured.length ? Math.max(...measured.map((k) => k[m] as number)) : null;
 };
-function resumeText(r: FleetResult) {
+function resumeText(r: FleetResult, m: Measure) {
   const measured = r.kills.filter((k) => k.held > 0);
-  const resumed = measured.filter((k) => k.resumeMs !== null).map((k) => k.resumeMs as number);
+  const resumed = measured.filter((k) => k[m] !== null).map((k) => k[m] as number);
   if (measured.length === 0) return "no kill caught a step running";
   const late = measured.length - resumed.length;
   const max = resumed.length ? `${(Math.max(...resumed) / 1000).toFixed(1)} s` : "-";
   return late ? `${late} kills: not all within 90 s; the other ${resumed.length}: max ${max}` : max;
 }
+const seconds = (ms: number | null) => (ms === null ? "**not within 90 s**" : `${(ms / 1000).toFixed(1)} s`);
+/** A kill's connections that took over 10 s to make progress (or never did). */
+const SLOW_MS = 10_000;
+const slowOnes = (r: FleetResult) =>
+  r.kills.flatMap((k, i) =>
+    k.connections
+      .filter((c) => c.progressMs === null || c.progressMs > SLOW_MS)
+      .map((c) => ({ kill: i + 1, ...c })),
+  );
 const itemsPerSecond = (r: FleetResult) =>
   r.firstSync.seconds ? Math.round((r.firstSync.items / r.firstSync.seconds) * 10) / 10 : null;
 
@@ -109,10 +120,11 @@ function figures(r: FleetResult) {
       op: "==",
       value: 0,
     }),
-    figure("killed worker's connections running again, max", maxResume(r), "ms", {
+    figure("killed worker's connections making progress again, max", slowest(r, "progressMs"), "ms", {
       op: "<",
       value: TARGET_RESUME_MS,
     }),
+    figure("killed worker's connections running a step again, max", slowest(r, "resumeMs"), "ms"),
     figure("connections stuck at the end", r.stuck.length, "", { op: "==", value: 0 }),
     figure("API answering again after every PostgreSQL session ended", t?.apiRecoveredMs ?? null, "ms"),
     figure(
@@ -149,7 +161,7 @@ function render(r: FleetResult, started: Date, load: number[]): string {
   const o = r.options;
   const met = (ok: boolean) => (ok ? "met" : "**missed**");
   const t = r.terminations[0];
-  const resume = maxResume(r);
+  const progress = slowest(r, "progressMs");
   const wrong = r.totals.missing + r.totals.doubled + r.totals.extra;
   const ips = itemsPerSecond(r);
   const byKind = Object.keys(r.kinds).map((kind) => {
@@ -168,16 +180,17 @@ Wall time ${Math.round(r.wallSeconds)} s; load average ${os
     .join(" / ")} at the end.
 
 Set-up: \`concilia serve\` (CONCILIA_WORKER=off) and ${o.workers} \`concilia worker\` processes, each its own child process, on a
-throwaway PostgreSQL; the Gmail and Graph emulators served over HTTP by the benchmark process, Dovecot and Radicale as
+throwaway PostgreSQL; the Google and Microsoft emulators served over HTTP by the benchmark process, Dovecot and Radicale as
 real servers. ${o.connections} connections round robin over the kinds (${Object.entries(r.kinds)
     .map(([k, n]) => `${n} ${k}`)
     .join(
       ", ",
     )}), each starting with ${o.items} items at its provider (mail: 30 % with the owner's CRM person;
-CalDAV: events put by another client, plus 2 events made in Concilia that must go out). Tick 2 s, polling ${o.pollSeconds} s
-(Gmail also by push), pages of
-25, 100 items a step. The first sync runs before the faults (it gives the sizing figure); then for ${o.runSeconds} s:
-${o.changesPerSecond} changes a second (new mail, new events at the provider, new events in Concilia), ${o.faultsPerSecond}
+calendars: events put by another client, plus 2 events made in Concilia that must go out; Exchange contacts: contacts
+filed in Outlook under the followed category, plus the owner's CRM persons that must go out). Tick 2 s, polling
+${o.pollSeconds} s (Gmail, Google Calendar, Graph mail and calendar also by push: the API has an https public URL, the
+emulators' pushes are routed to its port), pages of 25, 100 items a step. The first sync runs before the faults (it gives the sizing figure); then for ${o.runSeconds} s:
+${o.changesPerSecond} changes a second (new mail; events and contacts added and edited at the provider and in Concilia), ${o.faultsPerSecond}
 provider faults a second, ${o.kills} worker kills (SIGKILL, started again at once) and one ending of every PostgreSQL
 session; meanwhile \`GET /api/v1/context\` at a fixed ${c?.rate ?? 0} req/s over the context benchmark's data set
 (${o.context?.persons.toLocaleString("en")} persons, bench/_context-seed.ts) with its request mix. Then the faults stop, pushes
@@ -188,8 +201,9 @@ every connection to be up to date and every audit clean.
 
 | measure | result | target | |
 |---|---|---|---|
-| audit against the providers' ground truth: ${r.totals.expected} items (provider → CRM, and CRM events → CalDAV) | ${r.totals.missing} missing, ${r.totals.doubled} doubled, ${r.totals.extra} extra | 0 / 0 / 0 | ${met(wrong === 0)} |
-| a killed worker's connections run a step again (max over ${r.kills.filter((k) => k.held > 0).length} kills that caught steps running) | ${resumeText(r)} | < ${TARGET_RESUME_MS / 1000} s | ${met(resume !== null && resume < TARGET_RESUME_MS)} |
+| audit against the providers' ground truth: ${r.totals.expected} items (provider → CRM, and CRM events and persons → provider) | ${r.totals.missing} missing, ${r.totals.doubled} doubled, ${r.totals.extra} extra | 0 / 0 / 0 | ${met(wrong === 0)} |
+| a killed worker's connections make progress again: a cursor saved or up to date (max over ${r.kills.filter((k) => k.held > 0).length} kills that caught steps running) | ${resumeText(r, "progressMs")} | < ${TARGET_RESUME_MS / 1000} s | ${met(progress !== null && progress < TARGET_RESUME_MS)} |
+| … run a step again | ${resumeText(r, "resumeMs")} | | |
 | connections stuck at the end (not up to date, or a step marked running for over a minute) | ${r.stuck.length} | 0 | ${met(r.stuck.length === 0)} |
 | every PostgreSQL session ended (${t?.sessions ?? 0} sessions) at ${t?.atSecond ?? "-"} s: API answering again | ${t?.apiRecoveredMs ?? "never"} ms | | |
 | … workers completing sync steps again | ${t?.workersRecoveredMs ?? "never"} ms | | |
@@ -204,10 +218,11 @@ Latencies of the context requests are measured from the moment each was due to l
 
 Armed: how many times the run set the fault on a connection (an account keeps one fault until it hits, so none is
 overwritten unseen). Hit: requests answered with it (a knob may take 1 or 2 requests), pushes dropped or sent twice,
-cursors the provider refused (Gmail history 404, Graph delta 410, read from the emulators' request logs), grants
-refused until the sync said "reconnect needed". Throttling, server errors and lost responses reach the Gmail and Graph
-APIs (batch parts included); pushes are Gmail's (Graph subscriptions need an https public URL). Dovecot and Radicale
-get no injected faults: they take the kills and the ended sessions like everything else.
+cursors the provider refused (Gmail history 404, Google Calendar sync token 410, Graph mail, calendar and contacts
+delta 410, read from the emulators' request logs), grants refused until the sync said "reconnect needed". Throttling,
+server errors and lost responses reach the Gmail, Google Calendar and Graph APIs (batch parts included); pushes are
+Gmail's, Google Calendar's channels and Graph's subscriptions (Exchange contacts are polled). Dovecot and Radicale get
+no injected faults: they take the kills and the ended sessions like everything else.
 
 | fault | armed | hit |
 |---|---:|---:|
@@ -217,19 +232,24 @@ Changes made during the run: ${r.changes}.
 
 ## Worker kills
 
-| # | at (s) | worker | steps it was running | their connections running again after |
-|---:|---:|---|---:|---:|
+| # | at (s) | worker | steps it was running | running a step again after | making progress again after | each connection: kind, state at the kill, progress after |
+|---:|---:|---|---:|---:|---:|---|
 ${r.kills
   .map(
     (k, i) =>
-      `| ${i + 1} | ${k.atSecond} | ${k.worker} | ${k.held} | ${k.held === 0 ? "-" : k.resumeMs === null ? "**not within 90 s**" : `${(k.resumeMs / 1000).toFixed(1)} s`} |`,
+      `| ${i + 1} | ${k.atSecond} | ${k.worker} | ${k.held} | ${k.held === 0 ? "-" : seconds(k.resumeMs)} | ${k.held === 0 ? "-" : seconds(k.progressMs)} | ${k.connections.map((c) => `${c.kind} (${c.atKill}): ${seconds(c.progressMs)}`).join("; ")} |`,
   )
   .join("\n")}
 
-A kill is aimed at a worker holding step leases when one does within 3 s. "Running again" is the first step of each of
-its connections that starts (or ends) after the kill: the tick frees a step whose lease no process holds
-(server/sync/watchdog.ts \`freeOrphanedSteps\`), so that is the next tick (2 s here) plus the wait for a free worker.
+A kill is aimed at a worker holding step leases when one does within 3 s. For each connection whose step the killed
+worker was running: "running a step again" is the first step of it that starts (or ends) after the kill; "making
+progress again" is the first cursor of it saved after the kill, or a step that brought it up to date. The
+\`sync.watchdog\` job (every CONCILIA_SYNC_WATCHDOG_SECONDS, 5 s by default) frees a step whose lease no process holds
+and queues it ahead of routine polls (server/sync/watchdog.ts), so that is the watchdog's next run plus the wait for a
+free worker; a connection the kill found waiting (a throttling's Retry-After, a backoff after server errors, a revoked
+grant) waits for that too.
 
+${slowExplained(r)}
 ## Ending every PostgreSQL session
 
 \`pg_terminate_backend\` on every client session of the run's database but the benchmark's own, at ${t?.atSecond ?? "-"} s:
@@ -259,5 +279,27 @@ ${
         1,
       )}\n\`\`\`\n`
     : ""
+}`;
+}
+
+/** The slow resumptions, each with its trace when the run had FLEET_TRACE set. */
+function slowExplained(r: FleetResult): string {
+  const slow = slowOnes(r);
+  if (slow.length === 0) return `No connection took over ${SLOW_MS / 1000} s to make progress again.`;
+  const traced = slow.some((c) => c.trace.length > 0);
+  return `### Slow to make progress again (over ${SLOW_MS / 1000} s)
+
+${slow.map((c) => `- kill ${c.kill}, ${c.kind} ${c.connectionId} (${c.atKill}): ${seconds(c.progressMs)}`).join("\n")}
+${
+  traced
+    ? `
+Their traces (FLEET_TRACE=1): each change of the connection's state after the kill, with how long since a tick and a
+watchdog run completed and the queue's waiting and active steps; jobs are state:priority:put-off:retries.
+
+${slow
+  .filter((c) => c.trace.length)
+  .map((c) => `kill ${c.kill}, ${c.kind}:\n\n\`\`\`\n${c.trace.join("\n")}\n\`\`\`\n`)
+  .join("\n")}`
+    : "\nRun with FLEET_TRACE=1 to see where their time went.\n"
 }`;
 }

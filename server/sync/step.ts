@@ -2,11 +2,13 @@
 // resumable. Each page of changes is fetched outside any transaction, then its items and the cursor
 // after them commit in ONE transaction: a crash before the commit redoes the page (the writer is
 // idempotent), a crash after it never repeats it. An item that fails is recorded (failed-items.ts)
-// while the cursor moves on, so nothing is skipped silently.
+// while the cursor moves on, so nothing is skipped silently. A step whose lease was lost (PostgreSQL
+// ended the lease's session) and whose mark the watchdog then freed for another step commits nothing
+// more: each page's transaction first checks, row-locked, that the running mark is still its own.
 import { eq } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import type { Tx } from "../db/index.js";
-import { connections } from "../db/schema.js";
+import { connections, syncStates } from "../db/schema.js";
 import { syncErrors, syncItems, syncThrottleWait } from "../metrics.js";
 import { classify } from "./classify.js";
 import { credentialsVersion } from "./credentials.js";
@@ -41,6 +43,12 @@ export interface StepReport {
   failed: number;
   error?: { kind: string; reason: string };
 }
+
+/**
+ * This step's running mark is no longer on the connection: the watchdog freed it (its lease was gone)
+ * and another step may be running. It stops without writing, and leaves the state to that step.
+ */
+class StepSuperseded extends Error {}
 
 /** The skip reason of an item the provider no longer has when it is fetched. */
 export const DELETED = "deleted at the provider";
@@ -80,7 +88,8 @@ export async function runStep(
     });
   if (!state) return report("gone");
   if (isBlocked(state)) return report("blocked");
-  await apply(ctx.db, { type: "step-started" });
+  const mark = (await apply(ctx.db, { type: "step-started" }))?.stepStartedAt?.getTime() ?? null;
+  const ours = (startedAt: Date | null) => startedAt?.getTime() === mark;
 
   const provider = providerNamed(connection.provider);
   let session: ProviderSession | undefined;
@@ -96,7 +105,7 @@ export async function runStep(
       signal,
       app: ctx,
     });
-    const page = new PageWriter(ctx, connectionId, connection.provider, session, tally);
+    const page = new PageWriter(ctx, connectionId, connection.provider, session, tally, ours);
     const scopes = await session.listScopes();
     await page.retryFailedItems(scopes);
     let budget = ctx.config.CONCILIA_SYNC_STEP_ITEMS;
@@ -109,6 +118,7 @@ export async function runStep(
         }
         const now = await readState(ctx.db, connectionId);
         if (!now) return report("gone");
+        if (!ours(now.stepStartedAt)) throw new StepSuperseded();
         if (now.status === "paused") {
           await apply(ctx.db, { type: "step-finished", more: true });
           return report("blocked");
@@ -126,6 +136,10 @@ export async function runStep(
     await apply(ctx.db, { type: "step-finished", more });
     return report(more ? "more" : "idle");
   } catch (err) {
+    if (err instanceof StepSuperseded) {
+      ctx.log.warn({ connection: connectionId }, "sync step stopped: another step took the connection over");
+      return report("more");
+    }
     // Stopped from outside (the worker shuts down, the job was taken back): what committed stays.
     if (signal.aborted) {
       await apply(ctx.db, { type: "step-finished", more: true });
@@ -206,6 +220,8 @@ class PageWriter {
     private readonly provider: string,
     private readonly session: ProviderSession,
     private readonly tally: Tally,
+    /** Whether a running mark is this step's own (the fence of each page). */
+    private readonly ours: (startedAt: Date | null) => boolean,
   ) {}
 
   /** Items of the dead-letter list not yet parked get another try, before new changes. */
@@ -234,6 +250,13 @@ class PageWriter {
     const policy = syncPolicy(ctx.config);
     const page: Tally = { stored: 0, skipped: 0, failed: 0, parked: 0, skips: {} };
     await ctx.db.transaction(async (tx) => {
+      // Row-locked: the watchdog cannot free this step's mark between this check and the commit.
+      const [mark] = await tx
+        .select({ startedAt: syncStates.stepStartedAt })
+        .from(syncStates)
+        .where(eq(syncStates.connectionId, connectionId))
+        .for("update");
+      if (!mark || !this.ours(mark.startedAt)) throw new StepSuperseded();
       for (const item of items) {
         const got: FetchedItem = byKey.get(item.key) ?? {
           ...item,

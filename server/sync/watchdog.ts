@@ -4,7 +4,7 @@
 // connection is due again, resuming from its saved cursors.
 import { and, isNotNull, lt } from "drizzle-orm";
 import type { AppContext } from "../context.js";
-import type { Tx } from "../db/index.js";
+import { rawSql, rowsOf, type Tx } from "../db/index.js";
 import { syncStates } from "../db/schema.js";
 import { tryLockKey } from "../jobs/key-lock.js";
 import { applyEvent, type SyncPolicy, syncPolicy } from "./state-machine.js";
@@ -46,6 +46,38 @@ export async function freeOrphanedSteps(ctx: AppContext, policy: SyncPolicy, now
   return freed;
 }
 
+/** How long a job may be active without its lease before it counts as a dead worker's. */
+const LEASELESS_GRACE_SECONDS = 3;
+
+/**
+ * Connections whose `sync.step` job is active while no process holds its lease: a worker died between
+ * taking the job and marking the step running, or after a step that ended with more to do and before
+ * it queued the next one. Nothing marks them running, so `freeOrphanedSteps` does not see them, and
+ * the next routine tick would queue them behind every poll. PostgreSQL only (pg-boss's table); a job
+ * takes its lease right after it is fetched and lets it go just before it completes, hence the grace.
+ */
+export async function leaselessJobs(ctx: AppContext): Promise<string[]> {
+  if (ctx.database.kind !== "postgres") return [];
+  const rows = rowsOf<{ id: string }>(
+    await ctx.db.execute(
+      rawSql(
+        `select distinct singleton_key as id from pgboss.job
+          where name = 'sync.step' and state = 'active' and singleton_key is not null
+            and started_on < now() - make_interval(secs => $1)`,
+        [LEASELESS_GRACE_SECONDS],
+      ),
+    ),
+  );
+  const dead: string[] = [];
+  for (const { id } of rows) {
+    const lease = await tryLockKey(ctx.database, "sync.step", id);
+    if (!lease) continue; // a live step holds it
+    await lease.release();
+    dead.push(id);
+  }
+  return dead;
+}
+
 /**
  * The dead workers' steps, freed and queued again at once (queue `sync.watchdog`, every few seconds):
  * without it they wait for the next tick. The dead worker's own job stays 'active' in pg-boss until its
@@ -54,6 +86,8 @@ export async function freeOrphanedSteps(ctx: AppContext, policy: SyncPolicy, now
  */
 export async function recoverOrphanedSteps(ctx: AppContext, now = new Date()) {
   const freed = await freeOrphanedSteps(ctx, syncPolicy(ctx.config), now);
-  if (freed.length) await queueSteps(ctx, await dueConnections(ctx, now, freed), freed);
+  // A dead worker's connection that was between steps goes before the routine polls too.
+  const orphaned = [...new Set([...freed, ...(await leaselessJobs(ctx))])];
+  if (orphaned.length) await queueSteps(ctx, await dueConnections(ctx, now, orphaned), orphaned);
   return freed;
 }

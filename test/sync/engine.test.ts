@@ -463,6 +463,30 @@ describe.each(engines)("sync engine on %s", (engine) => {
     expect(await stored(id)).toEqual(once(keys("o", 2)));
   });
 
+  it("R-P-3: a step whose lease was lost and whose mark was freed for another step commits nothing more: each item stored once", async () => {
+    const { id, account } = await connect();
+    account.idempotent = false; // a second write of an item would show as a duplicate
+    deliver(account, "INBOX", keys("f", 5));
+    const policy = syncPolicy(s.ctx.config);
+    let took = false;
+    account.onCall = async (op) => {
+      if (op !== "fetch" || took) return;
+      took = true;
+      // While the first step fetches its page, PostgreSQL ends its lease's session: the watchdog frees
+      // its mark, and another worker's step syncs the connection to rest.
+      await applyEvent(s.ctx.db, id, { type: "watchdog" }, policy);
+      await untilIdle(id);
+    };
+    const first = await runStep(s.ctx, id, new AbortController().signal);
+    account.onCall = undefined;
+    expect(took).toBe(true);
+    expect(first).toMatchObject({ result: "more", stored: 0 });
+    expect(await stored(id)).toEqual(once(keys("f", 5)));
+    // The state is the other step's: up to date, nothing running.
+    expect(await readState(s.ctx.db, id)).toMatchObject({ stepStartedAt: null, lastError: null });
+    expect(await status(id)).toMatchObject({ status: "up_to_date" });
+  });
+
   it("R-CON-11: a failing sync logs no token, password or message body", async () => {
     const { id, account } = await connect();
     deliver(account, "INBOX", [{ key: "l-1", body: "Confidential offer: 1.2M EUR" }]);

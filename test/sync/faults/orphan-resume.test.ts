@@ -93,4 +93,55 @@ describe("a dead worker's step on PostgreSQL", () => {
     )[0] as { state: string };
     expect(state).toBe("active");
   }, 60_000);
+
+  it("R-P-3: a connection whose worker died between two steps (its job active, no step marked running) runs again within seconds", async () => {
+    const { ctx } = w.server;
+    const box = await w.mailbox("google", { count: 4, share: 1 });
+    await ctx.db.transaction((tx) => queueSync(ctx, tx, box.connectionId));
+    const resting = async () => {
+      const s = await readState(ctx.db, box.connectionId);
+      return (await w.audit(box)).missing.length === 0 && s?.status === "up_to_date" && !s.stepStartedAt;
+    };
+    for (let i = 0; i < 300 && !(await resting()); i++) await sleep(100);
+    expect(await resting()).toBe(true);
+
+    // The dead worker took the next step's job and its lease, and had just finished a step with more to
+    // do (so the connection is due now, and nothing marks it running) when its session ended.
+    const dead = new pg.Client({ connectionString: ctx.config.DATABASE_URL });
+    await dead.connect();
+    let leased = false;
+    for (let i = 0; i < 100 && !leased; i++) {
+      const { rows } = await dead.query("select pg_try_advisory_lock(hashtextextended($1, 0)) as ok", [
+        `sync.step:${box.connectionId}`,
+      ]);
+      leased = rows[0].ok;
+      if (!leased) await sleep(100);
+    }
+    expect(leased).toBe(true);
+    await ctx.db.transaction(async (tx) => {
+      await ctx.jobs.send(tx, "sync.step", { connectionId: box.connectionId });
+      await tx.execute(
+        rawSql(
+          "update pgboss.job set state = 'active', started_on = now() where name = 'sync.step' and singleton_key = $1 and state = 'created'",
+          [box.connectionId],
+        ),
+      );
+    });
+    const policy = syncPolicy(ctx.config);
+    await applyEvent(ctx.db, box.connectionId, { type: "step-started" }, policy);
+    await applyEvent(ctx.db, box.connectionId, { type: "step-finished", more: true }, policy);
+    w.deliver(box, 3, 1);
+    await dead.end();
+    const diedAt = Date.now();
+
+    let resumedMs: number | null = null;
+    for (let i = 0; i < 300 && resumedMs === null; i++) {
+      const s = await readState(ctx.db, box.connectionId);
+      if (s?.lastSyncedAt && s.lastSyncedAt.getTime() > diedAt) resumedMs = Date.now() - diedAt;
+      else await sleep(100);
+    }
+    expect(resumedMs, "the connection ran a step again").not.toBeNull();
+    expect(resumedMs).toBeLessThan(15_000);
+    expect((await w.audit(box)).missing, "the mail that came meanwhile is logged").toEqual([]);
+  }, 60_000);
 });

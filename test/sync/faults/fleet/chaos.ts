@@ -11,7 +11,7 @@ import { connectionSecrets, syncStates } from "../../../../server/db/schema.js";
 import { putSecret } from "../../../../server/secrets/store.js";
 import type { ConnectionKind, FleetConnection, FleetWorld } from "./kinds.js";
 
-/** In the order the run takes them in turn; the last three reach Gmail's pushes only. */
+/** In the order the run takes them in turn; the last three reach the kinds the provider pushes to. */
 export const FAULTS = [
   "429 with Retry-After",
   "503 with Retry-After",
@@ -104,20 +104,18 @@ export class Chaos {
 
   private turn = 0;
 
-  /** The next fault, in turn, on a random emulated connection it applies to (pushes: Gmail only). */
+  /** The next fault, in turn, on a random emulated connection it applies to (pushes: kinds pushed to). */
   async injectOne() {
     const pick = this.turn % FAULTS.length;
     // An account whose last fault has not hit yet keeps it: arming another would only replace it.
     const among = this.targets.filter(
       (t) =>
-        (pick < 6 || t.kind.emulator === "google") &&
-        !this.revoked.has(t.c.account) &&
-        !this.pending(t.kind, t.c.account),
+        (pick < 6 || t.kind.pushes) && !this.revoked.has(t.c.account) && !this.pending(t.kind, t.c.account),
     );
     if (among.length === 0) return;
     this.turn++;
     const { c, kind } = among[Math.floor(Math.random() * among.length)];
-    const api = [kind.emulator === "google" ? "gmail.*" : "graph.*"];
+    const api = kind.endpoints ?? [kind.emulator === "google" ? "gmail.*" : "graph.*"];
     const times = 1 + Math.floor(Math.random() * 2);
     const retryAfter = 1 + Math.floor(Math.random() * 2);
     const emulator = kind.emulator === "google" ? this.w.emulators.google : this.w.emulators.microsoft;
@@ -206,7 +204,7 @@ export class Chaos {
 
   private async reconnect(c: FleetConnection, kind: ConnectionKind) {
     const emulator = kind.emulator === "google" ? this.w.emulators.google : this.w.emulators.microsoft;
-    const { refreshToken } = emulator.issueTokens(c.account);
+    const { refreshToken } = emulator.issueTokens(c.account, c.scope);
     for (let i = 0; ; i++) {
       try {
         const [stored] = await this.w.db
@@ -225,7 +223,7 @@ export class Chaos {
 
   /** Pushes held for reordering go out now (the outbox would also send them with the next push). */
   async flushPushes() {
-    await this.w.emulators.google.outbox.flush();
+    await Promise.all([this.w.emulators.google.outbox.flush(), this.w.emulators.microsoft.outbox.flush()]);
   }
 
   /** Stops injecting: every knob counted and cleared, every revoked grant connected again. */
@@ -242,7 +240,7 @@ export class Chaos {
         .filter(
           (r) =>
             (r.status === 404 && r.endpoint.includes("history")) ||
-            (r.status === 410 && r.endpoint.includes("delta")),
+            (r.status === 410 && (r.endpoint.includes("delta") || r.endpoint === "calendar.events.list")),
         ).length;
     }
     this.counts["cursor invalidated"].hit = refused;

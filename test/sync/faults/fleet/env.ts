@@ -7,6 +7,8 @@ import { DEMO_MICROSOFT_CLIENT } from "../../../../emulators/microsoft/emulator.
 export function fleetEnv(o: {
   databaseUrl: string;
   apiPort: number;
+  /** The https address the API is known by (push subscriptions need one), routed to apiPort by the run; the API's own address if not given. */
+  publicUrl?: string;
   secretKey: Buffer;
   googleUrl: string;
   microsoftUrl: string;
@@ -16,7 +18,6 @@ export function fleetEnv(o: {
   caldav: string;
   pollSeconds: number;
 }): Record<string, string> {
-  const apiUrl = `http://127.0.0.1:${o.apiPort}`;
   return {
     DATABASE_URL: o.databaseUrl,
     CONCILIA_SECRET_KEY: o.secretKey.toString("base64"),
@@ -24,7 +25,7 @@ export function fleetEnv(o: {
     CONCILIA_DEV: "1",
     HOST: "127.0.0.1",
     PORT: String(o.apiPort),
-    CONCILIA_PUBLIC_URL: apiUrl,
+    CONCILIA_PUBLIC_URL: o.publicUrl ?? `http://127.0.0.1:${o.apiPort}`,
     GOOGLE_API_URL: o.googleUrl,
     GOOGLE_AUTH_URL: `${o.googleUrl}/o/oauth2/v2/auth`,
     GOOGLE_TOKEN_URL: `${o.googleUrl}/token`,

@@ -22,6 +22,8 @@ function oauthMailKind(name: string, provider: "google" | "microsoft"): Connecti
   return {
     name,
     emulator: provider,
+    endpoints: [provider === "google" ? "gmail.*" : "graph.*"],
+    pushes: true,
     async seed(w, items) {
       const owner = await newOwner(w, name);
       emulator(w).addAccount(owner.email, `Owner of ${owner.email}`);

@@ -2,13 +2,15 @@
 // at its provider (seed), how to change things while the run goes on (change: new mail, new events at
 // the provider, new CRM events to go out), and how to compare the CRM with the provider's ground truth
 // (audit: every provider item in the CRM exactly once, every CRM change at the provider exactly once).
-// Calendar sync for Google and Graph and the Exchange contacts sync plug in here as further kinds:
-// add a file with its ConnectionKind and list it in `fleetKinds`.
+// Mail (Gmail, Graph, IMAP), calendars (Google, Graph, CalDAV) and Exchange contacts: a further kind is
+// a file with its ConnectionKind, listed in `fleetKinds`.
 import type { ServedEmulators } from "../../../../emulators/serve.js";
 import type { Db } from "../../../../server/db/index.js";
 import type { SecretBox } from "../../../../server/secrets/box.js";
 import { caldavKind } from "./kind-caldav.js";
+import { exchangeContactsKind } from "./kind-exchange-contacts.js";
 import { imapKind } from "./kind-imap.js";
+import { googleCalendarKind, graphCalendarKind } from "./kind-oauth-calendar.js";
 import { gmailKind, graphKind } from "./kind-oauth-mail.js";
 
 /** What every kind may use: the run's database, the API process, the emulators, the real servers. */
@@ -37,6 +39,8 @@ export interface FleetConnection {
   account: string;
   /** Items seeded at the start (provider items to sync in, CRM items to push out). */
   seeded: number;
+  /** The OAuth scope a new grant of this connection carries (a reconnect after a revoked grant). */
+  scope?: string;
   /** The kind's own ground-truth bookkeeping. */
   truth: any;
 }
@@ -56,12 +60,27 @@ export interface ConnectionKind {
   name: string;
   /** The emulator whose fault knobs reach this kind's provider (HTTP faults, pushes, cursors, grants). */
   emulator?: "google" | "microsoft";
+  /** The emulator endpoints its sync calls, for the HTTP faults (`calendar.*`, `graph.*`). */
+  endpoints?: string[];
+  /**
+   * Whether the provider pushes to this kind in the run (Gmail's Pub/Sub, Google Calendar channels,
+   * Graph subscriptions), for the push faults.
+   */
+  pushes?: boolean;
   seed(w: FleetWorld, items: number): Promise<FleetConnection>;
   /** One change while the run goes on; answers what it did. */
   change(w: FleetWorld, c: FleetConnection): Promise<string>;
   audit(w: FleetWorld, c: FleetConnection): Promise<Audit>;
 }
 
-export const fleetKinds: ConnectionKind[] = [gmailKind, graphKind, imapKind, caldavKind];
+export const fleetKinds: ConnectionKind[] = [
+  gmailKind,
+  graphKind,
+  imapKind,
+  caldavKind,
+  googleCalendarKind,
+  graphCalendarKind,
+  exchangeContactsKind,
+];
 
 export const cleanAudit = (a: Audit) => a.missing === 0 && a.doubled === 0 && a.extra === 0;

@@ -31,8 +31,11 @@ export function spawnConcilia(name: string, args: string[], env: Record<string, 
     stdio: ["ignore", "pipe", "pipe"],
   });
   let tail = "";
+  // FLEET_LOGS=<dir> keeps each process's whole output (its log: warnings and errors) there, by name.
+  const log = process.env.FLEET_LOGS ? path.join(process.env.FLEET_LOGS, `${name}.log`) : null;
   child.stderr?.on("data", (d) => {
     tail = (tail + d).slice(-4000);
+    if (log) fs.appendFileSync(log, d);
   });
   let out = "";
   const ready = new Promise<void>((resolve) => {
@@ -43,6 +46,7 @@ export function spawnConcilia(name: string, args: string[], env: Record<string, 
     });
     child.once("exit", () => resolve());
   });
+  if (log) child.stdout?.on("data", (d) => fs.appendFileSync(log, d));
   child.stdout?.resume();
   child.once("exit", () => fs.rmSync(data, { recursive: true, force: true }));
   return {

@@ -17,7 +17,7 @@ import { migrate, openDatabase } from "../../../../server/db/index.js";
 import { syncStates } from "../../../../server/db/schema.js";
 import { secretBox } from "../../../../server/secrets/box.js";
 import { Chaos, type FaultCount, type FaultName } from "./chaos.js";
-import { heldBy, resumeTimes, terminateBackends, until } from "./crashes.js";
+import { heldBy, type Resumption, resumeTimes, terminateBackends, until } from "./crashes.js";
 import { fleetEnv } from "./env.js";
 import {
   type Audit,
@@ -62,6 +62,10 @@ export interface KillRecord {
   held: number;
   /** Slowest of those to run a step again, in ms (null: it held none, or one never ran again within 90 s). */
   resumeMs: number | null;
+  /** Slowest of those to make progress again (a cursor saved, or up to date), in ms; null as above. */
+  progressMs: number | null;
+  /** Each of those connections: its kind, its state at the kill, its times (and its trace, with FLEET_TRACE). */
+  connections: (Resumption & { kind: string })[];
 }
 
 export interface FleetResult {
@@ -108,19 +112,30 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
     : null;
   const database = await openDatabase({ url: o.databaseUrl });
   await migrate(database);
-  const admin = new pg.Client({ connectionString: o.databaseUrl, application_name: "fleet-run" });
-  await admin.connect();
+  // A pool: the kill follow-ups, the traces and the probes query at once without queueing behind each other.
+  const admin = new pg.Pool({ connectionString: o.databaseUrl, application_name: "fleet-run", max: 8 });
   admin.on("error", () => {});
+  // Google Calendar channels and Graph subscriptions are opened only for an https public URL (as the
+  // providers require): the API gets one, and the emulators' pushes to it go to the API's port.
+  const publicUrl = "https://concilia-fleet.test";
+  const toApi: typeof fetch = (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    if (!url.startsWith(publicUrl)) return fetch(input, init);
+    const target = apiUrl + url.slice(publicUrl.length);
+    return input instanceof Request ? fetch(new Request(target, input), init) : fetch(target, init);
+  };
   const emulators = await serveEmulators({
     googlePort: 0,
     microsoftPort: 0,
-    google: { pushMinIntervalMs: 0 },
+    google: { pushMinIntervalMs: 0, fetch: toApi },
+    microsoft: { fetch: toApi },
   });
   emulators.google.push.registerTopic(topic, `${apiUrl}/push/google?token=${pushToken}`);
   const caldav = process.env.TEST_CALDAV ?? "";
   const env = fleetEnv({
     databaseUrl: o.databaseUrl,
     apiPort: o.apiPort,
+    publicUrl,
     secretKey,
     googleUrl: emulators.googleUrl,
     microsoftUrl: emulators.microsoftUrl,
@@ -255,17 +270,22 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
             worker: victim.name,
             held: held[i].length,
             resumeMs: null,
+            progressMs: null,
+            connections: [],
           };
           kills.push(record);
           say(`killed ${victim.name} at ${record.atSecond} s, running ${held[i].length} connections' steps`);
           startWorker(i);
           followUps.push(
-            resumeTimes(admin, held[i], when).then((times) => {
-              const values = [...times.values()];
-              record.resumeMs =
-                values.length === 0 || values.some((v) => v === null)
-                  ? null
-                  : Math.max(...(values as number[]));
+            resumeTimes(admin, held[i], when).then((resumed) => {
+              const slowest = (ms: (number | null)[]) =>
+                ms.length === 0 || ms.some((v) => v === null) ? null : Math.max(...(ms as number[]));
+              record.resumeMs = slowest(resumed.map((r) => r.runningMs));
+              record.progressMs = slowest(resumed.map((r) => r.progressMs));
+              record.connections = resumed.map((r) => ({
+                ...r,
+                kind: fleet.find((f) => f.c.connectionId === r.connectionId)?.kind.name ?? "?",
+              }));
             }),
           );
         } else {

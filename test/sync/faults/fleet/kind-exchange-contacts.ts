@@ -1,0 +1,169 @@
+// Exchange contacts through Graph, both ways (R-X-*): contacts the user files in Outlook under the
+// category the integration follows must be in the CRM exactly once (one person with the contact's
+// address), and every CRM person of the owner must be in Outlook exactly once (one contact with the
+// person's address). While the run goes on, contacts and persons are added and edited on both sides.
+import { and, eq, isNull } from "drizzle-orm";
+import { createConnection, SECRET } from "../../../../server/connections/connections.js";
+import { exchangeIntegrations, persons, recordEmails } from "../../../../server/db/schema.js";
+import { putSecret } from "../../../../server/secrets/store.js";
+import type { Audit, ConnectionKind, FleetConnection, FleetWorld } from "./kinds.js";
+import { newOwner } from "./owner.js";
+
+const SCOPE = "openid offline_access Calendars.ReadWrite Contacts.ReadWrite MailboxSettings.ReadWrite";
+const CATEGORY = "Clientes";
+
+interface ContactsTruth {
+  /** Addresses of the contacts made in Outlook (lower case, one per contact). */
+  external: { id: string; email: string }[];
+  /**
+   * Persons made in the CRM, the owner's own CRM person included (read again from the CRM at each
+   * audit: a create whose answer was lost counts too).
+   */
+  crm: { id: string; email: string }[];
+}
+
+const store = (w: FleetWorld, c: FleetConnection) => w.emulators.microsoft.contacts(c.account);
+const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)];
+
+function putExternal(w: FleetWorld, c: FleetConnection) {
+  const n = w.serial();
+  const email = `outlook${n}@contacts.example`;
+  const { id } = store(w, c).seed({
+    givenName: "Outlook",
+    surname: `Contact ${n}`,
+    emailAddresses: [{ address: email, name: `Outlook Contact ${n}` }],
+    categories: [CATEGORY],
+  });
+  (c.truth as ContactsTruth).external.push({ id, email });
+}
+
+async function createPerson(w: FleetWorld, c: FleetConnection) {
+  const n = w.serial();
+  const email = `crm${n}@contacts.example`;
+  const r = await w.api(c.token, "POST", "/api/v1/persons", {
+    firstName: "Crm",
+    lastName: `Person ${n}`,
+    emails: [email],
+  });
+  if (r.status !== 201) throw new Error(`person not created: ${r.status} ${JSON.stringify(r.body)}`);
+  (c.truth as ContactsTruth).crm.push({ id: r.body.id, email });
+}
+
+export const exchangeContactsKind: ConnectionKind = {
+  name: "exchange-contacts",
+  emulator: "microsoft",
+  endpoints: ["graph.*"],
+  async seed(w, items) {
+    const owner = await newOwner(w, "exchange");
+    w.emulators.microsoft.addAccount(owner.email, `Owner of ${owner.email}`);
+    const outlook = w.emulators.microsoft.contacts(owner.email);
+    outlook.addCategory(CATEGORY, "preset4");
+    const c = await createConnection(w.db, owner.userId, {
+      provider: "microsoft",
+      accountAddress: owner.email,
+      syncs: "calendar",
+      grantedScopes: SCOPE.split(" "),
+    });
+    const { refreshToken } = w.emulators.microsoft.issueTokens(owner.email, SCOPE);
+    await putSecret(w, c.id, SECRET.refreshToken, refreshToken, null);
+    const [mine] = await w.db
+      .select({ id: persons.id })
+      .from(persons)
+      .where(eq(persons.ownerId, owner.userId));
+    const conn: FleetConnection = {
+      kind: "exchange-contacts",
+      connectionId: c.id,
+      userId: owner.userId,
+      token: owner.token,
+      account: owner.email,
+      seeded: items + 3,
+      scope: SCOPE,
+      truth: { external: [], crm: [{ id: mine.id, email: owner.participant }] } satisfies ContactsTruth,
+    };
+    for (let i = 0; i < items; i++) putExternal(w, conn);
+    for (let i = 0; i < 2; i++) await createPerson(w, conn);
+    // Activated last, as a user would after the account is connected: the first sync then merges both.
+    await w.db.insert(exchangeIntegrations).values({
+      connectionId: c.id,
+      categories: [CATEGORY],
+      language: "en",
+      folderIds: [outlook.defaultFolder.id],
+      targetFolderId: outlook.defaultFolder.id,
+    });
+    return conn;
+  },
+  async change(w, c) {
+    const t = c.truth as ContactsTruth;
+    const r = Math.random();
+    if (r < 0.35) {
+      putExternal(w, c);
+      return "a contact made in Outlook";
+    }
+    if (r < 0.7) {
+      await createPerson(w, c);
+      return "a person made in the CRM";
+    }
+    if (r < 0.85) {
+      store(w, c).userEdit(pick(t.external).id, { jobTitle: `Buyer ${w.serial()}` });
+      return "a contact edited in Outlook";
+    }
+    const res = await w.api(c.token, "PATCH", `/api/v1/persons/${pick(t.crm).id}`, {
+      title: `Head of purchasing ${w.serial()}`,
+    });
+    if (res.status !== 200) throw new Error(`person not edited: ${res.status} ${JSON.stringify(res.body)}`);
+    return "a person edited in the CRM";
+  },
+  async audit(w, c): Promise<Audit> {
+    const t = c.truth as ContactsTruth;
+    const examples: string[] = [];
+    let missing = 0;
+    let doubled = 0;
+    const count = (n: number, what: string) => {
+      if (n === 0) missing++;
+      if (n > 1) doubled++;
+      if (n !== 1) examples.push(`${what}: ${n}`);
+    };
+    const crm = await w.db
+      .select({ id: persons.id, email: recordEmails.email })
+      .from(persons)
+      .leftJoin(
+        recordEmails,
+        and(eq(recordEmails.recordId, persons.id), eq(recordEmails.recordType, "person")),
+      )
+      .where(and(eq(persons.ownerId, c.userId), isNull(persons.mergedInto)));
+    const personsWith = new Map<string, Set<string>>();
+    for (const r of crm)
+      if (r.email)
+        personsWith.set(
+          r.email.toLowerCase(),
+          (personsWith.get(r.email.toLowerCase()) ?? new Set()).add(r.id),
+        );
+    // The CRM side's truth is the CRM itself: every person not brought in from Outlook.
+    const fromOutlook = new Set(t.external.map((e) => e.email));
+    const made = new Map<string, string>();
+    for (const r of crm)
+      if (r.email && !fromOutlook.has(r.email.toLowerCase())) made.set(r.id, r.email.toLowerCase());
+    const lost = t.crm.filter((p) => !made.has(p.id));
+    t.crm = [...made].map(([id, email]) => ({ id, email }));
+    const contacts = [...store(w, c).contacts.values()];
+    const contactsWith = new Map<string, number>();
+    for (const k of contacts)
+      for (const e of (k.fields.emailAddresses as { address: string }[] | undefined) ?? [])
+        contactsWith.set(e.address.toLowerCase(), (contactsWith.get(e.address.toLowerCase()) ?? 0) + 1);
+    // Outlook → CRM: one person per contact filed under the category.
+    for (const e of t.external)
+      count(personsWith.get(e.email)?.size ?? 0, `Outlook contact ${e.email} in the CRM`);
+    // CRM → Outlook: one contact per person made in the CRM.
+    for (const e of t.crm) count(contactsWith.get(e.email) ?? 0, `CRM person ${e.email} in Outlook`);
+    // Nothing else: no person the run did not account for, no stray contact.
+    const people = new Set(crm.map((r) => r.id)).size;
+    const expected = t.external.length + t.crm.length;
+    const extra = Math.max(0, people - expected) + Math.max(0, contacts.length - expected);
+    if (extra)
+      examples.push(`${people} CRM persons, ${contacts.length} Outlook contacts, ${expected} expected`);
+    // The persons the run made are still there (a sync must not lose one).
+    missing += lost.length;
+    for (const p of lost) examples.unshift(`CRM person ${p.email} is gone`);
+    return { expected, missing, doubled, extra, examples: examples.slice(0, 3) };
+  },
+};
