@@ -15,6 +15,7 @@ import { migrate as migrateLite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
 import { lockDataFolder } from "./lock.js";
 import * as schema from "./schema.js";
+import { readAgainIfSessionEnded } from "./session-ended.js";
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -98,8 +99,10 @@ export async function openDatabase(opts: {
       kind: "postgres",
       pool,
       query: async (text, values, name) => pool.query({ text, values: values as unknown[], name }) as any,
+      // Read-only by contract, so a look-up caught by the end of its session runs again on a new one:
+      // the sidebars answer through a database restart instead of failing the batch of requests it serves.
       sidebarQuery: async (text, values, name) =>
-        sidebar().query({ text, values: values as unknown[], name }) as any,
+        readAgainIfSessionEnded(() => sidebar().query({ text, values: values as unknown[], name })) as any,
       get sidebarDb() {
         sidebarDb ??= drizzlePg(sidebar(), { schema }) as unknown as Db;
         return sidebarDb;

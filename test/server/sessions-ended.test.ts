@@ -47,6 +47,15 @@ describe("PostgreSQL ending a process's sessions", () => {
     expect(rows[0].n).toBe(3);
   });
 
+  it("R-P-3: a sidebar look-up whose session PostgreSQL ends mid-statement is answered on a new session", async () => {
+    const lookup = database.sidebarQuery<{ n: number }>("select 7 as n from pg_sleep(1)");
+    await sleep(300); // the statement is at the database now
+    expect(await terminateOthers()).toBeGreaterThan(0);
+    expect((await lookup).rows[0].n).toBe(7);
+    // A statement that is wrong is not run again: its error reaches the caller.
+    await expect(database.sidebarQuery("select * from no_such_table")).rejects.toThrow(/no_such_table/);
+  });
+
   it("R-P-3: a lease whose connection PostgreSQL terminates does not end the process, and the key is free again", async () => {
     const lease = await tryLockKey(database, "sync.step", "conn-1");
     expect(lease).not.toBeNull();
