@@ -92,6 +92,24 @@ describe("a running API and worker whose PostgreSQL sessions all end", () => {
     for (let round = 0; round < 3; round++) {
       // Ended while steps run: their leases' sessions, their transactions and the tick's all go.
       expect(await until(async () => (await running()) >= 2, 60_000), "steps are running").not.toBeNull();
+      // And sidebar look-ups in flight: each answers, through the end of its session.
+      let loading = true;
+      const contextFailures: string[] = [];
+      const context = (i: number) =>
+        fetch(
+          `${w.server.url}/api/v1/context?address=someone${i}@example.com&messageId=%3Cm${i}%40example.com%3E`,
+          {
+            headers: { authorization: `Bearer ${box.user.token}` },
+          },
+        ).then(async (r) => {
+          if (r.status !== 200) contextFailures.push(`${r.status} ${await r.text()}`);
+          else await r.arrayBuffer();
+        });
+      const lanes = Array.from({ length: 30 }, async (_, lane) => {
+        for (let i = 0; loading; i++)
+          await context(lane * 10_000 + i).catch((e) => contextFailures.push(String(e)));
+      });
+      await sleep(300);
       const inFlight = Array.from({ length: 8 }, () => read(box).catch(() => null));
       const when = new Date();
       const { rows } = await admin.query(
@@ -106,9 +124,12 @@ describe("a running API and worker whose PostgreSQL sessions all end", () => {
         until(async () => (await completedSince("sync.tick", when)) > 0),
         until(async () => (await completedSince("sync.step", when)) > 0),
       ]);
+      loading = false;
+      await Promise.all(lanes);
       console.log(
-        `round ${round}: sessions ${rows[0].n}, healthz ${healthMs} ms, read ${readMs} ms, tick ${tickMs} ms, step ${stepMs} ms`,
+        `context failures ${contextFailures.length}; round ${round}: sessions ${rows[0].n}, healthz ${healthMs} ms, read ${readMs} ms, tick ${tickMs} ms, step ${stepMs} ms`,
       );
+      expect(contextFailures, "sidebar look-ups answered through the end of their sessions").toEqual([]);
       expect(worker.exitCode, "the worker process is still running").toBeNull();
       expect(healthMs, "/healthz answers again").not.toBeNull();
       expect(readMs, "an authenticated read answers 200 again").not.toBeNull();
