@@ -2,7 +2,7 @@
 // retries ran out, or it hangs) would keep the connection out of the tick forever (failure-modes §6,
 // "stuck in ONGOING"). The watchdog frees it: the step counts as a temporary failure and the
 // connection is due again, resuming from its saved cursors.
-import { and, isNotNull, lt } from "drizzle-orm";
+import { and, eq, isNotNull, lt } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import { rawSql, rowsOf, type Tx } from "../db/index.js";
 import { syncStates } from "../db/schema.js";
@@ -37,13 +37,31 @@ export async function freeOrphanedSteps(ctx: AppContext, policy: SyncPolicy, now
     const lease = await tryLockKey(ctx.database, "sync.step", id);
     if (!lease) continue; // a live step holds it
     try {
-      const after = await applyEvent(ctx.db, id, { type: "watchdog" }, policy, now);
-      if (after) freed.push(id);
+      if (await freeUnlessWriting(ctx, id, policy, now)) freed.push(id);
     } finally {
       await lease.release();
     }
   }
   return freed;
+}
+
+/**
+ * Frees the step's mark, unless a page of it is being written right now (the page's transaction holds
+ * the state row: a step whose lease was lost with its session runs on until its next page check). Waiting
+ * for that page would hold the tick or the watchdog, connection after connection, for as long as each
+ * page takes; just after PostgreSQL ended every session that is every running step at once. Skipped, the
+ * step is freed by the next run (the watchdog's, seconds later), or has stopped by itself meanwhile.
+ */
+async function freeUnlessWriting(ctx: AppContext, id: string, policy: SyncPolicy, now: Date) {
+  return ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ id: syncStates.connectionId })
+      .from(syncStates)
+      .where(eq(syncStates.connectionId, id))
+      .for("update", { skipLocked: true });
+    if (!row) return false;
+    return (await applyEvent(tx, id, { type: "watchdog" }, policy, now)) !== null;
+  });
 }
 
 /** How long a job may be active without its lease before it counts as a dead worker's. */

@@ -2,6 +2,7 @@
 // committed with their cursor, retries, dead letters, throttling, reconnecting, re-syncs, the watchdog,
 // pause and resume. What a user would notice: items stored once each, and the status the sidebars show.
 import { sql } from "drizzle-orm";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createConnection } from "../../server/connections/connections.js";
 import { tryLockKey } from "../../server/jobs/key-lock.js";
@@ -462,6 +463,35 @@ describe.each(engines)("sync engine on %s", (engine) => {
     await untilIdle(id);
     expect(await stored(id)).toEqual(once(keys("o", 2)));
   });
+
+  // PostgreSQL only: a page's row lock held by another session while the tick runs.
+  it.runIf(engine === "postgres")(
+    "R-P-3: the tick does not wait for a page being written by a step whose lease was lost; a later tick frees it",
+    async () => {
+      const { id } = await connect();
+      const policy = syncPolicy(s.ctx.config);
+      await ensureStates(s.ctx.db, new Date(), id);
+      // Marked running, no lease held: its session was ended, and the step runs on to its next page check.
+      await applyEvent(s.ctx.db, id, { type: "step-started" }, policy);
+      const page = new pg.Client({ connectionString: s.ctx.config.DATABASE_URL });
+      await page.connect();
+      try {
+        // The step writes a page: its transaction holds the state row until the page commits.
+        await page.query("begin");
+        await page.query("select 1 from sync_states where connection_id = $1 for update", [id]);
+        const committed = new Promise((r) => setTimeout(r, 3_000)).then(() => page.query("commit"));
+        const started = Date.now();
+        const report = await tick(s.ctx);
+        expect(Date.now() - started, "the tick went on without waiting for the page").toBeLessThan(2_000);
+        expect(report.freed).not.toContain(id);
+        expect((await readState(s.ctx.db, id))?.stepStartedAt).not.toBeNull();
+        await committed;
+      } finally {
+        await page.end();
+      }
+      expect((await tick(s.ctx)).freed).toContain(id);
+    },
+  );
 
   it("R-P-3: a step whose lease was lost and whose mark was freed for another step commits nothing more: each item stored once", async () => {
     const { id, account } = await connect();
