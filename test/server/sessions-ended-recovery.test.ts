@@ -9,6 +9,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FaultWorld, faultWorld, type Mailbox, WORLD_ENV_KEYS } from "../sync/faults/world.js";
+import { traceRecovery } from "./recovery-trace.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -118,25 +119,7 @@ describe("a running API and worker whose PostgreSQL sessions all end", () => {
       );
       expect(rows[0].n, "the processes' sessions were ended").toBeGreaterThan(0);
       await Promise.all(inFlight);
-      let sampling = !!process.env.RECOVERY_TRACE;
-      const sampler = (async () => {
-        const sampleAdmin = new pg.Client({
-          connectionString: w.server.ctx.config.DATABASE_URL,
-          application_name: "test-sampler",
-        });
-        await sampleAdmin.connect();
-        while (sampling) {
-          const { rows: act } = await sampleAdmin.query(
-            `select pid, state, wait_event_type as wt, wait_event as w, round(extract(epoch from now() - state_change)::numeric, 1) as for_s, left(query, 70) as q
-               from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and application_name not like 'test-%' and (state <> 'idle' or now() - state_change > interval '1 s')`,
-          );
-          console.log(
-            `+${((Date.now() - when.getTime()) / 1000).toFixed(1)}s ${act.map((a) => JSON.stringify(a)).join("\n   ")}`,
-          );
-          await sleep(700);
-        }
-        await sampleAdmin.end();
-      })();
+      const stopTrace = traceRecovery(w.server.ctx.config.DATABASE_URL as string, when);
       const [healthMs, readMs, tickMs, stepMs] = await Promise.all([
         until(async () => (await fetch(`${w.server.url}/healthz`)).status === 200),
         until(async () => (await read(box)).status === 200),
@@ -144,26 +127,11 @@ describe("a running API and worker whose PostgreSQL sessions all end", () => {
         until(async () => (await completedSince("sync.step", when)) > 0),
       ]);
       loading = false;
-      sampling = false;
-      await Promise.all([...lanes, sampler]);
+      await Promise.all(lanes);
+      await stopTrace();
       console.log(
-        `context failures ${contextFailures.length}; round ${round}: sessions ${rows[0].n}, healthz ${healthMs} ms, read ${readMs} ms, tick ${tickMs} ms, step ${stepMs} ms`,
+        `round ${round}: context failures ${contextFailures.length}, sessions ${rows[0].n}, healthz ${healthMs} ms, read ${readMs} ms, tick ${tickMs} ms, step ${stepMs} ms`,
       );
-      if (process.env.RECOVERY_TRACE) {
-        const { rows: jobs } = await admin.query(
-          `select name, state, retry_count, round(extract(epoch from created_on - $1)::numeric, 2) as created,
-             round(extract(epoch from started_on - $1)::numeric, 2) as started, round(extract(epoch from completed_on - $1)::numeric, 2) as completed
-             from pgboss.job where name in ('sync.tick', 'sync.watchdog') and (completed_on > $1 - interval '3 s' or state not in ('completed')) order by created_on`,
-          [when],
-        );
-        console.log(jobs.map((j) => JSON.stringify(j)).join("\n"));
-        console.log("failures", contextFailures.slice(0, 3));
-        const { rows: act } = await admin.query(
-          `select pid, application_name as app, state, wait_event_type as wt, wait_event as w, round(extract(epoch from now() - state_change)::numeric, 1) as for_s, left(query, 90) as q
-             from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() order by application_name, state`,
-        );
-        console.log(act.map((a) => JSON.stringify(a)).join("\n"));
-      }
       expect(contextFailures, "sidebar look-ups answered through the end of their sessions").toEqual([]);
       expect(worker.exitCode, "the worker process is still running").toBeNull();
       expect(healthMs, "/healthz answers again").not.toBeNull();
