@@ -27,7 +27,7 @@ const BASE: ContactFields = {
   },
   homeAddress: null,
 };
-const OTHER: { [F in FieldName]: ContactFields[F] } = {
+const OTHER: { [F in (typeof FIELD_NAMES)[number]]: ContactFields[F] } = {
   givenName: "Marta Isabel",
   surname: "Núñez Roca",
   emails: ["marta.nunez@acme-iberia.example"],
@@ -50,7 +50,7 @@ const OTHER: { [F in FieldName]: ContactFields[F] } = {
     countryOrRegion: "ES",
   },
 };
-const THIRD: { [F in FieldName]: ContactFields[F] } = {
+const THIRD: { [F in (typeof FIELD_NAMES)[number]]: ContactFields[F] } = {
   givenName: "M.",
   surname: "N.",
   emails: ["m@acme-iberia.example"],
