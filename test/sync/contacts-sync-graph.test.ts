@@ -361,6 +361,171 @@ describe.each(engines)("Exchange contacts through Microsoft Graph on %s", (engin
     only("Tere");
   });
 
+  const byCompany = (name: string): ContactRecord[] =>
+    [...outlook().contacts.values()].filter(
+      (c) => c.fields.companyName === name && !c.fields.givenName && !c.fields.surname,
+    );
+  const onlyCompany = (name: string) => {
+    const found = byCompany(name);
+    expect(found).toHaveLength(1);
+    return found[0]!;
+  };
+  async function listOf(path: "companies" | "leads") {
+    const r = await api(s, ana, "GET", `/api/v1/${path}?limit=100`);
+    expect(r.statusCode).toBe(200);
+    return r.json().items as Record<string, unknown>[];
+  }
+
+  it("R-X-8, R-X-3, R-CAT-1: CRM companies and leads are made in Outlook under their kind and status categories", async () => {
+    const company = await api(s, ana, "POST", "/api/v1/companies", {
+      name: "Globex Ibérica",
+      domain: "globex.example",
+      emails: ["info@globex.example"],
+      phones: ["+34 910 555 000"],
+      businessAddress: address("Paseo del Prado 1", "Madrid"),
+    });
+    expect(company.statusCode).toBe(201);
+    const deal = await api(s, ana, "POST", "/api/v1/deals", {
+      name: "Licencias",
+      companyId: company.json().id,
+    });
+    expect(deal.statusCode).toBe(201);
+    const lead = await api(s, ana, "POST", "/api/v1/leads", {
+      firstName: "Leire",
+      lastName: "Mar",
+      companyName: "Startup SL",
+      title: "CEO",
+      emails: ["leire@startup.example"],
+      phones: ["+34 655 000 111"],
+    });
+    expect(lead.statusCode).toBe(201);
+    await syncNow();
+    expect(onlyCompany("Globex Ibérica")).toMatchObject({
+      folderId: outlook().defaultFolder.id,
+      categories: [es.company, es.current_prospect],
+      fields: expect.objectContaining({
+        displayName: "Globex Ibérica",
+        emailAddresses: [expect.objectContaining({ address: "info@globex.example" })],
+        businessPhones: ["+34 910 555 000"],
+        businessAddress: address("Paseo del Prado 1", "Madrid"),
+        businessHomePage: "https://globex.example",
+      }),
+    });
+    expect(only("Leire")).toMatchObject({
+      categories: [es.lead],
+      fields: expect.objectContaining({
+        surname: "Mar",
+        companyName: "Startup SL",
+        jobTitle: "CEO",
+        businessPhones: ["+34 655 000 111"],
+        emailAddresses: [expect.objectContaining({ address: "leire@startup.example" })],
+      }),
+    });
+    // Neither became a person, in the CRM or in Outlook.
+    expect((await persons()).some((p) => p.firstName === "Leire")).toBe(false);
+    const writes = () =>
+      (requests()["graph.contacts.update"] ?? 0) + (requests()["graph.contacts.create"] ?? 0);
+    const before = writes();
+    await syncNow();
+    expect(writes()).toBe(before);
+  });
+
+  it("R-X-6, R-X-11: company and lead edits flow both ways; a lead's conflict keeps the overwritten value", async () => {
+    outlook().userEdit(onlyCompany("Globex Ibérica").id, {
+      businessPhones: ["+34 910 555 999"],
+      businessHomePage: "https://www.globex-iberica.example/",
+      businessAddress: address("Calle Mayor 3", "Toledo"),
+    });
+    const leire = (await listOf("leads")).find((l) => l.firstName === "Leire")!;
+    expect((await api(s, ana, "PATCH", `/api/v1/leads/${leire.id}`, { title: "Fundadora" })).statusCode).toBe(
+      200,
+    );
+    skew = 60_000;
+    outlook().userEdit(only("Leire").id, { surname: "Mar Azul", jobTitle: "Directora" });
+    skew = 0;
+    await syncNow();
+    const globex = (await listOf("companies")).find((c) => c.name === "Globex Ibérica")!;
+    expect(globex).toMatchObject({
+      phones: ["+34 910 555 999"],
+      domain: "globex-iberica.example",
+      businessAddress: address("Calle Mayor 3", "Toledo"),
+    });
+    const after = (await api(s, ana, "GET", `/api/v1/leads/${leire.id}`)).json();
+    expect(after).toMatchObject({ lastName: "Mar Azul", title: "Directora" });
+    expect(after.customFields.exchangeOverwritten).toEqual([
+      expect.objectContaining({ field: "jobTitle", oldValue: "Fundadora", source: "crm" }),
+    ]);
+    expect(
+      (
+        await api(s, ana, "PATCH", `/api/v1/companies/${globex.id}`, {
+          name: "Globex Iberia",
+          customerStatus: "current",
+        })
+      ).statusCode,
+    ).toBe(200);
+    await syncNow();
+    expect(byCompany("Globex Ibérica")).toHaveLength(0);
+    expect(onlyCompany("Globex Iberia")).toMatchObject({
+      categories: [es.company, es.current_customer],
+      fields: expect.objectContaining({
+        displayName: "Globex Iberia",
+        businessHomePage: "https://globex-iberica.example",
+      }),
+    });
+  });
+
+  it("R-X-2, R-X-10, R-CAT-1: an Outlook contact under Concilia Company or Concilia Lead is imported as a company or a lead, matched by name or email", async () => {
+    expect((await api(s, ana, "POST", "/api/v1/companies", { name: "Hooli" })).statusCode).toBe(201);
+    const companies = async () => (await listOf("companies")).map((c) => c.name);
+    const o = outlook();
+    o.seed({ displayName: "Initech", companyName: "Initech", categories: ["Clientes", es.company] });
+    o.seed({ displayName: "HOOLI", companyName: "HOOLI", categories: ["Clientes", es.company] });
+    o.seed({
+      givenName: "Lola",
+      surname: "Pino",
+      companyName: "Pino Tech",
+      emailAddresses: [{ address: "lola@pino.example" }],
+      categories: ["Clientes", es.lead],
+    });
+    o.seed({ displayName: "Umbrella", companyName: "Umbrella", categories: [es.company] });
+    await syncNow();
+    expect((await companies()).filter((n) => n === "Initech")).toHaveLength(1);
+    // Matched by name (R-X-10): one company, Outlook's later spelling kept and the CRM's saved (R-X-11).
+    const hooli = (await listOf("companies")).filter((c) => c.name === "Hooli" || c.name === "HOOLI");
+    expect(hooli).toHaveLength(1);
+    expect(hooli[0]).toMatchObject({
+      name: "HOOLI",
+      customFields: {
+        exchangeOverwritten: [
+          expect.objectContaining({ field: "companyName", oldValue: "Hooli", source: "crm" }),
+        ],
+      },
+    });
+    // Not in a chosen category (R-X-2): left alone whatever its kind.
+    expect(await companies()).not.toContain("Umbrella");
+    const lola = (await listOf("leads")).filter((l) => l.firstName === "Lola");
+    expect(lola).toEqual([expect.objectContaining({ lastName: "Pino", companyName: "Pino Tech" })]);
+    expect((await persons()).some((p) => ["Lola", "Initech", "HOOLI"].includes(p.firstName))).toBe(false);
+    // The CRM's Hooli is linked to Outlook's: no second contact for it.
+    expect(byCompany("Hooli")).toHaveLength(0);
+    expect(onlyCompany("HOOLI").categories).toEqual(["Clientes", es.company]);
+    expect(onlyCompany("Initech").categories).toEqual(["Clientes", es.company]);
+    expect(only("Lola").categories).toEqual(["Clientes", es.lead]);
+  });
+
+  it("R-X-7: a company deleted in the CRM and a lead deleted in Outlook stay on the other side and are not made again", async () => {
+    const initech = (await listOf("companies")).find((c) => c.name === "Initech")!;
+    expect((await api(s, ana, "DELETE", `/api/v1/companies/${initech.id}`)).statusCode).toBe(204);
+    outlook().remove(only("Lola").id);
+    await syncNow();
+    onlyCompany("Initech");
+    expect((await listOf("leads")).filter((l) => l.firstName === "Lola")).toHaveLength(1);
+    outlook().userEdit(onlyCompany("Initech").id, { businessPhones: ["+34 900 000 000"] });
+    await syncNow();
+    expect((await listOf("companies")).some((c) => c.name === "Initech")).toBe(false);
+    expect(named("Lola")).toHaveLength(0);
+  });
+
   it("R-P-2: throttled writes leave one contact; a create is one request, with no look-up first", async () => {
     microsoft.faults.set(ANA, {
       throttle: {
