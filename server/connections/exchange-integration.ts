@@ -5,6 +5,7 @@
 import { eq } from "drizzle-orm";
 import type { ExchangeIntegrationDto } from "../../shared/api/exchange.js";
 import { badRequest, conflict, HttpProblem, unprocessable } from "../api/problem.js";
+import type { Config } from "../config.js";
 import type { AppContext } from "../context.js";
 import type { Tx } from "../db/index.js";
 import { exchangeIntegrations } from "../db/schema.js";
@@ -14,14 +15,20 @@ import { contactsPortFor } from "../sync/contacts/port-factory.js";
 import { type ExchangeIntegration, integrationOf } from "../sync/contacts/settings.js";
 import { SyncError } from "../sync/errors.js";
 import type { Connection } from "./connections.js";
-import { missingExchangeScopes } from "./exchange-consent.js";
+import { missingExchangeScopes, SHARED_CONTACTS_SCOPE } from "./exchange-consent.js";
+
+type SharedConfig = Pick<Config, "EXCHANGE_SHARED_CONTACT_FOLDERS">;
 
 export const SHARED_FOLDER_REASON =
   "Shared folders are not synced: their owner decides what changes in them and keeps their categories, and Microsoft does not notify other people's changes in them.";
 export const NO_CATEGORY_MESSAGE =
   "This mailbox has no categories of its own yet, so there is nothing to choose from. In Outlook, open a contact, choose Categorize → All categories → New, name a category (for example “Clientes”), file the contacts to sync under it, and come back here.";
 
-export function integrationDto(connection: Connection, i: ExchangeIntegration): ExchangeIntegrationDto {
+export function integrationDto(
+  config: SharedConfig,
+  connection: Connection,
+  i: ExchangeIntegration,
+): ExchangeIntegrationDto {
   return {
     connectionId: i.connectionId,
     enabled: i.enabled,
@@ -30,7 +37,7 @@ export function integrationDto(connection: Connection, i: ExchangeIntegration): 
     folderIds: i.folderIds,
     targetFolderId: i.targetFolderId,
     activatedAt: i.activatedAt.toISOString(),
-    consentNeeded: missingExchangeScopes(connection.grantedScopes),
+    consentNeeded: missingExchangeScopes(connection.grantedScopes, config),
   };
 }
 
@@ -43,12 +50,16 @@ export function addressBook(ctx: AppContext, connection: Connection): ContactsPo
 }
 
 /** A refusal of Exchange in words the user can act on, never a 500. */
-export async function askExchange<T>(connection: Connection, f: () => Promise<T>): Promise<T> {
+export async function askExchange<T>(
+  config: SharedConfig,
+  connection: Connection,
+  f: () => Promise<T>,
+): Promise<T> {
   try {
     return await f();
   } catch (err) {
     if (!(err instanceof SyncError)) throw err;
-    const missing = missingExchangeScopes(connection.grantedScopes);
+    const missing = missingExchangeScopes(connection.grantedScopes, config);
     const detail =
       err.kind === "auth"
         ? `Exchange refused this connection's sign-in${missing.length ? ` (it lacks ${missing.join(" and ")})` : ""}: sign in again to grant access.`
@@ -152,8 +163,19 @@ export async function categoryChoices(port: ContactsPort, i: ExchangeIntegration
   };
 }
 
-export async function folderChoices(port: ContactsPort, i: ExchangeIntegration) {
+export const SHARED_SCOPE_MISSING =
+  "Folders other people shared with you cannot be listed: this connection was not granted the Microsoft permission “Read contacts shared with you” (Contacts.Read.Shared). Sign in to this connection again and accept it to see them here; they are listed, never synced.";
+
+export async function folderChoices(
+  config: SharedConfig,
+  connection: Connection,
+  port: ContactsPort,
+  i: ExchangeIntegration,
+) {
   const synced = new Set(i.enabled ? i.folderIds : []);
+  const sharedUnreadable = missingExchangeScopes(connection.grantedScopes, config).includes(
+    SHARED_CONTACTS_SCOPE,
+  );
   return {
     items: (await port.listFolders()).map((f) => ({
       id: f.id,
@@ -170,5 +192,6 @@ export async function folderChoices(port: ContactsPort, i: ExchangeIntegration) 
               ? "Not chosen for sync."
               : "The Exchange integration is deactivated.",
     })),
+    message: sharedUnreadable ? SHARED_SCOPE_MISSING : null,
   };
 }

@@ -7,7 +7,9 @@ import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ContactRecord } from "../../emulators/microsoft/contact-store.js";
 import { DEMO_MICROSOFT_CLIENT, MicrosoftEmulator } from "../../emulators/microsoft/emulator.js";
-import { contactLinks, contactPendingCreates } from "../../server/db/schema.js";
+import { SECRET } from "../../server/connections/connections.js";
+import { connections, contactLinks, contactPendingCreates } from "../../server/db/schema.js";
+import { getSecret, putSecret } from "../../server/secrets/store.js";
 import { runStepExclusive } from "../../server/sync/run.js";
 import { categoryNames } from "../../shared/categories.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
@@ -130,16 +132,21 @@ describe.each(engines)("Exchange contacts through Microsoft Graph on %s", (engin
       language: "es",
     });
     expect(activated.statusCode).toBe(201);
-    expect(activated.json().consentNeeded).toEqual(["Contacts.ReadWrite", "MailboxSettings.ReadWrite"]);
+    // This server names shared folders: reading them needs Contacts.Read.Shared too (R-X-5).
+    expect(activated.json().consentNeeded).toEqual([
+      "Contacts.ReadWrite",
+      "MailboxSettings.ReadWrite",
+      "Contacts.Read.Shared",
+    ]);
     await signIn(connectionId);
     const folders = await api(s, ana, "GET", `/api/v1/connections/${connectionId}/exchange/folders`);
     expect(folders.statusCode).toBe(200);
     const items = folders.json().items as { id: string; kind: string; synced: boolean; owner: string }[];
-    // Bob's folder is not offered to sync (the integration's grant has no Contacts.Read.Shared to list it).
-    expect(items.filter((f) => f.synced || f.kind === "private").map((f) => f.owner ?? null)).toEqual([
-      null,
-      null,
+    // Bob's folder is listed, as shared and not synced; only Ana's own can sync.
+    expect(items.filter((f) => f.kind === "shared")).toEqual([
+      expect.objectContaining({ owner: BOB, synced: false, name: "Ventas compartidas" }),
     ]);
+    expect(folders.json().message).toBeNull();
     const own = items.filter((f) => f.kind === "private").map((f) => f.id);
     expect(own).toHaveLength(2);
     const set = await api(s, ana, "PATCH", `/api/v1/connections/${connectionId}/exchange`, {
@@ -150,6 +157,48 @@ describe.each(engines)("Exchange contacts through Microsoft Graph on %s", (engin
     expect(set.statusCode).toBe(200);
     await syncNow();
     expect(masterNames().sort()).toEqual(["Clientes", "Golf", ...OURS].sort());
+  });
+
+  it("R-X-5, R-X-1: a grant without Contacts.Read.Shared says which permission is missing, and signing in again asks for it", async () => {
+    const ownScopes =
+      "openid offline_access Calendars.ReadWrite Contacts.ReadWrite MailboxSettings.ReadWrite";
+    // Consent withdrawn and given again without it, as a user who declined it would have.
+    microsoft.revokeTokens(ANA, "consent");
+    const held = await getSecret(s.ctx, connectionId, SECRET.refreshToken);
+    await putSecret(
+      s.ctx,
+      connectionId,
+      SECRET.refreshToken,
+      microsoft.issueTokens(ANA, ownScopes).refreshToken,
+      held!.version,
+    );
+    await s.ctx.db
+      .update(connections)
+      .set({ grantedScopes: ownScopes.split(" ") })
+      .where(eq(connections.id, connectionId));
+    const integration = await api(s, ana, "GET", `/api/v1/connections/${connectionId}/exchange`);
+    expect(integration.json().consentNeeded).toEqual(["Contacts.Read.Shared"]);
+    const folders = await api(s, ana, "GET", `/api/v1/connections/${connectionId}/exchange/folders`);
+    expect(folders.statusCode).toBe(200);
+    expect(folders.json().message).toContain("Contacts.Read.Shared");
+    expect(folders.json().message).toContain("Sign in to this connection again");
+    const items = folders.json().items as { kind: string }[];
+    expect(items.map((f) => f.kind)).toEqual(["private", "private"]);
+
+    const start = await api(s, ana, "POST", "/api/v1/connections/oauth/start", {
+      provider: "microsoft",
+      connectionId,
+    });
+    const scope = new URL(start.json().authorizationUrl).searchParams.get("scope")!.split(" ");
+    expect(scope).toEqual(
+      expect.arrayContaining(["Contacts.ReadWrite", "MailboxSettings.ReadWrite", "Contacts.Read.Shared"]),
+    );
+    await signIn(connectionId);
+    const again = await api(s, ana, "GET", `/api/v1/connections/${connectionId}/exchange/folders`);
+    expect(again.json().message).toBeNull();
+    expect(
+      (again.json().items as { kind: string; owner: string }[]).filter((f) => f.kind === "shared"),
+    ).toEqual([expect.objectContaining({ owner: BOB })]);
   });
 
   it("R-X-10, R-X-3, R-CAT-1, R-X-9, R-X-5: the first sync merges by email, name + company and phone, imports duplicates, and files new CRM persons under kind and status", async () => {
