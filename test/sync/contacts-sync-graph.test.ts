@@ -490,7 +490,11 @@ describe.each(engines)("Exchange contacts through Microsoft Graph on %s", (engin
       200,
     );
     skew = 60_000;
-    outlook().userEdit(only("Leire").id, { surname: "Mar Azul", jobTitle: "Directora" });
+    outlook().userEdit(only("Leire").id, {
+      surname: "Mar Azul",
+      jobTitle: "Directora",
+      mobilePhone: "+34 699 000 000",
+    });
     skew = 0;
     await syncNow();
     const globex = (await listOf("companies")).find((c) => c.name === "Globex Ibérica")!;
@@ -504,6 +508,16 @@ describe.each(engines)("Exchange contacts through Microsoft Graph on %s", (engin
     expect(after.customFields.exchangeOverwritten).toEqual([
       expect.objectContaining({ field: "jobTitle", oldValue: "Fundadora", source: "crm" }),
     ]);
+    // A field a lead does not have (a mobile number) stays as the user keeps it when the CRM writes.
+    expect(
+      (await api(s, ana, "PATCH", `/api/v1/leads/${leire.id}`, { companyName: "Startup Labs" })).statusCode,
+    ).toBe(200);
+    await syncNow();
+    expect(only("Leire").fields).toMatchObject({
+      companyName: "Startup Labs",
+      surname: "Mar Azul",
+      mobilePhone: "+34 699 000 000",
+    });
     expect(
       (
         await api(s, ana, "PATCH", `/api/v1/companies/${globex.id}`, {
