@@ -1,6 +1,7 @@
 // Creating in Exchange the CRM records it lacks (R-X-3, R-X-8) exactly once, without a look-up before
-// every create (R-P-2). A pending-create marker is written for the batch before any POST and removed
-// with the link the answer makes. When an answer is lost the marker stays; the contact was made or not:
+// every create (R-P-2). A pending-create marker is written before each POST and removed with the link
+// its answer makes. When the answer is lost (or the step stops, or the POST fails otherwise) the marker
+// stays; the contact was made or not:
 // - made: it carries our id (extended property), so the next listing links it to its record
 //   (inbound.ts) and the marker goes with that import;
 // - either way, a create tried again while the marker stands first asks Exchange for the contact by our
@@ -13,7 +14,7 @@ import { SyncError } from "../errors.js";
 import type { CrmRecord } from "./crm-record.js";
 import { importContactChange } from "./inbound.js";
 import { saveLink } from "./links.js";
-import { clearPendingCreate, markPendingCreates } from "./pending-creates.js";
+import { clearPendingCreate, markPendingCreate, pendingCreatesAmong } from "./pending-creates.js";
 import type { ContactsPort } from "./port.js";
 import type { ExchangeIntegration } from "./settings.js";
 
@@ -40,7 +41,7 @@ export async function createMissing(
   const type = records[0]!.type;
   const ids = records.map((r) => r.id);
   // Records already marked had a create whose outcome is unknown: those are looked for first.
-  const marked = await markPendingCreates(db, connectionId, type, ids, folder);
+  const marked = await pendingCreatesAmong(db, connectionId, type, ids);
   for (const record of records) {
     if (marked.has(record.id)) {
       const found = await port.findCreated(folder, record.id);
@@ -57,6 +58,7 @@ export async function createMissing(
       }
     }
     const fields = project(record.contact.fields);
+    await markPendingCreate(db, connectionId, type, record.id, folder);
     let made: Awaited<ReturnType<ContactsPort["create"]>>;
     try {
       made = await port.create(folder, {
@@ -66,11 +68,11 @@ export async function createMissing(
         ...(record.displayName ? { displayName: record.displayName } : {}),
       });
     } catch (err) {
+      // The marker stays whatever the failure: a stale one costs one look-up, a missing one a duplicate.
       if (mayHaveLanded(err)) {
         report.uncertain++;
         continue;
       }
-      await clearPendingCreate(db, connectionId, type, record.id);
       throw err;
     }
     await db.transaction(async (tx) => {

@@ -4,36 +4,39 @@ import { and, eq, inArray } from "drizzle-orm";
 import type { Tx } from "../../db/index.js";
 import { contactPendingCreates, type RecordType } from "../../db/schema.js";
 
-/** Marks `ids` as about to be created; returns those that were marked already (an earlier try). */
-export async function markPendingCreates(
+/** Which of `ids` have a marker: an earlier create of theirs may have been made without our knowing. */
+export async function pendingCreatesAmong(
   tx: Tx,
   connectionId: string,
   type: RecordType,
   ids: string[],
-  folderId: string,
 ): Promise<Set<string>> {
   if (!ids.length) return new Set();
-  const marked = new Set(
-    (
-      await tx
-        .select({ id: contactPendingCreates.recordId })
-        .from(contactPendingCreates)
-        .where(
-          and(
-            eq(contactPendingCreates.connectionId, connectionId),
-            eq(contactPendingCreates.recordType, type),
-            inArray(contactPendingCreates.recordId, ids),
-          ),
-        )
-    ).map((m) => m.id),
-  );
-  const fresh = ids.filter((id) => !marked.has(id));
-  if (fresh.length)
-    await tx
-      .insert(contactPendingCreates)
-      .values(fresh.map((recordId) => ({ connectionId, recordType: type, recordId, folderId })))
-      .onConflictDoNothing();
-  return marked;
+  const rows = await tx
+    .select({ id: contactPendingCreates.recordId })
+    .from(contactPendingCreates)
+    .where(
+      and(
+        eq(contactPendingCreates.connectionId, connectionId),
+        eq(contactPendingCreates.recordType, type),
+        inArray(contactPendingCreates.recordId, ids),
+      ),
+    );
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Marks a record's create as sent, before the request goes out. */
+export async function markPendingCreate(
+  tx: Tx,
+  connectionId: string,
+  type: RecordType,
+  recordId: string,
+  folderId: string,
+): Promise<void> {
+  await tx
+    .insert(contactPendingCreates)
+    .values({ connectionId, recordType: type, recordId, folderId })
+    .onConflictDoNothing();
 }
 
 /** Ends the marker of a record: its create's outcome is known (linked, or definitely refused). */
