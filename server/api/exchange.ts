@@ -54,7 +54,7 @@ export function exchangeRoutes(app: FastifyInstance, ctx: AppContext): void {
     response: exchangeIntegration,
     handler: async ({ user, params }) => {
       const { connection, integration } = await active(user.id, params.id);
-      return integrationDto(ctx.config, connection, integration);
+      return integrationDto(connection, integration);
     },
   });
 
@@ -93,7 +93,7 @@ export function exchangeRoutes(app: FastifyInstance, ctx: AppContext): void {
             .returning();
       }
       reply.code(created ? 201 : 200);
-      return integrationDto(ctx.config, connection, integration);
+      return integrationDto(connection, integration);
     },
   });
 
@@ -108,7 +108,7 @@ export function exchangeRoutes(app: FastifyInstance, ctx: AppContext): void {
       const { connection } = await active(user.id, params.id);
       const row = await deactivate(ctx.db, connection);
       if (!row) throw notFound(`The Exchange integration of connection ${params.id}`);
-      return integrationDto(ctx.config, connection, row);
+      return integrationDto(connection, row);
     },
   });
 
@@ -126,11 +126,9 @@ export function exchangeRoutes(app: FastifyInstance, ctx: AppContext): void {
     handler: async ({ user, params, body }) => {
       const { connection, integration } = await active(user.id, params.id);
       const port = addressBook(ctx, connection);
-      const row = await askExchange(ctx.config, connection, () =>
-        updateSettings(ctx.db, port, integration, body),
-      );
+      const row = await askExchange(connection, () => updateSettings(ctx.db, port, integration, body));
       await ctx.db.transaction((tx) => queueSync(ctx, tx, connection.id));
-      return integrationDto(ctx.config, connection, row);
+      return integrationDto(connection, row);
     },
   });
 
@@ -146,7 +144,7 @@ export function exchangeRoutes(app: FastifyInstance, ctx: AppContext): void {
     handler: async ({ user, params }) => {
       const { connection, integration } = await active(user.id, params.id);
       const port = addressBook(ctx, connection);
-      return askExchange(ctx.config, connection, () => categoryChoices(port, integration));
+      return askExchange(connection, () => categoryChoices(port, integration));
     },
   });
 
@@ -162,9 +160,7 @@ export function exchangeRoutes(app: FastifyInstance, ctx: AppContext): void {
     handler: async ({ user, params }) => {
       const { connection, integration } = await active(user.id, params.id);
       const port = addressBook(ctx, connection);
-      return askExchange(ctx.config, connection, () =>
-        folderChoices(ctx.config, connection, port, integration),
-      );
+      return askExchange(connection, () => folderChoices(ctx.config, connection, port, integration));
     },
   });
 }

@@ -22,10 +22,25 @@ export function exchangeScopes(config: SharedConfig): string[] {
   ];
 }
 
-/** The Exchange permissions the connection's grant lacks. */
-export function missingExchangeScopes(granted: readonly string[], config: SharedConfig): string[] {
-  const have = new Set(granted.map((s) => s.slice(s.lastIndexOf("/") + 1).toLowerCase()));
-  return exchangeScopes(config).filter((s) => !have.has(s.toLowerCase()));
+const have = (granted: readonly string[]) =>
+  new Set(granted.map((s) => s.slice(s.lastIndexOf("/") + 1).toLowerCase()));
+
+/**
+ * The Exchange permissions the connection's grant lacks to sync at all. Contacts.Read.Shared is not
+ * among them: without it the user's own folders sync all the same, and the folder list says what is
+ * missing (`lacksSharedContacts`).
+ */
+export function missingExchangeScopes(granted: readonly string[]): string[] {
+  const held = have(granted);
+  return EXCHANGE_SCOPES.filter((s) => !held.has(s.toLowerCase()));
+}
+
+/** Whether this server names shared folders that the connection's grant cannot read. */
+export function lacksSharedContacts(granted: readonly string[], config: SharedConfig): boolean {
+  return (
+    exchangeScopes(config).includes(SHARED_CONTACTS_SCOPE) &&
+    !have(granted).has(SHARED_CONTACTS_SCOPE.toLowerCase())
+  );
 }
 
 /** The extra scopes a sign-in for this connection asks for: the Exchange ones once it was activated. */

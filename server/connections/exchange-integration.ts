@@ -15,7 +15,7 @@ import { contactsPortFor } from "../sync/contacts/port-factory.js";
 import { type ExchangeIntegration, integrationOf } from "../sync/contacts/settings.js";
 import { SyncError } from "../sync/errors.js";
 import type { Connection } from "./connections.js";
-import { missingExchangeScopes, SHARED_CONTACTS_SCOPE } from "./exchange-consent.js";
+import { lacksSharedContacts, missingExchangeScopes } from "./exchange-consent.js";
 
 type SharedConfig = Pick<Config, "EXCHANGE_SHARED_CONTACT_FOLDERS">;
 
@@ -24,11 +24,7 @@ export const SHARED_FOLDER_REASON =
 export const NO_CATEGORY_MESSAGE =
   "This mailbox has no categories of its own yet, so there is nothing to choose from. In Outlook, open a contact, choose Categorize → All categories → New, name a category (for example “Clientes”), file the contacts to sync under it, and come back here.";
 
-export function integrationDto(
-  config: SharedConfig,
-  connection: Connection,
-  i: ExchangeIntegration,
-): ExchangeIntegrationDto {
+export function integrationDto(connection: Connection, i: ExchangeIntegration): ExchangeIntegrationDto {
   return {
     connectionId: i.connectionId,
     enabled: i.enabled,
@@ -37,7 +33,7 @@ export function integrationDto(
     folderIds: i.folderIds,
     targetFolderId: i.targetFolderId,
     activatedAt: i.activatedAt.toISOString(),
-    consentNeeded: missingExchangeScopes(connection.grantedScopes, config),
+    consentNeeded: missingExchangeScopes(connection.grantedScopes),
   };
 }
 
@@ -50,16 +46,12 @@ export function addressBook(ctx: AppContext, connection: Connection): ContactsPo
 }
 
 /** A refusal of Exchange in words the user can act on, never a 500. */
-export async function askExchange<T>(
-  config: SharedConfig,
-  connection: Connection,
-  f: () => Promise<T>,
-): Promise<T> {
+export async function askExchange<T>(connection: Connection, f: () => Promise<T>): Promise<T> {
   try {
     return await f();
   } catch (err) {
     if (!(err instanceof SyncError)) throw err;
-    const missing = missingExchangeScopes(connection.grantedScopes, config);
+    const missing = missingExchangeScopes(connection.grantedScopes);
     const detail =
       err.kind === "auth"
         ? `Exchange refused this connection's sign-in${missing.length ? ` (it lacks ${missing.join(" and ")})` : ""}: sign in again to grant access.`
@@ -173,9 +165,7 @@ export async function folderChoices(
   i: ExchangeIntegration,
 ) {
   const synced = new Set(i.enabled ? i.folderIds : []);
-  const sharedUnreadable = missingExchangeScopes(connection.grantedScopes, config).includes(
-    SHARED_CONTACTS_SCOPE,
-  );
+  const sharedUnreadable = lacksSharedContacts(connection.grantedScopes, config);
   return {
     items: (await port.listFolders()).map((f) => ({
       id: f.id,
