@@ -160,7 +160,7 @@ export function exchangeRoutes(app: FastifyInstance, ctx: AppContext): void {
     handler: async ({ user, params }) => {
       const { connection, integration } = await active(user.id, params.id);
       const port = addressBook(ctx, connection);
-      return askExchange(connection, () => folderChoices(port, integration));
+      return askExchange(connection, () => folderChoices(ctx.config, connection, port, integration));
     },
   });
 }

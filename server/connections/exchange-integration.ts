@@ -5,6 +5,7 @@
 import { eq } from "drizzle-orm";
 import type { ExchangeIntegrationDto } from "../../shared/api/exchange.js";
 import { badRequest, conflict, HttpProblem, unprocessable } from "../api/problem.js";
+import type { Config } from "../config.js";
 import type { AppContext } from "../context.js";
 import type { Tx } from "../db/index.js";
 import { exchangeIntegrations } from "../db/schema.js";
@@ -14,7 +15,9 @@ import { contactsPortFor } from "../sync/contacts/port-factory.js";
 import { type ExchangeIntegration, integrationOf } from "../sync/contacts/settings.js";
 import { SyncError } from "../sync/errors.js";
 import type { Connection } from "./connections.js";
-import { missingExchangeScopes } from "./exchange-consent.js";
+import { lacksSharedContacts, missingExchangeScopes } from "./exchange-consent.js";
+
+type SharedConfig = Pick<Config, "EXCHANGE_SHARED_CONTACT_FOLDERS">;
 
 export const SHARED_FOLDER_REASON =
   "Shared folders are not synced: their owner decides what changes in them and keeps their categories, and Microsoft does not notify other people's changes in them.";
@@ -152,8 +155,17 @@ export async function categoryChoices(port: ContactsPort, i: ExchangeIntegration
   };
 }
 
-export async function folderChoices(port: ContactsPort, i: ExchangeIntegration) {
+export const SHARED_SCOPE_MISSING =
+  "Folders other people shared with you cannot be listed: this connection was not granted the Microsoft permission “Read contacts shared with you” (Contacts.Read.Shared). Sign in to this connection again and accept it to see them here; they are listed, never synced.";
+
+export async function folderChoices(
+  config: SharedConfig,
+  connection: Connection,
+  port: ContactsPort,
+  i: ExchangeIntegration,
+) {
   const synced = new Set(i.enabled ? i.folderIds : []);
+  const sharedUnreadable = lacksSharedContacts(connection.grantedScopes, config);
   return {
     items: (await port.listFolders()).map((f) => ({
       id: f.id,
@@ -170,5 +182,6 @@ export async function folderChoices(port: ContactsPort, i: ExchangeIntegration) 
               ? "Not chosen for sync."
               : "The Exchange integration is deactivated.",
     })),
+    message: sharedUnreadable ? SHARED_SCOPE_MISSING : null,
   };
 }

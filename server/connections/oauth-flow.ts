@@ -79,7 +79,7 @@ export async function startOAuth(
     authorizationUrl: await authorizationUrl(ctx, setup, state, {
       syncs,
       codeVerifier,
-      extraScopes: await exchangeScopesFor(ctx.db, reconnect),
+      extraScopes: await exchangeScopesFor(ctx.db, ctx.config, reconnect),
       loginHint: reconnect?.accountAddress,
     }),
     dialogUrl: `${ctx.config.publicUrl}/connections/oauth/authorize?state=${encodeURIComponent(state)}`,
@@ -126,7 +126,7 @@ export async function authorizationUrlOfState(ctx: AppContext, state: string): P
   return authorizationUrl(ctx, setup, state, {
     syncs: row.syncs,
     codeVerifier: row.codeVerifier,
-    extraScopes: await exchangeScopesFor(ctx.db, reconnect),
+    extraScopes: await exchangeScopesFor(ctx.db, ctx.config, reconnect),
     loginHint: reconnect?.accountAddress,
   });
 }

@@ -64,6 +64,8 @@ export const companies = pgTable(
     name: text("name").notNull(),
     domain: text("domain"),
     phones: jsonb("phones").$type<string[]>().notNull().default([]),
+    /** The company's address: its Exchange contact's business address (R-X-6). */
+    businessAddress: jsonb("business_address").$type<PostalAddress | null>(),
     customerStatus: text("customer_status").$type<CustomerStatus>().notNull().default("none"),
     ownerId: text("owner_id")
       .notNull()
@@ -776,11 +778,12 @@ export const exchangeIntegrations = pgTable("exchange_integrations", {
 });
 
 /**
- * An Exchange contact of a connection and the CRM person it is synced with. `state` `ignored` is kept
- * for good: the contact was deleted in Exchange (R-X-7: its person is never created there again), its
- * person was deleted in the CRM (person_id null: the contact is never imported again), or it is the
- * duplicate given up after a CRM merge (R-X-9). `last_synced` is the contact as both sides last agreed,
- * field by field, with when each field last changed in Exchange (R-X-11).
+ * An Exchange contact of a connection and the CRM record it is synced with: a person, a company or a
+ * lead (`record_type`; R-CAT-1 kind), by the one of `person_id`, `company_id`, `lead_id` that type names.
+ * `state` `ignored` is kept for good: the contact was deleted in Exchange (R-X-7: its record is never
+ * created there again), its record was deleted in the CRM (the id nulled: the contact is never imported
+ * again), or it is the duplicate given up after a CRM merge (R-X-9). `last_synced` is the contact as both
+ * sides last agreed, field by field, with when each field last changed in Exchange (R-X-11).
  */
 export const contactLinks = pgTable(
   "contact_links",
@@ -791,7 +794,10 @@ export const contactLinks = pgTable(
       .references(() => connections.id, { onDelete: "cascade" }),
     folderId: text("folder_id").notNull(),
     providerId: text("provider_id").notNull(),
+    recordType: text("record_type").$type<RecordType>().notNull().default("person"),
     personId: text("person_id").references(() => persons.id, { onDelete: "set null" }),
+    companyId: text("company_id").references(() => companies.id, { onDelete: "set null" }),
+    leadId: text("lead_id").references(() => leads.id, { onDelete: "set null" }),
     state: text("state").$type<"linked" | "ignored">().notNull().default("linked"),
     ignoredReason: text("ignored_reason").$type<
       "deleted-in-exchange" | "deleted-in-crm" | "merged-duplicate" | "not-visible"
@@ -805,11 +811,34 @@ export const contactLinks = pgTable(
   (t) => [
     uniqueIndex("contact_links_provider").on(t.connectionId, t.providerId),
     uniqueIndex("contact_links_person").on(t.connectionId, t.personId).where(sql`state = 'linked'`),
+    uniqueIndex("contact_links_company").on(t.connectionId, t.companyId).where(sql`state = 'linked'`),
+    uniqueIndex("contact_links_lead").on(t.connectionId, t.leadId).where(sql`state = 'linked'`),
     index("contact_links_person_any").on(t.personId),
+    index("contact_links_company_any").on(t.companyId),
+    index("contact_links_lead_any").on(t.leadId),
   ],
 );
 
 export type ContactLink = typeof contactLinks.$inferSelect;
+
+/**
+ * A contact create sent to Exchange whose outcome is not recorded yet: written before the POST and
+ * removed once the link is saved. One left behind means the answer may have been lost, so the next
+ * push looks for the contact by our id before creating it again (R-P-2); without one it creates at once.
+ */
+export const contactPendingCreates = pgTable(
+  "contact_pending_creates",
+  {
+    connectionId: text("connection_id")
+      .notNull()
+      .references(() => connections.id, { onDelete: "cascade" }),
+    recordType: text("record_type").$type<RecordType>().notNull(),
+    recordId: text("record_id").notNull(),
+    folderId: text("folder_id").notNull(),
+    attemptedAt: timestamp("attempted_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.connectionId, t.recordType, t.recordId] })],
+);
 
 /** R-X-11: a value the most recent change overwrote, kept with the CRM person. */
 export const overwrittenValues = pgTable(

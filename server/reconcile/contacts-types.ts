@@ -6,7 +6,8 @@ import type { ContactFields } from "../sync/contacts/port.js";
 export type { ContactFields };
 export type FieldName = keyof ContactFields;
 
-export const FIELD_NAMES: readonly FieldName[] = [
+/** A person's fields: every field the sync knows but the web site. */
+export const FIELD_NAMES = [
   "givenName",
   "surname",
   "emails",
@@ -16,7 +17,17 @@ export const FIELD_NAMES: readonly FieldName[] = [
   "jobTitle",
   "businessAddress",
   "homeAddress",
-];
+] as const satisfies readonly FieldName[];
+
+/**
+ * The fields each kind of CRM record owns (R-CAT-1 kind): only these are compared and written; the rest
+ * of the contact stays as the user keeps it in Outlook.
+ */
+export const KIND_FIELDS = {
+  person: FIELD_NAMES,
+  company: ["companyName", "emails", "businessPhones", "businessAddress", "businessHomePage"],
+  lead: ["givenName", "surname", "emails", "businessPhones", "companyName", "jobTitle"],
+} as const satisfies Record<string, readonly FieldName[]>;
 
 /** The contact as both sides last agreed on it (projected to what Exchange can hold). */
 export interface SyncedContact {
@@ -32,6 +43,8 @@ export interface CrmContact {
   changedAt: Record<FieldName, string>;
   /** Our category names the person is filed under now (R-CAT-1 in the integration's language). */
   categories: string[];
+  /** The fields this record owns (KIND_FIELDS); a person's when absent. */
+  fieldNames?: readonly FieldName[];
 }
 
 export interface ExchangeContact {

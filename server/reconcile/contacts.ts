@@ -11,9 +11,9 @@ import {
   type ContactFields,
   type CrmContact,
   type ExchangeContact,
-  FIELD_NAMES,
   type FieldName,
   type FieldOutcome,
+  KIND_FIELDS,
   type Overwritten,
   type SyncedContact,
 } from "./contacts-types.js";
@@ -35,6 +35,9 @@ export function categoriesFor(itemCategories: readonly string[], ours: readonly 
   const all = ourCategoryNames();
   return [...itemCategories.filter((c) => !all.has(c)), ...ours];
 }
+
+const pick = (fields: ContactFields, names: readonly FieldName[]) =>
+  Object.fromEntries(names.map((f) => [f, fields[f]])) as Partial<ContactFields>;
 
 function decideField(f: FieldName, input: ReconcileContactInput): FieldOutcome {
   const { crm, exchange, last } = input;
@@ -64,8 +67,10 @@ function mostRecent(f: FieldName, { crm, exchange }: ReconcileContactInput) {
 
 export function reconcileContact(input: ReconcileContactInput): ContactDecision {
   const { crm, exchange, last } = input;
-  const outcomes = FIELD_NAMES.map((f) => decideField(f, input));
-  const merged = { ...crm.fields } as Record<FieldName, unknown>;
+  const names = crm.fieldNames ?? KIND_FIELDS.person;
+  const outcomes = names.map((f) => decideField(f, input));
+  // A field the record does not own keeps Exchange's value: written back unchanged, never cleared.
+  const merged = { ...exchange.fields, ...pick(crm.fields, names) } as Record<FieldName, unknown>;
   const crmPatch: Partial<Record<FieldName, unknown>> = {};
   const overwritten: Overwritten[] = [];
   for (const o of outcomes) {
@@ -88,11 +93,11 @@ export function reconcileContact(input: ReconcileContactInput): ContactDecision 
   const target = project(merged as unknown as ContactFields);
   const categories = categoriesFor(exchange.categories, crm.categories);
   const exchangeNow = project(exchange.fields);
-  const fieldsDiffer = FIELD_NAMES.some((f) => !sameValue(f, target[f], exchangeNow[f]));
+  const fieldsDiffer = names.some((f) => !sameValue(f, target[f], exchangeNow[f]));
   const categoriesDiffer = !sameSet(categories, exchange.categories);
 
   const exchangeChangedAt = { ...(last?.exchangeChangedAt ?? {}) };
-  for (const f of FIELD_NAMES)
+  for (const f of names)
     if (!last || !sameValue(f, exchange.fields[f], last.fields[f]))
       exchangeChangedAt[f] = exchange.lastModified;
   return {

@@ -16,8 +16,10 @@ export const exchangeIntegration = z.object({
   targetFolderId: z.string().nullable(),
   activatedAt: z.string(),
   /**
-   * Microsoft permissions the connection still lacks (Contacts.ReadWrite, MailboxSettings.ReadWrite): sign
-   * in again with POST /api/v1/connections/oauth/start and this connection's id to grant them.
+   * Microsoft permissions the connection still lacks to sync (Contacts.ReadWrite, MailboxSettings.ReadWrite):
+   * sign in again with POST /api/v1/connections/oauth/start and this connection's id to grant them (that
+   * sign-in also asks for Contacts.Read.Shared on a server naming shared folders; its lack only keeps
+   * those folders out of the folder list, which says so).
    */
   consentNeeded: z.array(z.string()),
 });
@@ -50,6 +52,11 @@ export const exchangeFolders = z.object({
       reason: z.string().nullable(),
     }),
   ),
+  /**
+   * Plain words when folders other people shared cannot be listed because the connection lacks the
+   * Microsoft permission Contacts.Read.Shared (asked for only when the server names shared folders).
+   */
+  message: z.string().nullable(),
 });
 
 const named: [z.ZodType, string][] = [

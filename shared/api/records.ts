@@ -33,6 +33,8 @@ export const companyInput = z.strictObject({
   domain: z.string().max(200).nullish(),
   emails: emails.default([]),
   phones: phones.default([]),
+  /** Synced with its Exchange contact's business address (R-X-6). */
+  businessAddress: postalAddress.nullish(),
   customerStatus: customerStatus.default("none"),
   ownerId: z.string().optional(),
   customFields: customFields.default({}),
@@ -44,6 +46,7 @@ export const company = z.object({
   domain: z.string().nullable(),
   emails: z.array(z.string()),
   phones: z.array(z.string()),
+  businessAddress: postalAddress.nullable(),
   customerStatus,
   categories,
   owner: userRef,

@@ -168,6 +168,34 @@ describe("Outlook pane: Integrations → Exchange", () => {
     await pg.page.close();
   });
 
+  it("R-X-5, R-X-1: on a server naming shared folders, a grant without Contacts.Read.Shared is told which permission is missing", async () => {
+    const before = s.ctx.config.EXCHANGE_SHARED_CONTACT_FOLDERS;
+    Object.assign(s.ctx.config, { EXCHANGE_SHARED_CONTACT_FOLDERS: [["boss@acme.test", "shared-sales"]] });
+    try {
+      await createConnection(s.ctx.db, sara, {
+        provider: "microsoft",
+        accountAddress: "sara.compartido@outlook.example",
+        grantedScopes: CONTACT_SCOPES,
+      });
+      const pg = await openExchange("lang=es&message=known");
+      await pg.pane
+        .getByLabel("Cuenta de Microsoft")
+        .selectOption({ label: "sara.compartido@outlook.example" });
+      await pg.pane.getByLabel("Español").check();
+      await pg.pane.getByRole("button", { name: "Activar" }).click();
+      const note = pg.pane.locator(".shared-scope-missing");
+      await note.waitFor();
+      expect(await note.innerText()).toContain("(Contacts.Read.Shared)");
+      expect(await note.innerText()).toContain("Vuelve a iniciar sesión en esta conexión");
+      // Her own folders can still be chosen: the missing permission blocks nothing else.
+      expect(await pg.pane.locator(".consent").count()).toBe(0);
+      expect(await pg.pane.getByRole("checkbox", { name: "Contacts" }).count()).toBe(1);
+      await pg.page.close();
+    } finally {
+      Object.assign(s.ctx.config, { EXCHANGE_SHARED_CONTACT_FOLDERS: before });
+    }
+  });
+
   it("R-X-11: the contact card shows what sync overwrote (field, old value, where it was, when) under Changed by sync", async () => {
     const [giulia] = await s.ctx.db.select().from(persons).where(eq(persons.firstName, "Giulia"));
     await s.ctx.db.insert(overwrittenValues).values({

@@ -6,7 +6,12 @@ import { categoriesFor, isQuiet, reconcileContact } from "../../server/reconcile
 import { planMasterCategories } from "../../server/reconcile/contacts-categories.js";
 import { decideChange, resolveMerges, survivorOf } from "../../server/reconcile/contacts-lifecycle.js";
 import { type MatchCandidate, matchContact } from "../../server/reconcile/contacts-match.js";
-import { type ContactFields, FIELD_NAMES, type FieldName } from "../../server/reconcile/contacts-types.js";
+import {
+  type ContactFields,
+  FIELD_NAMES,
+  type FieldName,
+  KIND_FIELDS,
+} from "../../server/reconcile/contacts-types.js";
 import { categoryNames } from "../../shared/categories.js";
 import { blank, times } from "./contacts-world.js";
 
@@ -27,7 +32,7 @@ const BASE: ContactFields = {
   },
   homeAddress: null,
 };
-const OTHER: { [F in FieldName]: ContactFields[F] } = {
+const OTHER: { [F in (typeof FIELD_NAMES)[number]]: ContactFields[F] } = {
   givenName: "Marta Isabel",
   surname: "Núñez Roca",
   emails: ["marta.nunez@acme-iberia.example"],
@@ -50,7 +55,7 @@ const OTHER: { [F in FieldName]: ContactFields[F] } = {
     countryOrRegion: "ES",
   },
 };
-const THIRD: { [F in FieldName]: ContactFields[F] } = {
+const THIRD: { [F in (typeof FIELD_NAMES)[number]]: ContactFields[F] } = {
   givenName: "M.",
   surname: "N.",
   emails: ["m@acme-iberia.example"],
@@ -323,5 +328,52 @@ describe("R-X-4: the master category list", () => {
     const all = Object.keys(categoryNames.es).map((k, i) => mine(k as "person", `c${i}`));
     const plan = planMasterCategories(all.slice(1), "es", {});
     expect(plan.create.map((c) => c.displayName)).toEqual([categoryNames.es.person]);
+  });
+});
+
+describe("R-CAT-1, R-X-6: a company or lead owns only its own fields", () => {
+  it("R-X-6: a lead's write leaves the mobile number and home address the user keeps in Outlook as they are", () => {
+    const exchange = { ...BASE, mobilePhone: "+34 699 000 000", homeAddress: OTHER.homeAddress };
+    const d = reconcileContact({
+      crm: {
+        fields: { ...BASE, mobilePhone: null, homeAddress: null, jobTitle: "CEO" },
+        changedAt: times(LATE),
+        categories: [categoryNames.es.lead],
+        fieldNames: KIND_FIELDS.lead,
+      },
+      exchange: { fields: exchange, categories: [categoryNames.es.lead], lastModified: EARLY },
+      last: { fields: exchange, categories: [categoryNames.es.lead], exchangeChangedAt: {} },
+    });
+    expect(d.crmPatch).toEqual({});
+    expect(d.exchangeWrite?.fields).toMatchObject({
+      jobTitle: "CEO",
+      mobilePhone: "+34 699 000 000",
+      homeAddress: OTHER.homeAddress,
+    });
+    expect(d.fields.map((o) => o.field)).toEqual([...KIND_FIELDS.lead]);
+  });
+
+  it("R-X-6: a company's web site changed in Outlook reaches the CRM; a person never takes one", () => {
+    const company = reconcileContact({
+      crm: {
+        fields: { ...BASE, businessHomePage: "https://acme.example" },
+        changedAt: times(EARLY),
+        categories: [categoryNames.es.company],
+        fieldNames: KIND_FIELDS.company,
+      },
+      exchange: {
+        fields: { ...BASE, businessHomePage: "https://acme-iberia.example" },
+        categories: [categoryNames.es.company],
+        lastModified: LATE,
+      },
+      last: {
+        fields: { ...BASE, businessHomePage: "https://acme.example" },
+        categories: [categoryNames.es.company],
+        exchangeChangedAt: {},
+      },
+    });
+    expect(company.crmPatch).toEqual({ businessHomePage: "https://acme-iberia.example" });
+    const person = decide("jobTitle", BASE.jobTitle, BASE.jobTitle, LATE, LATE);
+    expect(person.fields.map((o) => o.field)).not.toContain("businessHomePage");
   });
 });

@@ -7,7 +7,9 @@ import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ContactRecord } from "../../emulators/microsoft/contact-store.js";
 import { DEMO_MICROSOFT_CLIENT, MicrosoftEmulator } from "../../emulators/microsoft/emulator.js";
-import { contactLinks } from "../../server/db/schema.js";
+import { SECRET } from "../../server/connections/connections.js";
+import { connections, contactLinks, contactPendingCreates } from "../../server/db/schema.js";
+import { getSecret, putSecret } from "../../server/secrets/store.js";
 import { runStepExclusive } from "../../server/sync/run.js";
 import { categoryNames } from "../../shared/categories.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
@@ -135,11 +137,11 @@ describe.each(engines)("Exchange contacts through Microsoft Graph on %s", (engin
     const folders = await api(s, ana, "GET", `/api/v1/connections/${connectionId}/exchange/folders`);
     expect(folders.statusCode).toBe(200);
     const items = folders.json().items as { id: string; kind: string; synced: boolean; owner: string }[];
-    // Bob's folder is not offered to sync (the integration's grant has no Contacts.Read.Shared to list it).
-    expect(items.filter((f) => f.synced || f.kind === "private").map((f) => f.owner ?? null)).toEqual([
-      null,
-      null,
+    // Bob's folder is listed, as shared and not synced; only Ana's own can sync.
+    expect(items.filter((f) => f.kind === "shared")).toEqual([
+      expect.objectContaining({ owner: BOB, synced: false, name: "Ventas compartidas" }),
     ]);
+    expect(folders.json().message).toBeNull();
     const own = items.filter((f) => f.kind === "private").map((f) => f.id);
     expect(own).toHaveLength(2);
     const set = await api(s, ana, "PATCH", `/api/v1/connections/${connectionId}/exchange`, {
@@ -150,6 +152,51 @@ describe.each(engines)("Exchange contacts through Microsoft Graph on %s", (engin
     expect(set.statusCode).toBe(200);
     await syncNow();
     expect(masterNames().sort()).toEqual(["Clientes", "Golf", ...OURS].sort());
+  });
+
+  it("R-X-5, R-X-1: a grant without Contacts.Read.Shared says which permission is missing, and signing in again asks for it", async () => {
+    const ownScopes =
+      "openid offline_access Calendars.ReadWrite Contacts.ReadWrite MailboxSettings.ReadWrite";
+    // Consent withdrawn and given again without it, as a user who declined it would have.
+    microsoft.revokeTokens(ANA, "consent");
+    const held = await getSecret(s.ctx, connectionId, SECRET.refreshToken);
+    await putSecret(
+      s.ctx,
+      connectionId,
+      SECRET.refreshToken,
+      microsoft.issueTokens(ANA, ownScopes).refreshToken,
+      held!.version,
+    );
+    await s.ctx.db
+      .update(connections)
+      .set({ grantedScopes: ownScopes.split(" ") })
+      .where(eq(connections.id, connectionId));
+    const integration = await api(s, ana, "GET", `/api/v1/connections/${connectionId}/exchange`);
+    // Her own folders still sync: nothing blocks the integration, the folder list says what is missing.
+    expect(integration.json().consentNeeded).toEqual([]);
+    const folders = await api(s, ana, "GET", `/api/v1/connections/${connectionId}/exchange/folders`);
+    expect(folders.statusCode).toBe(200);
+    expect(folders.json().message).toContain("Contacts.Read.Shared");
+    expect(folders.json().message).toContain("Sign in to this connection again");
+    const items = folders.json().items as { kind: string }[];
+    expect(items.map((f) => f.kind)).toEqual(["private", "private"]);
+
+    const start = await api(s, ana, "POST", "/api/v1/connections/oauth/start", {
+      provider: "microsoft",
+      connectionId,
+    });
+    const scope = new URL(start.json().authorizationUrl).searchParams.get("scope")!.split(" ");
+    expect(scope).toEqual(
+      expect.arrayContaining(["Contacts.ReadWrite", "MailboxSettings.ReadWrite", "Contacts.Read.Shared"]),
+    );
+    await signIn(connectionId);
+    const again = await api(s, ana, "GET", `/api/v1/connections/${connectionId}/exchange/folders`);
+    expect(again.json().message).toBeNull();
+    expect(
+      (again.json().items as { kind: string; owner: string }[]).filter((f) => f.kind === "shared"),
+    ).toEqual([expect.objectContaining({ owner: BOB })]);
+    // The sign-in queued a sync: it runs now, not in the middle of the next story.
+    await syncNow();
   });
 
   it("R-X-10, R-X-3, R-CAT-1, R-X-9, R-X-5: the first sync merges by email, name + company and phone, imports duplicates, and files new CRM persons under kind and status", async () => {
@@ -361,7 +408,186 @@ describe.each(engines)("Exchange contacts through Microsoft Graph on %s", (engin
     only("Tere");
   });
 
-  it("R-P-2: throttled writes and a create whose answer was lost leave one contact", async () => {
+  const byCompany = (name: string): ContactRecord[] =>
+    [...outlook().contacts.values()].filter(
+      (c) => c.fields.companyName === name && !c.fields.givenName && !c.fields.surname,
+    );
+  const onlyCompany = (name: string) => {
+    const found = byCompany(name);
+    expect(found).toHaveLength(1);
+    return found[0]!;
+  };
+  async function listOf(path: "companies" | "leads") {
+    const r = await api(s, ana, "GET", `/api/v1/${path}?limit=100`);
+    expect(r.statusCode).toBe(200);
+    return r.json().items as Record<string, unknown>[];
+  }
+
+  it("R-X-8, R-X-3, R-CAT-1: CRM companies and leads are made in Outlook under their kind and status categories", async () => {
+    const company = await api(s, ana, "POST", "/api/v1/companies", {
+      name: "Globex Ibérica",
+      domain: "globex.example",
+      emails: ["info@globex.example"],
+      phones: ["+34 910 555 000"],
+      businessAddress: address("Paseo del Prado 1", "Madrid"),
+    });
+    expect(company.statusCode).toBe(201);
+    const deal = await api(s, ana, "POST", "/api/v1/deals", {
+      name: "Licencias",
+      companyId: company.json().id,
+    });
+    expect(deal.statusCode).toBe(201);
+    const lead = await api(s, ana, "POST", "/api/v1/leads", {
+      firstName: "Leire",
+      lastName: "Mar",
+      companyName: "Startup SL",
+      title: "CEO",
+      emails: ["leire@startup.example"],
+      phones: ["+34 655 000 111"],
+    });
+    expect(lead.statusCode).toBe(201);
+    await syncNow();
+    expect(onlyCompany("Globex Ibérica")).toMatchObject({
+      folderId: outlook().defaultFolder.id,
+      categories: [es.company, es.current_prospect],
+      fields: expect.objectContaining({
+        displayName: "Globex Ibérica",
+        emailAddresses: [expect.objectContaining({ address: "info@globex.example" })],
+        businessPhones: ["+34 910 555 000"],
+        businessAddress: address("Paseo del Prado 1", "Madrid"),
+        businessHomePage: "https://globex.example",
+      }),
+    });
+    expect(only("Leire")).toMatchObject({
+      categories: [es.lead],
+      fields: expect.objectContaining({
+        surname: "Mar",
+        companyName: "Startup SL",
+        jobTitle: "CEO",
+        businessPhones: ["+34 655 000 111"],
+        emailAddresses: [expect.objectContaining({ address: "leire@startup.example" })],
+      }),
+    });
+    // Neither became a person, in the CRM or in Outlook.
+    expect((await persons()).some((p) => p.firstName === "Leire")).toBe(false);
+    const writes = () =>
+      (requests()["graph.contacts.update"] ?? 0) + (requests()["graph.contacts.create"] ?? 0);
+    const before = writes();
+    await syncNow();
+    expect(writes()).toBe(before);
+  });
+
+  it("R-X-6, R-X-11: company and lead edits flow both ways; a lead's conflict keeps the overwritten value", async () => {
+    outlook().userEdit(onlyCompany("Globex Ibérica").id, {
+      businessPhones: ["+34 910 555 999"],
+      businessHomePage: "https://www.globex-iberica.example/",
+      businessAddress: address("Calle Mayor 3", "Toledo"),
+    });
+    const leire = (await listOf("leads")).find((l) => l.firstName === "Leire")!;
+    expect((await api(s, ana, "PATCH", `/api/v1/leads/${leire.id}`, { title: "Fundadora" })).statusCode).toBe(
+      200,
+    );
+    skew = 60_000;
+    outlook().userEdit(only("Leire").id, {
+      surname: "Mar Azul",
+      jobTitle: "Directora",
+      mobilePhone: "+34 699 000 000",
+    });
+    skew = 0;
+    await syncNow();
+    const globex = (await listOf("companies")).find((c) => c.name === "Globex Ibérica")!;
+    expect(globex).toMatchObject({
+      phones: ["+34 910 555 999"],
+      domain: "globex-iberica.example",
+      businessAddress: address("Calle Mayor 3", "Toledo"),
+    });
+    const after = (await api(s, ana, "GET", `/api/v1/leads/${leire.id}`)).json();
+    expect(after).toMatchObject({ lastName: "Mar Azul", title: "Directora" });
+    expect(after.customFields.exchangeOverwritten).toEqual([
+      expect.objectContaining({ field: "jobTitle", oldValue: "Fundadora", source: "crm" }),
+    ]);
+    // A field a lead does not have (a mobile number) stays as the user keeps it when the CRM writes.
+    expect(
+      (await api(s, ana, "PATCH", `/api/v1/leads/${leire.id}`, { companyName: "Startup Labs" })).statusCode,
+    ).toBe(200);
+    await syncNow();
+    expect(only("Leire").fields).toMatchObject({
+      companyName: "Startup Labs",
+      surname: "Mar Azul",
+      mobilePhone: "+34 699 000 000",
+    });
+    expect(
+      (
+        await api(s, ana, "PATCH", `/api/v1/companies/${globex.id}`, {
+          name: "Globex Iberia",
+          customerStatus: "current",
+        })
+      ).statusCode,
+    ).toBe(200);
+    await syncNow();
+    expect(byCompany("Globex Ibérica")).toHaveLength(0);
+    expect(onlyCompany("Globex Iberia")).toMatchObject({
+      categories: [es.company, es.current_customer],
+      fields: expect.objectContaining({
+        displayName: "Globex Iberia",
+        businessHomePage: "https://globex-iberica.example",
+      }),
+    });
+  });
+
+  it("R-X-2, R-X-10, R-CAT-1: an Outlook contact under Concilia Company or Concilia Lead is imported as a company or a lead, matched by name or email", async () => {
+    expect((await api(s, ana, "POST", "/api/v1/companies", { name: "Hooli" })).statusCode).toBe(201);
+    const companies = async () => (await listOf("companies")).map((c) => c.name);
+    const o = outlook();
+    o.seed({ displayName: "Initech", companyName: "Initech", categories: ["Clientes", es.company] });
+    o.seed({ displayName: "HOOLI", companyName: "HOOLI", categories: ["Clientes", es.company] });
+    o.seed({
+      givenName: "Lola",
+      surname: "Pino",
+      companyName: "Pino Tech",
+      emailAddresses: [{ address: "lola@pino.example" }],
+      categories: ["Clientes", es.lead],
+    });
+    o.seed({ displayName: "Umbrella", companyName: "Umbrella", categories: [es.company] });
+    await syncNow();
+    expect((await companies()).filter((n) => n === "Initech")).toHaveLength(1);
+    // Matched by name (R-X-10): one company, Outlook's later spelling kept and the CRM's saved (R-X-11).
+    const hooli = (await listOf("companies")).filter((c) => c.name === "Hooli" || c.name === "HOOLI");
+    expect(hooli).toHaveLength(1);
+    expect(hooli[0]).toMatchObject({
+      name: "HOOLI",
+      customFields: {
+        exchangeOverwritten: [
+          expect.objectContaining({ field: "companyName", oldValue: "Hooli", source: "crm" }),
+        ],
+      },
+    });
+    // Not in a chosen category (R-X-2): left alone whatever its kind.
+    expect(await companies()).not.toContain("Umbrella");
+    const lola = (await listOf("leads")).filter((l) => l.firstName === "Lola");
+    expect(lola).toEqual([expect.objectContaining({ lastName: "Pino", companyName: "Pino Tech" })]);
+    expect((await persons()).some((p) => ["Lola", "Initech", "HOOLI"].includes(p.firstName))).toBe(false);
+    // The CRM's Hooli is linked to Outlook's: no second contact for it.
+    expect(byCompany("Hooli")).toHaveLength(0);
+    expect(onlyCompany("HOOLI").categories).toEqual(["Clientes", es.company]);
+    expect(onlyCompany("Initech").categories).toEqual(["Clientes", es.company]);
+    expect(only("Lola").categories).toEqual(["Clientes", es.lead]);
+  });
+
+  it("R-X-7: a company deleted in the CRM and a lead deleted in Outlook stay on the other side and are not made again", async () => {
+    const initech = (await listOf("companies")).find((c) => c.name === "Initech")!;
+    expect((await api(s, ana, "DELETE", `/api/v1/companies/${initech.id}`)).statusCode).toBe(204);
+    outlook().remove(only("Lola").id);
+    await syncNow();
+    onlyCompany("Initech");
+    expect((await listOf("leads")).filter((l) => l.firstName === "Lola")).toHaveLength(1);
+    outlook().userEdit(onlyCompany("Initech").id, { businessPhones: ["+34 900 000 000"] });
+    await syncNow();
+    expect((await listOf("companies")).some((c) => c.name === "Initech")).toBe(false);
+    expect(named("Lola")).toHaveLength(0);
+  });
+
+  it("R-P-2: throttled writes leave one contact; a create is one request, with no look-up first", async () => {
     microsoft.faults.set(ANA, {
       throttle: {
         status: 429,
@@ -371,14 +597,50 @@ describe.each(engines)("Exchange contacts through Microsoft Graph on %s", (engin
       },
     });
     await newPerson({ firstName: "Iker", lastName: "Sola", emails: ["iker@x.example"] });
+    microsoft.counter.reset();
     await syncNow();
+    microsoft.faults.clear(ANA);
+    only("Iker");
+    expect(requests()["graph.contacts.list"]).toBeUndefined();
+  });
+
+  it("R-P-2: a create whose answer was lost is linked by the next listing: one contact, one person, no look-up", async () => {
     microsoft.faults.set(ANA, { loseResponse: { endpoints: ["graph.contacts.create"], times: 1 } });
     await newPerson({ firstName: "Nerea", lastName: "Alba", emails: ["nerea@x.example"] });
-    for (let i = 0; i < 3; i++) await runStepExclusive(s.ctx, connectionId);
-    microsoft.faults.clear(ANA);
+    microsoft.counter.reset();
     await syncNow();
-    only("Iker");
-    only("Nerea");
+    expect(microsoft.faults.get(ANA).loseResponse?.times).toBe(0);
+    // The POST was applied, its answer lost: Outlook has her, the CRM does not know it yet.
+    expect(named("Nerea")).toHaveLength(1);
+    await syncNow();
+    await syncNow();
+    expect(named("Nerea")).toHaveLength(1);
     expect(only("Nerea").categories).toEqual([es.person]);
+    expect((await persons()).filter((p) => p.firstName === "Nerea")).toHaveLength(1);
+    const nerea = await personNamed("Nerea");
+    const [link] = await s.ctx.db.select().from(contactLinks).where(eq(contactLinks.personId, nerea.id));
+    expect(link).toMatchObject({ state: "linked", providerId: only("Nerea").id });
+    expect(await s.ctx.db.select().from(contactPendingCreates)).toEqual([]);
+    expect(requests()["graph.contacts.create"]).toBe(1);
+    expect(requests()["graph.contacts.list"]).toBeUndefined();
+  });
+
+  it("R-P-2: a create that failed before Exchange applied it is looked up once (its marker stands) and made once", async () => {
+    microsoft.faults.set(ANA, {
+      serverError: { status: 502, endpoints: ["graph.contacts.create"], times: 1 },
+    });
+    await newPerson({ firstName: "Unai", lastName: "Ortiz", emails: ["unai@x.example"] });
+    microsoft.counter.reset();
+    await syncNow();
+    expect(named("Unai")).toHaveLength(0);
+    expect(await s.ctx.db.select().from(contactPendingCreates)).toHaveLength(1);
+    await syncNow();
+    expect(named("Unai")).toHaveLength(1);
+    expect(only("Unai").categories).toEqual([es.person]);
+    expect(requests()["graph.contacts.list"]).toBe(1);
+    expect(requests()["graph.contacts.create"]).toBe(2);
+    expect(await s.ctx.db.select().from(contactPendingCreates)).toEqual([]);
+    await syncNow();
+    expect(named("Unai")).toHaveLength(1);
   });
 });

@@ -131,6 +131,8 @@ function choices(
     for (const f of own) pick.addItem(f.name, f.id, x.folderIds.includes(f.id));
     s.addWidget(pick);
   }
+  if (folders.message)
+    s.addWidget(paragraph(i.locale === "en" ? folders.message : t("exchangeSharedScopeMissing")));
   for (const f of folders.items.filter((k) => k.kind === "shared"))
     s.addWidget(
       CardService.newDecoratedText()

@@ -24,6 +24,7 @@ export const CONTACT_SELECT = [
   "jobTitle",
   "businessAddress",
   "homeAddress",
+  "businessHomePage",
   "categories",
   "parentFolderId",
   "lastModifiedDateTime",
@@ -35,6 +36,7 @@ export interface GraphContactJson {
   changeKey?: string;
   parentFolderId?: string;
   lastModifiedDateTime?: string;
+  displayName?: string | null;
   givenName?: string | null;
   surname?: string | null;
   emailAddresses?: { name?: string; address?: string }[];
@@ -44,6 +46,7 @@ export interface GraphContactJson {
   jobTitle?: string | null;
   businessAddress?: Partial<PostalAddress> | null;
   homeAddress?: Partial<PostalAddress> | null;
+  businessHomePage?: string | null;
   categories?: string[];
   singleValueExtendedProperties?: ExtendedProperty[];
 }
@@ -94,6 +97,7 @@ export function fieldsFromGraph(c: GraphContactJson): ContactFields {
     jobTitle: orNull(c.jobTitle),
     businessAddress: addressIn(c.businessAddress),
     homeAddress: addressIn(c.homeAddress),
+    businessHomePage: orNull(c.businessHomePage),
   };
 }
 
@@ -104,6 +108,7 @@ export function contactFromGraph(c: GraphContactJson, folderId?: string): Provid
     folderId: c.parentFolderId ?? folderId ?? "",
     lastModified: c.lastModifiedDateTime ?? "",
     fields: fieldsFromGraph(c),
+    displayName: text(c.displayName),
     categories: c.categories ?? [],
     extended: readOurs(c.singleValueExtendedProperties),
   };
@@ -126,6 +131,9 @@ export function graphBody(write: ContactWrite, extraFields: string[]): Record<st
     jobTitle: orNull(f.jobTitle),
     businessAddress: f.businessAddress ?? EMPTY_ADDRESS,
     homeAddress: f.homeAddress ?? EMPTY_ADDRESS,
+    // Only a company's contact owns the web site; a person's keeps what the user typed (not written).
+    ...(f.businessHomePage !== undefined ? { businessHomePage: orNull(f.businessHomePage) } : {}),
+    ...(write.displayName ? { displayName: write.displayName, fileAs: write.displayName } : {}),
     categories: write.categories,
     singleValueExtendedProperties: writeOurs(write.extended, extraFields),
   };

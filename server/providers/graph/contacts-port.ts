@@ -7,7 +7,7 @@ import { createCategory, deleteCategory, listCategories } from "./contacts-categ
 import { GraphContactsClient, type GraphContactsClientOptions } from "./contacts-client.js";
 import { listContactChanges } from "./contacts-delta.js";
 import { listContactFolders, type SharedFolderRef } from "./contacts-folders.js";
-import { createContact, updateContact } from "./contacts-write.js";
+import { createContact, findCreated, updateContact } from "./contacts-write.js";
 
 export interface GraphContactsOptions extends GraphContactsClientOptions {
   extraFields?: string[];
@@ -23,6 +23,7 @@ export function graphContactsPort(o: GraphContactsOptions): ContactsPort & { cli
     listChanges: (folderId, cursor, pageSize) =>
       listContactChanges(client, folderId, cursor, pageSize, extra),
     create: (folderId, contact) => createContact(client, folderId, contact, extra),
+    findCreated: (folderId, conciliaId) => findCreated(client, folderId, conciliaId, extra),
     update: (id, changeKey, contact) => updateContact(client, id, changeKey, contact, extra),
     masterCategories: () => listCategories(client),
     createCategory: (displayName, color) => createCategory(client, displayName, color),

@@ -1,7 +1,8 @@
 // Creating and updating contacts in Exchange without ever making a second copy (R-P-2, R-X-6).
-// create: the item made for a CRM record carries that record's id in our extended property, so before
-// a POST, and again after a POST whose answer was lost, the folder is searched for it; a found item is
-// returned as it is. update: PATCH with If-Match on the changeKey we read; 412 is SyncError `conflict`
+// create: one POST; the item made for a CRM record carries that record's id in our extended property,
+// so after a lost answer the next delta brings it back linked, and `findCreated` finds it by that
+// property when the sync must know before trying again.
+// update: PATCH with If-Match on the changeKey we read; 412 is SyncError `conflict`
 // (the driver reads the item again and reconciles, R-X-11). After a lost PATCH answer the item is read:
 // still at our changeKey → the PATCH did not land and is sent again; moved on and holding what we wrote
 // → it landed; moved on otherwise → someone else changed it: conflict.
@@ -15,7 +16,7 @@ const enc = encodeURIComponent;
 /** Tries of a write whose answers keep getting lost. */
 const TRIES = 3;
 
-async function findOurs(
+export async function findCreated(
   client: GraphContactsClient,
   folderId: string,
   conciliaId: string,
@@ -28,27 +29,24 @@ async function findOurs(
   return page.value[0] ? contactFromGraph(page.value[0], folderId) : null;
 }
 
+/**
+ * One POST. Its failures are thrown as they are: after an ambiguous one (the answer lost, a 5xx) the
+ * contact may exist, and the sync's pending-create marker decides whether to look for it before a
+ * second try (sync/contacts/outbound-create.ts).
+ */
 export async function createContact(
   client: GraphContactsClient,
   folderId: string,
   write: ContactWrite,
   extraFields: string[],
 ): Promise<ProviderContact> {
-  for (let n = 1; ; n++) {
-    const existing = await findOurs(client, folderId, write.extended.conciliaId, extraFields);
-    if (existing) return existing;
-    try {
-      const made = await client.write<GraphContactJson>(
-        "POST",
-        `/me/contactFolders/${enc(folderId)}/contacts`,
-        graphBody(write, extraFields),
-      );
-      // The POST answer carries no extended properties: they are what we just wrote.
-      return { ...contactFromGraph(made, folderId), extended: write.extended };
-    } catch (err) {
-      if (!ambiguous(err) || n >= TRIES) throw err;
-    }
-  }
+  const made = await client.write<GraphContactJson>(
+    "POST",
+    `/me/contactFolders/${enc(folderId)}/contacts`,
+    graphBody(write, extraFields),
+  );
+  // The POST answer carries no extended properties: they are what we just wrote.
+  return { ...contactFromGraph(made, folderId), extended: write.extended };
 }
 
 const sameWrite = (a: ProviderContact, write: ContactWrite) =>

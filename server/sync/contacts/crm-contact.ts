@@ -20,9 +20,14 @@ import type { ContactFields, CrmContact, Overwritten } from "../../reconcile/con
 type PersonRow = typeof persons.$inferSelect;
 
 export interface CrmPerson {
+  type: "person";
+  id: string;
   row: PersonRow;
   contact: CrmContact;
   writable: boolean;
+  /** Merged into another person: its link is settled by merges.ts, not synced. */
+  mergedAway: boolean;
+  displayName?: undefined;
 }
 
 /** The visible persons among `ids` as contacts, by id; one not visible to the owner is absent. */
@@ -69,16 +74,19 @@ export async function readCrmContacts(
       language,
     );
     out.set(r.id, {
+      type: "person",
+      id: r.id,
       row: r,
       contact: { fields, changedAt: changedAtOf(r), categories },
       writable: mayWrite(owner, r),
+      mergedAway: !!r.mergedInto,
     });
   }
   return out;
 }
 
 /** Writes the values a decision took from Exchange; each field's CRM time becomes Exchange's (`at`). */
-export async function applyCrmPatch(
+export async function applyPersonPatch(
   tx: Tx,
   owner: AuthUser,
   person: CrmPerson,
@@ -121,7 +129,7 @@ export async function applyCrmPatch(
 }
 
 /** R-X-11: keeps what a conflict overwrote, with the person. */
-export async function keepOverwritten(tx: Tx, personId: string, values: Overwritten[]): Promise<void> {
+export async function keepPersonOverwritten(tx: Tx, personId: string, values: Overwritten[]): Promise<void> {
   if (!values.length) return;
   await tx.insert(overwrittenValues).values(
     values.map((v) => ({

@@ -1,10 +1,11 @@
-// contact_links: which Exchange contact of a connection is which CRM person, what both last agreed
-// on, and the contacts given up for good (R-X-7, R-X-9).
+// contact_links: which Exchange contact of a connection is which CRM person, company or lead, what both
+// last agreed on, and the contacts given up for good (R-X-7, R-X-9).
 import { and, eq } from "drizzle-orm";
 import type { Tx } from "../../db/index.js";
 import { type ContactLink, contactLinks } from "../../db/schema.js";
 import { newId } from "../../ids.js";
 import type { SyncedContact } from "../../reconcile/contacts-types.js";
+import type { RecordRef } from "./crm-record.js";
 
 export async function linkOf(tx: Tx, connectionId: string, providerId: string): Promise<ContactLink | null> {
   const [row] = await tx
@@ -20,21 +21,28 @@ export async function saveLink(
     connectionId: string;
     folderId: string;
     providerId: string;
-    personId: string;
+    record: RecordRef;
     changeKey: string;
     lastSynced: SyncedContact;
     pushPending: boolean;
   },
 ): Promise<void> {
   const now = new Date();
+  const { record, ...rest } = link;
+  const ids = {
+    recordType: record.type,
+    personId: record.type === "person" ? record.id : null,
+    companyId: record.type === "company" ? record.id : null,
+    leadId: record.type === "lead" ? record.id : null,
+  };
   await tx
     .insert(contactLinks)
-    .values({ id: newId(), ...link, state: "linked", syncedAt: now })
+    .values({ id: newId(), ...rest, ...ids, state: "linked", syncedAt: now })
     .onConflictDoUpdate({
       target: [contactLinks.connectionId, contactLinks.providerId],
       set: {
         folderId: link.folderId,
-        personId: link.personId,
+        ...ids,
         changeKey: link.changeKey,
         lastSynced: link.lastSynced,
         pushPending: link.pushPending,

@@ -1,5 +1,6 @@
-// CRM → Exchange (R-X-3, R-X-6, R-X-8): persons the owner can see that have no contact yet are created
-// in the integration's target folder; linked persons changed in the CRM are written with If-Match.
+// CRM → Exchange (R-X-3, R-X-6, R-X-8): persons, companies and leads the owner can see that have no
+// contact yet are created in the integration's target folder (outbound-create.ts); linked ones changed
+// in the CRM are written with If-Match.
 //
 // Which persons changed is found by a watermark, not an outbox: a person's contact depends on its own
 // row, its company's name and its deals (its R-CAT-1 status), written by many code paths; an outbox
@@ -9,13 +10,24 @@
 // synced, so one seen twice writes nothing the second time. Links whose write is owed (`push_pending`:
 // the CRM won a field during an import) are candidates too.
 import { and, eq, gt, isNull, notExists, or, sql } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { AuthUser } from "../../auth/user.js";
+import { companyVisible } from "../../crm/companies.js";
+import { leadVisible } from "../../crm/leads.js";
 import { personVisible } from "../../crm/persons.js";
 import type { Db } from "../../db/index.js";
-import { companies, contactLinks, deals, exchangeIntegrations, grants, persons } from "../../db/schema.js";
-import { project } from "../../reconcile/contacts-compare.js";
-import { readCrmContacts } from "./crm-contact.js";
-import { saveLink } from "./links.js";
+import {
+  companies,
+  contactLinks,
+  deals,
+  exchangeIntegrations,
+  grants,
+  leads,
+  persons,
+  type RecordType,
+} from "../../db/schema.js";
+import { linkColumn, RECORD_TYPES, readCrmRecords, recordOfLink } from "./crm-record.js";
+import { createMissing } from "./outbound-create.js";
 import type { ContactsPort } from "./port.js";
 import { pushLink } from "./push-link.js";
 import { type ExchangeIntegration, targetFolder } from "./settings.js";
@@ -46,6 +58,91 @@ export interface PushReport {
   more: boolean;
 }
 
+/** Visible records of `type` with no contact at all: a contact removed in Exchange keeps its (ignored)
+ * link, so its record is never created there again (R-X-7). */
+async function missingOf(db: Db, owner: AuthUser, connectionId: string, type: RecordType, limit: number) {
+  const table = type === "company" ? companies : type === "lead" ? leads : persons;
+  const visible =
+    type === "company" ? companyVisible(owner) : type === "lead" ? leadVisible(owner) : personVisible(owner);
+  return db
+    .select({ id: table.id })
+    .from(table)
+    .where(
+      and(
+        visible,
+        notExists(
+          db
+            .select({ one: sql`1` })
+            .from(contactLinks)
+            .where(and(eq(contactLinks.connectionId, connectionId), eq(linkColumn(type), table.id))),
+        ),
+      ),
+    )
+    .orderBy(table.id)
+    .limit(limit);
+}
+
+/** Shared with the user again after a pause: what changed meanwhile is written now (R-X-8). */
+const grantedSince = (owner: AuthUser, type: RecordType, id: AnyPgColumn, since: Date) =>
+  sql`exists (select 1 from ${grants} where ${grants.recordType} = ${type}
+    and ${grants.recordId} = ${id} and ${grants.userId} = ${owner.id} and ${grants.createdAt} > ${since})`;
+
+/** Linked records of `type` whose contact may be owed a write: changed since the watermark, or pending. */
+async function changedLinks(db: Db, owner: AuthUser, connectionId: string, type: RecordType, since: Date) {
+  const base = and(eq(contactLinks.connectionId, connectionId), eq(contactLinks.state, "linked"));
+  if (type === "company")
+    return db
+      .selectDistinct({ link: contactLinks })
+      .from(contactLinks)
+      .innerJoin(companies, eq(companies.id, contactLinks.companyId))
+      .leftJoin(deals, eq(deals.companyId, companies.id))
+      .where(
+        and(
+          base,
+          or(
+            eq(contactLinks.pushPending, true),
+            gt(companies.updatedAt, since),
+            gt(deals.updatedAt, since),
+            grantedSince(owner, "company", companies.id, since),
+          ),
+        ),
+      );
+  if (type === "lead")
+    return db
+      .select({ link: contactLinks })
+      .from(contactLinks)
+      .innerJoin(leads, eq(leads.id, contactLinks.leadId))
+      .where(
+        and(
+          base,
+          or(
+            eq(contactLinks.pushPending, true),
+            gt(leads.updatedAt, since),
+            grantedSince(owner, "lead", leads.id, since),
+          ),
+        ),
+      );
+  return db
+    .selectDistinct({ link: contactLinks })
+    .from(contactLinks)
+    .innerJoin(persons, eq(persons.id, contactLinks.personId))
+    .leftJoin(companies, eq(companies.id, persons.companyId))
+    .leftJoin(deals, eq(deals.personId, persons.id))
+    .where(
+      and(
+        base,
+        isNull(persons.mergedInto),
+        or(
+          eq(contactLinks.pushPending, true),
+          gt(persons.updatedAt, since),
+          gt(companies.updatedAt, since),
+          gt(deals.updatedAt, since),
+          grantedSince(owner, "person", persons.id, since),
+        ),
+      ),
+    );
+}
+
 export async function pushCrmContacts(
   db: Db,
   owner: AuthUser,
@@ -60,94 +157,46 @@ export async function pushCrmContacts(
   if (!folder) return report;
   const startedAt = new Date();
   const connectionId = integration.connectionId;
+  const language = integration.language;
 
-  // Persons with no contact at all: a contact removed in Exchange keeps its (ignored) link, so its person
-  // is never created there again (R-X-7).
-  const missing = await db
-    .select({ id: persons.id })
-    .from(persons)
-    .where(
-      and(
-        personVisible(owner),
-        notExists(
-          db
-            .select({ one: sql`1` })
-            .from(contactLinks)
-            .where(and(eq(contactLinks.connectionId, connectionId), eq(contactLinks.personId, persons.id))),
-        ),
-      ),
-    )
-    .orderBy(persons.id)
-    .limit(budget + 1);
-  if (missing.length > budget) report.more = true;
-  const toCreate = await readCrmContacts(
-    db,
-    owner,
-    missing.slice(0, budget).map((m) => m.id),
-    integration.language,
-  );
-  for (const [personId, p] of toCreate) {
-    const fields = project(p.contact.fields);
-    const made = await port.create(folder, {
-      fields,
-      categories: p.contact.categories,
-      extended: { conciliaId: personId, fields: {} },
-    });
-    await saveLink(db, {
-      connectionId,
-      folderId: folder,
-      providerId: made.id,
-      personId,
-      changeKey: made.changeKey,
-      lastSynced: { fields, categories: made.categories, exchangeChangedAt: {} },
-      pushPending: false,
-    });
-    report.created++;
+  let left = budget;
+  for (const type of RECORD_TYPES) {
+    if (left <= 0) {
+      report.more = true;
+      break;
+    }
+    const missing = await missingOf(db, owner, connectionId, type, left + 1);
+    if (missing.length > left) report.more = true;
+    const ids = missing.slice(0, left).map((m) => m.id);
+    left -= ids.length;
+    const records = await readCrmRecords(db, owner, type, ids, language);
+    const made = await createMissing(db, owner, integration, port, folder, [...records.values()]);
+    report.created += made.created;
   }
 
   const since = new Date((integration.pushedThrough?.getTime() ?? 0) - OVERLAP_MS);
-  const changed = await db
-    .selectDistinct({ link: contactLinks })
-    .from(contactLinks)
-    .innerJoin(persons, eq(persons.id, contactLinks.personId))
-    .leftJoin(companies, eq(companies.id, persons.companyId))
-    .leftJoin(deals, eq(deals.personId, persons.id))
-    .where(
-      and(
-        eq(contactLinks.connectionId, connectionId),
-        eq(contactLinks.state, "linked"),
-        isNull(persons.mergedInto),
-        or(
-          eq(contactLinks.pushPending, true),
-          gt(persons.updatedAt, since),
-          gt(companies.updatedAt, since),
-          gt(deals.updatedAt, since),
-          // Shared with the user again after a pause: what changed meanwhile is written now (R-X-8).
-          sql`exists (select 1 from ${grants} where ${grants.recordType} = 'person'
-            and ${grants.recordId} = ${persons.id} and ${grants.userId} = ${owner.id}
-            and ${grants.createdAt} > ${since})`,
-        ),
-      ),
+  for (const type of RECORD_TYPES) {
+    const pending = (await changedLinks(db, owner, connectionId, type, since))
+      .map((c) => c.link)
+      .filter((l) => !tried.round.has(l.id) && !tried.refused.has(l.id));
+    if (pending.length > budget) report.more = true;
+    const batch = pending.slice(0, budget);
+    const crm = await readCrmRecords(
+      db,
+      owner,
+      type,
+      batch.flatMap((l) => recordOfLink(l)?.id ?? []),
+      language,
     );
-  const pending = changed
-    .map((c) => c.link)
-    .filter((l) => !tried.round.has(l.id) && !tried.refused.has(l.id));
-  if (pending.length > budget) report.more = true;
-  const batch = pending.slice(0, budget);
-  const crm = await readCrmContacts(
-    db,
-    owner,
-    batch.flatMap((l) => (l.personId ? [l.personId] : [])),
-    integration.language,
-  );
-  for (const link of batch) {
-    tried.round.add(link.id);
-    const person = link.personId ? crm.get(link.personId) : undefined;
-    // No longer visible: it stops syncing, and nothing is deleted anywhere (R-X-8).
-    if (!person) continue;
-    const outcome = await pushLink(db, owner, integration, port, link, person);
-    if (outcome === "written") report.updated++;
-    if (outcome === "refused") tried.refused.add(link.id);
+    for (const link of batch) {
+      tried.round.add(link.id);
+      const record = crm.get(recordOfLink(link)?.id ?? "");
+      // No longer visible: it stops syncing, and nothing is deleted anywhere (R-X-8).
+      if (!record) continue;
+      const outcome = await pushLink(db, owner, integration, port, link, record);
+      if (outcome === "written") report.updated++;
+      if (outcome === "refused") tried.refused.add(link.id);
+    }
   }
   if (!report.more)
     await db

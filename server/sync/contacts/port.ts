@@ -26,6 +26,8 @@ export interface ContactFields {
   jobTitle: string | null;
   businessAddress: PostalAddress | null;
   homeAddress: PostalAddress | null;
+  /** The web site (Graph `businessHomePage`): a company's. */
+  businessHomePage?: string | null;
 }
 
 /** A contact as the provider returned it. */
@@ -36,6 +38,8 @@ export interface ProviderContact {
   folderId: string;
   lastModified: string;
   fields: ContactFields;
+  /** What Outlook shows as the contact's name: a company's name when it has no person's name. */
+  displayName?: string;
   /** Every category on the item, ours and the user's own (the user's are never touched). */
   categories: string[];
   /** Our extended properties: `conciliaId` (the CRM record this item was made for) and CRM fields
@@ -73,6 +77,8 @@ export interface ContactWrite {
   /** The categories the item must end up with (ours replaced, the user's kept: the caller merges). */
   categories: string[];
   extended: { conciliaId: string; fields: Record<string, string> };
+  /** Set for a company: its name is the contact's name (a person's is made of given name and surname). */
+  displayName?: string;
 }
 
 export interface ContactsPort {
@@ -80,10 +86,14 @@ export interface ContactsPort {
   /** Changes in one private folder after `cursor` (null: everything, the start of a full sync). */
   listChanges(folderId: string, cursor: unknown, pageSize: number): Promise<ContactPage>;
   /**
-   * Creates a contact. Idempotent on `extended.conciliaId`: repeated after a lost answer, it finds the
-   * item it made (by the extended property) instead of making a second one.
+   * Creates a contact: one request, no look-up first. A failure after which the contact may have been
+   * made all the same (a lost answer, a 5xx) is thrown as SyncError `temporary`: the caller keeps a
+   * pending-create marker, the next listing links the contact by its `extended.conciliaId`, and a create
+   * tried again while the marker stands asks `findCreated` first (outbound-create.ts).
    */
   create(folderId: string, contact: ContactWrite): Promise<ProviderContact>;
+  /** The contact made for a CRM record (our `conciliaId` property) in a folder, or null. */
+  findCreated(folderId: string, conciliaId: string): Promise<ProviderContact | null>;
   /** Updates with If-Match: a changeKey that moved on throws SyncError `conflict`. */
   update(id: string, changeKey: string, contact: ContactWrite): Promise<ProviderContact>;
   /**

@@ -1,4 +1,4 @@
-// One linked person's CRM changes written to its Exchange contact with If-Match. The contact is taken
+// One linked record's CRM changes written to its Exchange contact with If-Match. The contact is taken
 // to be as last synced; when Exchange refuses the write (412: it changed since), the contact is read
 // again where the port can (`get`), reconciled field by field like a listed change (R-X-11), and
 // written once more with its new changeKey. A port that cannot read one contact leaves the write owed
@@ -9,7 +9,7 @@ import type { Db } from "../../db/index.js";
 import { type ContactLink, contactLinks } from "../../db/schema.js";
 import { reconcileContact } from "../../reconcile/contacts.js";
 import { SyncError } from "../errors.js";
-import { type CrmPerson, keepOverwritten, readCrmContacts } from "./crm-contact.js";
+import { type CrmRecord, keepOverwritten, readCrmRecord } from "./crm-record.js";
 import { importContactChange } from "./inbound.js";
 import { linkOf, saveLink } from "./links.js";
 import type { ContactsPort } from "./port.js";
@@ -23,9 +23,9 @@ export async function pushLink(
   integration: ExchangeIntegration,
   port: ContactsPort,
   link: ContactLink,
-  person: CrmPerson,
+  record: CrmRecord,
 ): Promise<PushOutcome> {
-  const first = await writeOnce(db, port, link, person);
+  const first = await writeOnce(db, port, link, record);
   if (first !== "conflict") return first;
   const fresh = port.get ? await port.get(link.providerId) : null;
   if (fresh) {
@@ -33,7 +33,7 @@ export async function pushLink(
       importContactChange(tx, owner, integration, link.folderId, { kind: "changed", contact: fresh }),
     );
     const again = await linkOf(db, link.connectionId, link.providerId);
-    const now = (await readCrmContacts(db, owner, [person.row.id], integration.language)).get(person.row.id);
+    const now = await readCrmRecord(db, owner, record, integration.language);
     if (again?.state === "linked" && now) {
       const second = await writeOnce(db, port, again, now);
       if (second !== "conflict") return second;
@@ -47,12 +47,12 @@ async function writeOnce(
   db: Db,
   port: ContactsPort,
   link: ContactLink,
-  person: CrmPerson,
+  record: CrmRecord,
 ): Promise<PushOutcome | "conflict"> {
   const last = link.lastSynced;
   if (!last || !link.changeKey) return "quiet";
   const d = reconcileContact({
-    crm: person.contact,
+    crm: record.contact,
     exchange: { fields: last.fields, categories: last.categories, lastModified: link.syncedAt.toISOString() },
     last,
   });
@@ -64,15 +64,16 @@ async function writeOnce(
   try {
     const written = await port.update(link.providerId, link.changeKey, {
       ...d.exchangeWrite,
-      extended: { conciliaId: person.row.id, fields: {} },
+      extended: { conciliaId: record.id, fields: {} },
+      ...(record.displayName ? { displayName: record.displayName } : {}),
     });
     await db.transaction(async (tx) => {
-      await keepOverwritten(tx, person.row.id, d.overwritten);
+      await keepOverwritten(tx, record, d.overwritten);
       await saveLink(tx, {
         connectionId: link.connectionId,
         folderId: link.folderId,
         providerId: link.providerId,
-        personId: person.row.id,
+        record: { type: record.type, id: record.id },
         changeKey: written.changeKey,
         lastSynced: d.syncedAfterPush,
         pushPending: false,

@@ -92,10 +92,6 @@ export class MemoryAddressBook implements ContactsPort {
 
   async create(folderId: string, contact: ContactWrite): Promise<ProviderContact> {
     this.calls.create++;
-    const existing = [...this.contacts.values()].find(
-      (c) => c.extended.conciliaId === contact.extended.conciliaId,
-    );
-    if (existing) return structuredClone(existing);
     const id = `AAMk-${++this.ids}`;
     return this.touch({
       id,
@@ -106,6 +102,13 @@ export class MemoryAddressBook implements ContactsPort {
       categories: [...contact.categories],
       extended: structuredClone(contact.extended),
     });
+  }
+
+  async findCreated(folderId: string, conciliaId: string): Promise<ProviderContact | null> {
+    const found = [...this.contacts.values()].find(
+      (c) => c.folderId === folderId && c.extended.conciliaId === conciliaId,
+    );
+    return found ? structuredClone(found) : null;
   }
 
   async update(id: string, changeKey: string, contact: ContactWrite): Promise<ProviderContact> {

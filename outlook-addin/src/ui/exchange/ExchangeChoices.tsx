@@ -85,6 +85,11 @@ export function ExchangeChoices({ api, integration: i, onSaved }: Props) {
           chosen={chosenFolders}
           onChange={setChosenFolders}
         />
+        {folders.message ? (
+          <p class="note shared-scope-missing">
+            {locale === "en" ? folders.message : w("exchangeSharedScopeMissing")}
+          </p>
+        ) : null}
         {shared.length > 0 && (
           <ul class="shared-folders">
             {shared.map((f) => (
