@@ -95,6 +95,20 @@ function floatingMs(t: ICAL.Time): number {
   );
 }
 
+/**
+ * A UTC UNTIL is an instant, but the rule is expanded on the series' floating wall clock, where
+ * ical.js would compare it as if it were a wall time: east of Greenwich the last occurrence (an UNTIL
+ * equal to it, as Outlook's end dates and Apple's clients write it) would be dropped. It becomes that
+ * instant's wall time in the series' zone.
+ */
+function untilOnWallClock(rule: ICAL.Recur, zone: string): ICAL.Recur {
+  const until = rule.until;
+  if (!until || until.isDate || until.zone !== ICAL.Timezone.utcTimezone) return rule;
+  const copy = rule.clone();
+  copy.until = floating(wallOfInstant(until.toUnixTime() * 1000, zone), false);
+  return copy;
+}
+
 /** How much expansion work was done: ical.js iterator steps, summed over calls (tests, benchmarks). */
 export interface ExpansionMeter {
   steps: number;
@@ -115,6 +129,7 @@ function originalStarts(
   const toWall = (v: string) =>
     allDay ? dateKeyMs(v.slice(0, 10)) : wallOfInstant(Date.parse(v), e.timeZone);
   let rule = e.recurrence ? ICAL.Recur.fromString(e.recurrence) : null;
+  if (rule && !allDay) rule = untilOnWallClock(rule, e.timeZone);
   // SECONDLY and MINUTELY: the series is its first event (and its RDATEs).
   if (rule && !isCalendarRecurrence(rule)) rule = null;
   const skip = rule && skipBefore(rule, startWall, fromWall, allDay);
