@@ -409,7 +409,8 @@ describe.each(engines)("CalDAV calendar sync end to end on %s", (engine) => {
   it("R-P-2 (cursor expiry): a sync token the server no longer accepts brings a full re-listing that adds the new object and no other row", async () => {
     const rows = async () => ({
       events: (await s.ctx.db.select({ id: events.id }).from(events)).length,
-      links: (await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.connectionId, connectionId))).length,
+      links: (await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.connectionId, connectionId)))
+        .length,
     });
     await syncNow();
     const before = await rows();
