@@ -96,18 +96,17 @@ function floatingMs(t: ICAL.Time): number {
 }
 
 /**
- * The rule expands on the series' wall clock, but RFC 5545 gives a zoned series' UNTIL in UTC: it is
- * read on that clock too, or a series east of UTC would lose its last occurrence.
+ * A UTC UNTIL is an instant, but the rule is expanded on the series' floating wall clock, where
+ * ical.js would compare it as if it were a wall time: east of Greenwich the last occurrence (an UNTIL
+ * equal to it, as Outlook's end dates and Apple's clients write it) would be dropped. It becomes that
+ * instant's wall time in the series' zone.
  */
-function untilOnClock(rule: string, allDay: boolean, zone: string): string {
-  if (allDay) return rule;
-  return rule.replace(/UNTIL=(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z/i, (_m, y, mo, d, h, mi, se) => {
-    const wall = wallOfInstant(Date.parse(`${y}-${mo}-${d}T${h}:${mi}:${se}Z`), zone);
-    return `UNTIL=${new Date(wall)
-      .toISOString()
-      .replace(/[-:]/g, "")
-      .replace(/\.\d+Z$/, "")}`;
-  });
+function untilOnWallClock(rule: ICAL.Recur, zone: string): ICAL.Recur {
+  const until = rule.until;
+  if (!until || until.isDate || until.zone !== ICAL.Timezone.utcTimezone) return rule;
+  const copy = rule.clone();
+  copy.until = floating(wallOfInstant(until.toUnixTime() * 1000, zone), false);
+  return copy;
 }
 
 /** How much expansion work was done: ical.js iterator steps, summed over calls (tests, benchmarks). */
@@ -129,7 +128,8 @@ function originalStarts(
   let startWall = allDay ? dateKeyMs(e.startDate!) : wallOfInstant(e.startAt.getTime(), e.timeZone);
   const toWall = (v: string) =>
     allDay ? dateKeyMs(v.slice(0, 10)) : wallOfInstant(Date.parse(v), e.timeZone);
-  let rule = e.recurrence ? ICAL.Recur.fromString(untilOnClock(e.recurrence, allDay, e.timeZone)) : null;
+  let rule = e.recurrence ? ICAL.Recur.fromString(e.recurrence) : null;
+  if (rule && !allDay) rule = untilOnWallClock(rule, e.timeZone);
   // SECONDLY and MINUTELY: the series is its first event (and its RDATEs).
   if (rule && !isCalendarRecurrence(rule)) rule = null;
   const skip = rule && skipBefore(rule, startWall, fromWall, allDay);

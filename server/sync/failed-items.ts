@@ -20,7 +20,9 @@ export async function recordItemFailure(
   now = new Date(),
   messageId: string | null = null,
 ): Promise<boolean> {
-  const itemRef = item.ref ?? null;
+  // Items that need no reference to be fetched again (calendar items by id) have none: the column holds
+  // JSON null then, which reads back as no reference; an SQL NULL would break the NOT NULL column.
+  const itemRef = item.ref ?? sql`'null'::jsonb`;
   const [row] = await tx
     .insert(syncFailedItems)
     .values({

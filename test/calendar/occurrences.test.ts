@@ -45,6 +45,27 @@ const between = (e: EventTiming, x: ExceptionRow[], from: string, to: string) =>
   occurrencesBetween(e, x, new Date(from), new Date(to));
 
 describe("occurrences of a series", () => {
+  it("R-CAL-6 (failure mode 3): a UTC UNTIL is an instant: east of Greenwich the occurrence at UNTIL is the last one, west of it an occurrence after UNTIL is not one", () => {
+    // Outlook's end date 16 March and Apple's clients both write UNTIL as the last occurrence's instant.
+    const madrid = weekly({
+      startAt: new Date("2026-03-02T09:00:00Z"),
+      endAt: new Date("2026-03-02T09:30:00Z"),
+      timeZone: "Europe/Madrid",
+      endTimeZone: "Europe/Madrid",
+      recurrence: "FREQ=WEEKLY;BYDAY=MO;UNTIL=20260316T090000Z",
+    });
+    expect(
+      between(madrid, [], "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z").map((o) => o.startAt.toISOString()),
+    ).toEqual(["2026-03-02T09:00:00.000Z", "2026-03-09T09:00:00.000Z", "2026-03-16T09:00:00.000Z"]);
+    // 06:00 in New York on the 16th: that day's 09:00 meeting is after the end.
+    const newYork = weekly({ recurrence: "FREQ=WEEKLY;BYDAY=MO;UNTIL=20260316T100000Z" });
+    expect(
+      between(newYork, [], "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z").map((o) =>
+        o.startAt.toISOString(),
+      ),
+    ).toEqual(["2026-03-02T14:00:00.000Z", "2026-03-09T13:00:00.000Z"]);
+  });
+
   it("R-CAL-6: a weekly 09:00 meeting stays at 09:00 on its zone's clock across the change to summer time and back", () => {
     const spring = between(weekly(), [], "2026-03-01T00:00:00Z", "2026-03-17T00:00:00Z");
     expect(spring.map((o) => o.startAt.toISOString())).toEqual([

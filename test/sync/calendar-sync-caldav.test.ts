@@ -2,10 +2,10 @@
 // pointed at it (CALDAV_URL) with one selected calendar, events written there by another client, the
 // worker's steps through the engine, and what the user then sees in the CRM's events API.
 import { randomBytes } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SECRET } from "../../server/connections/connections.js";
-import { connections, eventLinks, events } from "../../server/db/schema.js";
+import { connections, eventLinks, events, syncCursors } from "../../server/db/schema.js";
 import { newId } from "../../server/ids.js";
 import { putSecret } from "../../server/secrets/store.js";
 import { runStepExclusive } from "../../server/sync/run.js";
@@ -448,5 +448,49 @@ describe.each(engines)("CalDAV calendar sync end to end on %s", (engine) => {
     await syncNow();
     const e = await eventOf(new URL("after-conflict.ics", cal.calendarUrl).href);
     expect(e).toMatchObject({ title: "Made after the conflict" });
+  });
+
+  it("R-P-2 (cursor expiry): a sync token the server no longer accepts brings a full re-listing that adds the new object and no other row", async () => {
+    const rows = async () => ({
+      events: (await s.ctx.db.select({ id: events.id }).from(events)).length,
+      links: (await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.connectionId, connectionId)))
+        .length,
+    });
+    await syncNow();
+    const before = await rows();
+    const scopeKey = `calendar:${cal.calendarUrl}`;
+    const [held] = await s.ctx.db
+      .select()
+      .from(syncCursors)
+      .where(and(eq(syncCursors.connectionId, connectionId), eq(syncCursors.scopeKey, scopeKey)));
+    expect(held?.cursor).toMatchObject({ syncToken: expect.stringMatching(/\S/) });
+    // A token the server has forgotten (Radicale answers it with the valid-sync-token precondition).
+    await s.ctx.db
+      .update(syncCursors)
+      .set({
+        cursor: {
+          ...(held!.cursor as Record<string, unknown>),
+          syncToken: `http://radicale.org/ns/sync/${"0".repeat(64)}`,
+        },
+      })
+      .where(and(eq(syncCursors.connectionId, connectionId), eq(syncCursors.scopeKey, scopeKey)));
+    await put(
+      "after-expiry.ics",
+      ics("after-expiry@other.test", [
+        "SUMMARY:Made while the token expired",
+        "DTSTART:20261214T100000Z",
+        "DTEND:20261214T110000Z",
+        `ORGANIZER:mailto:${account()}`,
+      ]),
+    );
+    await syncNow();
+    expect(await eventOf(new URL("after-expiry.ics", cal.calendarUrl).href)).toMatchObject({
+      title: "Made while the token expired",
+    });
+    expect(await rows()).toEqual({ events: before.events + 1, links: before.links + 1 });
+    await syncNow();
+    expect(await rows()).toEqual({ events: before.events + 1, links: before.links + 1 });
+    const status = (await api(s, ana, "GET", `/api/v1/connections/${connectionId}/status`)).json();
+    expect(status).toMatchObject({ status: "up_to_date", lastError: null });
   });
 });

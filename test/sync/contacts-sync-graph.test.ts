@@ -14,7 +14,7 @@ import { runStepExclusive } from "../../server/sync/run.js";
 import { categoryNames } from "../../shared/categories.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import { injectFetch } from "../providers/inject-fetch.js";
-import { api } from "./mail-e2e.js";
+import { api, whileNoStepRuns } from "./mail-e2e.js";
 
 const ANA = "ana@contoso.test";
 const BOB = "bob@contoso.test";
@@ -390,6 +390,32 @@ describe.each(engines)("Exchange contacts through Microsoft Graph on %s", (engin
     await syncNow();
     expect(named("Luis")).toHaveLength(0);
     expect((await persons()).some((p) => p.firstName === "Rosa María")).toBe(false);
+  });
+
+  it("R-X-7, R-P-3 (failure mode 10): a CRM edit to a person whose contact was deleted in Outlook meanwhile (404 on the write) keeps the edit, makes no contact again and leaves the sync healthy", async () => {
+    const marta = await personNamed("Marta");
+    const contact = only("Marta");
+    await whileNoStepRuns(s, connectionId, async () => {
+      const edit = await api(s, ana, "PATCH", `/api/v1/persons/${marta.id}`, {
+        title: "Directora de compras",
+      });
+      expect(edit.statusCode).toBe(200);
+      outlook().remove(contact.id);
+    });
+    await syncNow();
+    await syncNow();
+    expect(named("Marta")).toHaveLength(0);
+    expect((await personNamed("Marta")).title).toBe("Directora de compras");
+    const [link] = await s.ctx.db.select().from(contactLinks).where(eq(contactLinks.providerId, contact.id));
+    expect(link).toMatchObject({ personId: marta.id, state: "ignored" });
+    // A later CRM edit writes nothing to Exchange either.
+    expect(
+      (await api(s, ana, "PATCH", `/api/v1/persons/${marta.id}`, { title: "Directora general" })).statusCode,
+    ).toBe(200);
+    await syncNow();
+    expect(named("Marta")).toHaveLength(0);
+    const status = (await api(s, ana, "GET", `/api/v1/connections/${connectionId}/status`)).json();
+    expect(status).toMatchObject({ lastError: null, failedItems: 0 });
   });
 
   it("R-P-2, R-X-6: a delta link Graph forgot (410) re-lists every folder without duplicating anything", async () => {

@@ -10,6 +10,7 @@ import { resolveTimeZone } from "../../../shared/windows-zones.js";
 import { instantOfWall, wallOfInstant } from "../../calendar/local-time.js";
 import type { SyncedEventState } from "../../calendar/synced-state.js";
 import { vtimezoneFor } from "./vtimezone.js";
+import { zoneFromVtimezone } from "./vtimezone-zone.js";
 
 type Status = SyncedEventState["status"];
 type ResponseStatus = SyncedEventState["attendees"][number]["responseStatus"];
@@ -113,8 +114,8 @@ function zoneOf(prop: ICAL.Property): string {
   if (time.zone === ICAL.Timezone.utcTimezone || String(prop.toICALString()).endsWith("Z")) return "UTC";
   const tzid = prop.getParameter("tzid");
   const name = Array.isArray(tzid) ? tzid[0] : tzid;
-  // Floating times and zones neither IANA nor Windows are read as UTC.
-  return (name && zoneNamed(String(name))) || "UTC";
+  // A zone neither IANA nor Windows is the one its VTIMEZONE describes; floating times are read as UTC.
+  return (name && (zoneNamed(String(name)) ?? zoneFromVtimezone(prop, String(name)))) || "UTC";
 }
 
 /** An IANA or Windows name, also behind a vendor prefix (`/mozilla.org/20050126_1/Europe/Madrid`). */

@@ -1,0 +1,201 @@
+// Failure mode 10's last case for Outlook and CalDAV calendars: a write Concilia owes for an event the
+// user deleted meanwhile in the calendar answers 404 (or 410). The write is settled, never retried
+// forever, the event is not re-created there (R-CAL-9: a calendar delete cancels the CRM event and
+// keeps it) and the sync goes on. Google's case is in calendar-sync-google.test.ts.
+import { randomBytes } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { setupServer } from "msw/node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_MICROSOFT_CLIENT, MicrosoftEmulator } from "../../emulators/microsoft/emulator.js";
+import { createConnection, SECRET } from "../../server/connections/connections.js";
+import { calendarOutbox, connections, eventLinks } from "../../server/db/schema.js";
+import { newId } from "../../server/ids.js";
+import { putSecret } from "../../server/secrets/store.js";
+import { runStepExclusive } from "../../server/sync/run.js";
+import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import { newCalendarUser, type TestCalendarUser, testCaldav } from "../harness/caldav.js";
+import { injectFetch } from "../providers/inject-fetch.js";
+import { api, userWithMarta, whileNoStepRuns } from "./mail-e2e.js";
+
+type User = { id: string; token: string };
+
+async function syncNow(s: TestServer, connectionId: string) {
+  for (let i = 0; i < 100; i++) {
+    const r = await runStepExclusive(s.ctx, connectionId);
+    if (r !== "busy" && r.result !== "more") return r;
+    if (r === "busy") await new Promise((done) => setTimeout(done, 100));
+  }
+  throw new Error("the sync never came to rest");
+}
+
+async function newCrmEvent(s: TestServer, user: User, title: string, day: string) {
+  const made = await api(s, user, "POST", "/api/v1/events", {
+    title,
+    startAt: `${day}T10:00:00.000Z`,
+    endAt: `${day}T11:00:00.000Z`,
+  });
+  expect(made.statusCode).toBe(201);
+  return made.json().id as string;
+}
+
+const linkOf = async (s: TestServer, eventId: string) =>
+  (await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.eventId, eventId)))[0];
+const owed = async (s: TestServer, connectionId: string) =>
+  (await s.ctx.db.select().from(calendarOutbox).where(eq(calendarOutbox.connectionId, connectionId))).length;
+
+/**
+ * The two cases on one provider: `deleteThere` removes the event's calendar item as the user would,
+ * `itemCount` counts the calendar's items with that title (ground truth).
+ */
+function goneCases(
+  env: () => { s: TestServer; user: User; connectionId: string },
+  deleteThere: (providerId: string) => Promise<void>,
+  itemCount: (title: string) => Promise<number>,
+) {
+  it("R-CAL-9, R-P-3: an edit in Concilia to an event deleted meanwhile in the calendar (404 on the write) does not bring it back; the CRM event is kept, cancelled, with the edit; nothing stays owed", async () => {
+    const { s, user, connectionId } = env();
+    const id = await newCrmEvent(s, user, "Visita Iberia", "2027-01-12");
+    await syncNow(s, connectionId);
+    const link = await linkOf(s, id);
+    expect(link?.providerId).toMatch(/\S/);
+    expect(await itemCount("Visita Iberia")).toBe(1);
+    await whileNoStepRuns(s, connectionId, async () => {
+      const edit = await api(s, user, "PATCH", `/api/v1/events/${id}`, { title: "Visita Iberia (edited)" });
+      expect(edit.statusCode).toBe(200);
+      await deleteThere(link!.providerId);
+    });
+    await syncNow(s, connectionId);
+    await syncNow(s, connectionId);
+    expect(await itemCount("Visita Iberia")).toBe(0);
+    expect(await itemCount("Visita Iberia (edited)")).toBe(0);
+    expect((await api(s, user, "GET", `/api/v1/events/${id}`)).json()).toMatchObject({
+      title: "Visita Iberia (edited)",
+      status: "cancelled",
+    });
+    expect(await owed(s, connectionId)).toBe(0);
+    expect(await syncNow(s, connectionId)).toMatchObject({ result: "idle" });
+  });
+
+  it("R-CAL-9, R-P-3: deleting in Concilia an event the calendar no longer has (404 on the delete) settles the delete: the link goes, nothing stays owed, the sync stays healthy", async () => {
+    const { s, user, connectionId } = env();
+    const id = await newCrmEvent(s, user, "Llamada Iberia", "2027-01-13");
+    await syncNow(s, connectionId);
+    const link = await linkOf(s, id);
+    expect(link?.providerId).toMatch(/\S/);
+    expect(await itemCount("Llamada Iberia")).toBe(1);
+    await whileNoStepRuns(s, connectionId, async () => {
+      await deleteThere(link!.providerId);
+      expect((await api(s, user, "DELETE", `/api/v1/events/${id}`)).statusCode).toBe(204);
+    });
+    await syncNow(s, connectionId);
+    await syncNow(s, connectionId);
+    expect(await itemCount("Llamada Iberia")).toBe(0);
+    expect(await linkOf(s, id)).toBeUndefined();
+    expect(await owed(s, connectionId)).toBe(0);
+    const status = (await api(s, user, "GET", `/api/v1/connections/${connectionId}/status`)).json();
+    expect(status).toMatchObject({ status: "up_to_date", lastError: null, failedItems: 0 });
+  });
+}
+
+describe.each(engines)("failure mode 10: writes to events gone from Outlook, on %s", (engine) => {
+  const ACCOUNT = "ana.gone@contoso.test";
+  let s: TestServer;
+  let microsoft: MicrosoftEmulator;
+  const msw = setupServer();
+  let ana: User;
+  let connectionId: string;
+  const outlook = () => microsoft.calendars(ACCOUNT);
+
+  beforeAll(async () => {
+    s = await startTestServer({
+      engine,
+      env: {
+        MICROSOFT_OAUTH_CLIENT_ID: DEMO_MICROSOFT_CLIENT.clientId,
+        MICROSOFT_OAUTH_CLIENT_SECRET: DEMO_MICROSOFT_CLIENT.clientSecret!,
+        CONCILIA_SYNC_TICK_SECONDS: "0",
+      },
+    });
+    microsoft = new MicrosoftEmulator({ fetch: injectFetch(s.app) });
+    microsoft.addAccount(ACCOUNT, "Ana Ruiz");
+    msw.use(...microsoft.handlers());
+    msw.listen({ onUnhandledRequest: "bypass" });
+    ana = await userWithMarta(s, `ana-gone-${engine}@acme.test`);
+    const scopes = ["openid", "offline_access", "Calendars.ReadWrite"];
+    const { refreshToken } = microsoft.issueTokens(ACCOUNT, scopes.join(" "));
+    const c = await createConnection(s.ctx.db, ana.id, {
+      provider: "microsoft",
+      accountAddress: ACCOUNT,
+      syncs: "calendar",
+      grantedScopes: scopes,
+    });
+    await putSecret(s.ctx, c.id, SECRET.refreshToken, refreshToken, null);
+    connectionId = c.id;
+    await syncNow(s, connectionId);
+  });
+  afterAll(async () => {
+    msw.close();
+    await s?.close();
+  });
+
+  goneCases(
+    () => ({ s, user: ana, connectionId }),
+    async (id) => outlook().userDelete(id),
+    async (title) => [...outlook().events.values()].filter((e) => e.fields.subject === title).length,
+  );
+});
+
+describe.each(engines)("failure mode 10: writes to events gone from a CalDAV calendar, on %s", (engine) => {
+  let s: TestServer;
+  let cal: TestCalendarUser;
+  let ana: User;
+  let connectionId: string;
+
+  beforeAll(async () => {
+    s = await startTestServer({
+      engine,
+      env: {
+        CONCILIA_ALLOW_PRIVATE_HOSTS: "127.0.0.0/8",
+        CONCILIA_SYNC_TICK_SECONDS: "0",
+        CALDAV_URL: testCaldav().url,
+      },
+    });
+    cal = await newCalendarUser("Work");
+    ana = await userWithMarta(s, `ana-${engine}-${randomBytes(3).toString("hex")}@acme.test`);
+    connectionId = newId();
+    await s.ctx.db.insert(connections).values({
+      id: connectionId,
+      userId: ana.id,
+      provider: "icloud",
+      accountAddress: `${cal.account.username}@icloud.test`,
+      syncs: "calendar",
+      calendars: [{ id: cal.calendarUrl, name: "Work", primary: true, selected: true }],
+      imapServer: { host: "127.0.0.1", port: 1, tls: "none", username: cal.account.username },
+    });
+    await putSecret(s.ctx, connectionId, SECRET.appPassword, cal.account.password, null);
+    await syncNow(s, connectionId);
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  /** The calendar's objects whose SUMMARY is `title`, as another client reads them. */
+  async function itemCount(title: string) {
+    const res = await cal.client.fetch(cal.calendarUrl, {
+      method: "REPORT",
+      headers: { ...cal.client.headers, depth: "1", "content-type": "application/xml" },
+      body: `<c:calendar-query xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop><c:calendar-data/></d:prop><c:filter><c:comp-filter name="VCALENDAR"/></c:filter></c:calendar-query>`,
+    });
+    expect(res.status).toBe(207);
+    const text = (await res.text()).replace(/\r?\n[ \t]/g, "");
+    return text.split(/\r?\n/).filter((l) => l === `SUMMARY:${title}`).length;
+  }
+
+  goneCases(
+    () => ({ s, user: ana, connectionId }),
+    async (href) => {
+      const res = await cal.client.fetch(href, { method: "DELETE", headers: cal.client.headers });
+      expect(res.status).toBeLessThan(300);
+    },
+    itemCount,
+  );
+});

@@ -1,0 +1,171 @@
+// Failure mode 2 for CalDAV (the tests' Radicale): a series rewritten by another client (shifted, its
+// range shortened and lengthened, a single event made recurring, one occurrence detached with a
+// RECURRENCE-ID) stays one CRM event with the same link, and the CRM lists exactly its occurrences.
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SECRET } from "../../../server/connections/connections.js";
+import { connections } from "../../../server/db/schema.js";
+import { newId } from "../../../server/ids.js";
+import { putSecret } from "../../../server/secrets/store.js";
+import { runStepExclusive } from "../../../server/sync/run.js";
+import { engines, startTestServer, type TestServer } from "../../harness/app.js";
+import { newCalendarUser, type TestCalendarUser, testCaldav } from "../../harness/caldav.js";
+import { userWithMarta } from "../mail-e2e.js";
+import { at, counts, eventIdOf, occurrenceStarts } from "./occurrences.js";
+
+const vevent = (uid: string, lines: string[]) => [
+  "BEGIN:VEVENT",
+  `UID:${uid}`,
+  "DTSTAMP:20261201T090000Z",
+  ...lines,
+  "END:VEVENT",
+];
+const calendar = (...events: string[][]) =>
+  [
+    "BEGIN:VCALENDAR",
+    "VERSION:2.0",
+    "PRODID:-//Other client//EN",
+    ...events.flat(),
+    "END:VCALENDAR",
+    "",
+  ].join("\r\n");
+
+describe.each(engines)("failure mode 2: series edited by another CalDAV client, on %s", (engine) => {
+  let s: TestServer;
+  let cal: TestCalendarUser;
+  let ana: { id: string; token: string };
+  let connectionId: string;
+
+  async function syncNow() {
+    for (let i = 0; i < 100; i++) {
+      const r = await runStepExclusive(s.ctx, connectionId);
+      if (r !== "busy" && r.result !== "more") return r;
+      if (r === "busy") await new Promise((done) => setTimeout(done, 100));
+    }
+    throw new Error("the sync never came to rest");
+  }
+  /** Writes an object as another client does; answers its href, the provider's id for it. */
+  async function put(name: string, body: string) {
+    const href = new URL(name, cal.calendarUrl).href;
+    const res = await cal.client.fetch(href, {
+      method: "PUT",
+      headers: { ...cal.client.headers, "content-type": "text/calendar" },
+      body,
+    });
+    expect(res.status).toBeLessThan(300);
+    return href;
+  }
+
+  beforeAll(async () => {
+    s = await startTestServer({
+      engine,
+      env: {
+        CONCILIA_ALLOW_PRIVATE_HOSTS: "127.0.0.0/8",
+        CONCILIA_SYNC_TICK_SECONDS: "0",
+        CALDAV_URL: testCaldav().url,
+      },
+    });
+    cal = await newCalendarUser("Work");
+    ana = await userWithMarta(s, `ana-${engine}-${randomBytes(3).toString("hex")}@acme.test`);
+    connectionId = newId();
+    await s.ctx.db.insert(connections).values({
+      id: connectionId,
+      userId: ana.id,
+      provider: "icloud",
+      accountAddress: `${cal.account.username}@icloud.test`,
+      syncs: "calendar",
+      calendars: [{ id: cal.calendarUrl, name: "Work", primary: true, selected: true }],
+      imapServer: { host: "127.0.0.1", port: 1, tls: "none", username: cal.account.username },
+    });
+    await putSecret(s.ctx, connectionId, SECRET.appPassword, cal.account.password, null);
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it("R-CAL-6, R-CAL-3: shifting the series, shortening and lengthening its range, making a single event recurring and detaching one occurrence: one CRM event each, the same links, exactly the calendar's occurrences", async () => {
+    const weekly = (start: string, end: string, rule: string, ...more: string[][]) =>
+      calendar(
+        vevent("pipeline@other.test", [
+          "SUMMARY:Weekly pipeline",
+          `DTSTART:${start}`,
+          `DTEND:${end}`,
+          `RRULE:${rule}`,
+        ]),
+        ...more,
+      );
+    const office = (...rule: string[]) =>
+      calendar(
+        vevent("office@other.test", [
+          "SUMMARY:Office hours",
+          "DTSTART:20270105T150000Z",
+          "DTEND:20270105T160000Z",
+          ...rule,
+        ]),
+      );
+    const seriesHref = await put(
+      "pipeline.ics",
+      weekly("20270104T080000Z", "20270104T083000Z", "FREQ=WEEKLY;COUNT=5"),
+    );
+    const singleHref = await put("office.ics", office());
+    await syncNow();
+    const series = await eventIdOf(s, seriesHref);
+    const single = await eventIdOf(s, singleHref);
+    const before = await counts(s, ana, connectionId);
+    const mondays = ["2027-01-04", "2027-01-11", "2027-01-18", "2027-01-25", "2027-02-01"];
+    expect(await occurrenceStarts(s, ana, series)).toEqual(at("08:00", ...mondays));
+
+    // The whole series an hour later.
+    await put("pipeline.ics", weekly("20270104T090000Z", "20270104T093000Z", "FREQ=WEEKLY;COUNT=5"));
+    await syncNow();
+    expect(await occurrenceStarts(s, ana, series)).toEqual(at("09:00", ...mondays));
+
+    // Its range shortened (COUNT), then lengthened (UNTIL, the last occurrence's own instant).
+    await put("pipeline.ics", weekly("20270104T090000Z", "20270104T093000Z", "FREQ=WEEKLY;COUNT=3"));
+    await syncNow();
+    expect(await occurrenceStarts(s, ana, series)).toEqual(at("09:00", ...mondays.slice(0, 3)));
+    const longer = "FREQ=WEEKLY;UNTIL=20270215T090000Z";
+    await put("pipeline.ics", weekly("20270104T090000Z", "20270104T093000Z", longer));
+    await syncNow();
+    expect(await occurrenceStarts(s, ana, series)).toEqual(
+      at("09:00", ...mondays, "2027-02-08", "2027-02-15"),
+    );
+
+    // A single event made recurring.
+    await put("office.ics", office("RRULE:FREQ=DAILY;COUNT=3"));
+    await syncNow();
+    expect(await occurrenceStarts(s, ana, single)).toEqual(
+      at("15:00", "2027-01-05", "2027-01-06", "2027-01-07"),
+    );
+
+    // One occurrence detached: moved to the Tuesday.
+    await put(
+      "pipeline.ics",
+      weekly(
+        "20270104T090000Z",
+        "20270104T093000Z",
+        longer,
+        vevent("pipeline@other.test", [
+          "RECURRENCE-ID:20270118T090000Z",
+          "SUMMARY:Weekly pipeline",
+          "DTSTART:20270119T100000Z",
+          "DTEND:20270119T103000Z",
+        ]),
+      ),
+    );
+    await syncNow();
+    expect(await occurrenceStarts(s, ana, series)).toEqual(
+      [
+        ...at("09:00", "2027-01-04", "2027-01-11"),
+        "2027-01-19T10:00:00.000Z",
+        ...at("09:00", "2027-01-25", "2027-02-01", "2027-02-08", "2027-02-15"),
+      ].sort(),
+    );
+
+    expect(await eventIdOf(s, seriesHref)).toBe(series);
+    expect(await eventIdOf(s, singleHref)).toBe(single);
+    expect(await counts(s, ana, connectionId)).toEqual(before);
+    await syncNow();
+    expect(await counts(s, ana, connectionId)).toEqual(before);
+  });
+});
