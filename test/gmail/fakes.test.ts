@@ -243,7 +243,13 @@ describe("the built add-on", () => {
     ]);
     expect(manifest.addOns.common.useLocaleFromApp).toBe(true);
     // Apps Script finds callbacks by global name: triggers and every action named in the code exist.
-    const named = new Set([...code.matchAll(/(?:action\(|functionName: )"(\w+)"/g)].map((m) => m[1]));
+    // Actions are named at the call, or in the tables of the connect forms and confirmations.
+    const named = new Set(
+      [
+        ...code.matchAll(/(?:action\(|functionName: )"(\w+)"/g),
+        ...code.matchAll(/(?:action|test|connect): "(sync\w+)"/g),
+      ].map((m) => m[1]),
+    );
     // The pattern still finds the actions (40 as of the Exchange and calendar-sync cards), each checked below.
     expect(named.size).toBeGreaterThanOrEqual(40);
     named.add(manifest.addOns.common.homepageTrigger.runFunction);

@@ -8,14 +8,19 @@ import { action, button, buttons, coloured, header, paragraph, section } from ".
 
 /** The confirmations: the card's name, its title (also its button's), its text and the button's action. */
 const confirmations = {
-  stop: ["sync-stop", "stopSync", "stopConfirm", "syncStop"],
+  stop: { name: "sync-stop", title: "stopSync", text: "stopConfirm", action: "syncStop" },
   /** R-ACT-4: saying nothing is lost. */
-  removeCalendar: ["sync-remove-calendar", "removeCalendarSync", "removeSyncConfirm", "syncRemoveCalendar"],
+  removeCalendar: {
+    name: "sync-remove-calendar",
+    title: "removeCalendarSync",
+    text: "removeSyncConfirm",
+    action: "syncRemoveCalendar",
+  },
 } as const;
 
 /** A confirmation: what will happen, the button that does it and "Keep syncing". */
 function confirmationCard(kind: keyof typeof confirmations, id: string, address: string, t: I18n["t"]) {
-  const [name, title, text, confirmAction] = confirmations[kind];
+  const { name, title, text, action: confirmAction } = confirmations[kind];
   return CardService.newCardBuilder()
     .setName(name)
     .setHeader(header(t(title), address))
