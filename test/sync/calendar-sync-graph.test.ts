@@ -617,6 +617,23 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     expect(microsoft.subscriptions.all.get(sub!.id)).toBeDefined();
   });
 
+  it("R-P-2: new Outlook events are read 20 to a $batch, not one request each, and every one arrives", async () => {
+    const made = Array.from({ length: 25 }, (_, i) =>
+      outlook().seedEvent({
+        subject: `Batched ${i}`,
+        start: at(`2026-12-${String(i + 1).padStart(2, "0")}T08:00:00`),
+        end: at(`2026-12-${String(i + 1).padStart(2, "0")}T09:00:00`),
+      }),
+    );
+    microsoft.counter.reset();
+    await syncNow();
+    for (const e of made) expect((await crmEventOf(e.id)).title).toBe(e.fields.subject);
+    const counted = microsoft.counter.snapshot();
+    expect(counted.perEndpoint["graph.batch"]).toBeGreaterThan(0);
+    // Before: one GET per event (25) on top of the delta pages.
+    expect(counted.http).toBeLessThan(made.length);
+  });
+
   it("R-CON-10: stopping the connection deletes its calendar subscription at Microsoft", async () => {
     expect(microsoft.subscriptions.all.size).toBe(1);
     const res = await api(s, ana, "DELETE", `/api/v1/connections/${connectionId}`);

@@ -6,10 +6,13 @@
 // import must still see it as a change (the etag alone decides an echo).
 import { createHash } from "node:crypto";
 import { SyncError } from "../../sync/errors.js";
+import { retryBatchParts } from "../batch-retry.js";
+import { httpError } from "../http.js";
+import type { ChangedItem, FetchedItem } from "../types.js";
 import { CALENDAR_PREFER, calendarWindow } from "./calendar-delta.js";
 import { type GraphEventJson, type GraphIncoming, graphEventState } from "./calendar-map.js";
 import { EXPAND_TAGS } from "./calendar-tag.js";
-import type { GraphClient } from "./client.js";
+import { GRAPH_BATCH, type GraphClient } from "./client.js";
 
 const FIELDS = [
   "id",
@@ -41,14 +44,12 @@ export type FetchedGraphEvent = { gone: true } | (GraphIncoming & { etag: string
 
 const eventPath = (id: string) => `/me/events/${encodeURIComponent(id)}`;
 
+const eventUrl = (id: string, master: boolean) =>
+  `${eventPath(id)}?$select=${[...FIELDS, ...(master ? ["cancelledOccurrences"] : [])].join(",")}&$expand=${encodeURIComponent(EXPAND_TAGS)}`;
+
 async function getEvent(client: GraphClient, id: string, master: boolean): Promise<GraphEventJson | null> {
-  const select = [...FIELDS, ...(master ? ["cancelledOccurrences"] : [])].join(",");
   try {
-    return await client.call<GraphEventJson>(
-      "GET",
-      `${eventPath(id)}?$select=${select}&$expand=${encodeURIComponent(EXPAND_TAGS)}`,
-      { headers: HEADERS },
-    );
+    return await client.call<GraphEventJson>("GET", eventUrl(id, master), { headers: HEADERS });
   } catch (err) {
     if (err instanceof SyncError && err.kind === "not-found") return null;
     throw err;
@@ -96,7 +97,17 @@ export async function fetchGraphEvent(
   account: string,
   now = Date.now(),
 ): Promise<FetchedGraphEvent> {
-  let event = await getEvent(client, id, true);
+  return readEvent(client, await getEvent(client, id, true), account, now);
+}
+
+/** A read event in full: a single one as it is, a series with its instances (one more request). */
+async function readEvent(
+  client: GraphClient,
+  got: GraphEventJson | null,
+  account: string,
+  now: number,
+): Promise<FetchedGraphEvent> {
+  let event = got;
   if (!event) return { gone: true };
   if ((event.type === "occurrence" || event.type === "exception") && event.seriesMasterId) {
     event = await getEvent(client, event.seriesMasterId, true);
@@ -106,4 +117,65 @@ export async function fetchGraphEvent(
     return { id: event.id, etag: event["@odata.etag"] ?? null, ...graphEventState(event, account) };
   const instances = await instancesOf(client, event, now);
   return { id: event.id, etag: seriesEtag(event, instances), ...graphEventState(event, account, instances) };
+}
+
+/**
+ * Each item read as `fetchGraphEvent` reads it, the events themselves ${GRAPH_BATCH} to a JSON $batch:
+ * one request per 20 changed events instead of 20 (a series still reads its instances on its own).
+ * Parts answered 429/5xx are sent again (batch-retry.ts); every item comes back read, gone (404, 410)
+ * or with its error. `asItem` turns a read event into the engine's item.
+ */
+export async function fetchGraphEvents(
+  client: GraphClient,
+  items: ChangedItem[],
+  account: string,
+  asItem: (item: ChangedItem, got: FetchedGraphEvent) => FetchedItem,
+  now = Date.now(),
+): Promise<FetchedItem[]> {
+  const out = new Map<string, FetchedItem>();
+  const unique = [...new Map(items.map((i) => [i.key, i])).values()];
+  for (let at = 0; at < unique.length; at += GRAPH_BATCH) {
+    const read = new Map<string, GraphEventJson | null>();
+    await retryBatchParts(
+      "Microsoft",
+      client.retry,
+      unique.slice(at, at + GRAPH_BATCH),
+      async (pending) => {
+        const answers = await client.batch(
+          pending.map((i, n) => ({
+            id: String(n),
+            method: "GET",
+            url: eventUrl(i.key, true),
+            headers: HEADERS,
+          })),
+        );
+        return (item, n) => {
+          const answer = answers.get(String(n));
+          if (!answer) return new SyncError("temporary", "The Microsoft batch answer left out an event.");
+          if (answer.status === 404 || answer.status === 410) read.set(item.key, null);
+          else if (answer.status === 200) read.set(item.key, answer.body as GraphEventJson);
+          else
+            return httpError(
+              "Microsoft",
+              answer.status,
+              answer.headers ?? {},
+              JSON.stringify(answer.body ?? ""),
+            );
+          // Read for now; the series' instances follow below, outside the batch.
+          return { key: item.key, raw: Buffer.alloc(0) };
+        };
+      },
+      out,
+    );
+    for (const item of unique.slice(at, at + GRAPH_BATCH)) {
+      if (!read.has(item.key)) continue; // its error is in `out` already
+      try {
+        out.set(item.key, asItem(item, await readEvent(client, read.get(item.key) ?? null, account, now)));
+      } catch (err) {
+        if (err instanceof SyncError && err.kind === "auth") throw err;
+        out.set(item.key, { key: item.key, ref: item.ref, error: err as Error });
+      }
+    }
+  }
+  return items.map((i) => out.get(i.key)!);
 }

@@ -15,7 +15,6 @@ import { missingScopes } from "../../connections/oauth-providers.js";
 import { eventLinks } from "../../db/schema.js";
 import { importCalendarItem } from "../../sync/calendar/inbound.js";
 import { logRefused, pushCrmEvents } from "../../sync/calendar/outbound.js";
-import { SyncError } from "../../sync/errors.js";
 import { connectionOwner } from "../../sync/mail-writer.js";
 import type {
   ChangedItem,
@@ -25,7 +24,7 @@ import type {
   SyncScope,
 } from "../../sync/provider.js";
 import { type GraphCalendarCursor, listGraphCalendarChanges } from "./calendar-delta.js";
-import { fetchGraphEvent } from "./calendar-fetch.js";
+import { fetchGraphEvents } from "./calendar-fetch.js";
 import { listGraphCalendars } from "./calendar-list.js";
 import { keepGraphCalendarSubscriptions } from "./calendar-subscriptions.js";
 import { graphCalendarWriter } from "./calendar-writer.js";
@@ -124,25 +123,15 @@ export async function withGraphCalendars(
     fetch: async (scope, items) => {
       if (scope.kind !== "calendar") return mail.fetch(scope, items);
       const calendar = calendarOf(scope);
-      const out: FetchedItem[] = [];
-      for (const i of items) {
-        try {
-          const got = await fetchGraphEvent(client, i.key, account);
-          if ("gone" in got) out.push({ key: i.key, raw: Buffer.alloc(0), meta: { calendar, gone: true } });
-          else {
-            const { id, ...item } = got;
-            out.push({
-              key: i.key,
-              raw: Buffer.from(JSON.stringify({ ...item, sequence: 0 })),
-              meta: { calendar, providerId: id },
-            });
-          }
-        } catch (err) {
-          if (err instanceof SyncError && err.kind === "auth") throw err;
-          out.push({ key: i.key, ref: i.ref, error: err as Error });
-        }
-      }
-      return out;
+      return fetchGraphEvents(client, items, account, (i, got): FetchedItem => {
+        if ("gone" in got) return { key: i.key, raw: Buffer.alloc(0), meta: { calendar, gone: true } };
+        const { id, ...item } = got;
+        return {
+          key: i.key,
+          raw: Buffer.from(JSON.stringify({ ...item, sequence: 0 })),
+          meta: { calendar, providerId: id },
+        };
+      });
     },
     write: async (tx, item) => {
       const calendar = item.meta?.calendar;
