@@ -617,20 +617,32 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     expect(microsoft.subscriptions.all.get(sub!.id)).toBeDefined();
   });
 
-  it("R-P-2: new Outlook events are read 20 to a $batch, not one request each, and every one arrives", async () => {
+  it("R-P-2: new Outlook events come from the delta listing itself; ones another API client made are read 20 to a $batch; every one arrives", async () => {
+    const day = (i: number) => `2026-12-${String((i % 28) + 1).padStart(2, "0")}`;
     const made = Array.from({ length: 25 }, (_, i) =>
       outlook().seedEvent({
-        subject: `Batched ${i}`,
-        start: at(`2026-12-${String(i + 1).padStart(2, "0")}T08:00:00`),
-        end: at(`2026-12-${String(i + 1).padStart(2, "0")}T09:00:00`),
+        subject: `Listed ${i}`,
+        start: at(`${day(i)}T08:00:00`),
+        end: at(`${day(i)}T09:00:00`),
+      }),
+    );
+    // Made through the API by another client: it could carry our tags, so it is read in full.
+    const byApi = Array.from({ length: 3 }, (_, i) =>
+      outlook().seedEvent({
+        subject: `By another client ${i}`,
+        start: at(`${day(i)}T12:00:00`),
+        end: at(`${day(i)}T13:00:00`),
+        transactionId: `other-client-${i}`,
       }),
     );
     microsoft.counter.reset();
     await syncNow();
-    for (const e of made) expect((await crmEventOf(e.id)).title).toBe(e.fields.subject);
+    for (const e of [...made, ...byApi]) expect((await crmEventOf(e.id)).title).toBe(e.fields.subject);
+    expect((await crmEventOf(made[3]!.id)).startAt).toBe(`${day(3)}T08:00:00.000Z`);
     const counted = microsoft.counter.snapshot();
+    // Before: one GET per event (28) on top of the delta pages.
+    expect(counted.perEndpoint["graph.events.get"]).toBe(byApi.length);
     expect(counted.perEndpoint["graph.batch"]).toBeGreaterThan(0);
-    // Before: one GET per event (25) on top of the delta pages.
     expect(counted.http).toBeLessThan(made.length);
   });
 
