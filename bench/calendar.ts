@@ -5,7 +5,8 @@
 // events per second, the end state against the ground truth on both sides, and the change latency both
 // ways (with push where the provider has it, and without). Radicale (CalDAV) through a counting proxy;
 // Google Calendar and Graph calendars on the repository's emulators, served over HTTP in this process
-// (`--providers radicale,google,microsoft` picks some). Writes bench/reports/calendar.md and bench/reports/calendar.json.
+// (`--providers radicale,google,microsoft` picks some). Writes bench/reports/calendar.md and bench/reports/calendar.json
+// (`--report NAME`: bench/reports/NAME.md and .json instead, e.g. for a larger run of some providers).
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -34,6 +35,9 @@ export default async function calendar(args: string[]): Promise<void> {
   const at = args.indexOf("--scale");
   const scale = at >= 0 ? Number(args[at + 1]) : 1;
   if (!(scale > 0)) throw new Error("--scale takes a positive number, e.g. --scale 0.1");
+  const named = args.indexOf("--report");
+  const report = named >= 0 ? args[named + 1] : "calendar";
+  if (!/^[\w-.]+$/.test(report)) throw new Error("--report takes a file name, e.g. calendar-scale-1");
   const samplesAt = args.indexOf("--samples");
   const samples = samplesAt >= 0 ? Number(args[samplesAt + 1]) : 6;
   const pick = args.indexOf("--providers");
@@ -124,7 +128,7 @@ export default async function calendar(args: string[]): Promise<void> {
     tickSeconds: TICK_SECONDS,
     pushesDelivered: relay.delivered,
   };
-  const out = path.join(root, "bench/reports/calendar.md");
+  const out = path.join(root, `bench/reports/${report}.md`);
   const before = fs.existsSync(out) ? fs.readFileSync(out, "utf8") : "";
   const notes = before.includes("<!-- notes -->")
     ? before.slice(before.indexOf("<!-- notes -->"))
@@ -132,7 +136,7 @@ export default async function calendar(args: string[]): Promise<void> {
   const md = renderMarkdown(reports, context);
   fs.writeFileSync(out, `${md}\n${notes}`);
   fs.writeFileSync(
-    path.join(root, "bench/reports/calendar.json"),
+    path.join(root, `bench/reports/${report}.json`),
     `${JSON.stringify(renderJson(reports, context), null, 1)}\n`,
   );
   console.log(md);
