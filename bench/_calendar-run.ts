@@ -24,6 +24,7 @@ import {
   providerChanges,
   providerSeed,
   single,
+  uidDomain,
   type WorkloadSize,
   workloadBase,
 } from "./_calendar-workload.js";
@@ -71,7 +72,7 @@ export async function runProvider(driver: ProviderDriver, o: RunOptions): Promis
   const deletedInCrm = new Set<string>();
   const sequence = new Map<string, number>();
 
-  const seeded = providerSeed(size, base);
+  const seeded = providerSeed(size, base, driver.key);
   const t0 = Date.now();
   await driver.seed(seeded);
   const seedSeconds = (Date.now() - t0) / 1000;
@@ -155,7 +156,7 @@ export async function runProvider(driver: ProviderDriver, o: RunOptions): Promis
   const initial = await converge(t1, "first sync");
 
   // K changes on each side, as fast as they can be made.
-  const pChanges = providerChanges(size, seeded, base);
+  const pChanges = providerChanges(size, seeded, base, driver.key);
   const cChanges = crmChanges(size, base);
   driver.requests.reset();
   const t2 = Date.now();
@@ -214,7 +215,7 @@ export async function runProvider(driver: ProviderDriver, o: RunOptions): Promis
 
   // Latency: a provider edit until the CRM shows it; a CRM edit until the provider holds it.
   const singlesLeft = [...truth.values()].filter(
-    (e) => e.uid.endsWith("@provider.test") && !e.rule && !deletedAtProvider.has(e.uid),
+    (e) => e.uid.endsWith(`@${uidDomain(driver.key)}`) && !e.rule && !deletedAtProvider.has(e.uid),
   );
   const crmLeft = crmIds.filter((id) => !deletedInCrm.has(`${id}@concilia`));
   const timeoutMs = (2 * o.pollSeconds + 15) * 1000;
