@@ -617,7 +617,7 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     expect(microsoft.subscriptions.all.get(sub!.id)).toBeDefined();
   });
 
-  it("R-P-2: new Outlook events come from the delta listing itself; ones another API client made are read 20 to a $batch; every one arrives", async () => {
+  it("R-P-2, R-CAL-6: new Outlook events come from the delta listing itself; ones another API client made, and series with their instances, are read 20 to a $batch; every one arrives", async () => {
     const day = (i: number) => `2026-12-${String((i % 28) + 1).padStart(2, "0")}`;
     const made = Array.from({ length: 25 }, (_, i) =>
       outlook().seedEvent({
@@ -635,13 +635,39 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
         transactionId: `other-client-${i}`,
       }),
     );
+    // Series: each with a moved occurrence; their instances are read through $batch too.
+    const series = Array.from({ length: 3 }, (_, i) =>
+      outlook().seedEvent({
+        subject: `Listed weekly ${i}`,
+        start: at(`2026-12-0${i + 1}T15:00:00`),
+        end: at(`2026-12-0${i + 1}T16:00:00`),
+        recurrence: {
+          pattern: { type: "weekly", interval: 1, daysOfWeek: [["tuesday", "wednesday", "thursday"][i]!] },
+          range: { type: "numbered", startDate: `2026-12-0${i + 1}`, numberOfOccurrences: 4 },
+        },
+      }),
+    );
+    for (const e of series) {
+      const second = outlook().views(e)[1]!;
+      outlook().userEdit(second.id, {
+        start: at(new Date(second.start + 3_600_000).toISOString().slice(0, 19)),
+        end: at(new Date(second.end + 3_600_000).toISOString().slice(0, 19)),
+      });
+    }
     microsoft.counter.reset();
     await syncNow();
     for (const e of [...made, ...byApi]) expect((await crmEventOf(e.id)).title).toBe(e.fields.subject);
+    for (const e of series) expect((await crmEventOf(e.id)).exceptions).toHaveLength(1);
+    // Before: one instances request of its own per series.
+    expect(
+      microsoft.counter.requests(ACCOUNT).filter((r) => r.endpoint === "graph.events.instances"),
+    ).toEqual([]);
     expect((await crmEventOf(made[3]!.id)).startAt).toBe(`${day(3)}T08:00:00.000Z`);
     const counted = microsoft.counter.snapshot();
     // Before: one GET per event (28) on top of the delta pages.
-    expect(counted.perEndpoint["graph.events.get"]).toBe(byApi.length);
+    const alone = (endpoint: string) =>
+      microsoft.counter.requests(ACCOUNT).filter((r) => r.endpoint === endpoint);
+    expect(alone("graph.events.get")).toEqual([]);
     expect(counted.perEndpoint["graph.batch"]).toBeGreaterThan(0);
     expect(counted.http).toBeLessThan(made.length);
   });
