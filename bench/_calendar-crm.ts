@@ -1,6 +1,7 @@
 // The CRM side of the calendar benchmark: events made and changed through the REST API as a user would,
 // and the user's events read back from the database in the truth's shape, keyed by the UID they carry
-// at the provider (the link's iCalUID; `<id>@concilia` for an event Concilia made and never pushed).
+// at the provider: `<id>@concilia` for an event made in Concilia (whatever UID the provider gave it),
+// the link's iCalUID for one that came from the provider.
 import { eq, inArray } from "drizzle-orm";
 import type { Db } from "../server/db/index.js";
 import { eventExceptions, eventLinks, events } from "../server/db/schema.js";
@@ -51,7 +52,7 @@ export async function readCrm(db: Db, ownerId: string): Promise<TruthEvent[]> {
   );
   const xs = await db.select().from(eventExceptions).where(inArray(eventExceptions.eventId, ids));
   return rows.map((r) => ({
-    uid: uidOf.get(r.id) ?? `${r.id}@concilia`,
+    uid: r.origin === "crm" ? `${r.id}@concilia` : (uidOf.get(r.id) ?? `${r.id}@concilia`),
     title: r.title,
     startAt: r.startAt.toISOString(),
     endAt: r.endAt.toISOString(),

@@ -32,6 +32,15 @@ export interface ProviderDriver {
   account: string;
   /** The provider can tell the server of a change (push), so latency is measured with and without. */
   push: "available" | string;
+  /**
+   * The truth in the shape this provider can hold, applied to what is expected and to both sides
+   * read back (e.g. Graph: a cancelled occurrence and an EXDATE are one thing). Identity by default.
+   */
+  normalize?(e: TruthEvent): TruthEvent;
+  /** The bench's UID of an event the CRM links by the provider's iCalUID (identity by default). */
+  fromProviderUid?(uid: string): string;
+  /** The provider's iCalUID of a bench UID, as the CRM's link records it (identity by default). */
+  toProviderUid?(uid: string): string;
   seed(events: TruthEvent[]): Promise<void>;
   /** The connection row and its secret, as connecting the account leaves them. */
   connect(db: Db, userId: string, key: Buffer): Promise<string>;

@@ -19,7 +19,11 @@ function kindOf(method: string, body: string): string {
   return `REPORT ${m?.[1] ?? "other"}`;
 }
 
-export async function startCountingProxy(target: string): Promise<CountingProxy> {
+/** `onRequest` sees each request's kind as it arrives, before it is passed on (tests cut a step there). */
+export async function startCountingProxy(
+  target: string,
+  onRequest?: (kind: string) => void,
+): Promise<CountingProxy> {
   const to = new URL(target);
   let counts: RequestCounts = { total: 0 };
   const server = http.createServer((req, res) => {
@@ -30,6 +34,7 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
       const kind = kindOf(req.method ?? "GET", body.toString("utf8"));
       counts[kind] = (counts[kind] ?? 0) + 1;
       counts.total++;
+      onRequest?.(kind);
       const headers = { ...req.headers, host: to.host };
       const upstream = http.request(
         { host: to.hostname, port: to.port, method: req.method, path: req.url, headers },

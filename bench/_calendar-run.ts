@@ -7,6 +7,7 @@ import { createApiToken } from "../server/auth/tokens.js";
 import { createUser } from "../server/crm/users.js";
 import type { Db } from "../server/db/index.js";
 import { events } from "../server/db/schema.js";
+import { enqueueCalendarChange } from "../server/sync/calendar/outbox.js";
 import { crmApi, crmTitleOf, readCrm } from "./_calendar-crm.js";
 import type { Minimum, ProviderDriver } from "./_calendar-driver.js";
 import type { RequestCounts } from "./_calendar-proxy.js";
@@ -23,6 +24,7 @@ import {
   providerChanges,
   providerSeed,
   single,
+  uidDomain,
   type WorkloadSize,
   workloadBase,
 } from "./_calendar-workload.js";
@@ -70,7 +72,7 @@ export async function runProvider(driver: ProviderDriver, o: RunOptions): Promis
   const deletedInCrm = new Set<string>();
   const sequence = new Map<string, number>();
 
-  const seeded = providerSeed(size, base);
+  const seeded = providerSeed(size, base, driver.key);
   const t0 = Date.now();
   await driver.seed(seeded);
   const seedSeconds = (Date.now() - t0) / 1000;
@@ -108,9 +110,18 @@ export async function runProvider(driver: ProviderDriver, o: RunOptions): Promis
       );
     return { events, absentOrCancelled: new Set() };
   };
+  const shape = driver.normalize ?? ((e: TruthEvent) => e);
+  const shaped = (x: Expected): Expected => ({
+    events: new Map([...x.events].map(([uid, e]) => [uid, shape(e)])),
+    absentOrCancelled: x.absentOrCancelled,
+  });
+  const fromProvider = driver.fromProviderUid ?? ((uid: string) => uid);
   const audit = async () => {
-    const provider = compareSide(expectedProvider(), await driver.readAll());
-    const crm = compareSide(expectedCrm(), await readCrm(db, user.id));
+    const provider = compareSide(shaped(expectedProvider()), (await driver.readAll()).map(shape));
+    const crm = compareSide(
+      shaped(expectedCrm()),
+      (await readCrm(db, user.id)).map((e) => shape({ ...e, uid: fromProvider(e.uid) })),
+    );
     return { provider, crm };
   };
   /** Waits until both sides equal the truth (or the timeout); the time is that of the first clean audit. */
@@ -145,7 +156,7 @@ export async function runProvider(driver: ProviderDriver, o: RunOptions): Promis
   const initial = await converge(t1, "first sync");
 
   // K changes on each side, as fast as they can be made.
-  const pChanges = providerChanges(size, seeded, base);
+  const pChanges = providerChanges(size, seeded, base, driver.key);
   const cChanges = crmChanges(size, base);
   driver.requests.reset();
   const t2 = Date.now();
@@ -204,10 +215,11 @@ export async function runProvider(driver: ProviderDriver, o: RunOptions): Promis
 
   // Latency: a provider edit until the CRM shows it; a CRM edit until the provider holds it.
   const singlesLeft = [...truth.values()].filter(
-    (e) => e.uid.endsWith("@provider.test") && !e.rule && !deletedAtProvider.has(e.uid),
+    (e) => e.uid.endsWith(`@${uidDomain(driver.key)}`) && !e.rule && !deletedAtProvider.has(e.uid),
   );
   const crmLeft = crmIds.filter((id) => !deletedInCrm.has(`${id}@concilia`));
   const timeoutMs = (2 * o.pollSeconds + 15) * 1000;
+  const toProvider = driver.toProviderUid ?? ((uid: string) => uid);
   const providerToCrm = async (n: number) => {
     const e = singlesLeft[n % singlesLeft.length];
     const after = { ...e, title: `Latency probe ${n} at the provider` };
@@ -217,14 +229,15 @@ export async function runProvider(driver: ProviderDriver, o: RunOptions): Promis
     await driver.apply({ kind: "retitle", before: e, after }, seq);
     truth.set(e.uid, after);
     while (Date.now() - at < timeoutMs) {
-      if ((await crmTitleOf(db, user.id, e.uid)) === after.title) return Date.now() - at;
+      if ((await crmTitleOf(db, user.id, toProvider(e.uid))) === after.title) return Date.now() - at;
       await sleep(50);
     }
     return Number.POSITIVE_INFINITY;
   };
   /**
-   * Through the API (which queues a sync step at once: the CRM's "push"), or written to the table
-   * directly, as if that trigger were lost, so that only the connection's polling finds it.
+   * Through the API (which queues a sync step at once: the CRM's "push"), or written as the API writes
+   * it (the row and its calendar-outbox entry, in one transaction) but without queuing that step, as if
+   * the trigger were lost, so that only the connection's next poll carries it.
    */
   const crmToProvider = (viaApi: boolean) => async (n: number) => {
     const id = crmLeft[n % crmLeft.length];
@@ -232,7 +245,11 @@ export async function runProvider(driver: ProviderDriver, o: RunOptions): Promis
     const title = `Latency probe ${n} in the CRM`;
     const at = Date.now();
     if (viaApi) await api.patch(id, { title });
-    else await db.update(events).set({ title, updatedAt: new Date() }).where(eq(events.id, id));
+    else
+      await db.transaction(async (tx) => {
+        await tx.update(events).set({ title, updatedAt: new Date() }).where(eq(events.id, id));
+        await enqueueCalendarChange(tx, user.id, { kind: "event", id });
+      });
     truth.set(uid, { ...truth.get(uid)!, title });
     while (Date.now() - at < timeoutMs) {
       if ((await driver.titleOf(uid)) === title) return Date.now() - at;
@@ -240,10 +257,11 @@ export async function runProvider(driver: ProviderDriver, o: RunOptions): Promis
     }
     return Number.POSITIVE_INFINITY;
   };
-  const sample = async (f: (n: number) => Promise<number>, offset: number) => {
+  const sample = async (f: (n: number) => Promise<number>, offset: number, what: string) => {
     const out: number[] = [];
     for (let i = 0; i < o.latencySamples; i++) {
       out.push(await f(offset + i));
+      log(`${driver.label}: latency ${what} #${i + 1}: ${out[i]} ms`);
       // Spread the edits over the polling cycle rather than right after each poll.
       await sleep(Math.round(Math.random() * o.pollSeconds * 1000));
     }
@@ -251,12 +269,22 @@ export async function runProvider(driver: ProviderDriver, o: RunOptions): Promis
   };
   const pushOn = driver.push === "available";
   const latency = {
-    providerToCrm: { push: pushOn ? await sample(providerToCrm, 0) : null, poll: [] as number[] },
-    crmToProvider: { push: await sample(crmToProvider(true), 300), poll: [] as number[] },
+    providerToCrm: {
+      push: pushOn ? await sample(providerToCrm, 0, "provider→CRM (push)") : null,
+      poll: [] as number[],
+    },
+    crmToProvider: {
+      push: await sample(crmToProvider(true), 300, "CRM→provider (API)"),
+      poll: [] as number[],
+    },
   };
   driver.dropPushes();
-  latency.providerToCrm.poll = await sample(providerToCrm, 100);
-  latency.crmToProvider.poll = await sample(crmToProvider(false), 200);
+  latency.providerToCrm.poll = await sample(providerToCrm, 100, "provider→CRM (polling)");
+  latency.crmToProvider.poll = await sample(
+    crmToProvider(false),
+    200,
+    "CRM→provider (trigger lost, polling)",
+  );
   log(
     `${driver.label}: latency provider→CRM ${latency.providerToCrm.poll.join(", ")} ms; CRM→provider ${latency.crmToProvider.push.join(", ")} ms through the API, ${latency.crmToProvider.poll.join(", ")} ms past it (polling)`,
   );

@@ -31,11 +31,17 @@ export function workloadBase(now = Date.now()): number {
   return Math.floor(now / DAY) * DAY + 2 * DAY;
 }
 
+/**
+ * The domain of the UIDs made at a provider. Each provider gets its own: the engine rightly takes one
+ * UID in two users' calendars for one meeting (R-CAL-3), so shared UIDs would merge the providers' runs.
+ */
+export const uidDomain = (provider: string) => `${provider}.provider.test`;
+
 /** The provider's seeded events: `series` weekly series first, then single one-hour events. */
-export function providerSeed(size: WorkloadSize, base: number): TruthEvent[] {
+export function providerSeed(size: WorkloadSize, base: number, provider = "any"): TruthEvent[] {
   const out: TruthEvent[] = [];
   for (let i = 0; i < size.events; i++) {
-    const uid = `bench-${i}@provider.test`;
+    const uid = `bench-${i}@${uidDomain(provider)}`;
     if (i < size.series) {
       const start = base + (i % 5) * DAY + (8 + (i % 9)) * HOUR;
       const occ = (n: number) => start + n * WEEK;
@@ -115,7 +121,12 @@ export type ProviderChange =
  * K changes at the provider, cycling through seven kinds over distinct single events (retitle, move
  * by an hour, delete, create) and over the series (an EXDATE, a moved occurrence, a new title).
  */
-export function providerChanges(size: WorkloadSize, seeded: TruthEvent[], base: number): ProviderChange[] {
+export function providerChanges(
+  size: WorkloadSize,
+  seeded: TruthEvent[],
+  base: number,
+  provider = "any",
+): ProviderChange[] {
   const singles = seeded.filter((e) => !e.rule);
   const series = seeded.filter((e) => e.rule);
   const current = new Map(seeded.map((e) => [e.uid, e]));
@@ -142,7 +153,7 @@ export function providerChanges(size: WorkloadSize, seeded: TruthEvent[], base: 
       out.push({
         kind: "create",
         after: single(
-          `bench-new-${k}@provider.test`,
+          `bench-new-${k}@${uidDomain(provider)}`,
           `New at the provider ${k}`,
           base + (k % 30) * DAY + 19 * HOUR,
         ),

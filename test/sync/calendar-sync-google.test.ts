@@ -744,6 +744,35 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
     expect(calendarsWatched()).toEqual([ACCOUNT]);
   });
 
+  it("R-CAL-6, R-P-2: series new in Google are read through Calendar's batch endpoint, not two requests each, with their exceptions", async () => {
+    const made = Array.from({ length: 6 }, (_, i) =>
+      google.seedCalendarEvent(ACCOUNT, {
+        summary: `Weekly ${i}`,
+        start: { dateTime: `2026-12-0${i + 1}T08:00:00Z`, timeZone: "UTC" },
+        end: { dateTime: `2026-12-0${i + 1}T09:00:00Z`, timeZone: "UTC" },
+        recurrence: ["RRULE:FREQ=WEEKLY;COUNT=4"],
+      }),
+    );
+    // The second occurrence of each moved by two hours.
+    const second = (i: number) => `2026-12-${String(i + 8).padStart(2, "0")}`;
+    for (const [i, e] of made.entries())
+      google.userEditEvent(ACCOUNT, `${e.id}_${second(i).replaceAll("-", "")}T080000Z`, {
+        start: { dateTime: `${second(i)}T10:00:00Z`, timeZone: "UTC" },
+        end: { dateTime: `${second(i)}T11:00:00Z`, timeZone: "UTC" },
+      });
+    google.counter.reset();
+    await syncNow();
+    for (const e of made) {
+      const crm = await crmEventOf(e.id);
+      expect(crm.recurrence).toMatchObject({ rule: "FREQ=WEEKLY;COUNT=4" });
+      expect(crm.exceptions).toHaveLength(1);
+    }
+    const counted = google.counter.snapshot();
+    expect(counted.perEndpoint["calendar.batch"]).toBeGreaterThan(0);
+    // Before: an events.get and an events.instances request for each of the six series.
+    expect(counted.http).toBeLessThan(2 * made.length);
+  });
+
   it("R-CON-10: stopping the connection stops its watch channels", async () => {
     const res = await api(s, ana, "DELETE", `/api/v1/connections/${connectionId}`);
     expect(res.statusCode).toBe(200);

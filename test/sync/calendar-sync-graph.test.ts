@@ -738,6 +738,61 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     expect(microsoft.subscriptions.all.get(sub!.id)).toBeDefined();
   });
 
+  it("R-P-2, R-CAL-6: new Outlook events come from the delta listing itself; ones another API client made, and series with their instances, are read 20 to a $batch; every one arrives", async () => {
+    const day = (i: number) => `2026-12-${String((i % 28) + 1).padStart(2, "0")}`;
+    const made = Array.from({ length: 25 }, (_, i) =>
+      outlook().seedEvent({
+        subject: `Listed ${i}`,
+        start: at(`${day(i)}T08:00:00`),
+        end: at(`${day(i)}T09:00:00`),
+      }),
+    );
+    // Made through the API by another client: it could carry our tags, so it is read in full.
+    const byApi = Array.from({ length: 3 }, (_, i) =>
+      outlook().seedEvent({
+        subject: `By another client ${i}`,
+        start: at(`${day(i)}T12:00:00`),
+        end: at(`${day(i)}T13:00:00`),
+        transactionId: `other-client-${i}`,
+      }),
+    );
+    // Series: each with a moved occurrence; their instances are read through $batch too.
+    const series = Array.from({ length: 3 }, (_, i) =>
+      outlook().seedEvent({
+        subject: `Listed weekly ${i}`,
+        start: at(`2026-12-0${i + 1}T15:00:00`),
+        end: at(`2026-12-0${i + 1}T16:00:00`),
+        recurrence: {
+          pattern: { type: "weekly", interval: 1, daysOfWeek: [["tuesday", "wednesday", "thursday"][i]!] },
+          range: { type: "numbered", startDate: `2026-12-0${i + 1}`, numberOfOccurrences: 4 },
+        },
+      }),
+    );
+    for (const e of series) {
+      const second = outlook().views(e)[1]!;
+      outlook().userEdit(second.id, {
+        start: at(new Date(second.start + 3_600_000).toISOString().slice(0, 19)),
+        end: at(new Date(second.end + 3_600_000).toISOString().slice(0, 19)),
+      });
+    }
+    microsoft.counter.reset();
+    await syncNow();
+    for (const e of [...made, ...byApi]) expect((await crmEventOf(e.id)).title).toBe(e.fields.subject);
+    for (const e of series) expect((await crmEventOf(e.id)).exceptions).toHaveLength(1);
+    // Before: one instances request of its own per series.
+    expect(
+      microsoft.counter.requests(ACCOUNT).filter((r) => r.endpoint === "graph.events.instances"),
+    ).toEqual([]);
+    expect((await crmEventOf(made[3]!.id)).startAt).toBe(`${day(3)}T08:00:00.000Z`);
+    const counted = microsoft.counter.snapshot();
+    // Before: one GET per event (28) on top of the delta pages.
+    const alone = (endpoint: string) =>
+      microsoft.counter.requests(ACCOUNT).filter((r) => r.endpoint === endpoint);
+    expect(alone("graph.events.get")).toEqual([]);
+    expect(counted.perEndpoint["graph.batch"]).toBeGreaterThan(0);
+    expect(counted.http).toBeLessThan(made.length);
+  });
+
   it("R-CON-10: stopping the connection deletes its calendar subscription at Microsoft", async () => {
     expect(microsoft.subscriptions.all.size).toBe(1);
     const res = await api(s, ana, "DELETE", `/api/v1/connections/${connectionId}`);

@@ -2,8 +2,10 @@
 // process for an hour, and the account's calendars for five minutes, so that each sync step (a new
 // session) does not walk .well-known, the principal, the home and the calendar list again: a poll then
 // costs its sync-collection REPORT. The key holds the password's hash, so new credentials discover
-// again; a session that fails forgets the entry (a moved home or a deleted calendar is found at the next
-// step); a calendar made at the provider is seen within five minutes. Only URLs and the calendar list
+// again; a session that fails in a way that may mean the account moved (401, 404/410, an unexpected
+// answer) forgets the entry, so a moved home or a deleted calendar is found at the next step, while a
+// step cut at its time budget, a busy server or a lost race keeps it (sync-provider.ts); a calendar made
+// at the provider is seen within five minutes. Only URLs and the calendar list
 // are kept: every client gets its own fetch, bound to its step's signal.
 import { createHash } from "node:crypto";
 import { type CaldavCalendar, listCalendars } from "./calendars.js";

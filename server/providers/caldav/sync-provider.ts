@@ -36,6 +36,12 @@ import { type CaldavProfileId, serverUrlFor } from "./profiles.js";
 import { createEvent, deleteEvent, readObject, updateEvent } from "./write.js";
 
 const syncsCalendar = (ctx: ProviderContext) => ctx.connection.syncs !== "email";
+/**
+ * Failures after which discovery runs again: refused credentials (401), a home or calendar that is
+ * gone (404, 410), and anything unexpected (a redirect to where the account moved, a server that
+ * answers differently now).
+ */
+const DISCOVERY_MAY_HAVE_MOVED = new Set<SyncError["kind"]>(["auth", "not-found", "unknown"]);
 /** Where CRM events go: the chosen calendar, else the primary one (R-CON-9). */
 const targetOf = (ctx: ProviderContext, calendars: ConnectionCalendar[]) =>
   ctx.connection.targetCalendarId ?? calendars.find((c) => c.primary)?.id ?? null;
@@ -98,8 +104,12 @@ export async function withCaldavCalendars(
     try {
       return await f();
     } catch (err) {
-      if (account) forgetDiscovery(account);
-      throw err instanceof SyncError ? err : classifyCaldavError(err);
+      const failure = err instanceof SyncError ? err : classifyCaldavError(err);
+      // A step cut at its time budget, a busy or unreachable server, a lost race: where discovery
+      // led is still right, and walking it again would cost every following step four requests.
+      if (account && !ctx.signal.aborted && DISCOVERY_MAY_HAVE_MOVED.has(failure.kind))
+        forgetDiscovery(account);
+      throw failure;
     }
   };
   const owner = await connectionOwner(ctx.db, ctx.connection);

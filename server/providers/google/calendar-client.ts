@@ -1,6 +1,7 @@
 // The Google Calendar v3 client of one account (GOOGLE_API_URL + /calendar/v3): JSON calls with a fresh
 // access token, retries that honour Google's waits (403/429 rateLimitExceeded, 5xx), and the answer's
 // status kept on failures (HttpSyncError), since 404, 409, 410 and 412 each mean something to the sync.
+
 import {
   type AccessTokenGetter,
   defaultRetry,
@@ -11,6 +12,7 @@ import {
   withBearer,
   withRetries,
 } from "../http.js";
+import { type BatchAnswer, decodeBatch, encodeBatch } from "./batch.js";
 
 export interface CalendarClientOptions {
   /** GOOGLE_API_URL. */
@@ -26,11 +28,35 @@ export class GoogleCalendarClient {
   readonly retry: RetryPolicy;
   private readonly doFetch: FetchFn;
   private readonly base: string;
+  private readonly root: string;
 
   constructor(private readonly o: CalendarClientOptions) {
     this.retry = { ...defaultRetry, ...o.retry };
     this.doFetch = o.fetch ?? ((input, init) => fetch(input, init));
-    this.base = `${o.baseUrl.replace(/\/$/, "")}/calendar/v3`;
+    this.root = o.baseUrl.replace(/\/$/, "");
+    this.base = `${this.root}/calendar/v3`;
+  }
+
+  /**
+   * GET calls under /calendar/v3 (path with its query), by id, in one request to Calendar's batch
+   * endpoint (at most 50 calls); each call is answered with its own status.
+   */
+  async batch(paths: Map<string, string>): Promise<Map<string, BatchAnswer>> {
+    const prefix = new URL(this.base).pathname;
+    const full = new Map([...paths].map(([id, p]) => [id, `${prefix}${p}`]));
+    return withRetries(this.retry, () =>
+      withBearer(this.o.accessToken, async (authorization) => {
+        const { contentType, body } = encodeBatch(full);
+        const res = await send("Google Calendar", this.doFetch, `${this.root}/batch/calendar/v3`, {
+          method: "POST",
+          headers: { authorization, "content-type": contentType },
+          body,
+        });
+        const text = await res.text();
+        if (!res.ok) throw httpError("Google Calendar", res.status, res.headers, text);
+        return decodeBatch(res.headers.get("content-type") ?? "", text);
+      }),
+    );
   }
 
   /** A JSON call under /calendar/v3; `null` for an empty answer (204). */

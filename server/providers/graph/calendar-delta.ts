@@ -6,7 +6,9 @@
 // finds by id, iCalUID and our tag, so nothing is duplicated (R-P-2). Rows are single instances,
 // occurrences and exceptions (some services add the series master); deleted rows carry only the id,
 // and also stand for changes outside the window.
+
 import { SyncError } from "../../sync/errors.js";
+import type { GraphEventJson } from "./calendar-map.js";
 import type { GraphClient } from "./client.js";
 
 export interface GraphCalendarCursor {
@@ -25,6 +27,8 @@ export interface CalendarDeltaRow {
   seriesMasterId: string | null;
   etag: string | null;
   removed: boolean;
+  /** A single instance's row as listed: the event itself (without our tags, which delta cannot expand). */
+  event: GraphEventJson | null;
 }
 
 const DAY = 86_400_000;
@@ -83,13 +87,17 @@ export async function listGraphCalendarChanges(
       );
     throw err;
   }
-  const rows = (page.value ?? []).map((r) => ({
-    id: r.id,
-    type: r.type ?? null,
-    seriesMasterId: r.seriesMasterId ?? null,
-    etag: r["@odata.etag"] ?? null,
-    removed: r["@removed"] !== undefined,
-  }));
+  const rows = (page.value ?? []).map((r) => {
+    const removed = r["@removed"] !== undefined;
+    return {
+      id: r.id,
+      type: r.type ?? null,
+      seriesMasterId: r.seriesMasterId ?? null,
+      etag: r["@odata.etag"] ?? null,
+      removed,
+      event: !removed && r.type === "singleInstance" ? (r as unknown as GraphEventJson) : null,
+    };
+  });
   const next = page["@odata.nextLink"];
   if (next)
     return { rows, cursor: { deltaLink: cursor?.deltaLink ?? null, nextLink: next, windowAt }, more: true };

@@ -25,6 +25,8 @@ interface Recipient {
 
 /** The fields of a Graph event this mapping reads. */
 export interface GraphEventJson {
+  /** Set only by a client that created the event through the API with one (Concilia always does). */
+  transactionId?: string | null;
   id: string;
   "@odata.etag"?: string;
   changeKey?: string;

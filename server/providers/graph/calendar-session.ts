@@ -15,7 +15,6 @@ import { missingScopes } from "../../connections/oauth-providers.js";
 import { eventLinks } from "../../db/schema.js";
 import { importCalendarItem } from "../../sync/calendar/inbound.js";
 import { logRefused, pushCrmEvents } from "../../sync/calendar/outbound.js";
-import { SyncError } from "../../sync/errors.js";
 import { connectionOwner } from "../../sync/mail-writer.js";
 import type {
   ChangedItem,
@@ -25,8 +24,9 @@ import type {
   SyncScope,
 } from "../../sync/provider.js";
 import { type GraphCalendarCursor, listGraphCalendarChanges } from "./calendar-delta.js";
-import { fetchGraphEvent } from "./calendar-fetch.js";
+import { fetchGraphEvents } from "./calendar-fetch.js";
 import { listGraphCalendars } from "./calendar-list.js";
+import { type GraphEventJson, graphEventState } from "./calendar-map.js";
 import { keepGraphCalendarSubscriptions } from "./calendar-subscriptions.js";
 import { graphCalendarWriter } from "./calendar-writer.js";
 import type { GraphClient } from "./client.js";
@@ -80,7 +80,10 @@ export async function withGraphCalendars(
       const key = r.type === "occurrence" || r.type === "exception" ? (r.seriesMasterId ?? r.id) : r.id;
       // Our own write, or a change already imported: nothing to read.
       if (r.type === "singleInstance" && r.etag && known.get(key)?.etag === r.etag) continue;
-      items.set(key, { key });
+      // A single event no API client made (Concilia always sets a transactionId) is its listed row:
+      // it carries none of our tags, so there is nothing more to read.
+      const listed = r.event && !r.event.transactionId ? { event: r.event } : undefined;
+      items.set(key, listed ? { key, ref: listed } : { key });
     }
     if (unknownRemoval)
       for (const l of links)
@@ -124,25 +127,33 @@ export async function withGraphCalendars(
     fetch: async (scope, items) => {
       if (scope.kind !== "calendar") return mail.fetch(scope, items);
       const calendar = calendarOf(scope);
-      const out: FetchedItem[] = [];
-      for (const i of items) {
-        try {
-          const got = await fetchGraphEvent(client, i.key, account);
-          if ("gone" in got) out.push({ key: i.key, raw: Buffer.alloc(0), meta: { calendar, gone: true } });
-          else {
-            const { id, ...item } = got;
-            out.push({
-              key: i.key,
-              raw: Buffer.from(JSON.stringify({ ...item, sequence: 0 })),
-              meta: { calendar, providerId: id },
-            });
-          }
-        } catch (err) {
-          if (err instanceof SyncError && err.kind === "auth") throw err;
-          out.push({ key: i.key, ref: i.ref, error: err as Error });
-        }
-      }
-      return out;
+      const listedEvent = (i: ChangedItem) => (i.ref as { event?: GraphEventJson } | undefined)?.event;
+      const asListed = (i: ChangedItem, e: GraphEventJson) => ({
+        key: i.key,
+        raw: Buffer.from(
+          JSON.stringify({ ...graphEventState(e, account), etag: e["@odata.etag"] ?? null, sequence: 0 }),
+        ),
+        meta: { calendar, providerId: e.id },
+      });
+      const read = await fetchGraphEvents(
+        client,
+        items.filter((i) => !listedEvent(i)),
+        account,
+        (i, got): FetchedItem => {
+          if ("gone" in got) return { key: i.key, raw: Buffer.alloc(0), meta: { calendar, gone: true } };
+          const { id, ...item } = got;
+          return {
+            key: i.key,
+            raw: Buffer.from(JSON.stringify({ ...item, sequence: 0 })),
+            meta: { calendar, providerId: id },
+          };
+        },
+      );
+      const byKey = new Map(read.map((f) => [f.key, f]));
+      return items.map((i) => {
+        const e = listedEvent(i);
+        return e ? asListed(i, e) : byKey.get(i.key)!;
+      });
     },
     write: async (tx, item) => {
       const calendar = item.meta?.calendar;

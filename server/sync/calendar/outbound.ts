@@ -115,6 +115,8 @@ class Push {
   /** The first failure of the connection itself; the step reports it. */
   failure: unknown = null;
   refused: PushResult["refused"] = [];
+  /** Items of the first push that failed: owed, but with no outbox row yet. */
+  unwritten: OutboxItem[] = [];
 
   constructor(
     private db: Db,
@@ -169,7 +171,20 @@ class Push {
       ids.map((r): Owed => ({ item: { kind, id: r.id }, rows: [], history: false }));
     await this.batches(owed("event", mine));
     await this.batches(owed("activity", planned));
-    await saveCursor(db, place.connectionId, PUSH_SCOPE, { calendarId: place.calendarId, complete: true });
+    // An item not written (the step cut at its time budget, the calendar unreachable or refusing it)
+    // has no outbox row to keep it owed: it gets one with the marker, or it would never be written.
+    await db.transaction(async (tx) => {
+      if (this.unwritten.length)
+        await tx.insert(calendarOutbox).values(
+          this.unwritten.map((item) => ({
+            id: newId(),
+            connectionId: place.connectionId,
+            itemKind: item.kind,
+            itemId: item.id,
+          })),
+        );
+      await saveCursor(tx, place.connectionId, PUSH_SCOPE, { calendarId: place.calendarId, complete: true });
+    });
   }
 
   /** The connection's outbox, item by item in the order of their first change. */
@@ -362,6 +377,7 @@ class Push {
       // A conflict (the calendar changed it since our last write) is no failure: the inbound leg reads
       // the calendar's version and merges it, and the next step writes the result.
       if (!(err instanceof SyncError && err.kind === "conflict")) this.fail(item, err);
+      if (o.rows.length === 0) this.unwritten.push(item);
       return [];
     }
     return [...records, this.done(o.rows)];
