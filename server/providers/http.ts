@@ -8,6 +8,26 @@ export type Sleep = (ms: number) => Promise<void>;
 
 export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * A sleep that ends with the step: a shutting-down worker or a step out of time does not sit out a
+ * provider's backoff (up to a minute) before it stops. It throws the signal's reason.
+ */
+export function sleepUntilAborted(signal: AbortSignal): Sleep {
+  return (ms) =>
+    new Promise((resolve, reject) => {
+      if (signal.aborted) return reject(signal.reason);
+      const stop = () => {
+        clearTimeout(t);
+        reject(signal.reason);
+      };
+      const t = setTimeout(() => {
+        signal.removeEventListener("abort", stop);
+        resolve();
+      }, ms);
+      signal.addEventListener("abort", stop, { once: true });
+    });
+}
+
 /** How a client retries: the provider's wait when it names one, else exponential backoff from `backoffMs`. */
 export interface RetryPolicy {
   maxRetries: number;

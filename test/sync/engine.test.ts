@@ -464,10 +464,10 @@ describe.each(engines)("sync engine on %s", (engine) => {
     expect(await stored(id)).toEqual(once(keys("o", 2)));
   });
 
-  // PostgreSQL only: a page's row lock held by another session while the tick runs.
-  it.runIf(engine === "postgres")(
-    "R-P-3: the tick does not wait for a page being written by a step whose lease was lost; a later tick frees it",
-    async () => {
+  // PostgreSQL only: a page's row lock held by another session while the tick runs. Declared only there
+  // (a skipped test counts as not run).
+  if (engine === "postgres")
+    it("R-P-3: the tick does not wait for a page being written by a step whose lease was lost; a later tick frees it", async () => {
       const { id } = await connect();
       const policy = syncPolicy(s.ctx.config);
       await ensureStates(s.ctx.db, new Date(), id);
@@ -490,8 +490,7 @@ describe.each(engines)("sync engine on %s", (engine) => {
         await page.end();
       }
       expect((await tick(s.ctx)).freed).toContain(id);
-    },
-  );
+    });
 
   it("R-P-3: a step whose lease was lost and whose mark was freed for another step commits nothing more: each item stored once", async () => {
     const { id, account } = await connect();
