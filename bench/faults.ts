@@ -92,6 +92,11 @@ const slowest = (r: FleetResult, m: Measure) => {
   if (measured.some((k) => k[m] === null)) return null;
   return measured.length ? Math.max(...measured.map((k) => k[m] as number)) : null;
 };
+/** Kills (of those that caught a step running) after which every connection did `m` within the target. */
+const withinTarget = (r: FleetResult, m: Measure) =>
+  r.kills.filter((k) => k.held > 0 && k[m] !== null && (k[m] as number) < TARGET_RESUME_MS).length;
+const killsCaught = (r: FleetResult) => r.kills.filter((k) => k.held > 0).length;
+
 function resumeText(r: FleetResult, m: Measure) {
   const measured = r.kills.filter((k) => k.held > 0);
   const resumed = measured.filter((k) => k[m] !== null).map((k) => k[m] as number);
@@ -125,6 +130,18 @@ function figures(r: FleetResult) {
       value: TARGET_RESUME_MS,
     }),
     figure("killed worker's connections running a step again, max", slowest(r, "resumeMs"), "ms"),
+    // The max is unmeasured as soon as one kill's connections never resume: the counts say how many did.
+    figure(
+      `kills after which every connection made progress within 30 s, of ${killsCaught(r)}`,
+      withinTarget(r, "progressMs"),
+      "",
+      { op: "==", value: killsCaught(r) },
+    ),
+    figure(
+      `kills after which every connection ran a step again within 30 s, of ${killsCaught(r)}`,
+      withinTarget(r, "resumeMs"),
+      "",
+    ),
     figure("connections stuck at the end", r.stuck.length, "", { op: "==", value: 0 }),
     figure("API answering again after every PostgreSQL session ended", t?.apiRecoveredMs ?? null, "ms"),
     figure(
