@@ -193,6 +193,9 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     const demo = only("Demo Iberia");
     const id = (await linkOf(demo.id)).eventId!;
     const sent = mail().length;
+    // Counted from before the edits: an edit queues its sync step at once, which may write before syncNow.
+    const count = (endpoint: string) => microsoft.counter.snapshot().perEndpoint[endpoint] ?? 0;
+    const before = { reads: count("graph.events.get"), writes: count("graph.events.update") };
     expect(
       (await api(s, ana, "PATCH", `/api/v1/events/${id}`, { title: "Demo Iberia, second round" })).statusCode,
     ).toBe(200);
@@ -204,6 +207,11 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     await syncNow();
     expect(outlook().events.get(demo.id)?.fields.subject).toBe("Demo Iberia, second round");
     expect(outlook().events.get(visit.id)?.fields.subject).toBe("Visita 5 (done)");
+    // R-P-3: one PATCH each with the link's If-Match, no read of the event before it or after (its echo).
+    expect({ reads: count("graph.events.get"), writes: count("graph.events.update") }).toEqual({
+      reads: before.reads,
+      writes: before.writes + 2,
+    });
     // The documented behaviour: one update to the meeting's attendee; nothing for the history event.
     expect(
       mail()
@@ -340,6 +348,41 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     outlook().userDelete(series.id);
     await syncNow();
     expect(await crmEventOf(series.id)).toMatchObject({ title: "Weekly Iberia", status: "cancelled" });
+  });
+
+  it("R-CAL-6, R-P-3: an occurrence cancelled in Outlook has only its own series read again, however many series are linked", async () => {
+    const weekly = (subject: string, day: string) =>
+      outlook().seedEvent({
+        subject,
+        start: at(`${day}T12:00:00`),
+        end: at(`${day}T12:30:00`),
+        recurrence: {
+          pattern: { type: "weekly", interval: 1, daysOfWeek: ["thursday"], firstDayOfWeek: "sunday" },
+          range: { type: "numbered", startDate: day, numberOfOccurrences: 4 },
+        },
+      });
+    const [standUp] = ["Stand-up A", "Stand-up B", "Stand-up C", "Stand-up D"].map((t) =>
+      weekly(t, "2026-12-03"),
+    );
+    await syncNow();
+    const linkedSeries = (
+      await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.connectionId, connectionId))
+    ).filter((l) => (l.lastSynced as { recurrence?: unknown } | null)?.recurrence);
+    expect(linkedSeries.length).toBeGreaterThanOrEqual(4);
+    const count = (endpoint: string) => microsoft.counter.snapshot().perEndpoint[endpoint] ?? 0;
+    const before = { masters: count("graph.events.get"), instances: count("graph.events.instances") };
+    const slot = outlook()
+      .views(standUp!)
+      .find((v) => new Date(v.originalStart!).toISOString().startsWith("2026-12-10"))!.id;
+    outlook().userDelete(slot);
+    await syncNow();
+    expect((await crmEventOf(standUp!.id)).exceptions).toEqual([
+      expect.objectContaining({ originalStart: "2026-12-10T12:00:00.000Z", status: "cancelled" }),
+    ]);
+    expect({
+      masters: count("graph.events.get") - before.masters,
+      instances: count("graph.events.instances") - before.instances,
+    }).toEqual({ masters: 1, instances: 1 });
   });
 
   it("R-CAL-3, R-CAL-4, R-CAL-8: a meeting Marta organises is imported read-only, Marta linked, every answer kept", async () => {

@@ -5,8 +5,11 @@
 // target calendar is listed, the user's CRM events are pushed to it (sync/calendar/outbound.ts with
 // calendar-writer.ts), so their echo is in that same listing and is recognised by its etag (R-P-3).
 // A delta row whose etag is the one recorded for its item is not even read again. Series are read
-// and keyed by their master; a removed id we never linked may be a cancelled occurrence, so the
-// linked series of the calendar are read again then.
+// and keyed by their master. A removed id we never linked may be a cancelled occurrence: a removed
+// row carries only its id, so its series is the linked series whose id the occurrence's id extends
+// (an occurrence's id is its master's plus the slot, as the emulator makes them; not documented for
+// Graph), and only that series is read again. When the id extends none, every linked series is read
+// again, as the one way not to miss the cancellation.
 
 import { and, eq } from "drizzle-orm";
 import type { SyncedEventState } from "../../calendar/synced-state.js";
@@ -70,11 +73,16 @@ export async function withGraphCalendars(
     const links = await linksOf(calendarId);
     const known = new Map(links.map((l) => [l.providerId, l]));
     const items = new Map<string, ChangedItem>();
-    let unknownRemoval = false;
+    const series = links
+      .filter((l) => (l.lastSynced as SyncedEventState | null)?.recurrence)
+      .map((l) => l.providerId);
     for (const r of rows) {
       if (r.removed) {
         if (known.has(r.id)) items.set(r.id, { key: r.id, ref: { removed: true } });
-        else unknownRemoval = true;
+        else {
+          const master = series.find((id) => r.id.length > id.length && r.id.startsWith(id));
+          for (const id of master ? [master] : series) if (!items.has(id)) items.set(id, { key: id });
+        }
         continue;
       }
       const key = r.type === "occurrence" || r.type === "exception" ? (r.seriesMasterId ?? r.id) : r.id;
@@ -85,10 +93,6 @@ export async function withGraphCalendars(
       const listed = r.event && !r.event.transactionId ? { event: r.event } : undefined;
       items.set(key, listed ? { key, ref: listed } : { key });
     }
-    if (unknownRemoval)
-      for (const l of links)
-        if ((l.lastSynced as SyncedEventState | null)?.recurrence && !items.has(l.providerId))
-          items.set(l.providerId, { key: l.providerId });
     return [...items.values()];
   }
 

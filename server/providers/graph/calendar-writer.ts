@@ -6,8 +6,13 @@
 //   to stop it. A new event made in Concilia is created with its attendees (the invitation is wanted);
 //   history (the first sync) is created without attendees, which go into our ConciliaAttendees
 //   property instead, and stays that way for good, so none of it ever mails anyone.
-// - Update: the event is read first and only the fields that differ are PATCHed, with If-Match.
-//   Attendees are sent only when the list itself changed (Exchange then mails the added and removed
+// - Update: only the fields that differ from what was last synced are PATCHed, with If-Match on the
+//   link's changeKey and no read first: a PATCH that succeeds proves Outlook still holds what was
+//   last synced, so the difference to it is the difference to Outlook. The event is read first only
+//   where the read is needed: when the attendee list changed (whether the list is withheld in our
+//   ConciliaAttendees property, and the answers already given, are only in Outlook's copy), when
+//   nothing was recorded, when only a series' occurrences are owed (their slots are found from the
+//   master), and after a 412. Attendees are sent only when the list itself changed (Exchange then mails the added and removed
 //   ones); any other change of a meeting the user organises mails every attendee, which Graph cannot
 //   suppress (see README). A CRM event marked cancelled (deleted in Concilia, R-CAL-9) is deleted.
 // - A stale If-Match (the event changed in Outlook since the last sync) is resolved here: when the
@@ -116,6 +121,36 @@ export function graphCalendarWriter(client: GraphClient, o: GraphWriterOptions):
     return !actions.some((a) => a.kind === "update-in-crm");
   }
 
+  /**
+   * The PATCH without a read (see above), or null when the write needs the event read first. A 412
+   * also returns null: `update` then reads the event and resolves it or reports the conflict.
+   */
+  async function patchBlind(href: string, ifMatch: string, state: SyncedEventState): Promise<Written | null> {
+    const last = await o.lastSynced(href);
+    const who = (s: SyncedEventState) => JSON.stringify(s.attendees.map((a) => [a.email, a.name]));
+    if (!last || who(last) !== who(state)) return null;
+    const want = meetingFields(state);
+    const had = meetingFields(last);
+    const patch: GraphBody = {};
+    for (const [k, v] of Object.entries(want)) if (JSON.stringify(v) !== JSON.stringify(had[k])) patch[k] = v;
+    if (had.recurrence && !want.recurrence) patch.recurrence = null;
+    if (!Object.keys(patch).length) return null;
+    try {
+      const done = await client.call<GraphEventJson & { "@odata.etag": string }>("PATCH", eventPath(href), {
+        json: patch,
+        headers: { ...HEADERS, "if-match": matchOf(ifMatch) },
+      });
+      // The PATCH answers with the master, which is all the occurrences' writing needs.
+      await writeOccurrences(client, done, state);
+      return { href: done.id, etag: done["@odata.etag"] };
+    } catch (err) {
+      // Deleted in Outlook meanwhile: the import marks the CRM event cancelled (R-CAL-9).
+      if (err instanceof SyncError && err.kind === "not-found") return { href, etag: ifMatch };
+      if (is412(err)) return null;
+      throw err;
+    }
+  }
+
   async function update(href: string, ifMatch: string, state: SyncedEventState, tries = 2): Promise<Written> {
     const current = await read(href);
     // Deleted in Outlook meanwhile: the import marks the CRM event cancelled (R-CAL-9).
@@ -180,7 +215,7 @@ export function graphCalendarWriter(client: GraphClient, o: GraphWriterOptions):
         await remove(href, ifMatch);
         return { href, etag: ifMatch };
       }
-      return update(href, ifMatch, state);
+      return (await patchBlind(href, ifMatch, state)) ?? update(href, ifMatch, state);
     },
     remove,
   };

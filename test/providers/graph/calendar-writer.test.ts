@@ -128,6 +128,32 @@ describe("Graph calendar writer", () => {
     expect(store().sentMail.map((m) => m.kind)).toEqual(["invitation", "update", "cancellation"]);
   });
 
+  it("R-P-3: an edit of a synced event is one PATCH with the link's If-Match, no read first; a stale one is still a conflict", async () => {
+    const w = writer();
+    const made = await w.create("e1@concilia", "evt_1", demo, { sendInvitations: true });
+    last = demo;
+    sent = [];
+    const moved = await w.update(made.href, made.etag, "e1@concilia", 1, "evt_1", {
+      ...demo,
+      location: "Sala 2",
+    });
+    expect(sent.map((r) => [r.method, r.ifMatch])).toEqual([["PATCH", made.etag]]);
+    expect(sent[0]!.body).toEqual({ location: { displayName: "Sala 2" } });
+    expect(store().events.get(made.href)!.fields.location).toMatchObject({ displayName: "Sala 2" });
+    expect(moved.etag).toBe(`W/"${store().events.get(made.href)!.changeKey}"`);
+    // Changed in Outlook since: the 412 is the conflict every provider reports, nothing overwritten.
+    last = { ...demo, location: "Sala 2" };
+    store().userEdit(made.href, { subject: "Renamed in Outlook" });
+    sent = [];
+    await expect(
+      w.update(made.href, moved.etag, "e1@concilia", 2, "evt_1", { ...demo, location: "Sala 3" }),
+    ).rejects.toMatchObject({ name: "SyncError", kind: "conflict" });
+    expect(store().events.get(made.href)!.fields).toMatchObject({
+      subject: "Renamed in Outlook",
+      location: { displayName: "Sala 2" },
+    });
+  });
+
   it("R-CAL-2: a stale If-Match waits when Outlook's change is not yet in the CRM's version, and writes when it is", async () => {
     const w = writer();
     const made = await w.create("e1@concilia", "evt_1", demo, { sendInvitations: false });
@@ -136,7 +162,9 @@ describe("Graph calendar writer", () => {
     await expect(
       w.update(made.href, made.etag, "e1@concilia", 1, "evt_1", { ...demo, title: "New" }),
     ).rejects.toMatchObject({ name: "SyncError", kind: "conflict" });
-    expect(patches()).toEqual([]);
+    // Only the stale If-Match was tried, which Outlook refuses: nothing of Concilia's is written.
+    expect(patches().map((r) => r.ifMatch)).toEqual([made.etag]);
+    expect(store().events.get(made.href)!.fields.subject).toBe("Demo Iberia");
     await w.update(made.href, made.etag, "e1@concilia", 1, "evt_1", {
       ...demo,
       title: "New",
