@@ -24,6 +24,7 @@ export async function retryBatchParts(
   for (let attempt = 0; pending.length > 0; attempt++) {
     const outcomeOf = await sendBatch(pending);
     const again: ChangedItem[] = [];
+    const why = new Map<ChangedItem, SyncError>();
     let wait = 0;
     for (const [n, item] of pending.entries()) {
       const outcome = outcomeOf(item, n);
@@ -37,16 +38,20 @@ export async function retryBatchParts(
         continue;
       }
       again.push(item);
+      why.set(item, outcome);
       wait = Math.max(wait, outcome.retryAfterMs ?? retry.backoffMs * 2 ** attempt);
     }
     if (again.length === 0) return;
     if (attempt >= retry.maxRetries || wait > retry.maxWaitMs) {
-      for (const item of again)
-        out.set(item.key, {
-          key: item.key,
-          ref: item.ref,
-          error: new SyncError("throttled", `${provider} asked to slow down.`, wait),
-        });
+      // Each item keeps what its last answer said: throttled, or a server error (R-P-3 counts them apart).
+      for (const item of again) {
+        const last = why.get(item)!;
+        const error =
+          last.kind === "throttled"
+            ? new SyncError("throttled", `${provider} asked to slow down.`, wait)
+            : new SyncError(last.kind, last.message, last.retryAfterMs);
+        out.set(item.key, { key: item.key, ref: item.ref, error });
+      }
       return;
     }
     await retry.sleep(wait);

@@ -1,4 +1,5 @@
-// Failure mode 5 for Outlook calendars: each changed event is read in full after the delta listing.
+// Failure mode 5 for Outlook calendars: a changed event that may be Concilia's own (one an API client
+// made, with a transactionId) is read in full after the delta listing.
 // A read answered 500, again and again, must not be lost while the delta token moves on: it is kept
 // as a failed item (tried again at the next steps, then parked and counted in the status) and imported
 // once Outlook answers again.
@@ -70,7 +71,9 @@ describe.each(engines)("failure mode 5: Outlook event reads that fail, on %s", (
   });
 
   it("R-P-3, R-CAL-3: an event whose read answers 500 through all its retries is kept as a failed item while the delta token moves on, and the next step imports it once", async () => {
+    // Made by some API client (a booking tool): it carries a transactionId, so it is read with our tags.
     const id = outlook().seedEvent({
+      transactionId: "booking-tool-7731",
       subject: "Visita Iberia",
       start: { dateTime: "2027-01-12T09:00:00", timeZone: "UTC" },
       end: { dateTime: "2027-01-12T10:00:00", timeZone: "UTC" },
