@@ -5,15 +5,20 @@
 import { eq } from "drizzle-orm";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_GOOGLE_CLIENT, GoogleEmulator } from "../../emulators/google/emulator.js";
-import { createConnection, SECRET } from "../../server/connections/connections.js";
+import type { GoogleEmulator } from "../../emulators/google/emulator.js";
+import { SECRET } from "../../server/connections/connections.js";
 import { connectionSecrets, eventLinks, events } from "../../server/db/schema.js";
 import { putSecret } from "../../server/secrets/store.js";
 import { runStepExclusive } from "../../server/sync/run.js";
-import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import { engines, type TestServer } from "../harness/app.js";
 import type { TestCalendarUser } from "../harness/caldav.js";
-import { injectFetch } from "../providers/inject-fetch.js";
 import { anaWithCalendar, connectIcloudCalendar, startCaldavSyncServer } from "./caldav-e2e.js";
+import {
+  CALENDAR_SCOPE,
+  connectGoogleCalendar,
+  googleEmulatorOn,
+  startGoogleCalendarServer,
+} from "./google-calendar-e2e.js";
 import { api, syncUntilRest, userWithMarta } from "./mail-e2e.js";
 
 type User = { id: string; token: string };
@@ -35,7 +40,6 @@ async function secretVersion(s: TestServer, connectionId: string) {
 
 describe.each(engines)("failure mode 7: a refused grant on a Google calendar connection, on %s", (engine) => {
   const ACCOUNT = "ana.grant@gmail.test";
-  const SCOPE = "https://www.googleapis.com/auth/calendar";
   let s: TestServer;
   let google: GoogleEmulator;
   const msw = setupServer();
@@ -44,32 +48,14 @@ describe.each(engines)("failure mode 7: a refused grant on a Google calendar con
   const lists: string[] = [];
 
   beforeAll(async () => {
-    s = await startTestServer({
-      engine,
-      env: {
-        GOOGLE_OAUTH_CLIENT_ID: DEMO_GOOGLE_CLIENT.clientId,
-        GOOGLE_OAUTH_CLIENT_SECRET: DEMO_GOOGLE_CLIENT.clientSecret!,
-        CONCILIA_SYNC_TICK_SECONDS: "0",
-      },
-    });
-    google = new GoogleEmulator({ fetch: injectFetch(s.app), pushRetryDelaysMs: [] });
-    google.addAccount(ACCOUNT, "Ana Ruiz");
-    msw.use(...google.handlers());
+    s = await startGoogleCalendarServer(engine);
     msw.events.on("response:mocked", ({ request }) => {
       if (request.method === "GET" && /\/calendars\/[^/]+\/events\?/.test(request.url))
         lists.push(request.url);
     });
-    msw.listen({ onUnhandledRequest: "bypass" });
+    google = googleEmulatorOn(s, msw, ACCOUNT);
     ana = await userWithMarta(s, `ana-grant-${engine}@acme.test`);
-    const { refreshToken } = google.issueTokens(ACCOUNT, `openid email ${SCOPE}`);
-    const c = await createConnection(s.ctx.db, ana.id, {
-      provider: "google",
-      accountAddress: ACCOUNT,
-      syncs: "calendar",
-      grantedScopes: ["openid", "email", SCOPE],
-    });
-    await putSecret(s.ctx, c.id, SECRET.refreshToken, refreshToken, null);
-    connectionId = c.id;
+    connectionId = await connectGoogleCalendar(s, google, ana.id, ACCOUNT);
   });
   afterAll(async () => {
     msw.close();
@@ -106,7 +92,7 @@ describe.each(engines)("failure mode 7: a refused grant on a Google calendar con
     expect(lists.length).toBe(listed);
 
     // Connecting again stores a new grant as the secret's next version.
-    const { refreshToken } = google.issueTokens(ACCOUNT, `openid email ${SCOPE}`);
+    const { refreshToken } = google.issueTokens(ACCOUNT, `openid email ${CALENDAR_SCOPE}`);
     await putSecret(
       s.ctx,
       connectionId,

@@ -5,15 +5,17 @@
 import { eq } from "drizzle-orm";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_MICROSOFT_CLIENT, MicrosoftEmulator } from "../../emulators/microsoft/emulator.js";
-import { createConnection, SECRET } from "../../server/connections/connections.js";
+import type { MicrosoftEmulator } from "../../emulators/microsoft/emulator.js";
 import { calendarOutbox, eventLinks } from "../../server/db/schema.js";
-import { putSecret } from "../../server/secrets/store.js";
-import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import { engines, type TestServer } from "../harness/app.js";
 import type { TestCalendarUser } from "../harness/caldav.js";
-import { injectFetch } from "../providers/inject-fetch.js";
 import { anaWithCalendar, connectIcloudCalendar, startCaldavSyncServer } from "./caldav-e2e.js";
 import { api, syncUntilRest, userWithMarta, whileNoStepRuns } from "./mail-e2e.js";
+import {
+  connectOutlookCalendar,
+  microsoftEmulatorOn,
+  startOutlookCalendarServer,
+} from "./outlook-calendar-e2e.js";
 
 type User = { id: string; token: string };
 
@@ -96,29 +98,10 @@ describe.each(engines)("failure mode 10: writes to events gone from Outlook, on 
   const outlook = () => microsoft.calendars(ACCOUNT);
 
   beforeAll(async () => {
-    s = await startTestServer({
-      engine,
-      env: {
-        MICROSOFT_OAUTH_CLIENT_ID: DEMO_MICROSOFT_CLIENT.clientId,
-        MICROSOFT_OAUTH_CLIENT_SECRET: DEMO_MICROSOFT_CLIENT.clientSecret!,
-        CONCILIA_SYNC_TICK_SECONDS: "0",
-      },
-    });
-    microsoft = new MicrosoftEmulator({ fetch: injectFetch(s.app) });
-    microsoft.addAccount(ACCOUNT, "Ana Ruiz");
-    msw.use(...microsoft.handlers());
-    msw.listen({ onUnhandledRequest: "bypass" });
+    s = await startOutlookCalendarServer(engine);
+    microsoft = microsoftEmulatorOn(s, msw, ACCOUNT);
     ana = await userWithMarta(s, `ana-gone-${engine}@acme.test`);
-    const scopes = ["openid", "offline_access", "Calendars.ReadWrite"];
-    const { refreshToken } = microsoft.issueTokens(ACCOUNT, scopes.join(" "));
-    const c = await createConnection(s.ctx.db, ana.id, {
-      provider: "microsoft",
-      accountAddress: ACCOUNT,
-      syncs: "calendar",
-      grantedScopes: scopes,
-    });
-    await putSecret(s.ctx, c.id, SECRET.refreshToken, refreshToken, null);
-    connectionId = c.id;
+    connectionId = await connectOutlookCalendar(s, microsoft, ana.id, ACCOUNT);
     await syncUntilRest(s, connectionId);
   });
   afterAll(async () => {
