@@ -14,6 +14,7 @@ import type { Tx } from "../../db/index.js";
 import { companies } from "../../db/schema.js";
 import type { ContactFields, CrmContact, FieldName, Overwritten } from "../../reconcile/contacts-types.js";
 import { KIND_FIELDS } from "../../reconcile/contacts-types.js";
+import { withOverwritten } from "./overwritten-field.js";
 
 type CompanyRow = typeof companies.$inferSelect;
 
@@ -153,11 +154,8 @@ export async function keepCompanyOverwritten(tx: Tx, company: CrmCompany, values
     .select({ customFields: companies.customFields })
     .from(companies)
     .where(eq(companies.id, company.id));
-  const kept = Array.isArray(now?.customFields.exchangeOverwritten)
-    ? now.customFields.exchangeOverwritten
-    : [];
   await tx
     .update(companies)
-    .set({ customFields: { ...now?.customFields, exchangeOverwritten: [...kept, ...values] } })
+    .set({ customFields: withOverwritten(now?.customFields, values) })
     .where(eq(companies.id, company.id));
 }

@@ -19,6 +19,7 @@ import {
   KIND_FIELDS,
   type Overwritten,
 } from "../../reconcile/contacts-types.js";
+import { withOverwritten } from "./overwritten-field.js";
 
 type LeadRow = typeof leads.$inferSelect;
 
@@ -126,11 +127,8 @@ export async function keepLeadOverwritten(tx: Tx, lead: CrmLead, values: Overwri
     .select({ customFields: leads.customFields })
     .from(leads)
     .where(eq(leads.id, lead.id));
-  const kept = Array.isArray(now?.customFields.exchangeOverwritten)
-    ? now.customFields.exchangeOverwritten
-    : [];
   await tx
     .update(leads)
-    .set({ customFields: { ...now?.customFields, exchangeOverwritten: [...kept, ...values] } })
+    .set({ customFields: withOverwritten(now?.customFields, values) })
     .where(eq(leads.id, lead.id));
 }
