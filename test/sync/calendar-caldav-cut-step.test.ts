@@ -11,7 +11,7 @@ import { fetchCalendarObjects } from "../../server/providers/caldav/fetch.js";
 import { listCalendarChanges } from "../../server/providers/caldav/list-changes.js";
 import { runStepExclusive } from "../../server/sync/run.js";
 import { engines, type TestServer } from "../harness/app.js";
-import { type TestCalendarUser, testCaldav } from "../harness/caldav.js";
+import { otherClientIcs, type TestCalendarUser, testCaldav } from "../harness/caldav.js";
 import {
   anaWithCalendar,
   calendarThrough,
@@ -23,20 +23,11 @@ import { api } from "./mail-e2e.js";
 
 const EVENTS = 12;
 const ics = (i: number) =>
-  [
-    "BEGIN:VCALENDAR",
-    "VERSION:2.0",
-    "PRODID:-//Other client//EN",
-    "BEGIN:VEVENT",
-    `UID:cut-${i}@other.test`,
-    "DTSTAMP:20261101T090000Z",
+  otherClientIcs(`cut-${i}@other.test`, [
     `SUMMARY:Visit ${i}`,
     `DTSTART:202612${String(i + 1).padStart(2, "0")}T090000Z`,
     `DTEND:202612${String(i + 1).padStart(2, "0")}T100000Z`,
-    "END:VEVENT",
-    "END:VCALENDAR",
-    "",
-  ].join("\r\n");
+  ]);
 
 describe.each(engines)("A CalDAV step cut at its time budget on %s", (engine) => {
   let s: TestServer;

@@ -6,7 +6,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventLinks, syncFailedItems } from "../../server/db/schema.js";
 import { engines, type TestServer } from "../harness/app.js";
-import { type TestCalendarUser, testCaldav } from "../harness/caldav.js";
+import { otherClientIcs, type TestCalendarUser, testCaldav } from "../harness/caldav.js";
 import { type CaldavProxy, startCaldavProxy } from "../harness/caldav-proxy.js";
 import {
   anaWithCalendar,
@@ -18,21 +18,12 @@ import {
 import { api, MARTA, syncUntilRest } from "./mail-e2e.js";
 
 const ics = (uid: string, summary: string, day: string) =>
-  [
-    "BEGIN:VCALENDAR",
-    "VERSION:2.0",
-    "PRODID:-//Other client//EN",
-    "BEGIN:VEVENT",
-    `UID:${uid}`,
-    "DTSTAMP:20261101T090000Z",
+  otherClientIcs(uid, [
     `SUMMARY:${summary}`,
     `DTSTART:${day}T100000Z`,
     `DTEND:${day}T110000Z`,
     `ATTENDEE;PARTSTAT=ACCEPTED:mailto:${MARTA}`,
-    "END:VEVENT",
-    "END:VCALENDAR",
-    "",
-  ].join("\r\n");
+  ]);
 
 describe.each(engines)("CalDAV multiget answers that leave objects out, on %s", (engine) => {
   let s: TestServer;

@@ -5,7 +5,7 @@
 // store an hourly series with a COUNT of a million.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engines, type TestServer } from "../harness/app.js";
-import type { TestCalendarUser } from "../harness/caldav.js";
+import { otherClientIcs, type TestCalendarUser } from "../harness/caldav.js";
 import {
   anaWithCalendar,
   connectIcloudCalendar,
@@ -13,20 +13,6 @@ import {
   startCaldavSyncServer,
 } from "./caldav-e2e.js";
 import { api, syncUntilRest } from "./mail-e2e.js";
-
-const ics = (uid: string, lines: string[]) =>
-  [
-    "BEGIN:VCALENDAR",
-    "VERSION:2.0",
-    "PRODID:-//Other client//EN",
-    "BEGIN:VEVENT",
-    `UID:${uid}`,
-    "DTSTAMP:20261101T090000Z",
-    ...lines,
-    "END:VEVENT",
-    "END:VCALENDAR",
-    "",
-  ].join("\r\n");
 
 describe.each(engines)("CalDAV series with rules no calendar schedules by, on %s", (engine) => {
   let s: TestServer;
@@ -55,7 +41,7 @@ describe.each(engines)("CalDAV series with rules no calendar schedules by, on %s
   it("R-CAL-6, R-P-4: a FREQ=SECONDLY event is kept with its rule, listed as its first event only, with a warning recorded", async () => {
     await put(
       "tick.ics",
-      ics("tick-1@other.test", [
+      otherClientIcs("tick-1@other.test", [
         "SUMMARY:Tick",
         "DTSTART:20261201T090000Z",
         "DTEND:20261201T093000Z",
