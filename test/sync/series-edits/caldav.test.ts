@@ -11,7 +11,7 @@ import {
   startCaldavSyncServer,
 } from "../caldav-e2e.js";
 import { syncUntilRest } from "../mail-e2e.js";
-import { at, counts, eventIdOf, occurrenceStarts } from "./occurrences.js";
+import { at, counts, eventIdOf, occurrenceStarts, WEEKLY_WITH_ONE_DETACHED } from "./occurrences.js";
 
 const vevent = (uid: string, lines: string[]) => [
   "BEGIN:VEVENT",
@@ -120,13 +120,7 @@ describe.each(engines)("failure mode 2: series edited by another CalDAV client, 
       ),
     );
     await syncNow();
-    expect(await occurrenceStarts(s, ana, series)).toEqual(
-      [
-        ...at("09:00", "2027-01-04", "2027-01-11"),
-        "2027-01-19T10:00:00.000Z",
-        ...at("09:00", "2027-01-25", "2027-02-01", "2027-02-08", "2027-02-15"),
-      ].sort(),
-    );
+    expect(await occurrenceStarts(s, ana, series)).toEqual(WEEKLY_WITH_ONE_DETACHED);
 
     expect(await eventIdOf(s, seriesHref)).toBe(series);
     expect(await eventIdOf(s, singleHref)).toBe(single);

@@ -11,7 +11,7 @@ import {
   startGoogleCalendarServer,
 } from "../google-calendar-e2e.js";
 import { syncUntilRest, userWithMarta } from "../mail-e2e.js";
-import { at, counts, eventIdOf, occurrenceStarts } from "./occurrences.js";
+import { at, counts, eventIdOf, occurrenceStarts, WEEKLY_WITH_ONE_DETACHED } from "./occurrences.js";
 
 const ACCOUNT = "ana.series@gmail.test";
 const madrid = (dateTime: string) => ({ dateTime: `${dateTime}+01:00`, timeZone: "Europe/Madrid" });
@@ -86,13 +86,7 @@ describe.each(engines)("failure mode 2: series edited in Google Calendar, on %s"
       end: madrid("2027-01-19T11:30:00"),
     });
     await syncNow();
-    expect(await occurrenceStarts(s, ana, series)).toEqual(
-      [
-        ...at("09:00", "2027-01-04", "2027-01-11"),
-        "2027-01-19T10:00:00.000Z",
-        ...at("09:00", "2027-01-25", "2027-02-01", "2027-02-08", "2027-02-15"),
-      ].sort(),
-    );
+    expect(await occurrenceStarts(s, ana, series)).toEqual(WEEKLY_WITH_ONE_DETACHED);
 
     expect(await eventIdOf(s, weekly)).toBe(series);
     expect(await eventIdOf(s, single)).toBe(office);

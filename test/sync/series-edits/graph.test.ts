@@ -11,7 +11,7 @@ import {
   microsoftEmulatorOn,
   startOutlookCalendarServer,
 } from "../outlook-calendar-e2e.js";
-import { at, counts, eventIdOf, occurrenceStarts } from "./occurrences.js";
+import { at, counts, eventIdOf, occurrenceStarts, WEEKLY_WITH_ONE_DETACHED } from "./occurrences.js";
 
 const ACCOUNT = "ana.series@contoso.test";
 const paris = (dateTime: string) => ({ dateTime, timeZone: "Romance Standard Time" });
@@ -103,13 +103,7 @@ describe.each(engines)("failure mode 2: series edited in Outlook, on %s", (engin
       .find((v) => new Date(v.originalStart!).toISOString() === "2027-01-18T09:00:00.000Z")!;
     outlook().userEdit(third.id, { start: paris("2027-01-19T11:00:00"), end: paris("2027-01-19T11:30:00") });
     await syncNow();
-    expect(await occurrenceStarts(s, ana, series)).toEqual(
-      [
-        ...at("09:00", "2027-01-04", "2027-01-11"),
-        "2027-01-19T10:00:00.000Z",
-        ...at("09:00", "2027-01-25", "2027-02-01", "2027-02-08", "2027-02-15"),
-      ].sort(),
-    );
+    expect(await occurrenceStarts(s, ana, series)).toEqual(WEEKLY_WITH_ONE_DETACHED);
 
     expect(await eventIdOf(s, weekly.id)).toBe(series);
     expect(await eventIdOf(s, single.id)).toBe(office);
