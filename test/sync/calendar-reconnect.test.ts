@@ -11,8 +11,13 @@ import { connectionSecrets, eventLinks, events } from "../../server/db/schema.js
 import { putSecret } from "../../server/secrets/store.js";
 import { runStepExclusive } from "../../server/sync/run.js";
 import { engines, type TestServer } from "../harness/app.js";
-import type { TestCalendarUser } from "../harness/caldav.js";
-import { anaWithCalendar, connectIcloudCalendar, startCaldavSyncServer } from "./caldav-e2e.js";
+import { otherClientIcs, type TestCalendarUser } from "../harness/caldav.js";
+import {
+  anaWithCalendar,
+  connectIcloudCalendar,
+  putAsOtherClient,
+  startCaldavSyncServer,
+} from "./caldav-e2e.js";
 import {
   CALENDAR_SCOPE,
   connectGoogleCalendar,
@@ -29,6 +34,14 @@ async function rows(s: TestServer, user: User, connectionId: string) {
   const crm = await s.ctx.db.select({ id: events.id }).from(events).where(eq(events.ownerId, user.id));
   const links = await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.connectionId, connectionId));
   return { events: crm.length, links: links.length };
+}
+/** R-P-3: the next step is blocked by the refused credential, and the status asks the user to reconnect. */
+async function expectReconnectNeeded(s: TestServer, user: User, connectionId: string) {
+  expect(await syncUntilRest(s, connectionId)).toMatchObject({ result: "blocked", error: { kind: "auth" } });
+  expect(await status(s, user, connectionId)).toMatchObject({
+    status: "reconnect_needed",
+    lastError: { kind: "auth" },
+  });
 }
 async function secretVersion(s: TestServer, connectionId: string) {
   const [row] = await s.ctx.db
@@ -79,14 +92,7 @@ describe.each(engines)("failure mode 7: a refused grant on a Google calendar con
       start: { dateTime: "2027-01-12T10:00:00Z", timeZone: "UTC" },
       end: { dateTime: "2027-01-12T11:00:00Z", timeZone: "UTC" },
     });
-    expect(await syncUntilRest(s, connectionId)).toMatchObject({
-      result: "blocked",
-      error: { kind: "auth" },
-    });
-    expect(await status(s, ana, connectionId)).toMatchObject({
-      status: "reconnect_needed",
-      lastError: { kind: "auth" },
-    });
+    await expectReconnectNeeded(s, ana, connectionId);
     const listed = lists.length;
     expect(await runStepExclusive(s.ctx, connectionId)).toMatchObject({ result: "blocked" });
     expect(lists.length).toBe(listed);
@@ -118,28 +124,16 @@ describe.each(engines)("failure mode 7: a refused app password on a CalDAV conne
   let ana: User;
   let connectionId: string;
 
-  async function put(name: string, title: string, day: string) {
-    const body = [
-      "BEGIN:VCALENDAR",
-      "VERSION:2.0",
-      "PRODID:-//Other client//EN",
-      "BEGIN:VEVENT",
-      `UID:${name}@other.test`,
-      "DTSTAMP:20261201T090000Z",
-      `SUMMARY:${title}`,
-      `DTSTART:${day}T100000Z`,
-      `DTEND:${day}T110000Z`,
-      "END:VEVENT",
-      "END:VCALENDAR",
-      "",
-    ].join("\r\n");
-    const res = await cal.client.fetch(new URL(`${name}.ics`, cal.calendarUrl).href, {
-      method: "PUT",
-      headers: { ...cal.client.headers, "content-type": "text/calendar" },
-      body,
-    });
-    expect(res.status).toBeLessThan(300);
-  }
+  const put = (name: string, title: string, day: string) =>
+    putAsOtherClient(
+      cal,
+      `${name}.ics`,
+      otherClientIcs(`${name}@other.test`, [
+        `SUMMARY:${title}`,
+        `DTSTART:${day}T100000Z`,
+        `DTEND:${day}T110000Z`,
+      ]),
+    );
 
   beforeAll(async () => {
     s = await startCaldavSyncServer(engine);
@@ -165,14 +159,7 @@ describe.each(engines)("failure mode 7: a refused app password on a CalDAV conne
       await secretVersion(s, connectionId),
     );
     await put("while", "While disconnected", "20270112");
-    expect(await syncUntilRest(s, connectionId)).toMatchObject({
-      result: "blocked",
-      error: { kind: "auth" },
-    });
-    expect(await status(s, ana, connectionId)).toMatchObject({
-      status: "reconnect_needed",
-      lastError: { kind: "auth" },
-    });
+    await expectReconnectNeeded(s, ana, connectionId);
 
     await putSecret(
       s.ctx,
