@@ -3,37 +3,31 @@
 // calendar list), which cost every cut step four to five requests on top of the listing (the calendar
 // benchmark's first sync at 1.25 × its minimum). Through the engine, with the account reached through a
 // counting proxy.
-import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CountingProxy, startCountingProxy } from "../../bench/_calendar-proxy.js";
-import { SECRET } from "../../server/connections/connections.js";
-import { connections, events } from "../../server/db/schema.js";
-import { newId } from "../../server/ids.js";
+import { events } from "../../server/db/schema.js";
 import { fetchCalendarObjects } from "../../server/providers/caldav/fetch.js";
 import { listCalendarChanges } from "../../server/providers/caldav/list-changes.js";
-import { putSecret } from "../../server/secrets/store.js";
 import { runStepExclusive } from "../../server/sync/run.js";
-import { engines, startTestServer, type TestServer } from "../harness/app.js";
-import { newCalendarUser, type TestCalendarUser, testCaldav } from "../harness/caldav.js";
-import { api, userWithMarta } from "./mail-e2e.js";
+import { engines, type TestServer } from "../harness/app.js";
+import { otherClientIcs, type TestCalendarUser, testCaldav } from "../harness/caldav.js";
+import {
+  anaWithCalendar,
+  calendarThrough,
+  connectIcloudCalendar,
+  putAsOtherClient,
+  startCaldavSyncServer,
+} from "./caldav-e2e.js";
+import { api } from "./mail-e2e.js";
 
 const EVENTS = 12;
 const ics = (i: number) =>
-  [
-    "BEGIN:VCALENDAR",
-    "VERSION:2.0",
-    "PRODID:-//Other client//EN",
-    "BEGIN:VEVENT",
-    `UID:cut-${i}@other.test`,
-    "DTSTAMP:20261101T090000Z",
+  otherClientIcs(`cut-${i}@other.test`, [
     `SUMMARY:Visit ${i}`,
     `DTSTART:202612${String(i + 1).padStart(2, "0")}T090000Z`,
     `DTEND:202612${String(i + 1).padStart(2, "0")}T100000Z`,
-    "END:VEVENT",
-    "END:VCALENDAR",
-    "",
-  ].join("\r\n");
+  ]);
 
 describe.each(engines)("A CalDAV step cut at its time budget on %s", (engine) => {
   let s: TestServer;
@@ -48,37 +42,10 @@ describe.each(engines)("A CalDAV step cut at its time budget on %s", (engine) =>
     proxy = await startCountingProxy(testCaldav().url, (kind) => {
       if (kind === "REPORT calendar-multiget") cut?.abort();
     });
-    s = await startTestServer({
-      engine,
-      env: {
-        CONCILIA_ALLOW_PRIVATE_HOSTS: "127.0.0.0/8",
-        CONCILIA_SYNC_TICK_SECONDS: "0",
-        CONCILIA_SYNC_BATCH_SIZE: "5",
-        CALDAV_URL: proxy.url,
-      },
-    });
-    cal = await newCalendarUser("Work");
-    for (let i = 0; i < EVENTS; i++) {
-      const res = await cal.client.fetch(new URL(`cut-${i}.ics`, cal.calendarUrl).href, {
-        method: "PUT",
-        headers: { ...cal.client.headers, "content-type": "text/calendar" },
-        body: ics(i),
-      });
-      expect(res.status).toBe(201);
-    }
-    ana = await userWithMarta(s, `ana-${engine}-${randomBytes(3).toString("hex")}@acme.test`);
-    connectionId = newId();
-    const calendarUrl = new URL(new URL(cal.calendarUrl).pathname, proxy.url).href;
-    await s.ctx.db.insert(connections).values({
-      id: connectionId,
-      userId: ana.id,
-      provider: "icloud",
-      accountAddress: `${cal.account.username}@icloud.test`,
-      syncs: "calendar",
-      calendars: [{ id: calendarUrl, name: "Work", primary: true, selected: true }],
-      imapServer: { host: "127.0.0.1", port: 1, tls: "none", username: cal.account.username },
-    });
-    await putSecret(s.ctx, connectionId, SECRET.appPassword, cal.account.password, null);
+    s = await startCaldavSyncServer(engine, { caldavUrl: proxy.url, env: { CONCILIA_SYNC_BATCH_SIZE: "5" } });
+    ({ cal, ana } = await anaWithCalendar(s, engine));
+    for (let i = 0; i < EVENTS; i++) await putAsOtherClient(cal, `cut-${i}.ics`, ics(i));
+    connectionId = await connectIcloudCalendar(s, ana.id, cal, calendarThrough(cal, proxy.url));
   });
   afterAll(async () => {
     await s?.close();
@@ -122,16 +89,8 @@ describe.each(engines)("A CalDAV first push cut at its time budget on %s", (engi
     proxy = await startCountingProxy(testCaldav().url, (kind) => {
       if (kind === "PUT" && ++puts === 5) cut?.abort();
     });
-    s = await startTestServer({
-      engine,
-      env: {
-        CONCILIA_ALLOW_PRIVATE_HOSTS: "127.0.0.0/8",
-        CONCILIA_SYNC_TICK_SECONDS: "0",
-        CALDAV_URL: proxy.url,
-      },
-    });
-    cal = await newCalendarUser("Work");
-    ana = await userWithMarta(s, `ana-${engine}-${randomBytes(3).toString("hex")}@acme.test`);
+    s = await startCaldavSyncServer(engine, { caldavUrl: proxy.url });
+    ({ cal, ana } = await anaWithCalendar(s, engine));
     for (let i = 0; i < HISTORY; i++) {
       const made = await api(s, ana, "POST", "/api/v1/events", {
         title: `History ${i}`,
@@ -140,18 +99,7 @@ describe.each(engines)("A CalDAV first push cut at its time budget on %s", (engi
       });
       expect(made.statusCode).toBe(201);
     }
-    connectionId = newId();
-    const calendarUrl = new URL(new URL(cal.calendarUrl).pathname, proxy.url).href;
-    await s.ctx.db.insert(connections).values({
-      id: connectionId,
-      userId: ana.id,
-      provider: "icloud",
-      accountAddress: `${cal.account.username}@icloud.test`,
-      syncs: "calendar",
-      calendars: [{ id: calendarUrl, name: "Work", primary: true, selected: true }],
-      imapServer: { host: "127.0.0.1", port: 1, tls: "none", username: cal.account.username },
-    });
-    await putSecret(s.ctx, connectionId, SECRET.appPassword, cal.account.password, null);
+    connectionId = await connectIcloudCalendar(s, ana.id, cal, calendarThrough(cal, proxy.url));
   });
   afterAll(async () => {
     await s?.close();

@@ -2,35 +2,28 @@
 // through a proxy that leaves objects out of multiget answers, or answers 404 for them, while the
 // objects are still there. Only a deletion the listing reports, or a 404 for the object itself, may
 // mark the CRM event cancelled; anything else leaves the event as it is and tries again next step.
-import { randomBytes } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SECRET } from "../../server/connections/connections.js";
-import { connections, eventLinks, syncFailedItems } from "../../server/db/schema.js";
-import { newId } from "../../server/ids.js";
-import { putSecret } from "../../server/secrets/store.js";
-import { runStepExclusive } from "../../server/sync/run.js";
-import { engines, startTestServer, type TestServer } from "../harness/app.js";
-import { newCalendarUser, type TestCalendarUser, testCaldav } from "../harness/caldav.js";
+import { eventLinks, syncFailedItems } from "../../server/db/schema.js";
+import { engines, type TestServer } from "../harness/app.js";
+import { otherClientIcs, type TestCalendarUser, testCaldav } from "../harness/caldav.js";
 import { type CaldavProxy, startCaldavProxy } from "../harness/caldav-proxy.js";
-import { api, MARTA, userWithMarta } from "./mail-e2e.js";
+import {
+  anaWithCalendar,
+  calendarThrough,
+  connectIcloudCalendar,
+  putAsOtherClient,
+  startCaldavSyncServer,
+} from "./caldav-e2e.js";
+import { api, MARTA, syncUntilRest } from "./mail-e2e.js";
 
 const ics = (uid: string, summary: string, day: string) =>
-  [
-    "BEGIN:VCALENDAR",
-    "VERSION:2.0",
-    "PRODID:-//Other client//EN",
-    "BEGIN:VEVENT",
-    `UID:${uid}`,
-    "DTSTAMP:20261101T090000Z",
+  otherClientIcs(uid, [
     `SUMMARY:${summary}`,
     `DTSTART:${day}T100000Z`,
     `DTEND:${day}T110000Z`,
     `ATTENDEE;PARTSTAT=ACCEPTED:mailto:${MARTA}`,
-    "END:VEVENT",
-    "END:VCALENDAR",
-    "",
-  ].join("\r\n");
+  ]);
 
 describe.each(engines)("CalDAV multiget answers that leave objects out, on %s", (engine) => {
   let s: TestServer;
@@ -41,23 +34,9 @@ describe.each(engines)("CalDAV multiget answers that leave objects out, on %s", 
   /** The calendar's URL as the connection sees it: through the proxy. */
   let calendarUrl: string;
 
-  async function syncNow() {
-    for (let i = 0; i < 100; i++) {
-      const r = await runStepExclusive(s.ctx, connectionId);
-      if (r !== "busy" && r.result !== "more") return r;
-      if (r === "busy") await new Promise((done) => setTimeout(done, 100));
-    }
-    throw new Error("the sync never came to rest");
-  }
+  const syncNow = () => syncUntilRest(s, connectionId);
   /** Another client's write, straight to Radicale. */
-  async function put(name: string, body: string) {
-    const res = await cal.client.fetch(new URL(name, cal.calendarUrl).href, {
-      method: "PUT",
-      headers: { ...cal.client.headers, "content-type": "text/calendar" },
-      body,
-    });
-    expect(res.status).toBeLessThan(300);
-  }
+  const put = (name: string, body: string) => putAsOtherClient(cal, name, body);
   async function remove(name: string) {
     const res = await cal.client.fetch(new URL(name, cal.calendarUrl).href, {
       method: "DELETE",
@@ -81,28 +60,10 @@ describe.each(engines)("CalDAV multiget answers that leave objects out, on %s", 
 
   beforeAll(async () => {
     proxy = await startCaldavProxy(testCaldav().url);
-    s = await startTestServer({
-      engine,
-      env: {
-        CONCILIA_ALLOW_PRIVATE_HOSTS: "127.0.0.0/8",
-        CONCILIA_SYNC_TICK_SECONDS: "0",
-        CALDAV_URL: proxy.url,
-      },
-    });
-    cal = await newCalendarUser("Work");
-    calendarUrl = new URL(new URL(cal.calendarUrl).pathname, proxy.url).href;
-    ana = await userWithMarta(s, `ana-${engine}-${randomBytes(3).toString("hex")}@acme.test`);
-    connectionId = newId();
-    await s.ctx.db.insert(connections).values({
-      id: connectionId,
-      userId: ana.id,
-      provider: "icloud",
-      accountAddress: `${cal.account.username}@icloud.test`,
-      syncs: "calendar",
-      calendars: [{ id: calendarUrl, name: "Work", primary: true, selected: true }],
-      imapServer: { host: "127.0.0.1", port: 1, tls: "none", username: cal.account.username },
-    });
-    await putSecret(s.ctx, connectionId, SECRET.appPassword, cal.account.password, null);
+    s = await startCaldavSyncServer(engine, { caldavUrl: proxy.url });
+    ({ cal, ana } = await anaWithCalendar(s, engine));
+    calendarUrl = calendarThrough(cal, proxy.url);
+    connectionId = await connectIcloudCalendar(s, ana.id, cal, calendarUrl);
     await put("review.ics", ics("review-1@other.test", "Pipeline review", "20261203"));
     await put("visit.ics", ics("visit-1@other.test", "Visit Valencia", "20261204"));
     await syncNow();

@@ -3,30 +3,16 @@
 // warning naming it (R-CAL-6, R-P-4). Long series begun years ago are proven in
 // test/calendar/expansion-bounds.test.ts: Radicale itself takes longer than a request's budget to
 // store an hourly series with a COUNT of a million.
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SECRET } from "../../server/connections/connections.js";
-import { connections } from "../../server/db/schema.js";
-import { newId } from "../../server/ids.js";
-import { putSecret } from "../../server/secrets/store.js";
-import { runStepExclusive } from "../../server/sync/run.js";
-import { engines, startTestServer, type TestServer } from "../harness/app.js";
-import { newCalendarUser, type TestCalendarUser, testCaldav } from "../harness/caldav.js";
-import { api, userWithMarta } from "./mail-e2e.js";
-
-const ics = (uid: string, lines: string[]) =>
-  [
-    "BEGIN:VCALENDAR",
-    "VERSION:2.0",
-    "PRODID:-//Other client//EN",
-    "BEGIN:VEVENT",
-    `UID:${uid}`,
-    "DTSTAMP:20261101T090000Z",
-    ...lines,
-    "END:VEVENT",
-    "END:VCALENDAR",
-    "",
-  ].join("\r\n");
+import { engines, type TestServer } from "../harness/app.js";
+import { otherClientIcs, type TestCalendarUser } from "../harness/caldav.js";
+import {
+  anaWithCalendar,
+  connectIcloudCalendar,
+  putAsOtherClient,
+  startCaldavSyncServer,
+} from "./caldav-e2e.js";
+import { api, syncUntilRest } from "./mail-e2e.js";
 
 describe.each(engines)("CalDAV series with rules no calendar schedules by, on %s", (engine) => {
   let s: TestServer;
@@ -35,22 +21,8 @@ describe.each(engines)("CalDAV series with rules no calendar schedules by, on %s
   let connectionId: string;
   const logLines: string[] = [];
 
-  async function syncNow() {
-    for (let i = 0; i < 100; i++) {
-      const r = await runStepExclusive(s.ctx, connectionId);
-      if (r !== "busy" && r.result !== "more") return r;
-      if (r === "busy") await new Promise((done) => setTimeout(done, 100));
-    }
-    throw new Error("the sync never came to rest");
-  }
-  async function put(name: string, body: string) {
-    const res = await cal.client.fetch(new URL(name, cal.calendarUrl).href, {
-      method: "PUT",
-      headers: { ...cal.client.headers, "content-type": "text/calendar" },
-      body,
-    });
-    expect(res.status).toBeLessThan(300);
-  }
+  const syncNow = () => syncUntilRest(s, connectionId);
+  const put = (name: string, body: string) => putAsOtherClient(cal, name, body);
   async function listed(title: string, from: string, to: string) {
     const res = await api(s, ana, "GET", `/api/v1/events?from=${from}&to=${to}&limit=200`);
     expect(res.statusCode).toBe(200);
@@ -58,28 +30,9 @@ describe.each(engines)("CalDAV series with rules no calendar schedules by, on %s
   }
 
   beforeAll(async () => {
-    s = await startTestServer({
-      engine,
-      logLines,
-      env: {
-        CONCILIA_ALLOW_PRIVATE_HOSTS: "127.0.0.0/8",
-        CONCILIA_SYNC_TICK_SECONDS: "0",
-        CALDAV_URL: testCaldav().url,
-      },
-    });
-    cal = await newCalendarUser("Work");
-    ana = await userWithMarta(s, `ana-${engine}-${randomBytes(3).toString("hex")}@acme.test`);
-    connectionId = newId();
-    await s.ctx.db.insert(connections).values({
-      id: connectionId,
-      userId: ana.id,
-      provider: "icloud",
-      accountAddress: `${cal.account.username}@icloud.test`,
-      syncs: "calendar",
-      calendars: [{ id: cal.calendarUrl, name: "Work", primary: true, selected: true }],
-      imapServer: { host: "127.0.0.1", port: 1, tls: "none", username: cal.account.username },
-    });
-    await putSecret(s.ctx, connectionId, SECRET.appPassword, cal.account.password, null);
+    s = await startCaldavSyncServer(engine, { logLines });
+    ({ cal, ana } = await anaWithCalendar(s, engine));
+    connectionId = await connectIcloudCalendar(s, ana.id, cal);
   });
   afterAll(async () => {
     await s?.close();
@@ -88,7 +41,7 @@ describe.each(engines)("CalDAV series with rules no calendar schedules by, on %s
   it("R-CAL-6, R-P-4: a FREQ=SECONDLY event is kept with its rule, listed as its first event only, with a warning recorded", async () => {
     await put(
       "tick.ics",
-      ics("tick-1@other.test", [
+      otherClientIcs("tick-1@other.test", [
         "SUMMARY:Tick",
         "DTSTART:20261201T090000Z",
         "DTEND:20261201T093000Z",

@@ -6,14 +6,15 @@
 import { eq } from "drizzle-orm";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_MICROSOFT_CLIENT, MicrosoftEmulator } from "../../emulators/microsoft/emulator.js";
-import { createConnection, SECRET } from "../../server/connections/connections.js";
+import type { MicrosoftEmulator } from "../../emulators/microsoft/emulator.js";
 import { eventLinks, syncFailedItems } from "../../server/db/schema.js";
-import { putSecret } from "../../server/secrets/store.js";
-import { runStepExclusive } from "../../server/sync/run.js";
-import { engines, startTestServer, type TestServer } from "../harness/app.js";
-import { injectFetch } from "../providers/inject-fetch.js";
-import { userWithMarta } from "./mail-e2e.js";
+import { engines, type TestServer } from "../harness/app.js";
+import { syncUntilRest, userWithMarta } from "./mail-e2e.js";
+import {
+  connectOutlookCalendar,
+  microsoftEmulatorOn,
+  startOutlookCalendarServer,
+} from "./outlook-calendar-e2e.js";
 
 const ACCOUNT = "ana.reads@contoso.test";
 
@@ -25,44 +26,17 @@ describe.each(engines)("failure mode 5: Outlook event reads that fail, on %s", (
   let connectionId: string;
   const outlook = () => microsoft.calendars(ACCOUNT);
 
-  async function step() {
-    for (let i = 0; i < 100; i++) {
-      const r = await runStepExclusive(s.ctx, connectionId);
-      if (r !== "busy" && r.result !== "more") return r;
-      if (r === "busy") await new Promise((done) => setTimeout(done, 50));
-    }
-    throw new Error("the sync never came to rest");
-  }
+  const step = () => syncUntilRest(s, connectionId, { waitMs: 50 });
   const linked = async () =>
     (await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.connectionId, connectionId))).map(
       (l) => l.providerId,
     );
 
   beforeAll(async () => {
-    s = await startTestServer({
-      engine,
-      env: {
-        MICROSOFT_OAUTH_CLIENT_ID: DEMO_MICROSOFT_CLIENT.clientId,
-        MICROSOFT_OAUTH_CLIENT_SECRET: DEMO_MICROSOFT_CLIENT.clientSecret!,
-        CONCILIA_SYNC_TICK_SECONDS: "0",
-        CONCILIA_SYNC_RETRY_SECONDS: "0",
-      },
-    });
-    microsoft = new MicrosoftEmulator({ fetch: injectFetch(s.app) });
-    microsoft.addAccount(ACCOUNT, "Ana Ruiz");
-    msw.use(...microsoft.handlers());
-    msw.listen({ onUnhandledRequest: "bypass" });
+    s = await startOutlookCalendarServer(engine, { CONCILIA_SYNC_RETRY_SECONDS: "0" });
+    microsoft = microsoftEmulatorOn(s, msw, ACCOUNT);
     ana = await userWithMarta(s, `ana-reads-${engine}@acme.test`);
-    const scopes = ["openid", "offline_access", "Calendars.ReadWrite"];
-    const { refreshToken } = microsoft.issueTokens(ACCOUNT, scopes.join(" "));
-    const c = await createConnection(s.ctx.db, ana.id, {
-      provider: "microsoft",
-      accountAddress: ACCOUNT,
-      syncs: "calendar",
-      grantedScopes: scopes,
-    });
-    await putSecret(s.ctx, c.id, SECRET.refreshToken, refreshToken, null);
-    connectionId = c.id;
+    connectionId = await connectOutlookCalendar(s, microsoft, ana.id, ACCOUNT);
     await step();
   });
   afterAll(async () => {

@@ -2,37 +2,46 @@
 // CalDAV app password the server refuses, puts the connection in "reconnect needed" (what both sidebars
 // show the user) and stops its steps; connecting again resumes from the saved cursor (Google's sync
 // token, CalDAV's sync-collection token) and imports only what changed, never twice.
-import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_GOOGLE_CLIENT, GoogleEmulator } from "../../emulators/google/emulator.js";
-import { createConnection, SECRET } from "../../server/connections/connections.js";
-import { connectionSecrets, connections, eventLinks, events } from "../../server/db/schema.js";
-import { newId } from "../../server/ids.js";
+import type { GoogleEmulator } from "../../emulators/google/emulator.js";
+import { SECRET } from "../../server/connections/connections.js";
+import { connectionSecrets, eventLinks, events } from "../../server/db/schema.js";
 import { putSecret } from "../../server/secrets/store.js";
 import { runStepExclusive } from "../../server/sync/run.js";
-import { engines, startTestServer, type TestServer } from "../harness/app.js";
-import { newCalendarUser, type TestCalendarUser, testCaldav } from "../harness/caldav.js";
-import { injectFetch } from "../providers/inject-fetch.js";
-import { api, userWithMarta } from "./mail-e2e.js";
+import { engines, type TestServer } from "../harness/app.js";
+import { otherClientIcs, type TestCalendarUser } from "../harness/caldav.js";
+import {
+  anaWithCalendar,
+  connectIcloudCalendar,
+  putAsOtherClient,
+  startCaldavSyncServer,
+} from "./caldav-e2e.js";
+import {
+  CALENDAR_SCOPE,
+  connectGoogleCalendar,
+  googleEmulatorOn,
+  startGoogleCalendarServer,
+} from "./google-calendar-e2e.js";
+import { api, syncUntilRest, userWithMarta } from "./mail-e2e.js";
 
 type User = { id: string; token: string };
 
-async function syncNow(s: TestServer, connectionId: string) {
-  for (let i = 0; i < 100; i++) {
-    const r = await runStepExclusive(s.ctx, connectionId);
-    if (r !== "busy" && r.result !== "more") return r;
-    if (r === "busy") await new Promise((done) => setTimeout(done, 100));
-  }
-  throw new Error("the sync never came to rest");
-}
 const status = async (s: TestServer, user: User, connectionId: string) =>
   (await api(s, user, "GET", `/api/v1/connections/${connectionId}/status`)).json();
 async function rows(s: TestServer, user: User, connectionId: string) {
   const crm = await s.ctx.db.select({ id: events.id }).from(events).where(eq(events.ownerId, user.id));
   const links = await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.connectionId, connectionId));
   return { events: crm.length, links: links.length };
+}
+/** R-P-3: the next step is blocked by the refused credential, and the status asks the user to reconnect. */
+async function expectReconnectNeeded(s: TestServer, user: User, connectionId: string) {
+  expect(await syncUntilRest(s, connectionId)).toMatchObject({ result: "blocked", error: { kind: "auth" } });
+  expect(await status(s, user, connectionId)).toMatchObject({
+    status: "reconnect_needed",
+    lastError: { kind: "auth" },
+  });
 }
 async function secretVersion(s: TestServer, connectionId: string) {
   const [row] = await s.ctx.db
@@ -44,7 +53,6 @@ async function secretVersion(s: TestServer, connectionId: string) {
 
 describe.each(engines)("failure mode 7: a refused grant on a Google calendar connection, on %s", (engine) => {
   const ACCOUNT = "ana.grant@gmail.test";
-  const SCOPE = "https://www.googleapis.com/auth/calendar";
   let s: TestServer;
   let google: GoogleEmulator;
   const msw = setupServer();
@@ -53,32 +61,14 @@ describe.each(engines)("failure mode 7: a refused grant on a Google calendar con
   const lists: string[] = [];
 
   beforeAll(async () => {
-    s = await startTestServer({
-      engine,
-      env: {
-        GOOGLE_OAUTH_CLIENT_ID: DEMO_GOOGLE_CLIENT.clientId,
-        GOOGLE_OAUTH_CLIENT_SECRET: DEMO_GOOGLE_CLIENT.clientSecret!,
-        CONCILIA_SYNC_TICK_SECONDS: "0",
-      },
-    });
-    google = new GoogleEmulator({ fetch: injectFetch(s.app), pushRetryDelaysMs: [] });
-    google.addAccount(ACCOUNT, "Ana Ruiz");
-    msw.use(...google.handlers());
+    s = await startGoogleCalendarServer(engine);
     msw.events.on("response:mocked", ({ request }) => {
       if (request.method === "GET" && /\/calendars\/[^/]+\/events\?/.test(request.url))
         lists.push(request.url);
     });
-    msw.listen({ onUnhandledRequest: "bypass" });
+    google = googleEmulatorOn(s, msw, ACCOUNT);
     ana = await userWithMarta(s, `ana-grant-${engine}@acme.test`);
-    const { refreshToken } = google.issueTokens(ACCOUNT, `openid email ${SCOPE}`);
-    const c = await createConnection(s.ctx.db, ana.id, {
-      provider: "google",
-      accountAddress: ACCOUNT,
-      syncs: "calendar",
-      grantedScopes: ["openid", "email", SCOPE],
-    });
-    await putSecret(s.ctx, c.id, SECRET.refreshToken, refreshToken, null);
-    connectionId = c.id;
+    connectionId = await connectGoogleCalendar(s, google, ana.id, ACCOUNT);
   });
   afterAll(async () => {
     msw.close();
@@ -91,7 +81,7 @@ describe.each(engines)("failure mode 7: a refused grant on a Google calendar con
       start: { dateTime: "2027-01-11T10:00:00Z", timeZone: "UTC" },
       end: { dateTime: "2027-01-11T11:00:00Z", timeZone: "UTC" },
     });
-    await syncNow(s, connectionId);
+    await syncUntilRest(s, connectionId);
     const before = await rows(s, ana, connectionId);
     expect(before.links).toBe(1);
 
@@ -102,17 +92,13 @@ describe.each(engines)("failure mode 7: a refused grant on a Google calendar con
       start: { dateTime: "2027-01-12T10:00:00Z", timeZone: "UTC" },
       end: { dateTime: "2027-01-12T11:00:00Z", timeZone: "UTC" },
     });
-    expect(await syncNow(s, connectionId)).toMatchObject({ result: "blocked", error: { kind: "auth" } });
-    expect(await status(s, ana, connectionId)).toMatchObject({
-      status: "reconnect_needed",
-      lastError: { kind: "auth" },
-    });
+    await expectReconnectNeeded(s, ana, connectionId);
     const listed = lists.length;
     expect(await runStepExclusive(s.ctx, connectionId)).toMatchObject({ result: "blocked" });
     expect(lists.length).toBe(listed);
 
     // Connecting again stores a new grant as the secret's next version.
-    const { refreshToken } = google.issueTokens(ACCOUNT, `openid email ${SCOPE}`);
+    const { refreshToken } = google.issueTokens(ACCOUNT, `openid email ${CALENDAR_SCOPE}`);
     await putSecret(
       s.ctx,
       connectionId,
@@ -120,14 +106,14 @@ describe.each(engines)("failure mode 7: a refused grant on a Google calendar con
       refreshToken,
       await secretVersion(s, connectionId),
     );
-    await syncNow(s, connectionId);
+    await syncUntilRest(s, connectionId);
     expect(await status(s, ana, connectionId)).toMatchObject({ status: "up_to_date", lastError: null });
     expect(await rows(s, ana, connectionId)).toEqual({ events: before.events + 1, links: before.links + 1 });
     // Resumed incrementally: every listing after the reconnection carried the saved sync token.
     const resumed = lists.slice(listed);
     expect(resumed.length).toBeGreaterThan(0);
     expect(resumed.every((url) => url.includes("syncToken="))).toBe(true);
-    await syncNow(s, connectionId);
+    await syncUntilRest(s, connectionId);
     expect(await rows(s, ana, connectionId)).toEqual({ events: before.events + 1, links: before.links + 1 });
   });
 });
@@ -138,51 +124,21 @@ describe.each(engines)("failure mode 7: a refused app password on a CalDAV conne
   let ana: User;
   let connectionId: string;
 
-  async function put(name: string, title: string, day: string) {
-    const body = [
-      "BEGIN:VCALENDAR",
-      "VERSION:2.0",
-      "PRODID:-//Other client//EN",
-      "BEGIN:VEVENT",
-      `UID:${name}@other.test`,
-      "DTSTAMP:20261201T090000Z",
-      `SUMMARY:${title}`,
-      `DTSTART:${day}T100000Z`,
-      `DTEND:${day}T110000Z`,
-      "END:VEVENT",
-      "END:VCALENDAR",
-      "",
-    ].join("\r\n");
-    const res = await cal.client.fetch(new URL(`${name}.ics`, cal.calendarUrl).href, {
-      method: "PUT",
-      headers: { ...cal.client.headers, "content-type": "text/calendar" },
-      body,
-    });
-    expect(res.status).toBeLessThan(300);
-  }
+  const put = (name: string, title: string, day: string) =>
+    putAsOtherClient(
+      cal,
+      `${name}.ics`,
+      otherClientIcs(`${name}@other.test`, [
+        `SUMMARY:${title}`,
+        `DTSTART:${day}T100000Z`,
+        `DTEND:${day}T110000Z`,
+      ]),
+    );
 
   beforeAll(async () => {
-    s = await startTestServer({
-      engine,
-      env: {
-        CONCILIA_ALLOW_PRIVATE_HOSTS: "127.0.0.0/8",
-        CONCILIA_SYNC_TICK_SECONDS: "0",
-        CALDAV_URL: testCaldav().url,
-      },
-    });
-    cal = await newCalendarUser("Work");
-    ana = await userWithMarta(s, `ana-${engine}-${randomBytes(3).toString("hex")}@acme.test`);
-    connectionId = newId();
-    await s.ctx.db.insert(connections).values({
-      id: connectionId,
-      userId: ana.id,
-      provider: "icloud",
-      accountAddress: `${cal.account.username}@icloud.test`,
-      syncs: "calendar",
-      calendars: [{ id: cal.calendarUrl, name: "Work", primary: true, selected: true }],
-      imapServer: { host: "127.0.0.1", port: 1, tls: "none", username: cal.account.username },
-    });
-    await putSecret(s.ctx, connectionId, SECRET.appPassword, cal.account.password, null);
+    s = await startCaldavSyncServer(engine);
+    ({ cal, ana } = await anaWithCalendar(s, engine));
+    connectionId = await connectIcloudCalendar(s, ana.id, cal);
   });
   afterAll(async () => {
     await s?.close();
@@ -190,7 +146,7 @@ describe.each(engines)("failure mode 7: a refused app password on a CalDAV conne
 
   it("R-P-3: a refused app password shows reconnect needed; the right one resumes from the sync token and imports only the new event", async () => {
     await put("before", "Before the password changed", "20270111");
-    await syncNow(s, connectionId);
+    await syncUntilRest(s, connectionId);
     const before = await rows(s, ana, connectionId);
     expect(before.links).toBe(1);
 
@@ -203,11 +159,7 @@ describe.each(engines)("failure mode 7: a refused app password on a CalDAV conne
       await secretVersion(s, connectionId),
     );
     await put("while", "While disconnected", "20270112");
-    expect(await syncNow(s, connectionId)).toMatchObject({ result: "blocked", error: { kind: "auth" } });
-    expect(await status(s, ana, connectionId)).toMatchObject({
-      status: "reconnect_needed",
-      lastError: { kind: "auth" },
-    });
+    await expectReconnectNeeded(s, ana, connectionId);
 
     await putSecret(
       s.ctx,
@@ -216,10 +168,10 @@ describe.each(engines)("failure mode 7: a refused app password on a CalDAV conne
       cal.account.password,
       await secretVersion(s, connectionId),
     );
-    await syncNow(s, connectionId);
+    await syncUntilRest(s, connectionId);
     expect(await status(s, ana, connectionId)).toMatchObject({ status: "up_to_date", lastError: null });
     expect(await rows(s, ana, connectionId)).toEqual({ events: before.events + 1, links: before.links + 1 });
-    await syncNow(s, connectionId);
+    await syncUntilRest(s, connectionId);
     expect(await rows(s, ana, connectionId)).toEqual({ events: before.events + 1, links: before.links + 1 });
   });
 });

@@ -8,17 +8,15 @@ import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_GOOGLE_CLIENT, GoogleEmulator } from "../../emulators/google/emulator.js";
 import { DEMO_MICROSOFT_CLIENT, MicrosoftEmulator } from "../../emulators/microsoft/emulator.js";
-import { createConnection, SECRET } from "../../server/connections/connections.js";
 import { connections, eventLinks, events } from "../../server/db/schema.js";
-import { putSecret } from "../../server/secrets/store.js";
 import { runStepExclusive } from "../../server/sync/run.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import { injectFetch } from "../providers/inject-fetch.js";
+import { connectGoogleCalendar } from "./google-calendar-e2e.js";
 import { api, MARTA, userWithMarta } from "./mail-e2e.js";
 
 const ANA = "ana@contoso.test";
 const BEA = "bea.lopez@gmail.test";
-const CALENDAR_SCOPE = "https://www.googleapis.com/auth/calendar";
 const UID = "040000008200E00074C5B7101A82E00800000000C0FFEE";
 const LUIS = "luis.gil@partner.test";
 
@@ -93,17 +91,7 @@ describe.each(engines)("a shared meeting taken over by its organiser's calendar,
     });
     expect(luis.statusCode).toBe(201);
 
-    const { refreshToken } = google.issueTokens(BEA, `openid email ${CALENDAR_SCOPE}`);
-    beaConnection = await s.ctx.db.transaction(async (tx) => {
-      const c = await createConnection(tx, bea.id, {
-        provider: "google",
-        accountAddress: BEA,
-        syncs: "calendar",
-        grantedScopes: ["openid", "email", CALENDAR_SCOPE],
-      });
-      await putSecret({ db: tx, secrets: s.ctx.secrets }, c.id, SECRET.refreshToken, refreshToken, null);
-      return c.id;
-    });
+    beaConnection = await connectGoogleCalendar(s, google, bea.id, BEA);
     // Bea's copy of Ana's meeting, as Google keeps it for a guest: the same meeting as Ana's copy,
     // field for field, so taking it over changes none of the event's fields.
     beaCopy = google.seedCalendarEvent(

@@ -6,18 +6,15 @@ import { and, eq } from "drizzle-orm";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_GOOGLE_CLIENT, GoogleEmulator } from "../../emulators/google/emulator.js";
-import { createConnection, SECRET } from "../../server/connections/connections.js";
+import type { GoogleEmulator } from "../../emulators/google/emulator.js";
 import { calendarOutbox, connections, eventLinks, events, syncCursors } from "../../server/db/schema.js";
 import { googleEventIdFor } from "../../server/providers/google/calendar-ids.js";
-import { putSecret } from "../../server/secrets/store.js";
-import { engines, startTestServer, type TestServer } from "../harness/app.js";
-import { injectFetch } from "../providers/inject-fetch.js";
+import { engines, type TestServer } from "../harness/app.js";
+import { connectGoogleCalendar, googleEmulatorOn, startGoogleCalendarServer } from "./google-calendar-e2e.js";
 import { api, eventually, MARTA, syncUntilRest, userWithMarta, whileNoStepRuns } from "./mail-e2e.js";
 
 const ACCOUNT = "ana.ruiz@gmail.test";
 const TOKEN = "calendar-push-token-0123456789abcdef0123456789";
-const CALENDAR_SCOPE = "https://www.googleapis.com/auth/calendar";
 
 type Stored = { id: string; etag: string; status?: string; summary?: string } & Record<string, unknown>;
 
@@ -33,19 +30,8 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
 
   const syncNow = (id = connectionId) => syncUntilRest(s, id);
   /** `userId`'s calendar-only connection of Google account `address`, as OAuth leaves it; its id. */
-  async function connectCalendar(userId: string, address: string) {
-    const { refreshToken } = google.issueTokens(address, `openid email ${CALENDAR_SCOPE}`);
-    return s.ctx.db.transaction(async (tx) => {
-      const c = await createConnection(tx, userId, {
-        provider: "google",
-        accountAddress: address,
-        syncs: "calendar",
-        grantedScopes: ["openid", "email", CALENDAR_SCOPE],
-      });
-      await putSecret({ db: tx, secrets: s.ctx.secrets }, c.id, SECRET.refreshToken, refreshToken, null);
-      return c.id;
-    });
-  }
+  const connectCalendar = (userId: string, address: string) =>
+    connectGoogleCalendar(s, google, userId, address);
   /** Google's stored events of the primary calendar (ground truth). */
   const stored = () =>
     google.calendarSnapshot(ACCOUNT).filter((e) => e.calendarId === ACCOUNT) as unknown as Stored[];
@@ -92,24 +78,15 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
   let historySeries: string;
 
   beforeAll(async () => {
-    s = await startTestServer({
-      engine,
-      env: {
-        GOOGLE_OAUTH_CLIENT_ID: DEMO_GOOGLE_CLIENT.clientId,
-        GOOGLE_OAUTH_CLIENT_SECRET: DEMO_GOOGLE_CLIENT.clientSecret!,
-        GOOGLE_PUSH_TOKEN: TOKEN,
-        CONCILIA_PUBLIC_URL: "https://concilia.test",
-        CONCILIA_SYNC_TICK_SECONDS: "0",
-      },
+    s = await startGoogleCalendarServer(engine, {
+      GOOGLE_PUSH_TOKEN: TOKEN,
+      CONCILIA_PUBLIC_URL: "https://concilia.test",
     });
-    google = new GoogleEmulator({ fetch: injectFetch(s.app), pushRetryDelaysMs: [] });
-    google.addAccount(ACCOUNT, "Ana Ruiz");
-    google.addCalendar(ACCOUNT, { name: "Holidays" });
-    msw.use(...google.handlers());
     msw.events.on("response:mocked", ({ request, response }) => {
       answered.push({ method: request.method, url: request.url, status: response.status });
     });
-    msw.listen({ onUnhandledRequest: "bypass" });
+    google = googleEmulatorOn(s, msw, ACCOUNT);
+    google.addCalendar(ACCOUNT, { name: "Holidays" });
     ana = await userWithMarta(s, `ana-${engine}@acme.test`);
     // History: events made in Concilia before the account was connected.
     for (let i = 0; i < 12; i++) historical.push(await crmEvent(`History ${i}`, `2026-11-${String(10 + i)}`));

@@ -2,31 +2,22 @@
 // user deleted meanwhile in the calendar answers 404 (or 410). The write is settled, never retried
 // forever, the event is not re-created there (R-CAL-9: a calendar delete cancels the CRM event and
 // keeps it) and the sync goes on. Google's case is in calendar-sync-google.test.ts.
-import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_MICROSOFT_CLIENT, MicrosoftEmulator } from "../../emulators/microsoft/emulator.js";
-import { createConnection, SECRET } from "../../server/connections/connections.js";
-import { calendarOutbox, connections, eventLinks } from "../../server/db/schema.js";
-import { newId } from "../../server/ids.js";
-import { putSecret } from "../../server/secrets/store.js";
-import { runStepExclusive } from "../../server/sync/run.js";
-import { engines, startTestServer, type TestServer } from "../harness/app.js";
-import { newCalendarUser, type TestCalendarUser, testCaldav } from "../harness/caldav.js";
-import { injectFetch } from "../providers/inject-fetch.js";
-import { api, userWithMarta, whileNoStepRuns } from "./mail-e2e.js";
+import type { MicrosoftEmulator } from "../../emulators/microsoft/emulator.js";
+import { calendarOutbox, eventLinks } from "../../server/db/schema.js";
+import { engines, type TestServer } from "../harness/app.js";
+import type { TestCalendarUser } from "../harness/caldav.js";
+import { anaWithCalendar, connectIcloudCalendar, startCaldavSyncServer } from "./caldav-e2e.js";
+import { api, syncUntilRest, userWithMarta, whileNoStepRuns } from "./mail-e2e.js";
+import {
+  connectOutlookCalendar,
+  microsoftEmulatorOn,
+  startOutlookCalendarServer,
+} from "./outlook-calendar-e2e.js";
 
 type User = { id: string; token: string };
-
-async function syncNow(s: TestServer, connectionId: string) {
-  for (let i = 0; i < 100; i++) {
-    const r = await runStepExclusive(s.ctx, connectionId);
-    if (r !== "busy" && r.result !== "more") return r;
-    if (r === "busy") await new Promise((done) => setTimeout(done, 100));
-  }
-  throw new Error("the sync never came to rest");
-}
 
 async function newCrmEvent(s: TestServer, user: User, title: string, day: string) {
   const made = await api(s, user, "POST", "/api/v1/events", {
@@ -55,7 +46,7 @@ function goneCases(
   it("R-CAL-9, R-P-3: an edit in Concilia to an event deleted meanwhile in the calendar (404 on the write) does not bring it back; the CRM event is kept, cancelled, with the edit; nothing stays owed", async () => {
     const { s, user, connectionId } = env();
     const id = await newCrmEvent(s, user, "Visita Iberia", "2027-01-12");
-    await syncNow(s, connectionId);
+    await syncUntilRest(s, connectionId);
     const link = await linkOf(s, id);
     expect(link?.providerId).toMatch(/\S/);
     expect(await itemCount("Visita Iberia")).toBe(1);
@@ -64,8 +55,8 @@ function goneCases(
       expect(edit.statusCode).toBe(200);
       await deleteThere(link!.providerId);
     });
-    await syncNow(s, connectionId);
-    await syncNow(s, connectionId);
+    await syncUntilRest(s, connectionId);
+    await syncUntilRest(s, connectionId);
     expect(await itemCount("Visita Iberia")).toBe(0);
     expect(await itemCount("Visita Iberia (edited)")).toBe(0);
     expect((await api(s, user, "GET", `/api/v1/events/${id}`)).json()).toMatchObject({
@@ -73,13 +64,13 @@ function goneCases(
       status: "cancelled",
     });
     expect(await owed(s, connectionId)).toBe(0);
-    expect(await syncNow(s, connectionId)).toMatchObject({ result: "idle" });
+    expect(await syncUntilRest(s, connectionId)).toMatchObject({ result: "idle" });
   });
 
   it("R-CAL-9, R-P-3: deleting in Concilia an event the calendar no longer has (404 on the delete) settles the delete: the link goes, nothing stays owed, the sync stays healthy", async () => {
     const { s, user, connectionId } = env();
     const id = await newCrmEvent(s, user, "Llamada Iberia", "2027-01-13");
-    await syncNow(s, connectionId);
+    await syncUntilRest(s, connectionId);
     const link = await linkOf(s, id);
     expect(link?.providerId).toMatch(/\S/);
     expect(await itemCount("Llamada Iberia")).toBe(1);
@@ -87,8 +78,8 @@ function goneCases(
       await deleteThere(link!.providerId);
       expect((await api(s, user, "DELETE", `/api/v1/events/${id}`)).statusCode).toBe(204);
     });
-    await syncNow(s, connectionId);
-    await syncNow(s, connectionId);
+    await syncUntilRest(s, connectionId);
+    await syncUntilRest(s, connectionId);
     expect(await itemCount("Llamada Iberia")).toBe(0);
     expect(await linkOf(s, id)).toBeUndefined();
     expect(await owed(s, connectionId)).toBe(0);
@@ -107,30 +98,11 @@ describe.each(engines)("failure mode 10: writes to events gone from Outlook, on 
   const outlook = () => microsoft.calendars(ACCOUNT);
 
   beforeAll(async () => {
-    s = await startTestServer({
-      engine,
-      env: {
-        MICROSOFT_OAUTH_CLIENT_ID: DEMO_MICROSOFT_CLIENT.clientId,
-        MICROSOFT_OAUTH_CLIENT_SECRET: DEMO_MICROSOFT_CLIENT.clientSecret!,
-        CONCILIA_SYNC_TICK_SECONDS: "0",
-      },
-    });
-    microsoft = new MicrosoftEmulator({ fetch: injectFetch(s.app) });
-    microsoft.addAccount(ACCOUNT, "Ana Ruiz");
-    msw.use(...microsoft.handlers());
-    msw.listen({ onUnhandledRequest: "bypass" });
+    s = await startOutlookCalendarServer(engine);
+    microsoft = microsoftEmulatorOn(s, msw, ACCOUNT);
     ana = await userWithMarta(s, `ana-gone-${engine}@acme.test`);
-    const scopes = ["openid", "offline_access", "Calendars.ReadWrite"];
-    const { refreshToken } = microsoft.issueTokens(ACCOUNT, scopes.join(" "));
-    const c = await createConnection(s.ctx.db, ana.id, {
-      provider: "microsoft",
-      accountAddress: ACCOUNT,
-      syncs: "calendar",
-      grantedScopes: scopes,
-    });
-    await putSecret(s.ctx, c.id, SECRET.refreshToken, refreshToken, null);
-    connectionId = c.id;
-    await syncNow(s, connectionId);
+    connectionId = await connectOutlookCalendar(s, microsoft, ana.id, ACCOUNT);
+    await syncUntilRest(s, connectionId);
   });
   afterAll(async () => {
     msw.close();
@@ -151,28 +123,10 @@ describe.each(engines)("failure mode 10: writes to events gone from a CalDAV cal
   let connectionId: string;
 
   beforeAll(async () => {
-    s = await startTestServer({
-      engine,
-      env: {
-        CONCILIA_ALLOW_PRIVATE_HOSTS: "127.0.0.0/8",
-        CONCILIA_SYNC_TICK_SECONDS: "0",
-        CALDAV_URL: testCaldav().url,
-      },
-    });
-    cal = await newCalendarUser("Work");
-    ana = await userWithMarta(s, `ana-${engine}-${randomBytes(3).toString("hex")}@acme.test`);
-    connectionId = newId();
-    await s.ctx.db.insert(connections).values({
-      id: connectionId,
-      userId: ana.id,
-      provider: "icloud",
-      accountAddress: `${cal.account.username}@icloud.test`,
-      syncs: "calendar",
-      calendars: [{ id: cal.calendarUrl, name: "Work", primary: true, selected: true }],
-      imapServer: { host: "127.0.0.1", port: 1, tls: "none", username: cal.account.username },
-    });
-    await putSecret(s.ctx, connectionId, SECRET.appPassword, cal.account.password, null);
-    await syncNow(s, connectionId);
+    s = await startCaldavSyncServer(engine);
+    ({ cal, ana } = await anaWithCalendar(s, engine));
+    connectionId = await connectIcloudCalendar(s, ana.id, cal);
+    await syncUntilRest(s, connectionId);
   });
   afterAll(async () => {
     await s?.close();

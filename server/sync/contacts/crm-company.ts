@@ -3,7 +3,7 @@
 // company's domain, written as https://domain and read back as its host name). Companies keep no time
 // per field: a conflict (R-X-11) is settled with the company's last update, and what it overwrote is
 // kept in the company's custom field `exchangeOverwritten`.
-import { and, eq, inArray } from "drizzle-orm";
+import { and, inArray } from "drizzle-orm";
 import { categoryNamesFor } from "../../../shared/categories.js";
 import type { AuthUser } from "../../auth/user.js";
 import { mayWrite } from "../../crm/access.js";
@@ -14,6 +14,7 @@ import type { Tx } from "../../db/index.js";
 import { companies } from "../../db/schema.js";
 import type { ContactFields, CrmContact, FieldName, Overwritten } from "../../reconcile/contacts-types.js";
 import { KIND_FIELDS } from "../../reconcile/contacts-types.js";
+import { keepOverwrittenIn } from "./overwritten-field.js";
 
 type CompanyRow = typeof companies.$inferSelect;
 
@@ -148,16 +149,5 @@ export async function createCompanyFor(
 
 /** R-X-11 for a company: what a conflict overwrote, kept in its custom field `exchangeOverwritten`. */
 export async function keepCompanyOverwritten(tx: Tx, company: CrmCompany, values: Overwritten[]) {
-  if (!values.length) return;
-  const [now] = await tx
-    .select({ customFields: companies.customFields })
-    .from(companies)
-    .where(eq(companies.id, company.id));
-  const kept = Array.isArray(now?.customFields.exchangeOverwritten)
-    ? now.customFields.exchangeOverwritten
-    : [];
-  await tx
-    .update(companies)
-    .set({ customFields: { ...now?.customFields, exchangeOverwritten: [...kept, ...values] } })
-    .where(eq(companies.id, company.id));
+  await keepOverwrittenIn(tx, companies, company.id, values);
 }

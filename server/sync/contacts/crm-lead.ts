@@ -3,7 +3,7 @@
 // status category (R-CAT-1 statuses come from deals and customer status, which leads do not have), no
 // time per field (a conflict, R-X-11, is settled with its last update) and keeps what a conflict
 // overwrote in its custom field `exchangeOverwritten`.
-import { and, eq, inArray } from "drizzle-orm";
+import { and, inArray } from "drizzle-orm";
 import { categoryNamesFor } from "../../../shared/categories.js";
 import type { AuthUser } from "../../auth/user.js";
 import { mayWrite } from "../../crm/access.js";
@@ -19,6 +19,7 @@ import {
   KIND_FIELDS,
   type Overwritten,
 } from "../../reconcile/contacts-types.js";
+import { keepOverwrittenIn } from "./overwritten-field.js";
 
 type LeadRow = typeof leads.$inferSelect;
 
@@ -121,16 +122,5 @@ export async function createLeadFor(tx: Tx, owner: AuthUser, fields: ContactFiel
 
 /** R-X-11 for a lead: what a conflict overwrote, kept in its custom field `exchangeOverwritten`. */
 export async function keepLeadOverwritten(tx: Tx, lead: CrmLead, values: Overwritten[]) {
-  if (!values.length) return;
-  const [now] = await tx
-    .select({ customFields: leads.customFields })
-    .from(leads)
-    .where(eq(leads.id, lead.id));
-  const kept = Array.isArray(now?.customFields.exchangeOverwritten)
-    ? now.customFields.exchangeOverwritten
-    : [];
-  await tx
-    .update(leads)
-    .set({ customFields: { ...now?.customFields, exchangeOverwritten: [...kept, ...values] } })
-    .where(eq(leads.id, lead.id));
+  await keepOverwrittenIn(tx, leads, lead.id, values);
 }

@@ -33,6 +33,16 @@ export async function occurrenceStarts(
 /** Each day at the same UTC time: `at("08:00", "2027-01-04", "2027-01-11")`. */
 export const at = (time: string, ...days: string[]) => days.map((d) => `${d}T${time}:00.000Z`);
 
+/**
+ * Every provider's case ends with the same series: weekly on Mondays at 09:00 UTC from 4 January to 15
+ * February 2027, its occurrence of 18 January moved to 10:00 UTC on Tuesday the 19th.
+ */
+export const WEEKLY_WITH_ONE_DETACHED = [
+  ...at("09:00", "2027-01-04", "2027-01-11"),
+  "2027-01-19T10:00:00.000Z",
+  ...at("09:00", "2027-01-25", "2027-02-01", "2027-02-08", "2027-02-15"),
+].sort();
+
 /** The user's CRM events and a connection's links: a provider-side edit must change neither count. */
 export async function counts(s: TestServer, user: User, connectionId: string) {
   const crm = await s.ctx.db.select({ id: events.id }).from(events).where(eq(events.ownerId, user.id));
