@@ -93,7 +93,9 @@ export async function listGoogleCalendarChanges(
   since: Date,
 ): Promise<ChangePage> {
   const { skip = 0, ...c }: GoogleCalendarCursor = cursor ?? { phase: "full", timeMin: since.toISOString() };
-  const key = JSON.stringify([holder, calendarId, c]);
+  // Spelled out: a cursor read back from jsonb may hold its fields in another order.
+  const from = c.phase === "full" ? c.timeMin : c.syncToken;
+  const key = JSON.stringify([holder, calendarId, c.phase, from, c.pageToken ?? null]);
   const page = await pageAt(client, calendarId, c, key);
   const all = itemsOf(page.items, page.timeZone);
   const end = skip + Math.max(limit, 1);
