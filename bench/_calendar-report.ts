@@ -17,6 +17,8 @@ export interface ReportContext {
   /** Notifications the push relay delivered to the server, by path. */
   pushesDelivered: Record<string, number>;
   scale: number;
+  /** The arguments the bench was run with, as typed after `npm run bench --`. */
+  command: string;
   size: WorkloadSize;
   pollSeconds: number;
   tickSeconds: number;
