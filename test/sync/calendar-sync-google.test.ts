@@ -848,6 +848,14 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
     expect(google.counter.snapshot().perEndpoint["calendar.events.list"]).toBe(3);
     expect([...edited.items, ...rest.items].map((i) => i.key).sort()).toEqual(made.slice(0, 4).sort());
     expect(rest.more).toBe(false);
+    // A page listed again with other contents (an event edited meanwhile) is given again whole.
+    for (const id of made.slice(0, 4)) google.userEditEvent(ACCOUNT, id, { summary: "Board, again" }, board);
+    const again = await listGoogleCalendarChanges(client, holder, board, rest.cursor as never, 2, since);
+    forgetGooglePages();
+    google.userEditEvent(ACCOUNT, made[0]!, { summary: "Board, once more" }, board);
+    const relisted = await listGoogleCalendarChanges(client, holder, board, again.cursor as never, 2, since);
+    const tail = await listGoogleCalendarChanges(client, holder, board, relisted.cursor as never, 10, since);
+    expect([...relisted.items, ...tail.items].map((i) => i.key).sort()).toEqual(made.slice(0, 4).sort());
   });
 
   it("R-CON-9: an idle poll reads no calendar list; a calendar added in Google is listed once the last reading is older than the interval", async () => {

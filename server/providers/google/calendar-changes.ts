@@ -13,15 +13,20 @@
 // given (`skip`), so a cursor committed with a batch says exactly where the next one starts. The page
 // is kept in memory between batches (calendar-page-cache.ts); only the batch that ends it moves on to
 // the next page token, or to the sync token that the last page alone carries.
+import { createHash } from "node:crypto";
 import type { ChangedItem, ChangePage } from "../../sync/provider.js";
 import { type GoogleCalendarClient, seg } from "./calendar-client.js";
 import { type GoogleEvent, isTombstone, seriesIdOf } from "./calendar-event.js";
 import { type CachedEventsPage, cachedPage, dropPage, keepPage } from "./calendar-page-cache.js";
 
-/** `skip`: the page's items already stored, when the engine's batches end inside a page. */
+/**
+ * `skip`: the page's items already stored, when the engine's batches end inside a page; `page`: that
+ * page's fingerprint, so that a page listed again with other contents is given again whole.
+ */
+type InPage = { skip?: number; page?: string };
 export type GoogleCalendarCursor =
-  | { phase: "full"; timeMin: string; pageToken?: string; skip?: number }
-  | { phase: "sync"; syncToken: string; pageToken?: string; skip?: number };
+  | ({ phase: "full"; timeMin: string; pageToken?: string } & InPage)
+  | ({ phase: "sync"; syncToken: string; pageToken?: string } & InPage);
 
 /** What fetch needs of a listed item. */
 export type ListedRef =
@@ -56,6 +61,13 @@ export function itemsOf(events: GoogleEvent[], zone: string): ChangedItem[] {
   }
   return [...byKey].map(([key, ref]) => ({ key, ref }));
 }
+
+/** What a page holds: each event's id and etag, in order. */
+const fingerprint = (page: CachedEventsPage) =>
+  createHash("sha256")
+    .update(JSON.stringify(page.items.map((e) => [e.id, e.etag ?? null])))
+    .digest("base64url")
+    .slice(0, 22);
 
 /** Google's page at `cursor` (its `skip` aside), from memory when this worker read it lately. */
 async function pageAt(
@@ -92,15 +104,26 @@ export async function listGoogleCalendarChanges(
   limit: number,
   since: Date,
 ): Promise<ChangePage> {
-  const { skip = 0, ...c }: GoogleCalendarCursor = cursor ?? { phase: "full", timeMin: since.toISOString() };
+  const {
+    skip: after = 0,
+    page: seen,
+    ...c
+  }: GoogleCalendarCursor = cursor ?? {
+    phase: "full",
+    timeMin: since.toISOString(),
+  };
   // Spelled out: a cursor read back from jsonb may hold its fields in another order.
   const from = c.phase === "full" ? c.timeMin : c.syncToken;
   const key = JSON.stringify([holder, calendarId, c.phase, from, c.pageToken ?? null]);
   const page = await pageAt(client, calendarId, c, key);
   const all = itemsOf(page.items, page.timeZone);
+  // Listed again after its first batches, a page may differ (an incremental page gains the changes
+  // made since): then it is given again from its start, which stores nothing twice (R-P-2).
+  const print = fingerprint(page);
+  const skip = seen === print ? after : 0;
   const end = skip + Math.max(limit, 1);
   const items = all.slice(skip, end);
-  if (end < all.length) return { items, cursor: { ...c, skip: end }, more: true };
+  if (end < all.length) return { items, cursor: { ...c, skip: end, page: print }, more: true };
   dropPage(key);
   if (page.nextPageToken) return { items, cursor: { ...c, pageToken: page.nextPageToken }, more: true };
   if (!page.nextSyncToken) throw new Error("Google's last page of events carried no nextSyncToken.");
