@@ -17,6 +17,8 @@ export interface ReportContext {
   /** Notifications the push relay delivered to the server, by path. */
   pushesDelivered: Record<string, number>;
   scale: number;
+  /** The arguments the bench was run with, as typed after `npm run bench --`. */
+  command: string;
   size: WorkloadSize;
   pollSeconds: number;
   tickSeconds: number;
@@ -228,7 +230,7 @@ export function renderMarkdown(reports: ProviderReport[], c: ReportContext): str
   const lines = [
     "# Calendar sync benchmark",
     "",
-    `Run ${c.started.toISOString()} by \`npm run bench -- calendar --scale ${c.scale}\` (bench/calendar.ts). ${os.cpus().length} cores, load average (1 / 5 / 15 min) ${c.load.map((l) => l.toFixed(2)).join(" / ")} at the start and ${c.loadAtEnd.map((l) => l.toFixed(2)).join(" / ")} at the end (the machine is shared with other developers' builds and tests), Node ${process.version}.`,
+    `Run ${c.started.toISOString()} by \`npm run bench -- ${c.command}\` (bench/calendar.ts). ${os.cpus().length} cores, load average (1 / 5 / 15 min) ${c.load.map((l) => l.toFixed(2)).join(" / ")} at the start and ${c.loadAtEnd.map((l) => l.toFixed(2)).join(" / ")} at the end (the machine is shared with other developers' builds and tests), Node ${process.version}.`,
     "",
     `Workload per provider (scale ${c.scale} of the issue's 10,000 events): ${s.events.toLocaleString("en")} events at the provider of which ${s.series} weekly series of 10 occurrences (each with a moved occurrence, a retitled one and an EXDATE; every other one also a cancelled override), ${s.crmEvents.toLocaleString("en")} events made in the CRM through the API before the account is connected, then ${s.changes} changes at the provider (retitle, move, delete, create, series EXDATE, series moved occurrence, series retitle, in turn) and ${s.changes} in the CRM (retitle, move, delete, create) made at once. ` +
       `\`concilia serve\` (CONCILIA_WORKER=off) and one \`concilia worker\` as child processes on a throwaway PostgreSQL; tick ${c.tickSeconds} s, poll ${c.pollSeconds} s, the engine's defaults otherwise (pages of CONCILIA_SYNC_BATCH_SIZE 50 changes, at most 500 items and 20 s per step). The end state of each side is read back (the provider directly, the CRM from its tables) and compared field by field with the ground truth the bench kept (title, start, end, status, RRULE, EXDATEs, and each exception's original start, status, times and title; every event exactly once).`,

@@ -106,6 +106,7 @@ export default async function calendar(args: string[]): Promise<void> {
     load,
     loadAtEnd: os.loadavg(),
     scale,
+    command: ["calendar", ...args].join(" "),
     size,
     pollSeconds: POLL_SECONDS,
     tickSeconds: TICK_SECONDS,

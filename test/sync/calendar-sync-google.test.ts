@@ -8,9 +8,18 @@ import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GoogleEmulator } from "../../emulators/google/emulator.js";
 import { calendarOutbox, connections, eventLinks, events, syncCursors } from "../../server/db/schema.js";
+import { listGoogleCalendarChanges } from "../../server/providers/google/calendar-changes.js";
+import { GoogleCalendarClient } from "../../server/providers/google/calendar-client.js";
 import { googleEventIdFor } from "../../server/providers/google/calendar-ids.js";
+import { CALENDAR_LIST_SCOPE, LIST_EVERY_MS } from "../../server/providers/google/calendar-list-refresh.js";
+import { forgetGooglePages } from "../../server/providers/google/calendar-page-cache.js";
 import { engines, type TestServer } from "../harness/app.js";
-import { connectGoogleCalendar, googleEmulatorOn, startGoogleCalendarServer } from "./google-calendar-e2e.js";
+import {
+  CALENDAR_SCOPE,
+  connectGoogleCalendar,
+  googleEmulatorOn,
+  startGoogleCalendarServer,
+} from "./google-calendar-e2e.js";
 import { api, eventually, MARTA, syncUntilRest, userWithMarta, whileNoStepRuns } from "./mail-e2e.js";
 
 const ACCOUNT = "ana.ruiz@gmail.test";
@@ -748,6 +757,118 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
     expect(counted.perEndpoint["calendar.batch"]).toBeGreaterThan(0);
     // Before: an events.get and an events.instances request for each of the six series.
     expect(counted.http).toBeLessThan(2 * made.length);
+  });
+
+  it("R-P-2: 120 events new in Google are read in one events.list request (Google's page of 2,500, not the engine's batch of 50), each stored once", async () => {
+    const made = Array.from(
+      { length: 120 },
+      (_, i) =>
+        google.seedCalendarEvent(ACCOUNT, {
+          summary: `Site visit ${i}`,
+          start: { dateTime: `2027-03-01T${String(8 + (i % 10)).padStart(2, "0")}:00:00Z`, timeZone: "UTC" },
+          end: { dateTime: `2027-03-01T${String(9 + (i % 10)).padStart(2, "0")}:00:00Z`, timeZone: "UTC" },
+        }).id,
+    );
+    google.counter.reset();
+    await syncNow();
+    expect(google.counter.snapshot().perEndpoint["calendar.events.list"]).toBe(1);
+    const links = await s.ctx.db
+      .select({ providerId: eventLinks.providerId, eventId: eventLinks.eventId })
+      .from(eventLinks)
+      .where(eq(eventLinks.connectionId, connectionId));
+    const linked = links.filter((l) => made.includes(l.providerId));
+    expect(linked.map((l) => l.providerId).sort()).toEqual([...made].sort());
+    expect(new Set(linked.map((l) => l.eventId)).size).toBe(made.length);
+    const [cursor] = await s.ctx.db
+      .select({ cursor: syncCursors.cursor })
+      .from(syncCursors)
+      .where(
+        and(eq(syncCursors.connectionId, connectionId), eq(syncCursors.scopeKey, `calendar:${ACCOUNT}`)),
+      );
+    expect(cursor?.cursor).toMatchObject({ phase: "sync" });
+    expect(cursor?.cursor).not.toHaveProperty("skip");
+  });
+
+  it("R-P-2: a batch that ends inside Google's page commits where it ended; a worker no longer holding the page lists it again and goes on from there, every event once", async () => {
+    const board = google.addCalendar(ACCOUNT, { name: "Board" }).id;
+    const made = Array.from(
+      { length: 7 },
+      (_, i) =>
+        google.seedCalendarEvent(
+          ACCOUNT,
+          {
+            summary: `Board ${i}`,
+            start: { date: `2027-04-0${i + 1}` },
+            end: { date: `2027-04-0${i + 2}` },
+          },
+          { calendarId: board },
+        ).id,
+    );
+    const client = new GoogleCalendarClient({
+      baseUrl: "https://www.googleapis.com",
+      accessToken: async () => google.issueTokens(ACCOUNT, CALENDAR_SCOPE).accessToken,
+    });
+    const since = new Date("2026-01-01T00:00:00Z");
+    const holder = `resume-${engine}`;
+    google.counter.reset();
+    const first = await listGoogleCalendarChanges(client, holder, board, null, 3, since);
+    expect(first).toMatchObject({ more: true, cursor: { phase: "full", skip: 3 } });
+    const second = await listGoogleCalendarChanges(client, holder, board, first.cursor as never, 3, since);
+    expect(google.counter.snapshot().perEndpoint["calendar.events.list"]).toBe(1);
+    forgetGooglePages();
+    const third = await listGoogleCalendarChanges(client, holder, board, second.cursor as never, 3, since);
+    expect(google.counter.snapshot().perEndpoint["calendar.events.list"]).toBe(2);
+    expect(third).toMatchObject({ more: false, cursor: { phase: "sync" } });
+    const keys = [first, second, third].flatMap((p) => p.items.map((i) => i.key));
+    expect(keys.sort()).toEqual([...made].sort());
+    // Incremental pages too; the cursor as a jsonb column may give it back, its fields in another order.
+    for (const id of made.slice(0, 4)) google.userEditEvent(ACCOUNT, id, { summary: "Board, moved" }, board);
+    const edited = await listGoogleCalendarChanges(client, holder, board, third.cursor as never, 2, since);
+    expect(edited).toMatchObject({ more: true, cursor: { phase: "sync", skip: 2 } });
+    const reordered = Object.fromEntries(Object.entries(edited.cursor as object).reverse());
+    const rest = await listGoogleCalendarChanges(client, holder, board, reordered as never, 2, since);
+    expect(google.counter.snapshot().perEndpoint["calendar.events.list"]).toBe(3);
+    expect([...edited.items, ...rest.items].map((i) => i.key).sort()).toEqual(made.slice(0, 4).sort());
+    expect(rest.more).toBe(false);
+    // A page listed again with other contents (an event edited meanwhile) is given again whole.
+    for (const id of made.slice(0, 4)) google.userEditEvent(ACCOUNT, id, { summary: "Board, again" }, board);
+    const again = await listGoogleCalendarChanges(client, holder, board, rest.cursor as never, 2, since);
+    forgetGooglePages();
+    google.userEditEvent(ACCOUNT, made[0]!, { summary: "Board, once more" }, board);
+    const relisted = await listGoogleCalendarChanges(client, holder, board, again.cursor as never, 2, since);
+    const tail = await listGoogleCalendarChanges(client, holder, board, relisted.cursor as never, 10, since);
+    expect([...relisted.items, ...tail.items].map((i) => i.key).sort()).toEqual(made.slice(0, 4).sort());
+  });
+
+  it("R-CON-9: an idle poll reads no calendar list; a calendar added in Google is listed once the last reading is older than the interval", async () => {
+    await syncNow();
+    google.counter.reset();
+    await syncNow();
+    const idle = google.counter.snapshot().perEndpoint;
+    expect(idle["calendar.calendarList.list"]).toBeUndefined();
+    expect(idle["calendar.events.list"]).toBe(1);
+    google.addCalendar(ACCOUNT, { name: "Offsite" });
+    const names = async () => {
+      const [c] = await s.ctx.db.select().from(connections).where(eq(connections.id, connectionId));
+      return c!.calendars.map((k) => k.name);
+    };
+    await syncNow();
+    expect(await names()).not.toContain("Offsite");
+    // The last reading made longer ago than the interval, as time passing would.
+    const key = and(
+      eq(syncCursors.connectionId, connectionId),
+      eq(syncCursors.scopeKey, CALENDAR_LIST_SCOPE),
+    );
+    const [kept] = await s.ctx.db.select({ cursor: syncCursors.cursor }).from(syncCursors).where(key);
+    const readAt = new Date(Date.now() - LIST_EVERY_MS - 1000).toISOString();
+    await s.ctx.db
+      .update(syncCursors)
+      .set({ cursor: { ...(kept!.cursor as object), readAt } })
+      .where(key);
+    google.counter.reset();
+    await syncNow();
+    expect(google.counter.snapshot().perEndpoint["calendar.calendarList.list"]).toBe(1);
+    expect(await names()).toContain("Offsite");
   });
 
   it("R-CON-10: stopping the connection stops its watch channels", async () => {

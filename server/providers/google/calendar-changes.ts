@@ -7,13 +7,26 @@
 //
 // One item per series: a parent and its instances in a page are one item, keyed by the series id, that
 // fetch reads whole. A single event comes with its listed resource, which is all its fetch needs.
+//
+// Pages are Google's largest (2,500 events), whatever the engine's batch: the engine gets them a batch
+// at a time, each batch's cursor being the page's own cursor with the number of its items already
+// given (`skip`), so a cursor committed with a batch says exactly where the next one starts. The page
+// is kept in memory between batches (calendar-page-cache.ts); only the batch that ends it moves on to
+// the next page token, or to the sync token that the last page alone carries.
+import { createHash } from "node:crypto";
 import type { ChangedItem, ChangePage } from "../../sync/provider.js";
 import { type GoogleCalendarClient, seg } from "./calendar-client.js";
 import { type GoogleEvent, isTombstone, seriesIdOf } from "./calendar-event.js";
+import { type CachedEventsPage, cachedPage, dropPage, keepPage } from "./calendar-page-cache.js";
 
+/**
+ * `skip`: the page's items already stored, when the engine's batches end inside a page; `page`: that
+ * page's fingerprint, so that a page listed again with other contents is given again whole.
+ */
+type InPage = { skip?: number; page?: string };
 export type GoogleCalendarCursor =
-  | { phase: "full"; timeMin: string; pageToken?: string }
-  | { phase: "sync"; syncToken: string; pageToken?: string };
+  | ({ phase: "full"; timeMin: string; pageToken?: string } & InPage)
+  | ({ phase: "sync"; syncToken: string; pageToken?: string } & InPage);
 
 /** What fetch needs of a listed item. */
 export type ListedRef =
@@ -49,28 +62,69 @@ export function itemsOf(events: GoogleEvent[], zone: string): ChangedItem[] {
   return [...byKey].map(([key, ref]) => ({ key, ref }));
 }
 
+/** What a page holds: each event's id and etag, in order. */
+const fingerprint = (page: CachedEventsPage) =>
+  createHash("sha256")
+    .update(JSON.stringify(page.items.map((e) => [e.id, e.etag ?? null])))
+    .digest("base64url")
+    .slice(0, 22);
+
+/** Google's page at `cursor` (its `skip` aside), from memory when this worker read it lately. */
+async function pageAt(
+  client: GoogleCalendarClient,
+  calendarId: string,
+  c: GoogleCalendarCursor,
+  key: string,
+): Promise<CachedEventsPage> {
+  const kept = cachedPage(key);
+  if (kept) return kept;
+  const page = await client.call<EventsPage>("GET", `/calendars/${seg(calendarId)}/events`, {
+    query: {
+      showDeleted: "true",
+      singleEvents: "false",
+      maxResults: String(GOOGLE_EVENTS_PAGE),
+      ...(c.phase === "full" ? { timeMin: c.timeMin } : { syncToken: c.syncToken }),
+      pageToken: c.pageToken,
+    },
+  });
+  const read = { ...page, items: page.items ?? [], timeZone: page.timeZone ?? "UTC" };
+  keepPage(key, read);
+  return read;
+}
+
 /**
- * One page of changes of the calendar after `cursor` (null: a full listing of what ends after
- * `since`; series are listed whatever their start).
+ * The next `limit` changes of the calendar after `cursor` (null: a full listing of what ends after
+ * `since`; series are listed whatever their start). `holder` (the connection) keeps pages apart.
  */
 export async function listGoogleCalendarChanges(
   client: GoogleCalendarClient,
+  holder: string,
   calendarId: string,
   cursor: GoogleCalendarCursor | null,
   limit: number,
   since: Date,
 ): Promise<ChangePage> {
-  const c: GoogleCalendarCursor = cursor ?? { phase: "full", timeMin: since.toISOString() };
-  const page = await client.call<EventsPage>("GET", `/calendars/${seg(calendarId)}/events`, {
-    query: {
-      showDeleted: "true",
-      singleEvents: "false",
-      maxResults: String(Math.min(Math.max(limit, 1), GOOGLE_EVENTS_PAGE)),
-      ...(c.phase === "full" ? { timeMin: c.timeMin } : { syncToken: c.syncToken }),
-      pageToken: c.pageToken,
-    },
-  });
-  const items = itemsOf(page.items ?? [], page.timeZone ?? "UTC");
+  const {
+    skip: after = 0,
+    page: seen,
+    ...c
+  }: GoogleCalendarCursor = cursor ?? {
+    phase: "full",
+    timeMin: since.toISOString(),
+  };
+  // Spelled out: a cursor read back from jsonb may hold its fields in another order.
+  const from = c.phase === "full" ? c.timeMin : c.syncToken;
+  const key = JSON.stringify([holder, calendarId, c.phase, from, c.pageToken ?? null]);
+  const page = await pageAt(client, calendarId, c, key);
+  const all = itemsOf(page.items, page.timeZone);
+  // Listed again after its first batches, a page may differ (an incremental page gains the changes
+  // made since): then it is given again from its start, which stores nothing twice (R-P-2).
+  const print = fingerprint(page);
+  const skip = seen === print ? after : 0;
+  const end = skip + Math.max(limit, 1);
+  const items = all.slice(skip, end);
+  if (end < all.length) return { items, cursor: { ...c, skip: end, page: print }, more: true };
+  dropPage(key);
   if (page.nextPageToken) return { items, cursor: { ...c, pageToken: page.nextPageToken }, more: true };
   if (!page.nextSyncToken) throw new Error("Google's last page of events carried no nextSyncToken.");
   return { items, cursor: { phase: "sync", syncToken: page.nextSyncToken }, more: false };

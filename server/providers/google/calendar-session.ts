@@ -1,12 +1,13 @@
 // Google calendars in the sync engine, built like the CalDAV ones (caldav/sync-provider.ts): the account's
-// calendars are listed and stored (R-CON-9, the primary one preselected), one `calendar:<id>` scope per
+// calendars are listed and stored (R-CON-9, the primary one preselected; read again every few minutes,
+// calendar-list-refresh.ts), one `calendar:<id>` scope per
 // selected calendar; changes are listed with the calendar's sync token and each series or event is
 // imported through sync/calendar/inbound.ts. Before the target calendar is listed, the user's CRM
 // events are pushed to it through sync/calendar/outbound.ts with the Google writer, so their echo is in
 // that same listing and is recognised by the etag recorded for it (R-P-3). Watch channels for push are
 // kept alive at the start of each step (calendar-watch-upkeep.ts).
 import { storedRuleWarning } from "../../calendar/rule-bounds.js";
-import { mergeCalendars, storeListedCalendars } from "../../connections/calendars.js";
+import { mergeCalendars } from "../../connections/calendars.js";
 import { missingScopes } from "../../connections/oauth-providers.js";
 import { importCalendarItem } from "../../sync/calendar/inbound.js";
 import { logRefused, pushCrmEvents } from "../../sync/calendar/outbound.js";
@@ -17,7 +18,8 @@ import type { GoogleCalendarCursor } from "./calendar-changes.js";
 import { listGoogleCalendarChanges } from "./calendar-changes.js";
 import type { GoogleCalendarClient } from "./calendar-client.js";
 import { type FetchedGoogleEvent, fetchGoogleEvents } from "./calendar-fetch.js";
-import { type GoogleCalendarEntry, listedCalendar, listGoogleCalendars, writable } from "./calendar-list.js";
+import { type GoogleCalendarEntry, listedCalendar, writable } from "./calendar-list.js";
+import { currentGoogleCalendars } from "./calendar-list-refresh.js";
 import { mapGoogleEvent } from "./calendar-read-map.js";
 import { keepCalendarChannels } from "./calendar-watch-upkeep.js";
 import { googleCalendarWriter } from "./calendar-writer.js";
@@ -49,9 +51,8 @@ export async function withGoogleCalendars(
     ...mail,
     listScopes: async () => {
       const scopes = await mail.listScopes();
-      const calendars = await listGoogleCalendars(client);
+      const calendars = await currentGoogleCalendars(ctx, client);
       const listed = calendars.map(listedCalendar);
-      await ctx.db.transaction((tx) => storeListedCalendars(tx, ctx.connection.id, listed));
       const selected = new Set(
         mergeCalendars(ctx.connection.calendars, listed)
           .filter((c) => c.selected)
@@ -79,6 +80,7 @@ export async function withGoogleCalendars(
       }
       return listGoogleCalendarChanges(
         client,
+        ctx.connection.id,
         calendarId,
         cursor as GoogleCalendarCursor | null,
         limit,
