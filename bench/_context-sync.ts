@@ -17,8 +17,8 @@ import { fleetEnv } from "../test/sync/faults/fleet/env.js";
 import {
   type ConnectionKind,
   type FleetConnection,
-  type FleetWorld,
   fleetKinds,
+  fleetWorld,
 } from "../test/sync/faults/fleet/kinds.js";
 import { type Proc, spawnConcilia, stop, waitForHealth } from "../test/sync/faults/fleet/processes.js";
 import { contextPath, contextRequests } from "./_context-requests.js";
@@ -173,28 +173,14 @@ export async function contextUnderSync(o: UnderSyncOptions): Promise<UnderSyncRe
     caldav,
     pollSeconds: 15,
   });
-  let n = 0;
-  const w: FleetWorld = {
+  const w = fleetWorld({
     db: database.db,
     secrets: secretBox(secretKey),
     apiUrl,
     emulators,
     imap: process.env.TEST_IMAP,
     caldav,
-    serial: () => ++n,
-    async api(token, method, path, body) {
-      const r = await fetch(apiUrl + path, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(body ? { "content-type": "application/json" } : {}),
-        },
-        body: body ? JSON.stringify(body) : undefined,
-      });
-      const text = await r.text();
-      return { status: r.status, body: text ? JSON.parse(text) : null };
-    },
-  };
+  });
   const api = spawnConcilia("bench-api", ["serve", "--no-demo"], { ...env, CONCILIA_WORKER: "off" });
   const workers: Proc[] = [];
   const generator = fixedRateProcess();

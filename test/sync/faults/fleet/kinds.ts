@@ -29,6 +29,27 @@ export interface FleetWorld {
   api(token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
 }
 
+/** The world the kinds are given: the API reached over HTTP as each user, names numbered in this run. */
+export function fleetWorld(o: Omit<FleetWorld, "serial" | "api">): FleetWorld {
+  let n = 0;
+  return {
+    ...o,
+    serial: () => ++n,
+    async api(token, method, path, body) {
+      const r = await fetch(o.apiUrl + path, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body ? { "content-type": "application/json" } : {}),
+        },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      const text = await r.text();
+      return { status: r.status, body: text ? JSON.parse(text) : null };
+    },
+  };
+}
+
 /** One connection of the fleet, with whatever its kind keeps to audit it. */
 export interface FleetConnection {
   kind: string;

@@ -24,8 +24,8 @@ import {
   type ConnectionKind,
   cleanAudit,
   type FleetConnection,
-  type FleetWorld,
   fleetKinds,
+  fleetWorld,
 } from "./kinds.js";
 import { kill, type Proc, spawnConcilia, stop, waitForHealth } from "./processes.js";
 
@@ -145,28 +145,14 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
     pollSeconds: o.pollSeconds ?? 5,
   });
 
-  let n = 0;
-  const w: FleetWorld = {
+  const w = fleetWorld({
     db: database.db,
     secrets: secretBox(secretKey),
     apiUrl,
     emulators,
     imap: process.env.TEST_IMAP,
     caldav,
-    serial: () => ++n,
-    async api(token, method, path, body) {
-      const r = await fetch(apiUrl + path, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(body ? { "content-type": "application/json" } : {}),
-        },
-        body: body ? JSON.stringify(body) : undefined,
-      });
-      const text = await r.text();
-      return { status: r.status, body: text ? JSON.parse(text) : null };
-    },
-  };
+  });
 
   const procs: Proc[] = [];
   const api = spawnConcilia("fleet-api", ["serve", "--no-demo"], { ...env, CONCILIA_WORKER: "off" });
