@@ -4,13 +4,13 @@
 import { reconcileContact } from "../../server/reconcile/contacts.js";
 import type {
   ContactDecision,
-  ContactFields,
   CrmContact,
   ExchangeContact,
   Overwritten,
   SyncedContact,
 } from "../../server/reconcile/contacts-types.js";
 import { FIELD_NAMES } from "../../server/reconcile/contacts-types.js";
+import { NO_CONTACT_FIELDS } from "../../server/sync/contacts/port.js";
 
 export interface ContactWorld {
   crm: CrmContact;
@@ -19,17 +19,7 @@ export interface ContactWorld {
   kept: Overwritten[];
 }
 
-export const blank: ContactFields = {
-  givenName: "",
-  surname: "",
-  emails: [],
-  businessPhones: [],
-  mobilePhone: null,
-  companyName: null,
-  jobTitle: null,
-  businessAddress: null,
-  homeAddress: null,
-};
+export const blank = NO_CONTACT_FIELDS;
 
 export const times = (at: string) =>
   Object.fromEntries(FIELD_NAMES.map((f) => [f, at])) as CrmContact["changedAt"];

@@ -15,6 +15,7 @@ import { companies } from "../../db/schema.js";
 import type { ContactFields, CrmContact, FieldName, Overwritten } from "../../reconcile/contacts-types.js";
 import { KIND_FIELDS } from "../../reconcile/contacts-types.js";
 import { keepOverwrittenIn } from "./overwritten-field.js";
+import { NO_CONTACT_FIELDS } from "./port.js";
 
 type CompanyRow = typeof companies.$inferSelect;
 
@@ -27,18 +28,6 @@ export interface CrmCompany {
   mergedAway: false;
   displayName: string;
 }
-
-const EMPTY: ContactFields = {
-  givenName: "",
-  surname: "",
-  emails: [],
-  businessPhones: [],
-  mobilePhone: null,
-  companyName: null,
-  jobTitle: null,
-  businessAddress: null,
-  homeAddress: null,
-};
 
 /** The web site as Exchange shows it, from the company's domain. */
 export const websiteOf = (domain: string | null) => (domain ? `https://${domain}` : null);
@@ -73,7 +62,7 @@ export async function readCrmCompanies(
   for (const r of rows) {
     const at = r.updatedAt.toISOString();
     const fields: ContactFields = {
-      ...EMPTY,
+      ...NO_CONTACT_FIELDS,
       companyName: r.name,
       emails: emails.get(r.id) ?? [],
       businessPhones: r.phones,

@@ -30,6 +30,19 @@ export interface ContactFields {
   businessHomePage?: string | null;
 }
 
+/** A contact with no value in any field: the start of a mapping that fills only what it knows. */
+export const NO_CONTACT_FIELDS: ContactFields = {
+  givenName: "",
+  surname: "",
+  emails: [],
+  businessPhones: [],
+  mobilePhone: null,
+  companyName: null,
+  jobTitle: null,
+  businessAddress: null,
+  homeAddress: null,
+};
+
 /** A contact as the provider returned it. */
 export interface ProviderContact {
   id: string;

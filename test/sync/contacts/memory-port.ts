@@ -14,6 +14,7 @@ import type {
   MasterCategory,
   ProviderContact,
 } from "../../../server/sync/contacts/port.js";
+import { NO_CONTACT_FIELDS } from "../../../server/sync/contacts/port.js";
 import { SyncError } from "../../../server/sync/errors.js";
 
 interface Logged {
@@ -180,14 +181,4 @@ export class MemoryAddressBook implements ContactsPort {
   }
 }
 
-export const BLANK: ContactFields = {
-  givenName: "",
-  surname: "",
-  emails: [],
-  businessPhones: [],
-  mobilePhone: null,
-  companyName: null,
-  jobTitle: null,
-  businessAddress: null,
-  homeAddress: null,
-};
+export const BLANK = NO_CONTACT_FIELDS;
