@@ -10,7 +10,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { contextUnderSync, type Phase, type UnderSyncResult } from "./_context-sync.js";
 import { figure, readResult, reportsDir, writeResult } from "./_result.js";
-import { services } from "./_services.js";
+import { fleetServices } from "./_services.js";
 
 export const TARGET_UNDER_SYNC_P99_MS = 100;
 /** What the runs of 2026-11-30 found and changed; kept with the figures they explain. */
@@ -74,22 +74,10 @@ export async function contextUnderSyncBench(args: string[]): Promise<void> {
   });
   const say = (s: string) => console.log(`[bench context --under-sync] ${s}`);
   const started = new Date();
-  const stops: (() => void)[] = [];
+  const running = await fleetServices();
   try {
-    const postgres = await services.startPostgres();
-    stops.push(() => postgres.stop());
-    if (!process.env.TEST_IMAP) {
-      const dovecot = await services.startDovecot();
-      stops.push(() => dovecot.stop());
-      process.env.TEST_IMAP = dovecot.value;
-    }
-    if (!process.env.TEST_CALDAV) {
-      const radicale = await services.startRadicale();
-      stops.push(() => radicale.stop());
-      process.env.TEST_CALDAV = radicale.value;
-    }
     const r = await contextUnderSync({
-      databaseUrl: postgres.url,
+      databaseUrl: running.databaseUrl,
       persons: Number(values.persons),
       rate: Number(values.rate),
       seconds: Number(values.seconds),
@@ -104,7 +92,7 @@ export async function contextUnderSyncBench(args: string[]): Promise<void> {
     writeSection(render(r, started));
     writeFigures(r);
   } finally {
-    for (const stop of stops.reverse()) stop();
+    running.stop();
   }
 }
 

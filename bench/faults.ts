@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import { FAULTS } from "../test/sync/faults/fleet/chaos.js";
 import { type FleetResult, runFleet } from "../test/sync/faults/fleet/run.js";
 import { figure, reportsDir, writeResult } from "./_result.js";
-import { services } from "./_services.js";
+import { fleetServices, services } from "./_services.js";
 
 const TARGET_RESUME_MS = 30_000;
 const TARGET_P99_MS = 100;
@@ -40,22 +40,10 @@ export default async function faults(args: string[]): Promise<void> {
   const say = (s: string) => console.log(`[bench faults] ${s}`);
   const load = os.loadavg();
   const started = new Date();
-  const stops: (() => void)[] = [];
+  const running = await fleetServices();
   try {
-    const postgres = await services.startPostgres();
-    stops.push(() => postgres.stop());
-    if (!process.env.TEST_IMAP) {
-      const dovecot = await services.startDovecot();
-      stops.push(() => dovecot.stop());
-      process.env.TEST_IMAP = dovecot.value;
-    }
-    if (!process.env.TEST_CALDAV) {
-      const radicale = await services.startRadicale();
-      stops.push(() => radicale.stop());
-      process.env.TEST_CALDAV = radicale.value;
-    }
     const r = await runFleet({
-      databaseUrl: postgres.url,
+      databaseUrl: running.databaseUrl,
       apiPort: await services.freePort(),
       connections: Number(values.connections),
       workers: Number(values.workers),
@@ -82,7 +70,7 @@ export default async function faults(args: string[]): Promise<void> {
     writeResult("faults", figures(r), started);
     console.log(report);
   } finally {
-    for (const stop of stops.reverse()) stop();
+    running.stop();
   }
 }
 
