@@ -38,6 +38,10 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
   const answered: { method: string; url: string; status: number }[] = [];
 
   const syncNow = (id = connectionId) => syncUntilRest(s, id);
+  // This account's own requests: the other CRM users' connections in this file poll on their own
+  // schedule, and a step of theirs may fall inside a measured window on a slow machine.
+  const callsOf = (endpoint: string) =>
+    google.counter.requests(ACCOUNT).filter((r) => r.endpoint === endpoint).length;
   /** `userId`'s calendar-only connection of Google account `address`, as OAuth leaves it; its id. */
   const connectCalendar = (userId: string, address: string) =>
     connectGoogleCalendar(s, google, userId, address);
@@ -771,7 +775,7 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
     );
     google.counter.reset();
     await syncNow();
-    expect(google.counter.snapshot().perEndpoint["calendar.events.list"]).toBe(1);
+    expect(callsOf("calendar.events.list")).toBe(1);
     const links = await s.ctx.db
       .select({ providerId: eventLinks.providerId, eventId: eventLinks.eventId })
       .from(eventLinks)
@@ -814,10 +818,10 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
     const first = await listGoogleCalendarChanges(client, holder, board, null, 3, since);
     expect(first).toMatchObject({ more: true, cursor: { phase: "full", skip: 3 } });
     const second = await listGoogleCalendarChanges(client, holder, board, first.cursor as never, 3, since);
-    expect(google.counter.snapshot().perEndpoint["calendar.events.list"]).toBe(1);
+    expect(callsOf("calendar.events.list")).toBe(1);
     forgetGooglePages();
     const third = await listGoogleCalendarChanges(client, holder, board, second.cursor as never, 3, since);
-    expect(google.counter.snapshot().perEndpoint["calendar.events.list"]).toBe(2);
+    expect(callsOf("calendar.events.list")).toBe(2);
     expect(third).toMatchObject({ more: false, cursor: { phase: "sync" } });
     const keys = [first, second, third].flatMap((p) => p.items.map((i) => i.key));
     expect(keys.sort()).toEqual([...made].sort());
@@ -827,7 +831,7 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
     expect(edited).toMatchObject({ more: true, cursor: { phase: "sync", skip: 2 } });
     const reordered = Object.fromEntries(Object.entries(edited.cursor as object).reverse());
     const rest = await listGoogleCalendarChanges(client, holder, board, reordered as never, 2, since);
-    expect(google.counter.snapshot().perEndpoint["calendar.events.list"]).toBe(3);
+    expect(callsOf("calendar.events.list")).toBe(3);
     expect([...edited.items, ...rest.items].map((i) => i.key).sort()).toEqual(made.slice(0, 4).sort());
     expect(rest.more).toBe(false);
     // A page listed again with other contents (an event edited meanwhile) is given again whole.
@@ -844,9 +848,8 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
     await syncNow();
     google.counter.reset();
     await syncNow();
-    const idle = google.counter.snapshot().perEndpoint;
-    expect(idle["calendar.calendarList.list"]).toBeUndefined();
-    expect(idle["calendar.events.list"]).toBe(1);
+    expect(callsOf("calendar.calendarList.list")).toBe(0);
+    expect(callsOf("calendar.events.list")).toBe(1);
     google.addCalendar(ACCOUNT, { name: "Offsite" });
     const names = async () => {
       const [c] = await s.ctx.db.select().from(connections).where(eq(connections.id, connectionId));
@@ -867,7 +870,7 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
       .where(key);
     google.counter.reset();
     await syncNow();
-    expect(google.counter.snapshot().perEndpoint["calendar.calendarList.list"]).toBe(1);
+    expect(callsOf("calendar.calendarList.list")).toBe(1);
     expect(await names()).toContain("Offsite");
   });
 
