@@ -146,9 +146,26 @@ export async function openDatabase(opts: {
   };
 }
 
+/** The advisory lock that lets one process at a time migrate a PostgreSQL database. */
+const MIGRATION_LOCK = "concilia:migrations";
+
 export async function migrate(database: Database): Promise<void> {
-  if (database.kind === "postgres") await migratePg(database.db as any, { migrationsFolder });
-  else await migrateLite(database.db as any, { migrationsFolder });
+  if (database.kind !== "postgres") return void (await migrateLite(database.db as any, { migrationsFolder }));
+  // API and worker processes started together each migrate at start: unserialised, two of them race on
+  // drizzle's CREATE SCHEMA IF NOT EXISTS (not safe against a concurrent one) or apply a migration twice.
+  // The others wait here, then find every migration applied. The lock ends with its session, so a
+  // process killed while migrating frees it.
+  const holder = await database.pool!.connect();
+  try {
+    await holder.query("select pg_advisory_lock(hashtextextended($1, 0))", [MIGRATION_LOCK]);
+    try {
+      await migratePg(database.db as any, { migrationsFolder });
+    } finally {
+      await holder.query("select pg_advisory_unlock(hashtextextended($1, 0))", [MIGRATION_LOCK]);
+    }
+  } finally {
+    holder.release();
+  }
 }
 
 /** True when every migration shipped with this build has been applied. */
