@@ -48,6 +48,7 @@ describe.each(engines)("recurring events through the API on %s", (engine) => {
       recurrence: { rule: "FREQ=WEEKLY;BYDAY=MO,WE;COUNT=4" },
       readOnly: false,
       exceptions: [],
+      warnings: [],
     });
     const occurrences = await listed(made.body.id, "2027-03-01T00:00:00Z", "2027-05-01T00:00:00Z");
     // Each changes through the occurrence routes: not read-only, as its series is not.
