@@ -126,7 +126,8 @@ export const eventPatch = z.strictObject({
 /**
  * One occurrence of a series changed (R-CAL-6), keyed by where the rule puts it: a new title, or a
  * new time (startAt and endAt for a timed series, startDate and endDate for an all-day one; a new
- * start alone keeps the series' duration).
+ * start alone keeps the series' duration). The new start's day must lie strictly between the days of
+ * the previous and the next occurrence, as Outlook requires: otherwise 422, naming that day.
  */
 export const occurrencePatch = z
   .strictObject({
