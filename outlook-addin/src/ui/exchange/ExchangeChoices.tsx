@@ -37,9 +37,9 @@ export function ExchangeChoices({ api, mailbox, connection: c, integration: i, o
 
   const load = () =>
     Promise.all([api.exchange.categories(i.connectionId), api.exchange.folders(i.connectionId)]).then(
-      ([c, f]) => {
-        setCategories(c);
-        setFolders(f);
+      ([offered, listed]) => {
+        setCategories(offered);
+        setFolders(listed);
       },
       setError,
     );
