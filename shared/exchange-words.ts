@@ -29,6 +29,7 @@ const en = {
     "Shared folders are not synced: their owner decides what changes in them and keeps their categories, and Microsoft does not notify other people's changes in them.",
   exchangeSharedScopeMissing:
     "Folders other people shared with you cannot be listed: this connection was not granted the Microsoft permission “Read contacts shared with you” (Contacts.Read.Shared). Sign in to this connection again and accept it to see them here; they are listed, never synced.",
+  exchangeSignInAgain: "Sign in again",
   exchangeTarget: "New contacts from Concilia go to",
   exchangeSaved: "Exchange settings saved.",
   exchangeDeactivate: "Deactivate",
@@ -70,6 +71,7 @@ const es: ExchangeWords = {
     "Las carpetas compartidas no se sincronizan: su propietario decide qué cambia en ellas y conserva sus categorías, y Microsoft no avisa de los cambios de otras personas en ellas.",
   exchangeSharedScopeMissing:
     "No se pueden mostrar las carpetas que otras personas han compartido contigo: esta conexión no tiene el permiso de Microsoft «Leer los contactos compartidos contigo» (Contacts.Read.Shared). Vuelve a iniciar sesión en esta conexión y acéptalo para verlas aquí; se muestran, nunca se sincronizan.",
+  exchangeSignInAgain: "Volver a iniciar sesión",
   exchangeTarget: "Los contactos nuevos de Concilia van a",
   exchangeSaved: "Ajustes de Exchange guardados.",
   exchangeDeactivate: "Desactivar",
@@ -109,6 +111,7 @@ const it: ExchangeWords = {
     "Le cartelle condivise non vengono sincronizzate: il proprietario decide cosa cambia e ne conserva le categorie, e Microsoft non notifica le modifiche di altre persone.",
   exchangeSharedScopeMissing:
     "Non è possibile elencare le cartelle che altre persone hanno condiviso con te: questa connessione non ha il permesso Microsoft «Leggere i contatti condivisi con te» (Contacts.Read.Shared). Accedi di nuovo a questa connessione e accettalo per vederle qui; vengono elencate, mai sincronizzate.",
+  exchangeSignInAgain: "Accedi di nuovo",
   exchangeTarget: "I nuovi contatti di Concilia vanno in",
   exchangeSaved: "Impostazioni di Exchange salvate.",
   exchangeDeactivate: "Disattiva",

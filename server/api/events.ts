@@ -106,11 +106,11 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext): void {
     url: "/api/v1/events/{id}/occurrences/{originalStart}",
     tag: "events",
     summary:
-      "Change or move one occurrence of a series made in Concilia, named by where its rule puts it (series from your calendar and invitations answer 409)",
+      "Change or move one occurrence of a series made in Concilia, named by where its rule puts it (series from your calendar and invitations answer 409; a move onto or past the day of the previous or next occurrence answers 422, as Outlook refuses it)",
     params: occurrenceParams,
     body: E.occurrencePatch,
     response: E.event,
-    errors: [409],
+    errors: [409, 422],
     handler: async ({ user, params, body }) =>
       db.transaction(async (tx) => {
         const row = await changeOccurrence(tx, user, params.id, params.originalStart, body);

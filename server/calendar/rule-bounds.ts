@@ -10,6 +10,7 @@
 //   the periods skipped: it yields the same occurrences from there on. Other rules have at most a
 //   few dozen occurrences a year and are stepped through as they are.
 import ICAL from "ical.js";
+import type { EventWarning } from "../../shared/event-warnings.js";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -80,4 +81,10 @@ export function storedRuleWarning(rule: string | null | undefined): string | nul
   } catch {
     return null;
   }
+}
+
+/** The warnings a stored series' rule gives its event's answer (the stored rule is kept as it came). */
+export function ruleWarnings(rule: string | null | undefined): EventWarning[] {
+  const message = storedRuleWarning(rule);
+  return message ? [{ code: "recurrence-read-as-first-event", message }] : [];
 }

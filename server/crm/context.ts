@@ -50,7 +50,7 @@ interface CardRow {
   emails: string[];
   /** Every deal of the record (its category counts them all); `visible`: the user may see this one. */
   deals: (Omit<RecordCard["openDeals"][number], "status"> & { status: DealStatus; visible: boolean })[];
-  events: Omit<RecordCard["nextEvents"][number], "originalStart">[];
+  events: Omit<RecordCard["nextEvents"][number], "originalStart" | "warnings">[];
   series: SeriesJson[];
   activities: RecordCard["lastActivities"];
   planned: RecordCard["plannedActivities"];

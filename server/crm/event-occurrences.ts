@@ -12,6 +12,7 @@ import type { Tx } from "../db/index.js";
 import { eventExceptions, events } from "../db/schema.js";
 import { enqueueCalendarChange } from "../sync/calendar/outbox.js";
 import { type EventRow, getEventRow, readOnlyReason } from "./events.js";
+import { assertBetweenNeighbours } from "./occurrence-bounds.js";
 
 const DAY = 86_400_000;
 
@@ -104,6 +105,13 @@ export async function changeOccurrence(
         ? new Date(patch.endAt)
         : new Date(start.getTime() + series.endAt.getTime() - series.startAt.getTime());
     }
+  }
+  if (times.startAt || times.startDate) {
+    const siblings = await db.select().from(eventExceptions).where(eq(eventExceptions.eventId, id));
+    assertBetweenNeighbours(series, siblings, key, {
+      startAt: times.startAt ?? undefined,
+      startDate: times.startDate ?? undefined,
+    });
   }
   const values = {
     eventId: id,

@@ -8,6 +8,7 @@ import type { z } from "zod";
 import type { CrmEvent, eventInput, eventPatch } from "../../shared/api/events.js";
 import { conflict, notFound } from "../api/problem.js";
 import type { AuthUser } from "../auth/user.js";
+import { ruleWarnings } from "../calendar/rule-bounds.js";
 import type { Tx } from "../db/index.js";
 import { eventAttendees, eventExceptions, eventLinks, events } from "../db/schema.js";
 import { newId } from "../ids.js";
@@ -93,6 +94,7 @@ export async function toEvents(db: Tx, user: AuthUser, rows: EventRow[]): Promis
         title: x.title,
       })),
     readOnly: isReadOnly(r, user),
+    warnings: ruleWarnings(r.recurrence),
     dealId: r.dealId,
     owner: owners.get(r.ownerId) ?? unknownOwner(r.ownerId),
     attendees: atts

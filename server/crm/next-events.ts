@@ -3,6 +3,7 @@
 // expanded here with its exceptions (calendar/occurrences.ts).
 import type { RecordCard } from "../../shared/api/context.js";
 import { type EventStatus, type ExceptionRow, occurrencesBetween } from "../calendar/occurrences.js";
+import { ruleWarnings } from "../calendar/rule-bounds.js";
 
 type NextEvent = RecordCard["nextEvents"][number];
 
@@ -39,7 +40,7 @@ const HORIZON_MS = 366 * 86_400_000;
 const date = (v: string | null) => (v ? new Date(v) : null);
 
 export function nextEvents(
-  singles: Omit<NextEvent, "originalStart">[],
+  singles: Omit<NextEvent, "originalStart" | "warnings">[],
   series: SeriesJson[],
   now: Date,
 ): NextEvent[] {
@@ -48,6 +49,7 @@ export function nextEvents(
     startAt: new Date(e.startAt).toISOString(),
     endAt: new Date(e.endAt).toISOString(),
     originalStart: null,
+    warnings: [],
   }));
   const horizon = new Date(now.getTime() + HORIZON_MS);
   for (const s of series) {
@@ -72,6 +74,7 @@ export function nextEvents(
       startDate: next.startDate,
       endDate: next.endDate,
       originalStart: next.originalStart,
+      warnings: ruleWarnings(s.recurrence),
     });
   }
   return list.sort((a, b) => a.startAt.localeCompare(b.startAt) || a.id.localeCompare(b.id)).slice(0, SHOWN);

@@ -102,13 +102,14 @@ export async function listPersons(db: Tx, user: AuthUser, q: { q?: string; curso
 }
 
 async function checkCompany(db: Tx, user: AuthUser, companyId: string | null | undefined) {
-  if (!companyId) return;
+  // An empty id names no company: refused here, or the insert would break the foreign key (a 500).
+  if (companyId === null || companyId === undefined) return;
   const [c] = await db
     .select({ id: companies.id })
     .from(companies)
     .where(and(eq(companies.id, companyId), visibleTo(user, "company", companies)));
   if (!c)
-    throw badRequest(`Company ${companyId} does not exist or is not visible to you.`, [
+    throw badRequest(`Company "${companyId}" does not exist or is not visible to you.`, [
       { path: "body.companyId", message: "unknown company" },
     ]);
 }

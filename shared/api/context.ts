@@ -1,6 +1,7 @@
 // R-SB-8: everything a sidebar card needs for one opened message, in one request.
 import { z } from "zod";
 import { recordType, userRef } from "./common.js";
+import { eventWarning } from "./events.js";
 import { overwrittenValue } from "./records.js";
 
 export const contextQuery = z.strictObject({
@@ -51,6 +52,8 @@ export const recordCard = z.object({
       endDate: z.string().nullable(),
       /** Set for an occurrence of a recurring series: where the rule put it. */
       originalStart: z.string().nullable(),
+      /** As the event's own answer gives them: a series read as its first occurrence only, for one. */
+      warnings: z.array(eventWarning),
     }),
   ),
   /** Activities still to do (a call tomorrow, a task due tonight), earliest due first; overdue ones too. */

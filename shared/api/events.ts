@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { EVENT_WARNING_CODES } from "../event-warnings.js";
 import { isHttpsUrl, MEETING_LOCATION_MAX, MEETING_URL_MAX } from "../meeting-form.js";
 import { email, isoDateTime, recordType, userRef } from "./common.js";
 
@@ -125,7 +126,8 @@ export const eventPatch = z.strictObject({
 /**
  * One occurrence of a series changed (R-CAL-6), keyed by where the rule puts it: a new title, or a
  * new time (startAt and endAt for a timed series, startDate and endDate for an all-day one; a new
- * start alone keeps the series' duration).
+ * start alone keeps the series' duration). The new start's day must lie strictly between the days of
+ * the previous and the next occurrence, as Outlook requires: otherwise 422, naming that day.
  */
 export const occurrencePatch = z
   .strictObject({
@@ -175,6 +177,13 @@ export const eventException = z.object({
   title: z.string().nullable(),
 });
 
+/**
+ * Something the user should know about how Concilia reads the event, by a stable code (`message` says it
+ * in English): `recurrence-read-as-first-event`, a rule repeating every second or minute, which no
+ * calendar schedules by, is read as its first occurrence only.
+ */
+export const eventWarning = z.object({ code: z.enum(EVENT_WARNING_CODES), message: z.string() });
+
 export const event = z.object({
   /** For an occurrence, the id of its series. */
   id: z.string(),
@@ -207,6 +216,8 @@ export const event = z.object({
   /** A series' changed, moved and cancelled occurrences. */
   exceptions: z.array(eventException),
   readOnly: z.boolean(),
+  /** What the user should know about how the event is read; empty for most. */
+  warnings: z.array(eventWarning),
   dealId: z.string().nullable(),
   owner: userRef,
   attendees: z.array(attendee),
@@ -222,6 +233,7 @@ const named: [z.ZodType, string][] = [
   [attendee, "Attendee"],
   [recurrence, "Recurrence"],
   [eventException, "EventException"],
+  [eventWarning, "EventWarning"],
   [event, "Event"],
   [eventInput, "EventInput"],
   [eventPatch, "EventPatch"],

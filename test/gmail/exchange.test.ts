@@ -82,6 +82,8 @@ describe("Gmail add-on: Integrations → Exchange", () => {
       "Ventas (compartida) (compartida por boss@acme.test): no se sincroniza. | Las carpetas compartidas no se sincronizan",
     );
     expect(text).not.toMatch(/\[.\] Ventas \(compartida\)/);
+    // Nothing is missing on a server naming no shared folders: no sign-in is offered.
+    expect(text).not.toContain("Volver a iniciar sesión");
 
     // A category made in Outlook is offered on the next visit; ticking it and one folder is saved.
     books.get(c.id)!.categories.push({ id: "c1", displayName: "Clientes VIP", color: "preset4" });
@@ -133,6 +135,56 @@ describe("Gmail add-on: Integrations → Exchange", () => {
     expect(authorization.searchParams.get("login_hint")).toBe("sara.ventas@outlook.example");
     // Closed without signing in: the reloaded add-on settles the pending sign-in.
     await sb.closeWindow();
+  });
+
+  it("R-X-5, R-X-1: on a server naming shared folders, a grant without Contacts.Read.Shared is told which permission is missing, and Sign in again asks Microsoft for it; once granted, neither is shown", async () => {
+    const config = w.server.ctx.config;
+    const before = config.EXCHANGE_SHARED_CONTACT_FOLDERS;
+    Object.assign(config, { EXCHANGE_SHARED_CONTACT_FOLDERS: [["boss@acme.test", "shared-sales"]] });
+    try {
+      const db = w.server.ctx.db;
+      const [sara] = await db.select().from(users).where(eq(users.email, SARA));
+      const scopes = ["openid", "Mail.Read", "Contacts.ReadWrite", "MailboxSettings.ReadWrite"];
+      const lacking = await createConnection(db, sara.id, {
+        provider: "microsoft",
+        accountAddress: "sara.compartido@outlook.example",
+        grantedScopes: scopes,
+      });
+      const sb = await openExchange("es");
+      await sb.change("connectionId", lacking.id);
+      sb.fill({ language: "es" });
+      await sb.click("Activar");
+      const text = cardText(sb.card);
+      expect(text).toContain("(Contacts.Read.Shared). Vuelve a iniciar sesión en esta conexión");
+      // Her own folders can still be chosen: the missing permission blocks nothing else.
+      expect(text).toMatch(/\[.\] Contacts/);
+      await sb.click("Volver a iniciar sesión");
+      const dialog = new URL(sb.windows.at(-1)!.url);
+      const r = await w.server.app.inject({ url: dialog.pathname + dialog.search });
+      expect(r.statusCode).toBe(302);
+      const authorization = new URL(r.headers.location as string);
+      expect(authorization.searchParams.get("scope")!.split(" ")).toEqual(
+        expect.arrayContaining(["Contacts.Read.Shared", "Contacts.ReadWrite", "MailboxSettings.ReadWrite"]),
+      );
+      expect(authorization.searchParams.get("login_hint")).toBe("sara.compartido@outlook.example");
+      await sb.closeWindow();
+
+      const granted = await createConnection(db, sara.id, {
+        provider: "microsoft",
+        accountAddress: "sara.concedido@outlook.example",
+        grantedScopes: [...scopes, "Contacts.Read.Shared"],
+      });
+      const again = await openExchange("es");
+      await again.change("connectionId", granted.id);
+      again.fill({ language: "es" });
+      await again.click("Activar");
+      const grantedText = cardText(again.card);
+      expect(grantedText).toMatch(/\[.\] Contacts/);
+      expect(grantedText).not.toContain("Contacts.Read.Shared");
+      expect(grantedText).not.toContain("Volver a iniciar sesión");
+    } finally {
+      Object.assign(config, { EXCHANGE_SHARED_CONTACT_FOLDERS: before });
+    }
   });
 
   it("R-X-11: the person's card shows what sync overwrote under Changed by sync", async () => {

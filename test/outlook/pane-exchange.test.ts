@@ -113,6 +113,9 @@ describe("Outlook pane: Integrations → Exchange", () => {
       "Las carpetas compartidas no se sincronizan: su propietario decide",
     );
     expect(await pg.pane.getByRole("checkbox", { name: "Ventas (compartida)" }).count()).toBe(0);
+    // Nothing is missing on a server naming no shared folders: no sign-in is offered.
+    expect(await pg.pane.locator(".shared-scope-missing").count()).toBe(0);
+    expect(await pg.pane.getByRole("button", { name: "Volver a iniciar sesión" }).count()).toBe(0);
     // The connection's sync status, worded as the sync view words it.
     const status = pg.pane.locator(".exchange .sync-status .status-words");
     await status.waitFor();
@@ -168,7 +171,7 @@ describe("Outlook pane: Integrations → Exchange", () => {
     await pg.page.close();
   });
 
-  it("R-X-5, R-X-1: on a server naming shared folders, a grant without Contacts.Read.Shared is told which permission is missing", async () => {
+  it("R-X-5, R-X-1: on a server naming shared folders, a grant without Contacts.Read.Shared is told which permission is missing, and Sign in again asks Microsoft for it", async () => {
     const before = s.ctx.config.EXCHANGE_SHARED_CONTACT_FOLDERS;
     Object.assign(s.ctx.config, { EXCHANGE_SHARED_CONTACT_FOLDERS: [["boss@acme.test", "shared-sales"]] });
     try {
@@ -190,7 +193,37 @@ describe("Outlook pane: Integrations → Exchange", () => {
       // Her own folders can still be chosen: the missing permission blocks nothing else.
       expect(await pg.pane.locator(".consent").count()).toBe(0);
       expect(await pg.pane.getByRole("checkbox", { name: "Contacts" }).count()).toBe(1);
+      expect(await axe(pg.pane)).toEqual([]);
+      // Next to the message, the sign-in that fixes it: this connection's, asking for the shared contacts.
+      const asked = new Promise<string>((resolve) =>
+        pg.page.context().route("https://login.microsoftonline.com/**", async (route) => {
+          resolve(route.request().url());
+          await route.fulfill({ status: 200, contentType: "text/html", body: "<title>Microsoft</title>" });
+        }),
+      );
+      await note.getByRole("button", { name: "Volver a iniciar sesión" }).click();
+      const consent = new URL(await asked).searchParams;
+      expect(consent.get("scope")!.split(" ")).toEqual(
+        expect.arrayContaining(["Contacts.Read.Shared", "Contacts.ReadWrite", "MailboxSettings.ReadWrite"]),
+      );
+      expect(consent.get("login_hint")).toBe("sara.compartido@outlook.example");
       await pg.page.close();
+
+      // Once granted, the message and its button are gone.
+      await createConnection(s.ctx.db, sara, {
+        provider: "microsoft",
+        accountAddress: "sara.concedido@outlook.example",
+        grantedScopes: [...CONTACT_SCOPES, "Contacts.Read.Shared"],
+      });
+      const granted = await openExchange("lang=es&message=known");
+      await granted.pane
+        .getByLabel("Cuenta de Microsoft")
+        .selectOption({ label: "sara.concedido@outlook.example" });
+      await granted.pane.getByRole("button", { name: "Activar" }).click();
+      await granted.pane.getByRole("checkbox", { name: "Contacts" }).waitFor();
+      expect(await granted.pane.locator(".shared-scope-missing").count()).toBe(0);
+      expect(await granted.pane.getByRole("button", { name: "Volver a iniciar sesión" }).count()).toBe(0);
+      await granted.page.close();
     } finally {
       Object.assign(s.ctx.config, { EXCHANGE_SHARED_CONTACT_FOLDERS: before });
     }

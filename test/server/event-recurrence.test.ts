@@ -48,6 +48,7 @@ describe.each(engines)("recurring events through the API on %s", (engine) => {
       recurrence: { rule: "FREQ=WEEKLY;BYDAY=MO,WE;COUNT=4" },
       readOnly: false,
       exceptions: [],
+      warnings: [],
     });
     const occurrences = await listed(made.body.id, "2027-03-01T00:00:00Z", "2027-05-01T00:00:00Z");
     // Each changes through the occurrence routes: not read-only, as its series is not.
@@ -195,6 +196,100 @@ describe.each(engines)("recurring events through the API on %s", (engine) => {
       (await call("PATCH", `/api/v1/events/${id}/occurrences/2027-04-05T07:00:00.000Z`, { title: "Back" }))
         .status,
     ).toBe(409);
+  });
+
+  it("R-CAL-6: an occurrence moved onto or past the day of its neighbour is refused with 422 naming that day, and nothing is stored; a move between them is kept", async () => {
+    // Mondays 22 March to 12 April 2027, 09:00 Madrid.
+    const made = await weekly({ freq: "weekly", count: 4 });
+    const id = made.body.id;
+    const second = `/api/v1/events/${id}/occurrences/2027-03-29T07:00:00.000Z`;
+    const before = (await call("GET", `/api/v1/events/${id}`)).body;
+    const refusals: [object, string, string][] = [
+      // Onto the next one's day (Monday 5 April, 08:00 in Madrid: still its day).
+      [{ startAt: "2027-04-05T08:00:00+02:00" }, "next", "2027-04-05"],
+      // Past it.
+      [{ startAt: "2027-04-07T09:00:00+02:00" }, "next", "2027-04-05"],
+      // Onto the previous one's day, late in the evening.
+      [{ startAt: "2027-03-22T23:30:00+01:00" }, "previous", "2027-03-22"],
+      // Before it.
+      [{ startAt: "2027-03-20T09:00:00+01:00", title: "Moved early" }, "previous", "2027-03-22"],
+    ];
+    for (const [body, side, day] of refusals) {
+      const refused = await call("PATCH", second, body);
+      expect(refused.status, JSON.stringify(body)).toBe(422);
+      expect(refused.type).toMatch(/problem\+json/);
+      expect(refused.body).toMatchObject({
+        type: "urn:concilia:problem:occurrence-crosses-neighbour",
+        detail: expect.stringContaining(`the ${side} occurrence of the series is on ${day}`),
+        errors: [{ path: "body.startAt", message: expect.stringContaining(day) }],
+      });
+    }
+    // Nothing stored: no exception, the series untouched, no write owed to any calendar.
+    const after = (await call("GET", `/api/v1/events/${id}`)).body;
+    expect(after.exceptions).toEqual([]);
+    expect(after.updatedAt).toBe(before.updatedAt);
+    // Between them it is kept. Days are Madrid's: 00:30 on 23 March there is still the 22nd in UTC.
+    const kept = await call("PATCH", second, { startAt: "2027-03-23T00:30:00+01:00" });
+    expect(kept.status).toBe(200);
+    expect(kept.body.exceptions).toEqual([
+      expect.objectContaining({
+        originalStart: "2027-03-29T07:00:00.000Z",
+        startAt: "2027-03-22T23:30:00.000Z",
+      }),
+    ]);
+    expect((await call("PATCH", second, { startAt: "2027-04-04T22:30:00+02:00" })).status).toBe(200);
+    // A neighbour moved nearer (the second, now on 4 April) bounds by its new day; a cancelled one
+    // still bounds by its own.
+    const third = `/api/v1/events/${id}/occurrences/2027-04-05T07:00:00.000Z`;
+    const pastMoved = await call("PATCH", third, { startAt: "2027-04-04T09:00:00+02:00" });
+    expect(pastMoved.status).toBe(422);
+    expect(pastMoved.body.detail).toContain("the previous occurrence of the series is on 2027-04-04");
+    expect((await call("DELETE", `/api/v1/events/${id}/occurrences/2027-04-12T07:00:00.000Z`)).status).toBe(
+      204,
+    );
+    const ontoCancelled = await call("PATCH", third, { startAt: "2027-04-12T09:00:00+02:00" });
+    expect(ontoCancelled.status).toBe(422);
+    expect(ontoCancelled.body.detail).toContain("the next occurrence of the series is on 2027-04-12");
+    // The last occurrence has no next one: it may move any later day.
+    const lastSeries = (await weekly({ freq: "weekly", count: 2 })).body.id;
+    expect(
+      (
+        await call("PATCH", `/api/v1/events/${lastSeries}/occurrences/2027-03-29T07:00:00.000Z`, {
+          startAt: "2027-05-20T09:00:00+02:00",
+        })
+      ).status,
+    ).toBe(200);
+  });
+
+  it("R-CAL-6: an all-day occurrence moved onto its neighbour's date is refused; a monthly one may move within its month", async () => {
+    const made = await call("POST", "/api/v1/events", {
+      title: "Stocktake",
+      allDay: true,
+      startDate: "2027-03-01",
+      recurrence: { freq: "weekly", count: 3 },
+    });
+    const id = made.body.id;
+    const refused = await call("PATCH", `/api/v1/events/${id}/occurrences/2027-03-08`, {
+      startDate: "2027-03-15",
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors).toEqual([
+      { path: "body.startDate", message: "is on or after the day of the next occurrence, 2027-03-15" },
+    ]);
+    expect((await call("GET", `/api/v1/events/${id}`)).body.exceptions).toEqual([]);
+    const monthly = (await weekly({ freq: "monthly", count: 3 })).body.id;
+    expect(
+      (
+        await call("PATCH", `/api/v1/events/${monthly}/occurrences/2027-04-22T07:00:00.000Z`, {
+          startAt: "2027-05-21T09:00:00+02:00",
+        })
+      ).status,
+    ).toBe(200);
+    const monthLate = await call("PATCH", `/api/v1/events/${monthly}/occurrences/2027-04-22T07:00:00.000Z`, {
+      startAt: "2027-05-22T09:00:00+02:00",
+    });
+    expect(monthLate.status).toBe(422);
+    expect(monthLate.body.detail).toContain("the next occurrence of the series is on 2027-05-22");
   });
 
   it("R-CAL-6: an all-day series' occurrence is moved by its date", async () => {

@@ -312,6 +312,17 @@ describe.each(engines)("CRM records API on %s", (engine) => {
         ]),
       );
     });
+    it("an empty companyId, on create or change, names no company", async () => {
+      const before = await count();
+      const r = await bad(JSON.stringify({ lastName: "Vacía", companyId: "" }));
+      expect(r.status).toBe(400);
+      expect(r.body.errors).toEqual([{ path: "body.companyId", message: "unknown company" }]);
+      expect(await count()).toBe(before);
+      const made = await call(ana, "POST", "/api/v1/persons", { lastName: "Sin empresa" });
+      const changed = await call(ana, "PATCH", `/api/v1/persons/${made.body.id}`, { companyId: "" });
+      expect(changed.status).toBe(400);
+      expect(changed.body.errors).toEqual([{ path: "body.companyId", message: "unknown company" }]);
+    });
     it("unknown fields", async () => {
       const r = await bad(JSON.stringify({ firstName: "A", favouriteColour: "blue" }));
       expect(r.status).toBe(400);

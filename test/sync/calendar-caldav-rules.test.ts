@@ -1,6 +1,6 @@
 // Series no calendar schedules by, synced from a CalDAV calendar (the tests' Radicale): a FREQ=SECONDLY
 // event is imported and kept with its rule, listed as its first event only, and the sync records a
-// warning naming it (R-CAL-6, R-P-4). Long series begun years ago are proven in
+// warning naming it, which the event's answer gives the user too (R-CAL-6, R-P-4). Long series begun years ago are proven in
 // test/calendar/expansion-bounds.test.ts: Radicale itself takes longer than a request's budget to
 // store an hourly series with a COUNT of a million.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -38,7 +38,7 @@ describe.each(engines)("CalDAV series with rules no calendar schedules by, on %s
     await s?.close();
   });
 
-  it("R-CAL-6, R-P-4: a FREQ=SECONDLY event is kept with its rule, listed as its first event only, with a warning recorded", async () => {
+  it("R-CAL-6, R-P-4: a FREQ=SECONDLY event is kept with its rule, listed as its first event only, with a warning recorded and given in the event's answer", async () => {
     await put(
       "tick.ics",
       otherClientIcs("tick-1@other.test", [
@@ -54,6 +54,13 @@ describe.each(engines)("CalDAV series with rules no calendar schedules by, on %s
     const seriesId = occurrences[0].occurrence.seriesId;
     const series = (await api(s, ana, "GET", `/api/v1/events/${seriesId}`)).json();
     expect(series).toMatchObject({ title: "Tick", recurrence: { rule: "FREQ=SECONDLY" } });
+    // The user is told too, in the event's answer and in the occurrence the list gives.
+    const warning = {
+      code: "recurrence-read-as-first-event",
+      message: expect.stringContaining("FREQ=SECONDLY is not a calendar recurrence"),
+    };
+    expect(series.warnings).toEqual([warning]);
+    expect(occurrences[0].warnings).toEqual([warning]);
     const warned = logLines.map((l) => JSON.parse(l)).filter((l) => l.level >= 40 && /SECONDLY/.test(l.msg));
     expect(warned).toEqual([
       expect.objectContaining({

@@ -97,7 +97,7 @@ export function exchangeCard(s: ExchangeCardState, i: I18n): GoogleAppsScript.Ca
           ),
         ),
       );
-  } else if (s.categories && s.folders) card.addSection(choices(s.categories, s.folders, x, i));
+  } else if (s.categories && s.folders) card.addSection(choices(s.categories, s.folders, c, x, i));
   card.addSection(
     section().addWidget(buttons(button(t("exchangeDeactivate"), action("exchangeDeactivate", { id: c.id })))),
   );
@@ -107,6 +107,7 @@ export function exchangeCard(s: ExchangeCardState, i: I18n): GoogleAppsScript.Ca
 function choices(
   categories: ExchangeCategoryChoices,
   folders: ExchangeFolders,
+  c: Connection,
   x: ExchangeIntegrationDto,
   i: I18n,
 ): GoogleAppsScript.Card_Service.CardSection {
@@ -132,7 +133,15 @@ function choices(
     s.addWidget(pick);
   }
   if (folders.message)
-    s.addWidget(paragraph(i.locale === "en" ? folders.message : t("exchangeSharedScopeMissing")));
+    // The permission to list shared folders is missing: a sign-in to this connection asks for it.
+    s.addWidget(paragraph(i.locale === "en" ? folders.message : t("exchangeSharedScopeMissing"))).addWidget(
+      buttons(
+        button(
+          t("exchangeSignInAgain"),
+          action("syncStartOAuth", { provider: "microsoft", syncs: c.syncs, connectionId: c.id }),
+        ),
+      ),
+    );
   for (const f of folders.items.filter((k) => k.kind === "shared"))
     s.addWidget(
       CardService.newDecoratedText()

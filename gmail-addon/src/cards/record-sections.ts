@@ -1,11 +1,12 @@
 // R-SB-1 as cards: a CRM record with its badge (R-CAT-2), company, owner, open deals, next events,
 // planned activities and last (done) activities.
 import type { RecordCard } from "../../../shared/api/context.js";
+import { eventWarningText } from "../../../shared/event-warnings.js";
 import { pickLocale } from "../../../shared/i18n.js";
 import { overwrittenLine, overwrittenWords } from "../../../shared/overwritten-words.js";
 import { date, dateTime, esc, eventStart, money } from "../format.js";
 import type { I18n } from "../i18n.js";
-import { field, paragraph, section } from "./widgets.js";
+import { field, paragraph, section, warning } from "./widgets.js";
 
 /** Lists are capped so that a busy record never nears the 100-widgets-per-section limit. */
 const MAX_ITEMS = 10;
@@ -41,13 +42,16 @@ export function recordSections(r: RecordCard, v: View): GoogleAppsScript.Card_Se
   if (r.openDeals.length === 0) deals.addWidget(paragraph(t("noOpenDeals")));
 
   const events = section(t("upcomingEvents"));
-  for (const ev of r.nextEvents.slice(0, MAX_ITEMS))
+  for (const ev of r.nextEvents.slice(0, MAX_ITEMS)) {
     events.addWidget(
       CardService.newDecoratedText()
         .setText(esc(ev.title))
         .setWrapText(true)
         .setBottomLabel(eventStart(ev, v.timeZone, v.locale)),
     );
+    // R-CAL-6: how Concilia reads the event, when the user should know (a series read as its first event).
+    for (const w of ev.warnings) events.addWidget(warning(eventWarningText(w, pickLocale(v.locale))));
+  }
   if (r.nextEvents.length === 0) events.addWidget(paragraph(t("noUpcomingEvents")));
 
   // What is still to do (with its type and due date) apart from what was done.

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from "preact";
 import type { RecordCard as Card } from "../../../shared/api/context.js";
+import { eventWarningText } from "../../../shared/event-warnings.js";
 import { overwrittenLine, overwrittenWords } from "../../../shared/overwritten-words.js";
 import { useI18n } from "../i18n/index.js";
 import { activityTypeName } from "./activity-type.js";
@@ -88,6 +89,12 @@ export function RecordCard({ record, headingId = "record-name" }: { record: Card
         {record.nextEvents.map((e) => (
           <li key={`${e.id}~${e.originalStart ?? ""}`}>
             <span>{e.title}</span> <span class="muted">· {eventStart(e)}</span>
+            {/* R-CAL-6: how Concilia reads the event, when the user should know. */}
+            {e.warnings.map((w) => (
+              <p key={w.code} class="note warn event-warning" data-code={w.code}>
+                {eventWarningText(w, locale)}
+              </p>
+            ))}
           </li>
         ))}
       </Section>

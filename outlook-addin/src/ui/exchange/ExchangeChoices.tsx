@@ -1,25 +1,31 @@
 import { useEffect, useState } from "preact/hooks";
+import type { Connection } from "../../../../shared/api/connections.js";
 import type { ExchangeIntegrationDto } from "../../../../shared/api/exchange.js";
 import type { Api } from "../../api/client.js";
 import type { ExchangeCategoryChoices, ExchangeFolders } from "../../api/exchange.js";
+import type { Mailbox } from "../../host/types.js";
 import { useI18n } from "../../i18n/index.js";
 import { Checks } from "../Checks.js";
 import { ErrorNote } from "../ErrorNote.js";
 import { Loading } from "../States.js";
+import { OAuthConnect } from "../sync/OAuthConnect.js";
 import { useAction } from "../useAction.js";
 import { useExchangeWords } from "./words.js";
 
 interface Props {
   api: Api;
+  mailbox: Mailbox;
+  connection: Connection;
   integration: ExchangeIntegrationDto;
   onSaved(integration: ExchangeIntegrationDto): void;
 }
 
 /**
  * R-X-2, R-X-5: which of the mailbox's categories to import, which private folders to sync (shared
- * ones listed as not synced, with the reason) and where new CRM contacts go in Exchange.
+ * ones listed as not synced, with the reason) and where new CRM contacts go in Exchange. When the
+ * connection lacks the permission to list shared folders, Sign in again asks Microsoft for it.
  */
-export function ExchangeChoices({ api, integration: i, onSaved }: Props) {
+export function ExchangeChoices({ api, mailbox, connection: c, integration: i, onSaved }: Props) {
   const { t, locale } = useI18n();
   const w = useExchangeWords();
   const [categories, setCategories] = useState<ExchangeCategoryChoices | null>(null);
@@ -29,14 +35,16 @@ export function ExchangeChoices({ api, integration: i, onSaved }: Props) {
   const [target, setTarget] = useState<string | null>(i.targetFolderId);
   const { busy, error, setError, run } = useAction();
 
-  useEffect(() => {
+  const load = () =>
     Promise.all([api.exchange.categories(i.connectionId), api.exchange.folders(i.connectionId)]).then(
-      ([c, f]) => {
-        setCategories(c);
-        setFolders(f);
+      ([offered, listed]) => {
+        setCategories(offered);
+        setFolders(listed);
       },
       setError,
     );
+  useEffect(() => {
+    load();
   }, [i.connectionId]);
 
   const own = folders?.items.filter((f) => f.kind === "private") ?? [];
@@ -86,9 +94,18 @@ export function ExchangeChoices({ api, integration: i, onSaved }: Props) {
           onChange={setChosenFolders}
         />
         {folders.message ? (
-          <p class="note shared-scope-missing">
-            {locale === "en" ? folders.message : w("exchangeSharedScopeMissing")}
-          </p>
+          <div class="note shared-scope-missing">
+            <p>{locale === "en" ? folders.message : w("exchangeSharedScopeMissing")}</p>
+            <OAuthConnect
+              api={api}
+              mailbox={mailbox}
+              provider="microsoft"
+              syncs={c.syncs}
+              connectionId={c.id}
+              label={w("exchangeSignInAgain")}
+              onConnected={() => load()}
+            />
+          </div>
         ) : null}
         {shared.length > 0 && (
           <ul class="shared-folders">

@@ -106,6 +106,8 @@ export function ExchangeIntegrationView({ api, mailbox, connection: c, integrati
       {enabled && i.consentNeeded.length === 0 && (
         <ExchangeChoices
           api={api}
+          mailbox={mailbox}
+          connection={c}
           integration={i}
           onSaved={(saved) => act(async () => saved, w("exchangeSaved"))}
         />
