@@ -124,10 +124,13 @@ export const configSchema = z.object({
   /** Items per page (one transaction with its cursor) and per step. */
   CONCILIA_SYNC_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
   CONCILIA_SYNC_STEP_ITEMS: z.coerce.number().int().min(1).max(100_000).default(500),
-  /** Provider HTTP: concurrent requests per account, timeout, retries of idempotent requests. */
+  /**
+   * Provider HTTP: concurrent requests per account, timeout, retries of idempotent requests (the Gmail,
+   * Google Calendar and Graph clients of a sync step retry this many times, with backoff from 0.5 s).
+   */
   CONCILIA_PROVIDER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   CONCILIA_PROVIDER_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(600).default(30),
-  CONCILIA_PROVIDER_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  CONCILIA_PROVIDER_RETRIES: z.coerce.number().int().min(0).max(10).default(5),
   GOOGLE_CLIENT_IDS: list.default([]),
   GOOGLE_JWKS_URL: z.url().default("https://www.googleapis.com/oauth2/v3/certs"),
   GOOGLE_ISSUERS: list.default(["https://accounts.google.com", "accounts.google.com"]),

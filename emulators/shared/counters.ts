@@ -12,6 +12,7 @@ export class RequestCounter {
   private http = 0;
   private readonly log = new Map<string, LoggedRequest[]>();
   private readonly perEndpoint = new Map<string, number>();
+  private readonly perAccount = new Map<string, Map<string, number>>();
   private readonly inFlight = new Map<string, number>();
   private readonly peak = new Map<string, number>();
 
@@ -31,6 +32,22 @@ export class RequestCounter {
   record(endpoint: string, batchPart: boolean): void {
     if (!batchPart) this.http++;
     this.perEndpoint.set(endpoint, (this.perEndpoint.get(endpoint) ?? 0) + 1);
+  }
+
+  /** Counts a request of `account`, a whole one or a batch part, under its endpoint. */
+  recordFor(account: string, endpoint: string): void {
+    const key = account.toLowerCase();
+    const counts = this.perAccount.get(key) ?? new Map<string, number>();
+    counts.set(endpoint, (counts.get(endpoint) ?? 0) + 1);
+    this.perAccount.set(key, counts);
+  }
+
+  /**
+   * The account's requests per endpoint, batch parts counted under their own endpoint as `snapshot`
+   * does: a test that counts one connection's calls is not disturbed by another account's steps.
+   */
+  endpointsOf(account: string): Record<string, number> {
+    return Object.fromEntries([...(this.perAccount.get(account.toLowerCase()) ?? [])].sort());
   }
 
   /** Logs an account's whole request (not a batch part) when answered; `at` is when it arrived. */
@@ -53,6 +70,7 @@ export class RequestCounter {
   reset(): void {
     this.http = 0;
     this.perEndpoint.clear();
+    this.perAccount.clear();
     this.peak.clear();
     this.log.clear();
   }

@@ -85,6 +85,7 @@ export async function dispatch<Account>(
     }
     const key = await provider.accountKey(account, request.clone());
     if (!key) return route.handle({ request, url, params: captured(match), account, batchPart });
+    provider.counter.recordFor(key, route.endpoint);
     // Batch parts run inside their batch's slot; only whole requests count as concurrent.
     const slot = batchPart ? null : provider.counter.begin(key);
     const arrived = Date.now();

@@ -1,6 +1,7 @@
 // What the Gmail and Graph clients share: an injected fetch, Retry-After read in both spellings, HTTP
 // answers classified into the sync's error kinds, and bounded retries that honour the provider's wait.
 import type { z } from "zod";
+import type { Config } from "../config.js";
 import { SyncError, type SyncErrorKind } from "../sync/errors.js";
 
 export type FetchFn = (input: string | URL, init?: RequestInit) => Promise<Response>;
@@ -43,6 +44,17 @@ export const defaultRetry: RetryPolicy = {
   maxWaitMs: 60_000,
   sleep: realSleep,
 };
+
+/**
+ * How a sync step's Gmail, Google Calendar and Graph calls retry: CONCILIA_PROVIDER_RETRIES tries after
+ * the first (its default is `defaultRetry`'s), and waits that end with the step.
+ */
+export function stepRetry(
+  config: Pick<Config, "CONCILIA_PROVIDER_RETRIES">,
+  signal: AbortSignal,
+): Partial<RetryPolicy> {
+  return { maxRetries: config.CONCILIA_PROVIDER_RETRIES, sleep: sleepUntilAborted(signal) };
+}
 
 /** Retry-After in milliseconds: delta-seconds (fractions too) or an HTTP date; undefined when absent. */
 export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {

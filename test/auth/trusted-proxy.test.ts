@@ -11,6 +11,7 @@ import { loadConfig } from "../../server/config.js";
 import { createUser } from "../../server/crm/users.js";
 import { createLogger } from "../../server/log.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import { pgliteTemplate } from "../harness/pglite-template.js";
 
 const PASSWORD = "correct horse battery staple";
 const PROXY = "10.20.0.5";
@@ -122,9 +123,8 @@ describe("R-SB-7 a proxy the server was not told about", () => {
     const ctx = await createContext(
       config,
       createLogger("warn", { write: (l: string) => void lines.push(l) }),
-      {
-        memory: true,
-      },
+      // The migrated database the test servers start from, not a new one migrated here.
+      { memory: true, loadDataDir: await pgliteTemplate() },
     );
     const app = await buildApp(ctx);
     try {

@@ -82,9 +82,19 @@ export interface Playground {
   open(messageId: string): Promise<void>;
 }
 
-/** Opens the playground; `query` sets the fake Outlook (lang, theme, mailbox, signedIn, message). */
-export async function openPlayground(browser: Browser, url: string, query = ""): Promise<Playground> {
+/**
+ * Opens the playground; `query` sets the fake Outlook (lang, theme, mailbox, signedIn, message).
+ * `fakeClock`: the page's timers run on Playwright's clock (flowing as usual until a test moves it on
+ * with `page.clock.fastForward`), installed before the page loads.
+ */
+export async function openPlayground(
+  browser: Browser,
+  url: string,
+  query = "",
+  o: { fakeClock?: boolean } = {},
+): Promise<Playground> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  if (o.fakeClock) await page.clock.install();
   const pg: Playground = {
     page,
     pane: page.frameLocator("iframe.pane-frame"),

@@ -57,8 +57,8 @@ afterAll(async () => {
   msw.close();
 });
 
-async function openSync(query = "message=known"): Promise<Playground> {
-  const pg = await openPlayground(browser, s.url, query);
+async function openSync(query = "message=known", o: { fakeClock?: boolean } = {}): Promise<Playground> {
+  const pg = await openPlayground(browser, s.url, query, o);
   await pg.pane.locator("main[data-view='ready']").waitFor();
   await pg.pane.getByRole("button", { name: /My profile|Mi perfil|Il mio profilo/ }).click();
   await pg.pane.locator("#profile-items button").first().click();
@@ -270,7 +270,10 @@ describe("Outlook pane: Email & calendar sync", () => {
   });
 
   it("R-CON-10: the status in plain words, pause and resume, the first sync's progress refreshing while the view is open, failed items retried", async () => {
-    const pg = await openSync();
+    const pg = await openSync("message=known", { fakeClock: true });
+    // The open view reads the status again every STATUS_REFRESH_MS (3 s): the test moves the page's
+    // clock past the next read instead of waiting for it.
+    const nextRead = () => pg.page.clock.fastForward(3000);
     const [c] = (await saraApi(pg, "GET", "/api/v1/connections")).items;
     const words = pg.pane.locator(".sync-status .status-words");
     await words.waitFor();
@@ -290,9 +293,11 @@ describe("Outlook pane: Email & calendar sync", () => {
     // without being touched.
     const policy = syncPolicy(s.ctx.config);
     await applyEvent(s.ctx.db, c.id, { type: "progress", found: 120, done: 45, skipped: {} }, policy);
+    await nextRead();
     const progress = pg.pane.locator(".sync-status .progress");
     await progress.filter({ hasText: "45 of 120 items synced" }).waitFor({ timeout: 8000 });
     await applyEvent(s.ctx.db, c.id, { type: "progress", found: 0, done: 45, skipped: {} }, policy);
+    await nextRead();
     await progress.filter({ hasText: "90 of 120 items synced" }).waitFor({ timeout: 8000 });
 
     // An item that used its tries: counted, and "Retry failed items" gives it its tries back.
@@ -304,6 +309,7 @@ describe("Outlook pane: Email & calendar sync", () => {
       { kind: "temporary", reason: "The server did not answer." },
       1,
     );
+    await nextRead();
     const failed = pg.pane.locator(".sync-status .failed-items");
     await failed.filter({ hasText: "1 items could not be synced." }).waitFor({ timeout: 8000 });
     await pg.pane.getByRole("button", { name: "Retry failed items" }).click();
@@ -317,6 +323,7 @@ describe("Outlook pane: Email & calendar sync", () => {
       { type: "failed", kind: "not-found", reason: "The mailbox no longer exists." },
       policy,
     );
+    await nextRead();
     await words.filter({ hasText: "Sync failed: The mailbox no longer exists." }).waitFor({ timeout: 8000 });
     await pg.pane.getByRole("button", { name: "Resume" }).click();
     await pg.pane.locator(".sync-status[data-status='syncing']").waitFor();

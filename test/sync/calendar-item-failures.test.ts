@@ -33,7 +33,12 @@ describe.each(engines)("failure mode 5: Outlook event reads that fail, on %s", (
     );
 
   beforeAll(async () => {
-    s = await startOutlookCalendarServer(engine, { CONCILIA_SYNC_RETRY_SECONDS: "0" });
+    // One retry per read (CONCILIA_PROVIDER_RETRIES): the rule is what happens once the retries are
+    // spent, whatever their number; the production default's five would sit out 15 s of backoff.
+    s = await startOutlookCalendarServer(engine, {
+      CONCILIA_SYNC_RETRY_SECONDS: "0",
+      CONCILIA_PROVIDER_RETRIES: "1",
+    });
     microsoft = microsoftEmulatorOn(s, msw, ACCOUNT);
     ana = await userWithMarta(s, `ana-reads-${engine}@acme.test`);
     connectionId = await connectOutlookCalendar(s, microsoft, ana.id, ACCOUNT);
@@ -52,12 +57,15 @@ describe.each(engines)("failure mode 5: Outlook event reads that fail, on %s", (
       start: { dateTime: "2027-01-12T09:00:00", timeZone: "UTC" },
       end: { dateTime: "2027-01-12T10:00:00", timeZone: "UTC" },
     }).id;
-    // The read and each of the client's five retries answer 500.
+    // The read and the client's one retry answer 500; a third try would have been answered.
     microsoft.faults.set(ACCOUNT, {
-      serverError: { status: 500, endpoints: ["graph.events.get"], times: 6 },
+      serverError: { status: 500, endpoints: ["graph.events.get"], times: 2 },
     });
+    const reads = () => microsoft.counter.endpointsOf(ACCOUNT)["graph.events.get"] ?? 0;
+    const readsBefore = reads();
     expect(await step()).toMatchObject({ result: "idle", failed: 1 });
     expect(microsoft.faults.get(ACCOUNT).serverError?.times).toBe(0);
+    expect(reads() - readsBefore).toBe(2);
     expect(await linked()).toEqual([]);
     const waiting = await s.ctx.db
       .select()

@@ -38,6 +38,9 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
   };
 
   const syncNow = () => syncUntilRest(s, connectionId, { attempts: 200, waitMs: 50 });
+  // Ana's own calls, batch parts included: the file's other connections may run steps of their own
+  // (queued by a CRM edit or a push) inside a measured window.
+  const callsOf = (endpoint: string) => microsoft.counter.endpointsOf(ACCOUNT)[endpoint] ?? 0;
   async function linkOf(providerId: string) {
     const [link] = await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.providerId, providerId));
     expect(link?.eventId).toMatch(/^\S+$/);
@@ -177,7 +180,7 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     expect(demo.extended.get(CONCILIA_ID.toLowerCase())?.value).toBe(id);
     expect(mail().map((m) => [m.kind, m.to, m.subject])).toEqual([["invitation", MARTA, "Demo Iberia"]]);
     const before = microsoft.calendarSnapshot(ACCOUNT);
-    const writes = () => microsoft.counter.snapshot().perEndpoint["graph.events.update"] ?? 0;
+    const writes = () => callsOf("graph.events.update");
     const patches = writes();
     await syncNow();
     await syncNow();
@@ -194,8 +197,7 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     const id = (await linkOf(demo.id)).eventId!;
     const sent = mail().length;
     // Counted from before the edits: an edit queues its sync step at once, which may write before syncNow.
-    const count = (endpoint: string) => microsoft.counter.snapshot().perEndpoint[endpoint] ?? 0;
-    const before = { reads: count("graph.events.get"), writes: count("graph.events.update") };
+    const before = { reads: callsOf("graph.events.get"), writes: callsOf("graph.events.update") };
     expect(
       (await api(s, ana, "PATCH", `/api/v1/events/${id}`, { title: "Demo Iberia, second round" })).statusCode,
     ).toBe(200);
@@ -208,7 +210,7 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     expect(outlook().events.get(demo.id)?.fields.subject).toBe("Demo Iberia, second round");
     expect(outlook().events.get(visit.id)?.fields.subject).toBe("Visita 5 (done)");
     // R-P-3: one PATCH each with the link's If-Match, no read of the event before it or after (its echo).
-    expect({ reads: count("graph.events.get"), writes: count("graph.events.update") }).toEqual({
+    expect({ reads: callsOf("graph.events.get"), writes: callsOf("graph.events.update") }).toEqual({
       reads: before.reads,
       writes: before.writes + 2,
     });
@@ -253,7 +255,7 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     const e = outlook().events.get(visit.id)!;
     expect(e.fields).toMatchObject({ subject: "Visita 7 (agenda)", location: { displayName: "Sala Norte" } });
     expect(await crmEvent(id)).toMatchObject({ title: "Visita 7 (agenda)", location: "Sala Norte" });
-    const writes = () => microsoft.counter.snapshot().perEndpoint["graph.events.update"] ?? 0;
+    const writes = () => callsOf("graph.events.update");
     const before = { writes: writes(), changeKey: outlook().events.get(visit.id)!.changeKey };
     await syncNow();
     expect({ writes: writes(), changeKey: outlook().events.get(visit.id)!.changeKey }).toEqual(before);
@@ -369,8 +371,7 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
       await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.connectionId, connectionId))
     ).filter((l) => (l.lastSynced as { recurrence?: unknown } | null)?.recurrence);
     expect(linkedSeries.length).toBeGreaterThanOrEqual(4);
-    const count = (endpoint: string) => microsoft.counter.snapshot().perEndpoint[endpoint] ?? 0;
-    const before = { masters: count("graph.events.get"), instances: count("graph.events.instances") };
+    const before = { masters: callsOf("graph.events.get"), instances: callsOf("graph.events.instances") };
     const slot = outlook()
       .views(standUp!)
       .find((v) => new Date(v.originalStart!).toISOString().startsWith("2026-12-10"))!.id;
@@ -380,8 +381,8 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
       expect.objectContaining({ originalStart: "2026-12-10T12:00:00.000Z", status: "cancelled" }),
     ]);
     expect({
-      masters: count("graph.events.get") - before.masters,
-      instances: count("graph.events.instances") - before.instances,
+      masters: callsOf("graph.events.get") - before.masters,
+      instances: callsOf("graph.events.instances") - before.instances,
     }).toEqual({ masters: 1, instances: 1 });
   });
 
@@ -619,7 +620,7 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     expect([exception.startZone, exception.endZone]).toEqual(["Europe/Madrid", "Europe/Madrid"]);
     expect(localTime(exception.start, exception.zone)).toBe("2026-12-22T11:00:00");
     expect(localTime(exception.end, exception.zone)).toBe("2026-12-22T11:30:00");
-    const writes = () => microsoft.counter.snapshot().perEndpoint["graph.events.update"] ?? 0;
+    const writes = () => callsOf("graph.events.update");
     const before = writes();
     await syncNow();
     expect(writes()).toBe(before);
@@ -697,9 +698,7 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
       ["2026-12-14", "Inventory day (year end)"],
       ["2026-12-23", "Inventory day"],
     ]);
-    const writes = () =>
-      (microsoft.counter.snapshot().perEndpoint["graph.events.update"] ?? 0) +
-      (microsoft.counter.snapshot().perEndpoint["graph.events.delete"] ?? 0);
+    const writes = () => callsOf("graph.events.update") + callsOf("graph.events.delete");
     const before = writes();
     await syncNow();
     await syncNow();
@@ -726,7 +725,12 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
       .where(eq(graphSubscriptions.connectionId, connectionId));
     expect(sub?.resource).toBe(`/me/calendars/${outlook().defaultCalendar.id}/events`);
     // Steps queued by earlier notifications are done first: from here only a new notification can
-    // start one (there is no tick).
+    // start one (there is no tick). Those the worker deferred while the test's own steps held the
+    // connection would wait out the step's 20 s budget first: they are made due now, as the worker
+    // does for its own deferred jobs once a step ends.
+    await s.ctx.database.query(
+      "update pgboss.job set start_after = now() where name = 'sync.step' and state = 'created' and start_after > now()",
+    );
     await eventually(async () => {
       const { rows } = await s.ctx.database.query<{ n: number }>(
         "select count(*)::int as n from pgboss.job where name = 'sync.step' and state in ('created', 'retry', 'active')",
@@ -827,13 +831,12 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
       microsoft.counter.requests(ACCOUNT).filter((r) => r.endpoint === "graph.events.instances"),
     ).toEqual([]);
     expect((await crmEventOf(made[3]!.id)).startAt).toBe(`${day(3)}T08:00:00.000Z`);
-    const counted = microsoft.counter.snapshot();
     // Before: one GET per event (28) on top of the delta pages.
     const alone = (endpoint: string) =>
       microsoft.counter.requests(ACCOUNT).filter((r) => r.endpoint === endpoint);
     expect(alone("graph.events.get")).toEqual([]);
-    expect(counted.perEndpoint["graph.batch"]).toBeGreaterThan(0);
-    expect(counted.http).toBeLessThan(made.length);
+    expect(alone("graph.batch").length).toBeGreaterThan(0);
+    expect(microsoft.counter.requests(ACCOUNT).length).toBeLessThan(made.length);
   });
 
   it("R-CON-10: stopping the connection deletes its calendar subscription at Microsoft", async () => {

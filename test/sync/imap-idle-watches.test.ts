@@ -25,6 +25,25 @@ describe.each(engines)("IMAP IDLE watches of the worker on %s", (engine) => {
     rawMail({ from: `Marta Núñez <${MARTA}>`, to: `Ana <${account}>`, subject, daysAgo: 0 });
   const isLogged = async (messageId: string) =>
     (await loggedEmails(s, ana.id)).some((l) => l.messageId === messageId);
+  /**
+   * The watches compare themselves with the database every 5 s; a test that just paused, resumed or
+   * stopped a connection has them look now (the periodic look is what the first test waits for).
+   */
+  const refreshWatches = () => imapWatchesOf(s.ctx)?.refresh();
+  const count = async (sql: string, values: unknown[]) =>
+    (await s.ctx.database.query<{ n: number }>(sql, values)).rows[0]!.n;
+  /** Ticks the worker finished after `since`. */
+  const ticksSince = (since: Date) =>
+    count(
+      "select count(*)::int as n from pgboss.job where name = 'sync.tick' and state = 'completed' and completed_on > $1",
+      [since],
+    );
+  /** Steps of the connection waiting or running. */
+  const stepsOf = (id: string) =>
+    count(
+      "select count(*)::int as n from pgboss.job where name = 'sync.step' and singleton_key = $1 and state in ('created', 'retry', 'active')",
+      [id],
+    );
 
   async function connect(mailbox: TestMailbox, address: string) {
     const imap = testImap();
@@ -77,15 +96,21 @@ describe.each(engines)("IMAP IDLE watches of the worker on %s", (engine) => {
   it("R-P-2, R-CON-10: a paused connection stops its watch, and new mail waits; resuming watches again", async () => {
     const pause = await api(s, ana, "POST", `/api/v1/connections/${connectionId}/pause`);
     expect(pause.statusCode).toBeLessThan(300);
+    await refreshWatches();
     await eventually(async () => expect(watching()).toEqual([]), 15_000);
     const m = fromMarta("Mientras tanto");
+    const appended = new Date();
     await box.append("INBOX", m.raw, m.date);
-    await new Promise((done) => setTimeout(done, 4_000));
+    // Three ticks (one a second) have looked at the paused connection since, and no step of it waits
+    // or runs: neither the tick nor a watch synced it.
+    await eventually(async () => expect(await ticksSince(appended)).toBeGreaterThanOrEqual(3), 15_000);
+    await eventually(async () => expect(await stepsOf(connectionId)).toBe(0), 15_000);
     expect(await isLogged(m.messageId)).toBe(false);
 
     const resume = await api(s, ana, "POST", `/api/v1/connections/${connectionId}/resume`);
     expect(resume.statusCode).toBeLessThan(300);
     await eventually(async () => expect(await isLogged(m.messageId)).toBe(true), 15_000);
+    await refreshWatches();
     await eventually(async () => expect(watching()).toEqual([connectionId]), 15_000);
     const next = fromMarta("De nuevo en línea");
     await box.append("INBOX", next.raw, next.date);
@@ -102,6 +127,7 @@ describe.each(engines)("IMAP IDLE watches of the worker on %s", (engine) => {
 
     const stop = await api(s, ana, "DELETE", `/api/v1/connections/${connectionId}`);
     expect(stop.statusCode).toBeLessThan(300);
+    await refreshWatches();
     await eventually(async () => expect(watching()).toEqual([]), 15_000);
   });
 });

@@ -38,6 +38,9 @@ describe.each(engines)("Gmail mail sync end to end on %s", (engine) => {
   let ana: { id: string; token: string };
   let connectionId: string;
   const seeded = thirtyMessages(ACCOUNT);
+  // Ana's own message reads: the file's other accounts sync too, and one of their steps (a push, a
+  // queued step) may fall in a measured window on a slow machine.
+  const bodiesRead = () => google.counter.endpointsOf(ACCOUNT)["gmail.users.messages.get"] ?? 0;
 
   beforeAll(async () => {
     s = await startMailSyncServer(engine, {
@@ -78,7 +81,7 @@ describe.each(engines)("Gmail mail sync end to end on %s", (engine) => {
     );
     expect(new Set(logged.map((l) => l.source))).toEqual(new Set(["auto"]));
     // Each message was fetched once (batched), none twice.
-    expect(google.counter.snapshot().perEndpoint["gmail.users.messages.get"]).toBe(30);
+    expect(bodiesRead()).toBe(30);
     // Push is configured: the step started the watch on INBOX and SENT.
     expect(google.push.watching(ACCOUNT)).toMatchObject({ topic: TOPIC, labelIds: ["INBOX", "SENT"] });
   });
@@ -104,10 +107,8 @@ describe.each(engines)("Gmail mail sync end to end on %s", (engine) => {
     });
     expect(manual.statusCode).toBe(201);
     await google.seed(ACCOUNT, m.raw, ["SENT"]);
-    const before = google.counter.snapshot().perEndpoint["gmail.users.messages.get"];
-    await eventually(async () =>
-      expect(google.counter.snapshot().perEndpoint["gmail.users.messages.get"]).toBe(before + 1),
-    );
+    const before = bodiesRead();
+    await eventually(async () => expect(bodiesRead()).toBe(before + 1));
     await upToDate(s, ana, connectionId);
     const same = (await loggedEmails(s, ana.id)).filter((l) => l.messageId === m.messageId);
     expect(same).toEqual([{ id: manual.json().activityId, messageId: m.messageId, source: "manual" }]);
@@ -142,7 +143,7 @@ describe.each(engines)("Gmail mail sync end to end on %s", (engine) => {
     await google.seed(ACCOUNT, m.raw, ["INBOX"]);
     const blocked = await reconnectNeeded(s, ana, connectionId);
     expect(blocked.lastError?.kind).toBe("auth");
-    const before = google.counter.snapshot().perEndpoint["gmail.users.messages.get"];
+    const before = bodiesRead();
     const logged = (await loggedEmails(s, ana.id)).length;
 
     // What the OAuth callback does on a reconnect: the new refresh token as the secret's next version,
@@ -166,7 +167,7 @@ describe.each(engines)("Gmail mail sync end to end on %s", (engine) => {
     const after = await loggedEmails(s, ana.id);
     expect(after.length).toBe(logged + 1);
     expect(new Set(after.map((l) => l.messageId)).size).toBe(after.length);
-    expect(google.counter.snapshot().perEndpoint["gmail.users.messages.get"]).toBe(before + 1);
+    expect(bodiesRead()).toBe(before + 1);
   });
 
   it("R-CON-10: a stop the Gmail API answers 503 to still deletes the connection and says the watch could not be stopped", async () => {

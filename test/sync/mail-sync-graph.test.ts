@@ -35,7 +35,9 @@ describe.each(engines)("Microsoft 365 mail sync end to end on %s", (engine) => {
   let connectionId: string;
   const seeded = thirtyMessages(ACCOUNT);
   const expected = seeded.filter((m) => m.withCrm).map((m) => m.messageId);
-  const values = () => microsoft.counter.snapshot().perEndpoint["graph.messages.value"] ?? 0;
+  // Ana's own message reads: another account of the file syncs too, and one of its steps may fall in
+  // a measured window on a slow machine.
+  const values = () => microsoft.counter.endpointsOf(ACCOUNT)["graph.messages.value"] ?? 0;
 
   /** The ids of the connection's subscriptions, as Concilia recorded them. */
   const subscriptionIds = async (id: string) =>

@@ -2,7 +2,7 @@
 // its backfill window bounds the first sync; Gmail messages go through automatic logging and, for a
 // connection that syncs its calendar, the selected calendars sync both ways (calendar-session.ts).
 import { type ProviderContext, registerProvider } from "../../sync/provider.js";
-import { sleepUntilAborted } from "../http.js";
+import { stepRetry } from "../http.js";
 import { backfillStart, mailProviderSession, syncsMail } from "../mail-session.js";
 import { oauthAccessToken } from "../oauth-access.js";
 import { GoogleCalendarClient } from "./calendar-client.js";
@@ -12,7 +12,7 @@ import { keepGmailWatch } from "./watch-upkeep.js";
 
 async function open(ctx: ProviderContext) {
   const accessToken = oauthAccessToken(ctx);
-  const retry = { sleep: sleepUntilAborted(ctx.signal) };
+  const retry = stepRetry(ctx.config, ctx.signal);
   const session = gmailSession({
     baseUrl: ctx.config.GOOGLE_API_URL,
     accessToken,

@@ -3,7 +3,7 @@
 // with the connection's access token (the mail session's token cache), and stop with the step.
 import type { Config } from "../../config.js";
 import { registerContactsPort } from "../../sync/contacts/port-factory.js";
-import { sleepUntilAborted } from "../http.js";
+import { stepRetry } from "../http.js";
 import { oauthAccessToken } from "../oauth-access.js";
 import type { SharedFolderRef } from "./contacts-folders.js";
 import { graphContactsPort } from "./contacts-port.js";
@@ -31,7 +31,7 @@ registerContactsPort("microsoft", (ctx) =>
     baseUrl: ctx.config.GRAPH_URL,
     accessToken: oauthAccessToken(ctx),
     signal: ctx.signal,
-    retry: { sleep: sleepUntilAborted(ctx.signal) },
+    retry: stepRetry(ctx.config, ctx.signal),
     extraFields: CRM_ONLY_FIELDS,
     sharedFolders: sharedFoldersOf(ctx.config),
   }),

@@ -5,7 +5,7 @@
 import { contactsPortFor } from "../../sync/contacts/port-factory.js";
 import { withExchangeContacts } from "../../sync/contacts/session.js";
 import { type ProviderContext, registerProvider } from "../../sync/provider.js";
-import { sleepUntilAborted } from "../http.js";
+import { stepRetry } from "../http.js";
 import { backfillStart, mailProviderSession, syncsMail } from "../mail-session.js";
 import { oauthAccessToken } from "../oauth-access.js";
 import { withGraphCalendars } from "./calendar-session.js";
@@ -18,7 +18,7 @@ async function open(ctx: ProviderContext) {
     baseUrl: ctx.config.GRAPH_URL,
     accessToken: oauthAccessToken(ctx),
     since: backfillStart(ctx.connection),
-    retry: { sleep: sleepUntilAborted(ctx.signal) },
+    retry: stepRetry(ctx.config, ctx.signal),
   });
   if (syncsMail(ctx.connection)) await keepGraphSubscriptions(ctx, session.client);
   const mail = await mailProviderSession(ctx, "graph", session);

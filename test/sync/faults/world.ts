@@ -39,6 +39,11 @@ export interface FaultWorld {
   /** Adds `count` messages (a `share` with the CRM person) to the mailbox's inbox, dated now. */
   deliver(box: Mailbox, count: number, share?: number): void;
   emulator(provider: MailProvider): GoogleEmulator | MicrosoftEmulator;
+  /**
+   * Waits until the worker has no step of the connection waiting or running: whatever the pushes
+   * delivered so far queued has run (a push route queues its step before it answers).
+   */
+  quiet(box: Mailbox, timeoutMs?: number): Promise<void>;
   /** Runs the connection's steps whenever it is due (as the worker's tick would) until it rests. */
   syncUntilIdle(box: Mailbox, timeoutMs?: number): Promise<StepReport[]>;
   /** Zero duplicates and zero losses: what is missing, doubled or logged without reason. */
@@ -129,6 +134,18 @@ export async function faultWorld(
         start: new Date(Date.now() - count * 60_000 - 60_000),
         seed: ++serial,
       });
+    },
+    async quiet(box, timeoutMs = 30_000) {
+      const end = Date.now() + timeoutMs;
+      for (;;) {
+        const { rows } = await server.ctx.database.query<{ n: number }>(
+          "select count(*)::int as n from pgboss.job where name = 'sync.step' and singleton_key = $1 and state in ('created', 'retry', 'active')",
+          [box.connectionId],
+        );
+        if (rows[0]!.n === 0) return;
+        if (Date.now() > end) throw new Error(`steps of ${box.email} still queued after ${timeoutMs} ms`);
+        await sleep(50);
+      }
     },
     async syncUntilIdle(box, timeoutMs = 20_000) {
       const reports: StepReport[] = [];
