@@ -14,7 +14,8 @@ import { automatedBy } from "./automated.js";
 import { splitMessage } from "./headers.js";
 import { ingestEmail, loggedAlready, participantsOf } from "./ingest.js";
 import { isInternal, loadPolicy, neverLogEntries } from "./log-policy.js";
-import { parseEmail } from "./parse.js";
+import { takeMailTurn } from "./mail-turn.js";
+import { type ParsedEmail, parseEmail } from "./parse.js";
 import { findConversation, threadKeys } from "./thread.js";
 
 export type MailSource = "gmail" | "graph" | "imap";
@@ -40,10 +41,10 @@ export type AutoOutcome =
 
 /**
  * Logs one synced message, or records why not. Pass the engine's open transaction as `tx`: everything
- * is read and written in it, so the outcome commits (or rolls back) with the engine's cursor. A message
- * logged already — by hand or by an earlier sync — is left as it is (R-MAIL-4), whatever the policy says now.
- * A message that is not usable mail throws the same problem as the Log email button gets (400 or 422,
- * see parse.ts): the engine's failed items, not a skip.
+ * is read and written in it, so the outcome commits (or rolls back) with the engine's cursor; without
+ * it, in a transaction of its own. A message logged already — by hand or by an earlier sync — is left
+ * as it is (R-MAIL-4), whatever the policy says now. A message that is not usable mail throws the same
+ * problem as the Log email button gets (400 or 422, see parse.ts): the engine's failed items, not a skip.
  */
 export async function ingestAutomatic(
   ctx: AppContext,
@@ -52,8 +53,23 @@ export async function ingestAutomatic(
   meta: AutoMeta,
   tx?: Tx,
 ): Promise<AutoOutcome> {
-  const db = tx ?? ctx.db;
   const mail = await parseEmail(raw);
+  if (!tx) return ctx.db.transaction((own) => decide(ctx, user, raw, mail, meta, own));
+  return decide(ctx, user, raw, mail, meta, tx);
+}
+
+async function decide(
+  ctx: AppContext,
+  user: AuthUser,
+  raw: Buffer,
+  mail: ParsedEmail,
+  meta: AutoMeta,
+  db: Tx,
+): Promise<AutoOutcome> {
+  // The user's turn first, held to the commit of the caller's transaction: another connection of the
+  // user writing the same message then waits once for that commit and reads its outcome, instead of
+  // each holding some messages' rows while waiting for the other's (mail-turn.ts).
+  await takeMailTurn(db, user.id);
   const existing = await loggedAlready(db, user.id, mail.messageId);
   if (existing) return { outcome: "already-logged", activityId: existing.activity.id };
 

@@ -12,6 +12,7 @@ import type { Tx } from "../db/index.js";
 import { activities, activityLinks, activityTypes, attachments, type RecordType } from "../db/schema.js";
 import { newId } from "../ids.js";
 import { renderBody } from "./body.js";
+import { takeMailTurn } from "./mail-turn.js";
 import { type ParsedEmail, parseEmail } from "./parse.js";
 import { findConversation, joinThreads, threadKeys } from "./thread.js";
 
@@ -90,6 +91,9 @@ export async function ingestEmail(
   const outgoing = [mail.from, mail.sender].some((a) => a && own.has(a.address));
   try {
     const logged = await db.transaction(async (tx) => {
+      // Before any insert: a concurrent ingest of the same message (another account of the user)
+      // then finds this one committed instead of waiting on its rows while holding rows of its own.
+      await takeMailTurn(tx, user.id);
       for (const [, bytes] of blobs) await ctx.blobs.put(tx, bytes);
       await tx.insert(activityTypes).values({ key: "email", name: "Email" }).onConflictDoNothing();
       const [row] = await tx

@@ -7,6 +7,7 @@
 import { and, arrayOverlaps, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Tx } from "../db/index.js";
 import { activities, activityLinks, type RecordType } from "../db/schema.js";
+import { takeMailTurn } from "./mail-turn.js";
 
 export interface Conversation {
   links: { type: RecordType; id: string }[];
@@ -68,11 +69,12 @@ export async function findConversation(
 /**
  * In the transaction that logged an email with these keys (its row already inserted): joins every
  * thread it touches into one. The thread is named by the Message-ID of its first email (above);
- * emails without a deal take the deal of the first email that has one. Idempotent. Ingests of one user take turns here (a lock held to
- * commit), so two messages of one conversation logged at the same moment see each other.
+ * emails without a deal take the deal of the first email that has one. Idempotent. Ingests of one
+ * user take turns (mail-turn.ts, taken by the ingest before its first insert), so two messages of one
+ * conversation logged at the same moment see each other.
  */
 export async function joinThreads(tx: Tx, ownerId: string, keys: string[]): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(${THREAD_LOCK}, hashtext(${ownerId}))`);
+  await takeMailTurn(tx, ownerId);
   const members = await threadMembers(tx, ownerId, keys);
   if (members.length < 2) return;
   const ids = members.map((m) => m.id);
@@ -92,6 +94,3 @@ export async function joinThreads(tx: Tx, ownerId: string, keys: string[]): Prom
     cross join (select distinct record_type, record_id from activity_links where activity_id = any(${idArray})) l
     on conflict do nothing`);
 }
-
-/** Namespace of the per-user advisory lock (two-key form: hashtext(user id) is the second key). */
-const THREAD_LOCK = 0x6d61696c;
