@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { normalizeMessageId } from "../../../../shared/message-id.js";
 import { newMailbox, type TestMailbox, testImap } from "../../../harness/imap.js";
-import type { ConnectionKind, FleetConnection, FleetWorld } from "./kinds.js";
+import { type ConnectionKind, expectStatus, type FleetConnection, type FleetWorld } from "./kinds.js";
 import { auditMail, newOwner } from "./owner.js";
 
 const SHARE = 0.3;
@@ -68,10 +68,9 @@ export const imapKind: ConnectionKind = {
       password: box.password,
       syncs: "email",
     });
-    if (r.status !== 201) throw new Error(`IMAP connection refused: ${r.status} ${JSON.stringify(r.body)}`);
     return {
       kind: "imap",
-      connectionId: r.body.id,
+      connectionId: expectStatus(r, 201, "IMAP connection refused").id,
       userId: owner.userId,
       token: owner.token,
       account: owner.email,

@@ -4,7 +4,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { createApiToken } from "../../../../server/auth/tokens.js";
 import { createUser } from "../../../../server/crm/users.js";
 import { activities } from "../../../../server/db/schema.js";
-import type { Audit, FleetWorld } from "./kinds.js";
+import { type Audit, expectStatus, type FleetWorld } from "./kinds.js";
 
 export interface Owner {
   userId: string;
@@ -30,7 +30,7 @@ export async function newOwner(w: FleetWorld, kind: string): Promise<Owner> {
     lastName: `Number ${n}`,
     emails: [participant],
   });
-  if (r.status !== 201) throw new Error(`person not created: ${r.status} ${JSON.stringify(r.body)}`);
+  expectStatus(r, 201, "person not created");
   return { userId: user.id, token, email, participant };
 }
 
