@@ -6,6 +6,7 @@ import { storeListedCalendars } from "../../server/connections/calendars.js";
 import { insertConnection } from "../../server/connections/connections.js";
 import { connectionSecrets } from "../../server/db/schema.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import { api } from "../sync/mail-e2e.js";
 import { fakeImapWorld } from "./imap-tester.js";
 
 const HOST = "mail.acme-iberia.example";
@@ -39,15 +40,7 @@ describe.each(engines)("connections API on %s", (engine) => {
   let admin: { token: string };
 
   const call = (who: { token: string }, method: string, url: string, body?: unknown) =>
-    s.app.inject({
-      method: method as "GET",
-      url,
-      headers: {
-        authorization: `Bearer ${who.token}`,
-        ...(body ? { "content-type": "application/json" } : {}),
-      },
-      payload: body ? JSON.stringify(body) : undefined,
-    });
+    api(s, who, method, url, body);
 
   const createImap = (extra: Record<string, unknown> = {}) =>
     call(ana, "POST", "/api/v1/connections", {

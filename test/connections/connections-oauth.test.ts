@@ -11,6 +11,7 @@ import { connectionSecrets, connections, oauthStates } from "../../server/db/sch
 import { purgeExpired } from "../../server/jobs/handlers.js";
 import { getSecret } from "../../server/secrets/store.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import { api as apiOn } from "../sync/mail-e2e.js";
 import { CONTOSO_TENANT, fakeGoogle, fakeMicrosoft, OAUTH_ENV } from "./fake-oauth.js";
 
 const google = fakeGoogle();
@@ -50,15 +51,7 @@ describe.each(engines)("connecting Google and Microsoft accounts with OAuth on %
   let marco: { id: string; token: string };
 
   const api = (who: { token: string }, method: string, url: string, body?: unknown) =>
-    s.app.inject({
-      method: method as "GET",
-      url,
-      headers: {
-        authorization: `Bearer ${who.token}`,
-        ...(body ? { "content-type": "application/json" } : {}),
-      },
-      payload: body ? JSON.stringify(body) : undefined,
-    });
+    apiOn(s, who, method, url, body);
 
   /** What the popup does: open the authorization URL, follow the provider back to Concilia's page. */
   async function consent(authorizationUrl: string): Promise<URL> {

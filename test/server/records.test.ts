@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import { callAs, engines, startTestServer, type TestServer } from "../harness/app.js";
 
 describe.each(engines)("CRM records API on %s", (engine) => {
   let s: TestServer;
@@ -14,15 +14,8 @@ describe.each(engines)("CRM records API on %s", (engine) => {
   });
   afterAll(() => s?.close());
 
-  const call = async (who: { token: string }, method: string, url: string, payload?: unknown) => {
-    const r = await s.app.inject({
-      method: method as "GET",
-      url,
-      headers: { authorization: `Bearer ${who.token}` },
-      ...(payload !== undefined ? { payload: payload as object } : {}),
-    });
-    return { status: r.statusCode, body: r.body ? r.json() : null, headers: r.headers };
-  };
+  const call = (who: { token: string }, method: string, url: string, payload?: unknown) =>
+    callAs(s, who.token, method, url, payload);
 
   it("a person is created with addresses and found again by name, email or phone, ignoring case and accents", async () => {
     const company = await call(ana, "POST", "/api/v1/companies", {
