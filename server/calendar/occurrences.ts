@@ -10,9 +10,11 @@ import { isCalendarRecurrence, skipBefore } from "./rule-bounds.js";
 
 export type EventStatus = "confirmed" | "tentative" | "cancelled";
 
-/** The fields of an event (a series or a single event) that decide where its occurrences are. */
-export interface EventTiming {
-  id: string;
+/**
+ * When an event is, as stored: timed events are two instants with their zones; all-day events are
+ * dates (end exclusive). crm/event-timing.ts checks and plans it.
+ */
+export interface Timing {
   allDay: boolean;
   startAt: Date;
   endAt: Date;
@@ -20,6 +22,11 @@ export interface EventTiming {
   endTimeZone: string;
   startDate: string | null;
   endDate: string | null;
+}
+
+/** The fields of an event (a series or a single event) that decide where its occurrences are. */
+export interface EventTiming extends Timing {
+  id: string;
   status: EventStatus;
   /** RRULE value; null for a single event. */
   recurrence: string | null;
@@ -41,16 +48,10 @@ export interface ExceptionRow {
   location: string | null;
 }
 
-export interface Occurrence {
+export interface Occurrence extends Omit<Timing, "allDay"> {
   seriesId: string;
   /** Where the rule put it: the key of its exception (a UTC instant, or a date for all-day series). */
   originalStart: string;
-  startAt: Date;
-  endAt: Date;
-  timeZone: string;
-  endTimeZone: string;
-  startDate: string | null;
-  endDate: string | null;
   status: EventStatus;
   /** The changes of this occurrence, if it has an exception. */
   exception: ExceptionRow | null;
