@@ -5,6 +5,7 @@
 // occurrence vanishes, a moved one appears at its new time (also when only its new time is in the
 // range), a changed one carries its changes. All-day series expand on dates and stay dates.
 import ICAL from "ical.js";
+import { wallMs } from "./ics-zones.js";
 import { instantOfWall, wallOfInstant } from "./local-time.js";
 import { isCalendarRecurrence, skipBefore } from "./rule-bounds.js";
 
@@ -85,17 +86,6 @@ function floating(ms: number, allDay: boolean): ICAL.Time {
   return allDay ? ICAL.Time.fromDateString(iso.slice(0, 10)) : ICAL.Time.fromDateTimeString(iso.slice(0, 19));
 }
 
-function floatingMs(t: ICAL.Time): number {
-  return Date.UTC(
-    t.year,
-    t.month - 1,
-    t.day,
-    t.isDate ? 0 : t.hour,
-    t.isDate ? 0 : t.minute,
-    t.isDate ? 0 : t.second,
-  );
-}
-
 /**
  * A UTC UNTIL is an instant, but the rule is expanded on the series' floating wall clock, where
  * ical.js would compare it as if it were a wall time: east of Greenwich the last occurrence (an UNTIL
@@ -151,7 +141,7 @@ function originalStarts(
     if (meter) meter.steps++;
     const next = expansion.next();
     if (!next) break;
-    const wall = floatingMs(next);
+    const wall = wallMs(next);
     if (wall > untilWall) break;
     out.push(wall);
   }
