@@ -310,6 +310,23 @@ describe.each(engines)("CRM records API on %s", (engine) => {
       expect(r.status).toBe(400);
       expect(r.body.errors[0]).toEqual({ path: "body", message: "has unknown field(s): favouriteColour" });
     });
+    it("a person or a lead with neither a name nor an email address, stored in neither list", async () => {
+      for (const url of ["/api/v1/persons", "/api/v1/leads"]) {
+        const kind = url.endsWith("persons") ? "person" : "lead";
+        const before = (await call(ana, "GET", `${url}?limit=200`)).body.items.length;
+        const r = await bad(
+          JSON.stringify({ firstName: "", lastName: "", emails: [] }),
+          "application/json",
+          url,
+        );
+        expect(r.status).toBe(400);
+        expect(r.body.detail).toBe(`A ${kind} needs a name or an email address.`);
+        expect(r.body.errors).toEqual([
+          { path: "body.lastName", message: "give a first name, a last name or an email" },
+        ]);
+        expect((await call(ana, "GET", `${url}?limit=200`)).body.items.length).toBe(before);
+      }
+    });
     it("oversized bodies", async () => {
       const r = await bad(
         JSON.stringify({ firstName: "A", customFields: { big: "x".repeat(2 * 1024 * 1024) } }),
