@@ -15,7 +15,7 @@ import { writeCrmState } from "../../server/sync/calendar/crm-event.js";
 import { connectionOwner } from "../../server/sync/mail-writer.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import { injectFetch } from "../providers/inject-fetch.js";
-import { api, eventually, MARTA, syncUntilRest, userWithMarta } from "./mail-e2e.js";
+import { api, eventually, MARTA, signInThroughPopup, syncUntilRest, userWithMarta } from "./mail-e2e.js";
 
 const ACCOUNT = "ana@contoso.test";
 const HISTORY = 30;
@@ -112,14 +112,7 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
       count: 6,
     });
     // What the popup does: start, consent at the emulator, open Concilia's callback page.
-    const start = await api(s, ana, "POST", "/api/v1/connections/oauth/start", {
-      provider: "microsoft",
-      syncs: "calendar",
-    });
-    expect(start.statusCode).toBe(200);
-    const back = await fetch(start.json().authorizationUrl, { redirect: "manual" });
-    const callback = new URL(back.headers.get("location")!);
-    expect((await s.app.inject({ url: callback.pathname + callback.search })).statusCode).toBe(200);
+    await signInThroughPopup(s, ana, { provider: "microsoft", syncs: "calendar" });
     const [c] = (await api(s, ana, "GET", "/api/v1/connections")).json().items;
     connectionId = c.id;
     await syncNow();

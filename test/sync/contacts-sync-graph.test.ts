@@ -14,7 +14,7 @@ import { runStepExclusive } from "../../server/sync/run.js";
 import { categoryNames } from "../../shared/categories.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import { injectFetch } from "../providers/inject-fetch.js";
-import { api, whileNoStepRuns } from "./mail-e2e.js";
+import { api, signInThroughPopup, whileNoStepRuns } from "./mail-e2e.js";
 
 const ANA = "ana@contoso.test";
 const BOB = "bob@contoso.test";
@@ -76,15 +76,11 @@ describe.each(engines)("Exchange contacts through Microsoft Graph on %s", (engin
     return r.json().id as string;
   }
   async function signIn(connection?: string) {
-    const start = await api(s, ana, "POST", "/api/v1/connections/oauth/start", {
+    await signInThroughPopup(s, ana, {
       provider: "microsoft",
       syncs: "calendar",
       ...(connection ? { connectionId: connection } : {}),
     });
-    expect(start.statusCode).toBe(200);
-    const back = await fetch(start.json().authorizationUrl, { redirect: "manual" });
-    const callback = new URL(back.headers.get("location")!);
-    expect((await s.app.inject({ url: callback.pathname + callback.search })).statusCode).toBe(200);
   }
 
   beforeAll(async () => {
