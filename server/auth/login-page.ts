@@ -32,6 +32,17 @@ export function pageSecurityPolicy(nonce: string): string {
   ].join("; ");
 }
 
+/** The headers of a page Concilia serves itself (sign-in, OAuth outcome): its CSP, never cached. */
+export function pageHeaders(nonce: string): Record<string, string> {
+  return {
+    "content-type": "text/html; charset=utf-8",
+    "content-security-policy": pageSecurityPolicy(nonce),
+    "cache-control": "no-store",
+    "referrer-policy": "no-referrer",
+    "x-content-type-options": "nosniff",
+  };
+}
+
 const STYLE = `
 :root { color-scheme: light dark; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
 body { margin: 0; padding: 1.5rem; line-height: 1.5; background: Canvas; color: CanvasText; }
