@@ -12,7 +12,7 @@ import {
   type FleetWorld,
 } from "./kinds.js";
 import { connectOauth } from "./oauth-connection.js";
-import { ExactlyOnce, pick, twoWayChange } from "./two-way.js";
+import { ExactlyOnce, editInCrm, pick, twoWayChange } from "./two-way.js";
 
 const SCOPE = "openid offline_access Calendars.ReadWrite Contacts.ReadWrite MailboxSettings.ReadWrite";
 const CATEGORY = "Clientes";
@@ -101,12 +101,12 @@ export const exchangeContactsKind: ConnectionKind = {
       },
       editCrm: {
         says: "a person edited in the CRM",
-        run: async () =>
-          expectStatus(
-            await w.api(c.token, "PATCH", `/api/v1/persons/${pick(t.crm).id}`, {
-              title: `Head of purchasing ${w.serial()}`,
-            }),
-            200,
+        run: () =>
+          editInCrm(
+            w,
+            c,
+            `/api/v1/persons/${pick(t.crm).id}`,
+            { title: `Head of purchasing ${w.serial()}` },
             "person not edited",
           ),
       },

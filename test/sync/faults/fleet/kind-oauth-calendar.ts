@@ -14,7 +14,7 @@ import {
   type FleetWorld,
 } from "./kinds.js";
 import { connectOauth } from "./oauth-connection.js";
-import { ExactlyOnce, pick, twoWayChange } from "./two-way.js";
+import { ExactlyOnce, editInCrm, pick, twoWayChange } from "./two-way.js";
 
 const GOOGLE_CALENDAR = "https://www.googleapis.com/auth/calendar";
 
@@ -153,12 +153,12 @@ function calendarKind(p: CalendarProvider): ConnectionKind {
         },
         editCrm: {
           says: "an event edited in Concilia",
-          run: async () =>
-            expectStatus(
-              await w.api(c.token, "PATCH", `/api/v1/events/${pick(t.crm)}`, {
-                title: `Demo, edited ${w.serial()}`,
-              }),
-              200,
+          run: () =>
+            editInCrm(
+              w,
+              c,
+              `/api/v1/events/${pick(t.crm)}`,
+              { title: `Demo, edited ${w.serial()}` },
               "event not edited",
             ),
         },

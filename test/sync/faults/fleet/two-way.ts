@@ -1,6 +1,6 @@
 // What the kinds that sync both ways (calendars, Exchange contacts) share: the mix of changes made
 // while the run goes on, and the count of each item on the other side that their audits take.
-import type { Audit } from "./kinds.js";
+import { type Audit, expectStatus, type FleetConnection, type FleetWorld } from "./kinds.js";
 
 export interface TwoWayStep {
   /** What the step did, for the run's log. */
@@ -23,6 +23,17 @@ export async function twoWayChange(steps: {
     r < 0.35 ? steps.putExternal : r < 0.7 ? steps.createCrm : r < 0.85 ? steps.editExternal : steps.editCrm;
   await step.run();
   return step.says;
+}
+
+/** A CRM record edited by its owner through the API (PATCH `path`), as a step of a change. */
+export async function editInCrm(
+  w: FleetWorld,
+  c: FleetConnection,
+  path: string,
+  body: object,
+  failure: string,
+) {
+  expectStatus(await w.api(c.token, "PATCH", path, body), 200, failure);
 }
 
 export const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)];
