@@ -13,6 +13,7 @@ import { getSecret } from "../../server/secrets/store.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import { api as apiOn } from "../sync/mail-e2e.js";
 import { CONTOSO_TENANT, fakeGoogle, fakeMicrosoft, OAUTH_ENV } from "./fake-oauth.js";
+import { logMartasEmail } from "./logged-email.js";
 
 const google = fakeGoogle();
 const microsoft = fakeMicrosoft();
@@ -30,19 +31,6 @@ beforeEach(() => {
   google.signInAs = "ana.ruiz@gmail.test";
   microsoft.signInAs = "ana@contoso.test";
 });
-
-const RAW_MAIL = [
-  "From: Marta Núñez <marta.nunez@acme-iberia.example>",
-  "To: Ana <ana@acme.test>",
-  "Subject: Orden de compra 2027-118",
-  "Message-ID: <po-2027-118@acme-iberia.example>",
-  "Date: Fri, 20 Nov 2026 09:00:00 +0100",
-  "MIME-Version: 1.0",
-  "Content-Type: text/plain; charset=utf-8",
-  "",
-  "Adjunto la orden de compra.",
-  "",
-].join("\r\n");
 
 describe.each(engines)("connecting Google and Microsoft accounts with OAuth on %s", (engine) => {
   let s: TestServer;
@@ -353,19 +341,7 @@ describe.each(engines)("connecting Google and Microsoft accounts with OAuth on %
   });
 
   it("R-CON-10: stopping Google revokes the token at Google, deletes the credentials, and a logged email stays", async () => {
-    const person = await api(ana, "POST", "/api/v1/persons", {
-      firstName: "Marta",
-      lastName: "Núñez",
-      emails: ["marta.nunez@acme-iberia.example"],
-    });
-    expect(person.statusCode).toBe(201);
-    const logged = await s.app.inject({
-      method: "POST",
-      url: "/api/v1/emails",
-      headers: { authorization: `Bearer ${ana.token}`, "content-type": "message/rfc822" },
-      payload: RAW_MAIL,
-    });
-    expect(logged.statusCode).toBe(201);
+    const activityId = await logMartasEmail(s, ana);
     const refresh = (await refreshTokenOf(googleId)).value;
 
     const r = await api(ana, "DELETE", `/api/v1/connections/${googleId}`);
@@ -386,7 +362,7 @@ describe.each(engines)("connecting Google and Microsoft accounts with OAuth on %
       await s.ctx.db.select().from(connectionSecrets).where(eq(connectionSecrets.connectionId, googleId)),
     ).toEqual([]);
     expect(await list(ana)).toEqual([]);
-    const activity = await api(ana, "GET", `/api/v1/activities/${logged.json().activityId}`);
+    const activity = await api(ana, "GET", `/api/v1/activities/${activityId}`);
     expect(activity.statusCode).toBe(200);
   });
 });
