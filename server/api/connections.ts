@@ -17,7 +17,7 @@ import {
   oauthStart,
   oauthStartInput,
 } from "../../shared/api/connections.js";
-import { pageHeaders } from "../auth/login-page.js";
+import { pageHeaders } from "../auth/own-page.js";
 import { addPasswordConnection } from "../connections/add-account.js";
 import { testCaldavAccount } from "../connections/add-caldav.js";
 import { connectionDto, getConnection, listConnections, toDto } from "../connections/connections.js";
