@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectBlobs } from "../../server/mail/blobs.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import { eml } from "../harness/eml.js";
+import { anaWithCarla, CARLA, logRaw } from "../harness/logged-mail.js";
 
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -27,17 +28,16 @@ describe.each(engines)("attachment blob collection (%s)", (engine) => {
     s.app.inject({ method, url, headers: { authorization: `Bearer ${token}` } });
   /** Logs a message from a CRM person with these files; returns the activity id. */
   const log = async (...files: { name: string; bytes: Buffer }[]) => {
-    const r = await s.app.inject({
-      method: "POST",
-      url: "/api/v1/emails",
-      headers: { authorization: `Bearer ${token}`, "content-type": "message/rfc822" },
-      payload: eml({
-        from: "carla@client.test",
+    const r = await logRaw(
+      s,
+      token,
+      eml({
+        from: CARLA,
         to: "ana@acme.test",
         messageId: `blob${++seq}.${randomBytes(4).toString("hex")}@client.test`,
         files: files.map((f) => ({ ...f, type: "application/octet-stream" })),
       }),
-    });
+    );
     expect(r.statusCode, r.body).toBe(201);
     return r.json().activityId as string;
   };
@@ -57,14 +57,7 @@ describe.each(engines)("attachment blob collection (%s)", (engine) => {
 
   beforeAll(async () => {
     s = await startTestServer({ engine });
-    token = (await s.user("ana@acme.test", { name: "Ana" })).token;
-    const r = await s.app.inject({
-      method: "POST",
-      url: "/api/v1/persons",
-      headers: { authorization: `Bearer ${token}` },
-      payload: { firstName: "Carla", emails: ["carla@client.test"] },
-    });
-    expect(r.statusCode, r.body).toBe(201);
+    token = (await anaWithCarla(s)).token;
   });
   afterAll(() => s?.close());
 
