@@ -2,6 +2,7 @@
 // first: a CRM person, Marta, and a message from her, logged as the sidebar logs it.
 import { expect } from "vitest";
 import type { TestServer } from "../harness/app.js";
+import { logRaw } from "../harness/logged-mail.js";
 import { api } from "../sync/mail-e2e.js";
 
 const RAW_MAIL = [
@@ -25,12 +26,7 @@ export async function logMartasEmail(s: TestServer, who: { token: string }): Pro
     emails: ["marta.nunez@acme-iberia.example"],
   });
   expect(marta.statusCode).toBe(201);
-  const logged = await s.app.inject({
-    method: "POST",
-    url: "/api/v1/emails",
-    headers: { authorization: `Bearer ${who.token}`, "content-type": "message/rfc822" },
-    payload: RAW_MAIL,
-  });
+  const logged = await logRaw(s, who.token, RAW_MAIL);
   expect(logged.statusCode).toBe(201);
   return logged.json().activityId;
 }

@@ -117,17 +117,16 @@ describe.each(engines)("attachment blob collection (%s)", (engine) => {
       "create trigger refuse_boom before insert on attachments for each row execute function refuse_boom()",
     );
     const boom = randomBytes(700);
-    const r = await s.app.inject({
-      method: "POST",
-      url: "/api/v1/emails",
-      headers: { authorization: `Bearer ${token}`, "content-type": "message/rfc822" },
-      payload: eml({
-        from: "carla@client.test",
+    const r = await logRaw(
+      s,
+      token,
+      eml({
+        from: CARLA,
         to: "ana@acme.test",
         messageId: `boom.${randomBytes(4).toString("hex")}@client.test`,
         files: [{ name: "boom.bin", type: "application/octet-stream", bytes: boom }],
       }),
-    });
+    );
     await s.ctx.database.query("drop trigger refuse_boom on attachments");
     expect(r.statusCode).toBe(500);
     // On PostgreSQL nothing is left at all; the embedded store's file goes with the queued collection.
