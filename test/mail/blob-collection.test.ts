@@ -7,17 +7,10 @@ import { collectBlobs } from "../../server/mail/blobs.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import { eml } from "../harness/eml.js";
 import { anaWithCarla, CARLA, logRaw } from "../harness/logged-mail.js";
+import { until } from "../harness/until.js";
 
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const until = async (check: () => Promise<boolean>, ms: number) => {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return true;
-    await pause(100);
-  }
-  return false;
-};
 
 describe.each(engines)("attachment blob collection (%s)", (engine) => {
   let s: TestServer;
@@ -94,7 +87,7 @@ describe.each(engines)("attachment blob collection (%s)", (engine) => {
     expect(await s.ctx.blobs.has(sha(contract))).toBe(true);
 
     await remove(withBoth);
-    expect(await until(async () => !(await s.ctx.blobs.has(sha(contract))), 15_000)).toBe(true);
+    expect(await until(async () => !(await s.ctx.blobs.has(sha(contract))), 15_000, 100)).toBe(true);
     expect(await s.ctx.blobs.has(sha(logo))).toBe(true);
     expect(await downloads(withLogo)).toEqual([{ name: "logo.png", status: 200, sha: sha(logo) }]);
     // Collecting again, as a retried job would, keeps what is used.
@@ -102,7 +95,7 @@ describe.each(engines)("attachment blob collection (%s)", (engine) => {
     expect(await downloads(withLogo)).toEqual([{ name: "logo.png", status: 200, sha: sha(logo) }]);
 
     await remove(withLogo);
-    expect(await until(async () => !(await s.ctx.blobs.has(sha(logo))), 15_000)).toBe(true);
+    expect(await until(async () => !(await s.ctx.blobs.has(sha(logo))), 15_000, 100)).toBe(true);
   });
 
   it("R-MAIL-1: a logging that fails after storing its attachment leaves no blob behind", async () => {
@@ -131,6 +124,6 @@ describe.each(engines)("attachment blob collection (%s)", (engine) => {
     expect(r.statusCode).toBe(500);
     // On PostgreSQL nothing is left at all; the embedded store's file goes with the queued collection.
     if (engine === "postgres") expect(await s.ctx.blobs.has(sha(boom))).toBe(false);
-    expect(await until(async () => !(await s.ctx.blobs.has(sha(boom))), 15_000)).toBe(true);
+    expect(await until(async () => !(await s.ctx.blobs.has(sha(boom))), 15_000, 100)).toBe(true);
   });
 });
