@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { normalizeMessageId } from "../../../../shared/message-id.js";
 import { newMailbox, type TestMailbox, testImap } from "../../../harness/imap.js";
 import { type ConnectionKind, expectStatus, type FleetConnection, type FleetWorld } from "./kinds.js";
-import { auditMail, newOwner } from "./owner.js";
+import { auditMail, newMessages, newOwner } from "./owner.js";
 
 const SHARE = 0.3;
 
@@ -78,11 +78,7 @@ export const imapKind: ConnectionKind = {
       truth,
     } satisfies FleetConnection;
   },
-  async change(w, c) {
-    const n = 1 + Math.floor(Math.random() * 3);
-    await append(w, c.truth, n);
-    return `${n} new messages`;
-  },
+  change: (w, c) => newMessages((n) => append(w, c.truth, n)),
   audit(w, c) {
     const t = c.truth as ImapTruth;
     return auditMail(

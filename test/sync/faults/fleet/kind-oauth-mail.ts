@@ -4,7 +4,7 @@ import type { MailFacts } from "../../../../emulators/shared/mail.js";
 import { normalizeMessageId } from "../../../../shared/message-id.js";
 import type { ConnectionKind, FleetConnection, FleetWorld } from "./kinds.js";
 import { connectOauth } from "./oauth-connection.js";
-import { auditMail } from "./owner.js";
+import { auditMail, newMessages } from "./owner.js";
 
 const SHARE = 0.3;
 
@@ -33,11 +33,7 @@ function oauthMailKind(name: string, provider: "google" | "microsoft"): Connecti
       deliver(w, conn, items);
       return conn;
     },
-    async change(w, c) {
-      const n = 1 + Math.floor(Math.random() * 3);
-      deliver(w, c, n);
-      return `${n} new messages`;
-    },
+    change: (w, c) => newMessages((n) => deliver(w, c, n)),
     async audit(w, c) {
       const messages = [...emulator(w).mailbox(c.account).messages.values()] as { facts: MailFacts }[];
       const withParticipant = (f: MailFacts) =>

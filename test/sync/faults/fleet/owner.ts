@@ -34,6 +34,13 @@ export async function newOwner(w: FleetWorld, kind: string): Promise<Owner> {
   return { userId: user.id, token, email, participant };
 }
 
+/** A mail kind's change: one to three new messages, delivered by `deliver`. */
+export async function newMessages(deliver: (count: number) => unknown): Promise<string> {
+  const n = 1 + Math.floor(Math.random() * 3);
+  await deliver(n);
+  return `${n} new messages`;
+}
+
 /**
  * The mail audit: each Message-ID that must be logged is one email activity of the owner; of the
  * Message-IDs the mailbox holds, none other is logged.
