@@ -2,7 +2,7 @@
 // client would (not through the engine), its end state read back in the truth's shape, the requests
 // the sync engine made to it, and the fewest requests a sync of the same workload could make.
 import type { Db } from "../server/db/index.js";
-import type { RequestCounts } from "./_calendar-proxy.js";
+import type { RequestCounts } from "../test/harness/caldav-proxy.js";
 import type { TruthEvent } from "./_calendar-truth.js";
 import type { ProviderChange } from "./_calendar-workload.js";
 

@@ -7,7 +7,7 @@ import { createConnection, SECRET } from "../server/connections/connections.js";
 import type { Db } from "../server/db/index.js";
 import { secretBox } from "../server/secrets/box.js";
 import { putSecret } from "../server/secrets/store.js";
-import type { RequestCounts } from "./_calendar-proxy.js";
+import type { RequestCounts } from "../test/harness/caldav-proxy.js";
 
 export async function connectEmulatedAccount(
   db: Db,

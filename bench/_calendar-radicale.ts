@@ -18,9 +18,9 @@ import { parseCalendarObject } from "../server/providers/caldav/map.js";
 import { parseAllowance } from "../server/providers/private-hosts.js";
 import { secretBox } from "../server/secrets/box.js";
 import { putSecret } from "../server/secrets/store.js";
+import { startCaldavProxy } from "../test/harness/caldav-proxy.js";
 import type { MinimumInput, ProviderDriver } from "./_calendar-driver.js";
 import { icsOf } from "./_calendar-ics.js";
-import { startCountingProxy } from "./_calendar-proxy.js";
 import { fromSyncedState, type TruthEvent } from "./_calendar-truth.js";
 import { services } from "./_services.js";
 
@@ -47,7 +47,7 @@ export async function radicaleDriver(): Promise<ProviderDriver & { env: Record<s
     fetch: client.fetch,
   });
   if (!made?.ok && made?.status !== 201) throw new Error(`MKCALENDAR answered ${made?.status}`);
-  const proxy = await startCountingProxy(url);
+  const proxy = await startCaldavProxy(url);
   // The engine sees the calendar under the proxy's address.
   const proxiedCalendar = new URL(new URL(calendarUrl).pathname, proxy.url).href;
   const account = `${username}@icloud.test`;

@@ -8,9 +8,9 @@ import { createUser } from "../server/crm/users.js";
 import type { Db } from "../server/db/index.js";
 import { events } from "../server/db/schema.js";
 import { enqueueCalendarChange } from "../server/sync/calendar/outbox.js";
+import type { RequestCounts } from "../test/harness/caldav-proxy.js";
 import { crmApi, crmTitleOf, readCrm } from "./_calendar-crm.js";
 import type { Minimum, ProviderDriver } from "./_calendar-driver.js";
-import type { RequestCounts } from "./_calendar-proxy.js";
 import {
   compareSide,
   type Difference,

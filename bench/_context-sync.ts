@@ -8,19 +8,11 @@
 // costs the sidebars. The load generator runs in a process of its own (the emulators serving the workers
 // live in this one), and each window records the load average and where the machine's CPU went (the API,
 // the workers, PostgreSQL, the generator, this process, everything else on the machine).
-import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { serveEmulators } from "../emulators/serve.js";
 import { openDatabase } from "../server/db/index.js";
-import { secretBox } from "../server/secrets/box.js";
-import { fleetEnv } from "../test/sync/faults/fleet/env.js";
-import {
-  type ConnectionKind,
-  type FleetConnection,
-  fleetKinds,
-  fleetWorld,
-} from "../test/sync/faults/fleet/kinds.js";
+import { type ConnectionKind, fleetKinds, seedConnections } from "../test/sync/faults/fleet/kinds.js";
 import { type Proc, spawnConcilia, stop, waitForHealth } from "../test/sync/faults/fleet/processes.js";
+import { stageFleet } from "../test/sync/faults/fleet/stage.js";
 import { contextPath, contextRequests } from "./_context-requests.js";
 import { seedContextDataset } from "./_context-seed.js";
 import type { FixedRateChildResult } from "./_fixed-rate-child.js";
@@ -150,36 +142,14 @@ export async function contextUnderSync(o: UnderSyncOptions): Promise<UnderSyncRe
   const database = await openDatabase({ url: o.databaseUrl });
   const admin = new pg.Client({ connectionString: o.databaseUrl, application_name: "context-under-sync" });
   await admin.connect();
-  const emulators = await serveEmulators({
-    googlePort: 0,
-    microsoftPort: 0,
-    google: { pushMinIntervalMs: 0 },
-  });
-  const secretKey = randomBytes(32);
   const apiPort = await services.freePort();
   const apiUrl = `http://127.0.0.1:${apiPort}`;
-  const topic = "projects/concilia-bench/topics/gmail";
-  const pushToken = randomBytes(24).toString("hex");
-  emulators.google.push.registerTopic(topic, `${apiUrl}/push/google?token=${pushToken}`);
-  const caldav = process.env.TEST_CALDAV ?? "";
-  const env = fleetEnv({
+  const { emulators, env, w, caldav } = await stageFleet({
+    name: "concilia-bench",
     databaseUrl: o.databaseUrl,
-    apiPort,
-    secretKey,
-    googleUrl: emulators.googleUrl,
-    microsoftUrl: emulators.microsoftUrl,
-    topic,
-    pushToken,
-    caldav,
-    pollSeconds: 15,
-  });
-  const w = fleetWorld({
     db: database.db,
-    secrets: secretBox(secretKey),
-    apiUrl,
-    emulators,
-    imap: process.env.TEST_IMAP,
-    caldav,
+    apiPort,
+    pollSeconds: 15,
   });
   const api = spawnConcilia("bench-api", ["serve", "--no-demo"], { ...env, CONCILIA_WORKER: "off" });
   const workers: Proc[] = [];
@@ -188,14 +158,7 @@ export async function contextUnderSync(o: UnderSyncOptions): Promise<UnderSyncRe
   try {
     await waitForHealth(apiUrl, api);
     const kinds: ConnectionKind[] = fleetKinds.filter((k) => k.name !== "caldav" || caldav);
-    const plan = Array.from({ length: o.connections }, (_, i) => kinds[i % kinds.length]);
-    const fleet: { c: FleetConnection; kind: ConnectionKind }[] = [];
-    for (let i = 0; i < plan.length; i += 8)
-      fleet.push(
-        ...(await Promise.all(
-          plan.slice(i, i + 8).map(async (kind) => ({ c: await kind.seed(w, o.items), kind })),
-        )),
-      );
+    const fleet = await seedConnections(w, kinds, o.connections, o.items);
     const seededItems = fleet.reduce((s, f) => s + f.c.seeded, 0);
     say(
       `${o.connections} connections seeded with ${seededItems} items at their providers; no worker runs yet`,
@@ -319,7 +282,7 @@ export async function contextUnderSync(o: UnderSyncOptions): Promise<UnderSyncRe
     const { say: _s, databaseUrl: _d, ...options } = o;
     return {
       options,
-      kinds: Object.fromEntries(kinds.map((k) => [k.name, plan.filter((p) => p === k).length])),
+      kinds: Object.fromEntries(kinds.map((k) => [k.name, fleet.filter((f) => f.kind === k).length])),
       seededItems,
       phases,
       pairs,

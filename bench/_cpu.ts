@@ -18,6 +18,18 @@ export function cpuOf(pid: number): number {
   }
 }
 
+/** The processes of PostgreSQL's sessions (its back-ends) now. */
+export async function postgresPids(databaseUrl: string): Promise<number[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>("select pid from pg_stat_activity");
+    return rows.map((r) => r.pid);
+  } finally {
+    await client.end();
+  }
+}
+
 export interface CpuSplit {
   server: number;
   postgres: number;
@@ -26,17 +38,7 @@ export interface CpuSplit {
 
 /** Starts counting; `stop()` gives each side's CPU seconds since. */
 export async function cpuMeter(databaseUrl: string, serverPid: number) {
-  const postgresPids = async () => {
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ pid: number }>("select pid from pg_stat_activity");
-      return rows.map((r) => r.pid);
-    } finally {
-      await client.end();
-    }
-  };
-  const before = new Map((await postgresPids()).map((pid) => [pid, cpuOf(pid)]));
+  const before = new Map((await postgresPids(databaseUrl)).map((pid) => [pid, cpuOf(pid)]));
   const server0 = cpuOf(serverPid);
   const self0 = process.cpuUsage();
   return {
@@ -45,7 +47,7 @@ export async function cpuMeter(databaseUrl: string, serverPid: number) {
       const server = cpuOf(serverPid) - server0;
       // Back-ends that started during the run count from zero.
       let postgres = 0;
-      for (const pid of new Set([...before.keys(), ...(await postgresPids())]))
+      for (const pid of new Set([...before.keys(), ...(await postgresPids(databaseUrl))]))
         postgres += Math.max(0, cpuOf(pid) - (before.get(pid) ?? 0));
       return { server, postgres, loadGenerator: (self.user + self.system) / 1e6 };
     },

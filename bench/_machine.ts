@@ -2,8 +2,7 @@
 // on a shared machine the difference is other people's work, which the report must not count as ours.
 import fs from "node:fs";
 import os from "node:os";
-import pg from "pg";
-import { cpuOf } from "./_cpu.js";
+import { cpuOf, postgresPids } from "./_cpu.js";
 
 const ticksPerSecond = 100;
 
@@ -12,17 +11,6 @@ function machineBusy(): number {
   const [cpu] = fs.readFileSync("/proc/stat", "utf8").split("\n");
   const [user, nice, system, , , irq, softirq, steal] = cpu.trim().split(/\s+/).slice(1).map(Number);
   return (user + nice + system + irq + softirq + (steal ?? 0)) / ticksPerSecond;
-}
-
-async function postgresPids(databaseUrl: string): Promise<number[]> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ pid: number }>("select pid from pg_stat_activity");
-    return rows.map((r) => r.pid);
-  } finally {
-    await client.end();
-  }
 }
 
 export interface MachineSplit {

@@ -53,6 +53,20 @@ export function writeResult(name: string, figures: Figure[], date = new Date()):
   fs.writeFileSync(path.join(reportsDir, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
 }
 
+/**
+ * Writes bench/reports/NAME.md: the generated `markdown`, then the notes written by hand below
+ * `<!-- notes -->` in the report it replaces, kept.
+ */
+export function writeReport(name: string, markdown: string): void {
+  const out = path.join(reportsDir, `${name}.md`);
+  const before = fs.existsSync(out) ? fs.readFileSync(out, "utf8") : "";
+  const notes = before.includes("<!-- notes -->")
+    ? before.slice(before.indexOf("<!-- notes -->"))
+    : "<!-- notes -->\n";
+  fs.mkdirSync(reportsDir, { recursive: true });
+  fs.writeFileSync(out, `${markdown}\n${notes}`);
+}
+
 /** A figure as a bench wrote it: this file's shape, or the calendar and contacts benches' own. */
 type WrittenFigure = Partial<Omit<Figure, "target" | "value">> & {
   value?: number | string | null;

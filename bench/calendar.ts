@@ -24,6 +24,7 @@ import { type ProviderReport, renderJson, renderMarkdown } from "./_calendar-rep
 import { runProvider } from "./_calendar-run.js";
 import { sizeFor } from "./_calendar-workload.js";
 import { emulatorEnv, serverSetup } from "./_concilia-processes.js";
+import { writeReport } from "./_result.js";
 import { services } from "./_services.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -112,13 +113,8 @@ export default async function calendar(args: string[]): Promise<void> {
     tickSeconds: TICK_SECONDS,
     pushesDelivered: relay.delivered,
   };
-  const out = path.join(root, `bench/reports/${report}.md`);
-  const before = fs.existsSync(out) ? fs.readFileSync(out, "utf8") : "";
-  const notes = before.includes("<!-- notes -->")
-    ? before.slice(before.indexOf("<!-- notes -->"))
-    : "<!-- notes -->\n";
   const md = renderMarkdown(reports, context);
-  fs.writeFileSync(out, `${md}\n${notes}`);
+  writeReport(report, md);
   fs.writeFileSync(
     path.join(root, `bench/reports/${report}.json`),
     `${JSON.stringify(renderJson(reports, context), null, 1)}\n`,

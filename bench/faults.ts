@@ -8,13 +8,11 @@
 // bench/reports/faults.md and faults.json. Options: --connections N --workers N --items N
 // --run-seconds S --kills N --faults-per-second N --changes-per-second N --settle-seconds S
 // --poll-seconds S --rate N --persons N.
-import fs from "node:fs";
 import os from "node:os";
-import path from "node:path";
 import { parseArgs } from "node:util";
 import { FAULTS } from "../test/sync/faults/fleet/chaos.js";
 import { type FleetResult, runFleet } from "../test/sync/faults/fleet/run.js";
-import { figure, reportsDir, writeResult } from "./_result.js";
+import { figure, writeReport, writeResult } from "./_result.js";
 import { fleetServices, services } from "./_services.js";
 
 const TARGET_RESUME_MS = 30_000;
@@ -59,14 +57,7 @@ export default async function faults(args: string[]): Promise<void> {
       say,
     });
     const report = render(r, started, load);
-    fs.mkdirSync(reportsDir, { recursive: true });
-    // Notes written by hand after the generated part (below `<!-- notes -->`) are kept.
-    const out = path.join(reportsDir, "faults.md");
-    const before = fs.existsSync(out) ? fs.readFileSync(out, "utf8") : "";
-    const notes = before.includes("<!-- notes -->")
-      ? before.slice(before.indexOf("<!-- notes -->"))
-      : "<!-- notes -->\n";
-    fs.writeFileSync(out, `${report}\n${notes}`);
+    writeReport("faults", report);
     writeResult("faults", figures(r), started);
     console.log(report);
   } finally {

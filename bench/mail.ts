@@ -11,8 +11,6 @@ import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { serveEmulators } from "../emulators/serve.js";
 import type { MailFacts } from "../emulators/shared/mail.js";
@@ -26,10 +24,9 @@ import { putSecret } from "../server/secrets/store.js";
 import { normalizeMessageId } from "../shared/message-id.js";
 import { emulatorEnv, serverSetup, spawnConcilia, untilHealthy } from "./_concilia-processes.js";
 import { benchDovecot } from "./_dovecot.js";
-import { figure, writeResult } from "./_result.js";
+import { figure, writeReport, writeResult } from "./_result.js";
 import { services } from "./_services.js";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SHARE = 0.3;
 const POLL_SECONDS = 10;
 const TOPIC = "projects/concilia-bench/topics/gmail";
@@ -443,11 +440,6 @@ export default async function mail(args: string[]): Promise<void> {
     await dovecot.stop();
     pg.stop();
   }
-  const out = path.join(root, "bench/reports/mail.md");
-  const before = fs.existsSync(out) ? fs.readFileSync(out, "utf8") : "";
-  const notes = before.includes("<!-- notes -->")
-    ? before.slice(before.indexOf("<!-- notes -->"))
-    : "<!-- notes -->\n";
-  fs.writeFileSync(out, `${lines.join("\n")}\n${notes}`);
+  writeReport("mail", lines.join("\n"));
   console.log(lines.join("\n"));
 }

@@ -36,6 +36,20 @@ export function recurrenceOfRepeat(repeat: string): { freq: Exclude<MeetingRepea
   return repeat === "daily" || repeat === "weekly" || repeat === "monthly" ? { freq: repeat } : undefined;
 }
 
+/** The event a sidebar's meeting form sends to POST /api/v1/events: the part of the API's input it uses. */
+export interface MeetingRequest {
+  title: string;
+  description?: string;
+  startAt: string;
+  endAt: string;
+  timeZone: string;
+  location?: string | null;
+  onlineMeetingUrl?: string | null;
+  /** A simple repeat (MEETING_REPEATS); the API takes more. */
+  recurrence?: { freq: Exclude<MeetingRepeat, "none"> };
+  attendees: { email: string; name?: string | null }[];
+}
+
 export const meetingMessages: Record<Locale, Record<MeetingProblem, string>> = {
   en: {
     title: "Give the meeting a title (at most 500 characters).",

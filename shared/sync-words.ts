@@ -363,6 +363,16 @@ const it: SyncWords = {
 
 export const syncWords: Record<Locale, SyncWords> = { en, es, it };
 
+/** Each provider's name, as the word that says it. */
+export const providerWord = {
+  google: "providerGoogle",
+  microsoft: "providerMicrosoft",
+  icloud: "providerIcloud",
+  yahoo: "providerYahoo",
+  imap: "providerImap",
+  caldav: "providerCaldav",
+} as const satisfies Record<string, keyof SyncWords>;
+
 /** Where each provider explains app-specific passwords (R-CON-3: iCloud and Yahoo need one). */
 export const appPasswordHelp = {
   icloud: "https://support.apple.com/102654",

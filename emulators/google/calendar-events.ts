@@ -1,6 +1,6 @@
 import { json, randomId } from "../shared/http.js";
 import { parseRRule } from "../shared/recurrence.js";
-import type { Route } from "../shared/router.js";
+import { guardedRoute, type Route } from "../shared/router.js";
 import {
   type CalendarsOf,
   type Ctx,
@@ -260,19 +260,7 @@ function remove(ctx: Ctx, calendarsOf: CalendarsOf): Response {
 }
 
 export function calendarRoutes(calendarsOf: CalendarsOf): Route<GmailCaller>[] {
-  const route = (
-    method: string,
-    path: string,
-    endpoint: string,
-    write: boolean,
-    handle: (ctx: Ctx) => Response | Promise<Response>,
-  ): Route<GmailCaller> => ({
-    method,
-    path: new RegExp(`^${path}$`),
-    endpoint,
-    auth: true,
-    handle: (ctx) => access(ctx, write) ?? handle(ctx),
-  });
+  const route = guardedRoute<GmailCaller>((path) => new RegExp(`^${path}$`), access);
   return [
     route("GET", `${BASE}/users/me/calendarList`, "calendar.calendarList.list", false, (c) =>
       calendarList(c, calendarsOf),

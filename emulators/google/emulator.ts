@@ -246,12 +246,7 @@ export class GoogleEmulator {
 
   /** Tokens without the browser dance, for tests that are not about OAuth. */
   issueTokens(email: string, scope = "https://www.googleapis.com/auth/gmail.readonly", clientId?: string) {
-    const client = clientId ?? this.clients.keys().next().value!;
-    const { grant } = this.grants.grantFor(email.toLowerCase(), client, scope);
-    return {
-      accessToken: this.grants.issueAccess(grant, scope).token,
-      refreshToken: this.grants.issueRefresh(grant, scope).token,
-    };
+    return this.grants.issueTokens(email, clientId ?? this.clients.keys().next().value!, scope);
   }
 
   invalidateCursors(email: string): void {

@@ -1,4 +1,4 @@
-import { basicCredentials, json, readForm } from "../shared/http.js";
+import { basicCredentials, htmlPage, json, readForm } from "../shared/http.js";
 import { htmlEscape } from "../shared/mail.js";
 import type { OAuthClient, OAuthGrants } from "../shared/oauth-grants.js";
 import type { Route } from "../shared/router.js";
@@ -23,13 +23,6 @@ export type GoogleOAuthState = {
   refreshTtlMs: number;
 };
 
-function page(status: number, title: string, body = ""): Response {
-  return new Response(`<!doctype html><title>${title}</title><h1>${title}</h1>${body}`, {
-    status,
-    headers: { "content-type": "text/html; charset=utf-8" },
-  });
-}
-
 function redirect(to: URL): Response {
   return new Response(null, { status: 302, headers: { location: to.toString() } });
 }
@@ -37,10 +30,10 @@ function redirect(to: URL): Response {
 function authorize(state: GoogleOAuthState, url: URL): Response {
   const q = url.searchParams;
   const client = state.clients.get(q.get("client_id") ?? "");
-  if (!client) return page(401, "Error 401: invalid_client", "<p>The OAuth client was not found.</p>");
+  if (!client) return htmlPage(401, "Error 401: invalid_client", "<p>The OAuth client was not found.</p>");
   const redirectUri = q.get("redirect_uri") ?? "";
   if (!redirectUri || (client.redirectUris && !client.redirectUris.includes(redirectUri))) {
-    return page(400, "Error 400: redirect_uri_mismatch");
+    return htmlPage(400, "Error 400: redirect_uri_mismatch");
   }
   const back = new URL(redirectUri);
   const fail = (error: string) => {
@@ -50,13 +43,13 @@ function authorize(state: GoogleOAuthState, url: URL): Response {
   };
   if (q.get("response_type") !== "code") return fail("unsupported_response_type");
   const scope = q.get("scope");
-  if (!scope) return page(400, "Error 400: invalid_request", "<p>Missing required parameter: scope</p>");
+  if (!scope) return htmlPage(400, "Error 400: invalid_request", "<p>Missing required parameter: scope</p>");
   const challenge = q.get("code_challenge");
   const method = challenge ? (q.get("code_challenge_method") ?? "plain") : null;
   if (method && method !== "S256" && method !== "plain") return fail("invalid_request");
   const account = (q.get("login_hint") ?? state.defaultAccount() ?? "").toLowerCase();
   if (!state.hasAccount(account))
-    return page(400, "Error 400: no such account", `<p>${htmlEscape(account)}</p>`);
+    return htmlPage(400, "Error 400: no such account", `<p>${htmlEscape(account)}</p>`);
 
   const decision = q.get("emulator_consent") ?? (state.consent() === "prompt" ? null : state.consent());
   if (decision === null) {
@@ -64,7 +57,7 @@ function authorize(state: GoogleOAuthState, url: URL): Response {
     approve.searchParams.set("emulator_consent", "approve");
     const deny = new URL(url);
     deny.searchParams.set("emulator_consent", "deny");
-    return page(
+    return htmlPage(
       200,
       "Concilia Emulator wants to access your Google Account",
       `<p>${htmlEscape(account)}</p><p>${htmlEscape(scope)}</p><a id="approve" href="${htmlEscape(approve.toString())}">Allow</a> <a id="deny" href="${htmlEscape(deny.toString())}">Cancel</a>`,

@@ -291,12 +291,7 @@ export class MicrosoftEmulator {
 
   /** Tokens without the browser dance, for tests that are not about OAuth. */
   issueTokens(email: string, scope = "openid offline_access Mail.Read", clientId?: string) {
-    const client = clientId ?? this.clients.keys().next().value!;
-    const { grant } = this.grants.grantFor(email.toLowerCase(), client, scope);
-    return {
-      accessToken: this.grants.issueAccess(grant, scope).token,
-      refreshToken: this.grants.issueRefresh(grant, scope).token,
-    };
+    return this.grants.issueTokens(email, clientId ?? this.clients.keys().next().value!, scope);
   }
 
   invalidateCursors(email: string): void {

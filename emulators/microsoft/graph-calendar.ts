@@ -1,5 +1,5 @@
 import { json } from "../shared/http.js";
-import type { Route } from "../shared/router.js";
+import { guardedRoute, type Route } from "../shared/router.js";
 import type { EventView, GraphCalendar, GraphCalendarStore, GraphEvent } from "./calendar-store.js";
 import { graphError, graphItemNotFound } from "./errors.js";
 import { attendeeAddresses } from "./event-input.js";
@@ -254,19 +254,7 @@ export function graphCalendarRoutes(storeOf: CalendarStoreOf): Route<GraphCaller
     );
   }
 
-  const route = (
-    method: string,
-    path: string,
-    endpoint: string,
-    write: boolean,
-    handle: (ctx: GraphCtx) => Response | Promise<Response>,
-  ): Route<GraphCaller> => ({
-    method,
-    path: new RegExp(`${path}$`, "i"),
-    endpoint,
-    auth: true,
-    handle: (ctx) => calendarAccess(ctx, write) ?? handle(ctx),
-  });
+  const route = guardedRoute<GraphCaller>((path) => new RegExp(`${path}$`, "i"), calendarAccess);
   return [
     route("GET", `${ME}/calendars`, "graph.calendars.list", false, (ctx) =>
       collection(

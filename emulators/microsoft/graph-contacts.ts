@@ -1,5 +1,5 @@
 import { json } from "../shared/http.js";
-import type { Route } from "../shared/router.js";
+import { guardedRoute, type Route } from "../shared/router.js";
 import { checkExpand, contactFolderJson, contactJson, parseContactSelect } from "./contact-json.js";
 import type { ContactFolderRecord, ContactRecord, GraphContactStore } from "./contact-store.js";
 import { graphError, graphItemNotFound } from "./errors.js";
@@ -127,19 +127,10 @@ export function graphContactRoutes(storeOf: ContactStoreOf, ownerOf: ContactOwne
     return json(folderJson(s, s.addFolder(name, parentId)), 201);
   }
 
-  const route = (
-    method: string,
-    path: string,
-    endpoint: string,
-    write: boolean,
-    handle: (ctx: GraphCtx) => Response | Promise<Response>,
-  ): Route<GraphCaller> => ({
-    method,
-    path: new RegExp(`${path}$`, "i"),
-    endpoint,
-    auth: true,
-    handle: (ctx) => contactsAccess(ctx, write) ?? handle(ctx),
-  });
+  const route = guardedRoute<GraphCaller>(
+    (path) => new RegExp(`${path}$`, "i"),
+    (ctx, write) => contactsAccess(ctx, write),
+  );
   const shared = (
     method: string,
     path: string,

@@ -1,4 +1,4 @@
-import { basicCredentials, json, randomId, readForm } from "../shared/http.js";
+import { basicCredentials, htmlPage, json, randomId, readForm } from "../shared/http.js";
 import { htmlEscape } from "../shared/mail.js";
 import type { OAuthClient, OAuthGrants } from "../shared/oauth-grants.js";
 import type { Route } from "../shared/router.js";
@@ -27,19 +27,12 @@ export type MicrosoftOAuthState = {
 
 const PATH = "/([^/]+)/oauth2/v2\\.0";
 
-function page(status: number, title: string, body = ""): Response {
-  return new Response(`<!doctype html><title>${title}</title><h1>${title}</h1>${body}`, {
-    status,
-    headers: { "content-type": "text/html; charset=utf-8" },
-  });
-}
-
 function authorize(state: MicrosoftOAuthState, url: URL): Response {
   const q = url.searchParams;
   const clientId = q.get("client_id") ?? "";
   const client = state.clients.get(clientId);
   if (!client) {
-    return page(
+    return htmlPage(
       400,
       "AADSTS700016",
       `<p>Application with identifier '${htmlEscape(clientId)}' was not found in the directory.</p>`,
@@ -47,7 +40,7 @@ function authorize(state: MicrosoftOAuthState, url: URL): Response {
   }
   const redirectUri = q.get("redirect_uri") ?? "";
   if (!redirectUri || (client.redirectUris && !client.redirectUris.includes(redirectUri))) {
-    return page(
+    return htmlPage(
       400,
       "AADSTS50011",
       "<p>The redirect URI specified in the request does not match the redirect URIs configured for the application.</p>",
@@ -77,7 +70,7 @@ function authorize(state: MicrosoftOAuthState, url: URL): Response {
     return fail("invalid_request", "AADSTS501491: Invalid size of Code_Challenge parameter.");
   const account = (q.get("login_hint") ?? state.defaultAccount() ?? "").toLowerCase();
   if (!state.hasAccount(account))
-    return page(400, "AADSTS50034", `<p>The user account ${htmlEscape(account)} does not exist.</p>`);
+    return htmlPage(400, "AADSTS50034", `<p>The user account ${htmlEscape(account)} does not exist.</p>`);
 
   const decision = q.get("emulator_consent") ?? (state.consent() === "prompt" ? null : state.consent());
   if (decision === null) {
@@ -86,7 +79,7 @@ function authorize(state: MicrosoftOAuthState, url: URL): Response {
       to.searchParams.set("emulator_consent", d);
       return to.toString();
     };
-    return page(
+    return htmlPage(
       200,
       "Permissions requested",
       `<p>${htmlEscape(account)}</p><p>${htmlEscape(scope)}</p><a id="approve" href="${htmlEscape(link("approve"))}">Accept</a> <a id="deny" href="${htmlEscape(link("deny"))}">Cancel</a>`,

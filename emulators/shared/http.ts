@@ -7,6 +7,14 @@ export function json(body: unknown, status = 200, headers: Record<string, string
   });
 }
 
+/** A bare HTML page, as an identity provider shows the user (consent, errors). */
+export function htmlPage(status: number, title: string, body = ""): Response {
+  return new Response(`<!doctype html><title>${title}</title><h1>${title}</h1>${body}`, {
+    status,
+    headers: { "content-type": "text/html; charset=utf-8" },
+  });
+}
+
 export function bearerToken(request: Request): string | null {
   const header = request.headers.get("authorization") ?? "";
   const match = /^Bearer\s+(\S+)$/i.exec(header);

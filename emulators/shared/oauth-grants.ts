@@ -168,6 +168,19 @@ export class OAuthGrants {
     return { ok: true, entry };
   }
 
+  /** An access and a refresh token for `account`, without the browser dance (tests not about OAuth). */
+  issueTokens(
+    account: string,
+    clientId: string,
+    scope: string,
+  ): { accessToken: string; refreshToken: string } {
+    const { grant } = this.grantFor(account.toLowerCase(), clientId, scope);
+    return {
+      accessToken: this.issueAccess(grant, scope).token,
+      refreshToken: this.issueRefresh(grant, scope).token,
+    };
+  }
+
   supersede(entry: RefreshToken): void {
     entry.supersededAt ??= this.now();
   }

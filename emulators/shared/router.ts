@@ -48,6 +48,29 @@ export type ProviderShape<Account> = {
   notFound(request: Request): Response;
 };
 
+/**
+ * Makes the authenticated routes of one API behind its access check (scopes, consent): a request the
+ * check refuses gets the check's answer, any other reaches the route's handler.
+ */
+export function guardedRoute<Account>(
+  pattern: (path: string) => RegExp,
+  access: (ctx: RouteContext<Account | null>, write: boolean) => Response | null,
+) {
+  return (
+    method: string,
+    path: string,
+    endpoint: string,
+    write: boolean,
+    handle: (ctx: RouteContext<Account | null>) => Response | Promise<Response>,
+  ): Route<Account> => ({
+    method,
+    path: pattern(path),
+    endpoint,
+    auth: true,
+    handle: (ctx) => access(ctx, write) ?? handle(ctx),
+  });
+}
+
 const BATCH_PART = "x-emulator-batch-part";
 
 export function markBatchPart(headers: Headers): Headers {

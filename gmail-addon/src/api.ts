@@ -2,6 +2,7 @@
 import type { ContextResponse, LogEmailResponse } from "../../shared/api/context.js";
 import type { CrmEvent } from "../../shared/api/events.js";
 import type { Lead, Person, SearchResult } from "../../shared/api/records.js";
+import type { MeetingRequest } from "../../shared/meeting-form.js";
 import { ApiProblem, NoIdentity, Unreachable } from "./errors.js";
 import { exchangeCalls } from "./exchange-api.js";
 import { type HttpRequest, httpFetch, rfc822Blob } from "./host.js";
@@ -17,19 +18,6 @@ export interface ApiOptions {
   token: () => string | null;
   /** Called when the server refuses the token (401), e.g. to forget a revoked Concilia token. */
   onRefused?: () => void;
-}
-
-export interface EventInput {
-  title: string;
-  description?: string;
-  startAt: string;
-  endAt: string;
-  timeZone: string;
-  location?: string | null;
-  onlineMeetingUrl?: string | null;
-  /** A simple repeat (shared/meeting-form.ts); the API takes more. */
-  recurrence?: { freq: "daily" | "weekly" | "monthly" };
-  attendees: { email: string; name?: string }[];
 }
 
 export type Api = ReturnType<typeof createApi>;
@@ -124,7 +112,7 @@ export function createApi(opts: ApiOptions) {
     logEmail: (raw: string) => call<LogEmailResponse>("post", "/api/v1/emails", { raw }),
     createPerson: (body: Record<string, unknown>) => call<Person>("post", "/api/v1/persons", { json: body }),
     createLead: (body: Record<string, unknown>) => call<Lead>("post", "/api/v1/leads", { json: body }),
-    createEvent: (body: EventInput) => call<CrmEvent>("post", "/api/v1/events", { json: body }),
+    createEvent: (body: MeetingRequest) => call<CrmEvent>("post", "/api/v1/events", { json: body }),
     search: (q: string, limit: number) =>
       call<{ items: SearchResult[] }>("get", `/api/v1/search?q=${encodeURIComponent(q)}&limit=${limit}`),
     /** Adds an address to an existing record; the server checks that the user may change it. */

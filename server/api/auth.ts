@@ -10,7 +10,8 @@ import { type VerifiedIdentity, verifyIdToken } from "../auth/id-tokens.js";
 import { identityDto } from "../auth/identities.js";
 import { createLoginCode, linkWithLoginCode, redeemLoginCode } from "../auth/login-codes.js";
 import { loginMessages } from "../auth/login-messages.js";
-import { pageSecurityPolicy, renderCodePage, renderLoginPage } from "../auth/login-page.js";
+import { renderCodePage, renderLoginPage } from "../auth/login-page.js";
+import { pageHeaders } from "../auth/own-page.js";
 import { signInWithPassword } from "../auth/sign-in.js";
 import { signInThrottle } from "../auth/throttle.js";
 import { listApiTokens, revokeApiToken } from "../auth/tokens.js";
@@ -71,16 +72,7 @@ function pageContext(req: FastifyRequest) {
 }
 
 function sendPage(reply: FastifyReply, status: number, nonce: string, html: string) {
-  return reply
-    .code(status)
-    .headers({
-      "content-type": "text/html; charset=utf-8",
-      "content-security-policy": pageSecurityPolicy(nonce),
-      "cache-control": "no-store",
-      "referrer-policy": "no-referrer",
-      "x-content-type-options": "nosniff",
-    })
-    .send(html);
+  return reply.code(status).headers(pageHeaders(nonce)).send(html);
 }
 
 export function authRoutes(app: FastifyInstance, ctx: AppContext): void {

@@ -17,7 +17,7 @@ import {
   oauthStart,
   oauthStartInput,
 } from "../../shared/api/connections.js";
-import { pageSecurityPolicy } from "../auth/login-page.js";
+import { pageHeaders } from "../auth/own-page.js";
 import { addPasswordConnection } from "../connections/add-account.js";
 import { testCaldavAccount } from "../connections/add-caldav.js";
 import { connectionDto, getConnection, listConnections, toDto } from "../connections/connections.js";
@@ -200,13 +200,7 @@ export function connectionRoutes(app: FastifyInstance, ctx: AppContext): void {
     const nonce = randomBytes(16).toString("base64");
     return reply
       .code(outcome.status)
-      .headers({
-        "content-type": "text/html; charset=utf-8",
-        "content-security-policy": pageSecurityPolicy(nonce),
-        "cache-control": "no-store",
-        "referrer-policy": "no-referrer",
-        "x-content-type-options": "nosniff",
-      })
+      .headers(pageHeaders(nonce))
       .send(
         renderOAuthPage({
           locale: outcome.locale,

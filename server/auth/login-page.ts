@@ -2,9 +2,7 @@
 // inside Office), usable with keyboard and screen reader, in the user's language.
 import type { Locale } from "../../shared/i18n.js";
 import { type LoginMessages, loginMessages } from "./login-messages.js";
-
-/** office.js is only served by Microsoft's CDN; Office requires add-ins to load it from there. */
-export const OFFICE_JS_URL = "https://appsforoffice.microsoft.com/lib/1/hosted/office.js";
+import { escapeHtml, OFFICE_JS_URL, pageDocument } from "./own-page.js";
 
 export interface PageOptions {
   locale: Locale;
@@ -12,24 +10,6 @@ export interface PageOptions {
   host?: "office";
   /** CSP nonce for the page's own style and script. */
   nonce: string;
-}
-
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-
-/** The Content-Security-Policy of the pages: only their own nonce-tagged code, and office.js. */
-export function pageSecurityPolicy(nonce: string): string {
-  return [
-    "default-src 'none'",
-    `style-src 'nonce-${nonce}'`,
-    `script-src 'nonce-${nonce}' https://appsforoffice.microsoft.com`,
-    "connect-src 'self'",
-    "img-src 'self' data:",
-    "form-action 'self'",
-    "base-uri 'none'",
-    // Outlook on the web may show the dialog in an iframe of its own pages; nobody else may frame it.
-    "frame-ancestors 'self' https://*.office.com https://*.office365.com https://*.outlook.com https://outlook.live.com https://*.officeapps.live.com",
-  ].join("; ");
 }
 
 const STYLE = `
@@ -44,25 +24,6 @@ button { margin-top: 1.25rem; width: 100%; padding: .6rem; font: inherit; font-w
 :focus-visible { outline: 3px solid #f2a900; outline-offset: 2px; }
 .error { border-left: 4px solid #b00020; padding: .5rem .75rem; background: rgba(176, 0, 32, .08); margin: 1rem 0; }
 .hint { color: GrayText; }`;
-
-function layout(o: PageOptions, title: string, body: string, head = ""): string {
-  return `<!doctype html>
-<html lang="${o.locale}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${escapeHtml(title)}</title>
-<style nonce="${o.nonce}">${STYLE}</style>
-${head}</head>
-<body>
-<main>
-${body}
-</main>
-</body>
-</html>
-`;
-}
 
 function query(o: PageOptions): string {
   const q = new URLSearchParams({ lang: o.locale });
@@ -89,7 +50,12 @@ ${error}
 <input id="password" name="password" type="password" autocomplete="current-password" required${described}${focusPassword}>
 <button type="submit">${escapeHtml(m.submit)}</button>
 </form>`;
-  return layout(o, o.error ? `${m.error}: ${m.title}` : m.title, body);
+  return pageDocument({
+    ...o,
+    title: o.error ? `${m.error}: ${m.title}` : m.title,
+    style: STYLE,
+    main: body,
+  });
 }
 
 export function renderCodePage(o: PageOptions & { code: string }): string {
@@ -138,5 +104,5 @@ export function renderCodePage(o: PageOptions & { code: string }): string {
 <button type="button" id="copy">${escapeHtml(m.copy)}</button>
 <p id="copy-status" role="status"></p>
 ${script}`;
-  return layout(o, m.signedIn, body, head);
+  return pageDocument({ ...o, title: m.signedIn, style: STYLE, head, main: body });
 }

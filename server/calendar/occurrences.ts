@@ -5,14 +5,17 @@
 // occurrence vanishes, a moved one appears at its new time (also when only its new time is in the
 // range), a changed one carries its changes. All-day series expand on dates and stay dates.
 import ICAL from "ical.js";
+import { wallMs } from "./ics-zones.js";
 import { instantOfWall, wallOfInstant } from "./local-time.js";
 import { isCalendarRecurrence, skipBefore } from "./rule-bounds.js";
 
 export type EventStatus = "confirmed" | "tentative" | "cancelled";
 
-/** The fields of an event (a series or a single event) that decide where its occurrences are. */
-export interface EventTiming {
-  id: string;
+/**
+ * When an event is, as stored: timed events are two instants with their zones; all-day events are
+ * dates (end exclusive). crm/event-timing.ts checks and plans it.
+ */
+export interface Timing {
   allDay: boolean;
   startAt: Date;
   endAt: Date;
@@ -20,6 +23,11 @@ export interface EventTiming {
   endTimeZone: string;
   startDate: string | null;
   endDate: string | null;
+}
+
+/** The fields of an event (a series or a single event) that decide where its occurrences are. */
+export interface EventTiming extends Timing {
+  id: string;
   status: EventStatus;
   /** RRULE value; null for a single event. */
   recurrence: string | null;
@@ -41,16 +49,10 @@ export interface ExceptionRow {
   location: string | null;
 }
 
-export interface Occurrence {
+export interface Occurrence extends Omit<Timing, "allDay"> {
   seriesId: string;
   /** Where the rule put it: the key of its exception (a UTC instant, or a date for all-day series). */
   originalStart: string;
-  startAt: Date;
-  endAt: Date;
-  timeZone: string;
-  endTimeZone: string;
-  startDate: string | null;
-  endDate: string | null;
   status: EventStatus;
   /** The changes of this occurrence, if it has an exception. */
   exception: ExceptionRow | null;
@@ -82,17 +84,6 @@ export function parseRule(text: string): string {
 function floating(ms: number, allDay: boolean): ICAL.Time {
   const iso = new Date(ms).toISOString();
   return allDay ? ICAL.Time.fromDateString(iso.slice(0, 10)) : ICAL.Time.fromDateTimeString(iso.slice(0, 19));
-}
-
-function floatingMs(t: ICAL.Time): number {
-  return Date.UTC(
-    t.year,
-    t.month - 1,
-    t.day,
-    t.isDate ? 0 : t.hour,
-    t.isDate ? 0 : t.minute,
-    t.isDate ? 0 : t.second,
-  );
 }
 
 /**
@@ -150,7 +141,7 @@ function originalStarts(
     if (meter) meter.steps++;
     const next = expansion.next();
     if (!next) break;
-    const wall = floatingMs(next);
+    const wall = wallMs(next);
     if (wall > untilWall) break;
     out.push(wall);
   }

@@ -3,6 +3,7 @@
 // changed where is a pure function of the three (no sync logic lives here yet).
 // The rows are described here rather than taken from db/schema.ts, which types its JSON column with
 // this file's state: a cycle between the two would defeat drizzle's type inference.
+import type { Timing } from "./occurrences.js";
 
 type ResponseStatus = "needsAction" | "accepted" | "declined" | "tentative";
 type Status = "confirmed" | "tentative" | "cancelled";
@@ -34,19 +35,12 @@ export interface SyncedEventState {
   }[];
 }
 
-interface EventRowLike {
+interface EventRowLike extends Timing {
   id: string;
   title: string;
   description: string | null;
   location: string | null;
   status: Status;
-  allDay: boolean;
-  startAt: Date;
-  endAt: Date;
-  timeZone: string;
-  endTimeZone: string;
-  startDate: string | null;
-  endDate: string | null;
   organizerEmail: string | null;
   organizerName: string | null;
   recurrence: string | null;
@@ -72,13 +66,25 @@ interface ExceptionRowLike {
   title: string | null;
 }
 
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** An exception as the synced state and the API show it: its times as ISO strings. */
+export const syncedException = (x: ExceptionRowLike): SyncedEventState["exceptions"][number] => ({
+  originalStart: x.originalStart,
+  status: x.status,
+  startAt: iso(x.startAt),
+  endAt: iso(x.endAt),
+  startDate: x.startDate,
+  endDate: x.endDate,
+  title: x.title,
+});
+
 /** The CRM side of an event in the synced shape. */
 export function syncedStateOf(
   e: EventRowLike,
   attendees: AttendeeRowLike[],
   exceptions: ExceptionRowLike[],
 ): SyncedEventState {
-  const iso = (d: Date | null) => (d ? d.toISOString() : null);
   return {
     title: e.title,
     description: e.description,
@@ -102,15 +108,7 @@ export function syncedStateOf(
     recurrence: e.recurrence ? { rule: e.recurrence, rdates: e.rdates, exdates: e.exdates } : null,
     exceptions: exceptions
       .filter((x) => x.eventId === e.id)
-      .map((x) => ({
-        originalStart: x.originalStart,
-        status: x.status,
-        startAt: iso(x.startAt),
-        endAt: iso(x.endAt),
-        startDate: x.startDate,
-        endDate: x.endDate,
-        title: x.title,
-      }))
+      .map(syncedException)
       .sort((a, b) => (a.originalStart < b.originalStart ? -1 : a.originalStart > b.originalStart ? 1 : 0)),
   };
 }

@@ -4,7 +4,7 @@
 // sign-in started from the Outlook dialog.
 import type { OAuthResultMessage } from "../../shared/api/connections.js";
 import type { Locale } from "../../shared/i18n.js";
-import { OFFICE_JS_URL } from "../auth/login-page.js";
+import { escapeHtml, OFFICE_JS_URL, pageDocument } from "../auth/own-page.js";
 
 export type OAuthFailure =
   | "access_denied"
@@ -108,11 +108,17 @@ const WORDS: Record<Locale, Words> = {
   },
 };
 
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-
 /** JSON inside a <script>: no "</script>" or "<!--" can end it early. */
 const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, "\\u003c");
+
+const STYLE = `
+:root { color-scheme: light dark; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+body { margin: 0; padding: 1.5rem; line-height: 1.5; background: Canvas; color: CanvasText; }
+main { max-width: 24rem; margin: 0 auto; }
+h1 { font-size: 1.4rem; margin: 0 0 .5rem; }
+.error { border-left: 4px solid #b00020; padding: .5rem .75rem; background: rgba(176, 0, 32, .08); }
+button { margin-top: 1.25rem; padding: .5rem 1.2rem; font: inherit; border: 0; border-radius: 4px; background: #0b5cad; color: #fff; cursor: pointer; }
+`;
 
 export function renderOAuthPage(o: OAuthPageOptions): string {
   const w = WORDS[o.locale];
@@ -141,29 +147,14 @@ export function renderOAuthPage(o: OAuthPageOptions): string {
   document.getElementById("close").addEventListener("click", function () { window.close(); });
 })();
 </script>`;
-  return `<!doctype html>
-<html lang="${o.locale}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${escapeHtml(title)}</title>
-<style nonce="${o.nonce}">
-:root { color-scheme: light dark; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
-body { margin: 0; padding: 1.5rem; line-height: 1.5; background: Canvas; color: CanvasText; }
-main { max-width: 24rem; margin: 0 auto; }
-h1 { font-size: 1.4rem; margin: 0 0 .5rem; }
-.error { border-left: 4px solid #b00020; padding: .5rem .75rem; background: rgba(176, 0, 32, .08); }
-button { margin-top: 1.25rem; padding: .5rem 1.2rem; font: inherit; border: 0; border-radius: 4px; background: #0b5cad; color: #fff; cursor: pointer; }
-</style>
-${head}</head>
-<body>
-<main>
-<h1>${escapeHtml(title)}</h1>
+  return pageDocument({
+    ...o,
+    title,
+    style: STYLE,
+    head,
+    main: `<h1>${escapeHtml(title)}</h1>
 <p id="result" role="${ok ? "status" : "alert"}"${ok ? "" : ' class="error"'}>${escapeHtml(text)}</p>
-${ok ? `<p>${escapeHtml(w.closing)}</p>\n` : ""}<button id="close" type="button">${escapeHtml(w.close)}</button>
-</main>
-${script}
-</body>
-</html>`;
+${ok ? `<p>${escapeHtml(w.closing)}</p>\n` : ""}<button id="close" type="button">${escapeHtml(w.close)}</button>`,
+    after: `${script}\n`,
+  });
 }

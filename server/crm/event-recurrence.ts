@@ -7,6 +7,7 @@
 import type { RecurrenceInput } from "../../shared/api/events.js";
 import { badRequest } from "../api/problem.js";
 import { instantOfWall, wallOfInstant } from "../calendar/local-time.js";
+import { ruleParts } from "../calendar/rule-parts.js";
 import type { Timing } from "./event-timing.js";
 
 const DAYS = ["SU", "MO", "TU", "WE", "TH", "FR", "SA"] as const;
@@ -71,13 +72,7 @@ export function ruleFor(r: RecurrenceInput, t: Timing): string {
  * UNTIL stays the same last day on the series' clock.
  */
 export function recurrenceOfRule(rule: string, t: Timing): RecurrenceInput {
-  const f = new Map(
-    rule
-      .replace(/^RRULE:/i, "")
-      .split(";")
-      .map((kv) => kv.split("=") as [string, string])
-      .map(([k, v]) => [k.toUpperCase(), v ?? ""]),
-  );
+  const f = ruleParts(rule);
   const freq = (f.get("FREQ") ?? "").toLowerCase() as RecurrenceInput["freq"];
   const out: RecurrenceInput = { freq };
   const interval = Number(f.get("INTERVAL") ?? 1);

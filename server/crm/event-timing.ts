@@ -2,18 +2,10 @@
 // dates (end exclusive), with the dates' UTC midnights as their sort keys. Zones are checked and
 // Windows names mapped here, at the edge (R-ACT-5).
 import { badRequest } from "../api/problem.js";
-import { dateKeyMs, msToDate } from "../calendar/occurrences.js";
+import { dateKeyMs, msToDate, type Timing } from "../calendar/occurrences.js";
 import { zoneOrProblem } from "../calendar/zones.js";
 
-export interface Timing {
-  allDay: boolean;
-  startAt: Date;
-  endAt: Date;
-  timeZone: string;
-  endTimeZone: string;
-  startDate: string | null;
-  endDate: string | null;
-}
+export type { Timing };
 
 export interface TimingInput {
   allDay?: boolean;

@@ -9,6 +9,7 @@ import type { CrmEvent, eventInput, eventPatch } from "../../shared/api/events.j
 import { conflict, notFound } from "../api/problem.js";
 import type { AuthUser } from "../auth/user.js";
 import { ruleWarnings } from "../calendar/rule-bounds.js";
+import { syncedException } from "../calendar/synced-state.js";
 import type { Tx } from "../db/index.js";
 import { eventAttendees, eventExceptions, eventLinks, events } from "../db/schema.js";
 import { newId } from "../ids.js";
@@ -43,8 +44,6 @@ export function readOnlyReason(
 
 export const isReadOnly = (e: EventRow, user: Pick<AuthUser, "id" | "role" | "addresses">) =>
   readOnlyReason(e, user) !== null;
-
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export async function toEvents(db: Tx, user: AuthUser, rows: EventRow[]): Promise<CrmEvent[]> {
   const ids = rows.map((r) => r.id);
@@ -84,15 +83,7 @@ export async function toEvents(db: Tx, user: AuthUser, rows: EventRow[]): Promis
     exceptions: exceptions
       .filter((x) => x.eventId === r.id)
       .sort((a, b) => a.originalStart.localeCompare(b.originalStart))
-      .map((x) => ({
-        originalStart: x.originalStart,
-        status: x.status,
-        startAt: iso(x.startAt),
-        endAt: iso(x.endAt),
-        startDate: x.startDate,
-        endDate: x.endDate,
-        title: x.title,
-      })),
+      .map(syncedException),
     readOnly: isReadOnly(r, user),
     warnings: ruleWarnings(r.recurrence),
     dealId: r.dealId,

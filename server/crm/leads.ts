@@ -2,7 +2,7 @@
 import { and, eq } from "drizzle-orm";
 import type { z } from "zod";
 import type { Lead, leadInput, leadPatch } from "../../shared/api/records.js";
-import { badRequest, notFound } from "../api/problem.js";
+import { notFound } from "../api/problem.js";
 import type { AuthUser } from "../auth/user.js";
 import type { Tx } from "../db/index.js";
 import { leads } from "../db/schema.js";
@@ -14,7 +14,7 @@ import { emailsOf, setRecordEmails } from "./emails.js";
 import { inTurn } from "./in-turn.js";
 import { ownerRefs, unknownOwner } from "./owners.js";
 import { stripUndefined } from "./persons.js";
-import { assertOwner, writableWithOwner } from "./records-common.js";
+import { assertNamedOrAddressed, assertOwner, writableWithOwner } from "./records-common.js";
 import { searchText } from "./search-text.js";
 
 type Row = typeof leads.$inferSelect;
@@ -82,10 +82,7 @@ function leadColumns(v: LeadValues, emails: string[]) {
 }
 
 export async function createLead(db: Tx, user: AuthUser, input: z.output<typeof leadInput>): Promise<Row> {
-  if (!input.firstName && !input.lastName && !input.emails.length)
-    throw badRequest("A lead needs a name or an email address.", [
-      { path: "body.lastName", message: "give a first name, a last name or an email" },
-    ]);
+  assertNamedOrAddressed("lead", input);
   const ownerId = await assertOwner(db, user, input.ownerId);
   const id = newId();
   const [row] = await db

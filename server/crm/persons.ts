@@ -14,7 +14,7 @@ import { emailsOf, setRecordEmails } from "./emails.js";
 import { inTurn } from "./in-turn.js";
 import { ownerRefs, unknownOwner } from "./owners.js";
 import { fieldTimesAfter } from "./person-field-times.js";
-import { assertOwner, writableWithOwner } from "./records-common.js";
+import { assertNamedOrAddressed, assertOwner, writableWithOwner } from "./records-common.js";
 import { searchText } from "./search-text.js";
 
 type Row = typeof persons.$inferSelect;
@@ -149,10 +149,7 @@ export async function createPerson(
   user: AuthUser,
   input: z.output<typeof personInput>,
 ): Promise<Row> {
-  if (!input.firstName && !input.lastName && !input.emails.length)
-    throw badRequest("A person needs a name or an email address.", [
-      { path: "body.lastName", message: "give a first name, a last name or an email" },
-    ]);
+  assertNamedOrAddressed("person", input);
   await checkCompany(db, user, input.companyId);
   const ownerId = await assertOwner(db, user, input.ownerId);
   const id = newId();

@@ -41,3 +41,14 @@ export async function writableWithOwner(
     );
   return ownerId;
 }
+
+/** A person or a lead is someone: it needs a first name, a last name or an email address. */
+export function assertNamedOrAddressed(
+  kind: "person" | "lead",
+  v: { firstName: string; lastName: string; emails: string[] },
+): void {
+  if (!v.firstName && !v.lastName && !v.emails.length)
+    throw badRequest(`A ${kind} needs a name or an email address.`, [
+      { path: "body.lastName", message: "give a first name, a last name or an email" },
+    ]);
+}

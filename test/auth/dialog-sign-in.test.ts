@@ -46,6 +46,22 @@ describe.each(engines)("R-SB-7 sign-in dialog on %s", (engine) => {
   });
   afterAll(() => s?.close());
 
+  it("R-SB-7: the sign-in page and the OAuth outcome page run only their own nonce-tagged code and are never cached", async () => {
+    for (const url of [
+      `${base}/auth/login?lang=en`,
+      `${base}/connections/oauth/callback?state=unknown&code=x`,
+    ]) {
+      const r = await fetch(url);
+      const nonce = /script-src 'nonce-([^']+)'/.exec(r.headers.get("content-security-policy") ?? "")?.[1];
+      expect(nonce, url).toBeTruthy();
+      expect(await r.text(), url).toContain(`nonce="${nonce}"`);
+      expect(r.headers.get("content-type"), url).toBe("text/html; charset=utf-8");
+      expect(r.headers.get("cache-control"), url).toBe("no-store");
+      expect(r.headers.get("referrer-policy"), url).toBe("no-referrer");
+      expect(r.headers.get("x-content-type-options"), url).toBe("nosniff");
+    }
+  });
+
   it("R-SB-7: login, one-time code, token: the whole dialog flow signs the sidebar in", async () => {
     const page = await fetch(`${base}/auth/login?host=office`);
     expect(page.status).toBe(200);

@@ -6,25 +6,14 @@ import { storeListedCalendars } from "../../server/connections/calendars.js";
 import { insertConnection } from "../../server/connections/connections.js";
 import { connectionSecrets } from "../../server/db/schema.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import { api } from "../sync/mail-e2e.js";
 import { fakeImapWorld } from "./imap-tester.js";
+import { logMartasEmail } from "./logged-email.js";
 
 const HOST = "mail.acme-iberia.example";
 const MAILBOX = { host: HOST, port: 993, tls: "implicit", username: "ana@acme-iberia.example" };
 const PASSWORD = "imap-pass-Ana-8c1f";
 const ICLOUD_PASSWORD = "abcd-efgh-ijkl-mnop";
-
-const RAW_MAIL = [
-  "From: Marta Núñez <marta.nunez@acme-iberia.example>",
-  "To: Ana <ana@acme.test>",
-  "Subject: Orden de compra 2027-118",
-  "Message-ID: <po-2027-118@acme-iberia.example>",
-  "Date: Fri, 20 Nov 2026 09:00:00 +0100",
-  "MIME-Version: 1.0",
-  "Content-Type: text/plain; charset=utf-8",
-  "",
-  "Adjunto la orden de compra.",
-  "",
-].join("\r\n");
 
 describe.each(engines)("connections API on %s", (engine) => {
   let s: TestServer;
@@ -39,15 +28,7 @@ describe.each(engines)("connections API on %s", (engine) => {
   let admin: { token: string };
 
   const call = (who: { token: string }, method: string, url: string, body?: unknown) =>
-    s.app.inject({
-      method: method as "GET",
-      url,
-      headers: {
-        authorization: `Bearer ${who.token}`,
-        ...(body ? { "content-type": "application/json" } : {}),
-      },
-      payload: body ? JSON.stringify(body) : undefined,
-    });
+    api(s, who, method, url, body);
 
   const createImap = (extra: Record<string, unknown> = {}) =>
     call(ana, "POST", "/api/v1/connections", {
@@ -299,20 +280,7 @@ describe.each(engines)("connections API on %s", (engine) => {
   });
 
   it("R-CON-10: stopping an IMAP connection deletes it and its password, confirms it, and keeps what was logged", async () => {
-    const marta = await call(ana, "POST", "/api/v1/persons", {
-      firstName: "Marta",
-      lastName: "Núñez",
-      emails: ["marta.nunez@acme-iberia.example"],
-    });
-    expect(marta.statusCode).toBe(201);
-    const logged = await s.app.inject({
-      method: "POST",
-      url: "/api/v1/emails",
-      headers: { authorization: `Bearer ${ana.token}`, "content-type": "message/rfc822" },
-      payload: RAW_MAIL,
-    });
-    expect(logged.statusCode).toBe(201);
-    const activityId = logged.json().activityId;
+    const activityId = await logMartasEmail(s, ana);
 
     const r = await call(ana, "DELETE", `/api/v1/connections/${imapId}`);
     expect(r.statusCode).toBe(200);

@@ -11,7 +11,9 @@ import { connectionSecrets, connections, oauthStates } from "../../server/db/sch
 import { purgeExpired } from "../../server/jobs/handlers.js";
 import { getSecret } from "../../server/secrets/store.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import { api as apiOn } from "../sync/mail-e2e.js";
 import { CONTOSO_TENANT, fakeGoogle, fakeMicrosoft, OAUTH_ENV } from "./fake-oauth.js";
+import { logMartasEmail } from "./logged-email.js";
 
 const google = fakeGoogle();
 const microsoft = fakeMicrosoft();
@@ -30,19 +32,6 @@ beforeEach(() => {
   microsoft.signInAs = "ana@contoso.test";
 });
 
-const RAW_MAIL = [
-  "From: Marta Núñez <marta.nunez@acme-iberia.example>",
-  "To: Ana <ana@acme.test>",
-  "Subject: Orden de compra 2027-118",
-  "Message-ID: <po-2027-118@acme-iberia.example>",
-  "Date: Fri, 20 Nov 2026 09:00:00 +0100",
-  "MIME-Version: 1.0",
-  "Content-Type: text/plain; charset=utf-8",
-  "",
-  "Adjunto la orden de compra.",
-  "",
-].join("\r\n");
-
 describe.each(engines)("connecting Google and Microsoft accounts with OAuth on %s", (engine) => {
   let s: TestServer;
   const logLines: string[] = [];
@@ -50,15 +39,7 @@ describe.each(engines)("connecting Google and Microsoft accounts with OAuth on %
   let marco: { id: string; token: string };
 
   const api = (who: { token: string }, method: string, url: string, body?: unknown) =>
-    s.app.inject({
-      method: method as "GET",
-      url,
-      headers: {
-        authorization: `Bearer ${who.token}`,
-        ...(body ? { "content-type": "application/json" } : {}),
-      },
-      payload: body ? JSON.stringify(body) : undefined,
-    });
+    apiOn(s, who, method, url, body);
 
   /** What the popup does: open the authorization URL, follow the provider back to Concilia's page. */
   async function consent(authorizationUrl: string): Promise<URL> {
@@ -360,19 +341,7 @@ describe.each(engines)("connecting Google and Microsoft accounts with OAuth on %
   });
 
   it("R-CON-10: stopping Google revokes the token at Google, deletes the credentials, and a logged email stays", async () => {
-    const person = await api(ana, "POST", "/api/v1/persons", {
-      firstName: "Marta",
-      lastName: "Núñez",
-      emails: ["marta.nunez@acme-iberia.example"],
-    });
-    expect(person.statusCode).toBe(201);
-    const logged = await s.app.inject({
-      method: "POST",
-      url: "/api/v1/emails",
-      headers: { authorization: `Bearer ${ana.token}`, "content-type": "message/rfc822" },
-      payload: RAW_MAIL,
-    });
-    expect(logged.statusCode).toBe(201);
+    const activityId = await logMartasEmail(s, ana);
     const refresh = (await refreshTokenOf(googleId)).value;
 
     const r = await api(ana, "DELETE", `/api/v1/connections/${googleId}`);
@@ -393,7 +362,7 @@ describe.each(engines)("connecting Google and Microsoft accounts with OAuth on %
       await s.ctx.db.select().from(connectionSecrets).where(eq(connectionSecrets.connectionId, googleId)),
     ).toEqual([]);
     expect(await list(ana)).toEqual([]);
-    const activity = await api(ana, "GET", `/api/v1/activities/${logged.json().activityId}`);
+    const activity = await api(ana, "GET", `/api/v1/activities/${activityId}`);
     expect(activity.statusCode).toBe(200);
   });
 });

@@ -1,7 +1,8 @@
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { GoogleEmulator } from "../../emulators/google/emulator.js";
+import { serveForFile } from "./serve-for-file.js";
 
 let now = Date.UTC(2026, 10, 30, 9);
 const google = new GoogleEmulator({ clock: () => now, pushMinIntervalMs: 0, pushRetryDelaysMs: [] });
@@ -30,12 +31,7 @@ const RAW = [
   "",
 ].join("\r\n");
 
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterAll(() => server.close());
-beforeEach(() => {
-  google.faults.clear();
-  google.counter.reset();
-});
+serveForFile(server, google);
 
 describe("Gmail API emulator", () => {
   beforeAll(async () => {

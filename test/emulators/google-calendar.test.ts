@@ -1,7 +1,8 @@
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { GoogleEmulator } from "../../emulators/google/emulator.js";
+import { serveForFile } from "./serve-for-file.js";
 
 let now = Date.UTC(2026, 10, 30, 9);
 const google = new GoogleEmulator({ clock: () => now, pushRetryDelaysMs: [] });
@@ -50,15 +51,10 @@ const meeting = (id: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+serveForFile(server, google);
 beforeAll(() => {
-  server.listen({ onUnhandledRequest: "error" });
   google.addAccount(ANA, "Ana Ruiz");
   token = google.issueTokens(ANA, "https://www.googleapis.com/auth/calendar").accessToken;
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  google.faults.clear();
-  google.counter.reset();
 });
 
 describe("Google Calendar emulator", () => {

@@ -47,6 +47,15 @@ async function authorize(challenge: string, extra: Record<string, string> = {}) 
   return new URL(response.headers.get("location")!);
 }
 
+/** The code exchange: `verifier` is the PKCE verifier sent with it, none when absent. */
+const redeem = (code: string, verifier?: string) =>
+  tokenRequest({
+    grant_type: "authorization_code",
+    code,
+    redirect_uri: REDIRECT,
+    ...(verifier ? { code_verifier: verifier } : {}),
+  });
+
 function tokenRequest(fields: Record<string, string>) {
   return fetch("https://oauth2.googleapis.com/token", {
     method: "POST",
@@ -66,12 +75,7 @@ describe("Google OAuth emulator", () => {
     expect(back.origin + back.pathname).toBe(REDIRECT);
     expect(back.searchParams.get("state")).toBe("st-123");
     const code = back.searchParams.get("code")!;
-    const response = await tokenRequest({
-      grant_type: "authorization_code",
-      code,
-      redirect_uri: REDIRECT,
-      code_verifier: verifier,
-    });
+    const response = await redeem(code, verifier);
     expect(response.status).toBe(200);
     const body = await response.json();
     expect(body).toMatchObject({ token_type: "Bearer", expires_in: 3599 });
@@ -85,32 +89,17 @@ describe("Google OAuth emulator", () => {
   it("refuses a wrong or missing PKCE verifier, and a code used twice", async () => {
     const { verifier, challenge } = pkce();
     const code = (await authorize(challenge)).searchParams.get("code")!;
-    const wrong = await tokenRequest({
-      grant_type: "authorization_code",
-      code,
-      redirect_uri: REDIRECT,
-      code_verifier: pkce().verifier,
-    });
+    const wrong = await redeem(code, pkce().verifier);
     expect(wrong.status).toBe(400);
     expect(await wrong.json()).toEqual({
       error: "invalid_grant",
       error_description: "Invalid code verifier.",
     });
-    const missing = await tokenRequest({ grant_type: "authorization_code", code, redirect_uri: REDIRECT });
+    const missing = await redeem(code);
     expect((await missing.json()).error_description).toBe("Missing code verifier.");
-    const ok = await tokenRequest({
-      grant_type: "authorization_code",
-      code,
-      redirect_uri: REDIRECT,
-      code_verifier: verifier,
-    });
+    const ok = await redeem(code, verifier);
     expect(ok.status).toBe(200);
-    const again = await tokenRequest({
-      grant_type: "authorization_code",
-      code,
-      redirect_uri: REDIRECT,
-      code_verifier: verifier,
-    });
+    const again = await redeem(code, verifier);
     expect(again.status).toBe(400);
     expect((await again.json()).error).toBe("invalid_grant");
   });

@@ -1,6 +1,7 @@
 import { setupServer } from "msw/node";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { MicrosoftEmulator } from "../../emulators/microsoft/emulator.js";
+import { serveForFile } from "./serve-for-file.js";
 
 const microsoft = new MicrosoftEmulator();
 const server = setupServer(...microsoft.handlers());
@@ -19,16 +20,11 @@ async function batch(requests: unknown[]) {
 
 const byId = (responses: BatchResponse[]) => Object.fromEntries(responses.map((r) => [r.id, r]));
 
+serveForFile(server, microsoft);
 beforeAll(() => {
-  server.listen({ onUnhandledRequest: "error" });
   microsoft.addAccount("ana@contoso.example", "Ana Ruiz");
   microsoft.generate("ana@contoso.example", { count: 5 });
   token = microsoft.issueTokens("ana@contoso.example", "offline_access Mail.ReadWrite").accessToken;
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  microsoft.faults.clear();
-  microsoft.counter.reset();
 });
 
 describe("Graph JSON batch emulator", () => {

@@ -1,7 +1,8 @@
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { MicrosoftEmulator } from "../../emulators/microsoft/emulator.js";
+import { serveForFile } from "./serve-for-file.js";
 
 const now = Date.UTC(2026, 10, 30, 9);
 const microsoft = new MicrosoftEmulator({
@@ -76,15 +77,10 @@ async function round(
   }
 }
 
+serveForFile(server, microsoft);
 beforeAll(() => {
-  server.listen({ onUnhandledRequest: "error" });
   microsoft.addAccount(ANA, "Ana Ruiz");
   token = microsoft.issueTokens(ANA, "openid offline_access Calendars.ReadWrite").accessToken;
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  microsoft.faults.clear();
-  microsoft.counter.reset();
 });
 
 describe("Graph calendar emulator", () => {

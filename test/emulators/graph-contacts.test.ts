@@ -1,7 +1,8 @@
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { MicrosoftEmulator } from "../../emulators/microsoft/emulator.js";
+import { serveForFile } from "./serve-for-file.js";
 
 // The Graph contacts emulator against provider-contracts §2: folders, CRUD with If-Match, the
 // undocumented multi-value limits, extended properties, delta with 410, and the shared folder.
@@ -50,18 +51,13 @@ async function round(start: string, headers: Record<string, string> = {}) {
   }
 }
 
+serveForFile(server, microsoft);
 beforeAll(() => {
-  server.listen({ onUnhandledRequest: "error" });
   microsoft.addAccount(ANA, "Ana Ruiz");
   microsoft.addAccount(BO, "Bo Lindqvist");
   const scope = "offline_access Contacts.ReadWrite Contacts.Read.Shared MailboxSettings.ReadWrite";
   token = microsoft.issueTokens(ANA, scope).accessToken;
   boToken = microsoft.issueTokens(BO, scope).accessToken;
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  microsoft.faults.clear();
-  microsoft.counter.reset();
 });
 
 describe("Graph contacts emulator", () => {

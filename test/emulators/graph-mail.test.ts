@@ -1,6 +1,7 @@
 import { setupServer } from "msw/node";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { MicrosoftEmulator } from "../../emulators/microsoft/emulator.js";
+import { serveForFile } from "./serve-for-file.js";
 
 const microsoft = new MicrosoftEmulator();
 const server = setupServer(...microsoft.handlers());
@@ -39,8 +40,8 @@ async function round(start: string, headers: Record<string, string> = {}) {
   }
 }
 
+serveForFile(server, microsoft);
 beforeAll(async () => {
-  server.listen({ onUnhandledRequest: "error" });
   const box = microsoft.addAccount("ana@contoso.example", "Ana Ruiz");
   token = microsoft.issueTokens("ana@contoso.example", "offline_access Mail.ReadWrite").accessToken;
   await box.addRaw(RAW, "inbox");
@@ -50,11 +51,6 @@ beforeAll(async () => {
     share: 0.2,
   });
   microsoft.generate("ana@contoso.example", { count: 12, sent: true, seed: 3 });
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  microsoft.faults.clear();
-  microsoft.counter.reset();
 });
 
 describe("Graph mail emulator", () => {

@@ -8,6 +8,7 @@ import { createConnection } from "../../server/connections/connections.js";
 import { activities, mailSkips } from "../../server/db/schema.js";
 import { type AutoMeta, ingestAutomatic, skipCounts } from "../../server/mail/auto-log.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import { logRaw } from "../harness/logged-mail.js";
 
 let serial = 0;
 /** A realistic message: the headers given, then a plain text body. */
@@ -42,13 +43,7 @@ describe.each(engines)("automatic logging (%s)", (engine) => {
     payload?: unknown,
   ) =>
     s.app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, payload: payload as object });
-  const logByHand = (raw: Buffer, token = ana.token) =>
-    s.app.inject({
-      method: "POST",
-      url: "/api/v1/emails",
-      headers: { authorization: `Bearer ${token}`, "content-type": "message/rfc822" },
-      payload: raw,
-    });
+  const logByHand = (raw: Buffer, token = ana.token) => logRaw(s, token, raw);
   const auto = (raw: Buffer, user = anaUser, meta = inbox) => ingestAutomatic(s.ctx, user, raw, meta);
   const context = async (raw: Buffer, addresses: string[], token = ana.token) => {
     const q = [...addresses.map((a) => `address=${encodeURIComponent(a)}`), `messageId=${idOf(raw)}`].join(

@@ -6,17 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectBlobs } from "../../server/mail/blobs.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import { eml } from "../harness/eml.js";
+import { anaWithCarla, CARLA, logRaw } from "../harness/logged-mail.js";
+import { until } from "../harness/until.js";
 
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const until = async (check: () => Promise<boolean>, ms: number) => {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return true;
-    await pause(100);
-  }
-  return false;
-};
 
 describe.each(engines)("attachment blob collection (%s)", (engine) => {
   let s: TestServer;
@@ -27,17 +21,16 @@ describe.each(engines)("attachment blob collection (%s)", (engine) => {
     s.app.inject({ method, url, headers: { authorization: `Bearer ${token}` } });
   /** Logs a message from a CRM person with these files; returns the activity id. */
   const log = async (...files: { name: string; bytes: Buffer }[]) => {
-    const r = await s.app.inject({
-      method: "POST",
-      url: "/api/v1/emails",
-      headers: { authorization: `Bearer ${token}`, "content-type": "message/rfc822" },
-      payload: eml({
-        from: "carla@client.test",
+    const r = await logRaw(
+      s,
+      token,
+      eml({
+        from: CARLA,
         to: "ana@acme.test",
         messageId: `blob${++seq}.${randomBytes(4).toString("hex")}@client.test`,
         files: files.map((f) => ({ ...f, type: "application/octet-stream" })),
       }),
-    });
+    );
     expect(r.statusCode, r.body).toBe(201);
     return r.json().activityId as string;
   };
@@ -57,14 +50,7 @@ describe.each(engines)("attachment blob collection (%s)", (engine) => {
 
   beforeAll(async () => {
     s = await startTestServer({ engine });
-    token = (await s.user("ana@acme.test", { name: "Ana" })).token;
-    const r = await s.app.inject({
-      method: "POST",
-      url: "/api/v1/persons",
-      headers: { authorization: `Bearer ${token}` },
-      payload: { firstName: "Carla", emails: ["carla@client.test"] },
-    });
-    expect(r.statusCode, r.body).toBe(201);
+    token = (await anaWithCarla(s)).token;
   });
   afterAll(() => s?.close());
 
@@ -101,7 +87,7 @@ describe.each(engines)("attachment blob collection (%s)", (engine) => {
     expect(await s.ctx.blobs.has(sha(contract))).toBe(true);
 
     await remove(withBoth);
-    expect(await until(async () => !(await s.ctx.blobs.has(sha(contract))), 15_000)).toBe(true);
+    expect(await until(async () => !(await s.ctx.blobs.has(sha(contract))), 15_000, 100)).toBe(true);
     expect(await s.ctx.blobs.has(sha(logo))).toBe(true);
     expect(await downloads(withLogo)).toEqual([{ name: "logo.png", status: 200, sha: sha(logo) }]);
     // Collecting again, as a retried job would, keeps what is used.
@@ -109,7 +95,7 @@ describe.each(engines)("attachment blob collection (%s)", (engine) => {
     expect(await downloads(withLogo)).toEqual([{ name: "logo.png", status: 200, sha: sha(logo) }]);
 
     await remove(withLogo);
-    expect(await until(async () => !(await s.ctx.blobs.has(sha(logo))), 15_000)).toBe(true);
+    expect(await until(async () => !(await s.ctx.blobs.has(sha(logo))), 15_000, 100)).toBe(true);
   });
 
   it("R-MAIL-1: a logging that fails after storing its attachment leaves no blob behind", async () => {
@@ -124,21 +110,20 @@ describe.each(engines)("attachment blob collection (%s)", (engine) => {
       "create trigger refuse_boom before insert on attachments for each row execute function refuse_boom()",
     );
     const boom = randomBytes(700);
-    const r = await s.app.inject({
-      method: "POST",
-      url: "/api/v1/emails",
-      headers: { authorization: `Bearer ${token}`, "content-type": "message/rfc822" },
-      payload: eml({
-        from: "carla@client.test",
+    const r = await logRaw(
+      s,
+      token,
+      eml({
+        from: CARLA,
         to: "ana@acme.test",
         messageId: `boom.${randomBytes(4).toString("hex")}@client.test`,
         files: [{ name: "boom.bin", type: "application/octet-stream", bytes: boom }],
       }),
-    });
+    );
     await s.ctx.database.query("drop trigger refuse_boom on attachments");
     expect(r.statusCode).toBe(500);
     // On PostgreSQL nothing is left at all; the embedded store's file goes with the queued collection.
     if (engine === "postgres") expect(await s.ctx.blobs.has(sha(boom))).toBe(false);
-    expect(await until(async () => !(await s.ctx.blobs.has(sha(boom))), 15_000)).toBe(true);
+    expect(await until(async () => !(await s.ctx.blobs.has(sha(boom))), 15_000, 100)).toBe(true);
   });
 });

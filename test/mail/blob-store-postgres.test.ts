@@ -6,6 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import { eml } from "../harness/eml.js";
+import { anaWithCarla, CARLA, logRaw } from "../harness/logged-mail.js";
 
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 const files = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true }).length : 0);
@@ -16,17 +17,11 @@ describe.runIf(engines.includes("postgres"))("attachment blobs on PostgreSQL", (
   let ana: { token: string };
 
   const log = (server: TestServer, messageId: string, file: { name: string; bytes: Buffer }) =>
-    server.app.inject({
-      method: "POST",
-      url: "/api/v1/emails",
-      headers: { authorization: `Bearer ${ana.token}`, "content-type": "message/rfc822" },
-      payload: eml({
-        from: "carla@client.test",
-        to: "ana@acme.test",
-        messageId,
-        files: [{ ...file, type: "application/pdf" }],
-      }),
-    });
+    logRaw(
+      server,
+      ana.token,
+      eml({ from: CARLA, to: "ana@acme.test", messageId, files: [{ ...file, type: "application/pdf" }] }),
+    );
   const download = async (server: TestServer, activityId: string) => {
     const get = (url: string) =>
       server.app.inject({ method: "GET", url, headers: { authorization: `Bearer ${ana.token}` } });
@@ -40,14 +35,7 @@ describe.runIf(engines.includes("postgres"))("attachment blobs on PostgreSQL", (
     first = await startTestServer({ engine: "postgres" });
     // A second server process: the same database, its own data folder (another host).
     second = await startTestServer({ joinDatabase: first.ctx.config.DATABASE_URL });
-    ana = await first.user("ana@acme.test", { name: "Ana" });
-    const r = await first.app.inject({
-      method: "POST",
-      url: "/api/v1/persons",
-      headers: { authorization: `Bearer ${ana.token}` },
-      payload: { firstName: "Carla", emails: ["carla@client.test"] },
-    });
-    expect(r.statusCode, r.body).toBe(201);
+    ana = await anaWithCarla(first);
   });
   afterAll(async () => {
     await second?.close();

@@ -7,6 +7,7 @@ import { buildMessage } from "../../outlook-addin/src/log/mime.js";
 import { activities } from "../../server/db/schema.js";
 import { bracketMessageId, messageIdsOf, normalizeMessageId } from "../../shared/message-id.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import { anaWithCarla, logRaw } from "../harness/logged-mail.js";
 
 const qp = (s: string) =>
   Buffer.from(s, "utf8")
@@ -72,13 +73,7 @@ describe.each(engines)("one activity per message (%s)", (engine) => {
   let s: TestServer;
   let ana: { id: string; token: string };
 
-  const log = (raw: Buffer | string) =>
-    s.app.inject({
-      method: "POST",
-      url: "/api/v1/emails",
-      headers: { authorization: `Bearer ${ana.token}`, "content-type": "message/rfc822" },
-      payload: raw,
-    });
+  const log = (raw: Buffer | string) => logRaw(s, ana.token, raw);
   const emailsWithSubject = (subject: string) =>
     s.ctx.db
       .select({ id: activities.id, messageId: activities.messageId })
@@ -87,14 +82,7 @@ describe.each(engines)("one activity per message (%s)", (engine) => {
 
   beforeAll(async () => {
     s = await startTestServer({ engine });
-    ana = await s.user("ana@acme.test", { name: "Ana" });
-    const r = await s.app.inject({
-      method: "POST",
-      url: "/api/v1/persons",
-      headers: { authorization: `Bearer ${ana.token}` },
-      payload: { firstName: "Carla", emails: ["carla@client.test"] },
-    });
-    expect(r.statusCode, r.body).toBe(201);
+    ana = await anaWithCarla(s);
   });
   afterAll(() => s?.close());
 

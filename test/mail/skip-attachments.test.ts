@@ -6,6 +6,7 @@ import { count } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { blobs } from "../../server/db/schema.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import { anaWithCarla, logRaw } from "../harness/logged-mail.js";
 
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 const b64 = (b: Buffer) => b.toString("base64").replace(/.{76}/g, "$&\r\n");
@@ -51,13 +52,7 @@ describe.each(engines)("logging with attachments left out (%s)", (engine) => {
   let s: TestServer;
   let ana: { token: string };
 
-  const log = (raw: Buffer, query = "") =>
-    s.app.inject({
-      method: "POST",
-      url: `/api/v1/emails${query}`,
-      headers: { authorization: `Bearer ${ana.token}`, "content-type": "message/rfc822" },
-      payload: raw,
-    });
+  const log = (raw: Buffer, query = "") => logRaw(s, ana.token, raw, query);
   const get = (url: string) =>
     s.app.inject({ method: "GET", url, headers: { authorization: `Bearer ${ana.token}` } });
   // Every stored blob has a row, whichever store keeps its bytes.
@@ -65,14 +60,7 @@ describe.each(engines)("logging with attachments left out (%s)", (engine) => {
 
   beforeAll(async () => {
     s = await startTestServer({ engine });
-    ana = await s.user("ana@acme.test", { name: "Ana" });
-    const r = await s.app.inject({
-      method: "POST",
-      url: "/api/v1/persons",
-      headers: { authorization: `Bearer ${ana.token}` },
-      payload: { firstName: "Carla", emails: ["carla@client.test"] },
-    });
-    expect(r.statusCode, r.body).toBe(201);
+    ana = await anaWithCarla(s);
   });
   afterAll(() => s?.close());
 

@@ -8,6 +8,7 @@ import { ingestEmail } from "../../server/mail/ingest.js";
 import { joinThreads } from "../../server/mail/thread.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 import { eml, type TestMessage } from "../harness/eml.js";
+import { logRaw } from "../harness/logged-mail.js";
 
 type Link = { type: string; id: string };
 interface Logged {
@@ -29,12 +30,7 @@ describe.each(engines)("email threads (%s)", (engine) => {
   const api = (method: "GET" | "POST" | "PATCH", url: string, payload?: object) =>
     s.app.inject({ method, url, headers: { authorization: `Bearer ${ana.token}` }, payload });
   const log = async (m: TestMessage) => {
-    const r = await s.app.inject({
-      method: "POST",
-      url: "/api/v1/emails",
-      headers: { authorization: `Bearer ${ana.token}`, "content-type": "message/rfc822" },
-      payload: eml(m),
-    });
+    const r = await logRaw(s, ana.token, eml(m));
     expect(r.statusCode, r.body).toBe(201);
     return r.json() as { activityId: string; links: Link[] };
   };

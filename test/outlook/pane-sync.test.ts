@@ -8,7 +8,7 @@ import { eq } from "drizzle-orm";
 import { setupServer } from "msw/node";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OFFICE_JS_URL } from "../../server/auth/login-page.js";
+import { OFFICE_JS_URL } from "../../server/auth/own-page.js";
 import { storeListedCalendars } from "../../server/connections/calendars.js";
 import { createConnection } from "../../server/connections/connections.js";
 import { calendarOutbox } from "../../server/db/schema.js";

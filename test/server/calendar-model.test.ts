@@ -11,7 +11,7 @@ import { migrationsFolder } from "../../server/db/index.js";
 import { connections, eventAttendees, eventExceptions, eventLinks, events } from "../../server/db/schema.js";
 import { newId } from "../../server/ids.js";
 import { wallStrings } from "../../shared/zoned-time.js";
-import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import { callAs, engines, startTestServer, type TestServer } from "../harness/app.js";
 
 describe.each(engines)("the event model on %s", (engine) => {
   let s: TestServer;
@@ -22,15 +22,7 @@ describe.each(engines)("the event model on %s", (engine) => {
   });
   afterAll(() => s?.close());
 
-  const call = async (method: string, url: string, payload?: unknown) => {
-    const r = await s.app.inject({
-      method: method as "GET",
-      url,
-      headers: { authorization: `Bearer ${ana.token}` },
-      payload: payload as object,
-    });
-    return { status: r.statusCode, body: r.body ? r.json() : null };
-  };
+  const call = (method: string, url: string, payload?: unknown) => callAs(s, ana.token, method, url, payload);
 
   /** A weekly series as sync will store it: Mondays at 09:00 in Madrid from `start` (a UTC instant). */
   async function series(start: string, over: Partial<typeof events.$inferInsert> = {}) {

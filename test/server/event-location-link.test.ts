@@ -1,6 +1,6 @@
 // R-SB-4: a meeting's location and online-meeting link, stored with the event; the link is an https URL.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import { callAs, engines, startTestServer, type TestServer } from "../harness/app.js";
 
 describe.each(engines)("event location and online-meeting link on %s", (engine) => {
   let s: TestServer;
@@ -11,15 +11,7 @@ describe.each(engines)("event location and online-meeting link on %s", (engine) 
   });
   afterAll(() => s?.close());
 
-  const call = async (method: string, url: string, payload?: unknown) => {
-    const r = await s.app.inject({
-      method: method as "GET",
-      url,
-      headers: { authorization: `Bearer ${ana.token}` },
-      ...(payload !== undefined ? { payload: payload as object } : {}),
-    });
-    return { status: r.statusCode, body: r.body ? r.json() : null };
-  };
+  const call = (method: string, url: string, payload?: unknown) => callAs(s, ana.token, method, url, payload);
   const meeting = {
     title: "Kick-off",
     startAt: "2031-03-04T10:00:00+01:00",

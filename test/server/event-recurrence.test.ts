@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { events } from "../../server/db/schema.js";
 import { newId } from "../../server/ids.js";
-import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import { callAs, engines, startTestServer, type TestServer } from "../harness/app.js";
 
 describe.each(engines)("recurring events through the API on %s", (engine) => {
   let s: TestServer;
@@ -18,15 +18,8 @@ describe.each(engines)("recurring events through the API on %s", (engine) => {
   });
   afterAll(() => s?.close());
 
-  const call = async (method: string, url: string, payload?: unknown, who = ana) => {
-    const r = await s.app.inject({
-      method: method as "GET",
-      url,
-      headers: { authorization: `Bearer ${who.token}` },
-      ...(payload !== undefined ? { payload: payload as object } : {}),
-    });
-    return { status: r.statusCode, type: r.headers["content-type"], body: r.body ? r.json() : null };
-  };
+  const call = (method: string, url: string, payload?: unknown, who = ana) =>
+    callAs(s, who.token, method, url, payload);
   const weekly = (recurrence: object, over: object = {}) =>
     call("POST", "/api/v1/events", {
       title: "Pipeline review",

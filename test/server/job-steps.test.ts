@@ -5,6 +5,7 @@ import { createJobs } from "../../server/jobs/pgboss.js";
 import type { Jobs, QueueDefs } from "../../server/jobs/queue.js";
 import { createLogger } from "../../server/log.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import { until } from "../harness/until.js";
 
 interface Payloads {
   "test.slow": { key: string; run: number; ms: number };
@@ -14,14 +15,6 @@ interface Payloads {
 const EXPIRE = 3;
 const UNITS = 40;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const until = async (check: () => Promise<boolean>, ms: number) => {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return true;
-    await sleep(200);
-  }
-  return false;
-};
 
 describe.each(engines)("long jobs on %s", (engine) => {
   let s: TestServer;

@@ -5,15 +5,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queues } from "../../server/jobs/queues.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import { until } from "../harness/until.js";
 
-const until = async (check: () => Promise<boolean>, ms: number) => {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return false;
-};
 /** A blob no attachment uses: what a collection job removes. */
 const putBlob = (s: TestServer, text: string) =>
   s.ctx.db.transaction((tx) => s.ctx.blobs.put(tx, Buffer.from(`${text} ${Math.random()}`)));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import { callAs, engines, startTestServer, type TestServer } from "../harness/app.js";
 
 describe.each(engines)("CRM records API on %s", (engine) => {
   let s: TestServer;
@@ -14,15 +14,8 @@ describe.each(engines)("CRM records API on %s", (engine) => {
   });
   afterAll(() => s?.close());
 
-  const call = async (who: { token: string }, method: string, url: string, payload?: unknown) => {
-    const r = await s.app.inject({
-      method: method as "GET",
-      url,
-      headers: { authorization: `Bearer ${who.token}` },
-      ...(payload !== undefined ? { payload: payload as object } : {}),
-    });
-    return { status: r.statusCode, body: r.body ? r.json() : null, headers: r.headers };
-  };
+  const call = (who: { token: string }, method: string, url: string, payload?: unknown) =>
+    callAs(s, who.token, method, url, payload);
 
   it("a person is created with addresses and found again by name, email or phone, ignoring case and accents", async () => {
     const company = await call(ana, "POST", "/api/v1/companies", {
@@ -327,6 +320,23 @@ describe.each(engines)("CRM records API on %s", (engine) => {
       const r = await bad(JSON.stringify({ firstName: "A", favouriteColour: "blue" }));
       expect(r.status).toBe(400);
       expect(r.body.errors[0]).toEqual({ path: "body", message: "has unknown field(s): favouriteColour" });
+    });
+    it("a person or a lead with neither a name nor an email address, stored in neither list", async () => {
+      for (const url of ["/api/v1/persons", "/api/v1/leads"]) {
+        const kind = url.endsWith("persons") ? "person" : "lead";
+        const before = (await call(ana, "GET", `${url}?limit=200`)).body.items.length;
+        const r = await bad(
+          JSON.stringify({ firstName: "", lastName: "", emails: [] }),
+          "application/json",
+          url,
+        );
+        expect(r.status).toBe(400);
+        expect(r.body.detail).toBe(`A ${kind} needs a name or an email address.`);
+        expect(r.body.errors).toEqual([
+          { path: "body.lastName", message: "give a first name, a last name or an email" },
+        ]);
+        expect((await call(ana, "GET", `${url}?limit=200`)).body.items.length).toBe(before);
+      }
     });
     it("oversized bodies", async () => {
       const r = await bad(

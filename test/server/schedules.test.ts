@@ -5,15 +5,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loginCodes } from "../../server/db/schema.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
-
-const until = async (check: () => Promise<boolean>, ms: number) => {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return false;
-};
+import { until } from "../harness/until.js";
 
 describe.each(engines)("schedules on %s", (engine) => {
   let s: TestServer;

@@ -1,7 +1,7 @@
 // What the sidebars' record forms need from the API: a person's company given by name, and an unknown
 // sender's address added to an existing person or company.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import { callAs, engines, startTestServer, type TestServer } from "../harness/app.js";
 
 describe.each(engines)("sidebar record writes on %s", (engine) => {
   let s: TestServer;
@@ -14,15 +14,8 @@ describe.each(engines)("sidebar record writes on %s", (engine) => {
   });
   afterAll(() => s?.close());
 
-  const call = async (who: { token: string }, method: string, url: string, payload?: unknown) => {
-    const r = await s.app.inject({
-      method: method as "GET",
-      url,
-      headers: { authorization: `Bearer ${who.token}` },
-      ...(payload !== undefined ? { payload: payload as object } : {}),
-    });
-    return { status: r.statusCode, body: r.body ? r.json() : null };
-  };
+  const call = (who: { token: string }, method: string, url: string, payload?: unknown) =>
+    callAs(s, who.token, method, url, payload);
   const context = async (who: { token: string }, address: string) =>
     (await call(who, "GET", `/api/v1/context?address=${encodeURIComponent(address)}`)).body.participants[0];
 

@@ -12,17 +12,10 @@ import { openDatabase } from "../../server/db/index.js";
 import { createJobs } from "../../server/jobs/pgboss.js";
 import { createLogger } from "../../server/log.js";
 import { freshPostgresDatabase } from "../harness/app.js";
+import { until } from "../harness/until.js";
 import { type Proc, spawnConcilia, stop, waitForHealth } from "../sync/faults/fleet/processes.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const until = async (check: () => Promise<boolean>, ms: number) => {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return true;
-    await sleep(200);
-  }
-  return false;
-};
 
 /** The nice value of every thread of a process (field 19 of /proc/PID/task/TID/stat). */
 function threadNices(pid: number): number[] {

@@ -5,13 +5,13 @@
 // counting proxy.
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CountingProxy, startCountingProxy } from "../../bench/_calendar-proxy.js";
 import { events } from "../../server/db/schema.js";
 import { fetchCalendarObjects } from "../../server/providers/caldav/fetch.js";
 import { listCalendarChanges } from "../../server/providers/caldav/list-changes.js";
 import { runStepExclusive } from "../../server/sync/run.js";
 import { engines, type TestServer } from "../harness/app.js";
 import { otherClientIcs, type TestCalendarUser, testCaldav } from "../harness/caldav.js";
+import { type CaldavProxy, startCaldavProxy } from "../harness/caldav-proxy.js";
 import {
   anaWithCalendar,
   calendarThrough,
@@ -32,14 +32,14 @@ const ics = (i: number) =>
 describe.each(engines)("A CalDAV step cut at its time budget on %s", (engine) => {
   let s: TestServer;
   let cal: TestCalendarUser;
-  let proxy: CountingProxy;
+  let proxy: CaldavProxy;
   let ana: { id: string; token: string };
   let connectionId: string;
   /** Aborted when the proxy sees the step's first calendar-multiget: the step is cut mid-request. */
   let cut: AbortController | null = null;
 
   beforeAll(async () => {
-    proxy = await startCountingProxy(testCaldav().url, (kind) => {
+    proxy = await startCaldavProxy(testCaldav().url, (kind) => {
       if (kind === "REPORT calendar-multiget") cut?.abort();
     });
     s = await startCaldavSyncServer(engine, { caldavUrl: proxy.url, env: { CONCILIA_SYNC_BATCH_SIZE: "5" } });
@@ -80,13 +80,13 @@ describe.each(engines)("A CalDAV first push cut at its time budget on %s", (engi
   let cal: TestCalendarUser;
   let ana: { id: string; token: string };
   let connectionId: string;
-  let proxy: CountingProxy;
+  let proxy: CaldavProxy;
   let cut: AbortController | null = null;
   let puts = 0;
   const HISTORY = 15;
 
   beforeAll(async () => {
-    proxy = await startCountingProxy(testCaldav().url, (kind) => {
+    proxy = await startCaldavProxy(testCaldav().url, (kind) => {
       if (kind === "PUT" && ++puts === 5) cut?.abort();
     });
     s = await startCaldavSyncServer(engine, { caldavUrl: proxy.url });

@@ -6,16 +6,17 @@ import { eq } from "drizzle-orm";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GraphEvent } from "../../emulators/microsoft/calendar-store.js";
-import { DEMO_MICROSOFT_CLIENT, MicrosoftEmulator } from "../../emulators/microsoft/emulator.js";
+import { MicrosoftEmulator } from "../../emulators/microsoft/emulator.js";
 import { localTime, zonedInstant } from "../../emulators/shared/zones.js";
 import { connections, eventLinks, events, graphSubscriptions } from "../../server/db/schema.js";
 import { newId } from "../../server/ids.js";
 import { CONCILIA_ATTENDEES, CONCILIA_ID } from "../../server/providers/graph/calendar-tag.js";
 import { writeCrmState } from "../../server/sync/calendar/crm-event.js";
 import { connectionOwner } from "../../server/sync/mail-writer.js";
-import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import { engines, type TestServer } from "../harness/app.js";
 import { injectFetch } from "../providers/inject-fetch.js";
-import { api, eventually, MARTA, syncUntilRest, userWithMarta } from "./mail-e2e.js";
+import { api, eventually, MARTA, signInThroughPopup, syncUntilRest, userWithMarta } from "./mail-e2e.js";
+import { startOutlookCalendarServer } from "./outlook-calendar-e2e.js";
 
 const ACCOUNT = "ana@contoso.test";
 const HISTORY = 30;
@@ -85,15 +86,9 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     (await s.ctx.db.select({ id: events.id }).from(events).where(eq(events.ownerId, ana.id))).length;
 
   beforeAll(async () => {
-    s = await startTestServer({
-      engine,
-      env: {
-        MICROSOFT_OAUTH_CLIENT_ID: DEMO_MICROSOFT_CLIENT.clientId,
-        MICROSOFT_OAUTH_CLIENT_SECRET: DEMO_MICROSOFT_CLIENT.clientSecret!,
-        CONCILIA_PUBLIC_URL: "https://concilia.test",
-        CONCILIA_SYNC_TICK_SECONDS: "0",
-        CONCILIA_SYNC_BATCH_SIZE: "7",
-      },
+    s = await startOutlookCalendarServer(engine, {
+      CONCILIA_PUBLIC_URL: "https://concilia.test",
+      CONCILIA_SYNC_BATCH_SIZE: "7",
     });
     microsoft = new MicrosoftEmulator({ fetch: injectFetch(s.app) });
     microsoft.addAccount(ACCOUNT, "Ana Ruiz");
@@ -115,14 +110,7 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
       count: 6,
     });
     // What the popup does: start, consent at the emulator, open Concilia's callback page.
-    const start = await api(s, ana, "POST", "/api/v1/connections/oauth/start", {
-      provider: "microsoft",
-      syncs: "calendar",
-    });
-    expect(start.statusCode).toBe(200);
-    const back = await fetch(start.json().authorizationUrl, { redirect: "manual" });
-    const callback = new URL(back.headers.get("location")!);
-    expect((await s.app.inject({ url: callback.pathname + callback.search })).statusCode).toBe(200);
+    await signInThroughPopup(s, ana, { provider: "microsoft", syncs: "calendar" });
     const [c] = (await api(s, ana, "GET", "/api/v1/connections")).json().items;
     connectionId = c.id;
     await syncNow();

@@ -6,15 +6,16 @@ import { eq } from "drizzle-orm";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ContactRecord } from "../../emulators/microsoft/contact-store.js";
-import { DEMO_MICROSOFT_CLIENT, MicrosoftEmulator } from "../../emulators/microsoft/emulator.js";
+import { MicrosoftEmulator } from "../../emulators/microsoft/emulator.js";
 import { SECRET } from "../../server/connections/connections.js";
 import { connections, contactLinks, contactPendingCreates } from "../../server/db/schema.js";
 import { getSecret, putSecret } from "../../server/secrets/store.js";
 import { runStepExclusive } from "../../server/sync/run.js";
 import { categoryNames } from "../../shared/categories.js";
-import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import { engines, type TestServer } from "../harness/app.js";
 import { injectFetch } from "../providers/inject-fetch.js";
-import { api, whileNoStepRuns } from "./mail-e2e.js";
+import { api, signInThroughPopup, whileNoStepRuns } from "./mail-e2e.js";
+import { startOutlookCalendarServer } from "./outlook-calendar-e2e.js";
 
 const ANA = "ana@contoso.test";
 const BOB = "bob@contoso.test";
@@ -77,15 +78,11 @@ describe.each(engines)("Exchange contacts through Microsoft Graph on %s", (engin
     return r.json().id as string;
   }
   async function signIn(connection?: string) {
-    const start = await api(s, ana, "POST", "/api/v1/connections/oauth/start", {
+    await signInThroughPopup(s, ana, {
       provider: "microsoft",
       syncs: "calendar",
       ...(connection ? { connectionId: connection } : {}),
     });
-    expect(start.statusCode).toBe(200);
-    const back = await fetch(start.json().authorizationUrl, { redirect: "manual" });
-    const callback = new URL(back.headers.get("location")!);
-    expect((await s.app.inject({ url: callback.pathname + callback.search })).statusCode).toBe(200);
   }
 
   beforeAll(async () => {
@@ -104,15 +101,9 @@ describe.each(engines)("Exchange contacts through Microsoft Graph on %s", (engin
         { givenName: "Shared", surname: "Only", emailAddresses: [{ address: "shared@x.example" }] },
         shared.id,
       );
-    s = await startTestServer({
-      engine,
-      env: {
-        MICROSOFT_OAUTH_CLIENT_ID: DEMO_MICROSOFT_CLIENT.clientId,
-        MICROSOFT_OAUTH_CLIENT_SECRET: DEMO_MICROSOFT_CLIENT.clientSecret!,
-        CONCILIA_PUBLIC_URL: "https://concilia.test",
-        CONCILIA_SYNC_TICK_SECONDS: "0",
-        EXCHANGE_SHARED_CONTACT_FOLDERS: `${BOB}/${shared.id}`,
-      },
+    s = await startOutlookCalendarServer(engine, {
+      CONCILIA_PUBLIC_URL: "https://concilia.test",
+      EXCHANGE_SHARED_CONTACT_FOLDERS: `${BOB}/${shared.id}`,
     });
     msw.use(...microsoft.handlers());
     msw.listen({ onUnhandledRequest: "bypass" });

@@ -114,6 +114,21 @@ export const api = (s: TestServer, who: { token: string }, method: string, url: 
     payload: body ? JSON.stringify(body) : undefined,
   });
 
+/** What the sign-in popup does: start, consent at the emulated provider, open Concilia's callback page. */
+export async function signInThroughPopup(
+  s: TestServer,
+  who: { token: string },
+  start: { provider: "google" | "microsoft"; syncs?: string; connectionId?: string },
+) {
+  const started = await api(s, who, "POST", "/api/v1/connections/oauth/start", start);
+  expect(started.statusCode).toBe(200);
+  const back = await fetch(started.json().authorizationUrl, { redirect: "manual" });
+  const callback = new URL(back.headers.get("location")!);
+  const page = await s.app.inject({ url: callback.pathname + callback.search });
+  expect(page.statusCode).toBe(200);
+  return page;
+}
+
 /** The user's email activities: Message-ID, source. */
 export const loggedEmails = (s: TestServer, userId: string) =>
   s.ctx.db

@@ -9,6 +9,7 @@ import { putSecret } from "../../server/secrets/store.js";
 import { connectionOwner, mailWriter } from "../../server/sync/mail-writer.js";
 import { runStepExclusive } from "../../server/sync/run.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import { logRaw } from "../harness/logged-mail.js";
 import { deliver, invalidateCursors, SECRET_NAME, TEST_PROVIDER, testAccount } from "./test-provider.js";
 
 const message = (id: string, from: string, subject: string) =>
@@ -66,12 +67,7 @@ describe.each(engines)("mail sync through the ingest on %s", (engine) => {
     account.writer = mailWriter(s.ctx, await connectionOwner(s.ctx.db, c), "imap");
     const po = message("po-1", "Marta Núñez <marta.nunez@acme-iberia.example>", "Orden de compra");
     // Logged by hand before the sync reaches it.
-    const manual = await s.app.inject({
-      method: "POST",
-      url: "/api/v1/emails",
-      headers: { authorization: `Bearer ${ana.token}`, "content-type": "message/rfc822" },
-      payload: po,
-    });
+    const manual = await logRaw(s, ana.token, po);
     expect(manual.statusCode).toBe(201);
     deliver(account, "INBOX", [
       { key: "1", body: po },

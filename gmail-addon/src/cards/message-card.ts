@@ -1,23 +1,13 @@
 // R-SB-1..5: the contextual card of an opened message.
-import type { ContextEntry, NotLoggedReason } from "../../../shared/api/context.js";
+import type { ContextEntry } from "../../../shared/api/context.js";
+import { notLoggedWords } from "../../../shared/log-words.js";
 import { shortAddress } from "../../../shared/short-address.js";
 import { dateTime, esc } from "../format.js";
-import type { Messages } from "../i18n.js";
 import { entryName, type MessageState, others, primary } from "../message-state.js";
 import { recordSections, type View } from "./record-sections.js";
 import { action, button, buttons, header, paragraph, section } from "./widgets.js";
 
 export const MESSAGE_CARD = "message";
-
-/** R-MAIL-8: why the message is not logged, in the user's words. */
-const WHY: Record<NotLoggedReason, keyof Messages> = {
-  "no-crm-participant": "whyNoCrmParticipant",
-  "never-log": "whyNeverLog",
-  internal: "whyInternal",
-  automated: "whyAutomated",
-  "not-synced-yet": "whyNotSyncedYet",
-  failed: "whyFailed",
-};
 
 /** Log email, or the logged state (by hand, or by mail sync and read-only); if not logged, why (R-MAIL-8). */
 function logSection(s: MessageState, v: View) {
@@ -28,7 +18,8 @@ function logSection(s: MessageState, v: View) {
     const sec = section().addWidget(
       buttons(button(v.t("logEmail"), action("logEmail", params), true), meeting),
     );
-    if (state.reason) sec.addWidget(paragraph(v.t(WHY[state.reason], { detail: state.detail ?? "" })));
+    if (state.reason)
+      sec.addWidget(paragraph(v.t(notLoggedWords[state.reason], { detail: state.detail ?? "" })));
     return sec;
   }
   const on = v.t("loggedOn", { date: dateTime(state.loggedAt, v.timeZone, v.locale) });

@@ -1,19 +1,11 @@
 // R-CON-2..8 in Gmail: the provider picker and the form each provider needs. Every choice rebuilds
 // the card (onChange), so refusals (IMAP with calendars, POP3) show before anything is sent.
-import { appPasswordHelp } from "../../../shared/sync-words.js";
+import { appPasswordHelp, providerWord } from "../../../shared/sync-words.js";
 import type { I18n } from "../i18n.js";
 import type { SyncCardState } from "./sync-card.js";
 import { action, button, buttons, coloured, paragraph, section } from "./widgets.js";
 
 const MAIN = ["google", "microsoft", "icloud", "yahoo"] as const;
-export const providerWord = {
-  google: "providerGoogle",
-  microsoft: "providerMicrosoft",
-  icloud: "providerIcloud",
-  yahoo: "providerYahoo",
-  imap: "providerImap",
-  caldav: "providerCaldav",
-} as const;
 
 /** The choices so far, carried by every action of the form. */
 export const stateParams = (s: SyncCardState): Record<string, string> => ({

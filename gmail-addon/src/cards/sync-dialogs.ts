@@ -2,8 +2,8 @@
 // calendars, the primary one preselected by the server) and the confirmations before Stop sync and
 // before Remove sync (R-ACT-4).
 import type { Connection, ConnectionSyncs } from "../../../shared/api/connections.js";
+import { providerWord } from "../../../shared/sync-words.js";
 import type { I18n } from "../i18n.js";
-import { providerWord } from "./sync-connect.js";
 import { action, button, buttons, coloured, header, paragraph, section } from "./widgets.js";
 
 /** The confirmations: the card's name, its title (also its button's), its text and the button's action. */

@@ -2,8 +2,8 @@
 // sync's progress, failed items, and the actions on it. Cards do not poll, hence Refresh.
 import type { Connection } from "../../../shared/api/connections.js";
 import type { ConnectionSyncStatus } from "../../../shared/api/sync-status.js";
+import { providerWord } from "../../../shared/sync-words.js";
 import type { I18n } from "../i18n.js";
-import { providerWord } from "./sync-connect.js";
 import { action, button, buttons, field, paragraph, section, warning } from "./widgets.js";
 
 export function statusWords(s: ConnectionSyncStatus, provider: string, t: I18n["t"]): string {

@@ -3,6 +3,7 @@
 import type { ContextResponse, LogEmailResponse } from "../../../shared/api/context.js";
 import type { CrmEvent } from "../../../shared/api/events.js";
 import type { SearchResult } from "../../../shared/api/records.js";
+import type { MeetingRequest } from "../../../shared/meeting-form.js";
 import type { Address } from "../host/types.js";
 import { type ExchangeApi, exchangeApi } from "./exchange.js";
 import { type SyncApi, syncApi } from "./sync.js";
@@ -30,7 +31,7 @@ export interface Api {
   logEmail(raw: Uint8Array, skip?: number[]): Promise<LogEmailResponse>;
   createPerson(input: PersonDraft): Promise<{ id: string }>;
   createLead(input: LeadDraft): Promise<{ id: string }>;
-  createEvent(input: EventDraft): Promise<CrmEvent>;
+  createEvent(input: MeetingRequest): Promise<CrmEvent>;
   /** Persons, companies and leads by name, email or phone. */
   search(q: string, limit?: number): Promise<SearchResult[]>;
   /** Adds an address to an existing record (the server checks the user may change it). */
@@ -55,17 +56,6 @@ export interface PersonDraft {
 }
 export interface LeadDraft extends Omit<PersonDraft, "companyId"> {
   companyName?: string | null;
-}
-export interface EventDraft {
-  title: string;
-  startAt: string;
-  endAt: string;
-  timeZone: string;
-  location?: string | null;
-  onlineMeetingUrl?: string | null;
-  /** A simple repeat (shared/meeting-form.ts); the API takes more. */
-  recurrence?: { freq: "daily" | "weekly" | "monthly" };
-  attendees: { email: string; name?: string | null }[];
 }
 
 /** `"Name" <a@b>` as the context endpoint takes it; the name feeds the create suggestions. */

@@ -1,8 +1,8 @@
 import { useState } from "preact/hooks";
-import type { LogState, NotLoggedReason } from "../../../shared/api/context.js";
+import type { LogState } from "../../../shared/api/context.js";
+import { notLoggedWords } from "../../../shared/log-words.js";
 import type { Api } from "../api/client.js";
 import type { AttachmentSummary, Mailbox } from "../host/types.js";
-import type { Catalog } from "../i18n/en.js";
 import { useI18n } from "../i18n/index.js";
 import { AttachmentChoice } from "./AttachmentChoice.js";
 import { ErrorNote } from "./ErrorNote.js";
@@ -75,7 +75,7 @@ export function LogEmailButton({ api, mailbox, logState, attachments, onLogged }
       )}
       {state !== "logged" && logState.status === "not-logged" && logState.reason && (
         <p class="note log-state" data-log-state={logState.reason}>
-          {t(WHY[logState.reason], { detail: logState.detail ?? "" })}
+          {t(notLoggedWords[logState.reason], { detail: logState.detail ?? "" })}
         </p>
       )}
       {state !== "logged" && choosable.length > 0 && (
@@ -95,16 +95,6 @@ export function LogEmailButton({ api, mailbox, logState, attachments, onLogged }
     </div>
   );
 }
-
-/** R-MAIL-8: why the message is not logged, in the user's words. */
-const WHY: Record<NotLoggedReason, keyof Catalog> = {
-  "no-crm-participant": "whyNoCrmParticipant",
-  "never-log": "whyNeverLog",
-  internal: "whyInternal",
-  automated: "whyAutomated",
-  "not-synced-yet": "whyNotSyncedYet",
-  failed: "whyFailed",
-};
 
 /** The attachment skip-positions.ts could not find in the message (its error class loads lazily). */
 function unmatched(error: unknown): string | null {

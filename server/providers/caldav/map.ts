@@ -7,6 +7,7 @@
 // CalDAV-specific parts (X-CONCILIA-ID, the object's one-UID rule) need to stay here.
 import ICAL from "ical.js";
 import { resolveTimeZone } from "../../../shared/windows-zones.js";
+import { wallMs } from "../../calendar/ics-zones.js";
 import { instantOfWall, wallOfInstant } from "../../calendar/local-time.js";
 import type { SyncedEventState } from "../../calendar/synced-state.js";
 import { vtimezoneFor } from "./vtimezone.js";
@@ -128,17 +129,6 @@ function zoneNamed(name: string): string | null {
     if (parts.length > n && resolveTimeZone(tail)) return resolveTimeZone(tail);
   }
   return null;
-}
-
-function wallMs(t: ICAL.Time): number {
-  return Date.UTC(
-    t.year,
-    t.month - 1,
-    t.day,
-    t.isDate ? 0 : t.hour,
-    t.isDate ? 0 : t.minute,
-    t.isDate ? 0 : t.second,
-  );
 }
 
 function instantIso(t: ICAL.Time, zone: string): string {

@@ -4,6 +4,7 @@
 // range end date is inclusive on the series' own clock, so UNTIL is that day at the series' start
 // time (an instant, or a date for all-day series).
 import { instantOfWall, wallOfInstant } from "../../calendar/local-time.js";
+import { ruleParts } from "../../calendar/rule-parts.js";
 
 export interface PatternedRecurrence {
   pattern: {
@@ -95,13 +96,7 @@ export function recurrenceOf(
   start: SeriesStart,
   windowsZone: string,
 ): PatternedRecurrence | null {
-  const f = new Map(
-    rule
-      .replace(/^RRULE:/i, "")
-      .split(";")
-      .map((kv) => kv.split("=") as [string, string])
-      .map(([k, v]) => [k.toUpperCase(), v ?? ""]),
-  );
+  const f = ruleParts(rule);
   const interval = Number(f.get("INTERVAL") ?? 1) || 1;
   const days = (f.get("BYDAY") ?? "").split(",").filter(Boolean);
   const plainDays = days.every((d) => BYDAY.includes(d));

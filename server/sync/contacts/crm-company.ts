@@ -6,28 +6,20 @@
 import { and, inArray } from "drizzle-orm";
 import { categoryNamesFor } from "../../../shared/categories.js";
 import type { AuthUser } from "../../auth/user.js";
-import { mayWrite } from "../../crm/access.js";
 import { categoriesOf, dealStatusesOf } from "../../crm/categories.js";
 import { companyVisible, createCompany, updateCompany } from "../../crm/companies.js";
 import { emailsOf } from "../../crm/emails.js";
 import type { Tx } from "../../db/index.js";
 import { companies } from "../../db/schema.js";
-import type { ContactFields, CrmContact, FieldName, Overwritten } from "../../reconcile/contacts-types.js";
-import { KIND_FIELDS } from "../../reconcile/contacts-types.js";
+import type { ContactFields, Overwritten } from "../../reconcile/contacts-types.js";
 import { keepOverwrittenIn } from "./overwritten-field.js";
 import { NO_CONTACT_FIELDS } from "./port.js";
+import { type UntimedRecord, untimedRecord } from "./untimed-record.js";
 
 type CompanyRow = typeof companies.$inferSelect;
 
-export interface CrmCompany {
-  type: "company";
-  id: string;
-  row: CompanyRow;
-  contact: CrmContact;
-  writable: boolean;
-  mergedAway: false;
-  displayName: string;
-}
+/** A company's display name is its name: Outlook shows the contact under it. */
+export type CrmCompany = UntimedRecord<"company", CompanyRow> & { displayName: string };
 
 /** The web site as Exchange shows it, from the company's domain. */
 export const websiteOf = (domain: string | null) => (domain ? `https://${domain}` : null);
@@ -60,7 +52,6 @@ export async function readCrmCompanies(
   const emails = await emailsOf(db, "company", found);
   const statuses = await dealStatusesOf(db, [], found);
   for (const r of rows) {
-    const at = r.updatedAt.toISOString();
     const fields: ContactFields = {
       ...NO_CONTACT_FIELDS,
       companyName: r.name,
@@ -69,25 +60,11 @@ export async function readCrmCompanies(
       businessAddress: r.businessAddress ?? null,
       businessHomePage: websiteOf(r.domain),
     };
-    out.set(r.id, {
-      type: "company",
-      id: r.id,
-      row: r,
-      contact: {
-        fields,
-        changedAt: Object.fromEntries(
-          [...KIND_FIELDS.person, "businessHomePage"].map((f) => [f, at]),
-        ) as Record<FieldName, string>,
-        categories: categoryNamesFor(
-          categoriesOf("company", r.customerStatus, statuses.company.get(r.id)),
-          language,
-        ),
-        fieldNames: KIND_FIELDS.company,
-      },
-      writable: mayWrite(owner, r),
-      mergedAway: false,
-      displayName: r.name,
-    });
+    const categories = categoryNamesFor(
+      categoriesOf("company", r.customerStatus, statuses.company.get(r.id)),
+      language,
+    );
+    out.set(r.id, { ...untimedRecord("company", owner, r, fields, categories), displayName: r.name });
   }
   return out;
 }

@@ -6,32 +6,18 @@
 import { and, inArray } from "drizzle-orm";
 import { categoryNamesFor } from "../../../shared/categories.js";
 import type { AuthUser } from "../../auth/user.js";
-import { mayWrite } from "../../crm/access.js";
 import { categoriesOf } from "../../crm/categories.js";
 import { emailsOf } from "../../crm/emails.js";
 import { createLead, leadVisible, updateLead } from "../../crm/leads.js";
 import type { Tx } from "../../db/index.js";
 import { leads } from "../../db/schema.js";
-import {
-  type ContactFields,
-  type CrmContact,
-  type FieldName,
-  KIND_FIELDS,
-  type Overwritten,
-} from "../../reconcile/contacts-types.js";
+import type { ContactFields, Overwritten } from "../../reconcile/contacts-types.js";
 import { keepOverwrittenIn } from "./overwritten-field.js";
+import { type UntimedRecord, untimedRecord } from "./untimed-record.js";
 
 type LeadRow = typeof leads.$inferSelect;
 
-export interface CrmLead {
-  type: "lead";
-  id: string;
-  row: LeadRow;
-  contact: CrmContact;
-  writable: boolean;
-  mergedAway: false;
-  displayName?: undefined;
-}
+export type CrmLead = UntimedRecord<"lead", LeadRow> & { displayName?: undefined };
 
 export async function readCrmLeads(
   db: Tx,
@@ -52,7 +38,6 @@ export async function readCrmLeads(
   );
   const categories = categoryNamesFor(categoriesOf("lead", "none", []), language);
   for (const r of rows) {
-    const at = r.updatedAt.toISOString();
     const fields: ContactFields = {
       givenName: r.firstName,
       surname: r.lastName,
@@ -64,21 +49,7 @@ export async function readCrmLeads(
       businessAddress: null,
       homeAddress: null,
     };
-    out.set(r.id, {
-      type: "lead",
-      id: r.id,
-      row: r,
-      contact: {
-        fields,
-        changedAt: Object.fromEntries(
-          [...KIND_FIELDS.person, "businessHomePage"].map((f) => [f, at]),
-        ) as Record<FieldName, string>,
-        categories,
-        fieldNames: KIND_FIELDS.lead,
-      },
-      writable: mayWrite(owner, r),
-      mergedAway: false,
-    });
+    out.set(r.id, untimedRecord("lead", owner, r, fields, categories));
   }
   return out;
 }

@@ -2,20 +2,20 @@
 // calendars without walking .well-known, the principal and the home again, and a forgotten entry (after
 // a failure) or other credentials discover anew.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CountingProxy, startCountingProxy } from "../../../bench/_calendar-proxy.js";
 import {
   connectCaldavCached,
   forgetDiscovery,
   listCalendarsCached,
 } from "../../../server/providers/caldav/discovery-cache.js";
 import { allowLoopback, newCalendarUser, type TestCalendarUser, testCaldav } from "../../harness/caldav.js";
+import { type CaldavProxy, startCaldavProxy } from "../../harness/caldav-proxy.js";
 
 describe("CalDAV discovery cache", () => {
   let user: TestCalendarUser;
-  let proxy: CountingProxy;
+  let proxy: CaldavProxy;
   beforeAll(async () => {
     user = await newCalendarUser("Work");
-    proxy = await startCountingProxy(testCaldav().url);
+    proxy = await startCaldavProxy(testCaldav().url);
   });
   afterAll(async () => {
     await proxy?.close();

@@ -75,15 +75,20 @@ describe("CalDAV protocol corners", () => {
     expect(r).toMatchObject({ ok: false, step: "home", messageKey: "caldav.home.failed" });
   });
 
-  it("R-P-2: a truncated sync-collection answer asks for more, and the collection's own row is no item", async () => {
-    const client = {
+  /** A client of the test server's calendar, whose sync-collection answers come a page at a time. */
+  const pagedCalendar = () => ({
+    client: {
       rootUrl: `${base}/dav/`,
       principalUrl: `${base}/dav/p/`,
       homeUrl: `${base}/dav/`,
       headers: basicAuthHeaders({ username: "u", password: "p" }),
       fetch: guardedFetch({ allowPrivate: allowLoopback, timeoutMs: 5000 }),
-    };
-    const calendar = { url: `${base}/dav/cal/`, syncCollection: true };
+    },
+    calendar: { url: `${base}/dav/cal/`, syncCollection: true },
+  });
+
+  it("R-P-2: a truncated sync-collection answer asks for more, and the collection's own row is no item", async () => {
+    const { client, calendar } = pagedCalendar();
     const first = await listCalendarChanges(client, calendar, null);
     expect(first.more).toBe(true);
     expect(first.changes).toEqual([{ href: `${base}/dav/cal/a%40x.ics`, etag: '"a1"', removed: false }]);
@@ -97,14 +102,7 @@ describe("CalDAV protocol corners", () => {
   });
 
   it("R-P-2: a full re-listing over truncated answers skips unchanged items and reports the vanished ones at its end", async () => {
-    const client = {
-      rootUrl: `${base}/dav/`,
-      principalUrl: `${base}/dav/p/`,
-      homeUrl: `${base}/dav/`,
-      headers: basicAuthHeaders({ username: "u", password: "p" }),
-      fetch: guardedFetch({ allowPrivate: allowLoopback, timeoutMs: 5000 }),
-    };
-    const calendar = { url: `${base}/dav/cal/`, syncCollection: true };
+    const { client, calendar } = pagedCalendar();
     const known = new Map([
       [`${base}/dav/cal/a%40x.ics`, '"a1"'],
       [`${base}/dav/cal/gone.ics`, '"g1"'],

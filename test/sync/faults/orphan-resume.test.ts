@@ -13,6 +13,22 @@ import { type FaultWorld, faultWorld } from "./world.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A session of its own that takes the connection's sync lease, waiting for its holder to let go. */
+async function sessionHoldingLease(w: FaultWorld, connectionId: string): Promise<pg.Client> {
+  const session = new pg.Client({ connectionString: w.server.ctx.config.DATABASE_URL });
+  await session.connect();
+  let leased = false;
+  for (let i = 0; i < 100 && !leased; i++) {
+    const { rows } = await session.query("select pg_try_advisory_lock(hashtextextended($1, 0)) as ok", [
+      `sync.step:${connectionId}`,
+    ]);
+    leased = rows[0].ok;
+    if (!leased) await sleep(100);
+  }
+  expect(leased).toBe(true);
+  return session;
+}
+
 describe("a dead worker's step on PostgreSQL", () => {
   let w: FaultWorld;
   beforeAll(async () => {
@@ -41,18 +57,7 @@ describe("a dead worker's step on PostgreSQL", () => {
 
     // The dead worker: its session holds the connection's lease while it takes the step's job and
     // marks the step running; then the session ends, as a SIGKILL ends it.
-    const dead = new pg.Client({ connectionString: ctx.config.DATABASE_URL });
-    await dead.connect();
-    // The first sync's worker may still be letting go of the lease.
-    let leased = false;
-    for (let i = 0; i < 100 && !leased; i++) {
-      const { rows } = await dead.query("select pg_try_advisory_lock(hashtextextended($1, 0)) as ok", [
-        `sync.step:${box.connectionId}`,
-      ]);
-      leased = rows[0].ok;
-      if (!leased) await sleep(100);
-    }
-    expect(leased).toBe(true);
+    const dead = await sessionHoldingLease(w, box.connectionId);
     let deadJob = "";
     await ctx.db.transaction(async (tx) => {
       await ctx.jobs.send(tx, "sync.step", { connectionId: box.connectionId });
@@ -107,17 +112,7 @@ describe("a dead worker's step on PostgreSQL", () => {
 
     // The dead worker took the next step's job and its lease, and had just finished a step with more to
     // do (so the connection is due now, and nothing marks it running) when its session ended.
-    const dead = new pg.Client({ connectionString: ctx.config.DATABASE_URL });
-    await dead.connect();
-    let leased = false;
-    for (let i = 0; i < 100 && !leased; i++) {
-      const { rows } = await dead.query("select pg_try_advisory_lock(hashtextextended($1, 0)) as ok", [
-        `sync.step:${box.connectionId}`,
-      ]);
-      leased = rows[0].ok;
-      if (!leased) await sleep(100);
-    }
-    expect(leased).toBe(true);
+    const dead = await sessionHoldingLease(w, box.connectionId);
     await ctx.db.transaction(async (tx) => {
       await ctx.jobs.send(tx, "sync.step", { connectionId: box.connectionId });
       await tx.execute(

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import type { Connection } from "../../../../shared/api/connections.js";
 import type { ConnectionSyncStatus } from "../../../../shared/api/sync-status.js";
+import { providerWord } from "../../../../shared/sync-words.js";
 import type { Api } from "../../api/client.js";
 import type { Mailbox } from "../../host/types.js";
 import { useI18n } from "../../i18n/index.js";
@@ -9,7 +10,6 @@ import { useAction } from "../useAction.js";
 import { CalendarSyncActions } from "./CalendarSyncActions.js";
 import { Confirmation } from "./Confirmation.js";
 import { OAuthConnect } from "./OAuthConnect.js";
-import { providerWord } from "./ProviderPicker.js";
 import { SyncEdit } from "./SyncEdit.js";
 
 /** How often the status is read again while the view is open (the first sync's progress moves). */

@@ -1,19 +1,12 @@
 import { useState } from "preact/hooks";
 import type { ConnectionProvider, ConnectionSyncs } from "../../../../shared/api/connections.js";
+import { providerWord } from "../../../../shared/sync-words.js";
 import { useI18n } from "../../i18n/index.js";
 import { Choice } from "./Choice.js";
 
 const MAIN: ConnectionProvider[] = ["google", "microsoft", "icloud", "yahoo"];
 /** Behind "View all providers". */
 const OTHERS: ConnectionProvider[] = ["imap", "caldav"];
-export const providerWord = {
-  google: "providerGoogle",
-  microsoft: "providerMicrosoft",
-  icloud: "providerIcloud",
-  yahoo: "providerYahoo",
-  imap: "providerImap",
-  caldav: "providerCaldav",
-} as const;
 
 /**
  * R-CON-3: the four main providers, and "View all providers" for a custom IMAP server and an Other

@@ -1,5 +1,6 @@
 import { useState } from "preact/hooks";
 import type { Connection, ConnectionSyncs } from "../../../../shared/api/connections.js";
+import { providerWord } from "../../../../shared/sync-words.js";
 import { type Api, ApiProblem } from "../../api/client.js";
 import type { Mailbox } from "../../host/types.js";
 import { useI18n } from "../../i18n/index.js";
@@ -7,7 +8,6 @@ import { Checks } from "../Checks.js";
 import { ErrorNote } from "../ErrorNote.js";
 import { Choice } from "./Choice.js";
 import { OAuthConnect } from "./OAuthConnect.js";
-import { providerWord } from "./ProviderPicker.js";
 import { refusalText } from "./refusal.js";
 
 /**

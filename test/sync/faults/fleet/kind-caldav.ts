@@ -10,8 +10,9 @@ import { fetchCalendarObjects } from "../../../../server/providers/caldav/fetch.
 import { listCalendarChanges } from "../../../../server/providers/caldav/list-changes.js";
 import { putSecret } from "../../../../server/secrets/store.js";
 import { newCalendarUser, type TestCalendarUser } from "../../../harness/caldav.js";
-import type { ConnectionKind, FleetConnection, FleetWorld } from "./kinds.js";
+import { type ConnectionKind, expectStatus, type FleetConnection, type FleetWorld } from "./kinds.js";
 import { newOwner } from "./owner.js";
+import { ExactlyOnce } from "./two-way.js";
 
 interface CaldavTruth {
   cal: TestCalendarUser;
@@ -68,8 +69,7 @@ async function createCrmEvent(w: FleetWorld, c: FleetConnection) {
     endAt: new Date(start.getTime() + 3_600_000).toISOString(),
     timeZone: "Europe/Madrid",
   });
-  if (r.status !== 201) throw new Error(`event not created: ${r.status} ${JSON.stringify(r.body)}`);
-  t.crm.push(r.body.id);
+  t.crm.push(expectStatus(r, 201, "event not created").id);
 }
 
 export const caldavKind: ConnectionKind = {
@@ -113,9 +113,7 @@ export const caldavKind: ConnectionKind = {
   },
   async audit(w, c) {
     const t = c.truth as CaldavTruth;
-    const examples: string[] = [];
-    let missing = 0;
-    let doubled = 0;
+    const once = new ExactlyOnce();
     // Provider → CRM: one link per object, on one event.
     const links = await w.db
       .select({ href: eventLinks.providerId, eventId: eventLinks.eventId })
@@ -123,12 +121,7 @@ export const caldavKind: ConnectionKind = {
       .where(and(eq(eventLinks.connectionId, c.connectionId), eq(eventLinks.originalStart, "")));
     const linksOf = new Map<string, number>();
     for (const l of links) linksOf.set(l.href, (linksOf.get(l.href) ?? 0) + 1);
-    for (const href of t.external) {
-      const n = linksOf.get(href) ?? 0;
-      if (n === 0) missing++;
-      if (n > 1) doubled++;
-      if (n !== 1) examples.push(href);
-    }
+    for (const href of t.external) once.count(linksOf.get(href) ?? 0, href);
     // CRM → provider: one object per CRM event, found by the X-CONCILIA-ID it carries.
     const listed = await listCalendarChanges(
       t.cal.client,
@@ -146,16 +139,12 @@ export const caldavKind: ConnectionKind = {
       .from(events)
       .where(and(eq(events.ownerId, c.userId), eq(events.origin, "crm")));
     t.crm = made.map((e) => e.id);
-    for (const id of t.crm) {
-      const n = objects.filter((ics) => ics.includes(`X-CONCILIA-ID:${id}`)).length;
-      if (n === 0) missing++;
-      if (n > 1) doubled++;
-      if (n !== 1) examples.push(`crm event ${id}`);
-    }
+    for (const id of t.crm)
+      once.count(objects.filter((ics) => ics.includes(`X-CONCILIA-ID:${id}`)).length, `crm event ${id}`);
     // Nothing else: no second CRM event for an object, no stray object for a CRM event.
     const owned = await w.db.select({ id: events.id }).from(events).where(eq(events.ownerId, c.userId));
     const expected = t.external.length + t.crm.length;
     const extra = Math.max(0, owned.length - expected) + Math.max(0, objects.length - expected);
-    return { expected, missing, doubled, extra, examples: examples.slice(0, 3) };
+    return once.audit(expected, extra);
   },
 };

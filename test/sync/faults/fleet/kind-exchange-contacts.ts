@@ -3,11 +3,16 @@
 // address), and every CRM person of the owner must be in Outlook exactly once (one contact with the
 // person's address). While the run goes on, contacts and persons are added and edited on both sides.
 import { and, eq, isNull } from "drizzle-orm";
-import { createConnection, SECRET } from "../../../../server/connections/connections.js";
 import { exchangeIntegrations, persons, recordEmails } from "../../../../server/db/schema.js";
-import { putSecret } from "../../../../server/secrets/store.js";
-import type { Audit, ConnectionKind, FleetConnection, FleetWorld } from "./kinds.js";
-import { newOwner } from "./owner.js";
+import {
+  type Audit,
+  type ConnectionKind,
+  expectStatus,
+  type FleetConnection,
+  type FleetWorld,
+} from "./kinds.js";
+import { connectOauth } from "./oauth-connection.js";
+import { ExactlyOnce, editInCrm, pick, twoWayChange } from "./two-way.js";
 
 const SCOPE = "openid offline_access Calendars.ReadWrite Contacts.ReadWrite MailboxSettings.ReadWrite";
 const CATEGORY = "Clientes";
@@ -23,7 +28,6 @@ interface ContactsTruth {
 }
 
 const store = (w: FleetWorld, c: FleetConnection) => w.emulators.microsoft.contacts(c.account);
-const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)];
 
 function putExternal(w: FleetWorld, c: FleetConnection) {
   const n = w.serial();
@@ -40,13 +44,16 @@ function putExternal(w: FleetWorld, c: FleetConnection) {
 async function createPerson(w: FleetWorld, c: FleetConnection) {
   const n = w.serial();
   const email = `crm${n}@contacts.example`;
-  const r = await w.api(c.token, "POST", "/api/v1/persons", {
-    firstName: "Crm",
-    lastName: `Person ${n}`,
-    emails: [email],
-  });
-  if (r.status !== 201) throw new Error(`person not created: ${r.status} ${JSON.stringify(r.body)}`);
-  (c.truth as ContactsTruth).crm.push({ id: r.body.id, email });
+  const { id } = expectStatus(
+    await w.api(c.token, "POST", "/api/v1/persons", {
+      firstName: "Crm",
+      lastName: `Person ${n}`,
+      emails: [email],
+    }),
+    201,
+    "person not created",
+  );
+  (c.truth as ContactsTruth).crm.push({ id, email });
 }
 
 export const exchangeContactsKind: ConnectionKind = {
@@ -54,37 +61,28 @@ export const exchangeContactsKind: ConnectionKind = {
   emulator: "microsoft",
   endpoints: ["graph.*"],
   async seed(w, items) {
-    const owner = await newOwner(w, "exchange");
-    w.emulators.microsoft.addAccount(owner.email, `Owner of ${owner.email}`);
+    const { owner, connection } = await connectOauth(w, {
+      kind: "exchange-contacts",
+      provider: "microsoft",
+      scope: SCOPE,
+      syncs: "calendar",
+    });
     const outlook = w.emulators.microsoft.contacts(owner.email);
     outlook.addCategory(CATEGORY, "preset4");
-    const c = await createConnection(w.db, owner.userId, {
-      provider: "microsoft",
-      accountAddress: owner.email,
-      syncs: "calendar",
-      grantedScopes: SCOPE.split(" "),
-    });
-    const { refreshToken } = w.emulators.microsoft.issueTokens(owner.email, SCOPE);
-    await putSecret(w, c.id, SECRET.refreshToken, refreshToken, null);
     const [mine] = await w.db
       .select({ id: persons.id })
       .from(persons)
       .where(eq(persons.ownerId, owner.userId));
     const conn: FleetConnection = {
-      kind: "exchange-contacts",
-      connectionId: c.id,
-      userId: owner.userId,
-      token: owner.token,
-      account: owner.email,
+      ...connection,
       seeded: items + 3,
-      scope: SCOPE,
       truth: { external: [], crm: [{ id: mine.id, email: owner.participant }] } satisfies ContactsTruth,
     };
     for (let i = 0; i < items; i++) putExternal(w, conn);
     for (let i = 0; i < 2; i++) await createPerson(w, conn);
     // Activated last, as a user would after the account is connected: the first sync then merges both.
     await w.db.insert(exchangeIntegrations).values({
-      connectionId: c.id,
+      connectionId: conn.connectionId,
       categories: [CATEGORY],
       language: "en",
       folderIds: [outlook.defaultFolder.id],
@@ -92,37 +90,31 @@ export const exchangeContactsKind: ConnectionKind = {
     });
     return conn;
   },
-  async change(w, c) {
+  change(w, c) {
     const t = c.truth as ContactsTruth;
-    const r = Math.random();
-    if (r < 0.35) {
-      putExternal(w, c);
-      return "a contact made in Outlook";
-    }
-    if (r < 0.7) {
-      await createPerson(w, c);
-      return "a person made in the CRM";
-    }
-    if (r < 0.85) {
-      store(w, c).userEdit(pick(t.external).id, { jobTitle: `Buyer ${w.serial()}` });
-      return "a contact edited in Outlook";
-    }
-    const res = await w.api(c.token, "PATCH", `/api/v1/persons/${pick(t.crm).id}`, {
-      title: `Head of purchasing ${w.serial()}`,
+    return twoWayChange({
+      putExternal: { says: "a contact made in Outlook", run: () => putExternal(w, c) },
+      createCrm: { says: "a person made in the CRM", run: () => createPerson(w, c) },
+      editExternal: {
+        says: "a contact edited in Outlook",
+        run: () => store(w, c).userEdit(pick(t.external).id, { jobTitle: `Buyer ${w.serial()}` }),
+      },
+      editCrm: {
+        says: "a person edited in the CRM",
+        run: () =>
+          editInCrm(
+            w,
+            c,
+            `/api/v1/persons/${pick(t.crm).id}`,
+            { title: `Head of purchasing ${w.serial()}` },
+            "person not edited",
+          ),
+      },
     });
-    if (res.status !== 200) throw new Error(`person not edited: ${res.status} ${JSON.stringify(res.body)}`);
-    return "a person edited in the CRM";
   },
   async audit(w, c): Promise<Audit> {
     const t = c.truth as ContactsTruth;
-    const examples: string[] = [];
-    let missing = 0;
-    let doubled = 0;
-    const count = (n: number, what: string) => {
-      if (n === 0) missing++;
-      if (n > 1) doubled++;
-      if (n !== 1) examples.push(`${what}: ${n}`);
-    };
+    const once = new ExactlyOnce();
     const crm = await w.db
       .select({ id: persons.id, email: recordEmails.email })
       .from(persons)
@@ -152,18 +144,18 @@ export const exchangeContactsKind: ConnectionKind = {
         contactsWith.set(e.address.toLowerCase(), (contactsWith.get(e.address.toLowerCase()) ?? 0) + 1);
     // Outlook → CRM: one person per contact filed under the category.
     for (const e of t.external)
-      count(personsWith.get(e.email)?.size ?? 0, `Outlook contact ${e.email} in the CRM`);
+      once.count(personsWith.get(e.email)?.size ?? 0, `Outlook contact ${e.email} in the CRM`);
     // CRM → Outlook: one contact per person made in the CRM.
-    for (const e of t.crm) count(contactsWith.get(e.email) ?? 0, `CRM person ${e.email} in Outlook`);
+    for (const e of t.crm) once.count(contactsWith.get(e.email) ?? 0, `CRM person ${e.email} in Outlook`);
     // Nothing else: no person the run did not account for, no stray contact.
     const people = new Set(crm.map((r) => r.id)).size;
     const expected = t.external.length + t.crm.length;
     const extra = Math.max(0, people - expected) + Math.max(0, contacts.length - expected);
     if (extra)
-      examples.push(`${people} CRM persons, ${contacts.length} Outlook contacts, ${expected} expected`);
+      once.examples.push(`${people} CRM persons, ${contacts.length} Outlook contacts, ${expected} expected`);
     // The persons the run made are still there (a sync must not lose one).
-    missing += lost.length;
-    for (const p of lost) examples.unshift(`CRM person ${p.email} is gone`);
-    return { expected, missing, doubled, extra, examples: examples.slice(0, 3) };
+    once.missing += lost.length;
+    for (const p of lost) once.examples.unshift(`CRM person ${p.email} is gone`);
+    return once.audit(expected, extra);
   },
 };

@@ -4,8 +4,8 @@
 import { randomBytes } from "node:crypto";
 import { normalizeMessageId } from "../../../../shared/message-id.js";
 import { newMailbox, type TestMailbox, testImap } from "../../../harness/imap.js";
-import type { ConnectionKind, FleetConnection, FleetWorld } from "./kinds.js";
-import { auditMail, newOwner } from "./owner.js";
+import { type ConnectionKind, expectStatus, type FleetConnection, type FleetWorld } from "./kinds.js";
+import { auditMail, newMessages, newOwner } from "./owner.js";
 
 const SHARE = 0.3;
 
@@ -68,10 +68,9 @@ export const imapKind: ConnectionKind = {
       password: box.password,
       syncs: "email",
     });
-    if (r.status !== 201) throw new Error(`IMAP connection refused: ${r.status} ${JSON.stringify(r.body)}`);
     return {
       kind: "imap",
-      connectionId: r.body.id,
+      connectionId: expectStatus(r, 201, "IMAP connection refused").id,
       userId: owner.userId,
       token: owner.token,
       account: owner.email,
@@ -79,11 +78,7 @@ export const imapKind: ConnectionKind = {
       truth,
     } satisfies FleetConnection;
   },
-  async change(w, c) {
-    const n = 1 + Math.floor(Math.random() * 3);
-    await append(w, c.truth, n);
-    return `${n} new messages`;
-  },
+  change: (w, c) => newMessages((n) => append(w, c.truth, n)),
   audit(w, c) {
     const t = c.truth as ImapTruth;
     return auditMail(

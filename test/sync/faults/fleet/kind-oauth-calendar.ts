@@ -4,12 +4,17 @@
 // tag: Google's private extended property, Graph's single-value extended property). While the run goes
 // on, events are added and edited on both sides.
 import { and, eq, isNotNull } from "drizzle-orm";
-import { createConnection, SECRET } from "../../../../server/connections/connections.js";
 import { eventLinks, events } from "../../../../server/db/schema.js";
 import { CONCILIA_ID } from "../../../../server/providers/graph/calendar-tag.js";
-import { putSecret } from "../../../../server/secrets/store.js";
-import type { Audit, ConnectionKind, FleetConnection, FleetWorld } from "./kinds.js";
-import { newOwner } from "./owner.js";
+import {
+  type Audit,
+  type ConnectionKind,
+  expectStatus,
+  type FleetConnection,
+  type FleetWorld,
+} from "./kinds.js";
+import { connectOauth } from "./oauth-connection.js";
+import { ExactlyOnce, editInCrm, pick, twoWayChange } from "./two-way.js";
 
 const GOOGLE_CALENDAR = "https://www.googleapis.com/auth/calendar";
 
@@ -89,8 +94,6 @@ const slot = (n: number) =>
   new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 86_400_000 + n * 3_600_000);
 
 function calendarKind(p: CalendarProvider): ConnectionKind {
-  const emulator = (w: FleetWorld) => (p.emulator === "google" ? w.emulators.google : w.emulators.microsoft);
-
   function putExternal(w: FleetWorld, c: FleetConnection) {
     const t = c.truth as CalendarTruth;
     const n = w.serial();
@@ -115,11 +118,8 @@ function calendarKind(p: CalendarProvider): ConnectionKind {
       timeZone: "Europe/Madrid",
       attendees: [{ email: t.participant }],
     });
-    if (r.status !== 201) throw new Error(`event not created: ${r.status} ${JSON.stringify(r.body)}`);
-    t.crm.push(r.body.id);
+    t.crm.push(expectStatus(r, 201, "event not created").id);
   }
-
-  const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)];
 
   return {
     name: p.name,
@@ -127,62 +127,46 @@ function calendarKind(p: CalendarProvider): ConnectionKind {
     endpoints: p.endpoints,
     pushes: true,
     async seed(w, items) {
-      const owner = await newOwner(w, p.name);
-      emulator(w).addAccount(owner.email, `Owner of ${owner.email}`);
-      const c = await createConnection(w.db, owner.userId, {
-        provider: p.emulator,
-        accountAddress: owner.email,
-        syncs: "calendar",
-        grantedScopes: p.scope.split(" "),
-      });
-      const { refreshToken } = emulator(w).issueTokens(owner.email, p.scope);
-      await putSecret(w, c.id, SECRET.refreshToken, refreshToken, null);
-      const conn: FleetConnection = {
+      const { owner, connection } = await connectOauth(w, {
         kind: p.name,
-        connectionId: c.id,
-        userId: owner.userId,
-        token: owner.token,
-        account: owner.email,
-        seeded: items + 2,
+        provider: p.emulator,
         scope: p.scope,
+        syncs: "calendar",
+      });
+      const conn: FleetConnection = {
+        ...connection,
+        seeded: items + 2,
         truth: { participant: owner.participant, external: [], crm: [] } satisfies CalendarTruth,
       };
       for (let i = 0; i < items; i++) putExternal(w, conn);
       for (let i = 0; i < 2; i++) await createCrmEvent(w, conn);
       return conn;
     },
-    async change(w, c) {
+    change(w, c) {
       const t = c.truth as CalendarTruth;
-      const r = Math.random();
-      if (r < 0.35) {
-        putExternal(w, c);
-        return "an event put by another client";
-      }
-      if (r < 0.7) {
-        await createCrmEvent(w, c);
-        return "an event made in Concilia";
-      }
-      if (r < 0.85) {
-        p.edit(w, c.account, pick(t.external), `Customer call, moved agenda ${w.serial()}`);
-        return "an event edited by another client";
-      }
-      const id = pick(t.crm);
-      const res = await w.api(c.token, "PATCH", `/api/v1/events/${id}`, {
-        title: `Demo, edited ${w.serial()}`,
+      return twoWayChange({
+        putExternal: { says: "an event put by another client", run: () => putExternal(w, c) },
+        createCrm: { says: "an event made in Concilia", run: () => createCrmEvent(w, c) },
+        editExternal: {
+          says: "an event edited by another client",
+          run: () => p.edit(w, c.account, pick(t.external), `Customer call, moved agenda ${w.serial()}`),
+        },
+        editCrm: {
+          says: "an event edited in Concilia",
+          run: () =>
+            editInCrm(
+              w,
+              c,
+              `/api/v1/events/${pick(t.crm)}`,
+              { title: `Demo, edited ${w.serial()}` },
+              "event not edited",
+            ),
+        },
       });
-      if (res.status !== 200) throw new Error(`event not edited: ${res.status} ${JSON.stringify(res.body)}`);
-      return "an event edited in Concilia";
     },
     async audit(w, c): Promise<Audit> {
       const t = c.truth as CalendarTruth;
-      const examples: string[] = [];
-      let missing = 0;
-      let doubled = 0;
-      const count = (n: number, what: string) => {
-        if (n === 0) missing++;
-        if (n > 1) doubled++;
-        if (n !== 1) examples.push(`${what}: ${n}`);
-      };
+      const once = new ExactlyOnce();
       // Provider → CRM: one link to a CRM event per event put by another client.
       const links = await w.db
         .select({ providerId: eventLinks.providerId })
@@ -196,7 +180,7 @@ function calendarKind(p: CalendarProvider): ConnectionKind {
         );
       const linksOf = new Map<string, number>();
       for (const l of links) linksOf.set(l.providerId, (linksOf.get(l.providerId) ?? 0) + 1);
-      for (const id of t.external) count(linksOf.get(id) ?? 0, `provider event ${id}`);
+      for (const id of t.external) once.count(linksOf.get(id) ?? 0, `provider event ${id}`);
       // CRM → provider: one tagged event per event the owner made in Concilia.
       const made = await w.db
         .select({ id: events.id })
@@ -206,7 +190,7 @@ function calendarKind(p: CalendarProvider): ConnectionKind {
       const stored = p.stored(w, c.account);
       const tagged = new Map<string, number>();
       for (const e of stored) if (e.conciliaId) tagged.set(e.conciliaId, (tagged.get(e.conciliaId) ?? 0) + 1);
-      for (const id of t.crm) count(tagged.get(id) ?? 0, `crm event ${id}`);
+      for (const id of t.crm) once.count(tagged.get(id) ?? 0, `crm event ${id}`);
       // Nothing else: no second CRM event for a provider event, no stray event in the calendar.
       const owned = await w.db
         .select({ id: events.id, origin: events.origin, status: events.status, title: events.title })
@@ -215,7 +199,9 @@ function calendarKind(p: CalendarProvider): ConnectionKind {
       const expected = t.external.length + t.crm.length;
       const extra = Math.max(0, owned.length - expected) + Math.max(0, stored.length - expected);
       if (extra) {
-        examples.push(`${owned.length} CRM events, ${stored.length} at the provider, ${expected} expected`);
+        once.examples.push(
+          `${owned.length} CRM events, ${stored.length} at the provider, ${expected} expected`,
+        );
         // Which: a CRM event neither made in Concilia nor linked to an event another client put, and a
         // provider event neither put by another client nor carrying a CRM event's tag.
         const accounted = new Set(t.crm);
@@ -226,15 +212,15 @@ function calendarKind(p: CalendarProvider): ConnectionKind {
         const external = new Set(t.external);
         for (const l of linked) if (l.eventId && external.has(l.providerId)) accounted.add(l.eventId);
         for (const e of owned.filter((e) => !accounted.has(e.id)))
-          examples.unshift(
+          once.examples.unshift(
             `stray CRM event ${JSON.stringify(e)}, links ${JSON.stringify(linked.filter((l) => l.eventId === e.id))}`,
           );
         for (const e of stored.filter(
           (e) => !external.has(e.id) && !(e.conciliaId && accounted.has(e.conciliaId)),
         ))
-          examples.unshift(`stray provider event ${JSON.stringify(e)}`);
+          once.examples.unshift(`stray provider event ${JSON.stringify(e)}`);
       }
-      return { expected, missing, doubled, extra, examples: examples.slice(0, 3) };
+      return once.audit(expected, extra);
     },
   };
 }

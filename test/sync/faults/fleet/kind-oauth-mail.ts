@@ -1,11 +1,10 @@
 // Gmail and Graph mailboxes in the emulators: seeded with synthetic mail (30 % with the owner's CRM
 // person), new mail delivered while the run goes on, audited against the emulator's mailbox.
 import type { MailFacts } from "../../../../emulators/shared/mail.js";
-import { createConnection, SECRET } from "../../../../server/connections/connections.js";
-import { putSecret } from "../../../../server/secrets/store.js";
 import { normalizeMessageId } from "../../../../shared/message-id.js";
 import type { ConnectionKind, FleetConnection, FleetWorld } from "./kinds.js";
-import { auditMail, newOwner } from "./owner.js";
+import { connectOauth } from "./oauth-connection.js";
+import { auditMail, newMessages } from "./owner.js";
 
 const SHARE = 0.3;
 
@@ -25,28 +24,16 @@ function oauthMailKind(name: string, provider: "google" | "microsoft"): Connecti
     endpoints: [provider === "google" ? "gmail.*" : "graph.*"],
     pushes: true,
     async seed(w, items) {
-      const owner = await newOwner(w, name);
-      emulator(w).addAccount(owner.email, `Owner of ${owner.email}`);
-      const c = await createConnection(w.db, owner.userId, { provider, accountAddress: owner.email });
-      const { refreshToken } = emulator(w).issueTokens(owner.email);
-      await putSecret(w, c.id, SECRET.refreshToken, refreshToken, null);
+      const { owner, connection } = await connectOauth(w, { kind: name, provider });
       const conn: FleetConnection = {
-        kind: name,
-        connectionId: c.id,
-        userId: owner.userId,
-        token: owner.token,
-        account: owner.email,
+        ...connection,
         seeded: items,
         truth: { participant: owner.participant },
       };
       deliver(w, conn, items);
       return conn;
     },
-    async change(w, c) {
-      const n = 1 + Math.floor(Math.random() * 3);
-      deliver(w, c, n);
-      return `${n} new messages`;
-    },
+    change: (w, c) => newMessages((n) => deliver(w, c, n)),
     async audit(w, c) {
       const messages = [...emulator(w).mailbox(c.account).messages.values()] as { facts: MailFacts }[];
       const withParticipant = (f: MailFacts) =>

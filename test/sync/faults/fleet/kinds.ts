@@ -50,6 +50,12 @@ export function fleetWorld(o: Omit<FleetWorld, "serial" | "api">): FleetWorld {
   };
 }
 
+/** The body of an API answer that must have `status`; else an error saying `failure` and what came. */
+export function expectStatus(r: { status: number; body: any }, status: number, failure: string): any {
+  if (r.status !== status) throw new Error(`${failure}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
 /** One connection of the fleet, with whatever its kind keeps to audit it. */
 export interface FleetConnection {
   kind: string;
@@ -103,5 +109,23 @@ export const fleetKinds: ConnectionKind[] = [
   graphCalendarKind,
   exchangeContactsKind,
 ];
+
+/** `count` connections, round robin over `kinds`, seeded a few at a time (each kind talks to its provider). */
+export async function seedConnections(
+  w: FleetWorld,
+  kinds: ConnectionKind[],
+  count: number,
+  items: number,
+): Promise<{ c: FleetConnection; kind: ConnectionKind }[]> {
+  const plan = Array.from({ length: count }, (_, i) => kinds[i % kinds.length]);
+  const fleet: { c: FleetConnection; kind: ConnectionKind }[] = [];
+  for (let i = 0; i < plan.length; i += 8)
+    fleet.push(
+      ...(await Promise.all(
+        plan.slice(i, i + 8).map(async (kind) => ({ c: await kind.seed(w, items), kind })),
+      )),
+    );
+  return fleet;
+}
 
 export const cleanAudit = (a: Audit) => a.missing === 0 && a.doubled === 0 && a.extra === 0;

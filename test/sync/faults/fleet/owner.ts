@@ -4,7 +4,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { createApiToken } from "../../../../server/auth/tokens.js";
 import { createUser } from "../../../../server/crm/users.js";
 import { activities } from "../../../../server/db/schema.js";
-import type { Audit, FleetWorld } from "./kinds.js";
+import { type Audit, expectStatus, type FleetWorld } from "./kinds.js";
 
 export interface Owner {
   userId: string;
@@ -30,8 +30,15 @@ export async function newOwner(w: FleetWorld, kind: string): Promise<Owner> {
     lastName: `Number ${n}`,
     emails: [participant],
   });
-  if (r.status !== 201) throw new Error(`person not created: ${r.status} ${JSON.stringify(r.body)}`);
+  expectStatus(r, 201, "person not created");
   return { userId: user.id, token, email, participant };
+}
+
+/** A mail kind's change: one to three new messages, delivered by `deliver`. */
+export async function newMessages(deliver: (count: number) => unknown): Promise<string> {
+  const n = 1 + Math.floor(Math.random() * 3);
+  await deliver(n);
+  return `${n} new messages`;
 }
 
 /**

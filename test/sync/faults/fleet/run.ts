@@ -5,29 +5,19 @@
 // endpoint is driven at a fixed rate meanwhile. Then the faults stop, the fleet settles, and each
 // connection is audited against its provider's ground truth. `npm run bench -- faults` runs it at scale
 // and writes the report; test/sync/faults/fleet.test.ts runs a small one.
-import { randomBytes } from "node:crypto";
 import { inArray } from "drizzle-orm";
 import pg from "pg";
 import { contextPath, contextRequests } from "../../../../bench/_context-requests.js";
 import { seedContextDataset } from "../../../../bench/_context-seed.js";
 import type { FixedRateResult } from "../../../../bench/_fixed-rate.js";
 import { fixedRateProcess } from "../../../../bench/_fixed-rate-process.js";
-import { serveEmulators } from "../../../../emulators/serve.js";
 import { migrate, openDatabase } from "../../../../server/db/index.js";
 import { syncStates } from "../../../../server/db/schema.js";
-import { secretBox } from "../../../../server/secrets/box.js";
 import { Chaos, type FaultCount, type FaultName } from "./chaos.js";
 import { heldBy, type Resumption, resumeTimes, terminateBackends, until } from "./crashes.js";
-import { fleetEnv } from "./env.js";
-import {
-  type Audit,
-  type ConnectionKind,
-  cleanAudit,
-  type FleetConnection,
-  fleetKinds,
-  fleetWorld,
-} from "./kinds.js";
+import { type Audit, type ConnectionKind, cleanAudit, fleetKinds, seedConnections } from "./kinds.js";
 import { kill, type Proc, spawnConcilia, stop, waitForHealth } from "./processes.js";
+import { stageFleet } from "./stage.js";
 
 export interface FleetOptions {
   databaseUrl: string;
@@ -99,10 +89,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
   const say = o.say ?? (() => {});
   const started = Date.now();
   const kinds = o.kinds ?? fleetKinds;
-  const secretKey = randomBytes(32);
   const apiUrl = `http://127.0.0.1:${o.apiPort}`;
-  const topic = "projects/concilia-fleet/topics/gmail";
-  const pushToken = randomBytes(24).toString("hex");
 
   const contextData = o.context
     ? await seedContextDataset(o.databaseUrl, {
@@ -115,43 +102,13 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
   // A pool: the kill follow-ups, the traces and the probes query at once without queueing behind each other.
   const admin = new pg.Pool({ connectionString: o.databaseUrl, application_name: "fleet-run", max: 8 });
   admin.on("error", () => {});
-  // Google Calendar channels and Graph subscriptions are opened only for an https public URL (as the
-  // providers require): the API gets one, and the emulators' pushes to it go to the API's port.
-  const publicUrl = "https://concilia-fleet.test";
-  const toApi: typeof fetch = (input, init) => {
-    const url = input instanceof Request ? input.url : String(input);
-    if (!url.startsWith(publicUrl)) return fetch(input, init);
-    const target = apiUrl + url.slice(publicUrl.length);
-    return input instanceof Request ? fetch(new Request(target, input), init) : fetch(target, init);
-  };
-  const emulators = await serveEmulators({
-    googlePort: 0,
-    microsoftPort: 0,
-    google: { pushMinIntervalMs: 0, fetch: toApi },
-    microsoft: { fetch: toApi },
-  });
-  emulators.google.push.registerTopic(topic, `${apiUrl}/push/google?token=${pushToken}`);
-  const caldav = process.env.TEST_CALDAV ?? "";
-  const env = fleetEnv({
+  const { emulators, env, w } = await stageFleet({
+    name: "concilia-fleet",
     databaseUrl: o.databaseUrl,
-    apiPort: o.apiPort,
-    publicUrl,
-    secretKey,
-    googleUrl: emulators.googleUrl,
-    microsoftUrl: emulators.microsoftUrl,
-    topic,
-    pushToken,
-    caldav,
-    pollSeconds: o.pollSeconds ?? 5,
-  });
-
-  const w = fleetWorld({
     db: database.db,
-    secrets: secretBox(secretKey),
-    apiUrl,
-    emulators,
-    imap: process.env.TEST_IMAP,
-    caldav,
+    apiPort: o.apiPort,
+    publicUrl: "https://concilia-fleet.test",
+    pollSeconds: o.pollSeconds ?? 5,
   });
 
   const procs: Proc[] = [];
@@ -170,15 +127,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
     for (let i = 0; i < o.workers; i++) startWorker(i);
     say(`API and ${o.workers} workers started; seeding ${o.connections} connections`);
 
-    // Connections, round robin over the kinds, a few at a time (each kind talks to its provider).
-    const plan = Array.from({ length: o.connections }, (_, i) => kinds[i % kinds.length]);
-    const fleet: { c: FleetConnection; kind: ConnectionKind }[] = [];
-    for (let i = 0; i < plan.length; i += 8)
-      fleet.push(
-        ...(await Promise.all(
-          plan.slice(i, i + 8).map(async (kind) => ({ c: await kind.seed(w, o.items), kind })),
-        )),
-      );
+    const fleet = await seedConnections(w, kinds, o.connections, o.items);
     await Promise.all(workers.map((p) => p.ready));
     say(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const seededItems = fleet.reduce((s, f) => s + f.c.seeded, 0);
@@ -371,7 +320,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
     const { say: _s, kinds: _k, databaseUrl: _d, ...options } = o;
     return {
       options,
-      kinds: Object.fromEntries(kinds.map((k) => [k.name, plan.filter((p) => p === k).length])),
+      kinds: Object.fromEntries(kinds.map((k) => [k.name, fleet.filter((f) => f.kind === k).length])),
       faults: chaos.counts,
       kills,
       terminations,
