@@ -8,11 +8,11 @@ import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GoogleEmulator } from "../../emulators/google/emulator.js";
 import { calendarOutbox, connections, eventLinks, events, syncCursors } from "../../server/db/schema.js";
+import { CALENDAR_LIST_SCOPE, LIST_EVERY_MS } from "../../server/providers/calendar-list-refresh.js";
 import { listGoogleCalendarChanges } from "../../server/providers/google/calendar-changes.js";
 import { GoogleCalendarClient } from "../../server/providers/google/calendar-client.js";
 import { googleEventIdFor } from "../../server/providers/google/calendar-ids.js";
-import { CALENDAR_LIST_SCOPE, LIST_EVERY_MS } from "../../server/providers/google/calendar-list-refresh.js";
-import { forgetGooglePages } from "../../server/providers/google/calendar-page-cache.js";
+import { forgetKeptPages } from "../../server/providers/kept-pages.js";
 import { engines, type TestServer } from "../harness/app.js";
 import {
   CALENDAR_SCOPE,
@@ -819,7 +819,7 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
     expect(first).toMatchObject({ more: true, cursor: { phase: "full", skip: 3 } });
     const second = await listGoogleCalendarChanges(client, holder, board, first.cursor as never, 3, since);
     expect(callsOf("calendar.events.list")).toBe(1);
-    forgetGooglePages();
+    forgetKeptPages();
     const third = await listGoogleCalendarChanges(client, holder, board, second.cursor as never, 3, since);
     expect(callsOf("calendar.events.list")).toBe(2);
     expect(third).toMatchObject({ more: false, cursor: { phase: "sync" } });
@@ -837,7 +837,7 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
     // A page listed again with other contents (an event edited meanwhile) is given again whole.
     for (const id of made.slice(0, 4)) google.userEditEvent(ACCOUNT, id, { summary: "Board, again" }, board);
     const again = await listGoogleCalendarChanges(client, holder, board, rest.cursor as never, 2, since);
-    forgetGooglePages();
+    forgetKeptPages();
     google.userEditEvent(ACCOUNT, made[0]!, { summary: "Board, once more" }, board);
     const relisted = await listGoogleCalendarChanges(client, holder, board, again.cursor as never, 2, since);
     const tail = await listGoogleCalendarChanges(client, holder, board, relisted.cursor as never, 10, since);

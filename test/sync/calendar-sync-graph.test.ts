@@ -2,15 +2,24 @@
 // against the Microsoft emulator (syncs "calendar"), the worker's steps through the Graph provider
 // (calendarView delta, reads, writes, subscriptions), and what the user then sees in the CRM's events
 // API and what Outlook holds (the emulator's ground truth, with every mail Exchange would send).
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GraphEvent } from "../../emulators/microsoft/calendar-store.js";
 import { DEMO_MICROSOFT_CLIENT, MicrosoftEmulator } from "../../emulators/microsoft/emulator.js";
 import { localTime, zonedInstant } from "../../emulators/shared/zones.js";
-import { connections, eventLinks, events, graphSubscriptions } from "../../server/db/schema.js";
+import { connections, eventLinks, events, graphSubscriptions, syncCursors } from "../../server/db/schema.js";
 import { newId } from "../../server/ids.js";
+import { CALENDAR_LIST_SCOPE, LIST_EVERY_MS } from "../../server/providers/calendar-list-refresh.js";
+import {
+  type GraphCalendarBatch,
+  type GraphCalendarPosition,
+  listGraphCalendarBatch,
+} from "../../server/providers/graph/calendar-changes.js";
+import { fetchGraphEvents } from "../../server/providers/graph/calendar-fetch.js";
 import { CONCILIA_ATTENDEES, CONCILIA_ID } from "../../server/providers/graph/calendar-tag.js";
+import { GraphClient } from "../../server/providers/graph/client.js";
+import { forgetKeptPages } from "../../server/providers/kept-pages.js";
 import { writeCrmState } from "../../server/sync/calendar/crm-event.js";
 import { connectionOwner } from "../../server/sync/mail-writer.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
@@ -20,6 +29,7 @@ import { api, eventually, MARTA, syncUntilRest, userWithMarta } from "./mail-e2e
 const ACCOUNT = "ana@contoso.test";
 const HISTORY = 30;
 const at = (dateTime: string, timeZone = "UTC") => ({ dateTime, timeZone });
+const DAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
 
 describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) => {
   let s: TestServer;
@@ -78,6 +88,26 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     return made.json().id as string;
   }
   let historySeries: string;
+  /** This account's own requests to `endpoint` since the counter's last reset. */
+  const callsOf = (endpoint: string, account = ACCOUNT) =>
+    microsoft.counter.requests(account).filter((r) => r.endpoint === endpoint).length;
+  /** Steps queued by earlier notifications are done: from here only this test starts one. */
+  const noStepQueued = () =>
+    eventually(async () => {
+      const { rows } = await s.ctx.database.query<{ n: number }>(
+        "select count(*)::int as n from pgboss.job where name = 'sync.step' and state in ('created', 'retry', 'active')",
+      );
+      expect(rows[0].n).toBe(0);
+    }, 60_000);
+  const weekly = (subject: string, day: string, count = 3) => ({
+    subject,
+    start: at(`${day}T15:00:00`),
+    end: at(`${day}T16:00:00`),
+    recurrence: {
+      pattern: { type: "weekly", interval: 1, daysOfWeek: [DAYS[new Date(day).getUTCDay()]!] },
+      range: { type: "numbered", startDate: day, numberOfOccurrences: count },
+    },
+  });
   const crmEventCount = async () =>
     (await s.ctx.db.select({ id: events.id }).from(events).where(eq(events.ownerId, ana.id))).length;
 
@@ -834,6 +864,161 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     expect(alone("graph.events.get")).toEqual([]);
     expect(counted.perEndpoint["graph.batch"]).toBeGreaterThan(0);
     expect(counted.http).toBeLessThan(made.length);
+  });
+
+  it("R-P-2, R-CAL-6: 120 events and 25 series new in Outlook are listed in one calendarView delta request (Graph's page of 999, not the engine's batch of 7), the series read 20 to a $batch across the engine's batches, each stored once", async () => {
+    const day = (i: number) => `2027-02-${String((i % 28) + 1).padStart(2, "0")}`;
+    // No notification starts a step of its own, and none is left from before: the requests counted
+    // are this sync's.
+    microsoft.faults.set(ACCOUNT, { notifications: { drop: Number.POSITIVE_INFINITY } });
+    await noStepQueued();
+    const singles = Array.from({ length: 120 }, (_, i) =>
+      outlook().seedEvent({
+        subject: `Paged ${i}`,
+        start: at(`${day(i)}T${String(8 + (i % 8)).padStart(2, "0")}:00:00`),
+        end: at(`${day(i)}T${String(9 + (i % 8)).padStart(2, "0")}:00:00`),
+      }),
+    );
+    const series = Array.from({ length: 25 }, (_, i) =>
+      outlook().seedEvent(weekly(`Paged weekly ${i}`, day(i))),
+    );
+    microsoft.counter.reset();
+    await syncNow();
+    microsoft.faults.clear(ACCOUNT);
+    // Before: a delta page per engine batch of 7 (about 30), and two $batch requests per batch
+    // holding a series (about 40).
+    expect(callsOf("graph.calendarView.delta")).toBe(1);
+    expect(callsOf("graph.batch")).toBe(4); // 25 masters in 2, their instances in 2
+    expect(callsOf("graph.events.get") + callsOf("graph.events.instances")).toBe(0);
+    const made = [...singles, ...series].map((e) => e.id);
+    const links = await s.ctx.db
+      .select({ providerId: eventLinks.providerId, eventId: eventLinks.eventId })
+      .from(eventLinks)
+      .where(eq(eventLinks.connectionId, connectionId));
+    const linked = links.filter((l) => made.includes(l.providerId));
+    expect(linked.map((l) => l.providerId).sort()).toEqual([...made].sort());
+    expect(new Set(linked.map((l) => l.eventId)).size).toBe(made.length);
+    for (const e of series.slice(0, 3))
+      expect((await crmEventOf(e.id)).recurrence).toMatchObject({ rule: expect.stringContaining("COUNT=3") });
+    const [cursor] = await s.ctx.db
+      .select({ cursor: syncCursors.cursor })
+      .from(syncCursors)
+      .where(
+        and(
+          eq(syncCursors.connectionId, connectionId),
+          eq(syncCursors.scopeKey, `calendar:${outlook().defaultCalendar.id}`),
+        ),
+      );
+    expect(cursor?.cursor).toMatchObject({ deltaLink: expect.stringContaining("$deltatoken=") });
+    expect(cursor?.cursor).not.toHaveProperty("skip");
+  }, 120_000);
+
+  it("R-P-2: a batch that ends inside Graph's delta page commits where it ended, the page's series read together once; a worker no longer holding the page lists it again and goes on from there, every series once", async () => {
+    // An account of its own: no step of the connection's can fall among the requests counted.
+    const board = "board@contoso.test";
+    microsoft.addAccount(board, "Board");
+    const store = microsoft.calendars(board);
+    const calendarId = store.defaultCalendar.id;
+    const made = Array.from(
+      { length: 5 },
+      (_, i) => store.seedEvent(weekly(`Board ${i}`, `2027-04-0${i + 1}`)).id,
+    );
+    const { accessToken } = microsoft.issueTokens(board, "Calendars.ReadWrite");
+    const client = new GraphClient({
+      baseUrl: "https://graph.microsoft.com/v1.0",
+      accessToken: async () => accessToken,
+    });
+    const holder = `resume-${engine}`;
+    // Every unit as an item to read, as the session makes a series; reads as the session's fetch.
+    const resolve = (units: { key: string }[]) => units.map((u) => ({ key: u.key }));
+    const read = (items: { key: string }[]) =>
+      fetchGraphEvents(client, items, board, (i, got) => ({
+        key: i.key,
+        raw: Buffer.from(JSON.stringify(got)),
+      }));
+    const batch = (cursor: unknown, limit: number) =>
+      listGraphCalendarBatch(
+        client,
+        holder,
+        calendarId,
+        cursor as GraphCalendarPosition | null,
+        limit,
+        resolve,
+        read,
+      );
+    /** Each item with its read: the series' master and its exceptions, as the import gets them. */
+    const readOf = (b: GraphCalendarBatch) =>
+      b.items.map((i) => {
+        const got = b.read.get(i.key);
+        expect(got && "raw" in got).toBe(true);
+        return JSON.parse((got as { raw: Buffer }).raw.toString("utf8")).state.title as string;
+      });
+    microsoft.counter.reset();
+    const first = await batch(null, 2);
+    expect(first).toMatchObject({ more: true, cursor: { deltaLink: null, skip: 2 } });
+    // The page's five series read at once: their masters in one $batch, their instances in another.
+    expect([callsOf("graph.calendarView.delta", board), callsOf("graph.batch", board)]).toEqual([1, 2]);
+    const second = await batch(first.cursor, 2);
+    expect([callsOf("graph.calendarView.delta", board), callsOf("graph.batch", board)]).toEqual([1, 2]);
+    forgetKeptPages();
+    // As a jsonb column may give it back: its fields in another order.
+    const reordered = Object.fromEntries(Object.entries(second.cursor).reverse());
+    const third = await batch(reordered, 2);
+    expect([callsOf("graph.calendarView.delta", board), callsOf("graph.batch", board)]).toEqual([2, 4]);
+    expect(third).toMatchObject({
+      more: false,
+      cursor: { deltaLink: expect.stringContaining("$deltatoken=") },
+    });
+    const batches = [first, second, third];
+    expect(batches.flatMap((b) => b.items.map((i) => i.key)).sort()).toEqual([...made].sort());
+    expect(batches.flatMap(readOf).sort()).toEqual(made.map((_, i) => `Board ${i}`).sort());
+    // Incremental pages too; one listed again with other contents (a series edited meanwhile) is given
+    // again from its start.
+    for (const id of made.slice(0, 3)) store.userEdit(id, { subject: "Board, moved" });
+    const edited = await batch(third.cursor, 2);
+    expect(edited).toMatchObject({ more: true, cursor: { skip: 2 } });
+    forgetKeptPages();
+    store.userEdit(made[4]!, { subject: "Board, again" });
+    const relisted = await batch(edited.cursor, 10);
+    expect(relisted.more).toBe(false);
+    expect(relisted.items.map((i) => i.key).sort()).toEqual([...made.slice(0, 3), made[4]!].sort());
+    expect(readOf(relisted).sort()).toEqual(["Board, again", "Board, moved", "Board, moved", "Board, moved"]);
+  });
+
+  it("R-P-2, R-CON-9: an idle poll is one request, a calendarView delta (no calendar list); a calendar added in Outlook is listed once the last reading is older than the interval", {
+    timeout: 90_000,
+  }, async () => {
+    await noStepQueued();
+    await syncNow();
+    microsoft.counter.reset();
+    await syncNow();
+    const graphCalls = microsoft.counter.requests(ACCOUNT).filter((r) => r.endpoint.startsWith("graph."));
+    expect(graphCalls.map((r) => r.endpoint)).toEqual(["graph.calendarView.delta"]);
+    outlook().addCalendar({ name: "Offsite" });
+    const names = async () => {
+      const [c] = await s.ctx.db.select().from(connections).where(eq(connections.id, connectionId));
+      return c!.calendars.map((k) => k.name);
+    };
+    await syncNow();
+    expect(await names()).not.toContain("Offsite");
+    // The last reading made longer ago than the interval, as time passing would.
+    const key = and(
+      eq(syncCursors.connectionId, connectionId),
+      eq(syncCursors.scopeKey, CALENDAR_LIST_SCOPE),
+    );
+    const [kept] = await s.ctx.db.select({ cursor: syncCursors.cursor }).from(syncCursors).where(key);
+    const readAt = new Date(Date.now() - LIST_EVERY_MS - 1000).toISOString();
+    await s.ctx.db
+      .update(syncCursors)
+      .set({ cursor: { ...(kept!.cursor as object), readAt } })
+      .where(key);
+    microsoft.counter.reset();
+    await syncNow();
+    expect(callsOf("graph.calendars.list")).toBe(1);
+    expect(await names()).toContain("Offsite");
+    // Listed, not followed: a calendar that appears is left unselected (R-CON-9).
+    const [c] = await s.ctx.db.select().from(connections).where(eq(connections.id, connectionId));
+    expect(c!.calendars.find((k) => k.name === "Offsite")?.selected).toBe(false);
   });
 
   it("R-CON-10: stopping the connection deletes its calendar subscription at Microsoft", async () => {
