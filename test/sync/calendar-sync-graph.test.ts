@@ -866,7 +866,7 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     expect(counted.http).toBeLessThan(made.length);
   });
 
-  it("R-P-2, R-CAL-6: 120 events and 25 series new in Outlook are listed in one calendarView delta request (Graph's page of 999, not the engine's batch of 7), the series read 20 to a $batch across the engine's batches, each stored once", async () => {
+  it("R-P-2, R-CAL-6: 120 events and 25 series new in Outlook are listed in one calendarView delta request (Graph's page of 999, not the engine's batch of 7), the series read 20 to a $batch across the engine's batches, each stored once; linked series changed later come with their instances in one $batch", async () => {
     const day = (i: number) => `2027-02-${String((i % 28) + 1).padStart(2, "0")}`;
     // No notification starts a step of its own, and none is left from before: the requests counted
     // are this sync's.
@@ -911,6 +911,20 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
       );
     expect(cursor?.cursor).toMatchObject({ deltaLink: expect.stringContaining("$deltatoken=") });
     expect(cursor?.cursor).not.toHaveProperty("skip");
+    // Linked series changed in Outlook: each master's instances are asked for in its own $batch, from
+    // the first start last synced, so ten series are one request (before: two).
+    microsoft.faults.set(ACCOUNT, { notifications: { drop: Number.POSITIVE_INFINITY } });
+    for (const e of series.slice(0, 10))
+      outlook().userEdit(e.id, { subject: `${e.fields.subject} (renamed)` });
+    microsoft.counter.reset();
+    await syncNow();
+    microsoft.faults.clear(ACCOUNT);
+    expect([callsOf("graph.calendarView.delta"), callsOf("graph.batch")]).toEqual([1, 1]);
+    for (const [i, e] of series.slice(0, 10).entries()) {
+      const crm = await crmEventOf(e.id);
+      expect(crm.title).toBe(`Paged weekly ${i} (renamed)`);
+      expect(crm.recurrence).toMatchObject({ rule: expect.stringContaining("COUNT=3") });
+    }
   }, 120_000);
 
   it("R-P-2: a batch that ends inside Graph's delta page commits where it ended, the page's series read together once; a worker no longer holding the page lists it again and goes on from there, every series once", async () => {

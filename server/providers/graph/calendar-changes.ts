@@ -85,7 +85,10 @@ export async function listGraphCalendarBatch(
   const { skip, page: seen, ...c } = cursor ?? { deltaLink: null };
   const at = deltaPageOf(calendarId, c, now);
   const key = JSON.stringify([holder, calendarId, at.url]);
-  let page = kept.get(key);
+  // Only a cursor inside a page finds it kept: a page's first batch lists it anew, so a round's
+  // first page comes after the CRM's writes pushed at its start, and no read kept from before them
+  // is handed out.
+  let page = skip ? kept.get(key) : undefined;
   if (!page) {
     const listed = await listGraphCalendarChanges(client, calendarId, c, GRAPH_CALENDAR_PAGE, now);
     page = {

@@ -100,6 +100,18 @@ export async function withGraphCalendars(
 
   const listedEvent = (i: ChangedItem) => (i.ref as { event?: GraphEventJson } | undefined)?.event;
 
+  /** The linked series' first starts as last synced (UTC ms), so their instances come with their masters. */
+  async function seriesStarts(calendarId: string) {
+    const starts = new Map<string, number>();
+    for (const l of await linksOf(calendarId)) {
+      const state = l.lastSynced as SyncedEventState | null;
+      if (!state?.recurrence) continue;
+      const t = state.timing;
+      starts.set(l.providerId, Date.parse(t.allDay ? `${t.startDate}T00:00:00Z` : t.startAt));
+    }
+    return starts;
+  }
+
   /** Items read as the import takes them: a listed event as listed, the others read in full. */
   async function readItems(calendar: string, items: ChangedItem[]): Promise<FetchedItem[]> {
     const asListed = (i: ChangedItem, e: GraphEventJson) => ({
@@ -109,9 +121,11 @@ export async function withGraphCalendars(
       ),
       meta: { calendar, providerId: e.id },
     });
+    const toRead = items.filter((i) => !listedEvent(i));
+    const starts = toRead.length ? await seriesStarts(calendar) : new Map<string, number>();
     const read = await fetchGraphEvents(
       client,
-      items.filter((i) => !listedEvent(i)),
+      toRead,
       account,
       (i, got): FetchedItem => {
         if ("gone" in got) return { key: i.key, raw: Buffer.alloc(0), meta: { calendar, gone: true } };
@@ -122,6 +136,8 @@ export async function withGraphCalendars(
           meta: { calendar, providerId: id },
         };
       },
+      Date.now(),
+      starts,
     );
     const byKey = new Map(read.map((f) => [f.key, f]));
     return items.map((i) => {
