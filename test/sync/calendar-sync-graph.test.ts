@@ -4,7 +4,7 @@
 // API and what Outlook holds (the emulator's ground truth, with every mail Exchange would send).
 import { and, eq } from "drizzle-orm";
 import { setupServer } from "msw/node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { GraphEvent } from "../../emulators/microsoft/calendar-store.js";
 import { DEMO_MICROSOFT_CLIENT, MicrosoftEmulator } from "../../emulators/microsoft/emulator.js";
 import { localTime, zonedInstant } from "../../emulators/shared/zones.js";
@@ -997,6 +997,44 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     expect(relisted.more).toBe(false);
     expect(relisted.items.map((i) => i.key).sort()).toEqual([...made.slice(0, 3), made[4]!].sort());
     expect(readOf(relisted).sort()).toEqual(["Board, again", "Board, moved", "Board, moved", "Board, moved"]);
+  });
+
+  it("R-P-2: two workers taking turns on a delta page go on from each other's cursor: a page kept from before another worker listed it again is listed anew, not started over", async () => {
+    const account = "turns@contoso.test";
+    microsoft.addAccount(account, "Turns");
+    const store = microsoft.calendars(account);
+    const calendarId = store.defaultCalendar.id;
+    const made = Array.from(
+      { length: 6 },
+      (_, i) => store.seedEvent(weekly(`Turn ${i}`, `2027-05-0${i + 1}`)).id,
+    );
+    const { accessToken } = microsoft.issueTokens(account, "Calendars.ReadWrite");
+    const client = new GraphClient({
+      baseUrl: "https://graph.microsoft.com/v1.0",
+      accessToken: async () => accessToken,
+    });
+    const resolve = (units: { key: string }[]) => units.map((u) => ({ key: u.key }));
+    const read = (items: { key: string }[]) =>
+      fetchGraphEvents(client, items, account, (i) => ({ key: i.key, raw: Buffer.alloc(0) }));
+    type Lister = typeof listGraphCalendarBatch;
+    const on = (list: Lister) => (cursor: unknown) =>
+      list(client, `turns-${engine}`, calendarId, cursor as GraphCalendarPosition | null, 2, resolve, read);
+    // A second worker: the same code with a memory of its own.
+    vi.resetModules();
+    const other = (await import("../../server/providers/graph/calendar-changes.js")).listGraphCalendarBatch;
+    const [a, b] = [on(listGraphCalendarBatch), on(other)];
+    const first = await a(null);
+    // A change makes the page listed again differ from the one worker A keeps.
+    store.userEdit(made[0]!, { subject: "Turn 0, renamed" });
+    const second = await b(first.cursor);
+    const third = await a(second.cursor);
+    const fourth = await b(third.cursor);
+    const given = [first, second, third, fourth].map((p) => p.items.map((i) => i.key));
+    // B started the page over (it differs from what A gave from); after that each goes on from the other.
+    expect(given[1]).toEqual(given[0]);
+    expect(new Set([...given[1]!, ...given[2]!, ...given[3]!]).size).toBe(made.length);
+    expect(fourth.more).toBe(false);
+    expect(fourth.cursor).toMatchObject({ deltaLink: expect.stringContaining("$deltatoken=") });
   });
 
   it("R-P-2, R-CON-9: an idle poll is one request, a calendarView delta (no calendar list); a calendar added in Outlook is listed once the last reading is older than the interval", {

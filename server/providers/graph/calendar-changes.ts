@@ -87,8 +87,11 @@ export async function listGraphCalendarBatch(
   const key = JSON.stringify([holder, calendarId, at.url]);
   // Only a cursor inside a page finds it kept: a page's first batch lists it anew, so a round's
   // first page comes after the CRM's writes pushed at its start, and no read kept from before them
-  // is handed out.
+  // is handed out. A kept page other than the one the cursor was cut from (another worker listed it
+  // again meanwhile, with other contents) is listed anew too: given from its start instead, two
+  // workers taking turns would each start the page over and never finish it.
   let page = skip ? kept.get(key) : undefined;
+  if (page?.print !== seen) page = undefined;
   if (!page) {
     const listed = await listGraphCalendarChanges(client, calendarId, c, GRAPH_CALENDAR_PAGE, now);
     page = {
