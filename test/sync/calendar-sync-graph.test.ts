@@ -1030,9 +1030,9 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     const third = await a(second.cursor);
     const fourth = await b(third.cursor);
     const given = [first, second, third, fourth].map((p) => p.items.map((i) => i.key));
-    // B started the page over (it differs from what A gave from); after that each goes on from the other.
-    expect(given[1]).toEqual(given[0]);
-    expect(new Set([...given[1]!, ...given[2]!, ...given[3]!]).size).toBe(made.length);
+    // B started the page over (it differs from what A gave from); after that each goes on from the
+    // other: every event once.
+    expect(given.slice(1).flat().sort()).toEqual([...made].sort());
     expect(fourth.more).toBe(false);
     expect(fourth.cursor).toMatchObject({ deltaLink: expect.stringContaining("$deltatoken=") });
   });

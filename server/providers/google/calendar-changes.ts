@@ -66,15 +66,24 @@ export function itemsOf(events: GoogleEvent[], zone: string): ChangedItem[] {
   return [...byKey].map(([key, ref]) => ({ key, ref }));
 }
 
-/** Google's page at `cursor` (its `skip` aside), from memory when this worker read it lately. */
+/** What a page holds: each event's id and etag, in order. */
+const printOf = (page: CachedEventsPage) => fingerprint(page.items.map((e) => [e.id, e.etag ?? null]));
+
+/**
+ * Google's page at `cursor` (its `skip` aside), from memory when this worker read it lately, unless
+ * the cursor was cut from another copy (`seen`): another worker listed the page again meanwhile, with
+ * other contents, and starting it over from an older copy would have the two workers start it over
+ * in turn, never finishing it.
+ */
 async function pageAt(
   client: GoogleCalendarClient,
   calendarId: string,
   c: GoogleCalendarCursor,
   key: string,
+  seen: string | undefined,
 ): Promise<CachedEventsPage> {
   const hit = kept.get(key);
-  if (hit) return hit;
+  if (hit && (seen === undefined || printOf(hit) === seen)) return hit;
   const page = await client.call<EventsPage>("GET", `/calendars/${seg(calendarId)}/events`, {
     query: {
       showDeleted: "true",
@@ -112,10 +121,9 @@ export async function listGoogleCalendarChanges(
   // Spelled out: a cursor read back from jsonb may hold its fields in another order.
   const from = c.phase === "full" ? c.timeMin : c.syncToken;
   const key = JSON.stringify([holder, calendarId, c.phase, from, c.pageToken ?? null]);
-  const page = await pageAt(client, calendarId, c, key);
+  const page = await pageAt(client, calendarId, c, key, seen);
   const all = itemsOf(page.items, page.timeZone);
-  // What the page holds: each event's id and etag, in order.
-  const print = fingerprint(page.items.map((e) => [e.id, e.etag ?? null]));
+  const print = printOf(page);
   const { items, next } = batchOfPage(all, print, { skip: after, page: seen }, limit);
   if (next) return { items, cursor: { ...c, ...next }, more: true };
   kept.drop(key);
