@@ -2,8 +2,8 @@
 // whatever the engine's batch: the page is kept in the worker's memory (kept-pages.ts) and handed to
 // the engine a batch at a time, each batch's cursor being the page's own cursor with the number of
 // its units already given and the page's fingerprint (page-position.ts), so the cursor committed with
-// a batch says exactly where the next one starts; a worker without the page lists it again with the
-// same cursor. Only the batch that ends a page moves the cursor on to the next link (or the deltaLink).
+// a batch says exactly where the next one starts; a worker without the page (or with another copy of
+// it than the cursor's) lists it again with the same cursor. Only the batch that ends a page moves the cursor on to the next link (or the deltaLink).
 //
 // A unit is what a page lists once: an event, a series (its occurrences and exceptions, keyed by
 // their master), or a removed id; the session turns units into the engine's items with what it has
