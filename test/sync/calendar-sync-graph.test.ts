@@ -1037,6 +1037,28 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     expect(fourth.cursor).toMatchObject({ deltaLink: expect.stringContaining("$deltatoken=") });
   });
 
+  it("R-P-3, R-CAL-9: events deleted in Concilia come back in the delta as our own removals: no linked series is read again for them", async () => {
+    expect(
+      (await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.connectionId, connectionId))).filter(
+        (l) => (l.lastSynced as { recurrence?: unknown } | null)?.recurrence,
+      ).length,
+    ).toBeGreaterThan(20);
+    const made: string[] = [];
+    for (let i = 0; i < 3; i++) made.push(await newCrmEvent(`Short-lived ${i}`, `2027-06-0${i + 1}`, []));
+    await syncNow();
+    const inOutlook = made.map((id) => titled(`Short-lived ${made.indexOf(id)}`)[0]!.id);
+    await noStepQueued();
+    microsoft.counter.reset();
+    for (const id of made)
+      expect((await api(s, ana, "DELETE", `/api/v1/events/${id}`)).statusCode).toBeLessThan(300);
+    await syncNow();
+    await noStepQueued();
+    expect(inOutlook.filter((id) => outlook().events.has(id))).toEqual([]);
+    expect(callsOf("graph.events.delete")).toBe(3);
+    // Before: each step listing the removals read every linked series again, 10 to a $batch.
+    expect(callsOf("graph.batch")).toBeLessThanOrEqual(1);
+  }, 120_000);
+
   it("R-P-2, R-CON-9: an idle poll is one request, a calendarView delta (no calendar list); a calendar added in Outlook is listed once the last reading is older than the interval", {
     timeout: 90_000,
   }, async () => {

@@ -11,7 +11,8 @@
 // row carries only its id, so its series is the linked series whose id the occurrence's id extends
 // (an occurrence's id is its master's plus the slot, as the emulator makes them; not documented for
 // Graph), and only that series is read again. When the id extends none, every linked series is read
-// again, as the one way not to miss the cancellation.
+// again, as the one way not to miss the cancellation, unless the id is the echo of an event (or of
+// an occurrence of a series) this worker deleted lately (calendar-own-removals.ts).
 
 import { and, eq } from "drizzle-orm";
 import type { SyncedEventState } from "../../calendar/synced-state.js";
@@ -19,7 +20,7 @@ import { mergeCalendars, storeListedCalendars } from "../../connections/calendar
 import { missingScopes } from "../../connections/oauth-providers.js";
 import { eventLinks } from "../../db/schema.js";
 import { importCalendarItem } from "../../sync/calendar/inbound.js";
-import { logRefused, pushCrmEvents } from "../../sync/calendar/outbound.js";
+import { type CalendarWriter, logRefused, pushCrmEvents } from "../../sync/calendar/outbound.js";
 import { connectionOwner } from "../../sync/mail-writer.js";
 import type {
   ChangedItem,
@@ -33,6 +34,7 @@ import { type DeltaUnit, type GraphCalendarPosition, listGraphCalendarBatch } fr
 import { fetchGraphEvents } from "./calendar-fetch.js";
 import { listGraphCalendars } from "./calendar-list.js";
 import { type GraphEventJson, graphEventState } from "./calendar-map.js";
+import { isOwnRemoval, noteOwnRemoval } from "./calendar-own-removals.js";
 import { keepGraphCalendarSubscriptions } from "./calendar-subscriptions.js";
 import { graphCalendarWriter } from "./calendar-writer.js";
 import type { GraphClient } from "./client.js";
@@ -59,12 +61,26 @@ export async function withGraphCalendars(
       .where(and(eq(eventLinks.connectionId, ctx.connection.id), eq(eventLinks.calendarId, calendarId)));
 
   async function pushTo(calendarId: string) {
-    const writer = graphCalendarWriter(client, {
+    const written = graphCalendarWriter(client, {
       calendarId,
       account,
       lastSynced: async (href) =>
         (await linksOf(calendarId)).find((l) => l.providerId === href)?.lastSynced ?? null,
     });
+    // Our deletes noted, so that the delta's removed rows for them are known as our own echo.
+    const noted = (href: string) => noteOwnRemoval(ctx.connection.id, href);
+    const writer: CalendarWriter = {
+      ...written,
+      async update(href, ifMatch, uid, sequence, eventId, state) {
+        const done = await written.update(href, ifMatch, uid, sequence, eventId, state);
+        if (state.status === "cancelled") noted(href);
+        return done;
+      },
+      async remove(href, ifMatch) {
+        await written.remove(href, ifMatch);
+        noted(href);
+      },
+    };
     const place = { connectionId: ctx.connection.id, calendarId, connectedAt: ctx.connection.createdAt };
     logRefused(ctx, await pushCrmEvents(ctx.db, owner, place, writer));
   }
@@ -81,6 +97,7 @@ export async function withGraphCalendars(
       for (const { key, row: r } of units) {
         if (r.removed) {
           if (known.has(r.id)) items.set(r.id, { key: r.id, ref: { removed: true } });
+          else if (isOwnRemoval(ctx.connection.id, r.id)) continue;
           else {
             const master = series.find((id) => r.id.length > id.length && r.id.startsWith(id));
             for (const id of master ? [master] : series) if (!items.has(id)) items.set(id, { key: id });
