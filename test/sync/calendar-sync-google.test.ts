@@ -5,14 +5,14 @@
 import { and, eq } from "drizzle-orm";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { GoogleEmulator } from "../../emulators/google/emulator.js";
 import { calendarOutbox, connections, eventLinks, events, syncCursors } from "../../server/db/schema.js";
+import { CALENDAR_LIST_SCOPE, LIST_EVERY_MS } from "../../server/providers/calendar-list-refresh.js";
 import { listGoogleCalendarChanges } from "../../server/providers/google/calendar-changes.js";
 import { GoogleCalendarClient } from "../../server/providers/google/calendar-client.js";
 import { googleEventIdFor } from "../../server/providers/google/calendar-ids.js";
-import { CALENDAR_LIST_SCOPE, LIST_EVERY_MS } from "../../server/providers/google/calendar-list-refresh.js";
-import { forgetGooglePages } from "../../server/providers/google/calendar-page-cache.js";
+import { forgetKeptPages } from "../../server/providers/kept-pages.js";
 import { engines, type TestServer } from "../harness/app.js";
 import {
   CALENDAR_SCOPE,
@@ -818,7 +818,7 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
     expect(first).toMatchObject({ more: true, cursor: { phase: "full", skip: 3 } });
     const second = await listGoogleCalendarChanges(client, holder, board, first.cursor as never, 3, since);
     expect(callsOf("calendar.events.list")).toBe(1);
-    forgetGooglePages();
+    forgetKeptPages();
     const third = await listGoogleCalendarChanges(client, holder, board, second.cursor as never, 3, since);
     expect(callsOf("calendar.events.list")).toBe(2);
     expect(third).toMatchObject({ more: false, cursor: { phase: "sync" } });
@@ -836,11 +836,48 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
     // A page listed again with other contents (an event edited meanwhile) is given again whole.
     for (const id of made.slice(0, 4)) google.userEditEvent(ACCOUNT, id, { summary: "Board, again" }, board);
     const again = await listGoogleCalendarChanges(client, holder, board, rest.cursor as never, 2, since);
-    forgetGooglePages();
+    forgetKeptPages();
     google.userEditEvent(ACCOUNT, made[0]!, { summary: "Board, once more" }, board);
     const relisted = await listGoogleCalendarChanges(client, holder, board, again.cursor as never, 2, since);
     const tail = await listGoogleCalendarChanges(client, holder, board, relisted.cursor as never, 10, since);
     expect([...relisted.items, ...tail.items].map((i) => i.key).sort()).toEqual(made.slice(0, 4).sort());
+  });
+
+  it("R-P-2: two workers taking turns on an events page go on from each other's cursor: a page kept from before another worker listed it again is listed anew, not started over", async () => {
+    const turns = google.addCalendar(ACCOUNT, { name: "Turns" }).id;
+    const made = Array.from(
+      { length: 6 },
+      (_, i) =>
+        google.seedCalendarEvent(
+          ACCOUNT,
+          { summary: `Turn ${i}`, start: { date: `2027-05-0${i + 1}` }, end: { date: `2027-05-0${i + 2}` } },
+          { calendarId: turns },
+        ).id,
+    );
+    const client = new GoogleCalendarClient({
+      baseUrl: "https://www.googleapis.com",
+      accessToken: async () => google.issueTokens(ACCOUNT, CALENDAR_SCOPE).accessToken,
+    });
+    const since = new Date("2026-01-01T00:00:00Z");
+    type Lister = typeof listGoogleCalendarChanges;
+    const on = (list: Lister) => (cursor: unknown) =>
+      list(client, `turns-${engine}`, turns, cursor as never, 2, since);
+    // A second worker: the same code with a memory of its own.
+    vi.resetModules();
+    const other = (await import("../../server/providers/google/calendar-changes.js"))
+      .listGoogleCalendarChanges;
+    const [a, b] = [on(listGoogleCalendarChanges), on(other)];
+    const first = await a(null);
+    // A change makes the page listed again differ from the one worker A keeps.
+    google.userEditEvent(ACCOUNT, made[0]!, { summary: "Turn 0, renamed" }, turns);
+    const second = await b(first.cursor);
+    const third = await a(second.cursor);
+    const fourth = await b(third.cursor);
+    const given = [first, second, third, fourth].map((p) => p.items.map((i) => i.key));
+    // B started the page over (it differs from what A gave from); after that each goes on from the
+    // other: every event once.
+    expect(given.slice(1).flat().sort()).toEqual([...made].sort());
+    expect(fourth).toMatchObject({ more: false, cursor: { phase: "sync" } });
   });
 
   it("R-CON-9: an idle poll reads no calendar list; a calendar added in Google is listed once the last reading is older than the interval", async () => {

@@ -2,15 +2,24 @@
 // against the Microsoft emulator (syncs "calendar"), the worker's steps through the Graph provider
 // (calendarView delta, reads, writes, subscriptions), and what the user then sees in the CRM's events
 // API and what Outlook holds (the emulator's ground truth, with every mail Exchange would send).
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { setupServer } from "msw/node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { GraphEvent } from "../../emulators/microsoft/calendar-store.js";
 import { MicrosoftEmulator } from "../../emulators/microsoft/emulator.js";
 import { localTime, zonedInstant } from "../../emulators/shared/zones.js";
-import { connections, eventLinks, events, graphSubscriptions } from "../../server/db/schema.js";
+import { connections, eventLinks, events, graphSubscriptions, syncCursors } from "../../server/db/schema.js";
 import { newId } from "../../server/ids.js";
+import { CALENDAR_LIST_SCOPE, LIST_EVERY_MS } from "../../server/providers/calendar-list-refresh.js";
+import {
+  type GraphCalendarBatch,
+  type GraphCalendarPosition,
+  listGraphCalendarBatch,
+} from "../../server/providers/graph/calendar-changes.js";
+import { fetchGraphEvents } from "../../server/providers/graph/calendar-fetch.js";
 import { CONCILIA_ATTENDEES, CONCILIA_ID } from "../../server/providers/graph/calendar-tag.js";
+import { GraphClient } from "../../server/providers/graph/client.js";
+import { forgetKeptPages } from "../../server/providers/kept-pages.js";
 import { writeCrmState } from "../../server/sync/calendar/crm-event.js";
 import { connectionOwner } from "../../server/sync/mail-writer.js";
 import { engines, type TestServer } from "../harness/app.js";
@@ -21,6 +30,7 @@ import { startOutlookCalendarServer } from "./outlook-calendar-e2e.js";
 const ACCOUNT = "ana@contoso.test";
 const HISTORY = 30;
 const at = (dateTime: string, timeZone = "UTC") => ({ dateTime, timeZone });
+const DAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
 
 describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) => {
   let s: TestServer;
@@ -82,6 +92,26 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     return made.json().id as string;
   }
   let historySeries: string;
+  /** This account's own whole requests to `endpoint` (a $batch's parts not counted) since the last reset. */
+  const requestsOf = (endpoint: string, account = ACCOUNT) =>
+    microsoft.counter.requests(account).filter((r) => r.endpoint === endpoint).length;
+  /** Steps queued by earlier notifications are done: from here only this test starts one. */
+  const noStepQueued = () =>
+    eventually(async () => {
+      const { rows } = await s.ctx.database.query<{ n: number }>(
+        "select count(*)::int as n from pgboss.job where name = 'sync.step' and state in ('created', 'retry', 'active')",
+      );
+      expect(rows[0].n).toBe(0);
+    }, 60_000);
+  const weekly = (subject: string, day: string, count = 3) => ({
+    subject,
+    start: at(`${day}T15:00:00`),
+    end: at(`${day}T16:00:00`),
+    recurrence: {
+      pattern: { type: "weekly", interval: 1, daysOfWeek: [DAYS[new Date(day).getUTCDay()]!] },
+      range: { type: "numbered", startDate: day, numberOfOccurrences: count },
+    },
+  });
   const crmEventCount = async () =>
     (await s.ctx.db.select({ id: events.id }).from(events).where(eq(events.ownerId, ana.id))).length;
 
@@ -825,6 +855,235 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     expect(alone("graph.events.get")).toEqual([]);
     expect(alone("graph.batch").length).toBeGreaterThan(0);
     expect(microsoft.counter.requests(ACCOUNT).length).toBeLessThan(made.length);
+  });
+
+  it("R-P-2, R-CAL-6: 120 events and 25 series new in Outlook are listed in one calendarView delta request (Graph's page of 999, not the engine's batch of 7), the series read 20 to a $batch across the engine's batches, each stored once; linked series changed later come with their instances in one $batch", async () => {
+    const day = (i: number) => `2027-02-${String((i % 28) + 1).padStart(2, "0")}`;
+    // No notification starts a step of its own, and none is left from before: the requests counted
+    // are this sync's.
+    microsoft.faults.set(ACCOUNT, { notifications: { drop: Number.POSITIVE_INFINITY } });
+    await noStepQueued();
+    const singles = Array.from({ length: 120 }, (_, i) =>
+      outlook().seedEvent({
+        subject: `Paged ${i}`,
+        start: at(`${day(i)}T${String(8 + (i % 8)).padStart(2, "0")}:00:00`),
+        end: at(`${day(i)}T${String(9 + (i % 8)).padStart(2, "0")}:00:00`),
+      }),
+    );
+    const series = Array.from({ length: 25 }, (_, i) =>
+      outlook().seedEvent(weekly(`Paged weekly ${i}`, day(i))),
+    );
+    microsoft.counter.reset();
+    await syncNow();
+    microsoft.faults.clear(ACCOUNT);
+    // Before: a delta page per engine batch of 7 (about 30), and two $batch requests per batch
+    // holding a series (about 40).
+    expect(requestsOf("graph.calendarView.delta")).toBe(1);
+    expect(requestsOf("graph.batch")).toBe(4); // 25 masters in 2, their instances in 2
+    expect(requestsOf("graph.events.get") + requestsOf("graph.events.instances")).toBe(0);
+    const made = [...singles, ...series].map((e) => e.id);
+    const links = await s.ctx.db
+      .select({ providerId: eventLinks.providerId, eventId: eventLinks.eventId })
+      .from(eventLinks)
+      .where(eq(eventLinks.connectionId, connectionId));
+    const linked = links.filter((l) => made.includes(l.providerId));
+    expect(linked.map((l) => l.providerId).sort()).toEqual([...made].sort());
+    expect(new Set(linked.map((l) => l.eventId)).size).toBe(made.length);
+    for (const e of series.slice(0, 3))
+      expect((await crmEventOf(e.id)).recurrence).toMatchObject({ rule: expect.stringContaining("COUNT=3") });
+    const [cursor] = await s.ctx.db
+      .select({ cursor: syncCursors.cursor })
+      .from(syncCursors)
+      .where(
+        and(
+          eq(syncCursors.connectionId, connectionId),
+          eq(syncCursors.scopeKey, `calendar:${outlook().defaultCalendar.id}`),
+        ),
+      );
+    expect(cursor?.cursor).toMatchObject({ deltaLink: expect.stringContaining("$deltatoken=") });
+    expect(cursor?.cursor).not.toHaveProperty("skip");
+    // Linked series changed in Outlook: each master's instances are asked for in its own $batch, from
+    // the first start last synced, so ten series are one request (before: two).
+    microsoft.faults.set(ACCOUNT, { notifications: { drop: Number.POSITIVE_INFINITY } });
+    for (const e of series.slice(0, 10))
+      outlook().userEdit(e.id, { subject: `${e.fields.subject} (renamed)` });
+    microsoft.counter.reset();
+    await syncNow();
+    microsoft.faults.clear(ACCOUNT);
+    expect([requestsOf("graph.calendarView.delta"), requestsOf("graph.batch")]).toEqual([1, 1]);
+    for (const [i, e] of series.slice(0, 10).entries()) {
+      const crm = await crmEventOf(e.id);
+      expect(crm.title).toBe(`Paged weekly ${i} (renamed)`);
+      expect(crm.recurrence).toMatchObject({ rule: expect.stringContaining("COUNT=3") });
+    }
+  }, 120_000);
+
+  it("R-P-2: a batch that ends inside Graph's delta page commits where it ended, the page's series read together once; a worker no longer holding the page lists it again and goes on from there, every series once", async () => {
+    // An account of its own: no step of the connection's can fall among the requests counted.
+    const board = "board@contoso.test";
+    microsoft.addAccount(board, "Board");
+    const store = microsoft.calendars(board);
+    const calendarId = store.defaultCalendar.id;
+    const made = Array.from(
+      { length: 5 },
+      (_, i) => store.seedEvent(weekly(`Board ${i}`, `2027-04-0${i + 1}`)).id,
+    );
+    const { accessToken } = microsoft.issueTokens(board, "Calendars.ReadWrite");
+    const client = new GraphClient({
+      baseUrl: "https://graph.microsoft.com/v1.0",
+      accessToken: async () => accessToken,
+    });
+    const holder = `resume-${engine}`;
+    // Every unit as an item to read, as the session makes a series; reads as the session's fetch.
+    const resolve = (units: { key: string }[]) => units.map((u) => ({ key: u.key }));
+    const read = (items: { key: string }[]) =>
+      fetchGraphEvents(client, items, board, (i, got) => ({
+        key: i.key,
+        raw: Buffer.from(JSON.stringify(got)),
+      }));
+    const batch = (cursor: unknown, limit: number) =>
+      listGraphCalendarBatch(
+        client,
+        holder,
+        calendarId,
+        cursor as GraphCalendarPosition | null,
+        limit,
+        resolve,
+        read,
+      );
+    /** Each item with its read: the series' master and its exceptions, as the import gets them. */
+    const readOf = (b: GraphCalendarBatch) =>
+      b.items.map((i) => {
+        const got = b.read.get(i.key);
+        expect(got && "raw" in got).toBe(true);
+        return JSON.parse((got as { raw: Buffer }).raw.toString("utf8")).state.title as string;
+      });
+    microsoft.counter.reset();
+    const first = await batch(null, 2);
+    expect(first).toMatchObject({ more: true, cursor: { deltaLink: null, skip: 2 } });
+    // The page's five series read at once: their masters in one $batch, their instances in another.
+    expect([requestsOf("graph.calendarView.delta", board), requestsOf("graph.batch", board)]).toEqual([1, 2]);
+    const second = await batch(first.cursor, 2);
+    expect([requestsOf("graph.calendarView.delta", board), requestsOf("graph.batch", board)]).toEqual([1, 2]);
+    forgetKeptPages();
+    // As a jsonb column may give it back: its fields in another order.
+    const reordered = Object.fromEntries(Object.entries(second.cursor).reverse());
+    const third = await batch(reordered, 2);
+    expect([requestsOf("graph.calendarView.delta", board), requestsOf("graph.batch", board)]).toEqual([2, 4]);
+    expect(third).toMatchObject({
+      more: false,
+      cursor: { deltaLink: expect.stringContaining("$deltatoken=") },
+    });
+    const batches = [first, second, third];
+    expect(batches.flatMap((b) => b.items.map((i) => i.key)).sort()).toEqual([...made].sort());
+    expect(batches.flatMap(readOf).sort()).toEqual(made.map((_, i) => `Board ${i}`).sort());
+    // Incremental pages too; one listed again with other contents (a series edited meanwhile) is given
+    // again from its start.
+    for (const id of made.slice(0, 3)) store.userEdit(id, { subject: "Board, moved" });
+    const edited = await batch(third.cursor, 2);
+    expect(edited).toMatchObject({ more: true, cursor: { skip: 2 } });
+    forgetKeptPages();
+    store.userEdit(made[4]!, { subject: "Board, again" });
+    const relisted = await batch(edited.cursor, 10);
+    expect(relisted.more).toBe(false);
+    expect(relisted.items.map((i) => i.key).sort()).toEqual([...made.slice(0, 3), made[4]!].sort());
+    expect(readOf(relisted).sort()).toEqual(["Board, again", "Board, moved", "Board, moved", "Board, moved"]);
+  });
+
+  it("R-P-2: two workers taking turns on a delta page go on from each other's cursor: a page kept from before another worker listed it again is listed anew, not started over", async () => {
+    const account = "turns@contoso.test";
+    microsoft.addAccount(account, "Turns");
+    const store = microsoft.calendars(account);
+    const calendarId = store.defaultCalendar.id;
+    const made = Array.from(
+      { length: 6 },
+      (_, i) => store.seedEvent(weekly(`Turn ${i}`, `2027-05-0${i + 1}`)).id,
+    );
+    const { accessToken } = microsoft.issueTokens(account, "Calendars.ReadWrite");
+    const client = new GraphClient({
+      baseUrl: "https://graph.microsoft.com/v1.0",
+      accessToken: async () => accessToken,
+    });
+    const resolve = (units: { key: string }[]) => units.map((u) => ({ key: u.key }));
+    const read = (items: { key: string }[]) =>
+      fetchGraphEvents(client, items, account, (i) => ({ key: i.key, raw: Buffer.alloc(0) }));
+    type Lister = typeof listGraphCalendarBatch;
+    const on = (list: Lister) => (cursor: unknown) =>
+      list(client, `turns-${engine}`, calendarId, cursor as GraphCalendarPosition | null, 2, resolve, read);
+    // A second worker: the same code with a memory of its own.
+    vi.resetModules();
+    const other = (await import("../../server/providers/graph/calendar-changes.js")).listGraphCalendarBatch;
+    const [a, b] = [on(listGraphCalendarBatch), on(other)];
+    const first = await a(null);
+    // A change makes the page listed again differ from the one worker A keeps.
+    store.userEdit(made[0]!, { subject: "Turn 0, renamed" });
+    const second = await b(first.cursor);
+    const third = await a(second.cursor);
+    const fourth = await b(third.cursor);
+    const given = [first, second, third, fourth].map((p) => p.items.map((i) => i.key));
+    // B started the page over (it differs from what A gave from); after that each goes on from the
+    // other: every event once.
+    expect(given.slice(1).flat().sort()).toEqual([...made].sort());
+    expect(fourth.more).toBe(false);
+    expect(fourth.cursor).toMatchObject({ deltaLink: expect.stringContaining("$deltatoken=") });
+  });
+
+  it("R-P-3, R-CAL-9: events deleted in Concilia come back in the delta as our own removals: no linked series is read again for them", async () => {
+    expect(
+      (await s.ctx.db.select().from(eventLinks).where(eq(eventLinks.connectionId, connectionId))).filter(
+        (l) => (l.lastSynced as { recurrence?: unknown } | null)?.recurrence,
+      ).length,
+    ).toBeGreaterThan(20);
+    const made: string[] = [];
+    for (let i = 0; i < 3; i++) made.push(await newCrmEvent(`Short-lived ${i}`, `2027-06-0${i + 1}`, []));
+    await syncNow();
+    const inOutlook = made.map((id) => titled(`Short-lived ${made.indexOf(id)}`)[0]!.id);
+    await noStepQueued();
+    microsoft.counter.reset();
+    for (const id of made)
+      expect((await api(s, ana, "DELETE", `/api/v1/events/${id}`)).statusCode).toBeLessThan(300);
+    await syncNow();
+    await noStepQueued();
+    expect(inOutlook.filter((id) => outlook().events.has(id))).toEqual([]);
+    expect(requestsOf("graph.events.delete")).toBe(3);
+    // Before: each step listing the removals read every linked series again, 10 to a $batch.
+    expect(requestsOf("graph.batch")).toBeLessThanOrEqual(1);
+  }, 120_000);
+
+  it("R-P-2, R-CON-9: an idle poll is one request, a calendarView delta (no calendar list); a calendar added in Outlook is listed once the last reading is older than the interval", {
+    timeout: 90_000,
+  }, async () => {
+    await noStepQueued();
+    await syncNow();
+    microsoft.counter.reset();
+    await syncNow();
+    const graphCalls = microsoft.counter.requests(ACCOUNT).filter((r) => r.endpoint.startsWith("graph."));
+    expect(graphCalls.map((r) => r.endpoint)).toEqual(["graph.calendarView.delta"]);
+    outlook().addCalendar({ name: "Offsite" });
+    const names = async () => {
+      const [c] = await s.ctx.db.select().from(connections).where(eq(connections.id, connectionId));
+      return c!.calendars.map((k) => k.name);
+    };
+    await syncNow();
+    expect(await names()).not.toContain("Offsite");
+    // The last reading made longer ago than the interval, as time passing would.
+    const key = and(
+      eq(syncCursors.connectionId, connectionId),
+      eq(syncCursors.scopeKey, CALENDAR_LIST_SCOPE),
+    );
+    const [kept] = await s.ctx.db.select({ cursor: syncCursors.cursor }).from(syncCursors).where(key);
+    const readAt = new Date(Date.now() - LIST_EVERY_MS - 1000).toISOString();
+    await s.ctx.db
+      .update(syncCursors)
+      .set({ cursor: { ...(kept!.cursor as object), readAt } })
+      .where(key);
+    microsoft.counter.reset();
+    await syncNow();
+    expect(requestsOf("graph.calendars.list")).toBe(1);
+    expect(await names()).toContain("Offsite");
+    // Listed, not followed: a calendar that appears is left unselected (R-CON-9).
+    const [c] = await s.ctx.db.select().from(connections).where(eq(connections.id, connectionId));
+    expect(c!.calendars.find((k) => k.name === "Offsite")?.selected).toBe(false);
   });
 
   it("R-CON-10: stopping the connection deletes its calendar subscription at Microsoft", async () => {

@@ -11,19 +11,23 @@
 // Pages are Google's largest (2,500 events), whatever the engine's batch: the engine gets them a batch
 // at a time, each batch's cursor being the page's own cursor with the number of its items already
 // given (`skip`), so a cursor committed with a batch says exactly where the next one starts. The page
-// is kept in memory between batches (calendar-page-cache.ts); only the batch that ends it moves on to
+// is kept in memory between batches (kept-pages.ts, page-position.ts); only the batch that ends it moves on to
 // the next page token, or to the sync token that the last page alone carries.
-import { createHash } from "node:crypto";
 import type { ChangedItem, ChangePage } from "../../sync/provider.js";
+import { KeptPages } from "../kept-pages.js";
+import { batchOfPage, fingerprint, type InPage } from "../page-position.js";
 import { type GoogleCalendarClient, seg } from "./calendar-client.js";
 import { type GoogleEvent, isTombstone, seriesIdOf } from "./calendar-event.js";
-import { type CachedEventsPage, cachedPage, dropPage, keepPage } from "./calendar-page-cache.js";
 
-/**
- * `skip`: the page's items already stored, when the engine's batches end inside a page; `page`: that
- * page's fingerprint, so that a page listed again with other contents is given again whole.
- */
-type InPage = { skip?: number; page?: string };
+interface CachedEventsPage {
+  items: GoogleEvent[];
+  timeZone: string;
+  nextPageToken?: string;
+  nextSyncToken?: string;
+}
+
+/** The pages being stored, kept in the worker's memory between batches and steps (kept-pages.ts). */
+const kept = new KeptPages<CachedEventsPage>();
 export type GoogleCalendarCursor =
   | ({ phase: "full"; timeMin: string; pageToken?: string } & InPage)
   | ({ phase: "sync"; syncToken: string; pageToken?: string } & InPage);
@@ -63,21 +67,23 @@ export function itemsOf(events: GoogleEvent[], zone: string): ChangedItem[] {
 }
 
 /** What a page holds: each event's id and etag, in order. */
-const fingerprint = (page: CachedEventsPage) =>
-  createHash("sha256")
-    .update(JSON.stringify(page.items.map((e) => [e.id, e.etag ?? null])))
-    .digest("base64url")
-    .slice(0, 22);
+const printOf = (page: CachedEventsPage) => fingerprint(page.items.map((e) => [e.id, e.etag ?? null]));
 
-/** Google's page at `cursor` (its `skip` aside), from memory when this worker read it lately. */
+/**
+ * Google's page at `cursor` (its `skip` aside), from memory when this worker read it lately, unless
+ * the cursor was cut from another copy (`seen`): another worker listed the page again meanwhile, with
+ * other contents, and starting it over from an older copy would have the two workers start it over
+ * in turn, never finishing it.
+ */
 async function pageAt(
   client: GoogleCalendarClient,
   calendarId: string,
   c: GoogleCalendarCursor,
   key: string,
+  seen: string | undefined,
 ): Promise<CachedEventsPage> {
-  const kept = cachedPage(key);
-  if (kept) return kept;
+  const hit = kept.get(key);
+  if (hit && (seen === undefined || printOf(hit) === seen)) return hit;
   const page = await client.call<EventsPage>("GET", `/calendars/${seg(calendarId)}/events`, {
     query: {
       showDeleted: "true",
@@ -88,7 +94,7 @@ async function pageAt(
     },
   });
   const read = { ...page, items: page.items ?? [], timeZone: page.timeZone ?? "UTC" };
-  keepPage(key, read);
+  kept.keep(key, read);
   return read;
 }
 
@@ -115,16 +121,12 @@ export async function listGoogleCalendarChanges(
   // Spelled out: a cursor read back from jsonb may hold its fields in another order.
   const from = c.phase === "full" ? c.timeMin : c.syncToken;
   const key = JSON.stringify([holder, calendarId, c.phase, from, c.pageToken ?? null]);
-  const page = await pageAt(client, calendarId, c, key);
+  const page = await pageAt(client, calendarId, c, key, seen);
   const all = itemsOf(page.items, page.timeZone);
-  // Listed again after its first batches, a page may differ (an incremental page gains the changes
-  // made since): then it is given again from its start, which stores nothing twice (R-P-2).
-  const print = fingerprint(page);
-  const skip = seen === print ? after : 0;
-  const end = skip + Math.max(limit, 1);
-  const items = all.slice(skip, end);
-  if (end < all.length) return { items, cursor: { ...c, skip: end, page: print }, more: true };
-  dropPage(key);
+  const print = printOf(page);
+  const { items, next } = batchOfPage(all, print, { skip: after, page: seen }, limit);
+  if (next) return { items, cursor: { ...c, ...next }, more: true };
+  kept.drop(key);
   if (page.nextPageToken) return { items, cursor: { ...c, pageToken: page.nextPageToken }, more: true };
   if (!page.nextSyncToken) throw new Error("Google's last page of events carried no nextSyncToken.");
   return { items, cursor: { phase: "sync", syncToken: page.nextSyncToken }, more: false };

@@ -1,25 +1,25 @@
 // Google calendars in the sync engine, built like the CalDAV ones (caldav/sync-provider.ts): the account's
 // calendars are listed and stored (R-CON-9, the primary one preselected; read again every few minutes,
-// calendar-list-refresh.ts), one `calendar:<id>` scope per
+// providers/calendar-list-refresh.ts), one `calendar:<id>` scope per
 // selected calendar; changes are listed with the calendar's sync token and each series or event is
 // imported through sync/calendar/inbound.ts. Before the target calendar is listed, the user's CRM
 // events are pushed to it through sync/calendar/outbound.ts with the Google writer, so their echo is in
 // that same listing and is recognised by the etag recorded for it (R-P-3). Watch channels for push are
 // kept alive at the start of each step (calendar-watch-upkeep.ts).
 import { storedRuleWarning } from "../../calendar/rule-bounds.js";
-import { mergeCalendars } from "../../connections/calendars.js";
+import { mergeCalendars, storeListedCalendars } from "../../connections/calendars.js";
 import { missingScopes } from "../../connections/oauth-providers.js";
 import { importCalendarItem } from "../../sync/calendar/inbound.js";
 import { logRefused, pushCrmEvents } from "../../sync/calendar/outbound.js";
 import { connectionOwner } from "../../sync/mail-writer.js";
 import type { ProviderContext, ProviderSession, SyncScope } from "../../sync/provider.js";
+import { currentCalendars } from "../calendar-list-refresh.js";
 import { backfillStart } from "../mail-session.js";
 import type { GoogleCalendarCursor } from "./calendar-changes.js";
 import { listGoogleCalendarChanges } from "./calendar-changes.js";
 import type { GoogleCalendarClient } from "./calendar-client.js";
 import { type FetchedGoogleEvent, fetchGoogleEvents } from "./calendar-fetch.js";
-import { type GoogleCalendarEntry, listedCalendar, writable } from "./calendar-list.js";
-import { currentGoogleCalendars } from "./calendar-list-refresh.js";
+import { type GoogleCalendarEntry, listedCalendar, listGoogleCalendars, writable } from "./calendar-list.js";
 import { mapGoogleEvent } from "./calendar-read-map.js";
 import { keepCalendarChannels } from "./calendar-watch-upkeep.js";
 import { googleCalendarWriter } from "./calendar-writer.js";
@@ -51,7 +51,21 @@ export async function withGoogleCalendars(
     ...mail,
     listScopes: async () => {
       const scopes = await mail.listScopes();
-      const calendars = await currentGoogleCalendars(ctx, client);
+      const calendars = await currentCalendars(
+        ctx,
+        // Kept with what the session needs of each: its access role decides where CRM events may go.
+        async () =>
+          (await listGoogleCalendars(client)).map(
+            ({ id, summary, summaryOverride, primary, accessRole }) => ({
+              id,
+              summary,
+              summaryOverride,
+              primary,
+              accessRole,
+            }),
+          ),
+        (tx, read) => storeListedCalendars(tx, ctx.connection.id, read.map(listedCalendar)),
+      );
       const listed = calendars.map(listedCalendar);
       const selected = new Set(
         mergeCalendars(ctx.connection.calendars, listed)

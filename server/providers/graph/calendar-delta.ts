@@ -63,6 +63,19 @@ interface DeltaPage {
   "@odata.deltaLink"?: string;
 }
 
+/**
+ * The page `cursor` stands before: its link, or the initial URL on the window the cursor set (a new
+ * chain's, `now` when it set none), and when that chain's window was set.
+ */
+export function deltaPageOf(
+  calendarId: string,
+  cursor: GraphCalendarCursor | null,
+  now = Date.now(),
+): { url: string; windowAt: number } {
+  const windowAt = cursor?.windowAt ?? now;
+  return { url: cursor?.nextLink ?? cursor?.deltaLink ?? initialUrl(calendarId, windowAt), windowAt };
+}
+
 export async function listGraphCalendarChanges(
   client: GraphClient,
   calendarId: string,
@@ -70,8 +83,7 @@ export async function listGraphCalendarChanges(
   limit: number,
   now = Date.now(),
 ): Promise<{ rows: CalendarDeltaRow[]; cursor: GraphCalendarCursor; more: boolean }> {
-  const target = cursor?.nextLink ?? cursor?.deltaLink ?? initialUrl(calendarId, now);
-  const windowAt = cursor?.deltaLink || cursor?.nextLink ? (cursor.windowAt ?? now) : now;
+  const { url: target, windowAt } = deltaPageOf(calendarId, cursor, now);
   let page: DeltaPage;
   try {
     page = await client.call<DeltaPage>("GET", target, {

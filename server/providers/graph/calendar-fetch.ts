@@ -56,13 +56,16 @@ async function getEvent(client: GraphClient, id: string, master: boolean): Promi
   }
 }
 
-/** The series' instances from its first start to the end of the sync window (exceptions among them). */
-function instancesUrl(master: GraphEventJson, now: number): string {
-  const first = Date.parse(`${master.start.dateTime.slice(0, 19)}Z`) - 2 * 86_400_000;
+/** The series' instances from its first start (UTC ms) to the end of the sync window (exceptions among them). */
+function instancesUrlFrom(masterId: string, firstStart: number, now: number): string {
+  const first = firstStart - 2 * 86_400_000;
   const end = calendarWindow(now).end;
   const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, "Z");
-  return `${eventPath(master.id)}/instances?startDateTime=${iso(first)}&endDateTime=${iso(Math.max(end.getTime(), first + 86_400_000))}&$top=500&$select=${FIELDS.join(",")}`;
+  return `${eventPath(masterId)}/instances?startDateTime=${iso(first)}&endDateTime=${iso(Math.max(end.getTime(), first + 86_400_000))}&$top=500&$select=${FIELDS.join(",")}`;
 }
+
+const instancesUrl = (master: GraphEventJson, now: number) =>
+  instancesUrlFrom(master.id, Date.parse(`${master.start.dateTime.slice(0, 19)}Z`), now);
 
 async function instancesOf(
   client: GraphClient,
@@ -123,10 +126,33 @@ async function readEvent(
   return { id: event.id, etag: seriesEtag(event, instances), ...graphEventState(event, account, instances) };
 }
 
+/** The JSON $batch parts an item takes: its event, and its series' instances when its first start is known. */
+const partsOf = (item: ChangedItem, starts: Map<string, number>) => (starts.has(item.key) ? 2 : 1);
+
+/** Items in groups whose parts fill one $batch each. */
+function chunks(items: ChangedItem[], starts: Map<string, number>): ChangedItem[][] {
+  const out: ChangedItem[][] = [];
+  let group: ChangedItem[] = [];
+  let parts = 0;
+  for (const item of items) {
+    if (parts + partsOf(item, starts) > GRAPH_BATCH) {
+      out.push(group);
+      group = [];
+      parts = 0;
+    }
+    group.push(item);
+    parts += partsOf(item, starts);
+  }
+  if (group.length) out.push(group);
+  return out;
+}
+
 /**
  * Each item read as `fetchGraphEvent` reads it, the events themselves ${GRAPH_BATCH} to a JSON $batch:
  * one request per 20 changed events instead of 20, and the series' instances the same way (a series
- * with more than one page of them reads them on its own).
+ * with more than one page of them reads them on its own). A series whose first start is known
+ * (`starts`, by item key: a linked series' as last synced) has its instances asked for in its
+ * event's $batch; they are used when the master read there still starts then, else asked for again.
  * Parts answered 429/5xx are sent again (batch-retry.ts); every item comes back read, gone (404, 410)
  * or with its error. `asItem` turns a read event into the engine's item.
  */
@@ -136,25 +162,40 @@ export async function fetchGraphEvents(
   account: string,
   asItem: (item: ChangedItem, got: FetchedGraphEvent) => FetchedItem,
   now = Date.now(),
+  starts = new Map<string, number>(),
 ): Promise<FetchedItem[]> {
   const out = new Map<string, FetchedItem>();
   const unique = [...new Map(items.map((i) => [i.key, i])).values()];
-  for (let at = 0; at < unique.length; at += GRAPH_BATCH) {
+  for (const chunk of chunks(unique, starts)) {
     const read = new Map<string, GraphEventJson | null>();
+    /** Instances asked for with the event, by key: the URL asked and the answer. */
+    const alongside = new Map<string, { url: string; value: GraphEventJson[] }>();
     await retryBatchParts(
       "Microsoft",
       client.retry,
-      unique.slice(at, at + GRAPH_BATCH),
+      chunk,
       async (pending) => {
+        const guessed = new Map(
+          pending.flatMap((i) => {
+            const first = starts.get(i.key);
+            return first === undefined ? [] : [[i.key, instancesUrlFrom(i.key, first, now)] as const];
+          }),
+        );
         const answers = await client.batch(
-          pending.map((i, n) => ({
-            id: String(n),
-            method: "GET",
-            url: eventUrl(i.key, true),
-            headers: HEADERS,
-          })),
+          pending.flatMap((i, n) => [
+            { id: String(n), method: "GET" as const, url: eventUrl(i.key, true), headers: HEADERS },
+            ...(guessed.has(i.key)
+              ? [{ id: `i${n}`, method: "GET" as const, url: guessed.get(i.key)!, headers: HEADERS }]
+              : []),
+          ]),
         );
         return (item, n) => {
+          const instances = answers.get(`i${n}`);
+          const body = instances?.body as
+            | { value?: GraphEventJson[]; "@odata.nextLink"?: string }
+            | undefined;
+          if (instances?.status === 200 && body && !body["@odata.nextLink"])
+            alongside.set(item.key, { url: guessed.get(item.key)!, value: body.value ?? [] });
           const answer = answers.get(String(n));
           if (!answer) return new SyncError("temporary", "The Microsoft batch answer left out an event.");
           if (answer.status === 404 || answer.status === 410) read.set(item.key, null);
@@ -172,9 +213,17 @@ export async function fetchGraphEvents(
       },
       out,
     );
-    // The series' instances too, 20 to a $batch; a series with more than one page reads them itself.
-    const masters = [...read].flatMap(([key, e]) => (e?.type === "seriesMaster" ? [[key, e] as const] : []));
+    // The series' instances too, 20 to a $batch, unless they came with the master as it now starts; a
+    // series with more than one page reads them itself.
     const instances = new Map<string, GraphEventJson[]>();
+    for (const [key, got] of alongside) {
+      const master = read.get(key);
+      if (master?.type === "seriesMaster" && instancesUrl(master, now) === got.url)
+        instances.set(key, got.value);
+    }
+    const masters = [...read].flatMap(([key, e]) =>
+      e?.type === "seriesMaster" && !instances.has(key) ? [[key, e] as const] : [],
+    );
     for (let m = 0; m < masters.length; m += GRAPH_BATCH) {
       const part = masters.slice(m, m + GRAPH_BATCH);
       const answers = await client
@@ -196,7 +245,7 @@ export async function fetchGraphEvents(
         if (page?.status === 200 && body && !body["@odata.nextLink"]) instances.set(key, body.value ?? []);
       }
     }
-    for (const item of unique.slice(at, at + GRAPH_BATCH)) {
+    for (const item of chunk) {
       if (!read.has(item.key)) continue; // its error is in `out` already
       try {
         const got = read.get(item.key) ?? null;
