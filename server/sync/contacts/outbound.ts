@@ -9,7 +9,7 @@
 // overlap for transactions that committed late, and every candidate is reconciled against what was last
 // synced, so one seen twice writes nothing the second time. Links whose write is owed (`push_pending`:
 // the CRM won a field during an import) are candidates too.
-import { and, eq, gt, isNull, notExists, or, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, notExists, or, type SQL, sql } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { AuthUser } from "../../auth/user.js";
 import { companyVisible } from "../../crm/companies.js";
@@ -51,11 +51,24 @@ export async function hasPendingPush(db: Db, connectionId: string): Promise<bool
 /** Transactions commit after they take their time: changes this much older than the watermark are read again. */
 const OVERLAP_MS = 5 * 60_000;
 
+/**
+ * Where a round of writes stands between steps (kept in the contacts cursor): when it began, and the
+ * last link it went through. A round longer than a step goes on from there in the next one; started
+ * over, a step's time could run out again at the same place, every time.
+ */
+export interface PushPosition {
+  startedAt: string;
+  type: RecordType;
+  after?: string;
+}
+
 export interface PushReport {
   created: number;
   updated: number;
   /** Candidates were left for the next call (the budget ran out). */
   more: boolean;
+  /** Where the next call goes on, when `more`. */
+  position?: PushPosition;
 }
 
 /** Visible records of `type` with no contact at all: a contact removed in Exchange keeps its (ignored)
@@ -87,9 +100,28 @@ const grantedSince = (owner: AuthUser, type: RecordType, id: AnyPgColumn, since:
   sql`exists (select 1 from ${grants} where ${grants.recordType} = ${type}
     and ${grants.recordId} = ${id} and ${grants.userId} = ${owner.id} and ${grants.createdAt} > ${since})`;
 
-/** Linked records of `type` whose contact may be owed a write: changed since the watermark, or pending. */
-async function changedLinks(db: Db, owner: AuthUser, connectionId: string, type: RecordType, since: Date) {
-  const base = and(eq(contactLinks.connectionId, connectionId), eq(contactLinks.state, "linked"));
+/**
+ * Linked records of `type` whose contact may be owed a write (changed since the watermark, or pending),
+ * the first `limit` after the link `after` in link order.
+ */
+function changedLinks(
+  db: Db,
+  owner: AuthUser,
+  connectionId: string,
+  type: RecordType,
+  since: Date,
+  after: string | undefined,
+  limit: number,
+) {
+  const base = and(
+    eq(contactLinks.connectionId, connectionId),
+    eq(contactLinks.state, "linked"),
+    after === undefined ? undefined : gt(contactLinks.id, after),
+  );
+  return changedLinksQuery(db, owner, type, since, base).orderBy(contactLinks.id).limit(limit);
+}
+
+function changedLinksQuery(db: Db, owner: AuthUser, type: RecordType, since: Date, base: SQL | undefined) {
   if (type === "company")
     return db
       .selectDistinct({ link: contactLinks })
@@ -151,11 +183,13 @@ export async function pushCrmContacts(
   budget: number,
   /** Links already written in this round, and those refused in this session (they wait for a listing). */
   tried: { round: Set<string>; refused: Set<string> },
+  /** Where the round the last call left unfinished stands. */
+  resume?: PushPosition,
 ): Promise<PushReport> {
   const report: PushReport = { created: 0, updated: 0, more: false };
   const folder = targetFolder(integration);
   if (!folder) return report;
-  const startedAt = new Date();
+  const startedAt = resume ? new Date(resume.startedAt) : new Date();
   const connectionId = integration.connectionId;
   const language = integration.language;
 
@@ -173,22 +207,25 @@ export async function pushCrmContacts(
     const made = await createMissing(db, owner, integration, port, folder, [...records.values()]);
     report.created += made.created;
   }
+  if (report.more) return { ...report, position: resume };
 
-  const since = new Date((integration.pushedThrough?.getTime() ?? 0) - OVERLAP_MS);
-  for (const type of RECORD_TYPES) {
-    const pending = (await changedLinks(db, owner, connectionId, type, since))
-      .map((c) => c.link)
-      .filter((l) => !tried.round.has(l.id) && !tried.refused.has(l.id));
-    if (pending.length > budget) report.more = true;
-    const batch = pending.slice(0, budget);
+  // Before the first round has ended, the watermark is the activation: every link made since holds the
+  // record as both sides agreed (a match the CRM won a field of is `push_pending`).
+  const since = new Date((integration.pushedThrough ?? integration.activatedAt).getTime() - OVERLAP_MS);
+  const from = resume ? RECORD_TYPES.indexOf(resume.type) : 0;
+  for (const type of RECORD_TYPES.slice(from)) {
+    const after = resume?.type === type ? resume.after : undefined;
+    const listed = await changedLinks(db, owner, connectionId, type, since, after, budget + 1);
+    const batch = listed.slice(0, budget).map((c) => c.link);
+    const pending = batch.filter((l) => !tried.round.has(l.id) && !tried.refused.has(l.id));
     const crm = await readCrmRecords(
       db,
       owner,
       type,
-      batch.flatMap((l) => recordOfLink(l)?.id ?? []),
+      pending.flatMap((l) => recordOfLink(l)?.id ?? []),
       language,
     );
-    for (const link of batch) {
+    for (const link of pending) {
       tried.round.add(link.id);
       const record = crm.get(recordOfLink(link)?.id ?? "");
       // No longer visible: it stops syncing, and nothing is deleted anywhere (R-X-8).
@@ -197,11 +234,15 @@ export async function pushCrmContacts(
       if (outcome === "written") report.updated++;
       if (outcome === "refused") tried.refused.add(link.id);
     }
+    if (listed.length > budget) {
+      report.more = true;
+      report.position = { startedAt: startedAt.toISOString(), type, after: batch.at(-1)!.id };
+      return report;
+    }
   }
-  if (!report.more)
-    await db
-      .update(exchangeIntegrations)
-      .set({ pushedThrough: startedAt })
-      .where(eq(exchangeIntegrations.connectionId, connectionId));
+  await db
+    .update(exchangeIntegrations)
+    .set({ pushedThrough: startedAt })
+    .where(eq(exchangeIntegrations.connectionId, connectionId));
   return report;
 }

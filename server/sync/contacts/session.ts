@@ -14,7 +14,7 @@ import type { FetchedItem, ProviderContext, ProviderSession, SyncScope } from ".
 import { ensureMasterCategories } from "./categories.js";
 import { importContactChange } from "./inbound.js";
 import { settleMergedLinks } from "./merges.js";
-import { pushCrmContacts } from "./outbound.js";
+import { type PushPosition, pushCrmContacts } from "./outbound.js";
 import type { ContactChange, ContactsPort } from "./port.js";
 import { followedFolders, integrationOf } from "./settings.js";
 
@@ -22,6 +22,8 @@ import { followedFolders, integrationOf } from "./settings.js";
 interface FolderCursor {
   delta: unknown;
   complete: boolean;
+  /** A round of writes to Exchange left unfinished by the last step. */
+  push?: PushPosition;
 }
 
 const PREFIX = "contacts:";
@@ -77,8 +79,8 @@ export async function withExchangeContacts(
       const ready =
         last && listedNow && !!at?.complete && (await allListed(ctx.db, ctx.connection.id, contactScopes));
       if (ready && phase === "push") {
-        const pushed = await pushCrmContacts(ctx.db, owner, integration, port, limit, tried);
-        if (pushed.more) return { items: [], cursor: at, more: true };
+        const pushed = await pushCrmContacts(ctx.db, owner, integration, port, limit, tried, at.push);
+        if (pushed.more) return { items: [], cursor: { ...at, push: pushed.position }, more: true };
         phase = "done";
       }
       const page = await port.listChanges(folder, at?.delta ?? null, limit);
@@ -87,7 +89,12 @@ export async function withExchangeContacts(
       if (last && !page.more) listedNow = true;
       return {
         items: page.changes.map((c) => ({ key: c.kind === "removed" ? c.id : c.contact.id, ref: c })),
-        cursor: { delta: page.cursor, complete: (at?.complete ?? false) || !page.more },
+        cursor: {
+          delta: page.cursor,
+          complete: (at?.complete ?? false) || !page.more,
+          // The unfinished round goes on after this listing, where it stood.
+          ...(phase === "push" && at?.push ? { push: at.push } : {}),
+        },
         more: page.more || again,
       };
     },

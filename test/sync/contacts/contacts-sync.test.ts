@@ -4,6 +4,9 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exchangeIntegrations, persons } from "../../../server/db/schema.js";
+import { type PushPosition, pushCrmContacts } from "../../../server/sync/contacts/outbound.js";
+import { integrationOf } from "../../../server/sync/contacts/settings.js";
+import { connectionOwner } from "../../../server/sync/mail-writer.js";
 import { categoryNames } from "../../../shared/categories.js";
 import { engines, startTestServer, type TestServer } from "../../harness/app.js";
 import { api } from "../mail-e2e.js";
@@ -390,5 +393,59 @@ describe.each(engines)("Exchange contact sync on %s", (engine) => {
       .where(eq(exchangeIntegrations.connectionId, x.connection.id));
     expect(row.pushedThrough).not.toBeNull();
     expect((await x.links()).filter((l) => l.state === "linked")).toHaveLength(3);
+  });
+
+  it("R-X-6, R-P-3: a round of CRM changes longer than a step goes on where the last step stopped: each contact written once, and the round ends", async () => {
+    const ana = await newUser();
+    const made = [];
+    for (let i = 0; i < 12; i++)
+      made.push(
+        await person(s, ana, {
+          firstName: `Round${i}`,
+          lastName: "Test",
+          emails: [`round${i}@acme.example`],
+        }),
+      );
+    const x = await exchangeAccount(s, ana);
+    await x.sync();
+    for (const p of made)
+      expect(
+        (await api(s, ana, "PATCH", `/api/v1/persons/${p.id}`, { title: `Buyer ${p.id}` })).statusCode,
+      ).toBe(200);
+    const owner = await connectionOwner(s.ctx.db, x.connection);
+    const writesBefore = x.book.calls.update;
+    // Each step is a new session: nothing of the last one's memory but the position it left.
+    const step = async (resume?: PushPosition) =>
+      pushCrmContacts(
+        s.ctx.db,
+        owner,
+        (await integrationOf(s.ctx.db, x.connection.id))!,
+        x.book,
+        5,
+        { round: new Set(), refused: new Set() },
+        resume,
+      );
+    const first = await step();
+    expect(first).toMatchObject({ updated: 5, more: true });
+    const second = await step(first.position);
+    expect(second).toMatchObject({ updated: 5, more: true });
+    const third = await step(second.position);
+    expect(third).toMatchObject({ updated: 2, more: false });
+    expect(x.book.calls.update - writesBefore).toBe(12);
+    for (const p of made)
+      expect(x.book.byName(`Round${made.indexOf(p)}`)[0]!.fields.jobTitle).toBe(`Buyer ${p.id}`);
+    const [row] = await s.ctx.db
+      .select()
+      .from(exchangeIntegrations)
+      .where(eq(exchangeIntegrations.connectionId, x.connection.id));
+    expect(row!.pushedThrough!.toISOString()).toBe(first.position!.startedAt);
+    // The next round reads them again (they changed within the overlap) and writes nothing.
+    let next = await step();
+    let written = next.updated;
+    for (let calls = 1; next.more && calls < 10; calls++) {
+      next = await step(next.position);
+      written += next.updated;
+    }
+    expect({ more: next.more, written }).toEqual({ more: false, written: 0 });
   });
 });
