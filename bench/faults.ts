@@ -102,6 +102,9 @@ const slowOnes = (r: FleetResult) =>
       .filter((c) => c.progressMs === null || c.progressMs > SLOW_MS)
       .map((c) => ({ kill: i + 1, ...c })),
   );
+/** Sync steps per second per worker while the faults went on (kills and restarts included). */
+const stepsPerWorker = (r: FleetResult) =>
+  Math.round((r.faultPhase.steps / r.faultPhase.seconds / r.options.workers) * 100) / 100;
 const itemsPerSecond = (r: FleetResult) =>
   r.firstSync.seconds ? Math.round((r.firstSync.items / r.firstSync.seconds) * 10) / 10 : null;
 
@@ -158,6 +161,8 @@ function figures(r: FleetResult) {
       (itemsPerSecond(r) ?? Number.NaN) / r.options.workers,
       "items/s",
     ),
+    figure("sync steps per second per worker during the faults", stepsPerWorker(r), "steps/s"),
+    figure("due sync steps waiting for a worker during the faults, mean", r.faultPhase.queue.meanWaiting, ""),
     figure("settling after the faults stopped", r.settleSeconds, "s"),
   ];
 }
@@ -215,6 +220,8 @@ every connection to be up to date and every audit clean.
 | … API and every worker process still running | ${t?.processesAlive ? "yes" : "no"} | yes | ${met(!!t?.processesAlive)} |
 | context at ${c?.rate} req/s under sync load (${c?.ok} of ${c?.sent} answered 2xx, ${c?.non2xx} non-2xx, ${c?.errors} errors, ${c?.timeouts} timeouts) | p50 ${c?.p50} ms, p90 ${c?.p90} ms, p99 ${c?.p99} ms, max ${c?.max} ms | p99 < ${TARGET_P99_MS} ms | ${met(!!c && c.ok === c.sent && c.p99 < TARGET_P99_MS)} |
 | first sync before the faults: ${r.firstSync.items} items over ${o.connections} connections | ${r.firstSync.seconds ?? "not finished"} s, ${ips ?? "-"} items/s (${ips === null ? "-" : (ips / o.workers).toFixed(1)} per worker) | | |
+| sync steps run while the faults went on | ${r.faultPhase.steps} in ${Math.round(r.faultPhase.seconds)} s: ${stepsPerWorker(r)} steps/s per worker | | |
+| … due steps waiting for a free worker meanwhile (sampled every second) | mean ${r.faultPhase.queue.meanWaiting}, max ${r.faultPhase.queue.maxWaiting}; none waiting in ${Math.round(r.faultPhase.queue.idleShare * 100)} % of ${r.faultPhase.queue.samples} samples | | |
 | settling once the faults stopped | ${r.settleSeconds === null ? "not settled" : `${r.settleSeconds.toFixed(1)} s`} | | |
 
 Latencies of the context requests are measured from the moment each was due to leave (bench/_fixed-rate.ts, open loop).
@@ -249,10 +256,10 @@ ${r.kills
 A kill is aimed at a worker holding step leases when one does within 3 s. For each connection whose step the killed
 worker was running: "running a step again" is the first step of it that starts (or ends) after the kill; "making
 progress again" is the first cursor of it saved after the kill, or a step that brought it up to date. The
-\`sync.watchdog\` job (every CONCILIA_SYNC_WATCHDOG_SECONDS, 5 s by default) frees a step whose lease no process holds
-and queues it ahead of routine polls (server/sync/watchdog.ts), so that is the watchdog's next run plus the wait for a
-free worker; a connection the kill found waiting (a throttling's Retry-After, a backoff after server errors, a revoked
-grant) waits for that too.
+\`sync.watchdog\` job (every CONCILIA_SYNC_WATCHDOG_SECONDS, 5 s by default; 2 s here, the tick's interval) frees a
+step whose lease no process holds, cancels the dead worker's job and queues the connection ahead of routine polls
+(server/sync/watchdog.ts), so that is the watchdog's next run plus the wait for a free worker; a connection the kill
+found waiting (a throttling's Retry-After, a backoff after server errors, a revoked grant) waits for that too.
 
 ${slowExplained(r)}
 ## Ending every PostgreSQL session

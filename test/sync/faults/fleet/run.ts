@@ -28,6 +28,7 @@ import {
   fleetWorld,
 } from "./kinds.js";
 import { kill, type Proc, spawnConcilia, stop, waitForHealth } from "./processes.js";
+import { type QueueSamples, sampleQueue, stepsBetween } from "./throughput.js";
 
 export interface FleetOptions {
   databaseUrl: string;
@@ -81,6 +82,8 @@ export interface FleetResult {
     processesAlive: boolean;
   }[];
   firstSync: { items: number; seconds: number | null };
+  /** Sync steps the workers ran while the faults went on, and the due steps that waited meanwhile. */
+  faultPhase: { steps: number; seconds: number; queue: QueueSamples };
   settleSeconds: number | null;
   audits: { kind: string; connectionId: string; audit: Audit }[];
   totals: { expected: number; missing: number; doubled: number; extra: number };
@@ -199,6 +202,8 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
     const at = () => Math.round((Date.now() - t0) / 100) / 10;
 
     say(`faults, changes and crashes for ${o.runSeconds} s`);
+    const faultsFrom = new Date();
+    const queue = sampleQueue(admin);
     const chaos = new Chaos(
       w,
       fleet.filter((f) => f.kind.emulator),
@@ -331,6 +336,12 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
 
     await sleep(runMs);
     for (const t of timers) clearInterval(t);
+    const faultsTo = new Date();
+    const faultPhase = {
+      steps: await stepsBetween(admin, faultsFrom, faultsTo),
+      seconds: (faultsTo.getTime() - faultsFrom.getTime()) / 1000,
+      queue: await queue.stop(),
+    };
     say(`faults stop at ${at()} s; settling`);
     await chaos.settle();
     const context = await contextRun;
@@ -376,6 +387,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
       kills,
       terminations,
       firstSync: { items: seededItems, seconds: firstSyncMs === null ? null : firstSyncMs / 1000 },
+      faultPhase,
       settleSeconds: settled,
       audits,
       totals,
