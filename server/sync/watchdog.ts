@@ -7,7 +7,7 @@ import type { AppContext } from "../context.js";
 import { rawSql, rowsOf, type Tx } from "../db/index.js";
 import { syncStates } from "../db/schema.js";
 import { cancelDeadJobs } from "../jobs/dead-jobs.js";
-import { tryLockKey } from "../jobs/key-lock.js";
+import { tryLockKey, unleasedKeys } from "../jobs/key-lock.js";
 import { applyEvent, type SyncPolicy, syncPolicy } from "./state-machine.js";
 import { dueConnections, queueSteps } from "./tick.js";
 
@@ -37,7 +37,8 @@ export async function freeOrphanedSteps(ctx: AppContext, policy: SyncPolicy, now
     .from(syncStates)
     .where(isNotNull(syncStates.stepStartedAt));
   const freed: string[] = [];
-  for (const { id } of running) {
+  const ids = running.map((r) => r.id);
+  for (const id of await unleasedKeys(ctx.database, "sync.step", ids)) {
     const lease = await tryLockKey(ctx.database, "sync.step", id);
     if (!lease) continue; // a live step holds it
     try {
@@ -93,7 +94,8 @@ export async function leaselessJobs(ctx: AppContext): Promise<string[]> {
     ),
   );
   const dead: string[] = [];
-  for (const { id } of rows) {
+  const keys = rows.map((r) => r.id);
+  for (const id of await unleasedKeys(ctx.database, "sync.step", keys)) {
     const lease = await tryLockKey(ctx.database, "sync.step", id);
     if (!lease) continue; // a live step holds it
     try {
@@ -113,8 +115,10 @@ export async function leaselessJobs(ctx: AppContext): Promise<string[]> {
  */
 export async function recoverOrphanedSteps(ctx: AppContext, now = new Date()) {
   const freed = await freeOrphanedSteps(ctx, syncPolicy(ctx.config), now);
+  // Queued before anything else is looked at: on a busy worker the look below takes a while.
+  if (freed.length) await queueSteps(ctx, await dueConnections(ctx, now, freed), freed);
   // A dead worker's connection that was between steps goes before the routine polls too.
-  const orphaned = [...new Set([...freed, ...(await leaselessJobs(ctx))])];
-  if (orphaned.length) await queueSteps(ctx, await dueConnections(ctx, now, orphaned), orphaned);
+  const between = (await leaselessJobs(ctx)).filter((id) => !freed.includes(id));
+  if (between.length) await queueSteps(ctx, await dueConnections(ctx, new Date(), between), between);
   return freed;
 }
