@@ -87,7 +87,7 @@ describe("a dead worker's step on PostgreSQL", () => {
       status: "up_to_date",
       stepStartedAt: null,
     });
-    // The dead worker's job had not expired yet (30 s): it did not hold the new step back, and it was
+    // The dead worker's job had not expired yet (120 s): it did not hold the new step back, and it was
     // given up rather than left to come back as a retry and run the connection's step once more.
     const { state } = rowsOf(
       await ctx.db.execute(rawSql("select state from pgboss.job where id = $1", [deadJob])),
