@@ -7,7 +7,7 @@
 // test/sync/faults/fleet/run.ts (a small one is test/sync/faults/fleet.test.ts). Writes
 // bench/reports/faults.md and faults.json. Options: --connections N --workers N --items N
 // --run-seconds S --kills N --faults-per-second N --changes-per-second N --settle-seconds S
-// --poll-seconds S --rate N --persons N.
+// --poll-seconds S --rate N --persons N --worker-nice N.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -35,6 +35,8 @@ export default async function faults(args: string[]): Promise<void> {
       "poll-seconds": { type: "string", default: "15" },
       rate: { type: "string", default: "100" },
       persons: { type: "string", default: "100000" },
+      /** The workers' CONCILIA_WORKER_NICE (default: the configuration's default, 10). */
+      "worker-nice": { type: "string" },
     },
   });
   const say = (s: string) => console.log(`[bench faults] ${s}`);
@@ -56,6 +58,7 @@ export default async function faults(args: string[]): Promise<void> {
       settleSeconds: Number(values["settle-seconds"]),
       pollSeconds: Number(values["poll-seconds"]),
       context: { rate: Number(values.rate), persons: Number(values.persons) },
+      workerNice: values["worker-nice"] === undefined ? undefined : Number(values["worker-nice"]),
       say,
     });
     const report = render(r, started, load);
@@ -189,7 +192,7 @@ Wall time ${Math.round(r.wallSeconds)} s; load average ${os
     .map((l) => l.toFixed(2))
     .join(" / ")} at the end.
 
-Set-up: \`concilia serve\` (CONCILIA_WORKER=off) and ${o.workers} \`concilia worker\` processes, each its own child process, on a
+Set-up: \`concilia serve\` (CONCILIA_WORKER=off) and ${o.workers} \`concilia worker\` processes (CONCILIA_WORKER_NICE=${o.workerNice ?? "10, the default"}), each its own child process, on a
 throwaway PostgreSQL; the Google and Microsoft emulators served over HTTP by the benchmark process, Dovecot and Radicale as
 real servers. ${o.connections} connections round robin over the kinds (${Object.entries(r.kinds)
     .map(([k, n]) => `${n} ${k}`)

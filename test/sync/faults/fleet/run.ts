@@ -53,6 +53,8 @@ export interface FleetOptions {
   /** Kinds to sync (default: every kind of kinds.ts, round robin). */
   kinds?: ConnectionKind[];
   context?: { rate: number; persons: number };
+  /** The workers' CONCILIA_WORKER_NICE (default: the configuration's, 10). */
+  workerNice?: number;
   say?: (line: string) => void;
 }
 
@@ -162,7 +164,9 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
   procs.push(api);
   const workers: Proc[] = [];
   const startWorker = (i: number) => {
-    const p = spawnConcilia(`fleet-worker-${i}`, ["worker"], env);
+    const nice: Record<string, string> =
+      o.workerNice === undefined ? {} : { CONCILIA_WORKER_NICE: String(o.workerNice) };
+    const p = spawnConcilia(`fleet-worker-${i}`, ["worker"], { ...env, ...nice });
     workers[i] = p;
     procs.push(p);
     return p;
