@@ -216,6 +216,7 @@ every connection to be up to date and every audit clean.
 |---|---|---|---|
 | audit against the providers' ground truth: ${r.totals.expected} items (provider → CRM, and CRM events and persons → provider) | ${r.totals.missing} missing, ${r.totals.doubled} doubled, ${r.totals.extra} extra | 0 / 0 / 0 | ${met(wrong === 0)} |
 | a killed worker's connections make progress again: a cursor saved or up to date (max over ${r.kills.filter((k) => k.held > 0).length} kills that caught steps running) | ${resumeText(r, "progressMs")} | < ${TARGET_RESUME_MS / 1000} s | ${met(progress !== null && progress < TARGET_RESUME_MS)} |
+| … kills after which every connection made progress within ${TARGET_RESUME_MS / 1000} s | ${withinTarget(r, "progressMs")} of ${killsCaught(r)} | all | ${met(killsCaught(r) > 0 && withinTarget(r, "progressMs") === killsCaught(r))} |
 | … run a step again | ${resumeText(r, "resumeMs")} | | |
 | connections stuck at the end (not up to date, or a step marked running for over a minute) | ${r.stuck.length} | 0 | ${met(r.stuck.length === 0)} |
 | every PostgreSQL session ended (${t?.sessions ?? 0} sessions) at ${t?.atSecond ?? "-"} s: API answering again | ${t?.apiRecoveredMs ?? "never"} ms | | |
