@@ -7,7 +7,7 @@
 // test/sync/faults/fleet/run.ts (a small one is test/sync/faults/fleet.test.ts). Writes
 // bench/reports/faults.md and faults.json. Options: --connections N --workers N --items N
 // --run-seconds S --kills N --faults-per-second N --changes-per-second N --settle-seconds S
-// --poll-seconds S --rate N --persons N.
+// --poll-seconds S --rate N --persons N --worker-nice N.
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { FAULTS } from "../test/sync/faults/fleet/chaos.js";
@@ -33,6 +33,8 @@ export default async function faults(args: string[]): Promise<void> {
       "poll-seconds": { type: "string", default: "15" },
       rate: { type: "string", default: "100" },
       persons: { type: "string", default: "100000" },
+      /** The workers' CONCILIA_WORKER_NICE (default: the configuration's default, 10). */
+      "worker-nice": { type: "string" },
     },
   });
   const say = (s: string) => console.log(`[bench faults] ${s}`);
@@ -54,6 +56,7 @@ export default async function faults(args: string[]): Promise<void> {
       settleSeconds: Number(values["settle-seconds"]),
       pollSeconds: Number(values["poll-seconds"]),
       context: { rate: Number(values.rate), persons: Number(values.persons) },
+      workerNice: values["worker-nice"] === undefined ? undefined : Number(values["worker-nice"]),
       say,
     });
     const report = render(r, started, load);
@@ -93,6 +96,9 @@ const slowOnes = (r: FleetResult) =>
       .filter((c) => c.progressMs === null || c.progressMs > SLOW_MS)
       .map((c) => ({ kill: i + 1, ...c })),
   );
+/** Sync steps per second per worker while the faults went on (kills and restarts included). */
+const stepsPerWorker = (r: FleetResult) =>
+  Math.round((r.faultPhase.steps / r.faultPhase.seconds / r.options.workers) * 100) / 100;
 const itemsPerSecond = (r: FleetResult) =>
   r.firstSync.seconds ? Math.round((r.firstSync.items / r.firstSync.seconds) * 10) / 10 : null;
 
@@ -149,6 +155,8 @@ function figures(r: FleetResult) {
       (itemsPerSecond(r) ?? Number.NaN) / r.options.workers,
       "items/s",
     ),
+    figure("sync steps per second per worker during the faults", stepsPerWorker(r), "steps/s"),
+    figure("due sync steps waiting for a worker during the faults, mean", r.faultPhase.queue.meanWaiting, ""),
     figure("settling after the faults stopped", r.settleSeconds, "s"),
   ];
 }
@@ -175,7 +183,7 @@ Wall time ${Math.round(r.wallSeconds)} s; load average ${os
     .map((l) => l.toFixed(2))
     .join(" / ")} at the end.
 
-Set-up: \`concilia serve\` (CONCILIA_WORKER=off) and ${o.workers} \`concilia worker\` processes, each its own child process, on a
+Set-up: \`concilia serve\` (CONCILIA_WORKER=off) and ${o.workers} \`concilia worker\` processes (CONCILIA_WORKER_NICE=${o.workerNice ?? "10, the default"}), each its own child process, on a
 throwaway PostgreSQL; the Google and Microsoft emulators served over HTTP by the benchmark process, Dovecot and Radicale as
 real servers. ${o.connections} connections round robin over the kinds (${Object.entries(r.kinds)
     .map(([k, n]) => `${n} ${k}`)
@@ -199,6 +207,7 @@ every connection to be up to date and every audit clean.
 |---|---|---|---|
 | audit against the providers' ground truth: ${r.totals.expected} items (provider → CRM, and CRM events and persons → provider) | ${r.totals.missing} missing, ${r.totals.doubled} doubled, ${r.totals.extra} extra | 0 / 0 / 0 | ${met(wrong === 0)} |
 | a killed worker's connections make progress again: a cursor saved or up to date (max over ${r.kills.filter((k) => k.held > 0).length} kills that caught steps running) | ${resumeText(r, "progressMs")} | < ${TARGET_RESUME_MS / 1000} s | ${met(progress !== null && progress < TARGET_RESUME_MS)} |
+| … kills after which every connection made progress within ${TARGET_RESUME_MS / 1000} s | ${withinTarget(r, "progressMs")} of ${killsCaught(r)} | all | ${met(killsCaught(r) > 0 && withinTarget(r, "progressMs") === killsCaught(r))} |
 | … run a step again | ${resumeText(r, "resumeMs")} | | |
 | connections stuck at the end (not up to date, or a step marked running for over a minute) | ${r.stuck.length} | 0 | ${met(r.stuck.length === 0)} |
 | every PostgreSQL session ended (${t?.sessions ?? 0} sessions) at ${t?.atSecond ?? "-"} s: API answering again | ${t?.apiRecoveredMs ?? "never"} ms | | |
@@ -206,6 +215,8 @@ every connection to be up to date and every audit clean.
 | … API and every worker process still running | ${t?.processesAlive ? "yes" : "no"} | yes | ${met(!!t?.processesAlive)} |
 | context at ${c?.rate} req/s under sync load (${c?.ok} of ${c?.sent} answered 2xx, ${c?.non2xx} non-2xx, ${c?.errors} errors, ${c?.timeouts} timeouts) | p50 ${c?.p50} ms, p90 ${c?.p90} ms, p99 ${c?.p99} ms, max ${c?.max} ms | p99 < ${TARGET_P99_MS} ms | ${met(!!c && c.ok === c.sent && c.p99 < TARGET_P99_MS)} |
 | first sync before the faults: ${r.firstSync.items} items over ${o.connections} connections | ${r.firstSync.seconds ?? "not finished"} s, ${ips ?? "-"} items/s (${ips === null ? "-" : (ips / o.workers).toFixed(1)} per worker) | | |
+| sync steps run while the faults went on | ${r.faultPhase.steps} in ${Math.round(r.faultPhase.seconds)} s: ${stepsPerWorker(r)} steps/s per worker | | |
+| … due steps waiting for a free worker meanwhile (sampled every second) | mean ${r.faultPhase.queue.meanWaiting}, max ${r.faultPhase.queue.maxWaiting}; none waiting in ${Math.round(r.faultPhase.queue.idleShare * 100)} % of ${r.faultPhase.queue.samples} samples | | |
 | settling once the faults stopped | ${r.settleSeconds === null ? "not settled" : `${r.settleSeconds.toFixed(1)} s`} | | |
 
 Latencies of the context requests are measured from the moment each was due to leave (bench/_fixed-rate.ts, open loop).
@@ -240,10 +251,10 @@ ${r.kills
 A kill is aimed at a worker holding step leases when one does within 3 s. For each connection whose step the killed
 worker was running: "running a step again" is the first step of it that starts (or ends) after the kill; "making
 progress again" is the first cursor of it saved after the kill, or a step that brought it up to date. The
-\`sync.watchdog\` job (every CONCILIA_SYNC_WATCHDOG_SECONDS, 5 s by default) frees a step whose lease no process holds
-and queues it ahead of routine polls (server/sync/watchdog.ts), so that is the watchdog's next run plus the wait for a
-free worker; a connection the kill found waiting (a throttling's Retry-After, a backoff after server errors, a revoked
-grant) waits for that too.
+\`sync.watchdog\` job (every CONCILIA_SYNC_WATCHDOG_SECONDS, 5 s by default; 2 s here, the tick's interval) frees a
+step whose lease no process holds, cancels the dead worker's job and queues the connection ahead of routine polls
+(server/sync/watchdog.ts), so that is the watchdog's next run plus the wait for a free worker; a connection the kill
+found waiting (a throttling's Retry-After, a backoff after server errors, a revoked grant) waits for that too.
 
 ${slowExplained(r)}
 ## Ending every PostgreSQL session

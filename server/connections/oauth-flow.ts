@@ -14,6 +14,7 @@ import type { AuthUser } from "../auth/user.js";
 import type { AppContext } from "../context.js";
 import { connectionSecrets, oauthStates } from "../db/schema.js";
 import { putSecret, SecretVersionConflict } from "../secrets/store.js";
+import { URGENT } from "../sync/priority.js";
 import { queueSync } from "../sync/trigger.js";
 import {
   type Connection,
@@ -274,7 +275,7 @@ export async function finishOAuth(ctx: AppContext, query: Record<string, unknown
     await storeRefreshToken(ctx, connection.id, tokens.refresh_token);
     // A sync waiting for the user to reconnect resumes now, from its saved cursors.
     const id = connection.id;
-    await ctx.db.transaction((tx) => queueSync(ctx, tx, id));
+    await ctx.db.transaction((tx) => queueSync(ctx, tx, id, URGENT));
   }
   ctx.log.info(
     { userId: row.userId, connectionId: connection.id, provider: row.provider, renewed },

@@ -11,12 +11,18 @@ const ENDED_MESSAGES = [
   "Client was closed and is not queryable",
 ];
 
-/** True when `err` says the statement's session ended, not that the statement itself was wrong. */
+/**
+ * True when `err` says the statement's session ended, not that the statement itself was wrong. Drizzle
+ * wraps the driver's error in its own ("Failed query: …", the driver's as its `cause`): looked through.
+ */
 export function sessionEnded(err: unknown): boolean {
-  const e = err as { code?: string; message?: string } | null;
-  if (!e) return false;
-  if (e.code && (ENDED_CODES.has(e.code) || e.code === "ECONNRESET")) return true;
-  return ENDED_MESSAGES.some((m) => e.message?.includes(m));
+  let e = err as { code?: string; message?: string; cause?: unknown } | null;
+  for (let depth = 0; e && depth < 4; depth++) {
+    if (e.code && (ENDED_CODES.has(e.code) || e.code === "ECONNRESET")) return true;
+    if (ENDED_MESSAGES.some((m) => e?.message?.includes(m))) return true;
+    e = (e.cause ?? null) as typeof e;
+  }
+  return false;
 }
 
 /**

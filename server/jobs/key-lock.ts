@@ -58,3 +58,28 @@ export async function tryLockKey(database: Database, queue: string, key: string)
     },
   };
 }
+
+/**
+ * Of `keys`, those whose lease in `queue` nobody holds now, read in one statement (PostgreSQL's lock
+ * table) rather than one lock attempt each: the watchdog looks at every running step every few
+ * seconds, and on a busy worker a round trip per live step delayed the recovery of the dead ones. A
+ * lease taken or let go meanwhile makes the answer stale: take the lease (tryLockKey) before acting.
+ */
+export async function unleasedKeys(database: Database, queue: string, keys: string[]): Promise<string[]> {
+  if (keys.length === 0) return [];
+  if (database.kind === "pglite") {
+    const held = liteHeld.get(database.lite as object);
+    return keys.filter((key) => !held?.has(`${queue}:${key}`));
+  }
+  // An advisory lock on one bigint shows in pg_locks as its high and low halves (objsubid 1).
+  const { rows } = await database.query<{ key: string }>(
+    `with held as materialized (
+       select (l.classid::bigint << 32) | l.objid::bigint as lock from pg_locks l
+        where l.locktype = 'advisory' and l.granted and l.objsubid = 1
+          and l.database = (select oid from pg_database where datname = current_database()))
+     select key from unnest($1::text[]) as key
+      where hashtextextended($2 || ':' || key, 0) not in (select lock from held)`,
+    [keys, queue],
+  );
+  return rows.map((r) => r.key);
+}

@@ -48,7 +48,7 @@ export const queues: QueueDefs<JobPayloads> = {
     policy: "short",
     keyOf: (d) => d.connectionId,
     stepSeconds: 20,
-    expireInSeconds: 30,
+    expireInSeconds: 120,
     retryLimit: 8,
     retryDelay: 5,
     retryBackoff: true,
@@ -57,8 +57,11 @@ export const queues: QueueDefs<JobPayloads> = {
     why:
       "One connection's sync, cut into steps that commit their pages and return 'more': keyed by the " +
       "connection so that its steps never overlap in any process (`short`: one waiting step per connection), " +
-      "a 20 s budget per step, a short expiry since the heartbeat covers a live step. Provider failures are " +
-      "recorded in the connection's state and rescheduled there; the job's own retries cover crashes.",
+      "a 20 s budget per step. A dead worker's steps are recovered by the `sync.watchdog` job within seconds " +
+      "(it cancels the dead job), so the expiry is only a backstop and is long: a live worker starved of " +
+      "CPU (nice 10 on a busy host) missed its heartbeats for over 30 s, and its step was taken back, " +
+      "aborted and run again. Provider failures are recorded in the connection's state and rescheduled " +
+      "there; the job's own retries cover crashes.",
   },
   "sync.tick": {
     policy: "short",

@@ -22,6 +22,7 @@ export class QueueWorker {
   private readonly running = new Set<AbortController>();
   private readonly heartbeatSql: string;
   private readonly dueNowSql: string;
+  private readonly liftSql: string;
 
   constructor(
     private readonly boss: PgBoss,
@@ -35,6 +36,7 @@ export class QueueWorker {
     // failJobsByTimeout), so moving `started_on` forward is one. Only an active job of ours is touched.
     this.heartbeatSql = `update ${schema}.job set started_on = now() where name = $1 and id = $2 and state = 'active' returning id`;
     this.dueNowSql = `update ${schema}.job set start_after = now() where name = $1 and singleton_key = $2 and state = 'created' and start_after > now()`;
+    this.liftSql = `update ${schema}.job set priority = $3 where name = $1 and singleton_key = $2 and state = 'created' and priority < $3`;
   }
 
   start(ctx: AppContext) {
@@ -144,12 +146,22 @@ export class QueueWorker {
   /**
    * Another job of the same key is running: this one waits for a later turn, queued again after a pause
    * (dropped if one of that key already waits, which then does the work). Not a failure: no try is used.
+   * It keeps its priority (a dead worker's step, queued again, found its lease taken for a moment must
+   * not fall behind every routine poll), and lends it to the job that waits instead. Completed with
+   * `{ deferred: true }`: the job queue's completed steps are counted apart from these (the benchmarks'
+   * steps per second).
    */
   private async defer(job: Job, key: string) {
     const seconds = Math.max(1, Math.min(this.def.stepSeconds ?? this.def.expireInSeconds, 30));
+    const priority = job.priority ?? 0;
     try {
-      await this.boss.send(this.name, job.data as object, { singletonKey: key, startAfter: seconds });
-      await this.boss.complete(this.name, job.id);
+      const id = await this.boss.send(this.name, job.data as object, {
+        singletonKey: key,
+        startAfter: seconds,
+        priority,
+      });
+      if (id === null && priority > 0) await this.database.query(this.liftSql, [this.name, key, priority]);
+      await this.boss.complete(this.name, job.id, { deferred: true });
     } catch (err) {
       this.log.error({ err, job: job.id, queue: this.name }, "could not defer a job");
     }

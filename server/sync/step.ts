@@ -89,6 +89,9 @@ export async function runStep(
   if (!state) return report("gone");
   if (isBlocked(state)) return report("blocked");
   const mark = (await apply(ctx.db, { type: "step-started" }))?.stepStartedAt?.getTime() ?? null;
+  // The credentials this step uses. A refusal counts against them, not against a reconnect the user made
+  // while the step ran (read at the failure, that newer version stayed "reconnect needed" for ever).
+  const credentials = await credentialsVersion(ctx.db, connectionId);
   const ours = (startedAt: Date | null) => startedAt?.getTime() === mark;
 
   const provider = providerNamed(connection.provider);
@@ -156,7 +159,7 @@ export async function runStep(
         { connection: connectionId, kind: c.kind, reason: c.reason, ...whereFrom(err) },
         "sync step failed",
       );
-    const secretVersion = c.kind === "auth" ? await credentialsVersion(ctx.db, connectionId) : undefined;
+    const secretVersion = c.kind === "auth" ? credentials : undefined;
     const after = await apply(ctx.db, { type: "failed", ...c, secretVersion });
     return report(after && isBlocked(after) ? "blocked" : "waiting", { kind: c.kind, reason: c.reason });
   } finally {

@@ -7,6 +7,7 @@ import type { AppContext } from "../context.js";
 import { connections, syncStates } from "../db/schema.js";
 import { syncLag } from "../metrics.js";
 import { credentialsVersion } from "./credentials.js";
+import { ROUTINE, URGENT } from "./priority.js";
 import { applyEvent, ensureStates, syncPolicy } from "./state-machine.js";
 import { freeOrphanedSteps, freeStuckSteps } from "./watchdog.js";
 
@@ -30,22 +31,29 @@ export async function tick(ctx: AppContext, now = new Date()): Promise<TickRepor
     .select({ id: syncStates.connectionId })
     .from(syncStates)
     .where(eq(syncStates.status, "reconnect_needed"));
-  for (const { id } of waiting)
-    await applyEvent(
+  // Released by new credentials: the user has just reconnected and waits for the sync.
+  const reconnected: string[] = [];
+  for (const { id } of waiting) {
+    const after = await applyEvent(
       ctx.db,
       id,
       { type: "credentials-changed", secretVersion: await credentialsVersion(ctx.db, id) },
       policy,
       now,
     );
+    if (after && after.status !== "reconnect_needed") reconnected.push(id);
+  }
   const due = await dueConnections(ctx, now);
-  await queueSteps(ctx, due, freed);
+  await queueSteps(ctx, due, [...freed, ...reconnected]);
   await measureLag(ctx, now);
   return { created, freed, queued: due };
 }
 
-/** Queues a step of each connection; one freed from a dead worker goes before the routine polls. */
-export async function queueSteps(ctx: AppContext, connectionIds: string[], freed: string[]) {
+/**
+ * Queues a step of each connection; the `urgent` ones (freed from a dead worker, just reconnected) go
+ * before the routine polls (priority.ts).
+ */
+export async function queueSteps(ctx: AppContext, connectionIds: string[], urgent: string[]) {
   if (!connectionIds.length) return;
   await ctx.db.transaction(async (tx) => {
     for (const connectionId of connectionIds)
@@ -53,7 +61,7 @@ export async function queueSteps(ctx: AppContext, connectionIds: string[], freed
         tx,
         "sync.step",
         { connectionId },
-        { priority: freed.includes(connectionId) ? 1 : 0 },
+        { priority: urgent.includes(connectionId) ? URGENT : ROUTINE },
       );
   });
 }

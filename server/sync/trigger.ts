@@ -3,9 +3,16 @@
 // "something changed". Called inside the caller's transaction: the step exists only if it commits.
 import type { AppContext } from "../context.js";
 import type { Tx } from "../db/index.js";
+import { ROUTINE } from "./priority.js";
 import { ensureStates } from "./state-machine.js";
 
-export async function queueSync(ctx: AppContext, tx: Tx, connectionId: string): Promise<void> {
+/** `priority`: URGENT (priority.ts) for a step the user waits for, such as after a reconnect. */
+export async function queueSync(
+  ctx: AppContext,
+  tx: Tx,
+  connectionId: string,
+  priority: number = ROUTINE,
+): Promise<void> {
   await ensureStates(tx, new Date(), connectionId);
-  await ctx.jobs.send(tx, "sync.step", { connectionId });
+  await ctx.jobs.send(tx, "sync.step", { connectionId }, { priority });
 }

@@ -6,9 +6,13 @@ import { and, eq, isNotNull, lt } from "drizzle-orm";
 import type { AppContext } from "../context.js";
 import { rawSql, rowsOf, type Tx } from "../db/index.js";
 import { syncStates } from "../db/schema.js";
-import { tryLockKey } from "../jobs/key-lock.js";
+import { cancelDeadJobs } from "../jobs/dead-jobs.js";
+import { tryLockKey, unleasedKeys } from "../jobs/key-lock.js";
 import { applyEvent, type SyncPolicy, syncPolicy } from "./state-machine.js";
 import { dueConnections, queueSteps } from "./tick.js";
+
+/** How long a job may be active without its lease before it counts as a dead worker's. */
+const LEASELESS_GRACE_SECONDS = 3;
 
 export async function freeStuckSteps(db: Tx, policy: SyncPolicy, stuckSeconds: number, now = new Date()) {
   const limit = new Date(now.getTime() - stuckSeconds * 1000);
@@ -33,11 +37,17 @@ export async function freeOrphanedSteps(ctx: AppContext, policy: SyncPolicy, now
     .from(syncStates)
     .where(isNotNull(syncStates.stepStartedAt));
   const freed: string[] = [];
-  for (const { id } of running) {
+  const ids = running.map((r) => r.id);
+  for (const id of await unleasedKeys(ctx.database, "sync.step", ids)) {
     const lease = await tryLockKey(ctx.database, "sync.step", id);
     if (!lease) continue; // a live step holds it
     try {
-      if (await freeUnlessWriting(ctx, id, policy, now)) freed.push(id);
+      if (await freeUnlessWriting(ctx, id, policy, now)) {
+        freed.push(id);
+        // The step was marked running and nobody holds its lease: its job is dead however recent (a
+        // live worker that fetched another job of the key just now finds the lease taken and defers).
+        await cancelDeadJobs(ctx.db, "sync.step", id, 0);
+      }
     } finally {
       await lease.release();
     }
@@ -64,9 +74,6 @@ async function freeUnlessWriting(ctx: AppContext, id: string, policy: SyncPolicy
   });
 }
 
-/** How long a job may be active without its lease before it counts as a dead worker's. */
-const LEASELESS_GRACE_SECONDS = 3;
-
 /**
  * Connections whose `sync.step` job is active while no process holds its lease: a worker died between
  * taking the job and marking the step running, or after a step that ended with more to do and before
@@ -87,25 +94,31 @@ export async function leaselessJobs(ctx: AppContext): Promise<string[]> {
     ),
   );
   const dead: string[] = [];
-  for (const { id } of rows) {
+  const keys = rows.map((r) => r.id);
+  for (const id of await unleasedKeys(ctx.database, "sync.step", keys)) {
     const lease = await tryLockKey(ctx.database, "sync.step", id);
     if (!lease) continue; // a live step holds it
-    await lease.release();
-    dead.push(id);
+    try {
+      if (await cancelDeadJobs(ctx.db, "sync.step", id, LEASELESS_GRACE_SECONDS)) dead.push(id);
+    } finally {
+      await lease.release();
+    }
   }
   return dead;
 }
 
 /**
  * The dead workers' steps, freed and queued again at once (queue `sync.watchdog`, every few seconds):
- * without it they wait for the next tick. The dead worker's own job stays 'active' in pg-boss until its
- * expiry; that does not hold the new one back (a `short` queue keeps one *waiting* job per key), and
- * when it is retried later it finds the connection's lease taken or the step done, and costs one step.
+ * without it they wait for the next tick. The dead worker's own job is cancelled as its step is freed
+ * (dead-jobs.ts): left 'active' until its expiry, it came back as a retry later and ran one more step,
+ * ahead of routine polls and of other connections' recoveries.
  */
 export async function recoverOrphanedSteps(ctx: AppContext, now = new Date()) {
   const freed = await freeOrphanedSteps(ctx, syncPolicy(ctx.config), now);
+  // Queued before anything else is looked at: on a busy worker the look below takes a while.
+  if (freed.length) await queueSteps(ctx, await dueConnections(ctx, now, freed), freed);
   // A dead worker's connection that was between steps goes before the routine polls too.
-  const orphaned = [...new Set([...freed, ...(await leaselessJobs(ctx))])];
-  if (orphaned.length) await queueSteps(ctx, await dueConnections(ctx, now, orphaned), orphaned);
+  const between = (await leaselessJobs(ctx)).filter((id) => !freed.includes(id));
+  if (between.length) await queueSteps(ctx, await dueConnections(ctx, new Date(), between), between);
   return freed;
 }

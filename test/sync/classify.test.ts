@@ -1,5 +1,6 @@
 // What the sync status says after a failure that is not the provider's: the words a user reads, and
 // whether it counts towards `failed`.
+import { DrizzleQueryError } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { classify } from "../../server/sync/classify.js";
 import { SyncError } from "../../server/sync/errors.js";
@@ -14,6 +15,17 @@ describe("classifying a step's failure", () => {
         kind: "temporary",
         reason: "The connection to Concilia's database was lost; the sync carries on.",
       });
+  });
+
+  it("R-P-3: a session ended under a query made through drizzle (the driver's error as its cause) is temporary too", () => {
+    const terminated = Object.assign(new Error("terminating connection due to administrator command"), {
+      code: "57P01",
+    });
+    const lost = new Error("Client has encountered a connection error and is not queryable");
+    for (const cause of [terminated, lost])
+      expect(
+        classify(new DrizzleQueryError('select "connection_id" from "sync_states"', [], cause)),
+      ).toMatchObject({ kind: "temporary" });
   });
 
   it("a provider's classified failure keeps its kind, words and wait", () => {

@@ -368,6 +368,25 @@ describe.each(engines)("sync engine on %s", (engine) => {
     expect(account.fetches.get("a-1")).toBe(1);
   });
 
+  it("R-P-3: a reconnect made while a step ran on the old credentials, which the provider then refused, is not asked for again", async () => {
+    const { id, account } = await connect();
+    deliver(account, "INBOX", keys("r", 2));
+    await untilIdle(id);
+    deliver(account, "INBOX", keys("r", 2, 3));
+    // The step opened its session with the old grant; the user reconnects meanwhile; then the
+    // provider refuses the old grant.
+    account.onCall = async (op) => {
+      if (op !== "listScopes") return;
+      account.onCall = undefined;
+      await putSecret({ db: s.ctx.db, secrets: s.ctx.secrets }, id, SECRET_NAME, "token-v2", 1);
+      throw new SyncError("auth", "The account refused the stored credentials: reconnect it.");
+    };
+    expect(await step(id)).toMatchObject({ result: "blocked", error: { kind: "auth" } });
+    await untilIdle(id);
+    expect(await status(id)).toMatchObject({ status: "up_to_date", lastError: null });
+    expect(await stored(id)).toEqual(once(keys("r", 4)));
+  });
+
   it("R-P-2: a rejected cursor re-syncs the folder and creates nothing twice", async () => {
     const { id, account } = await connect();
     deliver(account, "INBOX", keys("c", 4));

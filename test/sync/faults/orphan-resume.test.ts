@@ -42,7 +42,7 @@ describe("a dead worker's step on PostgreSQL", () => {
     await w?.close();
   });
 
-  it("R-P-3: a connection whose worker died mid-step runs again within seconds, its dead job still active", async () => {
+  it("R-P-3: a connection whose worker died mid-step runs again within seconds, its dead job given up", async () => {
     const { ctx } = w.server;
     const box = await w.mailbox("google", { count: 6, share: 1 });
     // Its first sync starts now, as for a connection made through the API (the tick is an hour away).
@@ -92,11 +92,12 @@ describe("a dead worker's step on PostgreSQL", () => {
       status: "up_to_date",
       stepStartedAt: null,
     });
-    // The dead worker's job had not expired yet (30 s): it did not hold the new step back.
+    // The dead worker's job had not expired yet (120 s): it did not hold the new step back, and it was
+    // given up rather than left to come back as a retry and run the connection's step once more.
     const { state } = rowsOf(
       await ctx.db.execute(rawSql("select state from pgboss.job where id = $1", [deadJob])),
     )[0] as { state: string };
-    expect(state).toBe("active");
+    expect(state).toBe("cancelled");
   }, 60_000);
 
   it("R-P-3: a connection whose worker died between two steps (its job active, no step marked running) runs again within seconds", async () => {
@@ -113,14 +114,18 @@ describe("a dead worker's step on PostgreSQL", () => {
     // The dead worker took the next step's job and its lease, and had just finished a step with more to
     // do (so the connection is due now, and nothing marks it running) when its session ended.
     const dead = await sessionHoldingLease(w, box.connectionId);
+    let deadJob = "";
     await ctx.db.transaction(async (tx) => {
       await ctx.jobs.send(tx, "sync.step", { connectionId: box.connectionId });
-      await tx.execute(
-        rawSql(
-          "update pgboss.job set state = 'active', started_on = now() where name = 'sync.step' and singleton_key = $1 and state = 'created'",
-          [box.connectionId],
+      const taken = rowsOf(
+        await tx.execute(
+          rawSql(
+            "update pgboss.job set state = 'active', started_on = now() where name = 'sync.step' and singleton_key = $1 and state = 'created' returning id",
+            [box.connectionId],
+          ),
         ),
-      );
+      ) as { id: string }[];
+      deadJob = taken[0].id;
     });
     const policy = syncPolicy(ctx.config);
     await applyEvent(ctx.db, box.connectionId, { type: "step-started" }, policy);
@@ -138,5 +143,9 @@ describe("a dead worker's step on PostgreSQL", () => {
     expect(resumedMs, "the connection ran a step again").not.toBeNull();
     expect(resumedMs).toBeLessThan(15_000);
     expect((await w.audit(box)).missing, "the mail that came meanwhile is logged").toEqual([]);
+    const { state } = rowsOf(
+      await ctx.db.execute(rawSql("select state from pgboss.job where id = $1", [deadJob])),
+    )[0] as { state: string };
+    expect(state, "the dead worker's job is given up, not left to run again as a retry").toBe("cancelled");
   }, 60_000);
 });

@@ -18,6 +18,7 @@ import { heldBy, type Resumption, resumeTimes, terminateBackends, until } from "
 import { type Audit, type ConnectionKind, cleanAudit, fleetKinds, seedConnections } from "./kinds.js";
 import { kill, type Proc, spawnConcilia, stop, waitForHealth } from "./processes.js";
 import { stageFleet } from "./stage.js";
+import { type QueueSamples, sampleQueue, stepsBetween } from "./throughput.js";
 
 export interface FleetOptions {
   databaseUrl: string;
@@ -42,6 +43,8 @@ export interface FleetOptions {
   /** Kinds to sync (default: every kind of kinds.ts, round robin). */
   kinds?: ConnectionKind[];
   context?: { rate: number; persons: number };
+  /** The workers' CONCILIA_WORKER_NICE (default: the configuration's, 10). */
+  workerNice?: number;
   say?: (line: string) => void;
 }
 
@@ -71,6 +74,8 @@ export interface FleetResult {
     processesAlive: boolean;
   }[];
   firstSync: { items: number; seconds: number | null };
+  /** Sync steps the workers ran while the faults went on, and the due steps that waited meanwhile. */
+  faultPhase: { steps: number; seconds: number; queue: QueueSamples };
   settleSeconds: number | null;
   audits: { kind: string; connectionId: string; audit: Audit }[];
   totals: { expected: number; missing: number; doubled: number; extra: number };
@@ -116,7 +121,9 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
   procs.push(api);
   const workers: Proc[] = [];
   const startWorker = (i: number) => {
-    const p = spawnConcilia(`fleet-worker-${i}`, ["worker"], env);
+    const nice: Record<string, string> =
+      o.workerNice === undefined ? {} : { CONCILIA_WORKER_NICE: String(o.workerNice) };
+    const p = spawnConcilia(`fleet-worker-${i}`, ["worker"], { ...env, ...nice });
     workers[i] = p;
     procs.push(p);
     return p;
@@ -148,6 +155,8 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
     const at = () => Math.round((Date.now() - t0) / 100) / 10;
 
     say(`faults, changes and crashes for ${o.runSeconds} s`);
+    const faultsFrom = new Date();
+    const queue = sampleQueue(admin);
     const chaos = new Chaos(
       w,
       fleet.filter((f) => f.kind.emulator),
@@ -280,6 +289,12 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
 
     await sleep(runMs);
     for (const t of timers) clearInterval(t);
+    const faultsTo = new Date();
+    const faultPhase = {
+      steps: await stepsBetween(admin, faultsFrom, faultsTo),
+      seconds: (faultsTo.getTime() - faultsFrom.getTime()) / 1000,
+      queue: await queue.stop(),
+    };
     say(`faults stop at ${at()} s; settling`);
     await chaos.settle();
     const context = await contextRun;
@@ -325,6 +340,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
       kills,
       terminations,
       firstSync: { items: seededItems, seconds: firstSyncMs === null ? null : firstSyncMs / 1000 },
+      faultPhase,
       settleSeconds: settled,
       audits,
       totals,
