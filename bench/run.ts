@@ -1,10 +1,12 @@
 // `npm run bench -- NAME` runs bench/NAME.ts, whose default export writes bench/reports/NAME.md and
 // NAME.json. `npm run bench` with no name runs every benchmark, one after the other, then writes
 // bench/reports/summary.md from their NAME.json (bench/_summary.ts); `npm run bench -- summary` only
-// writes the summary from the results already there.
+// writes the summary from the results already there. Runs written under another name (`--report`) are
+// listed after their benchmark.
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { reportsDir } from "./_result.js";
 import { writeSummary } from "./_summary.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -14,9 +16,20 @@ const available = fs
   .map((f) => f.replace(/\.ts$/, ""))
   .sort();
 const name = process.argv[2];
+/** Each benchmark, followed by its runs written under another name (`--report NAME`, e.g. a larger scale). */
+const reported = () => {
+  const files = fs.existsSync(reportsDir) ? fs.readdirSync(reportsDir) : [];
+  return available.flatMap((bench) => [
+    bench,
+    ...files
+      .filter((f) => f.startsWith(`${bench}-`) && f.endsWith(".json"))
+      .map((f) => f.replace(/\.json$/, ""))
+      .sort(),
+  ]);
+};
 
 if (name === "summary") {
-  console.log(writeSummary(available));
+  console.log(writeSummary(reported()));
 } else if (!name) {
   const outcome: Record<string, string> = {};
   for (const bench of available) {
@@ -31,7 +44,7 @@ if (name === "summary") {
     }
     console.log(`=== ${bench}: ${((Date.now() - started) / 1000).toFixed(0)} s ===`);
   }
-  console.log(writeSummary(available, outcome));
+  console.log(writeSummary(reported(), outcome));
 } else if (!available.includes(name)) {
   console.error(`Usage: npm run bench [-- NAME | summary]\nBenchmarks: ${available.join(", ")}`);
   process.exit(2);
