@@ -14,6 +14,22 @@ import { type FaultWorld, faultWorld } from "./world.js";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A session of its own that takes the connection's sync lease, waiting for its holder to let go. */
+/** A step's job sent and marked taken, as a worker that then died would have left it; its id. */
+async function takeStepJob(ctx: FaultWorld["server"]["ctx"], connectionId: string): Promise<string> {
+  return ctx.db.transaction(async (tx) => {
+    await ctx.jobs.send(tx, "sync.step", { connectionId });
+    const taken = rowsOf(
+      await tx.execute(
+        rawSql(
+          "update pgboss.job set state = 'active', started_on = now() where name = 'sync.step' and singleton_key = $1 and state = 'created' returning id",
+          [connectionId],
+        ),
+      ),
+    ) as { id: string }[];
+    return taken[0]!.id;
+  });
+}
+
 async function sessionHoldingLease(w: FaultWorld, connectionId: string): Promise<pg.Client> {
   const session = new pg.Client({ connectionString: w.server.ctx.config.DATABASE_URL });
   await session.connect();
@@ -58,19 +74,7 @@ describe("a dead worker's step on PostgreSQL", () => {
     // The dead worker: its session holds the connection's lease while it takes the step's job and
     // marks the step running; then the session ends, as a SIGKILL ends it.
     const dead = await sessionHoldingLease(w, box.connectionId);
-    let deadJob = "";
-    await ctx.db.transaction(async (tx) => {
-      await ctx.jobs.send(tx, "sync.step", { connectionId: box.connectionId });
-      const taken = rowsOf(
-        await tx.execute(
-          rawSql(
-            "update pgboss.job set state = 'active', started_on = now() where name = 'sync.step' and singleton_key = $1 and state = 'created' returning id",
-            [box.connectionId],
-          ),
-        ),
-      ) as { id: string }[];
-      deadJob = taken[0].id;
-    });
+    const deadJob = await takeStepJob(ctx, box.connectionId);
     await applyEvent(ctx.db, box.connectionId, { type: "step-started" }, syncPolicy(ctx.config));
     w.deliver(box, 3, 1);
     await dead.end();
@@ -114,19 +118,7 @@ describe("a dead worker's step on PostgreSQL", () => {
     // The dead worker took the next step's job and its lease, and had just finished a step with more to
     // do (so the connection is due now, and nothing marks it running) when its session ended.
     const dead = await sessionHoldingLease(w, box.connectionId);
-    let deadJob = "";
-    await ctx.db.transaction(async (tx) => {
-      await ctx.jobs.send(tx, "sync.step", { connectionId: box.connectionId });
-      const taken = rowsOf(
-        await tx.execute(
-          rawSql(
-            "update pgboss.job set state = 'active', started_on = now() where name = 'sync.step' and singleton_key = $1 and state = 'created' returning id",
-            [box.connectionId],
-          ),
-        ),
-      ) as { id: string }[];
-      deadJob = taken[0].id;
-    });
+    const deadJob = await takeStepJob(ctx, box.connectionId);
     const policy = syncPolicy(ctx.config);
     await applyEvent(ctx.db, box.connectionId, { type: "step-started" }, policy);
     await applyEvent(ctx.db, box.connectionId, { type: "step-finished", more: true }, policy);
