@@ -292,10 +292,15 @@ describe.each(engines)("connecting Google and Microsoft accounts with OAuth on %
 
   it("two workers refreshing at once keep one newer token: one write wins, the other carries on with it", async () => {
     const before = await refreshTokenOf(microsoftId);
+    // Microsoft answers slowly, so that both have read the stored token before either answer comes:
+    // on a busy machine the second could otherwise start after the first had finished.
+    microsoft.refreshDelayMs = 1500;
     const [a, b] = await Promise.all([
       freshAccessToken(s.ctx, { id: microsoftId, provider: "microsoft" }),
       freshAccessToken(s.ctx, { id: microsoftId, provider: "microsoft" }),
-    ]);
+    ]).finally(() => {
+      microsoft.refreshDelayMs = 0;
+    });
     for (const t of [a, b]) expect(microsoft.accessTokens.has(t.accessToken)).toBe(true);
     const after = await refreshTokenOf(microsoftId);
     expect(after.version).toBe(before.version + 1);

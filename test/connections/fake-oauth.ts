@@ -40,6 +40,8 @@ export class FakeOAuthServer {
   consent: "approve" | "deny" = "approve";
   /** Permissions the user unticks on the consent screen (Google's granular consent), by short name. */
   untick: string[] = [];
+  /** How long a refresh takes to be answered (a slow token endpoint). */
+  refreshDelayMs = 0;
   /** Every token that went to the revocation endpoint. */
   readonly revocations: string[] = [];
   readonly accessTokens = new Map<string, Grant>();
@@ -140,6 +142,7 @@ export class FakeOAuthServer {
     if (form.get("grant_type") === "refresh_token") {
       const grant = this.refreshTokens.get(form.get("refresh_token") ?? "");
       if (!grant || grant.revoked) return oauthError("invalid_grant");
+      if (this.refreshDelayMs) await new Promise((r) => setTimeout(r, this.refreshDelayMs));
       return this.issue(grant, this.o.rotates);
     }
     return oauthError("unsupported_grant_type");
