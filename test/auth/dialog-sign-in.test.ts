@@ -53,8 +53,15 @@ describe.each(engines)("R-SB-7 sign-in dialog on %s", (engine) => {
     ]) {
       const r = await fetch(url);
       const nonce = /script-src 'nonce-([^']+)'/.exec(r.headers.get("content-security-policy") ?? "")?.[1];
-      expect(nonce, url).toBeTruthy();
-      expect(await r.text(), url).toContain(`nonce="${nonce}"`);
+      expect(nonce, url).toMatch(/^[A-Za-z0-9+/_=-]{16,}$/);
+      const html = await r.text();
+      // Every inline script and style carries this response's nonce: nothing else on the page may run.
+      const inline = (html.match(/<(?:script|style)\b[^>]*>/g) ?? []).filter((tag) => !/\bsrc=/.test(tag));
+      expect(inline.length, url).toBeGreaterThan(0);
+      for (const tag of inline) expect(tag, url).toContain(`nonce="${nonce}"`);
+      // A new nonce for every answer: one seen once is worth nothing to an injected script.
+      const again = await fetch(url);
+      expect(again.headers.get("content-security-policy"), url).not.toContain(`'nonce-${nonce}'`);
       expect(r.headers.get("content-type"), url).toBe("text/html; charset=utf-8");
       expect(r.headers.get("cache-control"), url).toBe("no-store");
       expect(r.headers.get("referrer-policy"), url).toBe("no-referrer");
