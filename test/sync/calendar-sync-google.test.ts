@@ -8,12 +8,12 @@ import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { GoogleEmulator } from "../../emulators/google/emulator.js";
 import { calendarOutbox, connections, eventLinks, events, syncCursors } from "../../server/db/schema.js";
-import { CALENDAR_LIST_SCOPE, LIST_EVERY_MS } from "../../server/providers/calendar-list-refresh.js";
 import { listGoogleCalendarChanges } from "../../server/providers/google/calendar-changes.js";
 import { GoogleCalendarClient } from "../../server/providers/google/calendar-client.js";
 import { googleEventIdFor } from "../../server/providers/google/calendar-ids.js";
 import { forgetKeptPages } from "../../server/providers/kept-pages.js";
 import { engines, type TestServer } from "../harness/app.js";
+import { ageCalendarListReading, listedCalendars } from "./calendar-list-e2e.js";
 import {
   CALENDAR_SCOPE,
   connectGoogleCalendar,
@@ -887,23 +887,10 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
     expect(callsOf("calendar.calendarList.list")).toBe(0);
     expect(callsOf("calendar.events.list")).toBe(1);
     google.addCalendar(ACCOUNT, { name: "Offsite" });
-    const names = async () => {
-      const [c] = await s.ctx.db.select().from(connections).where(eq(connections.id, connectionId));
-      return c!.calendars.map((k) => k.name);
-    };
+    const names = async () => (await listedCalendars(s, connectionId)).map((k) => k.name);
     await syncNow();
     expect(await names()).not.toContain("Offsite");
-    // The last reading made longer ago than the interval, as time passing would.
-    const key = and(
-      eq(syncCursors.connectionId, connectionId),
-      eq(syncCursors.scopeKey, CALENDAR_LIST_SCOPE),
-    );
-    const [kept] = await s.ctx.db.select({ cursor: syncCursors.cursor }).from(syncCursors).where(key);
-    const readAt = new Date(Date.now() - LIST_EVERY_MS - 1000).toISOString();
-    await s.ctx.db
-      .update(syncCursors)
-      .set({ cursor: { ...(kept!.cursor as object), readAt } })
-      .where(key);
+    await ageCalendarListReading(s, connectionId);
     google.counter.reset();
     await syncNow();
     expect(callsOf("calendar.calendarList.list")).toBe(1);

@@ -10,7 +10,6 @@ import { MicrosoftEmulator } from "../../emulators/microsoft/emulator.js";
 import { localTime, zonedInstant } from "../../emulators/shared/zones.js";
 import { connections, eventLinks, events, graphSubscriptions, syncCursors } from "../../server/db/schema.js";
 import { newId } from "../../server/ids.js";
-import { CALENDAR_LIST_SCOPE, LIST_EVERY_MS } from "../../server/providers/calendar-list-refresh.js";
 import {
   type GraphCalendarBatch,
   type GraphCalendarPosition,
@@ -24,6 +23,7 @@ import { writeCrmState } from "../../server/sync/calendar/crm-event.js";
 import { connectionOwner } from "../../server/sync/mail-writer.js";
 import { engines, type TestServer } from "../harness/app.js";
 import { injectFetch } from "../providers/inject-fetch.js";
+import { ageCalendarListReading, listedCalendars } from "./calendar-list-e2e.js";
 import { api, eventually, MARTA, signInThroughPopup, syncUntilRest, userWithMarta } from "./mail-e2e.js";
 import { startOutlookCalendarServer } from "./outlook-calendar-e2e.js";
 
@@ -1060,30 +1060,17 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     const graphCalls = microsoft.counter.requests(ACCOUNT).filter((r) => r.endpoint.startsWith("graph."));
     expect(graphCalls.map((r) => r.endpoint)).toEqual(["graph.calendarView.delta"]);
     outlook().addCalendar({ name: "Offsite" });
-    const names = async () => {
-      const [c] = await s.ctx.db.select().from(connections).where(eq(connections.id, connectionId));
-      return c!.calendars.map((k) => k.name);
-    };
+    const names = async () => (await listedCalendars(s, connectionId)).map((k) => k.name);
     await syncNow();
     expect(await names()).not.toContain("Offsite");
-    // The last reading made longer ago than the interval, as time passing would.
-    const key = and(
-      eq(syncCursors.connectionId, connectionId),
-      eq(syncCursors.scopeKey, CALENDAR_LIST_SCOPE),
-    );
-    const [kept] = await s.ctx.db.select({ cursor: syncCursors.cursor }).from(syncCursors).where(key);
-    const readAt = new Date(Date.now() - LIST_EVERY_MS - 1000).toISOString();
-    await s.ctx.db
-      .update(syncCursors)
-      .set({ cursor: { ...(kept!.cursor as object), readAt } })
-      .where(key);
+    await ageCalendarListReading(s, connectionId);
     microsoft.counter.reset();
     await syncNow();
     expect(requestsOf("graph.calendars.list")).toBe(1);
     expect(await names()).toContain("Offsite");
     // Listed, not followed: a calendar that appears is left unselected (R-CON-9).
-    const [c] = await s.ctx.db.select().from(connections).where(eq(connections.id, connectionId));
-    expect(c!.calendars.find((k) => k.name === "Offsite")?.selected).toBe(false);
+    const listed = await listedCalendars(s, connectionId);
+    expect(listed.find((k) => k.name === "Offsite")?.selected).toBe(false);
   });
 
   it("R-CON-10: stopping the connection deletes its calendar subscription at Microsoft", async () => {
