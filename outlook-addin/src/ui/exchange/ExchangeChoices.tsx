@@ -8,8 +8,8 @@ import { useI18n } from "../../i18n/index.js";
 import { Checks } from "../Checks.js";
 import { ErrorNote } from "../ErrorNote.js";
 import { Loading } from "../States.js";
-import { OAuthConnect } from "../sync/OAuthConnect.js";
 import { useAction } from "../useAction.js";
+import { ExchangeSignInAgain } from "./ExchangeSignInAgain.js";
 import { useExchangeWords } from "./words.js";
 
 interface Props {
@@ -96,14 +96,12 @@ export function ExchangeChoices({ api, mailbox, connection: c, integration: i, o
         {folders.message ? (
           <div class="note shared-scope-missing">
             <p>{locale === "en" ? folders.message : w("exchangeSharedScopeMissing")}</p>
-            <OAuthConnect
+            <ExchangeSignInAgain
               api={api}
               mailbox={mailbox}
-              provider="microsoft"
-              syncs={c.syncs}
-              connectionId={c.id}
+              connection={c}
               label={w("exchangeSignInAgain")}
-              onConnected={() => load()}
+              onConnected={load}
             />
           </div>
         ) : null}

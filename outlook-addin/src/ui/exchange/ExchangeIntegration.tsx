@@ -9,9 +9,9 @@ import { useI18n } from "../../i18n/index.js";
 import { ErrorNote } from "../ErrorNote.js";
 import { Choice } from "../sync/Choice.js";
 import { statusWords } from "../sync/ConnectionStatus.js";
-import { OAuthConnect } from "../sync/OAuthConnect.js";
 import { useAction } from "../useAction.js";
 import { ExchangeChoices } from "./ExchangeChoices.js";
+import { ExchangeSignInAgain } from "./ExchangeSignInAgain.js";
 import { useExchangeWords } from "./words.js";
 
 interface Props {
@@ -91,12 +91,10 @@ export function ExchangeIntegrationView({ api, mailbox, connection: c, integrati
       {i && i.consentNeeded.length > 0 && (
         <div role="alert" class="note error consent">
           <p>{w("exchangeConsentNeeded")}</p>
-          <OAuthConnect
+          <ExchangeSignInAgain
             api={api}
             mailbox={mailbox}
-            provider="microsoft"
-            syncs={c.syncs}
-            connectionId={c.id}
+            connection={c}
             label={w("exchangeGrant")}
             onConnected={regrant}
           />
