@@ -12,7 +12,7 @@ import {
   type FleetWorld,
 } from "./kinds.js";
 import { connectOauth } from "./oauth-connection.js";
-import { ExactlyOnce, editInCrm, pick, twoWayChange } from "./two-way.js";
+import { ExactlyOnce, editInCrm, pick, seedBothSides, type TwoWaySteps, twoWayChange } from "./two-way.js";
 
 const SCOPE = "openid offline_access Calendars.ReadWrite Contacts.ReadWrite MailboxSettings.ReadWrite";
 const CATEGORY = "Clientes";
@@ -56,6 +56,27 @@ async function createPerson(w: FleetWorld, c: FleetConnection) {
   (c.truth as ContactsTruth).crm.push({ id, email });
 }
 
+const steps: TwoWaySteps = {
+  putExternal: { says: "a contact made in Outlook", run: putExternal },
+  createCrm: { says: "a person made in the CRM", run: createPerson },
+  editExternal: {
+    says: "a contact edited in Outlook",
+    run: (w, c) =>
+      store(w, c).userEdit(pick((c.truth as ContactsTruth).external).id, { jobTitle: `Buyer ${w.serial()}` }),
+  },
+  editCrm: {
+    says: "a person edited in the CRM",
+    run: (w, c) =>
+      editInCrm(
+        w,
+        c,
+        `/api/v1/persons/${pick((c.truth as ContactsTruth).crm).id}`,
+        { title: `Head of purchasing ${w.serial()}` },
+        "person not edited",
+      ),
+  },
+};
+
 export const exchangeContactsKind: ConnectionKind = {
   name: "exchange-contacts",
   emulator: "microsoft",
@@ -78,8 +99,7 @@ export const exchangeContactsKind: ConnectionKind = {
       seeded: items + 3,
       truth: { external: [], crm: [{ id: mine.id, email: owner.participant }] } satisfies ContactsTruth,
     };
-    for (let i = 0; i < items; i++) putExternal(w, conn);
-    for (let i = 0; i < 2; i++) await createPerson(w, conn);
+    await seedBothSides(w, conn, steps, items);
     // Activated last, as a user would after the account is connected: the first sync then merges both.
     await w.db.insert(exchangeIntegrations).values({
       connectionId: conn.connectionId,
@@ -90,28 +110,7 @@ export const exchangeContactsKind: ConnectionKind = {
     });
     return conn;
   },
-  change(w, c) {
-    const t = c.truth as ContactsTruth;
-    return twoWayChange({
-      putExternal: { says: "a contact made in Outlook", run: () => putExternal(w, c) },
-      createCrm: { says: "a person made in the CRM", run: () => createPerson(w, c) },
-      editExternal: {
-        says: "a contact edited in Outlook",
-        run: () => store(w, c).userEdit(pick(t.external).id, { jobTitle: `Buyer ${w.serial()}` }),
-      },
-      editCrm: {
-        says: "a person edited in the CRM",
-        run: () =>
-          editInCrm(
-            w,
-            c,
-            `/api/v1/persons/${pick(t.crm).id}`,
-            { title: `Head of purchasing ${w.serial()}` },
-            "person not edited",
-          ),
-      },
-    });
-  },
+  change: (w, c) => twoWayChange(w, c, steps),
   async audit(w, c): Promise<Audit> {
     const t = c.truth as ContactsTruth;
     const once = new ExactlyOnce();

@@ -14,7 +14,7 @@ import {
   type FleetWorld,
 } from "./kinds.js";
 import { connectOauth } from "./oauth-connection.js";
-import { ExactlyOnce, editInCrm, pick, twoWayChange } from "./two-way.js";
+import { ExactlyOnce, editInCrm, pick, seedBothSides, type TwoWaySteps, twoWayChange } from "./two-way.js";
 
 const GOOGLE_CALENDAR = "https://www.googleapis.com/auth/calendar";
 
@@ -121,6 +121,32 @@ function calendarKind(p: CalendarProvider): ConnectionKind {
     t.crm.push(expectStatus(r, 201, "event not created").id);
   }
 
+  const steps: TwoWaySteps = {
+    putExternal: { says: "an event put by another client", run: putExternal },
+    createCrm: { says: "an event made in Concilia", run: createCrmEvent },
+    editExternal: {
+      says: "an event edited by another client",
+      run: (w, c) =>
+        p.edit(
+          w,
+          c.account,
+          pick((c.truth as CalendarTruth).external),
+          `Customer call, moved agenda ${w.serial()}`,
+        ),
+    },
+    editCrm: {
+      says: "an event edited in Concilia",
+      run: (w, c) =>
+        editInCrm(
+          w,
+          c,
+          `/api/v1/events/${pick((c.truth as CalendarTruth).crm)}`,
+          { title: `Demo, edited ${w.serial()}` },
+          "event not edited",
+        ),
+    },
+  };
+
   return {
     name: p.name,
     emulator: p.emulator,
@@ -138,32 +164,10 @@ function calendarKind(p: CalendarProvider): ConnectionKind {
         seeded: items + 2,
         truth: { participant: owner.participant, external: [], crm: [] } satisfies CalendarTruth,
       };
-      for (let i = 0; i < items; i++) putExternal(w, conn);
-      for (let i = 0; i < 2; i++) await createCrmEvent(w, conn);
+      await seedBothSides(w, conn, steps, items);
       return conn;
     },
-    change(w, c) {
-      const t = c.truth as CalendarTruth;
-      return twoWayChange({
-        putExternal: { says: "an event put by another client", run: () => putExternal(w, c) },
-        createCrm: { says: "an event made in Concilia", run: () => createCrmEvent(w, c) },
-        editExternal: {
-          says: "an event edited by another client",
-          run: () => p.edit(w, c.account, pick(t.external), `Customer call, moved agenda ${w.serial()}`),
-        },
-        editCrm: {
-          says: "an event edited in Concilia",
-          run: () =>
-            editInCrm(
-              w,
-              c,
-              `/api/v1/events/${pick(t.crm)}`,
-              { title: `Demo, edited ${w.serial()}` },
-              "event not edited",
-            ),
-        },
-      });
-    },
+    change: (w, c) => twoWayChange(w, c, steps),
     async audit(w, c): Promise<Audit> {
       const t = c.truth as CalendarTruth;
       const once = new ExactlyOnce();

@@ -5,23 +5,38 @@ import { type Audit, expectStatus, type FleetConnection, type FleetWorld } from 
 export interface TwoWayStep {
   /** What the step did, for the run's log. */
   says: string;
-  run(): unknown;
+  run(w: FleetWorld, c: FleetConnection): unknown;
+}
+
+/** The four ways a two-way kind changes a connection's items: new or edited, at the provider or in the CRM. */
+export interface TwoWaySteps {
+  putExternal: TwoWayStep;
+  createCrm: TwoWayStep;
+  editExternal: TwoWayStep;
+  editCrm: TwoWayStep;
+}
+
+/** A new connection's items: `items` put at the provider by another client, then `crm` made in the CRM. */
+export async function seedBothSides(
+  w: FleetWorld,
+  c: FleetConnection,
+  steps: TwoWaySteps,
+  items: number,
+  crm = 2,
+) {
+  for (let i = 0; i < items; i++) await steps.putExternal.run(w, c);
+  for (let i = 0; i < crm; i++) await steps.createCrm.run(w, c);
 }
 
 /**
  * One change of a two-way kind: a new item at the provider or in the CRM (35 % each), or an edit of
  * one already there (15 % each). Only the step taken runs.
  */
-export async function twoWayChange(steps: {
-  putExternal: TwoWayStep;
-  createCrm: TwoWayStep;
-  editExternal: TwoWayStep;
-  editCrm: TwoWayStep;
-}): Promise<string> {
+export async function twoWayChange(w: FleetWorld, c: FleetConnection, steps: TwoWaySteps): Promise<string> {
   const r = Math.random();
   const step =
     r < 0.35 ? steps.putExternal : r < 0.7 ? steps.createCrm : r < 0.85 ? steps.editExternal : steps.editCrm;
-  await step.run();
+  await step.run(w, c);
   return step.says;
 }
 
