@@ -176,6 +176,35 @@ export function readJson(provider: string, text: string): unknown {
 }
 
 /**
+ * One JSON request: `json` (when given) sent as the body, a failed answer as an HttpSyncError, a 2xx
+ * body read as JSON (null when empty).
+ */
+export async function sendJson(
+  provider: string,
+  doFetch: FetchFn,
+  url: string | URL,
+  init: { method: string; headers: Record<string, string>; json?: unknown },
+): Promise<unknown> {
+  const headers =
+    init.json === undefined ? init.headers : { ...init.headers, "content-type": "application/json" };
+  const res = await send(provider, doFetch, url, {
+    method: init.method,
+    headers,
+    body: init.json === undefined ? undefined : JSON.stringify(init.json),
+  });
+  const text = await res.text();
+  if (!res.ok) throw httpError(provider, res.status, res.headers, text);
+  return readJson(provider, text);
+}
+
+/** Google's query parameters: an array is the parameter repeated, an undefined value left out. */
+export function appendQuery(url: URL, query: Record<string, string | string[] | undefined>): URL {
+  for (const [k, v] of Object.entries(query))
+    for (const one of v === undefined ? [] : Array.isArray(v) ? v : [v]) url.searchParams.append(k, one);
+  return url;
+}
+
+/**
  * A provider's answer checked against the shape the reader relies on, so that a field of the wrong type
  * is a classified failure the engine reacts to, not a crash halfway through a page (R-P-4).
  */

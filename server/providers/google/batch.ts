@@ -1,6 +1,8 @@
-// Gmail's batch endpoint speaks multipart/mixed: one `application/http` part per call, each answered
-// with its own status line inside one 200. Answers are matched by Content-ID, never by position.
+// Google's batch endpoints (Gmail's and Calendar's) speak multipart/mixed: one `application/http` part
+// per call, each answered with its own status line inside one 200. Answers are matched by Content-ID,
+// never by position.
 import { randomBytes } from "node:crypto";
+import { type FetchFn, httpError, send } from "../http.js";
 
 export interface BatchAnswer {
   status: number;
@@ -53,4 +55,26 @@ export function decodeBatch(contentType: string, text: string): Map<string, Batc
       out.set(id, { status, headers: headersOf(lines.join("\n")), body: body.replace(/\r?\n$/, "") });
   }
   return out;
+}
+
+/**
+ * One batch request of GETs (full paths by id) to `url`, Gmail's or Calendar's batch endpoint; a failed
+ * batch as a whole is an HttpSyncError, each part's own failure is the caller's to handle.
+ */
+export async function sendBatch(
+  provider: string,
+  doFetch: FetchFn,
+  url: string,
+  paths: Map<string, string>,
+  authorization: string,
+): Promise<Map<string, BatchAnswer>> {
+  const { contentType, body } = encodeBatch(paths);
+  const res = await send(provider, doFetch, url, {
+    method: "POST",
+    headers: { authorization, "content-type": contentType },
+    body,
+  });
+  const text = await res.text();
+  if (!res.ok) throw httpError(provider, res.status, res.headers, text);
+  return decodeBatch(res.headers.get("content-type") ?? "", text);
 }

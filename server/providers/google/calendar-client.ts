@@ -4,6 +4,7 @@
 
 import {
   type AccessTokenGetter,
+  appendQuery,
   defaultRetry,
   type FetchFn,
   httpError,
@@ -12,7 +13,7 @@ import {
   withBearer,
   withRetries,
 } from "../http.js";
-import { type BatchAnswer, decodeBatch, encodeBatch } from "./batch.js";
+import { type BatchAnswer, sendBatch } from "./batch.js";
 
 export interface CalendarClientOptions {
   /** GOOGLE_API_URL. */
@@ -45,17 +46,9 @@ export class GoogleCalendarClient {
     const prefix = new URL(this.base).pathname;
     const full = new Map([...paths].map(([id, p]) => [id, `${prefix}${p}`]));
     return withRetries(this.retry, () =>
-      withBearer(this.o.accessToken, async (authorization) => {
-        const { contentType, body } = encodeBatch(full);
-        const res = await send("Google Calendar", this.doFetch, `${this.root}/batch/calendar/v3`, {
-          method: "POST",
-          headers: { authorization, "content-type": contentType },
-          body,
-        });
-        const text = await res.text();
-        if (!res.ok) throw httpError("Google Calendar", res.status, res.headers, text);
-        return decodeBatch(res.headers.get("content-type") ?? "", text);
-      }),
+      withBearer(this.o.accessToken, (authorization) =>
+        sendBatch("Google Calendar", this.doFetch, `${this.root}/batch/calendar/v3`, full, authorization),
+      ),
     );
   }
 
@@ -65,9 +58,7 @@ export class GoogleCalendarClient {
     path: string,
     o: { query?: Query; json?: unknown; ifMatch?: string } = {},
   ): Promise<T> {
-    const url = new URL(`${this.base}${path}`);
-    for (const [k, v] of Object.entries(o.query ?? {}))
-      for (const one of v === undefined ? [] : Array.isArray(v) ? v : [v]) url.searchParams.append(k, one);
+    const url = appendQuery(new URL(`${this.base}${path}`), o.query ?? {});
     return withRetries(this.retry, () =>
       withBearer(this.o.accessToken, async (authorization) => {
         const headers: Record<string, string> = { authorization };

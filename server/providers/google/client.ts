@@ -3,16 +3,15 @@
 
 import {
   type AccessTokenGetter,
+  appendQuery,
   defaultRetry,
   type FetchFn,
-  httpError,
   type RetryPolicy,
-  readJson,
-  send,
+  sendJson,
   withBearer,
   withRetries,
 } from "../http.js";
-import { type BatchAnswer, decodeBatch, encodeBatch } from "./batch.js";
+import { type BatchAnswer, sendBatch } from "./batch.js";
 
 export interface GmailClientOptions {
   baseUrl: string;
@@ -41,22 +40,13 @@ export class GmailClient {
     query: Record<string, string | string[] | undefined> = {},
     json?: unknown,
   ): Promise<T> {
-    const url = new URL(`${this.base}${USER_PATH}${path}`);
-    for (const [k, v] of Object.entries(query))
-      for (const one of v === undefined ? [] : Array.isArray(v) ? v : [v]) url.searchParams.append(k, one);
+    const url = appendQuery(new URL(`${this.base}${USER_PATH}${path}`), query);
     return withRetries(this.retry, () =>
-      withBearer(this.o.accessToken, async (authorization) => {
-        const headers: Record<string, string> = { authorization: authorization };
-        if (json !== undefined) headers["content-type"] = "application/json";
-        const res = await send("Gmail", this.doFetch, url, {
-          method,
-          headers,
-          body: json === undefined ? undefined : JSON.stringify(json),
-        });
-        const text = await res.text();
-        if (!res.ok) throw httpError("Gmail", res.status, res.headers, text);
-        return readJson("Gmail", text) as T;
-      }),
+      withBearer(
+        this.o.accessToken,
+        async (authorization) =>
+          (await sendJson("Gmail", this.doFetch, url, { method, headers: { authorization }, json })) as T,
+      ),
     );
   }
 
@@ -69,17 +59,9 @@ export class GmailClient {
       [...paths].map(([id, p]) => [id, `${new URL(this.base).pathname.replace(/\/$/, "")}${USER_PATH}${p}`]),
     );
     return withRetries(this.retry, () =>
-      withBearer(this.o.accessToken, async (authorization) => {
-        const { contentType, body } = encodeBatch(full);
-        const res = await send("Gmail", this.doFetch, `${this.base}/batch/gmail/v1`, {
-          method: "POST",
-          headers: { authorization: authorization, "content-type": contentType },
-          body,
-        });
-        const text = await res.text();
-        if (!res.ok) throw httpError("Gmail", res.status, res.headers, text);
-        return decodeBatch(res.headers.get("content-type") ?? "", text);
-      }),
+      withBearer(this.o.accessToken, (authorization) =>
+        sendBatch("Gmail", this.doFetch, `${this.base}/batch/gmail/v1`, full, authorization),
+      ),
     );
   }
 }

@@ -9,8 +9,8 @@ import {
   type FetchFn,
   httpError,
   type RetryPolicy,
-  readJson,
   send,
+  sendJson,
   withBearer,
   withRetries,
 } from "../http.js";
@@ -68,21 +68,15 @@ export class GraphClient {
   ): Promise<T> {
     const url = /^https?:\/\//.test(target) ? target : `${this.base}${target}`;
     return withRetries(this.retry, () =>
-      withBearer(this.o.accessToken, async (authorization) => {
-        const headers: Record<string, string> = {
-          authorization: authorization,
-          ...init.headers,
-        };
-        if (init.json !== undefined) headers["content-type"] = "application/json";
-        const res = await send("Microsoft", this.doFetch, url, {
-          method,
-          headers,
-          body: init.json === undefined ? undefined : JSON.stringify(init.json),
-        });
-        const text = await res.text();
-        if (!res.ok) throw httpError("Microsoft", res.status, res.headers, text);
-        return readJson("Microsoft", text) as T;
-      }),
+      withBearer(
+        this.o.accessToken,
+        async (authorization) =>
+          (await sendJson("Microsoft", this.doFetch, url, {
+            method,
+            headers: { authorization, ...init.headers },
+            json: init.json,
+          })) as T,
+      ),
     );
   }
 
