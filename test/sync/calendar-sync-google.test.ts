@@ -14,6 +14,7 @@ import { googleEventIdFor } from "../../server/providers/google/calendar-ids.js"
 import { forgetKeptPages } from "../../server/providers/kept-pages.js";
 import { engines, type TestServer } from "../harness/app.js";
 import { ageCalendarListReading, listedCalendars } from "./calendar-list-e2e.js";
+import { createCrmEvent, createCrmSeries } from "./crm-events-e2e.js";
 import {
   CALENDAR_SCOPE,
   connectGoogleCalendar,
@@ -64,30 +65,10 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
     return res.json();
   }
   const invitations = () => google.sentInvitations(ACCOUNT);
-  async function crmEvent(title: string, day: string) {
-    const made = await api(s, ana, "POST", "/api/v1/events", {
-      title,
-      startAt: `${day}T10:00:00.000Z`,
-      endAt: `${day}T11:00:00.000Z`,
-      attendees: [{ email: MARTA }],
-    });
-    expect(made.statusCode).toBe(201);
-    return made.json().id as string;
-  }
-
+  const crmEvent = (title: string, day: string) => createCrmEvent(s, ana, title, day);
   /** A series made through the events API, at 09:00 on Madrid's clock. */
-  async function crmSeries(title: string, day: string, recurrence: object, attendees = [{ email: MARTA }]) {
-    const made = await api(s, ana, "POST", "/api/v1/events", {
-      title,
-      startAt: `${day}T09:00:00+01:00`,
-      endAt: `${day}T09:15:00+01:00`,
-      timeZone: "Europe/Madrid",
-      recurrence,
-      attendees,
-    });
-    expect(made.statusCode).toBe(201);
-    return made.json().id as string;
-  }
+  const crmSeries = (title: string, day: string, recurrence: object, attendees?: { email: string }[]) =>
+    createCrmSeries(s, ana, title, day, recurrence, { endsAt: "09:15", attendees });
   let historySeries: string;
 
   beforeAll(async () => {

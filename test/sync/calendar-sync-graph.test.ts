@@ -24,6 +24,7 @@ import { connectionOwner } from "../../server/sync/mail-writer.js";
 import { engines, type TestServer } from "../harness/app.js";
 import { injectFetch } from "../providers/inject-fetch.js";
 import { ageCalendarListReading, listedCalendars } from "./calendar-list-e2e.js";
+import { createCrmEvent, createCrmSeries } from "./crm-events-e2e.js";
 import { api, eventually, MARTA, signInThroughPopup, syncUntilRest, userWithMarta } from "./mail-e2e.js";
 import { startOutlookCalendarServer } from "./outlook-calendar-e2e.js";
 
@@ -63,34 +64,11 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     return res.json();
   }
   const crmEventOf = async (providerId: string) => crmEvent((await linkOf(providerId)).eventId!);
-  async function newCrmEvent(title: string, day: string, attendees = [{ email: MARTA }]) {
-    const made = await api(s, ana, "POST", "/api/v1/events", {
-      title,
-      startAt: `${day}T10:00:00.000Z`,
-      endAt: `${day}T11:00:00.000Z`,
-      attendees,
-    });
-    expect(made.statusCode).toBe(201);
-    return made.json().id as string;
-  }
+  const newCrmEvent = (title: string, day: string, attendees?: { email: string }[]) =>
+    createCrmEvent(s, ana, title, day, attendees);
   /** A series made through the events API, at 09:00 on Madrid's clock. */
-  async function newCrmSeries(
-    title: string,
-    day: string,
-    recurrence: object,
-    attendees = [{ email: MARTA }],
-  ) {
-    const made = await api(s, ana, "POST", "/api/v1/events", {
-      title,
-      startAt: `${day}T09:00:00+01:00`,
-      endAt: `${day}T09:30:00+01:00`,
-      timeZone: "Europe/Madrid",
-      recurrence,
-      attendees,
-    });
-    expect(made.statusCode).toBe(201);
-    return made.json().id as string;
-  }
+  const newCrmSeries = (title: string, day: string, recurrence: object, attendees?: { email: string }[]) =>
+    createCrmSeries(s, ana, title, day, recurrence, { endsAt: "09:30", attendees });
   let historySeries: string;
   /** This account's own whole requests to `endpoint` (a $batch's parts not counted) since the last reset. */
   const requestsOf = (endpoint: string, account = ACCOUNT) =>
