@@ -12,6 +12,9 @@ export async function listedCalendars(s: TestServer, connectionId: string) {
   return c!.calendars;
 }
 
+export const listedCalendarNames = async (s: TestServer, connectionId: string) =>
+  (await listedCalendars(s, connectionId)).map((c) => c.name);
+
 /** Dates the connection's last reading of the calendar list back past LIST_EVERY_MS. */
 export async function ageCalendarListReading(s: TestServer, connectionId: string) {
   const key = and(eq(syncCursors.connectionId, connectionId), eq(syncCursors.scopeKey, CALENDAR_LIST_SCOPE));

@@ -12,9 +12,10 @@ import { listGoogleCalendarChanges } from "../../server/providers/google/calenda
 import { GoogleCalendarClient } from "../../server/providers/google/calendar-client.js";
 import { googleEventIdFor } from "../../server/providers/google/calendar-ids.js";
 import { forgetKeptPages } from "../../server/providers/kept-pages.js";
+import { readCursor } from "../../server/sync/cursors.js";
 import { engines, type TestServer } from "../harness/app.js";
-import { ageCalendarListReading, listedCalendars } from "./calendar-list-e2e.js";
-import { createCrmEvent, createCrmSeries } from "./crm-events-e2e.js";
+import { ageCalendarListReading, listedCalendarNames } from "./calendar-list-e2e.js";
+import { createCrmEvent, createCrmSeries, linksOf } from "./crm-events-e2e.js";
 import {
   CALENDAR_SCOPE,
   connectGoogleCalendar,
@@ -756,21 +757,12 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
     google.counter.reset();
     await syncNow();
     expect(callsOf("calendar.events.list")).toBe(1);
-    const links = await s.ctx.db
-      .select({ providerId: eventLinks.providerId, eventId: eventLinks.eventId })
-      .from(eventLinks)
-      .where(eq(eventLinks.connectionId, connectionId));
-    const linked = links.filter((l) => made.includes(l.providerId));
+    const linked = await linksOf(s, connectionId, made);
     expect(linked.map((l) => l.providerId).sort()).toEqual([...made].sort());
     expect(new Set(linked.map((l) => l.eventId)).size).toBe(made.length);
-    const [cursor] = await s.ctx.db
-      .select({ cursor: syncCursors.cursor })
-      .from(syncCursors)
-      .where(
-        and(eq(syncCursors.connectionId, connectionId), eq(syncCursors.scopeKey, `calendar:${ACCOUNT}`)),
-      );
-    expect(cursor?.cursor).toMatchObject({ phase: "sync" });
-    expect(cursor?.cursor).not.toHaveProperty("skip");
+    const cursor = await readCursor(s.ctx.db, connectionId, `calendar:${ACCOUNT}`);
+    expect(cursor).toMatchObject({ phase: "sync" });
+    expect(cursor).not.toHaveProperty("skip");
   });
 
   it("R-P-2: a batch that ends inside Google's page commits where it ended; a worker no longer holding the page lists it again and goes on from there, every event once", async () => {
@@ -868,14 +860,13 @@ describe.each(engines)("Google Calendar sync end to end on %s", (engine) => {
     expect(callsOf("calendar.calendarList.list")).toBe(0);
     expect(callsOf("calendar.events.list")).toBe(1);
     google.addCalendar(ACCOUNT, { name: "Offsite" });
-    const names = async () => (await listedCalendars(s, connectionId)).map((k) => k.name);
     await syncNow();
-    expect(await names()).not.toContain("Offsite");
+    expect(await listedCalendarNames(s, connectionId)).not.toContain("Offsite");
     await ageCalendarListReading(s, connectionId);
     google.counter.reset();
     await syncNow();
     expect(callsOf("calendar.calendarList.list")).toBe(1);
-    expect(await names()).toContain("Offsite");
+    expect(await listedCalendarNames(s, connectionId)).toContain("Offsite");
   });
 
   it("R-CON-10: stopping the connection stops its watch channels", async () => {

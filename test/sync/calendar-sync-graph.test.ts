@@ -2,13 +2,13 @@
 // against the Microsoft emulator (syncs "calendar"), the worker's steps through the Graph provider
 // (calendarView delta, reads, writes, subscriptions), and what the user then sees in the CRM's events
 // API and what Outlook holds (the emulator's ground truth, with every mail Exchange would send).
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { GraphEvent } from "../../emulators/microsoft/calendar-store.js";
 import { MicrosoftEmulator } from "../../emulators/microsoft/emulator.js";
 import { localTime, zonedInstant } from "../../emulators/shared/zones.js";
-import { connections, eventLinks, events, graphSubscriptions, syncCursors } from "../../server/db/schema.js";
+import { connections, eventLinks, events, graphSubscriptions } from "../../server/db/schema.js";
 import { newId } from "../../server/ids.js";
 import {
   type GraphCalendarBatch,
@@ -20,11 +20,12 @@ import { CONCILIA_ATTENDEES, CONCILIA_ID } from "../../server/providers/graph/ca
 import { GraphClient } from "../../server/providers/graph/client.js";
 import { forgetKeptPages } from "../../server/providers/kept-pages.js";
 import { writeCrmState } from "../../server/sync/calendar/crm-event.js";
+import { readCursor } from "../../server/sync/cursors.js";
 import { connectionOwner } from "../../server/sync/mail-writer.js";
 import { engines, type TestServer } from "../harness/app.js";
 import { injectFetch } from "../providers/inject-fetch.js";
-import { ageCalendarListReading, listedCalendars } from "./calendar-list-e2e.js";
-import { createCrmEvent, createCrmSeries } from "./crm-events-e2e.js";
+import { ageCalendarListReading, listedCalendarNames, listedCalendars } from "./calendar-list-e2e.js";
+import { createCrmEvent, createCrmSeries, linksOf } from "./crm-events-e2e.js";
 import { api, eventually, MARTA, signInThroughPopup, syncUntilRest, userWithMarta } from "./mail-e2e.js";
 import { startOutlookCalendarServer } from "./outlook-calendar-e2e.js";
 
@@ -860,26 +861,14 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     expect(requestsOf("graph.batch")).toBe(4); // 25 masters in 2, their instances in 2
     expect(requestsOf("graph.events.get") + requestsOf("graph.events.instances")).toBe(0);
     const made = [...singles, ...series].map((e) => e.id);
-    const links = await s.ctx.db
-      .select({ providerId: eventLinks.providerId, eventId: eventLinks.eventId })
-      .from(eventLinks)
-      .where(eq(eventLinks.connectionId, connectionId));
-    const linked = links.filter((l) => made.includes(l.providerId));
+    const linked = await linksOf(s, connectionId, made);
     expect(linked.map((l) => l.providerId).sort()).toEqual([...made].sort());
     expect(new Set(linked.map((l) => l.eventId)).size).toBe(made.length);
     for (const e of series.slice(0, 3))
       expect((await crmEventOf(e.id)).recurrence).toMatchObject({ rule: expect.stringContaining("COUNT=3") });
-    const [cursor] = await s.ctx.db
-      .select({ cursor: syncCursors.cursor })
-      .from(syncCursors)
-      .where(
-        and(
-          eq(syncCursors.connectionId, connectionId),
-          eq(syncCursors.scopeKey, `calendar:${outlook().defaultCalendar.id}`),
-        ),
-      );
-    expect(cursor?.cursor).toMatchObject({ deltaLink: expect.stringContaining("$deltatoken=") });
-    expect(cursor?.cursor).not.toHaveProperty("skip");
+    const cursor = await readCursor(s.ctx.db, connectionId, `calendar:${outlook().defaultCalendar.id}`);
+    expect(cursor).toMatchObject({ deltaLink: expect.stringContaining("$deltatoken=") });
+    expect(cursor).not.toHaveProperty("skip");
     // Linked series changed in Outlook: each master's instances are asked for in its own $batch, from
     // the first start last synced, so ten series are one request (before: two).
     microsoft.faults.set(ACCOUNT, { notifications: { drop: Number.POSITIVE_INFINITY } });
@@ -1038,14 +1027,13 @@ describe.each(engines)("Microsoft 365 calendar sync end to end on %s", (engine) 
     const graphCalls = microsoft.counter.requests(ACCOUNT).filter((r) => r.endpoint.startsWith("graph."));
     expect(graphCalls.map((r) => r.endpoint)).toEqual(["graph.calendarView.delta"]);
     outlook().addCalendar({ name: "Offsite" });
-    const names = async () => (await listedCalendars(s, connectionId)).map((k) => k.name);
     await syncNow();
-    expect(await names()).not.toContain("Offsite");
+    expect(await listedCalendarNames(s, connectionId)).not.toContain("Offsite");
     await ageCalendarListReading(s, connectionId);
     microsoft.counter.reset();
     await syncNow();
     expect(requestsOf("graph.calendars.list")).toBe(1);
-    expect(await names()).toContain("Offsite");
+    expect(await listedCalendarNames(s, connectionId)).toContain("Offsite");
     // Listed, not followed: a calendar that appears is left unselected (R-CON-9).
     const listed = await listedCalendars(s, connectionId);
     expect(listed.find((k) => k.name === "Offsite")?.selected).toBe(false);

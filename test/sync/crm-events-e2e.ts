@@ -1,6 +1,9 @@
 // CRM events made through the events API, as the owner of a calendar connection makes them in the
-// sidebar: the calendar sync tests push these out and look for them at the provider.
+// sidebar: the calendar sync tests push these out and look for them at the provider; and the links the
+// sync keeps from provider events to CRM events.
+import { eq } from "drizzle-orm";
 import { expect } from "vitest";
+import { eventLinks } from "../../server/db/schema.js";
 import type { TestServer } from "../harness/app.js";
 import { api, MARTA } from "./mail-e2e.js";
 
@@ -43,4 +46,13 @@ export async function createCrmSeries(
   });
   expect(made.statusCode).toBe(201);
   return made.json().id as string;
+}
+
+/** The connection's links from the provider events `providerIds` to CRM events (one per link). */
+export async function linksOf(s: TestServer, connectionId: string, providerIds: string[]) {
+  const links = await s.ctx.db
+    .select({ providerId: eventLinks.providerId, eventId: eventLinks.eventId })
+    .from(eventLinks)
+    .where(eq(eventLinks.connectionId, connectionId));
+  return links.filter((l) => providerIds.includes(l.providerId));
 }
