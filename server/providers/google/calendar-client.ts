@@ -9,6 +9,7 @@ import {
   type FetchFn,
   httpError,
   type RetryPolicy,
+  readJson,
   send,
   withBearer,
   withRetries,
@@ -71,7 +72,7 @@ export class GoogleCalendarClient {
         });
         const text = await res.text();
         if (!res.ok) throw httpError("Google Calendar", res.status, res.headers, text);
-        return (text ? JSON.parse(text) : null) as T;
+        return readJson("Google Calendar", text) as T;
       }),
     );
   }
