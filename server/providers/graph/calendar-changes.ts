@@ -8,9 +8,11 @@
 // A unit is what a page lists once: an event, a series (its occurrences and exceptions, keyed by
 // their master), or a removed id; the session turns units into the engine's items with what it has
 // linked (`resolve`), and with the page's removed ids that echo its own deletes, looked up once per
-// page listed (`echoesOf`) and kept with it. Items that must be read (series, events another API client made) are read
-// together, 20 to a $batch, rather than per engine batch: a batch that needs reads also reads the
-// page's next ones up to full $batches, and keeps them with the page for the batches that follow.
+// page listed (`echoesOf`) and kept with it (a round's first page is always listed anew, after the
+// CRM's deletes pushed at its start). Items that must be read (series, events another API client
+// made) are read together, 20 to a $batch, rather than per engine batch: a batch that needs reads
+// also reads the page's next ones up to full $batches, and keeps them with the page for the batches
+// that follow.
 // A read is handed to the engine with its item, in the batch whose cursor commits with it, so each
 // item is still read, stored and committed once; reads the worker lost are made again.
 import type { ChangedItem, FetchedItem } from "../../sync/provider.js";
