@@ -592,6 +592,28 @@ export const calendarOutbox = pgTable(
 );
 
 /**
+ * Outlook events Concilia itself deleted lately (providers/graph/calendar-own-removals.ts): the
+ * calendar's delta lists each as a removed id no link names any more, which would otherwise have every
+ * linked series read again. Written in the transaction that records the links after the deletes, so
+ * every worker knows the echo; kept for `kept_until`, at most a few thousand per connection.
+ */
+export const calendarOwnRemovals = pgTable(
+  "calendar_own_removals",
+  {
+    connectionId: text("connection_id")
+      .notNull()
+      .references(() => connections.id, { onDelete: "cascade" }),
+    /** The Graph event id deleted (a series' master id covers its occurrences' ids, which extend it). */
+    providerId: text("provider_id").notNull(),
+    keptUntil: timestamp("kept_until", { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.connectionId, t.providerId] }),
+    index("calendar_own_removals_kept_until").on(t.keptUntil),
+  ],
+);
+
+/**
  * An OAuth sign-in under way (connections/oauth-flow.ts): the state sent to the provider (as a
  * SHA-256 hash) with the PKCE code verifier, bound to the user who started it. Used once, within
  * ten minutes.

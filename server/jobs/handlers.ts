@@ -3,6 +3,7 @@ import { and, isNotNull, lt, or } from "drizzle-orm";
 import { purgeSignInFailures } from "../auth/throttle.js";
 import { apiTokens, loginCodes, oauthStates } from "../db/schema.js";
 import { collectBlobs as collectUnusedBlobs } from "../mail/blobs.js";
+import { purgeExpiredOwnRemovals } from "../providers/graph/calendar-own-removals.js";
 import type { JobHandler, JobPayloads } from "./queue.js";
 
 export const collectBlobs: JobHandler<JobPayloads["blobs.collect"]> = async (ctx, { sha256 }) => {
@@ -24,4 +25,6 @@ export const purgeExpired: JobHandler<JobPayloads["auth.purge-expired"]> = async
   await purgeSignInFailures(ctx.db, now.getTime());
   // OAuth sign-ins for connections that were never finished.
   await ctx.db.delete(oauthStates).where(lt(oauthStates.expiresAt, now));
+  // Outlook deletes of ours past their keeping, of connections that wrote none since.
+  await purgeExpiredOwnRemovals(ctx.db);
 };

@@ -7,9 +7,12 @@
 //
 // A unit is what a page lists once: an event, a series (its occurrences and exceptions, keyed by
 // their master), or a removed id; the session turns units into the engine's items with what it has
-// linked (`resolve`). Items that must be read (series, events another API client made) are read
-// together, 20 to a $batch, rather than per engine batch: a batch that needs reads also reads the
-// page's next ones up to full $batches, and keeps them with the page for the batches that follow.
+// linked (`resolve`), and with the page's removed ids that echo its own deletes, looked up once per
+// page listed (`echoesOf`) and kept with it (a round's first page is always listed anew, after the
+// CRM's deletes pushed at its start). Items that must be read (series, events another API client
+// made) are read together, 20 to a $batch, rather than per engine batch: a batch that needs reads
+// also reads the page's next ones up to full $batches, and keeps them with the page for the batches
+// that follow.
 // A read is handed to the engine with its item, in the batch whose cursor commits with it, so each
 // item is still read, stored and committed once; reads the worker lost are made again.
 import type { ChangedItem, FetchedItem } from "../../sync/provider.js";
@@ -51,6 +54,8 @@ interface KeptDeltaPage {
   more: boolean;
   /** Items of later batches already read, by key. */
   reads: Map<string, FetchedItem>;
+  /** The page's removed ids that echo the connection's own deletes. */
+  echoes: ReadonlySet<string>;
 }
 
 const kept = new KeptPages<KeptDeltaPage>();
@@ -78,8 +83,9 @@ export async function listGraphCalendarBatch(
   calendarId: string,
   cursor: GraphCalendarPosition | null,
   limit: number,
-  resolve: (units: DeltaUnit[]) => ChangedItem[],
+  resolve: (units: DeltaUnit[], echoes: ReadonlySet<string>) => ChangedItem[],
   readItems: (items: ChangedItem[]) => Promise<FetchedItem[]>,
+  echoesOf: (removedIds: string[]) => Promise<ReadonlySet<string>> = async () => new Set(),
   now = Date.now(),
 ): Promise<GraphCalendarBatch> {
   const { skip, page: seen, ...c } = cursor ?? { deltaLink: null };
@@ -94,24 +100,27 @@ export async function listGraphCalendarBatch(
   if (page?.print !== seen) page = undefined;
   if (!page) {
     const listed = await listGraphCalendarChanges(client, calendarId, c, GRAPH_CALENDAR_PAGE, now);
+    const units = unitsOf(listed.rows);
     page = {
-      units: unitsOf(listed.rows),
+      units,
       print: fingerprint(listed.rows.map((r) => [r.id, r.etag, r.removed])),
       cursor: listed.cursor,
       more: listed.more,
       reads: new Map(),
+      echoes: await echoesOf(units.filter((u) => u.row.removed).map((u) => u.key)),
     };
     kept.keep(key, page);
   }
   const batch = batchOfPage(page.units, page.print, { skip, page: seen }, limit);
-  const items = distinct(resolve(batch.items));
+  const { echoes } = page;
+  const items = distinct(resolve(batch.items, echoes));
   const unread = items.filter((i) => needsRead(i) && !page.reads.has(i.key));
   const read = new Map<string, FetchedItem>();
   if (unread.length) {
     // Full $batches: the page's next items to read come along.
     const room = Math.ceil(unread.length / GRAPH_BATCH) * GRAPH_BATCH - unread.length;
     const mine = new Set(items.map((i) => i.key));
-    const ahead = distinct(resolve(page.units.slice(batch.from + batch.items.length)))
+    const ahead = distinct(resolve(page.units.slice(batch.from + batch.items.length), echoes))
       .filter((i) => needsRead(i) && !mine.has(i.key) && !page.reads.has(i.key))
       .slice(0, room);
     for (const got of await readItems([...unread, ...ahead])) {

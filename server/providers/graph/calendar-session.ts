@@ -12,7 +12,8 @@
 // (an occurrence's id is its master's plus the slot, as the emulator makes them; not documented for
 // Graph), and only that series is read again. When the id extends none, every linked series is read
 // again, as the one way not to miss the cancellation, unless the id is the echo of an event (or of
-// an occurrence of a series) this worker deleted lately (calendar-own-removals.ts).
+// an occurrence of a series) Concilia deleted lately, as recorded in the database by whichever
+// worker deleted it (calendar-own-removals.ts; looked up once per delta page).
 
 import { and, eq } from "drizzle-orm";
 import type { SyncedEventState } from "../../calendar/synced-state.js";
@@ -34,7 +35,7 @@ import { type DeltaUnit, type GraphCalendarPosition, listGraphCalendarBatch } fr
 import { fetchGraphEvents } from "./calendar-fetch.js";
 import { listGraphCalendars } from "./calendar-list.js";
 import { type GraphEventJson, graphEventState } from "./calendar-map.js";
-import { isOwnRemoval, noteOwnRemoval } from "./calendar-own-removals.js";
+import { ownRemovalsAmong, recordOwnRemovals } from "./calendar-own-removals.js";
 import { keepGraphCalendarSubscriptions } from "./calendar-subscriptions.js";
 import { graphCalendarWriter } from "./calendar-writer.js";
 import type { GraphClient } from "./client.js";
@@ -67,37 +68,52 @@ export async function withGraphCalendars(
       lastSynced: async (href) =>
         (await linksOf(calendarId)).find((l) => l.providerId === href)?.lastSynced ?? null,
     });
-    // Our deletes noted, so that the delta's removed rows for them are known as our own echo.
-    const noted = (href: string) => noteOwnRemoval(ctx.connection.id, href);
+    // Our deletes, once Graph has answered them, recorded with their links' transaction, so that
+    // the delta's removed rows for them are known as our own echo by every worker.
+    let deleted: string[] = [];
     const writer: CalendarWriter = {
       ...written,
       async update(href, ifMatch, uid, sequence, eventId, state) {
         const done = await written.update(href, ifMatch, uid, sequence, eventId, state);
-        if (state.status === "cancelled") noted(href);
+        if (state.status === "cancelled") deleted.push(href);
         return done;
       },
       async remove(href, ifMatch) {
         await written.remove(href, ifMatch);
-        noted(href);
+        deleted.push(href);
+      },
+      async recordWrites(tx) {
+        const ids = deleted;
+        deleted = [];
+        await recordOwnRemovals(tx, ctx.connection.id, ids);
       },
     };
     const place = { connectionId: ctx.connection.id, calendarId, connectedAt: ctx.connection.createdAt };
     logRefused(ctx, await pushCrmEvents(ctx.db, owner, place, writer));
   }
 
-  /** The delta units as the engine's items, by what the calendar's links say of them. */
+  /**
+   * The delta units as the engine's items, by what the calendar's links say of them; `echoesOf`
+   * finds, among a page's removed ids that no link names, the echoes of our own deletes.
+   */
   async function resolver(calendarId: string) {
     const links = await linksOf(calendarId);
     const known = new Map(links.map((l) => [l.providerId, l]));
     const series = links
       .filter((l) => (l.lastSynced as SyncedEventState | null)?.recurrence)
       .map((l) => l.providerId);
-    return (units: DeltaUnit[]) => {
+    const echoesOf = (removed: string[]) =>
+      ownRemovalsAmong(
+        ctx.db,
+        ctx.connection.id,
+        removed.filter((id) => !known.has(id)),
+      );
+    const resolve = (units: DeltaUnit[], echoes: ReadonlySet<string>) => {
       const items = new Map<string, ChangedItem>();
       for (const { key, row: r } of units) {
         if (r.removed) {
           if (known.has(r.id)) items.set(r.id, { key: r.id, ref: { removed: true } });
-          else if (isOwnRemoval(ctx.connection.id, r.id)) continue;
+          else if (echoes.has(r.id)) continue;
           else {
             const master = series.find((id) => r.id.length > id.length && r.id.startsWith(id));
             for (const id of master ? [master] : series) if (!items.has(id)) items.set(id, { key: id });
@@ -113,6 +129,7 @@ export async function withGraphCalendars(
       }
       return [...items.values()];
     };
+    return { resolve, echoesOf };
   }
 
   const listedEvent = (i: ChangedItem) => (i.ref as { event?: GraphEventJson } | undefined)?.event;
@@ -204,14 +221,16 @@ export async function withGraphCalendars(
       const c = cursor as GraphCalendarPosition | null;
       // Pushed at the start of each round, so the round lists our writes with their recorded etags.
       if (calendarId === target && !c?.nextLink && !c?.skip) await pushTo(calendarId);
+      const { resolve, echoesOf } = await resolver(calendarId);
       const batch = await listGraphCalendarBatch(
         client,
         ctx.connection.id,
         calendarId,
         c,
         limit,
-        await resolver(calendarId),
+        resolve,
         (items) => readItems(calendarId, items),
+        echoesOf,
       );
       handed = batch.read;
       return { items: batch.items, cursor: batch.cursor, more: batch.more };

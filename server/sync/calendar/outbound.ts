@@ -6,13 +6,13 @@
 // from its CRM state and what was last synced; the provider half of the actions is written (a create
 // under a UID of ours, an update with If-Match, a removal), then, for a batch of items, the links'
 // states and returned ETags and the deletion of the items' outbox rows are recorded in one
-// transaction. That ETag is how the object, listed again by the inbound leg, is recognised as our own
-// write (no echo). A crash between the provider writes and that transaction leaves the rows: the
+// transaction, with what the writer keeps of its writes (`recordWrites`). That ETag is how the
+// object, listed again by the inbound leg, is recognised as our own write (no echo). A crash between the provider writes and that transaction leaves the rows: the
 // repeated create finds its own object (same UID) instead of making a second one.
 import { and, asc, eq, gte, inArray, isNotNull } from "drizzle-orm";
 import type { AuthUser } from "../../auth/user.js";
 import type { SyncedEventState } from "../../calendar/synced-state.js";
-import type { Db } from "../../db/index.js";
+import type { Db, Tx } from "../../db/index.js";
 import { activities, activityTypes, calendarOutbox, eventLinks, events } from "../../db/schema.js";
 import { newId } from "../../ids.js";
 import { reconcileCalendarItem } from "../../reconcile/calendar.js";
@@ -55,6 +55,11 @@ export interface CalendarWriter {
   ): Promise<{ href: string; etag: string }>;
   /** Removes the item (R-CAL-9); one already gone counts as removed. */
   remove(href: string, ifMatch: string | null): Promise<void>;
+  /**
+   * What the writer keeps of its writes since the last call, recorded in the transaction that
+   * records their links (Graph: the events it deleted, whose echo its delta then lists).
+   */
+  recordWrites?(tx: Tx): Promise<void>;
 }
 
 type Place = { connectionId: string; calendarId: string; connectedAt: Date };
@@ -212,7 +217,10 @@ class Push {
       const batch = owed.slice(i, i + BATCH);
       const records =
         batch[0]?.item.kind === "event" ? await this.events(batch) : await this.activities(batch);
-      await this.db.transaction((tx) => record(tx, records));
+      await this.db.transaction(async (tx) => {
+        await record(tx, records);
+        await this.writer.recordWrites?.(tx);
+      });
     }
   }
 
