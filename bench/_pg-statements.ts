@@ -2,6 +2,7 @@
 // and pg_stat_user_tables read before and after, the difference summed per phase. Execution time includes
 // waits; the counts (calls, rows, sequential scans) are what compare between runs on a shared machine.
 import type pg from "pg";
+import { cpuOf } from "./_cpu.js";
 
 export interface StatementCost {
   query: string;
@@ -22,9 +23,22 @@ export interface TableScans {
 export interface DatabaseCost {
   statements: Map<string, StatementCost>;
   tables: Map<string, TableScans>;
+  /** CPU seconds of PostgreSQL's processes by who they serve (application_name) or what they are. */
+  cpu: Map<string, number>;
 }
 
-async function snapshot(client: pg.Client): Promise<DatabaseCost> {
+/** Each PostgreSQL process now, named by its client's application_name or its backend type. */
+async function processes(client: pg.Client): Promise<Map<number, string>> {
+  const { rows } = await client.query<{ pid: number; who: string }>(
+    `select pid, case when backend_type = 'client backend'
+                      then coalesce(nullif(regexp_replace(application_name, '-[0-9]+$', ''), ''), 'client')
+                      else backend_type end as who
+       from pg_stat_activity`,
+  );
+  return new Map(rows.map((r) => [r.pid, r.who]));
+}
+
+async function snapshot(client: pg.Client): Promise<Omit<DatabaseCost, "cpu">> {
   const statements = new Map<string, StatementCost>();
   const s = await client.query<{
     id: string;
@@ -69,9 +83,15 @@ export async function enableStatements(client: pg.Client): Promise<void> {
 /** Starts a window; `stop()` gives what ran in it. */
 export async function statementsMeter(client: pg.Client) {
   const before = await snapshot(client);
+  const procs0 = await processes(client);
+  const cpu0 = new Map([...procs0.keys()].map((pid) => [pid, cpuOf(pid)]));
   return {
     async stop(): Promise<DatabaseCost> {
       const after = await snapshot(client);
+      const procs = new Map([...procs0, ...(await processes(client))]);
+      const cpu = new Map<string, number>();
+      for (const [pid, who] of procs)
+        cpu.set(who, (cpu.get(who) ?? 0) + Math.max(0, cpuOf(pid) - (cpu0.get(pid) ?? 0)));
       const statements = new Map<string, StatementCost>();
       for (const [id, a] of after.statements) {
         const b = before.statements.get(id);
@@ -95,15 +115,16 @@ export async function statementsMeter(client: pg.Client) {
           idxScan: a.idxScan - (b?.idxScan ?? 0),
         });
       }
-      return { statements, tables };
+      return { statements, tables, cpu };
     },
   };
 }
 
 /** The windows of one phase summed. */
 export function sumCosts(costs: DatabaseCost[]): DatabaseCost {
-  const out: DatabaseCost = { statements: new Map(), tables: new Map() };
+  const out: DatabaseCost = { statements: new Map(), tables: new Map(), cpu: new Map() };
   for (const c of costs) {
+    for (const [who, v] of c.cpu) out.cpu.set(who, (out.cpu.get(who) ?? 0) + v);
     for (const [id, s] of c.statements) {
       const o = out.statements.get(id) ?? { query: s.query, calls: 0, totalMs: 0, planMs: 0, rows: 0 };
       out.statements.set(id, {
@@ -139,6 +160,11 @@ export function renderCost(c: DatabaseCost, top = 15): string {
   const calls = statements.reduce((s, x) => s + x.calls, 0);
   const plan = statements.reduce((s, x) => s + x.planMs, 0);
   const lines = [
+    `PostgreSQL CPU seconds by process: ${[...c.cpu.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .map(([who, v]) => `${who} ${v.toFixed(2)}`)
+      .join(", ")}`,
+    "",
     `${calls} statements, ${Math.round(total)} ms of execution and ${Math.round(plan)} ms of planning in all`,
     "",
     "| total ms | calls | mean ms | plan ms | rows | statement |",
@@ -148,6 +174,18 @@ export function renderCost(c: DatabaseCost, top = 15): string {
       .map(
         (s) =>
           `| ${Math.round(s.totalMs)} | ${s.calls} | ${(s.totalMs / s.calls).toFixed(3)} | ${Math.round(s.planMs)} | ${s.rows} | \`${oneLine(s.query, 220).replace(/\|/g, "\\|")}\` |`,
+      ),
+    "",
+    "By calls:",
+    "",
+    "| calls | total ms | rows | statement |",
+    "| ---: | ---: | ---: | --- |",
+    ...[...statements]
+      .sort((a, b) => b.calls - a.calls)
+      .slice(0, 2 * top)
+      .map(
+        (s) =>
+          `| ${s.calls} | ${Math.round(s.totalMs)} | ${s.rows} | \`${oneLine(s.query, 160).replace(/\|/g, "\\|")}\` |`,
       ),
     "",
     "| table | seq scans | rows read by seq scans | index scans |",
