@@ -188,6 +188,18 @@ export function renderCost(c: DatabaseCost, top = 15): string {
           `| ${s.calls} | ${Math.round(s.totalMs)} | ${s.rows} | \`${oneLine(s.query, 160).replace(/\|/g, "\\|")}\` |`,
       ),
     "",
+    "By planning:",
+    "",
+    "| plan ms | calls | total ms | statement |",
+    "| ---: | ---: | ---: | --- |",
+    ...[...statements]
+      .sort((a, b) => b.planMs - a.planMs)
+      .slice(0, top)
+      .map(
+        (s) =>
+          `| ${Math.round(s.planMs)} | ${s.calls} | ${Math.round(s.totalMs)} | \`${oneLine(s.query, 160).replace(/\|/g, "\\|")}\` |`,
+      ),
+    "",
     "| table | seq scans | rows read by seq scans | index scans |",
     "| --- | ---: | ---: | ---: |",
     ...[...c.tables.values()]

@@ -1,6 +1,7 @@
 // Jobs on pg-boss, in the same database as the CRM: on PostgreSQL several `concilia worker`
 // processes share the queue; on PGlite the server process works the queue itself. The queues and
 // why they are set as they are: queues.ts.
+import { createHash } from "node:crypto";
 import PgBoss from "pg-boss";
 import type { AppContext } from "../context.js";
 import { type Database, rawSql, rowsOf, type Tx } from "../db/index.js";
@@ -29,8 +30,25 @@ function liteExecutor(database: Database): PgBoss.Db {
   };
 }
 
-function poolExecutor(database: Database): PgBoss.Db {
-  return { executeSql: (text, values) => database.pool!.query(text, values) as any };
+/**
+ * pg-boss on the pool. Its statements with parameters (a fixed set: the fetch every worker polls with, the
+ * sends, completions, maintenance) are named, so each session parses them once and PostgreSQL can keep
+ * their plans: sent unnamed, the fetch was planned afresh at every poll, and planning cost it far more
+ * than running it. Strings without parameters may hold several statements (pg-boss's migrations), which
+ * cannot be prepared.
+ */
+export function poolExecutor(database: Database): PgBoss.Db {
+  return {
+    executeSql: (text, values) =>
+      (values?.length
+        ? database.pool!.query({ text, values, name: statementName(text) })
+        : database.pool!.query(text)) as any,
+  };
+}
+
+/** A prepared statement's name from its text: one text, one name, in every session. */
+function statementName(text: string): string {
+  return `boss_${createHash("sha1").update(text).digest("hex").slice(0, 24)}`;
 }
 
 /** The job queue with Concilia's queues (tests pass their own to exercise the machinery). */
