@@ -19,6 +19,10 @@ export function runPrepared<T>(query: Preparable<T>): Promise<T> {
 
 /** Strings as ONE parameter of type text[], whatever their number (drizzle makes a JS array a list). */
 export function textArray(values: readonly string[]): SQL {
-  const literal = `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(",")}}`;
-  return sql`${literal}::text[]`;
+  return sql`${arrayLiteral(values)}::text[]`;
+}
+
+/** PostgreSQL's text form of an array, each element quoted: for a parameter of an array type. */
+export function arrayLiteral(values: readonly (string | number)[]): string {
+  return `{${values.map((v) => `"${String(v).replace(/["\\]/g, (c) => `\\${c}`)}"`).join(",")}}`;
 }

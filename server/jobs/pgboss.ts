@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import PgBoss from "pg-boss";
 import type { AppContext } from "../context.js";
 import { type Database, rawSql, rowsOf, type Tx } from "../db/index.js";
+import { arrayLiteral } from "../db/prepared.js";
 import type { Logger } from "../log.js";
 import type { JobPayloads, Jobs, QueueDef, QueueDefs } from "./queue.js";
 import { queues } from "./queues.js";
@@ -16,6 +17,11 @@ const SCHEMA = "pgboss";
 const MAINTENANCE_SECONDS = 2;
 /** A waiting job of the key, put off until later, is due now. */
 const dueNowSql = `update ${SCHEMA}.job set start_after = least(start_after, now()), priority = greatest(priority, $3) where name = $1 and singleton_key = $2 and state = 'created' and (start_after > now() or priority < $3)`;
+/**
+ * The same for many keys at once ($2 keys, $3 their priorities). A job the same transaction has just
+ * queued is due now at its own priority already, so it is left as it is.
+ */
+const dueNowManySql = `update ${SCHEMA}.job j set start_after = least(j.start_after, now()), priority = greatest(j.priority, k.priority) from unnest($2::text[], $3::int[]) as k(key, priority) where j.name = $1 and j.singleton_key = k.key and j.state = 'created' and (j.start_after > now() or j.priority < k.priority)`;
 
 function liteExecutor(database: Database): PgBoss.Db {
   const lite = database.lite!;
@@ -84,11 +90,35 @@ export async function createJobs<P = JobPayloads>(
   const workers = new Map<string, QueueWorker>();
   let stopSchedules = () => {};
 
+  const inTx = (tx: Tx): PgBoss.Db => ({
+    executeSql: async (text, values) => ({ rows: rowsOf(await tx.execute(rawSql(text, values))) }),
+  });
+
   return {
+    async sendMany(tx: Tx, name, jobs) {
+      if (!jobs.length) return;
+      const def = byName[name] as QueueDef<unknown>;
+      const queued = jobs.map((j) => ({
+        name,
+        data: j.data as object,
+        priority: j.priority ?? 0,
+        singletonKey: def.keyOf?.(j.data),
+      }));
+      // One insert; a job whose key already waits is dropped by the keyed queue's unique index.
+      await boss.insert(queued, { db: inTx(tx) } as never);
+      const keyed = queued.filter((q) => q.singletonKey !== undefined);
+      if (keyed.length)
+        await tx.execute(
+          rawSql(dueNowManySql, [
+            name,
+            arrayLiteral(keyed.map((q) => q.singletonKey as string)),
+            arrayLiteral(keyed.map((q) => q.priority)),
+          ]),
+        );
+      workers.get(name)?.wake();
+    },
     async send(tx: Tx, name, data, options = {}) {
-      const db: PgBoss.Db = {
-        executeSql: async (text, values) => ({ rows: rowsOf(await tx.execute(rawSql(text, values))) }),
-      };
+      const db = inTx(tx);
       const def = byName[name] as QueueDef<unknown>;
       const key = def.keyOf?.(data);
       const priority = options.priority ?? 0;
