@@ -9,6 +9,7 @@ import type { AuthUser } from "../../auth/user.js";
 import type { SyncedEventState } from "../../calendar/synced-state.js";
 import { writeAttendees } from "../../crm/event-attendees.js";
 import type { Tx } from "../../db/index.js";
+import { runPrepared } from "../../db/prepared.js";
 import { activities, eventAttendees, eventLinks, events } from "../../db/schema.js";
 import { newId } from "../../ids.js";
 import { reconcileCalendarItem } from "../../reconcile/calendar.js";
@@ -41,16 +42,20 @@ export async function importCalendarItem(
   place: ItemPlace,
   item: IncomingItem,
 ): Promise<WriteOutcome> {
-  const [link] = await tx
-    .select()
-    .from(eventLinks)
-    .where(
-      and(
-        eq(eventLinks.connectionId, place.connectionId),
-        eq(eventLinks.calendarId, place.calendarId),
-        eq(eventLinks.providerId, place.providerId),
+  // The look-ups made for every incoming item are prepared (db/prepared.ts): parsing and planning them
+  // cost more than running them.
+  const [link] = await runPrepared(
+    tx
+      .select()
+      .from(eventLinks)
+      .where(
+        and(
+          eq(eventLinks.connectionId, place.connectionId),
+          eq(eventLinks.calendarId, place.calendarId),
+          eq(eventLinks.providerId, place.providerId),
+        ),
       ),
-    );
+  );
   if ("gone" in item && !link) return { skipped: "deleted at the provider" };
   if (link?.activityId || (!link && !("gone" in item) && (await isOurActivity(tx, owner, item))))
     return activityEntry(tx, link, item);
@@ -137,13 +142,13 @@ async function findExisting(
   owner: AuthUser,
   item: Extract<IncomingItem, { uid: string }>,
 ): Promise<string | null> {
-  const rows = await ownEventsOfItem(tx, owner.id, item);
+  const rows = await runPrepared(ownEventsOfItem(tx, owner.id, item));
   const decision = decideImport(
     { icalUid: item.uid, conciliaId: item.conciliaId },
     rows.map((r) => ({ eventId: r.eventId, icalUid: r.icalUid })),
   );
   if (decision.kind === "link") return decision.eventId;
-  const [theirs] = await othersEventOfItem(tx, owner.id, item.uid);
+  const [theirs] = await runPrepared(othersEventOfItem(tx, owner.id, item.uid));
   return theirs?.eventId ?? null;
 }
 
