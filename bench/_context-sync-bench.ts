@@ -3,12 +3,14 @@
 // bench/reports/context.md (between `<!-- under-sync -->` markers, the rest of the report kept) and its
 // figures into bench/reports/context.json (the other figures kept).
 // Options: --persons N --rate N --seconds S (one window) --windows N (of each kind) --workers N
-// --sync-connections N --items N --changes-per-second N --worker-nice N.
+// --sync-connections N --items N --changes-per-second N --worker-nice N; --pg-statements FILE loads
+// pg_stat_statements in the cluster and writes each phase's top statements and sequential scans to FILE.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { contextUnderSync, type Phase, type UnderSyncResult } from "./_context-sync.js";
+import { renderCost } from "./_pg-statements.js";
 import { figure, readResult, reportsDir, writeResult } from "./_result.js";
 import { fleetServices } from "./_services.js";
 
@@ -88,11 +90,13 @@ export async function contextUnderSyncBench(args: string[]): Promise<void> {
       "changes-per-second": { type: "string", default: "3" },
       /** The workers' CONCILIA_WORKER_NICE (default: the configuration's default). */
       "worker-nice": { type: "string" },
+      "pg-statements": { type: "string" },
     },
   });
   const say = (s: string) => console.log(`[bench context --under-sync] ${s}`);
   const started = new Date();
-  const running = await fleetServices();
+  const statementsFile = values["pg-statements"];
+  const running = await fleetServices(statementsFile ? { preload: ["pg_stat_statements"] } : {});
   try {
     const r = await contextUnderSync({
       databaseUrl: running.databaseUrl,
@@ -105,13 +109,36 @@ export async function contextUnderSyncBench(args: string[]): Promise<void> {
       items: Number(values.items),
       changesPerSecond: Number(values["changes-per-second"]),
       workerNice: values["worker-nice"] === undefined ? undefined : Number(values["worker-nice"]),
+      statements: Boolean(statementsFile),
       say,
     });
+    if (statementsFile) writeStatements(statementsFile, r, started);
     writeSection(render(r, started));
     writeFigures(r);
   } finally {
     running.stop();
   }
+}
+
+function writeStatements(file: string, r: UnderSyncResult, started: Date) {
+  const sections = r.phases.map((p) => {
+    const perItem = p.items ? ((p.machine.cpu.postgres * 1000) / p.items).toFixed(1) : "n/a";
+    return `## ${p.name}\n\n${p.items} items, ${p.steps} steps in ${p.machine.seconds.toFixed(0)} s; PostgreSQL ${(p.machine.cpu.postgres / p.machine.seconds).toFixed(2)} cores (${perItem} ms of CPU per item)\n\n${p.database ? renderCost(p.database) : ""}\n\n${renderSessions(p.workerSessions ?? {})}`;
+  });
+  fs.writeFileSync(
+    file,
+    `# PostgreSQL statements, context under sync, ${started.toISOString()}\n\n${JSON.stringify(r.options)}\n\n${sections.join("\n\n")}\n`,
+  );
+}
+
+/** The workers' active sessions sampled every 200 ms: mean sessions per sample by wait and statement. */
+function renderSessions(samples: Record<string, number>): string {
+  const { samples: n = 0, ...rest } = samples;
+  const rows = Object.entries(rest)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 15)
+    .map(([what, k]) => `| ${(k / Math.max(1, n)).toFixed(2)} | \`${what.replace(/\|/g, "\\|")}\` |`);
+  return ["| active worker sessions per sample | wait, statement |", "| ---: | --- |", ...rows].join("\n");
 }
 
 const ok = (p: Phase) => p.context.ok === p.context.sent;

@@ -18,6 +18,7 @@ import { seedContextDataset } from "./_context-seed.js";
 import type { FixedRateChildResult } from "./_fixed-rate-child.js";
 import { fixedRateProcess } from "./_fixed-rate-process.js";
 import { type MachineSplit, machineMeter } from "./_machine.js";
+import { type DatabaseCost, enableStatements, statementsMeter, sumCosts } from "./_pg-statements.js";
 import { services } from "./_services.js";
 
 export interface UnderSyncOptions {
@@ -33,6 +34,8 @@ export interface UnderSyncOptions {
   changesPerSecond: number;
   /** The workers' CONCILIA_WORKER_NICE; unset: the default. */
   workerNice?: number;
+  /** Rank PostgreSQL's statements per phase (the cluster must preload pg_stat_statements). */
+  statements?: boolean;
   say: (line: string) => void;
 }
 
@@ -53,6 +56,10 @@ export interface Phase {
   apiSessions: Record<string, number>;
   /** The API's requests other than the context's, by route. */
   otherRequests: Record<string, number>;
+  /** With `statements`: samples of the workers' active sessions, by wait event and statement. */
+  workerSessions?: Record<string, number>;
+  /** What PostgreSQL ran in the phase, when `statements` is on. */
+  database?: DatabaseCost;
 }
 
 /** One window of each kind, next to each other in time: their p99s and the load average around them. */
@@ -122,6 +129,8 @@ function merge(name: string, windows: Phase[]): Phase {
     steps: total((p) => p.steps),
     apiSessions: sum((p) => p.apiSessions),
     otherRequests: sum((p) => p.otherRequests),
+    workerSessions: sum((p) => p.workerSessions ?? {}),
+    database: windows[0].database && sumCosts(windows.flatMap((p) => (p.database ? [p.database] : []))),
   };
 }
 
@@ -142,6 +151,7 @@ export async function contextUnderSync(o: UnderSyncOptions): Promise<UnderSyncRe
   const database = await openDatabase({ url: o.databaseUrl });
   const admin = new pg.Client({ connectionString: o.databaseUrl, application_name: "context-under-sync" });
   await admin.connect();
+  if (o.statements) await enableStatements(admin);
   const apiPort = await services.freePort();
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const { emulators, env, w, caldav } = await stageFleet({
@@ -178,6 +188,7 @@ export async function contextUnderSync(o: UnderSyncOptions): Promise<UnderSyncRe
       const apiBefore = await (await fetch(`${apiUrl}/metrics`)).text();
       const items0 = await synced();
       const started = new Date();
+      const statements = o.statements ? await statementsMeter(admin) : undefined;
       const meter = await machineMeter(o.databaseUrl, {
         api: [api.child.pid as number],
         workers: workers.filter((p) => p.alive()).map((p) => p.child.pid as number),
@@ -191,6 +202,7 @@ export async function contextUnderSync(o: UnderSyncOptions): Promise<UnderSyncRe
         keepLatencies: true,
       });
       const waits: Record<string, number> = {};
+      const workerSessions: Record<string, number> = {};
       const sampler = setInterval(async () => {
         // What the API's sessions are doing at the database: on the CPU, or waiting (and for what).
         const { rows } = await admin.query<{ what: string; n: number }>(
@@ -199,10 +211,19 @@ export async function contextUnderSync(o: UnderSyncOptions): Promise<UnderSyncRe
         );
         waits.samples = (waits.samples ?? 0) + 1;
         for (const r of rows) waits[r.what] = (waits[r.what] ?? 0) + r.n;
+        if (!o.statements) return;
+        const workerRows = await admin.query<{ what: string; n: number }>(
+          `select coalesce(wait_event_type || ':' || wait_event, 'on CPU') || ' ' || left(regexp_replace(query, '\\s+', ' ', 'g'), 90) as what,
+                  count(*)::int as n
+             from pg_stat_activity where application_name like 'bench-worker%' and state = 'active' group by 1`,
+        );
+        workerSessions.samples = (workerSessions.samples ?? 0) + 1;
+        for (const r of workerRows.rows) workerSessions[r.what] = (workerSessions[r.what] ?? 0) + r.n;
       }, 200);
       const context = await gen;
       clearInterval(sampler);
       const machine = await meter.stop();
+      const database = await statements?.stop();
       machine.cpu.generator = context.cpuSeconds;
       machine.other = Math.max(0, machine.other - context.cpuSeconds);
       const apiAfter = await (await fetch(`${apiUrl}/metrics`)).text();
@@ -245,6 +266,8 @@ export async function contextUnderSync(o: UnderSyncOptions): Promise<UnderSyncRe
         steps: rows[0].n,
         apiSessions: waits,
         otherRequests,
+        workerSessions,
+        database,
       };
     };
 

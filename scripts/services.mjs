@@ -51,8 +51,11 @@ function pgBin() {
   return versions.length ? path.join(base, versions[0], "bin") : null;
 }
 
-/** A throwaway PostgreSQL cluster on 127.0.0.1; resolves to { url, stop }. */
-export async function startPostgres() {
+/**
+ * A throwaway PostgreSQL cluster on 127.0.0.1; resolves to { url, stop }. `preload` names server libraries to load at start (a benchmark passes
+ * `pg_stat_statements` to rank the statements it runs; the test runner loads none).
+ */
+export async function startPostgres({ preload = [] } = {}) {
   let bin = pgBin();
   if (!bin) {
     aptInstall(["postgresql"]);
@@ -76,7 +79,9 @@ export async function startPostgres() {
     "UTF8",
     "--locale=C.UTF-8",
   ]);
-  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`;
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300${
+    preload.length ? ` -c shared_preload_libraries=${preload.join(",")}` : ""
+  }${preload.includes("pg_stat_statements") ? " -c pg_stat_statements.track_planning=on" : ""}`;
   asPg([`${bin}/pg_ctl`, "-D", `${dir}/data`, "-o", opts, "-l", `${dir}/log`, "-w", "start"]);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,

@@ -68,6 +68,9 @@ const noJobs: Jobs = {
   send: async (_tx, name) => {
     throw new Error(`This command does not run the job queue, so it cannot queue '${name}'.`);
   },
+  sendMany: async (_tx, name) => {
+    throw new Error(`This command does not run the job queue, so it cannot queue '${name}'.`);
+  },
   work: async () => {},
   counts: async () => ({}),
   stop: async () => {},

@@ -1,10 +1,11 @@
 // Finds the CRM records behind email addresses, for mail logging and event attendees (the sidebars'
 // context does the same inside its one statement, context-sql.ts, with the same access rule and
 // precedence). Only records the user may see are returned, in the order of precedence.ts.
-import { and, inArray, isNull, or, sql } from "drizzle-orm";
+import { and, isNull, or, sql } from "drizzle-orm";
 import { normalizeEmail } from "../../shared/text.js";
 import type { AuthUser } from "../auth/user.js";
 import type { Tx } from "../db/index.js";
+import { runPrepared, textArray } from "../db/prepared.js";
 import { companies, leads, persons, type RecordType, recordEmails } from "../db/schema.js";
 import { visibleTo } from "./access.js";
 import { precedenceOf } from "./precedence.js";
@@ -25,19 +26,22 @@ export async function matchAddresses(
   // One round trip: the visibility of each matched record is checked in the same statement.
   const exists = (t: RecordType, table: typeof persons | typeof leads | typeof companies, extra = sql``) =>
     sql`(${recordEmails.recordType} = ${t} and exists (select 1 from ${table} where ${table.id} = ${recordEmails.recordId}${extra} and ${visibleTo(user, t, table)}))`;
-  const rows = await db
-    .select({ email: recordEmails.email, type: recordEmails.recordType, id: recordEmails.recordId })
-    .from(recordEmails)
-    .where(
-      and(
-        inArray(recordEmails.email, wanted),
-        or(
-          exists("person", persons, sql` and ${isNull(persons.mergedInto)}`),
-          exists("lead", leads),
-          exists("company", companies),
+  // Prepared (one text whatever the number of addresses): run for every synced message and event.
+  const rows = await runPrepared(
+    db
+      .select({ email: recordEmails.email, type: recordEmails.recordType, id: recordEmails.recordId })
+      .from(recordEmails)
+      .where(
+        and(
+          sql`${recordEmails.email} = any(${textArray(wanted)})`,
+          or(
+            exists("person", persons, sql` and ${isNull(persons.mergedInto)}`),
+            exists("lead", leads),
+            exists("company", companies),
+          ),
         ),
       ),
-    );
+  );
   for (const r of rows) out.set(r.email, [...(out.get(r.email) ?? []), { type: r.type, id: r.id }]);
   for (const list of out.values())
     list.sort((a, b) => precedenceOf(a.type) - precedenceOf(b.type) || a.id.localeCompare(b.id));

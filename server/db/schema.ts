@@ -229,7 +229,10 @@ export const activities = pgTable(
   (t) => [
     index("activities_owner").on(t.ownerId),
     index("activities_thread").on(t.threadId),
-    index("activities_thread_keys").using("gin", t.threadKeys),
+    // Searched by every logged email right after the inserts before it (thread.ts): with GIN's fast update
+    // each search read the whole pending list of entries not yet merged, up to 4 MB, so inserts go into
+    // the index at once.
+    index("activities_thread_keys").using("gin", t.threadKeys).with({ fastupdate: false }),
     uniqueIndex("activities_owner_message").on(t.ownerId, t.messageId).where(sql`message_id is not null`),
   ],
 );
@@ -559,6 +562,8 @@ export const eventLinks = pgTable(
       .on(t.connectionId, t.calendarId, t.activityId)
       .where(sql`activity_id is not null`),
     index("event_links_event").on(t.eventId),
+    // The calendar sync finds the CRM event of each incoming item by its iCalUID (R-CAL-3).
+    index("event_links_ical_uid").on(t.icalUid),
     check("event_links_one_item", sql`(${t.eventId} is null) <> (${t.activityId} is null)`),
   ],
 );

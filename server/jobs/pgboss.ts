@@ -1,9 +1,11 @@
 // Jobs on pg-boss, in the same database as the CRM: on PostgreSQL several `concilia worker`
 // processes share the queue; on PGlite the server process works the queue itself. The queues and
 // why they are set as they are: queues.ts.
+import { createHash } from "node:crypto";
 import PgBoss from "pg-boss";
 import type { AppContext } from "../context.js";
 import { type Database, rawSql, rowsOf, type Tx } from "../db/index.js";
+import { arrayLiteral } from "../db/prepared.js";
 import type { Logger } from "../log.js";
 import type { JobPayloads, Jobs, QueueDef, QueueDefs } from "./queue.js";
 import { queues } from "./queues.js";
@@ -15,6 +17,11 @@ const SCHEMA = "pgboss";
 const MAINTENANCE_SECONDS = 2;
 /** A waiting job of the key, put off until later, is due now. */
 const dueNowSql = `update ${SCHEMA}.job set start_after = least(start_after, now()), priority = greatest(priority, $3) where name = $1 and singleton_key = $2 and state = 'created' and (start_after > now() or priority < $3)`;
+/**
+ * The same for many keys at once ($2 keys, $3 their priorities). A job the same transaction has just
+ * queued is due now at its own priority already, so it is left as it is.
+ */
+const dueNowManySql = `update ${SCHEMA}.job j set start_after = least(j.start_after, now()), priority = greatest(j.priority, k.priority) from unnest($2::text[], $3::int[]) as k(key, priority) where j.name = $1 and j.singleton_key = k.key and j.state = 'created' and (j.start_after > now() or j.priority < k.priority)`;
 
 function liteExecutor(database: Database): PgBoss.Db {
   const lite = database.lite!;
@@ -29,8 +36,25 @@ function liteExecutor(database: Database): PgBoss.Db {
   };
 }
 
-function poolExecutor(database: Database): PgBoss.Db {
-  return { executeSql: (text, values) => database.pool!.query(text, values) as any };
+/**
+ * pg-boss on the pool. Its statements with parameters (a fixed set: the fetch every worker polls with, the
+ * sends, completions, maintenance) are named, so each session parses them once and PostgreSQL can keep
+ * their plans: sent unnamed, the fetch was planned afresh at every poll, and planning cost it far more
+ * than running it. Strings without parameters may hold several statements (pg-boss's migrations), which
+ * cannot be prepared.
+ */
+export function poolExecutor(database: Database): PgBoss.Db {
+  return {
+    executeSql: (text, values) =>
+      (values?.length
+        ? database.pool!.query({ text, values, name: statementName(text) })
+        : database.pool!.query(text)) as any,
+  };
+}
+
+/** A prepared statement's name from its text: one text, one name, in every session. */
+function statementName(text: string): string {
+  return `boss_${createHash("sha1").update(text).digest("hex").slice(0, 24)}`;
 }
 
 /** The job queue with Concilia's queues (tests pass their own to exercise the machinery). */
@@ -66,11 +90,35 @@ export async function createJobs<P = JobPayloads>(
   const workers = new Map<string, QueueWorker>();
   let stopSchedules = () => {};
 
+  const inTx = (tx: Tx): PgBoss.Db => ({
+    executeSql: async (text, values) => ({ rows: rowsOf(await tx.execute(rawSql(text, values))) }),
+  });
+
   return {
+    async sendMany(tx: Tx, name, jobs) {
+      if (!jobs.length) return;
+      const def = byName[name] as QueueDef<unknown>;
+      const queued = jobs.map((j) => ({
+        name,
+        data: j.data as object,
+        priority: j.priority ?? 0,
+        singletonKey: def.keyOf?.(j.data),
+      }));
+      // One insert; a job whose key already waits is dropped by the keyed queue's unique index.
+      await boss.insert(queued, { db: inTx(tx) } as never);
+      const keyed = queued.filter((q) => q.singletonKey !== undefined);
+      if (keyed.length)
+        await tx.execute(
+          rawSql(dueNowManySql, [
+            name,
+            arrayLiteral(keyed.map((q) => q.singletonKey as string)),
+            arrayLiteral(keyed.map((q) => q.priority)),
+          ]),
+        );
+      workers.get(name)?.wake();
+    },
     async send(tx: Tx, name, data, options = {}) {
-      const db: PgBoss.Db = {
-        executeSql: async (text, values) => ({ rows: rowsOf(await tx.execute(rawSql(text, values))) }),
-      };
+      const db = inTx(tx);
       const def = byName[name] as QueueDef<unknown>;
       const key = def.keyOf?.(data);
       const priority = options.priority ?? 0;

@@ -81,6 +81,16 @@ export interface Jobs<P = JobPayloads> {
     data: P[N],
     options?: { priority?: number },
   ): Promise<void>;
+  /**
+   * Queues several jobs of one queue inside the caller's transaction, in one statement (and one more
+   * for keyed queues): what `send` does for each, without holding the keys' new rows across a round trip
+   * per job, during which every other sender of those keys waits for the transaction to end.
+   */
+  sendMany<N extends keyof P & string>(
+    tx: Tx,
+    name: N,
+    jobs: { data: P[N]; priority?: number }[],
+  ): Promise<void>;
   /** Starts processing jobs and running the schedules in this process. */
   work(ctx: AppContext): Promise<void>;
   /** Jobs waiting per queue, for /metrics and tests. */

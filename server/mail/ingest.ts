@@ -9,6 +9,7 @@ import type { AuthUser } from "../auth/user.js";
 import type { AppContext } from "../context.js";
 import { matchAddresses } from "../crm/match.js";
 import type { Tx } from "../db/index.js";
+import { runPrepared } from "../db/prepared.js";
 import { activities, activityLinks, activityTypes, attachments, type RecordType } from "../db/schema.js";
 import { newId } from "../ids.js";
 import { renderBody } from "./body.js";
@@ -170,10 +171,13 @@ export async function loggedAlready(
   ownerId: string,
   messageId: string,
 ): Promise<IngestResult | null> {
-  const [activity] = await db
-    .select()
-    .from(activities)
-    .where(and(eq(activities.ownerId, ownerId), eq(activities.messageId, messageId)));
+  // Prepared (db/prepared.ts): asked for every synced message, once or twice.
+  const [activity] = await runPrepared(
+    db
+      .select()
+      .from(activities)
+      .where(and(eq(activities.ownerId, ownerId), eq(activities.messageId, messageId))),
+  );
   if (!activity) return null;
   const links = await db
     .select({ type: activityLinks.recordType, id: activityLinks.recordId })

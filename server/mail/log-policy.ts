@@ -1,8 +1,9 @@
 // R-MAIL-7: which mail automatic logging leaves out because of who is on it — internal mail and mail
 // whose CRM participants are all on a never-log list. Used when a synced message is decided
 // (auto-log.ts) and, from the addresses alone, when a sidebar asks why a message is not logged (R-MAIL-8).
-import type { Tx } from "../db/index.js";
-import { inDomain, internalDomains, listedBy, userNeverLog, workspaceNeverLog } from "./never-log.js";
+import { sql } from "drizzle-orm";
+import { rowsOf, type Tx } from "../db/index.js";
+import { domainsAsInternal, INTERNAL_DOMAINS, inDomain, listedBy, WORKSPACE_NEVER_LOG } from "./never-log.js";
 
 export interface LogPolicy {
   /** The workspace's list and the user's own, together. */
@@ -10,12 +11,32 @@ export interface LogPolicy {
   internalDomains: string[];
 }
 
+/**
+ * The lists that apply to the user's mail, read in one statement (it runs for every synced message): the
+ * workspace's never-log list, the user's own, and the internal domains, the admin's choice or else the
+ * domains of every user's addresses (never-log.ts says the same one setting at a time).
+ */
 export async function loadPolicy(db: Tx, userId: string): Promise<LogPolicy> {
-  // One after the other: in a transaction they share one connection anyway.
-  const workspace = await workspaceNeverLog(db);
-  const own = await userNeverLog(db, userId);
-  const internal = await internalDomains(db);
-  return { neverLog: [...workspace, ...own], internalDomains: internal.domains };
+  const [row] = rowsOf<{
+    workspace: string[] | null;
+    own: string[] | null;
+    internal: string[] | null;
+    domains: string[] | null;
+  }>(
+    await db.execute(sql`
+      select (select value from settings where key = ${WORKSPACE_NEVER_LOG}) as workspace,
+             (select never_log from users where id = ${userId}) as own,
+             chosen.value as internal,
+             case when chosen.value is null then (
+               select jsonb_agg(distinct lower(split_part(address, '@', 2)))
+                 from users u, jsonb_array_elements_text(u.aliases || to_jsonb(u.email)) as address
+             ) end as domains
+        from (select (select value from settings where key = ${INTERNAL_DOMAINS}) as value) as chosen`),
+  );
+  return {
+    neverLog: [...(row?.workspace ?? []), ...(row?.own ?? [])],
+    internalDomains: row?.internal ?? domainsAsInternal(row?.domains ?? []),
+  };
 }
 
 /** Every address of the message (the user's own too) is in one of the workspace's domains. */

@@ -36,7 +36,11 @@ export async function internalDomains(db: Tx): Promise<{ domains: string[]; isDe
 }
 
 export function defaultInternalDomains(addresses: string[]): string[] {
-  const domains = addresses.map((a) => a.trim().toLowerCase().split("@")[1] ?? "");
+  return domainsAsInternal(addresses.map((a) => a.trim().toLowerCase().split("@")[1] ?? ""));
+}
+
+/** The users' domains as internal domains by default: free-mail ones left out, once each, sorted. */
+export function domainsAsInternal(domains: string[]): string[] {
   return [...new Set(domains.filter((d) => d && !isFreeMailDomain(d)))].sort();
 }
 

@@ -3,6 +3,7 @@
 // to retry it (R-P-3, failure-modes §5: nothing is dropped while the status says healthy).
 import { and, asc, count, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Tx } from "../db/index.js";
+import { runPrepared, textArray } from "../db/prepared.js";
 import { syncFailedItems } from "../db/schema.js";
 import type { SyncErrorKind } from "./errors.js";
 import type { ChangedItem } from "./provider.js";
@@ -55,11 +56,19 @@ export async function recordItemFailure(
   return row.parkedAt !== null;
 }
 
-/** The item synced after all: it leaves the list. */
-export async function clearItemFailure(tx: Tx, connectionId: string, itemKey: string): Promise<void> {
-  await tx
-    .delete(syncFailedItems)
-    .where(and(eq(syncFailedItems.connectionId, connectionId), eq(syncFailedItems.itemKey, itemKey)));
+/** The items synced after all: they leave the list. One statement for a page's items. */
+export async function clearItemFailures(tx: Tx, connectionId: string, itemKeys: string[]): Promise<void> {
+  if (!itemKeys.length) return;
+  await runPrepared(
+    tx
+      .delete(syncFailedItems)
+      .where(
+        and(
+          eq(syncFailedItems.connectionId, connectionId),
+          sql`${syncFailedItems.itemKey} = any(${textArray(itemKeys)})`,
+        ),
+      ),
+  );
 }
 
 /** Failed items still to be tried again, oldest failure first. */

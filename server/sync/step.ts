@@ -14,7 +14,7 @@ import { classify } from "./classify.js";
 import { credentialsVersion } from "./credentials.js";
 import { deleteCursor, readCursor, saveCursor } from "./cursors.js";
 import { SyncError } from "./errors.js";
-import { clearItemFailure, pendingFailedItems, recordItemFailure } from "./failed-items.js";
+import { clearItemFailures, pendingFailedItems, recordItemFailure } from "./failed-items.js";
 import {
   type ChangedItem,
   type FetchedItem,
@@ -260,6 +260,8 @@ class PageWriter {
         .where(eq(syncStates.connectionId, connectionId))
         .for("update");
       if (!mark || !this.ours(mark.startedAt)) throw new StepSuperseded();
+      // Stored or skipped items leave the dead-letter list in one statement at the end of the page.
+      const cleared = new Set<string>();
       for (const item of items) {
         const got: FetchedItem = byKey.get(item.key) ?? {
           ...item,
@@ -267,6 +269,8 @@ class PageWriter {
         };
         const outcome = await this.writeOne(tx, got);
         if ("error" in outcome) {
+          // A key seen twice in a page: its earlier success is cleared first, in the order it happened.
+          if (cleared.delete(item.key)) await clearItemFailures(tx, connectionId, [item.key]);
           const parked = await recordItemFailure(
             tx,
             connectionId,
@@ -281,13 +285,14 @@ class PageWriter {
           if (parked) page.parked++;
           continue;
         }
-        await clearItemFailure(tx, connectionId, item.key);
+        cleared.add(item.key);
         if ("stored" in outcome) page.stored++;
         else {
           page.skipped++;
           page.skips[outcome.skipped] = (page.skips[outcome.skipped] ?? 0) + 1;
         }
       }
+      await clearItemFailures(tx, connectionId, [...cleared]);
       if (after) await saveCursor(tx, connectionId, scope.key, after.cursor);
       // Progress of a first sync or re-sync (the state keeps none otherwise): a failed item is found, not done.
       const found = after ? items.length : 0;

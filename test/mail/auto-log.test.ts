@@ -1,7 +1,8 @@
 // Automatic logging (R-MAIL-1..4, R-MAIL-7, R-MAIL-8): what mail sync stores, what it skips and why,
 // and what the sidebars' context then says about the message.
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { authenticate } from "../../server/auth/authenticate.js";
 import type { AuthUser } from "../../server/auth/user.js";
 import { createConnection } from "../../server/connections/connections.js";
@@ -464,5 +465,26 @@ describe.each(engines)("automatic logging (%s)", (engine) => {
       domains: ["ana@acme.test"],
     });
     expect(noDomain.statusCode).toBe(400);
+  });
+
+  it("R-MAIL-7: the lists that decide a synced message are read in one statement, the admin's internal domains or else the users' own", async () => {
+    const sent = engine === "postgres" ? vi.spyOn(pg.Client.prototype, "query") : undefined;
+    let texts: string[] = [];
+    try {
+      const fromPat = mail({ From: "pat@family.test", To: "ana@acme.test" });
+      expect(await auto(fromPat)).toMatchObject({ outcome: "skipped", reason: "never-log" });
+      const internal = mail({ From: "bo@acme.test", To: "ana@acme.test", Cc: "colin@acme.test" });
+      expect(await auto(internal)).toMatchObject({ outcome: "skipped", reason: "internal" });
+    } finally {
+      texts = (sent?.mock.calls ?? []).map(([q]) =>
+        typeof q === "string" ? q : (q as { text: string }).text,
+      );
+      sent?.mockRestore();
+    }
+    if (sent) {
+      // Two messages: one read of the lists each (it was four statements, one reading every user).
+      expect(texts.filter((t) => /\bsettings\b/.test(t))).toHaveLength(2);
+      expect(texts.filter((t) => /from "users"/.test(t))).toHaveLength(0);
+    }
   });
 });

@@ -3,7 +3,7 @@
 // pause and resume. What a user would notice: items stored once each, and the status the sidebars show.
 import { sql } from "drizzle-orm";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createConnection } from "../../server/connections/connections.js";
 import { tryLockKey } from "../../server/jobs/key-lock.js";
 import { createLogger } from "../../server/log.js";
@@ -251,6 +251,32 @@ describe.each(engines)("sync engine on %s", (engine) => {
     await step(id); // the step the action queued may have run first: either way it is stored once
     expect(await stored(id)).toEqual(once(keys("d", 4)));
     expect(await status(id)).toMatchObject({ failedItems: 0 });
+  });
+
+  it("R-P-3: the items of a page leave the dead-letter list in one statement, a retried item once it is stored", async () => {
+    const { id, account } = await connect();
+    deliver(account, "INBOX", keys("c", 3));
+    account.fetchFaults.set("c-2", 1); // fails once
+    expect(await step(id)).toMatchObject({ result: "idle", stored: 2, failed: 1 });
+    deliver(account, "INBOX", keys("c", 3, 4));
+    // Every statement sent to PostgreSQL during the next step (PGlite has no driver between).
+    const sent = engine === "postgres" ? vi.spyOn(pg.Client.prototype, "query") : undefined;
+    let texts: string[] = [];
+    try {
+      expect(await step(id)).toMatchObject({ result: "idle", stored: 4, failed: 0 });
+    } finally {
+      texts = (sent?.mock.calls ?? []).map(([q]) =>
+        typeof q === "string" ? q : (q as { text: string }).text,
+      );
+      sent?.mockRestore();
+    }
+    expect(await stored(id)).toEqual(once(keys("c", 6)));
+    expect(await status(id)).toMatchObject({ failedItems: 0 });
+    expect(await step(id)).toMatchObject({ result: "idle", stored: 0, failed: 0 }); // c-2 is not tried again
+    if (sent) {
+      // Two pages (c-2 retried, then c-4 to c-6): one delete each, not one per item.
+      expect(texts.filter((t) => t.startsWith('delete from "sync_failed_items"'))).toHaveLength(2);
+    }
   });
 
   it("R-P-3: a message deleted between the listing and the fetch is counted as such, not retried or parked", async () => {

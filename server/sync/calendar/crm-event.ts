@@ -1,10 +1,11 @@
 // A CRM event read as the synced shape, and a synced state written onto a CRM event (the row, its
 // exceptions and its attendees, linked to CRM persons and companies by address).
-import { and, eq, inArray } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import type { AuthUser } from "../../auth/user.js";
 import { type SyncedEventState, syncedStateOf } from "../../calendar/synced-state.js";
 import { writeAttendees } from "../../crm/event-attendees.js";
 import type { Tx } from "../../db/index.js";
+import { textArray } from "../../db/prepared.js";
 import { eventAttendees, eventExceptions, events } from "../../db/schema.js";
 
 export type EventRow = typeof events.$inferSelect;
@@ -70,7 +71,8 @@ export async function writeCrmState(
       .update(events)
       .set({ ...columnsOf(s), updatedAt: new Date() })
       .where(eq(events.id, id));
-  await tx.delete(eventExceptions).where(eq(eventExceptions.eventId, id));
+  // A new event has no exceptions yet: nothing to delete (one statement less per event of a first sync).
+  if (!create) await tx.delete(eventExceptions).where(eq(eventExceptions.eventId, id));
   if (s.exceptions.length)
     await tx.insert(eventExceptions).values(
       s.exceptions.map((x) => ({
@@ -86,9 +88,12 @@ export async function writeCrmState(
     );
   await writeAttendees(tx, user, id, s.attendees);
   // writeAttendees keeps statuses for edits made in Concilia; the calendar's answers are the truth here.
-  for (const a of s.attendees)
-    await tx
-      .update(eventAttendees)
-      .set({ responseStatus: a.responseStatus })
-      .where(and(eq(eventAttendees.eventId, id), eq(eventAttendees.email, a.email.toLowerCase())));
+  // One statement for all of them (an event with many guests took one each); a guest listed twice keeps
+  // the last answer, as when they were written one after the other.
+  const answers = new Map(s.attendees.map((a) => [a.email.toLowerCase(), a.responseStatus as string]));
+  if (answers.size)
+    await tx.execute(sql`
+      update ${eventAttendees} set response_status = answer.status
+        from unnest(${textArray([...answers.keys()])}, ${textArray([...answers.values()])}) as answer(email, status)
+       where ${eventAttendees.eventId} = ${id} and ${eventAttendees.email} = answer.email`);
 }

@@ -4,11 +4,12 @@
 // provider half (writing back to the calendar) is not carried out here: when reconcile asks for one,
 // the calendar's version is recorded as the synced state, so the CRM's owed write (outbox.ts) goes out
 // at the next push on the calendar's current ETag instead of being refused again.
-import { and, asc, eq, inArray, isNotNull, ne, or } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, ne, or, sql } from "drizzle-orm";
 import type { AuthUser } from "../../auth/user.js";
 import type { SyncedEventState } from "../../calendar/synced-state.js";
 import { writeAttendees } from "../../crm/event-attendees.js";
 import type { Tx } from "../../db/index.js";
+import { runPrepared } from "../../db/prepared.js";
 import { activities, eventAttendees, eventLinks, events } from "../../db/schema.js";
 import { newId } from "../../ids.js";
 import { reconcileCalendarItem } from "../../reconcile/calendar.js";
@@ -41,16 +42,20 @@ export async function importCalendarItem(
   place: ItemPlace,
   item: IncomingItem,
 ): Promise<WriteOutcome> {
-  const [link] = await tx
-    .select()
-    .from(eventLinks)
-    .where(
-      and(
-        eq(eventLinks.connectionId, place.connectionId),
-        eq(eventLinks.calendarId, place.calendarId),
-        eq(eventLinks.providerId, place.providerId),
+  // The look-ups made for every incoming item are prepared (db/prepared.ts): parsing and planning them
+  // cost more than running them.
+  const [link] = await runPrepared(
+    tx
+      .select()
+      .from(eventLinks)
+      .where(
+        and(
+          eq(eventLinks.connectionId, place.connectionId),
+          eq(eventLinks.calendarId, place.calendarId),
+          eq(eventLinks.providerId, place.providerId),
+        ),
       ),
-    );
+  );
   if ("gone" in item && !link) return { skipped: "deleted at the provider" };
   if (link?.activityId || (!link && !("gone" in item) && (await isOurActivity(tx, owner, item))))
     return activityEntry(tx, link, item);
@@ -137,34 +142,56 @@ async function findExisting(
   owner: AuthUser,
   item: Extract<IncomingItem, { uid: string }>,
 ): Promise<string | null> {
-  const rows = await tx
+  const rows = await runPrepared(ownEventsOfItem(tx, owner.id, item));
+  const decision = decideImport(
+    { icalUid: item.uid, conciliaId: item.conciliaId },
+    rows.map((r) => ({ eventId: r.eventId, icalUid: r.icalUid })),
+  );
+  if (decision.kind === "link") return decision.eventId;
+  const [theirs] = await runPrepared(othersEventOfItem(tx, owner.id, item.uid));
+  return theirs?.eventId ?? null;
+}
+
+/**
+ * The user's events the item may be, with the iCalUIDs of their links: the one our tag names and those
+ * linked with the item's iCalUID. The `in` names the candidates through the indexes (the primary key,
+ * event_links_ical_uid); the OR alone spans both sides of the join and read every link and event.
+ */
+export function ownEventsOfItem(tx: Tx, ownerId: string, item: { uid: string; conciliaId?: string | null }) {
+  const byUid = tx
+    .select({ id: eventLinks.eventId })
+    .from(eventLinks)
+    .where(eq(eventLinks.icalUid, item.uid));
+  return tx
     .selectDistinct({ eventId: events.id, icalUid: eventLinks.icalUid })
     .from(events)
     .leftJoin(eventLinks, eq(eventLinks.eventId, events.id))
     .where(
       and(
-        eq(events.ownerId, owner.id),
+        eq(events.ownerId, ownerId),
+        item.conciliaId
+          ? sql`${events.id} in (select ${item.conciliaId}::text union ${byUid})`
+          : inArray(events.id, byUid),
         or(
           item.conciliaId ? eq(events.id, item.conciliaId) : undefined,
           and(isNotNull(eventLinks.icalUid), inArray(eventLinks.icalUid, [item.uid])),
         ),
       ),
     );
-  const decision = decideImport(
-    { icalUid: item.uid, conciliaId: item.conciliaId },
-    rows.map((r) => ({ eventId: r.eventId, icalUid: r.icalUid })),
-  );
-  if (decision.kind === "link") return decision.eventId;
-  // The same meeting brought in by another CRM user's calendar: the oldest such event, as
-  // reconcile/import.ts picks among one user's.
-  const [theirs] = await tx
+}
+
+/**
+ * The same meeting brought in by another CRM user's calendar: the oldest such event, as
+ * reconcile/import.ts picks among one user's.
+ */
+export function othersEventOfItem(tx: Tx, ownerId: string, uid: string) {
+  return tx
     .select({ eventId: events.id })
     .from(events)
     .innerJoin(eventLinks, eq(eventLinks.eventId, events.id))
-    .where(and(ne(events.ownerId, owner.id), eq(eventLinks.icalUid, item.uid)))
+    .where(and(ne(events.ownerId, ownerId), eq(eventLinks.icalUid, uid)))
     .orderBy(asc(events.createdAt), asc(events.id))
     .limit(1);
-  return theirs?.eventId ?? null;
 }
 
 async function eventRow(tx: Tx, id: string): Promise<EventRow | null> {
