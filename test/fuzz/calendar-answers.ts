@@ -11,6 +11,7 @@ import { GoogleCalendarClient } from "../../server/providers/google/calendar-cli
 import { type FetchedGoogleEvent, fetchGoogleEvents } from "../../server/providers/google/calendar-fetch.js";
 import { listedCalendar, listGoogleCalendars } from "../../server/providers/google/calendar-list.js";
 import { mapGoogleEvent } from "../../server/providers/google/calendar-read-map.js";
+import { graphEventShape } from "../../server/providers/graph/calendar-answers.js";
 import { type DeltaUnit, listGraphCalendarBatch } from "../../server/providers/graph/calendar-changes.js";
 import { fetchGraphEvents } from "../../server/providers/graph/calendar-fetch.js";
 import { listGraphCalendars } from "../../server/providers/graph/calendar-list.js";
@@ -463,9 +464,11 @@ export async function fuzzGraphCalendarAnswers(runs: number, seed?: number): Pro
       graphBatchOf(fc.oneof(graphEvent, graphEvent, graphInstances, anyJson)),
       async (refs, answers, spec) =>
         boundedOutcome(t, playing(answers, graphBatchAnswer(spec)), async (fetch) => {
-          const items: ChangedItem[] = [...new Map(refs).entries()].map(([key, event]) =>
-            event ? { key, ref: { event } } : { key },
-          );
+          // A listed event as the delta listing hands it on: checked, else read in full.
+          const items: ChangedItem[] = [...new Map(refs).entries()].map(([key, event]) => {
+            const listed = graphEventShape.safeParse(event);
+            return listed.success ? { key, ref: { event: listed.data } } : { key };
+          });
           return checkFetched(items, await readGraphItems(graphClient(fetch), items));
         }),
     ),
