@@ -44,13 +44,18 @@ const deltaPage = fc
     ),
   })
   .chain(({ value, end }) => mostlyRight({ value, ...end }));
-const folders = mostlyRight({
-  value: [
-    { id: "f1", displayName: "Clients", parentFolderId: "root", childFolderCount: 1 },
-    { id: "f2", displayName: "Suppliers", parentFolderId: "root", childFolderCount: 0 },
-  ],
-  "@odata.nextLink": "https://graph.test/v1.0/me/contactFolders?$skip=2",
-});
+const folders = mostlyRight(
+  {
+    value: [
+      { id: "f1", displayName: "Clients", parentFolderId: "root", childFolderCount: 0 },
+      { id: "f2", displayName: "Suppliers", parentFolderId: "root", childFolderCount: 0 },
+    ],
+  },
+  {
+    value: [{ id: "f3", displayName: "Partners", parentFolderId: "root", childFolderCount: 1 }],
+    "@odata.nextLink": "https://graph.test/v1.0/me/contactFolders?$skip=2",
+  },
+);
 const folder = mostlyRight({ id: "root", displayName: "Contacts" });
 const categories = mostlyRight({
   value: [
@@ -84,9 +89,13 @@ export async function fuzzGraphContactsAnswers(runs: number, seed?: number): Pro
   const t: FuzzTally = { cases: 0, outcomes: {} };
   await fc.assert(
     fc.asyncProperty(
-      mostlyOk(deltaPage),
+      fc.record({
+        changes: mostlyOk(deltaPage),
+        folders: mostlyOk(folders),
+        categories: mostlyOk(categories),
+      }),
       fc.array(mostlyOk(fc.oneof(deltaPage, folders, folder, categories, anyJson)), { maxLength: 4 }),
-      graphBatchOf(fc.oneof(nearly(contact), nearly(contact), anyJson)),
+      graphBatchOf(fc.oneof(mostlyRight(contact), anyJson)),
       fc.constantFrom(
         null,
         { deltaLink: "https://graph.test/d" },
@@ -94,10 +103,7 @@ export async function fuzzGraphContactsAnswers(runs: number, seed?: number): Pro
       ),
       fc.constantFrom("changes", "changes", "folders", "categories"),
       async (first, answers, spec, cursor, what) => {
-        const played = playing(
-          what === "changes" || !answers.length ? [first, ...answers] : answers,
-          graphBatchAnswer(spec),
-        );
+        const played = playing([first[what as keyof typeof first], ...answers], graphBatchAnswer(spec));
         await boundedOutcome(t, played, async (fetch) => {
           const port = graphContactsPort({
             baseUrl: "https://graph.test/v1.0",
