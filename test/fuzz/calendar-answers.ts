@@ -27,7 +27,6 @@ import {
   checkPage,
   type FuzzTally,
   jsonText,
-  keys,
   noWait,
   outcome,
   playing,
