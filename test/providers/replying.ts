@@ -1,6 +1,7 @@
 // A provider that answers what a test scripts, for the readers' tests of malformed answers (R-P-4):
 // each request gets the answer `reply` picks for it (a JSON value, or a status with a raw body), and
-// the requests are kept to be counted.
+// the requests are kept to be counted. Past 100 requests the connection fails, so that a reader going
+// round ends (as a network failure) and its test fails instead of hanging the worker.
 
 export type Scripted = unknown | { status: number; raw: string; contentType?: string };
 
@@ -12,6 +13,7 @@ export function replying(reply: (url: string, body: string | undefined) => Scrip
   const fetch = (async (input: string | URL, init: RequestInit = {}) => {
     const url = String(input);
     requests.push(url);
+    if (requests.length > 100) throw new TypeError("fetch failed");
     const a = reply(url, typeof init.body === "string" ? init.body : undefined);
     if (isRaw(a))
       return new Response(a.status === 204 ? null : a.raw, {
