@@ -6,7 +6,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { fuzzGoogleCalendarAnswers, fuzzGraphCalendarAnswers } from "../test/fuzz/calendar-answers.js";
 import { fuzzIcs } from "../test/fuzz/calendar-input.js";
+import { fuzzGraphContactsAnswers } from "../test/fuzz/contacts-answers.js";
 import { fuzzMailParse } from "../test/fuzz/mail-input.js";
 import {
   type FuzzTally,
@@ -20,7 +22,19 @@ import { type Figure, figure, writeResult } from "./_result.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-const properties = ["gmail", "graph", "caldav", "ics", "mime", "mime-endpoint", "push", "api"] as const;
+const properties = [
+  "gmail",
+  "graph",
+  "caldav",
+  "google-calendar",
+  "graph-calendar",
+  "graph-contacts",
+  "ics",
+  "mime",
+  "mime-endpoint",
+  "push",
+  "api",
+] as const;
 
 /** `npm run bench -- fuzz [RUNS] [property,…]`; the report is rewritten after each property. */
 export default async function fuzz(args: string[]) {
@@ -69,6 +83,9 @@ export default async function fuzz(args: string[]) {
   await measure("gmail", "Gmail answers", () => fuzzGmailAnswers(runs, seed));
   await measure("graph", "Graph answers", () => fuzzGraphAnswers(runs, seed));
   await measure("caldav", "CalDAV answers", () => fuzzCaldavAnswers(runs, seed));
+  await measure("google-calendar", "Google Calendar answers", () => fuzzGoogleCalendarAnswers(runs, seed));
+  await measure("graph-calendar", "Outlook calendar answers", () => fuzzGraphCalendarAnswers(runs, seed));
+  await measure("graph-contacts", "Exchange contact answers", () => fuzzGraphContactsAnswers(runs, seed));
   await measure("ics", "iCalendar files", () => fuzzIcs(runs, seed));
   await measure("mime", "MIME parse and rendering", () => fuzzMailParse(runs, seed));
   if (!["mime-endpoint", "push", "api"].some((p) => only.has(p))) return;

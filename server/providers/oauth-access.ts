@@ -1,7 +1,9 @@
 // The access-token getter of a Google or Microsoft connection, for its provider client: a token is
 // reused until shortly before it expires (across steps), a refresh is forced after a 401, and a refresh
-// token the provider no longer accepts is the engine's `auth` failure (status reconnect_needed).
+// token the provider no longer accepts, or none stored that can be read, is the engine's `auth` failure
+// (status reconnect_needed).
 import { type AccessToken, freshAccessToken, ReconnectNeeded } from "../connections/oauth-refresh.js";
+import { SecretUnreadable } from "../secrets/store.js";
 import { SyncError } from "../sync/errors.js";
 import type { ProviderContext } from "../sync/provider.js";
 import type { AccessTokenGetter } from "./http.js";
@@ -34,6 +36,12 @@ export function oauthAccessToken(
       return fresh.accessToken;
     } catch (err) {
       if (err instanceof ReconnectNeeded) throw new SyncError("auth", err.message);
+      // No refresh token stored (never connected, or removed), or one no configured key opens: only
+      // signing in again gives the connection one (R-P-4: not an unclassified failure).
+      if (err instanceof SecretUnreadable)
+        throw new SyncError("auth", "The connection's sign-in cannot be read: sign in again.", {
+          cause: err,
+        });
       throw err;
     }
   };

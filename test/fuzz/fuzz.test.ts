@@ -6,7 +6,9 @@
 // each, to keep the suite's time.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engines } from "../harness/app.js";
+import { fuzzGoogleCalendarAnswers, fuzzGraphCalendarAnswers } from "./calendar-answers.js";
 import { fuzzIcs } from "./calendar-input.js";
+import { fuzzGraphContactsAnswers } from "./contacts-answers.js";
 import { codeIn, fuzzMailParse } from "./mail-input.js";
 import { fuzzCaldavAnswers, fuzzGmailAnswers, fuzzGraphAnswers } from "./provider-answers.js";
 import { fuzzApi, fuzzMailIngest, fuzzPush } from "./server-inputs.js";
@@ -49,6 +51,27 @@ describe("R-P-4 fuzzed provider answers and calendar files", () => {
     "R-P-4: CalDAV multistatus answers of any shape end in changes on the calendar's server, objects for every href, or a classified SyncError",
     async () => {
       expect((await fuzzCaldavAnswers(RUNS, SEED)).cases).toBe(RUNS);
+    },
+    TIMEOUT,
+  );
+  it(
+    "R-P-4: Google Calendar lists, event pages, instances and batches of any shape end in a page whose items are each read and mapped or failed, or a classified SyncError",
+    async () => {
+      expect((await fuzzGoogleCalendarAnswers(RUNS, SEED)).cases).toBeGreaterThanOrEqual(RUNS);
+    },
+    TIMEOUT,
+  );
+  it(
+    "R-P-4: Outlook calendar lists, calendarView delta pages, events, instances and $batch answers of any shape end in a page whose items are each read and mapped or failed, or a classified SyncError",
+    async () => {
+      expect((await fuzzGraphCalendarAnswers(RUNS, SEED)).cases).toBeGreaterThanOrEqual(RUNS);
+    },
+    TIMEOUT,
+  );
+  it(
+    "R-P-4: Exchange contact delta pages, $batch reads of our properties, folders and master categories of any shape end in contacts with their fields, or a classified SyncError",
+    async () => {
+      expect((await fuzzGraphContactsAnswers(RUNS, SEED)).cases).toBe(RUNS);
     },
     TIMEOUT,
   );

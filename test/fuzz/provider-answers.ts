@@ -38,14 +38,14 @@ const count = (t: FuzzTally, outcome: string) => {
   t.outcomes[outcome] = (t.outcomes[outcome] ?? 0) + 1;
 };
 
-interface Answer {
+export interface Answer {
   status: number;
   body: string;
   contentType: string;
 }
 
-const statuses = fc.constantFrom(200, 200, 200, 200, 204, 400, 401, 403, 404, 410, 429, 500, 503);
-const jsonText = (value: fc.Arbitrary<unknown>) =>
+export const statuses = fc.constantFrom(200, 200, 200, 200, 204, 400, 401, 403, 404, 410, 429, 500, 503);
+export const jsonText = (value: fc.Arbitrary<unknown>) =>
   fc.oneof(
     { weight: 5, arbitrary: value.map((v) => JSON.stringify(v) ?? "null") },
     // Cut short in transit, or a proxy's HTML page.
@@ -56,11 +56,11 @@ const jsonText = (value: fc.Arbitrary<unknown>) =>
     { weight: 1, arbitrary: fc.constant("<html><body>502 Bad Gateway</body></html>") },
     { weight: 1, arbitrary: nastyText },
   );
-const answer = (value: fc.Arbitrary<unknown>): fc.Arbitrary<Answer> =>
+export const answer = (value: fc.Arbitrary<unknown>): fc.Arbitrary<Answer> =>
   fc.record({ status: statuses, body: jsonText(value), contentType: fc.constant("application/json") });
 
 /** A fetch that plays the given answers in order (the last one again when they run out). */
-function playing(answers: Answer[], batch?: (body: string) => Answer): typeof fetch {
+export function playing(answers: Answer[], batch?: (body: string) => Answer): typeof fetch {
   let n = 0;
   return (async (_url: string | URL, init: RequestInit = {}) => {
     const a =
@@ -72,9 +72,9 @@ function playing(answers: Answer[], batch?: (body: string) => Answer): typeof fe
   }) as typeof fetch;
 }
 
-const noWait = { maxRetries: 2, backoffMs: 0, maxWaitMs: 1000, sleep: async () => {} };
+export const noWait = { maxRetries: 2, backoffMs: 0, maxWaitMs: 1000, sleep: async () => {} };
 
-function checkPage(page: ChangePage): void {
+export function checkPage(page: ChangePage): void {
   if (!Array.isArray(page.items)) throw new Error("items is not a list");
   for (const i of page.items)
     if (typeof i.key !== "string" || !i.key) throw new Error(`an item without a key: ${JSON.stringify(i)}`);
@@ -83,7 +83,7 @@ function checkPage(page: ChangePage): void {
   JSON.stringify(page.cursor);
 }
 
-function checkFetched(items: ChangedItem[], fetched: FetchedItem[]): string {
+export function checkFetched(items: ChangedItem[], fetched: FetchedItem[]): string {
   if (fetched.length !== items.length) throw new Error(`${items.length} asked, ${fetched.length} answered`);
   let errors = 0;
   for (const [n, f] of fetched.entries()) {
@@ -97,7 +97,7 @@ function checkFetched(items: ChangedItem[], fetched: FetchedItem[]): string {
 }
 
 /** Runs `body`; a SyncError is a classified outcome, anything else thrown fails the property. */
-async function outcome(t: FuzzTally, body: () => Promise<string>): Promise<void> {
+export async function outcome(t: FuzzTally, body: () => Promise<string>): Promise<void> {
   t.cases++;
   try {
     count(t, await body());
@@ -160,7 +160,7 @@ const cursorsGmail = fc.constantFrom(
   { phase: "list", historyId: "40", after: 1700000000, pageToken: "p1" },
   { phase: "history", historyId: "41" },
 );
-const keys = fc.uniqueArray(fc.stringMatching(/^[a-z0-9]{1,12}$/), { minLength: 1, maxLength: 25 });
+export const keys = fc.uniqueArray(fc.stringMatching(/^[a-z0-9]{1,12}$/), { minLength: 1, maxLength: 25 });
 
 /** A Gmail client that gets `fetch`'s answers and never waits to retry. */
 const gmailClient = (fetch: typeof globalThis.fetch) =>

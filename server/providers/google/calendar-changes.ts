@@ -13,9 +13,12 @@
 // given (`skip`), so a cursor committed with a batch says exactly where the next one starts. The page
 // is kept in memory between batches (kept-pages.ts, page-position.ts); only the batch that ends it moves on to
 // the next page token, or to the sync token that the last page alone carries.
+import { SyncError } from "../../sync/errors.js";
 import type { ChangedItem, ChangePage } from "../../sync/provider.js";
+import { answerOf } from "../http.js";
 import { KeptPages } from "../kept-pages.js";
 import { batchOfPage, fingerprint, type InPage } from "../page-position.js";
+import { googleEventsPage } from "./calendar-answers.js";
 import { type GoogleCalendarClient, seg } from "./calendar-client.js";
 import { type GoogleEvent, isTombstone, seriesIdOf } from "./calendar-event.js";
 
@@ -40,13 +43,6 @@ export type ListedRef =
 
 /** Google's largest page of events. */
 export const GOOGLE_EVENTS_PAGE = 2500;
-
-interface EventsPage {
-  items?: GoogleEvent[];
-  timeZone?: string;
-  nextPageToken?: string;
-  nextSyncToken?: string;
-}
 
 function refOf(e: GoogleEvent, zone: string): ListedRef {
   if (isTombstone(e)) return { gone: true };
@@ -84,15 +80,20 @@ async function pageAt(
 ): Promise<CachedEventsPage> {
   const hit = kept.get(key);
   if (hit && (seen === undefined || printOf(hit) === seen)) return hit;
-  const page = await client.call<EventsPage>("GET", `/calendars/${seg(calendarId)}/events`, {
-    query: {
-      showDeleted: "true",
-      singleEvents: "false",
-      maxResults: String(GOOGLE_EVENTS_PAGE),
-      ...(c.phase === "full" ? { timeMin: c.timeMin } : { syncToken: c.syncToken }),
-      pageToken: c.pageToken,
-    },
-  });
+  const page = answerOf(
+    "Google Calendar",
+    "page of events",
+    googleEventsPage,
+    await client.call("GET", `/calendars/${seg(calendarId)}/events`, {
+      query: {
+        showDeleted: "true",
+        singleEvents: "false",
+        maxResults: String(GOOGLE_EVENTS_PAGE),
+        ...(c.phase === "full" ? { timeMin: c.timeMin } : { syncToken: c.syncToken }),
+        pageToken: c.pageToken,
+      },
+    }),
+  );
   const read = { ...page, items: page.items ?? [], timeZone: page.timeZone ?? "UTC" };
   kept.keep(key, read);
   return read;
@@ -128,6 +129,7 @@ export async function listGoogleCalendarChanges(
   if (next) return { items, cursor: { ...c, ...next }, more: true };
   kept.drop(key);
   if (page.nextPageToken) return { items, cursor: { ...c, pageToken: page.nextPageToken }, more: true };
-  if (!page.nextSyncToken) throw new Error("Google's last page of events carried no nextSyncToken.");
+  if (!page.nextSyncToken)
+    throw new SyncError("unknown", "Google's last page of events carried no nextSyncToken.");
   return { items, cursor: { phase: "sync", syncToken: page.nextSyncToken }, more: false };
 }

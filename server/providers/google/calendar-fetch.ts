@@ -3,9 +3,13 @@
 // ones included (events.instances, showDeleted), from which calendar-read-map.ts keeps the exceptions.
 // A parent that is gone (404, 410, or cancelled) is a deletion. Each item comes back fetched or with
 // its own error, so one bad series does not hold up the others.
+
+import type { z } from "zod";
 import { SyncError } from "../../sync/errors.js";
 import type { ChangedItem, FetchedItem } from "../../sync/provider.js";
-import { HttpSyncError } from "../http.js";
+import { answerOf, HttpSyncError } from "../http.js";
+import { onceEach } from "../page-links.js";
+import { googleEventShape, googleInstancesPage } from "./calendar-answers.js";
 import type { ListedRef } from "./calendar-changes.js";
 import { type GoogleCalendarClient, seg } from "./calendar-client.js";
 import type { GoogleEvent } from "./calendar-event.js";
@@ -22,15 +26,19 @@ const MAX_INSTANCE_PAGES = 4;
 
 async function instancesOf(client: GoogleCalendarClient, path: string): Promise<GoogleEvent[]> {
   const out: GoogleEvent[] = [];
+  const next = onceEach("Google Calendar", "instances");
   let pageToken: string | undefined;
   for (let n = 0; n < MAX_INSTANCE_PAGES; n++) {
-    const page = await client.call<{ items?: GoogleEvent[]; nextPageToken?: string }>(
-      "GET",
-      `${path}/instances`,
-      { query: { showDeleted: "true", maxResults: "2500", pageToken } },
+    const page = answerOf(
+      "Google Calendar",
+      "page of instances",
+      googleInstancesPage,
+      await client.call("GET", `${path}/instances`, {
+        query: { showDeleted: "true", maxResults: "2500", pageToken },
+      }),
     );
     out.push(...(page.items ?? []));
-    pageToken = page.nextPageToken;
+    pageToken = next(page.nextPageToken);
     if (!pageToken) break;
   }
   return out;
@@ -39,12 +47,22 @@ async function instancesOf(client: GoogleCalendarClient, path: string): Promise<
 async function readSeries(client: GoogleCalendarClient, calendarId: string, id: string) {
   const path = `/calendars/${seg(calendarId)}/events/${seg(id)}`;
   try {
-    const event = await client.call<GoogleEvent>("GET", path);
+    const event = answerOf("Google Calendar", "event", googleEventShape, await client.call("GET", path));
     if (event.status === "cancelled") return null;
     return { event, instances: event.recurrence?.length ? await instancesOf(client, path) : [] };
   } catch (err) {
     if (err instanceof HttpSyncError && (err.status === 404 || err.status === 410)) return null;
     throw err;
+  }
+}
+
+/** A batch part's body in `schema`'s shape, or undefined. */
+function shaped<T>(schema: z.ZodType<T>, body: string): T | undefined {
+  try {
+    const r = schema.safeParse(JSON.parse(body));
+    return r.success ? r.data : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -76,12 +94,14 @@ async function readSeriesBatched(
     const instances = answers.get(`i${n}`);
     if (event?.status === 404 || event?.status === 410) read.set(id, null);
     if (event?.status !== 200) continue;
-    const parent = JSON.parse(event.body) as GoogleEvent;
+    // A part that is not what it should be is read again on its own, which classifies the failure.
+    const parent = shaped(googleEventShape, event.body);
+    if (!parent) continue;
     if (parent.status === "cancelled") read.set(id, null);
     else if (!parent.recurrence?.length) read.set(id, { event: parent, instances: [] });
     else if (instances?.status === 200) {
-      const page = JSON.parse(instances.body) as { items?: GoogleEvent[]; nextPageToken?: string };
-      if (!page.nextPageToken) read.set(id, { event: parent, instances: page.items ?? [] });
+      const page = shaped(googleInstancesPage, instances.body);
+      if (page && !page.nextPageToken) read.set(id, { event: parent, instances: page.items ?? [] });
     }
   }
   return read;

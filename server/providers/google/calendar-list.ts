@@ -2,6 +2,9 @@
 // connections/calendars.ts, which preselects the primary calendar on the first listing and keeps the
 // user's choices after. Calendars Google shows only as free/busy have no events to sync.
 import type { ListedCalendar } from "../../connections/calendars.js";
+import { answerOf } from "../http.js";
+import { onceEach } from "../page-links.js";
+import { googleCalendarListPage } from "./calendar-answers.js";
 import type { GoogleCalendarClient } from "./calendar-client.js";
 
 export interface GoogleCalendarEntry {
@@ -17,15 +20,17 @@ export interface GoogleCalendarEntry {
 /** Every calendar of the account whose events can be read, following the pages. */
 export async function listGoogleCalendars(client: GoogleCalendarClient): Promise<GoogleCalendarEntry[]> {
   const out: GoogleCalendarEntry[] = [];
+  const next = onceEach("Google Calendar", "calendars");
   let pageToken: string | undefined;
   do {
-    const page = await client.call<{ items?: GoogleCalendarEntry[]; nextPageToken?: string }>(
-      "GET",
-      "/users/me/calendarList",
-      { query: { maxResults: "250", pageToken } },
+    const page = answerOf(
+      "Google Calendar",
+      "calendar list",
+      googleCalendarListPage,
+      await client.call("GET", "/users/me/calendarList", { query: { maxResults: "250", pageToken } }),
     );
     out.push(...(page.items ?? []).filter((c) => !c.deleted && c.accessRole !== "freeBusyReader"));
-    pageToken = page.nextPageToken;
+    pageToken = next(page.nextPageToken);
   } while (pageToken);
   return out;
 }

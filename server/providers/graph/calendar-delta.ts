@@ -8,6 +8,8 @@
 // and also stand for changes outside the window.
 
 import { SyncError } from "../../sync/errors.js";
+import { answerOf } from "../http.js";
+import { graphDeltaPage, graphEventShape } from "./calendar-answers.js";
 import type { GraphEventJson } from "./calendar-map.js";
 import type { GraphClient } from "./client.js";
 
@@ -51,16 +53,10 @@ function initialUrl(calendarId: string, now: number): string {
   return `${calendarPath(calendarId)}/calendarView/delta?startDateTime=${iso(w.start)}&endDateTime=${iso(w.end)}`;
 }
 
-interface DeltaPage {
-  value?: {
-    id: string;
-    type?: string;
-    seriesMasterId?: string | null;
-    "@odata.etag"?: string;
-    "@removed"?: unknown;
-  }[];
-  "@odata.nextLink"?: string;
-  "@odata.deltaLink"?: string;
+/** A single instance's row as the event it lists, or null when it is not one (it is read in full). */
+function listedEvent(row: unknown): GraphEventJson | null {
+  const r = graphEventShape.safeParse(row);
+  return r.success ? r.data : null;
 }
 
 /**
@@ -84,9 +80,9 @@ export async function listGraphCalendarChanges(
   now = Date.now(),
 ): Promise<{ rows: CalendarDeltaRow[]; cursor: GraphCalendarCursor; more: boolean }> {
   const { url: target, windowAt } = deltaPageOf(calendarId, cursor, now);
-  let page: DeltaPage;
+  let answer: unknown;
   try {
-    page = await client.call<DeltaPage>("GET", target, {
+    answer = await client.call("GET", target, {
       headers: {
         prefer: `odata.maxpagesize=${Math.max(1, Math.min(limit, GRAPH_CALENDAR_PAGE))}, ${CALENDAR_PREFER}`,
       },
@@ -99,6 +95,7 @@ export async function listGraphCalendarChanges(
       );
     throw err;
   }
+  const page = answerOf("Microsoft", "calendar delta page", graphDeltaPage, answer);
   const rows = (page.value ?? []).map((r) => {
     const removed = r["@removed"] !== undefined;
     return {
@@ -107,7 +104,7 @@ export async function listGraphCalendarChanges(
       seriesMasterId: r.seriesMasterId ?? null,
       etag: r["@odata.etag"] ?? null,
       removed,
-      event: !removed && r.type === "singleInstance" ? (r as unknown as GraphEventJson) : null,
+      event: !removed && r.type === "singleInstance" ? listedEvent(r) : null,
     };
   });
   const next = page["@odata.nextLink"];

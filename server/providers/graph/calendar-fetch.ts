@@ -5,10 +5,13 @@
 // keys and cancellations: editing one occurrence does not change the master's changeKey, and the
 // import must still see it as a change (the etag alone decides an echo).
 import { createHash } from "node:crypto";
+import type { z } from "zod";
 import { SyncError } from "../../sync/errors.js";
 import { retryBatchParts } from "../batch-retry.js";
-import { httpError } from "../http.js";
+import { answerOf, httpError } from "../http.js";
+import { onceEach } from "../page-links.js";
 import type { ChangedItem, FetchedItem } from "../types.js";
+import { graphEventShape, graphInstancesPage } from "./calendar-answers.js";
 import { CALENDAR_PREFER, calendarWindow } from "./calendar-delta.js";
 import { type GraphEventJson, type GraphIncoming, graphEventState } from "./calendar-map.js";
 import { EXPAND_TAGS } from "./calendar-tag.js";
@@ -49,7 +52,8 @@ const eventUrl = (id: string, master: boolean) =>
 
 async function getEvent(client: GraphClient, id: string, master: boolean): Promise<GraphEventJson | null> {
   try {
-    return await client.call<GraphEventJson>("GET", eventUrl(id, master), { headers: HEADERS });
+    const got = await client.call("GET", eventUrl(id, master), { headers: HEADERS });
+    return answerOf("Microsoft", "event", graphEventShape, got);
   } catch (err) {
     if (err instanceof SyncError && err.kind === "not-found") return null;
     throw err;
@@ -72,14 +76,18 @@ async function instancesOf(
   master: GraphEventJson,
   now: number,
 ): Promise<GraphEventJson[]> {
+  const once = onceEach("Microsoft", "instances");
   let next: string | undefined = instancesUrl(master, now);
   const out: GraphEventJson[] = [];
   while (next) {
-    const page: { value?: GraphEventJson[]; "@odata.nextLink"?: string } = await client.call("GET", next, {
-      headers: HEADERS,
-    });
+    const page = answerOf(
+      "Microsoft",
+      "page of instances",
+      graphInstancesPage,
+      await client.call("GET", next, { headers: HEADERS }),
+    );
     out.push(...(page.value ?? []));
-    next = page["@odata.nextLink"];
+    next = once(page["@odata.nextLink"]);
   }
   return out;
 }
@@ -124,6 +132,12 @@ async function readEvent(
     return { id: event.id, etag: event["@odata.etag"] ?? null, ...graphEventState(event, account) };
   const instances = listed && got?.type === "seriesMaster" ? listed : await instancesOf(client, event, now);
   return { id: event.id, etag: seriesEtag(event, instances), ...graphEventState(event, account, instances) };
+}
+
+/** A $batch part's body in `schema`'s shape, or undefined (a page of instances is then read on its own). */
+function shaped<T>(schema: z.ZodType<T>, body: unknown): T | undefined {
+  const r = schema.safeParse(body);
+  return r.success ? r.data : undefined;
 }
 
 /** The JSON $batch parts an item takes: its event, and its series' instances when its first start is known. */
@@ -191,16 +205,18 @@ export async function fetchGraphEvents(
         );
         return (item, n) => {
           const instances = answers.get(`i${n}`);
-          const body = instances?.body as
-            | { value?: GraphEventJson[]; "@odata.nextLink"?: string }
-            | undefined;
-          if (instances?.status === 200 && body && !body["@odata.nextLink"])
+          const body = instances?.status === 200 ? shaped(graphInstancesPage, instances.body) : undefined;
+          if (body && !body["@odata.nextLink"])
             alongside.set(item.key, { url: guessed.get(item.key)!, value: body.value ?? [] });
           const answer = answers.get(String(n));
           if (!answer) return new SyncError("temporary", "The Microsoft batch answer left out an event.");
           if (answer.status === 404 || answer.status === 410) read.set(item.key, null);
-          else if (answer.status === 200) read.set(item.key, answer.body as GraphEventJson);
-          else
+          else if (answer.status === 200) {
+            const event = shaped(graphEventShape, answer.body);
+            if (!event)
+              return new SyncError("unknown", "The Microsoft server's event is not in the expected shape.");
+            read.set(item.key, event);
+          } else
             return httpError(
               "Microsoft",
               answer.status,
@@ -241,8 +257,8 @@ export async function fetchGraphEvents(
         });
       for (const [n, [key]] of part.entries()) {
         const page = answers.get(String(n));
-        const body = page?.body as { value?: GraphEventJson[]; "@odata.nextLink"?: string } | undefined;
-        if (page?.status === 200 && body && !body["@odata.nextLink"]) instances.set(key, body.value ?? []);
+        const body = page?.status === 200 ? shaped(graphInstancesPage, page.body) : undefined;
+        if (body && !body["@odata.nextLink"]) instances.set(key, body.value ?? []);
       }
     }
     for (const item of chunk) {

@@ -5,6 +5,7 @@
 // read as UTC). All-day events stay dates. Exceptions are keyed by their original start, as the CRM
 // keys them: a UTC instant, or a date for all-day series. A cancelled occurrence comes only from the
 // master's `cancelledOccurrences` (`OID.<masterId>.<yyyy-MM-dd>`): its date at the series' start time.
+import { z } from "zod";
 import { resolveTimeZone } from "../../../shared/windows-zones.js";
 import { instantOfWall, wallOfInstant } from "../../calendar/local-time.js";
 import type { SyncedEventState } from "../../calendar/synced-state.js";
@@ -75,6 +76,15 @@ function instantOf(t: DateTimeTimeZone): string {
   return new Date(instantOfWall(wall, zoneOf(t.timeZone) ?? "UTC")).toISOString();
 }
 
+/** Our attendees property as written (calendar-writer.ts); anything else in it is damage. */
+const stashedAttendees = z.array(
+  z.object({
+    email: z.string(),
+    name: z.string().nullable(),
+    responseStatus: z.enum(["needsAction", "accepted", "declined", "tentative"]),
+  }),
+);
+
 const byEmail = <T extends { email: string }>(a: T, b: T) =>
   a.email < b.email ? -1 : a.email > b.email ? 1 : 0;
 
@@ -83,9 +93,11 @@ function attendeesOf(e: GraphEventJson, account: string): Attendee[] {
   // Written without attendees so that no invitation went out: they are kept in our property.
   if (!e.attendees?.length && stashed) {
     try {
-      return (JSON.parse(stashed) as Attendee[]).sort(byEmail);
-    } catch {
+      const kept = stashedAttendees.safeParse(JSON.parse(stashed));
       // A damaged property: the event's own (empty) list stands.
+      if (kept.success) return kept.data.sort(byEmail);
+    } catch {
+      // Not JSON: damaged too.
     }
   }
   const out = new Map<string, Attendee>();

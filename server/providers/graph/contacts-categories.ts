@@ -4,13 +4,14 @@
 // repeated create returns the category already there under that name.
 import type { MasterCategory } from "../../sync/contacts/port.js";
 import { SyncError } from "../../sync/errors.js";
-import { HttpSyncError } from "../http.js";
+import { answerOf, HttpSyncError } from "../http.js";
+import { categoriesPage } from "./contacts-answers.js";
 import { ambiguous, type GraphContactsClient } from "./contacts-client.js";
 
 const PATH = "/me/outlook/masterCategories";
 
 export async function listCategories(client: GraphContactsClient): Promise<MasterCategory[]> {
-  const page = await client.get<{ value: MasterCategory[] }>(PATH);
+  const page = answerOf("Microsoft", "category list", categoriesPage, await client.get(PATH));
   return page.value.map(({ id, displayName, color }) => ({ id, displayName, color }));
 }
 

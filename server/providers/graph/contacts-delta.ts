@@ -6,8 +6,9 @@
 
 import type { ContactChange, ContactPage } from "../../sync/contacts/port.js";
 import { SyncError } from "../../sync/errors.js";
-import { httpError, isRetryable } from "../http.js";
+import { answerOf, httpError, isRetryable } from "../http.js";
 import { GRAPH_BATCH } from "./client.js";
+import { contactDeltaPage, graphContactShape } from "./contacts-answers.js";
 import { contactsError, type GraphContactsClient } from "./contacts-client.js";
 import { expandOurs } from "./contacts-extended.js";
 import { CONTACT_SELECT, contactFromGraph, type GraphContactJson } from "./contacts-map.js";
@@ -18,12 +19,6 @@ export interface ContactCursor {
 }
 
 const GRAPH_PAGE = 999;
-
-interface DeltaPage {
-  value?: (GraphContactJson & { "@removed"?: unknown })[];
-  "@odata.nextLink"?: string;
-  "@odata.deltaLink"?: string;
-}
 
 type Expanded = Map<string, GraphContactJson | "gone">;
 
@@ -48,7 +43,8 @@ async function readExtended(
       let wait = 0;
       for (const [n, id] of pending.entries()) {
         const answer = answers.get(String(n));
-        if (answer?.status === 200) out.set(id, answer.body as GraphContactJson);
+        if (answer?.status === 200)
+          out.set(id, answerOf("Microsoft", "contact", graphContactShape, answer.body));
         else if (answer?.status === 404) out.set(id, "gone");
         else {
           const err = contactsError(
@@ -82,11 +78,16 @@ export async function listContactChanges(
     c?.nextLink ??
     c?.deltaLink ??
     `/me/contactFolders/${encodeURIComponent(folderId)}/contacts/delta?$select=${CONTACT_SELECT}`;
-  const page = await client.get<DeltaPage>(target, {
-    prefer: `odata.maxpagesize=${Math.max(1, Math.min(pageSize, GRAPH_PAGE))}`,
-  });
+  const page = answerOf(
+    "Microsoft",
+    "contact delta page",
+    contactDeltaPage,
+    await client.get(target, {
+      prefer: `odata.maxpagesize=${Math.max(1, Math.min(pageSize, GRAPH_PAGE))}`,
+    }),
+  );
   // A round may replay an item: its last appearance in the page wins.
-  const latest = new Map<string, GraphContactJson & { "@removed"?: unknown }>();
+  const latest = new Map<string, { id: string; "@removed"?: unknown }>();
   for (const item of page.value ?? []) {
     latest.delete(item.id);
     latest.set(item.id, item);
@@ -96,7 +97,8 @@ export async function listContactChanges(
   const changes: ContactChange[] = [...latest.values()].map((item) => {
     const full = expanded.get(item.id);
     if (item["@removed"] || full === "gone") return { kind: "removed", id: item.id };
-    return { kind: "changed", contact: contactFromGraph(full ?? item, folderId) };
+    // Read again in full above: a changed item is always there.
+    return { kind: "changed", contact: contactFromGraph(full ?? (item as GraphContactJson), folderId) };
   });
   const next = page["@odata.nextLink"];
   if (next) return { changes, cursor: { deltaLink: c?.deltaLink ?? null, nextLink: next }, more: true };

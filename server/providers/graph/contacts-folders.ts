@@ -3,8 +3,12 @@
 // folders other users shared are `shared` and only listed. Graph has no call listing what others shared
 // with the user, so those come from configuration (`owner` + folder id); a share withdrawn since is left out.
 
+import type { z } from "zod";
 import type { ContactFolder } from "../../sync/contacts/port.js";
 import { SyncError } from "../../sync/errors.js";
+import { answerOf } from "../http.js";
+import { onceEach } from "../page-links.js";
+import { contactFolderPage, contactFolderShape, contactParentPage } from "./contacts-answers.js";
 import type { GraphContactsClient } from "./contacts-client.js";
 
 export interface SharedFolderRef {
@@ -13,37 +17,40 @@ export interface SharedFolderRef {
   folderId: string;
 }
 
-interface FolderJson {
-  id: string;
-  displayName: string;
-  parentFolderId?: string;
-  childFolderCount?: number;
-}
+type FolderJson = z.infer<typeof contactFolderShape>;
 
-interface FolderPage {
-  value: FolderJson[];
-  "@odata.nextLink"?: string;
-}
+const folderOf = (answer: unknown) => answerOf("Microsoft", "contact folder", contactFolderShape, answer);
 
 const enc = encodeURIComponent;
 
 async function allPages(client: GraphContactsClient, first: string): Promise<FolderJson[]> {
   const out: FolderJson[] = [];
+  const once = onceEach("Microsoft", "contact folders");
   for (let url: string | undefined = first; url; ) {
-    const page: FolderPage = await client.get<FolderPage>(url);
+    const page = answerOf("Microsoft", "contact folder list", contactFolderPage, await client.get(url));
     out.push(...page.value);
-    url = page["@odata.nextLink"];
+    url = once(page["@odata.nextLink"]);
   }
   return out;
 }
 
-/** The folders under `parent`, depth first, each followed by its own child folders. */
-async function below(client: GraphContactsClient, url: string): Promise<FolderJson[]> {
+/**
+ * The folders under `parent`, depth first, each followed by its own child folders; each folder once
+ * (`seen`): a folder listed under itself would have the listing go down for ever.
+ */
+async function below(
+  client: GraphContactsClient,
+  url: string,
+  seen = new Set<string>(),
+): Promise<FolderJson[]> {
   const out: FolderJson[] = [];
   for (const folder of await allPages(client, url)) {
+    if (seen.has(folder.id))
+      throw new SyncError("unknown", "The Microsoft server lists a contact folder inside itself.");
+    seen.add(folder.id);
     out.push(folder);
     if ((folder.childFolderCount ?? 0) > 0)
-      out.push(...(await below(client, `/me/contactFolders/${enc(folder.id)}/childFolders?$top=100`)));
+      out.push(...(await below(client, `/me/contactFolders/${enc(folder.id)}/childFolders?$top=100`, seen)));
   }
   return out;
 }
@@ -59,14 +66,18 @@ async function defaultFolder(
   topLevel: FolderJson[],
 ): Promise<FolderJson | null> {
   try {
-    return await client.get<FolderJson>("/me/contactFolders/contacts");
+    return folderOf(await client.get("/me/contactFolders/contacts"));
   } catch (err) {
     if (!(err instanceof SyncError && (err.kind === "not-found" || err.kind === "unknown"))) throw err;
   }
   const parent =
     topLevel[0]?.parentFolderId ??
-    (await client.get<{ value: { parentFolderId?: string }[] }>("/me/contacts?$top=1&$select=parentFolderId"))
-      .value[0]?.parentFolderId;
+    answerOf(
+      "Microsoft",
+      "contact",
+      contactParentPage,
+      await client.get("/me/contacts?$top=1&$select=parentFolderId"),
+    ).value[0]?.parentFolderId;
   return parent ? { id: parent, displayName: "Contacts" } : null;
 }
 
@@ -83,7 +94,7 @@ export async function listContactFolders(
   const listed: ContactFolder[] = own.map((f) => ({ id: f.id, name: f.displayName, kind: "private" }));
   for (const ref of shared) {
     try {
-      const f = await client.get<FolderJson>(`/users/${enc(ref.owner)}/contactFolders/${enc(ref.folderId)}`);
+      const f = folderOf(await client.get(`/users/${enc(ref.owner)}/contactFolders/${enc(ref.folderId)}`));
       listed.push({ id: f.id, name: f.displayName, kind: "shared", owner: ref.owner });
     } catch (err) {
       // 403 (the share was withdrawn, or the token lacks Contacts.Read.Shared) or 404: not listed.

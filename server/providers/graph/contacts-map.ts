@@ -39,7 +39,7 @@ export interface GraphContactJson {
   displayName?: string | null;
   givenName?: string | null;
   surname?: string | null;
-  emailAddresses?: { name?: string; address?: string }[];
+  emailAddresses?: { name?: string | null; address?: string | null }[];
   businessPhones?: string[];
   mobilePhone?: string | null;
   companyName?: string | null;

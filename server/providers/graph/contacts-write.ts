@@ -8,6 +8,8 @@
 // → it landed; moved on otherwise → someone else changed it: conflict.
 import type { ContactWrite, ProviderContact } from "../../sync/contacts/port.js";
 import { SyncError } from "../../sync/errors.js";
+import { answerOf } from "../http.js";
+import { contactSearchPage } from "./contacts-answers.js";
 import { ambiguous, type GraphContactsClient } from "./contacts-client.js";
 import { byConciliaId, expandOurs } from "./contacts-extended.js";
 import { CONTACT_SELECT, contactFromGraph, type GraphContactJson, graphBody } from "./contacts-map.js";
@@ -23,8 +25,11 @@ export async function findCreated(
   extraFields: string[],
 ): Promise<ProviderContact | null> {
   const q = `$filter=${enc(byConciliaId(conciliaId))}&$select=${CONTACT_SELECT}&$expand=${enc(expandOurs(extraFields))}&$top=1`;
-  const page = await client.get<{ value: GraphContactJson[] }>(
-    `/me/contactFolders/${enc(folderId)}/contacts?${q}`,
+  const page = answerOf(
+    "Microsoft",
+    "contact search",
+    contactSearchPage,
+    await client.get(`/me/contactFolders/${enc(folderId)}/contacts?${q}`),
   );
   return page.value[0] ? contactFromGraph(page.value[0], folderId) : null;
 }

@@ -128,6 +128,18 @@ describe("Graph event mapping", () => {
     expect(read.state.attendees).toEqual(stashed);
   });
 
+  it("R-P-4, R-CAL-7: a damaged attendees property (JSON, but not our list) leaves the event's own empty list, not a TypeError", () => {
+    for (const value of ["5", '{"email":"x@y.test"}', "[1,2]", "null", "not json"]) {
+      const e = {
+        ...base,
+        attendees: [],
+        isOrganizer: true,
+        singleValueExtendedProperties: [{ id: CONCILIA_ATTENDEES, value }],
+      };
+      expect(graphEventState(e, ME).state.attendees).toEqual([]);
+    }
+  });
+
   it("R-CAL-6: a weekly series keeps its moved, its changed and its cancelled occurrence, keyed by original start", () => {
     const master: GraphEventJson = {
       ...base,
