@@ -197,6 +197,25 @@ export async function whileNoStepRuns(s: TestServer, connectionId: string, edit:
 }
 
 /**
+ * As `syncUntilRest`, answering when each step run here began and ended (ms): requests a test counts
+ * are then the ones inside these windows, not a background step's just before or after them.
+ */
+export async function stepsUntilRest(s: TestServer, connectionId: string, attempts = 100) {
+  const windows: [number, number][] = [];
+  for (let i = 0; i < attempts; i++) {
+    const began = Date.now();
+    const r = await runStepExclusive(s.ctx, connectionId);
+    if (r === "busy") {
+      await new Promise((done) => setTimeout(done, 100));
+      continue;
+    }
+    windows.push([began, Date.now()]);
+    if (r.result !== "more") return windows;
+  }
+  throw new Error("the sync never came to rest");
+}
+
+/**
  * Runs the connection's steps here until it rests (a worker may be running one: then waits for it),
  * up to `attempts` steps, `waitMs` apart while busy; the last step's report.
  */
