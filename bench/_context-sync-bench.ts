@@ -19,14 +19,19 @@ export const TARGET_UNDER_SYNC_P99_MS = 100;
 const NOTES = `
 ### Findings (2026-11-30)
 
-- **The quiet run (16:05, load average 2.3–3.9, no other benchmark or test suite on the machine): target met.**
-  Under sync p99 60.1 ms (p50 8.1 ms) against 10.5 ms with the sync paused; every one of the 6 sync windows under
-  100 ms (22–96 ms). The workers synced 2,103 items in the 60 s of sync windows (34.5 a second, 160 steps), and
-  the machine was full doing it (1.98 of 2 cores): workers 0.51 of a core, PostgreSQL 1.11 (0.22 with the sync
-  paused). PostgreSQL serving the sync is the largest cost the sync puts on the sidebars, and it runs at
-  PostgreSQL's priority, not the workers' nice 10: about 25 ms of database CPU per synced item here. The same
-  afternoon's fault benchmark (bench/reports/faults.md, load 3) measured the context p99 at 100 req/s during
-  its faults, kills and sync at 34.2 ms.
+- **The final run (17:25, load average 1.4–2.7, nothing else on the machine): target met**, p99 21.4 ms under sync
+  (p50 4.9 ms) against 8.5 ms with the sync paused; every sync window under 30 ms. The workers synced 2,107
+  items in the 60 s of sync windows (34.7 a second, 249 steps) and the machine had room left (1.31 of 2 cores):
+  workers 0.47 of a core, PostgreSQL 0.47 (0.20 paused). The same day's fault benchmark on the same code
+  (bench/reports/faults.md) measured the context p99 during its faults, kills and sync at 60.4 ms.
+- **Before the sync's statements were made cheaper (16:05, same conditions)**: p99 60.1 ms under sync against
+  10.5 ms paused, 2,103 items, and the machine full (1.98 cores): PostgreSQL took 1.11 cores under sync,
+  about 25 ms of database CPU per synced item against 7.7 ms in the final run. PostgreSQL serving the workers
+  runs at its own priority, not their nice 10, so its work is what the sync takes from the sidebars. What made
+  it cheaper (\`--pg-statements FILE\` ranks the statements per kind of window): contact candidates found through
+  indexes instead of a read of every person, an index on event links' iCalUID, the thread-keys index kept
+  merged, the per-item look-ups and pg-boss's statements prepared once per session, and set-based statements
+  for the failed-item list, guests' answers, the logging policy and the tick's step queueing.
 - **On a shared machine the floor itself misses the target**, and no setting of the sync could meet it. The
   runs below were made while other developers' builds and benchmarks held most of the 2 cores; they are kept
   because they show what the sync adds when the machine is already full.
@@ -68,10 +73,9 @@ const NOTES = `
   --changes-per-second 0 --persons 20000 --windows 4\`, load average 19–21) gave a floor p99 of 322 ms and 415 ms
   with the workers running, p50 14.7 and 14.0 ms, median of pairs 0.67 ×: their polling and timers, and the
   SIGSTOP/SIGCONT of the windows, are not what slows the API. It is the sync's activity.
-- **Established by the quiet run**: what takes the API's turns under sync is mostly PostgreSQL serving the
-  workers (1.11 cores against 0.51 for the workers themselves); Dovecot and Radicale ("other") took 0.07. On a
-  machine where the database does not share the API's cores, or with the sync's statements made cheaper, the
-  margin grows; on one full of other work, neither the floor nor the sync meets 100 ms.
+- **Established by the quiet runs**: what takes the API's turns under sync is mostly PostgreSQL serving the
+  workers; Dovecot and Radicale ("other") took 0.07–0.08 of a core. On a machine full of other work, neither
+  the floor nor the sync meets 100 ms.
 `;
 const BEGIN = "<!-- under-sync -->";
 const END = "<!-- /under-sync -->";
