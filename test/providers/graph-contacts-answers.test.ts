@@ -4,8 +4,7 @@
 // for the same page, or goes down the same folder, for ever.
 import { describe, expect, it } from "vitest";
 import { graphContactsPort } from "../../server/providers/graph/contacts-port.js";
-import { SyncError } from "../../server/sync/errors.js";
-import { noWait, replying, type Scripted } from "./replying.js";
+import { failure, noWait, replying, type Scripted } from "./replying.js";
 
 const DELTA = {
   "@odata.deltaLink": "https://graph.test/v1.0/me/contactFolders/f1/contacts/delta?$deltatoken=d",
@@ -38,15 +37,6 @@ const batchOf = (body: string, each: (id: string) => unknown) =>
       body: each(r.id),
     })),
   }) as Scripted;
-
-const failure = async (p: Promise<unknown>) => {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(SyncError);
-  return err as SyncError;
-};
 
 describe("Exchange contact readers given bad answers", () => {
   it("R-P-4: a contact delta page whose rows are not a list, or a row without an id, is a classified SyncError", async () => {

@@ -2,6 +2,8 @@
 // each request gets the answer `reply` picks for it (a JSON value, or a status with a raw body), and
 // the requests are kept to be counted. Past 100 requests the connection fails, so that a reader going
 // round ends (as a network failure) and its test fails instead of hanging the worker.
+import { expect } from "vitest";
+import { SyncError } from "../../server/sync/errors.js";
 
 export type Scripted = unknown | { status: number; raw: string; contentType?: string };
 
@@ -27,3 +29,13 @@ export function replying(reply: (url: string, body: string | undefined) => Scrip
 
 /** Retries without waiting. */
 export const noWait = { maxRetries: 2, backoffMs: 0, maxWaitMs: 1000, sleep: async () => {} };
+
+/** The classified SyncError `p` rejects with; the test fails when it resolves or throws anything else. */
+export async function failure(p: Promise<unknown>): Promise<SyncError> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(SyncError);
+  return err as SyncError;
+}

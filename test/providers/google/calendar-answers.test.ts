@@ -9,7 +9,7 @@ import { fetchGoogleEvents } from "../../../server/providers/google/calendar-fet
 import { listGoogleCalendars } from "../../../server/providers/google/calendar-list.js";
 import { forgetKeptPages } from "../../../server/providers/kept-pages.js";
 import { SyncError } from "../../../server/sync/errors.js";
-import { noWait, replying, type Scripted } from "../replying.js";
+import { failure, noWait, replying, type Scripted } from "../replying.js";
 
 const CALENDAR = "ana@acme.test";
 const SINCE = new Date("2026-01-01T00:00:00Z");
@@ -31,15 +31,6 @@ const clientOf = (reply: (url: string, body: string | undefined) => Scripted) =>
     retry: noWait,
   });
   return { client, requests: r.requests };
-};
-
-const failure = async (p: Promise<unknown>) => {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(SyncError);
-  return err as SyncError;
 };
 
 describe("Google Calendar readers given bad answers", () => {

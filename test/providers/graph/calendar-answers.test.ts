@@ -8,7 +8,7 @@ import { fetchGraphEvents } from "../../../server/providers/graph/calendar-fetch
 import { listGraphCalendars } from "../../../server/providers/graph/calendar-list.js";
 import { GraphClient } from "../../../server/providers/graph/client.js";
 import { SyncError } from "../../../server/sync/errors.js";
-import { noWait, replying, type Scripted } from "../replying.js";
+import { failure, noWait, replying, type Scripted } from "../replying.js";
 
 const ACCOUNT = "ana@contoso.test";
 const NOW = Date.parse("2026-01-10T00:00:00Z");
@@ -34,15 +34,6 @@ const clientOf = (reply: (url: string, body: string | undefined) => Scripted) =>
     retry: noWait,
   });
   return { client, requests: r.requests };
-};
-
-const failure = async (p: Promise<unknown>) => {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(SyncError);
-  return err as SyncError;
 };
 
 const asItem = (i: { key: string }, got: unknown) => ({ key: i.key, raw: Buffer.from(JSON.stringify(got)) });
