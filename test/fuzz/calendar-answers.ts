@@ -19,13 +19,15 @@ import { type GraphEventJson, graphEventState } from "../../server/providers/gra
 import { GraphClient } from "../../server/providers/graph/client.js";
 import { forgetKeptPages } from "../../server/providers/kept-pages.js";
 import type { ChangedItem, FetchedItem } from "../../server/providers/types.js";
-import { anyJson, nastyText, nearly } from "./generators.js";
+import { anyJson, nearly } from "./generators.js";
 import {
   type Answer,
   answer,
   checkFetched,
   checkPage,
   type FuzzTally,
+  googleBatch,
+  googleBatchAnswer,
   jsonText,
   noWait,
   outcome,
@@ -163,41 +165,6 @@ function checkGoogleItems(fetched: FetchedItem[]) {
   }
 }
 
-/** A Google batch answer to the Content-IDs asked: parts with random statuses and bodies, or garbage. */
-type GoogleBatchSpec = {
-  style: string;
-  parts: { status: number; body: string; keep: boolean }[];
-  garbage: string;
-};
-const googleBatch: fc.Arbitrary<GoogleBatchSpec> = fc.record({
-  style: fc.constantFrom("parts", "parts", "parts", "garbage", "refused"),
-  parts: fc.array(
-    fc.record({
-      status: statuses,
-      body: jsonText(fc.oneof(googleEvent, googleEventsPage)),
-      keep: fc.boolean(),
-    }),
-    { maxLength: 30 },
-  ),
-  garbage: nastyText,
-});
-function googleBatchAnswer(spec: GoogleBatchSpec) {
-  return (request: string): Answer => {
-    if (spec.style === "garbage")
-      return { status: 200, body: spec.garbage, contentType: "multipart/mixed; boundary=b" };
-    if (spec.style === "refused") return { status: 503, body: spec.garbage, contentType: "text/plain" };
-    const ids = [...request.matchAll(/Content-ID: <([^>]*)>/g)].map((m) => m[1]);
-    const parts = ids
-      .map((id, n) => ({ id, ...(spec.parts[n] ?? { status: 200, body: "{}", keep: true }) }))
-      .filter((p) => p.keep)
-      .map(
-        (p) =>
-          `--b\r\nContent-Type: application/http\r\nContent-ID: <response-${p.id}>\r\n\r\nHTTP/1.1 ${p.status} X\r\nContent-Type: application/json\r\n\r\n${p.body}\r\n`,
-      );
-    return { status: 200, body: `${parts.join("")}--b--\r\n`, contentType: "multipart/mixed; boundary=b" };
-  };
-}
-
 /** A listed item as calendar-changes.ts refers to it: gone, an event as listed, or a series to read. */
 const googleRef = fc.oneof(
   fc.constant({ gone: true }),
@@ -257,7 +224,7 @@ export async function fuzzGoogleCalendarAnswers(runs: number, seed?: number): Pr
     fc.asyncProperty(
       fc.array(fc.tuple(fc.stringMatching(/^[a-z0-9_]{1,12}$/), googleRef), { minLength: 1, maxLength: 30 }),
       fc.array(answer(fc.oneof(googleEvent, googleEventsPage, anyJson)), { minLength: 1, maxLength: 4 }),
-      googleBatch,
+      googleBatch(jsonText(fc.oneof(googleEvent, googleEventsPage)), "refused"),
       async (refs, answers, spec) =>
         boundedOutcome(t, playing(answers, googleBatchAnswer(spec)), async (fetch) => {
           const items: ChangedItem[] = [...new Map(refs).entries()].map(([key, ref]) => ({ key, ref }));

@@ -121,25 +121,32 @@ const gmailRaw = nearly({
   labelIds: ["INBOX"],
 });
 
-/** A Gmail batch answer for the Content-IDs in `request`: parts with random statuses and bodies, or garbage. */
-type GmailBatchSpec = {
+/**
+ * A Google batch answer (Gmail's and Calendar's share the multipart format) to the Content-IDs in the
+ * request: parts with random statuses and bodies, garbage, or an odd answer (`refused`: a 503 for the
+ * whole batch; `no-boundary`: a multipart type without its boundary).
+ */
+export type GoogleBatchSpec = {
   style: string;
   parts: { status: number; body: string; keep: boolean }[];
   garbage: string;
 };
-const gmailBatch: fc.Arbitrary<GmailBatchSpec> = fc.record({
-  style: fc.constantFrom("parts", "parts", "parts", "garbage", "no-boundary"),
-  parts: fc.array(fc.record({ status: statuses, body: jsonText(gmailRaw), keep: fc.boolean() }), {
-    maxLength: 30,
-  }),
-  garbage: nastyText,
-});
+export const googleBatch = (
+  body: fc.Arbitrary<string>,
+  odd: "refused" | "no-boundary",
+): fc.Arbitrary<GoogleBatchSpec> =>
+  fc.record({
+    style: fc.constantFrom("parts", "parts", "parts", "garbage", odd),
+    parts: fc.array(fc.record({ status: statuses, body, keep: fc.boolean() }), { maxLength: 30 }),
+    garbage: nastyText,
+  });
 
-function gmailBatchAnswer(spec: GmailBatchSpec) {
+export function googleBatchAnswer(spec: GoogleBatchSpec) {
   return (request: string): Answer => {
-    const ids = [...request.matchAll(/Content-ID: <([^>]*)>/g)].map((m) => m[1]);
     if (spec.style === "garbage")
       return { status: 200, body: spec.garbage, contentType: "multipart/mixed; boundary=b" };
+    if (spec.style === "refused") return { status: 503, body: spec.garbage, contentType: "text/plain" };
+    const ids = [...request.matchAll(/Content-ID: <([^>]*)>/g)].map((m) => m[1]);
     const parts = ids
       .map((id, n) => ({ id, ...(spec.parts[n] ?? { status: 200, body: "{}", keep: true }) }))
       .filter((p) => p.keep)
@@ -186,9 +193,9 @@ export async function fuzzGmailAnswers(runs: number, seed?: number): Promise<Fuz
     { numRuns: Math.ceil(runs / 2), seed },
   );
   await fc.assert(
-    fc.asyncProperty(keys, gmailBatch, async (ids, spec) =>
+    fc.asyncProperty(keys, googleBatch(jsonText(gmailRaw), "no-boundary"), async (ids, spec) =>
       outcome(t, async () => {
-        const client = gmailClient(playing([], gmailBatchAnswer(spec)));
+        const client = gmailClient(playing([], googleBatchAnswer(spec)));
         const items = ids.map((key) => ({ key, ref: { id: key } }));
         return checkFetched(items, await gmailFetch(client, items));
       }),

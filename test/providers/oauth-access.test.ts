@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createConnection } from "../../server/connections/connections.js";
 import { oauthAccessToken } from "../../server/providers/oauth-access.js";
 import { SyncError } from "../../server/sync/errors.js";
+import { OAUTH_ENV } from "../connections/fake-oauth.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
 
 describe.each(engines)("the OAuth access-token getter on %s", (engine) => {
@@ -11,10 +12,7 @@ describe.each(engines)("the OAuth access-token getter on %s", (engine) => {
     s = await startTestServer({
       engine,
       work: false,
-      env: {
-        MICROSOFT_OAUTH_CLIENT_ID: "6b1f0c6e-0000-4000-8000-00000000c0c1",
-        MICROSOFT_OAUTH_CLIENT_SECRET: "microsoft-client-secret",
-      },
+      env: OAUTH_ENV,
     });
   });
   afterAll(async () => s?.close());

@@ -1,13 +1,13 @@
 // The job queue's own statements: every worker polls pg-boss for jobs several times a second per queue,
 // so on PostgreSQL each of pg-boss's statements is prepared once per session and keeps its plan, rather
 // than being parsed and planned again at every poll.
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../server/db/index.js";
 import { createJobs } from "../../server/jobs/pgboss.js";
 import type { QueueDefs } from "../../server/jobs/queue.js";
 import { createLogger } from "../../server/log.js";
 import { engines, startTestServer, type TestServer } from "../harness/app.js";
+import { genericPlanSession } from "../harness/generic-plan-session.js";
 import { until } from "../harness/until.js";
 
 interface Payloads {
@@ -38,15 +38,7 @@ describe.each(engines)("the job queue's statements on %s", (engine) => {
       },
     };
     // On PostgreSQL one session only, so that the session looked at below is the one pg-boss used.
-    const pool =
-      engine === "postgres"
-        ? new pg.Pool({
-            connectionString: (s.ctx.database.pool as pg.Pool & { options: { connectionString: string } })
-              .options.connectionString,
-            max: 1,
-            options: "-c plan_cache_mode=force_generic_plan",
-          })
-        : undefined;
+    const pool = genericPlanSession(s);
     const database: Database = pool ? { ...s.ctx.database, pool } : s.ctx.database;
     const jobs = await createJobs(database, createLogger("silent"), queues, { supervise: false });
     try {
