@@ -12,16 +12,13 @@
 // one clock every worker shares.
 import { lt, sql } from "drizzle-orm";
 import { rowsOf, type Tx } from "../../db/index.js";
+import { textArray } from "../../db/prepared.js";
 import { calendarOwnRemovals } from "../../db/schema.js";
 
 /** Longer than a delta round takes to list a deletion pushed at its start. */
 export const OWN_REMOVAL_KEPT = "30 minutes";
 /** Ids kept at most per connection (the oldest go first). */
 export const OWN_REMOVALS_KEPT = 5000;
-
-/** A PostgreSQL text[] literal: every element quoted, so any id goes through as it is. */
-const textArray = (values: readonly string[]) =>
-  sql`${`{${values.map((v) => `"${v.replace(/[\\"]/g, "\\$&")}"`).join(",")}}`}::text[]`;
 
 /**
  * Records `ids` as deleted by Concilia, in the transaction that records the deletes' links; the
